@@ -1,0 +1,590 @@
+//! The REPL's `:commands`: parsed by [`parse`] (a plain function, unit-tested), run by [`run`]
+//! against the REPL's [`State`], writing to the given streams.
+
+use std::io::Write;
+
+use super::helper::COMMANDS;
+use super::repl::{print_outcome, run_statements, State, RED};
+use super::Format;
+use crate::diagnose::{self, did_you_mean};
+use crate::error::render;
+use crate::value::{quote_name, Value};
+
+/// A parsed `:command`.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Meta {
+    Help(Option<String>),
+    Schema,
+    Stats,
+    /// `:param name => expression`
+    Param {
+        name: String,
+        expr: String,
+    },
+    Params,
+    ParamsClear,
+    Format(Format),
+    /// `None` toggles.
+    Timing(Option<bool>),
+    /// Seconds; `None` removes the limit.
+    Timeout(Option<f64>),
+    Load(String),
+    Run(String),
+    Save(String),
+    Why,
+    WhyNot(Option<String>),
+    Explain(Option<String>),
+    Clear,
+    Quit,
+}
+
+/// What the REPL does after a command.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Flow {
+    Continue,
+    Clear,
+    Quit,
+}
+
+fn arg(rest: &str) -> Option<String> {
+    let r = rest.trim();
+    (!r.is_empty()).then(|| r.to_string())
+}
+
+fn file_arg(cmd: &str, rest: &str) -> Result<String, String> {
+    let r = rest.trim().trim_matches(|c| c == '"' || c == '\'');
+    if r.is_empty() {
+        Err(format!("usage: {cmd} FILE"))
+    } else {
+        Ok(r.to_string())
+    }
+}
+
+/// Parses a `:command` line.
+pub fn parse(line: &str) -> Result<Meta, String> {
+    let line = line.trim().trim_end_matches(';').trim_end();
+    let (cmd, rest) = match line.find(char::is_whitespace) {
+        Some(i) => (&line[..i], line[i..].trim()),
+        None => (line, ""),
+    };
+    Ok(match cmd {
+        ":help" | ":h" | ":?" => Meta::Help(arg(rest)),
+        ":schema" => Meta::Schema,
+        ":stats" => Meta::Stats,
+        ":param" => {
+            let (name, expr) = rest
+                .split_once("=>")
+                .or_else(|| rest.split_once(':'))
+                .ok_or("usage: :param NAME => VALUE   (e.g. :param year => 2004)")?;
+            let name = name.trim().trim_start_matches('$').trim_matches('`').to_string();
+            let expr = expr.trim().to_string();
+            if name.is_empty() || expr.is_empty() {
+                return Err("usage: :param NAME => VALUE   (e.g. :param year => 2004)".into());
+            }
+            Meta::Param { name, expr }
+        }
+        ":params" => match rest {
+            "" => Meta::Params,
+            "clear" => Meta::ParamsClear,
+            _ => return Err("usage: :params [clear]".into()),
+        },
+        ":format" => Meta::Format(match rest.to_ascii_lowercase().as_str() {
+            "table" => Format::Table,
+            "json" => Format::Json,
+            "jsonl" => Format::Jsonl,
+            "csv" => Format::Csv,
+            _ => return Err("usage: :format table|json|jsonl|csv".into()),
+        }),
+        ":timing" => Meta::Timing(match rest.to_ascii_lowercase().as_str() {
+            "" => None,
+            "on" => Some(true),
+            "off" => Some(false),
+            _ => return Err("usage: :timing on|off".into()),
+        }),
+        ":timeout" => Meta::Timeout(match rest.to_ascii_lowercase().as_str() {
+            "off" | "0" | "none" => None,
+            s => match s.trim_end_matches('s').parse::<f64>() {
+                Ok(v) if v > 0.0 && v.is_finite() => Some(v),
+                _ => return Err("usage: :timeout SECONDS|off".into()),
+            },
+        }),
+        ":load" => Meta::Load(file_arg(cmd, rest)?),
+        ":run" | ":source" => Meta::Run(file_arg(cmd, rest)?),
+        ":save" => Meta::Save(file_arg(cmd, rest)?),
+        ":why" => Meta::Why,
+        ":whynot" | ":why-not" => Meta::WhyNot(arg(rest)),
+        ":explain" => Meta::Explain(arg(rest)),
+        ":clear" => Meta::Clear,
+        ":quit" | ":q" | ":exit" => Meta::Quit,
+        ":" => return Err("type :help for the commands".into()),
+        other => {
+            let mut m = format!("unknown command {other}");
+            match did_you_mean(other, COMMANDS.iter().map(|(c, _)| *c)) {
+                Some(s) => m.push_str(&format!("; did you mean {s}?")),
+                None => m.push_str("; :help lists the commands"),
+            }
+            return Err(m);
+        }
+    })
+}
+
+/// Runs a command.
+pub fn run(state: &mut State, meta: Meta, out: &mut dyn Write, err: &mut dyn Write) -> Flow {
+    let res = run_inner(state, meta, out, err);
+    match res {
+        Ok(flow) => flow,
+        Err(e) => {
+            let _ = writeln!(err, "{}", state.paint(RED, &e));
+            Flow::Continue
+        }
+    }
+}
+
+fn run_inner(state: &mut State, meta: Meta, out: &mut dyn Write, err: &mut dyn Write) -> Result<Flow, String> {
+    let w = |out: &mut dyn Write, s: &str| {
+        let _ = writeln!(out, "{s}");
+    };
+    match meta {
+        Meta::Quit => return Ok(Flow::Quit),
+        Meta::Clear => return Ok(Flow::Clear),
+        Meta::Help(topic) => w(out, &help(topic.as_deref())?),
+        Meta::Schema => w(out, &schema_text(state)),
+        Meta::Stats => w(out, &stats_text(state)),
+        Meta::Param { name, expr } => {
+            let o = state
+                .session
+                .run_statement(&format!("RETURN {expr} AS value"), &state.params)
+                .map_err(|e| render(&e, &format!("RETURN {expr} AS value")))?;
+            let v = o.result.rows.into_iter().next().and_then(|r| r.into_iter().next()).unwrap_or(Value::Null);
+            w(out, &format!("${} => {}", quote_name(&name), crate::output::to_cypher(&state.session.graph, &v)));
+            state.params.insert(name, v);
+            state.schema.params = state.params.keys().cloned().collect();
+        }
+        Meta::Params => {
+            if state.params.is_empty() {
+                w(out, "no parameters (set one with :param NAME => VALUE)");
+            }
+            for (k, v) in &state.params {
+                w(out, &format!("${} => {}", quote_name(k), crate::output::to_cypher(&state.session.graph, v)));
+            }
+        }
+        Meta::ParamsClear => {
+            state.params.clear();
+            state.schema.params.clear();
+            w(out, "parameters cleared");
+        }
+        Meta::Format(f) => {
+            state.format = f;
+            w(out, &format!("results as {}", format!("{f:?}").to_lowercase()));
+        }
+        Meta::Timing(on) => {
+            state.timing = on.unwrap_or(!state.timing);
+            w(out, if state.timing { "timing on" } else { "timing off" });
+        }
+        Meta::Timeout(secs) => {
+            state.session.timeout = secs.map(std::time::Duration::from_secs_f64);
+            match secs {
+                Some(s) => w(out, &format!("each statement may run for {s} s")),
+                None => w(out, "no time limit"),
+            }
+        }
+        Meta::Load(file) => {
+            let g = crate::graphs::open(&file)?;
+            w(out, &format!("loaded {file}: {} nodes, {} relationships", g.node_count(), g.rel_count()));
+            state.session.graph = g;
+            state.last = None;
+            state.refresh_schema();
+        }
+        Meta::Run(file) => {
+            let text = std::fs::read_to_string(&file).map_err(|e| format!("cannot read {file}: {e}"))?;
+            run_statements(state, &text, out, err);
+            state.refresh_schema();
+        }
+        Meta::Save(file) => {
+            let g = &state.session.graph;
+            std::fs::write(&file, crate::graphs::to_cypher_script(g))
+                .map_err(|e| format!("cannot write {file}: {e}"))?;
+            w(out, &format!("saved {} nodes, {} relationships to {file}", g.node_count(), g.rel_count()));
+        }
+        Meta::Why => w(out, &why_text(state)?),
+        Meta::WhyNot(query) => {
+            let text = match query {
+                Some(q) => q.trim_end_matches(';').to_string(),
+                None => {
+                    let last = state.last.as_ref().ok_or("run a query first, or give one: :whynot MATCH ...")?;
+                    if !last.result.rows.is_empty() {
+                        let n = last.result.rows.len();
+                        w(out, &format!("the last query returned {n} row{}", if n == 1 { "" } else { "s" }));
+                        return Ok(Flow::Continue);
+                    }
+                    last.text.clone()
+                }
+            };
+            let why =
+                diagnose::why_no_rows(&mut state.session, &state.params, &text, std::time::Duration::from_secs(10))?;
+            w(out, &why.render());
+        }
+        Meta::Explain(query) => {
+            let text = match query {
+                Some(q) => q.trim_end_matches(';').to_string(),
+                None => state
+                    .last
+                    .as_ref()
+                    .map(|l| l.text.clone())
+                    .ok_or("run a query first, or give one: :explain MATCH ...")?,
+            };
+            let body = text.trim_start();
+            let stmt = if body.get(..7).is_some_and(|w| w.eq_ignore_ascii_case("EXPLAIN")) {
+                body.to_string()
+            } else {
+                format!("EXPLAIN {body}")
+            };
+            match state.session.run_statement(&stmt, &state.params) {
+                Ok(o) => print_outcome(state, &stmt, &o, out),
+                Err(e) => {
+                    let _ = writeln!(err, "{}", state.paint(RED, &render(&e, &stmt)));
+                }
+            }
+        }
+    }
+    Ok(Flow::Continue)
+}
+
+// ---- :help ----------------------------------------------------------------------------------
+
+const CLAUSE_HELP: &[(&str, &str)] = &[
+    ("MATCH", "MATCH pattern [WHERE condition]\n  finds every way the pattern fits the graph.\n  MATCH (p:Person)-[v:VISITED]->(c:Country {name: 'Japan'}) RETURN p.name, v.year;"),
+    ("OPTIONAL MATCH", "OPTIONAL MATCH pattern [WHERE condition]\n  like MATCH, but keeps the row (with nulls) when nothing fits.\n  MATCH (c:Country) OPTIONAL MATCH (c)<-[:VISITED]-(p) RETURN c.name, count(p);"),
+    ("WHERE", "... WHERE condition\n  filters the rows of MATCH, OPTIONAL MATCH or WITH.\n  MATCH (v)-[r:VISITED]->() WHERE r.year >= 2010 AND v.name CONTAINS 'Minister' RETURN v.name;"),
+    ("WITH", "WITH expr [AS name], ... [ORDER BY ...] [SKIP n] [LIMIT n] [WHERE condition]\n  passes on (and aggregates) values to the next part of the query.\n  MATCH (p)-[:VISITED]->(c) WITH c, count(*) AS visits WHERE visits > 2 RETURN c.name, visits;"),
+    ("RETURN", "RETURN [DISTINCT] expr [AS name], ... [ORDER BY ...] [SKIP n] [LIMIT n]\n  the columns of the result; aggregates (count, collect, ...) group by the other columns.\n  MATCH (o:Office) RETURN o.name AS office ORDER BY office LIMIT 5;"),
+    ("ORDER BY", "ORDER BY expr [ASC|DESC], ...\n  sorts the rows of RETURN or WITH.\n  MATCH ()-[v:VISITED]->() RETURN v.year ORDER BY v.year DESC;"),
+    ("SKIP", "SKIP n\n  drops the first n rows.\n  MATCH (c:Country) RETURN c.name ORDER BY c.name SKIP 2;"),
+    ("LIMIT", "LIMIT n\n  keeps the first n rows.\n  MATCH (c:Country) RETURN c.name LIMIT 3;"),
+    ("UNWIND", "UNWIND list AS name\n  one row per element of the list.\n  UNWIND ['Japan', 'China'] AS n MATCH (c:Country {name: n}) RETURN c;"),
+    ("UNION", "query UNION [ALL] query\n  the rows of both queries (UNION removes duplicates).\n  MATCH (c:Country) RETURN c.name AS name UNION MATCH (c:City) RETURN c.name AS name;"),
+    ("CREATE", "CREATE pattern\n  creates the nodes and relationships of the pattern.\n  CREATE (:Person {name: 'Ann'})-[:VISITED {year: 2024}]->(:Country {name: 'Japan'});"),
+    ("MERGE", "MERGE pattern [ON CREATE SET ...] [ON MATCH SET ...]\n  matches the pattern, or creates it when it does not exist.\n  MERGE (c:Country {name: 'Japan'}) ON CREATE SET c.new = true RETURN c;"),
+    ("SET", "SET n.key = value | n = {map} | n += {map} | n:Label\n  changes properties and labels.\n  MATCH (c:Country {name: 'Japan'}) SET c.capital = 'Tokyo';"),
+    ("REMOVE", "REMOVE n.key | n:Label\n  removes properties and labels.\n  MATCH (c:Country {name: 'Japan'}) REMOVE c.capital;"),
+    ("DELETE", "[DETACH] DELETE n, r, ...\n  deletes nodes and relationships (DETACH also deletes a node's relationships).\n  MATCH (p:Person {name: 'Ann'}) DETACH DELETE p;"),
+    ("CALL", "CALL procedure(args) [YIELD field [AS name], ... [WHERE condition]]\n  runs a procedure: db.labels(), db.relationshipTypes(), db.propertyKeys(), db.schema(), db.search(text).\n  CALL db.search('kyrgyz president') YIELD node, score RETURN node.name, score;"),
+    ("EXPLAIN", "EXPLAIN query\n  shows the plan instead of running the query (or :explain for the last query).\n  EXPLAIN MATCH (c:Country) RETURN c;"),
+    ("patterns", "(n:Label {key: value})  a node;  -[r:TYPE]->  a relationship;  -[:A|B]-  either type, either direction;\n  -[*1..3]->  one to three hops;  p = (a)-->(b)  a named path;  shortestPath((a)-[*]-(b))"),
+    ("keys", "Tab completes keywords, functions, labels (after ':'), types (after '-[:'), property keys (after 'v.'),\n  node names (inside 'name: ...' strings), variables and $parameters.  Ctrl-R searches the history.\n  Right-arrow accepts a grey hint.  Ctrl-C cancels a running query or clears the line.  Ctrl-D quits."),
+];
+
+/// The text of `:help` or `:help TOPIC`.
+pub fn help(topic: Option<&str>) -> Result<String, String> {
+    let Some(topic) = topic else {
+        let mut s = String::from(
+            "Statements end with ';' and may span several lines; :commands run at once.\n\
+             Tab completes, Ctrl-R searches history, Ctrl-C cancels a running query, Ctrl-D quits.\n\nCommands:\n",
+        );
+        for (c, about) in COMMANDS {
+            let (args, text) = match about.split_once("  ") {
+                Some((a, t))
+                    if a.chars().next().is_some_and(|c| c.is_ascii_uppercase() || c == '[') || a.contains('|') =>
+                {
+                    (a, t)
+                }
+                _ => ("", *about),
+            };
+            s.push_str(&format!("  {:<30} {text}\n", format!("{c} {args}").trim_end()));
+        }
+        s.push_str("\n:help CLAUSE (MATCH, WHERE, RETURN, ...), :help FUNCTION or :help keys for more.");
+        return Ok(s);
+    };
+    let t = topic.trim().trim_start_matches(':');
+    let upper = t.to_uppercase();
+    if let Some((name, text)) = CLAUSE_HELP.iter().find(|(n, _)| n.eq_ignore_ascii_case(t)) {
+        return Ok(format!("{name}: {text}"));
+    }
+    if let Some(f) = crate::catalog::functions::lookup(t).filter(|f| !f.name.starts_with("__")) {
+        let kind = if crate::catalog::is_aggregate(f.name) { "aggregate function" } else { "function" };
+        return Ok(format!("{} — {kind}, {}", f.signature, f.arity_text()));
+    }
+    if let Some(p) = crate::catalog::procedures::signature(t) {
+        return Ok(format!("{}\n  outputs: {}", p.doc, p.outputs.join(", ")));
+    }
+    if let Some((c, about)) = COMMANDS.iter().find(|(c, _)| c[1..].eq_ignore_ascii_case(t)) {
+        return Ok(format!("{c} {about}"));
+    }
+    let names: Vec<String> = CLAUSE_HELP
+        .iter()
+        .map(|(n, _)| n.to_string())
+        .chain(diagnose::function_names().into_iter().map(String::from))
+        .chain(crate::catalog::procedures::PROCEDURES.iter().map(|p| p.name.to_string()))
+        .collect();
+    let mut m = format!("no help on `{t}`");
+    if let Some(s) = did_you_mean(&upper, names.iter().map(String::as_str))
+        .or_else(|| did_you_mean(t, names.iter().map(String::as_str)))
+    {
+        m.push_str(&format!("; did you mean :help {s}?"));
+    }
+    Err(m)
+}
+
+// ---- :schema, :stats, :why --------------------------------------------------------------------
+
+fn schema_text(state: &State) -> String {
+    let s = &state.schema;
+    if s.labels.is_empty() && s.types.is_empty() {
+        return "the graph is empty".into();
+    }
+    let mut out = String::from("Node labels\n");
+    let lw = s.labels.iter().map(|(l, n)| quote_name(l).len() + n.to_string().len() + 4).max().unwrap_or(0);
+    for (l, n) in &s.labels {
+        let head = format!(":{} ({n})", quote_name(l));
+        let keys = s.label_keys.get(l).map(|k| k.join(", ")).unwrap_or_default();
+        out.push_str(&format!("  {head:<lw$}  {keys}\n"));
+    }
+    if !s.types.is_empty() {
+        out.push_str("Relationship types\n");
+        for (t, n) in &s.types {
+            out.push_str(&format!("  :{} ({n})\n", quote_name(t)));
+            for (ct, a, b, c) in &s.connections {
+                if ct == t {
+                    out.push_str(&format!(
+                        "      (:{})-[:{}]->(:{})  {c}\n",
+                        quote_name(a),
+                        quote_name(t),
+                        quote_name(b)
+                    ));
+                }
+            }
+            if let Some(keys) = s.type_keys.get(t).filter(|k| !k.is_empty()) {
+                out.push_str(&format!("      keys: {}\n", keys.join(", ")));
+            }
+        }
+    }
+    out.trim_end().to_string()
+}
+
+fn stats_text(state: &State) -> String {
+    let g = &state.session.graph;
+    let s = &state.schema;
+    let mut out = format!(
+        "nodes               {}\nrelationships       {}\nlabels              {}\nrelationship types  {}\nproperty keys       {}\nparameters          {}",
+        g.node_count(),
+        g.rel_count(),
+        s.labels.len(),
+        s.types.len(),
+        s.keys.len(),
+        state.params.len()
+    );
+    if let Some(t) = state.session.timeout {
+        out.push_str(&format!("\ntime limit          {} s", t.as_secs_f64()));
+    }
+    out
+}
+
+/// Relationships in a value, in order of appearance.
+fn collect_rels(v: &Value, out: &mut Vec<u64>) {
+    match v {
+        Value::Rel(id) if !out.contains(id) => out.push(*id),
+        Value::Path(p) => p.rels.iter().for_each(|r| collect_rels(&Value::Rel(*r), out)),
+        Value::List(xs) => xs.iter().for_each(|x| collect_rels(x, out)),
+        Value::Map(m) => m.values().for_each(|x| collect_rels(x, out)),
+        _ => {}
+    }
+}
+
+fn collect_nodes(v: &Value, out: &mut Vec<u64>) {
+    match v {
+        Value::Node(id) if !out.contains(id) => out.push(*id),
+        Value::Path(p) => p.nodes.iter().for_each(|n| collect_nodes(&Value::Node(*n), out)),
+        Value::List(xs) => xs.iter().for_each(|x| collect_nodes(x, out)),
+        Value::Map(m) => m.values().for_each(|x| collect_nodes(x, out)),
+        _ => {}
+    }
+}
+
+/// A node as people name it: its `name`, else its first label and id.
+fn node_name(g: &crate::store::Graph, id: u64) -> String {
+    if let Some(Value::String(s)) = g.key_id("name").and_then(|k| g.node_prop(id, k)) {
+        return s.to_string();
+    }
+    match g.node_labels(id).first() {
+        Some(l) => format!(":{} #{id}", g.labels().name(*l)),
+        None => format!("#{id}"),
+    }
+}
+
+fn prop_text(g: &crate::store::Graph, props: &[(crate::store::Sym, Value)], key: &str) -> Option<String> {
+    let k = g.key_id(key)?;
+    match props.iter().find(|(p, _)| *p == k).map(|(_, v)| v) {
+        Some(Value::String(s)) => Some(s.to_string()),
+        Some(Value::Null) | None => None,
+        Some(v) => Some(crate::output::to_cypher(g, v)),
+    }
+}
+
+/// The relationships behind the last result. When it returned only values (names, years),
+/// the query is run again with its relationship and path variables added to the `RETURN`.
+fn last_rels(state: &mut State) -> Result<Vec<u64>, String> {
+    let last = state.last.as_ref().ok_or("run a query first; :why shows the evidence of its relationships")?;
+    let mut rels = Vec::new();
+    for row in &last.result.rows {
+        for v in row {
+            collect_rels(v, &mut rels);
+        }
+    }
+    if !rels.is_empty() || last.result.rows.is_empty() || !last.result.stats.is_empty() {
+        return Ok(rels);
+    }
+    let Some(text) = with_relationships_returned(&last.text) else {
+        return Ok(rels);
+    };
+    if let Ok(o) = state.session.run_statement(&text, &state.params) {
+        for row in &o.result.rows {
+            for v in row {
+                collect_rels(v, &mut rels);
+            }
+        }
+    }
+    Ok(rels)
+}
+
+/// `text` with the relationship and path variables of its last part added to its `RETURN`
+/// items; `None` when it has none or does not end in `RETURN`.
+fn with_relationships_returned(text: &str) -> Option<String> {
+    use crate::ast::{Clause, ExprKind};
+    let stmt = crate::syntax::parse(text).ok()?.into_iter().next()?;
+    let part = stmt.query.parts.last()?;
+    let Some(Clause::Return(ret)) = part.clauses.last() else {
+        return None;
+    };
+    if ret.proj.star {
+        return None;
+    }
+    let mut vars: Vec<String> = Vec::new();
+    for c in &part.clauses {
+        if let Clause::Match(m) = c {
+            for p in &m.pattern {
+                if let Some(v) = &p.var {
+                    vars.push(v.name.clone());
+                }
+                for (r, _) in &p.elem.chain {
+                    if let Some(v) = &r.var {
+                        vars.push(v.name.clone());
+                    }
+                }
+            }
+        }
+    }
+    let returned: Vec<&str> = ret
+        .proj
+        .items
+        .iter()
+        .filter_map(|it| match &it.expr.kind {
+            ExprKind::Variable(v) => Some(v.as_str()),
+            _ => None,
+        })
+        .collect();
+    vars.retain(|v| !returned.contains(&v.as_str()));
+    vars.dedup();
+    let last_item = ret.proj.items.last()?;
+    let at = last_item.alias.as_ref().map_or(last_item.expr.span.end, |a| a.span.end);
+    if vars.is_empty() || at > text.len() || !text.is_char_boundary(at) {
+        return None;
+    }
+    let extra: Vec<String> = vars.iter().map(|v| quote_name(v)).collect();
+    Some(format!("{}, {}{}", &text[..at], extra.join(", "), &text[at..]))
+}
+
+/// `:why`: one line per relationship of the last result — the fact, its source, its quote.
+fn why_text(state: &mut State) -> Result<String, String> {
+    let rels = last_rels(state)?;
+    let Some(last) = state.last.as_ref() else {
+        return Err("run a query first".into());
+    };
+    let g = &state.session.graph;
+    let mut out = Vec::new();
+    for id in &rels {
+        let Some((a, b)) = g.rel_ends(*id) else {
+            continue;
+        };
+        let ty = g.rel_type(*id).map_or(String::new(), |t| quote_name(g.types().name(t)));
+        let props = g.rel_props(*id);
+        let source = prop_text(g, props, "source").unwrap_or_else(|| "no source".into());
+        let quote = prop_text(g, props, "quote").map_or_else(|| "no quote".into(), |q| format!("\"{q}\""));
+        out.push(format!("({})-[:{ty}]->({})  [{source}] {quote}", node_name(g, a), node_name(g, b)));
+    }
+    if out.is_empty() {
+        let mut nodes = Vec::new();
+        for row in &last.result.rows {
+            for v in row {
+                collect_nodes(v, &mut nodes);
+            }
+        }
+        if nodes.is_empty() {
+            return Err("the last result has no relationships or nodes; name them in the pattern \
+                        (e.g. -[r:VISITED]->) or return a path for :why"
+                .into());
+        }
+        out.push("the last result has no relationships; the sources of its nodes:".into());
+        for id in nodes {
+            let source = prop_text(g, g.node_props(id), "source").unwrap_or_else(|| "no source".into());
+            out.push(format!("({})  [{source}]", node_name(g, id)));
+        }
+    }
+    Ok(out.join("\n"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn parses_commands() {
+        assert_eq!(parse(":help"), Ok(Meta::Help(None)));
+        assert_eq!(parse(":help match"), Ok(Meta::Help(Some("match".into()))));
+        assert_eq!(parse(":param year => 2004"), Ok(Meta::Param { name: "year".into(), expr: "2004".into() }));
+        assert_eq!(
+            parse(":param $who => 'Ann' + 'a'"),
+            Ok(Meta::Param { name: "who".into(), expr: "'Ann' + 'a'".into() })
+        );
+        assert!(parse(":param year").is_err());
+        assert_eq!(parse(":format csv"), Ok(Meta::Format(Format::Csv)));
+        assert!(parse(":format xml").is_err());
+        assert_eq!(parse(":timing off"), Ok(Meta::Timing(Some(false))));
+        assert_eq!(parse(":timeout 2.5"), Ok(Meta::Timeout(Some(2.5))));
+        assert_eq!(parse(":timeout off"), Ok(Meta::Timeout(None)));
+        assert_eq!(parse(":save out.cypher"), Ok(Meta::Save("out.cypher".into())));
+        assert!(parse(":save").is_err());
+        assert_eq!(parse(":whynot"), Ok(Meta::WhyNot(None)));
+        assert_eq!(parse(":q"), Ok(Meta::Quit));
+        assert_eq!(parse(":quit;"), Ok(Meta::Quit));
+    }
+
+    #[test]
+    fn unknown_commands_suggest_the_nearest() {
+        assert_eq!(parse(":schmea"), Err("unknown command :schmea; did you mean :schema?".into()));
+        assert_eq!(parse(":frobnicate"), Err("unknown command :frobnicate; :help lists the commands".into()));
+    }
+
+    #[test]
+    fn why_adds_the_relationships_to_the_return() {
+        assert_eq!(
+            with_relationships_returned("MATCH (o)-[v:VISITED]->(c) RETURN o.name AS who ORDER BY who LIMIT 3")
+                .as_deref(),
+            Some("MATCH (o)-[v:VISITED]->(c) RETURN o.name AS who, v ORDER BY who LIMIT 3")
+        );
+        assert_eq!(
+            with_relationships_returned("MATCH p = (a)-[r]->(b) RETURN r, b.x").as_deref(),
+            Some("MATCH p = (a)-[r]->(b) RETURN r, b.x, p")
+        );
+        assert_eq!(with_relationships_returned("MATCH (a)-->(b) RETURN b"), None);
+        assert_eq!(with_relationships_returned("RETURN 1"), None);
+    }
+
+    #[test]
+    fn help_topics() {
+        assert!(help(None).unwrap().contains(":whynot"));
+        assert!(help(Some("match")).unwrap().starts_with("MATCH:"));
+        assert!(help(Some("toupper")).unwrap().contains("toUpper(string) :: STRING"));
+        assert!(help(Some("db.search")).unwrap().contains("outputs: node, score"));
+        assert_eq!(help(Some("MACTH")), Err("no help on `MACTH`; did you mean :help MATCH?".into()));
+    }
+}

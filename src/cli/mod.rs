@@ -1,0 +1,208 @@
+//! The command line: `silkgraph [query|run] ...` as the contract describes, and the REPL.
+
+pub mod helper;
+pub mod meta;
+pub mod repl;
+
+use std::io::{IsTerminal, Read, Write};
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+
+use crate::error::render;
+use crate::exec::Params;
+use crate::output;
+use crate::session::{Outcome, Session};
+use crate::store::Graph;
+
+#[derive(Parser, Debug)]
+#[command(name = "silkgraph", version, about = "A knowledge-graph engine with an openCypher query language")]
+pub struct Cli {
+    #[command(flatten)]
+    pub source: GraphSource,
+    /// Output format
+    #[arg(long, value_enum, global = true)]
+    pub format: Option<Format>,
+    /// List the bundled graphs and exit
+    #[arg(long)]
+    pub list_graphs: bool,
+    #[command(subcommand)]
+    pub command: Option<Command>,
+}
+
+#[derive(Args, Debug, Clone, Default)]
+pub struct GraphSource {
+    /// Open this graph: a .cypher script, a .json graph, or a bundled graph's name
+    #[arg(long, global = true, conflicts_with = "empty")]
+    pub graph: Option<String>,
+    /// Start from an empty graph
+    #[arg(long, global = true)]
+    pub empty: bool,
+}
+
+#[derive(Subcommand, Debug)]
+pub enum Command {
+    /// Run the given statements (`;`-separated) and print their results
+    Query {
+        /// Query parameters as a JSON object
+        #[arg(long)]
+        params: Option<String>,
+        /// The statements
+        statements: String,
+    },
+    /// Run a script file (or `-` for standard input)
+    Run {
+        /// Query parameters as a JSON object
+        #[arg(long)]
+        params: Option<String>,
+        /// The script, or `-`
+        script: String,
+    },
+}
+
+#[derive(ValueEnum, Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Format {
+    Table,
+    Json,
+    Jsonl,
+    Csv,
+}
+
+/// Exit codes of the contract.
+pub const OK: i32 = 0;
+pub const FAILED: i32 = 1;
+pub const USAGE: i32 = 2;
+
+fn parse_params(p: &Option<String>) -> Result<Params, String> {
+    let Some(text) = p else { return Ok(Params::new()) };
+    let j: serde_json::Value = serde_json::from_str(text).map_err(|e| format!("--params is not valid JSON: {e}"))?;
+    let obj = j.as_object().ok_or("--params must be a JSON object")?;
+    obj.iter().map(|(k, v)| Ok((k.clone(), output::from_json(v)?))).collect()
+}
+
+pub fn open_graph(src: &GraphSource) -> Result<Graph, String> {
+    if src.empty {
+        Ok(Graph::new())
+    } else if let Some(g) = &src.graph {
+        crate::graphs::open(g)
+    } else {
+        crate::graphs::default_graph()
+    }
+}
+
+/// Runs the program; returns the exit code.
+pub fn main() -> i32 {
+    let cli = match Cli::try_parse() {
+        Ok(c) => c,
+        Err(e) => {
+            let code = if e.use_stderr() { USAGE } else { OK };
+            let _ = e.print();
+            return code;
+        }
+    };
+    if cli.list_graphs {
+        for (name, about, _) in crate::graphs::BUNDLED {
+            println!("{name}\t{about}");
+        }
+        return OK;
+    }
+    let graph = match open_graph(&cli.source) {
+        Ok(g) => g,
+        Err(e) => {
+            eprintln!("error: {e}");
+            return FAILED;
+        }
+    };
+    match cli.command {
+        None => repl::run(Session::new(graph), cli.format),
+        Some(Command::Query { params, statements }) => {
+            run_text(graph, &statements, &params, cli.format.unwrap_or(Format::Table))
+        }
+        Some(Command::Run { params, script }) => {
+            let text = if script == "-" {
+                let mut s = String::new();
+                if let Err(e) = std::io::stdin().read_to_string(&mut s) {
+                    eprintln!("error: cannot read standard input: {e}");
+                    return USAGE;
+                }
+                s
+            } else {
+                match std::fs::read_to_string(&script) {
+                    Ok(s) => s,
+                    Err(e) => {
+                        eprintln!("error: cannot read {script}: {e}");
+                        return USAGE;
+                    }
+                }
+            };
+            run_text(graph, &text, &params, cli.format.unwrap_or(Format::Table))
+        }
+    }
+}
+
+fn run_text(graph: Graph, text: &str, params: &Option<String>, format: Format) -> i32 {
+    let params = match parse_params(params) {
+        Ok(p) => p,
+        Err(e) => {
+            eprintln!("error: {e}");
+            return USAGE;
+        }
+    };
+    let mut session = Session::new(graph);
+    let stdout = std::io::stdout();
+    let mut out = stdout.lock();
+    let mut printer = Printer::new(format, std::io::stdout().is_terminal());
+    let ok = session.run_script(text, &params, |g, r| printer.print(&mut out, g, r, text));
+    printer.finish(&mut out);
+    let _ = out.flush();
+    if ok {
+        OK
+    } else {
+        FAILED
+    }
+}
+
+/// Prints statement outcomes in one format. Errors go to stderr, except in `jsonl` where they
+/// are a line of the output.
+pub struct Printer {
+    format: Format,
+    tty: bool,
+    json_items: Vec<serde_json::Value>,
+}
+
+impl Printer {
+    pub fn new(format: Format, tty: bool) -> Printer {
+        Printer { format, tty, json_items: Vec::new() }
+    }
+
+    pub fn print(&mut self, out: &mut dyn Write, g: &Graph, r: crate::error::Result<Outcome>, source: &str) {
+        let res = match (self.format, r) {
+            (Format::Jsonl, Ok(o)) => writeln!(out, "{}", output::result_json(g, &o.result, o.time_ms)),
+            (Format::Jsonl, Err(e)) => writeln!(out, "{}", output::error_json(&e, source)),
+            (Format::Json, Ok(o)) => {
+                self.json_items.push(output::result_json(g, &o.result, o.time_ms));
+                Ok(())
+            }
+            (Format::Json, Err(e)) => {
+                self.json_items.push(output::error_json(&e, source));
+                Ok(())
+            }
+            (Format::Csv, Ok(o)) => write!(out, "{}", output::csv(g, &o.result)),
+            (Format::Table, Ok(o)) => {
+                let width = if self.tty { Some(60) } else { None };
+                writeln!(out, "{}", output::table(g, &o.result, width))
+            }
+            (_, Err(e)) => {
+                eprintln!("{}", render(&e, source));
+                Ok(())
+            }
+        };
+        let _ = res;
+    }
+
+    pub fn finish(&mut self, out: &mut dyn Write) {
+        if self.format == Format::Json {
+            let all = serde_json::Value::Array(std::mem::take(&mut self.json_items));
+            let _ = writeln!(out, "{}", serde_json::to_string_pretty(&all).unwrap_or_default());
+        }
+    }
+}

@@ -1,0 +1,226 @@
+//! Grouping and aggregate functions.
+
+use std::collections::HashSet;
+
+use indexmap::IndexMap;
+
+use super::eval::eval;
+use super::{type_err, Ctx, Row, RowIter};
+use crate::error::{Error, Kind, Result};
+use crate::plan::{Agg, AggFunc, Expr, Slot};
+use crate::value::Value;
+
+/// The running state of one aggregate in one group.
+#[derive(Debug, Clone)]
+enum Acc {
+    Count(i64),
+    SumInt(i64),
+    SumFloat(f64),
+    Avg(f64, i64),
+    Best(Option<Value>),
+    Values(Vec<Value>),
+}
+
+struct State {
+    acc: Acc,
+    seen: Option<HashSet<Value>>,
+    param: Option<Value>,
+}
+
+impl State {
+    fn new(a: &Agg) -> State {
+        let acc = match a.func {
+            AggFunc::CountStar | AggFunc::Count => Acc::Count(0),
+            AggFunc::Sum => Acc::SumInt(0),
+            AggFunc::Avg => Acc::Avg(0.0, 0),
+            AggFunc::Min | AggFunc::Max => Acc::Best(None),
+            _ => Acc::Values(Vec::new()),
+        };
+        State { acc, seen: a.distinct.then(HashSet::new), param: None }
+    }
+
+    fn add(&mut self, a: &Agg, row: &Row, ctx: Ctx) -> Result<()> {
+        if a.func == AggFunc::CountStar {
+            if let Acc::Count(c) = &mut self.acc {
+                *c += 1;
+            }
+            return Ok(());
+        }
+        let v = eval(&a.args[0], row, ctx)?;
+        if v.is_null() {
+            return Ok(());
+        }
+        if let Some(p) = a.args.get(1) {
+            if self.param.is_none() {
+                self.param = Some(eval(p, row, ctx)?);
+            }
+        }
+        if let Some(seen) = &mut self.seen {
+            if !seen.insert(v.clone()) {
+                return Ok(());
+            }
+        }
+        match (&mut self.acc, a.func) {
+            (Acc::Count(c), _) => *c += 1,
+            (Acc::SumInt(s), _) => match v {
+                Value::Int(i) => {
+                    *s = s.checked_add(i).ok_or_else(|| {
+                        Error::runtime(Kind::ArgumentError, "IntegerOverflow", "integer overflow in sum()")
+                    })?
+                }
+                Value::Float(f) => self.acc = Acc::SumFloat(*s as f64 + f),
+                other => return Err(type_err("sum() expects numbers", &other)),
+            },
+            (Acc::SumFloat(s), _) => match v {
+                Value::Int(i) => *s += i as f64,
+                Value::Float(f) => *s += f,
+                other => return Err(type_err("sum() expects numbers", &other)),
+            },
+            (Acc::Avg(s, n), _) => match v {
+                Value::Int(i) => {
+                    *s += i as f64;
+                    *n += 1
+                }
+                Value::Float(f) => {
+                    *s += f;
+                    *n += 1
+                }
+                other => return Err(type_err("avg() expects numbers", &other)),
+            },
+            (Acc::Best(b), f) => {
+                let better = match b {
+                    None => true,
+                    Some(cur) => {
+                        let o = minmax_order(&v, cur);
+                        if f == AggFunc::Min {
+                            o == std::cmp::Ordering::Less
+                        } else {
+                            o == std::cmp::Ordering::Greater
+                        }
+                    }
+                };
+                if better {
+                    *b = Some(v);
+                }
+            }
+            (Acc::Values(vs), f) => {
+                if matches!(f, AggFunc::StDev | AggFunc::StDevP | AggFunc::PercentileCont | AggFunc::PercentileDisc)
+                    && !matches!(v, Value::Int(_) | Value::Float(_))
+                {
+                    return Err(type_err("this aggregate expects numbers", &v));
+                }
+                vs.push(v)
+            }
+        }
+        Ok(())
+    }
+
+    fn finish(self, a: &Agg) -> Result<Value> {
+        Ok(match self.acc {
+            Acc::Count(c) => Value::Int(c),
+            Acc::SumInt(s) => Value::Int(s),
+            Acc::SumFloat(s) => Value::Float(s),
+            Acc::Avg(_, 0) => Value::Null,
+            Acc::Avg(s, n) => Value::Float(s / n as f64),
+            Acc::Best(b) => b.unwrap_or(Value::Null),
+            Acc::Values(vs) => match a.func {
+                AggFunc::Collect => Value::List(vs),
+                AggFunc::StDev | AggFunc::StDevP => {
+                    let xs: Vec<f64> = vs.iter().map(num).collect();
+                    let n = xs.len() as f64;
+                    let denom = if a.func == AggFunc::StDev { n - 1.0 } else { n };
+                    if xs.is_empty() || denom <= 0.0 {
+                        Value::Float(0.0)
+                    } else {
+                        let mean = xs.iter().sum::<f64>() / n;
+                        Value::Float((xs.iter().map(|x| (x - mean).powi(2)).sum::<f64>() / denom).sqrt())
+                    }
+                }
+                _ => percentile(vs, self.param, a.func == AggFunc::PercentileCont)?,
+            },
+        })
+    }
+}
+
+fn num(v: &Value) -> f64 {
+    match v {
+        Value::Int(i) => *i as f64,
+        Value::Float(f) => *f,
+        _ => f64::NAN,
+    }
+}
+
+/// min/max order: numbers compare numerically, otherwise the global order.
+fn minmax_order(a: &Value, b: &Value) -> std::cmp::Ordering {
+    a.cypher_cmp(b).unwrap_or_else(|| a.order(b))
+}
+
+fn percentile(mut vs: Vec<Value>, p: Option<Value>, cont: bool) -> Result<Value> {
+    let p = match p {
+        Some(Value::Int(i)) => i as f64,
+        Some(Value::Float(f)) => f,
+        None => return Ok(Value::Null),
+        Some(v) => return Err(type_err("percentile must be a number", &v)),
+    };
+    if !(0.0..=1.0).contains(&p) {
+        return Err(Error::runtime(Kind::ArgumentError, "NumberOutOfRange", "percentile must be between 0.0 and 1.0"));
+    }
+    if vs.is_empty() {
+        return Ok(Value::Null);
+    }
+    vs.sort_by(|a, b| a.order(b));
+    let n = vs.len();
+    if cont {
+        let pos = p * (n - 1) as f64;
+        let (lo, hi) = (pos.floor() as usize, pos.ceil() as usize);
+        let frac = pos - lo as f64;
+        Ok(Value::Float(num(&vs[lo]) + (num(&vs[hi]) - num(&vs[lo])) * frac))
+    } else {
+        let idx = ((p * n as f64).ceil() as usize).max(1) - 1;
+        Ok(vs[idx.min(n - 1)].clone())
+    }
+}
+
+/// Consumes the input, groups by `keys` and emits one row per group (in first-seen order).
+pub(crate) fn aggregate<'a>(
+    keys: &'a [(Expr, Slot)],
+    aggs: &'a [Agg],
+    input: RowIter<'a>,
+    ctx: Ctx<'a>,
+) -> RowIter<'a> {
+    let run = || -> Result<Vec<Row>> {
+        let mut groups: IndexMap<Vec<Value>, (Row, Vec<State>)> = IndexMap::new();
+        for r in input {
+            let row = r?;
+            let k = keys.iter().map(|(e, _)| eval(e, &row, ctx)).collect::<Result<Vec<_>>>()?;
+            let entry = match groups.get_mut(&k) {
+                Some(e) => e,
+                None => {
+                    let states = aggs.iter().map(State::new).collect();
+                    groups.entry(k).or_insert((row.clone(), states))
+                }
+            };
+            for (s, a) in entry.1.iter_mut().zip(aggs) {
+                s.add(a, &row, ctx)?;
+            }
+        }
+        if groups.is_empty() && keys.is_empty() {
+            groups.insert(Vec::new(), (vec![Value::Null; ctx.width], aggs.iter().map(State::new).collect()));
+        }
+        let mut out = Vec::with_capacity(groups.len());
+        for (k, (mut row, states)) in groups {
+            for ((_, slot), v) in keys.iter().zip(k) {
+                row[*slot] = v;
+            }
+            for (s, a) in states.into_iter().zip(aggs) {
+                row[a.slot] = s.finish(a)?;
+            }
+            out.push(row);
+        }
+        Ok(out)
+    };
+    match run() {
+        Ok(rows) => Box::new(rows.into_iter().map(Ok)),
+        Err(e) => Box::new(std::iter::once(Err(e))),
+    }
+}

@@ -1,0 +1,555 @@
+//! Expression evaluation over a row, with Cypher's null propagation and type rules.
+
+use std::cmp::Ordering;
+
+use indexmap::IndexMap;
+
+use super::{type_err, Ctx, Row};
+use crate::ast::{BinaryOp, Quantifier};
+use crate::error::{Error, Kind, Phase, Result};
+use crate::plan::{Expr, MapProjItem, PropFilter};
+use crate::store::Sym;
+use crate::value::Value;
+
+fn deleted(what: &str) -> Error {
+    Error::runtime(Kind::EntityNotFound, "DeletedEntityAccess", format!("the {what} was deleted in this query"))
+}
+
+/// A property of a node, relationship, map or date.
+pub(crate) fn property(v: &Value, key: &str, ctx: Ctx) -> Result<Value> {
+    Ok(match v {
+        Value::Null => Value::Null,
+        Value::Node(id) => {
+            if !ctx.graph.node_exists(*id) {
+                return Err(deleted("node"));
+            }
+            ctx.graph.key_id(key).and_then(|k| ctx.graph.node_prop(*id, k)).cloned().unwrap_or(Value::Null)
+        }
+        Value::Rel(id) => {
+            if !ctx.graph.rel_exists(*id) {
+                return Err(deleted("relationship"));
+            }
+            ctx.graph.key_id(key).and_then(|k| ctx.graph.rel_prop(*id, k)).cloned().unwrap_or(Value::Null)
+        }
+        Value::Map(m) => m.get(key).cloned().unwrap_or(Value::Null),
+        Value::Date(d) => match key {
+            "year" => Value::Int(d.year as i64),
+            "month" => Value::Int(d.month as i64),
+            "day" => Value::Int(d.day as i64),
+            _ => Value::Null,
+        },
+        other => return Err(type_err(&format!("cannot read property `{key}`"), other)),
+    })
+}
+
+/// The properties of a node or relationship as a map.
+pub(crate) fn entity_props(ctx: Ctx, v: &Value) -> Option<IndexMap<String, Value>> {
+    let props: &[(Sym, Value)] = match v {
+        Value::Node(id) => ctx.graph.node_props(*id),
+        Value::Rel(id) => ctx.graph.rel_props(*id),
+        _ => return None,
+    };
+    Some(props.iter().map(|(k, v)| (ctx.graph.keys().name(*k).to_string(), v.clone())).collect())
+}
+
+/// Evaluates a pattern's property constraints. `None`: they can never match (a null value, or
+/// a key no entity has).
+pub(crate) fn eval_props(p: &Option<PropFilter>, row: &Row, ctx: Ctx) -> Result<Option<Vec<(Sym, Value)>>> {
+    let pairs: Vec<(String, Value)> = match p {
+        None => return Ok(Some(Vec::new())),
+        Some(PropFilter::Pairs(kv)) => {
+            let mut out = Vec::with_capacity(kv.len());
+            for (k, e) in kv {
+                out.push((k.clone(), eval(e, row, ctx)?));
+            }
+            out
+        }
+        Some(PropFilter::Map(e)) => match eval(e, row, ctx)? {
+            Value::Map(m) => m.into_iter().collect(),
+            Value::Null => return Ok(None),
+            v => return Err(type_err("expected a map of properties", &v)),
+        },
+    };
+    let mut out = Vec::with_capacity(pairs.len());
+    for (k, v) in pairs {
+        if v.is_null() {
+            return Ok(None);
+        }
+        match ctx.graph.key_id(&k) {
+            Some(s) => out.push((s, v)),
+            None => return Ok(None),
+        }
+    }
+    Ok(Some(out))
+}
+
+fn truth(v: Value, what: &str) -> Result<Option<bool>> {
+    match v {
+        Value::Bool(b) => Ok(Some(b)),
+        Value::Null => Ok(None),
+        other => Err(type_err(&format!("{what} expects a boolean"), &other)),
+    }
+}
+
+fn overflow() -> Error {
+    Error::runtime(Kind::ArgumentError, "IntegerOverflow", "integer overflow")
+}
+
+fn arith(op: BinaryOp, a: Value, b: Value) -> Result<Value> {
+    use Value::*;
+    Ok(match (op, a, b) {
+        (_, Null, _) | (_, _, Null) => Null,
+        (BinaryOp::Add, String(x), String(y)) => Value::from(format!("{x}{y}")),
+        (BinaryOp::Add, String(x), y @ (Int(_) | Float(_) | Bool(_))) => Value::from(format!("{x}{}", scalar_text(&y))),
+        (BinaryOp::Add, x @ (Int(_) | Float(_) | Bool(_)), String(y)) => Value::from(format!("{}{y}", scalar_text(&x))),
+        (BinaryOp::Add, List(mut x), List(y)) => {
+            x.extend(y);
+            List(x)
+        }
+        (BinaryOp::Add, List(mut x), y) => {
+            x.push(y);
+            List(x)
+        }
+        (BinaryOp::Add, x, List(y)) => {
+            let mut v = vec![x];
+            v.extend(y);
+            List(v)
+        }
+        (op, Int(x), Int(y)) => match op {
+            BinaryOp::Add => Int(x.checked_add(y).ok_or_else(overflow)?),
+            BinaryOp::Sub => Int(x.checked_sub(y).ok_or_else(overflow)?),
+            BinaryOp::Mul => Int(x.checked_mul(y).ok_or_else(overflow)?),
+            BinaryOp::Div => {
+                if y == 0 {
+                    return Err(Error::runtime(Kind::ArgumentError, "DivisionByZero", "division by zero"));
+                }
+                Int(x.checked_div(y).ok_or_else(overflow)?)
+            }
+            BinaryOp::Mod => {
+                if y == 0 {
+                    return Err(Error::runtime(Kind::ArgumentError, "DivisionByZero", "modulo by zero"));
+                }
+                Int(x.checked_rem(y).unwrap_or(0))
+            }
+            BinaryOp::Pow => Float((x as f64).powf(y as f64)),
+            _ => Null,
+        },
+        (op, x @ (Int(_) | Float(_)), y @ (Int(_) | Float(_))) => {
+            let (x, y) = (num(&x), num(&y));
+            Float(match op {
+                BinaryOp::Add => x + y,
+                BinaryOp::Sub => x - y,
+                BinaryOp::Mul => x * y,
+                BinaryOp::Div => x / y,
+                BinaryOp::Mod => x % y,
+                BinaryOp::Pow => x.powf(y),
+                _ => f64::NAN,
+            })
+        }
+        (op, x, y) => {
+            return Err(Error::type_error(
+                "InvalidArgumentType",
+                format!("cannot apply {op:?} to {} and {}", x.type_name(), y.type_name()),
+            ))
+        }
+    })
+}
+
+fn scalar_text(v: &Value) -> String {
+    match v {
+        Value::Float(f) => crate::value::format_float(*f),
+        Value::String(s) => s.to_string(),
+        other => crate::value::to_cypher_literal(other),
+    }
+}
+
+fn num(v: &Value) -> f64 {
+    match v {
+        Value::Int(i) => *i as f64,
+        Value::Float(f) => *f,
+        _ => f64::NAN,
+    }
+}
+
+fn compare(op: BinaryOp, a: &Value, b: &Value) -> Value {
+    if a.is_null() || b.is_null() {
+        return Value::Null;
+    }
+    match op {
+        BinaryOp::Eq => a.cypher_eq(b).into(),
+        BinaryOp::Ne => a.cypher_eq(b).map(|x| !x).into(),
+        _ => {
+            // NaN compares false with every number; other incomparable pairs are null.
+            let nan = matches!(a, Value::Float(f) if f.is_nan()) || matches!(b, Value::Float(f) if f.is_nan());
+            match a.cypher_cmp(b) {
+                Some(o) => Value::Bool(match op {
+                    BinaryOp::Lt => o == Ordering::Less,
+                    BinaryOp::Le => o != Ordering::Greater,
+                    BinaryOp::Gt => o == Ordering::Greater,
+                    BinaryOp::Ge => o != Ordering::Less,
+                    _ => false,
+                }),
+                None if nan && matches!((a, b), (Value::Int(_) | Value::Float(_), Value::Int(_) | Value::Float(_))) => {
+                    Value::Bool(false)
+                }
+                None => Value::Null,
+            }
+        }
+    }
+}
+
+fn list_contains(x: &Value, list: &[Value]) -> Value {
+    let mut unknown = false;
+    for y in list {
+        match x.cypher_eq(y) {
+            Some(true) => return Value::Bool(true),
+            None => unknown = true,
+            Some(false) => {}
+        }
+    }
+    if unknown {
+        Value::Null
+    } else {
+        Value::Bool(false)
+    }
+}
+
+thread_local! {
+    static REGEX_CACHE: std::cell::RefCell<IndexMap<String, regex::Regex>> = std::cell::RefCell::new(IndexMap::new());
+}
+
+fn regex_match(s: &str, pattern: &str) -> Result<bool> {
+    REGEX_CACHE.with(|c| {
+        let mut c = c.borrow_mut();
+        if !c.contains_key(pattern) {
+            let re = regex::Regex::new(&format!("^(?:{pattern})$")).map_err(|e| {
+                Error::runtime(Kind::ArgumentError, "InvalidArgumentValue", format!("invalid regular expression: {e}"))
+            })?;
+            if c.len() > 64 {
+                c.shift_remove_index(0);
+            }
+            c.insert(pattern.to_string(), re);
+        }
+        Ok(c[pattern].is_match(s))
+    })
+}
+
+/// Resolves a list index (negative counts from the end).
+fn list_index(len: usize, i: i64) -> Option<usize> {
+    let i = if i < 0 { len as i64 + i } else { i };
+    (0..len as i64).contains(&i).then_some(i as usize)
+}
+
+/// Evaluates an expression for a row.
+pub fn eval(e: &Expr, row: &Row, ctx: Ctx) -> Result<Value> {
+    Ok(match e {
+        Expr::Const(v) => v.clone(),
+        Expr::Param(p) => match ctx.params.get(p) {
+            Some(v) => v.clone(),
+            None => {
+                return Err(Error::new(
+                    Phase::Compile,
+                    Kind::ParameterMissing,
+                    "MissingParameter",
+                    format!("expected a parameter named `{p}`"),
+                ))
+            }
+        },
+        Expr::Slot(s) => row.get(*s).cloned().unwrap_or(Value::Null),
+        Expr::Prop(x, k) => property(&eval(x, row, ctx)?, k, ctx)?,
+        Expr::List(xs) => Value::List(xs.iter().map(|x| eval(x, row, ctx)).collect::<Result<_>>()?),
+        Expr::Map(kv) => {
+            let mut m = IndexMap::with_capacity(kv.len());
+            for (k, x) in kv {
+                m.insert(k.clone(), eval(x, row, ctx)?);
+            }
+            Value::map(m)
+        }
+        Expr::Not(x) => truth(eval(x, row, ctx)?, "NOT")?.map(|b| !b).into(),
+        Expr::Neg(x) => match eval(x, row, ctx)? {
+            Value::Int(i) => Value::Int(i.checked_neg().ok_or_else(overflow)?),
+            Value::Float(f) => Value::Float(-f),
+            Value::Null => Value::Null,
+            v => return Err(type_err("cannot negate", &v)),
+        },
+        Expr::Binary(op, a, b) => binary(*op, a, b, row, ctx)?,
+        Expr::IsNull(x, neg) => Value::Bool(eval(x, row, ctx)?.is_null() != *neg),
+        Expr::HasLabels(x, labels) => match eval(x, row, ctx)? {
+            Value::Null => Value::Null,
+            Value::Node(id) => {
+                Value::Bool(labels.iter().all(|l| ctx.graph.label_id(l).is_some_and(|s| ctx.graph.has_label(id, s))))
+            }
+            v => return Err(type_err("label test expects a node", &v)),
+        },
+        Expr::Index(a, b) => {
+            let (a, b) = (eval(a, row, ctx)?, eval(b, row, ctx)?);
+            match (&a, &b) {
+                (Value::Null, _) | (_, Value::Null) => Value::Null,
+                (Value::List(l), Value::Int(i)) => list_index(l.len(), *i).map_or(Value::Null, |i| l[i].clone()),
+                (Value::List(_), other) => return Err(type_err("list index must be an integer", other)),
+                (Value::Map(_) | Value::Node(_) | Value::Rel(_), Value::String(k)) => property(&a, k, ctx)?,
+                (Value::Map(_) | Value::Node(_) | Value::Rel(_), other) => {
+                    return Err(type_err("map key must be a string", other))
+                }
+                (other, _) => return Err(type_err("cannot index into", other)),
+            }
+        }
+        Expr::Slice(x, from, to) => {
+            let v = eval(x, row, ctx)?;
+            let f = from.as_ref().map(|e| eval(e, row, ctx)).transpose()?;
+            let t = to.as_ref().map(|e| eval(e, row, ctx)).transpose()?;
+            match v {
+                Value::Null => Value::Null,
+                Value::List(l) => {
+                    let len = l.len() as i64;
+                    let bound = |b: Option<Value>, default: i64| -> Result<Option<i64>> {
+                        match b {
+                            None => Ok(Some(default)),
+                            Some(Value::Null) => Ok(None),
+                            Some(Value::Int(i)) => Ok(Some(if i < 0 { (len + i).max(0) } else { i.min(len) })),
+                            Some(other) => Err(type_err("slice bounds must be integers", &other)),
+                        }
+                    };
+                    match (bound(f, 0)?, bound(t, len)?) {
+                        (Some(a), Some(b)) if a < b => Value::List(l[a as usize..b as usize].to_vec()),
+                        (Some(_), Some(_)) => Value::List(Vec::new()),
+                        _ => Value::Null,
+                    }
+                }
+                other => return Err(type_err("cannot slice", &other)),
+            }
+        }
+        Expr::Func(name, args) => {
+            let vals = args.iter().map(|a| eval(a, row, ctx)).collect::<Result<Vec<_>>>()?;
+            super::functions::call(name, vals, ctx)?
+        }
+        Expr::Case { operand, whens, else_ } => {
+            let op = operand.as_ref().map(|o| eval(o, row, ctx)).transpose()?;
+            for (w, t) in whens {
+                let wv = eval(w, row, ctx)?;
+                let hit = match &op {
+                    Some(o) => o.cypher_eq(&wv) == Some(true),
+                    None => matches!(wv, Value::Bool(true)),
+                };
+                if hit {
+                    return eval(t, row, ctx);
+                }
+            }
+            match else_ {
+                Some(x) => eval(x, row, ctx)?,
+                None => Value::Null,
+            }
+        }
+        Expr::ListComp { slot, list, pred, proj } => match eval(list, row, ctx)? {
+            Value::Null => Value::Null,
+            Value::List(items) => {
+                let mut r = row.clone();
+                let mut out = Vec::new();
+                for it in items {
+                    r[*slot] = it;
+                    if let Some(p) = pred {
+                        if !matches!(eval(p, &r, ctx)?, Value::Bool(true)) {
+                            continue;
+                        }
+                    }
+                    out.push(match proj {
+                        Some(p) => eval(p, &r, ctx)?,
+                        None => r[*slot].clone(),
+                    });
+                }
+                Value::List(out)
+            }
+            v => return Err(type_err("list comprehension expects a list", &v)),
+        },
+        Expr::Quantified { q, slot, list, pred } => match eval(list, row, ctx)? {
+            Value::Null => Value::Null,
+            Value::List(items) => {
+                let mut r = row.clone();
+                let (mut t, mut n) = (0usize, 0usize);
+                let total = items.len();
+                for it in items {
+                    r[*slot] = it;
+                    match truth(eval(pred, &r, ctx)?, "quantifier predicate")? {
+                        Some(true) => t += 1,
+                        None => n += 1,
+                        Some(false) => {}
+                    }
+                }
+                let f = total - t - n;
+                match q {
+                    Quantifier::All => {
+                        if f > 0 {
+                            Some(false)
+                        } else if n > 0 {
+                            None
+                        } else {
+                            Some(true)
+                        }
+                    }
+                    Quantifier::Any => {
+                        if t > 0 {
+                            Some(true)
+                        } else if n > 0 {
+                            None
+                        } else {
+                            Some(false)
+                        }
+                    }
+                    Quantifier::None => {
+                        if t > 0 {
+                            Some(false)
+                        } else if n > 0 {
+                            None
+                        } else {
+                            Some(true)
+                        }
+                    }
+                    Quantifier::Single => {
+                        if t > 1 {
+                            Some(false)
+                        } else if n > 0 {
+                            None
+                        } else {
+                            Some(t == 1)
+                        }
+                    }
+                }
+                .into()
+            }
+            v => return Err(type_err("quantifier expects a list", &v)),
+        },
+        Expr::Reduce { acc, init, slot, list, expr } => {
+            let start = eval(init, row, ctx)?;
+            match eval(list, row, ctx)? {
+                Value::Null => Value::Null,
+                Value::List(items) => {
+                    let mut r = row.clone();
+                    r[*acc] = start;
+                    for it in items {
+                        r[*slot] = it;
+                        r[*acc] = eval(expr, &r, ctx)?;
+                    }
+                    r[*acc].clone()
+                }
+                v => return Err(type_err("reduce expects a list", &v)),
+            }
+        }
+        Expr::Exists(ops) => {
+            let mut it = super::run_sub(ops, row.clone(), ctx);
+            match it.next() {
+                None => Value::Bool(false),
+                Some(Ok(_)) => Value::Bool(true),
+                Some(Err(e)) => return Err(e),
+            }
+        }
+        Expr::PatternComp(ops, proj) => {
+            let mut out = Vec::new();
+            for r in super::run_sub(ops, row.clone(), ctx) {
+                out.push(eval(proj, &r?, ctx)?);
+            }
+            Value::List(out)
+        }
+        Expr::MapProj(base, items) => {
+            let b = eval(base, row, ctx)?;
+            if b.is_null() {
+                return Ok(Value::Null);
+            }
+            let mut m = IndexMap::new();
+            for it in items {
+                match it {
+                    MapProjItem::Prop(k) => {
+                        m.insert(k.clone(), property(&b, k, ctx)?);
+                    }
+                    MapProjItem::Entry(k, x) => {
+                        m.insert(k.clone(), eval(x, row, ctx)?);
+                    }
+                    MapProjItem::All => {
+                        let props = match &b {
+                            Value::Map(mm) => (**mm).clone(),
+                            other => entity_props(ctx, other)
+                                .ok_or_else(|| type_err("map projection expects a map or entity", other))?,
+                        };
+                        m.extend(props);
+                    }
+                }
+            }
+            Value::map(m)
+        }
+    })
+}
+
+fn binary(op: BinaryOp, a: &Expr, b: &Expr, row: &Row, ctx: Ctx) -> Result<Value> {
+    match op {
+        BinaryOp::And => {
+            let l = truth(eval(a, row, ctx)?, "AND")?;
+            if l == Some(false) {
+                return Ok(Value::Bool(false));
+            }
+            let r = truth(eval(b, row, ctx)?, "AND")?;
+            Ok(match (l, r) {
+                (_, Some(false)) => Some(false),
+                (Some(true), Some(true)) => Some(true),
+                _ => None,
+            }
+            .into())
+        }
+        BinaryOp::Or => {
+            let l = truth(eval(a, row, ctx)?, "OR")?;
+            if l == Some(true) {
+                return Ok(Value::Bool(true));
+            }
+            let r = truth(eval(b, row, ctx)?, "OR")?;
+            Ok(match (l, r) {
+                (_, Some(true)) => Some(true),
+                (Some(false), Some(false)) => Some(false),
+                _ => None,
+            }
+            .into())
+        }
+        BinaryOp::Xor => {
+            let l = truth(eval(a, row, ctx)?, "XOR")?;
+            let r = truth(eval(b, row, ctx)?, "XOR")?;
+            Ok(match (l, r) {
+                (Some(x), Some(y)) => Some(x != y),
+                _ => None,
+            }
+            .into())
+        }
+        _ => {
+            let (x, y) = (eval(a, row, ctx)?, eval(b, row, ctx)?);
+            Ok(match op {
+                BinaryOp::Eq | BinaryOp::Ne | BinaryOp::Lt | BinaryOp::Le | BinaryOp::Gt | BinaryOp::Ge => {
+                    compare(op, &x, &y)
+                }
+                BinaryOp::In => match y {
+                    Value::Null => Value::Null,
+                    Value::List(l) => {
+                        if x.is_null() {
+                            if l.is_empty() {
+                                Value::Bool(false)
+                            } else {
+                                Value::Null
+                            }
+                        } else {
+                            list_contains(&x, &l)
+                        }
+                    }
+                    other => return Err(type_err("IN expects a list", &other)),
+                },
+                BinaryOp::StartsWith | BinaryOp::EndsWith | BinaryOp::Contains => match (&x, &y) {
+                    (Value::String(s), Value::String(t)) => Value::Bool(match op {
+                        BinaryOp::StartsWith => s.starts_with(&**t),
+                        BinaryOp::EndsWith => s.ends_with(&**t),
+                        _ => s.contains(&**t),
+                    }),
+                    _ => Value::Null,
+                },
+                BinaryOp::Regex => match (&x, &y) {
+                    (Value::String(s), Value::String(p)) => Value::Bool(regex_match(s, p)?),
+                    _ => Value::Null,
+                },
+                _ => arith(op, x, y)?,
+            })
+        }
+    }
+}

@@ -1,0 +1,365 @@
+//! Scalar functions.
+
+use indexmap::IndexMap;
+
+use super::eval::entity_props;
+use super::{type_err, Ctx};
+use crate::error::{Error, Kind, Result};
+use crate::value::{Date, Path, Value};
+
+fn arg_err(msg: impl Into<String>) -> Error {
+    Error::runtime(Kind::ArgumentError, "InvalidArgumentValue", msg)
+}
+
+fn int_arg(v: &Value, what: &str) -> Result<Option<i64>> {
+    match v {
+        Value::Null => Ok(None),
+        Value::Int(i) => Ok(Some(*i)),
+        other => Err(type_err(&format!("{what} expects an integer"), other)),
+    }
+}
+
+fn float_arg(v: &Value, what: &str) -> Result<Option<f64>> {
+    match v {
+        Value::Null => Ok(None),
+        Value::Int(i) => Ok(Some(*i as f64)),
+        Value::Float(f) => Ok(Some(*f)),
+        other => Err(type_err(&format!("{what} expects a number"), other)),
+    }
+}
+
+fn str_arg<'a>(v: &'a Value, what: &str) -> Result<Option<&'a str>> {
+    match v {
+        Value::Null => Ok(None),
+        Value::String(s) => Ok(Some(s)),
+        other => Err(type_err(&format!("{what} expects a string"), other)),
+    }
+}
+
+fn path_nodes_rels(v: &Value) -> Option<&Path> {
+    if let Value::Path(p) = v {
+        Some(p)
+    } else {
+        None
+    }
+}
+
+fn parse_int(s: &str) -> Option<i64> {
+    let t = s.trim();
+    t.parse::<i64>().ok().or_else(|| {
+        let f = t.parse::<f64>().ok()?;
+        (f.is_finite() && f.abs() < 9.2e18).then(|| f.trunc() as i64)
+    })
+}
+
+/// Calls a scalar function on evaluated arguments.
+pub(crate) fn call(name: &str, mut a: Vec<Value>, ctx: Ctx) -> Result<Value> {
+    let n = name.to_ascii_lowercase();
+    // Most functions return null for a null first argument.
+    let null_in = a.first().is_some_and(Value::is_null);
+    let first = a.first().cloned().unwrap_or(Value::Null);
+    Ok(match n.as_str() {
+        "coalesce" => a.into_iter().find(|v| !v.is_null()).unwrap_or(Value::Null),
+        "rand" => Value::Float(pseudo_random()),
+        "pi" => Value::Float(std::f64::consts::PI),
+        "e" => Value::Float(std::f64::consts::E),
+        "date" => match a.first() {
+            None => return Err(arg_err("date() needs an argument in this engine (no clock)")),
+            Some(Value::Null) => Value::Null,
+            Some(Value::String(s)) => {
+                Value::Date(Date::parse(s).ok_or_else(|| arg_err(format!("`{s}` is not a date (YYYY-MM-DD)")))?)
+            }
+            Some(Value::Date(d)) => Value::Date(*d),
+            Some(Value::Map(m)) => {
+                let get = |k: &str, d: i64| match m.get(k) {
+                    Some(Value::Int(i)) => Ok(*i),
+                    None => Ok(d),
+                    Some(v) => Err(type_err(&format!("date component `{k}` must be an integer"), v)),
+                };
+                let (y, mo, d) = (get("year", i64::MIN)?, get("month", 1)?, get("day", 1)?);
+                if y == i64::MIN {
+                    return Err(arg_err("date({...}) needs a year"));
+                }
+                Value::Date(Date::new(y as i32, mo as u8, d as u8).ok_or_else(|| arg_err("invalid date components"))?)
+            }
+            Some(v) => return Err(type_err("date() expects a string or a map", v)),
+        },
+        _ if null_in && n != "tostring" && n != "size" => Value::Null,
+        "id" => match first {
+            Value::Node(id) | Value::Rel(id) => Value::Int(id as i64),
+            v => return Err(type_err("id() expects a node or relationship", &v)),
+        },
+        "elementid" => match first {
+            Value::Node(id) => Value::from(format!("n{id}")),
+            Value::Rel(id) => Value::from(format!("r{id}")),
+            v => return Err(type_err("elementId() expects a node or relationship", &v)),
+        },
+        "labels" => match first {
+            Value::Node(id) => {
+                if !ctx.graph.node_exists(id) {
+                    return Err(Error::runtime(Kind::EntityNotFound, "DeletedEntityAccess", "the node was deleted"));
+                }
+                Value::List(ctx.graph.node_labels(id).iter().map(|l| Value::str(ctx.graph.labels().name(*l))).collect())
+            }
+            v => return Err(type_err("labels() expects a node", &v)),
+        },
+        "type" => match first {
+            Value::Rel(id) => ctx.graph.rel_type(id).map_or(Value::Null, |t| Value::str(ctx.graph.types().name(t))),
+            v => return Err(type_err("type() expects a relationship", &v)),
+        },
+        "properties" => match first {
+            Value::Map(m) => Value::Map(m),
+            v @ (Value::Node(_) | Value::Rel(_)) => Value::map(entity_props(ctx, &v).unwrap_or_default()),
+            v => return Err(type_err("properties() expects a node, relationship or map", &v)),
+        },
+        "keys" => match first {
+            Value::Map(m) => Value::List(m.keys().map(|k| Value::str(k)).collect()),
+            v @ (Value::Node(_) | Value::Rel(_)) => {
+                Value::List(entity_props(ctx, &v).unwrap_or_default().keys().map(|k| Value::str(k)).collect())
+            }
+            v => return Err(type_err("keys() expects a node, relationship or map", &v)),
+        },
+        "startnode" | "endnode" => match first {
+            Value::Rel(id) => match ctx.graph.rel_ends(id) {
+                Some((s, e)) => Value::Node(if n == "startnode" { s } else { e }),
+                None => Value::Null,
+            },
+            v => return Err(type_err("startNode()/endNode() expect a relationship", &v)),
+        },
+        "nodes" => match path_nodes_rels(&first) {
+            Some(p) => Value::List(p.nodes.iter().map(|n| Value::Node(*n)).collect()),
+            None => return Err(type_err("nodes() expects a path", &first)),
+        },
+        "relationships" | "rels" => match path_nodes_rels(&first) {
+            Some(p) => Value::List(p.rels.iter().map(|r| Value::Rel(*r)).collect()),
+            None => return Err(type_err("relationships() expects a path", &first)),
+        },
+        "length" => match &first {
+            Value::Path(p) => Value::Int(p.rels.len() as i64),
+            Value::List(l) => Value::Int(l.len() as i64),
+            Value::String(s) => Value::Int(s.chars().count() as i64),
+            v => return Err(type_err("length() expects a path", v)),
+        },
+        "exists" => Value::Bool(!first.is_null()),
+        "size" => match &first {
+            Value::Null => Value::Null,
+            Value::List(l) => Value::Int(l.len() as i64),
+            Value::String(s) => Value::Int(s.chars().count() as i64),
+            v => return Err(type_err("size() expects a list or string", v)),
+        },
+        "head" => match first {
+            Value::List(l) => l.into_iter().next().unwrap_or(Value::Null),
+            v => return Err(type_err("head() expects a list", &v)),
+        },
+        "last" => match first {
+            Value::List(l) => l.into_iter().last().unwrap_or(Value::Null),
+            v => return Err(type_err("last() expects a list", &v)),
+        },
+        "tail" => match first {
+            Value::List(l) => Value::List(l.into_iter().skip(1).collect()),
+            v => return Err(type_err("tail() expects a list", &v)),
+        },
+        "reverse" => match first {
+            Value::List(mut l) => {
+                l.reverse();
+                Value::List(l)
+            }
+            Value::String(s) => Value::from(s.chars().rev().collect::<String>()),
+            v => return Err(type_err("reverse() expects a list or string", &v)),
+        },
+        "range" => {
+            let start = int_arg(&a[0], "range()")?;
+            let end = int_arg(&a[1], "range()")?;
+            let step = match a.get(2) {
+                Some(v) => int_arg(v, "range()")?,
+                None => Some(1),
+            };
+            let (Some(s), Some(e), Some(st)) = (start, end, step) else { return Ok(Value::Null) };
+            if st == 0 {
+                return Err(arg_err("range() step cannot be zero"));
+            }
+            let count = if (st > 0 && s > e) || (st < 0 && s < e) {
+                0
+            } else {
+                ((e as i128 - s as i128) / st as i128 + 1) as u128
+            };
+            if count > 100_000_000 {
+                return Err(Error::runtime(
+                    Kind::ResourceLimit,
+                    "ListTooLarge",
+                    "range() would build more than 100,000,000 elements",
+                ));
+            }
+            let mut out = Vec::with_capacity(count as usize);
+            let mut i = s as i128;
+            for _ in 0..count {
+                out.push(Value::Int(i as i64));
+                i += st as i128;
+            }
+            Value::List(out)
+        }
+        "tointeger" | "tointegerornull" => match first {
+            Value::Int(i) => Value::Int(i),
+            Value::Float(f) => {
+                if f.is_finite() && f.abs() < 9.2e18 {
+                    Value::Int(f.trunc() as i64)
+                } else {
+                    Value::Null
+                }
+            }
+            Value::String(s) => parse_int(&s).map_or(Value::Null, Value::Int),
+            Value::Bool(b) => Value::Int(b as i64),
+            v if n == "tointegerornull" => {
+                let _ = v;
+                Value::Null
+            }
+            v => return Err(type_err("toInteger() cannot convert", &v)),
+        },
+        "tofloat" | "tofloatornull" => match first {
+            Value::Int(i) => Value::Float(i as f64),
+            Value::Float(f) => Value::Float(f),
+            Value::String(s) => s.trim().parse::<f64>().map_or(Value::Null, Value::Float),
+            _ if n == "tofloatornull" => Value::Null,
+            v => return Err(type_err("toFloat() cannot convert", &v)),
+        },
+        "tostring" | "tostringornull" => match first {
+            Value::Null => Value::Null,
+            Value::String(s) => Value::String(s),
+            Value::Int(i) => Value::from(i.to_string()),
+            Value::Float(f) => Value::from(crate::value::format_float(f)),
+            Value::Bool(b) => Value::from(b.to_string()),
+            Value::Date(d) => Value::from(d.to_string()),
+            _ if n == "tostringornull" => Value::Null,
+            v => return Err(type_err("toString() cannot convert", &v)),
+        },
+        "toboolean" | "tobooleanornull" => match first {
+            Value::Bool(b) => Value::Bool(b),
+            Value::String(s) => match s.trim().to_ascii_lowercase().as_str() {
+                "true" => Value::Bool(true),
+                "false" => Value::Bool(false),
+                _ => Value::Null,
+            },
+            Value::Int(i) => Value::Bool(i != 0),
+            _ if n == "tobooleanornull" => Value::Null,
+            v => return Err(type_err("toBoolean() cannot convert", &v)),
+        },
+        "toupper" => Value::from(str_arg(&first, "toUpper()")?.unwrap_or("").to_uppercase()),
+        "tolower" => Value::from(str_arg(&first, "toLower()")?.unwrap_or("").to_lowercase()),
+        "trim" => Value::str(str_arg(&first, "trim()")?.unwrap_or("").trim()),
+        "ltrim" => Value::str(str_arg(&first, "lTrim()")?.unwrap_or("").trim_start()),
+        "rtrim" => Value::str(str_arg(&first, "rTrim()")?.unwrap_or("").trim_end()),
+        "substring" => {
+            let s = str_arg(&first, "substring()")?.unwrap_or("");
+            let Some(start) = int_arg(&a[1], "substring()")? else { return Ok(Value::Null) };
+            let len = match a.get(2) {
+                Some(v) => match int_arg(v, "substring()")? {
+                    Some(l) => Some(l),
+                    None => return Ok(Value::Null),
+                },
+                None => None,
+            };
+            if start < 0 || len.is_some_and(|l| l < 0) {
+                return Err(arg_err("substring() start and length must not be negative"));
+            }
+            let chars = s.chars().skip(start as usize);
+            Value::from(match len {
+                Some(l) => chars.take(l as usize).collect::<String>(),
+                None => chars.collect::<String>(),
+            })
+        }
+        "replace" => {
+            let s = str_arg(&first, "replace()")?.unwrap_or("");
+            match (str_arg(&a[1], "replace()")?, str_arg(&a[2], "replace()")?) {
+                (Some(f), Some(t)) => Value::from(s.replace(f, t)),
+                _ => Value::Null,
+            }
+        }
+        "split" => {
+            let s = str_arg(&first, "split()")?.unwrap_or("");
+            match str_arg(&a[1], "split()")? {
+                Some("") => Value::List(s.chars().map(|c| Value::from(c.to_string())).collect()),
+                Some(d) => Value::List(s.split(d).map(Value::str).collect()),
+                None => Value::Null,
+            }
+        }
+        "left" | "right" => {
+            let s = str_arg(&first, "left()/right()")?.unwrap_or("");
+            let Some(l) = int_arg(&a[1], "left()/right()")? else {
+                return Err(arg_err("left()/right() length cannot be null"));
+            };
+            if l < 0 {
+                return Err(arg_err("left()/right() length must not be negative"));
+            }
+            let count = s.chars().count();
+            let l = (l as usize).min(count);
+            Value::from(if n == "left" {
+                s.chars().take(l).collect::<String>()
+            } else {
+                s.chars().skip(count - l).collect::<String>()
+            })
+        }
+        "abs" => match first {
+            Value::Int(i) => Value::Int(i.checked_abs().ok_or_else(|| arg_err("abs() overflow"))?),
+            Value::Float(f) => Value::Float(f.abs()),
+            v => return Err(type_err("abs() expects a number", &v)),
+        },
+        "__plus" => match first {
+            v @ (Value::Int(_) | Value::Float(_)) => v,
+            v => return Err(type_err("unary + expects a number", &v)),
+        },
+        "sign" => match first {
+            Value::Int(i) => Value::Int(i.signum()),
+            Value::Float(f) => Value::Int(if f > 0.0 {
+                1
+            } else if f < 0.0 {
+                -1
+            } else {
+                0
+            }),
+            v => return Err(type_err("sign() expects a number", &v)),
+        },
+        "ceil" | "floor" | "round" | "sqrt" | "exp" | "log" | "log10" | "sin" | "cos" | "tan" => {
+            let x = float_arg(&first, &n)?.unwrap_or(f64::NAN);
+            Value::Float(match n.as_str() {
+                "ceil" => x.ceil(),
+                "floor" => x.floor(),
+                "round" => {
+                    // Half away from zero... Cypher rounds half up (towards +inf).
+                    (x + 0.5).floor()
+                }
+                "sqrt" => x.sqrt(),
+                "exp" => x.exp(),
+                "log" => x.ln(),
+                "log10" => x.log10(),
+                "sin" => x.sin(),
+                "cos" => x.cos(),
+                _ => x.tan(),
+            })
+        }
+        _ => {
+            a.clear();
+            return Err(Error::runtime(Kind::SyntaxError, "UnknownFunction", format!("unknown function `{name}`")));
+        }
+    })
+}
+
+fn pseudo_random() -> f64 {
+    use std::cell::Cell;
+    thread_local!(static STATE: Cell<u64> = const { Cell::new(0x2545_F491_4F6C_DD1D) });
+    STATE.with(|s| {
+        let mut x = s.get();
+        if x == 0x2545_F491_4F6C_DD1D {
+            x ^= std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(1, |d| d.as_nanos() as u64);
+        }
+        x ^= x << 13;
+        x ^= x >> 7;
+        x ^= x << 17;
+        s.set(x);
+        (x >> 11) as f64 / (1u64 << 53) as f64
+    })
+}
+
+#[allow(dead_code)]
+fn map_of(pairs: Vec<(&str, Value)>) -> Value {
+    Value::map(pairs.into_iter().map(|(k, v)| (k.to_string(), v)).collect::<IndexMap<_, _>>())
+}

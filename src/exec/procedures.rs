@@ -1,0 +1,227 @@
+//! Built-in procedures: schema introspection and search.
+
+use indexmap::{IndexMap, IndexSet};
+
+use super::eval::eval;
+use super::{Ctx, Row};
+use crate::error::{Error, Kind, Result};
+use crate::plan::Expr;
+use crate::value::Value;
+
+/// Runs a procedure for one input row; returns the output rows.
+pub(crate) fn call(name: &str, args: &[Expr], yields: &[(String, usize)], row: &Row, ctx: Ctx) -> Result<Vec<Row>> {
+    let args: Vec<Value> = args.iter().map(|a| eval(a, row, ctx)).collect::<Result<_>>()?;
+    let records: Vec<IndexMap<&'static str, Value>> = match name {
+        "db.labels" => used_labels(ctx).into_iter().map(|l| IndexMap::from([("label", Value::str(&l))])).collect(),
+        "db.relationshipTypes" => {
+            used_types(ctx).into_iter().map(|t| IndexMap::from([("relationshipType", Value::str(&t))])).collect()
+        }
+        "db.propertyKeys" => {
+            ctx.graph.keys().iter().map(|(_, k)| IndexMap::from([("propertyKey", Value::str(k))])).collect()
+        }
+        "db.schema" => schema(ctx),
+        "db.search" => {
+            let text = match args.first() {
+                Some(Value::String(s)) => s.to_string(),
+                Some(Value::Null) | None => return Ok(Vec::new()),
+                Some(v) => return Err(super::type_err("db.search() expects a string", v)),
+            };
+            let limit = match args.get(1) {
+                Some(Value::Int(i)) if *i >= 0 => *i as usize,
+                None | Some(Value::Null) => 10,
+                Some(v) => return Err(super::type_err("db.search() limit must be a non-negative integer", v)),
+            };
+            search(ctx, &text, limit)
+                .into_iter()
+                .map(|(id, score)| IndexMap::from([("node", Value::Node(id)), ("score", Value::Float(score))]))
+                .collect()
+        }
+        other => {
+            return Err(Error::runtime(
+                Kind::ProcedureError,
+                "ProcedureNotFound",
+                format!("there is no procedure `{other}`"),
+            ))
+        }
+    };
+    Ok(records
+        .into_iter()
+        .map(|rec| {
+            let mut r = row.clone();
+            for (field, slot) in yields {
+                r[*slot] = rec.get(field.as_str()).cloned().unwrap_or(Value::Null);
+            }
+            r
+        })
+        .collect())
+}
+
+fn used_labels(ctx: Ctx) -> Vec<String> {
+    ctx.graph.labels().iter().filter(|(s, _)| ctx.graph.label_count(*s) > 0).map(|(_, n)| n.to_string()).collect()
+}
+
+fn used_types(ctx: Ctx) -> Vec<String> {
+    let mut seen = IndexSet::new();
+    for r in ctx.graph.rel_ids() {
+        if let Some(t) = ctx.graph.rel_type(r) {
+            seen.insert(t);
+        }
+    }
+    let mut v: Vec<_> = seen.into_iter().collect();
+    v.sort();
+    v.into_iter().map(|t| ctx.graph.types().name(t).to_string()).collect()
+}
+
+/// Labels with their node counts, then relationship types with counts and the label pairs
+/// they connect (`from`/`to` list the start and end labels seen).
+fn schema(ctx: Ctx) -> Vec<IndexMap<&'static str, Value>> {
+    let g = ctx.graph;
+    let mut out = Vec::new();
+    for l in used_labels(ctx) {
+        let count = g.label_id(&l).map_or(0, |s| g.label_count(s));
+        out.push(IndexMap::from([
+            ("kind", Value::str("label")),
+            ("name", Value::str(&l)),
+            ("count", Value::Int(count as i64)),
+            ("from", Value::Null),
+            ("to", Value::Null),
+        ]));
+    }
+    // type -> (start label, end label) -> count
+    let mut conn: IndexMap<String, IndexMap<(String, String), i64>> = IndexMap::new();
+    for r in g.rel_ids() {
+        let (Some(t), Some((a, b))) = (g.rel_type(r), g.rel_ends(r)) else { continue };
+        let label = |n| g.node_labels(n).first().map_or(String::new(), |l| g.labels().name(*l).to_string());
+        *conn.entry(g.types().name(t).to_string()).or_default().entry((label(a), label(b))).or_default() += 1;
+    }
+    conn.sort_keys();
+    for (t, pairs) in conn {
+        let mut pairs: Vec<_> = pairs.into_iter().collect();
+        pairs.sort();
+        for ((a, b), c) in pairs {
+            out.push(IndexMap::from([
+                ("kind", Value::str("relationship")),
+                ("name", Value::str(&t)),
+                ("count", Value::Int(c)),
+                ("from", Value::str(&a)),
+                ("to", Value::str(&b)),
+            ]));
+        }
+    }
+    out
+}
+
+/// Lowercases, strips common diacritics, and turns punctuation into single spaces.
+pub fn normalize(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    let mut space = true;
+    for c in s.chars().flat_map(char::to_lowercase) {
+        let c = fold_accent(c);
+        if c.is_alphanumeric() {
+            out.push(c);
+            space = false;
+        } else if !space {
+            out.push(' ');
+            space = true;
+        }
+    }
+    out.trim_end().to_string()
+}
+
+fn fold_accent(c: char) -> char {
+    match c {
+        'à' | 'á' | 'â' | 'ã' | 'ä' | 'å' | 'ā' => 'a',
+        'ç' | 'č' => 'c',
+        'è' | 'é' | 'ê' | 'ë' | 'ē' | 'ė' => 'e',
+        'ì' | 'í' | 'î' | 'ï' | 'ī' => 'i',
+        'ñ' | 'ń' => 'n',
+        'ò' | 'ó' | 'ô' | 'õ' | 'ö' | 'ō' | 'ø' => 'o',
+        'ù' | 'ú' | 'û' | 'ü' | 'ū' => 'u',
+        'ý' | 'ÿ' => 'y',
+        'š' => 's',
+        'ž' => 'z',
+        c => c,
+    }
+}
+
+/// Levenshtein distance over chars.
+pub fn edit_distance(a: &str, b: &str) -> usize {
+    let b: Vec<char> = b.chars().collect();
+    let mut prev: Vec<usize> = (0..=b.len()).collect();
+    for (i, ca) in a.chars().enumerate() {
+        let mut cur = vec![i + 1; b.len() + 1];
+        for (j, cb) in b.iter().enumerate() {
+            cur[j + 1] = (prev[j] + usize::from(ca != *cb)).min(prev[j + 1] + 1).min(cur[j] + 1);
+        }
+        prev = cur;
+    }
+    prev[b.len()]
+}
+
+/// How well a query matches a name, in [0, 1].
+fn similarity(q: &str, name: &str) -> f64 {
+    if q.is_empty() || name.is_empty() {
+        return 0.0;
+    }
+    if q == name {
+        return 1.0;
+    }
+    let whole = 1.0 - edit_distance(q, name) as f64 / q.chars().count().max(name.chars().count()) as f64;
+    if name.contains(q) {
+        return (0.8 + 0.15 * q.len() as f64 / name.len() as f64).max(whole);
+    }
+    // Best match of the query against a window of the name's words of the same word count.
+    let words: Vec<&str> = name.split(' ').collect();
+    let qn = q.split(' ').count();
+    let mut best = whole;
+    if words.len() >= qn {
+        for w in words.windows(qn) {
+            let cand = w.join(" ");
+            let d = edit_distance(q, &cand) as f64 / q.chars().count().max(cand.chars().count()) as f64;
+            best = best.max(0.75 * (1.0 - d) + 0.05);
+        }
+    }
+    best
+}
+
+/// Nodes whose name or aliases resemble `text`, best first.
+pub fn search(ctx: Ctx, text: &str, limit: usize) -> Vec<(u64, f64)> {
+    let q = normalize(text);
+    let g = ctx.graph;
+    let (Some(name_key), alias_key) = (g.key_id("name"), g.key_id("aliases")) else { return Vec::new() };
+    let mut hits = Vec::new();
+    for id in g.node_ids() {
+        let mut names = Vec::new();
+        if let Some(Value::String(s)) = g.node_prop(id, name_key) {
+            names.push(s.to_string());
+        }
+        if let Some(Value::List(l)) = alias_key.and_then(|k| g.node_prop(id, k)) {
+            names.extend(l.iter().filter_map(|v| if let Value::String(s) = v { Some(s.to_string()) } else { None }));
+        }
+        let score = names.iter().map(|n| similarity(&q, &normalize(n))).fold(0.0, f64::max);
+        if score >= 0.6 {
+            hits.push((id, (score * 1000.0).round() / 1000.0));
+        }
+    }
+    hits.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
+    hits.truncate(limit);
+    hits
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn normalizes_case_accents_and_punctuation() {
+        assert_eq!(normalize("Chom-Kmin  (HPP)"), "chom kmin hpp");
+        assert_eq!(normalize("Café"), "cafe");
+    }
+
+    #[test]
+    fn similarity_tolerates_small_misspellings() {
+        assert!(similarity("chom kemin", "chom kmin") > 0.85);
+        assert!(similarity("chom kmin", "chom kmin river small hydropower station") > 0.8);
+        assert!(similarity("tokyo", "bishkek") < 0.6);
+    }
+}

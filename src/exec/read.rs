@@ -1,0 +1,540 @@
+//! Read operators: each turns a stream of rows into another, lazily.
+
+use std::collections::{HashSet, VecDeque};
+
+use super::eval::{eval, eval_props};
+use super::{Ctx, Row, RowIter};
+use crate::error::{Error, Result};
+use crate::plan::{Dir, NodeSpec, Op, RelSpec};
+use crate::store::{self, Sym};
+use crate::value::{NodeId, Path, RelId, Value};
+
+/// `f` applied to each good row, errors passed through.
+fn flat_map_ok<'a, F>(input: RowIter<'a>, f: F) -> RowIter<'a>
+where
+    F: FnMut(Row) -> RowIter<'a> + 'a,
+{
+    let mut f = f;
+    Box::new(input.flat_map(move |r| -> RowIter<'a> {
+        match r {
+            Ok(row) => f(row),
+            Err(e) => Box::new(std::iter::once(Err(e))),
+        }
+    }))
+}
+
+fn one(r: Result<Row>) -> RowIter<'static> {
+    Box::new(std::iter::once(r))
+}
+
+fn none<'a>() -> RowIter<'a> {
+    Box::new(std::iter::empty())
+}
+
+pub(crate) fn store_dir(d: Dir) -> store::Dir {
+    match d {
+        Dir::Out => store::Dir::Out,
+        Dir::In => store::Dir::In,
+        Dir::Both => store::Dir::Both,
+    }
+}
+
+/// Label ids, or `None` if a label does not exist (so nothing can match).
+fn label_syms(ctx: Ctx, labels: &[String]) -> Option<Vec<Sym>> {
+    labels.iter().map(|l| ctx.graph.label_id(l)).collect()
+}
+
+/// Type ids of a type alternative; unknown types are dropped. `None`: no type can match.
+pub(crate) fn type_syms(ctx: Ctx, types: &[String]) -> Option<Vec<Sym>> {
+    if types.is_empty() {
+        return Some(Vec::new());
+    }
+    let syms: Vec<Sym> = types.iter().filter_map(|t| ctx.graph.type_id(t)).collect();
+    if syms.is_empty() {
+        None
+    } else {
+        Some(syms)
+    }
+}
+
+fn node_matches(ctx: Ctx, id: NodeId, labels: &[Sym], props: &[(Sym, Value)]) -> bool {
+    labels.iter().all(|l| ctx.graph.has_label(id, *l))
+        && props.iter().all(|(k, v)| ctx.graph.node_prop(id, *k).is_some_and(|x| x.cypher_eq(v) == Some(true)))
+}
+
+fn rel_matches(ctx: Ctx, id: RelId, props: &[(Sym, Value)]) -> bool {
+    props.iter().all(|(k, v)| ctx.graph.rel_prop(id, *k).is_some_and(|x| x.cypher_eq(v) == Some(true)))
+}
+
+/// Whether a relationship is already used by the pattern in one of the given slots.
+fn used(row: &Row, slots: &[usize], rel: RelId) -> bool {
+    slots.iter().any(|&s| match &row[s] {
+        Value::Rel(r) => *r == rel,
+        Value::List(l) => l.iter().any(|v| matches!(v, Value::Rel(r) if *r == rel)),
+        _ => false,
+    })
+}
+
+pub(crate) fn apply<'a>(op: &'a Op, input: RowIter<'a>, ctx: Ctx<'a>) -> RowIter<'a> {
+    match op {
+        Op::NodeScan { node } => flat_map_ok(input, move |row| scan(node, row, ctx)),
+        Op::NodeCheck { node } => flat_map_ok(input, move |row| {
+            let Value::Node(id) = row[node.slot] else { return none() };
+            let Some(labels) = label_syms(ctx, &node.labels) else { return none() };
+            match eval_props(&node.props, &row, ctx) {
+                Err(e) => one(Err(e)),
+                Ok(None) => none(),
+                Ok(Some(props)) if node_matches(ctx, id, &labels, &props) => one(Ok(row)),
+                Ok(Some(_)) => none(),
+            }
+        }),
+        Op::Expand { from, rel, to, to_bound, rel_bound, distinct_from } => {
+            flat_map_ok(input, move |row| expand(*from, rel, to, *to_bound, *rel_bound, distinct_from, row, ctx))
+        }
+        Op::ShortestPath { from, to, rel, path, all } => {
+            flat_map_ok(input, move |row| shortest(*from, *to, rel, *path, *all, row, ctx))
+        }
+        Op::BuildPath { slot, start, steps } => Box::new(input.map(move |r| {
+            let mut row = r?;
+            let Value::Node(first) = row[*start] else {
+                row[*slot] = Value::Null;
+                return Ok(row);
+            };
+            let mut p = Path { nodes: vec![first], rels: Vec::new() };
+            for &(rs, _ns) in steps {
+                let rels: Vec<RelId> = match &row[rs] {
+                    Value::Rel(r) => vec![*r],
+                    Value::List(l) => {
+                        l.iter().filter_map(|v| if let Value::Rel(r) = v { Some(*r) } else { None }).collect()
+                    }
+                    _ => {
+                        row[*slot] = Value::Null;
+                        return Ok(row);
+                    }
+                };
+                for r in rels {
+                    let cur = *p.nodes.last().unwrap_or(&first);
+                    let (a, b) = ctx.graph.rel_ends(r).unwrap_or((cur, cur));
+                    p.nodes.push(if a == cur { b } else { a });
+                    p.rels.push(r);
+                }
+            }
+            row[*slot] = Value::Path(Box::new(p));
+            Ok(row)
+        })),
+        Op::Filter { predicate } => Box::new(input.filter_map(move |r| match r {
+            Err(e) => Some(Err(e)),
+            Ok(row) => match eval(predicate, &row, ctx) {
+                Ok(Value::Bool(true)) => Some(Ok(row)),
+                Ok(Value::Bool(false) | Value::Null) => None,
+                Ok(v) => Some(Err(super::type_err("WHERE expects a boolean", &v))),
+                Err(e) => Some(Err(e)),
+            },
+        })),
+        Op::Optional { ops, nulls } => flat_map_ok(input, move |row| {
+            let mut sub = super::run_sub(ops, row.clone(), ctx).peekable();
+            if sub.peek().is_some() {
+                Box::new(sub)
+            } else {
+                let mut row = row;
+                for &s in nulls {
+                    row[s] = Value::Null;
+                }
+                one(Ok(row))
+            }
+        }),
+        Op::Unwind { expr, slot } => flat_map_ok(input, move |row| match eval(expr, &row, ctx) {
+            Err(e) => one(Err(e)),
+            Ok(Value::Null) => none(),
+            Ok(Value::List(items)) => {
+                let slot = *slot;
+                Box::new(items.into_iter().map(move |v| {
+                    let mut r = row.clone();
+                    r[slot] = v;
+                    Ok(r)
+                }))
+            }
+            Ok(v) => {
+                let mut r = row;
+                r[*slot] = v;
+                one(Ok(r))
+            }
+        }),
+        Op::Project { items } => Box::new(input.map(move |r| {
+            let mut row = r?;
+            let vals = items.iter().map(|(e, _)| eval(e, &row, ctx)).collect::<Result<Vec<_>>>()?;
+            for ((_, s), v) in items.iter().zip(vals) {
+                row[*s] = v;
+            }
+            Ok(row)
+        })),
+        Op::Aggregate { keys, aggs } => super::aggregate::aggregate(keys, aggs, input, ctx),
+        Op::Distinct { slots } => {
+            let mut seen: HashSet<Vec<Value>> = HashSet::new();
+            Box::new(input.filter(move |r| match r {
+                Err(_) => true,
+                Ok(row) => seen.insert(slots.iter().map(|&s| row[s].clone()).collect()),
+            }))
+        }
+        Op::Sort { keys } => {
+            let rows: Result<Vec<(Vec<Value>, Row)>> = input
+                .map(|r| {
+                    let row = r?;
+                    let k = keys.iter().map(|(e, _)| eval(e, &row, ctx)).collect::<Result<Vec<_>>>()?;
+                    Ok((k, row))
+                })
+                .collect();
+            match rows {
+                Err(e) => one(Err(e)),
+                Ok(mut rows) => {
+                    rows.sort_by(|(a, _), (b, _)| {
+                        for (i, (_, desc)) in keys.iter().enumerate() {
+                            let o = a[i].order(&b[i]);
+                            let o = if *desc { o.reverse() } else { o };
+                            if o != std::cmp::Ordering::Equal {
+                                return o;
+                            }
+                        }
+                        std::cmp::Ordering::Equal
+                    });
+                    Box::new(rows.into_iter().map(|(_, r)| Ok(r)))
+                }
+            }
+        }
+        Op::Skip { count } => match count_value(count, ctx, "SKIP") {
+            Err(e) => one(Err(e)),
+            Ok(n) => Box::new(input.skip(n)),
+        },
+        Op::Limit { count } => match count_value(count, ctx, "LIMIT") {
+            Err(e) => one(Err(e)),
+            Ok(n) => Box::new(input.take(n)),
+        },
+        Op::Call { name, args, yields } => {
+            flat_map_ok(input, move |row| match super::procedures::call(name, args, yields, &row, ctx) {
+                Ok(rows) => Box::new(rows.into_iter().map(Ok)),
+                Err(e) => one(Err(e)),
+            })
+        }
+        Op::ShowIndexes { .. } => input,
+        Op::Create { .. }
+        | Op::Merge { .. }
+        | Op::Set { .. }
+        | Op::Delete { .. }
+        | Op::CreateIndex { .. }
+        | Op::DropIndex { .. } => {
+            one(Err(Error::runtime(crate::error::Kind::SemanticError, "", "write operator in a read pipeline")))
+        }
+    }
+}
+
+fn count_value(e: &crate::plan::Expr, ctx: Ctx, what: &str) -> Result<usize> {
+    let empty = Vec::new();
+    match eval(e, &empty, ctx)? {
+        Value::Int(i) if i >= 0 => Ok(i as usize),
+        Value::Int(_) => Err(Error::new(
+            crate::error::Phase::Runtime,
+            crate::error::Kind::SyntaxError,
+            "NegativeIntegerArgument",
+            format!("{what} cannot be negative"),
+        )),
+        v => Err(Error::new(
+            crate::error::Phase::Runtime,
+            crate::error::Kind::SyntaxError,
+            "InvalidArgumentType",
+            format!("{what} must be a non-negative integer, got {}", v.type_name()),
+        )),
+    }
+}
+
+fn scan<'a>(node: &'a NodeSpec, row: Row, ctx: Ctx<'a>) -> RowIter<'a> {
+    let Some(labels) = label_syms(ctx, &node.labels) else { return none() };
+    let props = match eval_props(&node.props, &row, ctx) {
+        Err(e) => return one(Err(e)),
+        Ok(None) => return none(),
+        Ok(Some(p)) => p,
+    };
+    let slot = node.slot;
+    let candidates: Box<dyn Iterator<Item = NodeId> + 'a> =
+        match labels.iter().min_by_key(|l| ctx.graph.label_count(**l)) {
+            Some(&l) => Box::new(ctx.graph.nodes_with_label(l)),
+            None => Box::new(ctx.graph.node_ids()),
+        };
+    let mut seen = 0u32;
+    Box::new(candidates.filter_map(move |id| {
+        seen = seen.wrapping_add(1);
+        if seen.is_multiple_of(4096) {
+            if let Err(e) = ctx.control.check() {
+                return Some(Err(e));
+            }
+        }
+        node_matches(ctx, id, &labels, &props).then(|| {
+            let mut r = row.clone();
+            r[slot] = Value::Node(id);
+            Ok(r)
+        })
+    }))
+}
+
+#[allow(clippy::too_many_arguments)]
+fn expand<'a>(
+    from: usize,
+    rel: &'a RelSpec,
+    to: &'a NodeSpec,
+    to_bound: bool,
+    rel_bound: bool,
+    distinct_from: &'a [usize],
+    row: Row,
+    ctx: Ctx<'a>,
+) -> RowIter<'a> {
+    let Value::Node(start) = row[from] else { return none() };
+    let Some(types) = type_syms(ctx, &rel.types) else { return none() };
+    let Some(to_labels) = label_syms(ctx, &to.labels) else { return none() };
+    let to_props = match eval_props(&to.props, &row, ctx) {
+        Err(e) => return one(Err(e)),
+        Ok(None) => return none(),
+        Ok(Some(p)) => p,
+    };
+    let rel_props = match eval_props(&rel.props, &row, ctx) {
+        Err(e) => return one(Err(e)),
+        Ok(None) => return none(),
+        Ok(Some(p)) => p,
+    };
+    let target = if to_bound {
+        match row[to.slot] {
+            Value::Node(id) => Some(id),
+            _ => return none(),
+        }
+    } else {
+        None
+    };
+    let dir = store_dir(rel.dir);
+    if let Some((min, max)) = rel.var_len {
+        if rel_bound {
+            // A bound relationship list: follow exactly it.
+            let Value::List(list) = row[rel.slot].clone() else { return none() };
+            let mut cur = start;
+            for v in &list {
+                let Value::Rel(r) = v else { return none() };
+                match ctx.graph.rel_ends(*r) {
+                    Some((a, b)) if dir != store::Dir::In && a == cur => cur = b,
+                    Some((a, b)) if dir != store::Dir::Out && b == cur => cur = a,
+                    _ => return none(),
+                }
+            }
+            if target.is_some_and(|t| t != cur) || !node_matches(ctx, cur, &to_labels, &to_props) {
+                return none();
+            }
+            let mut r = row;
+            r[to.slot] = Value::Node(cur);
+            return one(Ok(r));
+        }
+        let paths = match var_paths(ctx, start, dir, &types, &rel_props, min, max, &row, distinct_from) {
+            Ok(p) => p,
+            Err(e) => return one(Err(e)),
+        };
+        let (rslot, tslot) = (rel.slot, to.slot);
+        return Box::new(paths.into_iter().filter_map(move |(end, rels)| {
+            if target.is_some_and(|t| t != end) || !node_matches(ctx, end, &to_labels, &to_props) {
+                return None;
+            }
+            let mut r = row.clone();
+            r[rslot] = Value::List(rels.into_iter().map(Value::Rel).collect());
+            r[tslot] = Value::Node(end);
+            Some(Ok(r))
+        }));
+    }
+    let bound_rel = if rel_bound {
+        match row[rel.slot] {
+            Value::Rel(r) => Some(r),
+            _ => return none(),
+        }
+    } else {
+        None
+    };
+    let (rslot, tslot) = (rel.slot, to.slot);
+    let rel_props2 = rel_props;
+    let iter = ctx.graph.rels_of(start, dir, &types).collect::<Vec<_>>();
+    Box::new(iter.into_iter().filter_map(move |(r, other)| {
+        if bound_rel.is_some_and(|b| b != r)
+            || target.is_some_and(|t| t != other)
+            || used(&row, distinct_from, r)
+            || !rel_matches(ctx, r, &rel_props2)
+            || !node_matches(ctx, other, &to_labels, &to_props)
+        {
+            return None;
+        }
+        let mut out = row.clone();
+        out[rslot] = Value::Rel(r);
+        out[tslot] = Value::Node(other);
+        Some(Ok(out))
+    }))
+}
+
+/// All trails (no relationship twice) of `min..=max` hops from `start`.
+#[allow(clippy::too_many_arguments)]
+fn var_paths(
+    ctx: Ctx,
+    start: NodeId,
+    dir: store::Dir,
+    types: &[Sym],
+    props: &[(Sym, Value)],
+    min: u64,
+    max: Option<u64>,
+    row: &Row,
+    distinct_from: &[usize],
+) -> Result<Vec<(NodeId, Vec<RelId>)>> {
+    let mut out = Vec::new();
+    let mut steps = 0u32;
+    let mut path: Vec<RelId> = Vec::new();
+    // Explicit stack of neighbour lists, to avoid recursion on long paths.
+    let mut stack: Vec<(NodeId, std::vec::IntoIter<(RelId, NodeId)>)> = Vec::new();
+    let neighbours = |n: NodeId| -> std::vec::IntoIter<(RelId, NodeId)> {
+        ctx.graph
+            .rels_of(n, dir, types)
+            .filter(|(r, _)| rel_matches(ctx, *r, props) && !used(row, distinct_from, *r))
+            .collect::<Vec<_>>()
+            .into_iter()
+    };
+    if min == 0 {
+        out.push((start, Vec::new()));
+    }
+    if max == Some(0) {
+        return Ok(out);
+    }
+    stack.push((start, neighbours(start)));
+    while let Some((_, it)) = stack.last_mut() {
+        steps = steps.wrapping_add(1);
+        if steps.is_multiple_of(4096) {
+            ctx.control.check()?;
+        }
+        match it.next() {
+            None => {
+                stack.pop();
+                path.pop();
+            }
+            Some((r, other)) => {
+                if path.contains(&r) {
+                    continue;
+                }
+                path.push(r);
+                let len = path.len() as u64;
+                if len >= min {
+                    out.push((other, path.clone()));
+                }
+                if max.is_none_or(|m| len < m) {
+                    stack.push((other, neighbours(other)));
+                } else {
+                    path.pop();
+                }
+            }
+        }
+    }
+    Ok(out)
+}
+
+fn shortest<'a>(
+    from: usize,
+    to: usize,
+    rel: &'a RelSpec,
+    path_slot: Option<usize>,
+    all: bool,
+    row: Row,
+    ctx: Ctx<'a>,
+) -> RowIter<'a> {
+    let (Value::Node(a), Value::Node(b)) = (&row[from], &row[to]) else { return none() };
+    let (a, b) = (*a, *b);
+    let Some(types) = type_syms(ctx, &rel.types) else { return none() };
+    let props = match eval_props(&rel.props, &row, ctx) {
+        Err(e) => return one(Err(e)),
+        Ok(None) => return none(),
+        Ok(Some(p)) => p,
+    };
+    let (min, max) = rel.var_len.unwrap_or((1, Some(1)));
+    let dir = store_dir(rel.dir);
+    let paths = bfs_paths(ctx, a, b, dir, &types, &props, min, max, all);
+    let rslot = rel.slot;
+    Box::new(paths.into_iter().map(move |p| {
+        let mut r = row.clone();
+        r[rslot] = Value::List(p.rels.iter().map(|x| Value::Rel(*x)).collect());
+        if let Some(s) = path_slot {
+            r[s] = Value::Path(Box::new(p));
+        }
+        Ok(r)
+    }))
+}
+
+/// Breadth-first search for the shortest path(s) from `a` to `b`.
+#[allow(clippy::too_many_arguments)]
+fn bfs_paths(
+    ctx: Ctx,
+    a: NodeId,
+    b: NodeId,
+    dir: store::Dir,
+    types: &[Sym],
+    props: &[(Sym, Value)],
+    min: u64,
+    max: Option<u64>,
+    all: bool,
+) -> Vec<Path> {
+    if a == b {
+        return if min == 0 { vec![Path { nodes: vec![a], rels: vec![] }] } else { vec![] };
+    }
+    // Layered BFS keeping every predecessor at the previous depth.
+    let mut preds: std::collections::HashMap<NodeId, Vec<(NodeId, RelId)>> = std::collections::HashMap::new();
+    let mut depth_of: std::collections::HashMap<NodeId, u64> = std::collections::HashMap::new();
+    depth_of.insert(a, 0);
+    let mut frontier = VecDeque::from([a]);
+    let mut depth = 0;
+    let mut found = false;
+    while !frontier.is_empty() && !found && max.is_none_or(|m| depth < m) {
+        depth += 1;
+        let mut next = VecDeque::new();
+        for n in frontier.drain(..) {
+            for (r, o) in ctx.graph.rels_of(n, dir, types) {
+                if !rel_matches(ctx, r, props) {
+                    continue;
+                }
+                match depth_of.get(&o) {
+                    Some(&d) if d == depth => preds.entry(o).or_default().push((n, r)),
+                    Some(_) => {}
+                    None => {
+                        depth_of.insert(o, depth);
+                        preds.entry(o).or_default().push((n, r));
+                        next.push_back(o);
+                    }
+                }
+                if o == b {
+                    found = true;
+                }
+            }
+        }
+        frontier = next;
+    }
+    if !found || depth < min {
+        return Vec::new();
+    }
+    // Unwind predecessors into paths.
+    let mut out = Vec::new();
+    let mut stack: Vec<(NodeId, Vec<NodeId>, Vec<RelId>)> = vec![(b, vec![b], vec![])];
+    while let Some((n, nodes, rels)) = stack.pop() {
+        if n == a {
+            let mut nodes = nodes;
+            let mut rels = rels;
+            nodes.reverse();
+            rels.reverse();
+            out.push(Path { nodes, rels });
+            if !all {
+                break;
+            }
+            continue;
+        }
+        for &(p, r) in preds.get(&n).map(|v| v.as_slice()).unwrap_or(&[]) {
+            let mut ns = nodes.clone();
+            ns.push(p);
+            let mut rs = rels.clone();
+            rs.push(r);
+            stack.push((p, ns, rs));
+        }
+    }
+    out
+}

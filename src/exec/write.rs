@@ -1,0 +1,328 @@
+//! Write operators: each drains its input rows, then changes the graph row by row.
+
+use indexmap::IndexMap;
+
+use super::eval::{entity_props, eval};
+use super::{type_err, Control, Ctx, Params, Row, Stats};
+use crate::error::{Error, Kind, Result};
+use crate::plan::{CreatePart, Op, SetOp};
+use crate::store::Graph;
+use crate::value::{Path, Value};
+
+fn ctx<'a>(graph: &'a Graph, params: &'a Params, width: usize) -> Ctx<'a> {
+    static NONE: std::sync::OnceLock<Control> = std::sync::OnceLock::new();
+    Ctx { graph, params, width, control: NONE.get_or_init(Control::default) }
+}
+
+pub(crate) fn apply(
+    op: &Op,
+    rows: Vec<Row>,
+    graph: &mut Graph,
+    params: &Params,
+    control: &Control,
+    stats: &mut Stats,
+) -> Result<Vec<Row>> {
+    control.check()?;
+    let width = rows.first().map_or(0, |r| r.len());
+    match op {
+        Op::Create { parts } => {
+            let mut out = Vec::with_capacity(rows.len());
+            for mut row in rows {
+                for part in parts {
+                    create_part(part, &mut row, graph, params, stats)?;
+                }
+                out.push(row);
+            }
+            Ok(out)
+        }
+        Op::Merge { part, matcher, on_create, on_match } => {
+            let mut out = Vec::new();
+            for row in rows {
+                control.check()?;
+                let matched: Vec<Row> = {
+                    let c = Ctx { graph, params, width, control };
+                    super::run_sub(matcher, row.clone(), c).collect::<Result<_>>()?
+                };
+                if matched.is_empty() {
+                    let mut row = row;
+                    check_merge_nulls(part, &row, graph, params, width)?;
+                    create_part(part, &mut row, graph, params, stats)?;
+                    set_items(on_create, &row, graph, params, stats)?;
+                    out.push(row);
+                } else {
+                    for m in matched {
+                        set_items(on_match, &m, graph, params, stats)?;
+                        out.push(m);
+                    }
+                }
+            }
+            Ok(out)
+        }
+        Op::Set { ops } => {
+            for row in &rows {
+                set_items(ops, row, graph, params, stats)?;
+            }
+            Ok(rows)
+        }
+        Op::Delete { exprs, detach } => {
+            let mut nodes = Vec::new();
+            let mut rels = Vec::new();
+            {
+                let c = ctx(graph, params, width);
+                for row in &rows {
+                    for e in exprs {
+                        collect_deletions(eval(e, row, c)?, &mut nodes, &mut rels)?;
+                    }
+                }
+            }
+            for r in rels {
+                if graph.delete_rel(r) {
+                    stats.relationships_deleted += 1;
+                }
+            }
+            for n in nodes {
+                let degree = graph.degree(n, crate::store::Dir::Both) as u64;
+                match graph.delete_node(n, *detach) {
+                    Ok(true) => {
+                        stats.nodes_deleted += 1;
+                        stats.relationships_deleted += if *detach { degree } else { 0 };
+                    }
+                    Ok(false) => {}
+                    Err(_) => {
+                        return Err(Error::runtime(
+                            Kind::ConstraintVerificationFailed,
+                            "DeleteConnectedNode",
+                            "cannot delete a node that still has relationships; use DETACH DELETE",
+                        ))
+                    }
+                }
+            }
+            Ok(rows)
+        }
+        Op::CreateIndex { .. } | Op::DropIndex { .. } => Err(Error::runtime(
+            Kind::ProcedureError,
+            "NotSupported",
+            "property indexes are not available yet; label scans are used instead",
+        )),
+        other => Err(Error::runtime(Kind::SemanticError, "", format!("not a write operator: {other}"))),
+    }
+}
+
+fn collect_deletions(v: Value, nodes: &mut Vec<u64>, rels: &mut Vec<u64>) -> Result<()> {
+    match v {
+        Value::Null => {}
+        Value::Node(n) => nodes.push(n),
+        Value::Rel(r) => rels.push(r),
+        Value::Path(p) => {
+            rels.extend(p.rels.iter().copied());
+            nodes.extend(p.nodes.iter().copied());
+        }
+        Value::List(items) => {
+            for it in items {
+                collect_deletions(it, nodes, rels)?;
+            }
+        }
+        other => return Err(type_err("DELETE expects nodes, relationships or paths", &other)),
+    }
+    Ok(())
+}
+
+/// Checks a value can be stored as a property.
+fn storable(v: &Value) -> Result<()> {
+    let bad = |v: &Value| {
+        Error::type_error("InvalidPropertyType", format!("a {} cannot be stored as a property", v.type_name()))
+    };
+    match v {
+        Value::Null | Value::Bool(_) | Value::Int(_) | Value::Float(_) | Value::String(_) | Value::Date(_) => Ok(()),
+        Value::List(items) => {
+            for it in items {
+                match it {
+                    Value::Bool(_) | Value::Int(_) | Value::Float(_) | Value::String(_) | Value::Date(_) => {}
+                    other => return Err(bad(other)),
+                }
+            }
+            Ok(())
+        }
+        other => Err(bad(other)),
+    }
+}
+
+fn props_map(e: &Option<crate::plan::Expr>, row: &Row, c: Ctx) -> Result<Vec<(String, Value)>> {
+    match e {
+        None => Ok(Vec::new()),
+        Some(e) => match eval(e, row, c)? {
+            Value::Map(m) => {
+                for v in m.values() {
+                    storable(v)?;
+                }
+                Ok(m.into_iter().filter(|(_, v)| !v.is_null()).collect())
+            }
+            Value::Null => Ok(Vec::new()),
+            other => Err(type_err("properties must be a map", &other)),
+        },
+    }
+}
+
+fn check_merge_nulls(part: &CreatePart, row: &Row, graph: &Graph, params: &Params, width: usize) -> Result<()> {
+    let c = ctx(graph, params, width);
+    let exprs = part.nodes.iter().filter(|n| !n.bound).map(|n| &n.props).chain(part.rels.iter().map(|r| &r.props));
+    for e in exprs.flatten() {
+        if let Value::Map(m) = eval(e, row, c)? {
+            if let Some((k, _)) = m.iter().find(|(_, v)| v.is_null()) {
+                return Err(Error::runtime(
+                    Kind::SemanticError,
+                    "MergeReadOwnWrites",
+                    format!("cannot MERGE using a null value for property `{k}`"),
+                ));
+            }
+        }
+    }
+    Ok(())
+}
+
+fn create_part(part: &CreatePart, row: &mut Row, graph: &mut Graph, params: &Params, stats: &mut Stats) -> Result<()> {
+    let width = row.len();
+    let mut ids = Vec::with_capacity(part.nodes.len());
+    for n in &part.nodes {
+        if n.bound {
+            match row[n.slot] {
+                Value::Node(id) => ids.push(id),
+                ref other => {
+                    return Err(Error::runtime(
+                        Kind::SemanticError,
+                        "",
+                        format!("cannot create a relationship to a {} (expected a node)", other.type_name()),
+                    ))
+                }
+            }
+            continue;
+        }
+        let props = props_map(&n.props, row, ctx(graph, params, width))?;
+        stats.properties_set += props.len() as u64;
+        stats.labels_added += n.labels.len() as u64;
+        let id =
+            graph.create_node(n.labels.iter().map(|s| s.as_str()), props.iter().map(|(k, v)| (k.as_str(), v.clone())));
+        stats.nodes_created += 1;
+        row[n.slot] = Value::Node(id);
+        ids.push(id);
+    }
+    let mut rel_ids = Vec::new();
+    for r in &part.rels {
+        let props = props_map(&r.props, row, ctx(graph, params, width))?;
+        stats.properties_set += props.len() as u64;
+        let id = graph
+            .create_rel(ids[r.start], ids[r.end], &r.ty, props.iter().map(|(k, v)| (k.as_str(), v.clone())))
+            .ok_or_else(|| {
+                Error::runtime(
+                    Kind::EntityNotFound,
+                    "DeletedEntityAccess",
+                    "a node of the new relationship was deleted",
+                )
+            })?;
+        stats.relationships_created += 1;
+        row[r.slot] = Value::Rel(id);
+        rel_ids.push(id);
+    }
+    if let Some(ps) = part.path {
+        row[ps] = Value::Path(Box::new(Path { nodes: ids, rels: rel_ids }));
+    }
+    Ok(())
+}
+
+fn set_prop(graph: &mut Graph, target: &Value, key: &str, v: Value, stats: &mut Stats) -> Result<()> {
+    storable(&v)?;
+    let removing = v.is_null();
+    let old = match target {
+        Value::Node(id) => {
+            if !graph.node_exists(*id) {
+                return Err(Error::runtime(Kind::EntityNotFound, "DeletedEntityAccess", "the node was deleted"));
+            }
+            graph.set_node_prop(*id, key, v)
+        }
+        Value::Rel(id) => {
+            if !graph.rel_exists(*id) {
+                return Err(Error::runtime(
+                    Kind::EntityNotFound,
+                    "DeletedEntityAccess",
+                    "the relationship was deleted",
+                ));
+            }
+            graph.set_rel_prop(*id, key, v)
+        }
+        Value::Null => return Ok(()),
+        other => return Err(type_err("SET expects a node or relationship", other)),
+    };
+    if removing {
+        if old.is_some() {
+            stats.properties_removed += 1;
+        }
+    } else {
+        stats.properties_set += 1;
+    }
+    Ok(())
+}
+
+fn map_value(v: Value, c: Ctx) -> Result<IndexMap<String, Value>> {
+    match v {
+        Value::Map(m) => Ok(*m),
+        v @ (Value::Node(_) | Value::Rel(_)) => Ok(entity_props(c, &v).unwrap_or_default()),
+        other => Err(type_err("SET expects a map", &other)),
+    }
+}
+
+fn set_items(ops: &[SetOp], row: &Row, graph: &mut Graph, params: &Params, stats: &mut Stats) -> Result<()> {
+    let width = row.len();
+    for op in ops {
+        match op {
+            SetOp::Prop { target, key, value } => {
+                let c = ctx(graph, params, width);
+                let (t, v) = (eval(target, row, c)?, eval(value, row, c)?);
+                set_prop(graph, &t, key, v, stats)?;
+            }
+            SetOp::RemoveProp { target, key } => {
+                let t = eval(target, row, ctx(graph, params, width))?;
+                set_prop(graph, &t, key, Value::Null, stats)?;
+            }
+            SetOp::Replace { slot, value } | SetOp::Merge { slot, value } => {
+                let target = row[*slot].clone();
+                if target.is_null() {
+                    continue;
+                }
+                let c = ctx(graph, params, width);
+                let v = eval(value, row, c)?;
+                if v.is_null() && matches!(op, SetOp::Merge { .. }) {
+                    continue;
+                }
+                let new = if v.is_null() { IndexMap::new() } else { map_value(v, c)? };
+                if matches!(op, SetOp::Replace { .. }) {
+                    let existing: Vec<String> = entity_props(c, &target).unwrap_or_default().into_keys().collect();
+                    for k in existing {
+                        if new.get(&k).is_none_or(|v| v.is_null()) {
+                            set_prop(graph, &target, &k, Value::Null, stats)?;
+                        }
+                    }
+                }
+                for (k, v) in new {
+                    set_prop(graph, &target, &k, v, stats)?;
+                }
+            }
+            SetOp::Labels { slot, labels } | SetOp::RemoveLabels { slot, labels } => {
+                let id = match &row[*slot] {
+                    Value::Node(id) => *id,
+                    Value::Null => continue,
+                    other => return Err(type_err("labels can only be set on nodes", other)),
+                };
+                for l in labels {
+                    if matches!(op, SetOp::Labels { .. }) {
+                        if graph.add_label(id, l) {
+                            stats.labels_added += 1;
+                        }
+                    } else if graph.remove_label(id, l) {
+                        stats.labels_removed += 1;
+                    }
+                }
+            }
+        }
+    }
+    Ok(())
+}

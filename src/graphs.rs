@@ -1,0 +1,162 @@
+//! Opening graphs: the bundled default, `.cypher` scripts and the project's own `.json` graph
+//! format. Loading is all or nothing: a bad file names where and why, and yields no graph.
+
+use std::path::Path;
+
+use serde_json::{json, Value as J};
+
+use crate::error::{line_col, render};
+use crate::output::{from_json, to_json};
+use crate::session::Session;
+use crate::store::Graph;
+
+/// The bundled Kyrgyz–Japan knowledge graph, as a Cypher script.
+pub const DEFAULT_GRAPH: &str = include_str!("../graphs/kyrgyz_japan.cypher");
+
+/// The bundled graphs openable by name.
+pub const BUNDLED: &[(&str, &str, &str)] = &[(
+    "kyrgyz_japan",
+    "Kyrgyz–Japanese relations, from the Kyrgyz MFA page and Times Tengri (22 Dec 2025)",
+    DEFAULT_GRAPH,
+)];
+
+/// Opens the default graph.
+pub fn default_graph() -> Result<Graph, String> {
+    Session::load_script(DEFAULT_GRAPH).map_err(|e| format!("bundled graph: {}", render(&e, DEFAULT_GRAPH)))
+}
+
+/// Opens a graph by file name (`.cypher`, `.json`) or by bundled name.
+pub fn open(spec: &str) -> Result<Graph, String> {
+    if let Some((_, _, text)) = BUNDLED.iter().find(|(n, _, _)| *n == spec) {
+        return Session::load_script(text).map_err(|e| format!("{spec}: {}", render(&e, text)));
+    }
+    let path = Path::new(spec);
+    let text = std::fs::read_to_string(path).map_err(|e| format!("cannot read {spec}: {e}"))?;
+    match path.extension().and_then(|e| e.to_str()).map(|e| e.to_ascii_lowercase()).as_deref() {
+        Some("json") => from_json_text(&text).map_err(|e| format!("{spec}: {e}")),
+        _ => Session::load_script(&text).map_err(|e| {
+            let (line, col) = e.span.map_or((0, 0), |s| line_col(&text, s.start));
+            format!("{spec}:{line}:{col}: {}", render(&e, &text))
+        }),
+    }
+}
+
+/// The project's JSON graph: `{"format": "silkgraph-graph", "version": 1, "nodes": [...],
+/// "relationships": [...]}` with values in the contract's JSON encoding.
+pub fn to_json_graph(g: &Graph) -> J {
+    let nodes: Vec<J> = g
+        .node_ids()
+        .map(|id| {
+            let labels: Vec<&str> = g.node_labels(id).iter().map(|l| g.labels().name(*l)).collect();
+            let props: serde_json::Map<String, J> =
+                g.node_props(id).iter().map(|(k, v)| (g.keys().name(*k).to_string(), to_json(g, v))).collect();
+            json!({"id": id, "labels": labels, "properties": props})
+        })
+        .collect();
+    let rels: Vec<J> = g
+        .rel_ids()
+        .map(|id| {
+            let (s, e) = g.rel_ends(id).unwrap_or((0, 0));
+            let ty = g.rel_type(id).map_or("", |t| g.types().name(t));
+            let props: serde_json::Map<String, J> =
+                g.rel_props(id).iter().map(|(k, v)| (g.keys().name(*k).to_string(), to_json(g, v))).collect();
+            json!({"id": id, "type": ty, "start": s, "end": e, "properties": props})
+        })
+        .collect();
+    json!({"format": "silkgraph-graph", "version": 1, "nodes": nodes, "relationships": rels})
+}
+
+/// Reads the project's JSON graph.
+pub fn from_json_text(text: &str) -> Result<Graph, String> {
+    let j: J = serde_json::from_str(text).map_err(|e| format!("{}:{}: {e}", e.line(), e.column()))?;
+    let mut g = Graph::new();
+    let mut ids = std::collections::HashMap::new();
+    let nodes = j.get("nodes").and_then(J::as_array).ok_or("missing `nodes` array")?;
+    for (i, n) in nodes.iter().enumerate() {
+        let id = n.get("id").and_then(J::as_u64).ok_or(format!("nodes[{i}]: missing integer `id`"))?;
+        let labels: Vec<&str> = n
+            .get("labels")
+            .and_then(J::as_array)
+            .map(|ls| ls.iter().filter_map(J::as_str).collect())
+            .unwrap_or_default();
+        let props = read_props(n.get("properties")).map_err(|e| format!("nodes[{i}]: {e}"))?;
+        let new = g.create_node(labels, props.iter().map(|(k, v)| (k.as_str(), v.clone())));
+        if ids.insert(id, new).is_some() {
+            return Err(format!("nodes[{i}]: duplicate id {id}"));
+        }
+    }
+    let empty = Vec::new();
+    let rels = j.get("relationships").and_then(J::as_array).unwrap_or(&empty);
+    for (i, r) in rels.iter().enumerate() {
+        let end_of = |k: &str| -> Result<u64, String> {
+            let id = r.get(k).and_then(J::as_u64).ok_or(format!("relationships[{i}]: missing `{k}`"))?;
+            ids.get(&id).copied().ok_or(format!("relationships[{i}]: `{k}` names no node ({id})"))
+        };
+        let (s, e) = (end_of("start")?, end_of("end")?);
+        let ty = r.get("type").and_then(J::as_str).ok_or(format!("relationships[{i}]: missing `type`"))?;
+        let props = read_props(r.get("properties")).map_err(|e| format!("relationships[{i}]: {e}"))?;
+        g.create_rel(s, e, ty, props.iter().map(|(k, v)| (k.as_str(), v.clone())));
+    }
+    Ok(g)
+}
+
+fn read_props(j: Option<&J>) -> Result<Vec<(String, crate::value::Value)>, String> {
+    match j {
+        None | Some(J::Null) => Ok(Vec::new()),
+        Some(J::Object(m)) => m.iter().map(|(k, v)| Ok((k.clone(), from_json(v)?))).collect(),
+        Some(_) => Err("`properties` must be an object".into()),
+    }
+}
+
+/// A property value as a Cypher literal that Neo4j reads too: special floats as divisions,
+/// dates as `date('...')`.
+fn literal(v: &crate::value::Value) -> String {
+    use crate::value::{format_float, quote_name, quote_string, Value};
+    match v {
+        Value::Float(f) if f.is_nan() => "(0.0 / 0.0)".into(),
+        Value::Float(f) if f.is_infinite() => if *f > 0.0 { "(1.0 / 0.0)" } else { "(-1.0 / 0.0)" }.into(),
+        Value::Float(f) => format_float(*f),
+        Value::Int(i) if *i == i64::MIN => format!("({} - 1)", i64::MIN + 1),
+        Value::String(s) => quote_string(s),
+        Value::List(xs) => format!("[{}]", xs.iter().map(literal).collect::<Vec<_>>().join(", ")),
+        Value::Map(m) => {
+            format!(
+                "{{{}}}",
+                m.iter().map(|(k, v)| format!("{}: {}", quote_name(k), literal(v))).collect::<Vec<_>>().join(", ")
+            )
+        }
+        other => crate::value::to_cypher_literal(other),
+    }
+}
+
+fn props_literal(g: &Graph, props: &[(crate::store::Sym, crate::value::Value)]) -> String {
+    if props.is_empty() {
+        return String::new();
+    }
+    let items: Vec<String> =
+        props.iter().map(|(k, v)| format!("{}: {}", crate::value::quote_name(g.keys().name(*k)), literal(v))).collect();
+    format!(" {{{}}}", items.join(", "))
+}
+
+/// The whole graph as a portable Cypher script: one statement, a `CREATE` clause per node
+/// (each with a variable), then one per relationship between those variables. It loads back
+/// (here or in Neo4j) to a graph with the same labels, types, properties and value types.
+pub fn to_cypher_script(g: &Graph) -> String {
+    use crate::value::quote_name;
+    let mut out = format!("// silkgraph graph: {} nodes, {} relationships\n", g.node_count(), g.rel_count());
+    if g.node_count() == 0 {
+        return out;
+    }
+    for id in g.node_ids() {
+        let labels: String =
+            g.node_labels(id).iter().map(|l| format!(":{}", quote_name(g.labels().name(*l)))).collect();
+        out.push_str(&format!("CREATE (n{id}{labels}{})\n", props_literal(g, g.node_props(id))));
+    }
+    for id in g.rel_ids() {
+        let (Some((s, e)), Some(t)) = (g.rel_ends(id), g.rel_type(id)) else { continue };
+        let ty = quote_name(g.types().name(t));
+        out.push_str(&format!("CREATE (n{s})-[:{ty}{}]->(n{e})\n", props_literal(g, g.rel_props(id))));
+    }
+    out.push_str(";\n");
+    out
+}

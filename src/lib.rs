@@ -1,0 +1,22 @@
+//! silkgraph: a knowledge-graph engine with an openCypher query language.
+//!
+//! The pipeline, one module per stage, each depending only on the ones before it:
+//! text → [`syntax`] (pest, to a typed [`ast`]) → [`semantic`] → [`plan`] → [`exec`] (over the
+//! [`store`]) → [`output`]. A [`session::Session`] ties them together.
+#![forbid(unsafe_code)]
+
+pub mod ast;
+pub mod catalog;
+pub mod cli;
+pub mod diagnose;
+pub mod error;
+pub mod exec;
+pub mod graphs;
+pub mod output;
+pub mod plan;
+pub mod script;
+pub mod semantic;
+pub mod session;
+pub mod store;
+pub mod syntax;
+pub mod value;

@@ -1,0 +1,277 @@
+//! Renderers: results as the contract's JSON values, as aligned tables in Cypher notation, and
+//! as RFC 4180 CSV.
+
+use serde_json::{json, Map as JMap, Value as J};
+
+use crate::exec::{QueryResult, Stats};
+use crate::store::Graph;
+use crate::value::{format_float, quote_name, quote_string, Value};
+
+/// A float as the contract wants it: always with a `.` or exponent; NaN and infinities tagged.
+fn float_json(f: f64) -> J {
+    if f.is_nan() {
+        json!({"@float": "NaN"})
+    } else if f.is_infinite() {
+        json!({"@float": if f > 0.0 { "Infinity" } else { "-Infinity" }})
+    } else {
+        // serde_json prints integral floats as `1.0`.
+        J::from(f)
+    }
+}
+
+fn props_json(graph: &Graph, props: &[(crate::store::Sym, Value)]) -> J {
+    let mut m = JMap::new();
+    for (k, v) in props {
+        m.insert(graph.keys().name(*k).to_string(), to_json(graph, v));
+    }
+    J::Object(m)
+}
+
+fn node_json(graph: &Graph, id: u64) -> J {
+    let labels: Vec<&str> = graph.node_labels(id).iter().map(|l| graph.labels().name(*l)).collect();
+    json!({"@node": {"id": id, "labels": labels, "properties": props_json(graph, graph.node_props(id))}})
+}
+
+fn rel_json(graph: &Graph, id: u64) -> J {
+    let ty = graph.rel_type(id).map_or("", |t| graph.types().name(t));
+    let (s, e) = graph.rel_ends(id).unwrap_or((0, 0));
+    json!({"@rel": {"id": id, "type": ty, "start": s, "end": e, "properties": props_json(graph, graph.rel_props(id))}})
+}
+
+/// A value in the contract's JSON encoding.
+pub fn to_json(graph: &Graph, v: &Value) -> J {
+    match v {
+        Value::Null => J::Null,
+        Value::Bool(b) => J::Bool(*b),
+        Value::Int(i) => J::from(*i),
+        Value::Float(f) => float_json(*f),
+        Value::String(s) => J::String(s.to_string()),
+        Value::List(xs) => J::Array(xs.iter().map(|x| to_json(graph, x)).collect()),
+        Value::Map(m) => J::Object(m.iter().map(|(k, v)| (k.clone(), to_json(graph, v))).collect()),
+        Value::Node(id) => node_json(graph, *id),
+        Value::Rel(id) => rel_json(graph, *id),
+        Value::Path(p) => {
+            let mut items = vec![node_json(graph, p.nodes[0])];
+            for (r, n) in p.rels.iter().zip(&p.nodes[1..]) {
+                items.push(rel_json(graph, *r));
+                items.push(node_json(graph, *n));
+            }
+            json!({ "@path": items })
+        }
+        Value::Date(d) => json!({"@date": d.to_string()}),
+    }
+}
+
+/// Reads a value from JSON (parameters, the project's graph files). Tagged objects become
+/// dates and special floats; entities cannot be read back this way.
+pub fn from_json(j: &J) -> Result<Value, String> {
+    Ok(match j {
+        J::Null => Value::Null,
+        J::Bool(b) => Value::Bool(*b),
+        J::Number(n) => match n.as_i64() {
+            Some(i) if !n.to_string().contains(['.', 'e', 'E']) => Value::Int(i),
+            _ => Value::Float(n.as_f64().ok_or_else(|| format!("number {n} is out of range"))?),
+        },
+        J::String(s) => Value::str(s),
+        J::Array(xs) => Value::List(xs.iter().map(from_json).collect::<Result<_, _>>()?),
+        J::Object(m) => {
+            if m.len() == 1 {
+                if let Some(J::String(s)) = m.get("@date") {
+                    return crate::value::Date::parse(s).map(Value::Date).ok_or_else(|| format!("bad date `{s}`"));
+                }
+                if let Some(J::String(s)) = m.get("@float") {
+                    return Ok(Value::Float(match s.as_str() {
+                        "NaN" => f64::NAN,
+                        "Infinity" => f64::INFINITY,
+                        "-Infinity" => f64::NEG_INFINITY,
+                        _ => return Err(format!("bad float `{s}`")),
+                    }));
+                }
+            }
+            let mut out = indexmap::IndexMap::new();
+            for (k, v) in m {
+                out.insert(k.clone(), from_json(v)?);
+            }
+            Value::map(out)
+        }
+    })
+}
+
+/// The jsonl line of a successful statement.
+pub fn result_json(graph: &Graph, r: &QueryResult, time_ms: f64) -> J {
+    let rows: Vec<J> = r.rows.iter().map(|row| J::Array(row.iter().map(|v| to_json(graph, v)).collect())).collect();
+    json!({
+        "columns": r.columns,
+        "rows": rows,
+        "stats": stats_json(&r.stats),
+        "time_ms": (time_ms * 1000.0).round() / 1000.0,
+    })
+}
+
+pub fn stats_json(s: &Stats) -> J {
+    J::Object(s.fields().iter().map(|(k, v)| (k.to_string(), J::from(*v))).collect())
+}
+
+/// The jsonl line of a failed statement.
+pub fn error_json(e: &crate::error::Error, source: &str) -> J {
+    let mut o = JMap::new();
+    o.insert("phase".into(), J::from(e.phase.as_str()));
+    o.insert("kind".into(), J::from(e.kind.as_str()));
+    if !e.detail.is_empty() {
+        o.insert("detail".into(), J::from(e.detail));
+    }
+    o.insert("message".into(), J::from(e.message.clone()));
+    if let Some(span) = e.span {
+        let (line, column) = crate::error::line_col(source, span.start);
+        o.insert("line".into(), J::from(line));
+        o.insert("column".into(), J::from(column));
+    }
+    if let Some(h) = &e.hint {
+        o.insert("hint".into(), J::from(h.clone()));
+    }
+    json!({ "error": J::Object(o) })
+}
+
+// ---- Cypher notation -------------------------------------------------------------------------
+
+fn props_cypher(graph: &Graph, props: &[(crate::store::Sym, Value)]) -> String {
+    if props.is_empty() {
+        return String::new();
+    }
+    let items: Vec<String> =
+        props.iter().map(|(k, v)| format!("{}: {}", quote_name(graph.keys().name(*k)), to_cypher(graph, v))).collect();
+    format!(" {{{}}}", items.join(", "))
+}
+
+fn node_cypher(graph: &Graph, id: u64) -> String {
+    let labels: String =
+        graph.node_labels(id).iter().map(|l| format!(":{}", quote_name(graph.labels().name(*l)))).collect();
+    let props = props_cypher(graph, graph.node_props(id));
+    let inner = format!("{labels}{props}");
+    format!("({})", inner.trim_start())
+}
+
+fn rel_cypher(graph: &Graph, id: u64) -> String {
+    let ty = graph.rel_type(id).map_or(String::new(), |t| quote_name(graph.types().name(t)));
+    format!("[:{ty}{}]", props_cypher(graph, graph.rel_props(id)))
+}
+
+/// A value in Cypher's own notation, as `cypher-shell` prints it.
+pub fn to_cypher(graph: &Graph, v: &Value) -> String {
+    match v {
+        Value::Null => "null".into(),
+        Value::Bool(b) => b.to_string(),
+        Value::Int(i) => i.to_string(),
+        Value::Float(f) => format_float(*f),
+        Value::String(s) => quote_string(s),
+        Value::List(xs) => format!("[{}]", xs.iter().map(|x| to_cypher(graph, x)).collect::<Vec<_>>().join(", ")),
+        Value::Map(m) => format!(
+            "{{{}}}",
+            m.iter().map(|(k, v)| format!("{}: {}", quote_name(k), to_cypher(graph, v))).collect::<Vec<_>>().join(", ")
+        ),
+        Value::Node(id) => node_cypher(graph, *id),
+        Value::Rel(id) => rel_cypher(graph, *id),
+        Value::Path(p) => {
+            let mut s = node_cypher(graph, p.nodes[0]);
+            for (i, r) in p.rels.iter().enumerate() {
+                let forward = graph.rel_ends(*r).is_none_or(|(a, _)| a == p.nodes[i]);
+                let rs = rel_cypher(graph, *r);
+                if forward {
+                    s.push_str(&format!("-{rs}->"));
+                } else {
+                    s.push_str(&format!("<-{rs}-"));
+                }
+                s.push_str(&node_cypher(graph, p.nodes[i + 1]));
+            }
+            format!("<{s}>")
+        }
+        Value::Date(d) => format!("date('{d}')"),
+    }
+}
+
+fn display_width(s: &str) -> usize {
+    s.chars().count()
+}
+
+/// Cuts a cell to `max` characters with an ellipsis.
+pub fn truncate(s: &str, max: usize) -> String {
+    if display_width(s) <= max || max < 2 {
+        return s.to_string();
+    }
+    let mut out: String = s.chars().take(max - 1).collect();
+    out.push('…');
+    out
+}
+
+/// An aligned table with a border, values in Cypher notation; cells longer than `max_cell`
+/// are cut. The last line counts the rows.
+pub fn table(graph: &Graph, r: &QueryResult, max_cell: Option<usize>) -> String {
+    let cells: Vec<Vec<String>> = r
+        .rows
+        .iter()
+        .map(|row| {
+            row.iter()
+                .map(|v| {
+                    let s = to_cypher(graph, v).replace('\n', "\\n");
+                    max_cell.map_or(s.clone(), |m| truncate(&s, m))
+                })
+                .collect()
+        })
+        .collect();
+    let mut out = String::new();
+    if !r.columns.is_empty() {
+        let mut widths: Vec<usize> = r.columns.iter().map(|c| display_width(c)).collect();
+        for row in &cells {
+            for (w, c) in widths.iter_mut().zip(row) {
+                *w = (*w).max(display_width(c));
+            }
+        }
+        let rule = |l: &str, m: &str, r_: &str| {
+            let parts: Vec<String> = widths.iter().map(|w| "─".repeat(w + 2)).collect();
+            format!("{l}{}{r_}\n", parts.join(m))
+        };
+        let line = |vals: &[String]| {
+            let parts: Vec<String> =
+                vals.iter().zip(&widths).map(|(v, w)| format!(" {v}{} ", " ".repeat(w - display_width(v)))).collect();
+            format!("│{}│\n", parts.join("│"))
+        };
+        out.push_str(&rule("╭", "┬", "╮"));
+        out.push_str(&line(&r.columns));
+        out.push_str(&rule("├", "┼", "┤"));
+        for row in &cells {
+            out.push_str(&line(row));
+        }
+        out.push_str(&rule("╰", "┴", "╯"));
+    }
+    let n = r.rows.len();
+    out.push_str(&format!("{n} row{}", if n == 1 { "" } else { "s" }));
+    if !r.stats.is_empty() {
+        let changes: Vec<String> = r
+            .stats
+            .fields()
+            .iter()
+            .filter(|(_, v)| *v > 0)
+            .map(|(k, v)| format!("{} {v}", k.replace('_', " ")))
+            .collect();
+        out.push_str(&format!("; {}", changes.join(", ")));
+    }
+    out
+}
+
+/// RFC 4180 CSV with a header row; values as text (strings bare, others in Cypher notation).
+pub fn csv(graph: &Graph, r: &QueryResult) -> String {
+    let mut w = ::csv::WriterBuilder::new().terminator(::csv::Terminator::CRLF).from_writer(Vec::new());
+    let _ = w.write_record(&r.columns);
+    for row in &r.rows {
+        let rec: Vec<String> = row
+            .iter()
+            .map(|v| match v {
+                Value::Null => String::new(),
+                Value::String(s) => s.to_string(),
+                other => to_cypher(graph, other),
+            })
+            .collect();
+        let _ = w.write_record(&rec);
+    }
+    String::from_utf8(w.into_inner().unwrap_or_default()).unwrap_or_default()
+}

@@ -1,0 +1,1003 @@
+//! From a checked AST to a plan: resolves variables to slots, picks where each pattern starts,
+//! splits projections into grouping keys and aggregates.
+
+use indexmap::IndexMap;
+
+use super::*;
+use crate::ast::{self, Clause, ExprKind, Literal, PathKind};
+use crate::error::{Error, Result, Span};
+
+/// Plans a statement.
+pub fn build(stmt: &ast::Statement) -> Result<Plan> {
+    let mut parts = Vec::new();
+    let mut columns: Option<Vec<String>> = None;
+    for sq in &stmt.query.parts {
+        let mut b = Builder::default();
+        let (pipeline, cols) = b.single(sq)?;
+        if let Some(c) = &columns {
+            if *c != cols {
+                return Err(Error::semantic(
+                    "DifferentColumnsInUnion",
+                    "all queries in a UNION must return the same column names",
+                    sq.span,
+                ));
+            }
+        }
+        columns = Some(cols);
+        parts.push(pipeline);
+    }
+    Ok(Plan { parts, union_all: stmt.query.union_all.clone(), columns: columns.unwrap_or_default() })
+}
+
+/// Variables visible at a point of the query.
+#[derive(Debug, Clone, Default)]
+struct Scope {
+    vars: IndexMap<String, (Slot, VarKind)>,
+}
+
+impl Scope {
+    fn get(&self, name: &str) -> Option<(Slot, VarKind)> {
+        self.vars.get(name).copied()
+    }
+    fn set(&mut self, name: &str, slot: Slot, kind: VarKind) {
+        self.vars.insert(name.to_string(), (slot, kind));
+    }
+}
+
+#[derive(Default)]
+struct Builder {
+    slots: usize,
+}
+
+fn undefined(name: &str, span: Span) -> Error {
+    Error::semantic("UndefinedVariable", format!("variable `{name}` is not defined"), span)
+}
+
+fn is_aggregate_call(e: &ast::Expr) -> bool {
+    e.is_aggregate_call()
+}
+
+fn contains_aggregate(e: &ast::Expr) -> bool {
+    e.contains_aggregate()
+}
+
+fn ast_children<'a>(e: &'a ast::Expr, f: &mut dyn FnMut(&'a ast::Expr)) {
+    e.children(f)
+}
+
+/// Structural equality of expressions, ignoring spans.
+fn same_expr(a: &ast::Expr, b: &ast::Expr) -> bool {
+    strip(a) == strip(b)
+}
+
+fn strip(e: &ast::Expr) -> String {
+    // Debug output with spans zeroed is a cheap structural key.
+    let s = format!("{:?}", e.kind);
+    let mut out = String::with_capacity(s.len());
+    let mut rest = s.as_str();
+    while let Some(i) = rest.find("span: Span {") {
+        out.push_str(&rest[..i]);
+        let tail = &rest[i..];
+        let end = tail.find('}').map_or(tail.len(), |j| j + 1);
+        rest = &tail[end..];
+    }
+    out.push_str(rest);
+    out
+}
+
+fn dir_of(d: ast::Direction) -> Dir {
+    match d {
+        ast::Direction::Right => Dir::Out,
+        ast::Direction::Left => Dir::In,
+        ast::Direction::Both => Dir::Both,
+    }
+}
+
+fn reverse(d: Dir) -> Dir {
+    match d {
+        Dir::Out => Dir::In,
+        Dir::In => Dir::Out,
+        Dir::Both => Dir::Both,
+    }
+}
+
+impl Builder {
+    fn slot(&mut self) -> Slot {
+        self.slots += 1;
+        self.slots - 1
+    }
+
+    fn single(&mut self, sq: &ast::SingleQuery) -> Result<(Pipeline, Vec<String>)> {
+        let mut scope = Scope::default();
+        let mut ops = Vec::new();
+        let mut output = Vec::new();
+        let mut columns = Vec::new();
+        let n = sq.clauses.len();
+        for (i, clause) in sq.clauses.iter().enumerate() {
+            match clause {
+                Clause::Match(m) if !m.optional => self.match_clause(m, &mut scope, &mut ops)?,
+                Clause::Match(m) => {
+                    let mut inner = scope.clone();
+                    let mut sub = Vec::new();
+                    self.match_clause(m, &mut inner, &mut sub)?;
+                    let nulls =
+                        inner.vars.iter().filter(|(k, _)| !scope.vars.contains_key(*k)).map(|(_, (s, _))| *s).collect();
+                    scope = inner;
+                    ops.push(Op::Optional { ops: sub, nulls });
+                }
+                Clause::Unwind(u) => {
+                    let expr = self.expr(&u.expr, &scope)?;
+                    let slot = self.slot();
+                    scope.set(&u.alias.name, slot, VarKind::Any);
+                    ops.push(Op::Unwind { expr, slot });
+                }
+                Clause::With(w) => {
+                    let (new_scope, _, _) = self.projection(&w.proj, &scope, &mut ops)?;
+                    scope = new_scope;
+                    if let Some(p) = &w.where_ {
+                        let predicate = self.expr(p, &scope)?;
+                        ops.push(Op::Filter { predicate });
+                    }
+                }
+                Clause::Return(r) => {
+                    let (_, cols, slots) = self.projection(&r.proj, &scope, &mut ops)?;
+                    columns = cols;
+                    output = slots;
+                }
+                Clause::Create(c) => {
+                    let mut parts = Vec::new();
+                    for part in &c.pattern {
+                        parts.push(self.create_part(part, &mut scope, true)?);
+                    }
+                    ops.push(Op::Create { parts });
+                }
+                Clause::Merge(m) => {
+                    let mut inner = scope.clone();
+                    let mut matcher = Vec::new();
+                    let fake =
+                        ast::Match { optional: false, pattern: vec![m.part.clone()], where_: None, span: m.span };
+                    self.match_clause(&fake, &mut inner, &mut matcher)?;
+                    // The created part writes into the same slots as the matched one.
+                    let part = self.create_part_in(&m.part, &scope, &inner)?;
+                    scope = inner;
+                    let on_create = self.set_items(&m.on_create, &scope)?;
+                    let on_match = self.set_items(&m.on_match, &scope)?;
+                    ops.push(Op::Merge { part, matcher, on_create, on_match });
+                }
+                Clause::Set(s) => {
+                    let ops_ = self.set_items(&s.items, &scope)?;
+                    ops.push(Op::Set { ops: ops_ });
+                }
+                Clause::Remove(r) => {
+                    let mut list = Vec::new();
+                    for item in &r.items {
+                        list.push(match item {
+                            ast::RemoveItem::Property { target, key, .. } => {
+                                SetOp::RemoveProp { target: self.expr(target, &scope)?, key: key.clone() }
+                            }
+                            ast::RemoveItem::Labels { var, labels, .. } => {
+                                SetOp::RemoveLabels { slot: self.var(var, &scope)?, labels: labels.clone() }
+                            }
+                        });
+                    }
+                    ops.push(Op::Set { ops: list });
+                }
+                Clause::Delete(d) => {
+                    let exprs = d.exprs.iter().map(|e| self.expr(e, &scope)).collect::<Result<_>>()?;
+                    ops.push(Op::Delete { exprs, detach: d.detach });
+                }
+                Clause::Call(c) => {
+                    let standalone = n == 1;
+                    let (cols, slots) = self.call(c, &mut scope, &mut ops, standalone)?;
+                    if standalone {
+                        columns = cols;
+                        output = slots;
+                    }
+                }
+                Clause::CreateIndex(d) => {
+                    ops.push(Op::CreateIndex { name: d.name.clone(), label: d.label.clone(), keys: d.keys.clone() })
+                }
+                Clause::DropIndex { name, .. } => ops.push(Op::DropIndex { name: name.clone() }),
+                Clause::ShowIndexes { .. } => {
+                    let names = ["name", "label", "properties", "entries"];
+                    let slots: Vec<Slot> = names.iter().map(|_| self.slot()).collect();
+                    columns = names.iter().map(|s| s.to_string()).collect();
+                    output = slots.clone();
+                    ops.push(Op::ShowIndexes { slots });
+                }
+            }
+            let _ = i;
+        }
+        Ok((Pipeline { ops, slots: self.slots, output }, columns))
+    }
+
+    fn var(&self, v: &ast::Var, scope: &Scope) -> Result<Slot> {
+        scope.get(&v.name).map(|(s, _)| s).ok_or_else(|| undefined(&v.name, v.span))
+    }
+
+    // ---- procedures ---------------------------------------------------------------------
+
+    fn call(
+        &mut self,
+        c: &ast::Call,
+        scope: &mut Scope,
+        ops: &mut Vec<Op>,
+        standalone: bool,
+    ) -> Result<(Vec<String>, Vec<Slot>)> {
+        let sig = crate::catalog::procedures::signature(&c.name).ok_or_else(|| {
+            Error::new(
+                crate::error::Phase::Compile,
+                crate::error::Kind::ProcedureError,
+                "ProcedureNotFound",
+                format!("there is no procedure `{}`", c.name),
+            )
+            .at(c.name_span)
+        })?;
+        let args = match &c.args {
+            Some(a) => a.iter().map(|e| self.expr(e, scope)).collect::<Result<Vec<_>>>()?,
+            None => Vec::new(),
+        };
+        if args.len() > sig.inputs.len() || (c.args.is_some() && args.len() < sig.required) {
+            return Err(Error::semantic(
+                "InvalidNumberOfArguments",
+                format!("procedure `{}` takes {} argument(s), {} given", c.name, sig.inputs.len(), args.len()),
+                c.span,
+            ));
+        }
+        let mut yields = Vec::new();
+        let mut columns = Vec::new();
+        let mut slots = Vec::new();
+        let chosen: Vec<(String, String, Span)> = match &c.yields {
+            Some(items) if !c.yield_star => items
+                .iter()
+                .map(|y| (y.field.clone(), y.alias.as_ref().map_or(y.field.clone(), |a| a.name.clone()), y.span))
+                .collect(),
+            _ if standalone || c.yield_star => {
+                sig.outputs.iter().map(|o| (o.to_string(), o.to_string(), c.span)).collect()
+            }
+            _ => Vec::new(),
+        };
+        for (field, name, span) in chosen {
+            if !sig.outputs.contains(&field.as_str()) {
+                return Err(Error::semantic(
+                    "UndefinedVariable",
+                    format!("procedure `{}` has no output `{field}`", c.name),
+                    span,
+                ));
+            }
+            if scope.get(&name).is_some() {
+                return Err(Error::semantic(
+                    "VariableAlreadyBound",
+                    format!("variable `{name}` is already bound"),
+                    span,
+                ));
+            }
+            let slot = self.slot();
+            scope.set(&name, slot, VarKind::Any);
+            yields.push((field, slot));
+            columns.push(name);
+            slots.push(slot);
+        }
+        ops.push(Op::Call { name: sig.name.to_string(), args, yields });
+        if let Some(w) = &c.where_ {
+            let predicate = self.expr(w, scope)?;
+            ops.push(Op::Filter { predicate });
+        }
+        Ok((columns, slots))
+    }
+
+    // ---- patterns -----------------------------------------------------------------------
+
+    fn prop_filter(&mut self, props: &Option<ast::Expr>, scope: &Scope) -> Result<Option<PropFilter>> {
+        Ok(match props {
+            None => None,
+            Some(e) => match &e.kind {
+                ExprKind::Map(kv) => {
+                    let mut pairs = Vec::new();
+                    for (k, v) in kv {
+                        pairs.push((k.clone(), self.expr(v, scope)?));
+                    }
+                    Some(PropFilter::Pairs(pairs))
+                }
+                _ => Some(PropFilter::Map(self.expr(e, scope)?)),
+            },
+        })
+    }
+
+    fn node_spec(&mut self, n: &ast::NodePattern, scope: &mut Scope) -> Result<(NodeSpec, bool)> {
+        let (slot, bound) = match &n.var {
+            Some(v) => match scope.get(&v.name) {
+                Some((s, _)) => (s, true),
+                None => {
+                    let s = self.slot();
+                    scope.set(&v.name, s, VarKind::Node);
+                    (s, false)
+                }
+            },
+            None => (self.slot(), false),
+        };
+        let props = self.prop_filter(&n.props, scope)?;
+        Ok((NodeSpec { slot, labels: n.labels.clone(), props }, bound))
+    }
+
+    fn rel_spec(&mut self, r: &ast::RelPattern, scope: &mut Scope) -> Result<(RelSpec, bool)> {
+        let kind = if r.length.is_some() { VarKind::RelList } else { VarKind::Rel };
+        let (slot, bound) = match &r.var {
+            Some(v) => match scope.get(&v.name) {
+                Some((s, _)) => (s, true),
+                None => {
+                    let s = self.slot();
+                    scope.set(&v.name, s, kind);
+                    (s, false)
+                }
+            },
+            None => (self.slot(), false),
+        };
+        let props = self.prop_filter(&r.props, scope)?;
+        let var_len = r.length.map(|(lo, hi)| (lo.unwrap_or(1), hi));
+        Ok((RelSpec { slot, types: r.types.clone(), dir: dir_of(r.dir), props, var_len }, bound))
+    }
+
+    fn match_clause(&mut self, m: &ast::Match, scope: &mut Scope, ops: &mut Vec<Op>) -> Result<()> {
+        let mut rel_slots = Vec::new();
+        let mut shortest = Vec::new();
+        for part in &m.pattern {
+            if part.kind != PathKind::Normal {
+                shortest.push(part);
+                continue;
+            }
+            self.pattern_part(part, scope, ops, &mut rel_slots)?;
+        }
+        for part in shortest {
+            self.shortest_part(part, scope, ops)?;
+        }
+        if let Some(w) = &m.where_ {
+            let predicate = self.expr(w, scope)?;
+            ops.push(Op::Filter { predicate });
+        }
+        Ok(())
+    }
+
+    /// Plans one pattern part, starting at its most selective node.
+    fn pattern_part(
+        &mut self,
+        part: &ast::PatternPart,
+        scope: &mut Scope,
+        ops: &mut Vec<Op>,
+        rel_slots: &mut Vec<Slot>,
+    ) -> Result<()> {
+        let el = &part.elem;
+        let nodes: Vec<&ast::NodePattern> = std::iter::once(&el.start).chain(el.chain.iter().map(|(_, n)| n)).collect();
+        let score = |n: &ast::NodePattern| -> i32 {
+            if n.var.as_ref().is_some_and(|v| scope.get(&v.name).is_some()) {
+                100
+            } else {
+                (if n.props.is_some() { 10 } else { 0 }) + (if n.labels.is_empty() { 0 } else { 5 })
+            }
+        };
+        let mut start = 0;
+        for (i, n) in nodes.iter().enumerate() {
+            if score(n) > score(nodes[start]) {
+                start = i;
+            }
+        }
+        let mut node_slots = vec![0; nodes.len()];
+        let mut rel_slot_of = vec![0; el.chain.len()];
+        let (spec, bound) = self.node_spec(nodes[start], scope)?;
+        node_slots[start] = spec.slot;
+        if bound {
+            if !spec.labels.is_empty() || spec.props.is_some() {
+                ops.push(Op::NodeCheck { node: spec });
+            }
+        } else {
+            ops.push(Op::NodeScan { node: spec });
+        }
+        // Rightwards from the start, then leftwards.
+        let order: Vec<(usize, bool)> =
+            (start..el.chain.len()).map(|i| (i, true)).chain((0..start).rev().map(|i| (i, false))).collect();
+        for (i, rightwards) in order {
+            let (rp, _) = &el.chain[i];
+            let (from_ix, to_ix) = if rightwards { (i, i + 1) } else { (i + 1, i) };
+            let (mut rel, rel_bound) = self.rel_spec(rp, scope)?;
+            if !rightwards {
+                rel.dir = reverse(rel.dir);
+            }
+            let (to, to_bound) = self.node_spec(nodes[to_ix], scope)?;
+            node_slots[to_ix] = to.slot;
+            rel_slot_of[i] = rel.slot;
+            let slot = rel.slot;
+            ops.push(Op::Expand {
+                from: node_slots[from_ix],
+                rel,
+                to,
+                to_bound,
+                rel_bound,
+                distinct_from: rel_slots.clone(),
+            });
+            rel_slots.push(slot);
+        }
+        if let Some(pv) = &part.var {
+            let slot = self.slot();
+            scope.set(&pv.name, slot, VarKind::Path);
+            let steps = (0..el.chain.len()).map(|i| (rel_slot_of[i], node_slots[i + 1])).collect();
+            ops.push(Op::BuildPath { slot, start: node_slots[0], steps });
+        }
+        Ok(())
+    }
+
+    fn shortest_part(&mut self, part: &ast::PatternPart, scope: &mut Scope, ops: &mut Vec<Op>) -> Result<()> {
+        let el = &part.elem;
+        if el.chain.len() != 1 {
+            return Err(Error::semantic(
+                "InvalidArgumentType",
+                "shortestPath needs a pattern with exactly one relationship",
+                part.span,
+            ));
+        }
+        let mut ends = Vec::new();
+        for n in [&el.start, &el.chain[0].1] {
+            let (spec, bound) = self.node_spec(n, scope)?;
+            ends.push(spec.slot);
+            if bound {
+                if !spec.labels.is_empty() || spec.props.is_some() {
+                    ops.push(Op::NodeCheck { node: spec });
+                }
+            } else {
+                ops.push(Op::NodeScan { node: spec });
+            }
+        }
+        let mut rp = el.chain[0].0.clone();
+        if rp.length.is_none() {
+            rp.length = Some((Some(1), Some(1)));
+        }
+        let (rel, _) = self.rel_spec(&rp, scope)?;
+        let path = match &part.var {
+            Some(pv) => {
+                let slot = self.slot();
+                scope.set(&pv.name, slot, VarKind::Path);
+                Some(slot)
+            }
+            None => None,
+        };
+        ops.push(Op::ShortestPath { from: ends[0], to: ends[1], rel, path, all: part.kind == PathKind::AllShortest });
+        Ok(())
+    }
+
+    fn create_node(&mut self, n: &ast::NodePattern, scope: &mut Scope) -> Result<CreateNode> {
+        let (slot, bound) = match &n.var {
+            Some(v) => match scope.get(&v.name) {
+                Some((s, _)) => (s, true),
+                None => {
+                    let s = self.slot();
+                    scope.set(&v.name, s, VarKind::Node);
+                    (s, false)
+                }
+            },
+            None => (self.slot(), false),
+        };
+        let props = n.props.as_ref().map(|p| self.expr(p, scope)).transpose()?;
+        Ok(CreateNode { slot, bound, labels: n.labels.clone(), props })
+    }
+
+    fn create_part(&mut self, part: &ast::PatternPart, scope: &mut Scope, _create: bool) -> Result<CreatePart> {
+        let el = &part.elem;
+        let mut nodes = vec![self.create_node(&el.start, scope)?];
+        let mut rels = Vec::new();
+        for (rp, np) in &el.chain {
+            let slot = match &rp.var {
+                Some(v) => {
+                    let s = self.slot();
+                    scope.set(&v.name, s, VarKind::Rel);
+                    s
+                }
+                None => self.slot(),
+            };
+            let props = rp.props.as_ref().map(|p| self.expr(p, scope)).transpose()?;
+            nodes.push(self.create_node(np, scope)?);
+            let (a, b) = (nodes.len() - 2, nodes.len() - 1);
+            let (start, end) = if rp.dir == ast::Direction::Left { (b, a) } else { (a, b) };
+            let ty = rp.types.first().cloned().unwrap_or_default();
+            rels.push(CreateRel { slot, ty, start, end, props });
+        }
+        let path = match &part.var {
+            Some(pv) => {
+                let s = self.slot();
+                scope.set(&pv.name, s, VarKind::Path);
+                Some(s)
+            }
+            None => None,
+        };
+        Ok(CreatePart { nodes, rels, path })
+    }
+
+    /// The creating half of a MERGE: the same slots its matcher bound (`after`), with the
+    /// variables bound before the MERGE (`before`) used rather than created.
+    fn create_part_in(&mut self, part: &ast::PatternPart, before: &Scope, after: &Scope) -> Result<CreatePart> {
+        // Plan with a scope in which pre-bound names are bound and new names map to the
+        // matcher's slots; then mark new nodes unbound.
+        let mut tmp = before.clone();
+        let saved = self.slots;
+        let mut cp = self.create_part(part, &mut tmp, false)?;
+        self.slots = saved.max(self.slots);
+        let el = &part.elem;
+        let node_pats: Vec<&ast::NodePattern> =
+            std::iter::once(&el.start).chain(el.chain.iter().map(|(_, n)| n)).collect();
+        for (cn, np) in cp.nodes.iter_mut().zip(&node_pats) {
+            if let Some(v) = &np.var {
+                if let Some((s, _)) = after.get(&v.name) {
+                    cn.slot = s;
+                }
+            }
+        }
+        for (cr, (rp, _)) in cp.rels.iter_mut().zip(&el.chain) {
+            if let Some(v) = &rp.var {
+                if let Some((s, _)) = after.get(&v.name) {
+                    cr.slot = s;
+                }
+            }
+        }
+        if let (Some(pv), Some(_)) = (&part.var, cp.path) {
+            cp.path = after.get(&pv.name).map(|(s, _)| s);
+        }
+        Ok(cp)
+    }
+
+    fn set_items(&mut self, items: &[ast::SetItem], scope: &Scope) -> Result<Vec<SetOp>> {
+        let mut out = Vec::new();
+        for item in items {
+            out.push(match item {
+                ast::SetItem::Property { target, key, value, .. } => {
+                    SetOp::Prop { target: self.expr(target, scope)?, key: key.clone(), value: self.expr(value, scope)? }
+                }
+                ast::SetItem::Replace { var, value, .. } => {
+                    SetOp::Replace { slot: self.var(var, scope)?, value: self.expr(value, scope)? }
+                }
+                ast::SetItem::Merge { var, value, .. } => {
+                    SetOp::Merge { slot: self.var(var, scope)?, value: self.expr(value, scope)? }
+                }
+                ast::SetItem::Labels { var, labels, .. } => {
+                    SetOp::Labels { slot: self.var(var, scope)?, labels: labels.clone() }
+                }
+            });
+        }
+        Ok(out)
+    }
+
+    // ---- projections --------------------------------------------------------------------
+
+    /// Plans `WITH`/`RETURN`; returns the new scope, the column names and their slots.
+    fn projection(
+        &mut self,
+        proj: &ast::Projection,
+        scope: &Scope,
+        ops: &mut Vec<Op>,
+    ) -> Result<(Scope, Vec<String>, Vec<Slot>)> {
+        let mut items: Vec<ast::ProjItem> = Vec::new();
+        if proj.star {
+            let mut names: Vec<&String> = scope.vars.keys().collect();
+            names.sort();
+            for name in names {
+                items.push(ast::ProjItem {
+                    expr: ast::Expr::new(ExprKind::Variable(name.clone()), Span::default()),
+                    alias: None,
+                    text: name.clone(),
+                });
+            }
+        }
+        items.extend(proj.items.iter().cloned());
+        let aggregating = items.iter().any(|i| contains_aggregate(&i.expr));
+        let mut new_scope = Scope::default();
+        let mut columns = Vec::new();
+        let mut slots = Vec::new();
+
+        if !aggregating {
+            let mut planned = Vec::new();
+            for it in &items {
+                let e = self.expr(&it.expr, scope)?;
+                // A variable projected under its own name keeps its kind.
+                let kind = match &it.expr.kind {
+                    ExprKind::Variable(v) => scope.get(v).map_or(VarKind::Any, |(_, k)| k),
+                    _ => VarKind::Any,
+                };
+                let slot = self.slot();
+                planned.push((e, slot));
+                new_scope.set(it.name(), slot, kind);
+                columns.push(it.name().to_string());
+                slots.push(slot);
+            }
+            ops.push(Op::Project { items: planned });
+            if proj.distinct {
+                ops.push(Op::Distinct { slots: slots.clone() });
+            }
+            if !proj.order_by.is_empty() {
+                // ORDER BY sees the projected names, and (without DISTINCT) the earlier ones.
+                let mut order_scope = if proj.distinct { Scope::default() } else { scope.clone() };
+                for (k, v) in &new_scope.vars {
+                    order_scope.vars.insert(k.clone(), *v);
+                }
+                let mut keys = Vec::new();
+                for s in &proj.order_by {
+                    if contains_aggregate(&s.expr) {
+                        return Err(Error::semantic(
+                            "InvalidAggregation",
+                            "aggregations in ORDER BY are only allowed when the projection aggregates",
+                            s.expr.span,
+                        ));
+                    }
+                    let e = match items.iter().position(|it| same_expr(&it.expr, &s.expr)) {
+                        Some(i) => Expr::Slot(slots[i]),
+                        None => self.expr(&s.expr, &order_scope)?,
+                    };
+                    keys.push((e, s.descending));
+                }
+                ops.push(Op::Sort { keys });
+            }
+        } else {
+            let mut keys = Vec::new();
+            let mut aggs = Vec::new();
+            let mut post = Vec::new();
+            // Grouping keys first, so aggregate items can refer to them.
+            let mut key_exprs: Vec<(ast::Expr, Slot)> = Vec::new();
+            let mut item_slots = vec![0; items.len()];
+            for (i, it) in items.iter().enumerate() {
+                if !contains_aggregate(&it.expr) {
+                    let e = self.expr(&it.expr, scope)?;
+                    let slot = self.slot();
+                    keys.push((e, slot));
+                    key_exprs.push((it.expr.clone(), slot));
+                    item_slots[i] = slot;
+                }
+            }
+            // The scope after grouping: keys that are variables keep their name.
+            let mut post_scope = Scope::default();
+            for (e, slot) in &key_exprs {
+                if let ExprKind::Variable(v) = &e.kind {
+                    let kind = scope.get(v).map_or(VarKind::Any, |(_, k)| k);
+                    post_scope.set(v, *slot, kind);
+                }
+            }
+            for (i, it) in items.iter().enumerate() {
+                if contains_aggregate(&it.expr) {
+                    let e = self.post_agg_expr(&it.expr, scope, &post_scope, &key_exprs, &mut aggs)?;
+                    let slot = self.slot();
+                    post.push((e, slot));
+                    item_slots[i] = slot;
+                }
+            }
+            for (i, it) in items.iter().enumerate() {
+                let kind = match &it.expr.kind {
+                    ExprKind::Variable(v) => scope.get(v).map_or(VarKind::Any, |(_, k)| k),
+                    _ => VarKind::Any,
+                };
+                new_scope.set(it.name(), item_slots[i], kind);
+                columns.push(it.name().to_string());
+                slots.push(item_slots[i]);
+            }
+            let mut sort_keys = Vec::new();
+            if !proj.order_by.is_empty() {
+                let mut order_scope = post_scope.clone();
+                for (k, v) in &new_scope.vars {
+                    order_scope.vars.insert(k.clone(), *v);
+                }
+                let mut all_keys = key_exprs.clone();
+                for (i, it) in items.iter().enumerate() {
+                    if contains_aggregate(&it.expr) {
+                        all_keys.push((it.expr.clone(), item_slots[i]));
+                    }
+                }
+                for s in &proj.order_by {
+                    let e = self.post_agg_expr(&s.expr, scope, &order_scope, &all_keys, &mut aggs)?;
+                    sort_keys.push((e, s.descending));
+                }
+            }
+            ops.push(Op::Aggregate { keys, aggs });
+            if !post.is_empty() {
+                ops.push(Op::Project { items: post });
+            }
+            if proj.distinct {
+                ops.push(Op::Distinct { slots: slots.clone() });
+            }
+            if !sort_keys.is_empty() {
+                ops.push(Op::Sort { keys: sort_keys });
+            }
+        }
+        if let Some(s) = &proj.skip {
+            let count = self.count_expr(s, "SKIP")?;
+            ops.push(Op::Skip { count });
+        }
+        if let Some(l) = &proj.limit {
+            let count = self.count_expr(l, "LIMIT")?;
+            ops.push(Op::Limit { count });
+        }
+        Ok((new_scope, columns, slots))
+    }
+
+    fn count_expr(&mut self, e: &ast::Expr, what: &str) -> Result<Expr> {
+        let mut has_var = false;
+        fn walk(e: &ast::Expr, found: &mut bool) {
+            if matches!(e.kind, ExprKind::Variable(_) | ExprKind::Pattern(_)) {
+                *found = true;
+            }
+            ast_children(e, &mut |c| walk(c, found));
+        }
+        walk(e, &mut has_var);
+        if has_var {
+            return Err(Error::semantic(
+                "NonConstantExpression",
+                format!("{what} must be a constant expression"),
+                e.span,
+            ));
+        }
+        match &e.kind {
+            ExprKind::Literal(Literal::Int(i)) if *i < 0 => {
+                return Err(Error::semantic("NegativeIntegerArgument", format!("{what} cannot be negative"), e.span))
+            }
+            ExprKind::Literal(Literal::Float(_)) => {
+                return Err(Error::semantic("InvalidArgumentType", format!("{what} must be an integer"), e.span))
+            }
+            _ => {}
+        }
+        self.expr(e, &Scope::default())
+    }
+
+    /// An expression evaluated after grouping: sub-expressions equal to a grouping key read the
+    /// key, aggregate calls become aggregate slots, other variables must be grouping keys.
+    fn post_agg_expr(
+        &mut self,
+        e: &ast::Expr,
+        scope: &Scope,
+        post_scope: &Scope,
+        keys: &[(ast::Expr, Slot)],
+        aggs: &mut Vec<Agg>,
+    ) -> Result<Expr> {
+        let mut ctx = AggCtx { input: scope, keys, aggs };
+        self.expr_in(e, post_scope, Some(&mut ctx)).map_err(|err| {
+            if err.detail == "UndefinedVariable" && scope_has_any_var(e, scope) {
+                Error::semantic(
+                    "AmbiguousAggregationExpression",
+                    "expressions next to an aggregate must be grouping keys",
+                    e.span,
+                )
+            } else {
+                err
+            }
+        })
+    }
+}
+
+/// How aggregate calls are planned inside a grouping projection.
+struct AggCtx<'a> {
+    input: &'a Scope,
+    keys: &'a [(ast::Expr, Slot)],
+    aggs: &'a mut Vec<Agg>,
+}
+
+fn scope_has_any_var(e: &ast::Expr, scope: &Scope) -> bool {
+    let mut found = false;
+    fn walk(e: &ast::Expr, scope: &Scope, found: &mut bool) {
+        if let ExprKind::Variable(v) = &e.kind {
+            if scope.get(v).is_some() {
+                *found = true;
+            }
+        }
+        ast_children(e, &mut |c| walk(c, scope, found));
+    }
+    walk(e, scope, &mut found);
+    found
+}
+
+impl Builder {
+    fn expr(&mut self, e: &ast::Expr, scope: &Scope) -> Result<Expr> {
+        self.expr_in(e, scope, None)
+    }
+
+    fn exprs(&mut self, es: &[ast::Expr], scope: &Scope, agg: &mut Option<&mut AggCtx>) -> Result<Vec<Expr>> {
+        let mut out = Vec::with_capacity(es.len());
+        for e in es {
+            out.push(self.expr_in(e, scope, agg.as_deref_mut())?);
+        }
+        Ok(out)
+    }
+
+    fn bx(&mut self, e: &ast::Expr, scope: &Scope, agg: &mut Option<&mut AggCtx>) -> Result<Box<Expr>> {
+        Ok(Box::new(self.expr_in(e, scope, agg.as_deref_mut())?))
+    }
+
+    fn expr_in(&mut self, e: &ast::Expr, scope: &Scope, mut agg: Option<&mut AggCtx>) -> Result<Expr> {
+        if let Some(ctx) = agg.as_deref_mut() {
+            if let Some((_, slot)) = ctx.keys.iter().find(|(k, _)| same_expr(k, e)) {
+                return Ok(Expr::Slot(*slot));
+            }
+            if is_aggregate_call(e) {
+                let (func, distinct, args) = match &e.kind {
+                    ExprKind::Function { name, distinct, args } => {
+                        for a in args {
+                            if contains_aggregate(a) {
+                                return Err(Error::semantic(
+                                    "NestedAggregation",
+                                    "an aggregate cannot contain another aggregate",
+                                    a.span,
+                                ));
+                            }
+                        }
+                        let input = ctx.input;
+                        let mut planned = Vec::new();
+                        for a in args {
+                            planned.push(self.expr(a, input)?);
+                        }
+                        (AggFunc::from_name(name).unwrap_or(AggFunc::Count), *distinct, planned)
+                    }
+                    _ => (AggFunc::CountStar, false, Vec::new()),
+                };
+                let slot = self.slot();
+                ctx.aggs.push(Agg { func, distinct, args, slot });
+                return Ok(Expr::Slot(slot));
+            }
+        } else if is_aggregate_call(e) {
+            return Err(Error::semantic(
+                "InvalidAggregation",
+                "aggregate functions are only allowed in WITH and RETURN items",
+                e.span,
+            ));
+        }
+        let agg = &mut agg;
+        Ok(match &e.kind {
+            ExprKind::Literal(l) => Expr::Const(match l {
+                Literal::Null => Value::Null,
+                Literal::Bool(b) => Value::Bool(*b),
+                Literal::Int(i) => Value::Int(*i),
+                Literal::Float(f) => Value::Float(*f),
+                Literal::String(s) => Value::str(s),
+            }),
+            ExprKind::Parameter(p) => Expr::Param(p.clone()),
+            ExprKind::Variable(v) => match scope.get(v) {
+                Some((s, _)) => Expr::Slot(s),
+                None => return Err(undefined(v, e.span)),
+            },
+            ExprKind::Property(x, k) => Expr::Prop(self.bx(x, scope, agg)?, k.clone()),
+            ExprKind::List(xs) => {
+                let items = self.exprs(xs, scope, agg)?;
+                if items.iter().all(|x| matches!(x, Expr::Const(_))) {
+                    Expr::Const(Value::List(
+                        items.into_iter().map(|x| if let Expr::Const(v) = x { v } else { Value::Null }).collect(),
+                    ))
+                } else {
+                    Expr::List(items)
+                }
+            }
+            ExprKind::Map(kv) => {
+                let mut out = Vec::new();
+                for (k, v) in kv {
+                    out.push((k.clone(), self.expr_in(v, scope, agg.as_deref_mut())?));
+                }
+                Expr::Map(out)
+            }
+            ExprKind::Unary(op, x) => {
+                let inner = self.bx(x, scope, agg)?;
+                match op {
+                    ast::UnaryOp::Not => Expr::Not(inner),
+                    ast::UnaryOp::Neg => Expr::Neg(inner),
+                    ast::UnaryOp::Plus => Expr::Func("__plus".into(), vec![*inner]),
+                }
+            }
+            ExprKind::Binary(op, a, b) => Expr::Binary(*op, self.bx(a, scope, agg)?, self.bx(b, scope, agg)?),
+            ExprKind::IsNull { expr, negated } => Expr::IsNull(self.bx(expr, scope, agg)?, *negated),
+            ExprKind::HasLabels(x, ls) => Expr::HasLabels(self.bx(x, scope, agg)?, ls.clone()),
+            ExprKind::Index(a, b) => Expr::Index(self.bx(a, scope, agg)?, self.bx(b, scope, agg)?),
+            ExprKind::Slice { expr, from, to } => Expr::Slice(
+                self.bx(expr, scope, agg)?,
+                from.as_ref().map(|x| self.bx(x, scope, agg)).transpose()?,
+                to.as_ref().map(|x| self.bx(x, scope, agg)).transpose()?,
+            ),
+            ExprKind::Function { name, args, distinct: _ } => {
+                let sig = crate::catalog::functions::lookup(name)
+                    .ok_or_else(|| Error::semantic("UnknownFunction", format!("unknown function `{name}`"), e.span))?;
+                if args.len() < sig.min || args.len() > sig.max {
+                    return Err(Error::semantic(
+                        "InvalidNumberOfArguments",
+                        format!("function `{name}` takes {}", sig.arity_text()),
+                        e.span,
+                    ));
+                }
+                Expr::Func(sig.name.to_string(), self.exprs(args, scope, agg)?)
+            }
+            ExprKind::CountStar => {
+                return Err(Error::semantic("InvalidAggregation", "count(*) is not allowed here", e.span))
+            }
+            ExprKind::Case { operand, whens, else_ } => {
+                let operand = operand.as_ref().map(|x| self.bx(x, scope, agg)).transpose()?;
+                let mut ws = Vec::new();
+                for (w, t) in whens {
+                    ws.push((self.expr_in(w, scope, agg.as_deref_mut())?, self.expr_in(t, scope, agg.as_deref_mut())?));
+                }
+                let else_ = else_.as_ref().map(|x| self.bx(x, scope, agg)).transpose()?;
+                Expr::Case { operand, whens: ws, else_ }
+            }
+            ExprKind::ListComprehension { var, list, predicate, projection } => {
+                let list = self.bx(list, scope, agg)?;
+                let slot = self.slot();
+                let mut inner = scope.clone();
+                inner.set(&var.name, slot, VarKind::Any);
+                let pred = predicate.as_ref().map(|x| self.bx(x, &inner, &mut None)).transpose()?;
+                let proj = projection.as_ref().map(|x| self.bx(x, &inner, agg)).transpose()?;
+                Expr::ListComp { slot, list, pred, proj }
+            }
+            ExprKind::Quantified { quantifier, var, list, predicate } => {
+                let list = self.bx(list, scope, agg)?;
+                let slot = self.slot();
+                let mut inner = scope.clone();
+                inner.set(&var.name, slot, VarKind::Any);
+                let pred = match predicate {
+                    Some(p) => self.bx(p, &inner, &mut None)?,
+                    None => Box::new(Expr::Const(Value::Bool(true))),
+                };
+                Expr::Quantified { q: *quantifier, slot, list, pred }
+            }
+            ExprKind::Reduce { acc, init, var, list, expr } => {
+                let init = self.bx(init, scope, agg)?;
+                let list = self.bx(list, scope, agg)?;
+                let (acc_slot, slot) = (self.slot(), self.slot());
+                let mut inner = scope.clone();
+                inner.set(&acc.name, acc_slot, VarKind::Any);
+                inner.set(&var.name, slot, VarKind::Any);
+                let expr = self.bx(expr, &inner, &mut None)?;
+                Expr::Reduce { acc: acc_slot, init, slot, list, expr }
+            }
+            ExprKind::Pattern(el) => {
+                let part = ast::PatternPart { var: None, kind: PathKind::Normal, elem: (**el).clone(), span: e.span };
+                Expr::Exists(self.sub_match(&[part], None, scope, e.span)?.0)
+            }
+            ExprKind::Exists { pattern, where_ } => {
+                Expr::Exists(self.sub_match(pattern, where_.as_deref(), scope, e.span)?.0)
+            }
+            ExprKind::PatternComprehension { var, pattern, predicate, projection } => {
+                let part = ast::PatternPart {
+                    var: var.clone(),
+                    kind: PathKind::Normal,
+                    elem: (**pattern).clone(),
+                    span: e.span,
+                };
+                let (ops, inner) = self.sub_match(&[part], predicate.as_deref(), scope, e.span)?;
+                let proj = self.bx(projection, &inner, &mut None)?;
+                Expr::PatternComp(ops, proj)
+            }
+            ExprKind::MapProjection { var, items } => {
+                let base = match scope.get(&var.name) {
+                    Some((s, _)) => Expr::Slot(s),
+                    None => return Err(undefined(&var.name, var.span)),
+                };
+                let mut out = Vec::new();
+                for it in items {
+                    out.push(match it {
+                        ast::MapProjItem::Property(k) => MapProjItem::Prop(k.clone()),
+                        ast::MapProjItem::AllProperties => MapProjItem::All,
+                        ast::MapProjItem::Literal(k, x) => {
+                            MapProjItem::Entry(k.clone(), self.expr_in(x, scope, agg.as_deref_mut())?)
+                        }
+                        ast::MapProjItem::Variable(v) => match scope.get(&v.name) {
+                            Some((s, _)) => MapProjItem::Entry(v.name.clone(), Expr::Slot(s)),
+                            None => return Err(undefined(&v.name, v.span)),
+                        },
+                    });
+                }
+                Expr::MapProj(Box::new(base), out)
+            }
+        })
+    }
+
+    /// Plans a pattern inside an expression (existential subquery or pattern comprehension):
+    /// it reads the outer row and binds its own new variables.
+    fn sub_match(
+        &mut self,
+        pattern: &[ast::PatternPart],
+        where_: Option<&ast::Expr>,
+        scope: &Scope,
+        span: Span,
+    ) -> Result<(Vec<Op>, Scope)> {
+        let m = ast::Match { optional: false, pattern: pattern.to_vec(), where_: where_.cloned(), span };
+        let mut inner = scope.clone();
+        let mut ops = Vec::new();
+        self.match_clause(&m, &mut inner, &mut ops)?;
+        Ok((ops, inner))
+    }
+}

@@ -1,0 +1,172 @@
+//! `EXPLAIN`: plans print as an operator tree, one operator per line, data flowing upwards.
+
+use std::fmt::{self, Display, Formatter, Write};
+
+use super::*;
+
+impl Display for Plan {
+    fn fmt(&self, f: &mut Formatter<'_>) -> fmt::Result {
+        for (i, p) in self.parts.iter().enumerate() {
+            if i > 0 {
+                writeln!(f, "{}", if self.union_all[i - 1] { "UnionAll" } else { "Union" })?;
+            }
+            writeln!(f, "ProduceResults [{}]", self.columns.join(", "))?;
+            write_ops(f, &p.ops, 1)?;
+        }
+        Ok(())
+    }
+}
+
+fn write_ops(f: &mut Formatter<'_>, ops: &[Op], depth: usize) -> fmt::Result {
+    for op in ops.iter().rev() {
+        let pad = "  ".repeat(depth);
+        writeln!(f, "{pad}{op}")?;
+        match op {
+            Op::Optional { ops, .. } | Op::Merge { matcher: ops, .. } => write_ops(f, ops, depth + 2)?,
+            _ => {}
+        }
+    }
+    Ok(())
+}
+
+fn list<T: Display>(xs: &[T]) -> String {
+    xs.iter().map(|x| x.to_string()).collect::<Vec<_>>().join(", ")
+}
+
+fn node(n: &NodeSpec) -> String {
+    let mut s = format!("(${}", n.slot);
+    for l in &n.labels {
+        let _ = write!(s, ":{l}");
+    }
+    if let Some(p) = &n.props {
+        let _ = write!(s, " {p}");
+    }
+    s.push(')');
+    s
+}
+
+fn rel(r: &RelSpec) -> String {
+    let mut s = format!("[${}", r.slot);
+    if !r.types.is_empty() {
+        let _ = write!(s, ":{}", r.types.join("|"));
+    }
+    if let Some((lo, hi)) = r.var_len {
+        let _ = write!(s, "*{lo}..{}", hi.map_or(String::new(), |h| h.to_string()));
+    }
+    if let Some(p) = &r.props {
+        let _ = write!(s, " {p}");
+    }
+    s.push(']');
+    match r.dir {
+        Dir::Out => format!("-{s}->"),
+        Dir::In => format!("<-{s}-"),
+        Dir::Both => format!("-{s}-"),
+    }
+}
+
+impl Display for PropFilter {
+    fn fmt(&self, f: &mut Formatter<'_>) -> fmt::Result {
+        match self {
+            PropFilter::Pairs(kv) => {
+                let items: Vec<String> = kv.iter().map(|(k, v)| format!("{k}: {v}")).collect();
+                write!(f, "{{{}}}", items.join(", "))
+            }
+            PropFilter::Map(e) => write!(f, "{e}"),
+        }
+    }
+}
+
+impl Display for Op {
+    fn fmt(&self, f: &mut Formatter<'_>) -> fmt::Result {
+        match self {
+            Op::NodeScan { node: n } if n.labels.is_empty() => write!(f, "AllNodesScan {}", node(n)),
+            Op::NodeScan { node: n } => write!(f, "NodeByLabelScan {}", node(n)),
+            Op::NodeCheck { node: n } => write!(f, "NodeFilter {}", node(n)),
+            Op::Expand { from, rel: r, to, to_bound, .. } => {
+                let name = match (r.var_len.is_some(), to_bound) {
+                    (true, _) => "VarLengthExpand",
+                    (false, true) => "ExpandInto",
+                    (false, false) => "Expand",
+                };
+                write!(f, "{name} (${from}){}{}", rel(r), node(to))
+            }
+            Op::ShortestPath { from, to, rel: r, all, .. } => {
+                let name = if *all { "AllShortestPaths" } else { "ShortestPath" };
+                write!(f, "{name} (${from}){}(${to})", rel(r))
+            }
+            Op::BuildPath { slot, .. } => write!(f, "BuildPath ${slot}"),
+            Op::Filter { predicate } => write!(f, "Filter {predicate}"),
+            Op::Optional { nulls, .. } => write!(f, "Optional (nulls: {})", list(nulls)),
+            Op::Unwind { expr, slot } => write!(f, "Unwind {expr} AS ${slot}"),
+            Op::Project { items } => {
+                let xs: Vec<String> = items.iter().map(|(e, s)| format!("{e} AS ${s}")).collect();
+                write!(f, "Projection {}", xs.join(", "))
+            }
+            Op::Aggregate { keys, aggs } => {
+                let ks: Vec<String> = keys.iter().map(|(e, s)| format!("{e} AS ${s}")).collect();
+                let ags: Vec<String> = aggs
+                    .iter()
+                    .map(|a| {
+                        let d = if a.distinct { "DISTINCT " } else { "" };
+                        format!("{:?}({d}{}) AS ${}", a.func, list(&a.args), a.slot)
+                    })
+                    .collect();
+                write!(f, "Aggregation keys: [{}] aggregates: [{}]", ks.join(", "), ags.join(", "))
+            }
+            Op::Distinct { slots } => write!(f, "Distinct {}", list(slots)),
+            Op::Sort { keys } => {
+                let ks: Vec<String> =
+                    keys.iter().map(|(e, d)| format!("{e}{}", if *d { " DESC" } else { "" })).collect();
+                write!(f, "Sort {}", ks.join(", "))
+            }
+            Op::Skip { count } => write!(f, "Skip {count}"),
+            Op::Limit { count } => write!(f, "Limit {count}"),
+            Op::Create { parts } => write!(f, "Create ({} pattern part(s))", parts.len()),
+            Op::Merge { .. } => write!(f, "Merge"),
+            Op::Set { ops } => write!(f, "SetOrRemove ({} item(s))", ops.len()),
+            Op::Delete { exprs, detach } => {
+                write!(f, "{}Delete {}", if *detach { "Detach" } else { "" }, list(exprs))
+            }
+            Op::Call { name, args, .. } => write!(f, "ProcedureCall {name}({})", list(args)),
+            Op::CreateIndex { label, keys, .. } => write!(f, "CreateIndex :{label}({})", keys.join(", ")),
+            Op::DropIndex { name } => write!(f, "DropIndex {name}"),
+            Op::ShowIndexes { .. } => write!(f, "ShowIndexes"),
+        }
+    }
+}
+
+impl Display for Expr {
+    fn fmt(&self, f: &mut Formatter<'_>) -> fmt::Result {
+        match self {
+            Expr::Const(v) => write!(f, "{}", crate::value::to_cypher_literal(v)),
+            Expr::Param(p) => write!(f, "${p}"),
+            Expr::Slot(s) => write!(f, "${s}"),
+            Expr::Prop(e, k) => write!(f, "{e}.{k}"),
+            Expr::List(xs) => write!(f, "[{}]", list(xs)),
+            Expr::Map(kv) => {
+                let items: Vec<String> = kv.iter().map(|(k, v)| format!("{k}: {v}")).collect();
+                write!(f, "{{{}}}", items.join(", "))
+            }
+            Expr::Not(e) => write!(f, "NOT {e}"),
+            Expr::Neg(e) => write!(f, "-{e}"),
+            Expr::Binary(op, a, b) => write!(f, "({a} {op:?} {b})"),
+            Expr::IsNull(e, neg) => write!(f, "{e} IS {}NULL", if *neg { "NOT " } else { "" }),
+            Expr::HasLabels(e, ls) => write!(f, "{e}:{}", ls.join(":")),
+            Expr::Index(a, b) => write!(f, "{a}[{b}]"),
+            Expr::Slice(a, x, y) => write!(
+                f,
+                "{a}[{}..{}]",
+                x.as_ref().map_or(String::new(), |x| x.to_string()),
+                y.as_ref().map_or(String::new(), |y| y.to_string())
+            ),
+            Expr::Func(n, args) => write!(f, "{n}({})", list(args)),
+            Expr::Case { .. } => write!(f, "CASE ... END"),
+            Expr::ListComp { slot, list: l, .. } => write!(f, "[${slot} IN {l} ...]"),
+            Expr::Quantified { q, slot, list: l, .. } => write!(f, "{q:?}(${slot} IN {l} ...)"),
+            Expr::Reduce { .. } => write!(f, "reduce(...)"),
+            Expr::Exists(_) => write!(f, "exists(pattern)"),
+            Expr::PatternComp(..) => write!(f, "[pattern | ...]"),
+            Expr::MapProj(e, _) => write!(f, "{e} {{...}}"),
+        }
+    }
+}

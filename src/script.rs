@@ -1,0 +1,165 @@
+//! Splitting a script into statements at top-level `;`, and telling whether an input is
+//! complete: a lexical scan that knows strings, backtick names, comments and brackets. Used by
+//! the script runner (so earlier statements run before a later one fails to parse) and by the
+//! REPL's multi-line input.
+
+/// The lexical state at the end of an input.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Openness {
+    /// Nothing open.
+    Closed,
+    /// Inside a string, a backtick name or a block comment.
+    InToken,
+    /// Brackets still open.
+    InBrackets,
+}
+
+/// Byte ranges of the statements of a script, trimmed, without their `;`. Empty statements
+/// (only whitespace or comments) are left out.
+pub fn split(text: &str) -> Vec<(usize, usize)> {
+    let mut out = Vec::new();
+    let mut start = 0;
+    scan(text, |i| {
+        push_piece(text, start, i, &mut out);
+        start = i + 1;
+    });
+    push_piece(text, start, text.len(), &mut out);
+    out
+}
+
+fn push_piece(text: &str, a: usize, b: usize, out: &mut Vec<(usize, usize)>) {
+    let piece = &text[a..b];
+    if has_code(piece) {
+        let lead = piece.len() - piece.trim_start().len();
+        let trail = piece.len() - piece.trim_end().len();
+        out.push((a + lead, b - trail));
+    }
+}
+
+/// Whether a piece holds anything but whitespace and comments.
+fn has_code(piece: &str) -> bool {
+    let b = piece.as_bytes();
+    let mut i = 0;
+    while i < b.len() {
+        match b[i] {
+            c if c.is_ascii_whitespace() => i += 1,
+            b'/' if b.get(i + 1) == Some(&b'/') => {
+                while i < b.len() && b[i] != b'\n' {
+                    i += 1;
+                }
+            }
+            b'/' if b.get(i + 1) == Some(&b'*') => match piece[i + 2..].find("*/") {
+                Some(j) => i += j + 4,
+                None => return false,
+            },
+            _ => return true,
+        }
+    }
+    false
+}
+
+/// Scans `text`, calling `on_semicolon` with the offset of each top-level `;`; returns what is
+/// still open at the end.
+fn scan(text: &str, mut on_semicolon: impl FnMut(usize)) -> Openness {
+    let b = text.as_bytes();
+    let mut i = 0;
+    let mut depth: i64 = 0;
+    while i < b.len() {
+        match b[i] {
+            q @ (b'\'' | b'"' | b'`') => {
+                i += 1;
+                loop {
+                    if i >= b.len() {
+                        return Openness::InToken;
+                    }
+                    if b[i] == b'\\' && q != b'`' {
+                        i += 2;
+                        continue;
+                    }
+                    if b[i] == q {
+                        if q == b'`' && b.get(i + 1) == Some(&b'`') {
+                            i += 2;
+                            continue;
+                        }
+                        break;
+                    }
+                    i += 1;
+                }
+            }
+            b'/' if b.get(i + 1) == Some(&b'/') => {
+                while i < b.len() && b[i] != b'\n' {
+                    i += 1;
+                }
+                continue;
+            }
+            b'/' if b.get(i + 1) == Some(&b'*') => match text[i + 2..].find("*/") {
+                Some(j) => i += j + 3,
+                None => return Openness::InToken,
+            },
+            b'(' | b'[' | b'{' => depth += 1,
+            b')' | b']' | b'}' => depth -= 1,
+            b';' if depth <= 0 => {
+                depth = 0;
+                on_semicolon(i)
+            }
+            _ => {}
+        }
+        i += 1;
+    }
+    if depth > 0 {
+        Openness::InBrackets
+    } else {
+        Openness::Closed
+    }
+}
+
+/// Whether REPL input is ready to run: a `:command` always is; a statement is once it ends with
+/// a `;` outside strings, brackets and comments.
+pub fn is_complete(input: &str) -> bool {
+    let t = input.trim();
+    if t.starts_with(':') {
+        return true;
+    }
+    if t.is_empty() {
+        return true;
+    }
+    let mut last_semi = None;
+    let open = scan(input, |i| last_semi = Some(i));
+    if open != Openness::Closed {
+        return false;
+    }
+    match last_semi {
+        Some(i) => !has_code(&input[i + 1..]),
+        None => false,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn pieces(t: &str) -> Vec<&str> {
+        split(t).into_iter().map(|(a, b)| &t[a..b]).collect()
+    }
+
+    #[test]
+    fn splits_at_top_level_semicolons_only() {
+        assert_eq!(pieces("RETURN 1; RETURN ';' ; // c;\n RETURN 2"), ["RETURN 1", "RETURN ';'", "// c;\n RETURN 2"]);
+        assert_eq!(pieces("RETURN \"a;b\";;\n;"), ["RETURN \"a;b\""]);
+        assert_eq!(pieces("/* ; */ RETURN 1"), ["/* ; */ RETURN 1"]);
+        assert_eq!(pieces("RETURN `a;b`"), ["RETURN `a;b`"]);
+        assert!(pieces("  // only a comment\n").is_empty());
+    }
+
+    #[test]
+    fn completeness() {
+        assert!(is_complete("MATCH (n) RETURN n;"));
+        assert!(!is_complete("MATCH (n)\nRETURN n"));
+        assert!(!is_complete("RETURN 'a;"));
+        assert!(!is_complete("RETURN [1;"));
+        assert!(!is_complete("RETURN 1 /* ; */"));
+        assert!(is_complete("RETURN 1; // done"));
+        assert!(is_complete(":help"));
+        assert!(!is_complete("RETURN 1; RETURN 2"));
+    }
+}

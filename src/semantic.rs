@@ -1,0 +1,614 @@
+//! Semantic checks on the AST before planning: variable scopes, what kind of thing each
+//! variable is (node, relationship, path, value), and the rules for patterns, aggregation and
+//! clause composition. Errors use the TCK's vocabulary.
+
+use indexmap::IndexMap;
+
+use crate::ast::*;
+use crate::error::{Error, Result, Span};
+
+/// What a variable is known to hold.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Kind {
+    Node,
+    Rel,
+    RelList,
+    Path,
+    /// A value whose type is known not to be an entity (a literal, list, map).
+    Scalar,
+    /// Anything (a parameter, a function result, a property).
+    Unknown,
+}
+
+type Scope = IndexMap<String, Kind>;
+
+fn err(detail: &'static str, msg: impl Into<String>, span: Span) -> Error {
+    Error::semantic(detail, msg, span)
+}
+
+/// Checks a statement; the planner can then assume it is well formed.
+pub fn check(stmt: &Statement) -> Result<()> {
+    let q = &stmt.query;
+    if q.union_all.len() > 1 && q.union_all.iter().any(|a| *a != q.union_all[0]) {
+        return Err(err("InvalidClauseComposition", "UNION and UNION ALL cannot be mixed", stmt.span));
+    }
+    for part in &q.parts {
+        check_single(part, q.parts.len() > 1)?;
+    }
+    Ok(())
+}
+
+fn is_update(c: &Clause) -> bool {
+    matches!(c, Clause::Create(_) | Clause::Merge(_) | Clause::Set(_) | Clause::Remove(_) | Clause::Delete(_))
+}
+
+fn check_single(sq: &SingleQuery, in_union: bool) -> Result<()> {
+    let mut scope = Scope::new();
+    let n = sq.clauses.len();
+    for (i, c) in sq.clauses.iter().enumerate() {
+        let last = i + 1 == n;
+        match c {
+            Clause::Return(_) if !last => {
+                return Err(err("InvalidClauseComposition", "RETURN must be the last clause", c.span()))
+            }
+            Clause::Match(m) => {
+                if let Some(Clause::Match(prev)) = i.checked_sub(1).map(|j| &sq.clauses[j]) {
+                    let _ = prev;
+                }
+                check_match(m, &mut scope)?;
+            }
+            Clause::Unwind(u) => {
+                expr(&u.expr, &scope, false)?;
+                let kind = infer(&u.expr, &scope);
+                bind_new(&mut scope, &u.alias, kind)?;
+            }
+            Clause::With(w) => {
+                scope = projection(&w.proj, &scope, false)?;
+                if let Some(p) = &w.where_ {
+                    expr(p, &scope, false)?;
+                }
+            }
+            Clause::Return(r) => {
+                projection(&r.proj, &scope, true)?;
+            }
+            Clause::Create(cr) => {
+                for part in &cr.pattern {
+                    check_create_part(part, &mut scope, false)?;
+                }
+            }
+            Clause::Merge(m) => {
+                check_create_part(&m.part, &mut scope, true)?;
+                for s in m.on_create.iter().chain(&m.on_match) {
+                    set_item(s, &scope)?;
+                }
+            }
+            Clause::Set(s) => {
+                for it in &s.items {
+                    set_item(it, &scope)?;
+                }
+            }
+            Clause::Remove(r) => {
+                for it in &r.items {
+                    match it {
+                        RemoveItem::Property { target, .. } => expr(target, &scope, false)?,
+                        RemoveItem::Labels { var, .. } => use_var(var, &scope)?,
+                    }
+                }
+            }
+            Clause::Delete(d) => {
+                for e in &d.exprs {
+                    expr(e, &scope, false)?;
+                    match &e.kind {
+                        ExprKind::HasLabels(..) => {
+                            return Err(err(
+                                "InvalidDelete",
+                                "DELETE takes nodes, relationships or paths, not labels",
+                                e.span,
+                            ))
+                        }
+                        ExprKind::Literal(_) | ExprKind::Binary(..) | ExprKind::Map(_) => {
+                            return Err(err(
+                                "InvalidArgumentType",
+                                "DELETE takes nodes, relationships or paths",
+                                e.span,
+                            ))
+                        }
+                        ExprKind::Variable(v) if scope.get(v) == Some(&Kind::Scalar) => {
+                            return Err(err(
+                                "InvalidArgumentType",
+                                "DELETE takes nodes, relationships or paths",
+                                e.span,
+                            ))
+                        }
+                        _ => {}
+                    }
+                }
+            }
+            Clause::Call(call) => {
+                if let Some(args) = &call.args {
+                    for a in args {
+                        expr(a, &scope, false)?;
+                    }
+                }
+                if let Some(ys) = &call.yields {
+                    for y in ys {
+                        let name = y.alias.as_ref().map_or(&y.field, |a| &a.name);
+                        if scope.contains_key(name) {
+                            return Err(err(
+                                "VariableAlreadyBound",
+                                format!("variable `{name}` is already bound"),
+                                y.span,
+                            ));
+                        }
+                        scope.insert(name.clone(), Kind::Unknown);
+                    }
+                }
+                if let Some(w) = &call.where_ {
+                    expr(w, &scope, false)?;
+                }
+                if n > 1 && call.yields.is_none() && !call.yield_star && !last {
+                    // In-query calls without YIELD must be for void procedures; let the planner decide.
+                }
+            }
+            Clause::CreateIndex(_) | Clause::DropIndex { .. } | Clause::ShowIndexes { .. } => {}
+        }
+        if last
+            && !matches!(c, Clause::Return(_))
+            && !is_update(c)
+            && !matches!(c, Clause::Call(_))
+            && !matches!(c, Clause::CreateIndex(_) | Clause::DropIndex { .. } | Clause::ShowIndexes { .. })
+        {
+            return Err(err("InvalidClauseComposition", "a query cannot end with this clause; add RETURN", c.span()));
+        }
+        if in_union && last && !matches!(c, Clause::Return(_)) {
+            return Err(err("InvalidClauseComposition", "each part of a UNION must end with RETURN", c.span()));
+        }
+    }
+    Ok(())
+}
+
+fn bind_new(scope: &mut Scope, v: &Var, kind: Kind) -> Result<()> {
+    if scope.contains_key(&v.name) {
+        return Err(err("VariableAlreadyBound", format!("variable `{}` is already bound", v.name), v.span));
+    }
+    scope.insert(v.name.clone(), kind);
+    Ok(())
+}
+
+fn use_var(v: &Var, scope: &Scope) -> Result<()> {
+    if scope.contains_key(&v.name) {
+        Ok(())
+    } else {
+        Err(err("UndefinedVariable", format!("variable `{}` is not defined", v.name), v.span))
+    }
+}
+
+fn conflict(v: &Var, want: &str, have: Kind) -> Error {
+    err(
+        "VariableTypeConflict",
+        format!("variable `{}` is used as a {want} but it is {}", v.name, kind_name(have)),
+        v.span,
+    )
+}
+
+fn kind_name(k: Kind) -> &'static str {
+    match k {
+        Kind::Node => "a node",
+        Kind::Rel => "a relationship",
+        Kind::RelList => "a list of relationships",
+        Kind::Path => "a path",
+        Kind::Scalar => "a value that is not a node or relationship",
+        Kind::Unknown => "a value",
+    }
+}
+
+fn no_param_props(props: &Option<Expr>) -> Result<()> {
+    if let Some(p) = props {
+        if matches!(p.kind, ExprKind::Parameter(_)) {
+            return Err(err(
+                "InvalidParameterUse",
+                "a parameter cannot stand for the property map of a pattern here; write {key: $param}",
+                p.span,
+            ));
+        }
+    }
+    Ok(())
+}
+
+/// Binds and checks the variables of a MATCH pattern.
+fn check_pattern(parts: &[PatternPart], scope: &mut Scope, in_match: bool) -> Result<()> {
+    let before: Scope = scope.clone();
+    let mut rels_here: Vec<String> = Vec::new();
+    for part in parts {
+        let el = &part.elem;
+        let nodes = std::iter::once(&el.start).chain(el.chain.iter().map(|(_, n)| n));
+        for n in nodes {
+            if in_match {
+                no_param_props(&n.props)?;
+            }
+            if let Some(p) = &n.props {
+                expr(p, scope, false)?;
+            }
+            if let Some(v) = &n.var {
+                match scope.get(&v.name) {
+                    None => {
+                        scope.insert(v.name.clone(), Kind::Node);
+                    }
+                    Some(Kind::Node | Kind::Unknown) => {}
+                    Some(k) => return Err(conflict(v, "node", *k)),
+                }
+            }
+        }
+        for (r, _) in &el.chain {
+            if in_match {
+                no_param_props(&r.props)?;
+            }
+            if let Some(p) = &r.props {
+                expr(p, scope, false)?;
+            }
+            if let Some((Some(lo), Some(hi))) = r.length {
+                let _ = (lo, hi);
+            }
+            if let Some(v) = &r.var {
+                let want = if r.length.is_some() { Kind::RelList } else { Kind::Rel };
+                match scope.get(&v.name) {
+                    None => {
+                        scope.insert(v.name.clone(), want);
+                    }
+                    Some(k) if *k == want || *k == Kind::Unknown => {
+                        if rels_here.contains(&v.name)
+                            || (!before.contains_key(&v.name)
+                                && scope.contains_key(&v.name)
+                                && rels_here.contains(&v.name))
+                        {
+                            return Err(err(
+                                "RelationshipUniquenessViolation",
+                                format!("relationship `{}` cannot appear twice in one pattern", v.name),
+                                v.span,
+                            ));
+                        }
+                    }
+                    Some(Kind::Rel | Kind::RelList) => {
+                        return Err(conflict(
+                            v,
+                            if want == Kind::Rel { "relationship" } else { "relationship list" },
+                            scope[&v.name],
+                        ))
+                    }
+                    Some(k) => return Err(conflict(v, "relationship", *k)),
+                }
+                rels_here.push(v.name.clone());
+            }
+        }
+        if let Some(pv) = &part.var {
+            match scope.get(&pv.name) {
+                None => {
+                    scope.insert(pv.name.clone(), Kind::Path);
+                }
+                Some(Kind::Path) if !before.contains_key(&pv.name) => {
+                    return Err(err("VariableAlreadyBound", format!("path `{}` is bound twice", pv.name), pv.span))
+                }
+                Some(Kind::Path | Kind::Unknown) => {
+                    return Err(err(
+                        "VariableAlreadyBound",
+                        format!("variable `{}` is already bound", pv.name),
+                        pv.span,
+                    ))
+                }
+                Some(k) => return Err(conflict(pv, "path", *k)),
+            }
+        }
+        if part.kind != PathKind::Normal && el.chain.len() != 1 {
+            {
+                return Err(err(
+                    "InvalidArgumentType",
+                    "shortestPath needs a pattern with exactly one relationship",
+                    part.span,
+                ));
+            }
+        }
+    }
+    Ok(())
+}
+
+fn check_match(m: &Match, scope: &mut Scope) -> Result<()> {
+    check_pattern(&m.pattern, scope, true)?;
+    if let Some(w) = &m.where_ {
+        expr(w, scope, false)?;
+    }
+    Ok(())
+}
+
+/// CREATE and MERGE: relationships are new, with one type and a direction; bound nodes may be
+/// used but not redeclared with labels or properties.
+fn check_create_part(part: &PatternPart, scope: &mut Scope, merge: bool) -> Result<()> {
+    let el = &part.elem;
+    let single = el.chain.is_empty();
+    let mut seen_here: Vec<String> = Vec::new();
+    let nodes: Vec<&NodePattern> = std::iter::once(&el.start).chain(el.chain.iter().map(|(_, n)| n)).collect();
+    for n in &nodes {
+        if merge {
+            no_param_props(&n.props)?;
+        }
+        if let Some(p) = &n.props {
+            expr(p, scope, false)?;
+        }
+        if let Some(v) = &n.var {
+            match scope.get(&v.name) {
+                Some(Kind::Node | Kind::Unknown) if !seen_here.contains(&v.name) => {
+                    if single || !n.labels.is_empty() || n.props.is_some() {
+                        return Err(err(
+                            "VariableAlreadyBound",
+                            format!("variable `{}` is already bound", v.name),
+                            v.span,
+                        ));
+                    }
+                }
+                Some(Kind::Node) => {
+                    if !n.labels.is_empty() || n.props.is_some() {
+                        return Err(err(
+                            "VariableAlreadyBound",
+                            format!("variable `{}` is already bound", v.name),
+                            v.span,
+                        ));
+                    }
+                }
+                Some(k) => return Err(conflict(v, "node", *k)),
+                None => {
+                    scope.insert(v.name.clone(), Kind::Node);
+                    seen_here.push(v.name.clone());
+                }
+            }
+        }
+    }
+    for (r, _) in &el.chain {
+        if merge {
+            no_param_props(&r.props)?;
+        }
+        if let Some(p) = &r.props {
+            expr(p, scope, false)?;
+        }
+        if r.length.is_some() {
+            return Err(err("CreatingVarLength", "variable-length relationships cannot be created", r.span));
+        }
+        if r.types.len() != 1 {
+            return Err(err("NoSingleRelationshipType", "a relationship to create needs exactly one type", r.span));
+        }
+        if r.dir == Direction::Both && !merge {
+            return Err(err("RequiresDirectedRelationship", "a relationship to create needs a direction", r.span));
+        }
+        if let Some(v) = &r.var {
+            match scope.get(&v.name) {
+                None => {
+                    scope.insert(v.name.clone(), Kind::Rel);
+                }
+                Some(Kind::Rel | Kind::Unknown) => {
+                    return Err(err("VariableAlreadyBound", format!("variable `{}` is already bound", v.name), v.span))
+                }
+                Some(k) => return Err(conflict(v, "relationship", *k)),
+            }
+        }
+    }
+    if let Some(pv) = &part.var {
+        bind_new(scope, pv, Kind::Path)?;
+    }
+    Ok(())
+}
+
+fn set_item(s: &SetItem, scope: &Scope) -> Result<()> {
+    match s {
+        SetItem::Property { target, value, .. } => {
+            expr(target, scope, false)?;
+            expr(value, scope, false)
+        }
+        SetItem::Replace { var, value, .. } | SetItem::Merge { var, value, .. } => {
+            use_var(var, scope)?;
+            expr(value, scope, false)
+        }
+        SetItem::Labels { var, .. } => use_var(var, scope),
+    }
+}
+
+/// Checks WITH/RETURN and gives the scope after it.
+fn projection(p: &Projection, scope: &Scope, is_return: bool) -> Result<Scope> {
+    let mut out = Scope::new();
+    if p.star {
+        if scope.is_empty() {
+            return Err(err("NoVariablesInScope", "RETURN * needs at least one variable in scope", Span::default()));
+        }
+        out = scope.clone();
+    }
+    let aggregating = p.items.iter().any(|i| i.expr.contains_aggregate());
+    for it in &p.items {
+        expr(&it.expr, scope, true)?;
+        if !is_return && it.alias.is_none() && !matches!(it.expr.kind, ExprKind::Variable(_)) {
+            return Err(err("NoExpressionAlias", "expressions in WITH need an alias (AS name)", it.expr.span));
+        }
+        let name = it.name().to_string();
+        if out.contains_key(&name) && (!p.star || p.items.iter().filter(|j| j.name() == name).count() > 1) {
+            return Err(err("ColumnNameConflict", format!("column `{name}` is defined more than once"), it.expr.span));
+        }
+        out.insert(name, infer(&it.expr, scope));
+    }
+    // ORDER BY, SKIP, LIMIT.
+    let mut order_scope = if p.distinct || aggregating { Scope::new() } else { scope.clone() };
+    for (k, v) in &out {
+        order_scope.insert(k.clone(), *v);
+    }
+    for s in &p.order_by {
+        order_expr(&s.expr, &p.items, &order_scope, aggregating)?;
+    }
+    Ok(out)
+}
+
+/// An ORDER BY expression: parts equal to a projected expression are fine as they are; the
+/// rest may only use the names visible after the projection.
+fn order_expr(e: &Expr, items: &[ProjItem], scope: &Scope, allow_agg: bool) -> Result<()> {
+    if items.iter().any(|i| same(&i.expr, e)) {
+        return Ok(());
+    }
+    match &e.kind {
+        ExprKind::Property(..)
+        | ExprKind::Unary(..)
+        | ExprKind::Binary(..)
+        | ExprKind::List(_)
+        | ExprKind::Map(_)
+        | ExprKind::IsNull { .. }
+        | ExprKind::Index(..)
+        | ExprKind::Slice { .. }
+        | ExprKind::Case { .. } => {
+            let mut res = Ok(());
+            e.children(&mut |c| {
+                if res.is_ok() {
+                    res = order_expr(c, items, scope, allow_agg);
+                }
+            });
+            res
+        }
+        ExprKind::Function { name, .. } if !crate::catalog::is_aggregate(name) => {
+            let mut res = Ok(());
+            e.children(&mut |c| {
+                if res.is_ok() {
+                    res = order_expr(c, items, scope, allow_agg);
+                }
+            });
+            res
+        }
+        _ => expr(e, scope, allow_agg),
+    }
+}
+
+fn same(a: &Expr, b: &Expr) -> bool {
+    strip_spans(a) == strip_spans(b)
+}
+
+fn strip_spans(e: &Expr) -> String {
+    let s = format!("{:?}", e.kind);
+    let mut out = String::new();
+    let mut rest = s.as_str();
+    while let Some(i) = rest.find("span: Span {") {
+        out.push_str(&rest[..i]);
+        let tail = &rest[i..];
+        rest = &tail[tail.find('}').map_or(tail.len(), |j| j + 1)..];
+    }
+    out.push_str(rest);
+    out
+}
+
+/// The kind of value an expression gives, as far as can be told before running it.
+fn infer(e: &Expr, scope: &Scope) -> Kind {
+    match &e.kind {
+        ExprKind::Variable(v) => scope.get(v).copied().unwrap_or(Kind::Unknown),
+        ExprKind::Literal(Literal::Null) => Kind::Unknown,
+        ExprKind::Literal(_) | ExprKind::List(_) | ExprKind::Map(_) | ExprKind::ListComprehension { .. } => {
+            Kind::Scalar
+        }
+        ExprKind::Binary(op, _, _) if !matches!(op, BinaryOp::Add) => Kind::Scalar,
+        ExprKind::IsNull { .. } | ExprKind::HasLabels(..) => Kind::Scalar,
+        _ => Kind::Unknown,
+    }
+}
+
+/// Checks an expression: variables defined, aggregates only where allowed.
+fn expr(e: &Expr, scope: &Scope, allow_agg: bool) -> Result<()> {
+    match &e.kind {
+        ExprKind::Variable(v) => {
+            if !scope.contains_key(v) {
+                return Err(err("UndefinedVariable", format!("variable `{v}` is not defined"), e.span));
+            }
+        }
+        ExprKind::CountStar if !allow_agg => {
+            return Err(err("InvalidAggregation", "count(*) is only allowed in WITH and RETURN", e.span))
+        }
+        ExprKind::Function { name, args, .. } => {
+            let is_agg = crate::catalog::is_aggregate(name);
+            if is_agg && !allow_agg {
+                return Err(err("InvalidAggregation", format!("{name}() is only allowed in WITH and RETURN"), e.span));
+            }
+            if crate::catalog::functions::lookup(name).is_none() {
+                return Err(err("UnknownFunction", format!("unknown function `{name}`"), e.span));
+            }
+            for a in args {
+                if is_agg && a.contains_aggregate() {
+                    return Err(err("NestedAggregation", "an aggregate cannot contain another aggregate", a.span));
+                }
+                expr(a, scope, allow_agg && !is_agg)?;
+            }
+        }
+        ExprKind::ListComprehension { var, list, predicate, projection } => {
+            expr(list, scope, allow_agg)?;
+            let mut inner = scope.clone();
+            inner.insert(var.name.clone(), Kind::Unknown);
+            if let Some(p) = predicate {
+                expr(p, &inner, false)?;
+            }
+            if let Some(p) = projection {
+                expr(p, &inner, allow_agg)?;
+            }
+        }
+        ExprKind::Quantified { var, list, predicate, .. } => {
+            expr(list, scope, allow_agg)?;
+            let mut inner = scope.clone();
+            inner.insert(var.name.clone(), Kind::Unknown);
+            if let Some(p) = predicate {
+                expr(p, &inner, false)?;
+            }
+        }
+        ExprKind::Reduce { acc, init, var, list, expr: body } => {
+            expr(init, scope, allow_agg)?;
+            expr(list, scope, allow_agg)?;
+            let mut inner = scope.clone();
+            inner.insert(acc.name.clone(), Kind::Unknown);
+            inner.insert(var.name.clone(), Kind::Unknown);
+            expr(body, &inner, false)?;
+        }
+        ExprKind::Pattern(el) => {
+            let mut inner = scope.clone();
+            let part = PatternPart { var: None, kind: PathKind::Normal, elem: (**el).clone(), span: e.span };
+            check_pattern(std::slice::from_ref(&part), &mut inner, false)?;
+            // A pattern predicate may not introduce new named variables.
+            for name in inner.keys() {
+                if !scope.contains_key(name) {
+                    return Err(err("UndefinedVariable", format!("variable `{name}` is not defined"), e.span));
+                }
+            }
+        }
+        ExprKind::Exists { pattern, where_ } => {
+            let mut inner = scope.clone();
+            check_pattern(pattern, &mut inner, false)?;
+            if let Some(w) = where_ {
+                expr(w, &inner, false)?;
+            }
+        }
+        ExprKind::PatternComprehension { var, pattern, predicate, projection } => {
+            let mut inner = scope.clone();
+            let part =
+                PatternPart { var: var.clone(), kind: PathKind::Normal, elem: (**pattern).clone(), span: e.span };
+            check_pattern(std::slice::from_ref(&part), &mut inner, false)?;
+            if let Some(p) = predicate {
+                expr(p, &inner, false)?;
+            }
+            expr(projection, &inner, false)?;
+        }
+        ExprKind::MapProjection { var, items } => {
+            use_var(var, scope)?;
+            for it in items {
+                match it {
+                    MapProjItem::Literal(_, x) => expr(x, scope, allow_agg)?,
+                    MapProjItem::Variable(v) => use_var(v, scope)?,
+                    _ => {}
+                }
+            }
+        }
+        _ => {
+            let mut res = Ok(());
+            e.children(&mut |c| {
+                if res.is_ok() {
+                    res = expr(c, scope, allow_agg);
+                }
+            });
+            res?;
+        }
+    }
+    Ok(())
+}

@@ -1,0 +1,99 @@
+//! A session: a graph plus the pipeline text → syntax → semantic → plan → exec, statement by
+//! statement.
+
+use std::time::Instant;
+
+use crate::error::{Error, Result, Span};
+use crate::exec::{self, Params, QueryResult};
+use crate::store::Graph;
+use crate::value::Value;
+
+/// A graph and the statements run against it.
+#[derive(Debug, Default, Clone)]
+pub struct Session {
+    pub graph: Graph,
+    /// Cancels the running statement when set (Ctrl-C); cleared before each statement.
+    pub control: exec::Control,
+    /// Time limit for one statement.
+    pub timeout: Option<std::time::Duration>,
+}
+
+/// One statement's result and its own execution time.
+#[derive(Debug, Clone)]
+pub struct Outcome {
+    pub result: QueryResult,
+    pub time_ms: f64,
+}
+
+/// Moves an error's span by `offset` bytes (statements are parsed on their own).
+fn shift(mut e: Error, offset: usize) -> Error {
+    if let Some(s) = e.span.as_mut() {
+        *s = Span::new(s.start + offset, s.end + offset);
+    }
+    e
+}
+
+impl Session {
+    pub fn new(graph: Graph) -> Session {
+        Session { graph, ..Session::default() }
+    }
+
+    /// Plans one statement (its text alone); `EXPLAIN` gives the plan text.
+    pub fn prepare(&self, text: &str) -> Result<(crate::ast::Statement, crate::plan::Plan)> {
+        let mut stmts = crate::syntax::parse(text)?;
+        if stmts.len() != 1 {
+            return Err(Error::syntax("UnexpectedSyntax", "expected exactly one statement", Span::new(0, text.len())));
+        }
+        let stmt = stmts.remove(0);
+        crate::semantic::check(&stmt)?;
+        let plan = crate::plan::build(&stmt)?;
+        Ok((stmt, plan))
+    }
+
+    /// Runs one statement.
+    pub fn run_statement(&mut self, text: &str, params: &Params) -> Result<Outcome> {
+        let (stmt, plan) = self.prepare(text)?;
+        if stmt.mode == crate::ast::Mode::Explain {
+            let rows = plan.to_string().lines().map(|l| vec![Value::str(l)]).collect();
+            return Ok(Outcome {
+                result: QueryResult { columns: vec!["plan".into()], rows, ..Default::default() },
+                time_ms: 0.0,
+            });
+        }
+        let start = Instant::now();
+        self.control.cancel.store(false, std::sync::atomic::Ordering::Relaxed);
+        self.control.deadline = self.timeout.map(|t| start + t);
+        let result = exec::execute(&plan, &mut self.graph, params, &self.control)?;
+        Ok(Outcome { result, time_ms: start.elapsed().as_secs_f64() * 1000.0 })
+    }
+
+    /// Runs a script's statements in order, handing each outcome to `each`; stops at the first
+    /// error (spans in errors are relative to the whole script). Returns false if one failed.
+    pub fn run_script(&mut self, text: &str, params: &Params, mut each: impl FnMut(&Graph, Result<Outcome>)) -> bool {
+        for (a, b) in crate::script::split(text) {
+            match self.run_statement(&text[a..b], params) {
+                Ok(o) => each(&self.graph, Ok(o)),
+                Err(e) => {
+                    each(&self.graph, Err(shift(e, a)));
+                    return false;
+                }
+            }
+        }
+        true
+    }
+
+    /// Builds a graph from a Cypher script; all or nothing.
+    pub fn load_script(text: &str) -> Result<Graph> {
+        let mut s = Session::default();
+        let mut err = None;
+        s.run_script(text, &Params::new(), |_, r| {
+            if let Err(e) = r {
+                err = Some(e);
+            }
+        });
+        match err {
+            Some(e) => Err(e),
+            None => Ok(s.graph),
+        }
+    }
+}

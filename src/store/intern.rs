@@ -1,0 +1,41 @@
+//! Interning of labels, relationship types and property keys: each name gets a dense id.
+
+use indexmap::IndexSet;
+
+/// An id handed out by an [`Interner`].
+pub type Sym = u32;
+
+/// Names to dense ids and back, in order of first use.
+#[derive(Debug, Clone, Default)]
+pub struct Interner {
+    names: IndexSet<Box<str>>,
+}
+
+impl Interner {
+    pub fn intern(&mut self, name: &str) -> Sym {
+        if let Some(i) = self.names.get_index_of(name) {
+            return i as Sym;
+        }
+        self.names.insert_full(name.into()).0 as Sym
+    }
+
+    pub fn get(&self, name: &str) -> Option<Sym> {
+        self.names.get_index_of(name).map(|i| i as Sym)
+    }
+
+    pub fn name(&self, sym: Sym) -> &str {
+        self.names.get_index(sym as usize).map_or("", |s| s)
+    }
+
+    pub fn len(&self) -> usize {
+        self.names.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.names.is_empty()
+    }
+
+    pub fn iter(&self) -> impl Iterator<Item = (Sym, &str)> {
+        self.names.iter().enumerate().map(|(i, s)| (i as Sym, &**s))
+    }
+}

@@ -1,0 +1,502 @@
+//! The property-graph store: the only module that touches petgraph. Nodes carry labels and
+//! properties, relationships one type, a direction and properties. Ids are handed out in order
+//! and never reused, so deleting one entity never renumbers another. Names are interned.
+//! Mutations can be journaled so a failed statement can be rolled back.
+
+mod intern;
+
+use std::collections::BTreeSet;
+
+use petgraph::stable_graph::{EdgeIndex, NodeIndex, StableDiGraph};
+use petgraph::visit::EdgeRef;
+use petgraph::Direction as PgDir;
+
+pub use intern::{Interner, Sym};
+
+use crate::value::{NodeId, RelId, Value};
+
+/// Which relationships of a node to follow.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Dir {
+    Out,
+    In,
+    Both,
+}
+
+/// Property list: small and in insertion order.
+pub type Props = Vec<(Sym, Value)>;
+
+#[derive(Debug, Clone)]
+struct NodeRec {
+    id: NodeId,
+    labels: Vec<Sym>,
+    props: Props,
+}
+
+#[derive(Debug, Clone)]
+struct RelRec {
+    id: RelId,
+    ty: Sym,
+    props: Props,
+}
+
+/// One undoable change.
+#[derive(Debug, Clone)]
+enum Undo {
+    CreatedNode(NodeId),
+    CreatedRel(RelId),
+    DeletedNode { id: NodeId, labels: Vec<Sym>, props: Props },
+    DeletedRel { id: RelId, start: NodeId, end: NodeId, ty: Sym, props: Props },
+    NodeProp { id: NodeId, key: Sym, old: Option<Value> },
+    RelProp { id: RelId, key: Sym, old: Option<Value> },
+    AddedLabel { id: NodeId, label: Sym },
+    RemovedLabel { id: NodeId, label: Sym },
+}
+
+/// A mark in the journal, to roll back to.
+#[derive(Debug, Clone, Copy)]
+pub struct Savepoint(usize);
+
+/// The graph.
+#[derive(Debug, Clone, Default)]
+pub struct Graph {
+    g: StableDiGraph<NodeRec, RelRec, u32>,
+    /// External node id → petgraph index (`None` once deleted).
+    node_ix: Vec<Option<NodeIndex<u32>>>,
+    rel_ix: Vec<Option<EdgeIndex<u32>>>,
+    labels: Interner,
+    types: Interner,
+    keys: Interner,
+    label_index: Vec<BTreeSet<NodeId>>,
+    journal: Vec<Undo>,
+    journaling: bool,
+}
+
+fn get_prop(props: &Props, key: Sym) -> Option<&Value> {
+    props.iter().find(|(k, _)| *k == key).map(|(_, v)| v)
+}
+
+/// Sets (or with `Null`, removes) a property; returns the previous value.
+fn put_prop(props: &mut Props, key: Sym, value: Value) -> Option<Value> {
+    let pos = props.iter().position(|(k, _)| *k == key);
+    match (pos, value) {
+        (Some(i), Value::Null) => Some(props.remove(i).1),
+        (Some(i), v) => Some(std::mem::replace(&mut props[i].1, v)),
+        (None, Value::Null) => None,
+        (None, v) => {
+            props.push((key, v));
+            None
+        }
+    }
+}
+
+impl Graph {
+    pub fn new() -> Graph {
+        Graph::default()
+    }
+
+    // ---- names -------------------------------------------------------------------------
+
+    pub fn labels(&self) -> &Interner {
+        &self.labels
+    }
+    pub fn types(&self) -> &Interner {
+        &self.types
+    }
+    pub fn keys(&self) -> &Interner {
+        &self.keys
+    }
+    pub fn label_id(&self, name: &str) -> Option<Sym> {
+        self.labels.get(name)
+    }
+    pub fn type_id(&self, name: &str) -> Option<Sym> {
+        self.types.get(name)
+    }
+    pub fn key_id(&self, name: &str) -> Option<Sym> {
+        self.keys.get(name)
+    }
+    pub fn intern_key(&mut self, name: &str) -> Sym {
+        self.keys.intern(name)
+    }
+    fn intern_label(&mut self, name: &str) -> Sym {
+        let l = self.labels.intern(name);
+        if self.label_index.len() <= l as usize {
+            self.label_index.resize_with(l as usize + 1, BTreeSet::new);
+        }
+        l
+    }
+
+    // ---- counts and scans --------------------------------------------------------------
+
+    pub fn node_count(&self) -> usize {
+        self.g.node_count()
+    }
+    pub fn rel_count(&self) -> usize {
+        self.g.edge_count()
+    }
+    /// Number of nodes carrying a label.
+    pub fn label_count(&self, label: Sym) -> usize {
+        self.label_index.get(label as usize).map_or(0, |s| s.len())
+    }
+
+    /// All live nodes in id order.
+    pub fn node_ids(&self) -> impl Iterator<Item = NodeId> + '_ {
+        self.node_ix.iter().enumerate().filter(|(_, ix)| ix.is_some()).map(|(i, _)| i as NodeId)
+    }
+    /// All live relationships in id order.
+    pub fn rel_ids(&self) -> impl Iterator<Item = RelId> + '_ {
+        self.rel_ix.iter().enumerate().filter(|(_, ix)| ix.is_some()).map(|(i, _)| i as RelId)
+    }
+    /// Nodes with a label, in id order.
+    pub fn nodes_with_label(&self, label: Sym) -> impl Iterator<Item = NodeId> + '_ {
+        self.label_index.get(label as usize).into_iter().flat_map(|s| s.iter().copied())
+    }
+
+    fn nix(&self, id: NodeId) -> Option<NodeIndex<u32>> {
+        self.node_ix.get(id as usize).copied().flatten()
+    }
+    fn rix(&self, id: RelId) -> Option<EdgeIndex<u32>> {
+        self.rel_ix.get(id as usize).copied().flatten()
+    }
+    fn node(&self, id: NodeId) -> Option<&NodeRec> {
+        self.nix(id).and_then(|ix| self.g.node_weight(ix))
+    }
+    fn rel(&self, id: RelId) -> Option<&RelRec> {
+        self.rix(id).and_then(|ix| self.g.edge_weight(ix))
+    }
+
+    pub fn node_exists(&self, id: NodeId) -> bool {
+        self.nix(id).is_some()
+    }
+    pub fn rel_exists(&self, id: RelId) -> bool {
+        self.rix(id).is_some()
+    }
+
+    // ---- reading nodes -----------------------------------------------------------------
+
+    pub fn node_labels(&self, id: NodeId) -> &[Sym] {
+        self.node(id).map_or(&[], |n| &n.labels)
+    }
+    pub fn has_label(&self, id: NodeId, label: Sym) -> bool {
+        self.node(id).is_some_and(|n| n.labels.contains(&label))
+    }
+    pub fn node_prop(&self, id: NodeId, key: Sym) -> Option<&Value> {
+        self.node(id).and_then(|n| get_prop(&n.props, key))
+    }
+    pub fn node_props(&self, id: NodeId) -> &[(Sym, Value)] {
+        self.node(id).map_or(&[], |n| &n.props)
+    }
+
+    // ---- reading relationships ---------------------------------------------------------
+
+    pub fn rel_type(&self, id: RelId) -> Option<Sym> {
+        self.rel(id).map(|r| r.ty)
+    }
+    /// `(start, end)` of a relationship.
+    pub fn rel_ends(&self, id: RelId) -> Option<(NodeId, NodeId)> {
+        let (a, b) = self.g.edge_endpoints(self.rix(id)?)?;
+        Some((self.g[a].id, self.g[b].id))
+    }
+    pub fn rel_prop(&self, id: RelId, key: Sym) -> Option<&Value> {
+        self.rel(id).and_then(|r| get_prop(&r.props, key))
+    }
+    pub fn rel_props(&self, id: RelId) -> &[(Sym, Value)] {
+        self.rel(id).map_or(&[], |r| &r.props)
+    }
+
+    /// Relationships at a node: `(relationship, other end)`. With `Dir::Both` a self-loop is
+    /// listed once. `types` empty means any type.
+    pub fn rels_of<'a>(
+        &'a self,
+        node: NodeId,
+        dir: Dir,
+        types: &'a [Sym],
+    ) -> impl Iterator<Item = (RelId, NodeId)> + 'a {
+        let ix = self.nix(node);
+        let want = move |t: Sym| types.is_empty() || types.contains(&t);
+        let out = ix
+            .filter(|_| dir != Dir::In)
+            .into_iter()
+            .flat_map(move |ix| self.g.edges_directed(ix, PgDir::Outgoing))
+            .filter(move |e| want(e.weight().ty))
+            .map(move |e| (e.weight().id, self.g[e.target()].id));
+        let inc = ix
+            .filter(|_| dir != Dir::Out)
+            .into_iter()
+            .flat_map(move |ix| self.g.edges_directed(ix, PgDir::Incoming))
+            .filter(move |e| want(e.weight().ty) && !(dir == Dir::Both && e.source() == e.target()))
+            .map(move |e| (e.weight().id, self.g[e.source()].id));
+        out.chain(inc)
+    }
+
+    pub fn degree(&self, node: NodeId, dir: Dir) -> usize {
+        self.rels_of(node, dir, &[]).count()
+    }
+
+    // ---- journal -----------------------------------------------------------------------
+
+    /// Starts recording changes; returns a mark to roll back to.
+    pub fn savepoint(&mut self) -> Savepoint {
+        self.journaling = true;
+        Savepoint(self.journal.len())
+    }
+
+    /// Forgets the changes recorded since the mark (they stay).
+    pub fn commit(&mut self, sp: Savepoint) {
+        self.journal.truncate(sp.0);
+        if sp.0 == 0 {
+            self.journaling = false;
+        }
+    }
+
+    /// Undoes every change made since the mark.
+    pub fn rollback(&mut self, sp: Savepoint) {
+        self.journaling = false;
+        while self.journal.len() > sp.0 {
+            let Some(u) = self.journal.pop() else { break };
+            self.undo(u);
+        }
+        self.journaling = sp.0 > 0;
+    }
+
+    fn record(&mut self, u: Undo) {
+        if self.journaling {
+            self.journal.push(u);
+        }
+    }
+
+    fn undo(&mut self, u: Undo) {
+        match u {
+            Undo::CreatedNode(id) => {
+                let _ = self.delete_node(id, true);
+            }
+            Undo::CreatedRel(id) => {
+                self.delete_rel(id);
+            }
+            Undo::DeletedNode { id, labels, props } => {
+                let ix = self.g.add_node(NodeRec { id, labels: labels.clone(), props });
+                self.node_ix[id as usize] = Some(ix);
+                for l in labels {
+                    self.label_index[l as usize].insert(id);
+                }
+            }
+            Undo::DeletedRel { id, start, end, ty, props } => {
+                if let (Some(a), Some(b)) = (self.nix(start), self.nix(end)) {
+                    let ix = self.g.add_edge(a, b, RelRec { id, ty, props });
+                    self.rel_ix[id as usize] = Some(ix);
+                }
+            }
+            Undo::NodeProp { id, key, old } => {
+                if let Some(n) = self.nix(id).and_then(|ix| self.g.node_weight_mut(ix)) {
+                    put_prop(&mut n.props, key, old.unwrap_or(Value::Null));
+                }
+            }
+            Undo::RelProp { id, key, old } => {
+                if let Some(r) = self.rix(id).and_then(|ix| self.g.edge_weight_mut(ix)) {
+                    put_prop(&mut r.props, key, old.unwrap_or(Value::Null));
+                }
+            }
+            Undo::AddedLabel { id, label } => {
+                self.remove_label_sym(id, label);
+            }
+            Undo::RemovedLabel { id, label } => {
+                self.add_label_sym(id, label);
+            }
+        }
+    }
+
+    // ---- writing -----------------------------------------------------------------------
+
+    /// Creates a node; properties with null values are dropped.
+    pub fn create_node<'a>(
+        &mut self,
+        labels: impl IntoIterator<Item = &'a str>,
+        props: impl IntoIterator<Item = (&'a str, Value)>,
+    ) -> NodeId {
+        let id = self.node_ix.len() as NodeId;
+        let mut ls: Vec<Sym> = Vec::new();
+        for l in labels {
+            let s = self.intern_label(l);
+            if !ls.contains(&s) {
+                ls.push(s);
+            }
+        }
+        let mut ps = Props::new();
+        for (k, v) in props {
+            let k = self.keys.intern(k);
+            put_prop(&mut ps, k, v);
+        }
+        for &l in &ls {
+            self.label_index[l as usize].insert(id);
+        }
+        let ix = self.g.add_node(NodeRec { id, labels: ls, props: ps });
+        self.node_ix.push(Some(ix));
+        self.record(Undo::CreatedNode(id));
+        id
+    }
+
+    /// Creates a relationship; `None` if an end does not exist.
+    pub fn create_rel<'a>(
+        &mut self,
+        start: NodeId,
+        end: NodeId,
+        ty: &str,
+        props: impl IntoIterator<Item = (&'a str, Value)>,
+    ) -> Option<RelId> {
+        let (a, b) = (self.nix(start)?, self.nix(end)?);
+        let id = self.rel_ix.len() as RelId;
+        let ty = self.types.intern(ty);
+        let mut ps = Props::new();
+        for (k, v) in props {
+            let k = self.keys.intern(k);
+            put_prop(&mut ps, k, v);
+        }
+        let ix = self.g.add_edge(a, b, RelRec { id, ty, props: ps });
+        self.rel_ix.push(Some(ix));
+        self.record(Undo::CreatedRel(id));
+        Some(id)
+    }
+
+    /// Deletes a relationship; false if it did not exist.
+    pub fn delete_rel(&mut self, id: RelId) -> bool {
+        let Some(ix) = self.rix(id) else { return false };
+        let (a, b) = self.g.edge_endpoints(ix).expect("live edge has endpoints");
+        let (start, end) = (self.g[a].id, self.g[b].id);
+        let rec = self.g.remove_edge(ix).expect("live edge");
+        self.rel_ix[id as usize] = None;
+        self.record(Undo::DeletedRel { id, start, end, ty: rec.ty, props: rec.props });
+        true
+    }
+
+    /// Deletes a node. Without `detach`, a node that still has relationships is not deleted
+    /// and `Err(degree)` is returned. `Ok(false)` if it did not exist.
+    pub fn delete_node(&mut self, id: NodeId, detach: bool) -> Result<bool, usize> {
+        let Some(ix) = self.nix(id) else { return Ok(false) };
+        let rels: Vec<RelId> = self.rels_of(id, Dir::Both, &[]).map(|(r, _)| r).collect();
+        if !rels.is_empty() {
+            if !detach {
+                return Err(rels.len());
+            }
+            for r in rels {
+                self.delete_rel(r);
+            }
+        }
+        let rec = self.g.remove_node(ix).expect("live node");
+        for &l in &rec.labels {
+            self.label_index[l as usize].remove(&id);
+        }
+        self.node_ix[id as usize] = None;
+        self.record(Undo::DeletedNode { id, labels: rec.labels, props: rec.props });
+        Ok(true)
+    }
+
+    /// Sets a node property (`Null` removes it); returns the old value.
+    pub fn set_node_prop(&mut self, id: NodeId, key: &str, value: Value) -> Option<Value> {
+        let key = self.keys.intern(key);
+        let n = self.nix(id).and_then(|ix| self.g.node_weight_mut(ix))?;
+        let old = put_prop(&mut n.props, key, value);
+        self.record(Undo::NodeProp { id, key, old: old.clone() });
+        old
+    }
+
+    /// Sets a relationship property (`Null` removes it); returns the old value.
+    pub fn set_rel_prop(&mut self, id: RelId, key: &str, value: Value) -> Option<Value> {
+        let key = self.keys.intern(key);
+        let r = self.rix(id).and_then(|ix| self.g.edge_weight_mut(ix))?;
+        let old = put_prop(&mut r.props, key, value);
+        self.record(Undo::RelProp { id, key, old: old.clone() });
+        old
+    }
+
+    /// Adds a label; true if the node did not have it.
+    pub fn add_label(&mut self, id: NodeId, label: &str) -> bool {
+        if !self.node_exists(id) {
+            return false;
+        }
+        let l = self.intern_label(label);
+        self.add_label_sym(id, l)
+    }
+
+    fn add_label_sym(&mut self, id: NodeId, l: Sym) -> bool {
+        let Some(n) = self.nix(id).and_then(|ix| self.g.node_weight_mut(ix)) else { return false };
+        if n.labels.contains(&l) {
+            return false;
+        }
+        n.labels.push(l);
+        self.label_index[l as usize].insert(id);
+        self.record(Undo::AddedLabel { id, label: l });
+        true
+    }
+
+    /// Removes a label; true if the node had it.
+    pub fn remove_label(&mut self, id: NodeId, label: &str) -> bool {
+        match self.labels.get(label) {
+            Some(l) => self.remove_label_sym(id, l),
+            None => false,
+        }
+    }
+
+    fn remove_label_sym(&mut self, id: NodeId, l: Sym) -> bool {
+        let Some(n) = self.nix(id).and_then(|ix| self.g.node_weight_mut(ix)) else { return false };
+        let Some(pos) = n.labels.iter().position(|x| *x == l) else { return false };
+        n.labels.remove(pos);
+        self.label_index[l as usize].remove(&id);
+        self.record(Undo::RemovedLabel { id, label: l });
+        true
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ids_are_stable_and_never_reused() {
+        let mut g = Graph::new();
+        let a = g.create_node(["A"], []);
+        let b = g.create_node(["B"], []);
+        let c = g.create_node([], [("x", Value::Int(1))]);
+        let r = g.create_rel(a, b, "T", []).unwrap();
+        assert_eq!(g.delete_node(a, false), Err(1));
+        assert_eq!(g.delete_node(a, true), Ok(true));
+        assert!(!g.rel_exists(r));
+        let d = g.create_node(["A"], []);
+        assert_eq!((b, c, d), (1, 2, 3));
+        assert_eq!(g.node_ids().collect::<Vec<_>>(), vec![1, 2, 3]);
+        assert_eq!(g.nodes_with_label(g.label_id("A").unwrap()).collect::<Vec<_>>(), vec![3]);
+        let r2 = g.create_rel(b, d, "T", []).unwrap();
+        assert_eq!(r2, 1);
+    }
+
+    #[test]
+    fn self_loop_listed_once_undirected() {
+        let mut g = Graph::new();
+        let a = g.create_node([], []);
+        g.create_rel(a, a, "T", []);
+        assert_eq!(g.rels_of(a, Dir::Both, &[]).count(), 1);
+        assert_eq!(g.rels_of(a, Dir::Out, &[]).count(), 1);
+        assert_eq!(g.rels_of(a, Dir::In, &[]).count(), 1);
+    }
+
+    #[test]
+    fn rollback_restores_everything() {
+        let mut g = Graph::new();
+        let a = g.create_node(["A"], [("k", Value::Int(1))]);
+        let b = g.create_node(["B"], []);
+        g.create_rel(a, b, "T", [("w", Value::Int(2))]);
+        let sp = g.savepoint();
+        g.set_node_prop(a, "k", Value::Int(5));
+        g.add_label(b, "C");
+        g.remove_label(a, "A");
+        g.delete_node(a, true).unwrap();
+        g.create_node(["Z"], []);
+        g.rollback(sp);
+        assert_eq!(g.node_count(), 2);
+        assert_eq!(g.rel_count(), 1);
+        let k = g.key_id("k").unwrap();
+        assert_eq!(g.node_prop(a, k), Some(&Value::Int(1)));
+        assert!(g.has_label(a, g.label_id("A").unwrap()));
+        assert!(!g.has_label(b, g.label_id("C").unwrap()));
+        assert_eq!(g.rels_of(a, Dir::Out, &[]).count(), 1);
+    }
+}

@@ -1,0 +1,225 @@
+//! The REPL end to end, in a real pseudo-terminal: multi-line input, Tab completion, tables,
+//! `:why`, "did you mean", `:whynot`, Ctrl-C during a long query and at the prompt, Ctrl-D.
+//! And the same binary without a terminal: plain output, non-zero exit on the first error.
+
+use std::io::Write;
+use std::process::{Command, Stdio};
+
+use rexpect::reader::Options;
+use rexpect::session::{spawn_with_options, PtySession};
+
+const TIMEOUT_MS: u64 = 30_000;
+
+/// A scratch directory for history and saved files, removed at the end.
+struct Scratch(std::path::PathBuf);
+
+impl Scratch {
+    fn new(name: &str) -> Scratch {
+        let d = std::env::temp_dir().join(format!("silkgraph-repl-{name}-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&d);
+        std::fs::create_dir_all(&d).expect("scratch dir");
+        Scratch(d)
+    }
+}
+
+impl Drop for Scratch {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.0);
+    }
+}
+
+fn spawn(args: &[&str], scratch: &Scratch, colors: bool) -> PtySession {
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_silkgraph"));
+    cmd.args(args)
+        .current_dir(&scratch.0)
+        .env("XDG_DATA_HOME", scratch.0.join("data"))
+        .env("HOME", &scratch.0)
+        .env("TERM", "xterm-256color")
+        .env_remove("NO_COLOR");
+    if !colors {
+        cmd.env("NO_COLOR", "1");
+    }
+    let opts = Options::new().timeout_ms(Some(TIMEOUT_MS)).strip_ansi_escape_codes(true);
+    spawn_with_options(cmd, opts).expect("the REPL starts in a pty")
+}
+
+/// Sends keys as typed and lets the editor see them.
+fn type_keys(p: &mut PtySession, keys: &str) {
+    p.send(keys).unwrap();
+    p.flush().unwrap();
+    std::thread::sleep(std::time::Duration::from_millis(200));
+}
+
+#[test]
+fn an_analysts_session() {
+    let scratch = Scratch::new("session");
+    let mut p = spawn(&[], &scratch, true);
+    p.exp_string("silkgraph>").unwrap();
+
+    // A multi-line query, with Tab completing a label.
+    type_keys(&mut p, "MATCH (o:Offi");
+    type_keys(&mut p, "\t");
+    p.exp_string("MATCH (o:Office").unwrap();
+    type_keys(&mut p, ")-[v:VISITED]->(c:Country {name: 'Kyrgyzstan'})\r");
+    type_keys(&mut p, "RETURN o.name AS office, v.year AS year ORDER BY year, office LIMIT 3;\r");
+    p.exp_string(" office ").unwrap();
+    p.exp_string("Foreign Minister").unwrap();
+    p.exp_regex(r"3 rows \([0-9.]+ m?s\)").unwrap();
+
+    // The evidence of each relationship in the last result.
+    p.send_line(":why").unwrap();
+    p.exp_string("-[:VISITED]->(Kyrgyzstan)").unwrap();
+    p.exp_string("[000_abeb9ff96c849685.txt]").unwrap();
+
+    // A misspelt label: a warning with a suggestion, and a why-no-rows hint.
+    p.send_line("MATCH (c:Contry) RETURN c;").unwrap();
+    p.exp_string("did you mean :Country?").unwrap();
+    p.exp_string("0 rows").unwrap();
+
+    // A misspelt function.
+    p.send_line("RETURN toUppr('x');").unwrap();
+    p.exp_string("did you mean toUpper()?").unwrap();
+
+    // Why no rows.
+    p.send_line("MATCH (m:Ministry {name: 'Ministry of Energy of the Kyrgyz Republic'}) RETURN m;").unwrap();
+    p.exp_string("0 rows").unwrap();
+    p.exp_string(
+        "hint: no :Ministry node has name 'Ministry of Energy of the Kyrgyz Republic'; nearest: 'Ministry of Energy'",
+    )
+    .unwrap();
+    p.send_line(":whynot").unwrap();
+    p.exp_string("emptied here").unwrap();
+    p.exp_string("nearest: 'Ministry of Energy'").unwrap();
+
+    // Unknown commands suggest the nearest.
+    p.send_line(":schmea").unwrap();
+    p.exp_string("did you mean :schema?").unwrap();
+
+    // Save the graph and load it back.
+    p.send_line(":save kg.cypher").unwrap();
+    p.exp_string("saved").unwrap();
+    p.send_line(":load kg.cypher").unwrap();
+    p.exp_string("loaded kg.cypher").unwrap();
+
+    p.send_line(":quit").unwrap();
+    p.exp_eof().unwrap();
+    // History was kept in the data directory.
+    let history = std::fs::read_to_string(scratch.0.join("data/silkgraph/history")).unwrap_or_default();
+    assert!(history.contains(":whynot"), "history: {history}");
+}
+
+#[test]
+fn ctrl_c_cancels_a_long_query_and_the_graph_is_unchanged() {
+    let scratch = Scratch::new("cancel");
+    let mut p = spawn(&["--empty"], &scratch, false);
+    p.exp_string("silkgraph>").unwrap();
+    p.send_line("UNWIND range(1, 5000) AS i CREATE (:N {i: i});").unwrap();
+    p.exp_string("nodes created 5000").unwrap();
+    // Creates three nodes, then reads about 10^11 rows: runs until cancelled.
+    p.send_line(
+        "UNWIND range(1, 3) AS k CREATE (:Tmp) WITH k MATCH (a:N), (b:N), (c:N) WHERE a.i + b.i + c.i < 0 RETURN count(*);",
+    )
+    .unwrap();
+    p.exp_string("running").unwrap();
+    p.send_control('c').unwrap();
+    p.exp_string("cancelled").unwrap();
+    p.send_line("MATCH (t:Tmp) RETURN count(t) = 0 AS unchanged;").unwrap();
+    p.exp_string("true").unwrap();
+    // Ctrl-C on a line being typed drops it.
+    type_keys(&mut p, "RETURN 'dropped'");
+    p.send_control('c').unwrap();
+    std::thread::sleep(std::time::Duration::from_millis(500));
+    p.send_line("RETURN 40 + 2 AS answer;").unwrap();
+    p.exp_string("42").unwrap();
+    // Ctrl-D quits.
+    p.send_control('d').unwrap();
+    p.exp_eof().unwrap();
+}
+
+#[test]
+fn without_a_terminal_statements_run_plainly_and_stop_at_the_first_error() {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_silkgraph"))
+        .arg("--empty")
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(b"CREATE (:A {x: 1});\nMATCH (a:A) RETURN a.x AS x;\nRETURN nope;\nRETURN 'not reached';\n")
+        .unwrap();
+    let out = child.wait_with_output().unwrap();
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(stdout.contains("│ 1 │"), "{stdout}");
+    assert!(!stdout.contains("not reached"));
+    assert!(!stdout.contains('\x1b') && !String::from_utf8_lossy(&out.stderr).contains('\x1b'));
+    assert!(!stdout.contains("silkgraph>"));
+}
+
+#[test]
+fn a_saved_graph_loads_back_the_same() {
+    use silkgraph::graphs::{default_graph, to_cypher_script, to_json_graph};
+    use silkgraph::session::Session;
+    let same = |g: &silkgraph::store::Graph| {
+        let script = to_cypher_script(g);
+        let back = Session::load_script(&script).unwrap_or_else(|e| panic!("{e}\n{script}"));
+        assert_eq!(to_json_graph(&back), to_json_graph(g), "{script}");
+    };
+    same(&default_graph().unwrap());
+    same(&silkgraph::store::Graph::new());
+    // Awkward values, names and value types.
+    let mut s = Session::default();
+    let ok = s.run_script(
+        "CREATE (a:`Odd Label`:B {`key with space`: 'it\\'s \"q\"\\n\\\\', f: 1.0, g: -0.5, h: 1e300, t: 1e-7, \
+                 big: 9223372036854775807, d: date('2025-12-22'), l: [1, 2.5, 'x'], yes: true}), \
+                (b), (a)-[:`ODD TYPE` {w: 2.0, on: date('1992-01-01')}]->(b), (b)-[:SELF]->(b); \
+         MATCH (n:B) SET n.nan = 0.0 / 0.0, n.inf = -1.0 / 0.0, n.min = -9223372036854775807 - 1",
+        &Default::default(),
+        |_, r| {
+            r.unwrap();
+        },
+    );
+    assert!(ok);
+    same(&s.graph);
+}
+
+#[test]
+fn why_no_rows_names_the_step_that_emptied_the_result() {
+    use silkgraph::diagnose::why_no_rows;
+    use silkgraph::session::Session;
+    let mut s = Session::new(silkgraph::graphs::default_graph().unwrap());
+    let before = silkgraph::graphs::to_cypher_script(&s.graph);
+    let mut why = |q: &str| {
+        why_no_rows(&mut s, &Default::default(), q, std::time::Duration::from_secs(10))
+            .unwrap()
+            .reason
+            .unwrap_or_default()
+    };
+    assert_eq!(
+        why("MATCH (m:Ministry {name: 'Ministry of Energy of the Kyrgyz Republic'}) RETURN m"),
+        "no :Ministry node has name 'Ministry of Energy of the Kyrgyz Republic'; nearest: 'Ministry of Energy'"
+    );
+    assert_eq!(why("MATCH (m:Minstry) RETURN m"), "the graph has no :Minstry node; did you mean :Ministry?");
+    assert!(why("MATCH (m:Ministry)-[:VISITED]->(c:Country) RETURN m")
+        .starts_with("no :VISITED relationship goes from a :Ministry to a :Country; the graph has "));
+    assert_eq!(
+        why("MATCH (c:Country)-[:VISITED]->(p:Person) RETURN p"),
+        "no :VISITED relationship goes from a :Country to a :Person; there are some in the opposite direction"
+    );
+    assert_eq!(
+        why("MATCH (p:Person)-[:VISITED]->(c:Country) WHERE c.name = 'Japn' RETURN p"),
+        "the filter `c.name = 'Japn'` kept none of 1 row; nearest c.name: 'Japan'"
+    );
+    assert_eq!(
+        why("MATCH (o:Office)-[v:VISITED {year: 1900}]->(c) RETURN o"),
+        "no :VISITED relationship has year 1900; nearest: 1992"
+    );
+    assert_eq!(why("UNWIND [] AS x RETURN x"), "UNWIND [] gave no rows: the list is empty or null");
+    assert!(why_no_rows(&mut s, &Default::default(), "CREATE (n)", std::time::Duration::from_secs(1)).is_err());
+    // Probing changed nothing.
+    assert_eq!(silkgraph::graphs::to_cypher_script(&s.graph), before);
+}
