@@ -63,10 +63,15 @@ fn check_single(sq: &SingleQuery, in_union: bool) -> Result<()> {
                 bind_new(&mut scope, &u.alias, kind)?;
             }
             Clause::With(w) => {
-                scope = projection(&w.proj, &scope, false)?;
+                let after = projection(&w.proj, &scope, false)?;
                 if let Some(p) = &w.where_ {
-                    expr(p, &scope, false)?;
+                    // WHERE also sees the variables before WITH, unless it aggregates.
+                    let aggregating = w.proj.items.iter().any(|i| i.expr.contains_aggregate());
+                    let mut visible = if aggregating { Scope::new() } else { scope.clone() };
+                    visible.extend(after.iter().map(|(k, v)| (k.clone(), *v)));
+                    expr(p, &visible, false)?;
                 }
+                scope = after;
             }
             Clause::Return(r) => {
                 projection(&r.proj, &scope, true)?;
@@ -268,6 +273,7 @@ fn check_pattern(parts: &[PatternPart], scope: &mut Scope, in_match: bool) -> Re
                             ));
                         }
                     }
+                    Some(Kind::Scalar) if want == Kind::RelList => {}
                     Some(Kind::Rel | Kind::RelList) => {
                         return Err(conflict(
                             v,
@@ -413,7 +419,7 @@ fn set_item(s: &SetItem, scope: &Scope) -> Result<()> {
 fn projection(p: &Projection, scope: &Scope, is_return: bool) -> Result<Scope> {
     let mut out = Scope::new();
     if p.star {
-        if scope.is_empty() {
+        if scope.is_empty() && is_return {
             return Err(err("NoVariablesInScope", "RETURN * needs at least one variable in scope", Span::default()));
         }
         out = scope.clone();
@@ -516,6 +522,9 @@ fn expr(e: &Expr, scope: &Scope, allow_agg: bool) -> Result<()> {
             if !scope.contains_key(v) {
                 return Err(err("UndefinedVariable", format!("variable `{v}` is not defined"), e.span));
             }
+        }
+        ExprKind::Property(x, _) if matches!(&x.kind, ExprKind::Variable(v) if scope.get(v) == Some(&Kind::Path)) => {
+            return Err(err("InvalidArgumentType", "a path has no properties", e.span))
         }
         ExprKind::CountStar if !allow_agg => {
             return Err(err("InvalidAggregation", "count(*) is only allowed in WITH and RETURN", e.span))

@@ -313,7 +313,9 @@ fn expand<'a>(
             // A bound relationship list: follow exactly it.
             let Value::List(list) = row[rel.slot].clone() else { return none() };
             let mut cur = start;
-            for v in &list {
+            let ordered: Box<dyn Iterator<Item = &Value>> =
+                if rel.backwards { Box::new(list.iter().rev()) } else { Box::new(list.iter()) };
+            for v in ordered {
                 let Value::Rel(r) = v else { return none() };
                 match ctx.graph.rel_ends(*r) {
                     Some((a, b)) if dir != store::Dir::In && a == cur => cur = b,
@@ -332,8 +334,11 @@ fn expand<'a>(
             Ok(p) => p,
             Err(e) => return one(Err(e)),
         };
-        let (rslot, tslot) = (rel.slot, to.slot);
-        return Box::new(paths.into_iter().filter_map(move |(end, rels)| {
+        let (rslot, tslot, backwards) = (rel.slot, to.slot, rel.backwards);
+        return Box::new(paths.into_iter().filter_map(move |(end, mut rels)| {
+            if backwards {
+                rels.reverse();
+            }
             if target.is_some_and(|t| t != end) || !node_matches(ctx, end, &to_labels, &to_props) {
                 return None;
             }

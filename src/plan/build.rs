@@ -132,12 +132,28 @@ impl Builder {
                     ops.push(Op::Unwind { expr, slot });
                 }
                 Clause::With(w) => {
+                    let before = scope.clone();
+                    let start = ops.len();
                     let (new_scope, _, _) = self.projection(&w.proj, &scope, &mut ops)?;
-                    scope = new_scope;
                     if let Some(p) = &w.where_ {
-                        let predicate = self.expr(p, &scope)?;
-                        ops.push(Op::Filter { predicate });
+                        // WHERE sees the new names and, unless the projection aggregates, the old
+                        // ones too; before DISTINCT (when nothing orders or limits) so it filters
+                        // the rows the old variables belong to.
+                        let aggregating = ops[start..].iter().any(|o| matches!(o, Op::Aggregate { .. }));
+                        let mut visible = if aggregating { Scope::default() } else { before };
+                        for (k, v) in &new_scope.vars {
+                            visible.vars.insert(k.clone(), *v);
+                        }
+                        let predicate = self.expr(p, &visible)?;
+                        let ordered = ops[start..]
+                            .iter()
+                            .any(|o| matches!(o, Op::Sort { .. } | Op::Skip { .. } | Op::Limit { .. }));
+                        match ops[start..].iter().position(|o| matches!(o, Op::Distinct { .. })) {
+                            Some(d) if !aggregating && !ordered => ops.insert(start + d, Op::Filter { predicate }),
+                            _ => ops.push(Op::Filter { predicate }),
+                        }
                     }
+                    scope = new_scope;
                 }
                 Clause::Return(r) => {
                     let (_, cols, slots) = self.projection(&r.proj, &scope, &mut ops)?;
@@ -335,7 +351,7 @@ impl Builder {
         };
         let props = self.prop_filter(&r.props, scope)?;
         let var_len = r.length.map(|(lo, hi)| (lo.unwrap_or(1), hi));
-        Ok((RelSpec { slot, types: r.types.clone(), dir: dir_of(r.dir), props, var_len }, bound))
+        Ok((RelSpec { slot, types: r.types.clone(), dir: dir_of(r.dir), props, var_len, backwards: false }, bound))
     }
 
     fn match_clause(&mut self, m: &ast::Match, scope: &mut Scope, ops: &mut Vec<Op>) -> Result<()> {
@@ -401,6 +417,7 @@ impl Builder {
             let (mut rel, rel_bound) = self.rel_spec(rp, scope)?;
             if !rightwards {
                 rel.dir = reverse(rel.dir);
+                rel.backwards = true;
             }
             let (to, to_bound) = self.node_spec(nodes[to_ix], scope)?;
             node_slots[to_ix] = to.slot;

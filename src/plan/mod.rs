@@ -77,6 +77,9 @@ pub struct RelSpec {
     pub props: Option<PropFilter>,
     /// `Some((min, max))` for variable length (`max` None: unbounded).
     pub var_len: Option<(u64, Option<u64>)>,
+    /// Planned against the pattern's direction: the relationship list is reversed so it reads
+    /// in pattern order.
+    pub backwards: bool,
 }
 
 /// One aggregate computation.
