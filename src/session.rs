@@ -46,7 +46,7 @@ impl Session {
         }
         let stmt = stmts.remove(0);
         crate::semantic::check(&stmt)?;
-        let plan = crate::plan::build(&stmt)?;
+        let plan = crate::plan::build(&stmt, &GraphCatalog(&self.graph))?;
         Ok((stmt, plan))
     }
 
@@ -95,5 +95,20 @@ impl Session {
             Some(e) => Err(e),
             None => Ok(s.graph),
         }
+    }
+}
+
+/// What the planner may know of a graph: its indexes and label counts.
+struct GraphCatalog<'a>(&'a Graph);
+
+impl crate::plan::Catalog for GraphCatalog<'_> {
+    fn has_index(&self, label: &str, key: &str) -> bool {
+        match (self.0.label_id(label), self.0.key_id(key)) {
+            (Some(l), Some(k)) => self.0.index_on(l, k).is_some(),
+            _ => false,
+        }
+    }
+    fn label_count(&self, label: &str) -> Option<usize> {
+        Some(self.0.label_id(label).map_or(0, |l| self.0.label_count(l)))
     }
 }

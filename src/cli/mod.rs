@@ -25,6 +25,9 @@ pub struct Cli {
     /// List the bundled graphs and exit
     #[arg(long)]
     pub list_graphs: bool,
+    /// Stop any statement that runs longer than this many seconds
+    #[arg(long, global = true, value_name = "SECONDS")]
+    pub timeout: Option<f64>,
     #[command(subcommand)]
     pub command: Option<Command>,
 }
@@ -112,10 +115,19 @@ pub fn main() -> i32 {
             return FAILED;
         }
     };
+    let mut session = Session::new(graph);
+    match cli.timeout {
+        Some(t) if t.is_finite() && t > 0.0 => session.timeout = Some(std::time::Duration::from_secs_f64(t)),
+        Some(t) => {
+            eprintln!("error: --timeout takes a positive number of seconds, not {t}");
+            return USAGE;
+        }
+        None => {}
+    }
     match cli.command {
-        None => repl::run(Session::new(graph), cli.format),
+        None => repl::run(session, cli.format),
         Some(Command::Query { params, statements }) => {
-            run_text(graph, &statements, &params, cli.format.unwrap_or(Format::Table))
+            run_text(session, &statements, &params, cli.format.unwrap_or(Format::Table))
         }
         Some(Command::Run { params, script }) => {
             let text = if script == "-" {
@@ -134,12 +146,12 @@ pub fn main() -> i32 {
                     }
                 }
             };
-            run_text(graph, &text, &params, cli.format.unwrap_or(Format::Table))
+            run_text(session, &text, &params, cli.format.unwrap_or(Format::Table))
         }
     }
 }
 
-fn run_text(graph: Graph, text: &str, params: &Option<String>, format: Format) -> i32 {
+fn run_text(mut session: Session, text: &str, params: &Option<String>, format: Format) -> i32 {
     let params = match parse_params(params) {
         Ok(p) => p,
         Err(e) => {
@@ -147,7 +159,6 @@ fn run_text(graph: Graph, text: &str, params: &Option<String>, format: Format) -
             return USAGE;
         }
     };
-    let mut session = Session::new(graph);
     let stdout = std::io::stdout();
     let mut out = stdout.lock();
     let mut printer = Printer::new(format, std::io::stdout().is_terminal());

@@ -215,7 +215,27 @@ pub(crate) fn apply<'a>(op: &'a Op, input: RowIter<'a>, ctx: Ctx<'a>) -> RowIter
                 Err(e) => one(Err(e)),
             })
         }
-        Op::ShowIndexes { .. } => input,
+        Op::ShowIndexes { slots } => flat_map_ok(input, move |row| {
+            let g = ctx.graph;
+            let rows: Vec<Result<Row>> = g
+                .property_indexes()
+                .iter()
+                .map(|ix| {
+                    let mut r = row.clone();
+                    let vals = [
+                        Value::str(&ix.name),
+                        Value::str(g.labels().name(ix.label)),
+                        Value::List(vec![Value::str(g.keys().name(ix.key))]),
+                        Value::Int(ix.entries() as i64),
+                    ];
+                    for (s, v) in slots.iter().zip(vals) {
+                        r[*s] = v;
+                    }
+                    Ok(r)
+                })
+                .collect();
+            Box::new(rows.into_iter())
+        }),
         Op::Create { .. }
         | Op::Merge { .. }
         | Op::Set { .. }
@@ -254,6 +274,17 @@ fn scan<'a>(node: &'a NodeSpec, row: Row, ctx: Ctx<'a>) -> RowIter<'a> {
         Ok(Some(p)) => p,
     };
     let slot = node.slot;
+    if let Some(ids) = index_candidates(node, &props, &row, ctx) {
+        let ids = match ids {
+            Ok(ids) => ids,
+            Err(e) => return one(Err(e)),
+        };
+        return Box::new(ids.into_iter().filter(move |&id| node_matches(ctx, id, &labels, &props)).map(move |id| {
+            let mut r = row.clone();
+            r[slot] = Value::Node(id);
+            Ok(r)
+        }));
+    }
     let candidates: Box<dyn Iterator<Item = NodeId> + 'a> =
         match labels.iter().min_by_key(|l| ctx.graph.label_count(**l)) {
             Some(&l) => Box::new(ctx.graph.nodes_with_label(l)),
@@ -542,4 +573,36 @@ fn bfs_paths(
         }
     }
     out
+}
+
+/// The candidates a property index gives for a scan, if the plan chose one and it still exists.
+fn index_candidates(node: &NodeSpec, props: &[(Sym, Value)], row: &Row, ctx: Ctx) -> Option<Result<Vec<NodeId>>> {
+    use std::ops::Bound::{self, Excluded, Included, Unbounded};
+    let (label, key) = node.index.as_ref()?;
+    let g = ctx.graph;
+    let ix = g.index_on(g.label_id(label)?, g.key_id(key)?)?;
+    if let Some((_, v)) = props.iter().find(|(k, _)| *k == ix.key) {
+        return Some(Ok(ix.seek(v)));
+    }
+    let (mut lo, mut hi): (Bound<Value>, Bound<Value>) = (Unbounded, Unbounded);
+    for (op, e) in &node.ranges {
+        let v = match eval(e, row, ctx) {
+            Ok(v) => v,
+            Err(err) => return Some(Err(err)),
+        };
+        if v.is_null() {
+            return Some(Ok(Vec::new()));
+        }
+        match op {
+            crate::ast::BinaryOp::Gt => lo = Excluded(v),
+            crate::ast::BinaryOp::Ge => lo = Included(v),
+            crate::ast::BinaryOp::Lt => hi = Excluded(v),
+            crate::ast::BinaryOp::Le => hi = Included(v),
+            _ => {}
+        }
+    }
+    if matches!((&lo, &hi), (Unbounded, Unbounded)) {
+        return None;
+    }
+    Some(Ok(ix.range(lo.as_ref(), hi.as_ref())))
 }

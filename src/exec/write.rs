@@ -99,11 +99,29 @@ pub(crate) fn apply(
             }
             Ok(rows)
         }
-        Op::CreateIndex { .. } | Op::DropIndex { .. } => Err(Error::runtime(
-            Kind::ProcedureError,
-            "NotSupported",
-            "property indexes are not available yet; label scans are used instead",
-        )),
+        Op::CreateIndex { name, label, keys } => {
+            let [key] = keys.as_slice() else {
+                return Err(Error::runtime(
+                    Kind::ArgumentError,
+                    "InvalidArgumentValue",
+                    "only single-property indexes are supported",
+                ));
+            };
+            graph
+                .create_index(name.as_deref(), label, key)
+                .map_err(|m| Error::runtime(Kind::SemanticError, "IndexAlreadyExists", m))?;
+            Ok(rows)
+        }
+        Op::DropIndex { name } => {
+            if !graph.drop_index(name) {
+                return Err(Error::runtime(
+                    Kind::SemanticError,
+                    "IndexNotFound",
+                    format!("there is no index named {name}"),
+                ));
+            }
+            Ok(rows)
+        }
         other => Err(Error::runtime(Kind::SemanticError, "", format!("not a write operator: {other}"))),
     }
 }

@@ -4,15 +4,15 @@
 use indexmap::IndexMap;
 
 use super::*;
-use crate::ast::{self, Clause, ExprKind, Literal, PathKind};
+use crate::ast::{self, BinaryOp, Clause, ExprKind, Literal, PathKind};
 use crate::error::{Error, Result, Span};
 
-/// Plans a statement.
-pub fn build(stmt: &ast::Statement) -> Result<Plan> {
+/// Plans a statement; `catalog` tells which indexes exist (use [`NoCatalog`] for none).
+pub fn build(stmt: &ast::Statement, catalog: &dyn Catalog) -> Result<Plan> {
     let mut parts = Vec::new();
     let mut columns: Option<Vec<String>> = None;
     for sq in &stmt.query.parts {
-        let mut b = Builder::default();
+        let mut b = Builder { slots: 0, catalog };
         let (pipeline, cols) = b.single(sq)?;
         if let Some(c) = &columns {
             if *c != cols {
@@ -44,9 +44,9 @@ impl Scope {
     }
 }
 
-#[derive(Default)]
-struct Builder {
+struct Builder<'c> {
     slots: usize,
+    catalog: &'c dyn Catalog,
 }
 
 fn undefined(name: &str, span: Span) -> Error {
@@ -101,7 +101,7 @@ fn reverse(d: Dir) -> Dir {
     }
 }
 
-impl Builder {
+impl Builder<'_> {
     fn slot(&mut self) -> Slot {
         self.slots += 1;
         self.slots - 1
@@ -333,7 +333,13 @@ impl Builder {
             None => (self.slot(), false),
         };
         let props = self.prop_filter(&n.props, scope)?;
-        Ok((NodeSpec { slot, labels: n.labels.clone(), props }, bound))
+        let index = match &props {
+            Some(PropFilter::Pairs(kv)) => n.labels.iter().find_map(|l| {
+                kv.iter().find(|(k, _)| self.catalog.has_index(l, k)).map(|(k, _)| (l.clone(), k.clone()))
+            }),
+            _ => None,
+        };
+        Ok((NodeSpec { slot, labels: n.labels.clone(), props, index, ranges: Vec::new() }, bound))
     }
 
     fn rel_spec(&mut self, r: &ast::RelPattern, scope: &mut Scope) -> Result<(RelSpec, bool)> {
@@ -355,9 +361,20 @@ impl Builder {
     }
 
     fn match_clause(&mut self, m: &ast::Match, scope: &mut Scope, ops: &mut Vec<Op>) -> Result<()> {
+        let before = scope.clone();
+        let start = ops.len();
+        // Equalities on a new node's property move into its pattern (where an index can serve
+        // them); range conditions on an indexed key become index hints.
+        let mut conjuncts = Vec::new();
+        if let Some(w) = &m.where_ {
+            split_and(w, &mut conjuncts);
+        }
+        let mut pattern = m.pattern.clone();
+        let mut ranges: Vec<(String, String, BinaryOp, Expr)> = Vec::new();
+        conjuncts.retain(|c| !self.push_into_pattern(c, &mut pattern, &before, &mut ranges));
         let mut rel_slots = Vec::new();
         let mut shortest = Vec::new();
-        for part in &m.pattern {
+        for part in &pattern {
             if part.kind != PathKind::Normal {
                 shortest.push(part);
                 continue;
@@ -367,11 +384,104 @@ impl Builder {
         for part in shortest {
             self.shortest_part(part, scope, ops)?;
         }
-        if let Some(w) = &m.where_ {
-            let predicate = self.expr(w, scope)?;
-            ops.push(Op::Filter { predicate });
+        for (var, key, op, e) in ranges {
+            let Some((slot, _)) = scope.get(&var) else { continue };
+            for o in ops[start..].iter_mut() {
+                if let Op::NodeScan { node } = o {
+                    if node.slot == slot && node.index.is_none() {
+                        if let Some(l) = node.labels.iter().find(|l| self.catalog.has_index(l, &key)) {
+                            node.index = Some((l.clone(), key.clone()));
+                        }
+                    }
+                    if node.slot == slot && node.index.as_ref().is_some_and(|(_, k)| *k == key) {
+                        node.ranges.push((op, e.clone()));
+                    }
+                }
+            }
+        }
+        // Each remaining condition runs as soon as the variables it reads are bound.
+        let mut placed: Vec<(usize, Op)> = Vec::new();
+        for c in &conjuncts {
+            let predicate = self.expr(c, scope)?;
+            let mut needs = Vec::new();
+            expr_slots(&predicate, &mut needs);
+            let mut bound: Vec<Slot> = before.vars.values().map(|(s, _)| *s).collect();
+            let mut at = if needs.iter().all(|s| bound.contains(s)) { Some(start) } else { None };
+            if at.is_none() {
+                for (i, o) in ops.iter().enumerate().skip(start) {
+                    bound.extend(op_binds(o));
+                    if needs.iter().all(|s| bound.contains(s)) {
+                        at = Some(i + 1);
+                        break;
+                    }
+                }
+            }
+            placed.push((at.unwrap_or(ops.len()), Op::Filter { predicate }));
+        }
+        for (at, op) in placed.into_iter().rev() {
+            ops.insert(at, op);
         }
         Ok(())
+    }
+
+    /// Moves `v.k = e` into `v`'s pattern when `v` is new here and `e` reads nothing this
+    /// pattern binds; records `v.k < e` (and friends) as a range hint. True if `c` was consumed.
+    fn push_into_pattern(
+        &mut self,
+        c: &ast::Expr,
+        pattern: &mut [ast::PatternPart],
+        before: &Scope,
+        ranges: &mut Vec<(String, String, BinaryOp, Expr)>,
+    ) -> bool {
+        let ExprKind::Binary(op, a, b) = &c.kind else { return false };
+        let (var, key, value, op) = match (&a.kind, &b.kind) {
+            (ExprKind::Property(x, k), _) if matches!(x.kind, ExprKind::Variable(_)) => (x, k, b, *op),
+            (_, ExprKind::Property(x, k)) if matches!(x.kind, ExprKind::Variable(_)) => (x, k, a, flip(*op)),
+            _ => return false,
+        };
+        let ExprKind::Variable(v) = &var.kind else { return false };
+        if before.get(v).is_some() || !reads_only(value, before) {
+            return false;
+        }
+        let is_node_here = pattern.iter().any(|p| {
+            std::iter::once(&p.elem.start)
+                .chain(p.elem.chain.iter().map(|(_, n)| n))
+                .any(|n| n.var.as_ref().is_some_and(|x| x.name == *v))
+        });
+        if !is_node_here {
+            return false;
+        }
+        if matches!(op, BinaryOp::Lt | BinaryOp::Le | BinaryOp::Gt | BinaryOp::Ge) {
+            if let Ok(e) = self.expr(value, before) {
+                ranges.push((v.clone(), key.clone(), op, e));
+            }
+            return false;
+        }
+        if op != BinaryOp::Eq {
+            return false;
+        }
+        // The first occurrence of the node carries the condition.
+        for p in pattern.iter_mut() {
+            let el = &mut p.elem;
+            let nodes = std::iter::once(&mut el.start).chain(el.chain.iter_mut().map(|(_, n)| n));
+            for n in nodes {
+                if n.var.as_ref().is_some_and(|x| x.name == *v) {
+                    return match &mut n.props {
+                        None => {
+                            n.props =
+                                Some(ast::Expr::new(ExprKind::Map(vec![(key.clone(), (**value).clone())]), c.span));
+                            true
+                        }
+                        Some(ast::Expr { kind: ExprKind::Map(kv), .. }) if !kv.iter().any(|(k, _)| k == key) => {
+                            kv.push((key.clone(), (**value).clone()));
+                            true
+                        }
+                        _ => false,
+                    };
+                }
+            }
+        }
+        false
     }
 
     /// Plans one pattern part, starting at its most selective node.
@@ -384,12 +494,27 @@ impl Builder {
     ) -> Result<()> {
         let el = &part.elem;
         let nodes: Vec<&ast::NodePattern> = std::iter::once(&el.start).chain(el.chain.iter().map(|(_, n)| n)).collect();
-        let score = |n: &ast::NodePattern| -> i32 {
+        let catalog = self.catalog;
+        let score = |n: &ast::NodePattern| -> i64 {
             if n.var.as_ref().is_some_and(|v| scope.get(&v.name).is_some()) {
-                100
-            } else {
-                (if n.props.is_some() { 10 } else { 0 }) + (if n.labels.is_empty() { 0 } else { 5 })
+                return i64::MAX;
             }
+            let indexed = match &n.props {
+                Some(ast::Expr { kind: ExprKind::Map(kv), .. }) => {
+                    n.labels.iter().any(|l| kv.iter().any(|(k, _)| catalog.has_index(l, k)))
+                }
+                _ => false,
+            };
+            // Fewer candidates first: an index hit, then properties, then the smallest label.
+            let smallest = n.labels.iter().filter_map(|l| catalog.label_count(l)).min();
+            let label_score = match smallest {
+                Some(c) => 1_000_000_000 - c.min(999_999_999) as i64,
+                None if !n.labels.is_empty() => 500_000_000,
+                None => 0,
+            };
+            (if indexed { 4_000_000_000 } else { 0 })
+                + (if n.props.is_some() { 2_000_000_000 } else { 0 })
+                + label_score
         };
         let mut start = 0;
         for (i, n) in nodes.iter().enumerate() {
@@ -803,7 +928,7 @@ fn scope_has_any_var(e: &ast::Expr, scope: &Scope) -> bool {
     found
 }
 
-impl Builder {
+impl Builder<'_> {
     fn expr(&mut self, e: &ast::Expr, scope: &Scope) -> Result<Expr> {
         self.expr_in(e, scope, None)
     }
@@ -1016,5 +1141,99 @@ impl Builder {
         let mut ops = Vec::new();
         self.match_clause(&m, &mut inner, &mut ops)?;
         Ok((ops, inner))
+    }
+}
+
+fn split_and(e: &ast::Expr, out: &mut Vec<ast::Expr>) {
+    match &e.kind {
+        ExprKind::Binary(BinaryOp::And, a, b) => {
+            split_and(a, out);
+            split_and(b, out);
+        }
+        _ => out.push(e.clone()),
+    }
+}
+
+fn flip(op: BinaryOp) -> BinaryOp {
+    match op {
+        BinaryOp::Lt => BinaryOp::Gt,
+        BinaryOp::Le => BinaryOp::Ge,
+        BinaryOp::Gt => BinaryOp::Lt,
+        BinaryOp::Ge => BinaryOp::Le,
+        o => o,
+    }
+}
+
+/// Whether an expression reads only variables of `scope`, parameters and literals.
+fn reads_only(e: &ast::Expr, scope: &Scope) -> bool {
+    match &e.kind {
+        ExprKind::Variable(v) => scope.get(v).is_some(),
+        ExprKind::Literal(_) | ExprKind::Parameter(_) => true,
+        ExprKind::Property(..) | ExprKind::List(_) | ExprKind::Map(_) | ExprKind::Unary(..) | ExprKind::Binary(..) => {
+            let mut ok = true;
+            e.children(&mut |c| ok &= reads_only(c, scope));
+            ok
+        }
+        ExprKind::Function { name, .. }
+            if !crate::catalog::is_aggregate(name) && !name.eq_ignore_ascii_case("rand") =>
+        {
+            let mut ok = true;
+            e.children(&mut |c| ok &= reads_only(c, scope));
+            ok
+        }
+        _ => false,
+    }
+}
+
+/// The row slots an expression reads (conservatively: every slot it mentions).
+fn expr_slots(e: &Expr, out: &mut Vec<Slot>) {
+    match e {
+        Expr::Slot(s) => out.push(*s),
+        Expr::Const(_) | Expr::Param(_) => {}
+        Expr::Prop(x, _) | Expr::Not(x) | Expr::Neg(x) | Expr::IsNull(x, _) | Expr::HasLabels(x, _) => {
+            expr_slots(x, out)
+        }
+        Expr::List(xs) | Expr::Func(_, xs) => xs.iter().for_each(|x| expr_slots(x, out)),
+        Expr::Map(kv) => kv.iter().for_each(|(_, x)| expr_slots(x, out)),
+        Expr::Binary(_, a, b) | Expr::Index(a, b) => {
+            expr_slots(a, out);
+            expr_slots(b, out)
+        }
+        Expr::Slice(a, b, c) => {
+            expr_slots(a, out);
+            b.iter().chain(c.iter()).for_each(|x| expr_slots(x, out))
+        }
+        Expr::Case { operand, whens, else_ } => {
+            operand.iter().chain(else_.iter()).for_each(|x| expr_slots(x, out));
+            whens.iter().for_each(|(a, b)| {
+                expr_slots(a, out);
+                expr_slots(b, out)
+            })
+        }
+        Expr::ListComp { slot, list, pred, proj } => {
+            expr_slots(list, out);
+            let mut inner = Vec::new();
+            pred.iter().chain(proj.iter()).for_each(|x| expr_slots(x, &mut inner));
+            out.extend(inner.into_iter().filter(|s| s != slot));
+        }
+        Expr::Quantified { slot, list, pred, .. } => {
+            expr_slots(list, out);
+            let mut inner = Vec::new();
+            expr_slots(pred, &mut inner);
+            out.extend(inner.into_iter().filter(|s| s != slot));
+        }
+        // Sub-plans and reductions read whatever they like: run them last.
+        Expr::Reduce { .. } | Expr::Exists(_) | Expr::PatternComp(..) | Expr::MapProj(..) => out.push(usize::MAX),
+    }
+}
+
+/// The slots an operator binds.
+fn op_binds(o: &Op) -> Vec<Slot> {
+    match o {
+        Op::NodeScan { node } => vec![node.slot],
+        Op::Expand { rel, to, .. } => vec![rel.slot, to.slot],
+        Op::ShortestPath { rel, path, .. } => std::iter::once(rel.slot).chain(*path).collect(),
+        Op::BuildPath { slot, .. } => vec![*slot],
+        _ => Vec::new(),
     }
 }

@@ -79,6 +79,11 @@ impl Display for PropFilter {
 impl Display for Op {
     fn fmt(&self, f: &mut Formatter<'_>) -> fmt::Result {
         match self {
+            Op::NodeScan { node: n } if n.index.is_some() => {
+                let (l, k) = n.index.as_ref().map(|(l, k)| (l.as_str(), k.as_str())).unwrap_or_default();
+                let kind = if n.ranges.is_empty() { "NodeIndexSeek" } else { "NodeIndexSeekByRange" };
+                write!(f, "{kind} :{l}({k}) {}", node(n))
+            }
             Op::NodeScan { node: n } if n.labels.is_empty() => write!(f, "AllNodesScan {}", node(n)),
             Op::NodeScan { node: n } => write!(f, "NodeByLabelScan {}", node(n)),
             Op::NodeCheck { node: n } => write!(f, "NodeFilter {}", node(n)),

@@ -67,6 +67,31 @@ pub struct NodeSpec {
     pub slot: Slot,
     pub labels: Vec<String>,
     pub props: Option<PropFilter>,
+    /// Where a scan can use a property index: the label and key (looked up by the equality
+    /// value in `props`, or by `ranges`).
+    pub index: Option<(String, String)>,
+    /// Range conditions on the indexed key pushed down from WHERE (`>`, `>=`, `<`, `<=`);
+    /// the WHERE filter still runs, the index only narrows the candidates.
+    pub ranges: Vec<(BinaryOp, Expr)>,
+}
+
+/// What the planner may ask about the data: which property indexes exist and how many nodes
+/// carry a label. The store's side implements it; the plan never sees the store.
+pub trait Catalog {
+    fn has_index(&self, label: &str, key: &str) -> bool;
+    fn label_count(&self, label: &str) -> Option<usize>;
+}
+
+/// A catalog that knows nothing (no indexes, no statistics).
+pub struct NoCatalog;
+
+impl Catalog for NoCatalog {
+    fn has_index(&self, _: &str, _: &str) -> bool {
+        false
+    }
+    fn label_count(&self, _: &str) -> Option<usize> {
+        None
+    }
 }
 
 #[derive(Debug, Clone)]

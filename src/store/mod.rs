@@ -3,6 +3,7 @@
 //! and never reused, so deleting one entity never renumbers another. Names are interned.
 //! Mutations can be journaled so a failed statement can be rolled back.
 
+mod index;
 mod intern;
 
 use std::collections::BTreeSet;
@@ -11,6 +12,7 @@ use petgraph::stable_graph::{EdgeIndex, NodeIndex, StableDiGraph};
 use petgraph::visit::EdgeRef;
 use petgraph::Direction as PgDir;
 
+pub use index::PropertyIndex;
 pub use intern::{Interner, Sym};
 
 use crate::value::{NodeId, RelId, Value};
@@ -68,6 +70,7 @@ pub struct Graph {
     types: Interner,
     keys: Interner,
     label_index: Vec<BTreeSet<NodeId>>,
+    indexes: index::Indexes,
     journal: Vec<Undo>,
     journaling: bool,
 }
@@ -274,6 +277,7 @@ impl Graph {
                 self.delete_rel(id);
             }
             Undo::DeletedNode { id, labels, props } => {
+                self.indexes.node_added(id, &labels, &props);
                 let ix = self.g.add_node(NodeRec { id, labels: labels.clone(), props });
                 self.node_ix[id as usize] = Some(ix);
                 for l in labels {
@@ -288,7 +292,11 @@ impl Graph {
             }
             Undo::NodeProp { id, key, old } => {
                 if let Some(n) = self.nix(id).and_then(|ix| self.g.node_weight_mut(ix)) {
-                    put_prop(&mut n.props, key, old.unwrap_or(Value::Null));
+                    let prev = put_prop(&mut n.props, key, old.clone().unwrap_or(Value::Null));
+                    if !self.indexes.is_empty() {
+                        let labels = n.labels.clone();
+                        self.indexes.prop_changed(id, &labels, key, prev.as_ref(), old.as_ref());
+                    }
                 }
             }
             Undo::RelProp { id, key, old } => {
@@ -328,6 +336,9 @@ impl Graph {
         }
         for &l in &ls {
             self.label_index[l as usize].insert(id);
+        }
+        if !self.indexes.is_empty() {
+            self.indexes.node_added(id, &ls, &ps);
         }
         let ix = self.g.add_node(NodeRec { id, labels: ls, props: ps });
         self.node_ix.push(Some(ix));
@@ -382,6 +393,9 @@ impl Graph {
             }
         }
         let rec = self.g.remove_node(ix).expect("live node");
+        if !self.indexes.is_empty() {
+            self.indexes.node_removed(id, &rec.labels, &rec.props);
+        }
         for &l in &rec.labels {
             self.label_index[l as usize].remove(&id);
         }
@@ -393,8 +407,13 @@ impl Graph {
     /// Sets a node property (`Null` removes it); returns the old value.
     pub fn set_node_prop(&mut self, id: NodeId, key: &str, value: Value) -> Option<Value> {
         let key = self.keys.intern(key);
+        let new = (!self.indexes.is_empty() && !value.is_null()).then(|| value.clone());
         let n = self.nix(id).and_then(|ix| self.g.node_weight_mut(ix))?;
         let old = put_prop(&mut n.props, key, value);
+        if !self.indexes.is_empty() {
+            let labels = n.labels.clone();
+            self.indexes.prop_changed(id, &labels, key, old.as_ref(), new.as_ref());
+        }
         self.record(Undo::NodeProp { id, key, old: old.clone() });
         old
     }
@@ -423,6 +442,10 @@ impl Graph {
             return false;
         }
         n.labels.push(l);
+        if !self.indexes.is_empty() {
+            let props = n.props.clone();
+            self.indexes.label_changed(id, l, &props, true);
+        }
         self.label_index[l as usize].insert(id);
         self.record(Undo::AddedLabel { id, label: l });
         true
@@ -440,9 +463,56 @@ impl Graph {
         let Some(n) = self.nix(id).and_then(|ix| self.g.node_weight_mut(ix)) else { return false };
         let Some(pos) = n.labels.iter().position(|x| *x == l) else { return false };
         n.labels.remove(pos);
+        if !self.indexes.is_empty() {
+            let props = n.props.clone();
+            self.indexes.label_changed(id, l, &props, false);
+        }
         self.label_index[l as usize].remove(&id);
         self.record(Undo::RemovedLabel { id, label: l });
         true
+    }
+}
+
+impl Graph {
+    // ---- property indexes --------------------------------------------------------------
+
+    /// Creates an index on `:label(key)` and fills it; the error says why not.
+    pub fn create_index(&mut self, name: Option<&str>, label: &str, key: &str) -> Result<String, String> {
+        let l = self.intern_label(label);
+        let k = self.keys.intern(key);
+        if let Some(ix) = self.indexes.get(l, k) {
+            return Err(format!("an index on :{label}({key}) already exists: {}", ix.name));
+        }
+        let name =
+            name.map_or_else(|| format!("index_{}_{}", label.to_lowercase(), key.to_lowercase()), str::to_string);
+        if self.indexes.list.iter().any(|i| i.name == name) {
+            return Err(format!("an index named {name} already exists"));
+        }
+        let mut ix = PropertyIndex::new(name.clone(), l, k);
+        for &id in &self.label_index[l as usize] {
+            if let Some(v) = self.node_prop(id, k) {
+                ix.insert(v, id);
+            }
+        }
+        self.indexes.list.push(ix);
+        Ok(name)
+    }
+
+    /// Drops an index by name; false if there is none.
+    pub fn drop_index(&mut self, name: &str) -> bool {
+        let before = self.indexes.list.len();
+        self.indexes.list.retain(|i| i.name != name);
+        self.indexes.list.len() != before
+    }
+
+    /// The property indexes.
+    pub fn property_indexes(&self) -> &[PropertyIndex] {
+        &self.indexes.list
+    }
+
+    /// The index on `:label(key)`, if there is one.
+    pub fn index_on(&self, label: Sym, key: Sym) -> Option<&PropertyIndex> {
+        self.indexes.get(label, key)
     }
 }
 

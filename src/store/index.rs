@@ -1,0 +1,159 @@
+//! Property indexes: for a label and a property key, the nodes by value, kept in order so that
+//! equality and range lookups are both cheap. The graph keeps them up to date on every change.
+
+use std::cmp::Ordering;
+use std::collections::{BTreeMap, BTreeSet};
+use std::ops::Bound;
+
+use super::{Props, Sym};
+use crate::value::{NodeId, Value};
+
+/// A value ordered by Cypher's global sort order (so `1` and `1.0` are the same key).
+#[derive(Debug, Clone)]
+pub struct Key(pub Value);
+
+impl PartialEq for Key {
+    fn eq(&self, o: &Key) -> bool {
+        self.0.order(&o.0) == Ordering::Equal
+    }
+}
+impl Eq for Key {}
+impl PartialOrd for Key {
+    fn partial_cmp(&self, o: &Key) -> Option<Ordering> {
+        Some(self.cmp(o))
+    }
+}
+impl Ord for Key {
+    fn cmp(&self, o: &Key) -> Ordering {
+        self.0.order(&o.0)
+    }
+}
+
+/// One index.
+#[derive(Debug, Clone)]
+pub struct PropertyIndex {
+    pub name: String,
+    pub label: Sym,
+    pub key: Sym,
+    map: BTreeMap<Key, BTreeSet<NodeId>>,
+    entries: usize,
+}
+
+impl PropertyIndex {
+    pub fn new(name: String, label: Sym, key: Sym) -> PropertyIndex {
+        PropertyIndex { name, label, key, map: BTreeMap::new(), entries: 0 }
+    }
+
+    pub fn entries(&self) -> usize {
+        self.entries
+    }
+
+    pub fn insert(&mut self, v: &Value, id: NodeId) {
+        if !v.is_null() && self.map.entry(Key(v.clone())).or_default().insert(id) {
+            self.entries += 1;
+        }
+    }
+
+    pub fn remove(&mut self, v: &Value, id: NodeId) {
+        let k = Key(v.clone());
+        if let Some(set) = self.map.get_mut(&k) {
+            if set.remove(&id) {
+                self.entries -= 1;
+            }
+            if set.is_empty() {
+                self.map.remove(&k);
+            }
+        }
+    }
+
+    /// Nodes whose value equals `v` (Cypher equality: never for null or NaN).
+    pub fn seek(&self, v: &Value) -> Vec<NodeId> {
+        if v.is_null() || matches!(v, Value::Float(f) if f.is_nan()) {
+            return Vec::new();
+        }
+        self.map.get(&Key(v.clone())).map(|s| s.iter().copied().collect()).unwrap_or_default()
+    }
+
+    /// Nodes whose value lies in the range, comparable with the bounds (same type family).
+    pub fn range(&self, lo: Bound<&Value>, hi: Bound<&Value>) -> Vec<NodeId> {
+        let conv = |b: Bound<&Value>| match b {
+            Bound::Included(v) => Bound::Included(Key(v.clone())),
+            Bound::Excluded(v) => Bound::Excluded(Key(v.clone())),
+            Bound::Unbounded => Bound::Unbounded,
+        };
+        let probe = match (lo, hi) {
+            (Bound::Included(v) | Bound::Excluded(v), _) | (_, Bound::Included(v) | Bound::Excluded(v)) => v.clone(),
+            _ => return self.map.values().flat_map(|s| s.iter().copied()).collect(),
+        };
+        let (lo, hi) = (conv(lo), conv(hi));
+        if let (Bound::Included(a) | Bound::Excluded(a), Bound::Included(b) | Bound::Excluded(b)) = (&lo, &hi) {
+            if a > b {
+                return Vec::new();
+            }
+        }
+        self.map
+            .range((lo, hi))
+            .filter(|(k, _)| k.0.cypher_cmp(&probe).is_some())
+            .flat_map(|(_, s)| s.iter().copied())
+            .collect()
+    }
+}
+
+/// All property indexes of a graph.
+#[derive(Debug, Clone, Default)]
+pub struct Indexes {
+    pub list: Vec<PropertyIndex>,
+}
+
+impl Indexes {
+    pub fn get(&self, label: Sym, key: Sym) -> Option<&PropertyIndex> {
+        self.list.iter().find(|i| i.label == label && i.key == key)
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.list.is_empty()
+    }
+
+    fn each<'a>(&'a mut self, labels: &'a [Sym], key: Option<Sym>) -> impl Iterator<Item = &'a mut PropertyIndex> + 'a {
+        self.list.iter_mut().filter(move |i| labels.contains(&i.label) && key.is_none_or(|k| k == i.key))
+    }
+
+    pub fn node_added(&mut self, id: NodeId, labels: &[Sym], props: &Props) {
+        for ix in self.each(labels, None) {
+            if let Some((_, v)) = props.iter().find(|(k, _)| *k == ix.key) {
+                ix.insert(v, id);
+            }
+        }
+    }
+
+    pub fn node_removed(&mut self, id: NodeId, labels: &[Sym], props: &Props) {
+        for ix in self.each(labels, None) {
+            if let Some((_, v)) = props.iter().find(|(k, _)| *k == ix.key) {
+                ix.remove(v, id);
+            }
+        }
+    }
+
+    pub fn prop_changed(&mut self, id: NodeId, labels: &[Sym], key: Sym, old: Option<&Value>, new: Option<&Value>) {
+        for ix in self.each(labels, Some(key)) {
+            if let Some(o) = old {
+                ix.remove(o, id);
+            }
+            if let Some(n) = new {
+                ix.insert(n, id);
+            }
+        }
+    }
+
+    pub fn label_changed(&mut self, id: NodeId, label: Sym, props: &Props, added: bool) {
+        for ix in self.each(std::slice::from_ref(&label), None) {
+            if let Some((_, v)) = props.iter().find(|(k, _)| *k == ix.key) {
+                if added {
+                    ix.insert(v, id)
+                } else {
+                    ix.remove(v, id)
+                }
+            }
+        }
+    }
+}
