@@ -14,11 +14,24 @@ use crate::store::Graph;
 pub const DEFAULT_GRAPH: &str = include_str!("../graphs/kyrgyz_japan.cypher");
 
 /// The bundled graphs openable by name.
-pub const BUNDLED: &[(&str, &str, &str)] = &[(
-    "kyrgyz_japan",
-    "Kyrgyz–Japanese relations, from the Kyrgyz MFA page and Times Tengri (22 Dec 2025)",
-    DEFAULT_GRAPH,
-)];
+pub const BUNDLED: &[(&str, &str, &str)] = &[
+    (
+        "kyrgyz_japan",
+        "Kyrgyz–Japanese relations, from the Kyrgyz MFA page and Times Tengri (22 Dec 2025)",
+        DEFAULT_GRAPH,
+    ),
+    (
+        "karate",
+        "Zachary's karate club (1977): 34 members, 78 ties, the club split",
+        include_str!("../graphs/karate.cypher"),
+    ),
+    (
+        "florentine",
+        "Florentine families' marriages around 1430 (Padgett & Ansell 1993)",
+        include_str!("../graphs/florentine.cypher"),
+    ),
+    ("lesmis", "Les Misérables co-appearances (Knuth 1993): 77 characters", include_str!("../graphs/lesmis.cypher")),
+];
 
 /// Opens the default graph.
 pub fn default_graph() -> Result<Graph, String> {

@@ -5,6 +5,7 @@
 //! [`store`]) → [`output`]. A [`session::Session`] ties them together.
 #![forbid(unsafe_code)]
 
+pub mod algo;
 pub mod ast;
 pub mod catalog;
 pub mod cli;

@@ -1,5 +1,6 @@
 //! Integration tests: one binary (ripgrep's habit), a module per concern.
 
+mod algo;
 mod cli;
 mod golden;
 mod kg;

@@ -44,6 +44,20 @@ pub const PROCEDURES: &[ProcSig] = &[
         &["node", "score"],
         "db.search(text [, limit]) :: (node, score) — find nodes by name or alias, forgiving case, accents and typos",
     ),
+    // Graph algorithms (`crate::algo`): one optional configuration map, NetworkX's definitions.
+    p("algo.degree", &["config"], 0, &["node", "score"], "algo.degree([config]) :: (node, score) — degree (direction 'out'|'in'|'both'; weighted with `weight`)"),
+    p("algo.pageRank", &["config"], 0, &["node", "score"], "algo.pageRank([config]) :: (node, score) — PageRank (damping 0.85, iterations 100, tolerance 1e-6)"),
+    p("algo.betweenness", &["config"], 0, &["node", "score"], "algo.betweenness([config]) :: (node, score) — betweenness centrality (normalized: true)"),
+    p("algo.closeness", &["config"], 0, &["node", "score"], "algo.closeness([config]) :: (node, score) — closeness centrality (wfImproved: true)"),
+    p("algo.eigenvector", &["config"], 0, &["node", "score"], "algo.eigenvector([config]) :: (node, score) — eigenvector centrality (iterations 100, tolerance 1e-6)"),
+    p("algo.components", &["config"], 0, &["node", "component"], "algo.components([config]) :: (node, component) — weakly connected components"),
+    p("algo.scc", &["config"], 0, &["node", "component"], "algo.scc([config]) :: (node, component) — strongly connected components"),
+    p("algo.communities", &["config"], 0, &["node", "community", "modularity"], "algo.communities([config]) :: (node, community, modularity) — Louvain communities (seed 42, resolution 1)"),
+    p("algo.clustering", &["config"], 0, &["node", "score"], "algo.clustering([config]) :: (node, score) — local clustering coefficient"),
+    p("algo.triangles", &["config"], 0, &["node", "triangles"], "algo.triangles([config]) :: (node, triangles) — triangles through each node"),
+    p("algo.shortestPath", &["source", "target", "config"], 2, &["path", "cost"], "algo.shortestPath(source, target [, config]) :: (path, cost) — cheapest path (Dijkstra on `weight`, else hops)"),
+    p("algo.kHop", &["node", "k", "config"], 2, &["node", "distance"], "algo.kHop(node, k [, config]) :: (node, distance) — the nodes within k hops"),
+    p("algo.stats", &["config"], 0, &["nodes", "relationships", "density", "diameter", "averageDegree", "averageClustering", "components", "triangles"], "algo.stats([config]) :: (nodes, relationships, density, diameter, averageDegree, averageClustering, components, triangles) — the graph's measures"),
 ];
 
 /// Finds a procedure by name (case-insensitive).

@@ -36,6 +36,7 @@ pub(crate) fn call(name: &str, args: &[Expr], yields: &[(String, usize)], row: &
                 .map(|(id, score)| IndexMap::from([("node", Value::Node(id)), ("score", Value::Float(score))]))
                 .collect()
         }
+        n if n.starts_with("algo.") => crate::algo::call(n, &args, ctx.graph, &|| ctx.control.check())?,
         other => {
             return Err(Error::runtime(
                 Kind::ProcedureError,

@@ -5,6 +5,7 @@
 
 mod index;
 mod intern;
+mod projection;
 
 use std::collections::BTreeSet;
 
@@ -14,6 +15,7 @@ use petgraph::Direction as PgDir;
 
 pub use index::PropertyIndex;
 pub use intern::{Interner, Sym};
+pub use projection::{Projection, ProjectionError};
 
 use crate::value::{NodeId, RelId, Value};
 

@@ -1,0 +1,445 @@
+//! Graph algorithms as procedures: `CALL algo.pageRank({...}) YIELD node, score`. Each call
+//! builds a read-only [`Projection`] of the graph (the store's compact CSR: nodes with some
+//! labels, relationships of some types, directed or not, weighted by a property or not) and
+//! runs a loop over it. The definitions are NetworkX's, to the detail of its defaults,
+//! normalisations and convergence tests, so that the results agree with it (the tests compare
+//! them with fixtures NetworkX produced).
+//!
+//! One optional map argument configures every procedure: `labels`, `types`, `direction`
+//! (`'out'`, `'in'` or `'both'`), `weight` (a relationship property), and each algorithm's own
+//! keys. Parallel relationships collapse into one edge (the smallest weight), as in a
+//! NetworkX `Graph`/`DiGraph`.
+
+// CSR loops index several parallel arrays by the same edge or node number.
+#![allow(clippy::needless_range_loop)]
+
+mod centrality;
+mod clustering;
+mod community;
+mod components;
+mod paths;
+mod pyrandom;
+
+use std::borrow::Cow;
+
+use indexmap::IndexMap;
+
+use crate::error::{Error, Kind, Result};
+use crate::store::{Graph, Projection, ProjectionError, Sym};
+use crate::value::Value;
+
+pub use centrality::{betweenness, closeness, degree, eigenvector, pagerank};
+pub use clustering::{clustering, triangles};
+pub use community::{louvain, modularity};
+pub use components::{strongly_connected, weakly_connected};
+
+/// One output row: field name → value.
+pub type Record = IndexMap<&'static str, Value>;
+
+/// Checks, now and then during a long loop, whether the statement was cancelled or timed out.
+pub type Check<'a> = &'a (dyn Fn() -> Result<()> + Sync);
+
+/// Which way relationships are followed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Direction {
+    Out,
+    In,
+    Both,
+}
+
+/// A procedure's configuration, read from its map argument.
+#[derive(Debug, Clone)]
+pub struct Config {
+    pub labels: Vec<Sym>,
+    pub types: Vec<Sym>,
+    pub direction: Direction,
+    pub weight: Option<Sym>,
+    /// The algorithm's own keys.
+    pub extra: IndexMap<String, Value>,
+}
+
+/// Matches nothing: a label, type or key the graph has never seen.
+const NO_SYM: Sym = Sym::MAX;
+
+fn bad(key: &str, msg: impl std::fmt::Display) -> Error {
+    Error::runtime(Kind::ArgumentError, "InvalidArgumentValue", format!("`{key}`: {msg}"))
+}
+
+impl Config {
+    /// Reads the map argument; `keys` are the algorithm's own keys, `direction` its default.
+    pub fn parse(g: &Graph, arg: Option<&Value>, keys: &[&str], direction: Direction) -> Result<Config> {
+        let mut c = Config { labels: Vec::new(), types: Vec::new(), direction, weight: None, extra: IndexMap::new() };
+        let map = match arg {
+            None | Some(Value::Null) => return Ok(c),
+            Some(Value::Map(m)) => m,
+            Some(v) => {
+                return Err(Error::runtime(
+                    Kind::ArgumentError,
+                    "InvalidArgumentValue",
+                    format!("the configuration must be a map, got {}", crate::value::to_cypher_literal(v)),
+                ))
+            }
+        };
+        let names = |key: &str, v: &Value| -> Result<Vec<String>> {
+            match v {
+                Value::Null => Ok(Vec::new()),
+                Value::String(s) => Ok(vec![s.to_string()]),
+                Value::List(xs) => xs
+                    .iter()
+                    .map(|x| match x {
+                        Value::String(s) => Ok(s.to_string()),
+                        _ => Err(bad(key, "expected a list of names")),
+                    })
+                    .collect(),
+                _ => Err(bad(key, "expected a name or a list of names")),
+            }
+        };
+        for (k, v) in map.iter() {
+            match k.as_str() {
+                "labels" => c.labels = names(k, v)?.iter().map(|n| g.label_id(n).unwrap_or(NO_SYM)).collect(),
+                "types" => c.types = names(k, v)?.iter().map(|n| g.type_id(n).unwrap_or(NO_SYM)).collect(),
+                "direction" => {
+                    c.direction = match v {
+                        Value::String(s) => match s.to_ascii_lowercase().as_str() {
+                            "out" | "outgoing" | "natural" => Direction::Out,
+                            "in" | "incoming" | "reverse" => Direction::In,
+                            "both" | "undirected" => Direction::Both,
+                            _ => return Err(bad(k, format!("expected 'out', 'in' or 'both', got '{s}'"))),
+                        },
+                        _ => return Err(bad(k, "expected 'out', 'in' or 'both'")),
+                    }
+                }
+                "weight" => {
+                    c.weight = match v {
+                        Value::Null => None,
+                        Value::String(s) => Some(g.key_id(s).unwrap_or(NO_SYM)),
+                        _ => return Err(bad(k, "expected a relationship property name")),
+                    }
+                }
+                other if keys.contains(&other) => {
+                    c.extra.insert(other.to_string(), v.clone());
+                }
+                other => {
+                    let mut all = vec!["labels", "types", "direction", "weight"];
+                    all.extend_from_slice(keys);
+                    return Err(Error::runtime(
+                        Kind::ArgumentError,
+                        "InvalidArgumentValue",
+                        format!("unknown configuration key `{other}`; the keys are {}", all.join(", ")),
+                    ));
+                }
+            }
+        }
+        Ok(c)
+    }
+
+    pub fn float(&self, key: &str, default: f64) -> Result<f64> {
+        match self.extra.get(key) {
+            None | Some(Value::Null) => Ok(default),
+            Some(Value::Int(i)) => Ok(*i as f64),
+            Some(Value::Float(f)) if f.is_finite() => Ok(*f),
+            Some(_) => Err(bad(key, "expected a number")),
+        }
+    }
+
+    pub fn int(&self, key: &str, default: i64) -> Result<i64> {
+        match self.extra.get(key) {
+            None | Some(Value::Null) => Ok(default),
+            Some(Value::Int(i)) => Ok(*i),
+            Some(_) => Err(bad(key, "expected an integer")),
+        }
+    }
+
+    pub fn bool(&self, key: &str, default: bool) -> Result<bool> {
+        match self.extra.get(key) {
+            None | Some(Value::Null) => Ok(default),
+            Some(Value::Bool(b)) => Ok(*b),
+            Some(_) => Err(bad(key, "expected true or false")),
+        }
+    }
+
+    /// The projection this configuration asks for.
+    pub fn project(&self, g: &Graph) -> Result<Projection> {
+        self.project_as(g, self.direction)
+    }
+
+    pub fn project_as(&self, g: &Graph, dir: Direction) -> Result<Projection> {
+        g.projection(&self.labels, &self.types, dir != Direction::Both, dir == Direction::In, self.weight).map_err(
+            |e| match e {
+                ProjectionError::BadWeight { rel, value } => bad("weight", format!("relationship {rel} has {value}")),
+            },
+        )
+    }
+}
+
+/// The incoming adjacency of a projection: itself when undirected, its transpose otherwise.
+pub fn incoming(p: &Projection) -> Cow<'_, Projection> {
+    if !p.directed {
+        return Cow::Borrowed(p);
+    }
+    let n = p.nodes.len();
+    let mut offsets = vec![0usize; n + 1];
+    for &t in &p.targets {
+        offsets[t as usize + 1] += 1;
+    }
+    for i in 0..n {
+        offsets[i + 1] += offsets[i];
+    }
+    let mut fill = offsets.clone();
+    let m = p.targets.len();
+    let mut targets = vec![0u32; m];
+    let mut rels = vec![0; m];
+    let mut weights = p.weights.as_ref().map(|_| vec![0.0; m]);
+    for i in 0..n {
+        for k in p.offsets[i]..p.offsets[i + 1] {
+            let t = p.targets[k] as usize;
+            let at = fill[t];
+            fill[t] += 1;
+            targets[at] = i as u32;
+            rels[at] = p.rels[k];
+            if let (Some(ws), Some(src)) = (weights.as_mut(), p.weights.as_ref()) {
+                ws[at] = src[k];
+            }
+        }
+    }
+    Cow::Owned(Projection { nodes: p.nodes.clone(), offsets, targets, weights, rels, directed: true })
+}
+
+/// Runs `f(chunk_start, chunk_end)` over `0..n` on the machine's cores (at most `threads`),
+/// in contiguous chunks; returns the results in chunk order.
+pub(crate) fn par_chunks<T: Send>(n: usize, f: impl Fn(usize, usize) -> T + Sync) -> Vec<T> {
+    let threads = std::thread::available_parallelism().map_or(1, |t| t.get()).clamp(1, 8);
+    if threads == 1 || n < 64 {
+        return vec![f(0, n)];
+    }
+    let chunk = n.div_ceil(threads);
+    std::thread::scope(|s| {
+        let f = &f;
+        let handles: Vec<_> =
+            (0..threads).map(|t| (t * chunk).min(n)).map(|a| s.spawn(move || f(a, (a + chunk).min(n)))).collect();
+        handles.into_iter().map(|h| h.join().expect("algorithm thread panicked")).collect()
+    })
+}
+
+fn node_scores(p: &Projection, field: &'static str, scores: impl IntoIterator<Item = Value>) -> Vec<Record> {
+    p.nodes.iter().zip(scores).map(|(&id, s)| IndexMap::from([("node", Value::Node(id)), (field, s)])).collect()
+}
+
+fn floats(xs: Vec<f64>) -> impl Iterator<Item = Value> {
+    xs.into_iter().map(Value::Float)
+}
+
+fn node_arg(v: Option<&Value>, what: &str) -> Result<Option<u64>> {
+    match v {
+        None | Some(Value::Null) => Ok(None),
+        Some(Value::Node(id)) => Ok(Some(*id)),
+        Some(Value::Int(i)) if *i >= 0 => Ok(Some(*i as u64)),
+        Some(v) => Err(Error::type_error(
+            "InvalidArgumentType",
+            format!("{what} must be a node, got {}", crate::value::to_cypher_literal(v)),
+        )),
+    }
+}
+
+/// Runs procedure `name` (its canonical name, `algo.…`) with evaluated arguments.
+pub fn call(name: &str, args: &[Value], g: &Graph, check: Check) -> Result<Vec<Record>> {
+    use Direction::*;
+    let last = |i: usize| args.get(i);
+    Ok(match name {
+        "algo.degree" => {
+            let c = Config::parse(g, last(0), &[], Both)?;
+            let p = c.project(g)?;
+            let d = degree(&p);
+            if p.weights.is_some() {
+                node_scores(&p, "score", floats(d))
+            } else {
+                node_scores(&p, "score", d.into_iter().map(|x| Value::Int(x as i64)))
+            }
+        }
+        "algo.pageRank" => {
+            let c = Config::parse(g, last(0), &["damping", "iterations", "tolerance"], Out)?;
+            let (damping, iters, tol) =
+                (c.float("damping", 0.85)?, c.int("iterations", 100)?, c.float("tolerance", 1e-6)?);
+            if !(0.0..=1.0).contains(&damping) {
+                return Err(bad("damping", "expected a number between 0 and 1"));
+            }
+            let p = c.project(g)?;
+            let (x, _) = pagerank(&p, damping, iters.max(0) as usize, tol, check)?;
+            node_scores(&p, "score", floats(x))
+        }
+        "algo.betweenness" => {
+            let c = Config::parse(g, last(0), &["normalized"], Both)?;
+            let p = c.project(g)?;
+            node_scores(&p, "score", floats(betweenness(&p, c.bool("normalized", true)?, check)?))
+        }
+        "algo.closeness" => {
+            let c = Config::parse(g, last(0), &["wfImproved"], Both)?;
+            let p = c.project(g)?;
+            node_scores(&p, "score", floats(closeness(&p, c.bool("wfImproved", true)?, check)?))
+        }
+        "algo.eigenvector" => {
+            let c = Config::parse(g, last(0), &["iterations", "tolerance"], Both)?;
+            let p = c.project(g)?;
+            let x = eigenvector(&p, c.int("iterations", 100)?.max(0) as usize, c.float("tolerance", 1e-6)?, check)?;
+            node_scores(&p, "score", floats(x))
+        }
+        "algo.components" => {
+            let c = Config::parse(g, last(0), &[], Out)?;
+            let p = c.project_as(g, if c.direction == Both { Both } else { Out })?;
+            node_scores(&p, "component", weakly_connected(&p).into_iter().map(|x| Value::Int(x as i64)))
+        }
+        "algo.scc" => {
+            let c = Config::parse(g, last(0), &[], Out)?;
+            let p = c.project(g)?;
+            node_scores(&p, "component", strongly_connected(&p).into_iter().map(|x| Value::Int(x as i64)))
+        }
+        "algo.communities" => {
+            let c = Config::parse(g, last(0), &["seed", "resolution", "threshold"], Both)?;
+            let p = c.project(g)?;
+            let (seed, res, thr) = (c.int("seed", 42)?, c.float("resolution", 1.0)?, c.float("threshold", 1e-7)?);
+            let comm = louvain(&p, res, thr, seed, check)?;
+            let q = modularity(&p, &comm, res);
+            p.nodes
+                .iter()
+                .zip(comm)
+                .map(|(&id, k)| {
+                    IndexMap::from([
+                        ("node", Value::Node(id)),
+                        ("community", Value::Int(k as i64)),
+                        ("modularity", Value::Float(q)),
+                    ])
+                })
+                .collect()
+        }
+        "algo.clustering" => {
+            let c = Config::parse(g, last(0), &[], Both)?;
+            undirected_only(&c, "algo.clustering")?;
+            let p = c.project(g)?;
+            node_scores(&p, "score", floats(clustering(&p, check)?))
+        }
+        "algo.triangles" => {
+            let c = Config::parse(g, last(0), &[], Both)?;
+            undirected_only(&c, "algo.triangles")?;
+            let p = c.project(g)?;
+            node_scores(&p, "triangles", triangles(&p, check)?.into_iter().map(|x| Value::Int(x as i64)))
+        }
+        "algo.shortestPath" => {
+            let c = Config::parse(g, last(2), &[], Both)?;
+            let (Some(s), Some(t)) = (node_arg(last(0), "source")?, node_arg(last(1), "target")?) else {
+                return Ok(Vec::new());
+            };
+            let p = c.project(g)?;
+            match paths::shortest_path(&p, s, t)? {
+                None => Vec::new(),
+                Some((path, cost)) => {
+                    let cost = if p.weights.is_some() { Value::Float(cost) } else { Value::Int(cost as i64) };
+                    vec![IndexMap::from([("path", Value::Path(Box::new(path))), ("cost", cost)])]
+                }
+            }
+        }
+        "algo.kHop" => {
+            let c = Config::parse(g, last(2), &[], Both)?;
+            let Some(s) = node_arg(last(0), "node")? else { return Ok(Vec::new()) };
+            let k = match last(1) {
+                Some(Value::Int(k)) if *k >= 0 => *k as usize,
+                Some(Value::Null) | None => return Ok(Vec::new()),
+                Some(_) => return Err(bad("k", "expected a non-negative integer")),
+            };
+            let p = c.project(g)?;
+            paths::k_hop(&p, s, k)
+                .into_iter()
+                .map(|(id, d)| IndexMap::from([("node", Value::Node(id)), ("distance", Value::Int(d as i64))]))
+                .collect()
+        }
+        "algo.stats" => {
+            let c = Config::parse(g, last(0), &[], Both)?;
+            vec![stats(g, &c, check)?.record()]
+        }
+        other => {
+            return Err(Error::runtime(
+                Kind::ProcedureError,
+                "ProcedureNotFound",
+                format!("there is no procedure `{other}`"),
+            ))
+        }
+    })
+}
+
+fn undirected_only(c: &Config, name: &str) -> Result<()> {
+    if c.direction != Direction::Both {
+        return Err(bad("direction", format!("{name} is defined on undirected projections: use direction: 'both'")));
+    }
+    Ok(())
+}
+
+/// A graph's summary measures (`algo.stats()`, the REPL's `:stats`).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Stats {
+    pub nodes: usize,
+    pub relationships: usize,
+    pub density: f64,
+    /// The longest shortest path (in hops) between two nodes that are connected; `None` for
+    /// an empty graph.
+    pub diameter: Option<usize>,
+    pub average_degree: f64,
+    pub average_clustering: f64,
+    pub components: usize,
+    pub triangles: u64,
+}
+
+impl Stats {
+    pub fn record(&self) -> Record {
+        IndexMap::from([
+            ("nodes", Value::Int(self.nodes as i64)),
+            ("relationships", Value::Int(self.relationships as i64)),
+            ("density", Value::Float(self.density)),
+            ("diameter", self.diameter.map_or(Value::Null, |d| Value::Int(d as i64))),
+            ("averageDegree", Value::Float(self.average_degree)),
+            ("averageClustering", Value::Float(self.average_clustering)),
+            ("components", Value::Int(self.components as i64)),
+            ("triangles", Value::Int(self.triangles as i64)),
+        ])
+    }
+}
+
+/// The summary measures of a projection: counts of its simple graph, NetworkX's `density`,
+/// the mean degree (out-degree when directed), the diameter (largest finite distance),
+/// `average_clustering` and triangles of the undirected graph, and weakly connected components.
+pub fn stats(g: &Graph, c: &Config, check: Check) -> Result<Stats> {
+    let c = Config { weight: None, ..c.clone() };
+    let p = c.project(g)?;
+    let und = if p.directed { Cow::Owned(c.project_as(g, Direction::Both)?) } else { Cow::Borrowed(&p) };
+    let n = p.node_count();
+    let m = p.edge_count();
+    let nf = n as f64;
+    let density = if n <= 1 {
+        0.0
+    } else if p.directed {
+        m as f64 / (nf * (nf - 1.0))
+    } else {
+        2.0 * m as f64 / (nf * (nf - 1.0))
+    };
+    let average_degree = if n == 0 {
+        0.0
+    } else if p.directed {
+        m as f64 / nf
+    } else {
+        2.0 * m as f64 / nf
+    };
+    let cl = clustering(&und, check)?;
+    let average_clustering = if n == 0 { 0.0 } else { cl.iter().sum::<f64>() / nf };
+    let triangles = triangles(&und, check)?.iter().sum::<u64>() / 3;
+    let comps = weakly_connected(&p);
+    let components = comps.iter().max().map_or(0, |m| *m as usize + 1);
+    let diameter = if n == 0 { None } else { Some(paths::diameter(&p, check)?) };
+    Ok(Stats {
+        nodes: n,
+        relationships: m,
+        density,
+        diameter,
+        average_degree,
+        average_clustering,
+        components,
+        triangles,
+    })
+}
