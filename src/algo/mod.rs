@@ -28,7 +28,7 @@ use crate::error::{Error, Kind, Result};
 use crate::store::{Graph, Projection, ProjectionError, Sym};
 use crate::value::Value;
 
-pub use centrality::{betweenness, closeness, degree, eigenvector, pagerank};
+pub use centrality::{betweenness, closeness, degree, eigenvector, pagerank, pagerank_incoming};
 pub use clustering::{clustering, triangles};
 pub use community::{louvain, modularity};
 pub use components::{strongly_connected, weakly_connected};
@@ -56,6 +56,8 @@ pub struct Config {
     pub weight: Option<Sym>,
     /// The algorithm's own keys.
     pub extra: IndexMap<String, Value>,
+    /// Whether the projection keeps the relationship of each edge (for paths).
+    pub with_rels: bool,
 }
 
 /// Matches nothing: a label, type or key the graph has never seen.
@@ -68,7 +70,14 @@ fn bad(key: &str, msg: impl std::fmt::Display) -> Error {
 impl Config {
     /// Reads the map argument; `keys` are the algorithm's own keys, `direction` its default.
     pub fn parse(g: &Graph, arg: Option<&Value>, keys: &[&str], direction: Direction) -> Result<Config> {
-        let mut c = Config { labels: Vec::new(), types: Vec::new(), direction, weight: None, extra: IndexMap::new() };
+        let mut c = Config {
+            labels: Vec::new(),
+            types: Vec::new(),
+            direction,
+            weight: None,
+            extra: IndexMap::new(),
+            with_rels: false,
+        };
         let map = match arg {
             None | Some(Value::Null) => return Ok(c),
             Some(Value::Map(m)) => m,
@@ -164,11 +173,10 @@ impl Config {
     }
 
     pub fn project_as(&self, g: &Graph, dir: Direction) -> Result<Projection> {
-        g.projection(&self.labels, &self.types, dir != Direction::Both, dir == Direction::In, self.weight).map_err(
-            |e| match e {
-                ProjectionError::BadWeight { rel, value } => bad("weight", format!("relationship {rel} has {value}")),
-            },
-        )
+        let (directed, reverse) = (dir != Direction::Both, dir == Direction::In);
+        g.projection(&self.labels, &self.types, directed, reverse, self.weight, self.with_rels).map_err(|e| match e {
+            ProjectionError::BadWeight { rel, value } => bad("weight", format!("relationship {rel} has {value}")),
+        })
     }
 }
 
@@ -188,7 +196,7 @@ pub fn incoming(p: &Projection) -> Cow<'_, Projection> {
     let mut fill = offsets.clone();
     let m = p.targets.len();
     let mut targets = vec![0u32; m];
-    let mut rels = vec![0; m];
+    let mut rels = vec![0; if p.rels.is_empty() { 0 } else { m }];
     let mut weights = p.weights.as_ref().map(|_| vec![0.0; m]);
     for i in 0..n {
         for k in p.offsets[i]..p.offsets[i + 1] {
@@ -196,7 +204,9 @@ pub fn incoming(p: &Projection) -> Cow<'_, Projection> {
             let at = fill[t];
             fill[t] += 1;
             targets[at] = i as u32;
-            rels[at] = p.rels[k];
+            if !p.rels.is_empty() {
+                rels[at] = p.rels[k];
+            }
             if let (Some(ws), Some(src)) = (weights.as_mut(), p.weights.as_ref()) {
                 ws[at] = src[k];
             }
@@ -221,8 +231,55 @@ pub(crate) fn par_chunks<T: Send>(n: usize, f: impl Fn(usize, usize) -> T + Sync
     })
 }
 
-fn node_scores(p: &Projection, field: &'static str, scores: impl IntoIterator<Item = Value>) -> Vec<Record> {
-    p.nodes.iter().zip(scores).map(|(&id, s)| IndexMap::from([("node", Value::Node(id)), (field, s)])).collect()
+fn node_scores(p: &Projection, field: &'static str, scores: impl IntoIterator<Item = Value>) -> Table {
+    Table {
+        fields: vec!["node", field],
+        rows: p.nodes.iter().zip(scores).map(|(&id, s)| vec![Value::Node(id), s]).collect(),
+    }
+}
+
+/// A procedure's output: named columns, one row per record.
+#[derive(Debug, Clone, Default)]
+pub struct Table {
+    pub fields: Vec<&'static str>,
+    pub rows: Vec<Vec<Value>>,
+}
+
+impl Table {
+    pub fn records(self) -> Vec<Record> {
+        let fields = self.fields;
+        self.rows.into_iter().map(|r| fields.iter().copied().zip(r).collect()).collect()
+    }
+}
+
+/// Runs a procedure for one input row of the executor: each output record is `row` with the
+/// yielded `(field, slot)`s filled in.
+pub fn rows(
+    name: &str,
+    args: &[Value],
+    yields: &[(String, usize)],
+    row: &[Value],
+    g: &Graph,
+    check: Check,
+) -> Result<Vec<Vec<Value>>> {
+    let t = run(name, args, g, check)?;
+    let cols: Vec<(Option<usize>, usize)> =
+        yields.iter().map(|(f, slot)| (t.fields.iter().position(|x| x == f), *slot)).collect();
+    Ok(t.rows
+        .into_iter()
+        .map(|rec| {
+            let mut r = row.to_vec();
+            for &(c, slot) in &cols {
+                r[slot] = c.map_or(Value::Null, |c| rec[c].clone());
+            }
+            r
+        })
+        .collect())
+}
+
+/// Runs procedure `name` and returns its records.
+pub fn call(name: &str, args: &[Value], g: &Graph, check: Check) -> Result<Vec<Record>> {
+    Ok(run(name, args, g, check)?.records())
 }
 
 fn floats(xs: Vec<f64>) -> impl Iterator<Item = Value> {
@@ -242,7 +299,7 @@ fn node_arg(v: Option<&Value>, what: &str) -> Result<Option<u64>> {
 }
 
 /// Runs procedure `name` (its canonical name, `algo.…`) with evaluated arguments.
-pub fn call(name: &str, args: &[Value], g: &Graph, check: Check) -> Result<Vec<Record>> {
+pub fn run(name: &str, args: &[Value], g: &Graph, check: Check) -> Result<Table> {
     use Direction::*;
     let last = |i: usize| args.get(i);
     Ok(match name {
@@ -263,8 +320,14 @@ pub fn call(name: &str, args: &[Value], g: &Graph, check: Check) -> Result<Vec<R
             if !(0.0..=1.0).contains(&damping) {
                 return Err(bad("damping", "expected a number between 0 and 1"));
             }
-            let p = c.project(g)?;
-            let (x, _) = pagerank(&p, damping, iters.max(0) as usize, tol, check)?;
+            // The incoming lists directly: the projection reversed.
+            let reversed = match c.direction {
+                Out => In,
+                In => Out,
+                Both => Both,
+            };
+            let p = c.project_as(g, reversed)?;
+            let (x, _) = centrality::pagerank_incoming(&p, damping, iters.max(0) as usize, tol, check)?;
             node_scores(&p, "score", floats(x))
         }
         "algo.betweenness" => {
@@ -299,17 +362,13 @@ pub fn call(name: &str, args: &[Value], g: &Graph, check: Check) -> Result<Vec<R
             let (seed, res, thr) = (c.int("seed", 42)?, c.float("resolution", 1.0)?, c.float("threshold", 1e-7)?);
             let comm = louvain(&p, res, thr, seed, check)?;
             let q = modularity(&p, &comm, res);
-            p.nodes
+            let rows = p
+                .nodes
                 .iter()
                 .zip(comm)
-                .map(|(&id, k)| {
-                    IndexMap::from([
-                        ("node", Value::Node(id)),
-                        ("community", Value::Int(k as i64)),
-                        ("modularity", Value::Float(q)),
-                    ])
-                })
-                .collect()
+                .map(|(&id, k)| vec![Value::Node(id), Value::Int(k as i64), Value::Float(q)])
+                .collect();
+            Table { fields: vec!["node", "community", "modularity"], rows }
         }
         "algo.clustering" => {
             let c = Config::parse(g, last(0), &[], Both)?;
@@ -326,34 +385,35 @@ pub fn call(name: &str, args: &[Value], g: &Graph, check: Check) -> Result<Vec<R
         "algo.shortestPath" => {
             let c = Config::parse(g, last(2), &[], Both)?;
             let (Some(s), Some(t)) = (node_arg(last(0), "source")?, node_arg(last(1), "target")?) else {
-                return Ok(Vec::new());
+                return Ok(Table::default());
             };
-            let p = c.project(g)?;
-            match paths::shortest_path(&p, s, t)? {
+            let p = Config { with_rels: true, ..c }.project(g)?;
+            let rows = match paths::shortest_path(&p, s, t)? {
                 None => Vec::new(),
                 Some((path, cost)) => {
                     let cost = if p.weights.is_some() { Value::Float(cost) } else { Value::Int(cost as i64) };
-                    vec![IndexMap::from([("path", Value::Path(Box::new(path))), ("cost", cost)])]
+                    vec![vec![Value::Path(Box::new(path)), cost]]
                 }
-            }
+            };
+            Table { fields: vec!["path", "cost"], rows }
         }
         "algo.kHop" => {
             let c = Config::parse(g, last(2), &[], Both)?;
-            let Some(s) = node_arg(last(0), "node")? else { return Ok(Vec::new()) };
+            let Some(s) = node_arg(last(0), "node")? else { return Ok(Table::default()) };
             let k = match last(1) {
                 Some(Value::Int(k)) if *k >= 0 => *k as usize,
-                Some(Value::Null) | None => return Ok(Vec::new()),
+                Some(Value::Null) | None => return Ok(Table::default()),
                 Some(_) => return Err(bad("k", "expected a non-negative integer")),
             };
             let p = c.project(g)?;
-            paths::k_hop(&p, s, k)
-                .into_iter()
-                .map(|(id, d)| IndexMap::from([("node", Value::Node(id)), ("distance", Value::Int(d as i64))]))
-                .collect()
+            let rows =
+                paths::k_hop(&p, s, k).into_iter().map(|(id, d)| vec![Value::Node(id), Value::Int(d as i64)]).collect();
+            Table { fields: vec!["node", "distance"], rows }
         }
         "algo.stats" => {
             let c = Config::parse(g, last(0), &[], Both)?;
-            vec![stats(g, &c, check)?.record()]
+            let rec = stats(g, &c, check)?.record();
+            Table { fields: rec.keys().copied().collect(), rows: vec![rec.into_values().collect()] }
         }
         other => {
             return Err(Error::runtime(

@@ -376,7 +376,28 @@ fn stats_text(state: &State) -> String {
     if let Some(t) = state.session.timeout {
         out.push_str(&format!("\ntime limit          {} s", t.as_secs_f64()));
     }
+    out.push_str(&graph_measures(g));
     out
+}
+
+/// The graph's measures (`CALL algo.stats()`, on the undirected simple graph), for `:stats`.
+fn graph_measures(g: &crate::store::Graph) -> String {
+    if g.node_count() > 20_000 {
+        return "\n(CALL algo.stats() for density, diameter, degree and clustering)".into();
+    }
+    let c = crate::algo::Config::parse(g, None, &[], crate::algo::Direction::Both);
+    match c.and_then(|c| crate::algo::stats(g, &c, &|| Ok(()))) {
+        Ok(s) => format!(
+            "\ndensity             {:.4}\ndiameter            {}\naverage degree      {:.2}\naverage clustering  {:.4}\ncomponents          {}\ntriangles           {}",
+            s.density,
+            s.diameter.map_or("-".to_string(), |d| d.to_string()),
+            s.average_degree,
+            s.average_clustering,
+            s.components,
+            s.triangles
+        ),
+        Err(_) => String::new(),
+    }
 }
 
 /// Relationships in a value, in order of appearance.

@@ -36,7 +36,9 @@ pub(crate) fn call(name: &str, args: &[Expr], yields: &[(String, usize)], row: &
                 .map(|(id, score)| IndexMap::from([("node", Value::Node(id)), ("score", Value::Float(score))]))
                 .collect()
         }
-        n if n.starts_with("algo.") => crate::algo::call(n, &args, ctx.graph, &|| ctx.control.check())?,
+        n if n.starts_with("algo.") => {
+            return crate::algo::rows(n, &args, yields, row, ctx.graph, &|| ctx.control.check())
+        }
         other => {
             return Err(Error::runtime(
                 Kind::ProcedureError,

@@ -13,7 +13,7 @@ use crate::value::{NodeId, RelId, Value};
 /// A simple graph over local indices `0..n`: `nodes[i]` is the graph's node id of index `i`
 /// (in id order); the edges of `i` are `targets[offsets[i]..offsets[i + 1]]`, sorted by
 /// target, with their `weights` and the `rels` they stand for. Undirected projections list
-/// each edge under both ends (a self-loop once).
+/// each edge under both ends (a self-loop once). `rels` is empty unless asked for.
 #[derive(Debug, Clone, Default)]
 pub struct Projection {
     pub nodes: Vec<NodeId>,
@@ -86,7 +86,8 @@ impl Graph {
     /// The nodes carrying any of `labels` (all nodes when empty) and the relationships of any
     /// of `types` (all when empty) between them. `directed: false` gives the undirected simple
     /// graph (NetworkX's `Graph`); `reverse` turns every relationship around (directed only).
-    /// With a `weight` key each edge carries that numeric property (1 when absent).
+    /// With a `weight` key each edge carries that numeric property (1 when absent); with
+    /// `with_rels` each edge names the relationship it stands for (else `rels` is empty).
     pub fn projection(
         &self,
         labels: &[Sym],
@@ -94,6 +95,7 @@ impl Graph {
         directed: bool,
         reverse: bool,
         weight: Option<Sym>,
+        with_rels: bool,
     ) -> Result<Projection, ProjectionError> {
         // Local index of each petgraph node (u32::MAX: not projected), nodes in id order.
         let mut local = vec![u32::MAX; self.g.node_bound()];
@@ -107,40 +109,25 @@ impl Graph {
             }
         }
         let n = nodes.len();
-        let mut deg = vec![0usize; n + 1];
-        let want = |e: &petgraph::stable_graph::EdgeReference<'_, super::RelRec, u32>| {
-            (types.is_empty() || types.contains(&e.weight().ty))
-                && local[e.source().index()] != u32::MAX
-                && local[e.target().index()] != u32::MAX
-        };
+        // One pass over the store: the projected edges, oriented (both ways when undirected).
+        let cap = self.g.edge_count() * if directed { 1 } else { 2 };
+        let mut from: Vec<u32> = Vec::with_capacity(cap);
+        let mut to: Vec<u32> = Vec::with_capacity(cap);
+        let mut rel: Vec<RelId> = if with_rels { Vec::with_capacity(cap) } else { Vec::new() };
+        let mut wt: Option<Vec<f64>> = weight.map(|_| Vec::with_capacity(cap));
+        // Whether the edges come sorted by (from, to), as a CSV load sorted by source gives.
+        let mut sorted = true;
+        let mut last = (0u32, 0u32);
         for e in self.g.edge_references() {
-            if want(&e) {
-                let (a, b) = (local[e.source().index()] as usize, local[e.target().index()] as usize);
-                if directed {
-                    deg[if reverse { b } else { a }] += 1;
-                } else {
-                    deg[a] += 1;
-                    if a != b {
-                        deg[b] += 1;
-                    }
-                }
-            }
-        }
-        let mut offsets = vec![0usize; n + 1];
-        for i in 0..n {
-            offsets[i + 1] = offsets[i] + deg[i];
-        }
-        let m = offsets[n];
-        let mut fill = offsets.clone();
-        let mut targets = vec![0u32; m];
-        let mut rels = vec![0 as RelId; m];
-        let mut weights = weight.map(|_| vec![1.0f64; m]);
-        for e in self.g.edge_references() {
-            if !want(&e) {
+            let rec = e.weight();
+            if !(types.is_empty() || types.contains(&rec.ty)) {
                 continue;
             }
             let (a, b) = (local[e.source().index()], local[e.target().index()]);
-            let rec = e.weight();
+            if a == u32::MAX || b == u32::MAX {
+                continue;
+            }
+            let (a, b) = if directed && reverse { (b, a) } else { (a, b) };
             let w = match weight.and_then(|k| super::get_prop(&rec.props, k)) {
                 None | Some(Value::Null) => 1.0,
                 Some(Value::Int(i)) => *i as f64,
@@ -149,72 +136,74 @@ impl Graph {
                     return Err(ProjectionError::BadWeight { rel: rec.id, value: crate::value::to_cypher_literal(v) })
                 }
             };
-            let mut put = |from: u32, to: u32| {
-                let k = fill[from as usize];
-                fill[from as usize] += 1;
-                targets[k] = to;
-                rels[k] = rec.id;
-                if let Some(ws) = weights.as_mut() {
-                    ws[k] = w;
+            let copies: &[(u32, u32)] = if !directed && a != b { &[(a, b), (b, a)] } else { &[(a, b)] };
+            for &(x, y) in copies {
+                sorted &= (x, y) >= last;
+                last = (x, y);
+                from.push(x);
+                to.push(y);
+                if with_rels {
+                    rel.push(rec.id);
                 }
-            };
-            if directed {
-                if reverse {
-                    put(b, a)
-                } else {
-                    put(a, b)
-                }
-            } else {
-                put(a, b);
-                if a != b {
-                    put(b, a);
+                if let Some(ws) = wt.as_mut() {
+                    ws.push(w);
                 }
             }
         }
-        // Sort each adjacency list by target and collapse parallel edges (smallest weight).
-        let mut out = 0usize;
-        let mut scratch: Vec<(u32, f64, RelId)> = Vec::new();
+        let m = from.len();
+        let mut offsets = vec![0usize; n + 1];
+        for &a in &from {
+            offsets[a as usize + 1] += 1;
+        }
+        for i in 0..n {
+            offsets[i + 1] += offsets[i];
+        }
+        // Edge numbers grouped by source (a stable counting sort), unless they already are.
+        let order: Option<Vec<u32>> = (!sorted).then(|| {
+            let mut fill = offsets.clone();
+            let mut order = vec![0u32; m];
+            for (e, &a) in from.iter().enumerate() {
+                order[fill[a as usize]] = e as u32;
+                fill[a as usize] += 1;
+            }
+            order
+        });
+        drop(from);
+        // Gather each row sorted by target, collapsing parallel edges (the smallest weight).
+        let mut targets = Vec::with_capacity(m);
+        let mut rels = Vec::with_capacity(if with_rels { m } else { 0 });
+        let mut weights = wt.as_ref().map(|_| Vec::with_capacity(m));
+        let mut row: Vec<u32> = Vec::new();
         let mut start = 0usize;
         for i in 0..n {
             let end = offsets[i + 1];
-            offsets[i] = out;
-            let seg = &targets[start..end];
-            let sorted_unique = seg.windows(2).all(|p| p[0] < p[1]);
-            if sorted_unique {
-                targets.copy_within(start..end, out);
-                rels.copy_within(start..end, out);
-                if let Some(ws) = weights.as_mut() {
-                    ws.copy_within(start..end, out);
+            offsets[i] = targets.len();
+            row.clear();
+            match &order {
+                Some(o) => row.extend_from_slice(&o[start..end]),
+                None => row.extend(start as u32..end as u32),
+            }
+            if !row.windows(2).all(|p| to[p[0] as usize] < to[p[1] as usize]) {
+                let w = |e: u32| wt.as_ref().map_or(0.0, |ws| ws[e as usize]);
+                row.sort_by(|&x, &y| to[x as usize].cmp(&to[y as usize]).then(w(x).total_cmp(&w(y))));
+            }
+            let row_start = targets.len();
+            for &e in &row {
+                let (t, e) = (to[e as usize], e as usize);
+                if targets.len() > row_start && targets[targets.len() - 1] == t {
+                    continue;
                 }
-                out += end - start;
-            } else {
-                scratch.clear();
-                for k in start..end {
-                    scratch.push((targets[k], weights.as_ref().map_or(1.0, |w| w[k]), rels[k]));
+                targets.push(t);
+                if with_rels {
+                    rels.push(rel[e]);
                 }
-                scratch.sort_unstable_by(|x, y| x.0.cmp(&y.0).then(x.1.total_cmp(&y.1)).then(x.2.cmp(&y.2)));
-                let mut last = u32::MAX;
-                for &(t, w, r) in &scratch {
-                    if t == last {
-                        continue;
-                    }
-                    last = t;
-                    targets[out] = t;
-                    rels[out] = r;
-                    if let Some(ws) = weights.as_mut() {
-                        ws[out] = w;
-                    }
-                    out += 1;
+                if let (Some(ws), Some(src)) = (weights.as_mut(), wt.as_ref()) {
+                    ws.push(src[e]);
                 }
             }
             start = end;
         }
-        offsets[n] = out;
-        targets.truncate(out);
-        rels.truncate(out);
-        if let Some(ws) = weights.as_mut() {
-            ws.truncate(out);
-        }
+        offsets[n] = targets.len();
         Ok(Projection { nodes, offsets, targets, weights, rels, directed })
     }
 }

@@ -1,0 +1,170 @@
+//! The algorithms benchmark's silkgraph side (driven by `benches/algorithms.py`): loads the
+//! shared bench generator's `Person` nodes and `KNOWS` relationships into a silkgraph store,
+//! then times PageRank, weakly connected components and betweenness (on the subgraph induced
+//! by the first N persons) through the library, as `CALL algo.…` runs them: each call projects
+//! the store into a CSR and runs the algorithm. It also times the algorithm alone on a
+//! prebuilt projection, which is what the peers' timings measure.
+//!
+//! ```sh
+//! cargo run --release --example algo_bench -- --data bench-data/s1 [--bc-nodes 2000] [--repeat 3] [--out DIR]
+//! ```
+//!
+//! Prints one JSON object; with `--out`, writes `silkgraph_pagerank.f64` and
+//! `silkgraph_betweenness.f64` (little-endian f64, one per person in id order).
+
+use std::collections::HashMap;
+use std::time::Instant;
+
+use indexmap::IndexMap;
+use serde_json::json;
+use silkgraph::algo::{self, Direction};
+use silkgraph::store::Graph;
+use silkgraph::value::Value;
+
+fn arg(args: &[String], name: &str) -> Option<String> {
+    args.iter().position(|a| a == name).and_then(|i| args.get(i + 1).cloned())
+}
+
+fn ms(t: Instant) -> f64 {
+    t.elapsed().as_secs_f64() * 1000.0
+}
+
+fn median(mut xs: Vec<f64>) -> f64 {
+    xs.sort_by(f64::total_cmp);
+    xs[xs.len() / 2]
+}
+
+/// Runs `f` `repeat` times; returns the median time and the last result.
+fn timed<T>(repeat: usize, mut f: impl FnMut() -> T) -> (f64, T) {
+    let mut times = Vec::new();
+    let mut last = None;
+    for _ in 0..repeat.max(1) {
+        let t = Instant::now();
+        last = Some(f());
+        times.push(ms(t));
+    }
+    (median(times), last.expect("ran once"))
+}
+
+fn config(pairs: &[(&str, Value)]) -> Value {
+    Value::map(pairs.iter().map(|(k, v)| (k.to_string(), v.clone())).collect::<IndexMap<_, _>>())
+}
+
+fn write_f64(path: &std::path::Path, xs: &[f64]) {
+    let bytes: Vec<u8> = xs.iter().flat_map(|x| x.to_le_bytes()).collect();
+    std::fs::write(path, bytes).expect("write vector");
+}
+
+fn main() {
+    let args: Vec<String> = std::env::args().collect();
+    let data = arg(&args, "--data").expect("--data DIR");
+    let bc_nodes: usize = arg(&args, "--bc-nodes").map_or(2000, |s| s.parse().expect("--bc-nodes N"));
+    let repeat: usize = arg(&args, "--repeat").map_or(3, |s| s.parse().expect("--repeat N"));
+    let out = arg(&args, "--out").map(std::path::PathBuf::from);
+    let dir = std::path::Path::new(&data);
+    let manifest: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(dir.join("manifest.json")).expect("manifest.json"))
+            .expect("manifest is JSON");
+    let n = manifest["node_counts"]["Person"].as_u64().expect("Person count") as usize;
+    let off = manifest["id_offsets"]["Person"].as_u64().expect("Person offset");
+    let knows = dir.join(manifest["files"]["relationships"]["KNOWS"].as_str().expect("KNOWS file"));
+
+    // Load: persons in id order (store id = person index), then KNOWS with its `since`.
+    let t = Instant::now();
+    let mut g = Graph::new();
+    let mut small = Graph::new();
+    for i in 0..n {
+        g.create_node(["Person"], []);
+        if i < bc_nodes {
+            small.create_node(["Person"], []);
+        }
+    }
+    let mut rdr = csv::Reader::from_path(&knows).expect("KNOWS csv");
+    let mut edges = 0usize;
+    let mut record = csv::StringRecord::new();
+    while rdr.read_record(&mut record).expect("KNOWS row") {
+        let a = record[0].parse::<u64>().expect("start id") - off;
+        let b = record[1].parse::<u64>().expect("end id") - off;
+        let since: i64 = record[2].parse().expect("since");
+        g.create_rel(a, b, "KNOWS", [("since", Value::Int(since))]);
+        if (a as usize) < bc_nodes && (b as usize) < bc_nodes {
+            small.create_rel(a, b, "KNOWS", [("since", Value::Int(since))]);
+        }
+        edges += 1;
+    }
+    let load_ms = ms(t);
+    let check = || Ok(());
+    let cfg_pr = config(&[
+        ("types", Value::str("KNOWS")),
+        ("damping", Value::Float(0.85)),
+        ("iterations", Value::Int(100)),
+        ("tolerance", Value::Float(1e-10)),
+    ]);
+    let cfg_wcc = config(&[("types", Value::str("KNOWS"))]);
+    let cfg_bc = config(&[("direction", Value::str("out")), ("normalized", Value::Bool(false))]);
+
+    // Through the procedure, as CALL algo.… runs it (projection + algorithm + rows).
+    let (pr_call, pr_rows) =
+        timed(repeat, || algo::run("algo.pageRank", std::slice::from_ref(&cfg_pr), &g, &check).unwrap());
+    let (wcc_call, wcc_rows) =
+        timed(repeat, || algo::run("algo.components", std::slice::from_ref(&cfg_wcc), &g, &check).unwrap());
+    let (bc_call, bc_rows) =
+        timed(repeat, || algo::run("algo.betweenness", std::slice::from_ref(&cfg_bc), &small, &check).unwrap());
+
+    // The algorithm alone on a prebuilt projection.
+    let c = |v: &Value, keys: &[&str], d| algo::Config::parse(&g, Some(v), keys, d).unwrap();
+    let (proj_ms, p) = timed(repeat, || c(&cfg_wcc, &[], Direction::Out).project(&g).unwrap());
+    let (rproj_ms, rp) = timed(repeat, || c(&cfg_wcc, &[], Direction::In).project(&g).unwrap());
+    let (pr_kernel, (pr, iters)) = timed(repeat, || algo::pagerank_incoming(&rp, 0.85, 100, 1e-10, &check).unwrap());
+    let (wcc_kernel, comp) = timed(repeat, || algo::weakly_connected(&p));
+    let sp =
+        algo::Config::parse(&small, Some(&cfg_bc), &["normalized"], Direction::Out).unwrap().project(&small).unwrap();
+    let (bc_kernel, bc) = timed(repeat, || algo::betweenness(&sp, false, &check).unwrap());
+
+    // Sanity: the procedure's rows are the kernel's values.
+    let by_node = |t: &algo::Table| -> HashMap<u64, f64> {
+        t.rows
+            .iter()
+            .map(|r| {
+                let Value::Node(id) = r[0] else { panic!("node") };
+                let v = match &r[1] {
+                    Value::Float(f) => *f,
+                    Value::Int(i) => *i as f64,
+                    _ => panic!("number"),
+                };
+                (id, v)
+            })
+            .collect()
+    };
+    let prm = by_node(&pr_rows);
+    assert!((0..n).all(|i| prm[&(i as u64)] == pr[i]));
+    let bcm = by_node(&bc_rows);
+    // Threads add their shares in varying order: equal to rounding.
+    assert!((0..sp.node_count()).all(|i| (bcm[&sp.nodes[i]] - bc[i]).abs() <= 1e-9 * bc[i].abs().max(1.0)));
+    let mut sizes: HashMap<u32, usize> = HashMap::new();
+    for &x in &comp {
+        *sizes.entry(x).or_default() += 1;
+    }
+    assert_eq!(wcc_rows.rows.len(), n);
+    if let Some(out) = &out {
+        std::fs::create_dir_all(out).expect("--out dir");
+        write_f64(&out.join("silkgraph_pagerank.f64"), &pr);
+        write_f64(&out.join("silkgraph_betweenness.f64"), &bc);
+    }
+    let result = json!({
+        "engine": "silkgraph",
+        "version": env!("CARGO_PKG_VERSION"),
+        "threads": std::thread::available_parallelism().map_or(1, |t| t.get()),
+        "nodes": n, "edges": edges, "projected_edges": p.targets.len(),
+        "bc_nodes": sp.node_count(), "bc_edges": sp.targets.len(),
+        "pagerank_iterations": iters,
+        "wcc": {"count": sizes.len(), "largest": sizes.values().max().copied().unwrap_or(0)},
+        "ms": {
+            "load": load_ms,
+            "projection": proj_ms, "projection_reversed": rproj_ms,
+            "pagerank": pr_call, "wcc": wcc_call, "betweenness": bc_call,
+            "pagerank_kernel": pr_kernel, "wcc_kernel": wcc_kernel, "betweenness_kernel": bc_kernel,
+        },
+    });
+    println!("{result}");
+}
