@@ -136,6 +136,7 @@ impl Level {
         let (out_deg, in_deg) = self.degrees();
         let (mut stot_out, mut stot_in) = (out_deg.clone(), in_deg.clone());
         // Neighbours without self-loops, weights summed over both directions when directed.
+        let mut at = vec![u32::MAX; n];
         let nbrs: Vec<Vec<(u32, f64)>> = (0..n)
             .map(|u| {
                 let mut list: Vec<(u32, f64)> = Vec::new();
@@ -146,11 +147,17 @@ impl Level {
                         if v as usize == u {
                             continue;
                         }
-                        match list.iter_mut().find(|(x, _)| *x == v) {
-                            Some(e) => e.1 += w,
-                            None => list.push((v, w)),
+                        match at[v as usize] {
+                            u32::MAX => {
+                                at[v as usize] = list.len() as u32;
+                                list.push((v, w));
+                            }
+                            k => list[k as usize].1 += w,
                         }
                     }
+                }
+                for &(v, _) in &list {
+                    at[v as usize] = u32::MAX;
                 }
                 list
             })
