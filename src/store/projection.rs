@@ -207,3 +207,70 @@ impl Graph {
         Ok(Projection { nodes, offsets, targets, weights, rels, directed })
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// a→b twice (weights 5 and 2), b→a, b→c, c→c, and an isolated d; `T` and `U` types.
+    fn graph() -> Graph {
+        let mut g = Graph::new();
+        let a = g.create_node(["P"], []);
+        let b = g.create_node(["P"], []);
+        let c = g.create_node(["Q"], []);
+        g.create_node(["P"], []);
+        g.create_rel(a, b, "T", [("w", Value::Int(5))]);
+        g.create_rel(a, b, "T", [("w", Value::Float(2.0))]);
+        g.create_rel(b, a, "T", []);
+        g.create_rel(b, c, "U", [("w", Value::Int(1))]);
+        g.create_rel(c, c, "T", []);
+        g
+    }
+
+    #[test]
+    fn directed_collapses_parallel_relationships_keeping_the_smallest_weight() {
+        let g = graph();
+        let w = g.key_id("w");
+        let p = g.projection(&[], &[], true, false, w, true).unwrap();
+        assert_eq!(p.nodes, vec![0, 1, 2, 3]);
+        assert_eq!(
+            (p.neighbors(0), p.neighbors(1), p.neighbors(2), p.neighbors(3)),
+            (&[1][..], &[0, 2][..], &[2][..], &[][..])
+        );
+        assert_eq!(p.weights_of(0), Some(&[2.0][..]));
+        assert_eq!(p.rels[p.offsets[0]], 1);
+        assert_eq!(p.weights_of(1), Some(&[1.0, 1.0][..]));
+        assert_eq!(p.edge_count(), 4);
+        let r = g.projection(&[], &[], true, true, None, false).unwrap();
+        assert_eq!((r.neighbors(0), r.neighbors(1), r.neighbors(2)), (&[1][..], &[0][..], &[1, 2][..]));
+        assert!(r.rels.is_empty());
+    }
+
+    #[test]
+    fn undirected_lists_each_edge_under_both_ends_and_a_self_loop_once() {
+        let g = graph();
+        let p = g.projection(&[], &[], false, false, None, false).unwrap();
+        assert_eq!((p.neighbors(0), p.neighbors(1), p.neighbors(2)), (&[1][..], &[0, 2][..], &[1, 2][..]));
+        assert_eq!(p.edge_count(), 3);
+    }
+
+    #[test]
+    fn labels_and_types_select_the_induced_subgraph() {
+        let g = graph();
+        let (p_label, t) = (g.label_id("P").unwrap(), g.type_id("T").unwrap());
+        let p = g.projection(&[p_label], &[], true, false, None, false).unwrap();
+        assert_eq!(p.nodes, vec![0, 1, 3]);
+        assert_eq!((p.neighbors(0), p.neighbors(1)), (&[1][..], &[0][..]));
+        let q = g.projection(&[], &[t], true, false, None, false).unwrap();
+        assert_eq!(q.neighbors(1), &[0][..]);
+        assert_eq!(q.index_of(2), Some(2));
+    }
+
+    #[test]
+    fn a_weight_that_is_not_a_number_is_an_error() {
+        let mut g = graph();
+        g.set_rel_prop(0, "w", Value::str("heavy"));
+        let e = g.projection(&[], &[], true, false, g.key_id("w"), false).unwrap_err();
+        assert_eq!(e, ProjectionError::BadWeight { rel: 0, value: "'heavy'".into() });
+    }
+}
