@@ -9,6 +9,7 @@ use crate::error::{line_col, render};
 use crate::output::{from_json, to_json};
 use crate::session::Session;
 use crate::store::Graph;
+use crate::value::{NodeId, RelId};
 
 /// The bundled Kyrgyz–Japan knowledge graph, as a Cypher script.
 pub const DEFAULT_GRAPH: &str = include_str!("../graphs/kyrgyz_japan.cypher");
@@ -38,12 +39,16 @@ pub fn default_graph() -> Result<Graph, String> {
     Session::load_script(DEFAULT_GRAPH).map_err(|e| format!("bundled graph: {}", render(&e, DEFAULT_GRAPH)))
 }
 
-/// Opens a graph by file name (`.cypher`, `.json`) or by bundled name.
+/// Opens a graph by file name (`.cypher`, `.json`, a directory with a CSV export) or by bundled
+/// name.
 pub fn open(spec: &str) -> Result<Graph, String> {
     if let Some((_, _, text)) = BUNDLED.iter().find(|(n, _, _)| *n == spec) {
         return Session::load_script(text).map_err(|e| format!("{spec}: {}", render(&e, text)));
     }
     let path = Path::new(spec);
+    if path.is_dir() {
+        return crate::export::csv::import_dir(path).map_err(|e| format!("{spec}: {e}"));
+    }
     let text = std::fs::read_to_string(path).map_err(|e| format!("cannot read {spec}: {e}"))?;
     match path.extension().and_then(|e| e.to_str()).map(|e| e.to_ascii_lowercase()).as_deref() {
         Some("json") => from_json_text(&text).map_err(|e| format!("{spec}: {e}")),
@@ -57,18 +62,25 @@ pub fn open(spec: &str) -> Result<Graph, String> {
 /// The project's JSON graph: `{"format": "silkgraph-graph", "version": 1, "nodes": [...],
 /// "relationships": [...]}` with values in the contract's JSON encoding.
 pub fn to_json_graph(g: &Graph) -> J {
-    let nodes: Vec<J> = g
-        .node_ids()
-        .map(|id| {
+    let (nodes, rels): (Vec<NodeId>, Vec<RelId>) = (g.node_ids().collect(), g.rel_ids().collect());
+    to_json_subgraph(g, &nodes, &rels)
+}
+
+/// [`to_json_graph`] of some of the graph's nodes and relationships (whose ends must be among
+/// the nodes), with their ids.
+pub fn to_json_subgraph(g: &Graph, node_ids: &[NodeId], rel_ids: &[RelId]) -> J {
+    let nodes: Vec<J> = node_ids
+        .iter()
+        .map(|&id| {
             let labels: Vec<&str> = g.node_labels(id).iter().map(|l| g.labels().name(*l)).collect();
             let props: serde_json::Map<String, J> =
                 g.node_props(id).iter().map(|(k, v)| (g.keys().name(*k).to_string(), to_json(g, v))).collect();
             json!({"id": id, "labels": labels, "properties": props})
         })
         .collect();
-    let rels: Vec<J> = g
-        .rel_ids()
-        .map(|id| {
+    let rels: Vec<J> = rel_ids
+        .iter()
+        .map(|&id| {
             let (s, e) = g.rel_ends(id).unwrap_or((0, 0));
             let ty = g.rel_type(id).map_or("", |t| g.types().name(t));
             let props: serde_json::Map<String, J> =
@@ -155,17 +167,25 @@ fn props_literal(g: &Graph, props: &[(crate::store::Sym, crate::value::Value)]) 
 /// (each with a variable), then one per relationship between those variables. It loads back
 /// (here or in Neo4j) to a graph with the same labels, types, properties and value types.
 pub fn to_cypher_script(g: &Graph) -> String {
+    let (nodes, rels): (Vec<NodeId>, Vec<RelId>) = (g.node_ids().collect(), g.rel_ids().collect());
+    let head = format!("// silkgraph graph: {} nodes, {} relationships\n", g.node_count(), g.rel_count());
+    to_cypher_subscript(g, &nodes, &rels, head)
+}
+
+/// [`to_cypher_script`] of some of the graph's nodes and relationships (whose ends must be
+/// among the nodes), after the given header.
+pub fn to_cypher_subscript(g: &Graph, nodes: &[NodeId], rels: &[RelId], header: String) -> String {
     use crate::value::quote_name;
-    let mut out = format!("// silkgraph graph: {} nodes, {} relationships\n", g.node_count(), g.rel_count());
-    if g.node_count() == 0 {
+    let mut out = header;
+    if nodes.is_empty() {
         return out;
     }
-    for id in g.node_ids() {
+    for &id in nodes {
         let labels: String =
             g.node_labels(id).iter().map(|l| format!(":{}", quote_name(g.labels().name(*l)))).collect();
         out.push_str(&format!("CREATE (n{id}{labels}{})\n", props_literal(g, g.node_props(id))));
     }
-    for id in g.rel_ids() {
+    for &id in rels {
         let (Some((s, e)), Some(t)) = (g.rel_ends(id), g.rel_type(id)) else { continue };
         let ty = quote_name(g.types().name(t));
         out.push_str(&format!("CREATE (n{s})-[:{ty}{}]->(n{e})\n", props_literal(g, g.rel_props(id))));

@@ -12,6 +12,7 @@ pub mod cli;
 pub mod diagnose;
 pub mod error;
 pub mod exec;
+pub mod export;
 pub mod graphs;
 pub mod output;
 pub mod plan;

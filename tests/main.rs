@@ -2,6 +2,7 @@
 
 mod algo;
 mod cli;
+mod export;
 mod golden;
 mod kg;
 mod queries;

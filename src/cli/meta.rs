@@ -34,8 +34,63 @@ pub enum Meta {
     Why,
     WhyNot(Option<String>),
     Explain(Option<String>),
+    /// `:export FMT FILE [--force] [size=KEY] [color=KEY]`
+    Export(ExportArgs),
+    /// `:show [FILE] [--force] [size=KEY] [color=KEY]`
+    Show(ExportArgs),
     Clear,
     Quit,
+}
+
+/// The arguments of `:export` and `:show`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct ExportArgs {
+    pub format: Option<crate::export::ExportFormat>,
+    pub file: Option<String>,
+    pub force: bool,
+    pub size: Option<String>,
+    pub color: Option<String>,
+}
+
+const EXPORT_USAGE: &str = "usage: :export FORMAT FILE [--force] [size=KEY] [color=KEY]   formats: ";
+const SHOW_USAGE: &str =
+    "usage: :show [FILE.html|FILE.svg] [--force] [size=PROPERTY|pagerank|degree] [color=label|PROPERTY]";
+
+const NO_RESULT: &str = "run a query first; :export and :show write the nodes and relationships of its result";
+
+/// Parses the words after `:export` (`export == true`) or `:show`.
+fn export_args(rest: &str, export: bool) -> Result<ExportArgs, String> {
+    let usage = || {
+        if export {
+            format!("{EXPORT_USAGE}{}", crate::export::ExportFormat::names())
+        } else {
+            SHOW_USAGE.to_string()
+        }
+    };
+    let mut a = ExportArgs::default();
+    let mut words = rest.split_whitespace().map(|w| w.trim_matches(|c| c == '"' || c == '\''));
+    if export {
+        let f = words.next().ok_or_else(usage)?;
+        a.format =
+            Some(crate::export::ExportFormat::parse(f).ok_or_else(|| format!("unknown format `{f}`; {}", usage()))?);
+    }
+    for w in words {
+        if w == "--force" || w == "force" {
+            a.force = true;
+        } else if let Some(v) = w.strip_prefix("size=") {
+            a.size = Some(v.to_string());
+        } else if let Some(v) = w.strip_prefix("color=").or_else(|| w.strip_prefix("colour=")) {
+            a.color = Some(v.to_string());
+        } else if a.file.is_none() && !w.is_empty() {
+            a.file = Some(w.to_string());
+        } else {
+            return Err(usage());
+        }
+    }
+    if export && a.file.is_none() {
+        return Err(usage());
+    }
+    Ok(a)
 }
 
 /// What the REPL does after a command.
@@ -114,6 +169,8 @@ pub fn parse(line: &str) -> Result<Meta, String> {
         ":why" => Meta::Why,
         ":whynot" | ":why-not" => Meta::WhyNot(arg(rest)),
         ":explain" => Meta::Explain(arg(rest)),
+        ":export" => Meta::Export(export_args(rest, true)?),
+        ":show" => Meta::Show(export_args(rest, false)?),
         ":clear" => Meta::Clear,
         ":quit" | ":q" | ":exit" => Meta::Quit,
         ":" => return Err("type :help for the commands".into()),
@@ -207,6 +264,54 @@ fn run_inner(state: &mut State, meta: Meta, out: &mut dyn Write, err: &mut dyn W
             w(out, &format!("saved {} nodes, {} relationships to {file}", g.node_count(), g.rel_count()));
         }
         Meta::Why => w(out, &why_text(state)?),
+        Meta::Export(a) => {
+            let last = state.last.as_ref().ok_or(NO_RESULT)?;
+            let (text, result) = (last.text.clone(), last.result.clone());
+            let format = a.format.unwrap_or(crate::export::ExportFormat::Html);
+            let file = std::path::PathBuf::from(a.file.unwrap_or_default());
+            let msg = super::export::export_last(
+                &mut state.session,
+                &text,
+                &result,
+                &state.params,
+                format,
+                &file,
+                a.force,
+                a.size.as_deref(),
+                a.color.as_deref(),
+            )?;
+            w(out, &msg);
+        }
+        Meta::Show(a) => {
+            let last = state.last.as_ref().ok_or(NO_RESULT)?;
+            let (text, result) = (last.text.clone(), last.result.clone());
+            // Without a file name: a page of our own in the temporary directory, replaced each time.
+            let (file, force) = match a.file {
+                Some(f) => (std::path::PathBuf::from(f), a.force),
+                None => (std::env::temp_dir().join(format!("silkgraph-show-{}.html", std::process::id())), true),
+            };
+            let format = match file.extension().and_then(|e| e.to_str()).map(str::to_ascii_lowercase).as_deref() {
+                Some("svg") => crate::export::ExportFormat::Svg,
+                _ => crate::export::ExportFormat::Html,
+            };
+            let msg = super::export::export_last(
+                &mut state.session,
+                &text,
+                &result,
+                &state.params,
+                format,
+                &file,
+                force,
+                a.size.as_deref(),
+                a.color.as_deref(),
+            )?;
+            w(out, &msg);
+            if super::export::open_in_browser(&file) {
+                w(out, "opened in the browser");
+            } else {
+                w(out, &format!("no browser here; open {} in one", file.display()));
+            }
+        }
         Meta::WhyNot(query) => {
             let text = match query {
                 Some(q) => q.trim_end_matches(';').to_string(),
@@ -576,6 +681,25 @@ mod tests {
         assert!(parse(":save").is_err());
         assert_eq!(parse(":whynot"), Ok(Meta::WhyNot(None)));
         assert_eq!(parse(":q"), Ok(Meta::Quit));
+        assert_eq!(
+            parse(":export graphml out.graphml --force"),
+            Ok(Meta::Export(ExportArgs {
+                format: Some(crate::export::ExportFormat::GraphMl),
+                file: Some("out.graphml".into()),
+                force: true,
+                ..Default::default()
+            }))
+        );
+        assert!(parse(":export graphml").is_err());
+        assert!(parse(":export xml out.xml").is_err());
+        assert_eq!(
+            parse(":show size=pagerank color=label"),
+            Ok(Meta::Show(ExportArgs {
+                size: Some("pagerank".into()),
+                color: Some("label".into()),
+                ..Default::default()
+            }))
+        );
         assert_eq!(parse(":quit;"), Ok(Meta::Quit));
     }
 

@@ -1,5 +1,6 @@
 //! The command line: `silkgraph [query|run] ...` as the contract describes, and the REPL.
 
+pub mod export;
 pub mod helper;
 pub mod meta;
 pub mod repl;
@@ -15,7 +16,14 @@ use crate::session::{Outcome, Session};
 use crate::store::Graph;
 
 #[derive(Parser, Debug)]
-#[command(name = "silkgraph", version, about = "A knowledge-graph engine with an openCypher query language")]
+#[command(
+    name = "silkgraph",
+    version,
+    about = "A knowledge-graph engine with an openCypher query language",
+    after_help = "Export: silkgraph export [--graph FILE] [--query Q] --format FMT -o FILE writes a query's \
+                  subgraph (or the whole graph) as nodelink, graphml, gexf, dot, csv, cypher, json, svg or html; \
+                  see silkgraph export --help."
+)]
 pub struct Cli {
     #[command(flatten)]
     pub source: GraphSource,
@@ -94,6 +102,9 @@ pub fn open_graph(src: &GraphSource) -> Result<Graph, String> {
 
 /// Runs the program; returns the exit code.
 pub fn main() -> i32 {
+    if let Some(code) = export::dispatch(&std::env::args_os().collect::<Vec<_>>()) {
+        return code;
+    }
     let cli = match Cli::try_parse() {
         Ok(c) => c,
         Err(e) => {

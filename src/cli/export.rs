@@ -1,0 +1,265 @@
+//! `silkgraph export` and the REPL's `:export` and `:show`: write the subgraph of a query's
+//! result (or the whole graph) in one of the [`crate::export`] formats.
+//!
+//! `export` has its own parser because its `--format` takes export formats, where the main
+//! command line's global `--format` takes result formats; [`dispatch`] routes to it.
+
+use std::ffi::OsString;
+use std::path::{Path, PathBuf};
+
+use clap::Parser;
+
+use super::{parse_params, FAILED, OK, USAGE};
+use crate::error::render;
+use crate::exec::{Params, QueryResult};
+use crate::export::{self, ColorBy, Export, ExportFormat, Provenance, Style, Subgraph};
+use crate::session::Session;
+
+#[derive(Parser, Debug)]
+#[command(
+    name = "silkgraph export",
+    version,
+    about = "Write the subgraph of a query's result (every node and relationship in it), or the whole graph, \
+             in a format other tools read, or as a picture",
+    after_help = "Formats: nodelink (NetworkX node-link JSON), graphml, gexf, dot, csv (neo4j-admin: a directory \
+                  with nodes.csv and relationships.csv), cypher, json (silkgraph's own), svg, html (interactive).\n\
+                  Without --format, the format follows the extension of -o.\n\n\
+                  Examples:\n  silkgraph export --format graphml -o kg.graphml\n  silkgraph export --query \
+                  \"MATCH p = (s)-[:SIGNED]->(:Agreement) RETURN p\" -o signed.html"
+)]
+pub struct ExportCli {
+    /// Open this graph: a .cypher script, a .json graph, a CSV export directory, or a bundled graph's name
+    #[arg(long, conflicts_with = "empty")]
+    pub graph: Option<String>,
+    /// Start from an empty graph
+    #[arg(long)]
+    pub empty: bool,
+    /// The query whose result to export (`;`-separated statements: the last one's result); the whole graph when absent
+    #[arg(long, short = 'q')]
+    pub query: Option<String>,
+    /// Query parameters as a JSON object
+    #[arg(long)]
+    pub params: Option<String>,
+    /// nodelink, graphml, gexf, dot, csv, cypher, json, svg or html
+    #[arg(long, short = 'f')]
+    pub format: Option<String>,
+    /// The file to write (for csv, a directory); `-` for standard output
+    #[arg(long, short = 'o')]
+    pub output: PathBuf,
+    /// Replace existing files
+    #[arg(long)]
+    pub force: bool,
+    /// Pictures: size nodes by a numeric property or a score (pagerank, degree, betweenness, community)
+    #[arg(long)]
+    pub size: Option<String>,
+    /// Pictures: colour nodes by `label` (the default) or by a property
+    #[arg(long)]
+    pub color: Option<String>,
+    /// Stop the query if it runs longer than this many seconds
+    #[arg(long, value_name = "SECONDS")]
+    pub timeout: Option<f64>,
+}
+
+/// Options that take a value on the main command line (to find the subcommand after them).
+const VALUE_OPTIONS: &[&str] =
+    &["--graph", "--format", "--timeout", "--params", "--max-rows", "--max-hops", "--max-memory"];
+
+/// Runs `silkgraph export ...` when the command line names that subcommand; `None` otherwise.
+pub fn dispatch(args: &[OsString]) -> Option<i32> {
+    let mut i = 1;
+    while i < args.len() {
+        let a = args[i].to_string_lossy();
+        if a == "export" {
+            let mut rest: Vec<OsString> = args.to_vec();
+            rest.remove(i);
+            return Some(main(rest));
+        }
+        if a == "--" || !a.starts_with('-') {
+            return None;
+        }
+        i += if VALUE_OPTIONS.contains(&a.as_ref()) { 2 } else { 1 };
+    }
+    None
+}
+
+fn main(args: Vec<OsString>) -> i32 {
+    let cli = match ExportCli::try_parse_from(args) {
+        Ok(c) => c,
+        Err(e) => {
+            let code = if e.use_stderr() { USAGE } else { OK };
+            let _ = e.print();
+            return code;
+        }
+    };
+    match run(&cli) {
+        Ok(msg) => {
+            eprintln!("{msg}");
+            OK
+        }
+        Err((code, msg)) => {
+            eprintln!("error: {msg}");
+            code
+        }
+    }
+}
+
+/// The format named, or the one the file's extension implies.
+pub fn format_for(name: Option<&str>, path: &Path) -> Result<ExportFormat, String> {
+    if let Some(n) = name {
+        return ExportFormat::parse(n).ok_or_else(|| format!("unknown format `{n}`; use {}", ExportFormat::names()));
+    }
+    let ext = path.extension().and_then(|e| e.to_str()).unwrap_or("").to_ascii_lowercase();
+    ExportFormat::parse(&ext).filter(|f| *f != ExportFormat::Csv || path.is_dir()).ok_or_else(|| {
+        format!("say which format with --format ({}); the file name does not tell", ExportFormat::names())
+    })
+}
+
+fn run(cli: &ExportCli) -> Result<String, (i32, String)> {
+    let usage = |m: String| (USAGE, m);
+    let failed = |m: String| (FAILED, m);
+    let format = format_for(cli.format.as_deref(), &cli.output).map_err(usage)?;
+    let params = parse_params(&cli.params).map_err(usage)?;
+    let src = super::GraphSource { graph: cli.graph.clone(), empty: cli.empty };
+    let graph = super::open_graph(&src).map_err(failed)?;
+    let mut session = Session::new(graph);
+    if let Some(t) = cli.timeout.filter(|t| t.is_finite() && *t > 0.0) {
+        session.timeout = Some(std::time::Duration::from_secs_f64(t));
+    }
+    let result = match &cli.query {
+        None => None,
+        Some(q) => {
+            let mut last: Option<QueryResult> = None;
+            let mut error = None;
+            session.run_script(q, &params, |_, r| match r {
+                Ok(o) => last = Some(o.result),
+                Err(e) => error = Some(render(&e, q)),
+            });
+            if let Some(e) = error {
+                return Err(failed(e));
+            }
+            Some(last.ok_or_else(|| usage("--query has no statement".into()))?)
+        }
+    };
+    let style = style(&mut session, cli.size.as_deref(), cli.color.as_deref()).map_err(usage)?;
+    let sub = match &result {
+        Some(r) => Subgraph::from_result(&session.graph, r),
+        None => Subgraph::whole(&session.graph),
+    };
+    let prov = Provenance::new(&session.graph, cli.query.as_deref(), &params);
+    let ex = Export { graph: &session.graph, sub: &sub, prov: &prov, style: &style };
+    let mut msg = String::new();
+    if sub.is_empty() && result.is_some() {
+        msg.push_str(
+            "warning: the result has no nodes or relationships; return them (RETURN p, or RETURN a, r, b) to export them\n",
+        );
+    }
+    if cli.output.as_os_str() == "-" {
+        if format == ExportFormat::Csv {
+            return Err(usage("csv writes a directory; give one with -o DIR".into()));
+        }
+        let text = export::render(format, &ex).into_iter().map(|(_, t)| t).collect::<String>();
+        print!("{text}");
+        msg.push_str(&format!("{} nodes, {} relationships as {}", sub.nodes.len(), sub.rels.len(), format.name()));
+        return Ok(msg);
+    }
+    let files = export::write(format, &ex, &cli.output, cli.force).map_err(failed)?;
+    msg.push_str(&written(format, &sub, &files));
+    Ok(msg)
+}
+
+fn written(format: ExportFormat, sub: &Subgraph, files: &[PathBuf]) -> String {
+    let names: Vec<String> = files.iter().map(|p| p.display().to_string()).collect();
+    format!(
+        "wrote {} nodes, {} relationships as {} to {}",
+        sub.nodes.len(),
+        sub.rels.len(),
+        format.name(),
+        names.join(" and ")
+    )
+}
+
+/// Picture options from `size=` and `color=` values.
+pub fn style(session: &mut Session, size: Option<&str>, color: Option<&str>) -> Result<Style, String> {
+    let size = match size {
+        Some(s) => export::size_by(session, s)?,
+        None => export::SizeBy::Uniform,
+    };
+    let color = match color.map(str::trim) {
+        None | Some("") | Some("label") | Some("labels") => ColorBy::Label,
+        Some(p) => ColorBy::Property(p.to_string()),
+    };
+    Ok(Style { size, color })
+}
+
+/// The REPL's `:export` and `:show`: writes the last result's subgraph; returns what to say.
+#[allow(clippy::too_many_arguments)]
+pub fn export_last(
+    session: &mut Session,
+    text: &str,
+    result: &QueryResult,
+    params: &Params,
+    format: ExportFormat,
+    path: &Path,
+    force: bool,
+    size: Option<&str>,
+    color: Option<&str>,
+) -> Result<String, String> {
+    let sub = Subgraph::from_result(&session.graph, result);
+    if sub.is_empty() {
+        return Err("the last result has no nodes or relationships; return them (RETURN p, or RETURN a, r, b) \
+                    to export them"
+            .into());
+    }
+    let style = style(session, size, color)?;
+    let prov = Provenance::new(&session.graph, Some(text), params);
+    let ex = Export { graph: &session.graph, sub: &sub, prov: &prov, style: &style };
+    let files = export::write(format, &ex, path, force)?;
+    Ok(written(format, &sub, &files))
+}
+
+/// Opens a file in the desktop's browser when there is one (`open` on macOS; `xdg-open` where
+/// a display is set); false when there is none.
+pub fn open_in_browser(path: &Path) -> bool {
+    let in_path =
+        |cmd: &str| std::env::var_os("PATH").is_some_and(|p| std::env::split_paths(&p).any(|d| d.join(cmd).is_file()));
+    let display = ["DISPLAY", "WAYLAND_DISPLAY"].iter().any(|v| std::env::var_os(v).is_some_and(|x| !x.is_empty()));
+    let cmd = if cfg!(target_os = "macos") && in_path("open") {
+        "open"
+    } else if display && in_path("xdg-open") {
+        "xdg-open"
+    } else {
+        return false;
+    };
+    std::process::Command::new(cmd)
+        .arg(path)
+        .stdin(std::process::Stdio::null())
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .is_ok()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn args(s: &[&str]) -> Vec<OsString> {
+        s.iter().map(OsString::from).collect()
+    }
+
+    #[test]
+    fn finds_the_subcommand_after_global_options() {
+        assert_eq!(dispatch(&args(&["silkgraph", "query", "RETURN 1"])), None);
+        assert_eq!(dispatch(&args(&["silkgraph", "--graph", "export", "query", "x"])), None);
+        assert_eq!(dispatch(&args(&["silkgraph"])), None);
+    }
+
+    #[test]
+    fn formats_from_names_and_extensions() {
+        assert_eq!(format_for(Some("GraphML"), Path::new("x")), Ok(ExportFormat::GraphMl));
+        assert_eq!(format_for(None, Path::new("a/b.gexf")), Ok(ExportFormat::Gexf));
+        assert_eq!(format_for(None, Path::new("b.gv")), Ok(ExportFormat::Dot));
+        assert!(format_for(None, Path::new("b")).is_err());
+        assert!(format_for(Some("xml"), Path::new("b")).is_err());
+    }
+}

@@ -1,0 +1,617 @@
+//! Subgraph export: the nodes and relationships of a query's result (or of the whole graph),
+//! written in the formats other tools read — NetworkX's node-link JSON, GraphML, GEXF, DOT,
+//! neo4j-admin CSV, a Cypher script, the project's own JSON graph — or drawn as a picture
+//! (SVG, or a self-contained interactive HTML page).
+//!
+//! Every export carries its [`Provenance`] (silkgraph's version, the query, its parameters and
+//! a hash of the whole graph) in the format's own metadata slot, and every file is written
+//! atomically ([`write_atomic`]): to a temporary file in the same directory, synced, then
+//! renamed over the target — which must not exist unless `force` is given.
+
+pub mod csv;
+pub mod cypher;
+pub mod dot;
+pub mod gexf;
+pub mod graphml;
+pub mod html;
+pub mod json;
+pub mod layout;
+pub mod nodelink;
+pub mod svg;
+mod xml;
+
+use std::collections::{HashMap, HashSet};
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+use serde_json::{json, Value as J};
+use sha2::{Digest, Sha256};
+
+use crate::exec::{Params, QueryResult};
+use crate::output::to_json;
+use crate::session::Session;
+use crate::store::{Graph, Sym};
+use crate::value::{NodeId, RelId, Value};
+
+/// The export formats.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum ExportFormat {
+    NodeLink,
+    GraphMl,
+    Gexf,
+    Dot,
+    Csv,
+    Cypher,
+    Json,
+    Svg,
+    Html,
+}
+
+impl ExportFormat {
+    pub const ALL: &'static [ExportFormat] = &[
+        ExportFormat::NodeLink,
+        ExportFormat::GraphMl,
+        ExportFormat::Gexf,
+        ExportFormat::Dot,
+        ExportFormat::Csv,
+        ExportFormat::Cypher,
+        ExportFormat::Json,
+        ExportFormat::Svg,
+        ExportFormat::Html,
+    ];
+
+    /// The name used on the command line.
+    pub fn name(self) -> &'static str {
+        match self {
+            ExportFormat::NodeLink => "nodelink",
+            ExportFormat::GraphMl => "graphml",
+            ExportFormat::Gexf => "gexf",
+            ExportFormat::Dot => "dot",
+            ExportFormat::Csv => "csv",
+            ExportFormat::Cypher => "cypher",
+            ExportFormat::Json => "json",
+            ExportFormat::Svg => "svg",
+            ExportFormat::Html => "html",
+        }
+    }
+
+    /// Parses a format name (case-insensitive; `node-link` and `gv` are accepted too).
+    pub fn parse(s: &str) -> Option<ExportFormat> {
+        let s = s.trim().to_ascii_lowercase();
+        Some(match s.as_str() {
+            "node-link" | "nodelink" | "node_link" => ExportFormat::NodeLink,
+            "gv" => ExportFormat::Dot,
+            "htm" => ExportFormat::Html,
+            "silkgraph" => ExportFormat::Json,
+            _ => *ExportFormat::ALL.iter().find(|f| f.name() == s)?,
+        })
+    }
+
+    /// The list of names, for messages.
+    pub fn names() -> String {
+        ExportFormat::ALL.iter().map(|f| f.name()).collect::<Vec<_>>().join("|")
+    }
+
+    /// Whether the format is a picture (uses the picture options).
+    pub fn is_picture(self) -> bool {
+        matches!(self, ExportFormat::Svg | ExportFormat::Html)
+    }
+}
+
+// ---- the subgraph ------------------------------------------------------------------------------
+
+/// The nodes and relationships an export writes, in order of first appearance. Every
+/// relationship's two ends are among the nodes.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Subgraph {
+    pub nodes: Vec<NodeId>,
+    pub rels: Vec<RelId>,
+}
+
+impl Subgraph {
+    /// The whole graph.
+    pub fn whole(g: &Graph) -> Subgraph {
+        Subgraph { nodes: g.node_ids().collect(), rels: g.rel_ids().collect() }
+    }
+
+    /// Every node and relationship that appears in the values (in paths, lists and maps too),
+    /// plus the ends of every relationship.
+    pub fn from_values<'a>(g: &Graph, values: impl IntoIterator<Item = &'a Value>) -> Subgraph {
+        let mut c = Collector::default();
+        for v in values {
+            c.value(g, v);
+        }
+        let rels = c.rels.clone();
+        for r in rels {
+            if let Some((a, b)) = g.rel_ends(r) {
+                c.node(g, a);
+                c.node(g, b);
+            }
+        }
+        Subgraph { nodes: c.nodes, rels: c.rels }
+    }
+
+    /// The subgraph a query's result defines.
+    pub fn from_result(g: &Graph, r: &QueryResult) -> Subgraph {
+        Subgraph::from_values(g, r.rows.iter().flatten())
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.nodes.is_empty()
+    }
+
+    /// A new graph holding just this subgraph (ids renumbered in order).
+    pub fn to_graph(&self, g: &Graph) -> Graph {
+        let mut out = Graph::new();
+        let mut ids = HashMap::new();
+        for &n in &self.nodes {
+            let labels: Vec<&str> = g.node_labels(n).iter().map(|l| g.labels().name(*l)).collect();
+            let props: Vec<(&str, Value)> =
+                g.node_props(n).iter().map(|(k, v)| (g.keys().name(*k), v.clone())).collect();
+            ids.insert(n, out.create_node(labels, props));
+        }
+        for &r in &self.rels {
+            let (Some((a, b)), Some(t)) = (g.rel_ends(r), g.rel_type(r)) else { continue };
+            let props: Vec<(&str, Value)> =
+                g.rel_props(r).iter().map(|(k, v)| (g.keys().name(*k), v.clone())).collect();
+            if let (Some(&a), Some(&b)) = (ids.get(&a), ids.get(&b)) {
+                out.create_rel(a, b, g.types().name(t), props);
+            }
+        }
+        out
+    }
+}
+
+#[derive(Default)]
+struct Collector {
+    nodes: Vec<NodeId>,
+    rels: Vec<RelId>,
+    seen_n: HashSet<NodeId>,
+    seen_r: HashSet<RelId>,
+}
+
+impl Collector {
+    fn node(&mut self, g: &Graph, id: NodeId) {
+        if g.node_exists(id) && self.seen_n.insert(id) {
+            self.nodes.push(id);
+        }
+    }
+    fn rel(&mut self, g: &Graph, id: RelId) {
+        if g.rel_exists(id) && self.seen_r.insert(id) {
+            self.rels.push(id);
+        }
+    }
+    fn value(&mut self, g: &Graph, v: &Value) {
+        match v {
+            Value::Node(id) => self.node(g, *id),
+            Value::Rel(id) => self.rel(g, *id),
+            Value::Path(p) => {
+                for (i, &n) in p.nodes.iter().enumerate() {
+                    self.node(g, n);
+                    if let Some(&r) = p.rels.get(i) {
+                        self.rel(g, r);
+                    }
+                }
+            }
+            Value::List(xs) => xs.iter().for_each(|x| self.value(g, x)),
+            Value::Map(m) => m.values().for_each(|x| self.value(g, x)),
+            _ => {}
+        }
+    }
+}
+
+// ---- provenance ----------------------------------------------------------------------------------
+
+/// Where an export came from.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Provenance {
+    /// silkgraph's version.
+    pub version: String,
+    /// The query whose result was exported; `None` for the whole graph.
+    pub query: Option<String>,
+    /// The query's parameters, in the contract's JSON encoding.
+    pub params: serde_json::Map<String, J>,
+    /// [`graph_hash`] of the whole graph the query ran on.
+    pub graph_hash: String,
+}
+
+impl Provenance {
+    pub fn new(g: &Graph, query: Option<&str>, params: &Params) -> Provenance {
+        Provenance {
+            version: env!("CARGO_PKG_VERSION").to_string(),
+            query: query.map(|q| q.trim().trim_end_matches(';').trim_end().to_string()),
+            params: params.iter().map(|(k, v)| (k.clone(), to_json(g, v))).collect(),
+            graph_hash: graph_hash(g),
+        }
+    }
+
+    /// As a JSON object: `{"generator", "version", "query", "params", "graph_hash"}`.
+    pub fn to_json(&self) -> J {
+        json!({
+            "generator": "silkgraph",
+            "version": self.version,
+            "query": self.query,
+            "params": J::Object(self.params.clone()),
+            "graph_hash": self.graph_hash,
+        })
+    }
+
+    /// One line of text for comment slots (no line breaks).
+    pub fn one_line(&self) -> String {
+        let query = self.query.as_deref().map_or("(whole graph)".to_string(), one_line);
+        let params = if self.params.is_empty() {
+            String::new()
+        } else {
+            format!("; params: {}", J::Object(self.params.clone()))
+        };
+        format!("silkgraph {} export; query: {query}{params}; graph: {}", self.version, self.graph_hash)
+    }
+}
+
+/// Text on one line: line breaks and runs of blanks become one space.
+pub fn one_line(s: &str) -> String {
+    s.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+/// A stable hash of the whole graph's content: SHA-256 over a canonical text of its nodes
+/// (labels and properties, sorted) and relationships (type, properties and both ends' canonical
+/// text), each list sorted. It does not depend on ids or on the order entities were created
+/// in, so a graph and its export read back have the same hash.
+pub fn graph_hash(g: &Graph) -> String {
+    let canon = canonical(g);
+    let mut h = Sha256::new();
+    for line in canon.nodes.iter().chain(std::iter::once(&"--".to_string())).chain(canon.rels.iter()) {
+        h.update(line.as_bytes());
+        h.update(b"\n");
+    }
+    let digest = h.finalize();
+    let hex: String = digest.iter().map(|b| format!("{b:02x}")).collect();
+    format!("sha256:{hex}")
+}
+
+/// A graph's content as sorted lines, independent of ids: the basis of [`graph_hash`], and
+/// what round-trip tests compare.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Canonical {
+    pub nodes: Vec<String>,
+    pub rels: Vec<String>,
+}
+
+/// See [`Canonical`].
+pub fn canonical(g: &Graph) -> Canonical {
+    let props = |ps: &[(Sym, Value)]| -> String {
+        let mut items: Vec<(String, String)> =
+            ps.iter().map(|(k, v)| (g.keys().name(*k).to_string(), canonical_value(g, v))).collect();
+        items.sort();
+        let m: Vec<String> = items.into_iter().map(|(k, v)| format!("{}:{v}", J::from(k))).collect();
+        format!("{{{}}}", m.join(","))
+    };
+    let mut node_text: HashMap<NodeId, String> = HashMap::new();
+    for n in g.node_ids() {
+        let mut labels: Vec<&str> = g.node_labels(n).iter().map(|l| g.labels().name(*l)).collect();
+        labels.sort();
+        node_text.insert(
+            n,
+            format!(
+                "({}{})",
+                labels.iter().map(|l| format!(":{}", J::from(*l))).collect::<String>(),
+                props(g.node_props(n))
+            ),
+        );
+    }
+    let mut nodes: Vec<String> = node_text.values().cloned().collect();
+    nodes.sort();
+    let mut rels: Vec<String> = g
+        .rel_ids()
+        .filter_map(|r| {
+            let (a, b) = g.rel_ends(r)?;
+            let t = g.types().name(g.rel_type(r)?);
+            Some(format!("{}-[:{}{}]->{}", node_text[&a], J::from(t), props(g.rel_props(r)), node_text[&b]))
+        })
+        .collect();
+    rels.sort();
+    Canonical { nodes, rels }
+}
+
+fn canonical_value(g: &Graph, v: &Value) -> String {
+    match v {
+        // Sorted keys, so that map order does not matter.
+        Value::Map(m) => {
+            let mut items: Vec<(String, String)> = m.iter().map(|(k, v)| (k.clone(), canonical_value(g, v))).collect();
+            items.sort();
+            format!(
+                "{{{}}}",
+                items.into_iter().map(|(k, v)| format!("{}:{v}", J::from(k))).collect::<Vec<_>>().join(",")
+            )
+        }
+        Value::List(xs) => format!("[{}]", xs.iter().map(|x| canonical_value(g, x)).collect::<Vec<_>>().join(",")),
+        other => to_json(g, other).to_string(),
+    }
+}
+
+// ---- shared helpers ---------------------------------------------------------------------------
+
+/// A node as people name it: its `name` (or `title`), else its first label and id.
+pub fn display_name(g: &Graph, id: NodeId) -> String {
+    for key in ["name", "title"] {
+        if let Some(Value::String(s)) = g.key_id(key).and_then(|k| g.node_prop(id, k)) {
+            return s.to_string();
+        }
+    }
+    match g.node_labels(id).first() {
+        Some(l) => format!("{} #{id}", g.labels().name(*l)),
+        None => format!("#{id}"),
+    }
+}
+
+/// A node's labels as names.
+pub fn label_names(g: &Graph, id: NodeId) -> Vec<&str> {
+    g.node_labels(id).iter().map(|l| g.labels().name(*l)).collect()
+}
+
+/// A relationship's type name.
+pub fn type_name(g: &Graph, id: RelId) -> &str {
+    g.rel_type(id).map_or("", |t| g.types().name(t))
+}
+
+/// A property value as plain text: strings bare, other values in Cypher notation.
+pub fn value_text(g: &Graph, v: &Value) -> String {
+    match v {
+        Value::String(s) => s.to_string(),
+        other => crate::output::to_cypher(g, other),
+    }
+}
+
+// ---- picture options --------------------------------------------------------------------------
+
+/// What sizes the nodes of a picture.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub enum SizeBy {
+    #[default]
+    Uniform,
+    /// A numeric property.
+    Property(String),
+    /// A score per node (a centrality), with its name.
+    Scores(String, HashMap<NodeId, f64>),
+}
+
+/// What colours the nodes of a picture.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub enum ColorBy {
+    #[default]
+    Label,
+    Property(String),
+}
+
+/// Picture options.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Style {
+    pub size: SizeBy,
+    pub color: ColorBy,
+}
+
+/// Score names `size=` accepts besides property names.
+pub const SCORES: &[&str] = &["pagerank", "degree", "betweenness", "community"];
+
+/// Resolves `size=`: a score name runs `CALL algo.<name>()` through the session when such a
+/// procedure exists (`degree` is also counted here when it does not); anything else is a
+/// property name.
+pub fn size_by(session: &mut Session, spec: &str) -> Result<SizeBy, String> {
+    let s = spec.trim();
+    if s.is_empty() {
+        return Ok(SizeBy::Uniform);
+    }
+    let lower = s.to_ascii_lowercase();
+    if !SCORES.contains(&lower.as_str()) {
+        return Ok(SizeBy::Property(s.to_string()));
+    }
+    let proc = crate::catalog::procedures::PROCEDURES.iter().find(|p| {
+        p.name.len() > 5
+            && p.name[..5].eq_ignore_ascii_case("algo.")
+            && p.name[5..].to_ascii_lowercase().starts_with(&lower)
+    });
+    match proc {
+        Some(p) => {
+            let field =
+                p.outputs.iter().find(|o| **o != "node").ok_or_else(|| format!("{} yields no score", p.name))?;
+            let q = format!("CALL {}() YIELD node, {field} RETURN node, {field}", p.name);
+            let o = session.run_statement(&q, &Params::new()).map_err(|e| format!("{}: {}", p.name, e.message))?;
+            let mut scores = HashMap::new();
+            for row in o.result.rows {
+                if let [Value::Node(n), v] = row.as_slice() {
+                    let f = match v {
+                        Value::Int(i) => *i as f64,
+                        Value::Float(f) => *f,
+                        _ => continue,
+                    };
+                    scores.insert(*n, f);
+                }
+            }
+            Ok(SizeBy::Scores(lower, scores))
+        }
+        None if lower == "degree" => {
+            let g = &session.graph;
+            let scores = g.node_ids().map(|n| (n, g.degree(n, crate::store::Dir::Both) as f64)).collect();
+            Ok(SizeBy::Scores(lower, scores))
+        }
+        None => Err(format!("size={s} needs the procedure algo.{s}(), which this build does not have")),
+    }
+}
+
+// ---- rendering and writing ------------------------------------------------------------------------
+
+/// What one export renders: the graph, the part of it to write, where it came from, and the
+/// picture options.
+pub struct Export<'a> {
+    pub graph: &'a Graph,
+    pub sub: &'a Subgraph,
+    pub prov: &'a Provenance,
+    pub style: &'a Style,
+}
+
+/// Renders an export: `(file name suffix, contents)` pairs — one with an empty suffix for
+/// single-file formats, `nodes.csv` and `relationships.csv` for CSV.
+pub fn render(format: ExportFormat, ex: &Export) -> Vec<(&'static str, String)> {
+    match format {
+        ExportFormat::NodeLink => vec![("", nodelink::render(ex))],
+        ExportFormat::GraphMl => vec![("", graphml::render(ex))],
+        ExportFormat::Gexf => vec![("", gexf::render(ex))],
+        ExportFormat::Dot => vec![("", dot::render(ex))],
+        ExportFormat::Csv => {
+            let (n, r) = csv::render(ex);
+            vec![(csv::NODES_FILE, n), (csv::RELS_FILE, r)]
+        }
+        ExportFormat::Cypher => vec![("", cypher::render(ex))],
+        ExportFormat::Json => vec![("", json::render(ex))],
+        ExportFormat::Svg => vec![("", svg::render(ex))],
+        ExportFormat::Html => vec![("", html::render(ex))],
+    }
+}
+
+/// Renders and writes an export to `path` (for CSV a directory, made when missing, that gets
+/// `nodes.csv` and `relationships.csv`). Refuses to replace existing files unless `force`.
+/// Returns the files written.
+pub fn write(format: ExportFormat, ex: &Export, path: &Path, force: bool) -> Result<Vec<PathBuf>, String> {
+    let parts = render(format, ex);
+    let targets: Vec<(PathBuf, String)> = if format == ExportFormat::Csv {
+        if path.exists() && !path.is_dir() {
+            return Err(format!("{}: a CSV export is a directory, and this is a file", path.display()));
+        }
+        parts.into_iter().map(|(name, text)| (path.join(name), text)).collect()
+    } else {
+        parts.into_iter().map(|(_, text)| (path.to_path_buf(), text)).collect()
+    };
+    if !force {
+        if let Some((p, _)) = targets.iter().find(|(p, _)| p.exists()) {
+            return Err(format!("{} exists; use --force to replace it", p.display()));
+        }
+    }
+    if format == ExportFormat::Csv {
+        std::fs::create_dir_all(path).map_err(|e| format!("cannot create {}: {e}", path.display()))?;
+    }
+    let mut written = Vec::new();
+    for (p, text) in targets {
+        write_atomic(&p, text.as_bytes(), force)?;
+        written.push(p);
+    }
+    Ok(written)
+}
+
+/// Writes a file atomically: a temporary file in the same directory, synced, then moved into
+/// place. Without `force` an existing file is an error (and is left alone, even when it
+/// appears meanwhile).
+pub fn write_atomic(path: &Path, bytes: &[u8], force: bool) -> Result<(), String> {
+    let shown = path.display();
+    if !force && path.exists() {
+        return Err(format!("{shown} exists; use --force to replace it"));
+    }
+    let dir = match path.parent() {
+        Some(d) if !d.as_os_str().is_empty() => d.to_path_buf(),
+        _ => PathBuf::from("."),
+    };
+    let name = path.file_name().ok_or_else(|| format!("{shown}: not a file name"))?.to_string_lossy().to_string();
+    static COUNTER: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+    let n = COUNTER.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+    let tmp = dir.join(format!(".{name}.{}-{n}.tmp", std::process::id()));
+    let result = (|| -> Result<(), String> {
+        let mut f = std::fs::OpenOptions::new()
+            .write(true)
+            .create_new(true)
+            .open(&tmp)
+            .map_err(|e| format!("cannot write in {}: {e}", dir.display()))?;
+        f.write_all(bytes).map_err(|e| format!("cannot write {shown}: {e}"))?;
+        f.sync_all().map_err(|e| format!("cannot write {shown}: {e}"))?;
+        drop(f);
+        if force {
+            std::fs::rename(&tmp, path).map_err(|e| format!("cannot write {shown}: {e}"))
+        } else {
+            // A hard link fails when the target exists, so nothing is ever replaced.
+            match std::fs::hard_link(&tmp, path) {
+                Ok(()) => {
+                    let _ = std::fs::remove_file(&tmp);
+                    Ok(())
+                }
+                Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => {
+                    Err(format!("{shown} exists; use --force to replace it"))
+                }
+                // File systems without hard links: check, then rename.
+                Err(_) if !path.exists() => {
+                    std::fs::rename(&tmp, path).map_err(|e| format!("cannot write {shown}: {e}"))
+                }
+                Err(_) => Err(format!("{shown} exists; use --force to replace it")),
+            }
+        }
+    })();
+    if result.is_err() {
+        let _ = std::fs::remove_file(&tmp);
+    } else if let Ok(d) = std::fs::File::open(&dir) {
+        let _ = d.sync_all();
+    }
+    result
+}
+
+// ---- typed attributes (GraphML, GEXF) ---------------------------------------------------------
+
+/// How a property value is typed in formats with typed attribute columns.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum AttrKind {
+    Bool,
+    Long,
+    Double,
+    String,
+    /// A date, written as `YYYY-MM-DD` text.
+    Date,
+    /// A list or map, written as text in the contract's JSON encoding.
+    Json,
+}
+
+impl AttrKind {
+    pub fn of(v: &Value) -> Option<AttrKind> {
+        Some(match v {
+            Value::Null => return None,
+            Value::Bool(_) => AttrKind::Bool,
+            Value::Int(_) => AttrKind::Long,
+            Value::Float(_) => AttrKind::Double,
+            Value::String(_) => AttrKind::String,
+            Value::Date(_) => AttrKind::Date,
+            _ => AttrKind::Json,
+        })
+    }
+
+    /// The value's text in a typed column (`true`, `42`, `1.5`, `NaN`, `INF`, `2025-12-20`, ...).
+    pub fn text(g: &Graph, v: &Value) -> String {
+        match v {
+            Value::Bool(b) => b.to_string(),
+            Value::Int(i) => i.to_string(),
+            Value::Float(f) if f.is_nan() => "NaN".into(),
+            Value::Float(f) if f.is_infinite() => if *f > 0.0 { "INF" } else { "-INF" }.into(),
+            Value::Float(f) => crate::value::format_float(*f),
+            Value::String(s) => s.to_string(),
+            Value::Date(d) => d.to_string(),
+            other => to_json(g, other).to_string(),
+        }
+    }
+}
+
+/// The typed attribute columns of a subgraph's nodes (`nodes == true`) or relationships: one
+/// per property key and value kind, in order of first appearance.
+pub fn attr_columns(ex: &Export, nodes: bool) -> Vec<(String, AttrKind)> {
+    let g = ex.graph;
+    let mut seen = HashSet::new();
+    let mut out = Vec::new();
+    let mut add = |props: &[(Sym, Value)]| {
+        for (k, v) in props {
+            if let Some(kind) = AttrKind::of(v) {
+                if seen.insert((*k, kind)) {
+                    out.push((g.keys().name(*k).to_string(), kind));
+                }
+            }
+        }
+    };
+    if nodes {
+        ex.sub.nodes.iter().for_each(|&n| add(g.node_props(n)));
+    } else {
+        ex.sub.rels.iter().for_each(|&r| add(g.rel_props(r)));
+    }
+    out
+}
