@@ -59,6 +59,9 @@ pub fn to_json(graph: &Graph, v: &Value) -> J {
             json!({ "@path": items })
         }
         Value::Date(d) => json!({"@date": d.to_string()}),
+        Value::LocalTime(_) | Value::Time(_) | Value::LocalDateTime(_) | Value::DateTime(_) | Value::Duration(_) => {
+            crate::temporal::to_json(v).unwrap_or(J::Null)
+        }
     }
 }
 
@@ -78,6 +81,11 @@ pub fn from_json(j: &J) -> Result<Value, String> {
             if m.len() == 1 {
                 if let Some(J::String(s)) = m.get("@date") {
                     return crate::value::Date::parse(s).map(Value::Date).ok_or_else(|| format!("bad date `{s}`"));
+                }
+                if let Some((tag, J::String(s))) = m.iter().next().filter(|(t, _)| t.starts_with('@')) {
+                    if let Some(v) = crate::temporal::from_tagged(tag, s) {
+                        return v;
+                    }
                 }
                 if let Some(J::String(s)) = m.get("@float") {
                     return Ok(Value::Float(match s.as_str() {
@@ -186,6 +194,9 @@ pub fn to_cypher(graph: &Graph, v: &Value) -> String {
             format!("<{s}>")
         }
         Value::Date(d) => format!("date('{d}')"),
+        Value::LocalTime(_) | Value::Time(_) | Value::LocalDateTime(_) | Value::DateTime(_) | Value::Duration(_) => {
+            crate::temporal::cypher_literal(v).unwrap_or_default()
+        }
     }
 }
 

@@ -8,6 +8,8 @@ use std::sync::Arc;
 
 use indexmap::IndexMap;
 
+use crate::temporal::{DateTime, Duration, LocalDateTime, LocalTime, Time};
+
 /// Identifies a node; stable for the lifetime of a graph, never reused after deletion.
 pub type NodeId = u64;
 /// Identifies a relationship; stable, never reused.
@@ -29,8 +31,11 @@ impl Date {
         Some(Date { year, month, day })
     }
 
-    /// Parses `YYYY-MM-DD`, `YYYYMMDD`, `YYYY-MM` and `YYYY`.
+    /// Parses ISO-8601 dates (see [`crate::temporal::parse_date`]), and `YYYY-M-D`.
     pub fn parse(s: &str) -> Option<Date> {
+        if let Some(d) = crate::temporal::parse_date(s) {
+            return Some(d);
+        }
         let s = s.trim();
         let digits = |t: &str| !t.is_empty() && t.bytes().all(|b| b.is_ascii_digit());
         let parts: Vec<&str> = s.split('-').collect();
@@ -85,6 +90,11 @@ pub enum Value {
     Rel(RelId),
     Path(Box<Path>),
     Date(Date),
+    LocalTime(LocalTime),
+    Time(Time),
+    LocalDateTime(LocalDateTime),
+    DateTime(DateTime),
+    Duration(Box<Duration>),
 }
 
 impl Value {
@@ -114,6 +124,11 @@ impl Value {
             Value::Rel(_) => "Relationship",
             Value::Path(_) => "Path",
             Value::Date(_) => "Date",
+            Value::LocalTime(_) => "LocalTime",
+            Value::Time(_) => "Time",
+            Value::LocalDateTime(_) => "LocalDateTime",
+            Value::DateTime(_) => "DateTime",
+            Value::Duration(_) => "Duration",
         }
     }
 
@@ -137,6 +152,11 @@ impl Value {
             }
             (String(a), String(b)) => Some(a == b),
             (Date(a), Date(b)) => Some(a == b),
+            (LocalTime(a), LocalTime(b)) => Some(a == b),
+            (Time(a), Time(b)) => Some(a == b),
+            (LocalDateTime(a), LocalDateTime(b)) => Some(a == b),
+            (DateTime(a), DateTime(b)) => Some(a == b),
+            (Duration(a), Duration(b)) => Some(a == b),
             (Node(a), Node(b)) => Some(a == b),
             (Rel(a), Rel(b)) => Some(a == b),
             (Path(a), Path(b)) => Some(a == b),
@@ -190,6 +210,10 @@ impl Value {
             (String(a), String(b)) => Some(a.cmp(b)),
             (Bool(a), Bool(b)) => Some(a.cmp(b)),
             (Date(a), Date(b)) => Some(a.cmp(b)),
+            (LocalTime(a), LocalTime(b)) => Some(a.cmp(b)),
+            (Time(a), Time(b)) => Some(a.cmp(b)),
+            (LocalDateTime(a), LocalDateTime(b)) => Some(a.cmp(b)),
+            (DateTime(a), DateTime(b)) => Some(a.cmp(b)),
             (List(a), List(b)) => {
                 for (x, y) in a.iter().zip(b) {
                     match x.cypher_cmp(y)? {
@@ -210,16 +234,22 @@ impl Value {
             Value::Rel(_) => 2,
             Value::List(_) => 3,
             Value::Path(_) => 4,
-            Value::Date(_) => 5,
-            Value::String(_) => 6,
-            Value::Bool(_) => 7,
-            Value::Int(_) | Value::Float(_) => 8,
-            Value::Null => 9,
+            Value::DateTime(_) => 5,
+            Value::LocalDateTime(_) => 6,
+            Value::Date(_) => 7,
+            Value::Time(_) => 8,
+            Value::LocalTime(_) => 9,
+            Value::Duration(_) => 10,
+            Value::String(_) => 11,
+            Value::Bool(_) => 12,
+            Value::Int(_) | Value::Float(_) => 13,
+            Value::Null => 14,
         }
     }
 
     /// The total order of `ORDER BY` (ascending): maps, nodes, relationships, lists, paths,
-    /// dates, strings, booleans, numbers (NaN last among them), then null.
+    /// datetimes, local datetimes, dates, times, local times, durations, strings, booleans,
+    /// numbers (NaN last among them), then null.
     pub fn order(&self, other: &Value) -> Ordering {
         use Value::*;
         let (ca, cb) = (self.order_class(), other.order_class());
@@ -240,6 +270,11 @@ impl Value {
             (String(a), String(b)) => a.cmp(b),
             (Bool(a), Bool(b)) => a.cmp(b),
             (Date(a), Date(b)) => a.cmp(b),
+            (LocalTime(a), LocalTime(b)) => a.cmp(b),
+            (Time(a), Time(b)) => a.cmp(b),
+            (LocalDateTime(a), LocalDateTime(b)) => a.cmp(b),
+            (DateTime(a), DateTime(b)) => a.cmp(b),
+            (Duration(a), Duration(b)) => a.cmp(b),
             (Node(a), Node(b)) | (Rel(a), Rel(b)) => a.cmp(b),
             (List(a), List(b)) => {
                 for (x, y) in a.iter().zip(b.iter()) {
@@ -318,6 +353,11 @@ impl PartialEq for Value {
             (Node(a), Node(b)) | (Rel(a), Rel(b)) => a == b,
             (Path(a), Path(b)) => a == b,
             (Date(a), Date(b)) => a == b,
+            (LocalTime(a), LocalTime(b)) => a == b,
+            (Time(a), Time(b)) => a == b,
+            (LocalDateTime(a), LocalDateTime(b)) => a == b,
+            (DateTime(a), DateTime(b)) => a == b,
+            (Duration(a), Duration(b)) => a == b,
             _ => false,
         }
     }
@@ -373,6 +413,11 @@ impl Hash for Value {
             }
             Value::Path(p) => p.hash(state),
             Value::Date(d) => d.hash(state),
+            Value::LocalTime(t) => t.hash(state),
+            Value::Time(t) => t.hash(state),
+            Value::LocalDateTime(t) => t.hash(state),
+            Value::DateTime(t) => t.hash(state),
+            Value::Duration(d) => d.hash(state),
         }
     }
 }
@@ -480,6 +525,9 @@ pub fn to_cypher_literal(v: &Value) -> String {
         Value::Rel(id) => format!("relationship({id})"),
         Value::Path(p) => format!("path({} nodes)", p.nodes.len()),
         Value::Date(d) => format!("date('{d}')"),
+        Value::LocalTime(_) | Value::Time(_) | Value::LocalDateTime(_) | Value::DateTime(_) | Value::Duration(_) => {
+            crate::temporal::cypher_literal(v).unwrap_or_default()
+        }
     }
 }
 

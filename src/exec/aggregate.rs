@@ -17,6 +17,8 @@ enum Acc {
     SumInt(i64),
     SumFloat(f64),
     Avg(f64, i64),
+    /// sum() or avg() of durations: the sum and the count.
+    Durations(Value, i64),
     Best(Option<Value>),
     Values(Vec<Value>),
 }
@@ -62,6 +64,11 @@ impl State {
         }
         match (&mut self.acc, a.func) {
             (Acc::Count(c), _) => *c += 1,
+            (Acc::SumInt(0) | Acc::Avg(_, 0), _) if matches!(v, Value::Duration(_)) => self.acc = Acc::Durations(v, 1),
+            (Acc::Durations(s, n), _) => {
+                *s = crate::temporal::arith(crate::ast::BinaryOp::Add, s, &v)?;
+                *n += 1
+            }
             (Acc::SumInt(s), _) => match v {
                 Value::Int(i) => {
                     *s = s.checked_add(i).ok_or_else(|| {
@@ -122,6 +129,10 @@ impl State {
             Acc::SumFloat(s) => Value::Float(s),
             Acc::Avg(_, 0) => Value::Null,
             Acc::Avg(s, n) => Value::Float(s / n as f64),
+            Acc::Durations(s, n) if a.func == AggFunc::Avg => {
+                crate::temporal::arith(crate::ast::BinaryOp::Div, &s, &Value::Int(n))?
+            }
+            Acc::Durations(s, _) => s,
             Acc::Best(b) => b.unwrap_or(Value::Null),
             Acc::Values(vs) => match a.func {
                 AggFunc::Collect => Value::List(vs),

@@ -32,12 +32,7 @@ pub(crate) fn property(v: &Value, key: &str, ctx: Ctx) -> Result<Value> {
             ctx.graph.key_id(key).and_then(|k| ctx.graph.rel_prop(*id, k)).cloned().unwrap_or(Value::Null)
         }
         Value::Map(m) => m.get(key).cloned().unwrap_or(Value::Null),
-        Value::Date(d) => match key {
-            "year" => Value::Int(d.year as i64),
-            "month" => Value::Int(d.month as i64),
-            "day" => Value::Int(d.day as i64),
-            _ => Value::Null,
-        },
+        v if crate::temporal::is_temporal(v) => crate::temporal::field(v, key),
         other => return Err(type_err(&format!("cannot read property `{key}`"), other)),
     })
 }
@@ -114,6 +109,9 @@ fn arith(op: BinaryOp, a: Value, b: Value) -> Result<Value> {
             let mut v = vec![x];
             v.extend(y);
             List(v)
+        }
+        (op, x, y) if crate::temporal::is_temporal(&x) || crate::temporal::is_temporal(&y) => {
+            crate::temporal::arith(op, &x, &y)?
         }
         (op, Int(x), Int(y)) => match op {
             BinaryOp::Add => Int(x.checked_add(y).ok_or_else(overflow)?),
@@ -270,6 +268,7 @@ pub fn eval(e: &Expr, row: &Row, ctx: Ctx) -> Result<Value> {
             Value::Int(i) => Value::Int(i.checked_neg().ok_or_else(overflow)?),
             Value::Float(f) => Value::Float(-f),
             Value::Null => Value::Null,
+            v @ Value::Duration(_) => crate::temporal::negate(&v)?,
             v => return Err(type_err("cannot negate", &v)),
         },
         Expr::Binary(op, a, b) => binary(*op, a, b, row, ctx)?,

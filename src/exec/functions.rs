@@ -5,7 +5,7 @@ use indexmap::IndexMap;
 use super::eval::entity_props;
 use super::{type_err, Ctx};
 use crate::error::{Error, Kind, Result};
-use crate::value::{Date, Path, Value};
+use crate::value::{Path, Value};
 
 fn arg_err(msg: impl Into<String>) -> Error {
     Error::runtime(Kind::ArgumentError, "InvalidArgumentValue", msg)
@@ -63,27 +63,7 @@ pub(crate) fn call(name: &str, mut a: Vec<Value>, ctx: Ctx) -> Result<Value> {
         "rand" => Value::Float(pseudo_random()),
         "pi" => Value::Float(std::f64::consts::PI),
         "e" => Value::Float(std::f64::consts::E),
-        "date" => match a.first() {
-            None => return Err(arg_err("date() needs an argument in this engine (no clock)")),
-            Some(Value::Null) => Value::Null,
-            Some(Value::String(s)) => {
-                Value::Date(Date::parse(s).ok_or_else(|| arg_err(format!("`{s}` is not a date (YYYY-MM-DD)")))?)
-            }
-            Some(Value::Date(d)) => Value::Date(*d),
-            Some(Value::Map(m)) => {
-                let get = |k: &str, d: i64| match m.get(k) {
-                    Some(Value::Int(i)) => Ok(*i),
-                    None => Ok(d),
-                    Some(v) => Err(type_err(&format!("date component `{k}` must be an integer"), v)),
-                };
-                let (y, mo, d) = (get("year", i64::MIN)?, get("month", 1)?, get("day", 1)?);
-                if y == i64::MIN {
-                    return Err(arg_err("date({...}) needs a year"));
-                }
-                Value::Date(Date::new(y as i32, mo as u8, d as u8).ok_or_else(|| arg_err("invalid date components"))?)
-            }
-            Some(v) => return Err(type_err("date() expects a string or a map", v)),
-        },
+        _ if crate::temporal::is_function(name) => crate::temporal::call(name, &a)?,
         _ if null_in && n != "tostring" && n != "size" => Value::Null,
         "id" => match first {
             Value::Node(id) | Value::Rel(id) => Value::Int(id as i64),
@@ -228,7 +208,9 @@ pub(crate) fn call(name: &str, mut a: Vec<Value>, ctx: Ctx) -> Result<Value> {
             Value::Int(i) => Value::from(i.to_string()),
             Value::Float(f) => Value::from(crate::value::format_float(f)),
             Value::Bool(b) => Value::from(b.to_string()),
-            Value::Date(d) => Value::from(d.to_string()),
+            v if crate::temporal::is_temporal(&v) => {
+                Value::from(crate::temporal::kind_and_text(&v).unwrap_or_default().1)
+            }
             _ if n == "tostringornull" => Value::Null,
             v => return Err(type_err("toString() cannot convert", &v)),
         },

@@ -151,11 +151,13 @@ fn storable(v: &Value) -> Result<()> {
         Error::type_error("InvalidPropertyType", format!("a {} cannot be stored as a property", v.type_name()))
     };
     match v {
-        Value::Null | Value::Bool(_) | Value::Int(_) | Value::Float(_) | Value::String(_) | Value::Date(_) => Ok(()),
+        Value::Null | Value::Bool(_) | Value::Int(_) | Value::Float(_) | Value::String(_) => Ok(()),
+        v if crate::temporal::is_temporal(v) => Ok(()),
         Value::List(items) => {
             for it in items {
                 match it {
-                    Value::Bool(_) | Value::Int(_) | Value::Float(_) | Value::String(_) | Value::Date(_) => {}
+                    Value::Bool(_) | Value::Int(_) | Value::Float(_) | Value::String(_) => {}
+                    v if crate::temporal::is_temporal(v) => {}
                     other => return Err(bad(other)),
                 }
             }
