@@ -3,6 +3,10 @@
 
 use crate::error::Span;
 
+mod display;
+
+pub use display::name as display_name;
+
 /// A top-level statement, possibly prefixed by `EXPLAIN` or `PROFILE`.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Statement {

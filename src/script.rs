@@ -29,10 +29,11 @@ pub fn split(text: &str) -> Vec<(usize, usize)> {
 
 fn push_piece(text: &str, a: usize, b: usize, out: &mut Vec<(usize, usize)>) {
     let piece = &text[a..b];
-    if has_code(piece) {
+    // Unicode whitespace (U+3000, a vertical tab) counts as whitespace, as in the grammar.
+    let trimmed = piece.trim();
+    if has_code(trimmed) {
         let lead = piece.len() - piece.trim_start().len();
-        let trail = piece.len() - piece.trim_end().len();
-        out.push((a + lead, b - trail));
+        out.push((a + lead, a + lead + trimmed.len()));
     }
 }
 
@@ -42,7 +43,11 @@ fn has_code(piece: &str) -> bool {
     let mut i = 0;
     while i < b.len() {
         match b[i] {
-            c if c.is_ascii_whitespace() => i += 1,
+            c if c.is_ascii_whitespace() || c == 0x0b => i += 1,
+            c if c >= 0x80 => match piece[i..].chars().next() {
+                Some(ch) if ch.is_whitespace() => i += ch.len_utf8(),
+                _ => return true,
+            },
             b'/' if b.get(i + 1) == Some(&b'/') => {
                 while i < b.len() && b[i] != b'\n' {
                     i += 1;
@@ -149,6 +154,10 @@ mod tests {
         assert_eq!(pieces("/* ; */ RETURN 1"), ["/* ; */ RETURN 1"]);
         assert_eq!(pieces("RETURN `a;b`"), ["RETURN `a;b`"]);
         assert!(pieces("  // only a comment\n").is_empty());
+        // Unicode whitespace is whitespace (found by fuzzing: these once sliced out of bounds).
+        assert!(pieces("\t\u{b}").is_empty());
+        assert!(pieces("\u{3000}").is_empty());
+        assert_eq!(pieces("\u{3000}RETURN 1\u{3000};\u{85}"), ["RETURN 1"]);
     }
 
     #[test]

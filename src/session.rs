@@ -16,6 +16,9 @@ pub struct Session {
     pub control: exec::Control,
     /// Time limit for one statement.
     pub timeout: Option<std::time::Duration>,
+    /// Whether a statement has changed the graph since it was opened or last saved (whoever
+    /// saves it clears this).
+    pub dirty: bool,
 }
 
 /// One statement's result and its own execution time.
@@ -46,7 +49,7 @@ impl Session {
         }
         let stmt = stmts.remove(0);
         crate::semantic::check(&stmt)?;
-        let plan = crate::plan::build(&stmt, &GraphCatalog(&self.graph))?;
+        let plan = crate::plan::build(&stmt, &GraphCatalog(&self.graph, self.control.limits.max_hops))?;
         Ok((stmt, plan))
     }
 
@@ -64,6 +67,7 @@ impl Session {
         self.control.cancel.store(false, std::sync::atomic::Ordering::Relaxed);
         self.control.deadline = self.timeout.map(|t| start + t);
         let result = exec::execute(&plan, &mut self.graph, params, &self.control)?;
+        self.dirty |= !result.stats.is_empty();
         Ok(Outcome { result, time_ms: start.elapsed().as_secs_f64() * 1000.0 })
     }
 
@@ -99,7 +103,7 @@ impl Session {
 }
 
 /// What the planner may know of a graph: its indexes and label counts.
-struct GraphCatalog<'a>(&'a Graph);
+struct GraphCatalog<'a>(&'a Graph, u64);
 
 impl crate::plan::Catalog for GraphCatalog<'_> {
     fn has_index(&self, label: &str, key: &str) -> bool {
@@ -110,5 +114,8 @@ impl crate::plan::Catalog for GraphCatalog<'_> {
     }
     fn label_count(&self, label: &str) -> Option<usize> {
         Some(self.0.label_id(label).map_or(0, |l| self.0.label_count(l)))
+    }
+    fn max_hops(&self) -> Option<u64> {
+        Some(self.1)
     }
 }

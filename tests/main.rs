@@ -5,5 +5,7 @@ mod cli;
 mod export;
 mod golden;
 mod kg;
+mod props;
 mod queries;
 mod repl;
+mod robustness;

@@ -131,8 +131,35 @@ fn ctrl_c_cancels_a_long_query_and_the_graph_is_unchanged() {
     std::thread::sleep(std::time::Duration::from_millis(500));
     p.send_line("RETURN 40 + 2 AS answer;").unwrap();
     p.exp_string("42").unwrap();
-    // Ctrl-D quits.
+    // Ctrl-D quits, first offering to save the unsaved changes: a bad name is asked again,
+    // a good one saves.
     p.send_control('d').unwrap();
+    p.exp_string("unsaved changes").unwrap();
+    p.send_line("no-such-dir/x.cypher").unwrap();
+    p.exp_string("unsaved changes").unwrap();
+    p.send_line("kept.cypher").unwrap();
+    p.exp_string("saved 5000 nodes").unwrap();
+    p.exp_eof().unwrap();
+    let kept = std::fs::read_to_string(scratch.0.join("kept.cypher")).unwrap();
+    assert_eq!(silkgraph::session::Session::load_script(&kept).unwrap().node_count(), 5000);
+}
+
+#[test]
+fn quitting_without_changes_asks_nothing_and_enter_declines() {
+    let scratch = Scratch::new("quit");
+    let mut p = spawn(&["--empty"], &scratch, false);
+    p.exp_string("silkgraph>").unwrap();
+    p.send_line("RETURN 1 AS one;").unwrap();
+    p.exp_string("1 row").unwrap();
+    p.send_line(":quit").unwrap();
+    p.exp_eof().unwrap();
+    let mut p = spawn(&["--empty"], &scratch, false);
+    p.exp_string("silkgraph>").unwrap();
+    p.send_line("CREATE (:A);").unwrap();
+    p.exp_string("nodes created 1").unwrap();
+    p.send_line(":quit").unwrap();
+    p.exp_string("unsaved changes").unwrap();
+    p.send_line("").unwrap();
     p.exp_eof().unwrap();
 }
 

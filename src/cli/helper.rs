@@ -49,6 +49,7 @@ pub const COMMANDS: &[(&str, &str)] = &[
     (":format", "table|json|jsonl|csv  how results are printed"),
     (":timing", "on|off  show how long each statement took"),
     (":timeout", "SECONDS|off  a time limit for each statement"),
+    (":limits", "[rows N|hops N|memory SIZE|timeout S]  show or set the limits on one statement"),
     (":load", "FILE  replace the graph by a .cypher script or .json graph"),
     (":run", "FILE  run a script's statements on the current graph"),
     (":save", "FILE  write the whole graph as a .cypher script that loads back"),

@@ -28,6 +28,8 @@ pub enum Meta {
     Timing(Option<bool>),
     /// Seconds; `None` removes the limit.
     Timeout(Option<f64>),
+    /// `:limits [NAME VALUE]`
+    Limits(String),
     Load(String),
     Run(String),
     Save(String),
@@ -163,6 +165,7 @@ pub fn parse(line: &str) -> Result<Meta, String> {
                 _ => return Err("usage: :timeout SECONDS|off".into()),
             },
         }),
+        ":limits" | ":limit" => Meta::Limits(rest.to_string()),
         ":load" => Meta::Load(file_arg(cmd, rest)?),
         ":run" | ":source" => Meta::Run(file_arg(cmd, rest)?),
         ":save" => Meta::Save(file_arg(cmd, rest)?),
@@ -245,10 +248,12 @@ fn run_inner(state: &mut State, meta: Meta, out: &mut dyn Write, err: &mut dyn W
                 None => w(out, "no time limit"),
             }
         }
+        Meta::Limits(rest) => w(out, &super::limits::command(&mut state.session, &rest)?),
         Meta::Load(file) => {
             let g = crate::graphs::open(&file)?;
             w(out, &format!("loaded {file}: {} nodes, {} relationships", g.node_count(), g.rel_count()));
             state.session.graph = g;
+            state.session.dirty = false;
             state.last = None;
             state.refresh_schema();
         }
@@ -259,9 +264,14 @@ fn run_inner(state: &mut State, meta: Meta, out: &mut dyn Write, err: &mut dyn W
         }
         Meta::Save(file) => {
             let g = &state.session.graph;
-            std::fs::write(&file, crate::graphs::to_cypher_script(g))
-                .map_err(|e| format!("cannot write {file}: {e}"))?;
+            // Atomically: a save cut short (a crash, a full disk) leaves the old file whole.
+            crate::export::write_atomic(
+                std::path::Path::new(&file),
+                crate::graphs::to_cypher_script(g).as_bytes(),
+                true,
+            )?;
             w(out, &format!("saved {} nodes, {} relationships to {file}", g.node_count(), g.rel_count()));
+            state.session.dirty = false;
         }
         Meta::Why => w(out, &why_text(state)?),
         Meta::Export(a) => {

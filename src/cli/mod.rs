@@ -2,6 +2,7 @@
 
 pub mod export;
 pub mod helper;
+pub mod limits;
 pub mod meta;
 pub mod repl;
 
@@ -33,9 +34,18 @@ pub struct Cli {
     /// List the bundled graphs and exit
     #[arg(long)]
     pub list_graphs: bool,
-    /// Stop any statement that runs longer than this many seconds
+    /// Stop any statement that runs longer than this many seconds (default 600; 0: no limit)
     #[arg(long, global = true, value_name = "SECONDS")]
     pub timeout: Option<f64>,
+    /// Most rows one statement may return (default 1000000)
+    #[arg(long, global = true, value_name = "ROWS")]
+    pub max_rows: Option<u64>,
+    /// Upper bound of a variable-length pattern written without one, like -[*]- (default 100); a longer path is an error
+    #[arg(long, global = true, value_name = "HOPS")]
+    pub max_hops: Option<u64>,
+    /// Memory the rows of one statement may take, estimated, e.g. 512MiB (default 2GiB)
+    #[arg(long, global = true, value_name = "SIZE")]
+    pub max_memory: Option<String>,
     #[command(subcommand)]
     pub command: Option<Command>,
 }
@@ -127,13 +137,9 @@ pub fn main() -> i32 {
         }
     };
     let mut session = Session::new(graph);
-    match cli.timeout {
-        Some(t) if t.is_finite() && t > 0.0 => session.timeout = Some(std::time::Duration::from_secs_f64(t)),
-        Some(t) => {
-            eprintln!("error: --timeout takes a positive number of seconds, not {t}");
-            return USAGE;
-        }
-        None => {}
+    if let Err(e) = limits::apply(&mut session, cli.timeout, cli.max_rows, cli.max_hops, cli.max_memory.as_deref()) {
+        eprintln!("error: {e}");
+        return USAGE;
     }
     match cli.command {
         None => repl::run(session, cli.format),

@@ -179,10 +179,28 @@ pub fn run(session: Session, format: Option<Format>) -> i32 {
             }
         }
     }
+    offer_to_save(&mut rl, &mut state);
     if let Some(h) = &history {
         let _ = rl.save_history(h);
     }
     OK
+}
+
+/// On leaving with changes not yet saved, asks where to save them (Enter leaves without).
+fn offer_to_save(rl: &mut Editor<ReplHelper, DefaultHistory>, state: &mut State) {
+    if state.session.dirty {
+        // A file name, not a statement: no completion or statement hints.
+        rl.set_helper(None);
+    }
+    while state.session.dirty {
+        let prompt = "The graph has unsaved changes. Save to (FILE.cypher, Enter to leave without saving): ";
+        let file = match rl.readline(prompt) {
+            Ok(f) if !f.trim().is_empty() => f.trim().trim_matches(['"', '\'']).to_string(),
+            _ => return,
+        };
+        let (mut out, mut err) = (std::io::stdout(), std::io::stderr());
+        meta::run(state, meta::Meta::Save(file), &mut out, &mut err);
+    }
 }
 
 /// Standard input is not a terminal: run it as a script, print results plainly.

@@ -116,6 +116,7 @@ impl State {
                 {
                     return Err(type_err("this aggregate expects numbers", &v));
                 }
+                ctx.control.charge(super::value_size(&v))?;
                 vs.push(v)
             }
         }
@@ -203,10 +204,12 @@ pub(crate) fn aggregate<'a>(
         let mut groups: IndexMap<Vec<Value>, (Row, Vec<State>)> = IndexMap::new();
         for r in input {
             let row = r?;
+            ctx.control.tick()?;
             let k = keys.iter().map(|(e, _)| eval(e, &row, ctx)).collect::<Result<Vec<_>>>()?;
             let entry = match groups.get_mut(&k) {
                 Some(e) => e,
                 None => {
+                    ctx.control.charge(super::row_size(&k) + super::row_size(&row))?;
                     let states = aggs.iter().map(State::new).collect();
                     groups.entry(k).or_insert((row.clone(), states))
                 }

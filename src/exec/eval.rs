@@ -345,6 +345,7 @@ pub fn eval(e: &Expr, row: &Row, ctx: Ctx) -> Result<Value> {
                 let mut r = row.clone();
                 let mut out = Vec::new();
                 for it in items {
+                    ctx.control.tick()?;
                     r[*slot] = it;
                     if let Some(p) = pred {
                         if !matches!(eval(p, &r, ctx)?, Value::Bool(true)) {
@@ -425,6 +426,7 @@ pub fn eval(e: &Expr, row: &Row, ctx: Ctx) -> Result<Value> {
                     let mut r = row.clone();
                     r[*acc] = start;
                     for it in items {
+                        ctx.control.tick()?;
                         r[*slot] = it;
                         r[*acc] = eval(expr, &r, ctx)?;
                     }
@@ -477,6 +479,27 @@ pub fn eval(e: &Expr, row: &Row, ctx: Ctx) -> Result<Value> {
     })
 }
 
+/// Concatenation that doubles a list or string (`reduce(s = 'x', i IN range(1, 64) | s + s)`)
+/// must stay within `--max-memory` rather than exhaust the machine's.
+fn grows_within_limit(x: &Value, y: &Value, ctx: Ctx) -> Result<()> {
+    const ITEM: u64 = std::mem::size_of::<Value>() as u64;
+    let len = |v: &Value| match v {
+        Value::List(l) => l.len() as u64 * ITEM,
+        Value::String(s) => s.len() as u64,
+        _ => ITEM,
+    };
+    if !matches!(x, Value::List(_) | Value::String(_)) && !matches!(y, Value::List(_) | Value::String(_)) {
+        return Ok(());
+    }
+    let bytes = len(x).saturating_add(len(y));
+    if bytes < 1 << 20 {
+        return Ok(());
+    }
+    ctx.control.charge(bytes)?;
+    ctx.control.release(bytes);
+    Ok(())
+}
+
 fn binary(op: BinaryOp, a: &Expr, b: &Expr, row: &Row, ctx: Ctx) -> Result<Value> {
     match op {
         BinaryOp::And => {
@@ -516,6 +539,9 @@ fn binary(op: BinaryOp, a: &Expr, b: &Expr, row: &Row, ctx: Ctx) -> Result<Value
         }
         _ => {
             let (x, y) = (eval(a, row, ctx)?, eval(b, row, ctx)?);
+            if op == BinaryOp::Add {
+                grows_within_limit(&x, &y, ctx)?;
+            }
             Ok(match op {
                 BinaryOp::Eq | BinaryOp::Ne | BinaryOp::Lt | BinaryOp::Le | BinaryOp::Gt | BinaryOp::Ge => {
                     compare(op, &x, &y)

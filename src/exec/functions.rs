@@ -54,11 +54,12 @@ fn parse_int(s: &str) -> Option<i64> {
 
 /// Calls a scalar function on evaluated arguments.
 pub(crate) fn call(name: &str, mut a: Vec<Value>, ctx: Ctx) -> Result<Value> {
-    let n = name.to_ascii_lowercase();
+    // Names come from the catalog, already in canonical lowercase.
+    let n: &str = name;
     // Most functions return null for a null first argument.
     let null_in = a.first().is_some_and(Value::is_null);
     let first = a.first().cloned().unwrap_or(Value::Null);
-    Ok(match n.as_str() {
+    Ok(match n {
         "coalesce" => a.into_iter().find(|v| !v.is_null()).unwrap_or(Value::Null),
         "rand" => Value::Float(pseudo_random()),
         "pi" => Value::Float(std::f64::consts::PI),
@@ -170,6 +171,10 @@ pub(crate) fn call(name: &str, mut a: Vec<Value>, ctx: Ctx) -> Result<Value> {
                     "range() would build more than 100,000,000 elements",
                 ));
             }
+            // The list must fit in --max-memory (whoever keeps it counts it again).
+            let bytes = (count as u64).saturating_mul(std::mem::size_of::<Value>() as u64);
+            ctx.control.charge(bytes)?;
+            ctx.control.release(bytes);
             let mut out = Vec::with_capacity(count as usize);
             let mut i = s as i128;
             for _ in 0..count {
@@ -301,8 +306,8 @@ pub(crate) fn call(name: &str, mut a: Vec<Value>, ctx: Ctx) -> Result<Value> {
             v => return Err(type_err("sign() expects a number", &v)),
         },
         "ceil" | "floor" | "round" | "sqrt" | "exp" | "log" | "log10" | "sin" | "cos" | "tan" => {
-            let x = float_arg(&first, &n)?.unwrap_or(f64::NAN);
-            Value::Float(match n.as_str() {
+            let x = float_arg(&first, n)?.unwrap_or(f64::NAN);
+            Value::Float(match n {
                 "ceil" => x.ceil(),
                 "floor" => x.floor(),
                 "round" => {

@@ -11,7 +11,7 @@ mod write;
 
 use indexmap::IndexMap;
 
-use std::sync::atomic::{AtomicBool, Ordering as AtomicOrdering};
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering as AtomicOrdering};
 use std::sync::Arc;
 use std::time::Instant;
 
@@ -79,14 +79,157 @@ pub struct Ctx<'a> {
     pub control: &'a Control,
 }
 
-/// How a running statement can be stopped: a cancel flag (Ctrl-C) and a deadline.
+/// How a running statement can be stopped: a cancel flag (Ctrl-C), a deadline, and limits on
+/// what it may hold.
 #[derive(Debug, Clone, Default)]
 pub struct Control {
     pub cancel: Arc<AtomicBool>,
     pub deadline: Option<Instant>,
+    pub limits: Limits,
+    /// Estimated bytes the running statement holds in materialised rows (sorts, groups,
+    /// distinct sets, variable-length paths, results); see [`Control::charge`].
+    pub memory: Arc<AtomicU64>,
+    /// Work done, for [`Control::tick`].
+    pub ticks: Arc<AtomicU64>,
+}
+
+/// What one statement may use. Passing a limit raises `ResourceLimit`: nothing is silently cut.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Limits {
+    /// Rows one statement may return.
+    pub max_rows: u64,
+    /// The upper bound of a variable-length pattern written without one (`*`, `*2..`): a longer
+    /// path is an error, not left out.
+    pub max_hops: u64,
+    /// Bytes (an estimate) the rows a statement materialises may take at once.
+    pub max_memory: u64,
+}
+
+impl Limits {
+    pub const DEFAULT: Limits = Limits { max_rows: 1_000_000, max_hops: 100, max_memory: 2 << 30 };
+}
+
+impl Default for Limits {
+    fn default() -> Limits {
+        Limits::DEFAULT
+    }
+}
+
+/// A byte count for people: `512 KiB`, `2.0 GiB`.
+pub fn format_bytes(n: u64) -> String {
+    const UNITS: [&str; 4] = ["KiB", "MiB", "GiB", "TiB"];
+    if n < 1024 {
+        return format!("{n} B");
+    }
+    let mut v = n as f64 / 1024.0;
+    let mut i = 0;
+    while v >= 1024.0 && i + 1 < UNITS.len() {
+        v /= 1024.0;
+        i += 1;
+    }
+    if v.fract() == 0.0 {
+        format!("{v:.0} {}", UNITS[i])
+    } else {
+        format!("{v:.1} {}", UNITS[i])
+    }
+}
+
+/// Reads `2GiB`, `512MB`, `100k`, `1e9` or a plain byte count.
+pub fn parse_bytes(text: &str) -> Option<u64> {
+    let t = text.trim().to_ascii_lowercase().replace('_', "");
+    let split = t.find(|c: char| c.is_ascii_alphabetic() && c != 'e').unwrap_or(t.len());
+    let (num, unit) = t.split_at(split);
+    let n: f64 = num.trim().parse().ok()?;
+    let mult: f64 = match unit.trim() {
+        "" | "b" => 1.0,
+        "k" | "kb" | "kib" => 1024.0,
+        "m" | "mb" | "mib" => 1024.0 * 1024.0,
+        "g" | "gb" | "gib" => 1024.0 * 1024.0 * 1024.0,
+        "t" | "tb" | "tib" => 1024.0 * 1024.0 * 1024.0 * 1024.0,
+        _ => return None,
+    };
+    let v = n * mult;
+    (v.is_finite() && v >= 1.0 && v < u64::MAX as f64).then_some(v as u64)
+}
+
+/// An estimate of the bytes a value takes.
+pub fn value_size(v: &Value) -> u64 {
+    const BASE: u64 = std::mem::size_of::<Value>() as u64;
+    BASE + match v {
+        Value::String(s) => 16 + s.len() as u64,
+        Value::List(xs) => xs.iter().map(value_size).sum::<u64>() + 24,
+        Value::Map(m) => m.iter().map(|(k, v)| 40 + k.len() as u64 + value_size(v)).sum::<u64>() + 64,
+        Value::Path(p) => 48 + 8 * (p.nodes.len() + p.rels.len()) as u64,
+        Value::Duration(_) => 32,
+        _ => 0,
+    }
+}
+
+/// An estimate of the bytes a row takes.
+pub fn row_size(row: &[Value]) -> u64 {
+    24 + row.iter().map(value_size).sum::<u64>()
 }
 
 impl Control {
+    /// Called once per unit of work (a row, a list element): every 4096th call checks for
+    /// cancellation and the deadline, so no loop runs on past Ctrl-C or `--timeout`.
+    pub fn tick(&self) -> Result<()> {
+        if self.ticks.fetch_add(1, AtomicOrdering::Relaxed) & 4095 == 4095 {
+            self.check()?;
+        }
+        Ok(())
+    }
+
+    /// Counts `bytes` more held by the running statement; an error past `--max-memory`.
+    pub fn charge(&self, bytes: u64) -> Result<()> {
+        let now = self.memory.fetch_add(bytes, AtomicOrdering::Relaxed).saturating_add(bytes);
+        if now > self.limits.max_memory {
+            self.memory.fetch_sub(bytes, AtomicOrdering::Relaxed);
+            return Err(Error::runtime(
+                Kind::ResourceLimit,
+                "MemoryLimit",
+                format!(
+                    "the query would hold more than {} of rows at once (an estimate; the limit is --max-memory, \
+                     or :limits memory in the REPL)",
+                    format_bytes(self.limits.max_memory)
+                ),
+            ));
+        }
+        Ok(())
+    }
+
+    /// Counts `bytes` as no longer held.
+    pub fn release(&self, bytes: u64) {
+        let _ = self
+            .memory
+            .fetch_update(AtomicOrdering::Relaxed, AtomicOrdering::Relaxed, |m| Some(m.saturating_sub(bytes)));
+    }
+
+    /// The error for a result longer than `--max-rows`.
+    pub fn too_many_rows(&self) -> Error {
+        Error::runtime(
+            Kind::ResourceLimit,
+            "RowLimit",
+            format!(
+                "the result has more than {} rows (the limit is --max-rows, or :limits rows in the REPL; \
+                 LIMIT or an aggregate keeps it smaller)",
+                self.limits.max_rows
+            ),
+        )
+    }
+
+    /// The error for a variable-length pattern without an upper bound that runs past `--max-hops`.
+    pub fn too_many_hops(&self, cap: u64) -> Error {
+        Error::runtime(
+            Kind::ResourceLimit,
+            "PathLengthLimit",
+            format!(
+                "a variable-length pattern without an upper bound found a path longer than {cap} hops; give it \
+                 one (e.g. *..{cap}) or raise --max-hops (:limits hops in the REPL)"
+            ),
+        )
+    }
+
     /// An error once the statement has been cancelled or has run out of time.
     pub fn check(&self) -> Result<()> {
         if self.cancel.load(AtomicOrdering::Relaxed) {
@@ -123,8 +266,12 @@ pub fn execute(plan: &Plan, graph: &mut Graph, params: &Params, control: &Contro
 fn execute_inner(plan: &Plan, graph: &mut Graph, params: &Params, control: &Control) -> Result<QueryResult> {
     let mut stats = Stats::default();
     let mut rows: Vec<Row> = Vec::new();
+    control.memory.store(0, AtomicOrdering::Relaxed);
     for part in &plan.parts {
         rows.extend(run_pipeline(part, graph, params, control, &mut stats)?);
+        if rows.len() as u64 > control.limits.max_rows {
+            return Err(control.too_many_rows());
+        }
     }
     // UNION (without ALL) removes duplicate rows.
     if plan.parts.len() > 1 && !plan.union_all.iter().all(|a| *a) {
@@ -145,6 +292,7 @@ fn run_pipeline(
     let mut rows: Vec<Row> = vec![vec![Value::Null; p.slots]];
     let mut i = 0;
     let ops = &p.ops;
+    let mut held = 0;
     while i < ops.len() {
         let j = ops[i..].iter().position(Op::writes).map_or(ops.len(), |k| i + k);
         if j > i {
@@ -153,7 +301,23 @@ fn run_pipeline(
             for op in &ops[i..j] {
                 it = read::apply(op, it, ctx);
             }
-            rows = it.collect::<Result<Vec<Row>>>()?;
+            // The rows the statement returns count against --max-rows; all that are held here
+            // count against --max-memory.
+            let returned = j == ops.len() && !p.output.is_empty();
+            control.release(held);
+            held = 0;
+            rows = Vec::new();
+            for r in it {
+                let r = r?;
+                control.tick()?;
+                let size = row_size(&r);
+                control.charge(size)?;
+                held += size;
+                rows.push(r);
+                if returned && rows.len() as u64 > control.limits.max_rows {
+                    return Err(control.too_many_rows());
+                }
+            }
         }
         if j < ops.len() {
             rows = write::apply(&ops[j], rows, graph, params, control, stats)?;

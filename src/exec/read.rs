@@ -1,6 +1,7 @@
 //! Read operators: each turns a stream of rows into another, lazily.
 
 use std::collections::{HashSet, VecDeque};
+use std::rc::Rc;
 
 use super::eval::{eval, eval_props};
 use super::{Ctx, Row, RowIter};
@@ -89,7 +90,16 @@ pub(crate) fn apply<'a>(op: &'a Op, input: RowIter<'a>, ctx: Ctx<'a>) -> RowIter
             }
         }),
         Op::Expand { from, rel, to, to_bound, rel_bound, distinct_from } => {
-            flat_map_ok(input, move |row| expand(*from, rel, to, *to_bound, *rel_bound, distinct_from, row, ctx))
+            // The graph does not change while a read segment runs: resolve names once.
+            let types = type_syms(ctx, &rel.types).map(Rc::<[Sym]>::from);
+            let labels = label_syms(ctx, &to.labels).map(Rc::<[Sym]>::from);
+            flat_map_ok(input, move |row| match (&types, &labels) {
+                (Some(t), Some(l)) => {
+                    let names = Names { types: t.clone(), to_labels: l.clone() };
+                    expand(*from, rel, to, *to_bound, *rel_bound, distinct_from, names, row, ctx)
+                }
+                _ => none(),
+            })
         }
         Op::ShortestPath { from, to, rel, path, all } => {
             flat_map_ok(input, move |row| shortest(*from, *to, rel, *path, *all, row, ctx))
@@ -124,7 +134,7 @@ pub(crate) fn apply<'a>(op: &'a Op, input: RowIter<'a>, ctx: Ctx<'a>) -> RowIter
         })),
         Op::Filter { predicate } => Box::new(input.filter_map(move |r| match r {
             Err(e) => Some(Err(e)),
-            Ok(row) => match eval(predicate, &row, ctx) {
+            Ok(row) => match ctx.control.tick().and_then(|_| eval(predicate, &row, ctx)) {
                 Ok(Value::Bool(true)) => Some(Ok(row)),
                 Ok(Value::Bool(false) | Value::Null) => None,
                 Ok(v) => Some(Err(super::type_err("WHERE expects a boolean", &v))),
@@ -149,6 +159,7 @@ pub(crate) fn apply<'a>(op: &'a Op, input: RowIter<'a>, ctx: Ctx<'a>) -> RowIter
             Ok(Value::List(items)) => {
                 let slot = *slot;
                 Box::new(items.into_iter().map(move |v| {
+                    ctx.control.tick()?;
                     let mut r = row.clone();
                     r[slot] = v;
                     Ok(r)
@@ -171,19 +182,32 @@ pub(crate) fn apply<'a>(op: &'a Op, input: RowIter<'a>, ctx: Ctx<'a>) -> RowIter
         Op::Aggregate { keys, aggs } => super::aggregate::aggregate(keys, aggs, input, ctx),
         Op::Distinct { slots } => {
             let mut seen: HashSet<Vec<Value>> = HashSet::new();
-            Box::new(input.filter(move |r| match r {
-                Err(_) => true,
-                Ok(row) => seen.insert(slots.iter().map(|&s| row[s].clone()).collect()),
+            Box::new(input.filter_map(move |r| match r {
+                Err(e) => Some(Err(e)),
+                Ok(row) => {
+                    let key: Vec<Value> = slots.iter().map(|&s| row[s].clone()).collect();
+                    let size = super::row_size(&key);
+                    if !seen.insert(key) {
+                        return None;
+                    }
+                    Some(ctx.control.charge(size).map(|_| row))
+                }
             }))
         }
         Op::Sort { keys } => {
+            let mut held = 0;
             let rows: Result<Vec<(Vec<Value>, Row)>> = input
                 .map(|r| {
                     let row = r?;
                     let k = keys.iter().map(|(e, _)| eval(e, &row, ctx)).collect::<Result<Vec<_>>>()?;
+                    let size = super::row_size(&k) + super::row_size(&row);
+                    ctx.control.charge(size)?;
+                    held += size;
                     Ok((k, row))
                 })
                 .collect();
+            // Sorted rows flow on one at a time; whoever keeps them counts them again.
+            ctx.control.release(held);
             match rows {
                 Err(e) => one(Err(e)),
                 Ok(mut rows) => {
@@ -307,6 +331,13 @@ fn scan<'a>(node: &'a NodeSpec, row: Row, ctx: Ctx<'a>) -> RowIter<'a> {
 }
 
 #[allow(clippy::too_many_arguments)]
+/// Interned names an expansion needs, resolved once per run of the operator.
+struct Names {
+    types: Rc<[Sym]>,
+    to_labels: Rc<[Sym]>,
+}
+
+#[allow(clippy::too_many_arguments)]
 fn expand<'a>(
     from: usize,
     rel: &'a RelSpec,
@@ -314,12 +345,12 @@ fn expand<'a>(
     to_bound: bool,
     rel_bound: bool,
     distinct_from: &'a [usize],
+    names: Names,
     row: Row,
     ctx: Ctx<'a>,
 ) -> RowIter<'a> {
     let Value::Node(start) = row[from] else { return none() };
-    let Some(types) = type_syms(ctx, &rel.types) else { return none() };
-    let Some(to_labels) = label_syms(ctx, &to.labels) else { return none() };
+    let Names { types, to_labels } = names;
     let to_props = match eval_props(&to.props, &row, ctx) {
         Err(e) => return one(Err(e)),
         Ok(None) => return none(),
@@ -361,6 +392,10 @@ fn expand<'a>(
             r[to.slot] = Value::Node(cur);
             return one(Ok(r));
         }
+        let max = match max {
+            Some(m) => Bound::Given(m),
+            None => Bound::Cap(rel.cap.unwrap_or(ctx.control.limits.max_hops)),
+        };
         let paths = match var_paths(ctx, start, dir, &types, &rel_props, min, max, &row, distinct_from) {
             Ok(p) => p,
             Err(e) => return one(Err(e)),
@@ -406,6 +441,14 @@ fn expand<'a>(
     }))
 }
 
+/// The upper length of a variable-length pattern: the query's own, or the `--max-hops` cap
+/// for one written without (where a longer path is an error).
+#[derive(Debug, Clone, Copy)]
+enum Bound {
+    Given(u64),
+    Cap(u64),
+}
+
 /// All trails (no relationship twice) of `min..=max` hops from `start`.
 #[allow(clippy::too_many_arguments)]
 fn var_paths(
@@ -415,10 +458,33 @@ fn var_paths(
     types: &[Sym],
     props: &[(Sym, Value)],
     min: u64,
-    max: Option<u64>,
+    bound: Bound,
     row: &Row,
     distinct_from: &[usize],
 ) -> Result<Vec<(NodeId, Vec<RelId>)>> {
+    let mut held = 0;
+    let r = var_paths_inner(ctx, start, dir, types, props, min, bound, row, distinct_from, &mut held);
+    // The paths are turned into rows one at a time; whoever keeps those counts them again.
+    ctx.control.release(held);
+    r
+}
+
+#[allow(clippy::too_many_arguments)]
+fn var_paths_inner(
+    ctx: Ctx,
+    start: NodeId,
+    dir: store::Dir,
+    types: &[Sym],
+    props: &[(Sym, Value)],
+    min: u64,
+    bound: Bound,
+    row: &Row,
+    distinct_from: &[usize],
+    held: &mut u64,
+) -> Result<Vec<(NodeId, Vec<RelId>)>> {
+    let max = match bound {
+        Bound::Given(m) | Bound::Cap(m) => Some(m),
+    };
     let mut out = Vec::new();
     let mut steps = 0u32;
     let mut path: Vec<RelId> = Vec::new();
@@ -455,11 +521,21 @@ fn var_paths(
                 path.push(r);
                 let len = path.len() as u64;
                 if len >= min {
+                    let size = 48 + 8 * len;
+                    ctx.control.charge(size)?;
+                    *held += size;
                     out.push((other, path.clone()));
                 }
                 if max.is_none_or(|m| len < m) {
                     stack.push((other, neighbours(other)));
                 } else {
+                    // At the cap of a pattern written without an upper bound, a path that
+                    // would go on is an error rather than silently left out.
+                    if let Bound::Cap(cap) = bound {
+                        if neighbours(other).any(|(r2, _)| !path.contains(&r2)) {
+                            return Err(ctx.control.too_many_hops(cap));
+                        }
+                    }
                     path.pop();
                 }
             }

@@ -93,11 +93,23 @@ impl Display for Op {
                     (false, true) => "ExpandInto",
                     (false, false) => "Expand",
                 };
-                write!(f, "{name} (${from}){}{}", rel(r), node(to))
+                write!(f, "{name} (${from}){}{}", rel(r), node(to))?;
+                match (r.var_len, r.cap) {
+                    (Some((_, None)), Some(cap)) => {
+                        write!(f, " up to {cap} hops (--max-hops: a longer path is a ResourceLimit error)")
+                    }
+                    (Some((_, None)), None) => write!(f, " up to --max-hops hops (a longer path is an error)"),
+                    _ => Ok(()),
+                }
             }
             Op::ShortestPath { from, to, rel: r, all, .. } => {
                 let name = if *all { "AllShortestPaths" } else { "ShortestPath" };
-                write!(f, "{name} (${from}){}(${to})", rel(r))
+                write!(f, "{name} (${from}){}(${to})", rel(r))?;
+                if matches!(r.var_len, Some((_, None))) {
+                    // Breadth-first search visits each node once: no hop cap applies.
+                    write!(f, " breadth-first, unbounded")?;
+                }
+                Ok(())
             }
             Op::BuildPath { slot, .. } => write!(f, "BuildPath ${slot}"),
             Op::Filter { predicate } => write!(f, "Filter {predicate}"),

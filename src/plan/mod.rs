@@ -80,6 +80,11 @@ pub struct NodeSpec {
 pub trait Catalog {
     fn has_index(&self, label: &str, key: &str) -> bool;
     fn label_count(&self, label: &str) -> Option<usize>;
+    /// The upper bound a variable-length pattern written without one gets (`--max-hops`), so
+    /// that `EXPLAIN` shows it; `None` leaves it to the executor's limits.
+    fn max_hops(&self) -> Option<u64> {
+        None
+    }
 }
 
 /// A catalog that knows nothing (no indexes, no statistics).
@@ -102,6 +107,9 @@ pub struct RelSpec {
     pub props: Option<PropFilter>,
     /// `Some((min, max))` for variable length (`max` None: unbounded).
     pub var_len: Option<(u64, Option<u64>)>,
+    /// For a variable-length pattern without an upper bound: the `--max-hops` cap that applies
+    /// (a longer path raises `ResourceLimit`). `None`: the executor's current limit.
+    pub cap: Option<u64>,
     /// Planned against the pattern's direction: the relationship list is reversed so it reads
     /// in pattern order.
     pub backwards: bool,

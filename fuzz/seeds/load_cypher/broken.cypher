@@ -1,0 +1,1 @@
+CREATE (a:P {name: 'x'}

@@ -1,0 +1,1 @@
+MATCH (o)-[v:VISITED]->(:Country {name: 'Japan'}) WHERE v.year = 2004 RETURN o.name AS visitor, v.quote AS evidence

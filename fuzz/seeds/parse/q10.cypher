@@ -1,0 +1,1 @@
+CREATE INDEX idx FOR (p:Person) ON (p.name); MATCH (p:Person) WHERE p.name >= 'A' DETACH DELETE p; SHOW INDEXES

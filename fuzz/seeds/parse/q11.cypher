@@ -1,0 +1,1 @@
+EXPLAIN MATCH (a)-[:KNOWS*2..]->(b) RETURN a, b; CALL db.labels() YIELD label RETURN label

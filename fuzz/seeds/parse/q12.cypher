@@ -1,0 +1,1 @@
+RETURN date('2024-02-29') + duration('P1M'), datetime('2025-12-22T10:00:00+06:00').year, `weird name`.x

@@ -1,0 +1,1 @@
+MATCH (o:Office)-[v:VISITED]->(c) RETURN o.name AS office, count(v) AS visits ORDER BY visits DESC, office SKIP 1 LIMIT 5

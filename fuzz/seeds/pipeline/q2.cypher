@@ -1,0 +1,1 @@
+MATCH p = shortestPath((m:Ministry {name: 'Ministry of Energy'})-[:SIGNED*..6]-(g:Company)) RETURN [n IN nodes(p) | n.name] AS path

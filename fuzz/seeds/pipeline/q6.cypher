@@ -1,0 +1,1 @@
+MERGE (n:Person {name: 'Ann'}) ON CREATE SET n.new = true ON MATCH SET n.seen = coalesce(n.seen, 0) + 1 RETURN n

@@ -1,0 +1,1 @@
+MATCH (n) OPTIONAL MATCH (n)-[r]->(m) RETURN n {.name, k: labels(n)}, type(r), CASE WHEN m IS NULL THEN 'none' ELSE m.name END

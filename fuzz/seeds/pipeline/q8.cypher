@@ -1,0 +1,1 @@
+RETURN reduce(acc = 0, x IN [1, 2.5, -3] | acc + x) AS r, 1 / 0.0, 9223372036854775807 + 0, toInteger('12'), [x IN range(0, 5) WHERE x > 2 | x ^ 2][1..3]

@@ -1,0 +1,1 @@
+MATCH (a:Person) WHERE exists { MATCH (a)-[:KNOWS]->(b) WHERE b.age > 30 } AND a.name =~ 'A.*' RETURN a.name UNION ALL RETURN 'x' AS `a.name`

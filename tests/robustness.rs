@@ -1,0 +1,423 @@
+//! Hostile input, runaway queries and interrupted saves (docs/robustness.md): every one gets a
+//! clear error or a result, never a panic, a hang or a damaged file. Inputs the fuzzers found
+//! problems with are kept here as regression tests.
+
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+use std::time::{Duration, Instant};
+
+use silkgraph::exec::{Limits, Params};
+use silkgraph::session::Session;
+
+fn bin() -> Command {
+    Command::new(env!("CARGO_BIN_EXE_silkgraph"))
+}
+
+/// Runs `silkgraph [args] --format jsonl run -` on an empty graph with `text` on standard input;
+/// returns the exit code and the JSON lines.
+fn query(args: &[&str], text: &str) -> (i32, Vec<serde_json::Value>) {
+    let mut child = bin()
+        .arg("--empty")
+        .args(args)
+        .args(["--format", "jsonl", "run", "-"])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("binary runs");
+    let mut stdin = child.stdin.take().unwrap();
+    let owned = text.to_string();
+    let writer = std::thread::spawn(move || stdin.write_all(owned.as_bytes()));
+    let out = child.wait_with_output().unwrap();
+    let _ = writer.join();
+    let lines = String::from_utf8_lossy(&out.stdout)
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap_or_else(|e| panic!("{l}: {e}")))
+        .collect();
+    (out.status.code().unwrap_or(-1), lines)
+}
+
+/// The error of a one-statement query: `(kind, detail)`.
+fn error_of(args: &[&str], text: &str) -> (String, String) {
+    let (code, lines) = query(args, text);
+    assert_eq!(code, 1, "{text} should fail: {lines:?}");
+    let e = &lines.last().expect("an error line")["error"];
+    (e["kind"].as_str().unwrap_or("").to_string(), e["detail"].as_str().unwrap_or("").to_string())
+}
+
+/// The single value of a one-row, one-column query.
+fn value_of(text: &str) -> serde_json::Value {
+    let (code, lines) = query(&[], text);
+    assert_eq!(code, 0, "{text}: {lines:?}");
+    lines[0]["rows"][0][0].clone()
+}
+
+/// A scratch directory of this test's own.
+fn scratch(name: &str) -> PathBuf {
+    let d = std::env::temp_dir().join(format!("silkgraph-robustness-{}-{name}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&d);
+    std::fs::create_dir_all(&d).unwrap();
+    d
+}
+
+// ---- the parser ------------------------------------------------------------------------------
+
+#[test]
+fn nesting_100k_deep_is_refused_not_a_stack_overflow() {
+    for (open, close) in [("(", ")"), ("[", "]"), ("{a: ", "}")] {
+        let text = format!("RETURN {}1{}", open.repeat(100_000), close.repeat(100_000));
+        let (kind, detail) = error_of(&[], &text);
+        assert_eq!((kind.as_str(), detail.as_str()), ("ResourceLimit", "NestingDepth"), "{open}");
+        // The library, on an ordinary thread's stack, too.
+        let e = silkgraph::syntax::parse(&text).unwrap_err();
+        assert_eq!(e.detail, "NestingDepth");
+    }
+    // Unbalanced and unterminated input, as people paste it half-finished.
+    for text in ["RETURN ((((((1", "MATCH (a)-[", "RETURN 'abc", "RETURN /* x", "MATCH (n {a: [1, {b: "] {
+        let (kind, _) = error_of(&[], text);
+        assert_eq!(kind, "SyntaxError", "{text}");
+    }
+}
+
+#[test]
+fn long_flat_input_is_handled() {
+    // 20,000 terms in one expression, 5,000 statements in one script.
+    let sum = (0..20_000).map(|i| i.to_string()).collect::<Vec<_>>().join(" + ");
+    assert_eq!(value_of(&format!("RETURN {sum} AS s")), serde_json::json!(199_990_000));
+    let script = "RETURN 1;".repeat(5_000);
+    let (code, lines) = query(&[], &script);
+    assert_eq!((code, lines.len()), (0, 5_000));
+}
+
+// ---- limits ----------------------------------------------------------------------------------
+
+#[test]
+fn result_rows_are_limited_with_an_error() {
+    let (kind, detail) = error_of(&["--max-rows", "100"], "UNWIND range(1, 101) AS x RETURN x");
+    assert_eq!((kind.as_str(), detail.as_str()), ("ResourceLimit", "RowLimit"));
+    let (code, lines) = query(&["--max-rows", "100"], "UNWIND range(1, 100) AS x RETURN x");
+    assert_eq!((code, lines[0]["rows"].as_array().unwrap().len()), (0, 100));
+    // Across the parts of a UNION too.
+    let (kind, _) = error_of(&["--max-rows", "3"], "UNWIND [1, 2] AS x RETURN x UNION ALL UNWIND [3, 4] AS x RETURN x");
+    assert_eq!(kind, "ResourceLimit");
+    // The default is a million.
+    assert_eq!(Limits::default().max_rows, 1_000_000);
+}
+
+/// A chain of `n` relationships `(:N {i: 0})-[:T]->...->(:N {i: n})`.
+fn chain(n: usize) -> String {
+    format!(
+        "UNWIND range(0, {n}) AS i CREATE (:N {{i: i}}) WITH count(*) AS c \
+         MATCH (a:N), (b:N) WHERE b.i = a.i + 1 CREATE (a)-[:T]->(b)"
+    )
+}
+
+#[test]
+fn unbounded_variable_length_patterns_have_a_visible_bound_that_is_an_error_to_pass() {
+    let mut s = Session::default();
+    s.run_statement(&chain(30), &Params::new()).unwrap();
+    s.control.limits.max_hops = 20;
+    let q = "MATCH (a:N {i: 0})-[:T*]->(b) RETURN count(*) AS n";
+    // EXPLAIN shows the bound that applies.
+    let plan = s.run_statement(&format!("EXPLAIN {q}"), &Params::new()).unwrap();
+    let text: Vec<String> = plan.result.rows.iter().map(|r| format!("{:?}", r[0])).collect();
+    assert!(text.iter().any(|l| l.contains("up to 20 hops (--max-hops")), "{text:?}");
+    // Passing it is an error, not a shorter answer.
+    let e = s.run_statement(q, &Params::new()).unwrap_err();
+    assert_eq!((e.kind.as_str(), e.detail), ("ResourceLimit", "PathLengthLimit"));
+    // Paths within the bound are all found; explicit bounds are the query's own.
+    s.control.limits.max_hops = 30;
+    let o = s.run_statement(q, &Params::new()).unwrap();
+    assert_eq!(o.result.rows[0][0], silkgraph::value::Value::Int(30));
+    s.control.limits.max_hops = 5;
+    let o = s.run_statement("MATCH (a:N {i: 0})-[:T*..10]->(b) RETURN count(*)", &Params::new()).unwrap();
+    assert_eq!(o.result.rows[0][0], silkgraph::value::Value::Int(10));
+    // shortestPath searches breadth-first and needs no cap.
+    let o = s
+        .run_statement("MATCH p = shortestPath((a:N {i: 0})-[:T*]->(b:N {i: 30})) RETURN length(p)", &Params::new())
+        .unwrap();
+    assert_eq!(o.result.rows[0][0], silkgraph::value::Value::Int(30));
+    // From the command line.
+    let (kind, detail) =
+        error_of(&["--max-hops", "10"], &format!("{}; MATCH (:N {{i: 0}})-[*]->(b) RETURN b", chain(12)));
+    assert_eq!((kind.as_str(), detail.as_str()), ("ResourceLimit", "PathLengthLimit"));
+}
+
+#[test]
+fn memory_held_by_one_query_is_limited() {
+    for q in [
+        "UNWIND range(1, 200000) AS x RETURN x ORDER BY x DESC LIMIT 1",
+        "UNWIND range(1, 200000) AS x RETURN collect(x)[0]",
+        "UNWIND range(1, 200000) AS x RETURN DISTINCT x % 100000 LIMIT 1",
+        "UNWIND range(1, 200000) AS x WITH x, count(*) AS c RETURN count(*)",
+        "RETURN size(range(1, 10000000))",
+        "RETURN size(reduce(s = 'xx', i IN range(1, 40) | s + s))",
+        "RETURN size(reduce(l = [1], i IN range(1, 40) | l + l))",
+    ] {
+        let (kind, detail) = error_of(&["--max-memory", "4MiB"], q);
+        assert_eq!((kind.as_str(), detail.as_str()), ("ResourceLimit", "MemoryLimit"), "{q}");
+    }
+    // Within the default, the same work is fine.
+    assert_eq!(value_of("UNWIND range(1, 200000) AS x RETURN x ORDER BY x DESC LIMIT 1"), serde_json::json!(200000));
+    assert_eq!(Limits::default().max_memory, 2 << 30);
+}
+
+#[test]
+fn runaway_queries_time_out() {
+    let t0 = Instant::now();
+    let (kind, detail) = error_of(
+        &["--timeout", "0.5"],
+        "UNWIND range(1, 3000) AS a UNWIND range(1, 3000) AS b UNWIND range(1, 3000) AS c RETURN count(*)",
+    );
+    assert_eq!((kind.as_str(), detail.as_str()), ("ResourceLimit", "Timeout"));
+    assert!(t0.elapsed() < Duration::from_secs(20), "took {:?}", t0.elapsed());
+    // A path explosion on a dense graph stops too.
+    let dense = "UNWIND range(1, 12) AS i CREATE (:K {i: i}) WITH count(*) AS c \
+                 MATCH (a:K), (b:K) WHERE a <> b CREATE (a)-[:E]->(b)";
+    let (kind, detail) = error_of(&["--timeout", "0.5"], &format!("{dense}; MATCH (a)-[*]->(b) RETURN count(*)"));
+    assert_eq!(kind, "ResourceLimit");
+    assert!(["Timeout", "MemoryLimit", "PathLengthLimit"].contains(&detail.as_str()), "{detail}");
+    // Bad values are usage errors.
+    for args in [["--timeout", "-1"], ["--max-rows", "0"], ["--max-memory", "lots"]] {
+        let out = bin().arg("--empty").args(args).args(["query", "RETURN 1"]).output().unwrap();
+        assert_eq!(out.status.code(), Some(2), "{args:?}");
+    }
+}
+
+// ---- arithmetic and types (openCypher: errors, not wrapped values or panics) ------------------
+
+#[test]
+fn integer_overflow_and_division_by_zero_are_errors() {
+    for (q, detail) in [
+        ("RETURN 9223372036854775807 + 1", "IntegerOverflow"),
+        ("RETURN -9223372036854775808 - 1", "IntegerOverflow"),
+        ("RETURN 4611686018427387904 * 2", "IntegerOverflow"),
+        ("RETURN -9223372036854775808 / -1", "IntegerOverflow"),
+        ("RETURN -(-9223372036854775808)", "IntegerOverflow"),
+        ("UNWIND [9223372036854775807, 1] AS x RETURN sum(x)", "IntegerOverflow"),
+        ("RETURN 1 / 0", "DivisionByZero"),
+        ("RETURN 1 % 0", "DivisionByZero"),
+    ] {
+        let (kind, d) = error_of(&[], q);
+        assert_eq!((kind.as_str(), d.as_str()), ("ArgumentError", detail), "{q}");
+    }
+    assert_eq!(error_of(&[], "RETURN abs(-9223372036854775808)").0, "ArgumentError");
+    assert_eq!(error_of(&[], "RETURN 99999999999999999999").1, "IntegerOverflow");
+    assert_eq!(value_of("RETURN -9223372036854775808 % -1"), serde_json::json!(0));
+    assert_eq!(value_of("RETURN 9223372036854775807 - 1"), serde_json::json!(9223372036854775806i64));
+}
+
+#[test]
+fn floats_follow_ieee_and_nan_compares_false() {
+    let float = |s: &str| serde_json::json!({ "@float": s });
+    assert_eq!(value_of("RETURN 1.0 / 0"), float("Infinity"));
+    assert_eq!(value_of("RETURN -1 / 0.0"), float("-Infinity"));
+    assert_eq!(value_of("RETURN 0.0 / 0.0"), float("NaN"));
+    assert_eq!(value_of("RETURN 1 % 0.0"), float("NaN"));
+    assert_eq!(value_of("RETURN sqrt(-1)"), float("NaN"));
+    assert_eq!(value_of("RETURN 2 ^ 1024"), float("Infinity"));
+    let (code, lines) = query(&[], "WITH 0.0 / 0.0 AS n RETURN n = n, n <> n, n < 1, n > 1, [n] = [n], n IS NULL");
+    assert_eq!(code, 0);
+    assert_eq!(lines[0]["rows"][0], serde_json::json!([false, true, false, false, false, false]));
+    assert_eq!(error_of(&[], "RETURN 1e309").1, "FloatingPointOverflow");
+}
+
+#[test]
+fn casts_and_comparisons_across_types() {
+    let (code, lines) = query(
+        &[],
+        "RETURN toInteger('x'), toInteger('9223372036854775808'), toInteger(1e20), toFloat('abc'), \
+         toInteger(0.0 / 0.0), toBoolean('yes'), toInteger(' 42 '), toFloat('1e400')",
+    );
+    assert_eq!(code, 0);
+    let row = lines[0]["rows"][0].as_array().unwrap().clone();
+    assert_eq!(&row[..7], &serde_json::json!([null, null, null, null, null, null, 42]).as_array().unwrap()[..]);
+    let (code, lines) =
+        query(&[], "RETURN 1 < 'a', 'a' = 1, null < 1, 1 = 1.0, [1, 'a'] = [1, 'a'], {a: 1} = {a: 1.0}");
+    assert_eq!(code, 0);
+    assert_eq!(lines[0]["rows"][0], serde_json::json!([null, false, null, true, true, true]));
+    assert_eq!(error_of(&[], "RETURN 'a' - 1").0, "TypeError");
+    assert_eq!(error_of(&[], "RETURN toInteger([1])").0, "TypeError");
+    assert_eq!(error_of(&[], "UNWIND [1, 'a'] AS x RETURN sum(x)").0, "TypeError");
+    // Extreme indexes and lengths are clamped or null, never a panic.
+    let (code, lines) = query(
+        &[],
+        "RETURN [1, 2, 3][9223372036854775807], [1, 2, 3][-9223372036854775808], [1, 2][0..9223372036854775807], \
+         substring('abc', 9223372036854775807), left('abc', 9223372036854775807), \
+         range(0, 9223372036854775807, 4611686018427387904)",
+    );
+    assert_eq!(code, 0);
+    assert_eq!(lines[0]["rows"][0], serde_json::json!([null, null, [1, 2], "", "abc", [0, 4611686018427387904i64]]));
+}
+
+// ---- bad files -------------------------------------------------------------------------------
+
+fn open_error(file: &Path) -> String {
+    let out = bin().args(["--graph", file.to_str().unwrap(), "query", "MATCH (n) RETURN count(n)"]).output().unwrap();
+    assert_eq!(out.status.code(), Some(1), "{}", file.display());
+    assert!(out.stdout.is_empty(), "nothing runs on a graph that did not load");
+    String::from_utf8_lossy(&out.stderr).to_string()
+}
+
+#[test]
+fn malformed_graph_files_name_file_line_and_column_and_load_nothing() {
+    let d = scratch("bad-files");
+    let cy = d.join("bad.cypher");
+    std::fs::write(&cy, "CREATE (:A {n: 1});\nCREATE (:B {n: 2});\nCREATE (:C {n: });\n").unwrap();
+    let e = open_error(&cy);
+    assert!(e.contains("bad.cypher:3:"), "{e}");
+    // All or nothing: no half-loaded graph.
+    let r = Session::load_script("CREATE (:A);\nCREATE (:B);\nRETURN 1 / 0;\n");
+    assert!(r.is_err());
+    let js = d.join("bad.json");
+    std::fs::write(&js, "{\"nodes\": [\n  {\"id\": 0, \"labels\": [\"A\"]},\n  {\"id\": 1 \"labels\": []}\n]}")
+        .unwrap();
+    let e = open_error(&js);
+    assert!(e.contains("bad.json") && e.contains("3:"), "{e}");
+    for (name, text) in [
+        (
+            "dangling.json",
+            "{\"nodes\": [{\"id\": 1}], \"relationships\": [{\"type\": \"R\", \"start\": 1, \"end\": 2}]}",
+        ),
+        ("dup.json", "{\"nodes\": [{\"id\": 1}, {\"id\": 1}]}"),
+        ("props.json", "{\"nodes\": [{\"id\": 1, \"properties\": [1]}]}"),
+        ("truncated.json", "{\"nodes\": [{\"id\": 1, \"lab"),
+        ("empty.json", ""),
+        ("binary.cypher", "\u{0}\u{1}\u{2}CREATE"),
+    ] {
+        let f = d.join(name);
+        std::fs::write(&f, text).unwrap();
+        let e = open_error(&f);
+        assert!(e.contains(name), "{name}: {e}");
+    }
+    // Not UTF-8 at all.
+    let f = d.join("latin1.cypher");
+    std::fs::write(&f, b"CREATE (:A {name: '\xe9t\xe9'})").unwrap();
+    assert!(open_error(&f).contains("latin1.cypher"));
+    let _ = std::fs::remove_dir_all(&d);
+}
+
+#[test]
+fn loading_a_graph_file_runs_only_graph_statements() {
+    // A graph file is Cypher; it reaches no file but itself (no LOAD CSV, no procedure that
+    // writes files) and its statements change only the graph being loaded.
+    let d = scratch("only-graph");
+    let f = d.join("g.cypher");
+    std::fs::write(&f, "CREATE (:A {x: 1});\nLOAD CSV FROM 'file:///etc/passwd' AS l CREATE (:L {l: l});\n").unwrap();
+    let e = open_error(&f);
+    assert!(e.contains("g.cypher:2:"), "{e}");
+    let _ = std::fs::remove_dir_all(&d);
+}
+
+// ---- no lost data ----------------------------------------------------------------------------
+
+/// A JSON graph of `n` nodes with long properties in a chain.
+fn big_json_graph(n: usize) -> String {
+    let mut s = String::from("{\"format\": \"silkgraph-graph\", \"version\": 1, \"nodes\": [");
+    for i in 0..n {
+        if i > 0 {
+            s.push(',');
+        }
+        s.push_str(&format!(
+            "{{\"id\": {i}, \"labels\": [\"N\"], \"properties\": {{\"i\": {i}, \"text\": \"{}\"}}}}",
+            "lorem ipsum dolor sit amet ".repeat(4)
+        ));
+    }
+    s.push_str("], \"relationships\": [");
+    for i in 1..n {
+        if i > 1 {
+            s.push(',');
+        }
+        s.push_str(&format!(
+            "{{\"id\": {i}, \"type\": \"NEXT\", \"start\": {}, \"end\": {i}, \"properties\": {{}}}}",
+            i - 1
+        ));
+    }
+    s.push_str("]}");
+    s
+}
+
+#[test]
+fn a_save_killed_midway_leaves_the_old_file_intact() {
+    let d = scratch("kill-save");
+    let big = d.join("big.json");
+    std::fs::write(&big, big_json_graph(60_000)).unwrap();
+    let target = d.join("graph.json");
+    let old = "{\"format\": \"silkgraph-graph\", \"version\": 1, \"nodes\": [{\"id\": 0, \"labels\": [\"Old\"]}]}";
+    // Kill the export at different moments: while loading, rendering, writing and syncing.
+    let mut replaced = 0;
+    for delay_ms in [5u64, 40, 80, 120, 160, 200, 250, 300, 400, 500, 700, 900] {
+        std::fs::write(&target, old).unwrap();
+        let mut child = bin()
+            .args(["export", "--graph", big.to_str().unwrap(), "--format", "json", "--force", "-o"])
+            .arg(&target)
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap();
+        std::thread::sleep(Duration::from_millis(delay_ms));
+        let _ = child.kill();
+        let _ = child.wait();
+        let now = std::fs::read_to_string(&target).unwrap();
+        if now != old {
+            // Only ever the whole new file.
+            let g = silkgraph::graphs::from_json_text(&now).expect("a replaced file is complete");
+            assert_eq!(g.node_count(), 60_000);
+            replaced += 1;
+        }
+    }
+    // Left to finish, the export replaces the file whole.
+    std::fs::write(&target, old).unwrap();
+    let st = bin()
+        .args(["export", "--graph", big.to_str().unwrap(), "--format", "json", "--force", "-o"])
+        .arg(&target)
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .status()
+        .unwrap();
+    assert!(st.success());
+    let g = silkgraph::graphs::from_json_text(&std::fs::read_to_string(&target).unwrap()).unwrap();
+    assert_eq!((g.node_count(), g.rel_count()), (60_000, 59_999));
+    eprintln!("kill-mid-save: {replaced} of 12 killed exports had already finished");
+    let _ = std::fs::remove_dir_all(&d);
+}
+
+#[test]
+fn the_repl_saves_atomically() {
+    // `:save` goes through the same temporary-file-and-rename as exports: check the file it
+    // leaves behind loads, and that no temporary files are left.
+    let d = scratch("repl-save");
+    let f = d.join("saved.cypher");
+    let mut s = Session::default();
+    s.run_statement("CREATE (:A {x: 1})-[:R]->(:B {y: 'two'})", &Params::new()).unwrap();
+    assert!(s.dirty, "a change marks the session as unsaved");
+    silkgraph::export::write_atomic(&f, silkgraph::graphs::to_cypher_script(&s.graph).as_bytes(), true).unwrap();
+    let g = Session::load_script(&std::fs::read_to_string(&f).unwrap()).unwrap();
+    assert_eq!((g.node_count(), g.rel_count()), (2, 1));
+    let names: Vec<_> = std::fs::read_dir(&d).unwrap().map(|e| e.unwrap().file_name()).collect();
+    assert_eq!(names.len(), 1, "{names:?}");
+    let _ = std::fs::remove_dir_all(&d);
+}
+
+// ---- regressions found by fuzzing ------------------------------------------------------------
+
+/// Inputs that once crashed or hung a fuzz target (see fuzz/): each must now give an answer or
+/// an error.
+#[test]
+fn fuzz_regressions() {
+    let cases: &[&str] = &[
+        // A script of Unicode whitespace split into a statement whose end came before its start.
+        "\t\u{b}",
+        "\u{3000}",
+        "RETURN 1;\u{3000}",
+    ];
+    for text in cases {
+        let g = Session::load_script("CREATE (:Person {name: 'Ann'})-[:KNOWS]->(:Person {name: 'Bob'})").unwrap();
+        let mut s = Session::new(g);
+        s.timeout = Some(Duration::from_secs(2));
+        let _ = s.run_script(text, &Params::new(), |_, _| {});
+        let _ = silkgraph::session::Session::load_script(text);
+        let _ = silkgraph::graphs::from_json_text(text);
+    }
+}
