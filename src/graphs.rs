@@ -49,6 +49,10 @@ pub fn open(spec: &str) -> Result<Graph, String> {
     if path.is_dir() {
         return crate::export::csv::import_dir(path).map_err(|e| format!("{spec}: {e}"));
     }
+    if path.extension().is_some_and(|e| e.eq_ignore_ascii_case("sg")) {
+        let bytes = std::fs::read(path).map_err(|e| format!("cannot read {spec}: {e}"))?;
+        return Graph::from_snapshot(&bytes).map_err(|e| format!("{spec}: {e}"));
+    }
     let text = std::fs::read_to_string(path).map_err(|e| format!("cannot read {spec}: {e}"))?;
     match path.extension().and_then(|e| e.to_str()).map(|e| e.to_ascii_lowercase()).as_deref() {
         Some("json") => from_json_text(&text).map_err(|e| format!("{spec}: {e}")),

@@ -14,6 +14,7 @@ pub mod error;
 pub mod exec;
 pub mod export;
 pub mod graphs;
+pub mod import;
 pub mod output;
 pub mod plan;
 pub mod script;

@@ -6,6 +6,7 @@
 mod index;
 mod intern;
 mod projection;
+mod snapshot;
 
 use std::collections::BTreeSet;
 
@@ -476,6 +477,49 @@ impl Graph {
 }
 
 impl Graph {
+    // ---- bulk loading ------------------------------------------------------------------
+
+    /// Interns a label for bulk loading.
+    pub fn label_sym(&mut self, name: &str) -> Sym {
+        self.intern_label(name)
+    }
+
+    /// Interns a relationship type for bulk loading.
+    pub fn type_sym(&mut self, name: &str) -> Sym {
+        self.types.intern(name)
+    }
+
+    /// Creates a node from interned labels and properties (bulk loading: not journaled).
+    pub fn add_node_syms(&mut self, labels: Vec<Sym>, props: Props) -> NodeId {
+        let id = self.node_ix.len() as NodeId;
+        for &l in &labels {
+            self.label_index[l as usize].insert(id);
+        }
+        if !self.indexes.is_empty() {
+            self.indexes.node_added(id, &labels, &props);
+        }
+        let ix = self.g.add_node(NodeRec { id, labels, props });
+        self.node_ix.push(Some(ix));
+        id
+    }
+
+    /// Creates a relationship from an interned type (bulk loading: not journaled).
+    pub fn add_rel_sym(&mut self, start: NodeId, end: NodeId, ty: Sym, props: Props) -> Option<RelId> {
+        let (a, b) = (self.nix(start)?, self.nix(end)?);
+        let id = self.rel_ix.len() as RelId;
+        let ix = self.g.add_edge(a, b, RelRec { id, ty, props });
+        self.rel_ix.push(Some(ix));
+        Some(id)
+    }
+
+    /// Reserves room for a bulk load.
+    pub fn reserve(&mut self, nodes: usize, rels: usize) {
+        self.g.reserve_nodes(nodes);
+        self.g.reserve_edges(rels);
+        self.node_ix.reserve(nodes);
+        self.rel_ix.reserve(rels);
+    }
+
     // ---- property indexes --------------------------------------------------------------
 
     /// Creates an index on `:label(key)` and fills it; the error says why not.
