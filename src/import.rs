@@ -113,6 +113,15 @@ fn parse_cell(cell: &str, ty: Ty) -> Result<Value, String> {
     })
 }
 
+/// A property cell: one value, or a `;`-separated array.
+fn column_value(cell: &str, ty: Ty, array: bool) -> Result<Value, String> {
+    if array {
+        cell.split(';').map(|p| parse_cell(p, ty)).collect::<Result<_, _>>().map(Value::List)
+    } else {
+        parse_cell(cell, ty)
+    }
+}
+
 struct Progress {
     on: bool,
     start: Instant,
@@ -194,17 +203,7 @@ pub fn import(nodes: &[String], rels: &[String]) -> Result<(Graph, Summary), Str
                         }
                     }
                     Col::Prop { key, ty, array } if !cell.is_empty() => {
-                        let v = if *array {
-                            Value::List(
-                                cell.split(';')
-                                    .map(|p| parse_cell(p, *ty))
-                                    .collect::<Result<_, _>>()
-                                    .map_err(|m| at(i, m))?,
-                            )
-                        } else {
-                            parse_cell(cell, *ty).map_err(|m| at(i, m))?
-                        };
-                        props.push((*key, v));
+                        props.push((*key, column_value(cell, *ty, *array).map_err(|m| at(i, m))?));
                     }
                     Col::Start(_) | Col::End(_) | Col::Type => {
                         return Err(at(i, "relationship columns belong in a --relationships file".into()))
@@ -274,17 +273,7 @@ pub fn import(nodes: &[String], rels: &[String]) -> Result<(Graph, Summary), Str
                     if cell.is_empty() {
                         continue;
                     }
-                    let v = if *array {
-                        Value::List(
-                            cell.split(';')
-                                .map(|p| parse_cell(p, *ty))
-                                .collect::<Result<_, _>>()
-                                .map_err(|m| at(i, m))?,
-                        )
-                    } else {
-                        parse_cell(cell, *ty).map_err(|m| at(i, m))?
-                    };
-                    props.push((*key, v));
+                    props.push((*key, column_value(cell, *ty, *array).map_err(|m| at(i, m))?));
                 } else if matches!(c, Col::Label | Col::Id { .. }) {
                     return Err(at(i, "node columns belong in a --nodes file".into()));
                 }
