@@ -63,6 +63,22 @@ pub fn open(spec: &str) -> Result<Graph, String> {
     }
 }
 
+/// Saves a graph to a file in the form its extension names, the counterpart of [`open`]: `.sg`
+/// a snapshot, `.json` the JSON graph, anything else a Cypher script. The write is atomic
+/// (temporary file, fsync, rename), so a save cut short leaves the old file whole.
+pub fn save(g: &Graph, path: &Path) -> Result<(), String> {
+    let bytes = match path.extension().and_then(|e| e.to_str()).map(|e| e.to_ascii_lowercase()).as_deref() {
+        Some("sg") => g.to_snapshot(),
+        Some("json") => {
+            let mut text = serde_json::to_string_pretty(&to_json_graph(g)).map_err(|e| e.to_string())?;
+            text.push('\n');
+            text.into_bytes()
+        }
+        _ => to_cypher_script(g).into_bytes(),
+    };
+    crate::export::write_atomic(path, &bytes, true)
+}
+
 /// The project's JSON graph: `{"format": "silkgraph-graph", "version": 1, "nodes": [...],
 /// "relationships": [...]}` with values in the contract's JSON encoding.
 pub fn to_json_graph(g: &Graph) -> J {

@@ -338,6 +338,40 @@ fn big_json_graph(n: usize) -> String {
     s
 }
 
+/// Runs `save` (a command that writes `target`) twelve times over `old`, killing it with SIGKILL
+/// after 5 ms to 900 ms (while loading, rendering, writing and syncing): every time the target
+/// must be either `old`, byte for byte, or a complete new file (`check_new`). Then lets it finish
+/// once and checks the result. Returns how many of the killed saves had already finished.
+fn kill_while_saving(save: impl Fn() -> Command, target: &Path, old: &[u8], check_new: impl Fn(&[u8])) -> usize {
+    let mut replaced = 0;
+    for delay_ms in [5u64, 40, 80, 120, 160, 200, 250, 300, 400, 500, 700, 900] {
+        std::fs::write(target, old).unwrap();
+        let mut child = save().stdout(Stdio::null()).stderr(Stdio::null()).spawn().unwrap();
+        std::thread::sleep(Duration::from_millis(delay_ms));
+        let _ = child.kill();
+        let _ = child.wait();
+        let now = std::fs::read(target).unwrap();
+        if now != old {
+            // Only ever the whole new file.
+            check_new(&now);
+            replaced += 1;
+        }
+    }
+    // Left to finish, the save replaces the file whole.
+    std::fs::write(target, old).unwrap();
+    let st = save().stdout(Stdio::null()).stderr(Stdio::null()).status().unwrap();
+    assert!(st.success());
+    check_new(&std::fs::read(target).unwrap());
+    let dir = target.parent().unwrap();
+    let left: Vec<_> = std::fs::read_dir(dir)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .filter(|n| n.contains(".tmp"))
+        .collect();
+    assert!(left.len() <= 12, "temporary files pile up: {left:?}");
+    replaced
+}
+
 #[test]
 fn a_save_killed_midway_leaves_the_old_file_intact() {
     let d = scratch("kill-save");
@@ -345,41 +379,66 @@ fn a_save_killed_midway_leaves_the_old_file_intact() {
     std::fs::write(&big, big_json_graph(60_000)).unwrap();
     let target = d.join("graph.json");
     let old = "{\"format\": \"silkgraph-graph\", \"version\": 1, \"nodes\": [{\"id\": 0, \"labels\": [\"Old\"]}]}";
-    // Kill the export at different moments: while loading, rendering, writing and syncing.
-    let mut replaced = 0;
-    for delay_ms in [5u64, 40, 80, 120, 160, 200, 250, 300, 400, 500, 700, 900] {
-        std::fs::write(&target, old).unwrap();
-        let mut child = bin()
-            .args(["export", "--graph", big.to_str().unwrap(), "--format", "json", "--force", "-o"])
-            .arg(&target)
-            .stdout(Stdio::null())
-            .stderr(Stdio::null())
-            .spawn()
-            .unwrap();
-        std::thread::sleep(Duration::from_millis(delay_ms));
-        let _ = child.kill();
-        let _ = child.wait();
-        let now = std::fs::read_to_string(&target).unwrap();
-        if now != old {
-            // Only ever the whole new file.
-            let g = silkgraph::graphs::from_json_text(&now).expect("a replaced file is complete");
-            assert_eq!(g.node_count(), 60_000);
-            replaced += 1;
-        }
+    let export = || {
+        let mut c = bin();
+        c.args(["export", "--graph", big.to_str().unwrap(), "--format", "json", "--force", "-o"]).arg(&target);
+        c
+    };
+    let replaced = kill_while_saving(export, &target, old.as_bytes(), |now| {
+        let g = silkgraph::graphs::from_json_text(std::str::from_utf8(now).unwrap()).expect("a complete file");
+        assert_eq!((g.node_count(), g.rel_count()), (60_000, 59_999));
+    });
+    eprintln!("kill-mid-save (json): {replaced} of 12 killed exports had already finished");
+    let _ = std::fs::remove_dir_all(&d);
+}
+
+#[test]
+fn a_snapshot_killed_midway_leaves_the_old_snapshot_intact() {
+    // `silkgraph import --out X.sg --force` over an existing snapshot, killed at every stage.
+    let d = scratch("kill-sg");
+    let n = 200_000;
+    let mut nodes = String::from("id:ID,:LABEL,name,born:int\n");
+    let mut rels = String::from(":START_ID,:END_ID,:TYPE,since:int\n");
+    for i in 0..n {
+        nodes.push_str(&format!("{i},Person,person number {i},{}\n", 1950 + i % 50));
+        rels.push_str(&format!("{i},{},KNOWS,{}\n", (i * 7 + 1) % n, 2000 + i % 20));
     }
-    // Left to finish, the export replaces the file whole.
-    std::fs::write(&target, old).unwrap();
-    let st = bin()
-        .args(["export", "--graph", big.to_str().unwrap(), "--format", "json", "--force", "-o"])
-        .arg(&target)
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .status()
+    let (nf, rf) = (d.join("nodes.csv"), d.join("rels.csv"));
+    std::fs::write(&nf, nodes).unwrap();
+    std::fs::write(&rf, rels).unwrap();
+    let target = d.join("graph.sg");
+    let old = Session::load_script("CREATE (:Old {kept: true})").unwrap().to_snapshot();
+    let import = || {
+        let mut c = bin();
+        c.arg("import").arg("--nodes").arg(&nf).arg("--relationships").arg(&rf);
+        c.arg("--force").arg("--out").arg(&target);
+        c
+    };
+    let replaced = kill_while_saving(import, &target, &old, |now| {
+        let g = silkgraph::store::Graph::from_snapshot(now).expect("a complete snapshot");
+        assert_eq!((g.node_count(), g.rel_count()), (n, n));
+    });
+    // And the old one still opens after all that.
+    std::fs::write(&target, &old).unwrap();
+    assert_eq!(silkgraph::graphs::open(target.to_str().unwrap()).unwrap().node_count(), 1);
+    eprintln!("kill-mid-save (sg): {replaced} of 12 killed imports had already finished");
+    let _ = std::fs::remove_dir_all(&d);
+}
+
+#[test]
+fn the_repl_save_picks_the_form_by_extension() {
+    let d = scratch("save-forms");
+    let mut s = Session::default();
+    s.run_statement("CREATE (:A {x: 1, when: date('2025-06-01')})-[:R {w: 2.5}]->(:B {y: 'two'})", &Params::new())
         .unwrap();
-    assert!(st.success());
-    let g = silkgraph::graphs::from_json_text(&std::fs::read_to_string(&target).unwrap()).unwrap();
-    assert_eq!((g.node_count(), g.rel_count()), (60_000, 59_999));
-    eprintln!("kill-mid-save: {replaced} of 12 killed exports had already finished");
+    for name in ["g.sg", "g.json", "g.cypher"] {
+        let f = d.join(name);
+        silkgraph::graphs::save(&s.graph, &f).unwrap();
+        let g = silkgraph::graphs::open(f.to_str().unwrap()).unwrap();
+        assert_eq!((g.node_count(), g.rel_count()), (2, 1), "{name}");
+        assert_eq!(silkgraph::export::graph_hash(&g), silkgraph::export::graph_hash(&s.graph), "{name}");
+    }
+    assert!(std::fs::read(d.join("g.sg")).unwrap().starts_with(&s.graph.to_snapshot()[..4]));
     let _ = std::fs::remove_dir_all(&d);
 }
 

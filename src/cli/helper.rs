@@ -52,7 +52,7 @@ pub const COMMANDS: &[(&str, &str)] = &[
     (":limits", "[rows N|hops N|memory SIZE|timeout S]  show or set the limits on one statement"),
     (":load", "FILE  replace the graph by a .cypher script or .json graph"),
     (":run", "FILE  run a script's statements on the current graph"),
-    (":save", "FILE  write the whole graph as a .cypher script that loads back"),
+    (":save", "FILE  write the whole graph: .sg snapshot, .json graph, else a Cypher script"),
     (":why", "the evidence (source and quote) of each relationship in the last result"),
     (":whynot", "[QUERY]  which pattern part or filter left the last query without rows"),
     (":explain", "[QUERY]  the plan of the last (or the given) query"),

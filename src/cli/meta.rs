@@ -265,11 +265,7 @@ fn run_inner(state: &mut State, meta: Meta, out: &mut dyn Write, err: &mut dyn W
         Meta::Save(file) => {
             let g = &state.session.graph;
             // Atomically: a save cut short (a crash, a full disk) leaves the old file whole.
-            crate::export::write_atomic(
-                std::path::Path::new(&file),
-                crate::graphs::to_cypher_script(g).as_bytes(),
-                true,
-            )?;
+            crate::graphs::save(g, std::path::Path::new(&file))?;
             w(out, &format!("saved {} nodes, {} relationships to {file}", g.node_count(), g.rel_count()));
             state.session.dirty = false;
         }
