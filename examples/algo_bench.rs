@@ -103,18 +103,21 @@ fn main() {
     let cfg_wcc = config(&[("types", Value::str("KNOWS"))]);
     let cfg_bc = config(&[("direction", Value::str("out")), ("normalized", Value::Bool(false))]);
 
-    // Through the procedure, as CALL algo.… runs it (projection + algorithm + rows).
-    let (pr_call, pr_rows) =
-        timed(repeat, || algo::run("algo.pageRank", std::slice::from_ref(&cfg_pr), &g, &check).unwrap());
-    let (wcc_call, wcc_rows) =
-        timed(repeat, || algo::run("algo.components", std::slice::from_ref(&cfg_wcc), &g, &check).unwrap());
-    let (bc_call, bc_rows) =
-        timed(repeat, || algo::run("algo.betweenness", std::slice::from_ref(&cfg_bc), &small, &check).unwrap());
+    // Through the procedure, as CALL algo.… runs it (projection + algorithm + rows). The first
+    // call of each builds its projection ("cold"); later calls on the unchanged graph reuse it,
+    // as the peers reuse the graph object they built beforehand ("warm", the median).
+    let call = |name: &str, cfg: &Value, g: &Graph| algo::run(name, std::slice::from_ref(cfg), g, &check).unwrap();
+    let (pr_cold, _) = timed(1, || call("algo.pageRank", &cfg_pr, &g));
+    let (wcc_cold, _) = timed(1, || call("algo.components", &cfg_wcc, &g));
+    let (bc_cold, _) = timed(1, || call("algo.betweenness", &cfg_bc, &small));
+    let (pr_call, pr_rows) = timed(repeat, || call("algo.pageRank", &cfg_pr, &g));
+    let (wcc_call, wcc_rows) = timed(repeat, || call("algo.components", &cfg_wcc, &g));
+    let (bc_call, bc_rows) = timed(repeat, || call("algo.betweenness", &cfg_bc, &small));
 
-    // The algorithm alone on a prebuilt projection.
-    let c = |v: &Value, keys: &[&str], d| algo::Config::parse(&g, Some(v), keys, d).unwrap();
-    let (proj_ms, p) = timed(repeat, || c(&cfg_wcc, &[], Direction::Out).project(&g).unwrap());
-    let (rproj_ms, rp) = timed(repeat, || c(&cfg_wcc, &[], Direction::In).project(&g).unwrap());
+    // The algorithm alone on a prebuilt projection, and the projection alone (not shared).
+    let knows_ty = [g.type_id("KNOWS").expect("KNOWS loaded")];
+    let (proj_ms, p) = timed(repeat, || g.projection(&[], &knows_ty, true, false, None, false).unwrap());
+    let (rproj_ms, rp) = timed(repeat, || g.projection(&[], &knows_ty, true, true, None, false).unwrap());
     let (pr_kernel, (pr, iters)) = timed(repeat, || algo::pagerank_incoming(&rp, 0.85, 100, 1e-10, &check).unwrap());
     let (wcc_kernel, comp) = timed(repeat, || algo::weakly_connected(&p));
     let sp =
@@ -123,11 +126,12 @@ fn main() {
 
     // Sanity: the procedure's rows are the kernel's values.
     let by_node = |t: &algo::Table| -> HashMap<u64, f64> {
-        t.rows
+        t.columns[0]
             .iter()
-            .map(|r| {
-                let Value::Node(id) = r[0] else { panic!("node") };
-                let v = match &r[1] {
+            .zip(&t.columns[1])
+            .map(|(node, score)| {
+                let Value::Node(id) = *node else { panic!("node") };
+                let v = match score {
                     Value::Float(f) => *f,
                     Value::Int(i) => *i as f64,
                     _ => panic!("number"),
@@ -145,7 +149,7 @@ fn main() {
     for &x in &comp {
         *sizes.entry(x).or_default() += 1;
     }
-    assert_eq!(wcc_rows.rows.len(), n);
+    assert_eq!(wcc_rows.len(), n);
     if let Some(out) = &out {
         std::fs::create_dir_all(out).expect("--out dir");
         write_f64(&out.join("silkgraph_pagerank.f64"), &pr);
@@ -163,6 +167,7 @@ fn main() {
             "load": load_ms,
             "projection": proj_ms, "projection_reversed": rproj_ms,
             "pagerank": pr_call, "wcc": wcc_call, "betweenness": bc_call,
+            "pagerank_cold": pr_cold, "wcc_cold": wcc_cold, "betweenness_cold": bc_cold,
             "pagerank_kernel": pr_kernel, "wcc_kernel": wcc_kernel, "betweenness_kernel": bc_kernel,
         },
     });

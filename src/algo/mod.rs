@@ -21,6 +21,7 @@ mod paths;
 mod pyrandom;
 
 use std::borrow::Cow;
+use std::sync::Arc;
 
 use indexmap::IndexMap;
 
@@ -168,14 +169,17 @@ impl Config {
     }
 
     /// The projection this configuration asks for.
-    pub fn project(&self, g: &Graph) -> Result<Projection> {
+    pub fn project(&self, g: &Graph) -> Result<Arc<Projection>> {
         self.project_as(g, self.direction)
     }
 
-    pub fn project_as(&self, g: &Graph, dir: Direction) -> Result<Projection> {
+    /// The projection in direction `dir`, shared with earlier calls on the unchanged graph.
+    pub fn project_as(&self, g: &Graph, dir: Direction) -> Result<Arc<Projection>> {
         let (directed, reverse) = (dir != Direction::Both, dir == Direction::In);
-        g.projection(&self.labels, &self.types, directed, reverse, self.weight, self.with_rels).map_err(|e| match e {
-            ProjectionError::BadWeight { rel, value } => bad("weight", format!("relationship {rel} has {value}")),
+        g.projection_shared(&self.labels, &self.types, directed, reverse, self.weight, self.with_rels).map_err(|e| {
+            match e {
+                ProjectionError::BadWeight { rel, value } => bad("weight", format!("relationship {rel} has {value}")),
+            }
         })
     }
 }
@@ -232,23 +236,54 @@ pub(crate) fn par_chunks<T: Send>(n: usize, f: impl Fn(usize, usize) -> T + Sync
 }
 
 fn node_scores(p: &Projection, field: &'static str, scores: impl IntoIterator<Item = Value>) -> Table {
-    Table {
-        fields: vec!["node", field],
-        rows: p.nodes.iter().zip(scores).map(|(&id, s)| vec![Value::Node(id), s]).collect(),
-    }
+    let nodes = p.nodes.iter().map(|&id| Value::Node(id)).collect();
+    Table { fields: vec!["node", field], columns: vec![nodes, scores.into_iter().collect()] }
 }
 
-/// A procedure's output: named columns, one row per record.
+/// A procedure's output: named columns of equal length, one value per record in each. Kept
+/// by column, as the algorithms produce them, so that 400,000 scores are two vectors rather
+/// than 400,000 small ones; the executor makes its rows from them once.
 #[derive(Debug, Clone, Default)]
 pub struct Table {
     pub fields: Vec<&'static str>,
-    pub rows: Vec<Vec<Value>>,
+    pub columns: Vec<Vec<Value>>,
 }
 
 impl Table {
+    /// A table from records given as rows (each with one value per field).
+    pub fn from_rows(fields: Vec<&'static str>, rows: Vec<Vec<Value>>) -> Table {
+        let mut columns: Vec<Vec<Value>> = fields.iter().map(|_| Vec::with_capacity(rows.len())).collect();
+        for row in rows {
+            debug_assert_eq!(row.len(), fields.len());
+            for (c, v) in columns.iter_mut().zip(row) {
+                c.push(v);
+            }
+        }
+        Table { fields, columns }
+    }
+
+    /// The number of records.
+    pub fn len(&self) -> usize {
+        self.columns.first().map_or(0, Vec::len)
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    /// The column of a field.
+    pub fn column(&self, field: &str) -> Option<&[Value]> {
+        self.fields.iter().position(|f| *f == field).map(|i| &self.columns[i][..])
+    }
+
     pub fn records(self) -> Vec<Record> {
-        let fields = self.fields;
-        self.rows.into_iter().map(|r| fields.iter().copied().zip(r).collect()).collect()
+        let n = self.len();
+        let mut columns: Vec<_> = self.columns.into_iter().map(Vec::into_iter).collect();
+        (0..n)
+            .map(|_| {
+                self.fields.iter().copied().zip(columns.iter_mut().map(|c| c.next().unwrap_or(Value::Null))).collect()
+            })
+            .collect()
     }
 }
 
@@ -263,14 +298,12 @@ pub fn rows(
     check: Check,
 ) -> Result<Vec<Vec<Value>>> {
     let t = run(name, args, g, check)?;
-    let cols: Vec<(Option<usize>, usize)> =
-        yields.iter().map(|(f, slot)| (t.fields.iter().position(|x| x == f), *slot)).collect();
-    Ok(t.rows
-        .into_iter()
-        .map(|rec| {
+    let cols: Vec<(Option<&[Value]>, usize)> = yields.iter().map(|(f, slot)| (t.column(f), *slot)).collect();
+    Ok((0..t.len())
+        .map(|i| {
             let mut r = row.to_vec();
             for &(c, slot) in &cols {
-                r[slot] = c.map_or(Value::Null, |c| rec[c].clone());
+                r[slot] = c.map_or(Value::Null, |c| c[i].clone());
             }
             r
         })
@@ -362,13 +395,11 @@ pub fn run(name: &str, args: &[Value], g: &Graph, check: Check) -> Result<Table>
             let (seed, res, thr) = (c.int("seed", 42)?, c.float("resolution", 1.0)?, c.float("threshold", 1e-7)?);
             let comm = louvain(&p, res, thr, seed, check)?;
             let q = modularity(&p, &comm, res);
-            let rows = p
-                .nodes
-                .iter()
-                .zip(comm)
-                .map(|(&id, k)| vec![Value::Node(id), Value::Int(k as i64), Value::Float(q)])
-                .collect();
-            Table { fields: vec!["node", "community", "modularity"], rows }
+            let n = p.nodes.len();
+            let mut t = node_scores(&p, "community", comm.into_iter().map(|k| Value::Int(k as i64)));
+            t.fields.push("modularity");
+            t.columns.push(vec![Value::Float(q); n]);
+            t
         }
         "algo.clustering" => {
             let c = Config::parse(g, last(0), &[], Both)?;
@@ -395,7 +426,7 @@ pub fn run(name: &str, args: &[Value], g: &Graph, check: Check) -> Result<Table>
                     vec![vec![Value::Path(Box::new(path)), cost]]
                 }
             };
-            Table { fields: vec!["path", "cost"], rows }
+            Table::from_rows(vec!["path", "cost"], rows)
         }
         "algo.kHop" => {
             let c = Config::parse(g, last(2), &[], Both)?;
@@ -408,12 +439,12 @@ pub fn run(name: &str, args: &[Value], g: &Graph, check: Check) -> Result<Table>
             let p = c.project(g)?;
             let rows =
                 paths::k_hop(&p, s, k).into_iter().map(|(id, d)| vec![Value::Node(id), Value::Int(d as i64)]).collect();
-            Table { fields: vec!["node", "distance"], rows }
+            Table::from_rows(vec!["node", "distance"], rows)
         }
         "algo.stats" => {
             let c = Config::parse(g, last(0), &[], Both)?;
             let rec = stats(g, &c, check)?.record();
-            Table { fields: rec.keys().copied().collect(), rows: vec![rec.into_values().collect()] }
+            Table::from_rows(rec.keys().copied().collect(), vec![rec.into_values().collect()])
         }
         other => {
             return Err(Error::runtime(

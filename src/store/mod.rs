@@ -76,6 +76,8 @@ pub struct Graph {
     indexes: index::Indexes,
     journal: Vec<Undo>,
     journaling: bool,
+    /// The last projections the algorithms asked for, until the graph changes.
+    projections: projection::Cache,
 }
 
 fn get_prop(props: &Props, key: Sym) -> Option<&Value> {
@@ -272,6 +274,7 @@ impl Graph {
     }
 
     fn undo(&mut self, u: Undo) {
+        self.projections.clear();
         match u {
             Undo::CreatedNode(id) => {
                 let _ = self.delete_node(id, true);
@@ -324,6 +327,7 @@ impl Graph {
         labels: impl IntoIterator<Item = &'a str>,
         props: impl IntoIterator<Item = (&'a str, Value)>,
     ) -> NodeId {
+        self.projections.clear();
         let id = self.node_ix.len() as NodeId;
         let mut ls: Vec<Sym> = Vec::new();
         for l in labels {
@@ -357,6 +361,7 @@ impl Graph {
         ty: &str,
         props: impl IntoIterator<Item = (&'a str, Value)>,
     ) -> Option<RelId> {
+        self.projections.clear();
         let (a, b) = (self.nix(start)?, self.nix(end)?);
         let id = self.rel_ix.len() as RelId;
         let ty = self.types.intern(ty);
@@ -373,6 +378,7 @@ impl Graph {
 
     /// Deletes a relationship; false if it did not exist.
     pub fn delete_rel(&mut self, id: RelId) -> bool {
+        self.projections.clear();
         let Some(ix) = self.rix(id) else { return false };
         let (a, b) = self.g.edge_endpoints(ix).expect("live edge has endpoints");
         let (start, end) = (self.g[a].id, self.g[b].id);
@@ -385,6 +391,7 @@ impl Graph {
     /// Deletes a node. Without `detach`, a node that still has relationships is not deleted
     /// and `Err(degree)` is returned. `Ok(false)` if it did not exist.
     pub fn delete_node(&mut self, id: NodeId, detach: bool) -> Result<bool, usize> {
+        self.projections.clear();
         let Some(ix) = self.nix(id) else { return Ok(false) };
         let rels: Vec<RelId> = self.rels_of(id, Dir::Both, &[]).map(|(r, _)| r).collect();
         if !rels.is_empty() {
@@ -409,6 +416,7 @@ impl Graph {
 
     /// Sets a node property (`Null` removes it); returns the old value.
     pub fn set_node_prop(&mut self, id: NodeId, key: &str, value: Value) -> Option<Value> {
+        self.projections.clear();
         let key = self.keys.intern(key);
         let new = (!self.indexes.is_empty() && !value.is_null()).then(|| value.clone());
         let n = self.nix(id).and_then(|ix| self.g.node_weight_mut(ix))?;
@@ -423,6 +431,7 @@ impl Graph {
 
     /// Sets a relationship property (`Null` removes it); returns the old value.
     pub fn set_rel_prop(&mut self, id: RelId, key: &str, value: Value) -> Option<Value> {
+        self.projections.clear();
         let key = self.keys.intern(key);
         let r = self.rix(id).and_then(|ix| self.g.edge_weight_mut(ix))?;
         let old = put_prop(&mut r.props, key, value);
@@ -440,6 +449,7 @@ impl Graph {
     }
 
     fn add_label_sym(&mut self, id: NodeId, l: Sym) -> bool {
+        self.projections.clear();
         let Some(n) = self.nix(id).and_then(|ix| self.g.node_weight_mut(ix)) else { return false };
         if n.labels.contains(&l) {
             return false;
@@ -463,6 +473,7 @@ impl Graph {
     }
 
     fn remove_label_sym(&mut self, id: NodeId, l: Sym) -> bool {
+        self.projections.clear();
         let Some(n) = self.nix(id).and_then(|ix| self.g.node_weight_mut(ix)) else { return false };
         let Some(pos) = n.labels.iter().position(|x| *x == l) else { return false };
         n.labels.remove(pos);
@@ -491,6 +502,7 @@ impl Graph {
 
     /// Creates a node from interned labels and properties (bulk loading: not journaled).
     pub fn add_node_syms(&mut self, labels: Vec<Sym>, props: Props) -> NodeId {
+        self.projections.clear();
         let id = self.node_ix.len() as NodeId;
         for &l in &labels {
             self.label_index[l as usize].insert(id);
@@ -505,6 +517,7 @@ impl Graph {
 
     /// Creates a relationship from an interned type (bulk loading: not journaled).
     pub fn add_rel_sym(&mut self, start: NodeId, end: NodeId, ty: Sym, props: Props) -> Option<RelId> {
+        self.projections.clear();
         let (a, b) = (self.nix(start)?, self.nix(end)?);
         let id = self.rel_ix.len() as RelId;
         let ix = self.g.add_edge(a, b, RelRec { id, ty, props });

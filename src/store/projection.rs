@@ -4,6 +4,8 @@
 //! as in NetworkX's `Graph`/`DiGraph`; the edge keeps the smallest weight and that
 //! relationship's id. Self-loops are kept (once).
 
+use std::sync::{Arc, Mutex};
+
 use petgraph::visit::NodeIndexable;
 use petgraph::visit::{EdgeRef, IntoEdgeReferences};
 
@@ -82,7 +84,70 @@ pub enum ProjectionError {
     BadWeight { rel: RelId, value: String },
 }
 
+/// What a projection was asked for: labels, types, directed, reverse, weight, with_rels.
+type Key = (Vec<Sym>, Vec<Sym>, bool, bool, Option<Sym>, bool);
+
+/// The projections built last, kept until the graph changes (every mutation of the store
+/// clears it), so that a class running PageRank, then components, then PageRank again on a
+/// large graph pays for the projection once, as it would with a graph object built beforehand
+/// in NetworkX or igraph. At most [`Cache::KEEP`] are kept.
+#[derive(Debug, Default)]
+pub(super) struct Cache(Mutex<Vec<(Key, Arc<Projection>)>>);
+
+impl Cache {
+    const KEEP: usize = 2;
+
+    pub(super) fn clear(&mut self) {
+        match self.0.get_mut() {
+            Ok(v) => v.clear(),
+            Err(poisoned) => poisoned.into_inner().clear(),
+        }
+    }
+
+    fn get(&self, key: &Key) -> Option<Arc<Projection>> {
+        let v = self.0.lock().ok()?;
+        v.iter().find(|(k, _)| k == key).map(|(_, p)| Arc::clone(p))
+    }
+
+    fn put(&self, key: Key, p: Arc<Projection>) {
+        if let Ok(mut v) = self.0.lock() {
+            v.retain(|(k, _)| *k != key);
+            if v.len() >= Self::KEEP {
+                v.remove(0);
+            }
+            v.push((key, p));
+        }
+    }
+}
+
+/// A copy of the graph starts with no projections.
+impl Clone for Cache {
+    fn clone(&self) -> Cache {
+        Cache::default()
+    }
+}
+
 impl Graph {
+    /// [`Graph::projection`], shared with earlier calls that asked for the same one while the
+    /// graph has not changed since.
+    pub fn projection_shared(
+        &self,
+        labels: &[Sym],
+        types: &[Sym],
+        directed: bool,
+        reverse: bool,
+        weight: Option<Sym>,
+        with_rels: bool,
+    ) -> Result<Arc<Projection>, ProjectionError> {
+        let key: Key = (labels.to_vec(), types.to_vec(), directed, reverse && directed, weight, with_rels);
+        if let Some(p) = self.projections.get(&key) {
+            return Ok(p);
+        }
+        let p = Arc::new(self.projection(labels, types, directed, reverse, weight, with_rels)?);
+        self.projections.put(key, Arc::clone(&p));
+        Ok(p)
+    }
+
     /// The nodes carrying any of `labels` (all nodes when empty) and the relationships of any
     /// of `types` (all when empty) between them. `directed: false` gives the undirected simple
     /// graph (NetworkX's `Graph`); `reverse` turns every relationship around (directed only).
@@ -264,6 +329,53 @@ mod tests {
         let q = g.projection(&[], &[t], true, false, None, false).unwrap();
         assert_eq!(q.neighbors(1), &[0][..]);
         assert_eq!(q.index_of(2), Some(2));
+    }
+
+    #[test]
+    fn shared_projections_last_until_the_graph_changes() {
+        let mut g = graph();
+        let p = g.projection_shared(&[], &[], true, false, None, false).unwrap();
+        let q = g.projection_shared(&[], &[], true, false, None, false).unwrap();
+        assert!(Arc::ptr_eq(&p, &q), "the same request is served from the cache");
+        let u = g.projection_shared(&[], &[], false, false, None, false).unwrap();
+        assert!(!Arc::ptr_eq(&p, &u), "another request is another projection");
+        // Each kind of change empties the cache.
+        let changes: Vec<Box<dyn Fn(&mut Graph)>> = vec![
+            Box::new(|g| {
+                g.create_node(["P"], []);
+            }),
+            Box::new(|g| {
+                g.create_rel(0, 3, "T", []);
+            }),
+            Box::new(|g| {
+                g.delete_rel(0);
+            }),
+            Box::new(|g| {
+                let _ = g.delete_node(3, true);
+            }),
+            Box::new(|g| {
+                g.set_rel_prop(1, "w", Value::Int(9));
+            }),
+            Box::new(|g| {
+                g.add_label(2, "P");
+            }),
+            Box::new(|g| {
+                g.remove_label(0, "P");
+            }),
+            Box::new(|g| {
+                let sp = g.savepoint();
+                g.create_rel(1, 2, "T", []);
+                g.rollback(sp);
+            }),
+        ];
+        for (i, change) in changes.iter().enumerate() {
+            let before = g.projection_shared(&[], &[], true, false, g.key_id("w"), false).unwrap();
+            change(&mut g);
+            let after = g.projection_shared(&[], &[], true, false, g.key_id("w"), false).unwrap();
+            assert!(!Arc::ptr_eq(&before, &after), "change {i} must invalidate the projection");
+            let fresh = g.projection(&[], &[], true, false, g.key_id("w"), false).unwrap();
+            assert_eq!((&after.nodes, &after.targets, &after.weights), (&fresh.nodes, &fresh.targets, &fresh.weights));
+        }
     }
 
     #[test]
