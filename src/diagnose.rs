@@ -127,8 +127,8 @@ impl SchemaSnapshot {
             let labels: Vec<String> = g.node_labels(id).iter().map(|l| g.labels().name(*l).to_string()).collect();
             for l in &labels {
                 let m = label_keys.entry(l.clone()).or_default();
-                for (k, _) in g.node_props(id) {
-                    *m.entry(g.keys().name(*k).to_string()).or_default() += 1;
+                for k in g.node_keys(id) {
+                    *m.entry(g.keys().name(k).to_string()).or_default() += 1;
                 }
             }
             if s.names.len() < MAX_NAMES {
@@ -146,8 +146,8 @@ impl SchemaSnapshot {
             let ty = g.types().name(t).to_string();
             *type_counts.entry(ty.clone()).or_default() += 1;
             let m = type_keys.entry(ty.clone()).or_default();
-            for (k, _) in g.rel_props(id) {
-                *m.entry(g.keys().name(*k).to_string()).or_default() += 1;
+            for k in g.rel_keys(id) {
+                *m.entry(g.keys().name(k).to_string()).or_default() += 1;
             }
             if let Some((a, b)) = g.rel_ends(id) {
                 for la in g.node_labels(a) {
@@ -1124,7 +1124,7 @@ impl Prober<'_> {
                     .filter(|id| g.node_prop(*id, key).and_then(|v| v.cypher_eq(&want)) == Some(true))
                     .collect();
                 if kept.is_empty() {
-                    let have: Vec<&Value> = cands.iter().filter_map(|id| g.node_prop(*id, key)).collect();
+                    let have: Vec<Value> = cands.iter().filter_map(|id| g.node_prop(*id, key)).collect();
                     if have.is_empty() {
                         let mut m = format!("no {what} has a property `{k}`");
                         let keys = np.labels.first().and_then(|l| self.schema.label_keys.get(l));
@@ -1134,7 +1134,7 @@ impl Prober<'_> {
                         return m;
                     }
                     let mut m = format!("no {what} has {} {}", quote_name(k), value_text(&want));
-                    if let Some(near) = nearest_value(&want, have.iter().copied()) {
+                    if let Some(near) = nearest_value(&want, have.iter()) {
                         m.push_str(&format!("; nearest: {}", value_text(near)));
                     }
                     return m;
@@ -1273,12 +1273,12 @@ impl Prober<'_> {
                 .filter(|id| g.rel_prop(*id, key).and_then(|v| v.cypher_eq(&want)) == Some(true))
                 .collect();
             if kept.is_empty() {
-                let have: Vec<&Value> = cands.iter().filter_map(|id| g.rel_prop(*id, key)).collect();
+                let have: Vec<Value> = cands.iter().filter_map(|id| g.rel_prop(*id, key)).collect();
                 if have.is_empty() {
                     return Some(format!("no {what} has a property `{k}`"));
                 }
                 let mut m = format!("no {what} has {} {}", quote_name(k), value_text(&want));
-                if let Some(near) = nearest_value(&want, have.iter().copied()) {
+                if let Some(near) = nearest_value(&want, have.iter()) {
                     m.push_str(&format!("; nearest: {}", value_text(near)));
                 }
                 return Some(m);

@@ -203,12 +203,12 @@ pub fn to_cypher_subscript(g: &Graph, nodes: &[NodeId], rels: &[RelId], header: 
     for &id in nodes {
         let labels: String =
             g.node_labels(id).iter().map(|l| format!(":{}", quote_name(g.labels().name(*l)))).collect();
-        out.push_str(&format!("CREATE (n{id}{labels}{})\n", props_literal(g, g.node_props(id))));
+        out.push_str(&format!("CREATE (n{id}{labels}{})\n", props_literal(g, &g.node_props(id))));
     }
     for &id in rels {
         let (Some((s, e)), Some(t)) = (g.rel_ends(id), g.rel_type(id)) else { continue };
         let ty = quote_name(g.types().name(t));
-        out.push_str(&format!("CREATE (n{s})-[:{ty}{}]->(n{e})\n", props_literal(g, g.rel_props(id))));
+        out.push_str(&format!("CREATE (n{s})-[:{ty}{}]->(n{e})\n", props_literal(g, &g.rel_props(id))));
     }
     out.push_str(";\n");
     out

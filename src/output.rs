@@ -29,13 +29,13 @@ fn props_json(graph: &Graph, props: &[(crate::store::Sym, Value)]) -> J {
 
 fn node_json(graph: &Graph, id: u64) -> J {
     let labels: Vec<&str> = graph.node_labels(id).iter().map(|l| graph.labels().name(*l)).collect();
-    json!({"@node": {"id": id, "labels": labels, "properties": props_json(graph, graph.node_props(id))}})
+    json!({"@node": {"id": id, "labels": labels, "properties": props_json(graph, &graph.node_props(id))}})
 }
 
 fn rel_json(graph: &Graph, id: u64) -> J {
     let ty = graph.rel_type(id).map_or("", |t| graph.types().name(t));
     let (s, e) = graph.rel_ends(id).unwrap_or((0, 0));
-    json!({"@rel": {"id": id, "type": ty, "start": s, "end": e, "properties": props_json(graph, graph.rel_props(id))}})
+    json!({"@rel": {"id": id, "type": ty, "start": s, "end": e, "properties": props_json(graph, &graph.rel_props(id))}})
 }
 
 /// A value in the contract's JSON encoding.
@@ -154,14 +154,14 @@ fn props_cypher(graph: &Graph, props: &[(crate::store::Sym, Value)]) -> String {
 fn node_cypher(graph: &Graph, id: u64) -> String {
     let labels: String =
         graph.node_labels(id).iter().map(|l| format!(":{}", quote_name(graph.labels().name(*l)))).collect();
-    let props = props_cypher(graph, graph.node_props(id));
+    let props = props_cypher(graph, &graph.node_props(id));
     let inner = format!("{labels}{props}");
     format!("({})", inner.trim_start())
 }
 
 fn rel_cypher(graph: &Graph, id: u64) -> String {
     let ty = graph.rel_type(id).map_or(String::new(), |t| quote_name(graph.types().name(t)));
-    format!("[:{ty}{}]", props_cypher(graph, graph.rel_props(id)))
+    format!("[:{ty}{}]", props_cypher(graph, &graph.rel_props(id)))
 }
 
 /// A value in Cypher's own notation, as `cypher-shell` prints it.

@@ -424,14 +424,14 @@ fn canonical(g: &Graph) -> Vec<String> {
     for &n in &nodes {
         let mut labels: Vec<&str> = g.node_labels(n).iter().map(|l| g.labels().name(*l)).collect();
         labels.sort();
-        out.push(format!("node {} {}", labels.join(":"), props(g.node_props(n))));
+        out.push(format!("node {} {}", labels.join(":"), props(&g.node_props(n))));
     }
     let mut rels: Vec<String> = g
         .rel_ids()
         .map(|r| {
             let (s, e) = g.rel_ends(r).unwrap();
             let ty = g.types().name(g.rel_type(r).unwrap());
-            format!("rel {} {ty} {} {}", pos(s), pos(e), props(g.rel_props(r)))
+            format!("rel {} {ty} {} {}", pos(s), pos(e), props(&g.rel_props(r)))
         })
         .collect();
     rels.sort();

@@ -4,14 +4,14 @@
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
-use silkgraph::store::Graph;
+use silkgraph::store::{Graph, SNAPSHOT_VERSION};
 
 fuzz_target!(|data: &[u8]| {
     let bytes = match data.split_first() {
         Some((0, raw)) => raw.to_vec(),
         Some((_, body)) => {
             let mut out = b"SILKG\x00SG".to_vec();
-            out.extend_from_slice(&1u32.to_le_bytes());
+            out.extend_from_slice(&SNAPSHOT_VERSION.to_le_bytes());
             out.extend_from_slice(&(body.len() as u64).to_le_bytes());
             out.extend_from_slice(body);
             out.extend_from_slice(&crc32fast::hash(body).to_le_bytes());

@@ -639,8 +639,8 @@ fn why_text(state: &mut State) -> Result<String, String> {
         };
         let ty = g.rel_type(*id).map_or(String::new(), |t| quote_name(g.types().name(t)));
         let props = g.rel_props(*id);
-        let source = prop_text(g, props, "source").unwrap_or_else(|| "no source".into());
-        let quote = prop_text(g, props, "quote").map_or_else(|| "no quote".into(), |q| format!("\"{q}\""));
+        let source = prop_text(g, &props, "source").unwrap_or_else(|| "no source".into());
+        let quote = prop_text(g, &props, "quote").map_or_else(|| "no quote".into(), |q| format!("\"{q}\""));
         out.push(format!("({})-[:{ty}]->({})  [{source}] {quote}", node_name(g, a), node_name(g, b)));
     }
     if out.is_empty() {
@@ -657,7 +657,7 @@ fn why_text(state: &mut State) -> Result<String, String> {
         }
         out.push("the last result has no relationships; the sources of its nodes:".into());
         for id in nodes {
-            let source = prop_text(g, g.node_props(id), "source").unwrap_or_else(|| "no source".into());
+            let source = prop_text(g, &g.node_props(id), "source").unwrap_or_else(|| "no source".into());
             out.push(format!("({})  [{source}]", node_name(g, id)));
         }
     }

@@ -52,7 +52,7 @@ pub struct Cli {
 
 #[derive(Args, Debug, Clone, Default)]
 pub struct GraphSource {
-    /// Open this graph: a .cypher script, a .json graph, or a bundled graph's name
+    /// Open this graph: a .cypher script, .json graph, .sg snapshot, CSV directory, or bundled graph name
     #[arg(long, global = true, conflicts_with = "empty")]
     pub graph: Option<String>,
     /// Start from an empty graph

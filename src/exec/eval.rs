@@ -23,13 +23,13 @@ pub(crate) fn property(v: &Value, key: &str, ctx: Ctx) -> Result<Value> {
             if !ctx.graph.node_exists(*id) {
                 return Err(deleted("node"));
             }
-            ctx.graph.key_id(key).and_then(|k| ctx.graph.node_prop(*id, k)).cloned().unwrap_or(Value::Null)
+            ctx.graph.key_id(key).and_then(|k| ctx.graph.node_prop(*id, k)).unwrap_or(Value::Null)
         }
         Value::Rel(id) => {
             if !ctx.graph.rel_exists(*id) {
                 return Err(deleted("relationship"));
             }
-            ctx.graph.key_id(key).and_then(|k| ctx.graph.rel_prop(*id, k)).cloned().unwrap_or(Value::Null)
+            ctx.graph.key_id(key).and_then(|k| ctx.graph.rel_prop(*id, k)).unwrap_or(Value::Null)
         }
         Value::Map(m) => m.get(key).cloned().unwrap_or(Value::Null),
         v if crate::temporal::is_temporal(v) => crate::temporal::field(v, key),
@@ -39,7 +39,7 @@ pub(crate) fn property(v: &Value, key: &str, ctx: Ctx) -> Result<Value> {
 
 /// The properties of a node or relationship as a map.
 pub(crate) fn entity_props(ctx: Ctx, v: &Value) -> Option<IndexMap<String, Value>> {
-    let props: &[(Sym, Value)] = match v {
+    let props: Vec<(Sym, Value)> = match v {
         Value::Node(id) => ctx.graph.node_props(*id),
         Value::Rel(id) => ctx.graph.rel_props(*id),
         _ => return None,

@@ -86,11 +86,11 @@ fn fits_narrow(v: &Value) -> bool {
     }
 }
 
-fn columns<'a>(g: &Graph, all: impl Iterator<Item = &'a [(Sym, Value)]>) -> Vec<Column> {
+fn columns(g: &Graph, all: impl Iterator<Item = Vec<(Sym, Value)>>) -> Vec<Column> {
     let mut cols: Vec<Column> = Vec::new();
     let mut at: HashMap<(Sym, Kind), usize> = HashMap::new();
     for props in all {
-        for (k, v) in props {
+        for (k, v) in &props {
             let Some(kind) = kind_of(v) else { continue };
             let i = *at.entry((*k, kind)).or_insert_with(|| {
                 cols.push(Column { key: g.keys().name(*k).to_string(), kind, narrow: true });
@@ -167,7 +167,7 @@ pub fn render(ex: &Export) -> (String, String) {
         .iter()
         .map(|&n| {
             let mut r = vec![n.to_string(), label_names(g, n).join(";")];
-            r.extend(cells(g, &ncols, g.node_props(n)));
+            r.extend(cells(g, &ncols, &g.node_props(n)));
             r
         })
         .collect();
@@ -182,7 +182,7 @@ pub fn render(ex: &Export) -> (String, String) {
         .filter_map(|&r| {
             let (a, b) = g.rel_ends(r)?;
             let mut row = vec![a.to_string(), b.to_string(), type_name(g, r).to_string()];
-            row.extend(cells(g, &rcols, g.rel_props(r)));
+            row.extend(cells(g, &rcols, &g.rel_props(r)));
             Some(row)
         })
         .collect();

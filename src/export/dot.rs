@@ -166,16 +166,16 @@ pub fn render(ex: &Export) -> String {
             format!("fillcolor=\"{}\"", palette.hex(labels.first().copied().unwrap_or(""))),
             format!("labels={}", quoted(&labels.iter().map(|l| format!(":{l}")).collect::<String>())),
         ];
-        attrs(g, g.node_props(n), &mut a);
+        attrs(g, &g.node_props(n), &mut a);
         let _ = writeln!(s, "  n{n} [{}];", a.join(", "));
     }
     for &r in &ex.sub.rels {
         let Some((x, y)) = g.rel_ends(r) else { continue };
         let mut a = vec![format!("label={}", quoted(type_name(g, r))), format!("id=\"e{r}\"")];
         if let Some(Value::String(q)) = g.key_id("quote").and_then(|k| g.rel_prop(r, k)) {
-            a.push(format!("tooltip={}", quoted(q)));
+            a.push(format!("tooltip={}", quoted(&q)));
         }
-        attrs(g, g.rel_props(r), &mut a);
+        attrs(g, &g.rel_props(r), &mut a);
         let _ = writeln!(s, "  n{x} -> n{y} [{}];", a.join(", "));
     }
     s.push_str("}\n");

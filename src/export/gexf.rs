@@ -59,7 +59,7 @@ pub fn render(ex: &Export) -> String {
         let _ = writeln!(s, "      <node id=\"n{n}\" label=\"{}\">", escape(&display_name(g, n)));
         let labels: String = label_names(g, n).iter().map(|l| format!(":{l}")).collect();
         let _ = writeln!(s, "        <attvalues>\n          <attvalue for=\"labels\" value=\"{}\"/>", escape(&labels));
-        values(&mut s, &node_cols, g.node_props(n));
+        values(&mut s, &node_cols, &g.node_props(n));
         s.push_str("        </attvalues>\n");
         let (r, gr, b) = palette.rgb(label_names(g, n).first().copied().unwrap_or(""));
         let _ = writeln!(s, "        <viz:color r=\"{r}\" g=\"{gr}\" b=\"{b}\"/>\n      </node>");
@@ -70,7 +70,7 @@ pub fn render(ex: &Export) -> String {
         let ty = escape(type_name(g, r));
         let _ = writeln!(s, "      <edge id=\"e{r}\" source=\"n{a}\" target=\"n{b}\" label=\"{ty}\">");
         let _ = writeln!(s, "        <attvalues>\n          <attvalue for=\"type\" value=\"{ty}\"/>");
-        values(&mut s, &rel_cols, g.rel_props(r));
+        values(&mut s, &rel_cols, &g.rel_props(r));
         s.push_str("        </attvalues>\n      </edge>\n");
     }
     s.push_str("    </edges>\n  </graph>\n</gexf>\n");

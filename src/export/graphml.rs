@@ -82,14 +82,14 @@ pub fn render(ex: &Export) -> String {
         let _ = writeln!(s, "    <node id=\"n{n}\">");
         let labels: String = label_names(g, n).iter().map(|l| format!(":{l}")).collect();
         let _ = writeln!(s, "      <data key=\"labels\">{}</data>", escape(&labels));
-        data(&mut s, "v", &node_cols, g.node_props(n));
+        data(&mut s, "v", &node_cols, &g.node_props(n));
         s.push_str("    </node>\n");
     }
     for &r in &ex.sub.rels {
         let Some((a, b)) = g.rel_ends(r) else { continue };
         let _ = writeln!(s, "    <edge id=\"e{r}\" source=\"n{a}\" target=\"n{b}\">");
         let _ = writeln!(s, "      <data key=\"label\">{}</data>", escape(type_name(g, r)));
-        data(&mut s, "r", &rel_cols, g.rel_props(r));
+        data(&mut s, "r", &rel_cols, &g.rel_props(r));
         s.push_str("    </edge>\n");
     }
     s.push_str("  </graph>\n</graphml>\n");

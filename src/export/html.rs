@@ -26,7 +26,7 @@ pub fn render(ex: &Export) -> String {
         .iter()
         .map(|n| {
             json!({"id": n.id, "x": (n.x * 10.0).round() / 10.0, "y": (n.y * 10.0).round() / 10.0, "r": n.r,
-                   "c": n.color, "l": n.label, "name": n.name, "labels": n.labels, "props": props(g.node_props(n.id)),
+                   "c": n.color, "l": n.label, "name": n.name, "labels": n.labels, "props": props(&g.node_props(n.id)),
                    "size": n.size_value})
         })
         .collect();
@@ -35,7 +35,7 @@ pub fn render(ex: &Export) -> String {
         .iter()
         .map(|e| {
             json!({"id": e.id, "s": e.s, "t": e.t, "ty": e.ty, "bend": e.bend, "lt": e.label_t, "ls": e.label_shift,
-                        "props": props(g.rel_props(e.id))})
+                        "props": props(&g.rel_props(e.id))})
         })
         .collect();
     let data = json!({

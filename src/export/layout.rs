@@ -207,7 +207,7 @@ pub fn picture(ex: &Export) -> Picture {
         match &ex.style.color {
             ColorBy::Label => label_names(g, id).first().copied().unwrap_or("").to_string(),
             ColorBy::Property(p) => match g.key_id(p).and_then(|k| g.node_prop(id, k)) {
-                Some(v) => super::value_text(g, v),
+                Some(v) => super::value_text(g, &v),
                 None => String::new(),
             },
         }
@@ -229,7 +229,7 @@ pub fn picture(ex: &Export) -> Picture {
         .iter()
         .map(|&id| match &ex.style.size {
             SizeBy::Uniform => None,
-            SizeBy::Property(p) => number(g.key_id(p).and_then(|k| g.node_prop(id, k))),
+            SizeBy::Property(p) => number(g.key_id(p).and_then(|k| g.node_prop(id, k)).as_ref()),
             SizeBy::Scores(_, s) => s.get(&id).copied().filter(|f| f.is_finite()),
         })
         .collect();

@@ -295,7 +295,7 @@ pub fn canonical(g: &Graph) -> Canonical {
             format!(
                 "({}{})",
                 labels.iter().map(|l| format!(":{}", J::from(*l))).collect::<String>(),
-                props(g.node_props(n))
+                props(&g.node_props(n))
             ),
         );
     }
@@ -306,7 +306,7 @@ pub fn canonical(g: &Graph) -> Canonical {
         .filter_map(|r| {
             let (a, b) = g.rel_ends(r)?;
             let t = g.types().name(g.rel_type(r)?);
-            Some(format!("{}-[:{}{}]->{}", node_text[&a], J::from(t), props(g.rel_props(r)), node_text[&b]))
+            Some(format!("{}-[:{}{}]->{}", node_text[&a], J::from(t), props(&g.rel_props(r)), node_text[&b]))
         })
         .collect();
     rels.sort();
@@ -609,9 +609,9 @@ pub fn attr_columns(ex: &Export, nodes: bool) -> Vec<(String, AttrKind)> {
         }
     };
     if nodes {
-        ex.sub.nodes.iter().for_each(|&n| add(g.node_props(n)));
+        ex.sub.nodes.iter().for_each(|&n| add(&g.node_props(n)));
     } else {
-        ex.sub.rels.iter().for_each(|&r| add(g.rel_props(r)));
+        ex.sub.rels.iter().for_each(|&r| add(&g.rel_props(r)));
     }
     out
 }

@@ -26,7 +26,7 @@ pub fn render(ex: &Export) -> String {
         .sub
         .nodes
         .iter()
-        .map(|&n| json!({"id": n, "labels": label_names(g, n), "properties": props(g.node_props(n))}))
+        .map(|&n| json!({"id": n, "labels": label_names(g, n), "properties": props(&g.node_props(n))}))
         .collect();
     let links: Vec<J> = ex
         .sub
@@ -34,7 +34,7 @@ pub fn render(ex: &Export) -> String {
         .iter()
         .filter_map(|&r| {
             let (a, b) = g.rel_ends(r)?;
-            Some(json!({"source": a, "target": b, "key": r, "type": type_name(g, r), "properties": props(g.rel_props(r))}))
+            Some(json!({"source": a, "target": b, "key": r, "type": type_name(g, r), "properties": props(&g.rel_props(r))}))
         })
         .collect();
     let doc = json!({

@@ -20,7 +20,7 @@ pub fn node_title(g: &Graph, id: u64) -> String {
     if !labels.is_empty() {
         let _ = writeln!(t, "{labels}");
     }
-    for (k, v) in g.node_props(id) {
+    for (k, v) in &g.node_props(id) {
         let _ = writeln!(t, "{}: {}", g.keys().name(*k), value_text(g, v));
     }
     t.trim_end().to_string()
@@ -37,7 +37,7 @@ pub fn edge_title(g: &Graph, id: u64) -> String {
     if let Some(s) = get("source") {
         let _ = write!(t, "\nsource: {}", value_text(g, s));
     }
-    for (k, v) in props {
+    for (k, v) in &props {
         let name = g.keys().name(*k);
         if name != "quote" && name != "source" {
             let _ = write!(t, "\n{name}: {}", value_text(g, v));

@@ -6,9 +6,12 @@
 mod index;
 mod intern;
 mod projection;
+mod props;
 mod snapshot;
 
 use std::collections::BTreeSet;
+
+use indexmap::IndexSet;
 
 use petgraph::stable_graph::{EdgeIndex, NodeIndex, StableDiGraph};
 use petgraph::visit::EdgeRef;
@@ -17,6 +20,7 @@ use petgraph::Direction as PgDir;
 pub use index::PropertyIndex;
 pub use intern::{Interner, Sym};
 pub use projection::{Projection, ProjectionError};
+pub use snapshot::SNAPSHOT_VERSION;
 
 use crate::value::{NodeId, RelId, Value};
 
@@ -31,18 +35,23 @@ pub enum Dir {
 /// Property list: small and in insertion order.
 pub type Props = Vec<(Sym, Value)>;
 
+/// A node in the petgraph graph: 16 bytes, its labels and properties kept elsewhere.
 #[derive(Debug, Clone)]
 struct NodeRec {
     id: NodeId,
-    labels: Vec<Sym>,
-    props: Props,
+    /// Index of its label set in `Graph::label_sets`.
+    labels: u32,
+    /// Offset of its properties in `Graph::node_props`.
+    props: u32,
 }
 
+/// A relationship in the petgraph graph: 12 bytes.
 #[derive(Debug, Clone)]
 struct RelRec {
-    id: RelId,
+    id: u32,
     ty: Sym,
-    props: Props,
+    /// Offset of its properties in `Graph::rel_props`.
+    props: u32,
 }
 
 /// One undoable change.
@@ -63,12 +72,17 @@ enum Undo {
 pub struct Savepoint(usize);
 
 /// The graph.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone)]
 pub struct Graph {
     g: StableDiGraph<NodeRec, RelRec, u32>,
     /// External node id → petgraph index (`None` once deleted).
     node_ix: Vec<Option<NodeIndex<u32>>>,
-    rel_ix: Vec<Option<EdgeIndex<u32>>>,
+    /// External relationship id → petgraph index (`EdgeIndex::end()` once deleted).
+    rel_ix: Vec<EdgeIndex<u32>>,
+    /// The distinct label sets of nodes, in order of first use (the empty set first).
+    label_sets: IndexSet<Box<[Sym]>>,
+    node_props: props::Arena,
+    rel_props: props::Arena,
     labels: Interner,
     types: Interner,
     keys: Interner,
@@ -78,10 +92,6 @@ pub struct Graph {
     journaling: bool,
     /// The last projections the algorithms asked for, until the graph changes.
     projections: projection::Cache,
-}
-
-fn get_prop(props: &Props, key: Sym) -> Option<&Value> {
-    props.iter().find(|(k, _)| *k == key).map(|(_, v)| v)
 }
 
 /// Sets (or with `Null`, removes) a property; returns the previous value.
@@ -96,6 +106,32 @@ fn put_prop(props: &mut Props, key: Sym, value: Value) -> Option<Value> {
             None
         }
     }
+}
+
+impl Default for Graph {
+    fn default() -> Graph {
+        Graph {
+            g: StableDiGraph::default(),
+            node_ix: Vec::new(),
+            rel_ix: Vec::new(),
+            label_sets: std::iter::once(Box::from(&[][..])).collect(),
+            node_props: props::Arena::default(),
+            rel_props: props::Arena::default(),
+            labels: Interner::default(),
+            types: Interner::default(),
+            keys: Interner::default(),
+            label_index: Vec::new(),
+            indexes: index::Indexes::default(),
+            journal: Vec::new(),
+            journaling: false,
+            projections: projection::Cache::default(),
+        }
+    }
+}
+
+/// The mark of a deleted relationship's slot in `rel_ix` (petgraph never hands it out).
+fn gone() -> EdgeIndex<u32> {
+    EdgeIndex::end()
 }
 
 impl Graph {
@@ -153,7 +189,7 @@ impl Graph {
     }
     /// All live relationships in id order.
     pub fn rel_ids(&self) -> impl Iterator<Item = RelId> + '_ {
-        self.rel_ix.iter().enumerate().filter(|(_, ix)| ix.is_some()).map(|(i, _)| i as RelId)
+        self.rel_ix.iter().enumerate().filter(|(_, ix)| **ix != gone()).map(|(i, _)| i as RelId)
     }
     /// Nodes with a label, in id order.
     pub fn nodes_with_label(&self, label: Sym) -> impl Iterator<Item = NodeId> + '_ {
@@ -164,7 +200,7 @@ impl Graph {
         self.node_ix.get(id as usize).copied().flatten()
     }
     fn rix(&self, id: RelId) -> Option<EdgeIndex<u32>> {
-        self.rel_ix.get(id as usize).copied().flatten()
+        self.rel_ix.get(id as usize).copied().filter(|ix| *ix != gone())
     }
     fn node(&self, id: NodeId) -> Option<&NodeRec> {
         self.nix(id).and_then(|ix| self.g.node_weight(ix))
@@ -183,16 +219,31 @@ impl Graph {
     // ---- reading nodes -----------------------------------------------------------------
 
     pub fn node_labels(&self, id: NodeId) -> &[Sym] {
-        self.node(id).map_or(&[], |n| &n.labels)
+        self.node(id).map_or(&[], |n| self.label_set(n.labels))
     }
     pub fn has_label(&self, id: NodeId, label: Sym) -> bool {
-        self.node(id).is_some_and(|n| n.labels.contains(&label))
+        self.node_labels(id).contains(&label)
     }
-    pub fn node_prop(&self, id: NodeId, key: Sym) -> Option<&Value> {
-        self.node(id).and_then(|n| get_prop(&n.props, key))
+    pub fn node_prop(&self, id: NodeId, key: Sym) -> Option<Value> {
+        self.node(id).and_then(|n| self.node_props.get(n.props, key))
     }
-    pub fn node_props(&self, id: NodeId) -> &[(Sym, Value)] {
-        self.node(id).map_or(&[], |n| &n.props)
+    pub fn node_props(&self, id: NodeId) -> Props {
+        self.node(id).map_or_else(Props::new, |n| self.node_props.all(n.props))
+    }
+    /// The keys of a node's properties, in order.
+    pub fn node_keys(&self, id: NodeId) -> Vec<Sym> {
+        self.node(id).map_or_else(Vec::new, |n| self.node_props.keys(n.props))
+    }
+
+    fn label_set(&self, set: u32) -> &[Sym] {
+        self.label_sets.get_index(set as usize).map_or(&[], |s| s)
+    }
+
+    fn intern_label_set(&mut self, labels: &[Sym]) -> u32 {
+        match self.label_sets.get_index_of(labels) {
+            Some(i) => i as u32,
+            None => self.label_sets.insert_full(Box::from(labels)).0 as u32,
+        }
     }
 
     // ---- reading relationships ---------------------------------------------------------
@@ -205,11 +256,15 @@ impl Graph {
         let (a, b) = self.g.edge_endpoints(self.rix(id)?)?;
         Some((self.g[a].id, self.g[b].id))
     }
-    pub fn rel_prop(&self, id: RelId, key: Sym) -> Option<&Value> {
-        self.rel(id).and_then(|r| get_prop(&r.props, key))
+    pub fn rel_prop(&self, id: RelId, key: Sym) -> Option<Value> {
+        self.rel(id).and_then(|r| self.rel_props.get(r.props, key))
     }
-    pub fn rel_props(&self, id: RelId) -> &[(Sym, Value)] {
-        self.rel(id).map_or(&[], |r| &r.props)
+    pub fn rel_props(&self, id: RelId) -> Props {
+        self.rel(id).map_or_else(Props::new, |r| self.rel_props.all(r.props))
+    }
+    /// The keys of a relationship's properties, in order.
+    pub fn rel_keys(&self, id: RelId) -> Vec<Sym> {
+        self.rel(id).map_or_else(Vec::new, |r| self.rel_props.keys(r.props))
     }
 
     /// Relationships at a node: `(relationship, other end)`. With `Dir::Both` a self-loop is
@@ -227,13 +282,13 @@ impl Graph {
             .into_iter()
             .flat_map(move |ix| self.g.edges_directed(ix, PgDir::Outgoing))
             .filter(move |e| want(e.weight().ty))
-            .map(move |e| (e.weight().id, self.g[e.target()].id));
+            .map(move |e| (RelId::from(e.weight().id), self.g[e.target()].id));
         let inc = ix
             .filter(|_| dir != Dir::Out)
             .into_iter()
             .flat_map(move |ix| self.g.edges_directed(ix, PgDir::Incoming))
             .filter(move |e| want(e.weight().ty) && !(dir == Dir::Both && e.source() == e.target()))
-            .map(move |e| (e.weight().id, self.g[e.source()].id));
+            .map(move |e| (RelId::from(e.weight().id), self.g[e.source()].id));
         out.chain(inc)
     }
 
@@ -284,7 +339,8 @@ impl Graph {
             }
             Undo::DeletedNode { id, labels, props } => {
                 self.indexes.node_added(id, &labels, &props);
-                let ix = self.g.add_node(NodeRec { id, labels: labels.clone(), props });
+                let rec = NodeRec { id, labels: self.intern_label_set(&labels), props: self.store_node_props(&props) };
+                let ix = self.g.add_node(rec);
                 self.node_ix[id as usize] = Some(ix);
                 for l in labels {
                     self.label_index[l as usize].insert(id);
@@ -292,23 +348,21 @@ impl Graph {
             }
             Undo::DeletedRel { id, start, end, ty, props } => {
                 if let (Some(a), Some(b)) = (self.nix(start), self.nix(end)) {
-                    let ix = self.g.add_edge(a, b, RelRec { id, ty, props });
-                    self.rel_ix[id as usize] = Some(ix);
+                    let props = self.store_rel_props(&props);
+                    let ix = self.g.add_edge(a, b, RelRec { id: id as u32, ty, props });
+                    self.rel_ix[id as usize] = ix;
                 }
             }
             Undo::NodeProp { id, key, old } => {
-                if let Some(n) = self.nix(id).and_then(|ix| self.g.node_weight_mut(ix)) {
-                    let prev = put_prop(&mut n.props, key, old.clone().unwrap_or(Value::Null));
+                if let Some(prev) = self.put_node_prop(id, key, old.clone().unwrap_or(Value::Null)) {
                     if !self.indexes.is_empty() {
-                        let labels = n.labels.clone();
+                        let labels = self.node_labels(id).to_vec();
                         self.indexes.prop_changed(id, &labels, key, prev.as_ref(), old.as_ref());
                     }
                 }
             }
             Undo::RelProp { id, key, old } => {
-                if let Some(r) = self.rix(id).and_then(|ix| self.g.edge_weight_mut(ix)) {
-                    put_prop(&mut r.props, key, old.unwrap_or(Value::Null));
-                }
+                self.put_rel_prop(id, key, old.unwrap_or(Value::Null));
             }
             Undo::AddedLabel { id, label } => {
                 self.remove_label_sym(id, label);
@@ -317,6 +371,54 @@ impl Graph {
                 self.add_label_sym(id, label);
             }
         }
+    }
+
+    // ---- property storage --------------------------------------------------------------
+
+    /// Stores a property list; a list that does not fit (past 4 GiB of properties) is
+    /// dropped with a message, as the memory ceiling is far below that.
+    fn store_node_props(&mut self, props: &Props) -> u32 {
+        self.node_props.push(props).unwrap_or_else(|e| {
+            eprintln!("warning: {e}");
+            props::NONE
+        })
+    }
+
+    fn store_rel_props(&mut self, props: &Props) -> u32 {
+        self.rel_props.push(props).unwrap_or_else(|e| {
+            eprintln!("warning: {e}");
+            props::NONE
+        })
+    }
+
+    /// Sets (or with `Null`, removes) one property of a live node: `Some(old value)`, `None`
+    /// when the node does not exist.
+    fn put_node_prop(&mut self, id: NodeId, key: Sym, value: Value) -> Option<Option<Value>> {
+        let ix = self.nix(id)?;
+        let off = self.g[ix].props;
+        let mut list = self.node_props.all(off);
+        let old = put_prop(&mut list, key, value);
+        self.node_props.free(off);
+        let new = self.store_node_props(&list);
+        self.g[ix].props = new;
+        if self.node_props.wants_compaction() {
+            self.node_props.compact(self.g.node_weights_mut().map(|n| &mut n.props));
+        }
+        Some(old)
+    }
+
+    fn put_rel_prop(&mut self, id: RelId, key: Sym, value: Value) -> Option<Option<Value>> {
+        let ix = self.rix(id)?;
+        let off = self.g[ix].props;
+        let mut list = self.rel_props.all(off);
+        let old = put_prop(&mut list, key, value);
+        self.rel_props.free(off);
+        let new = self.store_rel_props(&list);
+        self.g[ix].props = new;
+        if self.rel_props.wants_compaction() {
+            self.rel_props.compact(self.g.edge_weights_mut().map(|r| &mut r.props));
+        }
+        Some(old)
     }
 
     // ---- writing -----------------------------------------------------------------------
@@ -328,7 +430,6 @@ impl Graph {
         props: impl IntoIterator<Item = (&'a str, Value)>,
     ) -> NodeId {
         self.projections.clear();
-        let id = self.node_ix.len() as NodeId;
         let mut ls: Vec<Sym> = Vec::new();
         for l in labels {
             let s = self.intern_label(l);
@@ -341,14 +442,7 @@ impl Graph {
             let k = self.keys.intern(k);
             put_prop(&mut ps, k, v);
         }
-        for &l in &ls {
-            self.label_index[l as usize].insert(id);
-        }
-        if !self.indexes.is_empty() {
-            self.indexes.node_added(id, &ls, &ps);
-        }
-        let ix = self.g.add_node(NodeRec { id, labels: ls, props: ps });
-        self.node_ix.push(Some(ix));
+        let id = self.add_node_syms(ls, ps);
         self.record(Undo::CreatedNode(id));
         id
     }
@@ -362,16 +456,15 @@ impl Graph {
         props: impl IntoIterator<Item = (&'a str, Value)>,
     ) -> Option<RelId> {
         self.projections.clear();
-        let (a, b) = (self.nix(start)?, self.nix(end)?);
-        let id = self.rel_ix.len() as RelId;
+        self.nix(start)?;
+        self.nix(end)?;
         let ty = self.types.intern(ty);
         let mut ps = Props::new();
         for (k, v) in props {
             let k = self.keys.intern(k);
             put_prop(&mut ps, k, v);
         }
-        let ix = self.g.add_edge(a, b, RelRec { id, ty, props: ps });
-        self.rel_ix.push(Some(ix));
+        let id = self.add_rel_sym(start, end, ty, ps)?;
         self.record(Undo::CreatedRel(id));
         Some(id)
     }
@@ -383,8 +476,10 @@ impl Graph {
         let (a, b) = self.g.edge_endpoints(ix).expect("live edge has endpoints");
         let (start, end) = (self.g[a].id, self.g[b].id);
         let rec = self.g.remove_edge(ix).expect("live edge");
-        self.rel_ix[id as usize] = None;
-        self.record(Undo::DeletedRel { id, start, end, ty: rec.ty, props: rec.props });
+        self.rel_ix[id as usize] = gone();
+        let props = self.rel_props.all(rec.props);
+        self.rel_props.free(rec.props);
+        self.record(Undo::DeletedRel { id, start, end, ty: rec.ty, props });
         true
     }
 
@@ -403,14 +498,17 @@ impl Graph {
             }
         }
         let rec = self.g.remove_node(ix).expect("live node");
+        let labels = self.label_set(rec.labels).to_vec();
+        let props = self.node_props.all(rec.props);
+        self.node_props.free(rec.props);
         if !self.indexes.is_empty() {
-            self.indexes.node_removed(id, &rec.labels, &rec.props);
+            self.indexes.node_removed(id, &labels, &props);
         }
-        for &l in &rec.labels {
+        for &l in &labels {
             self.label_index[l as usize].remove(&id);
         }
         self.node_ix[id as usize] = None;
-        self.record(Undo::DeletedNode { id, labels: rec.labels, props: rec.props });
+        self.record(Undo::DeletedNode { id, labels, props });
         Ok(true)
     }
 
@@ -419,10 +517,9 @@ impl Graph {
         self.projections.clear();
         let key = self.keys.intern(key);
         let new = (!self.indexes.is_empty() && !value.is_null()).then(|| value.clone());
-        let n = self.nix(id).and_then(|ix| self.g.node_weight_mut(ix))?;
-        let old = put_prop(&mut n.props, key, value);
+        let old = self.put_node_prop(id, key, value)?;
         if !self.indexes.is_empty() {
-            let labels = n.labels.clone();
+            let labels = self.node_labels(id).to_vec();
             self.indexes.prop_changed(id, &labels, key, old.as_ref(), new.as_ref());
         }
         self.record(Undo::NodeProp { id, key, old: old.clone() });
@@ -433,8 +530,7 @@ impl Graph {
     pub fn set_rel_prop(&mut self, id: RelId, key: &str, value: Value) -> Option<Value> {
         self.projections.clear();
         let key = self.keys.intern(key);
-        let r = self.rix(id).and_then(|ix| self.g.edge_weight_mut(ix))?;
-        let old = put_prop(&mut r.props, key, value);
+        let old = self.put_rel_prop(id, key, value)?;
         self.record(Undo::RelProp { id, key, old: old.clone() });
         old
     }
@@ -450,13 +546,15 @@ impl Graph {
 
     fn add_label_sym(&mut self, id: NodeId, l: Sym) -> bool {
         self.projections.clear();
-        let Some(n) = self.nix(id).and_then(|ix| self.g.node_weight_mut(ix)) else { return false };
-        if n.labels.contains(&l) {
+        let Some(ix) = self.nix(id) else { return false };
+        let mut labels = self.label_set(self.g[ix].labels).to_vec();
+        if labels.contains(&l) {
             return false;
         }
-        n.labels.push(l);
+        labels.push(l);
+        self.g[ix].labels = self.intern_label_set(&labels);
         if !self.indexes.is_empty() {
-            let props = n.props.clone();
+            let props = self.node_props(id);
             self.indexes.label_changed(id, l, &props, true);
         }
         self.label_index[l as usize].insert(id);
@@ -474,11 +572,13 @@ impl Graph {
 
     fn remove_label_sym(&mut self, id: NodeId, l: Sym) -> bool {
         self.projections.clear();
-        let Some(n) = self.nix(id).and_then(|ix| self.g.node_weight_mut(ix)) else { return false };
-        let Some(pos) = n.labels.iter().position(|x| *x == l) else { return false };
-        n.labels.remove(pos);
+        let Some(ix) = self.nix(id) else { return false };
+        let mut labels = self.label_set(self.g[ix].labels).to_vec();
+        let Some(pos) = labels.iter().position(|x| *x == l) else { return false };
+        labels.remove(pos);
+        self.g[ix].labels = self.intern_label_set(&labels);
         if !self.indexes.is_empty() {
-            let props = n.props.clone();
+            let props = self.node_props(id);
             self.indexes.label_changed(id, l, &props, false);
         }
         self.label_index[l as usize].remove(&id);
@@ -510,19 +610,22 @@ impl Graph {
         if !self.indexes.is_empty() {
             self.indexes.node_added(id, &labels, &props);
         }
-        let ix = self.g.add_node(NodeRec { id, labels, props });
+        let rec = NodeRec { id, labels: self.intern_label_set(&labels), props: self.store_node_props(&props) };
+        let ix = self.g.add_node(rec);
         self.node_ix.push(Some(ix));
         id
     }
 
-    /// Creates a relationship from an interned type (bulk loading: not journaled).
+    /// Creates a relationship from an interned type (bulk loading: not journaled). `None`
+    /// if an end does not exist (or past 4 billion relationships).
     pub fn add_rel_sym(&mut self, start: NodeId, end: NodeId, ty: Sym, props: Props) -> Option<RelId> {
         self.projections.clear();
         let (a, b) = (self.nix(start)?, self.nix(end)?);
-        let id = self.rel_ix.len() as RelId;
+        let id = u32::try_from(self.rel_ix.len()).ok().filter(|&i| i != u32::MAX)?;
+        let props = self.store_rel_props(&props);
         let ix = self.g.add_edge(a, b, RelRec { id, ty, props });
-        self.rel_ix.push(Some(ix));
-        Some(id)
+        self.rel_ix.push(ix);
+        Some(RelId::from(id))
     }
 
     /// Reserves room for a bulk load.
@@ -550,7 +653,7 @@ impl Graph {
         let mut ix = PropertyIndex::new(name.clone(), l, k);
         for &id in &self.label_index[l as usize] {
             if let Some(v) = self.node_prop(id, k) {
-                ix.insert(v, id);
+                ix.insert(&v, id);
             }
         }
         self.indexes.list.push(ix);
@@ -623,7 +726,7 @@ mod tests {
         assert_eq!(g.node_count(), 2);
         assert_eq!(g.rel_count(), 1);
         let k = g.key_id("k").unwrap();
-        assert_eq!(g.node_prop(a, k), Some(&Value::Int(1)));
+        assert_eq!(g.node_prop(a, k), Some(Value::Int(1)));
         assert!(g.has_label(a, g.label_id("A").unwrap()));
         assert!(!g.has_label(b, g.label_id("C").unwrap()));
         assert_eq!(g.rels_of(a, Dir::Out, &[]).count(), 1);

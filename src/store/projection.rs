@@ -168,7 +168,7 @@ impl Graph {
         for (id, ix) in self.node_ix.iter().enumerate() {
             let Some(ix) = ix else { continue };
             let rec = &self.g[*ix];
-            if labels.is_empty() || rec.labels.iter().any(|l| labels.contains(l)) {
+            if labels.is_empty() || self.label_set(rec.labels).iter().any(|l| labels.contains(l)) {
                 local[ix.index()] = nodes.len() as u32;
                 nodes.push(id as NodeId);
             }
@@ -193,12 +193,15 @@ impl Graph {
                 continue;
             }
             let (a, b) = if directed && reverse { (b, a) } else { (a, b) };
-            let w = match weight.and_then(|k| super::get_prop(&rec.props, k)) {
+            let w = match weight.and_then(|k| self.rel_props.get(rec.props, k)) {
                 None | Some(Value::Null) => 1.0,
-                Some(Value::Int(i)) => *i as f64,
-                Some(Value::Float(f)) => *f,
+                Some(Value::Int(i)) => i as f64,
+                Some(Value::Float(f)) => f,
                 Some(v) => {
-                    return Err(ProjectionError::BadWeight { rel: rec.id, value: crate::value::to_cypher_literal(v) })
+                    return Err(ProjectionError::BadWeight {
+                        rel: RelId::from(rec.id),
+                        value: crate::value::to_cypher_literal(&v),
+                    })
                 }
             };
             let copies: &[(u32, u32)] = if !directed && a != b { &[(a, b), (b, a)] } else { &[(a, b)] };
@@ -208,7 +211,7 @@ impl Graph {
                 from.push(x);
                 to.push(y);
                 if with_rels {
-                    rel.push(rec.id);
+                    rel.push(RelId::from(rec.id));
                 }
                 if let Some(ws) = wt.as_mut() {
                     ws.push(w);
@@ -340,33 +343,33 @@ mod tests {
         let u = g.projection_shared(&[], &[], false, false, None, false).unwrap();
         assert!(!Arc::ptr_eq(&p, &u), "another request is another projection");
         // Each kind of change empties the cache.
-        let changes: Vec<Box<dyn Fn(&mut Graph)>> = vec![
-            Box::new(|g| {
+        let changes: [fn(&mut Graph); 8] = [
+            |g| {
                 g.create_node(["P"], []);
-            }),
-            Box::new(|g| {
+            },
+            |g| {
                 g.create_rel(0, 3, "T", []);
-            }),
-            Box::new(|g| {
+            },
+            |g| {
                 g.delete_rel(0);
-            }),
-            Box::new(|g| {
+            },
+            |g| {
                 let _ = g.delete_node(3, true);
-            }),
-            Box::new(|g| {
+            },
+            |g| {
                 g.set_rel_prop(1, "w", Value::Int(9));
-            }),
-            Box::new(|g| {
+            },
+            |g| {
                 g.add_label(2, "P");
-            }),
-            Box::new(|g| {
+            },
+            |g| {
                 g.remove_label(0, "P");
-            }),
-            Box::new(|g| {
+            },
+            |g| {
                 let sp = g.savepoint();
                 g.create_rel(1, 2, "T", []);
                 g.rollback(sp);
-            }),
+            },
         ];
         for (i, change) in changes.iter().enumerate() {
             let before = g.projection_shared(&[], &[], true, false, g.key_id("w"), false).unwrap();

@@ -1,122 +1,77 @@
-//! `.sg` snapshots: the whole graph in a compact binary form (serde + postcard), behind a
-//! magic header and a CRC-32 checksum so a truncated or corrupted file is refused, never half
-//! loaded. Ids, names, property order, indexes: everything comes back as it was.
+//! `.sg` snapshots: the whole graph in a compact binary form behind a magic header and a
+//! CRC-32 checksum, so a truncated or corrupted file is refused, never half loaded. Ids, names,
+//! label sets, property order, indexes: everything comes back as it was.
+//!
+//! Layout: `MAGIC`, the format version (u32), the body's length (u64), the body, its CRC-32.
+//! The body is a postcard-encoded [`Head`] (names, id counters, counts, indexes) and then the
+//! nodes and relationships, written straight from the store: varints, and each property list
+//! in the store's own encoding (`props`), so that saving and opening a graph of ten million
+//! relationships needs no second copy of it in memory.
 
 use serde::{Deserialize, Serialize};
 
-use super::{index::Indexes, Graph, NodeRec, PropertyIndex, Props, RelRec, Sym};
-use crate::value::{Date, Value};
+use super::props::{self, put_uvar, uvar};
+use super::{index::Indexes, Graph, NodeRec, PropertyIndex, RelRec, Sym};
 
 const MAGIC: &[u8; 8] = b"SILKG\x00SG";
-const VERSION: u32 = 1;
+/// The snapshot format this build writes and reads.
+pub const SNAPSHOT_VERSION: u32 = 2;
 
 #[derive(Serialize, Deserialize)]
-enum SValue {
-    Null,
-    Bool(bool),
-    Int(i64),
-    Float(f64),
-    Str(String),
-    List(Vec<SValue>),
-    Map(Vec<(String, SValue)>),
-    Date(i32, u8, u8),
-    /// Other temporal values by their ISO text: `("time", "12:00+01:00")`.
-    Tagged(String, String),
-}
-
-/// A node: id, labels, properties.
-type SNode = (u64, Vec<Sym>, Vec<(Sym, SValue)>);
-/// A relationship: id, start, end, type, properties.
-type SRel = (u64, u64, u64, Sym, Vec<(Sym, SValue)>);
-
-#[derive(Serialize, Deserialize)]
-struct Snap {
+struct Head {
     labels: Vec<String>,
     types: Vec<String>,
     keys: Vec<String>,
     /// Ids handed out so far (deleted ones stay unused).
     node_ids: u64,
     rel_ids: u64,
-    nodes: Vec<SNode>,
-    rels: Vec<SRel>,
+    nodes: u64,
+    rels: u64,
     indexes: Vec<(String, Sym, Sym)>,
-}
-
-fn to_s(v: &Value) -> SValue {
-    match v {
-        Value::Null => SValue::Null,
-        Value::Bool(b) => SValue::Bool(*b),
-        Value::Int(i) => SValue::Int(*i),
-        Value::Float(f) => SValue::Float(*f),
-        Value::String(s) => SValue::Str(s.to_string()),
-        Value::List(xs) => SValue::List(xs.iter().map(to_s).collect()),
-        Value::Map(m) => SValue::Map(m.iter().map(|(k, v)| (k.clone(), to_s(v))).collect()),
-        Value::Date(d) => SValue::Date(d.year, d.month, d.day),
-        other => match crate::temporal::kind_and_text(other) {
-            Some((kind, text)) => SValue::Tagged(kind.to_string(), text),
-            // Entities are never stored as properties.
-            None => SValue::Null,
-        },
-    }
-}
-
-fn from_s(v: SValue) -> Result<Value, String> {
-    Ok(match v {
-        SValue::Null => Value::Null,
-        SValue::Bool(b) => Value::Bool(b),
-        SValue::Int(i) => Value::Int(i),
-        SValue::Float(f) => Value::Float(f),
-        SValue::Str(s) => Value::from(s),
-        SValue::List(xs) => Value::List(xs.into_iter().map(from_s).collect::<Result<_, _>>()?),
-        SValue::Map(kv) => Value::map(kv.into_iter().map(|(k, v)| Ok((k, from_s(v)?))).collect::<Result<_, String>>()?),
-        SValue::Date(y, m, d) => Value::Date(Date::new(y, m, d).ok_or("bad date in snapshot")?),
-        SValue::Tagged(kind, text) => match crate::temporal::from_tagged(&kind, &text) {
-            Some(r) => r?,
-            None => return Err(format!("unknown value kind `{kind}` in snapshot")),
-        },
-    })
-}
-
-fn props_to_s(p: &Props) -> Vec<(Sym, SValue)> {
-    p.iter().map(|(k, v)| (*k, to_s(v))).collect()
-}
-
-fn props_from_s(p: Vec<(Sym, SValue)>, keys: usize) -> Result<Props, String> {
-    p.into_iter()
-        .map(|(k, v)| if (k as usize) < keys { Ok((k, from_s(v)?)) } else { Err("property key out of range".into()) })
-        .collect()
 }
 
 impl Graph {
     /// The graph as `.sg` bytes.
     pub fn to_snapshot(&self) -> Vec<u8> {
-        let snap = Snap {
+        let head = Head {
             labels: self.labels.iter().map(|(_, s)| s.to_string()).collect(),
             types: self.types.iter().map(|(_, s)| s.to_string()).collect(),
             keys: self.keys.iter().map(|(_, s)| s.to_string()).collect(),
             node_ids: self.node_ix.len() as u64,
             rel_ids: self.rel_ix.len() as u64,
-            nodes: self
-                .node_ids()
-                .filter_map(|id| self.node(id).map(|n| (id, n.labels.clone(), props_to_s(&n.props))))
-                .collect(),
-            rels: self
-                .rel_ids()
-                .filter_map(|id| {
-                    let (s, e) = self.rel_ends(id)?;
-                    let r = self.rel(id)?;
-                    Some((id, s, e, r.ty, props_to_s(&r.props)))
-                })
-                .collect(),
+            nodes: self.node_count() as u64,
+            rels: self.rel_count() as u64,
             indexes: self.indexes.list.iter().map(|i| (i.name.clone(), i.label, i.key)).collect(),
         };
-        let body = postcard::to_allocvec(&snap).unwrap_or_default();
-        let mut out = Vec::with_capacity(body.len() + 24);
+        let head = postcard::to_allocvec(&head).unwrap_or_default();
+        let mut out = Vec::with_capacity(32 + head.len() + self.node_props.len() + self.rel_props.len());
         out.extend_from_slice(MAGIC);
-        out.extend_from_slice(&VERSION.to_le_bytes());
-        out.extend_from_slice(&(body.len() as u64).to_le_bytes());
-        out.extend_from_slice(&body);
-        out.extend_from_slice(&crc32fast::hash(&body).to_le_bytes());
+        out.extend_from_slice(&SNAPSHOT_VERSION.to_le_bytes());
+        out.extend_from_slice(&0u64.to_le_bytes()); // the body's length, filled in below
+        let body_start = out.len();
+        put_uvar(&mut out, head.len() as u64);
+        out.extend_from_slice(&head);
+        for id in self.node_ids() {
+            let Some(n) = self.node(id) else { continue };
+            put_uvar(&mut out, id);
+            let labels = self.label_set(n.labels);
+            put_uvar(&mut out, labels.len() as u64);
+            for &l in labels {
+                put_uvar(&mut out, u64::from(l));
+            }
+            put_blob(&mut out, self.node_props.encoded(n.props));
+        }
+        for id in self.rel_ids() {
+            let (Some((s, e)), Some(r)) = (self.rel_ends(id), self.rel(id)) else { continue };
+            for x in [id, s, e, u64::from(r.ty)] {
+                put_uvar(&mut out, x);
+            }
+            put_blob(&mut out, self.rel_props.encoded(r.props));
+        }
+        let len = (out.len() - body_start) as u64;
+        out[body_start - 8..body_start].copy_from_slice(&len.to_le_bytes());
+        let crc = crc32fast::hash(&out[body_start..]);
+        out.extend_from_slice(&crc.to_le_bytes());
         out
     }
 
@@ -127,84 +82,131 @@ impl Graph {
             return Err("not a silkgraph snapshot (bad header)".into());
         }
         let version = u32::from_le_bytes(bytes[8..12].try_into().unwrap_or_default());
-        if version != VERSION {
-            return Err(format!("snapshot format version {version} is not supported (this build reads {VERSION})"));
+        if version != SNAPSHOT_VERSION {
+            return Err(format!(
+                "snapshot format version {version} is not supported (this build reads {SNAPSHOT_VERSION}); \
+                 open the graph with the silkgraph that wrote it and save it as .cypher"
+            ));
         }
-        let len = u64::from_le_bytes(bytes[12..20].try_into().unwrap_or_default()) as usize;
-        if bytes.len() != 20 + len + 4 {
+        let len = u64::from_le_bytes(bytes[12..20].try_into().unwrap_or_default());
+        if bytes.len() as u64 != 24u64.saturating_add(len) {
             return Err(format!(
                 "snapshot is truncated or has trailing data: {} bytes, expected {}",
                 bytes.len(),
-                20usize.saturating_add(len).saturating_add(4)
+                24u64.saturating_add(len)
             ));
         }
-        let body = &bytes[20..20 + len];
-        let want = u32::from_le_bytes(bytes[20 + len..].try_into().unwrap_or_default());
+        let body = &bytes[20..bytes.len() - 4];
+        let want = u32::from_le_bytes(bytes[bytes.len() - 4..].try_into().unwrap_or_default());
         if crc32fast::hash(body) != want {
             return Err("snapshot checksum mismatch: the file is corrupted".into());
         }
-        let snap: Snap = postcard::from_bytes(body).map_err(|e| format!("snapshot content is invalid: {e}"))?;
-        Graph::restore(snap)
+        restore(body)
     }
+}
 
-    fn restore(snap: Snap) -> Result<Graph, String> {
-        let mut g = Graph::new();
-        for l in &snap.labels {
-            g.intern_label(l);
-        }
-        for t in &snap.types {
-            g.types.intern(t);
-        }
-        for k in &snap.keys {
-            g.keys.intern(k);
-        }
-        let (nl, nt, nk) = (snap.labels.len(), snap.types.len(), snap.keys.len());
-        if snap.node_ids > (1 << 40) || snap.rel_ids > (1 << 40) {
-            return Err("snapshot id counters are out of range".into());
-        }
-        g.node_ix = vec![None; snap.node_ids as usize];
-        g.rel_ix = vec![None; snap.rel_ids as usize];
-        for (id, labels, props) in snap.nodes {
-            if id >= snap.node_ids || g.node_ix[id as usize].is_some() || labels.iter().any(|l| *l as usize >= nl) {
-                return Err(format!("snapshot node {id} is invalid"));
-            }
-            for &l in &labels {
-                g.label_index[l as usize].insert(id);
-            }
-            let props = props_from_s(props, nk)?;
-            g.node_ix[id as usize] = Some(g.g.add_node(NodeRec { id, labels, props }));
-        }
-        for (id, s, e, ty, props) in snap.rels {
-            let (Some(a), Some(b)) = (g.nix(s), g.nix(e)) else {
-                return Err(format!("snapshot relationship {id} names a missing node"));
-            };
-            if id >= snap.rel_ids || g.rel_ix[id as usize].is_some() || ty as usize >= nt {
-                return Err(format!("snapshot relationship {id} is invalid"));
-            }
-            let props = props_from_s(props, nk)?;
-            g.rel_ix[id as usize] = Some(g.g.add_edge(a, b, RelRec { id, ty, props }));
-        }
-        let mut indexes = Indexes::default();
-        for (name, label, key) in snap.indexes {
-            if label as usize >= nl || key as usize >= nk {
-                return Err(format!("snapshot index {name} is invalid"));
-            }
-            let mut ix = PropertyIndex::new(name, label, key);
-            for &id in &g.label_index[label as usize] {
-                if let Some(v) = g.node_prop(id, key) {
-                    ix.insert(v, id);
-                }
-            }
-            indexes.list.push(ix);
-        }
-        g.indexes = indexes;
-        Ok(g)
+fn put_blob(out: &mut Vec<u8>, blob: &[u8]) {
+    put_uvar(out, blob.len() as u64);
+    out.extend_from_slice(blob);
+}
+
+/// Reads the body, checking every id, name and property list.
+fn restore(body: &[u8]) -> Result<Graph, String> {
+    let bad = |what: &str| format!("snapshot content is invalid: {what}");
+    let mut pos = 0usize;
+    let head_len = uvar(body, &mut pos).ok_or_else(|| bad("no header"))? as usize;
+    let head_bytes = body.get(pos..pos.saturating_add(head_len)).ok_or_else(|| bad("short header"))?;
+    pos += head_len;
+    let head: Head = postcard::from_bytes(head_bytes).map_err(|e| bad(&e.to_string()))?;
+    // Counters past what the bytes could hold are lies: refuse before allocating for them.
+    let room = body.len() as u64;
+    if head.node_ids > (1 << 40) || head.rel_ids > u64::from(u32::MAX) || head.nodes > room || head.rels > room {
+        return Err("snapshot id counters are out of range".into());
     }
+    let mut g = Graph::new();
+    for l in &head.labels {
+        g.intern_label(l);
+    }
+    for t in &head.types {
+        g.types.intern(t);
+    }
+    for k in &head.keys {
+        g.keys.intern(k);
+    }
+    let (nl, nt, nk) = (head.labels.len(), head.types.len(), head.keys.len());
+    g.node_ix = vec![None; head.node_ids as usize];
+    g.rel_ix = vec![super::gone(); head.rel_ids as usize];
+    g.g.reserve_nodes(head.nodes as usize);
+    g.g.reserve_edges(head.rels as usize);
+    let num = |pos: &mut usize, what: &str| uvar(body, pos).ok_or_else(|| bad(what));
+    let mut labels: Vec<Sym> = Vec::new();
+    for _ in 0..head.nodes {
+        let id = num(&mut pos, "a node id")?;
+        let n = num(&mut pos, "a label count")?;
+        if n > nl as u64 {
+            return Err(format!("snapshot node {id} is invalid"));
+        }
+        labels.clear();
+        for _ in 0..n {
+            labels.push(num(&mut pos, "a label")? as Sym);
+        }
+        let blob = blob(body, &mut pos).ok_or_else(|| bad("a property list"))?;
+        if id >= head.node_ids || g.node_ix[id as usize].is_some() || labels.iter().any(|l| *l as usize >= nl) {
+            return Err(format!("snapshot node {id} is invalid"));
+        }
+        props::validate(blob, nk).map_err(|e| format!("snapshot node {id}: {e}"))?;
+        for &l in &labels {
+            g.label_index[l as usize].insert(id);
+        }
+        let rec = NodeRec { id, labels: g.intern_label_set(&labels), props: g.node_props.push_encoded(blob)? };
+        g.node_ix[id as usize] = Some(g.g.add_node(rec));
+    }
+    for _ in 0..head.rels {
+        let [id, s, e, ty] = [(); 4].map(|_| num(&mut pos, "a relationship"));
+        let (id, s, e, ty) = (id?, s?, e?, ty?);
+        let blob = blob(body, &mut pos).ok_or_else(|| bad("a property list"))?;
+        let (Some(a), Some(b)) = (g.nix(s), g.nix(e)) else {
+            return Err(format!("snapshot relationship {id} names a missing node"));
+        };
+        if id >= head.rel_ids || g.rel_ix[id as usize] != super::gone() || ty >= nt as u64 {
+            return Err(format!("snapshot relationship {id} is invalid"));
+        }
+        props::validate(blob, nk).map_err(|e| format!("snapshot relationship {id}: {e}"))?;
+        let rec = RelRec { id: id as u32, ty: ty as Sym, props: g.rel_props.push_encoded(blob)? };
+        g.rel_ix[id as usize] = g.g.add_edge(a, b, rec);
+    }
+    if pos != body.len() {
+        return Err(bad("trailing bytes"));
+    }
+    let mut indexes = Indexes::default();
+    for (name, label, key) in head.indexes {
+        if label as usize >= nl || key as usize >= nk {
+            return Err(format!("snapshot index {name} is invalid"));
+        }
+        let mut ix = PropertyIndex::new(name, label, key);
+        for &id in &g.label_index[label as usize] {
+            if let Some(v) = g.node_prop(id, key) {
+                ix.insert(&v, id);
+            }
+        }
+        indexes.list.push(ix);
+    }
+    g.indexes = indexes;
+    Ok(g)
+}
+
+/// A length-prefixed byte string.
+fn blob<'a>(body: &'a [u8], pos: &mut usize) -> Option<&'a [u8]> {
+    let n = usize::try_from(uvar(body, pos)?).ok()?;
+    let b = body.get(*pos..pos.checked_add(n)?)?;
+    *pos += n;
+    Some(b)
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::value::{Date, Value};
 
     #[test]
     fn round_trip_keeps_ids_values_and_indexes() {
@@ -223,6 +225,8 @@ mod tests {
         assert_eq!(h.to_snapshot(), bytes);
         let (l, k) = (h.label_id("A").unwrap(), h.key_id("x").unwrap());
         assert_eq!(h.index_on(l, k).unwrap().seek(&Value::Int(1)), vec![a]);
+        assert_eq!(h.node_labels(a), &[l, h.label_id("B").unwrap()][..]);
+        assert_eq!(h.node_props(c), g.node_props(c));
     }
 
     #[test]
@@ -235,5 +239,32 @@ mod tests {
         bad[22] ^= 0xff;
         assert!(Graph::from_snapshot(&bad).unwrap_err().contains("checksum"));
         assert!(Graph::from_snapshot(b"hello").unwrap_err().contains("header"));
+    }
+
+    #[test]
+    fn a_body_with_a_valid_checksum_but_bad_content_is_refused() {
+        let mut g = Graph::new();
+        let a = g.create_node(["A"], [("name", Value::str("x"))]);
+        g.create_rel(a, a, "T", []);
+        let good = g.to_snapshot();
+        let body = &good[20..good.len() - 4];
+        // Every single-byte change and every cut of the body, re-wrapped with a correct length
+        // and checksum: an error or a graph, never a panic.
+        let wrap = |body: &[u8]| {
+            let mut out = MAGIC.to_vec();
+            out.extend_from_slice(&SNAPSHOT_VERSION.to_le_bytes());
+            out.extend_from_slice(&(body.len() as u64).to_le_bytes());
+            out.extend_from_slice(body);
+            out.extend_from_slice(&crc32fast::hash(body).to_le_bytes());
+            out
+        };
+        for i in 0..body.len() {
+            for x in [0x01u8, 0x80, 0xff] {
+                let mut b = body.to_vec();
+                b[i] ^= x;
+                let _ = Graph::from_snapshot(&wrap(&b));
+            }
+            assert!(Graph::from_snapshot(&wrap(&body[..i])).is_err(), "cut at {i}");
+        }
     }
 }

@@ -1,0 +1,470 @@
+//! Property storage: every entity's properties encoded one after another in one byte arena,
+//! so that a graph of millions of small property lists is a few bytes per property rather
+//! than a heap allocation per entity and 32 bytes per value. An entity holds the offset of its
+//! list ([`NONE`] for none). Changing a list appends a new encoding and leaves the old one as
+//! garbage, which [`Arena::compact`] reclaims.
+//!
+//! A list is `count` then `(key, value)` pairs; numbers are LEB128 varints (integers zigzag).
+//! Values: `0` null, `1` false, `2` true, `3` integer, `4` float (8 bytes), `5` string (length,
+//! UTF-8), `6` list (count, values), `7` date (year, month, day), `8` other temporal values by
+//! kind and ISO text, `9` map (count, then key text and value). Strings and lists carry their
+//! length, so looking up one key skips the others without decoding them.
+
+use std::sync::Arc;
+
+use super::{Props, Sym};
+use crate::value::{Date, Value};
+
+/// The offset of "no properties".
+pub const NONE: u32 = 0;
+
+/// The encoded property lists.
+#[derive(Debug, Clone)]
+pub struct Arena {
+    bytes: Vec<u8>,
+    /// Bytes of lists no entity refers to any more.
+    garbage: usize,
+}
+
+impl Default for Arena {
+    fn default() -> Arena {
+        // Offset 0 is `NONE`, never a list.
+        Arena { bytes: vec![0], garbage: 0 }
+    }
+}
+
+impl Arena {
+    /// Stores a list; returns its offset (`NONE` when empty). Fails only when the arena
+    /// would pass 4 GiB, far beyond the memory a graph may use.
+    pub fn push(&mut self, props: &[(Sym, Value)]) -> Result<u32, String> {
+        if props.is_empty() {
+            return Ok(NONE);
+        }
+        let at = self.bytes.len();
+        let off = u32::try_from(at).map_err(|_| "the property store is full (4 GiB)".to_string())?;
+        put_uvar(&mut self.bytes, props.len() as u64);
+        for (k, v) in props {
+            put_uvar(&mut self.bytes, u64::from(*k));
+            put_value(&mut self.bytes, v);
+        }
+        Ok(off)
+    }
+
+    /// Stores an already encoded list (checked with [`validate`]).
+    pub fn push_encoded(&mut self, blob: &[u8]) -> Result<u32, String> {
+        if blob.first().is_none_or(|&b| b == 0) {
+            return Ok(NONE);
+        }
+        let off = u32::try_from(self.bytes.len()).map_err(|_| "the property store is full (4 GiB)".to_string())?;
+        self.bytes.extend_from_slice(blob);
+        Ok(off)
+    }
+
+    /// The encoded bytes of the list at `off` (empty for `NONE`).
+    pub fn encoded(&self, off: u32) -> &[u8] {
+        if off == NONE {
+            return &[];
+        }
+        let start = off as usize;
+        let end = skip_list(&self.bytes, start).unwrap_or(start);
+        self.bytes.get(start..end).unwrap_or(&[])
+    }
+
+    /// Marks the list at `off` as no longer used.
+    pub fn free(&mut self, off: u32) {
+        self.garbage += self.encoded(off).len();
+    }
+
+    /// One property of the list at `off`.
+    pub fn get(&self, off: u32, key: Sym) -> Option<Value> {
+        if off == NONE {
+            return None;
+        }
+        let b = &self.bytes;
+        let mut pos = off as usize;
+        let n = uvar(b, &mut pos)?;
+        for _ in 0..n {
+            let k = uvar(b, &mut pos)?;
+            if k == u64::from(key) {
+                return value(b, &mut pos);
+            }
+            pos = skip_value(b, pos)?;
+        }
+        None
+    }
+
+    /// The keys of the list at `off`, in order.
+    pub fn keys(&self, off: u32) -> Vec<Sym> {
+        let mut out = Vec::new();
+        if off == NONE {
+            return out;
+        }
+        let b = &self.bytes;
+        let mut pos = off as usize;
+        let n = uvar(b, &mut pos).unwrap_or(0);
+        for _ in 0..n {
+            let Some(k) = uvar(b, &mut pos) else { break };
+            out.push(k as Sym);
+            match skip_value(b, pos) {
+                Some(p) => pos = p,
+                None => break,
+            }
+        }
+        out
+    }
+
+    /// The whole list at `off`.
+    pub fn all(&self, off: u32) -> Props {
+        let mut out = Props::new();
+        if off == NONE {
+            return out;
+        }
+        let b = &self.bytes;
+        let mut pos = off as usize;
+        let n = uvar(b, &mut pos).unwrap_or(0);
+        for _ in 0..n {
+            let (Some(k), Some(v)) = (uvar(b, &mut pos), value(b, &mut pos)) else { break };
+            out.push((k as Sym, v));
+        }
+        out
+    }
+
+    /// Whether enough of the arena is garbage to be worth a [`Arena::compact`].
+    pub fn wants_compaction(&self) -> bool {
+        self.garbage > (1 << 20) && self.garbage * 2 > self.bytes.len()
+    }
+
+    /// Rewrites the arena with only the lists at `offsets`, updating each in place.
+    pub fn compact<'a>(&mut self, offsets: impl Iterator<Item = &'a mut u32>) {
+        let mut fresh = Arena { bytes: Vec::with_capacity(self.bytes.len() - self.garbage), garbage: 0 };
+        fresh.bytes.push(0);
+        for off in offsets {
+            let blob = self.encoded(*off);
+            *off = fresh.push_encoded(blob).unwrap_or(NONE);
+        }
+        *self = fresh;
+    }
+
+    /// Bytes held.
+    #[allow(clippy::len_without_is_empty)]
+    pub fn len(&self) -> usize {
+        self.bytes.len()
+    }
+}
+
+/// Encodes a list on its own (what [`Arena::push_encoded`] takes back).
+#[cfg(test)]
+fn encode(props: &[(Sym, Value)]) -> Vec<u8> {
+    let mut a = Arena { bytes: Vec::new(), garbage: 0 };
+    a.bytes.push(0);
+    let _ = a.push(props);
+    a.bytes.split_off(1)
+}
+
+/// Checks that `blob` is exactly one well-formed list whose keys are below `keys` and whose
+/// texts are UTF-8 and values valid; says what is wrong otherwise. Used on bytes read from a
+/// file before they reach the arena.
+pub fn validate(blob: &[u8], keys: usize) -> Result<(), String> {
+    if blob.is_empty() {
+        return Ok(());
+    }
+    let bad = || "a property list is malformed".to_string();
+    let mut pos = 0;
+    let n = uvar(blob, &mut pos).ok_or_else(bad)?;
+    for _ in 0..n {
+        let k = uvar(blob, &mut pos).ok_or_else(bad)?;
+        if k >= keys as u64 {
+            return Err("a property key is out of range".into());
+        }
+        value(blob, &mut pos).ok_or_else(bad)?;
+    }
+    if pos != blob.len() {
+        return Err(bad());
+    }
+    Ok(())
+}
+
+// ---- encoding ---------------------------------------------------------------------------
+
+pub(super) fn put_uvar(out: &mut Vec<u8>, mut x: u64) {
+    while x >= 0x80 {
+        out.push((x as u8) | 0x80);
+        x >>= 7;
+    }
+    out.push(x as u8);
+}
+
+fn put_ivar(out: &mut Vec<u8>, x: i64) {
+    put_uvar(out, ((x << 1) ^ (x >> 63)) as u64);
+}
+
+fn put_str(out: &mut Vec<u8>, s: &str) {
+    put_uvar(out, s.len() as u64);
+    out.extend_from_slice(s.as_bytes());
+}
+
+fn put_value(out: &mut Vec<u8>, v: &Value) {
+    match v {
+        Value::Null => out.push(0),
+        Value::Bool(false) => out.push(1),
+        Value::Bool(true) => out.push(2),
+        Value::Int(i) => {
+            out.push(3);
+            put_ivar(out, *i);
+        }
+        Value::Float(f) => {
+            out.push(4);
+            out.extend_from_slice(&f.to_le_bytes());
+        }
+        Value::String(s) => {
+            out.push(5);
+            put_str(out, s);
+        }
+        Value::List(xs) => {
+            out.push(6);
+            put_uvar(out, xs.len() as u64);
+            for x in xs {
+                put_value(out, x);
+            }
+        }
+        Value::Date(d) => {
+            out.push(7);
+            put_ivar(out, i64::from(d.year));
+            out.push(d.month);
+            out.push(d.day);
+        }
+        Value::Map(m) => {
+            out.push(9);
+            put_uvar(out, m.len() as u64);
+            for (k, x) in m.iter() {
+                put_str(out, k);
+                put_value(out, x);
+            }
+        }
+        other => match crate::temporal::kind_and_text(other) {
+            Some((kind, text)) => {
+                out.push(8);
+                put_str(out, kind);
+                put_str(out, &text);
+            }
+            // Nodes, relationships and paths are never property values.
+            None => out.push(0),
+        },
+    }
+}
+
+// ---- decoding (total: malformed bytes give `None`, never a panic) ------------------------
+
+pub(super) fn uvar(b: &[u8], pos: &mut usize) -> Option<u64> {
+    let mut x = 0u64;
+    for shift in (0..64).step_by(7) {
+        let byte = *b.get(*pos)?;
+        *pos += 1;
+        x |= u64::from(byte & 0x7f).checked_shl(shift)?;
+        if byte & 0x80 == 0 {
+            return Some(x);
+        }
+    }
+    None
+}
+
+fn ivar(b: &[u8], pos: &mut usize) -> Option<i64> {
+    let u = uvar(b, pos)?;
+    Some(((u >> 1) as i64) ^ -((u & 1) as i64))
+}
+
+fn text<'a>(b: &'a [u8], pos: &mut usize) -> Option<&'a str> {
+    let n = usize::try_from(uvar(b, pos)?).ok()?;
+    let end = pos.checked_add(n)?;
+    let s = std::str::from_utf8(b.get(*pos..end)?).ok()?;
+    *pos = end;
+    Some(s)
+}
+
+/// Values nest (lists in lists) at most this deep.
+const MAX_DEPTH: usize = 64;
+
+fn value(b: &[u8], pos: &mut usize) -> Option<Value> {
+    value_at(b, pos, 0)
+}
+
+fn value_at(b: &[u8], pos: &mut usize, depth: usize) -> Option<Value> {
+    if depth > MAX_DEPTH {
+        return None;
+    }
+    let tag = *b.get(*pos)?;
+    *pos += 1;
+    Some(match tag {
+        0 => Value::Null,
+        1 => Value::Bool(false),
+        2 => Value::Bool(true),
+        3 => Value::Int(ivar(b, pos)?),
+        4 => {
+            let bytes: [u8; 8] = b.get(*pos..*pos + 8)?.try_into().ok()?;
+            *pos += 8;
+            Value::Float(f64::from_le_bytes(bytes))
+        }
+        5 => Value::String(Arc::from(text(b, pos)?)),
+        6 => {
+            let n = uvar(b, pos)?;
+            // Each element takes at least a byte: a count past the bytes left is malformed.
+            if n > (b.len() - *pos) as u64 {
+                return None;
+            }
+            let mut xs = Vec::with_capacity(n as usize);
+            for _ in 0..n {
+                xs.push(value_at(b, pos, depth + 1)?);
+            }
+            Value::List(xs)
+        }
+        7 => {
+            let year = i32::try_from(ivar(b, pos)?).ok()?;
+            let (month, day) = (*b.get(*pos)?, *b.get(*pos + 1)?);
+            *pos += 2;
+            Value::Date(Date::new(year, month, day)?)
+        }
+        8 => {
+            let kind = text(b, pos)?;
+            let t = text(b, pos)?;
+            crate::temporal::from_tagged(kind, t)?.ok()?
+        }
+        9 => {
+            let n = uvar(b, pos)?;
+            if n > (b.len() - *pos) as u64 {
+                return None;
+            }
+            let mut m = indexmap::IndexMap::new();
+            for _ in 0..n {
+                let k = text(b, pos)?.to_string();
+                m.insert(k, value_at(b, pos, depth + 1)?);
+            }
+            Value::map(m)
+        }
+        _ => return None,
+    })
+}
+
+/// The position after the value at `pos`, without decoding it (trusted bytes).
+fn skip_value(b: &[u8], mut pos: usize) -> Option<usize> {
+    let tag = *b.get(pos)?;
+    pos += 1;
+    match tag {
+        0..=2 => Some(pos),
+        3 => uvar(b, &mut pos).map(|_| pos),
+        4 => Some(pos + 8),
+        5 => {
+            let n = uvar(b, &mut pos)? as usize;
+            Some(pos + n)
+        }
+        6 => {
+            let n = uvar(b, &mut pos)?;
+            for _ in 0..n {
+                pos = skip_value(b, pos)?;
+            }
+            Some(pos)
+        }
+        7 => {
+            uvar(b, &mut pos)?;
+            Some(pos + 2)
+        }
+        8 => {
+            for _ in 0..2 {
+                let n = uvar(b, &mut pos)? as usize;
+                pos += n;
+            }
+            Some(pos)
+        }
+        9 => {
+            let n = uvar(b, &mut pos)?;
+            for _ in 0..n {
+                let k = uvar(b, &mut pos)? as usize;
+                pos = skip_value(b, pos + k)?;
+            }
+            Some(pos)
+        }
+        _ => None,
+    }
+}
+
+/// The position after the list at `pos`.
+pub(super) fn skip_list(b: &[u8], mut pos: usize) -> Option<usize> {
+    let n = uvar(b, &mut pos)?;
+    for _ in 0..n {
+        uvar(b, &mut pos)?;
+        pos = skip_value(b, pos)?;
+    }
+    Some(pos)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn sample() -> Props {
+        let mut m = indexmap::IndexMap::new();
+        m.insert("k".to_string(), Value::Int(-1));
+        vec![
+            (0, Value::Int(i64::MIN)),
+            (1, Value::Int(i64::MAX)),
+            (2, Value::Float(-0.0)),
+            (3, Value::str("Ош, Кыргызстан")),
+            (4, Value::List(vec![Value::Int(1), Value::List(vec![Value::str("x")]), Value::Bool(true)])),
+            (5, Value::Date(Date::new(2025, 8, 20).unwrap())),
+            (6, crate::temporal::from_tagged("duration", "P1Y2M3DT4H").unwrap().unwrap()),
+            (7, Value::map(m)),
+            (8, Value::Float(f64::NAN)),
+        ]
+    }
+
+    #[test]
+    fn lists_round_trip_and_keys_are_found_without_decoding_the_rest() {
+        let mut a = Arena::default();
+        let p = sample();
+        let off = a.push(&p).unwrap();
+        let back = a.all(off);
+        assert_eq!(back.len(), p.len());
+        for ((k1, v1), (k2, v2)) in p.iter().zip(&back) {
+            assert_eq!(k1, k2);
+            assert!(v1.order(v2) == std::cmp::Ordering::Equal, "{v1:?} vs {v2:?}");
+        }
+        assert_eq!(a.get(off, 3), Some(Value::str("Ош, Кыргызстан")));
+        assert_eq!(a.get(off, 5), Some(Value::Date(Date::new(2025, 8, 20).unwrap())));
+        assert_eq!(a.get(off, 99), None);
+        assert_eq!(a.keys(off), (0..9).collect::<Vec<_>>());
+        assert_eq!(a.push(&[]).unwrap(), NONE);
+        assert!(a.all(NONE).is_empty());
+        validate(a.encoded(off), 9).unwrap();
+        assert!(validate(a.encoded(off), 8).is_err(), "key 8 is out of range for 8 keys");
+    }
+
+    #[test]
+    fn compaction_keeps_live_lists_and_drops_garbage() {
+        let mut a = Arena::default();
+        let mut offs = Vec::new();
+        for i in 0..1000 {
+            let old = a.push(&[(0, Value::str(&"x".repeat(2000)))]).unwrap();
+            a.free(old);
+            offs.push(a.push(&[(1, Value::Int(i))]).unwrap());
+        }
+        assert!(a.wants_compaction());
+        a.compact(offs.iter_mut());
+        assert!(a.len() < 5000);
+        assert!(offs.iter().enumerate().all(|(i, &o)| a.get(o, 1) == Some(Value::Int(i as i64))));
+    }
+
+    #[test]
+    fn malformed_bytes_are_refused_never_a_panic() {
+        let good = encode(&sample());
+        for cut in 0..good.len() {
+            assert!(validate(&good[..cut], 9).is_err() || cut == 0, "cut at {cut}");
+        }
+        let mut bad = good.clone();
+        for i in 0..bad.len() {
+            bad[i] ^= 0x5a;
+            let _ = validate(&bad, 9);
+            bad[i] ^= 0x5a;
+        }
+        // A list claiming 2^60 elements.
+        assert!(validate(&[1, 0, 6, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0x0f], 1).is_err());
+    }
+}
