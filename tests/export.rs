@@ -1,6 +1,6 @@
 //! Subgraph export: what a result's subgraph is, round trips (export, read back, the same
-//! graph), golden files for the text formats, atomic writes, the pictures, the command line
-//! and the REPL's `:export`.
+//! graph), golden files for the text formats, atomic writes, the pictures (SVG, PNG, HTML),
+//! the command line and the REPL's `:export`.
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -46,10 +46,18 @@ fn fixed_provenance(g: &Graph, query: Option<&str>) -> Provenance {
     p
 }
 
+/// The rendered files of a text format.
 fn render(g: &Graph, sub: &Subgraph, format: ExportFormat, query: Option<&str>) -> Vec<(&'static str, String)> {
+    render_bytes(g, sub, format, query)
+        .into_iter()
+        .map(|(name, bytes)| (name, String::from_utf8(bytes).expect("a text format is UTF-8")))
+        .collect()
+}
+
+fn render_bytes(g: &Graph, sub: &Subgraph, format: ExportFormat, query: Option<&str>) -> Vec<(&'static str, Vec<u8>)> {
     let prov = fixed_provenance(g, query);
     let style = Style::default();
-    export::render(format, &Export { graph: g, sub, prov: &prov, style: &style })
+    export::render(format, &Export { graph: g, sub, prov: &prov, style: &style }).expect("renders").files
 }
 
 fn write(g: &Graph, sub: &Subgraph, format: ExportFormat, path: &Path) {
@@ -165,7 +173,11 @@ fn provenance_travels_in_every_format() {
     let sub = Subgraph::whole(&g);
     let hash = graph_hash(&g);
     for &f in ExportFormat::ALL {
-        let text: String = render(&g, &sub, f, Some("MATCH (n)\n  RETURN n")).into_iter().map(|(_, t)| t).collect();
+        // PNG carries it in text chunks, which are UTF-8 among the binary.
+        let text: String = render_bytes(&g, &sub, f, Some("MATCH (n)\n  RETURN n"))
+            .into_iter()
+            .map(|(_, b)| String::from_utf8_lossy(&b).into_owned())
+            .collect();
         {
             assert!(text.contains(&hash), "{f:?} lacks the graph hash");
             assert!(
@@ -173,7 +185,7 @@ fn provenance_travels_in_every_format() {
                 "{f:?} lacks the query"
             );
             assert!(text.contains("TEST"), "{f:?} lacks the version");
-            if !matches!(f, ExportFormat::Svg | ExportFormat::Html) {
+            if !f.is_picture() {
                 assert!(text.contains("He visited Japan."), "{f:?} lacks the quote");
                 assert!(text.contains("doc.txt"), "{f:?} lacks the source");
             }
@@ -254,6 +266,128 @@ fn the_html_view_is_self_contained() {
     assert_eq!(json["edges"].as_array().unwrap().len(), g.rel_count());
 }
 
+/// A decoded PNG: its size, its pixels as RGBA, and its text chunks.
+struct Decoded {
+    width: u32,
+    height: u32,
+    pixels: Vec<[u8; 4]>,
+    text: Vec<(String, String)>,
+}
+
+fn decode_png(bytes: &[u8]) -> Decoded {
+    assert_eq!(&bytes[..8], b"\x89PNG\r\n\x1a\n", "the PNG signature");
+    let mut decoder = png::Decoder::new(std::io::Cursor::new(bytes));
+    decoder.set_ignore_text_chunk(false);
+    decoder.set_transformations(png::Transformations::normalize_to_color8() | png::Transformations::ALPHA);
+    let mut reader = decoder.read_info().expect("a PNG the png crate reads");
+    let text = reader.info().utf8_text.iter().map(|c| (c.keyword.clone(), c.get_text().unwrap())).collect();
+    let mut buf = vec![0; reader.output_buffer_size().unwrap()];
+    let info = reader.next_frame(&mut buf).expect("its pixels decode");
+    assert_eq!(info.color_type, png::ColorType::Rgba);
+    let pixels =
+        buf[..info.line_size * info.height as usize].chunks_exact(4).map(|p| [p[0], p[1], p[2], p[3]]).collect();
+    Decoded { width: info.width, height: info.height, pixels, text }
+}
+
+fn hex_colour(s: &str) -> [u8; 4] {
+    let c = |i: usize| u8::from_str_radix(&s[i..i + 2], 16).unwrap();
+    [c(1), c(3), c(5), 255]
+}
+
+/// Pixels dark enough to be text (the labels are #222222; arrows and legend text are lighter
+/// or smaller, node fills are colours).
+fn dark(d: &Decoded) -> usize {
+    d.pixels.iter().filter(|p| p[0] < 80 && p[1] < 80 && p[2] < 80).count()
+}
+
+#[test]
+fn a_png_of_the_bundled_graph_is_the_svg_at_twice_the_size_with_its_colours_text_and_provenance() {
+    let g = bundled();
+    let sub = Subgraph::whole(&g);
+    let prov = fixed_provenance(&g, None);
+    let style = Style::default();
+    let ex = Export { graph: &g, sub: &sub, prov: &prov, style: &style };
+    let p = export::layout::picture(&ex);
+    let fonts = export::png::system_fonts();
+    let png = export::png::render_with_fonts(&ex, fonts.clone()).unwrap();
+    let d = decode_png(&png.bytes);
+    assert_eq!((d.width, d.height), ((p.width * 2.0) as u32, (p.height * 2.0) as u32), "a 2× device pixel ratio");
+    assert_eq!((png.width, png.height), (d.width, d.height));
+    assert!(d.pixels.iter().all(|px| px[3] == 255), "opaque, on the picture's white background");
+    // Not blank: every node colour of the legend is drawn, over many pixels.
+    for (name, colour, count) in &p.legend {
+        let want = hex_colour(colour);
+        let n = d.pixels.iter().filter(|px| **px == want).count();
+        // A node is a disc of radius 14 pixels (600 pixels), its legend entry one of 12.
+        assert!(n > 300 * (count + 1), "{name} ({colour}, {count} nodes): {n} pixels of its colour");
+    }
+    let distinct: std::collections::HashSet<[u8; 4]> = d.pixels.iter().copied().collect();
+    assert!(distinct.len() > p.legend.len() + 10, "{} colours", distinct.len());
+    // The provenance, in iTXt chunks.
+    let get = |k: &str| d.text.iter().find(|(key, _)| key == k).map(|(_, v)| v.clone());
+    assert_eq!(get("Software").as_deref(), Some("silkgraph TEST"));
+    assert!(get("Description").unwrap().contains(&graph_hash(&g)));
+    let j: serde_json::Value = serde_json::from_str(&get("provenance").unwrap()).unwrap();
+    assert_eq!(j["graph_hash"], graph_hash(&g).as_str());
+    // Without fonts: still a picture (the same shapes), no text, and a warning that says so.
+    let bare = export::png::render_with_fonts(&ex, std::sync::Arc::new(export::png::fontdb::Database::new())).unwrap();
+    assert!(bare.warnings.iter().any(|w| w.contains("no fonts") && w.contains("without text")), "{:?}", bare.warnings);
+    let b = decode_png(&bare.bytes);
+    assert_eq!((b.width, b.height), (d.width, d.height));
+    let (name, colour, _) = &p.legend[0];
+    assert!(b.pixels.iter().filter(|px| **px == hex_colour(colour)).count() > 200, "{name} drawn without fonts");
+    if fonts.is_empty() {
+        eprintln!("note: this machine has no fonts; the PNG's text is not checked");
+    } else {
+        assert!(png.warnings.is_empty(), "{:?}", png.warnings);
+        let (with, without) = (dark(&d), dark(&b));
+        assert!(with > 20 * without.max(100), "the labels are drawn: {with} dark pixels with fonts, {without} without");
+    }
+}
+
+#[test]
+fn a_png_too_large_for_2x_is_drawn_smaller_with_a_warning() {
+    let wide = "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"100000\" height=\"20\">\
+                <rect width=\"100%\" height=\"100%\" fill=\"#1f77b4\"/></svg>";
+    let fonts = std::sync::Arc::new(export::png::fontdb::Database::new());
+    let png = export::png::rasterize(wide, fonts.clone(), &[]).unwrap();
+    let d = decode_png(&png.bytes);
+    assert!(d.width <= export::png::MAX_SIDE && d.width > export::png::MAX_SIDE - 100, "{}", d.width);
+    assert!(png.warnings.iter().any(|w| w.contains("too large")), "{:?}", png.warnings);
+    // The whole picture, scaled down (the last row and column are cut through, so blended).
+    let (w, h) = (d.width as usize, d.height as usize);
+    let inner = (0..h - 1).flat_map(|y| (0..w - 1).map(move |x| y * w + x));
+    assert!(inner.into_iter().all(|i| d.pixels[i] == [0x1f, 0x77, 0xb4, 255]), "the whole picture, scaled down");
+    // By area: 2× of 8000×8000 would be 256 megapixels.
+    let square = "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"8000\" height=\"8000\"/>";
+    let png = export::png::rasterize(square, fonts, &[]).unwrap();
+    assert!(u64::from(png.width) * u64::from(png.height) <= export::png::MAX_PIXELS, "{}×{}", png.width, png.height);
+    assert!(png.width > 6000, "no smaller than it must be: {}", png.width);
+}
+
+#[test]
+fn the_cypher_script_warns_of_what_falkordb_cannot_hold() {
+    let g = small();
+    let sub = Subgraph::whole(&g);
+    let prov = fixed_provenance(&g, None);
+    let style = Style::default();
+    let ex = Export { graph: &g, sub: &sub, prov: &prov, style: &style };
+    assert_eq!(export::cypher::falkordb_warnings(&ex), Vec::<String>::new(), "dates, NaN, lists: all fine");
+    let g = Session::load_script(
+        "CREATE (:`Odd``Label` {at: datetime('2025-12-20T10:35:00+06:00'), t: localtime('10:35:12.5')}) \
+         CREATE (:Ok {tiny: [1.0, 5e-324]})",
+    )
+    .unwrap();
+    let sub = Subgraph::whole(&g);
+    let ex = Export { graph: &g, sub: &sub, prov: &prov, style: &style };
+    let w = export::render(ExportFormat::Cypher, &ex).unwrap().warnings;
+    assert_eq!(w.len(), 4, "{w:#?}");
+    assert!(w[0].contains("backtick") && w[0].contains(":Odd`Label"), "{}", w[0]);
+    assert!(w[1].contains("zoned") && w[1].contains("`at`"), "{}", w[1]);
+    assert!(w[2].contains("2.2250738585072014e-308") && w[2].contains("`tiny`"), "{}", w[2]);
+    assert!(w[3].contains("whole seconds") && w[3].contains("`t`"), "{}", w[3]);
+}
+
 fn bin() -> Command {
     Command::new(env!("CARGO_BIN_EXE_silkgraph"))
 }
@@ -285,6 +419,28 @@ fn the_export_command_writes_a_querys_subgraph_once_and_replaces_only_with_force
     // Unknown format: a usage error.
     let o = bin().args(["export", "--format", "xls", "-o"]).arg(dir.join("x.xls")).output().unwrap();
     assert_eq!(o.status.code(), Some(2));
+}
+
+#[test]
+fn the_export_command_draws_a_png_by_its_extension_and_to_standard_output() {
+    let dir = scratch("cli-png");
+    let out = dir.join("forum.png");
+    let q = "MATCH p = (s)-[:SIGNED]->(a:Agreement)-[:SIGNED_AT]->(e:Event) WHERE a.year = 2025 RETURN p";
+    let o = bin().args(["export", "--query", q, "--size", "degree", "-o"]).arg(&out).output().unwrap();
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    assert!(String::from_utf8_lossy(&o.stderr).contains("as png to"), "{}", String::from_utf8_lossy(&o.stderr));
+    let file = std::fs::read(&out).unwrap();
+    let d = decode_png(&file);
+    assert!(d.width >= 640 && d.height > 100, "{}×{}", d.width, d.height);
+    assert!(d.text.iter().any(|(k, v)| k == "Description" && v.contains("SIGNED_AT")), "the query travels");
+    let o = bin().args(["export", "--format", "png", "-o"]).arg(&out).output().unwrap();
+    assert_eq!(o.status.code(), Some(1), "an existing file is kept without --force");
+    assert_eq!(std::fs::read(&out).unwrap(), file);
+    let o = bin().args(["export", "--query", q, "--size", "degree", "--format", "png", "-o", "-"]).output().unwrap();
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    assert_eq!(decode_png(&o.stdout).pixels, d.pixels, "the same picture on standard output");
+    let left: Vec<_> = std::fs::read_dir(&dir).unwrap().flatten().map(|e| e.file_name()).collect();
+    assert_eq!(left.len(), 1, "no temporary files: {left:?}");
 }
 
 #[test]
@@ -333,4 +489,15 @@ fn the_repl_exports_and_shows_the_last_result() {
     let m = meta::parse(&format!(":show {} size=degree", page.display())).unwrap();
     meta::run(&mut state, m, &mut out, &mut err);
     assert!(std::fs::read_to_string(&page).unwrap().contains("size: degree"), "{}", String::from_utf8_lossy(&err));
+    let picture = dir.join("visits.png");
+    let m = meta::parse(&format!(":export png {}", picture.display())).unwrap();
+    meta::run(&mut state, m, &mut out, &mut err);
+    let d = decode_png(&std::fs::read(&picture).unwrap());
+    assert!(d.text.iter().any(|(_, v)| v.contains("MATCH (o)-[v:VISITED]")), "{}", String::from_utf8_lossy(&err));
+    let shown = dir.join("shown.png");
+    let m = meta::parse(&format!(":show {} size=degree", shown.display())).unwrap();
+    meta::run(&mut state, m, &mut out, &mut err);
+    let s = decode_png(&std::fs::read(&shown).unwrap());
+    assert!(s.text.iter().any(|(_, v)| v.contains("MATCH (o)-[v:VISITED]")), "{}", String::from_utf8_lossy(&err));
+    assert!(String::from_utf8_lossy(&out).contains("as png to"), "{}", String::from_utf8_lossy(&out));
 }

@@ -5,6 +5,7 @@
 //! command line's global `--format` takes result formats; [`dispatch`] routes to it.
 
 use std::ffi::OsString;
+use std::io::Write as _;
 use std::path::{Path, PathBuf};
 
 use clap::Parser;
@@ -22,7 +23,7 @@ use crate::session::Session;
     about = "Write the subgraph of a query's result (every node and relationship in it), or the whole graph, \
              in a format other tools read, or as a picture",
     after_help = "Formats: nodelink (NetworkX node-link JSON), graphml, gexf, dot, csv (neo4j-admin: a directory \
-                  with nodes.csv and relationships.csv), cypher, json (silkgraph's own), svg, html (interactive).\n\
+                  with nodes.csv and relationships.csv), cypher, json (silkgraph's own), svg, png, html (interactive).\n\
                   Without --format, the format follows the extension of -o.\n\n\
                   Examples:\n  silkgraph export --format graphml -o kg.graphml\n  silkgraph export --query \
                   \"MATCH p = (s)-[:SIGNED]->(:Agreement) RETURN p\" -o signed.html"
@@ -40,7 +41,7 @@ pub struct ExportCli {
     /// Query parameters as a JSON object
     #[arg(long)]
     pub params: Option<String>,
-    /// nodelink, graphml, gexf, dot, csv, cypher, json, svg or html
+    /// nodelink, graphml, gexf, dot, csv, cypher, json, svg, png or html
     #[arg(long, short = 'f')]
     pub format: Option<String>,
     /// The file to write (for csv, a directory); `-` for standard output
@@ -157,20 +158,33 @@ fn run(cli: &ExportCli) -> Result<String, (i32, String)> {
         if format == ExportFormat::Csv {
             return Err(usage("csv writes a directory; give one with -o DIR".into()));
         }
-        let text = export::render(format, &ex).into_iter().map(|(_, t)| t).collect::<String>();
-        print!("{text}");
+        let rendered = export::render(format, &ex).map_err(failed)?;
+        let mut stdout = std::io::stdout().lock();
+        for (_, bytes) in &rendered.files {
+            stdout
+                .write_all(bytes)
+                .and_then(|()| stdout.flush())
+                .map_err(|e| failed(format!("standard output: {e}")))?;
+        }
+        msg.push_str(&warnings(&rendered.warnings));
         msg.push_str(&format!("{} nodes, {} relationships as {}", sub.nodes.len(), sub.rels.len(), format.name()));
         return Ok(msg);
     }
-    let files = export::write(format, &ex, &cli.output, cli.force).map_err(failed)?;
-    msg.push_str(&written(format, &sub, &files));
+    let w = export::write(format, &ex, &cli.output, cli.force).map_err(failed)?;
+    msg.push_str(&written(format, &sub, &w));
     Ok(msg)
 }
 
-fn written(format: ExportFormat, sub: &Subgraph, files: &[PathBuf]) -> String {
-    let names: Vec<String> = files.iter().map(|p| p.display().to_string()).collect();
+/// `warning: ...` lines, each ending with a line break.
+fn warnings(ws: &[String]) -> String {
+    ws.iter().map(|w| format!("warning: {w}\n")).collect()
+}
+
+fn written(format: ExportFormat, sub: &Subgraph, w: &export::Written) -> String {
+    let names: Vec<String> = w.files.iter().map(|p| p.display().to_string()).collect();
     format!(
-        "wrote {} nodes, {} relationships as {} to {}",
+        "{}wrote {} nodes, {} relationships as {} to {}",
+        warnings(&w.warnings),
         sub.nodes.len(),
         sub.rels.len(),
         format.name(),
@@ -213,8 +227,8 @@ pub fn export_last(
     let style = style(session, size, color)?;
     let prov = Provenance::new(&session.graph, Some(text), params);
     let ex = Export { graph: &session.graph, sub: &sub, prov: &prov, style: &style };
-    let files = export::write(format, &ex, path, force)?;
-    Ok(written(format, &sub, &files))
+    let w = export::write(format, &ex, path, force)?;
+    Ok(written(format, &sub, &w))
 }
 
 /// Opens a file in the desktop's browser when there is one (`open` on macOS; `xdg-open` where
@@ -259,6 +273,7 @@ mod tests {
         assert_eq!(format_for(Some("GraphML"), Path::new("x")), Ok(ExportFormat::GraphMl));
         assert_eq!(format_for(None, Path::new("a/b.gexf")), Ok(ExportFormat::Gexf));
         assert_eq!(format_for(None, Path::new("b.gv")), Ok(ExportFormat::Dot));
+        assert_eq!(format_for(None, Path::new("kg.PNG")), Ok(ExportFormat::Png));
         assert!(format_for(None, Path::new("b")).is_err());
         assert!(format_for(Some("xml"), Path::new("b")).is_err());
     }

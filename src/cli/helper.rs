@@ -56,7 +56,7 @@ pub const COMMANDS: &[(&str, &str)] = &[
     (":why", "the evidence (source and quote) of each relationship in the last result"),
     (":whynot", "[QUERY]  which pattern part or filter left the last query without rows"),
     (":explain", "[QUERY]  the plan of the last (or the given) query"),
-    (":export", "FORMAT FILE [--force]  write the last result's nodes and relationships (graphml, gexf, csv, dot, svg, html, ...)"),
+    (":export", "FORMAT FILE [--force]  write the last result's nodes and relationships (graphml, gexf, csv, dot, svg, png, html, ...)"),
     (":show", "[FILE] [size=KEY] [color=KEY]  draw the last result as an interactive page and open it"),
     (":clear", "clear the screen"),
     (":quit", "leave (also Ctrl-D)"),

@@ -56,7 +56,7 @@ pub struct ExportArgs {
 
 const EXPORT_USAGE: &str = "usage: :export FORMAT FILE [--force] [size=KEY] [color=KEY]   formats: ";
 const SHOW_USAGE: &str =
-    "usage: :show [FILE.html|FILE.svg] [--force] [size=PROPERTY|pagerank|degree] [color=label|PROPERTY]";
+    "usage: :show [FILE.html|FILE.svg|FILE.png] [--force] [size=PROPERTY|pagerank|degree] [color=label|PROPERTY]";
 
 const NO_RESULT: &str = "run a query first; :export and :show write the nodes and relationships of its result";
 
@@ -298,6 +298,7 @@ fn run_inner(state: &mut State, meta: Meta, out: &mut dyn Write, err: &mut dyn W
             };
             let format = match file.extension().and_then(|e| e.to_str()).map(str::to_ascii_lowercase).as_deref() {
                 Some("svg") => crate::export::ExportFormat::Svg,
+                Some("png") => crate::export::ExportFormat::Png,
                 _ => crate::export::ExportFormat::Html,
             };
             let msg = super::export::export_last(

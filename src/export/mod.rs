@@ -1,7 +1,7 @@
 //! Subgraph export: the nodes and relationships of a query's result (or of the whole graph),
 //! written in the formats other tools read — NetworkX's node-link JSON, GraphML, GEXF, DOT,
 //! neo4j-admin CSV, a Cypher script, the project's own JSON graph — or drawn as a picture
-//! (SVG, or a self-contained interactive HTML page).
+//! (SVG, PNG, or a self-contained interactive HTML page).
 //!
 //! Every export carries its [`Provenance`] (silkgraph's version, the query, its parameters and
 //! a hash of the whole graph) in the format's own metadata slot, and every file is written
@@ -17,6 +17,7 @@ pub mod html;
 pub mod json;
 pub mod layout;
 pub mod nodelink;
+pub mod png;
 pub mod svg;
 mod xml;
 
@@ -44,6 +45,7 @@ pub enum ExportFormat {
     Cypher,
     Json,
     Svg,
+    Png,
     Html,
 }
 
@@ -57,6 +59,7 @@ impl ExportFormat {
         ExportFormat::Cypher,
         ExportFormat::Json,
         ExportFormat::Svg,
+        ExportFormat::Png,
         ExportFormat::Html,
     ];
 
@@ -71,6 +74,7 @@ impl ExportFormat {
             ExportFormat::Cypher => "cypher",
             ExportFormat::Json => "json",
             ExportFormat::Svg => "svg",
+            ExportFormat::Png => "png",
             ExportFormat::Html => "html",
         }
     }
@@ -94,7 +98,7 @@ impl ExportFormat {
 
     /// Whether the format is a picture (uses the picture options).
     pub fn is_picture(self) -> bool {
-        matches!(self, ExportFormat::Svg | ExportFormat::Html)
+        matches!(self, ExportFormat::Svg | ExportFormat::Png | ExportFormat::Html)
     }
 }
 
@@ -449,31 +453,64 @@ pub struct Export<'a> {
     pub style: &'a Style,
 }
 
-/// Renders an export: `(file name suffix, contents)` pairs — one with an empty suffix for
-/// single-file formats, `nodes.csv` and `relationships.csv` for CSV.
-pub fn render(format: ExportFormat, ex: &Export) -> Vec<(&'static str, String)> {
-    match format {
-        ExportFormat::NodeLink => vec![("", nodelink::render(ex))],
-        ExportFormat::GraphMl => vec![("", graphml::render(ex))],
-        ExportFormat::Gexf => vec![("", gexf::render(ex))],
-        ExportFormat::Dot => vec![("", dot::render(ex))],
+/// What an export renders to: its files' contents, and what the user should be told.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Rendered {
+    /// `(file name suffix, contents)` pairs — one with an empty suffix for single-file
+    /// formats, `nodes.csv` and `relationships.csv` for CSV. Text formats are UTF-8.
+    pub files: Vec<(&'static str, Vec<u8>)>,
+    /// Warnings for the user: the export was made, but not quite as asked (a PNG drawn
+    /// without text because the system has no fonts, or drawn smaller than 2×; a Cypher
+    /// script with values FalkorDB cannot hold).
+    pub warnings: Vec<String>,
+}
+
+impl Rendered {
+    fn text(files: Vec<(&'static str, String)>) -> Rendered {
+        Rendered { files: files.into_iter().map(|(name, t)| (name, t.into_bytes())).collect(), warnings: Vec::new() }
+    }
+}
+
+/// Renders an export. Fails only where a picture cannot be drawn (see [`png`]).
+pub fn render(format: ExportFormat, ex: &Export) -> Result<Rendered, String> {
+    Ok(match format {
+        ExportFormat::NodeLink => Rendered::text(vec![("", nodelink::render(ex))]),
+        ExportFormat::GraphMl => Rendered::text(vec![("", graphml::render(ex))]),
+        ExportFormat::Gexf => Rendered::text(vec![("", gexf::render(ex))]),
+        ExportFormat::Dot => Rendered::text(vec![("", dot::render(ex))]),
         ExportFormat::Csv => {
             let (n, r) = csv::render(ex);
-            vec![(csv::NODES_FILE, n), (csv::RELS_FILE, r)]
+            Rendered::text(vec![(csv::NODES_FILE, n), (csv::RELS_FILE, r)])
         }
-        ExportFormat::Cypher => vec![("", cypher::render(ex))],
-        ExportFormat::Json => vec![("", json::render(ex))],
-        ExportFormat::Svg => vec![("", svg::render(ex))],
-        ExportFormat::Html => vec![("", html::render(ex))],
-    }
+        ExportFormat::Cypher => {
+            Rendered { files: vec![("", cypher::render(ex).into_bytes())], warnings: cypher::falkordb_warnings(ex) }
+        }
+        ExportFormat::Json => Rendered::text(vec![("", json::render(ex))]),
+        ExportFormat::Svg => Rendered::text(vec![("", svg::render(ex))]),
+        ExportFormat::Png => {
+            let p = png::render(ex)?;
+            Rendered { files: vec![("", p.bytes)], warnings: p.warnings }
+        }
+        ExportFormat::Html => Rendered::text(vec![("", html::render(ex))]),
+    })
+}
+
+/// The files an export wrote, and the warnings of its rendering ([`Rendered::warnings`]).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Written {
+    pub files: Vec<PathBuf>,
+    pub warnings: Vec<String>,
 }
 
 /// Renders and writes an export to `path` (for CSV a directory, made when missing, that gets
 /// `nodes.csv` and `relationships.csv`). Refuses to replace existing files unless `force`.
-/// Returns the files written.
-pub fn write(format: ExportFormat, ex: &Export, path: &Path, force: bool) -> Result<Vec<PathBuf>, String> {
-    let parts = render(format, ex);
-    let targets: Vec<(PathBuf, String)> = if format == ExportFormat::Csv {
+pub fn write(format: ExportFormat, ex: &Export, path: &Path, force: bool) -> Result<Written, String> {
+    if !force && format != ExportFormat::Csv && path.exists() {
+        // Before rendering: a picture can take a while to draw.
+        return Err(format!("{} exists; use --force to replace it", path.display()));
+    }
+    let Rendered { files: parts, warnings } = render(format, ex)?;
+    let targets: Vec<(PathBuf, Vec<u8>)> = if format == ExportFormat::Csv {
         if path.exists() && !path.is_dir() {
             return Err(format!("{}: a CSV export is a directory, and this is a file", path.display()));
         }
@@ -489,12 +526,12 @@ pub fn write(format: ExportFormat, ex: &Export, path: &Path, force: bool) -> Res
     if format == ExportFormat::Csv {
         std::fs::create_dir_all(path).map_err(|e| format!("cannot create {}: {e}", path.display()))?;
     }
-    let mut written = Vec::new();
-    for (p, text) in targets {
-        write_atomic(&p, text.as_bytes(), force)?;
-        written.push(p);
+    let mut files = Vec::new();
+    for (p, bytes) in targets {
+        write_atomic(&p, &bytes, force)?;
+        files.push(p);
     }
-    Ok(written)
+    Ok(Written { files, warnings })
 }
 
 /// Writes a file atomically: a temporary file in the same directory, synced, then moved into

@@ -386,6 +386,7 @@ def check_falkordb(truth, path, work):
     except ImportError as e:
         return ("skip", f"falkordblite is not installed ({e})")
     text = open(path, encoding="utf-8").read()
+    os.makedirs(work, exist_ok=True)
     db = FalkorDB(os.path.join(work, "falkor.rdb"))
     g = db.select_graph("kg")
     try:
@@ -396,7 +397,8 @@ def check_falkordb(truth, path, work):
     nodes = {}
     for row in g.query("MATCH (n) RETURN n").result_set:
         n = row[0]
-        nodes[n.id] = node_sig(n.labels, {k: falkor_value(v) for k, v in n.properties.items()})
+        # The client reads a node without labels as labels None.
+        nodes[n.id] = node_sig(n.labels or [], {k: falkor_value(v) for k, v in n.properties.items()})
     rels = []
     for a, r, b in g.query("MATCH (a)-[r]->(b) RETURN id(a), r, id(b)").result_set:
         rels.append((a, r.relation, tuple(sorted((k, falkor_value(v)) for k, v in r.properties.items())), b))
@@ -428,6 +430,37 @@ def check_svg(truth, path):
     assert len(paths) == sum(truth.rels.values()), f"{len(paths)} relationships drawn"
     assert truth.prov["graph_hash"] in root.find(ns + "desc").text
     return f"{len(groups)} nodes, {len(paths)} arrows"
+
+
+def svg_picture(path):
+    """The SVG picture's size, and the fill colours of its nodes."""
+    root = ET.parse(path).getroot()
+    ns = "{http://www.w3.org/2000/svg}"
+    fills = collections.Counter()
+    for g in root.iter(ns + "g"):
+        if (g.get("id") or "").startswith("n"):
+            fills[g.find(ns + "circle").get("fill").lower()] += 1
+    return float(root.get("width")), float(root.get("height")), fills
+
+
+def check_png(truth, path, svg_path):
+    from PIL import Image
+
+    img = Image.open(path)
+    assert img.format == "PNG", f"not a PNG: {img.format}"
+    w, h, fills = svg_picture(svg_path)
+    assert img.size == (round(2 * w), round(2 * h)), f"{img.size}, want twice the SVG's {w:g}x{h:g}"
+    prov = json.loads(img.text["provenance"])
+    assert prov["graph_hash"] == truth.prov["graph_hash"], "provenance in the PNG's text chunks"
+    rgb_img = img.convert("RGB")
+    counts = collections.Counter(rgb_img.get_flattened_data() if hasattr(rgb_img, "get_flattened_data") else rgb_img.getdata())
+    for fill, nodes in fills.items():
+        rgb = tuple(int(fill[i : i + 2], 16) for i in (1, 3, 5))
+        # A node is a disc of radius 14 pixels at 2x: several hundred pixels of its colour.
+        assert counts[rgb] > 250 * nodes, f"{counts[rgb]} pixels of {fill}, drawn for {nodes} nodes"
+    inked = sum(c for p, c in counts.items() if sum(p) < 240)  # the labels' text (#222222)
+    assert inked > 40 * len(truth.nodes), f"only {inked} dark pixels: no text drawn (fonts missing?)"
+    return f"{img.size[0]}x{img.size[1]}, every node colour of the SVG drawn ({len(fills)} colours), {inked} text pixels"
 
 
 def chromium():
@@ -505,7 +538,16 @@ def main():
         check(f"{case}: Cypher → FalkorDB", lambda: check_falkordb(truth, p("cypher"), d))
         check(f"{case}: JSON → silkgraph", lambda: check_reload(truth, args.bin, p("json"), os.path.join(d, "back-json.json"), whole))
         check(f"{case}: SVG picture", lambda: check_svg(truth, p("svg")))
+        check(f"{case}: PNG picture → Pillow", lambda: check_png(truth, p("png"), p("svg")))
         check(f"{case}: HTML view → chromium", lambda: check_html(truth, p("html"), d))
+    # The golden small graph of tests/export.rs has every value type (dates, NaN, infinities,
+    # integers past 2^53, lists), several labels, a node without any, parallel relationships
+    # and a self-loop: its Cypher script, unchanged, into FalkorDB.
+    golden = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "golden", "export")
+    check(
+        "golden small graph: Cypher → FalkorDB",
+        lambda: check_falkordb(Truth(os.path.join(golden, "small.json")), os.path.join(golden, "small.cypher"), os.path.join(args.out, "golden")),
+    )
     line = f"{RESULTS['passed']} passed, {RESULTS['failed']} failed"
     if RESULTS["skipped"]:
         line += f", {RESULTS['skipped']} skipped"
