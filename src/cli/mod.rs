@@ -22,7 +22,7 @@ use crate::store::Graph;
     version,
     about = "A knowledge-graph engine with an openCypher query language",
     after_help = "Export: silkgraph export [--graph FILE] [--query Q] --format FMT -o FILE writes a query's \
-                  subgraph (or the whole graph) as nodelink, graphml, gexf, dot, csv, cypher, json, svg or html; \
+                  subgraph (or the whole graph) as nodelink, graphml, gexf, dot, csv, cypher, json, svg, png or html; \
                   see silkgraph export --help."
 )]
 pub struct Cli {

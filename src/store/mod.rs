@@ -75,8 +75,12 @@ pub struct Savepoint(usize);
 #[derive(Debug, Clone)]
 pub struct Graph {
     g: StableDiGraph<NodeRec, RelRec, u32>,
-    /// External node id → petgraph index (`None` once deleted).
+    /// External node id → petgraph index (`None` once deleted); as long as the largest id
+    /// in use, which may be shorter than the ids handed out.
     node_ix: Vec<Option<NodeIndex<u32>>>,
+    /// The ids handed out so far: the next node gets `next_node`.
+    next_node: u64,
+    next_rel: u64,
     /// External relationship id → petgraph index (`EdgeIndex::end()` once deleted).
     rel_ix: Vec<EdgeIndex<u32>>,
     /// The distinct label sets of nodes, in order of first use (the empty set first).
@@ -113,6 +117,8 @@ impl Default for Graph {
         Graph {
             g: StableDiGraph::default(),
             node_ix: Vec::new(),
+            next_node: 0,
+            next_rel: 0,
             rel_ix: Vec::new(),
             label_sets: std::iter::once(Box::from(&[][..])).collect(),
             node_props: props::Arena::default(),
@@ -603,7 +609,8 @@ impl Graph {
     /// Creates a node from interned labels and properties (bulk loading: not journaled).
     pub fn add_node_syms(&mut self, labels: Vec<Sym>, props: Props) -> NodeId {
         self.projections.clear();
-        let id = self.node_ix.len() as NodeId;
+        let id = self.next_node;
+        self.next_node += 1;
         for &l in &labels {
             self.label_index[l as usize].insert(id);
         }
@@ -612,7 +619,10 @@ impl Graph {
         }
         let rec = NodeRec { id, labels: self.intern_label_set(&labels), props: self.store_node_props(&props) };
         let ix = self.g.add_node(rec);
-        self.node_ix.push(Some(ix));
+        if self.node_ix.len() <= id as usize {
+            self.node_ix.resize(id as usize + 1, None);
+        }
+        self.node_ix[id as usize] = Some(ix);
         id
     }
 
@@ -621,10 +631,14 @@ impl Graph {
     pub fn add_rel_sym(&mut self, start: NodeId, end: NodeId, ty: Sym, props: Props) -> Option<RelId> {
         self.projections.clear();
         let (a, b) = (self.nix(start)?, self.nix(end)?);
-        let id = u32::try_from(self.rel_ix.len()).ok().filter(|&i| i != u32::MAX)?;
+        let id = u32::try_from(self.next_rel).ok().filter(|&i| i != u32::MAX)?;
+        self.next_rel += 1;
         let props = self.store_rel_props(&props);
         let ix = self.g.add_edge(a, b, RelRec { id, ty, props });
-        self.rel_ix.push(ix);
+        if self.rel_ix.len() <= id as usize {
+            self.rel_ix.resize(id as usize + 1, gone());
+        }
+        self.rel_ix[id as usize] = ix;
         Some(RelId::from(id))
     }
 

@@ -37,8 +37,8 @@ impl Graph {
             labels: self.labels.iter().map(|(_, s)| s.to_string()).collect(),
             types: self.types.iter().map(|(_, s)| s.to_string()).collect(),
             keys: self.keys.iter().map(|(_, s)| s.to_string()).collect(),
-            node_ids: self.node_ix.len() as u64,
-            rel_ids: self.rel_ix.len() as u64,
+            node_ids: self.next_node,
+            rel_ids: self.next_rel,
             nodes: self.node_count() as u64,
             rels: self.rel_count() as u64,
             indexes: self.indexes.list.iter().map(|i| (i.name.clone(), i.label, i.key)).collect(),
@@ -118,11 +118,15 @@ fn restore(body: &[u8]) -> Result<Graph, String> {
     let head_bytes = body.get(pos..pos.saturating_add(head_len)).ok_or_else(|| bad("short header"))?;
     pos += head_len;
     let head: Head = postcard::from_bytes(head_bytes).map_err(|e| bad(&e.to_string()))?;
-    // Counters past what the bytes could hold are lies: refuse before allocating for them.
+    // Counts past what the bytes could hold are lies: refuse before allocating for them. The
+    // id vectors are as long as the largest id in use, which may not be far past the count
+    // (ids of deleted entities are not stored, but a hostile file must not make us allocate
+    // terabytes for one node with a huge id).
     let room = body.len() as u64;
     if head.node_ids > (1 << 40) || head.rel_ids > u64::from(u32::MAX) || head.nodes > room || head.rels > room {
         return Err("snapshot id counters are out of range".into());
     }
+    let most = |live: u64| live.saturating_mul(64).saturating_add(1 << 24);
     let mut g = Graph::new();
     for l in &head.labels {
         g.intern_label(l);
@@ -134,8 +138,7 @@ fn restore(body: &[u8]) -> Result<Graph, String> {
         g.keys.intern(k);
     }
     let (nl, nt, nk) = (head.labels.len(), head.types.len(), head.keys.len());
-    g.node_ix = vec![None; head.node_ids as usize];
-    g.rel_ix = vec![super::gone(); head.rel_ids as usize];
+    (g.next_node, g.next_rel) = (head.node_ids, head.rel_ids);
     g.g.reserve_nodes(head.nodes as usize);
     g.g.reserve_edges(head.rels as usize);
     let num = |pos: &mut usize, what: &str| uvar(body, pos).ok_or_else(|| bad(what));
@@ -151,7 +154,8 @@ fn restore(body: &[u8]) -> Result<Graph, String> {
             labels.push(num(&mut pos, "a label")? as Sym);
         }
         let blob = blob(body, &mut pos).ok_or_else(|| bad("a property list"))?;
-        if id >= head.node_ids || g.node_ix[id as usize].is_some() || labels.iter().any(|l| *l as usize >= nl) {
+        let used = g.node_ix.get(id as usize).is_some_and(Option::is_some);
+        if id >= head.node_ids || id >= most(head.nodes) || used || labels.iter().any(|l| *l as usize >= nl) {
             return Err(format!("snapshot node {id} is invalid"));
         }
         props::validate(blob, nk).map_err(|e| format!("snapshot node {id}: {e}"))?;
@@ -159,6 +163,9 @@ fn restore(body: &[u8]) -> Result<Graph, String> {
             g.label_index[l as usize].insert(id);
         }
         let rec = NodeRec { id, labels: g.intern_label_set(&labels), props: g.node_props.push_encoded(blob)? };
+        if g.node_ix.len() <= id as usize {
+            g.node_ix.resize(id as usize + 1, None);
+        }
         g.node_ix[id as usize] = Some(g.g.add_node(rec));
     }
     for _ in 0..head.rels {
@@ -168,11 +175,15 @@ fn restore(body: &[u8]) -> Result<Graph, String> {
         let (Some(a), Some(b)) = (g.nix(s), g.nix(e)) else {
             return Err(format!("snapshot relationship {id} names a missing node"));
         };
-        if id >= head.rel_ids || g.rel_ix[id as usize] != super::gone() || ty >= nt as u64 {
+        let used = g.rel_ix.get(id as usize).is_some_and(|ix| *ix != super::gone());
+        if id >= head.rel_ids || id >= most(head.rels) || used || ty >= nt as u64 {
             return Err(format!("snapshot relationship {id} is invalid"));
         }
         props::validate(blob, nk).map_err(|e| format!("snapshot relationship {id}: {e}"))?;
         let rec = RelRec { id: id as u32, ty: ty as Sym, props: g.rel_props.push_encoded(blob)? };
+        if g.rel_ix.len() <= id as usize {
+            g.rel_ix.resize(id as usize + 1, super::gone());
+        }
         g.rel_ix[id as usize] = g.g.add_edge(a, b, rec);
     }
     if pos != body.len() {
@@ -221,12 +232,14 @@ mod tests {
         let bytes = g.to_snapshot();
         let h = Graph::from_snapshot(&bytes).unwrap();
         assert_eq!(h.node_ids().collect::<Vec<_>>(), vec![a, c]);
-        assert_eq!(h.node_ix.len(), 3, "deleted ids stay used");
+        assert_eq!(h.next_node, 3, "deleted ids stay used");
         assert_eq!(h.to_snapshot(), bytes);
         let (l, k) = (h.label_id("A").unwrap(), h.key_id("x").unwrap());
         assert_eq!(h.index_on(l, k).unwrap().seek(&Value::Int(1)), vec![a]);
         assert_eq!(h.node_labels(a), &[l, h.label_id("B").unwrap()][..]);
         assert_eq!(h.node_props(c), g.node_props(c));
+        let mut h = h;
+        assert_eq!(h.create_node(["A"], []), 3, "a new node gets the next id, not a deleted one");
     }
 
     #[test]
@@ -258,6 +271,38 @@ mod tests {
             out.extend_from_slice(&crc32fast::hash(body).to_le_bytes());
             out
         };
+        // Found by fuzzing: a header whose id counters promised 2^40 nodes made the reader
+        // fill terabytes of id slots (a timeout); ids are now slotted as they come.
+        let fuzzed: &[u8] = &[
+            56, 2, 0, 0, 0, 0, 255, 255, 255, 254, 0, 0, 0, 0, 0, 0, 114, 115, 111, 111, 5, 65, 100, 109, 105, 83, 6,
+            2, 105, 100, 4, 110, 97, 109, 101, 2, 105, 195, 4, 110, 97, 109, 2, 6, 80, 101, 114, 115, 111, 58, 5, 65,
+            58, 116, 0, 115, 111,
+        ];
+        let _ = Graph::from_snapshot(&wrap(fuzzed));
+        // One node with id 2^39: refused, not given 2^39 slots.
+        let head = Head {
+            labels: vec![],
+            types: vec![],
+            keys: vec![],
+            node_ids: 1 << 40,
+            rel_ids: 0,
+            nodes: 1,
+            rels: 0,
+            indexes: vec![],
+        };
+        let head = postcard::to_allocvec(&head).unwrap();
+        let mut b = Vec::new();
+        put_uvar(&mut b, head.len() as u64);
+        b.extend_from_slice(&head);
+        for x in [1u64 << 39, 0, 0] {
+            put_uvar(&mut b, x);
+        }
+        assert!(Graph::from_snapshot(&wrap(&b)).unwrap_err().contains("node 549755813888 is invalid"));
+        // A large counter alone costs nothing.
+        let mut big = Graph::new();
+        big.next_node = 1 << 39;
+        let back = Graph::from_snapshot(&big.to_snapshot()).unwrap();
+        assert_eq!((back.node_count(), back.next_node), (0, 1 << 39));
         for i in 0..body.len() {
             for x in [0x01u8, 0x80, 0xff] {
                 let mut b = body.to_vec();
