@@ -66,6 +66,20 @@ impl Session {
         let start = Instant::now();
         self.control.cancel.store(false, std::sync::atomic::Ordering::Relaxed);
         self.control.deadline = self.timeout.map(|t| start + t);
+        if stmt.mode == crate::ast::Mode::Profile {
+            let profile = std::sync::Arc::new(exec::Profile::default());
+            self.control.profile = Some(profile.clone());
+            let result = exec::execute(&plan, &mut self.graph, params, &self.control);
+            self.control.profile = None;
+            let result = result?;
+            self.dirty |= !result.stats.is_empty();
+            let rows = profile.rows(&plan, result.rows.len(), start.elapsed());
+            let columns = vec!["operator".into(), "rows".into(), "ms".into()];
+            return Ok(Outcome {
+                result: QueryResult { columns, rows, stats: result.stats },
+                time_ms: start.elapsed().as_secs_f64() * 1000.0,
+            });
+        }
         let result = exec::execute(&plan, &mut self.graph, params, &self.control)?;
         self.dirty |= !result.stats.is_empty();
         Ok(Outcome { result, time_ms: start.elapsed().as_secs_f64() * 1000.0 })

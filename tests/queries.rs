@@ -37,3 +37,39 @@ fn shortest_path_and_var_length() {
     let r = run(&mut s, "MATCH (a:N {i: 1})-[*2..3]->(x) RETURN x.i ORDER BY x.i");
     assert_eq!(r, vec![vec![Value::Int(3)], vec![Value::Int(4)]]);
 }
+
+#[test]
+fn profile_counts_the_rows_of_each_operator_and_keeps_the_changes() {
+    let mut s = Session::default();
+    run(&mut s, "UNWIND range(1, 10) AS i CREATE (:P {i: i})-[:R]->(:Q {i: i})");
+    run(&mut s, "MATCH (p:P {i: 1}) CREATE (p)-[:R]->(:Q {i: 100})");
+    let out = s
+        .run_statement("PROFILE MATCH (p:P)-[:R]->(q:Q) WHERE q.i > 5 RETURN p.i, count(*) AS n", &Params::new())
+        .unwrap();
+    assert_eq!(out.result.columns, ["operator", "rows", "ms"]);
+    let rows: Vec<(String, i64)> = out
+        .result
+        .rows
+        .iter()
+        .map(|r| match (&r[0], &r[1]) {
+            (Value::String(op), Value::Int(n)) => (op.trim().to_string(), *n),
+            (Value::String(op), _) => (op.trim().to_string(), -1),
+            other => panic!("{other:?}"),
+        })
+        .collect();
+    let count = |prefix: &str| rows.iter().find(|(op, _)| op.starts_with(prefix)).map(|(_, n)| *n);
+    // 10 persons, 11 relationships, 6 of them to a Q with i > 5 (6..10 and 100), one row per p.
+    assert_eq!(count("NodeByLabelScan"), Some(10), "{rows:?}");
+    assert_eq!(count("Expand"), Some(11), "{rows:?}");
+    assert_eq!(count("Filter"), Some(6), "{rows:?}");
+    assert_eq!(count("Aggregation"), Some(6), "{rows:?}");
+    assert_eq!(count("ProduceResults"), Some(6));
+    assert_eq!(rows.last().map(|(op, n)| (op.as_str(), *n)), Some(("Total", 6)));
+    // Every timed operator has a time, never negative.
+    assert!(out.result.rows.iter().all(|r| matches!(r[2], Value::Null) || matches!(r[2], Value::Float(f) if f >= 0.0)));
+    // A profiled write happens, as in Neo4j.
+    s.run_statement("PROFILE CREATE (:New)", &Params::new()).unwrap();
+    assert_eq!(run(&mut s, "MATCH (n:New) RETURN count(n)"), vec![vec![Value::Int(1)]]);
+    // And plain statements afterwards are not profiled.
+    assert_eq!(run(&mut s, "RETURN 1 AS x"), vec![vec![Value::Int(1)]]);
+}

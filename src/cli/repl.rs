@@ -287,12 +287,36 @@ fn is_explain(stmt: &str) -> bool {
     stmt.trim_start().get(..7).is_some_and(|w| w.eq_ignore_ascii_case("EXPLAIN"))
 }
 
+fn is_profile(stmt: &str) -> bool {
+    stmt.trim_start().get(..7).is_some_and(|w| w.eq_ignore_ascii_case("PROFILE"))
+}
+
+/// A `PROFILE` result as the plan tree with each operator's rows and time beside it.
+fn profile_text(r: &crate::exec::QueryResult) -> String {
+    let cell = |v: Option<&crate::value::Value>| match v {
+        Some(crate::value::Value::String(s)) => s.to_string(),
+        Some(crate::value::Value::Int(i)) => i.to_string(),
+        Some(crate::value::Value::Float(f)) => format!("{f:.3}"),
+        _ => String::new(),
+    };
+    let rows: Vec<[String; 3]> = r.rows.iter().map(|row| [0, 1, 2].map(|i| cell(row.get(i)))).collect();
+    let w = rows.iter().map(|r| r[0].chars().count()).max().unwrap_or(0).max(8);
+    let mut out = format!("{:<w$}  {:>10}  {:>10}\n", "operator", "rows", "ms");
+    for [op, n, ms] in rows {
+        out.push_str(&format!("{op:<w$}  {n:>10}  {ms:>10}\n"));
+    }
+    out
+}
+
 /// Prints a result in the session's format; tables fit the terminal and end with a footer of
 /// the row count and the time taken.
 pub fn print_outcome(state: &State, stmt: &str, o: &Outcome, out: &mut dyn Write) {
     let g = &state.session.graph;
     let r = &o.result;
     let _ = match state.format {
+        Format::Table if is_profile(stmt) && r.columns == ["operator", "rows", "ms"] => {
+            write!(out, "{}", profile_text(r))
+        }
         Format::Table if is_explain(stmt) && r.columns == ["plan"] => {
             for row in &r.rows {
                 if let Some(crate::value::Value::String(s)) = row.first() {

@@ -6,6 +6,7 @@ mod aggregate;
 mod eval;
 mod functions;
 mod procedures;
+mod profile;
 mod read;
 mod write;
 
@@ -21,6 +22,7 @@ use crate::store::Graph;
 use crate::value::Value;
 
 pub use eval::eval;
+pub use profile::Profile;
 
 /// A row: one value per slot.
 pub type Row = Vec<Value>;
@@ -91,6 +93,8 @@ pub struct Control {
     pub memory: Arc<AtomicU64>,
     /// Work done, for [`Control::tick`].
     pub ticks: Arc<AtomicU64>,
+    /// Set while a `PROFILE` runs: where the operators count their rows and time.
+    pub profile: Option<Arc<Profile>>,
 }
 
 /// What one statement may use. Passing a limit raises `ResourceLimit`: nothing is silently cut.
@@ -300,6 +304,9 @@ fn run_pipeline(
             let mut it: RowIter = Box::new(rows.into_iter().map(Ok));
             for op in &ops[i..j] {
                 it = read::apply(op, it, ctx);
+                if let Some(p) = &control.profile {
+                    it = p.wrap(op, it);
+                }
             }
             // The rows the statement returns count against --max-rows; all that are held here
             // count against --max-memory.
@@ -320,7 +327,11 @@ fn run_pipeline(
             }
         }
         if j < ops.len() {
+            let t = Instant::now();
             rows = write::apply(&ops[j], rows, graph, params, control, stats)?;
+            if let Some(p) = &control.profile {
+                p.record(&ops[j], rows.len(), t.elapsed());
+            }
         }
         i = j + 1;
     }
@@ -336,6 +347,9 @@ pub(crate) fn run_sub<'a>(ops: &'a [Op], row: Row, ctx: Ctx<'a>) -> RowIter<'a> 
     let mut it: RowIter = Box::new(std::iter::once(Ok(row)));
     for op in ops {
         it = read::apply(op, it, ctx);
+        if let Some(p) = &ctx.control.profile {
+            it = p.wrap(op, it);
+        }
     }
     it
 }
