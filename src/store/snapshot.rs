@@ -138,6 +138,10 @@ fn restore(body: &[u8]) -> Result<Graph, String> {
         g.keys.intern(k);
     }
     let (nl, nt, nk) = (head.labels.len(), head.types.len(), head.keys.len());
+    // A name listed twice would make two numbers mean one name (found by fuzzing).
+    if g.labels.len() != nl || g.types.len() != nt || g.keys.len() != nk {
+        return Err(bad("a label, type or key name is listed twice"));
+    }
     (g.next_node, g.next_rel) = (head.node_ids, head.rel_ids);
     g.g.reserve_nodes(head.nodes as usize);
     g.g.reserve_edges(head.rels as usize);
@@ -279,6 +283,16 @@ mod tests {
             58, 116, 0, 115, 111,
         ];
         let _ = Graph::from_snapshot(&wrap(fuzzed));
+        // Also found by fuzzing: a key name listed twice ("since" as keys 3 and 5), so that a
+        // graph loaded, saved and loaded again found key 5 out of range.
+        let twice: &[u8] = &[
+            56, 2, 6, 80, 101, 114, 115, 111, 110, 5, 65, 100, 109, 105, 110, 1, 5, 75, 78, 79, 87, 83, 6, 2, 105, 100,
+            4, 110, 97, 109, 101, 3, 97, 103, 101, 5, 115, 105, 110, 99, 101, 4, 116, 97, 103, 115, 5, 115, 105, 110,
+            99, 101, 2, 2, 2, 2, 0, 0, 1, 0, 33, 5, 0, 5, 1, 49, 1, 5, 3, 65, 110, 110, 2, 3, 82, 3, 4, 0, 0, 0, 0, 0,
+            0, 224, 63, 4, 6, 2, 5, 1, 120, 5, 1, 121, 1, 2, 0, 1, 11, 2, 0, 5, 1, 50, 1, 5, 3, 66, 111, 98, 0, 0, 1,
+            0, 5, 1, 5, 3, 198, 31, 1, 1, 1, 0, 0,
+        ];
+        assert!(Graph::from_snapshot(&wrap(twice)).unwrap_err().contains("listed twice"));
         // One node with id 2^39: refused, not given 2^39 slots.
         let head = Head {
             labels: vec![],
