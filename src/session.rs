@@ -19,7 +19,16 @@ pub struct Session {
     /// Whether a statement has changed the graph since it was opened or last saved (whoever
     /// saves it clears this).
     pub dirty: bool,
+    /// Turns off automatic indexes (see [`AUTO_INDEX_MIN`]).
+    pub no_auto_index: bool,
 }
+
+/// A statement that looks nodes of a label up by a property's value (`{name: $x}`,
+/// `WHERE n.name = $x`, `IN`, ranges) makes the session index that label and key first, when the
+/// label has at least this many nodes and no such index exists: scanning them would cost more
+/// than building the index once. The index is an ordinary one (`SHOW INDEXES` lists it as
+/// `auto_...`, `DROP INDEX` removes it, writes keep it up to date).
+pub const AUTO_INDEX_MIN: usize = 20_000;
 
 /// One statement's result and its own execution time.
 #[derive(Debug, Clone)]
@@ -43,19 +52,41 @@ impl Session {
 
     /// Plans one statement (its text alone); `EXPLAIN` gives the plan text.
     pub fn prepare(&self, text: &str) -> Result<(crate::ast::Statement, crate::plan::Plan)> {
+        self.prepare_noting(text, None)
+    }
+
+    /// [`Session::prepare`], noting in `wanted` the label and key pairs the plan would look up
+    /// through an index that does not exist, on labels of at least [`AUTO_INDEX_MIN`] nodes.
+    fn prepare_noting(
+        &self,
+        text: &str,
+        wanted: Option<&std::cell::RefCell<Vec<(String, String)>>>,
+    ) -> Result<(crate::ast::Statement, crate::plan::Plan)> {
         let mut stmts = crate::syntax::parse(text)?;
         if stmts.len() != 1 {
             return Err(Error::syntax("UnexpectedSyntax", "expected exactly one statement", Span::new(0, text.len())));
         }
         let stmt = stmts.remove(0);
         crate::semantic::check(&stmt)?;
-        let plan = crate::plan::build(&stmt, &GraphCatalog(&self.graph, self.control.limits.max_hops))?;
+        let catalog = GraphCatalog { graph: &self.graph, max_hops: self.control.limits.max_hops, wanted };
+        let plan = crate::plan::build(&stmt, &catalog)?;
         Ok((stmt, plan))
     }
 
     /// Runs one statement.
     pub fn run_statement(&mut self, text: &str, params: &Params) -> Result<Outcome> {
-        let (stmt, plan) = self.prepare(text)?;
+        // The time of a statement includes its planning and any index it makes itself.
+        let start = Instant::now();
+        let wanted = std::cell::RefCell::new(Vec::new());
+        let (mut stmt, mut plan) = self.prepare_noting(text, (!self.no_auto_index).then_some(&wanted))?;
+        if stmt.mode != crate::ast::Mode::Explain && !wanted.borrow().is_empty() {
+            for (label, key) in wanted.take() {
+                let name = format!("auto_{}_{}", label.to_lowercase(), key.to_lowercase());
+                // Another index of that name (a user's): leave it, and plan without.
+                let _ = self.graph.create_index(Some(&name), &label, &key);
+            }
+            (stmt, plan) = self.prepare(text)?;
+        }
         if stmt.mode == crate::ast::Mode::Explain {
             let rows = plan.to_string().lines().map(|l| vec![Value::str(l)]).collect();
             return Ok(Outcome {
@@ -63,7 +94,6 @@ impl Session {
                 time_ms: 0.0,
             });
         }
-        let start = Instant::now();
         self.control.cancel.store(false, std::sync::atomic::Ordering::Relaxed);
         self.control.deadline = self.timeout.map(|t| start + t);
         if stmt.mode == crate::ast::Mode::Profile {
@@ -117,19 +147,35 @@ impl Session {
 }
 
 /// What the planner may know of a graph: its indexes and label counts.
-struct GraphCatalog<'a>(&'a Graph, u64);
+struct GraphCatalog<'a> {
+    graph: &'a Graph,
+    max_hops: u64,
+    /// Where to note the indexes the plan would use if they existed (large labels only).
+    wanted: Option<&'a std::cell::RefCell<Vec<(String, String)>>>,
+}
 
 impl crate::plan::Catalog for GraphCatalog<'_> {
     fn has_index(&self, label: &str, key: &str) -> bool {
-        match (self.0.label_id(label), self.0.key_id(key)) {
-            (Some(l), Some(k)) => self.0.index_on(l, k).is_some(),
+        let g = self.graph;
+        let exists = match (g.label_id(label), g.key_id(key)) {
+            (Some(l), Some(k)) => g.index_on(l, k).is_some(),
             _ => false,
+        };
+        if !exists {
+            let large = g.label_id(label).is_some_and(|l| g.label_count(l) >= AUTO_INDEX_MIN);
+            if let (true, Some(w), Some(_)) = (large, self.wanted, g.key_id(key)) {
+                let pair = (label.to_string(), key.to_string());
+                if !w.borrow().contains(&pair) {
+                    w.borrow_mut().push(pair);
+                }
+            }
         }
+        exists
     }
     fn label_count(&self, label: &str) -> Option<usize> {
-        Some(self.0.label_id(label).map_or(0, |l| self.0.label_count(l)))
+        Some(self.graph.label_id(label).map_or(0, |l| self.graph.label_count(l)))
     }
     fn max_hops(&self) -> Option<u64> {
-        Some(self.1)
+        Some(self.max_hops)
     }
 }

@@ -73,3 +73,31 @@ fn profile_counts_the_rows_of_each_operator_and_keeps_the_changes() {
     // And plain statements afterwards are not profiled.
     assert_eq!(run(&mut s, "RETURN 1 AS x"), vec![vec![Value::Int(1)]]);
 }
+
+#[test]
+fn a_lookup_on_a_large_label_indexes_it_first_unless_turned_off() {
+    let n = silkgraph::session::AUTO_INDEX_MIN as i64;
+    let mut s = Session::default();
+    run(&mut s, &format!("UNWIND range(1, {n}) AS i CREATE (:P {{name: 'p' + i, i: i}})"));
+    run(&mut s, "UNWIND range(1, 10) AS i CREATE (:Small {name: 'p' + i})");
+    // EXPLAIN only says what would run: no index yet.
+    run(&mut s, "EXPLAIN MATCH (p:P {name: 'p7'}) RETURN p.i");
+    assert!(run(&mut s, "SHOW INDEXES").is_empty());
+    assert_eq!(run(&mut s, "MATCH (p:P {name: 'p7'}) RETURN p.i"), vec![vec![Value::Int(7)]]);
+    let ix = run(&mut s, "SHOW INDEXES");
+    assert_eq!(ix.len(), 1, "{ix:?}");
+    assert_eq!(ix[0][0], Value::str("auto_p_name"));
+    let plan = run(&mut s, "EXPLAIN MATCH (p:P) WHERE p.name = 'p9' RETURN p.i");
+    assert!(plan.iter().any(|r| matches!(&r[0], Value::String(t) if t.contains("NodeIndexSeek"))), "{plan:?}");
+    // Writes keep it up to date, and small labels are scanned.
+    run(&mut s, "MATCH (p:P {name: 'p7'}) SET p.name = 'seven'");
+    assert_eq!(run(&mut s, "MATCH (p:P {name: 'seven'}) RETURN p.i"), vec![vec![Value::Int(7)]]);
+    assert!(run(&mut s, "MATCH (p:P {name: 'p7'}) RETURN p.i").is_empty());
+    assert_eq!(run(&mut s, "MATCH (p:Small {name: 'p3'}) RETURN count(*)"), vec![vec![Value::Int(1)]]);
+    assert_eq!(run(&mut s, "SHOW INDEXES").len(), 1);
+    // Turned off, lookups scan.
+    run(&mut s, "DROP INDEX auto_p_name");
+    s.no_auto_index = true;
+    assert_eq!(run(&mut s, "MATCH (p:P {name: 'p8'}) RETURN p.i"), vec![vec![Value::Int(8)]]);
+    assert!(run(&mut s, "SHOW INDEXES").is_empty());
+}

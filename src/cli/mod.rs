@@ -46,6 +46,9 @@ pub struct Cli {
     /// Memory the rows of one statement may take, estimated, e.g. 512MiB (default 2GiB)
     #[arg(long, global = true, value_name = "SIZE")]
     pub max_memory: Option<String>,
+    /// Never index a large label by itself: lookups by property scan unless CREATE INDEX made one
+    #[arg(long, global = true)]
+    pub no_auto_index: bool,
     #[command(subcommand)]
     pub command: Option<Command>,
 }
@@ -155,6 +158,7 @@ pub fn main() -> i32 {
         }
     };
     let mut session = Session::new(graph);
+    session.no_auto_index = cli.no_auto_index;
     if let Err(e) = limits::apply(&mut session, cli.timeout, cli.max_rows, cli.max_hops, cli.max_memory.as_deref()) {
         eprintln!("error: {e}");
         return USAGE;

@@ -1,0 +1,102 @@
+//! The physical limit of this design: for a full scan with a filter and for a two-hop count,
+//! the time silkgraph's engine takes for the Cypher query against a hand-written Rust loop over
+//! the same store (the same adjacency and property lookups the operators use, with nothing of
+//! the language: no rows, no expressions, no operators). The ratio is what the language costs.
+//!
+//! ```sh
+//! cargo run --release --example ceiling -- GRAPH.sg [--repeat 5]
+//! ```
+//!
+//! `GRAPH.sg` is the shared bench's graph (`silkgraph import` of `gen.py`'s CSVs; see
+//! benches/README.md). Prints one JSON object.
+
+use std::time::Instant;
+
+use serde_json::json;
+use silkgraph::exec::Params;
+use silkgraph::session::Session;
+use silkgraph::store::{Dir, Graph};
+use silkgraph::value::Value;
+
+fn median(mut xs: Vec<f64>) -> f64 {
+    xs.sort_by(f64::total_cmp);
+    xs[xs.len() / 2]
+}
+
+fn timed<T>(repeat: usize, mut f: impl FnMut() -> T) -> (f64, T) {
+    let mut times = Vec::new();
+    let mut last = None;
+    for _ in 0..repeat.max(1) {
+        let t = Instant::now();
+        last = Some(f());
+        times.push(t.elapsed().as_secs_f64() * 1000.0);
+    }
+    (median(times), last.expect("ran once"))
+}
+
+fn count(s: &mut Session, q: &str) -> i64 {
+    let out = s.run_statement(q, &Params::new()).unwrap_or_else(|e| panic!("{q}: {e}"));
+    match out.result.rows.first().and_then(|r| r.first()) {
+        Some(Value::Int(n)) => *n,
+        other => panic!("{q}: {other:?}"),
+    }
+}
+
+/// `MATCH (p:Person) WHERE p.born >= 1980 RETURN count(*)`, by hand.
+fn scan(g: &Graph) -> i64 {
+    let (person, born) = (g.label_id("Person").expect("Person"), g.key_id("born").expect("born"));
+    g.nodes_with_label(person).filter(|&id| matches!(g.node_prop(id, born), Some(Value::Int(y)) if y >= 1980)).count()
+        as i64
+}
+
+/// `MATCH (p:Person)-[:KNOWS]->(:Person)-[:KNOWS]->(:Person) WHERE lo <= id(p) <= hi RETURN
+/// count(*)`, by hand: no relationship used twice, as Cypher's matching requires.
+fn two_hop(g: &Graph, lo: u64, hi: u64) -> i64 {
+    let (person, knows) = (g.label_id("Person").expect("Person"), [g.type_id("KNOWS").expect("KNOWS")]);
+    let mut n = 0i64;
+    for p in g.nodes_with_label(person).filter(|&p| (lo..=hi).contains(&p)) {
+        for (r1, b) in g.rels_of(p, Dir::Out, &knows) {
+            if !g.has_label(b, person) {
+                continue;
+            }
+            for (r2, c) in g.rels_of(b, Dir::Out, &knows) {
+                if r2 != r1 && g.has_label(c, person) {
+                    n += 1;
+                }
+            }
+        }
+    }
+    n
+}
+
+fn main() {
+    let args: Vec<String> = std::env::args().collect();
+    let path = args.get(1).expect("GRAPH.sg");
+    let repeat: usize = args.iter().position(|a| a == "--repeat").map_or(5, |i| args[i + 1].parse().expect("N"));
+    let g = silkgraph::graphs::open(path).expect("open the graph");
+    let person = g.label_id("Person").expect("Person");
+    // The two-hop start set: the first 2,000 persons, so the engine's rows stay countable.
+    let starts: Vec<u64> = g.nodes_with_label(person).take(2000).collect();
+    let (lo, hi) = (starts[0], starts[starts.len() - 1]);
+    let mut s = Session::new(g);
+    s.timeout = None;
+
+    let q_scan = "MATCH (p:Person) WHERE p.born >= 1980 RETURN count(*)";
+    let q_hop = format!(
+        "MATCH (p:Person)-[:KNOWS]->(:Person)-[:KNOWS]->(:Person) WHERE id(p) >= {lo} AND id(p) <= {hi} RETURN count(*)"
+    );
+    let (scan_engine, a) = timed(repeat, || count(&mut s, q_scan));
+    let (scan_hand, b) = timed(repeat, || scan(&s.graph));
+    assert_eq!(a, b, "the scan's answers differ");
+    let (hop_engine, c) = timed(repeat, || count(&mut s, &q_hop));
+    let (hop_hand, d) = timed(repeat, || two_hop(&s.graph, lo, hi));
+    assert_eq!(c, d, "the two-hop answers differ");
+    println!(
+        "{}",
+        json!({
+            "graph": path, "nodes": s.graph.node_count(), "relationships": s.graph.rel_count(),
+            "scan": {"query": q_scan, "rows": a, "engine_ms": scan_engine, "hand_ms": scan_hand, "ratio": scan_engine / scan_hand},
+            "two_hop": {"query": q_hop, "paths": c, "engine_ms": hop_engine, "hand_ms": hop_hand, "ratio": hop_engine / hop_hand},
+        })
+    );
+}
