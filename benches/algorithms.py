@@ -168,6 +168,7 @@ def main():
     head = ["algorithm"] + [f"silkgraph (CALL)" if c == "silkgraph" else c for c in cols]
     if "silkgraph" in cols:
         head.insert(2, "silkgraph (kernel)")
+        head.insert(3, "silkgraph (first CALL)")
     peers = [c for c in cols if c != "silkgraph"]
     head += ["best peer", "silkgraph / best"] if "silkgraph" in cols and peers else []
     lines.append("| " + " | ".join(head) + " |")
@@ -178,6 +179,7 @@ def main():
             row.append(f"{results[c]['ms'].get(key, float('nan')):,.0f}")
             if c == "silkgraph":
                 row.append(f"{results[c]['ms'].get(key + '_kernel', float('nan')):,.0f}")
+                row.append(f"{results[c]['ms'].get(key + '_cold', float('nan')):,.0f}")
         if "silkgraph" in cols and peers:
             best = min(peers, key=lambda p: results[p]["ms"].get(key, float("inf")))
             b = results[best]["ms"][key]

@@ -202,16 +202,21 @@ pub(crate) fn aggregate<'a>(
 ) -> RowIter<'a> {
     let run = || -> Result<Vec<Row>> {
         let mut groups: IndexMap<Vec<Value>, (Row, Vec<State>)> = IndexMap::new();
+        // The key of each row is built in one buffer, copied only for a new group.
+        let mut k: Vec<Value> = Vec::with_capacity(keys.len());
         for r in input {
             let row = r?;
             ctx.control.tick()?;
-            let k = keys.iter().map(|(e, _)| eval(e, &row, ctx)).collect::<Result<Vec<_>>>()?;
-            let entry = match groups.get_mut(&k) {
-                Some(e) => e,
+            k.clear();
+            for (e, _) in keys {
+                k.push(eval(e, &row, ctx)?);
+            }
+            let entry = match groups.get_index_of(&k[..]) {
+                Some(i) => &mut groups[i],
                 None => {
                     ctx.control.charge(super::row_size(&k) + super::row_size(&row))?;
                     let states = aggs.iter().map(State::new).collect();
-                    groups.entry(k).or_insert((row.clone(), states))
+                    groups.entry(k.clone()).or_insert((row.clone(), states))
                 }
             };
             for (s, a) in entry.1.iter_mut().zip(aggs) {

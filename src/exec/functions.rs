@@ -80,12 +80,16 @@ pub(crate) fn call(name: &str, mut a: Vec<Value>, ctx: Ctx) -> Result<Value> {
                 if !ctx.graph.node_exists(id) {
                     return Err(Error::runtime(Kind::EntityNotFound, "DeletedEntityAccess", "the node was deleted"));
                 }
-                Value::List(ctx.graph.node_labels(id).iter().map(|l| Value::str(ctx.graph.labels().name(*l))).collect())
+                Value::List(
+                    ctx.graph.node_labels(id).iter().map(|l| Value::String(ctx.graph.labels().shared(*l))).collect(),
+                )
             }
             v => return Err(type_err("labels() expects a node", &v)),
         },
         "type" => match first {
-            Value::Rel(id) => ctx.graph.rel_type(id).map_or(Value::Null, |t| Value::str(ctx.graph.types().name(t))),
+            Value::Rel(id) => {
+                ctx.graph.rel_type(id).map_or(Value::Null, |t| Value::String(ctx.graph.types().shared(t)))
+            }
             v => return Err(type_err("type() expects a relationship", &v)),
         },
         "properties" => match first {

@@ -303,10 +303,7 @@ fn run_pipeline(
             let ctx = Ctx { graph, params, width: p.slots, control };
             let mut it: RowIter = Box::new(rows.into_iter().map(Ok));
             for op in &ops[i..j] {
-                it = read::apply(op, it, ctx);
-                if let Some(p) = &control.profile {
-                    it = p.wrap(op, it);
-                }
+                it = profile::apply(op, it, ctx);
             }
             // The rows the statement returns count against --max-rows; all that are held here
             // count against --max-memory.
@@ -346,10 +343,7 @@ fn run_pipeline(
 pub(crate) fn run_sub<'a>(ops: &'a [Op], row: Row, ctx: Ctx<'a>) -> RowIter<'a> {
     let mut it: RowIter = Box::new(std::iter::once(Ok(row)));
     for op in ops {
-        it = read::apply(op, it, ctx);
-        if let Some(p) = &ctx.control.profile {
-            it = p.wrap(op, it);
-        }
+        it = profile::apply(op, it, ctx);
     }
     it
 }

@@ -11,10 +11,25 @@ use std::collections::HashMap;
 use std::sync::Mutex;
 use std::time::{Duration, Instant};
 
-use super::{Row, RowIter};
+use super::{read, Ctx, Row, RowIter};
 use crate::error::Result;
 use crate::plan::{Op, Plan};
 use crate::value::Value;
+
+/// [`read::apply`], counted when a `PROFILE` runs. Operators that need all their input before
+/// their first row (aggregation, sorting) do that work when they are set up, so the set-up is
+/// timed too.
+pub(crate) fn apply<'a>(op: &'a Op, input: RowIter<'a>, ctx: Ctx<'a>) -> RowIter<'a> {
+    match &ctx.control.profile {
+        None => read::apply(op, input, ctx),
+        Some(p) => {
+            let t = Instant::now();
+            let it = read::apply(op, input, ctx);
+            p.add(key(op), 0, t.elapsed());
+            p.wrap(op, it)
+        }
+    }
+}
 
 /// Rows and time per operator, by the operator's address in the plan being run.
 #[derive(Debug, Default)]

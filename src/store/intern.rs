@@ -1,5 +1,7 @@
 //! Interning of labels, relationship types and property keys: each name gets a dense id.
 
+use std::sync::Arc;
+
 use indexmap::IndexSet;
 
 /// An id handed out by an [`Interner`].
@@ -8,7 +10,8 @@ pub type Sym = u32;
 /// Names to dense ids and back, in order of first use.
 #[derive(Debug, Clone, Default)]
 pub struct Interner {
-    names: IndexSet<Box<str>>,
+    /// Shared, so that `type(r)` and `labels(n)` hand out a name without copying it.
+    names: IndexSet<Arc<str>>,
 }
 
 impl Interner {
@@ -25,6 +28,11 @@ impl Interner {
 
     pub fn name(&self, sym: Sym) -> &str {
         self.names.get_index(sym as usize).map_or("", |s| s)
+    }
+
+    /// The name of `sym`, shared (no copy); empty for an unknown id.
+    pub fn shared(&self, sym: Sym) -> Arc<str> {
+        self.names.get_index(sym as usize).map_or_else(|| Arc::from(""), Arc::clone)
     }
 
     pub fn len(&self) -> usize {
