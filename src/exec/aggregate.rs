@@ -25,7 +25,7 @@ enum Acc {
 
 struct State {
     acc: Acc,
-    seen: Option<HashSet<Value>>,
+    seen: Option<HashSet<Value, ahash::RandomState>>,
     param: Option<Value>,
 }
 
@@ -38,7 +38,7 @@ impl State {
             AggFunc::Min | AggFunc::Max => Acc::Best(None),
             _ => Acc::Values(Vec::new()),
         };
-        State { acc, seen: a.distinct.then(HashSet::new), param: None }
+        State { acc, seen: a.distinct.then(HashSet::default), param: None }
     }
 
     fn add(&mut self, a: &Agg, row: &Row, ctx: Ctx) -> Result<()> {
@@ -201,7 +201,7 @@ pub(crate) fn aggregate<'a>(
     ctx: Ctx<'a>,
 ) -> RowIter<'a> {
     let run = || -> Result<Vec<Row>> {
-        let mut groups: IndexMap<Vec<Value>, (Row, Vec<State>)> = IndexMap::new();
+        let mut groups: IndexMap<Vec<Value>, (Row, Vec<State>), ahash::RandomState> = IndexMap::default();
         // The key of each row is built in one buffer, copied only for a new group.
         let mut k: Vec<Value> = Vec::with_capacity(keys.len());
         for r in input {

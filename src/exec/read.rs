@@ -181,7 +181,7 @@ pub(crate) fn apply<'a>(op: &'a Op, input: RowIter<'a>, ctx: Ctx<'a>) -> RowIter
         })),
         Op::Aggregate { keys, aggs } => super::aggregate::aggregate(keys, aggs, input, ctx),
         Op::Distinct { slots } => {
-            let mut seen: HashSet<Vec<Value>> = HashSet::new();
+            let mut seen: HashSet<Vec<Value>, ahash::RandomState> = HashSet::default();
             Box::new(input.filter_map(move |r| match r {
                 Err(e) => Some(Err(e)),
                 Ok(row) => {

@@ -11,7 +11,7 @@ pub type Sym = u32;
 #[derive(Debug, Clone, Default)]
 pub struct Interner {
     /// Shared, so that `type(r)` and `labels(n)` hand out a name without copying it.
-    names: IndexSet<Arc<str>>,
+    names: IndexSet<Arc<str>, ahash::RandomState>,
 }
 
 impl Interner {
