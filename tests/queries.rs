@@ -101,3 +101,11 @@ fn a_lookup_on_a_large_label_indexes_it_first_unless_turned_off() {
     assert_eq!(run(&mut s, "MATCH (p:P {name: 'p8'}) RETURN p.i"), vec![vec![Value::Int(8)]]);
     assert!(run(&mut s, "SHOW INDEXES").is_empty());
 }
+
+#[test]
+fn the_type_of_a_relationship_deleted_by_the_statement_is_still_known() {
+    let mut s = Session::default();
+    run(&mut s, "CREATE ()-[:T]->()");
+    assert_eq!(run(&mut s, "MATCH ()-[r]->() DELETE r RETURN type(r)"), vec![vec![Value::str("T")]]);
+    assert_eq!(run(&mut s, "MATCH ()-[r]->() RETURN count(r)"), vec![vec![Value::Int(0)]]);
+}

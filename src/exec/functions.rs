@@ -88,7 +88,7 @@ pub(crate) fn call(name: &str, mut a: Vec<Value>, ctx: Ctx) -> Result<Value> {
         },
         "type" => match first {
             Value::Rel(id) => {
-                ctx.graph.rel_type(id).map_or(Value::Null, |t| Value::String(ctx.graph.types().shared(t)))
+                ctx.graph.rel_type_even_deleted(id).map_or(Value::Null, |t| Value::String(ctx.graph.types().shared(t)))
             }
             v => return Err(type_err("type() expects a relationship", &v)),
         },

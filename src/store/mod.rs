@@ -257,6 +257,16 @@ impl Graph {
     pub fn rel_type(&self, id: RelId) -> Option<Sym> {
         self.rel(id).map(|r| r.ty)
     }
+    /// The type of a relationship, also of one deleted by the running statement (whose
+    /// journal remembers it): Cypher lets `type(r)` read it after `DELETE r`.
+    pub fn rel_type_even_deleted(&self, id: RelId) -> Option<Sym> {
+        self.rel_type(id).or_else(|| {
+            self.journal.iter().rev().find_map(|u| match u {
+                Undo::DeletedRel { id: d, ty, .. } if *d == id => Some(*ty),
+                _ => None,
+            })
+        })
+    }
     /// `(start, end)` of a relationship.
     pub fn rel_ends(&self, id: RelId) -> Option<(NodeId, NodeId)> {
         let (a, b) = self.g.edge_endpoints(self.rix(id)?)?;
