@@ -57,6 +57,13 @@ fn is_aggregate_call(e: &ast::Expr) -> bool {
     e.is_aggregate_call()
 }
 
+/// Whether an expression calls `rand()`.
+fn calls_rand(e: &ast::Expr) -> bool {
+    let mut found = matches!(&e.kind, ExprKind::Function { name, .. } if name.eq_ignore_ascii_case("rand"));
+    ast_children(e, &mut |c| found |= calls_rand(c));
+    found
+}
+
 fn contains_aggregate(e: &ast::Expr) -> bool {
     e.contains_aggregate()
 }
@@ -894,6 +901,34 @@ impl Builder<'_> {
         keys: &[(ast::Expr, Slot)],
         aggs: &mut Vec<Agg>,
     ) -> Result<Expr> {
+        // Next to an aggregate, openCypher allows grouping keys that are variables or their
+        // properties; a larger key (`a.x + b.x`) repeated there is ambiguous (Neo4j's rule).
+        if contains_aggregate(e) {
+            let mut bad = None;
+            fn walk<'e>(e: &'e ast::Expr, keys: &[(ast::Expr, Slot)], top: bool, bad: &mut Option<&'e ast::Expr>) {
+                if is_aggregate_call(e) {
+                    return;
+                }
+                let simple = |k: &ast::Expr| match &k.kind {
+                    ExprKind::Variable(_) => true,
+                    ExprKind::Property(x, _) => matches!(x.kind, ExprKind::Variable(_)),
+                    _ => false,
+                };
+                if !top && keys.iter().any(|(k, _)| same_expr(k, e) && !simple(k)) {
+                    bad.get_or_insert(e);
+                    return;
+                }
+                ast_children(e, &mut |c| walk(c, keys, false, bad));
+            }
+            walk(e, keys, true, &mut bad);
+            if let Some(b) = bad {
+                return Err(Error::semantic(
+                    "AmbiguousAggregationExpression",
+                    "next to an aggregate, only grouping keys that are variables or properties may be used",
+                    b.span,
+                ));
+            }
+        }
         let mut ctx = AggCtx { input: scope, keys, aggs };
         self.expr_in(e, post_scope, Some(&mut ctx)).map_err(|err| {
             if err.detail == "UndefinedVariable" && scope_has_any_var(e, scope) {
@@ -960,6 +995,13 @@ impl Builder<'_> {
                                 return Err(Error::semantic(
                                     "NestedAggregation",
                                     "an aggregate cannot contain another aggregate",
+                                    a.span,
+                                ));
+                            }
+                            if calls_rand(a) {
+                                return Err(Error::semantic(
+                                    "NonConstantExpression",
+                                    "an aggregate cannot take rand(): its result would not be repeatable",
                                     a.span,
                                 ));
                             }
