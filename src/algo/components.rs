@@ -13,11 +13,20 @@ fn find(parent: &mut [u32], mut x: u32) -> u32 {
     x
 }
 
-/// The weakly connected component of every node.
-pub fn weakly_connected(p: &Projection) -> Vec<u32> {
-    let n = p.node_count();
-    let mut parent: Vec<u32> = (0..n as u32).collect();
-    for i in 0..n {
+/// Union of `a` and `b`'s sets; the smaller root stays root.
+fn union(parent: &mut [u32], a: u32, b: u32) {
+    let (ra, rb) = (find(parent, a), find(parent, b));
+    if ra < rb {
+        parent[rb as usize] = ra;
+    } else if rb < ra {
+        parent[ra as usize] = rb;
+    }
+}
+
+/// Union–find over the edges of nodes `from..to`, in a forest of its own.
+fn forest(p: &Projection, from: usize, to: usize) -> Vec<u32> {
+    let mut parent: Vec<u32> = (0..p.node_count() as u32).collect();
+    for i in from..to {
         let mut ri = find(&mut parent, i as u32);
         for &t in p.neighbors(i) {
             let rt = find(&mut parent, t);
@@ -29,6 +38,23 @@ pub fn weakly_connected(p: &Projection) -> Vec<u32> {
                 } else {
                     parent[rt as usize] = ri;
                 }
+            }
+        }
+    }
+    parent
+}
+
+/// The weakly connected component of every node. The edges are split between the machine's
+/// cores, each joining its share in a forest of its own; the forests are then merged.
+pub fn weakly_connected(p: &Projection) -> Vec<u32> {
+    let n = p.node_count();
+    let mut forests = super::par_chunks(n, |a, b| forest(p, a, b)).into_iter();
+    let mut parent = forests.next().unwrap_or_default();
+    for mut other in forests {
+        for x in 0..n as u32 {
+            let r = find(&mut other, x);
+            if r != x {
+                union(&mut parent, x, r);
             }
         }
     }
