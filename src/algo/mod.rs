@@ -1,7 +1,7 @@
 //! Graph algorithms as procedures: `CALL algo.pageRank({...}) YIELD node, score`. Each call
-//! builds a read-only [`Projection`] of the graph (the store's compact CSR: nodes with some
-//! labels, relationships of some types, directed or not, weighted by a property or not) and
-//! runs a loop over it. The definitions are NetworkX's, to the detail of its defaults,
+//! runs a loop over a read-only [`Projection`] of the graph (the store's compact CSR: nodes with
+//! some labels, relationships of some types, directed or not, weighted by a property or not),
+//! which the store builds on first use and keeps until the graph changes. The definitions are NetworkX's, to the detail of its defaults,
 //! normalisations and convergence tests, so that the results agree with it (the tests compare
 //! them with fixtures NetworkX produced).
 //!
