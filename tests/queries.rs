@@ -89,6 +89,11 @@ fn a_lookup_on_a_large_label_indexes_it_first_unless_turned_off() {
     assert_eq!(ix[0][0], Value::str("auto_p_name"));
     let plan = run(&mut s, "EXPLAIN MATCH (p:P) WHERE p.name = 'p9' RETURN p.i");
     assert!(plan.iter().any(|r| matches!(&r[0], Value::String(t) if t.contains("NodeIndexSeek"))), "{plan:?}");
+    // `IN` a list looks each element up.
+    let plan = run(&mut s, "EXPLAIN MATCH (p:P) WHERE p.name IN ['p3', 'p5', null, 'nobody'] RETURN p.i");
+    assert!(plan.iter().any(|r| matches!(&r[0], Value::String(t) if t.contains("NodeIndexSeekByList"))), "{plan:?}");
+    let r = run(&mut s, "MATCH (p:P) WHERE p.name IN ['p3', 'p5', null, 'nobody', 'p3'] RETURN p.i ORDER BY p.i");
+    assert_eq!(r, vec![vec![Value::Int(3)], vec![Value::Int(5)]]);
     // Writes keep it up to date, and small labels are scanned.
     run(&mut s, "MATCH (p:P {name: 'p7'}) SET p.name = 'seven'");
     assert_eq!(run(&mut s, "MATCH (p:P {name: 'seven'}) RETURN p.i"), vec![vec![Value::Int(7)]]);

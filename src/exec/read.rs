@@ -660,6 +660,21 @@ fn index_candidates(node: &NodeSpec, props: &[(Sym, Value)], row: &Row, ctx: Ctx
     if let Some((_, v)) = props.iter().find(|(k, _)| *k == ix.key) {
         return Some(Ok(ix.seek(v)));
     }
+    // `k IN list`: each element looked up (null and absent ones match nothing).
+    if let Some((_, e)) = node.ranges.iter().find(|(op, _)| *op == crate::ast::BinaryOp::In) {
+        return match eval(e, row, ctx) {
+            Err(err) => Some(Err(err)),
+            Ok(Value::Null) => Some(Ok(Vec::new())),
+            Ok(Value::List(xs)) => {
+                let mut ids: Vec<NodeId> = xs.iter().filter(|x| !x.is_null()).flat_map(|x| ix.seek(x)).collect();
+                ids.sort_unstable();
+                ids.dedup();
+                Some(Ok(ids))
+            }
+            // Not a list: the filter that still runs raises the error.
+            Ok(_) => None,
+        };
+    }
     let (mut lo, mut hi): (Bound<Value>, Bound<Value>) = (Unbounded, Unbounded);
     for (op, e) in &node.ranges {
         let v = match eval(e, row, ctx) {

@@ -460,6 +460,13 @@ impl Builder<'_> {
         if !is_node_here {
             return false;
         }
+        // `v.k IN list` (the property on the left): the index looks each element up.
+        if op == BinaryOp::In && matches!(&a.kind, ExprKind::Property(..)) {
+            if let Ok(e) = self.expr(value, before) {
+                ranges.push((v.clone(), key.clone(), op, e));
+            }
+            return false;
+        }
         if matches!(op, BinaryOp::Lt | BinaryOp::Le | BinaryOp::Gt | BinaryOp::Ge) {
             if let Ok(e) = self.expr(value, before) {
                 ranges.push((v.clone(), key.clone(), op, e));

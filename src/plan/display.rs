@@ -81,7 +81,11 @@ impl Display for Op {
         match self {
             Op::NodeScan { node: n } if n.index.is_some() => {
                 let (l, k) = n.index.as_ref().map(|(l, k)| (l.as_str(), k.as_str())).unwrap_or_default();
-                let kind = if n.ranges.is_empty() { "NodeIndexSeek" } else { "NodeIndexSeekByRange" };
+                let kind = match n.ranges.first() {
+                    None => "NodeIndexSeek",
+                    Some((crate::ast::BinaryOp::In, _)) if n.props.is_none() => "NodeIndexSeekByList",
+                    Some(_) => "NodeIndexSeekByRange",
+                };
                 write!(f, "{kind} :{l}({k}) {}", node(n))
             }
             Op::NodeScan { node: n } if n.labels.is_empty() => write!(f, "AllNodesScan {}", node(n)),

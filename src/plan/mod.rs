@@ -70,8 +70,8 @@ pub struct NodeSpec {
     /// Where a scan can use a property index: the label and key (looked up by the equality
     /// value in `props`, or by `ranges`).
     pub index: Option<(String, String)>,
-    /// Range conditions on the indexed key pushed down from WHERE (`>`, `>=`, `<`, `<=`);
-    /// the WHERE filter still runs, the index only narrows the candidates.
+    /// Range conditions on the indexed key pushed down from WHERE (`>`, `>=`, `<`, `<=`, and
+    /// `IN` a list); the WHERE filter still runs, the index only narrows the candidates.
     pub ranges: Vec<(BinaryOp, Expr)>,
 }
 
