@@ -80,6 +80,8 @@ fn main() {
     let (lo, hi) = (starts[0], starts[starts.len() - 1]);
     let mut s = Session::new(g);
     s.timeout = None;
+    // A full scan, as the loop does: no index on `born` made on the way.
+    s.no_auto_index = true;
 
     let q_scan = "MATCH (p:Person) WHERE p.born >= 1980 RETURN count(*)";
     let q_hop = format!(
