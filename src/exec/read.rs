@@ -194,7 +194,19 @@ pub(crate) fn apply<'a>(op: &'a Op, input: RowIter<'a>, ctx: Ctx<'a>) -> RowIter
                 }
             }))
         }
-        Op::Sort { keys } => {
+        Op::Sort { keys, top } => {
+            // How many rows are needed at most (SKIP + LIMIT), if a LIMIT follows.
+            let top = match top {
+                None => None,
+                Some((skip, limit)) => {
+                    let skip = skip.as_ref().map_or(Ok(0), |e| count_value(e, ctx, "SKIP"));
+                    match (skip, count_value(limit, ctx, "LIMIT")) {
+                        (Ok(s), Ok(l)) => Some(s.saturating_add(l)),
+                        // The Skip and Limit operators report the error.
+                        _ => None,
+                    }
+                }
+            };
             let mut held = 0;
             let rows: Result<Vec<(Vec<Value>, Row)>> = input
                 .map(|r| {
@@ -210,8 +222,8 @@ pub(crate) fn apply<'a>(op: &'a Op, input: RowIter<'a>, ctx: Ctx<'a>) -> RowIter
             ctx.control.release(held);
             match rows {
                 Err(e) => one(Err(e)),
-                Ok(mut rows) => {
-                    rows.sort_by(|(a, _), (b, _)| {
+                Ok(rows) => {
+                    let by_keys = |a: &[Value], b: &[Value]| {
                         for (i, (_, desc)) in keys.iter().enumerate() {
                             let o = a[i].order(&b[i]);
                             let o = if *desc { o.reverse() } else { o };
@@ -220,8 +232,23 @@ pub(crate) fn apply<'a>(op: &'a Op, input: RowIter<'a>, ctx: Ctx<'a>) -> RowIter
                             }
                         }
                         std::cmp::Ordering::Equal
-                    });
-                    Box::new(rows.into_iter().map(|(_, r)| Ok(r)))
+                    };
+                    // Ties keep their input order (a stable sort), also when only the first
+                    // `top` rows are selected: the input position breaks them.
+                    let mut rows: Vec<(usize, (Vec<Value>, Row))> = rows.into_iter().enumerate().collect();
+                    let cmp = |(i, (a, _)): &(usize, (Vec<Value>, Row)), (j, (b, _)): &(usize, (Vec<Value>, Row))| {
+                        by_keys(a, b).then(i.cmp(j))
+                    };
+                    match top {
+                        Some(0) => rows.clear(),
+                        Some(k) if k < rows.len() => {
+                            rows.select_nth_unstable_by(k - 1, cmp);
+                            rows.truncate(k);
+                            rows.sort_unstable_by(cmp);
+                        }
+                        _ => rows.sort_unstable_by(cmp),
+                    }
+                    Box::new(rows.into_iter().map(|(_, (_, r))| Ok(r)))
                 }
             }
         }

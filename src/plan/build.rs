@@ -788,7 +788,7 @@ impl Builder<'_> {
                     };
                     keys.push((e, s.descending));
                 }
-                ops.push(Op::Sort { keys });
+                ops.push(Op::Sort { keys, top: None });
             }
         } else {
             let mut keys = Vec::new();
@@ -856,15 +856,18 @@ impl Builder<'_> {
                 ops.push(Op::Distinct { slots: slots.clone() });
             }
             if !sort_keys.is_empty() {
-                ops.push(Op::Sort { keys: sort_keys });
+                ops.push(Op::Sort { keys: sort_keys, top: None });
             }
         }
-        if let Some(s) = &proj.skip {
-            let count = self.count_expr(s, "SKIP")?;
+        let skip = proj.skip.as_ref().map(|s| self.count_expr(s, "SKIP")).transpose()?;
+        let limit = proj.limit.as_ref().map(|l| self.count_expr(l, "LIMIT")).transpose()?;
+        if let (Some(Op::Sort { top, .. }), Some(l)) = (ops.last_mut(), &limit) {
+            *top = Some((skip.clone(), l.clone()));
+        }
+        if let Some(count) = skip {
             ops.push(Op::Skip { count });
         }
-        if let Some(l) = &proj.limit {
-            let count = self.count_expr(l, "LIMIT")?;
+        if let Some(count) = limit {
             ops.push(Op::Limit { count });
         }
         Ok((new_scope, columns, slots))

@@ -135,10 +135,14 @@ impl Display for Op {
                 write!(f, "Aggregation keys: [{}] aggregates: [{}]", ks.join(", "), ags.join(", "))
             }
             Op::Distinct { slots } => write!(f, "Distinct {}", list(slots)),
-            Op::Sort { keys } => {
+            Op::Sort { keys, top } => {
                 let ks: Vec<String> =
                     keys.iter().map(|(e, d)| format!("{e}{}", if *d { " DESC" } else { "" })).collect();
-                write!(f, "Sort {}", ks.join(", "))
+                match top {
+                    None => write!(f, "Sort {}", ks.join(", ")),
+                    Some((None, l)) => write!(f, "Top {l} {}", ks.join(", ")),
+                    Some((Some(s), l)) => write!(f, "Top {s} + {l} {}", ks.join(", ")),
+                }
             }
             Op::Skip { count } => write!(f, "Skip {count}"),
             Op::Limit { count } => write!(f, "Limit {count}"),

@@ -254,6 +254,9 @@ pub enum Op {
     },
     Sort {
         keys: Vec<(Expr, bool)>,
+        /// `(SKIP, LIMIT)` that follow: only the first SKIP + LIMIT rows are needed, so the
+        /// sort selects them before ordering them (a top-k).
+        top: Option<(Option<Expr>, Expr)>,
     },
     Skip {
         count: Expr,
