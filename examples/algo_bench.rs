@@ -15,6 +15,11 @@
 use std::collections::HashMap;
 use std::time::Instant;
 
+#[path = "support/timing.rs"]
+mod timing;
+
+use timing::{ms, timed};
+
 use indexmap::IndexMap;
 use serde_json::json;
 use silkgraph::algo::{self, Direction};
@@ -23,27 +28,6 @@ use silkgraph::value::Value;
 
 fn arg(args: &[String], name: &str) -> Option<String> {
     args.iter().position(|a| a == name).and_then(|i| args.get(i + 1).cloned())
-}
-
-fn ms(t: Instant) -> f64 {
-    t.elapsed().as_secs_f64() * 1000.0
-}
-
-fn median(mut xs: Vec<f64>) -> f64 {
-    xs.sort_by(f64::total_cmp);
-    xs[xs.len() / 2]
-}
-
-/// Runs `f` `repeat` times; returns the median time and the last result.
-fn timed<T>(repeat: usize, mut f: impl FnMut() -> T) -> (f64, T) {
-    let mut times = Vec::new();
-    let mut last = None;
-    for _ in 0..repeat.max(1) {
-        let t = Instant::now();
-        last = Some(f());
-        times.push(ms(t));
-    }
-    (median(times), last.expect("ran once"))
 }
 
 fn config(pairs: &[(&str, Value)]) -> Value {

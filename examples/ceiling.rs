@@ -10,29 +10,16 @@
 //! `GRAPH.sg` is the shared bench's graph (`silkgraph import` of `gen.py`'s CSVs; see
 //! benches/README.md). Prints one JSON object.
 
-use std::time::Instant;
+#[path = "support/timing.rs"]
+mod timing;
+
+use timing::timed;
 
 use serde_json::json;
 use silkgraph::exec::Params;
 use silkgraph::session::Session;
 use silkgraph::store::{Dir, Graph};
 use silkgraph::value::Value;
-
-fn median(mut xs: Vec<f64>) -> f64 {
-    xs.sort_by(f64::total_cmp);
-    xs[xs.len() / 2]
-}
-
-fn timed<T>(repeat: usize, mut f: impl FnMut() -> T) -> (f64, T) {
-    let mut times = Vec::new();
-    let mut last = None;
-    for _ in 0..repeat.max(1) {
-        let t = Instant::now();
-        last = Some(f());
-        times.push(t.elapsed().as_secs_f64() * 1000.0);
-    }
-    (median(times), last.expect("ran once"))
-}
 
 fn count(s: &mut Session, q: &str) -> i64 {
     let out = s.run_statement(q, &Params::new()).unwrap_or_else(|e| panic!("{q}: {e}"));
