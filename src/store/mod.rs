@@ -355,7 +355,7 @@ impl Graph {
             }
             Undo::DeletedNode { id, labels, props } => {
                 self.indexes.node_added(id, &labels, &props);
-                let rec = NodeRec { id, labels: self.intern_label_set(&labels), props: self.store_node_props(&props) };
+                let rec = NodeRec { id, labels: self.intern_label_set(&labels), props: self.node_props.store(&props) };
                 let ix = self.g.add_node(rec);
                 self.node_ix[id as usize] = Some(ix);
                 for l in labels {
@@ -364,7 +364,7 @@ impl Graph {
             }
             Undo::DeletedRel { id, start, end, ty, props } => {
                 if let (Some(a), Some(b)) = (self.nix(start), self.nix(end)) {
-                    let props = self.store_rel_props(&props);
+                    let props = self.rel_props.store(&props);
                     let ix = self.g.add_edge(a, b, RelRec { id: id as u32, ty, props });
                     self.rel_ix[id as usize] = ix;
                 }
@@ -391,31 +391,11 @@ impl Graph {
 
     // ---- property storage --------------------------------------------------------------
 
-    /// Stores a property list; a list that does not fit (past 4 GiB of properties) is
-    /// dropped with a message, as the memory ceiling is far below that.
-    fn store_node_props(&mut self, props: &Props) -> u32 {
-        self.node_props.push(props).unwrap_or_else(|e| {
-            eprintln!("warning: {e}");
-            props::NONE
-        })
-    }
-
-    fn store_rel_props(&mut self, props: &Props) -> u32 {
-        self.rel_props.push(props).unwrap_or_else(|e| {
-            eprintln!("warning: {e}");
-            props::NONE
-        })
-    }
-
     /// Sets (or with `Null`, removes) one property of a live node: `Some(old value)`, `None`
     /// when the node does not exist.
     fn put_node_prop(&mut self, id: NodeId, key: Sym, value: Value) -> Option<Option<Value>> {
         let ix = self.nix(id)?;
-        let off = self.g[ix].props;
-        let mut list = self.node_props.all(off);
-        let old = put_prop(&mut list, key, value);
-        self.node_props.free(off);
-        let new = self.store_node_props(&list);
+        let (new, old) = self.node_props.put(self.g[ix].props, key, value);
         self.g[ix].props = new;
         if self.node_props.wants_compaction() {
             self.node_props.compact(self.g.node_weights_mut().map(|n| &mut n.props));
@@ -425,11 +405,7 @@ impl Graph {
 
     fn put_rel_prop(&mut self, id: RelId, key: Sym, value: Value) -> Option<Option<Value>> {
         let ix = self.rix(id)?;
-        let off = self.g[ix].props;
-        let mut list = self.rel_props.all(off);
-        let old = put_prop(&mut list, key, value);
-        self.rel_props.free(off);
-        let new = self.store_rel_props(&list);
+        let (new, old) = self.rel_props.put(self.g[ix].props, key, value);
         self.g[ix].props = new;
         if self.rel_props.wants_compaction() {
             self.rel_props.compact(self.g.edge_weights_mut().map(|r| &mut r.props));
@@ -627,7 +603,7 @@ impl Graph {
         if !self.indexes.is_empty() {
             self.indexes.node_added(id, &labels, &props);
         }
-        let rec = NodeRec { id, labels: self.intern_label_set(&labels), props: self.store_node_props(&props) };
+        let rec = NodeRec { id, labels: self.intern_label_set(&labels), props: self.node_props.store(&props) };
         let ix = self.g.add_node(rec);
         if self.node_ix.len() <= id as usize {
             self.node_ix.resize(id as usize + 1, None);
@@ -643,7 +619,7 @@ impl Graph {
         let (a, b) = (self.nix(start)?, self.nix(end)?);
         let id = u32::try_from(self.next_rel).ok().filter(|&i| i != u32::MAX)?;
         self.next_rel += 1;
-        let props = self.store_rel_props(&props);
+        let props = self.rel_props.store(&props);
         let ix = self.g.add_edge(a, b, RelRec { id, ty, props });
         if self.rel_ix.len() <= id as usize {
             self.rel_ix.resize(id as usize + 1, gone());

@@ -75,58 +75,57 @@ impl Arena {
         self.garbage += self.encoded(off).len();
     }
 
-    /// One property of the list at `off`.
-    pub fn get(&self, off: u32, key: Sym) -> Option<Value> {
-        if off == NONE {
-            return None;
-        }
+    /// The entries of the list at `off`: each key with the position of its value, found by
+    /// skipping the values before it without decoding them.
+    fn entries(&self, off: u32) -> impl Iterator<Item = (Sym, usize)> + '_ {
         let b = &self.bytes;
         let mut pos = off as usize;
-        let n = uvar(b, &mut pos)?;
-        for _ in 0..n {
-            let k = uvar(b, &mut pos)?;
-            if k == u64::from(key) {
-                return value(b, &mut pos);
+        let n = if off == NONE { 0 } else { uvar(b, &mut pos).unwrap_or(0) };
+        let mut left = n;
+        std::iter::from_fn(move || {
+            if left == 0 {
+                return None;
             }
+            left -= 1;
+            let k = uvar(b, &mut pos)?;
+            let at = pos;
             pos = skip_value(b, pos)?;
-        }
-        None
+            Some((k as Sym, at))
+        })
+    }
+
+    /// One property of the list at `off`.
+    pub fn get(&self, off: u32, key: Sym) -> Option<Value> {
+        let (_, at) = self.entries(off).find(|(k, _)| *k == key)?;
+        value(&self.bytes, &mut { at })
     }
 
     /// The keys of the list at `off`, in order.
     pub fn keys(&self, off: u32) -> Vec<Sym> {
-        let mut out = Vec::new();
-        if off == NONE {
-            return out;
-        }
-        let b = &self.bytes;
-        let mut pos = off as usize;
-        let n = uvar(b, &mut pos).unwrap_or(0);
-        for _ in 0..n {
-            let Some(k) = uvar(b, &mut pos) else { break };
-            out.push(k as Sym);
-            match skip_value(b, pos) {
-                Some(p) => pos = p,
-                None => break,
-            }
-        }
-        out
+        self.entries(off).map(|(k, _)| k).collect()
     }
 
     /// The whole list at `off`.
     pub fn all(&self, off: u32) -> Props {
-        let mut out = Props::new();
-        if off == NONE {
-            return out;
-        }
-        let b = &self.bytes;
-        let mut pos = off as usize;
-        let n = uvar(b, &mut pos).unwrap_or(0);
-        for _ in 0..n {
-            let (Some(k), Some(v)) = (uvar(b, &mut pos), value(b, &mut pos)) else { break };
-            out.push((k as Sym, v));
-        }
-        out
+        self.entries(off).map_while(|(k, at)| Some((k, value(&self.bytes, &mut { at })?))).collect()
+    }
+
+    /// Sets (or with `Null`, removes) `key` in the list at `off`: the list is stored anew and
+    /// the old one becomes garbage. Returns the new list's offset and the key's old value.
+    pub fn put(&mut self, off: u32, key: Sym, value: Value) -> (u32, Option<Value>) {
+        let mut list = self.all(off);
+        let old = super::put_prop(&mut list, key, value);
+        self.free(off);
+        (self.store(&list), old)
+    }
+
+    /// [`Arena::push`], for the store's writes: a list that does not fit (past 4 GiB of
+    /// properties, far beyond the memory a graph may take) is dropped with a warning.
+    pub fn store(&mut self, props: &[(Sym, Value)]) -> u32 {
+        self.push(props).unwrap_or_else(|e| {
+            eprintln!("warning: {e}");
+            NONE
+        })
     }
 
     /// Whether enough of the arena is garbage to be worth a [`Arena::compact`].
