@@ -5,6 +5,7 @@ mod cli;
 mod export;
 mod golden;
 mod kg;
+mod planner;
 mod props;
 mod queries;
 mod repl;

@@ -8,6 +8,7 @@ mod functions;
 mod procedures;
 mod profile;
 mod read;
+mod shortest;
 mod write;
 
 use indexmap::IndexMap;

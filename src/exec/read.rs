@@ -1,7 +1,8 @@
 //! Read operators: each turns a stream of rows into another, lazily.
 
-use std::collections::{HashSet, VecDeque};
+use std::collections::HashSet;
 use std::rc::Rc;
+use std::sync::Arc;
 
 use super::eval::{eval, eval_props};
 use super::{Ctx, Row, RowIter};
@@ -24,11 +25,11 @@ where
     }))
 }
 
-fn one(r: Result<Row>) -> RowIter<'static> {
+pub(crate) fn one(r: Result<Row>) -> RowIter<'static> {
     Box::new(std::iter::once(r))
 }
 
-fn none<'a>() -> RowIter<'a> {
+pub(crate) fn none<'a>() -> RowIter<'a> {
     Box::new(std::iter::empty())
 }
 
@@ -58,12 +59,59 @@ pub(crate) fn type_syms(ctx: Ctx, types: &[String]) -> Option<Vec<Sym>> {
     }
 }
 
+/// Where an expansion reads a node's relationships: the store's adjacency for a single type
+/// (one run of memory per node), else petgraph's linked lists. Resolved once per operator.
+pub(crate) struct Neighbours {
+    adj: [Option<Arc<store::Adjacency>>; 2],
+    dir: store::Dir,
+    types: Rc<[Sym]>,
+}
+
+impl Neighbours {
+    pub(crate) fn new(ctx: Ctx, dir: store::Dir, types: Rc<[Sym]>) -> Neighbours {
+        let mut adj = [None, None];
+        if let [t] = *types {
+            let g = ctx.graph;
+            adj = match dir {
+                store::Dir::Out => [g.adjacency(t, store::Dir::Out), None],
+                store::Dir::In => [None, g.adjacency(t, store::Dir::In)],
+                store::Dir::Both => match (g.adjacency(t, store::Dir::Out), g.adjacency(t, store::Dir::In)) {
+                    (Some(o), Some(i)) => [Some(o), Some(i)],
+                    _ => [None, None],
+                },
+            };
+        }
+        Neighbours { adj, dir, types }
+    }
+
+    /// Whether every node this reaches carries all of `labels` (no need to check them).
+    pub(crate) fn others_have(&self, labels: &[Sym]) -> bool {
+        let sides: Vec<&Arc<store::Adjacency>> = self.adj.iter().flatten().collect();
+        !sides.is_empty() && sides.iter().all(|a| a.others_have(labels))
+    }
+
+    /// `(relationship, other end)` of a node's relationships into `out`, in the order of
+    /// [`store::Graph::rels_of`].
+    pub(crate) fn fill(&self, ctx: Ctx, node: NodeId, out: &mut Vec<(RelId, NodeId)>) {
+        out.clear();
+        match (&self.adj, self.dir) {
+            ([Some(o), None], store::Dir::Out) => out.extend(o.of(node)),
+            ([None, Some(i)], store::Dir::In) => out.extend(i.of(node)),
+            ([Some(o), Some(i)], store::Dir::Both) => {
+                out.extend(o.of(node));
+                out.extend(i.of(node).filter(|&(_, other)| other != node));
+            }
+            _ => out.extend(ctx.graph.rels_of(node, self.dir, &self.types)),
+        }
+    }
+}
+
 fn node_matches(ctx: Ctx, id: NodeId, labels: &[Sym], props: &[(Sym, Value)]) -> bool {
     labels.iter().all(|l| ctx.graph.has_label(id, *l))
         && props.iter().all(|(k, v)| ctx.graph.node_prop(id, *k).is_some_and(|x| x.cypher_eq(v) == Some(true)))
 }
 
-fn rel_matches(ctx: Ctx, id: RelId, props: &[(Sym, Value)]) -> bool {
+pub(crate) fn rel_matches(ctx: Ctx, id: RelId, props: &[(Sym, Value)]) -> bool {
     props.iter().all(|(k, v)| ctx.graph.rel_prop(id, *k).is_some_and(|x| x.cypher_eq(v) == Some(true)))
 }
 
@@ -93,16 +141,23 @@ pub(crate) fn apply<'a>(op: &'a Op, input: RowIter<'a>, ctx: Ctx<'a>) -> RowIter
             // The graph does not change while a read segment runs: resolve names once.
             let types = type_syms(ctx, &rel.types).map(Rc::<[Sym]>::from);
             let labels = label_syms(ctx, &to.labels).map(Rc::<[Sym]>::from);
-            flat_map_ok(input, move |row| match (&types, &labels) {
-                (Some(t), Some(l)) => {
-                    let names = Names { types: t.clone(), to_labels: l.clone() };
+            let nb = types.clone().map(|t| Rc::new(Neighbours::new(ctx, store_dir(rel.dir), t)));
+            // Labels every node the adjacency reaches carries need no check per row (a
+            // variable-length match may end where it starts, so it still checks).
+            let labels = match (&nb, labels) {
+                (Some(nb), Some(l)) if rel.var_len.is_none() && nb.others_have(&l) => Some(Rc::from(Vec::new())),
+                (_, l) => l,
+            };
+            flat_map_ok(input, move |row| match (&nb, &labels) {
+                (Some(nb), Some(l)) => {
+                    let names = Names { nb: nb.clone(), to_labels: l.clone() };
                     expand(*from, rel, to, *to_bound, *rel_bound, distinct_from, names, row, ctx)
                 }
                 _ => none(),
             })
         }
         Op::ShortestPath { from, to, rel, path, all } => {
-            flat_map_ok(input, move |row| shortest(*from, *to, rel, *path, *all, row, ctx))
+            flat_map_ok(input, move |row| super::shortest::shortest(*from, *to, rel, *path, *all, row, ctx))
         }
         Op::BuildPath { slot, start, steps } => Box::new(input.map(move |r| {
             let mut row = r?;
@@ -287,6 +342,9 @@ pub(crate) fn apply<'a>(op: &'a Op, input: RowIter<'a>, ctx: Ctx<'a>) -> RowIter
                 .collect();
             Box::new(rows.into_iter())
         }),
+        Op::CountStore { what, key, counts } => {
+            flat_map_ok(input, move |row| Box::new(count_store(what, *key, counts, row, ctx).into_iter().map(Ok)))
+        }
         Op::Create { .. }
         | Op::Merge { .. }
         | Op::Set { .. }
@@ -295,6 +353,41 @@ pub(crate) fn apply<'a>(op: &'a Op, input: RowIter<'a>, ctx: Ctx<'a>) -> RowIter
         | Op::DropIndex { .. } => {
             one(Err(Error::runtime(crate::error::Kind::SemanticError, "", "write operator in a read pipeline")))
         }
+    }
+}
+
+/// The rows of a [`Op::CountStore`]: one, or with a key one per type that has relationships.
+fn count_store(what: &crate::plan::Counted, key: Option<usize>, counts: &[usize], row: Row, ctx: Ctx) -> Vec<Row> {
+    use crate::plan::Counted;
+    let g = ctx.graph;
+    let with = |key_value: Option<Value>, n: usize| {
+        let mut r = row.clone();
+        if let (Some(k), Some(v)) = (key, key_value) {
+            r[k] = v;
+        }
+        for &s in counts {
+            r[s] = Value::Int(n as i64);
+        }
+        r
+    };
+    let types: Vec<Sym> = match what {
+        Counted::Nodes(None) => return vec![with(None, g.node_count())],
+        Counted::Nodes(Some(l)) => return vec![with(None, g.label_id(l).map_or(0, |l| g.label_count(l)))],
+        Counted::Rels(ts) if ts.is_empty() => g.types().iter().map(|(t, _)| t).collect(),
+        Counted::Rels(ts) => {
+            let mut syms: Vec<Sym> = ts.iter().filter_map(|t| g.type_id(t)).collect();
+            syms.sort_unstable();
+            syms.dedup();
+            syms
+        }
+    };
+    match key {
+        None => vec![with(None, types.iter().map(|&t| g.rel_count_of(t)).sum())],
+        Some(_) => types
+            .into_iter()
+            .filter(|&t| g.rel_count_of(t) > 0)
+            .map(|t| with(Some(Value::str(g.types().name(t))), g.rel_count_of(t)))
+            .collect(),
     }
 }
 
@@ -360,7 +453,7 @@ fn scan<'a>(node: &'a NodeSpec, row: Row, ctx: Ctx<'a>) -> RowIter<'a> {
 #[allow(clippy::too_many_arguments)]
 /// Interned names an expansion needs, resolved once per run of the operator.
 struct Names {
-    types: Rc<[Sym]>,
+    nb: Rc<Neighbours>,
     to_labels: Rc<[Sym]>,
 }
 
@@ -377,7 +470,7 @@ fn expand<'a>(
     ctx: Ctx<'a>,
 ) -> RowIter<'a> {
     let Value::Node(start) = row[from] else { return none() };
-    let Names { types, to_labels } = names;
+    let Names { nb, to_labels } = names;
     let to_props = match eval_props(&to.props, &row, ctx) {
         Err(e) => return one(Err(e)),
         Ok(None) => return none(),
@@ -423,7 +516,7 @@ fn expand<'a>(
             Some(m) => Bound::Given(m),
             None => Bound::Cap(rel.cap.unwrap_or(ctx.control.limits.max_hops)),
         };
-        let paths = match var_paths(ctx, start, dir, &types, &rel_props, min, max, &row, distinct_from) {
+        let paths = match var_paths(ctx, start, &nb, &rel_props, min, max, &row, distinct_from) {
             Ok(p) => p,
             Err(e) => return one(Err(e)),
         };
@@ -451,7 +544,8 @@ fn expand<'a>(
     };
     let (rslot, tslot) = (rel.slot, to.slot);
     let rel_props2 = rel_props;
-    let iter = ctx.graph.rels_of(start, dir, &types).collect::<Vec<_>>();
+    let mut iter = Vec::new();
+    nb.fill(ctx, start, &mut iter);
     Box::new(iter.into_iter().filter_map(move |(r, other)| {
         if bound_rel.is_some_and(|b| b != r)
             || target.is_some_and(|t| t != other)
@@ -481,8 +575,7 @@ enum Bound {
 fn var_paths(
     ctx: Ctx,
     start: NodeId,
-    dir: store::Dir,
-    types: &[Sym],
+    nb: &Neighbours,
     props: &[(Sym, Value)],
     min: u64,
     bound: Bound,
@@ -490,7 +583,7 @@ fn var_paths(
     distinct_from: &[usize],
 ) -> Result<Vec<(NodeId, Vec<RelId>)>> {
     let mut held = 0;
-    let r = var_paths_inner(ctx, start, dir, types, props, min, bound, row, distinct_from, &mut held);
+    let r = var_paths_inner(ctx, start, nb, props, min, bound, row, distinct_from, &mut held);
     // The paths are turned into rows one at a time; whoever keeps those counts them again.
     ctx.control.release(held);
     r
@@ -500,8 +593,7 @@ fn var_paths(
 fn var_paths_inner(
     ctx: Ctx,
     start: NodeId,
-    dir: store::Dir,
-    types: &[Sym],
+    nb: &Neighbours,
     props: &[(Sym, Value)],
     min: u64,
     bound: Bound,
@@ -518,11 +610,10 @@ fn var_paths_inner(
     // Explicit stack of neighbour lists, to avoid recursion on long paths.
     let mut stack: Vec<(NodeId, std::vec::IntoIter<(RelId, NodeId)>)> = Vec::new();
     let neighbours = |n: NodeId| -> std::vec::IntoIter<(RelId, NodeId)> {
-        ctx.graph
-            .rels_of(n, dir, types)
-            .filter(|(r, _)| rel_matches(ctx, *r, props) && !used(row, distinct_from, *r))
-            .collect::<Vec<_>>()
-            .into_iter()
+        let mut v = Vec::new();
+        nb.fill(ctx, n, &mut v);
+        v.retain(|(r, _)| rel_matches(ctx, *r, props) && !used(row, distinct_from, *r));
+        v.into_iter()
     };
     if min == 0 {
         out.push((start, Vec::new()));
@@ -569,113 +660,6 @@ fn var_paths_inner(
         }
     }
     Ok(out)
-}
-
-fn shortest<'a>(
-    from: usize,
-    to: usize,
-    rel: &'a RelSpec,
-    path_slot: Option<usize>,
-    all: bool,
-    row: Row,
-    ctx: Ctx<'a>,
-) -> RowIter<'a> {
-    let (Value::Node(a), Value::Node(b)) = (&row[from], &row[to]) else { return none() };
-    let (a, b) = (*a, *b);
-    let Some(types) = type_syms(ctx, &rel.types) else { return none() };
-    let props = match eval_props(&rel.props, &row, ctx) {
-        Err(e) => return one(Err(e)),
-        Ok(None) => return none(),
-        Ok(Some(p)) => p,
-    };
-    let (min, max) = rel.var_len.unwrap_or((1, Some(1)));
-    let dir = store_dir(rel.dir);
-    let paths = bfs_paths(ctx, a, b, dir, &types, &props, min, max, all);
-    let rslot = rel.slot;
-    Box::new(paths.into_iter().map(move |p| {
-        let mut r = row.clone();
-        r[rslot] = Value::List(p.rels.iter().map(|x| Value::Rel(*x)).collect());
-        if let Some(s) = path_slot {
-            r[s] = Value::Path(Box::new(p));
-        }
-        Ok(r)
-    }))
-}
-
-/// Breadth-first search for the shortest path(s) from `a` to `b`.
-#[allow(clippy::too_many_arguments)]
-fn bfs_paths(
-    ctx: Ctx,
-    a: NodeId,
-    b: NodeId,
-    dir: store::Dir,
-    types: &[Sym],
-    props: &[(Sym, Value)],
-    min: u64,
-    max: Option<u64>,
-    all: bool,
-) -> Vec<Path> {
-    if a == b {
-        return if min == 0 { vec![Path { nodes: vec![a], rels: vec![] }] } else { vec![] };
-    }
-    // Layered BFS keeping every predecessor at the previous depth.
-    let mut preds: std::collections::HashMap<NodeId, Vec<(NodeId, RelId)>> = std::collections::HashMap::new();
-    let mut depth_of: std::collections::HashMap<NodeId, u64> = std::collections::HashMap::new();
-    depth_of.insert(a, 0);
-    let mut frontier = VecDeque::from([a]);
-    let mut depth = 0;
-    let mut found = false;
-    while !frontier.is_empty() && !found && max.is_none_or(|m| depth < m) {
-        depth += 1;
-        let mut next = VecDeque::new();
-        for n in frontier.drain(..) {
-            for (r, o) in ctx.graph.rels_of(n, dir, types) {
-                if !rel_matches(ctx, r, props) {
-                    continue;
-                }
-                match depth_of.get(&o) {
-                    Some(&d) if d == depth => preds.entry(o).or_default().push((n, r)),
-                    Some(_) => {}
-                    None => {
-                        depth_of.insert(o, depth);
-                        preds.entry(o).or_default().push((n, r));
-                        next.push_back(o);
-                    }
-                }
-                if o == b {
-                    found = true;
-                }
-            }
-        }
-        frontier = next;
-    }
-    if !found || depth < min {
-        return Vec::new();
-    }
-    // Unwind predecessors into paths.
-    let mut out = Vec::new();
-    let mut stack: Vec<(NodeId, Vec<NodeId>, Vec<RelId>)> = vec![(b, vec![b], vec![])];
-    while let Some((n, nodes, rels)) = stack.pop() {
-        if n == a {
-            let mut nodes = nodes;
-            let mut rels = rels;
-            nodes.reverse();
-            rels.reverse();
-            out.push(Path { nodes, rels });
-            if !all {
-                break;
-            }
-            continue;
-        }
-        for &(p, r) in preds.get(&n).map(|v| v.as_slice()).unwrap_or(&[]) {
-            let mut ns = nodes.clone();
-            ns.push(p);
-            let mut rs = rels.clone();
-            rs.push(r);
-            stack.push((p, ns, rs));
-        }
-    }
-    out
 }
 
 /// The candidates a property index gives for a scan, if the plan chose one and it still exists.

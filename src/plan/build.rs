@@ -231,6 +231,7 @@ impl Builder<'_> {
             }
             let _ = i;
         }
+        super::rewrite::count_store(&mut ops);
         Ok((Pipeline { ops, slots: self.slots, output }, columns))
     }
 

@@ -156,6 +156,20 @@ impl Display for Op {
             Op::CreateIndex { label, keys, .. } => write!(f, "CreateIndex :{label}({})", keys.join(", ")),
             Op::DropIndex { name } => write!(f, "DropIndex {name}"),
             Op::ShowIndexes { .. } => write!(f, "ShowIndexes"),
+            Op::CountStore { what, key, counts } => {
+                let counts = counts.iter().map(|s| format!("${s}")).collect::<Vec<_>>().join(", ");
+                let by = key.map_or(String::new(), |k| format!(" keys: [type AS ${k}]"));
+                match what {
+                    super::Counted::Nodes(l) => {
+                        let l = l.as_ref().map_or(String::new(), |l| format!(":{l}"));
+                        write!(f, "NodeCountFromCountStore ({l}) counts: [{counts}]")
+                    }
+                    super::Counted::Rels(ts) => {
+                        let ts = if ts.is_empty() { String::new() } else { format!(":{}", ts.join("|")) };
+                        write!(f, "RelationshipCountFromCountStore ()-[{ts}]->(){by} counts: [{counts}]")
+                    }
+                }
+            }
         }
     }
 }

@@ -3,6 +3,7 @@
 
 mod build;
 mod display;
+mod rewrite;
 
 pub use build::build;
 
@@ -296,6 +297,23 @@ pub enum Op {
     ShowIndexes {
         slots: Vec<Slot>,
     },
+    /// Counts the store keeps instead of a match and an aggregation (see `count_store`):
+    /// `count(*)` of the nodes with a label, or of the relationships of some types, one row
+    /// per type when grouped by `type(r)` (into `key`).
+    CountStore {
+        what: Counted,
+        key: Option<Slot>,
+        counts: Vec<Slot>,
+    },
+}
+
+/// What a [`Op::CountStore`] counts.
+#[derive(Debug, Clone)]
+pub enum Counted {
+    /// Nodes, with the label if given.
+    Nodes(Option<String>),
+    /// Relationships of these types (all if none).
+    Rels(Vec<String>),
 }
 
 impl Op {

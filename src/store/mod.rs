@@ -3,6 +3,7 @@
 //! and never reused, so deleting one entity never renumbers another. Names are interned.
 //! Mutations can be journaled so a failed statement can be rolled back.
 
+mod adjacency;
 mod index;
 mod intern;
 mod projection;
@@ -17,6 +18,7 @@ use petgraph::stable_graph::{EdgeIndex, NodeIndex, StableDiGraph};
 use petgraph::visit::EdgeRef;
 use petgraph::Direction as PgDir;
 
+pub use adjacency::Adjacency;
 pub use index::PropertyIndex;
 pub use intern::{Interner, Sym};
 pub use projection::{Projection, ProjectionError};
@@ -96,6 +98,10 @@ pub struct Graph {
     journaling: bool,
     /// The last projections the algorithms asked for, until the graph changes.
     projections: projection::Cache,
+    /// Read-optimised adjacency per relationship type, until a relationship of it changes.
+    adjacency: adjacency::Cache,
+    /// Live relationships per type (a count store: `count(*)` of a type without a scan).
+    type_counts: Vec<u64>,
 }
 
 /// Sets (or with `Null`, removes) a property; returns the previous value.
@@ -131,6 +137,8 @@ impl Default for Graph {
             journal: Vec::new(),
             journaling: false,
             projections: projection::Cache::default(),
+            adjacency: adjacency::Cache::default(),
+            type_counts: Vec::new(),
         }
     }
 }
@@ -308,6 +316,21 @@ impl Graph {
         out.chain(inc)
     }
 
+    /// Live relationships of a type, from the count store.
+    pub fn rel_count_of(&self, ty: Sym) -> usize {
+        self.type_counts.get(ty as usize).map_or(0, |&n| n as usize)
+    }
+
+    /// A relationship of type `ty` was added (or removed): its count and adjacency follow.
+    fn rel_type_changed(&mut self, ty: Sym, added: bool) {
+        if self.type_counts.len() <= ty as usize {
+            self.type_counts.resize(ty as usize + 1, 0);
+        }
+        let n = &mut self.type_counts[ty as usize];
+        *n = if added { *n + 1 } else { n.saturating_sub(1) };
+        self.adjacency.drop_type(ty);
+    }
+
     pub fn degree(&self, node: NodeId, dir: Dir) -> usize {
         self.rels_of(node, dir, &[]).count()
     }
@@ -367,6 +390,7 @@ impl Graph {
                     let props = self.rel_props.store(&props);
                     let ix = self.g.add_edge(a, b, RelRec { id: id as u32, ty, props });
                     self.rel_ix[id as usize] = ix;
+                    self.rel_type_changed(ty, true);
                 }
             }
             Undo::NodeProp { id, key, old } => {
@@ -468,6 +492,7 @@ impl Graph {
         let (a, b) = self.g.edge_endpoints(ix).expect("live edge has endpoints");
         let (start, end) = (self.g[a].id, self.g[b].id);
         let rec = self.g.remove_edge(ix).expect("live edge");
+        self.rel_type_changed(rec.ty, false);
         self.rel_ix[id as usize] = gone();
         let props = self.rel_props.all(rec.props);
         self.rel_props.free(rec.props);
@@ -569,6 +594,7 @@ impl Graph {
         let Some(pos) = labels.iter().position(|x| *x == l) else { return false };
         labels.remove(pos);
         self.g[ix].labels = self.intern_label_set(&labels);
+        self.adjacency.clear();
         if !self.indexes.is_empty() {
             let props = self.node_props(id);
             self.indexes.label_changed(id, l, &props, false);
@@ -621,6 +647,7 @@ impl Graph {
         self.next_rel += 1;
         let props = self.rel_props.store(&props);
         let ix = self.g.add_edge(a, b, RelRec { id, ty, props });
+        self.rel_type_changed(ty, true);
         if self.rel_ix.len() <= id as usize {
             self.rel_ix.resize(id as usize + 1, gone());
         }

@@ -189,6 +189,7 @@ fn restore(body: &[u8]) -> Result<Graph, String> {
             g.rel_ix.resize(id as usize + 1, super::gone());
         }
         g.rel_ix[id as usize] = g.g.add_edge(a, b, rec);
+        g.rel_type_changed(ty as Sym, true);
     }
     if pos != body.len() {
         return Err(bad("trailing bytes"));

@@ -1,0 +1,60 @@
+//! Rewrites of a built pipeline into cheaper operators that return the same rows.
+
+use super::{AggFunc, Counted, Dir, Expr, Op, Slot};
+
+/// `MATCH (n:L) RETURN count(*)` and `MATCH ()-[r:T]->() RETURN type(r), count(*)` at the
+/// start of a query read the store's counts instead of matching every node or relationship
+/// (Neo4j's `NodeCountFromCountStore` and `RelationshipCountFromCountStore`). Counts of a
+/// variable of the pattern count the same rows: the pattern never binds it to null.
+pub(super) fn count_store(ops: &mut Vec<Op>) {
+    let Some(Op::NodeScan { node }) = ops.first() else { return };
+    if node.props.is_some() || node.index.is_some() || !node.ranges.is_empty() || node.labels.len() > 1 {
+        return;
+    }
+    let mut bound = vec![node.slot];
+    let mut what = Counted::Nodes(node.labels.first().cloned());
+    let mut rel_slot = None;
+    let mut at = 1;
+    if let Some(Op::Expand { from, rel, to, to_bound, rel_bound, distinct_from }) = ops.get(1) {
+        let plain = *from == node.slot
+            && node.labels.is_empty()
+            && rel.var_len.is_none()
+            && rel.props.is_none()
+            && rel.dir != Dir::Both
+            && to.labels.is_empty()
+            && to.props.is_none()
+            && !to_bound
+            && !rel_bound
+            && distinct_from.is_empty();
+        if !plain {
+            return;
+        }
+        bound.extend([rel.slot, to.slot]);
+        what = Counted::Rels(rel.types.clone());
+        rel_slot = Some(rel.slot);
+        at = 2;
+    }
+    let Some(Op::Aggregate { keys, aggs }) = ops.get(at) else { return };
+    let key = match (keys.as_slice(), rel_slot) {
+        ([], _) => None,
+        ([(Expr::Func(f, args), slot)], Some(r)) if f.eq_ignore_ascii_case("type") && is_slot(args, r) => Some(*slot),
+        _ => return,
+    };
+    let counts_rows = aggs.iter().all(|a| {
+        !a.distinct
+            && match a.func {
+                AggFunc::CountStar => true,
+                AggFunc::Count => a.args.len() == 1 && bound.iter().any(|&s| is_slot(&a.args, s)),
+                _ => false,
+            }
+    });
+    if !counts_rows {
+        return;
+    }
+    let counts = aggs.iter().map(|a| a.slot).collect();
+    ops.splice(0..=at, [Op::CountStore { what, key, counts }]);
+}
+
+fn is_slot(args: &[Expr], slot: Slot) -> bool {
+    matches!(args, [Expr::Slot(s)] if *s == slot)
+}

@@ -1,0 +1,235 @@
+//! Read-optimised adjacency: for one relationship type and direction, every node's
+//! relationships in one contiguous slice (compressed sparse rows), so an expansion reads a
+//! run of memory instead of chasing petgraph's linked lists past the node's relationships of
+//! other types (a country's few `LOCATED_IN` among thousands of `VISITED`).
+//!
+//! Built on first use per `(type, direction)` and dropped when a relationship of that type is
+//! created or deleted; a statement that has already changed the graph does not build one (a
+//! `MERGE` loop would rebuild it per row) and reads the linked lists instead. Within a node
+//! the relationships come newest first, the order of the linked lists, so a query returns its
+//! rows in the same order whichever way it reads.
+
+use std::sync::{Arc, Mutex};
+
+use petgraph::visit::{EdgeRef, IntoEdgeReferences};
+
+use super::{Dir, Graph, Sym};
+use crate::value::{NodeId, RelId};
+
+/// One type's relationships in one direction, grouped by node.
+#[derive(Debug)]
+pub struct Adjacency {
+    /// `offsets[n]..offsets[n + 1]`: node `n`'s run in `entries` (nodes past the end: none).
+    offsets: Vec<u32>,
+    /// `(other end, relationship)`.
+    entries: Vec<(u32, u32)>,
+    /// The labels every other end carries (so an expansion need not check them).
+    common: Vec<Sym>,
+}
+
+impl Adjacency {
+    /// `(other end, relationship)` of a node's relationships, newest first.
+    pub fn of(&self, node: NodeId) -> impl ExactSizeIterator<Item = (RelId, NodeId)> + '_ {
+        let run = usize::try_from(node)
+            .ok()
+            .filter(|&n| n + 1 < self.offsets.len())
+            .map_or(&[][..], |n| &self.entries[self.offsets[n] as usize..self.offsets[n + 1] as usize]);
+        run.iter().map(|&(o, r)| (RelId::from(r), NodeId::from(o)))
+    }
+
+    /// Whether every node at the other end carries all of `labels`.
+    pub fn others_have(&self, labels: &[Sym]) -> bool {
+        labels.iter().all(|l| self.common.contains(l))
+    }
+
+    /// How many relationships it holds.
+    pub fn len(&self) -> usize {
+        self.entries.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.entries.is_empty()
+    }
+
+    /// Bytes it takes.
+    pub fn bytes(&self) -> usize {
+        self.offsets.len() * 4 + self.entries.len() * 8
+    }
+}
+
+/// The adjacencies built so far, by type, `[out, in]`.
+#[derive(Debug, Default)]
+pub(super) struct Cache(Mutex<Vec<[Option<Arc<Adjacency>>; 2]>>);
+
+impl Cache {
+    /// Forgets them all (a label was taken off a node: what they know of labels is stale).
+    pub(super) fn clear(&mut self) {
+        match self.0.get_mut() {
+            Ok(v) => v.clear(),
+            Err(poisoned) => poisoned.into_inner().clear(),
+        }
+    }
+
+    /// Forgets a type's adjacencies (a relationship of the type came or went).
+    pub(super) fn drop_type(&mut self, ty: Sym) {
+        let v = match self.0.get_mut() {
+            Ok(v) => v,
+            Err(poisoned) => poisoned.into_inner(),
+        };
+        if let Some(slot) = v.get_mut(ty as usize) {
+            *slot = [None, None];
+        }
+    }
+}
+
+/// A copy of the graph starts with none.
+impl Clone for Cache {
+    fn clone(&self) -> Cache {
+        Cache::default()
+    }
+}
+
+fn side(dir: Dir) -> Option<usize> {
+    match dir {
+        Dir::Out => Some(0),
+        Dir::In => Some(1),
+        Dir::Both => None,
+    }
+}
+
+impl Graph {
+    /// The adjacency of one type in one direction (`Out` or `In`), built now if need be.
+    /// `None` for `Both`, when the running statement has changed the graph already and none
+    /// is built (read the linked lists with [`Graph::rels_of`] instead), or past 4 billion
+    /// node ids.
+    pub fn adjacency(&self, ty: Sym, dir: Dir) -> Option<Arc<Adjacency>> {
+        let side = side(dir)?;
+        let mut cache = self.adjacency.0.lock().ok()?;
+        if let Some(a) = cache.get(ty as usize).and_then(|s| s[side].as_ref()) {
+            return Some(Arc::clone(a));
+        }
+        if !self.journal.is_empty() || self.node_ix.len() >= u32::MAX as usize {
+            return None;
+        }
+        let a = Arc::new(self.build_adjacency(ty, side));
+        if cache.len() <= ty as usize {
+            cache.resize_with(ty as usize + 1, Default::default);
+        }
+        cache[ty as usize][side] = Some(Arc::clone(&a));
+        Some(a)
+    }
+
+    fn build_adjacency(&self, ty: Sym, side: usize) -> Adjacency {
+        // Two sequential passes over petgraph's edge array: count, then place.
+        let ends = || {
+            self.g.edge_references().filter(move |e| e.weight().ty == ty).map(move |e| {
+                let (a, b) = (self.g[e.source()].id as u32, self.g[e.target()].id as u32);
+                if side == 0 {
+                    (a, b, e.weight().id)
+                } else {
+                    (b, a, e.weight().id)
+                }
+            })
+        };
+        let nodes = self.node_ix.len();
+        let mut offsets = vec![0u32; nodes + 1];
+        for (at, _, _) in ends() {
+            offsets[at as usize + 1] += 1;
+        }
+        for n in 0..nodes {
+            offsets[n + 1] += offsets[n];
+        }
+        let mut cursor = offsets.clone();
+        let mut entries = vec![(0u32, 0u32); offsets[nodes] as usize];
+        let (mut common, mut last_set): (Option<Vec<Sym>>, Option<u32>) = (None, None);
+        for (at, other, rel) in ends() {
+            let c = &mut cursor[at as usize];
+            entries[*c as usize] = (other, rel);
+            *c += 1;
+            let set = self.node(u64::from(other)).map_or(0, |n| n.labels);
+            if last_set != Some(set) {
+                last_set = Some(set);
+                let labels = self.label_set(set);
+                match &mut common {
+                    None => common = Some(labels.to_vec()),
+                    Some(c) => c.retain(|l| labels.contains(l)),
+                }
+            }
+        }
+        // Newest first, as petgraph lists them: by relationship id, highest first (the edge
+        // array is in that order reversed unless deletions freed slots that were reused).
+        for n in 0..nodes {
+            let run = &mut entries[offsets[n] as usize..offsets[n + 1] as usize];
+            if run.is_sorted_by(|x, y| x.1 < y.1) {
+                run.reverse();
+            } else if !run.is_sorted_by(|x, y| x.1 > y.1) {
+                run.sort_unstable_by_key(|e| std::cmp::Reverse(e.1));
+            }
+        }
+        Adjacency { offsets, entries, common: common.unwrap_or_default() }
+    }
+
+    /// Whether petgraph's lists and the adjacency agree (tests).
+    #[cfg(test)]
+    pub(super) fn adjacency_agrees(&self, ty: Sym, dir: Dir) -> bool {
+        let Some(a) = self.adjacency(ty, dir) else { return false };
+        self.node_ids().all(|n| a.of(n).collect::<Vec<_>>() == self.rels_of(n, dir, &[ty]).collect::<Vec<_>>())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::value::Value;
+
+    fn graph() -> Graph {
+        let mut g = Graph::new();
+        let a = g.create_node(["P"], []);
+        let b = g.create_node(["P"], []);
+        let c = g.create_node(["C"], []);
+        g.create_rel(a, b, "KNOWS", []);
+        g.create_rel(a, c, "VISITED", [("year", Value::Int(2001))]);
+        g.create_rel(b, a, "KNOWS", []);
+        g.create_rel(a, b, "KNOWS", []);
+        g.create_rel(c, c, "KNOWS", []);
+        g
+    }
+
+    #[test]
+    fn runs_match_the_linked_lists_in_order() {
+        let g = graph();
+        let knows = g.type_id("KNOWS").unwrap();
+        assert!(g.adjacency_agrees(knows, Dir::Out));
+        assert!(g.adjacency_agrees(knows, Dir::In));
+        let out = g.adjacency(knows, Dir::Out).unwrap();
+        assert_eq!(out.of(0).collect::<Vec<_>>(), vec![(3, 1), (0, 1)]);
+        assert_eq!(out.of(2).collect::<Vec<_>>(), vec![(4, 2)]);
+        assert_eq!(out.of(99).count(), 0);
+        assert_eq!(out.len(), 4);
+    }
+
+    #[test]
+    fn a_change_of_the_type_drops_it_and_it_is_rebuilt() {
+        let mut g = graph();
+        let knows = g.type_id("KNOWS").unwrap();
+        let before = g.adjacency(knows, Dir::Out).unwrap();
+        g.create_rel(1, 2, "KNOWS", []);
+        g.delete_rel(0);
+        let after = g.adjacency(knows, Dir::Out).unwrap();
+        assert!(!Arc::ptr_eq(&before, &after));
+        assert!(g.adjacency_agrees(knows, Dir::Out));
+        assert_eq!(after.of(0).collect::<Vec<_>>(), vec![(3, 1)]);
+    }
+
+    #[test]
+    fn a_statement_that_wrote_reads_the_lists() {
+        let mut g = graph();
+        let knows = g.type_id("KNOWS").unwrap();
+        let sp = g.savepoint();
+        g.create_rel(1, 2, "KNOWS", []);
+        assert!(g.adjacency(knows, Dir::Out).is_none());
+        g.rollback(sp);
+        assert!(g.adjacency_agrees(knows, Dir::Out));
+        assert!(g.adjacency(knows, Dir::Both).is_none());
+    }
+}
