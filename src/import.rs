@@ -8,6 +8,7 @@
 use std::collections::HashMap;
 use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
+use std::sync::mpsc;
 use std::time::Instant;
 
 use crate::store::{Graph, Props, Sym};
@@ -41,6 +42,76 @@ enum Col {
         array: bool,
     },
 }
+
+/// The node ids of one id space. Ids written as canonical integers (most files) are kept as
+/// numbers, so a lookup neither hashes nor compares text; any other id by its text. `7` and
+/// `007` stay different ids: only the canonical form goes to the numbers.
+#[derive(Default)]
+struct Space {
+    ints: HashMap<u64, u64, ahash::RandomState>,
+    /// `ints` as a table indexed by the id (`u64::MAX`: none), when the ids are dense enough:
+    /// a lookup is then one read.
+    dense: Vec<u64>,
+    texts: HashMap<Box<str>, u64, ahash::RandomState>,
+}
+
+fn canonical_int(s: &str) -> Option<u64> {
+    let b = s.as_bytes();
+    let canonical =
+        !b.is_empty() && b.len() <= 19 && (b.len() == 1 || b[0] != b'0') && b.iter().all(u8::is_ascii_digit);
+    canonical.then(|| s.parse().ok()).flatten()
+}
+
+impl Space {
+    /// Records an id; false if it was taken.
+    fn insert(&mut self, id: &str, node: u64) -> bool {
+        match canonical_int(id) {
+            Some(i) => self.ints.insert(i, node).is_none(),
+            None => self.texts.insert(id.into(), node).is_none(),
+        }
+    }
+
+    fn get(&self, id: &str) -> Option<u64> {
+        match canonical_int(id) {
+            Some(i) if !self.dense.is_empty() => self.dense.get(i as usize).copied().filter(|&n| n != u64::MAX),
+            Some(i) => self.ints.get(&i).copied(),
+            None => self.texts.get(id).copied(),
+        }
+    }
+
+    /// Turns the integer ids into a table if it would be at most twice their number (plus a
+    /// million) entries: the node files are read, lookups are all that is left.
+    fn freeze(&mut self) {
+        let Some(&max) = self.ints.keys().max() else { return };
+        if max as usize <= 2 * self.ints.len() + (1 << 20) {
+            self.dense = vec![u64::MAX; max as usize + 1];
+            for (&i, &n) in &self.ints {
+                self.dense[i as usize] = n;
+            }
+            self.ints = HashMap::default();
+        }
+    }
+}
+
+/// A relationship row, parsed off the thread that builds the graph.
+struct RelRow {
+    start: u64,
+    end: u64,
+    /// The type from a `:TYPE` column (interned by the builder), else the file's.
+    ty: Option<Box<str>>,
+    /// Its properties: this range of the batch's `props`.
+    props: std::ops::Range<usize>,
+}
+
+/// Parsed rows and, in one vector, their properties.
+#[derive(Default)]
+struct Batch {
+    rows: Vec<RelRow>,
+    props: Props,
+}
+
+/// Rows go to the builder in batches of this many.
+const BATCH: usize = 16_384;
 
 /// What an import read.
 #[derive(Debug, Default)]
@@ -157,11 +228,82 @@ fn csv_err(path: &Path, e: csv::Error) -> String {
     }
 }
 
+/// A relationship file being read: its columns and the id spaces of its two ends.
+#[derive(Clone, Copy)]
+struct RelFile<'a> {
+    path: &'a Path,
+    header: &'a csv::StringRecord,
+    cols: &'a [Col],
+    si: usize,
+    ei: usize,
+    ti: Option<usize>,
+    /// The file name gives a type (`TYPE=file.csv`).
+    fixed: bool,
+    starts: Option<&'a Space>,
+    ends: Option<&'a Space>,
+}
+
+impl RelFile<'_> {
+    /// Parses every row into batches for `tx`; stops at the first bad row (sent as the
+    /// error) or when the receiver has gone.
+    fn parse(self, mut rdr: csv::Reader<std::fs::File>, tx: mpsc::SyncSender<Result<Batch, String>>) {
+        let mut rec = csv::StringRecord::new();
+        let mut batch = Batch::default();
+        loop {
+            let row = match rdr.read_record(&mut rec) {
+                Ok(false) => break,
+                Ok(true) => self.row(&rec, &mut batch.props),
+                Err(e) => Err(csv_err(self.path, e)),
+            };
+            match row {
+                Ok(r) => batch.rows.push(r),
+                Err(e) => {
+                    let _ = tx.send(Err(e));
+                    return;
+                }
+            }
+            if batch.rows.len() == BATCH && tx.send(Ok(std::mem::take(&mut batch))).is_err() {
+                return;
+            }
+        }
+        let _ = tx.send(Ok(batch));
+    }
+
+    /// One row; its properties are appended to `props`.
+    fn row(&self, rec: &csv::StringRecord, props: &mut Props) -> Result<RelRow, String> {
+        let line = rec.position().map_or(0, |p| p.line());
+        let at = |i: usize, m: String| {
+            format!("{}:{line}: field {} (`{}`): {m}", self.path.display(), i + 1, &self.header[i])
+        };
+        let node = |i: usize, space: Option<&Space>| {
+            space.and_then(|s| s.get(&rec[i])).ok_or_else(|| at(i, format!("no node has id `{}`", &rec[i])))
+        };
+        let (start, end) = (node(self.si, self.starts)?, node(self.ei, self.ends)?);
+        let ty = match self.ti {
+            Some(i) if !rec[i].is_empty() => Some(Box::from(&rec[i])),
+            Some(i) if !self.fixed => return Err(at(i, "the relationship type is empty".into())),
+            _ => None,
+        };
+        let first = props.len();
+        for (i, (c, cell)) in self.cols.iter().zip(rec.iter()).enumerate() {
+            if let Col::Prop { key, ty, array } = c {
+                if cell.is_empty() {
+                    continue;
+                }
+                props.push((*key, column_value(cell, *ty, *array).map_err(|m| at(i, m))?));
+            } else if matches!(c, Col::Label | Col::Id { .. }) {
+                return Err(at(i, "node columns belong in a --nodes file".into()));
+            }
+        }
+        Ok(RelRow { start, end, ty, props: first..props.len() })
+    }
+}
+
 /// Imports node files, then relationship files, into a new graph.
 pub fn import(nodes: &[String], rels: &[String]) -> Result<(Graph, Summary), String> {
     let mut g = Graph::new();
     let mut sum = Summary::default();
-    let mut ids: HashMap<(String, String), u64> = HashMap::new();
+    let mut ids: HashMap<String, Space> = HashMap::new();
     let mut progress = Progress { on: std::io::stderr().is_terminal(), start: Instant::now(), last: Instant::now() };
     for spec in nodes {
         let (label, path) = split_spec(spec);
@@ -182,14 +324,14 @@ pub fn import(nodes: &[String], rels: &[String]) -> Result<(Graph, Summary), Str
                 |i: usize, m: String| format!("{}:{line}: field {} (`{}`): {m}", path.display(), i + 1, &header[i]);
             let mut labels: Vec<Sym> = extra.into_iter().collect();
             let mut props = Props::new();
-            let mut id: Option<(String, String)> = None;
+            let mut id: Option<(&str, &str)> = None;
             for (i, (c, cell)) in cols.iter().zip(rec.iter()).enumerate() {
                 match c {
                     Col::Id { key, space } => {
                         if cell.is_empty() {
                             return Err(at(i, "the node id is empty".into()));
                         }
-                        id = Some((space.clone(), cell.to_string()));
+                        id = Some((space.as_str(), cell));
                         if let Some(k) = key {
                             props.push((*k, Value::str(cell)));
                         }
@@ -212,15 +354,16 @@ pub fn import(nodes: &[String], rels: &[String]) -> Result<(Graph, Summary), Str
                 }
             }
             let n = g.add_node_syms(labels, props);
-            if let Some(key) = id {
-                if ids.insert(key.clone(), n).is_some() {
-                    return Err(format!("{}:{line}: duplicate node id `{}`", path.display(), key.1));
+            if let Some((space, cell)) = id {
+                if !ids.entry(space.to_string()).or_default().insert(cell, n) {
+                    return Err(format!("{}:{line}: duplicate node id `{cell}`", path.display()));
                 }
             }
             sum.nodes += 1;
             progress.tick(&sum);
         }
     }
+    ids.values_mut().for_each(Space::freeze);
     for spec in rels {
         let (ty_name, path) = split_spec(spec);
         let fixed_ty: Option<Sym> = ty_name.as_deref().map(|t| g.type_sym(t));
@@ -242,46 +385,38 @@ pub fn import(nodes: &[String], rels: &[String]) -> Result<(Graph, Summary), Str
             _ => String::new(),
         };
         let (ss, es) = (space_of(&cols[si]), space_of(&cols[ei]));
-        let mut rec = csv::StringRecord::new();
-        let mut key = (String::new(), String::new());
-        loop {
-            match rdr.read_record(&mut rec) {
-                Ok(false) => break,
-                Ok(true) => {}
-                Err(e) => return Err(csv_err(&path, e)),
-            }
-            let line = rec.position().map_or(0, |p| p.line());
-            let at =
-                |i: usize, m: String| format!("{}:{line}: field {} (`{}`): {m}", path.display(), i + 1, &header[i]);
-            let mut node = |i: usize, space: &str| -> Result<u64, String> {
-                key.0.clear();
-                key.0.push_str(space);
-                key.1.clear();
-                key.1.push_str(&rec[i]);
-                ids.get(&key).copied().ok_or_else(|| at(i, format!("no node has id `{}`", &rec[i])))
-            };
-            let (a, b) = (node(si, &ss)?, node(ei, &es)?);
-            let ty = match (ti, fixed_ty) {
-                (Some(i), _) if !rec[i].is_empty() => g.type_sym(&rec[i]),
-                (_, Some(t)) => t,
-                (Some(i), None) => return Err(at(i, "the relationship type is empty".into())),
-                (None, None) => unreachable!("checked above"),
-            };
-            let mut props = Props::new();
-            for (i, (c, cell)) in cols.iter().zip(rec.iter()).enumerate() {
-                if let Col::Prop { key, ty, array } = c {
-                    if cell.is_empty() {
-                        continue;
+        let file = RelFile {
+            path: &path,
+            header: &header,
+            cols: &cols,
+            si,
+            ei,
+            ti,
+            fixed: fixed_ty.is_some(),
+            starts: ids.get(&ss),
+            ends: ids.get(&es),
+        };
+        // One thread reads and parses, this one builds the graph.
+        std::thread::scope(|scope| -> Result<(), String> {
+            let (tx, rx) = mpsc::sync_channel(4);
+            scope.spawn(move || file.parse(rdr, tx));
+            for batch in rx {
+                let batch = batch?;
+                for row in batch.rows {
+                    let ty = match (row.ty, fixed_ty) {
+                        (Some(name), _) => g.type_sym(&name),
+                        (None, Some(t)) => t,
+                        (None, None) => return Err(format!("{}: a relationship without a type", path.display())),
+                    };
+                    if g.add_rel_sym(row.start, row.end, ty, &batch.props[row.props]).is_none() {
+                        return Err(format!("{}: more than 4 billion relationships", path.display()));
                     }
-                    props.push((*key, column_value(cell, *ty, *array).map_err(|m| at(i, m))?));
-                } else if matches!(c, Col::Label | Col::Id { .. }) {
-                    return Err(at(i, "node columns belong in a --nodes file".into()));
+                    sum.relationships += 1;
                 }
+                progress.tick(&sum);
             }
-            g.add_rel_sym(a, b, ty, props);
-            sum.relationships += 1;
-            progress.tick(&sum);
-        }
+            Ok(())
+        })?;
     }
     if progress.on {
         eprintln!();
@@ -335,6 +470,27 @@ mod tests {
         let r = write(&d, "r.csv", ":START_ID,:END_ID\n1,9\n");
         let e = import(&[p], &[format!("T={r}")]).unwrap_err();
         assert!(e.contains("r.csv:2: field 2") && e.contains("no node has id `9`"), "{e}");
+        std::fs::remove_dir_all(d).ok();
+    }
+
+    #[test]
+    fn ids_as_numbers_and_as_text_never_mix() {
+        let d = tmpdir("ids");
+        // `7` and `007` are two ids; a huge id keeps the numbers in a hash map.
+        let p = write(&d, "p.csv", "id:ID,name\n7,seven\n007,bond\nx-1,text\n18446744073709551615,huge\n");
+        let r = write(&d, "r.csv", ":START_ID,:END_ID,:TYPE\n007,7,A\nx-1,18446744073709551615,B\n7,x-1,\n");
+        let e = import(&[p.clone()], &[r]).unwrap_err();
+        assert!(e.contains("r.csv:4: field 3") && e.contains("the relationship type is empty"), "{e}");
+        let r = write(&d, "r2.csv", ":START_ID,:END_ID,:TYPE\n007,7,A\nx-1,18446744073709551615,B\n");
+        let (g, s) = import(&[p.clone()], &[r]).unwrap();
+        assert_eq!(s.relationships, 2);
+        assert_eq!(g.rel_ends(0), Some((1, 0)));
+        assert_eq!(g.rel_ends(1), Some((2, 3)));
+        // Dense numeric ids are looked up in a table; a missing one is still an error.
+        let q = write(&d, "q.csv", "id:ID\n0\n2\n");
+        let r = write(&d, "r3.csv", ":START_ID,:END_ID\n0,2\n2,1\n");
+        let e = import(&[q], &[format!("T={r}")]).unwrap_err();
+        assert!(e.contains("r3.csv:3: field 2") && e.contains("no node has id `1`"), "{e}");
         std::fs::remove_dir_all(d).ok();
     }
 }

@@ -19,17 +19,9 @@ fn deleted(what: &str) -> Error {
 pub(crate) fn property(v: &Value, key: &str, ctx: Ctx) -> Result<Value> {
     Ok(match v {
         Value::Null => Value::Null,
-        Value::Node(id) => {
-            if !ctx.graph.node_exists(*id) {
-                return Err(deleted("node"));
-            }
-            ctx.graph.key_id(key).and_then(|k| ctx.graph.node_prop(*id, k)).unwrap_or(Value::Null)
-        }
+        Value::Node(id) => ctx.graph.node_prop_named(*id, key).ok_or_else(|| deleted("node"))?.unwrap_or(Value::Null),
         Value::Rel(id) => {
-            if !ctx.graph.rel_exists(*id) {
-                return Err(deleted("relationship"));
-            }
-            ctx.graph.key_id(key).and_then(|k| ctx.graph.rel_prop(*id, k)).unwrap_or(Value::Null)
+            ctx.graph.rel_prop_named(*id, key).ok_or_else(|| deleted("relationship"))?.unwrap_or(Value::Null)
         }
         Value::Map(m) => m.get(key).cloned().unwrap_or(Value::Null),
         v if crate::temporal::is_temporal(v) => crate::temporal::field(v, key),

@@ -419,10 +419,16 @@ fn scan<'a>(node: &'a NodeSpec, row: Row, ctx: Ctx<'a>) -> RowIter<'a> {
     };
     let slot = node.slot;
     if let Some(ids) = index_candidates(node, &props, &row, ctx) {
-        let ids = match ids {
-            Ok(ids) => ids,
+        let (mut ids, ix_label) = match ids {
+            Ok(found) => found,
             Err(e) => return one(Err(e)),
         };
+        // In id order, the order of a label scan, which also reads the store front to back.
+        if !ids.is_sorted() {
+            ids.sort_unstable();
+        }
+        // The index holds only nodes with its label.
+        let labels: Vec<Sym> = labels.into_iter().filter(|&l| l != ix_label).collect();
         return Box::new(ids.into_iter().filter(move |&id| node_matches(ctx, id, &labels, &props)).map(move |id| {
             let mut r = row.clone();
             r[slot] = Value::Node(id);
@@ -663,24 +669,29 @@ fn var_paths_inner(
 }
 
 /// The candidates a property index gives for a scan, if the plan chose one and it still exists.
-fn index_candidates(node: &NodeSpec, props: &[(Sym, Value)], row: &Row, ctx: Ctx) -> Option<Result<Vec<NodeId>>> {
+fn index_candidates(
+    node: &NodeSpec,
+    props: &[(Sym, Value)],
+    row: &Row,
+    ctx: Ctx,
+) -> Option<Result<(Vec<NodeId>, Sym)>> {
     use std::ops::Bound::{self, Excluded, Included, Unbounded};
     let (label, key) = node.index.as_ref()?;
     let g = ctx.graph;
     let ix = g.index_on(g.label_id(label)?, g.key_id(key)?)?;
     if let Some((_, v)) = props.iter().find(|(k, _)| *k == ix.key) {
-        return Some(Ok(ix.seek(v)));
+        return Some(Ok((ix.seek(v), ix.label)));
     }
     // `k IN list`: each element looked up (null and absent ones match nothing).
     if let Some((_, e)) = node.ranges.iter().find(|(op, _)| *op == crate::ast::BinaryOp::In) {
         return match eval(e, row, ctx) {
             Err(err) => Some(Err(err)),
-            Ok(Value::Null) => Some(Ok(Vec::new())),
+            Ok(Value::Null) => Some(Ok((Vec::new(), ix.label))),
             Ok(Value::List(xs)) => {
                 let mut ids: Vec<NodeId> = xs.iter().filter(|x| !x.is_null()).flat_map(|x| ix.seek(x)).collect();
                 ids.sort_unstable();
                 ids.dedup();
-                Some(Ok(ids))
+                Some(Ok((ids, ix.label)))
             }
             // Not a list: the filter that still runs raises the error.
             Ok(_) => None,
@@ -693,7 +704,7 @@ fn index_candidates(node: &NodeSpec, props: &[(Sym, Value)], row: &Row, ctx: Ctx
             Err(err) => return Some(Err(err)),
         };
         if v.is_null() {
-            return Some(Ok(Vec::new()));
+            return Some(Ok((Vec::new(), ix.label)));
         }
         match op {
             crate::ast::BinaryOp::Gt => lo = Excluded(v),
@@ -706,5 +717,5 @@ fn index_candidates(node: &NodeSpec, props: &[(Sym, Value)], row: &Row, ctx: Ctx
     if matches!((&lo, &hi), (Unbounded, Unbounded)) {
         return None;
     }
-    Some(Ok(ix.range(lo.as_ref(), hi.as_ref())))
+    Some(Ok((ix.range(lo.as_ref(), hi.as_ref()), ix.label)))
 }

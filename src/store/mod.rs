@@ -241,6 +241,12 @@ impl Graph {
     pub fn node_prop(&self, id: NodeId, key: Sym) -> Option<Value> {
         self.node(id).and_then(|n| self.node_props.get(n.props, key))
     }
+    /// A property by key name in one lookup: `None` if the node does not exist,
+    /// `Some(None)` if it has no such property.
+    pub fn node_prop_named(&self, id: NodeId, key: &str) -> Option<Option<Value>> {
+        let n = self.node(id)?;
+        Some(self.keys.get(key).and_then(|k| self.node_props.get(n.props, k)))
+    }
     pub fn node_props(&self, id: NodeId) -> Props {
         self.node(id).map_or_else(Props::new, |n| self.node_props.all(n.props))
     }
@@ -282,6 +288,11 @@ impl Graph {
     }
     pub fn rel_prop(&self, id: RelId, key: Sym) -> Option<Value> {
         self.rel(id).and_then(|r| self.rel_props.get(r.props, key))
+    }
+    /// [`Graph::node_prop_named`] for a relationship.
+    pub fn rel_prop_named(&self, id: RelId, key: &str) -> Option<Option<Value>> {
+        let r = self.rel(id)?;
+        Some(self.keys.get(key).and_then(|k| self.rel_props.get(r.props, k)))
     }
     pub fn rel_props(&self, id: RelId) -> Props {
         self.rel(id).map_or_else(Props::new, |r| self.rel_props.all(r.props))
@@ -480,7 +491,7 @@ impl Graph {
             let k = self.keys.intern(k);
             put_prop(&mut ps, k, v);
         }
-        let id = self.add_rel_sym(start, end, ty, ps)?;
+        let id = self.add_rel_sym(start, end, ty, &ps)?;
         self.record(Undo::CreatedRel(id));
         Some(id)
     }
@@ -640,12 +651,12 @@ impl Graph {
 
     /// Creates a relationship from an interned type (bulk loading: not journaled). `None`
     /// if an end does not exist (or past 4 billion relationships).
-    pub fn add_rel_sym(&mut self, start: NodeId, end: NodeId, ty: Sym, props: Props) -> Option<RelId> {
+    pub fn add_rel_sym(&mut self, start: NodeId, end: NodeId, ty: Sym, props: &[(Sym, Value)]) -> Option<RelId> {
         self.projections.clear();
         let (a, b) = (self.nix(start)?, self.nix(end)?);
         let id = u32::try_from(self.next_rel).ok().filter(|&i| i != u32::MAX)?;
         self.next_rel += 1;
-        let props = self.rel_props.store(&props);
+        let props = self.rel_props.store(props);
         let ix = self.g.add_edge(a, b, RelRec { id, ty, props });
         self.rel_type_changed(ty, true);
         if self.rel_ix.len() <= id as usize {
