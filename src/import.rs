@@ -479,10 +479,10 @@ mod tests {
         // `7` and `007` are two ids; a huge id keeps the numbers in a hash map.
         let p = write(&d, "p.csv", "id:ID,name\n7,seven\n007,bond\nx-1,text\n18446744073709551615,huge\n");
         let r = write(&d, "r.csv", ":START_ID,:END_ID,:TYPE\n007,7,A\nx-1,18446744073709551615,B\n7,x-1,\n");
-        let e = import(&[p.clone()], &[r]).unwrap_err();
+        let e = import(std::slice::from_ref(&p), &[r]).unwrap_err();
         assert!(e.contains("r.csv:4: field 3") && e.contains("the relationship type is empty"), "{e}");
         let r = write(&d, "r2.csv", ":START_ID,:END_ID,:TYPE\n007,7,A\nx-1,18446744073709551615,B\n");
-        let (g, s) = import(&[p.clone()], &[r]).unwrap();
+        let (g, s) = import(std::slice::from_ref(&p), &[r]).unwrap();
         assert_eq!(s.relationships, 2);
         assert_eq!(g.rel_ends(0), Some((1, 0)));
         assert_eq!(g.rel_ends(1), Some((2, 3)));
