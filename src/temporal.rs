@@ -1480,7 +1480,9 @@ pub const FUNCTIONS: &[&str] = &[
 
 /// Whether `name` (lowercase) is a temporal function.
 pub fn is_function(name: &str) -> bool {
-    FUNCTIONS.contains(&name)
+    let family = name.split('.').next().unwrap_or(name);
+    matches!(family, "date" | "localtime" | "time" | "localdatetime" | "datetime" | "duration")
+        && FUNCTIONS.contains(&name)
 }
 
 /// Calls a temporal function (lowercase name) on evaluated arguments.

@@ -135,3 +135,63 @@ fn shortest_paths_agree_with_an_exhaustive_search() {
     }
     assert!(found > 100, "only {found} pairs are connected");
 }
+
+#[test]
+fn counting_matches_per_row_equals_counting_rows() {
+    let mut s = random_graph();
+    for (fast, slow) in [
+        (
+            "MATCH (a:N)-[:R]->(b) RETURN a.i AS i, count(*) AS n, count(b) AS m",
+            "MATCH (a:N)-[:R]->(b) WITH a, b WHERE true RETURN a.i AS i, count(*) AS n, count(b) AS m",
+        ),
+        ("MATCH (a:N)-[r:R|S]-(b) RETURN count(r)", "MATCH (a:N)-[r:R|S]-(b) WITH r WHERE true RETURN count(r)"),
+        (
+            "MATCH (a:N {i: 3})-[r1:R]-(b)-[r2]-(c) RETURN b.i, count(*)",
+            "MATCH (a:N {i: 3})-[r1:R]-(b)-[r2]-(c) WITH b, c WHERE true RETURN b.i, count(*)",
+        ),
+        ("MATCH (a:N)-[:R]->(a) RETURN count(*)", "MATCH (a:N)-[:R]->(b) WHERE a = b RETURN count(*)"),
+        ("MATCH (a:Nope)-[:R]->(b) RETURN count(*)", "MATCH (a:Nope)-[:R]->(b) WITH b WHERE true RETURN count(*)"),
+    ] {
+        assert!(explain(&mut s, fast).contains("counting matches"), "{fast}");
+        assert_eq!(sorted(run(&mut s, fast)), sorted(run(&mut s, slow)), "{fast}");
+    }
+    for other in [
+        "MATCH (a:N)-[:R]->(b) RETURN count(DISTINCT b)",
+        "MATCH (a:N)-[:R]->(b) RETURN b.i, count(*)",
+        "MATCH (a:N)-[r:R]->(b) RETURN sum(r.k)",
+        "MATCH (a:N)-[:R*1..2]->(b) RETURN count(*)",
+    ] {
+        assert!(!explain(&mut s, other).contains("counting matches"), "{other}");
+    }
+}
+
+#[test]
+fn seeks_by_id_find_what_the_filter_finds() {
+    let mut s = random_graph();
+    let ids: Vec<Value> =
+        run(&mut s, "MATCH (n:N) RETURN id(n) ORDER BY id(n)").into_iter().map(|r| r[0].clone()).collect();
+    let (lo, hi) = (ids[3].clone(), ids[20].clone());
+    let mut p = Params::new();
+    p.insert("lo".into(), lo);
+    p.insert("hi".into(), hi);
+    for cond in [
+        "id(n) >= $lo AND id(n) < $hi",
+        "$lo < id(n) AND id(n) <= $hi + 0.5",
+        "id(n) > $lo - 0.5 AND id(n) < -3",
+        "id(n) = $lo",
+        "id(n) = toFloat($hi)",
+        "id(n) = $lo + 0.5",
+        "id(n) IN [$lo, $hi, $hi, null, 'x', -1, toFloat($lo) + 1.0]",
+        "id(n) IN null",
+        "id(n) >= null",
+        "id(n) < 'text'",
+        "id(n) IN [$lo, $hi] AND id(n) > $lo",
+    ] {
+        let fast = format!("MATCH (n:N) WHERE {cond} RETURN id(n) ORDER BY id(n)");
+        let slow = format!("MATCH (n:N) WITH n WHERE {cond} RETURN id(n) ORDER BY id(n)");
+        assert!(explain(&mut s, &fast).contains("Seek"), "{cond}");
+        assert_eq!(run_with(&mut s, &fast, &p), run_with(&mut s, &slow, &p), "{cond}");
+    }
+    // Not a list: the same error either way.
+    assert!(s.run_statement("MATCH (n:N) WHERE id(n) IN 3 RETURN n", &Params::new()).is_err());
+}

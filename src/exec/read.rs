@@ -94,14 +94,19 @@ impl Neighbours {
     /// [`store::Graph::rels_of`].
     pub(crate) fn fill(&self, ctx: Ctx, node: NodeId, out: &mut Vec<(RelId, NodeId)>) {
         out.clear();
+        self.visit(ctx, node, |r, o| out.push((r, o)));
+    }
+
+    /// Calls `f` with each `(relationship, other end)` of a node, in the order of `fill`.
+    pub(crate) fn visit(&self, ctx: Ctx, node: NodeId, mut f: impl FnMut(RelId, NodeId)) {
         match (&self.adj, self.dir) {
-            ([Some(o), None], store::Dir::Out) => out.extend(o.of(node)),
-            ([None, Some(i)], store::Dir::In) => out.extend(i.of(node)),
+            ([Some(o), None], store::Dir::Out) => o.of(node).for_each(|(r, x)| f(r, x)),
+            ([None, Some(i)], store::Dir::In) => i.of(node).for_each(|(r, x)| f(r, x)),
             ([Some(o), Some(i)], store::Dir::Both) => {
-                out.extend(o.of(node));
-                out.extend(i.of(node).filter(|&(_, other)| other != node));
+                o.of(node).for_each(|(r, x)| f(r, x));
+                i.of(node).filter(|&(_, other)| other != node).for_each(|(r, x)| f(r, x));
             }
-            _ => out.extend(ctx.graph.rels_of(node, self.dir, &self.types)),
+            _ => ctx.graph.rels_of(node, self.dir, &self.types).for_each(|(r, x)| f(r, x)),
         }
     }
 }
@@ -137,7 +142,7 @@ pub(crate) fn apply<'a>(op: &'a Op, input: RowIter<'a>, ctx: Ctx<'a>) -> RowIter
                 Ok(Some(_)) => none(),
             }
         }),
-        Op::Expand { from, rel, to, to_bound, rel_bound, distinct_from } => {
+        Op::Expand { from, rel, to, to_bound, rel_bound, distinct_from, count } => {
             // The graph does not change while a read segment runs: resolve names once.
             let types = type_syms(ctx, &rel.types).map(Rc::<[Sym]>::from);
             let labels = label_syms(ctx, &to.labels).map(Rc::<[Sym]>::from);
@@ -151,7 +156,7 @@ pub(crate) fn apply<'a>(op: &'a Op, input: RowIter<'a>, ctx: Ctx<'a>) -> RowIter
             flat_map_ok(input, move |row| match (&nb, &labels) {
                 (Some(nb), Some(l)) => {
                     let names = Names { nb: nb.clone(), to_labels: l.clone() };
-                    expand(*from, rel, to, *to_bound, *rel_bound, distinct_from, names, row, ctx)
+                    expand(*from, rel, to, (*to_bound, *rel_bound, *count), distinct_from, names, row, ctx)
                 }
                 _ => none(),
             })
@@ -418,6 +423,17 @@ fn scan<'a>(node: &'a NodeSpec, row: Row, ctx: Ctx<'a>) -> RowIter<'a> {
         Ok(Some(p)) => p,
     };
     let slot = node.slot;
+    if !node.ids.is_empty() {
+        let ids = match id_candidates(node, &labels, &row, ctx) {
+            Ok(ids) => ids,
+            Err(e) => return one(Err(e)),
+        };
+        return Box::new(ids.into_iter().filter(move |&id| node_matches(ctx, id, &labels, &props)).map(move |id| {
+            let mut r = row.clone();
+            r[slot] = Value::Node(id);
+            Ok(r)
+        }));
+    }
     if let Some(ids) = index_candidates(node, &props, &row, ctx) {
         let (mut ids, ix_label) = match ids {
             Ok(found) => found,
@@ -468,8 +484,7 @@ fn expand<'a>(
     from: usize,
     rel: &'a RelSpec,
     to: &'a NodeSpec,
-    to_bound: bool,
-    rel_bound: bool,
+    (to_bound, rel_bound, count): (bool, bool, Option<usize>),
     distinct_from: &'a [usize],
     names: Names,
     row: Row,
@@ -550,15 +565,27 @@ fn expand<'a>(
     };
     let (rslot, tslot) = (rel.slot, to.slot);
     let rel_props2 = rel_props;
+    let matches = move |row: &Row, r: RelId, other: NodeId| {
+        bound_rel.is_none_or(|b| b == r)
+            && target.is_none_or(|t| t == other)
+            && !used(row, distinct_from, r)
+            && rel_matches(ctx, r, &rel_props2)
+            && node_matches(ctx, other, &to_labels, &to_props)
+    };
+    if let Some(slot) = count {
+        let mut n = 0;
+        nb.visit(ctx, start, |r, other| n += usize::from(matches(&row, r, other)));
+        if n == 0 {
+            return none();
+        }
+        let mut out = row;
+        out[slot] = Value::Int(n as i64);
+        return one(Ok(out));
+    }
     let mut iter = Vec::new();
     nb.fill(ctx, start, &mut iter);
     Box::new(iter.into_iter().filter_map(move |(r, other)| {
-        if bound_rel.is_some_and(|b| b != r)
-            || target.is_some_and(|t| t != other)
-            || used(&row, distinct_from, r)
-            || !rel_matches(ctx, r, &rel_props2)
-            || !node_matches(ctx, other, &to_labels, &to_props)
-        {
+        if !matches(&row, r, other) {
             return None;
         }
         let mut out = row.clone();
@@ -666,6 +693,80 @@ fn var_paths_inner(
         }
     }
     Ok(out)
+}
+
+/// The nodes a scan's id conditions allow, in id order: a superset of the answer (the WHERE
+/// filter still decides), empty when no id can satisfy them.
+fn id_candidates(node: &NodeSpec, labels: &[Sym], row: &Row, ctx: Ctx) -> Result<Vec<NodeId>> {
+    use crate::ast::BinaryOp as B;
+    // An id equal to a number: integral and not negative, else none.
+    let exact = |v: &Value| match *v {
+        Value::Int(i) => u64::try_from(i).ok(),
+        Value::Float(f) if f.fract() == 0.0 && f >= 0.0 && f < u64::MAX as f64 => Some(f as u64),
+        _ => None,
+    };
+    let (mut lo, mut hi) = (0u64, u64::MAX);
+    let mut set: Option<Vec<NodeId>> = None;
+    for (op, e) in &node.ids {
+        let v = eval(e, row, ctx)?;
+        match (op, &v) {
+            (B::Eq, v) => {
+                set = Some(exact(v).into_iter().filter(|i| set.as_ref().is_none_or(|s| s.contains(i))).collect())
+            }
+            (B::In, Value::List(xs)) => {
+                let mut ids: Vec<NodeId> = xs.iter().filter_map(exact).collect();
+                if let Some(s) = &set {
+                    ids.retain(|i| s.contains(i));
+                }
+                set = Some(ids);
+            }
+            (B::In, Value::Null) => return Ok(Vec::new()),
+            // Not a list: the filter raises the error.
+            (B::In, _) => {}
+            (_, Value::Int(i)) => {
+                let i = *i as i128;
+                let (l, h) = match op {
+                    B::Gt => (i + 1, u64::MAX as i128),
+                    B::Ge => (i, u64::MAX as i128),
+                    B::Lt => (0, i - 1),
+                    _ => (0, i),
+                };
+                lo = lo.max(l.clamp(0, u64::MAX as i128) as u64);
+                if h < 0 {
+                    return Ok(Vec::new());
+                }
+                hi = hi.min(h.min(u64::MAX as i128) as u64);
+            }
+            (_, Value::Float(f)) if !f.is_nan() => {
+                let (l, h) = match op {
+                    B::Gt => (f.floor() + 1.0, f64::INFINITY),
+                    B::Ge => (f.ceil(), f64::INFINITY),
+                    B::Lt => (f64::NEG_INFINITY, f.ceil() - 1.0),
+                    _ => (f64::NEG_INFINITY, f.floor()),
+                };
+                if h < 0.0 {
+                    return Ok(Vec::new());
+                }
+                lo = lo.max(l.max(0.0) as u64);
+                hi = hi.min(h as u64);
+            }
+            // Null, NaN or not a number: the comparison is never true.
+            _ => return Ok(Vec::new()),
+        }
+    }
+    let g = ctx.graph;
+    Ok(match set {
+        Some(mut ids) => {
+            ids.retain(|&i| lo <= i && i <= hi && g.node_exists(i));
+            ids.sort_unstable();
+            ids.dedup();
+            ids
+        }
+        None => match labels.iter().min_by_key(|l| g.label_count(**l)) {
+            Some(&l) => g.nodes_with_label_in(l, lo, hi).collect(),
+            None => g.node_ids_in(lo, hi).collect(),
+        },
+    })
 }
 
 /// The candidates a property index gives for a scan, if the plan chose one and it still exists.

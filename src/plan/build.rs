@@ -232,6 +232,7 @@ impl Builder<'_> {
             let _ = i;
         }
         super::rewrite::count_store(&mut ops);
+        super::rewrite::count_expand(&mut ops, &mut self.slots);
         Ok((Pipeline { ops, slots: self.slots, output }, columns))
     }
 
@@ -347,7 +348,7 @@ impl Builder<'_> {
             }),
             _ => None,
         };
-        Ok((NodeSpec { slot, labels: n.labels.clone(), props, index, ranges: Vec::new() }, bound))
+        Ok((NodeSpec { slot, labels: n.labels.clone(), props, index, ranges: Vec::new(), ids: Vec::new() }, bound))
     }
 
     fn rel_spec(&mut self, r: &ast::RelPattern, scope: &mut Scope) -> Result<(RelSpec, bool)> {
@@ -382,6 +383,8 @@ impl Builder<'_> {
         let mut pattern = m.pattern.clone();
         let mut ranges: Vec<(String, String, BinaryOp, Expr)> = Vec::new();
         conjuncts.retain(|c| !self.push_into_pattern(c, &mut pattern, &before, &mut ranges));
+        let ids: Vec<(String, BinaryOp, Expr)> =
+            conjuncts.iter().filter_map(|c| self.id_condition(c, &before)).collect();
         let mut rel_slots = Vec::new();
         let mut shortest = Vec::new();
         for part in &pattern {
@@ -409,6 +412,16 @@ impl Builder<'_> {
                 }
             }
         }
+        for (var, op, e) in ids {
+            let Some((slot, _)) = scope.get(&var) else { continue };
+            for o in ops[start..].iter_mut() {
+                if let Op::NodeScan { node } = o {
+                    if node.slot == slot && node.index.is_none() {
+                        node.ids.push((op, e.clone()));
+                    }
+                }
+            }
+        }
         // Each remaining condition runs as soon as the variables it reads are bound.
         let mut placed: Vec<(usize, Op)> = Vec::new();
         for c in &conjuncts {
@@ -432,6 +445,32 @@ impl Builder<'_> {
             ops.insert(at, op);
         }
         Ok(())
+    }
+
+    /// `id(v) = e`, `id(v) IN e` or `id(v) < e` (and friends) where `v` is new here and `e`
+    /// reads only what was bound before: a seek by id for `v`'s scan.
+    fn id_condition(&mut self, c: &ast::Expr, before: &Scope) -> Option<(String, BinaryOp, Expr)> {
+        let ExprKind::Binary(op, a, b) = &c.kind else { return None };
+        let is_id = |e: &ast::Expr| match &e.kind {
+            ExprKind::Function { name, distinct: false, args } if name.eq_ignore_ascii_case("id") => {
+                match args.as_slice() {
+                    [ast::Expr { kind: ExprKind::Variable(v), .. }] if before.get(v).is_none() => Some(v.clone()),
+                    _ => None,
+                }
+            }
+            _ => None,
+        };
+        let (var, value, op) = match (is_id(a), is_id(b)) {
+            (Some(v), _) => (v, b, *op),
+            (None, Some(v)) if *op != BinaryOp::In => (v, a, flip(*op)),
+            _ => return None,
+        };
+        let seekable =
+            matches!(op, BinaryOp::Eq | BinaryOp::In | BinaryOp::Lt | BinaryOp::Le | BinaryOp::Gt | BinaryOp::Ge);
+        if !seekable || !reads_only(value, before) {
+            return None;
+        }
+        Some((var, op, self.expr(value, before).ok()?))
     }
 
     /// Moves `v.k = e` into `v`'s pattern when `v` is new here and `e` reads nothing this
@@ -572,6 +611,7 @@ impl Builder<'_> {
                 to_bound,
                 rel_bound,
                 distinct_from: rel_slots.clone(),
+                count: None,
             });
             rel_slots.push(slot);
         }
@@ -1241,7 +1281,7 @@ fn reads_only(e: &ast::Expr, scope: &Scope) -> bool {
 }
 
 /// The row slots an expression reads (conservatively: every slot it mentions).
-fn expr_slots(e: &Expr, out: &mut Vec<Slot>) {
+pub(super) fn expr_slots(e: &Expr, out: &mut Vec<Slot>) {
     match e {
         Expr::Slot(s) => out.push(*s),
         Expr::Const(_) | Expr::Param(_) => {}

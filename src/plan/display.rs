@@ -88,16 +88,26 @@ impl Display for Op {
                 };
                 write!(f, "{kind} :{l}({k}) {}", node(n))
             }
+            Op::NodeScan { node: n } if !n.ids.is_empty() => {
+                let kind = match n.ids.first() {
+                    Some((crate::ast::BinaryOp::Eq | crate::ast::BinaryOp::In, _)) => "NodeByIdSeek",
+                    _ => "NodeByIdRangeSeek",
+                };
+                write!(f, "{kind} {}", node(n))
+            }
             Op::NodeScan { node: n } if n.labels.is_empty() => write!(f, "AllNodesScan {}", node(n)),
             Op::NodeScan { node: n } => write!(f, "NodeByLabelScan {}", node(n)),
             Op::NodeCheck { node: n } => write!(f, "NodeFilter {}", node(n)),
-            Op::Expand { from, rel: r, to, to_bound, .. } => {
+            Op::Expand { from, rel: r, to, to_bound, count, .. } => {
                 let name = match (r.var_len.is_some(), to_bound) {
                     (true, _) => "VarLengthExpand",
                     (false, true) => "ExpandInto",
                     (false, false) => "Expand",
                 };
                 write!(f, "{name} (${from}){}{}", rel(r), node(to))?;
+                if let Some(c) = count {
+                    write!(f, " counting matches AS ${c}")?;
+                }
                 match (r.var_len, r.cap) {
                     (Some((_, None)), Some(cap)) => {
                         write!(f, " up to {cap} hops (--max-hops: a longer path is a ResourceLimit error)")

@@ -74,6 +74,9 @@ pub struct NodeSpec {
     /// Range conditions on the indexed key pushed down from WHERE (`>`, `>=`, `<`, `<=`, and
     /// `IN` a list); the WHERE filter still runs, the index only narrows the candidates.
     pub ranges: Vec<(BinaryOp, Expr)>,
+    /// Conditions on the node's id pushed down from WHERE (`id(n) = e`, `IN`, `<` ...): the
+    /// scan reads only those ids (a seek); the WHERE filter still runs.
+    pub ids: Vec<(BinaryOp, Expr)>,
 }
 
 /// What the planner may ask about the data: which property indexes exist and how many nodes
@@ -216,6 +219,9 @@ pub enum Op {
         to_bound: bool,
         rel_bound: bool,
         distinct_from: Vec<Slot>,
+        /// Count only: each input row comes out once, with the number of its matches in this
+        /// slot (and not at all without one), for a `count(*)` that follows (see `rewrite`).
+        count: Option<Slot>,
     },
     /// Shortest path(s) between two bound nodes.
     ShortestPath {

@@ -15,7 +15,7 @@ pub(super) fn count_store(ops: &mut Vec<Op>) {
     let mut what = Counted::Nodes(node.labels.first().cloned());
     let mut rel_slot = None;
     let mut at = 1;
-    if let Some(Op::Expand { from, rel, to, to_bound, rel_bound, distinct_from }) = ops.get(1) {
+    if let Some(Op::Expand { from, rel, to, to_bound, rel_bound, distinct_from, count: None }) = ops.get(1) {
         let plain = *from == node.slot
             && node.labels.is_empty()
             && rel.var_len.is_none()
@@ -57,4 +57,46 @@ pub(super) fn count_store(ops: &mut Vec<Op>) {
 
 fn is_slot(args: &[Expr], slot: Slot) -> bool {
     matches!(args, [Expr::Slot(s)] if *s == slot)
+}
+
+/// An expansion whose rows only a `count(*)` reads (grouped, if at all, by what was bound
+/// before it) counts its matches per input row instead of making a row for each: the
+/// aggregation then sums the counts. `MATCH (p)-[:KNOWS]->(f) RETURN p.name, count(f)` reads
+/// each person's adjacency once and clones no row per friend.
+pub(super) fn count_expand(ops: &mut [Op], slots: &mut usize) {
+    for i in 0..ops.len().saturating_sub(1) {
+        let (head, tail) = ops.split_at_mut(i + 1);
+        let (Op::Expand { rel, to, rel_bound: false, count: count @ None, .. }, Op::Aggregate { keys, aggs }) =
+            (&mut head[i], &mut tail[0])
+        else {
+            continue;
+        };
+        if rel.var_len.is_some() {
+            continue;
+        }
+        let new = [rel.slot, to.slot];
+        let mut read = Vec::new();
+        keys.iter().for_each(|(e, _)| super::build::expr_slots(e, &mut read));
+        if read.iter().any(|s| new.contains(s) || *s == usize::MAX) {
+            continue;
+        }
+        let counts_rows = aggs.iter().all(|a| {
+            !a.distinct
+                && match a.func {
+                    AggFunc::CountStar => true,
+                    AggFunc::Count => new.iter().any(|&s| is_slot(&a.args, s)),
+                    _ => false,
+                }
+        });
+        if !counts_rows {
+            continue;
+        }
+        let slot = *slots;
+        *slots += 1;
+        *count = Some(slot);
+        for a in aggs.iter_mut() {
+            a.func = AggFunc::Sum;
+            a.args = vec![Expr::Slot(slot)];
+        }
+    }
 }

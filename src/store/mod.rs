@@ -210,6 +210,20 @@ impl Graph {
         self.label_index.get(label as usize).into_iter().flat_map(|s| s.iter().copied())
     }
 
+    /// Nodes with a label whose ids lie in `lo..=hi`, in id order.
+    pub fn nodes_with_label_in(&self, label: Sym, lo: NodeId, hi: NodeId) -> impl Iterator<Item = NodeId> + '_ {
+        self.label_index
+            .get(label as usize)
+            .filter(|_| lo <= hi)
+            .into_iter()
+            .flat_map(move |s| s.range(lo..=hi).copied())
+    }
+    /// Live nodes whose ids lie in `lo..=hi`, in id order.
+    pub fn node_ids_in(&self, lo: NodeId, hi: NodeId) -> impl Iterator<Item = NodeId> + '_ {
+        let end = hi.saturating_add(1).min(self.node_ix.len() as u64);
+        (lo.min(end)..end).filter(|&id| self.node_exists(id))
+    }
+
     fn nix(&self, id: NodeId) -> Option<NodeIndex<u32>> {
         self.node_ix.get(id as usize).copied().flatten()
     }
