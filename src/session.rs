@@ -175,6 +175,13 @@ impl crate::plan::Catalog for GraphCatalog<'_> {
     fn label_count(&self, label: &str) -> Option<usize> {
         Some(self.graph.label_id(label).map_or(0, |l| self.graph.label_count(l)))
     }
+    fn index_rows(&self, label: &str, key: &str) -> Option<f64> {
+        if !self.has_index(label, key) {
+            return None;
+        }
+        let g = self.graph;
+        g.index_on(g.label_id(label)?, g.key_id(key)?).map(|ix| ix.rows_per_value())
+    }
     fn max_hops(&self) -> Option<u64> {
         Some(self.max_hops)
     }

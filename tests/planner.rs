@@ -195,3 +195,32 @@ fn seeks_by_id_find_what_the_filter_finds() {
     // Not a list: the same error either way.
     assert!(s.run_statement("MATCH (n:N) WHERE id(n) IN 3 RETURN n", &Params::new()).is_err());
 }
+
+#[test]
+fn a_match_starts_where_the_fewest_rows_are_expected() {
+    let mut s = Session::default();
+    run(&mut s, "UNWIND range(1, 3) AS i CREATE (:Country {name: 'C' + i})");
+    run(
+        &mut s,
+        "UNWIND range(1, 60) AS i MATCH (c:Country {name: 'C' + (i % 3 + 1)})
+         CREATE (:Org {kind: CASE WHEN i % 2 = 0 THEN 'a' ELSE 'b' END, n: i, x: i % 5})-[:IN]->(c)",
+    );
+    run(&mut s, "CREATE INDEX FOR (o:Org) ON (o.kind)");
+    // The index finds 30 organisations per kind; one country in three has the name.
+    let q = "MATCH (o:Org {kind: 'a'})-[:IN]->(c:Country {name: 'C2'}) RETURN count(*)";
+    let plan = explain(&mut s, q);
+    let (scan, seek) = (plan.find("NodeByLabelScan ($0:Country"), plan.find("NodeIndexSeek"));
+    assert!(scan.is_some() && seek.is_none(), "{plan}");
+    assert_eq!(
+        run(&mut s, q),
+        run(
+            &mut s,
+            "MATCH (o:Org)-[:IN]->(c:Country) WHERE o.kind = 'a' AND c.name = 'C2' WITH o WHERE true RETURN count(*)"
+        )
+    );
+    // Property equality read in place keeps Cypher's number equality.
+    assert_eq!(
+        run(&mut s, "MATCH (o:Org {x: 2.0})-[:IN]->(:Country {name: 'C1'}) RETURN count(*)"),
+        run(&mut s, "MATCH (o:Org)-[:IN]->(c:Country) WHERE o.x = 2 AND c.name = 'C1' RETURN count(*)")
+    );
+}

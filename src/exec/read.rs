@@ -97,6 +97,19 @@ impl Neighbours {
         self.visit(ctx, node, |r, o| out.push((r, o)));
     }
 
+    /// A node's `(relationship, other end)` pairs in the order of `fill`, reading the
+    /// adjacency in place.
+    pub(crate) fn iter(&self, ctx: Ctx, node: NodeId) -> NbIter {
+        match (&self.adj, self.dir) {
+            ([Some(o), None], store::Dir::Out) => NbIter::Runs { runs: [Some((o.clone(), o.run(node))), None], node },
+            ([None, Some(i)], store::Dir::In) => NbIter::Runs { runs: [Some((i.clone(), i.run(node))), None], node },
+            ([Some(o), Some(i)], store::Dir::Both) => {
+                NbIter::Runs { runs: [Some((o.clone(), o.run(node))), Some((i.clone(), i.run(node)))], node }
+            }
+            _ => NbIter::Listed(ctx.graph.rels_of(node, self.dir, &self.types).collect::<Vec<_>>().into_iter()),
+        }
+    }
+
     /// Calls `f` with each `(relationship, other end)` of a node, in the order of `fill`.
     pub(crate) fn visit(&self, ctx: Ctx, node: NodeId, mut f: impl FnMut(RelId, NodeId)) {
         match (&self.adj, self.dir) {
@@ -111,13 +124,42 @@ impl Neighbours {
     }
 }
 
+/// See [`Neighbours::iter`]. A second run is the incoming side of an undirected expansion,
+/// where a self-loop, already met on the outgoing side, is skipped.
+pub(crate) enum NbIter {
+    Runs { runs: [Option<(Arc<store::Adjacency>, std::ops::Range<usize>)>; 2], node: NodeId },
+    Listed(std::vec::IntoIter<(RelId, NodeId)>),
+}
+
+impl Iterator for NbIter {
+    type Item = (RelId, NodeId);
+
+    fn next(&mut self) -> Option<(RelId, NodeId)> {
+        match self {
+            NbIter::Listed(it) => it.next(),
+            NbIter::Runs { runs, node } => {
+                for (side, run) in runs.iter_mut().enumerate() {
+                    let Some((adj, range)) = run else { continue };
+                    for i in range.by_ref() {
+                        let (r, other) = adj.at(i);
+                        if side == 0 || other != *node {
+                            return Some((r, other));
+                        }
+                    }
+                }
+                None
+            }
+        }
+    }
+}
+
 fn node_matches(ctx: Ctx, id: NodeId, labels: &[Sym], props: &[(Sym, Value)]) -> bool {
     labels.iter().all(|l| ctx.graph.has_label(id, *l))
-        && props.iter().all(|(k, v)| ctx.graph.node_prop(id, *k).is_some_and(|x| x.cypher_eq(v) == Some(true)))
+        && props.iter().all(|(k, v)| ctx.graph.node_prop_equals(id, *k, v))
 }
 
 pub(crate) fn rel_matches(ctx: Ctx, id: RelId, props: &[(Sym, Value)]) -> bool {
-    props.iter().all(|(k, v)| ctx.graph.rel_prop(id, *k).is_some_and(|x| x.cypher_eq(v) == Some(true)))
+    props.iter().all(|(k, v)| ctx.graph.rel_prop_equals(id, *k, v))
 }
 
 /// Whether a relationship is already used by the pattern in one of the given slots.
@@ -582,9 +624,7 @@ fn expand<'a>(
         out[slot] = Value::Int(n as i64);
         return one(Ok(out));
     }
-    let mut iter = Vec::new();
-    nb.fill(ctx, start, &mut iter);
-    Box::new(iter.into_iter().filter_map(move |(r, other)| {
+    Box::new(nb.iter(ctx, start).filter_map(move |(r, other)| {
         if !matches(&row, r, other) {
             return None;
         }

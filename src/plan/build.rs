@@ -551,30 +551,37 @@ impl Builder<'_> {
         let el = &part.elem;
         let nodes: Vec<&ast::NodePattern> = std::iter::once(&el.start).chain(el.chain.iter().map(|(_, n)| n)).collect();
         let catalog = self.catalog;
-        let score = |n: &ast::NodePattern| -> i64 {
+        // Where to start: the node with the fewest estimated rows, plus a tenth of the nodes
+        // read to find them (a scan that filters is cheaper per node than a row that goes on
+        // to be expanded). An index gives its rows per value; an equality without one keeps
+        // a tenth of what it filters (Neo4j's default selectivity); each further equality a
+        // tenth again. A bound node costs nothing.
+        let cost = |n: &ast::NodePattern| -> f64 {
             if n.var.as_ref().is_some_and(|v| scope.get(&v.name).is_some()) {
-                return i64::MAX;
+                return f64::NEG_INFINITY;
             }
-            let indexed = match &n.props {
-                Some(ast::Expr { kind: ExprKind::Map(kv), .. }) => {
-                    n.labels.iter().any(|l| kv.iter().any(|(k, _)| catalog.has_index(l, k)))
-                }
-                _ => false,
+            let keys: Vec<&str> = match &n.props {
+                Some(ast::Expr { kind: ExprKind::Map(kv), .. }) => kv.iter().map(|(k, _)| k.as_str()).collect(),
+                // A map parameter: at least one equality.
+                Some(_) => vec![""],
+                None => Vec::new(),
             };
-            // Fewer candidates first: an index hit, then properties, then the smallest label.
-            let smallest = n.labels.iter().filter_map(|l| catalog.label_count(l)).min();
-            let label_score = match smallest {
-                Some(c) => 1_000_000_000 - c.min(999_999_999) as i64,
-                None if !n.labels.is_empty() => 500_000_000,
-                None => 0,
+            let scanned = n.labels.iter().filter_map(|l| catalog.label_count(l)).min().map_or(1e12, |c| c as f64);
+            let indexed = n
+                .labels
+                .iter()
+                .flat_map(|l| keys.iter().filter_map(move |k| catalog.index_rows(l, k)))
+                .min_by(|a, b| a.total_cmp(b));
+            let eq = keys.len() as i32;
+            let (rows, read) = match indexed {
+                Some(r) => (r * 0.1f64.powi(eq - 1), r),
+                None => (scanned * 0.1f64.powi(eq), scanned),
             };
-            (if indexed { 4_000_000_000 } else { 0 })
-                + (if n.props.is_some() { 2_000_000_000 } else { 0 })
-                + label_score
+            rows + 0.1 * read
         };
         let mut start = 0;
         for (i, n) in nodes.iter().enumerate() {
-            if score(n) > score(nodes[start]) {
+            if cost(n) < cost(nodes[start]) {
                 start = i;
             }
         }

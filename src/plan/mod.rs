@@ -84,6 +84,11 @@ pub struct NodeSpec {
 pub trait Catalog {
     fn has_index(&self, label: &str, key: &str) -> bool;
     fn label_count(&self, label: &str) -> Option<usize>;
+    /// The nodes an equality lookup in the index on `label.key` finds on average, if there is
+    /// one.
+    fn index_rows(&self, label: &str, key: &str) -> Option<f64> {
+        self.has_index(label, key).then_some(1.0)
+    }
     /// The upper bound a variable-length pattern written without one gets (`--max-hops`), so
     /// that `EXPLAIN` shows it; `None` leaves it to the executor's limits.
     fn max_hops(&self) -> Option<u64> {

@@ -28,13 +28,23 @@ pub struct Adjacency {
 }
 
 impl Adjacency {
-    /// `(other end, relationship)` of a node's relationships, newest first.
-    pub fn of(&self, node: NodeId) -> impl ExactSizeIterator<Item = (RelId, NodeId)> + '_ {
-        let run = usize::try_from(node)
+    /// Where a node's run lies (for [`Adjacency::at`]).
+    pub fn run(&self, node: NodeId) -> std::ops::Range<usize> {
+        usize::try_from(node)
             .ok()
             .filter(|&n| n + 1 < self.offsets.len())
-            .map_or(&[][..], |n| &self.entries[self.offsets[n] as usize..self.offsets[n + 1] as usize]);
-        run.iter().map(|&(o, r)| (RelId::from(r), NodeId::from(o)))
+            .map_or(0..0, |n| self.offsets[n] as usize..self.offsets[n + 1] as usize)
+    }
+
+    /// `(relationship, other end)` at a position of a run.
+    pub fn at(&self, i: usize) -> (RelId, NodeId) {
+        let (o, r) = self.entries[i];
+        (RelId::from(r), NodeId::from(o))
+    }
+
+    /// `(other end, relationship)` of a node's relationships, newest first.
+    pub fn of(&self, node: NodeId) -> impl ExactSizeIterator<Item = (RelId, NodeId)> + '_ {
+        self.entries[self.run(node)].iter().map(|&(o, r)| (RelId::from(r), NodeId::from(o)))
     }
 
     /// Whether every node at the other end carries all of `labels`.

@@ -48,6 +48,11 @@ impl PropertyIndex {
         self.entries
     }
 
+    /// How many nodes an equality lookup finds on average: entries per distinct value.
+    pub fn rows_per_value(&self) -> f64 {
+        self.entries as f64 / self.map.len().max(1) as f64
+    }
+
     pub fn insert(&mut self, v: &Value, id: NodeId) {
         if !v.is_null() && self.map.entry(Key(v.clone())).or_default().insert(id) {
             self.entries += 1;

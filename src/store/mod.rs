@@ -261,6 +261,10 @@ impl Graph {
         let n = self.node(id)?;
         Some(self.keys.get(key).and_then(|k| self.node_props.get(n.props, k)))
     }
+    /// Whether a node's property equals `v` (Cypher's `=` is true), read in place.
+    pub fn node_prop_equals(&self, id: NodeId, key: Sym, v: &Value) -> bool {
+        self.node(id).is_some_and(|n| self.node_props.equals(n.props, key, v))
+    }
     pub fn node_props(&self, id: NodeId) -> Props {
         self.node(id).map_or_else(Props::new, |n| self.node_props.all(n.props))
     }
@@ -307,6 +311,10 @@ impl Graph {
     pub fn rel_prop_named(&self, id: RelId, key: &str) -> Option<Option<Value>> {
         let r = self.rel(id)?;
         Some(self.keys.get(key).and_then(|k| self.rel_props.get(r.props, k)))
+    }
+    /// Whether a relationship's property equals `v` (Cypher's `=` is true), read in place.
+    pub fn rel_prop_equals(&self, id: RelId, key: Sym, v: &Value) -> bool {
+        self.rel(id).is_some_and(|r| self.rel_props.equals(r.props, key, v))
     }
     pub fn rel_props(&self, id: RelId) -> Props {
         self.rel(id).map_or_else(Props::new, |r| self.rel_props.all(r.props))

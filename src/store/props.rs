@@ -100,6 +100,22 @@ impl Arena {
         value(&self.bytes, &mut { at })
     }
 
+    /// Whether `key` in the list at `off` equals `v` (Cypher's `=` is true): strings and
+    /// integers are compared where they lie, without decoding them.
+    pub fn equals(&self, off: u32, key: Sym, v: &Value) -> bool {
+        let Some((_, at)) = self.entries(off).find(|(k, _)| *k == key) else { return false };
+        let b = &self.bytes;
+        let mut pos = at + 1;
+        match (b.get(at), v) {
+            (Some(5), Value::String(s)) => {
+                let n = uvar(b, &mut pos).and_then(|n| usize::try_from(n).ok());
+                n.and_then(|n| b.get(pos..pos.checked_add(n)?)).is_some_and(|bytes| bytes == s.as_bytes())
+            }
+            (Some(3), Value::Int(i)) => ivar(b, &mut pos) == Some(*i),
+            _ => value(b, &mut { at }).is_some_and(|x| x.cypher_eq(v) == Some(true)),
+        }
+    }
+
     /// The keys of the list at `off`, in order.
     pub fn keys(&self, off: u32) -> Vec<Sym> {
         self.entries(off).map(|(k, _)| k).collect()
