@@ -175,6 +175,16 @@ impl crate::plan::Catalog for GraphCatalog<'_> {
     fn label_count(&self, label: &str) -> Option<usize> {
         Some(self.graph.label_id(label).map_or(0, |l| self.graph.label_count(l)))
     }
+    fn rel_count(&self, ty: Option<&str>) -> Option<usize> {
+        let g = self.graph;
+        Some(match ty {
+            Some(t) => g.type_id(t).map_or(0, |t| g.rel_count_of(t)),
+            None => g.rel_count(),
+        })
+    }
+    fn node_count(&self) -> Option<usize> {
+        Some(self.graph.node_count())
+    }
     fn index_rows(&self, label: &str, key: &str) -> Option<f64> {
         if !self.has_index(label, key) {
             return None;

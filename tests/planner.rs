@@ -224,3 +224,26 @@ fn a_match_starts_where_the_fewest_rows_are_expected() {
         run(&mut s, "MATCH (o:Org)-[:IN]->(c:Country) WHERE o.x = 2 AND c.name = 'C1' RETURN count(*)")
     );
 }
+
+#[test]
+fn grouping_by_what_an_earlier_step_bound_gives_the_groups_of_evaluating_each_key() {
+    let mut s = random_graph();
+    for (memo, plain) in [
+        (
+            "MATCH (a:N)-[r]-(b) RETURN a.i AS k, type(r) AS t, count(*) AS n, sum(b.i) AS s",
+            "MATCH (a:N)-[r]-(b) RETURN a.i + 0 AS k, type(r) + '' AS t, count(*) AS n, sum(b.i) AS s",
+        ),
+        (
+            "MATCH (a:N)-[:R]->(b)-[:S]-(c) RETURN id(a) AS k, labels(c) AS l, count(*) AS n",
+            "MATCH (a:N)-[:R]->(b)-[:S]-(c) RETURN id(a) + 0 AS k, labels(c) + [] AS l, count(*) AS n",
+        ),
+        (
+            "UNWIND [1, 1.0, 1, 2, null, null] AS x RETURN x AS k, count(*) AS n",
+            "UNWIND [1, 1.0, 1, 2, null, null] AS x WITH x WHERE true RETURN x AS k, count(*) AS n",
+        ),
+    ] {
+        let a = sorted(run(&mut s, memo));
+        assert!(a.len() > 1, "{memo}");
+        assert_eq!(a, sorted(run(&mut s, plain)), "{memo}");
+    }
+}

@@ -204,21 +204,43 @@ pub(crate) fn aggregate<'a>(
         let mut groups: IndexMap<Vec<Value>, (Row, Vec<State>), ahash::RandomState> = IndexMap::default();
         // The key of each row is built in one buffer, copied only for a new group.
         let mut k: Vec<Value> = Vec::with_capacity(keys.len());
+        // Rows often come in runs that share what the keys read (an expansion's rows share
+        // the node they came from): while the nodes and relationships the keys read are the
+        // previous row's, so is the group, and the keys are not evaluated again.
+        let memo = memo_slots(keys);
+        let (mut read, mut last_read): (Vec<Value>, Vec<Value>) = (Vec::new(), Vec::new());
+        let mut last_group: Option<usize> = None;
         for r in input {
             let row = r?;
             ctx.control.tick()?;
-            k.clear();
-            for (e, _) in keys {
-                k.push(eval(e, &row, ctx)?);
+            let (mut same, mut entities) = (false, false);
+            if let Some(slots) = &memo {
+                read.clear();
+                read.extend(slots.iter().map(|&s| row[s].clone()));
+                entities = read.iter().all(|v| matches!(v, Value::Node(_) | Value::Rel(_)));
+                same = entities && last_group.is_some() && read == last_read;
             }
-            let entry = match groups.get_index_of(&k[..]) {
-                Some(i) => &mut groups[i],
+            let i = match last_group.filter(|_| same) {
+                Some(i) => i,
                 None => {
-                    ctx.control.charge(super::row_size(&k) + super::row_size(&row))?;
-                    let states = aggs.iter().map(State::new).collect();
-                    groups.entry(k.clone()).or_insert((row.clone(), states))
+                    k.clear();
+                    for (e, _) in keys {
+                        k.push(eval(e, &row, ctx)?);
+                    }
+                    let i = match groups.get_index_of(&k[..]) {
+                        Some(i) => i,
+                        None => {
+                            ctx.control.charge(super::row_size(&k) + super::row_size(&row))?;
+                            let states = aggs.iter().map(State::new).collect();
+                            groups.insert_full(k.clone(), (row.clone(), states)).0
+                        }
+                    };
+                    last_group = entities.then_some(i);
+                    std::mem::swap(&mut read, &mut last_read);
+                    i
                 }
             };
+            let entry = &mut groups[i];
             for (s, a) in entry.1.iter_mut().zip(aggs) {
                 s.add(a, &row, ctx)?;
             }
@@ -242,4 +264,31 @@ pub(crate) fn aggregate<'a>(
         Ok(rows) => Box::new(rows.into_iter().map(Ok)),
         Err(e) => Box::new(std::iter::once(Err(e))),
     }
+}
+
+/// The slots grouping keys read, if the keys are a function of them alone (slots, their
+/// properties, constants, parameters and a few pure functions); `None` otherwise or without
+/// keys.
+fn memo_slots(keys: &[(Expr, Slot)]) -> Option<Vec<Slot>> {
+    fn walk(e: &Expr, out: &mut Vec<Slot>) -> bool {
+        match e {
+            Expr::Slot(s) => {
+                out.push(*s);
+                true
+            }
+            Expr::Prop(x, _) => walk(x, out),
+            Expr::Const(_) | Expr::Param(_) => true,
+            Expr::Func(name, args) => {
+                matches!(name.as_str(), "type" | "labels" | "id" | "elementid" | "tolower" | "toupper")
+                    && args.iter().all(|a| walk(a, out))
+            }
+            _ => false,
+        }
+    }
+    let mut out = Vec::new();
+    (!keys.is_empty() && keys.iter().all(|(e, _)| walk(e, &mut out))).then(|| {
+        out.sort_unstable();
+        out.dedup();
+        out
+    })
 }

@@ -89,6 +89,14 @@ pub trait Catalog {
     fn index_rows(&self, label: &str, key: &str) -> Option<f64> {
         self.has_index(label, key).then_some(1.0)
     }
+    /// Relationships of a type (all types for `None`), for estimates.
+    fn rel_count(&self, _ty: Option<&str>) -> Option<usize> {
+        None
+    }
+    /// Nodes in the graph, for estimates.
+    fn node_count(&self) -> Option<usize> {
+        None
+    }
     /// The upper bound a variable-length pattern written without one gets (`--max-hops`), so
     /// that `EXPLAIN` shows it; `None` leaves it to the executor's limits.
     fn max_hops(&self) -> Option<u64> {
