@@ -247,3 +247,25 @@ fn grouping_by_what_an_earlier_step_bound_gives_the_groups_of_evaluating_each_ke
         assert_eq!(a, sorted(run(&mut s, plain)), "{memo}");
     }
 }
+
+#[test]
+fn aggregates_read_properties_in_batches_without_changing_answers_or_errors() {
+    let mut s = random_graph();
+    let batched = "MATCH (a:N)-[r]-(b), (c:N) RETURN a.i % 3 AS g, sum(r.k) AS s, min(b.i) AS m, count(c.i) AS n, \
+                   collect(DISTINCT r.k)[0..3] AS some";
+    let plain = "MATCH (a:N)-[r]-(b), (c:N) RETURN a.i % 3 AS g, sum(r.k + 0) AS s, min(b.i + 0) AS m, \
+                 count(c.i + 0) AS n, collect(DISTINCT r.k + 0)[0..3] AS some";
+    let rows = sorted(run(&mut s, batched));
+    assert_eq!(rows.len(), 3);
+    assert_eq!(rows, sorted(run(&mut s, plain)));
+    // An error in the rows, before, inside or after the first batch, is the query's error.
+    for at in [1, 200, 400] {
+        let q =
+            format!("UNWIND range(1, 600) AS i WITH i, CASE WHEN i = {at} THEN 1 / 0 ELSE i END AS x RETURN sum(x)");
+        let e = s.run_statement(&q, &Params::new()).unwrap_err();
+        assert_eq!(e.detail, "DivisionByZero", "{at}");
+    }
+    // A property of a relationship deleted by the statement is still an error.
+    let e = s.run_statement("MATCH ()-[r:R]->() DELETE r RETURN sum(r.k)", &Params::new()).unwrap_err();
+    assert_eq!(e.detail, "DeletedEntityAccess");
+}

@@ -49,6 +49,11 @@ impl State {
             return Ok(());
         }
         let v = eval(&a.args[0], row, ctx)?;
+        self.add_value(a, v, row, ctx)
+    }
+
+    /// [`State::add`] with the first argument already evaluated.
+    fn add_value(&mut self, a: &Agg, v: Value, row: &Row, ctx: Ctx) -> Result<()> {
         if v.is_null() {
             return Ok(());
         }
@@ -210,39 +215,77 @@ pub(crate) fn aggregate<'a>(
         let memo = memo_slots(keys);
         let (mut read, mut last_read): (Vec<Value>, Vec<Value>) = (Vec::new(), Vec::new());
         let mut last_group: Option<usize> = None;
-        for r in input {
-            let row = r?;
-            ctx.control.tick()?;
-            let (mut same, mut entities) = (false, false);
-            if let Some(slots) = &memo {
-                read.clear();
-                read.extend(slots.iter().map(|&s| row[s].clone()));
-                entities = read.iter().all(|v| matches!(v, Value::Node(_) | Value::Rel(_)));
-                same = entities && last_group.is_some() && read == last_read;
-            }
-            let i = match last_group.filter(|_| same) {
-                Some(i) => i,
-                None => {
-                    k.clear();
-                    for (e, _) in keys {
-                        k.push(eval(e, &row, ctx)?);
+        // Rows are taken in batches so that the properties the aggregates read are fetched
+        // for a whole batch at once (see `fetch`).
+        let wanted: Vec<Option<(Slot, &str)>> = aggs.iter().map(prop_arg).collect();
+        let mut fetched: Vec<Vec<Option<Value>>> = vec![Vec::new(); aggs.len()];
+        let mut batch: Vec<Row> = Vec::with_capacity(BATCH);
+        let mut input = input;
+        let mut failed = None;
+        loop {
+            batch.clear();
+            for r in input.by_ref() {
+                match r {
+                    Ok(row) => batch.push(row),
+                    Err(e) => {
+                        failed = Some(e);
+                        break;
                     }
-                    let i = match groups.get_index_of(&k[..]) {
-                        Some(i) => i,
-                        None => {
-                            ctx.control.charge(super::row_size(&k) + super::row_size(&row))?;
-                            let states = aggs.iter().map(State::new).collect();
-                            groups.insert_full(k.clone(), (row.clone(), states)).0
-                        }
-                    };
-                    last_group = entities.then_some(i);
-                    std::mem::swap(&mut read, &mut last_read);
-                    i
                 }
-            };
-            let entry = &mut groups[i];
-            for (s, a) in entry.1.iter_mut().zip(aggs) {
-                s.add(a, &row, ctx)?;
+                if batch.len() == BATCH {
+                    break;
+                }
+            }
+            if batch.is_empty() {
+                match failed {
+                    Some(e) => return Err(e),
+                    None => break,
+                }
+            }
+            for (w, out) in wanted.iter().zip(fetched.iter_mut()) {
+                if let Some((slot, key)) = w {
+                    fetch(ctx, &batch, *slot, key, out);
+                }
+            }
+            for (n, row) in batch.iter().enumerate() {
+                ctx.control.tick()?;
+                let (mut same, mut entities) = (false, false);
+                if let Some(slots) = &memo {
+                    read.clear();
+                    read.extend(slots.iter().map(|&s| row[s].clone()));
+                    entities = read.iter().all(|v| matches!(v, Value::Node(_) | Value::Rel(_)));
+                    same = entities && last_group.is_some() && read == last_read;
+                }
+                let i = match last_group.filter(|_| same) {
+                    Some(i) => i,
+                    None => {
+                        k.clear();
+                        for (e, _) in keys {
+                            k.push(eval(e, row, ctx)?);
+                        }
+                        let i = match groups.get_index_of(&k[..]) {
+                            Some(i) => i,
+                            None => {
+                                ctx.control.charge(super::row_size(&k) + super::row_size(row))?;
+                                let states = aggs.iter().map(State::new).collect();
+                                groups.insert_full(k.clone(), (row.clone(), states)).0
+                            }
+                        };
+                        last_group = entities.then_some(i);
+                        std::mem::swap(&mut read, &mut last_read);
+                        i
+                    }
+                };
+                let entry = &mut groups[i];
+                for ((s, a), got) in entry.1.iter_mut().zip(aggs).zip(fetched.iter_mut()) {
+                    match got.get_mut(n).and_then(Option::take) {
+                        Some(v) => s.add_value(a, v, row, ctx)?,
+                        None => s.add(a, row, ctx)?,
+                    }
+                }
+            }
+            if let Some(e) = failed {
+                return Err(e);
             }
         }
         if groups.is_empty() && keys.is_empty() {
@@ -263,6 +306,52 @@ pub(crate) fn aggregate<'a>(
     match run() {
         Ok(rows) => Box::new(rows.into_iter().map(Ok)),
         Err(e) => Box::new(std::iter::once(Err(e))),
+    }
+}
+
+/// Rows per batch.
+const BATCH: usize = 256;
+
+/// `e.key` of a slot, the argument an aggregate reads most often.
+fn prop_arg(a: &Agg) -> Option<(Slot, &str)> {
+    match a.args.first() {
+        Some(Expr::Prop(x, key)) if a.func != AggFunc::CountStar => match **x {
+            Expr::Slot(s) => Some((s, key.as_str())),
+            _ => None,
+        },
+        _ => None,
+    }
+}
+
+/// `row[slot].key` for every row of a batch whose slot holds a node or relationship, read
+/// from the store a batch at a time, so that the memory reads of many rows overlap instead of
+/// each waiting for the one before (a relationship's properties are three dependent reads,
+/// each likely a cache miss). `None` where the value is to be evaluated as usual.
+fn fetch(ctx: Ctx, batch: &[Row], slot: Slot, key: &str, out: &mut Vec<Option<Value>>) {
+    out.clear();
+    out.resize(batch.len(), None);
+    let (mut rels, mut nodes) = (Vec::new(), Vec::new());
+    for (n, row) in batch.iter().enumerate() {
+        match row[slot] {
+            Value::Rel(id) => rels.push((n, id)),
+            Value::Node(id) => nodes.push((n, id)),
+            _ => {}
+        }
+    }
+    let mut vals = Vec::new();
+    if !rels.is_empty() {
+        let ids: Vec<_> = rels.iter().map(|(_, id)| *id).collect();
+        ctx.graph.rel_props_named_batch(&ids, key, &mut vals);
+        for ((n, _), v) in rels.iter().zip(vals.drain(..)) {
+            out[*n] = v;
+        }
+    }
+    if !nodes.is_empty() {
+        let ids: Vec<_> = nodes.iter().map(|(_, id)| *id).collect();
+        ctx.graph.node_props_named_batch(&ids, key, &mut vals);
+        for ((n, _), v) in nodes.iter().zip(vals.drain(..)) {
+            out[*n] = v;
+        }
     }
 }
 
