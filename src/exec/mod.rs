@@ -9,6 +9,7 @@ mod procedures;
 mod profile;
 mod read;
 mod shortest;
+mod sort;
 mod write;
 
 use indexmap::IndexMap;

@@ -309,49 +309,9 @@ pub(crate) fn apply<'a>(op: &'a Op, input: RowIter<'a>, ctx: Ctx<'a>) -> RowIter
                     }
                 }
             };
-            let mut held = 0;
-            let rows: Result<Vec<(Vec<Value>, Row)>> = input
-                .map(|r| {
-                    let row = r?;
-                    let k = keys.iter().map(|(e, _)| eval(e, &row, ctx)).collect::<Result<Vec<_>>>()?;
-                    let size = super::row_size(&k) + super::row_size(&row);
-                    ctx.control.charge(size)?;
-                    held += size;
-                    Ok((k, row))
-                })
-                .collect();
-            // Sorted rows flow on one at a time; whoever keeps them counts them again.
-            ctx.control.release(held);
-            match rows {
+            match super::sort::sort(keys, top, input, ctx) {
+                Ok(rows) => Box::new(rows.into_iter().map(Ok)),
                 Err(e) => one(Err(e)),
-                Ok(rows) => {
-                    let by_keys = |a: &[Value], b: &[Value]| {
-                        for (i, (_, desc)) in keys.iter().enumerate() {
-                            let o = a[i].order(&b[i]);
-                            let o = if *desc { o.reverse() } else { o };
-                            if o != std::cmp::Ordering::Equal {
-                                return o;
-                            }
-                        }
-                        std::cmp::Ordering::Equal
-                    };
-                    // Ties keep their input order (a stable sort), also when only the first
-                    // `top` rows are selected: the input position breaks them.
-                    let mut rows: Vec<(usize, (Vec<Value>, Row))> = rows.into_iter().enumerate().collect();
-                    let cmp = |(i, (a, _)): &(usize, (Vec<Value>, Row)), (j, (b, _)): &(usize, (Vec<Value>, Row))| {
-                        by_keys(a, b).then(i.cmp(j))
-                    };
-                    match top {
-                        Some(0) => rows.clear(),
-                        Some(k) if k < rows.len() => {
-                            rows.select_nth_unstable_by(k - 1, cmp);
-                            rows.truncate(k);
-                            rows.sort_unstable_by(cmp);
-                        }
-                        _ => rows.sort_unstable_by(cmp),
-                    }
-                    Box::new(rows.into_iter().map(|(_, (_, r))| Ok(r)))
-                }
             }
         }
         Op::Skip { count } => match count_value(count, ctx, "SKIP") {
@@ -438,7 +398,7 @@ fn count_store(what: &crate::plan::Counted, key: Option<usize>, counts: &[usize]
     }
 }
 
-fn count_value(e: &crate::plan::Expr, ctx: Ctx, what: &str) -> Result<usize> {
+pub(crate) fn count_value(e: &crate::plan::Expr, ctx: Ctx, what: &str) -> Result<usize> {
     let empty = Vec::new();
     match eval(e, &empty, ctx)? {
         Value::Int(i) if i >= 0 => Ok(i as usize),
