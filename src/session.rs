@@ -21,6 +21,43 @@ pub struct Session {
     pub dirty: bool,
     /// Turns off automatic indexes (see [`AUTO_INDEX_MIN`]).
     pub no_auto_index: bool,
+    /// Plans of the statements run so far.
+    plans: PlanCache,
+}
+
+/// A statement's text planned once: parsing and planning a point lookup take longer than
+/// running it. A plan is correct on any graph (it names labels, types and keys, and checks at
+/// run time that an index it chose still exists), so a plan is only replanned when what it
+/// was chosen for has changed: the indexes, the hop limit, automatic indexing, or the graph's
+/// size by more than a factor of two.
+#[derive(Debug, Default, Clone)]
+struct PlanCache(std::collections::HashMap<String, (PlanKey, Prepared)>);
+
+type Prepared = std::sync::Arc<(crate::ast::Statement, crate::plan::Plan)>;
+
+#[derive(Debug, Clone, PartialEq)]
+struct PlanKey {
+    indexes: Vec<(crate::store::Sym, crate::store::Sym)>,
+    max_hops: u64,
+    auto_index: bool,
+    /// log2 of the nodes and relationships.
+    size: u32,
+}
+
+impl PlanCache {
+    /// At most this many plans are kept (then all are forgotten).
+    const KEEP: usize = 256;
+
+    fn get(&self, text: &str, key: &PlanKey) -> Option<Prepared> {
+        self.0.get(text).filter(|(k, _)| k == key).map(|(_, p)| p.clone())
+    }
+
+    fn put(&mut self, text: &str, key: PlanKey, p: Prepared) {
+        if self.0.len() >= Self::KEEP {
+            self.0.clear();
+        }
+        self.0.insert(text.to_string(), (key, p));
+    }
 }
 
 /// A statement that looks nodes of a label up by a property's value (`{name: $x}`,
@@ -73,20 +110,40 @@ impl Session {
         Ok((stmt, plan))
     }
 
+    /// What the plans of this session's statements were chosen for.
+    fn plan_key(&self) -> PlanKey {
+        let g = &self.graph;
+        PlanKey {
+            indexes: g.property_indexes().iter().map(|ix| (ix.label, ix.key)).collect(),
+            max_hops: self.control.limits.max_hops,
+            auto_index: !self.no_auto_index,
+            size: (g.node_count() + g.rel_count() + 1).ilog2(),
+        }
+    }
+
     /// Runs one statement.
     pub fn run_statement(&mut self, text: &str, params: &Params) -> Result<Outcome> {
         // The time of a statement includes its planning and any index it makes itself.
         let start = Instant::now();
-        let wanted = std::cell::RefCell::new(Vec::new());
-        let (mut stmt, mut plan) = self.prepare_noting(text, (!self.no_auto_index).then_some(&wanted))?;
-        if stmt.mode != crate::ast::Mode::Explain && !wanted.borrow().is_empty() {
-            for (label, key) in wanted.take() {
-                let name = format!("auto_{}_{}", label.to_lowercase(), key.to_lowercase());
-                // Another index of that name (a user's): leave it, and plan without.
-                let _ = self.graph.create_index(Some(&name), &label, &key);
+        let prepared = match self.plans.get(text, &self.plan_key()) {
+            Some(p) => p,
+            None => {
+                let wanted = std::cell::RefCell::new(Vec::new());
+                let (mut stmt, mut plan) = self.prepare_noting(text, (!self.no_auto_index).then_some(&wanted))?;
+                if stmt.mode != crate::ast::Mode::Explain && !wanted.borrow().is_empty() {
+                    for (label, key) in wanted.take() {
+                        let name = format!("auto_{}_{}", label.to_lowercase(), key.to_lowercase());
+                        // Another index of that name (a user's): leave it, and plan without.
+                        let _ = self.graph.create_index(Some(&name), &label, &key);
+                    }
+                    (stmt, plan) = self.prepare(text)?;
+                }
+                let p = std::sync::Arc::new((stmt, plan));
+                self.plans.put(text, self.plan_key(), p.clone());
+                p
             }
-            (stmt, plan) = self.prepare(text)?;
-        }
+        };
+        let (stmt, plan) = (&prepared.0, &prepared.1);
         if stmt.mode == crate::ast::Mode::Explain {
             let rows = plan.to_string().lines().map(|l| vec![Value::str(l)]).collect();
             return Ok(Outcome {
@@ -99,18 +156,18 @@ impl Session {
         if stmt.mode == crate::ast::Mode::Profile {
             let profile = std::sync::Arc::new(exec::Profile::default());
             self.control.profile = Some(profile.clone());
-            let result = exec::execute(&plan, &mut self.graph, params, &self.control);
+            let result = exec::execute(plan, &mut self.graph, params, &self.control);
             self.control.profile = None;
             let result = result?;
             self.dirty |= !result.stats.is_empty();
-            let rows = profile.rows(&plan, result.rows.len(), start.elapsed());
+            let rows = profile.rows(plan, result.rows.len(), start.elapsed());
             let columns = vec!["operator".into(), "rows".into(), "ms".into()];
             return Ok(Outcome {
                 result: QueryResult { columns, rows, stats: result.stats },
                 time_ms: start.elapsed().as_secs_f64() * 1000.0,
             });
         }
-        let result = exec::execute(&plan, &mut self.graph, params, &self.control)?;
+        let result = exec::execute(plan, &mut self.graph, params, &self.control)?;
         self.dirty |= !result.stats.is_empty();
         Ok(Outcome { result, time_ms: start.elapsed().as_secs_f64() * 1000.0 })
     }

@@ -286,3 +286,28 @@ fn the_first_rows_of_an_order_are_those_of_a_stable_sort() {
         assert_eq!(run(&mut s, &q), expected, "{q}");
     }
 }
+
+#[test]
+fn a_cached_plan_follows_the_indexes_and_the_data() {
+    let mut s = Session::default();
+    run(&mut s, "UNWIND range(1, 10) AS i CREATE (:P {name: 'p' + i})");
+    let q = "MATCH (p:P {name: 'p3'}) RETURN p.name";
+    let plan = |s: &mut Session| explain(s, q);
+    assert!(plan(&mut s).contains("NodeByLabelScan"));
+    assert_eq!(run(&mut s, q), vec![vec![Value::str("p3")]]);
+    run(&mut s, "CREATE INDEX p_name FOR (p:P) ON (p.name)");
+    assert!(plan(&mut s).contains("NodeIndexSeek"));
+    assert_eq!(run(&mut s, q), vec![vec![Value::str("p3")]]);
+    run(&mut s, "MATCH (p:P {name: 'p3'}) SET p.name = 'q3'");
+    assert!(run(&mut s, q).is_empty());
+    run(&mut s, "DROP INDEX p_name");
+    assert!(plan(&mut s).contains("NodeByLabelScan"));
+    run(&mut s, "CREATE (:P {name: 'p3'})");
+    assert_eq!(run(&mut s, q), vec![vec![Value::str("p3")]]);
+    // The hop limit a plan shows is the one in force.
+    let v = "EXPLAIN MATCH (a:P)-[*]->(b) RETURN b";
+    s.control.limits.max_hops = 7;
+    assert!(format!("{:?}", run(&mut s, v)).contains("up to 7 hops"));
+    s.control.limits.max_hops = 9;
+    assert!(format!("{:?}", run(&mut s, v)).contains("up to 9 hops"));
+}
