@@ -311,3 +311,21 @@ fn a_cached_plan_follows_the_indexes_and_the_data() {
     s.control.limits.max_hops = 9;
     assert!(format!("{:?}", run(&mut s, v)).contains("up to 9 hops"));
 }
+
+#[test]
+fn constant_pattern_properties_are_evaluated_once_with_the_same_meaning() {
+    let mut s = random_graph();
+    let k: i64 = match run(&mut s, "MATCH (:N)-[r:R]->(:N) RETURN r.k ORDER BY r.k LIMIT 1")[0][0] {
+        Value::Int(k) => k,
+        ref v => panic!("{v:?}"),
+    };
+    let mut p = Params::new();
+    p.insert("k".into(), Value::Int(k));
+    let plain = run_with(&mut s, "MATCH (a:N)-[r:R]->(b) WHERE r.k = $k RETURN a.i, b.i", &p);
+    assert_eq!(plain.len(), 1);
+    assert_eq!(run_with(&mut s, "MATCH (a:N)-[r:R {k: $k}]->(b) RETURN a.i, b.i", &p), plain);
+    assert_eq!(run_with(&mut s, "MATCH (a:N)-[r:R {k: toFloat($k)}]->(b) RETURN a.i, b.i", &p), plain);
+    assert!(run(&mut s, "MATCH (a:N)-[r:R {k: null}]->(b) RETURN a").is_empty());
+    assert!(run(&mut s, "MATCH (a:N)-[r:R]->(b {nope: 1}) RETURN a").is_empty());
+    assert!(run_with(&mut s, "MATCH (a:N)-[r:R {k: [1, {x: $k}]}]->(b) RETURN a", &p).is_empty());
+}

@@ -195,9 +195,15 @@ pub(crate) fn apply<'a>(op: &'a Op, input: RowIter<'a>, ctx: Ctx<'a>) -> RowIter
                 (Some(nb), Some(l)) if rel.var_len.is_none() && nb.others_have(&l) => Some(Rc::from(Vec::new())),
                 (_, l) => l,
             };
+            let fixed = (fixed_props(&to.props, ctx), fixed_props(&rel.props, ctx));
             flat_map_ok(input, move |row| match (&nb, &labels) {
                 (Some(nb), Some(l)) => {
-                    let names = Names { nb: nb.clone(), to_labels: l.clone() };
+                    let names = Names {
+                        nb: nb.clone(),
+                        to_labels: l.clone(),
+                        to_props: fixed.0.clone(),
+                        rel_props: fixed.1.clone(),
+                    };
                     expand(*from, rel, to, (*to_bound, *rel_bound, *count), distinct_from, names, row, ctx)
                 }
                 _ => none(),
@@ -479,6 +485,44 @@ fn scan<'a>(node: &'a NodeSpec, row: Row, ctx: Ctx<'a>) -> RowIter<'a> {
 struct Names {
     nb: Rc<Neighbours>,
     to_labels: Rc<[Sym]>,
+    /// The far node's and the relationship's properties, when they read nothing of the row.
+    to_props: Option<Wanted>,
+    rel_props: Option<Wanted>,
+}
+
+/// Properties a pattern element must have; `None` inside: nothing can match (a null value or
+/// a key no entity has).
+type Wanted = Rc<Option<Vec<(Sym, Value)>>>;
+
+/// The properties, evaluated once, if they read nothing of the row (constants, parameters).
+fn fixed_props(p: &Option<crate::plan::PropFilter>, ctx: Ctx) -> Option<Wanted> {
+    use crate::plan::{Expr, PropFilter};
+    fn constant(e: &Expr) -> bool {
+        match e {
+            Expr::Const(_) | Expr::Param(_) => true,
+            Expr::List(xs) => xs.iter().all(constant),
+            Expr::Map(kv) => kv.iter().all(|(_, e)| constant(e)),
+            _ => false,
+        }
+    }
+    let fixed = match p {
+        None => true,
+        Some(PropFilter::Pairs(kv)) => kv.iter().all(|(_, e)| constant(e)),
+        Some(PropFilter::Map(e)) => constant(e),
+    };
+    if !fixed {
+        return None;
+    }
+    // An error is left to each row, as if evaluated there.
+    eval_props(p, &Vec::new(), ctx).ok().map(Rc::new)
+}
+
+/// [`fixed_props`] or, when they read the row, the properties evaluated for it.
+fn wanted(fixed: &Option<Wanted>, p: &Option<crate::plan::PropFilter>, row: &Row, ctx: Ctx) -> Result<Wanted> {
+    match fixed {
+        Some(w) => Ok(w.clone()),
+        None => eval_props(p, row, ctx).map(Rc::new),
+    }
 }
 
 #[allow(clippy::too_many_arguments)]
@@ -493,17 +537,13 @@ fn expand<'a>(
     ctx: Ctx<'a>,
 ) -> RowIter<'a> {
     let Value::Node(start) = row[from] else { return none() };
-    let Names { nb, to_labels } = names;
-    let to_props = match eval_props(&to.props, &row, ctx) {
-        Err(e) => return one(Err(e)),
-        Ok(None) => return none(),
-        Ok(Some(p)) => p,
-    };
-    let rel_props = match eval_props(&rel.props, &row, ctx) {
-        Err(e) => return one(Err(e)),
-        Ok(None) => return none(),
-        Ok(Some(p)) => p,
-    };
+    let Names { nb, to_labels, to_props, rel_props } = names;
+    let (to_props, rel_props) =
+        match (wanted(&to_props, &to.props, &row, ctx), wanted(&rel_props, &rel.props, &row, ctx)) {
+            (Err(e), _) | (_, Err(e)) => return one(Err(e)),
+            (Ok(t), Ok(r)) if t.is_some() && r.is_some() => (t, r),
+            _ => return none(),
+        };
     let target = if to_bound {
         match row[to.slot] {
             Value::Node(id) => Some(id),
@@ -528,7 +568,9 @@ fn expand<'a>(
                     _ => return none(),
                 }
             }
-            if target.is_some_and(|t| t != cur) || !node_matches(ctx, cur, &to_labels, &to_props) {
+            if target.is_some_and(|t| t != cur)
+                || !node_matches(ctx, cur, &to_labels, to_props.as_deref().unwrap_or(&[]))
+            {
                 return none();
             }
             let mut r = row;
@@ -539,7 +581,8 @@ fn expand<'a>(
             Some(m) => Bound::Given(m),
             None => Bound::Cap(rel.cap.unwrap_or(ctx.control.limits.max_hops)),
         };
-        let paths = match var_paths(ctx, start, &nb, &rel_props, min, max, &row, distinct_from) {
+        let paths = match var_paths(ctx, start, &nb, rel_props.as_deref().unwrap_or(&[]), min, max, &row, distinct_from)
+        {
             Ok(p) => p,
             Err(e) => return one(Err(e)),
         };
@@ -548,7 +591,9 @@ fn expand<'a>(
             if backwards {
                 rels.reverse();
             }
-            if target.is_some_and(|t| t != end) || !node_matches(ctx, end, &to_labels, &to_props) {
+            if target.is_some_and(|t| t != end)
+                || !node_matches(ctx, end, &to_labels, to_props.as_deref().unwrap_or(&[]))
+            {
                 return None;
             }
             let mut r = row.clone();
@@ -571,8 +616,8 @@ fn expand<'a>(
         bound_rel.is_none_or(|b| b == r)
             && target.is_none_or(|t| t == other)
             && !used(row, distinct_from, r)
-            && rel_matches(ctx, r, &rel_props2)
-            && node_matches(ctx, other, &to_labels, &to_props)
+            && rel_matches(ctx, r, rel_props2.as_deref().unwrap_or(&[]))
+            && node_matches(ctx, other, &to_labels, to_props.as_deref().unwrap_or(&[]))
     };
     if let Some(slot) = count {
         let mut n = 0;
