@@ -443,7 +443,7 @@ fn scan<'a>(node: &'a NodeSpec, row: Row, ctx: Ctx<'a>) -> RowIter<'a> {
         }));
     }
     if let Some(ids) = index_candidates(node, &props, &row, ctx) {
-        let (mut ids, ix_label) = match ids {
+        let (mut ids, ix_label, by_range) = match ids {
             Ok(found) => found,
             Err(e) => return one(Err(e)),
         };
@@ -451,14 +451,30 @@ fn scan<'a>(node: &'a NodeSpec, row: Row, ctx: Ctx<'a>) -> RowIter<'a> {
         if !ids.is_sorted() {
             ids.sort_unstable();
         }
+        // A seek by equality or by list leaves the comparisons (which no filter repeats) to
+        // check; a seek by range has answered them.
+        let compared = match index_fallback(node, &row, ctx) {
+            Ok(c) => c.filter(|_| !by_range),
+            Err(e) => return one(Err(e)),
+        };
         // The index holds only nodes with its label.
         let labels: Vec<Sym> = labels.into_iter().filter(|&l| l != ix_label).collect();
-        return Box::new(ids.into_iter().filter(move |&id| node_matches(ctx, id, &labels, &props)).map(move |id| {
+        let keep = move |&id: &NodeId| {
+            compared.as_ref().is_none_or(|(key, bounds)| compares(ctx, id, *key, bounds))
+                && node_matches(ctx, id, &labels, &props)
+        };
+        return Box::new(ids.into_iter().filter(keep).map(move |id| {
             let mut r = row.clone();
             r[slot] = Value::Node(id);
             Ok(r)
         }));
     }
+    // The plan's index is gone (dropped since planning, or the seek could not be made): the
+    // comparisons it was to answer, which no filter repeats, are checked here.
+    let compared = match index_fallback(node, &row, ctx) {
+        Ok(c) => c,
+        Err(e) => return one(Err(e)),
+    };
     let candidates: Box<dyn Iterator<Item = NodeId> + 'a> =
         match labels.iter().min_by_key(|l| ctx.graph.label_count(**l)) {
             Some(&l) => Box::new(ctx.graph.nodes_with_label(l)),
@@ -472,7 +488,8 @@ fn scan<'a>(node: &'a NodeSpec, row: Row, ctx: Ctx<'a>) -> RowIter<'a> {
                 return Some(Err(e));
             }
         }
-        node_matches(ctx, id, &labels, &props).then(|| {
+        let in_range = compared.as_ref().is_none_or(|(key, bounds)| compares(ctx, id, *key, bounds));
+        (in_range && node_matches(ctx, id, &labels, &props)).then(|| {
             let mut r = row.clone();
             r[slot] = Value::Node(id);
             Ok(r)
@@ -740,6 +757,38 @@ fn var_paths_inner(
     Ok(out)
 }
 
+/// A property key and the comparisons its value must pass.
+type Comparisons = (Sym, Vec<(crate::ast::BinaryOp, Value)>);
+
+/// For a scan planned on an index that no longer exists: its key and the comparisons
+/// (`<`, `<=`, `>`, `>=`) with their bounds evaluated; `None` when there are none to check.
+/// An unknown key: `Sym::MAX`, which no node has.
+fn index_fallback(node: &NodeSpec, row: &Row, ctx: Ctx) -> Result<Option<Comparisons>> {
+    let Some((_, key)) = &node.index else { return Ok(None) };
+    let bounds: Vec<_> = node.ranges.iter().filter(|(op, _)| *op != crate::ast::BinaryOp::In).collect();
+    if bounds.is_empty() {
+        return Ok(None);
+    }
+    let key = ctx.graph.key_id(key).unwrap_or(Sym::MAX);
+    let bounds = bounds.into_iter().map(|(op, e)| Ok((*op, eval(e, row, ctx)?))).collect::<Result<Vec<_>>>()?;
+    Ok(Some((key, bounds)))
+}
+
+/// Whether a node's property satisfies every comparison, as Cypher's `<`, `>`, ... would.
+fn compares(ctx: Ctx, id: NodeId, key: Sym, bounds: &[(crate::ast::BinaryOp, Value)]) -> bool {
+    use crate::ast::BinaryOp as B;
+    let Some(v) = ctx.graph.node_prop(id, key) else { return false };
+    bounds.iter().all(|(op, b)| match v.cypher_cmp(b) {
+        Some(o) => match op {
+            B::Lt => o.is_lt(),
+            B::Le => o.is_le(),
+            B::Gt => o.is_gt(),
+            _ => o.is_ge(),
+        },
+        None => false,
+    })
+}
+
 /// The nodes a scan's id conditions allow, in id order: a superset of the answer (the WHERE
 /// filter still decides), empty when no id can satisfy them.
 fn id_candidates(node: &NodeSpec, labels: &[Sym], row: &Row, ctx: Ctx) -> Result<Vec<NodeId>> {
@@ -820,24 +869,24 @@ fn index_candidates(
     props: &[(Sym, Value)],
     row: &Row,
     ctx: Ctx,
-) -> Option<Result<(Vec<NodeId>, Sym)>> {
+) -> Option<Result<(Vec<NodeId>, Sym, bool)>> {
     use std::ops::Bound::{self, Excluded, Included, Unbounded};
     let (label, key) = node.index.as_ref()?;
     let g = ctx.graph;
     let ix = g.index_on(g.label_id(label)?, g.key_id(key)?)?;
     if let Some((_, v)) = props.iter().find(|(k, _)| *k == ix.key) {
-        return Some(Ok((ix.seek(v), ix.label)));
+        return Some(Ok((ix.seek(v), ix.label, false)));
     }
     // `k IN list`: each element looked up (null and absent ones match nothing).
     if let Some((_, e)) = node.ranges.iter().find(|(op, _)| *op == crate::ast::BinaryOp::In) {
         return match eval(e, row, ctx) {
             Err(err) => Some(Err(err)),
-            Ok(Value::Null) => Some(Ok((Vec::new(), ix.label))),
+            Ok(Value::Null) => Some(Ok((Vec::new(), ix.label, false))),
             Ok(Value::List(xs)) => {
                 let mut ids: Vec<NodeId> = xs.iter().filter(|x| !x.is_null()).flat_map(|x| ix.seek(x)).collect();
                 ids.sort_unstable();
                 ids.dedup();
-                Some(Ok((ids, ix.label)))
+                Some(Ok((ids, ix.label, false)))
             }
             // Not a list: the filter that still runs raises the error.
             Ok(_) => None,
@@ -850,7 +899,7 @@ fn index_candidates(
             Err(err) => return Some(Err(err)),
         };
         if v.is_null() {
-            return Some(Ok((Vec::new(), ix.label)));
+            return Some(Ok((Vec::new(), ix.label, true)));
         }
         match op {
             crate::ast::BinaryOp::Gt => lo = Excluded(v),
@@ -863,5 +912,14 @@ fn index_candidates(
     if matches!((&lo, &hi), (Unbounded, Unbounded)) {
         return None;
     }
-    Some(Ok((ix.range(lo.as_ref(), hi.as_ref()), ix.label)))
+    // The seek answers the comparisons exactly when it used them all: one bound a side, the
+    // two comparable with each other. Otherwise the caller checks them.
+    let side = |ops: &[crate::ast::BinaryOp]| node.ranges.iter().filter(|(op, _)| ops.contains(op)).count();
+    let one_each = side(&[crate::ast::BinaryOp::Gt, crate::ast::BinaryOp::Ge]) <= 1
+        && side(&[crate::ast::BinaryOp::Lt, crate::ast::BinaryOp::Le]) <= 1;
+    let comparable = match (&lo, &hi) {
+        (Included(a) | Excluded(a), Included(b) | Excluded(b)) => a.cypher_cmp(b).is_some(),
+        _ => true,
+    };
+    Some(Ok((ix.range(lo.as_ref(), hi.as_ref()), ix.label, one_each && comparable)))
 }

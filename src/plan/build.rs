@@ -382,7 +382,17 @@ impl Builder<'_> {
         }
         let mut pattern = m.pattern.clone();
         let mut ranges: Vec<(String, String, BinaryOp, Expr)> = Vec::new();
-        conjuncts.retain(|c| !self.push_into_pattern(c, &mut pattern, &before, &mut ranges));
+        // Which kept conjunct each range hint came from.
+        let mut hint_of: Vec<usize> = Vec::new();
+        let mut kept = Vec::new();
+        for c in conjuncts {
+            let hints = ranges.len();
+            if !self.push_into_pattern(&c, &mut pattern, &before, &mut ranges) {
+                hint_of.extend((hints..ranges.len()).map(|_| kept.len()));
+                kept.push(c);
+            }
+        }
+        let mut conjuncts = kept;
         let ids: Vec<(String, BinaryOp, Expr)> =
             conjuncts.iter().filter_map(|c| self.id_condition(c, &before)).collect();
         let mut rel_slots = Vec::new();
@@ -397,7 +407,10 @@ impl Builder<'_> {
         for part in shortest {
             self.shortest_part(part, scope, ops)?;
         }
-        for (var, key, op, e) in ranges {
+        // A comparison the index answers needs no filter after it: the seek finds exactly the
+        // nodes whose value compares (`IN` keeps its filter: the index finds NaN by NaN).
+        let mut answered = Vec::new();
+        for ((var, key, op, e), conjunct) in ranges.into_iter().zip(hint_of) {
             let Some((slot, _)) = scope.get(&var) else { continue };
             for o in ops[start..].iter_mut() {
                 if let Op::NodeScan { node } = o {
@@ -408,10 +421,18 @@ impl Builder<'_> {
                     }
                     if node.slot == slot && node.index.as_ref().is_some_and(|(_, k)| *k == key) {
                         node.ranges.push((op, e.clone()));
+                        if op != BinaryOp::In {
+                            answered.push(conjunct);
+                        }
                     }
                 }
             }
         }
+        let mut at = 0;
+        conjuncts.retain(|_| {
+            at += 1;
+            !answered.contains(&(at - 1))
+        });
         for (var, op, e) in ids {
             let Some((slot, _)) = scope.get(&var) else { continue };
             for o in ops[start..].iter_mut() {
