@@ -8,6 +8,7 @@ mod functions;
 mod procedures;
 mod profile;
 mod read;
+mod seek;
 mod shortest;
 mod sort;
 mod write;

@@ -3,6 +3,7 @@
 
 mod build;
 mod display;
+mod estimate;
 mod rewrite;
 
 pub use build::build;
