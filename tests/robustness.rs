@@ -470,6 +470,10 @@ fn fuzz_regressions() {
         "\t\u{b}",
         "\u{3000}",
         "RETURN 1;\u{3000}",
+        // The planner's estimate of a variable-length step whose lower bound passes three.
+        "EXPLAIN MATCH (a)-[:KNOWS*4..]->(b) RETURN a, b",
+        "MATCH (a)-[:KNOWS*5]->(b) RETURN count(*)",
+        "MATCH (a)-[:KNOWS*0..0]->(b) RETURN count(*)",
     ];
     for text in cases {
         let g = Session::load_script("CREATE (:Person {name: 'Ann'})-[:KNOWS]->(:Person {name: 'Bob'})").unwrap();

@@ -70,9 +70,9 @@ impl Estimate<'_> {
         let per = if r.dir == ast::Direction::Both { 2.0 * per } else { per };
         match r.length {
             None => per,
-            // A variable-length step: up to three hops counted.
-            Some((lo, hi)) => {
-                let hops = hi.unwrap_or(3).clamp(lo.unwrap_or(1).max(1), 3) as i32;
+            // A variable-length step: up to three hops counted (a rough figure).
+            Some((_, hi)) => {
+                let hops = hi.unwrap_or(3).clamp(1, 3) as i32;
                 (1..=hops).map(|h| per.powi(h)).sum()
             }
         }
