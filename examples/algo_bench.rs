@@ -23,7 +23,7 @@ use timing::{ms, timed};
 use indexmap::IndexMap;
 use serde_json::json;
 use silkgraph::algo::{self, Direction};
-use silkgraph::store::Graph;
+use silkgraph::store::{Graph, ProjectionSpec};
 use silkgraph::value::Value;
 
 fn arg(args: &[String], name: &str) -> Option<String> {
@@ -100,8 +100,13 @@ fn main() {
 
     // The algorithm alone on a prebuilt projection, and the projection alone (not shared).
     let knows_ty = [g.type_id("KNOWS").expect("KNOWS loaded")];
-    let (proj_ms, p) = timed(repeat, || g.projection(&[], &knows_ty, true, false, None, false).unwrap());
-    let (rproj_ms, rp) = timed(repeat, || g.projection(&[], &knows_ty, true, true, None, false).unwrap());
+    let (proj_ms, p) = timed(repeat, || {
+        g.projection(&ProjectionSpec { types: knows_ty.to_vec(), directed: true, ..Default::default() }).unwrap()
+    });
+    let (rproj_ms, rp) = timed(repeat, || {
+        g.projection(&ProjectionSpec { types: knows_ty.to_vec(), directed: true, reverse: true, ..Default::default() })
+            .unwrap()
+    });
     let (pr_kernel, (pr, iters)) = timed(repeat, || algo::pagerank_incoming(&rp, 0.85, 100, 1e-10, &check).unwrap());
     let (wcc_kernel, comp) = timed(repeat, || algo::weakly_connected(&p));
     let sp =

@@ -176,10 +176,16 @@ impl Config {
     /// The projection in direction `dir`, shared with earlier calls on the unchanged graph.
     pub fn project_as(&self, g: &Graph, dir: Direction) -> Result<Arc<Projection>> {
         let (directed, reverse) = (dir != Direction::Both, dir == Direction::In);
-        g.projection_shared(&self.labels, &self.types, directed, reverse, self.weight, self.with_rels).map_err(|e| {
-            match e {
-                ProjectionError::BadWeight { rel, value } => bad("weight", format!("relationship {rel} has {value}")),
-            }
+        let spec = crate::store::ProjectionSpec {
+            labels: self.labels.clone(),
+            types: self.types.clone(),
+            directed,
+            reverse,
+            weight: self.weight,
+            with_rels: self.with_rels,
+        };
+        g.projection_shared(&spec).map_err(|e| match e {
+            ProjectionError::BadWeight { rel, value } => bad("weight", format!("relationship {rel} has {value}")),
         })
     }
 }

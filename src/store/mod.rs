@@ -21,7 +21,7 @@ use petgraph::Direction as PgDir;
 pub use adjacency::Adjacency;
 pub use index::PropertyIndex;
 pub use intern::{Interner, Sym};
-pub use projection::{Projection, ProjectionError};
+pub use projection::{Projection, ProjectionError, ProjectionSpec};
 pub use snapshot::SNAPSHOT_VERSION;
 
 use crate::value::{NodeId, RelId, Value};

@@ -84,8 +84,24 @@ pub enum ProjectionError {
     BadWeight { rel: RelId, value: String },
 }
 
-/// What a projection was asked for: labels, types, directed, reverse, weight, with_rels.
-type Key = (Vec<Sym>, Vec<Sym>, bool, bool, Option<Sym>, bool);
+/// What to project (see [`Graph::projection`]); also what the cache knows a projection by.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ProjectionSpec {
+    /// The nodes carrying any of these labels (all nodes when empty).
+    pub labels: Vec<Sym>,
+    /// The relationships of any of these types between them (all when empty).
+    pub types: Vec<Sym>,
+    /// `false`: the undirected simple graph (NetworkX's `Graph`).
+    pub directed: bool,
+    /// Every relationship turned around (directed only).
+    pub reverse: bool,
+    /// Each edge carries this numeric property (1 when absent).
+    pub weight: Option<Sym>,
+    /// Each edge names the relationship it stands for (else `rels` is empty).
+    pub with_rels: bool,
+}
+
+type Key = ProjectionSpec;
 
 /// The projections built last, kept until the graph changes (every mutation of the store
 /// clears it), so that a class running PageRank, then components, then PageRank again on a
@@ -130,38 +146,22 @@ impl Clone for Cache {
 impl Graph {
     /// [`Graph::projection`], shared with earlier calls that asked for the same one while the
     /// graph has not changed since.
-    pub fn projection_shared(
-        &self,
-        labels: &[Sym],
-        types: &[Sym],
-        directed: bool,
-        reverse: bool,
-        weight: Option<Sym>,
-        with_rels: bool,
-    ) -> Result<Arc<Projection>, ProjectionError> {
-        let key: Key = (labels.to_vec(), types.to_vec(), directed, reverse && directed, weight, with_rels);
+    pub fn projection_shared(&self, spec: &ProjectionSpec) -> Result<Arc<Projection>, ProjectionError> {
+        let key = ProjectionSpec { reverse: spec.reverse && spec.directed, ..spec.clone() };
         if let Some(p) = self.projections.get(&key) {
             return Ok(p);
         }
-        let p = Arc::new(self.projection(labels, types, directed, reverse, weight, with_rels)?);
+        let p = Arc::new(self.projection(spec)?);
         self.projections.put(key, Arc::clone(&p));
         Ok(p)
     }
 
-    /// The nodes carrying any of `labels` (all nodes when empty) and the relationships of any
-    /// of `types` (all when empty) between them. `directed: false` gives the undirected simple
-    /// graph (NetworkX's `Graph`); `reverse` turns every relationship around (directed only).
-    /// With a `weight` key each edge carries that numeric property (1 when absent); with
-    /// `with_rels` each edge names the relationship it stands for (else `rels` is empty).
-    pub fn projection(
-        &self,
-        labels: &[Sym],
-        types: &[Sym],
-        directed: bool,
-        reverse: bool,
-        weight: Option<Sym>,
-        with_rels: bool,
-    ) -> Result<Projection, ProjectionError> {
+    /// The projection `spec` asks for: the nodes carrying any of its labels and the
+    /// relationships of any of its types between them, directed or not, turned around or not,
+    /// weighted or not.
+    pub fn projection(&self, spec: &ProjectionSpec) -> Result<Projection, ProjectionError> {
+        let ProjectionSpec { labels, types, directed, reverse, weight, with_rels } = spec;
+        let (directed, reverse, weight, with_rels) = (*directed, *reverse, *weight, *with_rels);
         // Local index of each petgraph node (u32::MAX: not projected), nodes in id order.
         let mut local = vec![u32::MAX; self.g.node_bound()];
         let mut nodes = Vec::new();
@@ -299,7 +299,8 @@ mod tests {
     fn directed_collapses_parallel_relationships_keeping_the_smallest_weight() {
         let g = graph();
         let w = g.key_id("w");
-        let p = g.projection(&[], &[], true, false, w, true).unwrap();
+        let p =
+            g.projection(&ProjectionSpec { directed: true, weight: w, with_rels: true, ..Default::default() }).unwrap();
         assert_eq!(p.nodes, vec![0, 1, 2, 3]);
         assert_eq!(
             (p.neighbors(0), p.neighbors(1), p.neighbors(2), p.neighbors(3)),
@@ -309,7 +310,7 @@ mod tests {
         assert_eq!(p.rels[p.offsets[0]], 1);
         assert_eq!(p.weights_of(1), Some(&[1.0, 1.0][..]));
         assert_eq!(p.edge_count(), 4);
-        let r = g.projection(&[], &[], true, true, None, false).unwrap();
+        let r = g.projection(&ProjectionSpec { directed: true, reverse: true, ..Default::default() }).unwrap();
         assert_eq!((r.neighbors(0), r.neighbors(1), r.neighbors(2)), (&[1][..], &[0][..], &[1, 2][..]));
         assert!(r.rels.is_empty());
     }
@@ -317,7 +318,7 @@ mod tests {
     #[test]
     fn undirected_lists_each_edge_under_both_ends_and_a_self_loop_once() {
         let g = graph();
-        let p = g.projection(&[], &[], false, false, None, false).unwrap();
+        let p = g.projection(&ProjectionSpec::default()).unwrap();
         assert_eq!((p.neighbors(0), p.neighbors(1), p.neighbors(2)), (&[1][..], &[0, 2][..], &[1, 2][..]));
         assert_eq!(p.edge_count(), 3);
     }
@@ -326,10 +327,10 @@ mod tests {
     fn labels_and_types_select_the_induced_subgraph() {
         let g = graph();
         let (p_label, t) = (g.label_id("P").unwrap(), g.type_id("T").unwrap());
-        let p = g.projection(&[p_label], &[], true, false, None, false).unwrap();
+        let p = g.projection(&ProjectionSpec { labels: vec![p_label], directed: true, ..Default::default() }).unwrap();
         assert_eq!(p.nodes, vec![0, 1, 3]);
         assert_eq!((p.neighbors(0), p.neighbors(1)), (&[1][..], &[0][..]));
-        let q = g.projection(&[], &[t], true, false, None, false).unwrap();
+        let q = g.projection(&ProjectionSpec { types: vec![t], directed: true, ..Default::default() }).unwrap();
         assert_eq!(q.neighbors(1), &[0][..]);
         assert_eq!(q.index_of(2), Some(2));
     }
@@ -337,10 +338,10 @@ mod tests {
     #[test]
     fn shared_projections_last_until_the_graph_changes() {
         let mut g = graph();
-        let p = g.projection_shared(&[], &[], true, false, None, false).unwrap();
-        let q = g.projection_shared(&[], &[], true, false, None, false).unwrap();
+        let p = g.projection_shared(&ProjectionSpec { directed: true, ..Default::default() }).unwrap();
+        let q = g.projection_shared(&ProjectionSpec { directed: true, ..Default::default() }).unwrap();
         assert!(Arc::ptr_eq(&p, &q), "the same request is served from the cache");
-        let u = g.projection_shared(&[], &[], false, false, None, false).unwrap();
+        let u = g.projection_shared(&ProjectionSpec::default()).unwrap();
         assert!(!Arc::ptr_eq(&p, &u), "another request is another projection");
         // Each kind of change empties the cache.
         let changes: [fn(&mut Graph); 8] = [
@@ -372,11 +373,16 @@ mod tests {
             },
         ];
         for (i, change) in changes.iter().enumerate() {
-            let before = g.projection_shared(&[], &[], true, false, g.key_id("w"), false).unwrap();
+            let before = g
+                .projection_shared(&ProjectionSpec { directed: true, weight: g.key_id("w"), ..Default::default() })
+                .unwrap();
             change(&mut g);
-            let after = g.projection_shared(&[], &[], true, false, g.key_id("w"), false).unwrap();
+            let after = g
+                .projection_shared(&ProjectionSpec { directed: true, weight: g.key_id("w"), ..Default::default() })
+                .unwrap();
             assert!(!Arc::ptr_eq(&before, &after), "change {i} must invalidate the projection");
-            let fresh = g.projection(&[], &[], true, false, g.key_id("w"), false).unwrap();
+            let fresh =
+                g.projection(&ProjectionSpec { directed: true, weight: g.key_id("w"), ..Default::default() }).unwrap();
             assert_eq!((&after.nodes, &after.targets, &after.weights), (&fresh.nodes, &fresh.targets, &fresh.weights));
         }
     }
@@ -385,7 +391,8 @@ mod tests {
     fn a_weight_that_is_not_a_number_is_an_error() {
         let mut g = graph();
         g.set_rel_prop(0, "w", Value::str("heavy"));
-        let e = g.projection(&[], &[], true, false, g.key_id("w"), false).unwrap_err();
+        let e =
+            g.projection(&ProjectionSpec { directed: true, weight: g.key_id("w"), ..Default::default() }).unwrap_err();
         assert_eq!(e, ProjectionError::BadWeight { rel: 0, value: "'heavy'".into() });
     }
 }
