@@ -421,6 +421,9 @@ pub fn import(nodes: &[String], rels: &[String]) -> Result<(Graph, Summary), Str
     if progress.on {
         eprintln!();
     }
+    if let Some(why) = g.take_storage_error() {
+        return Err(format!("the graph's properties do not fit: {why}"));
+    }
     sum.seconds = progress.start.elapsed().as_secs_f64();
     Ok((g, sum))
 }

@@ -253,3 +253,26 @@ impl crate::plan::Catalog for GraphCatalog<'_> {
         Some(self.max_hops)
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_write_the_property_store_cannot_hold_fails_and_changes_nothing() {
+        let mut s = Session::default();
+        s.run_statement("CREATE (:A {name: 'first'})", &Params::new()).unwrap();
+        // The store is full: no further list of properties fits.
+        s.graph.limit_property_bytes(2);
+        let e = s.run_statement("CREATE (:B {text: 'does not fit'})", &Params::new()).unwrap_err();
+        assert_eq!(e.detail, "PropertyStorageFull");
+        assert!(e.message.contains("full"), "{}", e.message);
+        let count = s.run_statement("MATCH (n) RETURN count(n)", &Params::new()).unwrap();
+        assert_eq!(count.result.rows, vec![vec![Value::Int(1)]]);
+        // Setting a property that does not fit fails the same way; the old value stays.
+        let e = s.run_statement("MATCH (a:A) SET a.name = 'second'", &Params::new());
+        assert_eq!(e.unwrap_err().detail, "PropertyStorageFull");
+        let name = s.run_statement("MATCH (a:A) RETURN a.name", &Params::new()).unwrap();
+        assert_eq!(name.result.rows, vec![vec![Value::str("first")]]);
+    }
+}

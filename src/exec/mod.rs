@@ -258,13 +258,19 @@ pub(crate) type RowIter<'a> = Box<dyn Iterator<Item = Result<Row>> + 'a>;
 /// Runs a plan; on error every change it made is undone.
 pub fn execute(plan: &Plan, graph: &mut Graph, params: &Params, control: &Control) -> Result<QueryResult> {
     let sp = graph.savepoint();
-    match execute_inner(plan, graph, params, control) {
+    let result = execute_inner(plan, graph, params, control).and_then(|r| match graph.take_storage_error() {
+        None => Ok(r),
+        Some(why) => Err(Error::runtime(Kind::ResourceLimit, "PropertyStorageFull", why)),
+    });
+    match result {
         Ok(r) => {
             graph.commit(sp);
             Ok(r)
         }
         Err(e) => {
             graph.rollback(sp);
+            // Restoring what a full store refused raises the same refusal: it is this error.
+            let _ = graph.take_storage_error();
             Err(e)
         }
     }

@@ -379,6 +379,20 @@ impl Graph {
         out.chain(inc)
     }
 
+    /// Why the property storage refused a write since the last call, if it did (see
+    /// `props::Arena::store`): the caller fails and undoes the statement or the import.
+    pub fn take_storage_error(&mut self) -> Option<String> {
+        let (n, r) = (self.node_props.take_full(), self.rel_props.take_full());
+        n.or(r)
+    }
+
+    /// Lowers the bytes of properties the graph may hold (tests of a full store).
+    #[cfg(test)]
+    pub(crate) fn limit_property_bytes(&mut self, limit: u32) {
+        self.node_props.set_limit(limit);
+        self.rel_props.set_limit(limit);
+    }
+
     /// Live relationships of a type, from the count store.
     pub fn rel_count_of(&self, ty: Sym) -> usize {
         self.type_counts.get(ty as usize).map_or(0, |&n| n as usize)

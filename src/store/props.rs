@@ -24,12 +24,16 @@ pub struct Arena {
     bytes: Vec<u8>,
     /// Bytes of lists no entity refers to any more.
     garbage: usize,
+    /// Why a list could not be stored since this was last taken (see [`Arena::store`]).
+    full: Option<String>,
+    /// Offsets must stay below this: `u32::MAX`, lower in tests.
+    limit: u32,
 }
 
 impl Default for Arena {
     fn default() -> Arena {
         // Offset 0 is `NONE`, never a list.
-        Arena { bytes: vec![0], garbage: 0 }
+        Arena { bytes: vec![0], garbage: 0, full: None, limit: u32::MAX }
     }
 }
 
@@ -40,8 +44,7 @@ impl Arena {
         if props.is_empty() {
             return Ok(NONE);
         }
-        let at = self.bytes.len();
-        let off = u32::try_from(at).map_err(|_| "the property store is full (4 GiB)".to_string())?;
+        let off = self.next_offset()?;
         put_uvar(&mut self.bytes, props.len() as u64);
         for (k, v) in props {
             put_uvar(&mut self.bytes, u64::from(*k));
@@ -50,12 +53,26 @@ impl Arena {
         Ok(off)
     }
 
+    /// Where the next list goes, if the arena has room for one.
+    fn next_offset(&self) -> Result<u32, String> {
+        u32::try_from(self.bytes.len())
+            .ok()
+            .filter(|&off| off < self.limit)
+            .ok_or_else(|| format!("the property store is full ({} bytes)", self.limit))
+    }
+
+    /// Lowers the size past which lists are refused (tests).
+    #[cfg(test)]
+    pub(crate) fn set_limit(&mut self, limit: u32) {
+        self.limit = limit;
+    }
+
     /// Stores an already encoded list (checked with [`validate`]).
     pub fn push_encoded(&mut self, blob: &[u8]) -> Result<u32, String> {
         if blob.first().is_none_or(|&b| b == 0) {
             return Ok(NONE);
         }
-        let off = u32::try_from(self.bytes.len()).map_err(|_| "the property store is full (4 GiB)".to_string())?;
+        let off = self.next_offset()?;
         self.bytes.extend_from_slice(blob);
         Ok(off)
     }
@@ -127,21 +144,38 @@ impl Arena {
     }
 
     /// Sets (or with `Null`, removes) `key` in the list at `off`: the list is stored anew and
-    /// the old one becomes garbage. Returns the new list's offset and the key's old value.
+    /// the old one becomes garbage. Returns the new list's offset (the old one if the new does
+    /// not fit) and the key's old value.
     pub fn put(&mut self, off: u32, key: Sym, value: Value) -> (u32, Option<Value>) {
         let mut list = self.all(off);
         let old = super::put_prop(&mut list, key, value);
-        self.free(off);
-        (self.store(&list), old)
+        match self.push(&list) {
+            Ok(new) => {
+                self.free(off);
+                (new, old)
+            }
+            // No room: the list stays as it was (see `store`).
+            Err(e) => {
+                self.full.get_or_insert(e);
+                (off, old)
+            }
+        }
     }
 
-    /// [`Arena::push`], for the store's writes: a list that does not fit (past 4 GiB of
-    /// properties, far beyond the memory a graph may take) is dropped with a warning.
+    /// [`Arena::push`], for the store's writes, which cannot fail half-way: a list that does
+    /// not fit (past 4 GiB of properties, far beyond the memory a graph may take) is not
+    /// stored and the reason is kept for [`Arena::take_full`], which the statement (or the
+    /// import) turns into its error, undoing what it did.
     pub fn store(&mut self, props: &[(Sym, Value)]) -> u32 {
         self.push(props).unwrap_or_else(|e| {
-            eprintln!("warning: {e}");
+            self.full.get_or_insert(e);
             NONE
         })
+    }
+
+    /// Why a list could not be stored since the last call, if one could not.
+    pub fn take_full(&mut self) -> Option<String> {
+        self.full.take()
     }
 
     /// Whether enough of the arena is garbage to be worth a [`Arena::compact`].
@@ -151,7 +185,12 @@ impl Arena {
 
     /// Rewrites the arena with only the lists at `offsets`, updating each in place.
     pub fn compact<'a>(&mut self, offsets: impl Iterator<Item = &'a mut u32>) {
-        let mut fresh = Arena { bytes: Vec::with_capacity(self.bytes.len() - self.garbage), garbage: 0 };
+        let mut fresh = Arena {
+            bytes: Vec::with_capacity(self.bytes.len() - self.garbage),
+            garbage: 0,
+            full: self.full.take(),
+            limit: self.limit,
+        };
         fresh.bytes.push(0);
         for off in offsets {
             let blob = self.encoded(*off);
@@ -170,8 +209,7 @@ impl Arena {
 /// Encodes a list on its own (what [`Arena::push_encoded`] takes back).
 #[cfg(test)]
 fn encode(props: &[(Sym, Value)]) -> Vec<u8> {
-    let mut a = Arena { bytes: Vec::new(), garbage: 0 };
-    a.bytes.push(0);
+    let mut a = Arena::default();
     let _ = a.push(props);
     a.bytes.split_off(1)
 }
