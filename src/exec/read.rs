@@ -90,36 +90,15 @@ impl Neighbours {
         !sides.is_empty() && sides.iter().all(|a| a.others_have(labels))
     }
 
-    /// `(relationship, other end)` of a node's relationships into `out`, in the order of
-    /// [`store::Graph::rels_of`].
-    pub(crate) fn fill(&self, ctx: Ctx, node: NodeId, out: &mut Vec<(RelId, NodeId)>) {
-        out.clear();
-        self.visit(ctx, node, |r, o| out.push((r, o)));
-    }
-
-    /// A node's `(relationship, other end)` pairs in the order of `fill`, reading the
-    /// adjacency in place.
+    /// A node's `(relationship, other end)` pairs, in the order of [`store::Graph::rels_of`],
+    /// reading the adjacency in place.
     pub(crate) fn iter(&self, ctx: Ctx, node: NodeId) -> NbIter {
+        let run = |a: &Arc<store::Adjacency>| Some((a.clone(), a.run(node)));
         match (&self.adj, self.dir) {
-            ([Some(o), None], store::Dir::Out) => NbIter::Runs { runs: [Some((o.clone(), o.run(node))), None], node },
-            ([None, Some(i)], store::Dir::In) => NbIter::Runs { runs: [Some((i.clone(), i.run(node))), None], node },
-            ([Some(o), Some(i)], store::Dir::Both) => {
-                NbIter::Runs { runs: [Some((o.clone(), o.run(node))), Some((i.clone(), i.run(node)))], node }
-            }
+            ([Some(o), None], store::Dir::Out) => NbIter::Runs { runs: [run(o), None], node },
+            ([None, Some(i)], store::Dir::In) => NbIter::Runs { runs: [run(i), None], node },
+            ([Some(o), Some(i)], store::Dir::Both) => NbIter::Runs { runs: [run(o), run(i)], node },
             _ => NbIter::Listed(ctx.graph.rels_of(node, self.dir, &self.types).collect::<Vec<_>>().into_iter()),
-        }
-    }
-
-    /// Calls `f` with each `(relationship, other end)` of a node, in the order of `fill`.
-    pub(crate) fn visit(&self, ctx: Ctx, node: NodeId, mut f: impl FnMut(RelId, NodeId)) {
-        match (&self.adj, self.dir) {
-            ([Some(o), None], store::Dir::Out) => o.of(node).for_each(|(r, x)| f(r, x)),
-            ([None, Some(i)], store::Dir::In) => i.of(node).for_each(|(r, x)| f(r, x)),
-            ([Some(o), Some(i)], store::Dir::Both) => {
-                o.of(node).for_each(|(r, x)| f(r, x));
-                i.of(node).filter(|&(_, other)| other != node).for_each(|(r, x)| f(r, x));
-            }
-            _ => ctx.graph.rels_of(node, self.dir, &self.types).for_each(|(r, x)| f(r, x)),
         }
     }
 }
@@ -430,56 +409,41 @@ fn scan<'a>(node: &'a NodeSpec, row: Row, ctx: Ctx<'a>) -> RowIter<'a> {
         Ok(None) => return none(),
         Ok(Some(p)) => p,
     };
-    let slot = node.slot;
-    if !node.ids.is_empty() {
-        let ids = match super::seek::id_candidates(node, &labels, &row, ctx) {
-            Ok(ids) => ids,
-            Err(e) => return one(Err(e)),
+    // The candidates, the labels still to check on them, and whether the comparisons the plan
+    // left to an index (no filter repeats them) are still to check.
+    let (candidates, labels, unanswered): (Box<dyn Iterator<Item = NodeId> + 'a>, Vec<Sym>, bool) =
+        if !node.ids.is_empty() {
+            match super::seek::id_candidates(node, &labels, &row, ctx) {
+                Ok(ids) => (Box::new(ids.into_iter()), labels, true),
+                Err(e) => return one(Err(e)),
+            }
+        } else if let Some(found) = super::seek::index_candidates(node, &props, &row, ctx) {
+            let (mut ids, ix_label, by_range) = match found {
+                Ok(found) => found,
+                Err(e) => return one(Err(e)),
+            };
+            // In id order, the order of a label scan, which also reads the store front to back.
+            if !ids.is_sorted() {
+                ids.sort_unstable();
+            }
+            // The index holds only nodes with its label; a seek by range has answered the
+            // comparisons, one by equality or by list has not.
+            let labels = labels.into_iter().filter(|&l| l != ix_label).collect();
+            (Box::new(ids.into_iter()), labels, !by_range)
+        } else {
+            // No seek (or the plan's index is gone since planning): a scan of the label.
+            let all: Box<dyn Iterator<Item = NodeId> + 'a> =
+                match labels.iter().min_by_key(|l| ctx.graph.label_count(**l)) {
+                    Some(&l) => Box::new(ctx.graph.nodes_with_label(l)),
+                    None => Box::new(ctx.graph.node_ids()),
+                };
+            (all, labels, true)
         };
-        return Box::new(ids.into_iter().filter(move |&id| node_matches(ctx, id, &labels, &props)).map(move |id| {
-            let mut r = row.clone();
-            r[slot] = Value::Node(id);
-            Ok(r)
-        }));
-    }
-    if let Some(ids) = super::seek::index_candidates(node, &props, &row, ctx) {
-        let (mut ids, ix_label, by_range) = match ids {
-            Ok(found) => found,
-            Err(e) => return one(Err(e)),
-        };
-        // In id order, the order of a label scan, which also reads the store front to back.
-        if !ids.is_sorted() {
-            ids.sort_unstable();
-        }
-        // A seek by equality or by list leaves the comparisons (which no filter repeats) to
-        // check; a seek by range has answered them.
-        let compared = match super::seek::index_fallback(node, &row, ctx) {
-            Ok(c) => c.filter(|_| !by_range),
-            Err(e) => return one(Err(e)),
-        };
-        // The index holds only nodes with its label.
-        let labels: Vec<Sym> = labels.into_iter().filter(|&l| l != ix_label).collect();
-        let keep = move |&id: &NodeId| {
-            compared.as_ref().is_none_or(|(key, bounds)| super::seek::compares(ctx, id, *key, bounds))
-                && node_matches(ctx, id, &labels, &props)
-        };
-        return Box::new(ids.into_iter().filter(keep).map(move |id| {
-            let mut r = row.clone();
-            r[slot] = Value::Node(id);
-            Ok(r)
-        }));
-    }
-    // The plan's index is gone (dropped since planning, or the seek could not be made): the
-    // comparisons it was to answer, which no filter repeats, are checked here.
     let compared = match super::seek::index_fallback(node, &row, ctx) {
-        Ok(c) => c,
+        Ok(c) => c.filter(|_| unanswered),
         Err(e) => return one(Err(e)),
     };
-    let candidates: Box<dyn Iterator<Item = NodeId> + 'a> =
-        match labels.iter().min_by_key(|l| ctx.graph.label_count(**l)) {
-            Some(&l) => Box::new(ctx.graph.nodes_with_label(l)),
-            None => Box::new(ctx.graph.node_ids()),
-        };
+    let slot = node.slot;
     let mut seen = 0u32;
     Box::new(candidates.filter_map(move |id| {
         seen = seen.wrapping_add(1);
@@ -497,7 +461,6 @@ fn scan<'a>(node: &'a NodeSpec, row: Row, ctx: Ctx<'a>) -> RowIter<'a> {
     }))
 }
 
-#[allow(clippy::too_many_arguments)]
 /// Interned names an expansion needs, resolved once per run of the operator.
 struct Names {
     nb: Rc<Neighbours>,
@@ -637,8 +600,7 @@ fn expand<'a>(
             && node_matches(ctx, other, &to_labels, to_props.as_deref().unwrap_or(&[]))
     };
     if let Some(slot) = count {
-        let mut n = 0;
-        nb.visit(ctx, start, |r, other| n += usize::from(matches(&row, r, other)));
+        let n = nb.iter(ctx, start).filter(|&(r, other)| matches(&row, r, other)).count();
         if n == 0 {
             return none();
         }
@@ -705,9 +667,8 @@ fn var_paths_inner(
     // Explicit stack of neighbour lists, to avoid recursion on long paths.
     let mut stack: Vec<(NodeId, std::vec::IntoIter<(RelId, NodeId)>)> = Vec::new();
     let neighbours = |n: NodeId| -> std::vec::IntoIter<(RelId, NodeId)> {
-        let mut v = Vec::new();
-        nb.fill(ctx, n, &mut v);
-        v.retain(|(r, _)| rel_matches(ctx, *r, props) && !used(row, distinct_from, *r));
+        let v: Vec<_> =
+            nb.iter(ctx, n).filter(|(r, _)| rel_matches(ctx, *r, props) && !used(row, distinct_from, *r)).collect();
         v.into_iter()
     };
     if min == 0 {

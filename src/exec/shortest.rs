@@ -70,11 +70,9 @@ impl Side {
         let level = self.level;
         let mut next = Vec::new();
         let mut meet = Vec::new();
-        let mut buf = Vec::new();
         for n in std::mem::take(&mut self.frontier) {
             search.ctx.control.tick()?;
-            self.nb.fill(search.ctx, n, &mut buf);
-            for &(r, o) in &buf {
+            for (r, o) in self.nb.iter(search.ctx, n) {
                 if !rel_matches(search.ctx, r, search.props) {
                     continue;
                 }

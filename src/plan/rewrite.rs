@@ -1,6 +1,6 @@
 //! Rewrites of a built pipeline into cheaper operators that return the same rows.
 
-use super::{AggFunc, Counted, Dir, Expr, Op, Slot};
+use super::{Agg, AggFunc, Counted, Dir, Expr, Op, Slot};
 
 /// `MATCH (n:L) RETURN count(*)` and `MATCH ()-[r:T]->() RETURN type(r), count(*)` at the
 /// start of a query read the store's counts instead of matching every node or relationship
@@ -40,19 +40,24 @@ pub(super) fn count_store(ops: &mut Vec<Op>) {
         ([(Expr::Func(f, args), slot)], Some(r)) if f.eq_ignore_ascii_case("type") && is_slot(args, r) => Some(*slot),
         _ => return,
     };
-    let counts_rows = aggs.iter().all(|a| {
-        !a.distinct
-            && match a.func {
-                AggFunc::CountStar => true,
-                AggFunc::Count => a.args.len() == 1 && bound.iter().any(|&s| is_slot(&a.args, s)),
-                _ => false,
-            }
-    });
-    if !counts_rows {
+    if !counts_rows(aggs, &bound) {
         return;
     }
     let counts = aggs.iter().map(|a| a.slot).collect();
     ops.splice(0..=at, [Op::CountStore { what, key, counts }]);
+}
+
+/// Whether the aggregates only count rows: `count(*)`, or `count(v)` of a variable in `bound`,
+/// which the pattern never binds to null.
+fn counts_rows(aggs: &[Agg], bound: &[Slot]) -> bool {
+    aggs.iter().all(|a| {
+        !a.distinct
+            && match a.func {
+                AggFunc::CountStar => true,
+                AggFunc::Count => bound.iter().any(|&s| is_slot(&a.args, s)),
+                _ => false,
+            }
+    })
 }
 
 fn is_slot(args: &[Expr], slot: Slot) -> bool {
@@ -80,15 +85,7 @@ pub(super) fn count_expand(ops: &mut [Op], slots: &mut usize) {
         if read.iter().any(|s| new.contains(s) || *s == usize::MAX) {
             continue;
         }
-        let counts_rows = aggs.iter().all(|a| {
-            !a.distinct
-                && match a.func {
-                    AggFunc::CountStar => true,
-                    AggFunc::Count => new.iter().any(|&s| is_slot(&a.args, s)),
-                    _ => false,
-                }
-        });
-        if !counts_rows {
+        if !counts_rows(aggs, &new) {
             continue;
         }
         let slot = *slots;

@@ -311,30 +311,16 @@ impl Graph {
     /// the value) is taken for all of them before the next, so that the reads overlap.
     /// `None` for a node that does not exist, `Some(Null)` for one without the property.
     pub fn node_props_named_batch(&self, ids: &[NodeId], key: &str, out: &mut Vec<Option<Value>>) {
-        let k = self.keys.get(key);
-        let offs: Vec<Option<u32>> = ids
-            .iter()
-            .map(|&id| self.nix(id))
-            .collect::<Vec<_>>()
-            .into_iter()
-            .map(|ix| ix.and_then(|ix| self.g.node_weight(ix)).map(|n| n.props))
-            .collect();
-        out.clear();
-        out.extend(
-            offs.into_iter().map(|o| o.map(|o| k.and_then(|k| self.node_props.get(o, k)).unwrap_or(Value::Null))),
-        );
+        let ixs: Vec<_> = ids.iter().map(|&id| self.nix(id)).collect();
+        let offs = ixs.into_iter().map(|ix| ix.and_then(|ix| self.g.node_weight(ix)).map(|n| n.props)).collect();
+        self.node_props.values_at(offs, self.keys.get(key), out);
     }
 
     /// [`Graph::node_props_named_batch`] for relationships.
     pub fn rel_props_named_batch(&self, ids: &[RelId], key: &str, out: &mut Vec<Option<Value>>) {
-        let k = self.keys.get(key);
-        let ixs: Vec<Option<EdgeIndex<u32>>> = ids.iter().map(|&id| self.rix(id)).collect();
-        let offs: Vec<Option<u32>> =
-            ixs.into_iter().map(|ix| ix.and_then(|ix| self.g.edge_weight(ix)).map(|r| r.props)).collect();
-        out.clear();
-        out.extend(
-            offs.into_iter().map(|o| o.map(|o| k.and_then(|k| self.rel_props.get(o, k)).unwrap_or(Value::Null))),
-        );
+        let ixs: Vec<_> = ids.iter().map(|&id| self.rix(id)).collect();
+        let offs = ixs.into_iter().map(|ix| ix.and_then(|ix| self.g.edge_weight(ix)).map(|r| r.props)).collect();
+        self.rel_props.values_at(offs, self.keys.get(key), out);
     }
 
     /// [`Graph::node_prop_named`] for a relationship.

@@ -133,6 +133,13 @@ impl Arena {
         }
     }
 
+    /// `key` of each list at `offs` into `out` (`None` stays `None`, an absent key is `Null`),
+    /// the last step of the store's batched property reads.
+    pub fn values_at(&self, offs: Vec<Option<u32>>, key: Option<Sym>, out: &mut Vec<Option<Value>>) {
+        out.clear();
+        out.extend(offs.into_iter().map(|o| o.map(|o| key.and_then(|k| self.get(o, k)).unwrap_or(Value::Null))));
+    }
+
     /// The keys of the list at `off`, in order.
     pub fn keys(&self, off: u32) -> Vec<Sym> {
         self.entries(off).map(|(k, _)| k).collect()
