@@ -5,6 +5,7 @@ mod cli;
 mod export;
 mod golden;
 mod kg;
+mod pipeline;
 mod planner;
 mod props;
 mod queries;

@@ -5,7 +5,7 @@ use std::collections::HashSet;
 use indexmap::IndexMap;
 
 use super::eval::eval;
-use super::{type_err, Ctx, Row, RowIter};
+use super::{type_err, Ctx, Keep, Row};
 use crate::error::{Error, Kind, Result};
 use crate::plan::{Agg, AggFunc, Expr, Slot};
 use crate::value::Value;
@@ -198,101 +198,155 @@ fn percentile(mut vs: Vec<Value>, p: Option<Value>, cont: bool) -> Result<Value>
     }
 }
 
-/// Consumes the input, groups by `keys` and emits one row per group (in first-seen order).
-pub(crate) fn aggregate<'a>(
+/// Grouping by `keys`: takes its rows one at a time, by value or by reference (see `push`),
+/// and gives one row per group (in first-seen order).
+pub(crate) struct Grouping<'a> {
     keys: &'a [(Expr, Slot)],
     aggs: &'a [Agg],
-    input: RowIter<'a>,
     ctx: Ctx<'a>,
-) -> RowIter<'a> {
-    let run = || -> Result<Vec<Row>> {
-        let mut groups: IndexMap<Vec<Value>, (Row, Vec<State>), ahash::RandomState> = IndexMap::default();
-        // The key of each row is built in one buffer, copied only for a new group.
-        let mut k: Vec<Value> = Vec::with_capacity(keys.len());
-        // Rows often come in runs that share what the keys read (an expansion's rows share
-        // the node they came from): while the nodes and relationships the keys read are the
-        // previous row's, so is the group, and the keys are not evaluated again.
-        let memo = memo_slots(keys);
-        let (mut read, mut last_read): (Vec<Value>, Vec<Value>) = (Vec::new(), Vec::new());
-        let mut last_group: Option<usize> = None;
-        // Rows are taken in batches so that the properties the aggregates read are fetched
-        // for a whole batch at once (see `fetch`).
-        let wanted: Vec<Option<(Slot, &str)>> = aggs.iter().map(prop_arg).collect();
-        let mut fetched: Vec<Vec<Option<Value>>> = vec![Vec::new(); aggs.len()];
-        let mut batch: Vec<Row> = Vec::with_capacity(BATCH);
-        let mut input = input;
-        let mut failed = None;
-        loop {
-            batch.clear();
-            for r in input.by_ref() {
-                match r {
-                    Ok(row) => batch.push(row),
-                    Err(e) => {
-                        failed = Some(e);
-                        break;
-                    }
-                }
-                if batch.len() == BATCH {
-                    break;
-                }
+    groups: IndexMap<Vec<Value>, (Row, Vec<State>), ahash::RandomState>,
+    /// The key of each row is built in one buffer, copied only for a new group.
+    k: Vec<Value>,
+    /// Rows often come in runs that share what the keys read (an expansion's rows share the
+    /// node they came from): while the nodes and relationships the keys read are the previous
+    /// row's, so is the group, and the keys are not evaluated again.
+    memo: Option<Vec<Slot>>,
+    read: Vec<Value>,
+    last_read: Vec<Value>,
+    last_group: Option<usize>,
+    /// Rows are taken in batches so that the properties the aggregates read are fetched for a
+    /// whole batch at once (see `fetch`): `batch[..len]`, the rest kept for their memory.
+    wanted: Vec<Option<(Slot, &'a str)>>,
+    fetched: Vec<Vec<Option<Value>>>,
+    /// The same for the keys, while most rows need their keys evaluated (the previous row's
+    /// group is seldom theirs).
+    key_wanted: Vec<Option<(Slot, &'a str)>>,
+    key_fetched: Vec<Vec<Option<Value>>>,
+    fetch_keys: bool,
+    batch: Vec<Row>,
+    len: usize,
+    /// The slots the keys and aggregates read, if known: only those are copied from a
+    /// borrowed row (the others of a batch row may hold an earlier row's values).
+    reads: Option<Vec<Slot>>,
+}
+
+impl<'a> Grouping<'a> {
+    pub(crate) fn new(keys: &'a [(Expr, Slot)], aggs: &'a [Agg], ctx: Ctx<'a>) -> Grouping<'a> {
+        Grouping {
+            keys,
+            aggs,
+            ctx,
+            groups: IndexMap::default(),
+            k: Vec::with_capacity(keys.len()),
+            memo: memo_slots(keys),
+            read: Vec::new(),
+            last_read: Vec::new(),
+            last_group: None,
+            wanted: aggs.iter().map(prop_arg).collect(),
+            fetched: vec![Vec::new(); aggs.len()],
+            key_wanted: keys.iter().map(|(e, _)| slot_prop(e)).collect(),
+            key_fetched: vec![Vec::new(); keys.len()],
+            fetch_keys: true,
+            batch: Vec::with_capacity(BATCH),
+            len: 0,
+            reads: slots_read(keys, aggs),
+        }
+    }
+
+    /// Takes a row (a borrowed one is copied into a buffer the batch reuses).
+    pub(crate) fn add(&mut self, row: Keep) -> Result<()> {
+        match (self.batch.get_mut(self.len), row, &self.reads) {
+            (Some(slot), Keep::Owned(r), _) => *slot = r,
+            (Some(slot), Keep::Borrowed(r), Some(reads)) => reads.iter().for_each(|&s| slot[s].clone_from(&r[s])),
+            (Some(slot), Keep::Borrowed(r), None) => slot.clone_from(r),
+            (None, r, _) => self.batch.push(r.into_row()),
+        }
+        self.len += 1;
+        if self.len == BATCH {
+            self.flush()?;
+        }
+        Ok(())
+    }
+
+    /// Aggregates the rows taken so far.
+    pub(crate) fn flush(&mut self) -> Result<()> {
+        let (ctx, keys, aggs) = (self.ctx, self.keys, self.aggs);
+        let batch = &self.batch[..self.len];
+        self.len = 0;
+        for (w, out) in self.wanted.iter().zip(self.fetched.iter_mut()) {
+            if let Some((slot, key)) = w {
+                fetch(ctx, batch, *slot, key, out);
             }
-            if batch.is_empty() {
-                match failed {
-                    Some(e) => return Err(e),
-                    None => break,
-                }
+        }
+        for (w, out) in self.key_wanted.iter().zip(self.key_fetched.iter_mut()) {
+            match w {
+                Some((slot, key)) if self.fetch_keys => fetch(ctx, batch, *slot, key, out),
+                _ => out.clear(),
             }
-            for (w, out) in wanted.iter().zip(fetched.iter_mut()) {
-                if let Some((slot, key)) = w {
-                    fetch(ctx, &batch, *slot, key, out);
-                }
+        }
+        let mut evaluated = 0;
+        for (n, row) in batch.iter().enumerate() {
+            ctx.control.tick()?;
+            let (mut same, mut entities) = (false, false);
+            if let Some(slots) = &self.memo {
+                self.read.clear();
+                self.read.extend(slots.iter().map(|&s| row[s].clone()));
+                entities = self.read.iter().all(|v| matches!(v, Value::Node(_) | Value::Rel(_)));
+                same = entities && self.last_group.is_some() && self.read == self.last_read;
             }
-            for (n, row) in batch.iter().enumerate() {
-                ctx.control.tick()?;
-                let (mut same, mut entities) = (false, false);
-                if let Some(slots) = &memo {
-                    read.clear();
-                    read.extend(slots.iter().map(|&s| row[s].clone()));
-                    entities = read.iter().all(|v| matches!(v, Value::Node(_) | Value::Rel(_)));
-                    same = entities && last_group.is_some() && read == last_read;
-                }
-                let i = match last_group.filter(|_| same) {
-                    Some(i) => i,
-                    None => {
-                        k.clear();
-                        for (e, _) in keys {
-                            k.push(eval(e, row, ctx)?);
+            let i = match self.last_group.filter(|_| same) {
+                Some(i) => i,
+                None => {
+                    self.k.clear();
+                    for ((e, _), got) in keys.iter().zip(self.key_fetched.iter_mut()) {
+                        match got.get_mut(n).and_then(Option::take) {
+                            Some(v) => self.k.push(v),
+                            None => self.k.push(eval(e, row, ctx)?),
                         }
-                        let i = match groups.get_index_of(&k[..]) {
-                            Some(i) => i,
-                            None => {
-                                ctx.control.charge(super::row_size(&k) + super::row_size(row))?;
-                                let states = aggs.iter().map(State::new).collect();
-                                groups.insert_full(k.clone(), (row.clone(), states)).0
-                            }
-                        };
-                        last_group = entities.then_some(i);
-                        std::mem::swap(&mut read, &mut last_read);
-                        i
                     }
-                };
-                let entry = &mut groups[i];
-                for ((s, a), got) in entry.1.iter_mut().zip(aggs).zip(fetched.iter_mut()) {
-                    match got.get_mut(n).and_then(Option::take) {
-                        Some(v) => s.add_value(a, v, row, ctx)?,
-                        None => s.add(a, row, ctx)?,
-                    }
+                    evaluated += 1;
+                    let i = match self.groups.get_index_of(&self.k[..]) {
+                        Some(i) => i,
+                        None => {
+                            ctx.control.charge(super::row_size(&self.k) + super::row_size(row))?;
+                            let states = aggs.iter().map(State::new).collect();
+                            let kept = match &self.reads {
+                                Some(reads) => {
+                                    let mut kept = vec![Value::Null; row.len()];
+                                    reads.iter().for_each(|&s| kept[s] = row[s].clone());
+                                    kept
+                                }
+                                None => row.clone(),
+                            };
+                            self.groups.insert_full(self.k.clone(), (kept, states)).0
+                        }
+                    };
+                    self.last_group = entities.then_some(i);
+                    std::mem::swap(&mut self.read, &mut self.last_read);
+                    i
+                }
+            };
+            let entry = &mut self.groups[i];
+            for ((s, a), got) in entry.1.iter_mut().zip(aggs).zip(self.fetched.iter_mut()) {
+                match got.get_mut(n).and_then(Option::take) {
+                    Some(v) => s.add_value(a, v, row, ctx)?,
+                    None => s.add(a, row, ctx)?,
                 }
             }
-            if let Some(e) = failed {
-                return Err(e);
-            }
         }
-        if groups.is_empty() && keys.is_empty() {
-            groups.insert(Vec::new(), (vec![Value::Null; ctx.width], aggs.iter().map(State::new).collect()));
+        self.fetch_keys = evaluated * 2 > batch.len();
+        Ok(())
+    }
+
+    /// One row per group.
+    pub(crate) fn finish(mut self) -> Result<Vec<Row>> {
+        self.flush()?;
+        let (ctx, keys, aggs) = (self.ctx, self.keys, self.aggs);
+        if self.groups.is_empty() && keys.is_empty() {
+            self.groups.insert(Vec::new(), (vec![Value::Null; ctx.width], aggs.iter().map(State::new).collect()));
         }
-        let mut out = Vec::with_capacity(groups.len());
-        for (k, (mut row, states)) in groups {
+        let mut out = Vec::with_capacity(self.groups.len());
+        for (k, (mut row, states)) in self.groups {
             for ((_, slot), v) in keys.iter().zip(k) {
                 row[*slot] = v;
             }
@@ -302,10 +356,6 @@ pub(crate) fn aggregate<'a>(
             out.push(row);
         }
         Ok(out)
-    };
-    match run() {
-        Ok(rows) => Box::new(rows.into_iter().map(Ok)),
-        Err(e) => Box::new(std::iter::once(Err(e))),
     }
 }
 
@@ -314,8 +364,13 @@ const BATCH: usize = 256;
 
 /// `e.key` of a slot, the argument an aggregate reads most often.
 fn prop_arg(a: &Agg) -> Option<(Slot, &str)> {
-    match a.args.first() {
-        Some(Expr::Prop(x, key)) if a.func != AggFunc::CountStar => match **x {
+    a.args.first().filter(|_| a.func != AggFunc::CountStar).and_then(slot_prop)
+}
+
+/// The slot and key of `slot.key`.
+fn slot_prop(e: &Expr) -> Option<(Slot, &str)> {
+    match e {
+        Expr::Prop(x, key) => match **x {
             Expr::Slot(s) => Some((s, key.as_str())),
             _ => None,
         },
@@ -353,6 +408,17 @@ fn fetch(ctx: Ctx, batch: &[Row], slot: Slot, key: &str, out: &mut Vec<Option<Va
             out[*n] = v;
         }
     }
+}
+
+/// The slots the keys and the aggregates' arguments read, if known.
+fn slots_read(keys: &[(Expr, Slot)], aggs: &[Agg]) -> Option<Vec<Slot>> {
+    let mut out = Vec::new();
+    for e in keys.iter().map(|(e, _)| e).chain(aggs.iter().flat_map(|a| &a.args)) {
+        out.extend(crate::plan::expr_reads(e)?);
+    }
+    out.sort_unstable();
+    out.dedup();
+    Some(out)
 }
 
 /// The slots grouping keys read, if the keys are a function of them alone (slots, their

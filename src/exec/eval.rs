@@ -530,43 +530,61 @@ fn binary(op: BinaryOp, a: &Expr, b: &Expr, row: &Row, ctx: Ctx) -> Result<Value
             .into())
         }
         _ => {
-            let (x, y) = (eval(a, row, ctx)?, eval(b, row, ctx)?);
-            if op == BinaryOp::Add {
-                grows_within_limit(&x, &y, ctx)?;
-            }
-            Ok(match op {
-                BinaryOp::Eq | BinaryOp::Ne | BinaryOp::Lt | BinaryOp::Le | BinaryOp::Gt | BinaryOp::Ge => {
-                    compare(op, &x, &y)
+            // A long chain (`0 + 1 + 2 + ...`) nests to the left: its left side is walked in
+            // a loop rather than by recursion, which would need a stack frame per operator.
+            let mut spine: Vec<(BinaryOp, &Expr)> = Vec::new();
+            let mut left = a;
+            while let Expr::Binary(op2, a2, b2) = left {
+                if matches!(op2, BinaryOp::And | BinaryOp::Or | BinaryOp::Xor) {
+                    break;
                 }
-                BinaryOp::In => match y {
-                    Value::Null => Value::Null,
-                    Value::List(l) => {
-                        if x.is_null() {
-                            if l.is_empty() {
-                                Value::Bool(false)
-                            } else {
-                                Value::Null
-                            }
-                        } else {
-                            list_contains(&x, &l)
-                        }
-                    }
-                    other => return Err(type_err("IN expects a list", &other)),
-                },
-                BinaryOp::StartsWith | BinaryOp::EndsWith | BinaryOp::Contains => match (&x, &y) {
-                    (Value::String(s), Value::String(t)) => Value::Bool(match op {
-                        BinaryOp::StartsWith => s.starts_with(&**t),
-                        BinaryOp::EndsWith => s.ends_with(&**t),
-                        _ => s.contains(&**t),
-                    }),
-                    _ => Value::Null,
-                },
-                BinaryOp::Regex => match (&x, &y) {
-                    (Value::String(s), Value::String(p)) => Value::Bool(regex_match(s, p)?),
-                    _ => Value::Null,
-                },
-                _ => arith(op, x, y)?,
-            })
+                spine.push((*op2, b2));
+                left = a2;
+            }
+            let mut x = eval(left, row, ctx)?;
+            for (op2, b2) in spine.into_iter().rev() {
+                let y = eval(b2, row, ctx)?;
+                x = operate(op2, x, y, ctx)?;
+            }
+            operate(op, x, eval(b, row, ctx)?, ctx)
         }
     }
+}
+
+/// A binary operator other than AND, OR and XOR on evaluated operands.
+fn operate(op: BinaryOp, x: Value, y: Value, ctx: Ctx) -> Result<Value> {
+    if op == BinaryOp::Add {
+        grows_within_limit(&x, &y, ctx)?;
+    }
+    Ok(match op {
+        BinaryOp::Eq | BinaryOp::Ne | BinaryOp::Lt | BinaryOp::Le | BinaryOp::Gt | BinaryOp::Ge => compare(op, &x, &y),
+        BinaryOp::In => match y {
+            Value::Null => Value::Null,
+            Value::List(l) => {
+                if x.is_null() {
+                    if l.is_empty() {
+                        Value::Bool(false)
+                    } else {
+                        Value::Null
+                    }
+                } else {
+                    list_contains(&x, &l)
+                }
+            }
+            other => return Err(type_err("IN expects a list", &other)),
+        },
+        BinaryOp::StartsWith | BinaryOp::EndsWith | BinaryOp::Contains => match (&x, &y) {
+            (Value::String(s), Value::String(t)) => Value::Bool(match op {
+                BinaryOp::StartsWith => s.starts_with(&**t),
+                BinaryOp::EndsWith => s.ends_with(&**t),
+                _ => s.contains(&**t),
+            }),
+            _ => Value::Null,
+        },
+        BinaryOp::Regex => match (&x, &y) {
+            (Value::String(s), Value::String(p)) => Value::Bool(regex_match(s, p)?),
+            _ => Value::Null,
+        },
+        _ => arith(op, x, y)?,
+    })
 }

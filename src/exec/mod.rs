@@ -7,6 +7,7 @@ mod eval;
 mod functions;
 mod procedures;
 mod profile;
+mod push;
 mod read;
 mod seek;
 mod shortest;
@@ -29,6 +30,29 @@ pub use profile::Profile;
 
 /// A row: one value per slot.
 pub type Row = Vec<Value>;
+
+/// A row handed to an operator that may keep it: by value, or borrowed (copied only if
+/// kept; see `push`).
+pub(crate) enum Keep<'r> {
+    Owned(Row),
+    Borrowed(&'r Row),
+}
+
+impl Keep<'_> {
+    fn row(&self) -> &Row {
+        match self {
+            Keep::Owned(r) => r,
+            Keep::Borrowed(r) => r,
+        }
+    }
+
+    fn into_row(self) -> Row {
+        match self {
+            Keep::Owned(r) => r,
+            Keep::Borrowed(r) => r.clone(),
+        }
+    }
+}
 
 /// Query parameters.
 pub type Params = IndexMap<String, Value>;
@@ -310,10 +334,7 @@ fn run_pipeline(
         let j = ops[i..].iter().position(Op::writes).map_or(ops.len(), |k| i + k);
         if j > i {
             let ctx = Ctx { graph, params, width: p.slots, control };
-            let mut it: RowIter = Box::new(rows.into_iter().map(Ok));
-            for op in &ops[i..j] {
-                it = profile::apply(op, it, ctx);
-            }
+            let it = push::build(&ops[i..j], Box::new(rows.into_iter().map(Ok)), ctx);
             // The rows the statement returns count against --max-rows; all that are held here
             // count against --max-memory.
             let returned = j == ops.len() && !p.output.is_empty();
@@ -350,11 +371,7 @@ fn run_pipeline(
 
 /// Runs a sub-plan (an OPTIONAL MATCH body, an existential pattern) for one row.
 pub(crate) fn run_sub<'a>(ops: &'a [Op], row: Row, ctx: Ctx<'a>) -> RowIter<'a> {
-    let mut it: RowIter = Box::new(std::iter::once(Ok(row)));
-    for op in ops {
-        it = profile::apply(op, it, ctx);
-    }
-    it
+    push::build(ops, Box::new(std::iter::once(Ok(row))), ctx)
 }
 
 /// An error for a value of the wrong type.

@@ -20,11 +20,16 @@ use crate::value::Value;
 /// their first row (aggregation, sorting) do that work when they are set up, so the set-up is
 /// timed too.
 pub(crate) fn apply<'a>(op: &'a Op, input: RowIter<'a>, ctx: Ctx<'a>) -> RowIter<'a> {
+    apply_with(op, ctx, || read::apply(op, input, ctx))
+}
+
+/// [`apply`] with the operator set up by `make`.
+pub(crate) fn apply_with<'a>(op: &'a Op, ctx: Ctx<'a>, make: impl FnOnce() -> RowIter<'a>) -> RowIter<'a> {
     match &ctx.control.profile {
-        None => read::apply(op, input, ctx),
+        None => make(),
         Some(p) => {
             let t = Instant::now();
-            let it = read::apply(op, input, ctx);
+            let it = make();
             p.add(key(op), 0, t.elapsed());
             p.wrap(op, it)
         }

@@ -29,6 +29,14 @@ pub(crate) fn one(r: Result<Row>) -> RowIter<'static> {
     Box::new(std::iter::once(r))
 }
 
+/// Rows an operator has made all at once, or its error.
+pub(crate) fn rows_or_error<'a>(r: Result<Vec<Row>>) -> RowIter<'a> {
+    match r {
+        Ok(rows) => Box::new(rows.into_iter().map(Ok)),
+        Err(e) => one(Err(e)),
+    }
+}
+
 pub(crate) fn none<'a>() -> RowIter<'a> {
     Box::new(std::iter::empty())
 }
@@ -153,39 +161,21 @@ fn used(row: &Row, slots: &[usize], rel: RelId) -> bool {
 pub(crate) fn apply<'a>(op: &'a Op, input: RowIter<'a>, ctx: Ctx<'a>) -> RowIter<'a> {
     match op {
         Op::NodeScan { node } => flat_map_ok(input, move |row| scan(node, row, ctx)),
-        Op::NodeCheck { node } => flat_map_ok(input, move |row| {
-            let Value::Node(id) = row[node.slot] else { return none() };
-            let Some(labels) = label_syms(ctx, &node.labels) else { return none() };
-            match eval_props(&node.props, &row, ctx) {
-                Err(e) => one(Err(e)),
-                Ok(None) => none(),
-                Ok(Some(props)) if node_matches(ctx, id, &labels, &props) => one(Ok(row)),
-                Ok(Some(_)) => none(),
+        Op::NodeCheck { node } => Box::new(input.filter_map(move |r| {
+            match r.and_then(|row| {
+                let keep = node_check(node, &row, ctx)?;
+                Ok(keep.then_some(row))
+            }) {
+                Ok(Some(row)) => Some(Ok(row)),
+                Ok(None) => None,
+                Err(e) => Some(Err(e)),
             }
-        }),
+        })),
         Op::Expand { from, rel, to, to_bound, rel_bound, distinct_from, count } => {
-            // The graph does not change while a read segment runs: resolve names once.
-            let types = type_syms(ctx, &rel.types).map(Rc::<[Sym]>::from);
-            let labels = label_syms(ctx, &to.labels).map(Rc::<[Sym]>::from);
-            let nb = types.clone().map(|t| Rc::new(Neighbours::new(ctx, store_dir(rel.dir), t)));
-            // Labels every node the adjacency reaches carries need no check per row (a
-            // variable-length match may end where it starts, so it still checks).
-            let labels = match (&nb, labels) {
-                (Some(nb), Some(l)) if rel.var_len.is_none() && nb.others_have(&l) => Some(Rc::from(Vec::new())),
-                (_, l) => l,
-            };
-            let fixed = (fixed_props(&to.props, ctx), fixed_props(&rel.props, ctx));
-            flat_map_ok(input, move |row| match (&nb, &labels) {
-                (Some(nb), Some(l)) => {
-                    let names = Names {
-                        nb: nb.clone(),
-                        to_labels: l.clone(),
-                        to_props: fixed.0.clone(),
-                        rel_props: fixed.1.clone(),
-                    };
-                    expand(*from, rel, to, (*to_bound, *rel_bound, *count), distinct_from, names, row, ctx)
-                }
-                _ => none(),
+            let names = Names::new(ctx, rel, to);
+            flat_map_ok(input, move |row| match &names {
+                Some(names) => expand(*from, rel, to, (*to_bound, *rel_bound, *count), distinct_from, names, row, ctx),
+                None => none(),
             })
         }
         Op::ShortestPath { from, to, rel, path, all } => {
@@ -266,7 +256,6 @@ pub(crate) fn apply<'a>(op: &'a Op, input: RowIter<'a>, ctx: Ctx<'a>) -> RowIter
             }
             Ok(row)
         })),
-        Op::Aggregate { keys, aggs } => super::aggregate::aggregate(keys, aggs, input, ctx),
         Op::Distinct { slots } => {
             let mut seen: HashSet<Vec<Value>, ahash::RandomState> = HashSet::default();
             Box::new(input.filter_map(move |r| match r {
@@ -281,24 +270,7 @@ pub(crate) fn apply<'a>(op: &'a Op, input: RowIter<'a>, ctx: Ctx<'a>) -> RowIter
                 }
             }))
         }
-        Op::Sort { keys, top } => {
-            // How many rows are needed at most (SKIP + LIMIT), if a LIMIT follows.
-            let top = match top {
-                None => None,
-                Some((skip, limit)) => {
-                    let skip = skip.as_ref().map_or(Ok(0), |e| count_value(e, ctx, "SKIP"));
-                    match (skip, count_value(limit, ctx, "LIMIT")) {
-                        (Ok(s), Ok(l)) => Some(s.saturating_add(l)),
-                        // The Skip and Limit operators report the error.
-                        _ => None,
-                    }
-                }
-            };
-            match super::sort::sort(keys, top, input, ctx) {
-                Ok(rows) => Box::new(rows.into_iter().map(Ok)),
-                Err(e) => one(Err(e)),
-            }
-        }
+        Op::Aggregate { .. } | Op::Sort { .. } => super::push::consume(&[], op, input, ctx),
         Op::Skip { count } => match count_value(count, ctx, "SKIP") {
             Err(e) => one(Err(e)),
             Ok(n) => Box::new(input.skip(n)),
@@ -345,6 +317,24 @@ pub(crate) fn apply<'a>(op: &'a Op, input: RowIter<'a>, ctx: Ctx<'a>) -> RowIter
         | Op::DropIndex { .. } => {
             one(Err(Error::runtime(crate::error::Kind::SemanticError, "", "write operator in a read pipeline")))
         }
+    }
+}
+
+/// Whether the node bound in the row matches the spec's labels and properties.
+pub(crate) fn node_check(node: &NodeSpec, row: &Row, ctx: Ctx) -> Result<bool> {
+    let Value::Node(id) = row[node.slot] else { return Ok(false) };
+    let Some(labels) = label_syms(ctx, &node.labels) else { return Ok(false) };
+    Ok(eval_props(&node.props, row, ctx)?.is_some_and(|props| node_matches(ctx, id, &labels, &props)))
+}
+
+/// How many rows a sort must give at most (SKIP + LIMIT), if a LIMIT follows it.
+pub(crate) fn sort_top(top: &Option<(Option<crate::plan::Expr>, crate::plan::Expr)>, ctx: Ctx) -> Option<usize> {
+    let (skip, limit) = top.as_ref()?;
+    let skip = skip.as_ref().map_or(Ok(0), |e| count_value(e, ctx, "SKIP"));
+    match (skip, count_value(limit, ctx, "LIMIT")) {
+        (Ok(s), Ok(l)) => Some(s.saturating_add(l)),
+        // The Skip and Limit operators report the error.
+        _ => None,
     }
 }
 
@@ -403,25 +393,35 @@ pub(crate) fn count_value(e: &crate::plan::Expr, ctx: Ctx, what: &str) -> Result
 }
 
 fn scan<'a>(node: &'a NodeSpec, row: Row, ctx: Ctx<'a>) -> RowIter<'a> {
-    let Some(labels) = label_syms(ctx, &node.labels) else { return none() };
-    let props = match eval_props(&node.props, &row, ctx) {
-        Err(e) => return one(Err(e)),
-        Ok(None) => return none(),
-        Ok(Some(p)) => p,
-    };
+    match scan_ids(node, &row, ctx) {
+        Err(e) => one(Err(e)),
+        Ok(ids) => {
+            let slot = node.slot;
+            Box::new(ids.map(move |id| {
+                let mut r = row.clone();
+                r[slot] = Value::Node(id?);
+                Ok(r)
+            }))
+        }
+    }
+}
+
+/// The nodes a scan finds for a row, each checked against the pattern (an error once the
+/// statement is cancelled or out of time).
+pub(crate) type Found<'a> = Box<dyn Iterator<Item = Result<NodeId>> + 'a>;
+
+/// See [`Found`].
+pub(crate) fn scan_ids<'a>(node: &'a NodeSpec, row: &Row, ctx: Ctx<'a>) -> Result<Found<'a>> {
+    let nothing = || -> Result<Found<'a>> { Ok(Box::new(std::iter::empty())) };
+    let Some(labels) = label_syms(ctx, &node.labels) else { return nothing() };
+    let Some(props) = eval_props(&node.props, row, ctx)? else { return nothing() };
     // The candidates, the labels still to check on them, and whether the comparisons the plan
     // left to an index (no filter repeats them) are still to check.
     let (candidates, labels, unanswered): (Box<dyn Iterator<Item = NodeId> + 'a>, Vec<Sym>, bool) =
         if !node.ids.is_empty() {
-            match super::seek::id_candidates(node, &labels, &row, ctx) {
-                Ok(ids) => (Box::new(ids.into_iter()), labels, true),
-                Err(e) => return one(Err(e)),
-            }
-        } else if let Some(found) = super::seek::index_candidates(node, &props, &row, ctx) {
-            let (mut ids, ix_label, by_range) = match found {
-                Ok(found) => found,
-                Err(e) => return one(Err(e)),
-            };
+            (Box::new(super::seek::id_candidates(node, &labels, row, ctx)?.into_iter()), labels, true)
+        } else if let Some(found) = super::seek::index_candidates(node, &props, row, ctx) {
+            let (mut ids, ix_label, by_range) = found?;
             // In id order, the order of a label scan, which also reads the store front to back.
             if !ids.is_sorted() {
                 ids.sort_unstable();
@@ -439,13 +439,9 @@ fn scan<'a>(node: &'a NodeSpec, row: Row, ctx: Ctx<'a>) -> RowIter<'a> {
                 };
             (all, labels, true)
         };
-    let compared = match super::seek::index_fallback(node, &row, ctx) {
-        Ok(c) => c.filter(|_| unanswered),
-        Err(e) => return one(Err(e)),
-    };
-    let slot = node.slot;
+    let compared = super::seek::index_fallback(node, row, ctx)?.filter(|_| unanswered);
     let mut seen = 0u32;
-    Box::new(candidates.filter_map(move |id| {
+    Ok(Box::new(candidates.filter_map(move |id| {
         seen = seen.wrapping_add(1);
         if seen.is_multiple_of(4096) {
             if let Err(e) = ctx.control.check() {
@@ -453,21 +449,31 @@ fn scan<'a>(node: &'a NodeSpec, row: Row, ctx: Ctx<'a>) -> RowIter<'a> {
             }
         }
         let in_range = compared.as_ref().is_none_or(|(key, bounds)| super::seek::compares(ctx, id, *key, bounds));
-        (in_range && node_matches(ctx, id, &labels, &props)).then(|| {
-            let mut r = row.clone();
-            r[slot] = Value::Node(id);
-            Ok(r)
-        })
-    }))
+        (in_range && node_matches(ctx, id, &labels, &props)).then_some(Ok(id))
+    })))
 }
 
 /// Interned names an expansion needs, resolved once per run of the operator.
-struct Names {
-    nb: Rc<Neighbours>,
+pub(crate) struct Names {
+    pub(crate) nb: Rc<Neighbours>,
     to_labels: Rc<[Sym]>,
     /// The far node's and the relationship's properties, when they read nothing of the row.
     to_props: Option<Wanted>,
     rel_props: Option<Wanted>,
+}
+
+impl Names {
+    /// `None` when a type or label of the pattern does not exist: nothing can match. The
+    /// graph does not change while a read segment runs, so this is done once per operator.
+    pub(crate) fn new(ctx: Ctx, rel: &RelSpec, to: &NodeSpec) -> Option<Names> {
+        let types = Rc::<[Sym]>::from(type_syms(ctx, &rel.types)?);
+        let labels = Rc::<[Sym]>::from(label_syms(ctx, &to.labels)?);
+        let nb = Rc::new(Neighbours::new(ctx, store_dir(rel.dir), types));
+        // Labels every node the adjacency reaches carries need no check per row (a
+        // variable-length match may end where it starts, so it still checks).
+        let to_labels = if rel.var_len.is_none() && nb.others_have(&labels) { Rc::from(Vec::new()) } else { labels };
+        Some(Names { nb, to_labels, to_props: fixed_props(&to.props, ctx), rel_props: fixed_props(&rel.props, ctx) })
+    }
 }
 
 /// Properties a pattern element must have; `None` inside: nothing can match (a null value or
@@ -505,6 +511,74 @@ fn wanted(fixed: &Option<Wanted>, p: &Option<crate::plan::PropFilter>, row: &Row
     }
 }
 
+/// What a single expansion from one row must match, prepared once for the row: where it
+/// starts, the node it must reach and the relationship it must take if those are bound, and
+/// the properties both must have.
+pub(crate) struct Hop {
+    pub(crate) start: NodeId,
+    target: Option<NodeId>,
+    bound_rel: Option<RelId>,
+    to_labels: Rc<[Sym]>,
+    to_props: Wanted,
+    rel_props: Wanted,
+}
+
+impl Hop {
+    /// `None`: nothing can match from this row (no start node, a null property value, a
+    /// bound end that is not a node).
+    #[allow(clippy::too_many_arguments)]
+    pub(crate) fn new(
+        from: usize,
+        rel: &RelSpec,
+        to: &NodeSpec,
+        (to_bound, rel_bound): (bool, bool),
+        names: &Names,
+        row: &Row,
+        ctx: Ctx,
+    ) -> Result<Option<Hop>> {
+        let Value::Node(start) = row[from] else { return Ok(None) };
+        let to_props = wanted(&names.to_props, &to.props, row, ctx)?;
+        let rel_props = wanted(&names.rel_props, &rel.props, row, ctx)?;
+        if to_props.is_none() || rel_props.is_none() {
+            return Ok(None);
+        }
+        let target = match (to_bound, &row[to.slot]) {
+            (false, _) => None,
+            (true, Value::Node(id)) => Some(*id),
+            (true, _) => return Ok(None),
+        };
+        // A bound relationship list (variable length) is followed by the caller.
+        let bound_rel = match (rel_bound && rel.var_len.is_none(), &row[rel.slot]) {
+            (false, _) => None,
+            (true, Value::Rel(r)) => Some(*r),
+            (true, _) => return Ok(None),
+        };
+        Ok(Some(Hop { start, target, bound_rel, to_labels: names.to_labels.clone(), to_props, rel_props }))
+    }
+
+    fn to_props(&self) -> &[(Sym, Value)] {
+        self.to_props.as_deref().unwrap_or(&[])
+    }
+
+    fn rel_props(&self) -> &[(Sym, Value)] {
+        self.rel_props.as_deref().unwrap_or(&[])
+    }
+
+    /// Whether the relationship `r` to `other` is a match for the row (a single hop).
+    pub(crate) fn matches(&self, ctx: Ctx, row: &Row, distinct_from: &[usize], r: RelId, other: NodeId) -> bool {
+        self.bound_rel.is_none_or(|b| b == r)
+            && self.target.is_none_or(|t| t == other)
+            && !used(row, distinct_from, r)
+            && rel_matches(ctx, r, self.rel_props())
+            && node_matches(ctx, other, &self.to_labels, self.to_props())
+    }
+
+    /// The number of matches (a counting expansion).
+    pub(crate) fn count(&self, ctx: Ctx, nb: &Neighbours, row: &Row, distinct_from: &[usize]) -> usize {
+        nb.iter(ctx, self.start).filter(|&(r, other)| self.matches(ctx, row, distinct_from, r, other)).count()
+    }
+}
+
 #[allow(clippy::too_many_arguments)]
 fn expand<'a>(
     from: usize,
@@ -512,32 +586,21 @@ fn expand<'a>(
     to: &'a NodeSpec,
     (to_bound, rel_bound, count): (bool, bool, Option<usize>),
     distinct_from: &'a [usize],
-    names: Names,
+    names: &Names,
     row: Row,
     ctx: Ctx<'a>,
 ) -> RowIter<'a> {
-    let Value::Node(start) = row[from] else { return none() };
-    let Names { nb, to_labels, to_props, rel_props } = names;
-    let (to_props, rel_props) =
-        match (wanted(&to_props, &to.props, &row, ctx), wanted(&rel_props, &rel.props, &row, ctx)) {
-            (Err(e), _) | (_, Err(e)) => return one(Err(e)),
-            (Ok(t), Ok(r)) if t.is_some() && r.is_some() => (t, r),
-            _ => return none(),
-        };
-    let target = if to_bound {
-        match row[to.slot] {
-            Value::Node(id) => Some(id),
-            _ => return none(),
-        }
-    } else {
-        None
+    let hop = match Hop::new(from, rel, to, (to_bound, rel_bound), names, &row, ctx) {
+        Err(e) => return one(Err(e)),
+        Ok(None) => return none(),
+        Ok(Some(h)) => h,
     };
     let dir = store_dir(rel.dir);
     if let Some((min, max)) = rel.var_len {
         if rel_bound {
             // A bound relationship list: follow exactly it.
             let Value::List(list) = row[rel.slot].clone() else { return none() };
-            let mut cur = start;
+            let mut cur = hop.start;
             let ordered: Box<dyn Iterator<Item = &Value>> =
                 if rel.backwards { Box::new(list.iter().rev()) } else { Box::new(list.iter()) };
             for v in ordered {
@@ -548,9 +611,7 @@ fn expand<'a>(
                     _ => return none(),
                 }
             }
-            if target.is_some_and(|t| t != cur)
-                || !node_matches(ctx, cur, &to_labels, to_props.as_deref().unwrap_or(&[]))
-            {
+            if hop.target.is_some_and(|t| t != cur) || !node_matches(ctx, cur, &hop.to_labels, hop.to_props()) {
                 return none();
             }
             let mut r = row;
@@ -561,8 +622,7 @@ fn expand<'a>(
             Some(m) => Bound::Given(m),
             None => Bound::Cap(rel.cap.unwrap_or(ctx.control.limits.max_hops)),
         };
-        let paths = match var_paths(ctx, start, &nb, rel_props.as_deref().unwrap_or(&[]), min, max, &row, distinct_from)
-        {
+        let paths = match var_paths(ctx, hop.start, &names.nb, hop.rel_props(), min, max, &row, distinct_from) {
             Ok(p) => p,
             Err(e) => return one(Err(e)),
         };
@@ -571,9 +631,7 @@ fn expand<'a>(
             if backwards {
                 rels.reverse();
             }
-            if target.is_some_and(|t| t != end)
-                || !node_matches(ctx, end, &to_labels, to_props.as_deref().unwrap_or(&[]))
-            {
+            if hop.target.is_some_and(|t| t != end) || !node_matches(ctx, end, &hop.to_labels, hop.to_props()) {
                 return None;
             }
             let mut r = row.clone();
@@ -582,25 +640,8 @@ fn expand<'a>(
             Some(Ok(r))
         }));
     }
-    let bound_rel = if rel_bound {
-        match row[rel.slot] {
-            Value::Rel(r) => Some(r),
-            _ => return none(),
-        }
-    } else {
-        None
-    };
-    let (rslot, tslot) = (rel.slot, to.slot);
-    let rel_props2 = rel_props;
-    let matches = move |row: &Row, r: RelId, other: NodeId| {
-        bound_rel.is_none_or(|b| b == r)
-            && target.is_none_or(|t| t == other)
-            && !used(row, distinct_from, r)
-            && rel_matches(ctx, r, rel_props2.as_deref().unwrap_or(&[]))
-            && node_matches(ctx, other, &to_labels, to_props.as_deref().unwrap_or(&[]))
-    };
     if let Some(slot) = count {
-        let n = nb.iter(ctx, start).filter(|&(r, other)| matches(&row, r, other)).count();
+        let n = hop.count(ctx, &names.nb, &row, distinct_from);
         if n == 0 {
             return none();
         }
@@ -608,8 +649,10 @@ fn expand<'a>(
         out[slot] = Value::Int(n as i64);
         return one(Ok(out));
     }
-    Box::new(nb.iter(ctx, start).filter_map(move |(r, other)| {
-        if !matches(&row, r, other) {
+    let (rslot, tslot) = (rel.slot, to.slot);
+    let nb = names.nb.clone();
+    Box::new(nb.iter(ctx, hop.start).filter_map(move |(r, other)| {
+        if !hop.matches(ctx, &row, distinct_from, r, other) {
             return None;
         }
         let mut out = row.clone();

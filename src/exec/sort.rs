@@ -4,7 +4,7 @@
 use std::cmp::Ordering;
 
 use super::eval::eval;
-use super::{Ctx, Row, RowIter};
+use super::{Ctx, Keep, Row};
 use crate::error::Result;
 use crate::plan::Expr;
 use crate::value::Value;
@@ -13,64 +13,93 @@ use crate::value::Value;
 /// keep their order).
 type Entry = (Vec<Value>, usize, Row);
 
-/// The rows of `input` in order of `keys` (`true`: descending); only the first `top` if given.
-pub(crate) fn sort(keys: &[(Expr, bool)], top: Option<usize>, input: RowIter, ctx: Ctx) -> Result<Vec<Row>> {
-    let by_keys = |a: &[Value], b: &[Value]| {
-        for (i, (_, desc)) in keys.iter().enumerate() {
-            let o = a[i].order(&b[i]);
-            let o = if *desc { o.reverse() } else { o };
-            if o != Ordering::Equal {
-                return o;
+/// The rows in order of `keys` (`true`: descending), only the first `top` if given; takes
+/// its rows one at a time.
+pub(crate) struct Sorter<'a> {
+    keys: &'a [(Expr, bool)],
+    top: Option<usize>,
+    ctx: Ctx<'a>,
+    /// With a limit the buffer is cut back to the best `top` rows whenever it holds twice as
+    /// many (at least 1,024); after a cut a row that sorts after the last one kept is dropped
+    /// at once (a later row loses a tie).
+    cap: Option<usize>,
+    rows: Vec<Entry>,
+    cutoff: Option<Vec<Value>>,
+    held: u64,
+    n: usize,
+}
+
+impl<'a> Sorter<'a> {
+    pub(crate) fn new(keys: &'a [(Expr, bool)], top: Option<usize>, ctx: Ctx<'a>) -> Sorter<'a> {
+        let cap = top.map(|k| k.saturating_mul(2).max(1024));
+        Sorter { keys, top, ctx, cap, rows: Vec::new(), cutoff: None, held: 0, n: 0 }
+    }
+
+    fn by_keys(&self, a: &[Value], b: &[Value]) -> Ordering {
+        by_keys(self.keys, a, b)
+    }
+
+    pub(crate) fn add(&mut self, row: Keep) -> Result<()> {
+        let n = self.n;
+        self.n += 1;
+        let r = row.row();
+        let k = self.keys.iter().map(|(e, _)| eval(e, r, self.ctx)).collect::<Result<Vec<_>>>()?;
+        if self.top == Some(0) || self.cutoff.as_ref().is_some_and(|c| self.by_keys(&k, c) != Ordering::Less) {
+            return Ok(());
+        }
+        let size = super::row_size(&k) + super::row_size(r);
+        self.ctx.control.charge(size)?;
+        self.held += size;
+        self.rows.push((k, n, row.into_row()));
+        if let (Some(k), Some(cap)) = (self.top, self.cap) {
+            if self.rows.len() >= cap {
+                let keys = self.keys;
+                self.rows.select_nth_unstable_by(k - 1, |a, b| cmp(keys, a, b));
+                self.rows.truncate(k);
+                self.cutoff = Some(self.rows[k - 1].0.clone());
+                let kept: u64 = self.rows.iter().map(|(k, _, r)| super::row_size(k) + super::row_size(r)).sum();
+                self.ctx.control.release(self.held - kept);
+                self.held = kept;
             }
         }
-        Ordering::Equal
-    };
-    let cmp = |a: &Entry, b: &Entry| by_keys(&a.0, &b.0).then(a.1.cmp(&b.1));
-    // With a limit the buffer is cut back to the best `top` rows whenever it holds twice as
-    // many (at least 1,024); after a cut a row that sorts after the last one kept is dropped
-    // at once (a later row loses a tie).
-    let cap = top.map(|k| k.saturating_mul(2).max(1024));
-    let mut rows: Vec<Entry> = Vec::new();
-    let mut cutoff: Option<Vec<Value>> = None;
-    let mut held = 0;
-    let mut result = Ok(());
-    for (n, r) in input.enumerate() {
-        let step = r.and_then(|row| {
-            let k = keys.iter().map(|(e, _)| eval(e, &row, ctx)).collect::<Result<Vec<_>>>()?;
-            if top == Some(0) || cutoff.as_ref().is_some_and(|c| by_keys(&k, c) != Ordering::Less) {
-                return Ok(());
+        Ok(())
+    }
+
+    /// Lets go of the rows (the statement failed).
+    pub(crate) fn abandon(&mut self) {
+        self.ctx.control.release(self.held);
+        self.held = 0;
+    }
+
+    /// The rows in order.
+    pub(crate) fn finish(mut self) -> Result<Vec<Row>> {
+        // Sorted rows flow on one at a time; whoever keeps them counts them again.
+        self.abandon();
+        let keys = self.keys;
+        let mut rows = self.rows;
+        match self.top {
+            Some(k) if k < rows.len() => {
+                rows.select_nth_unstable_by(k.max(1) - 1, |a, b| cmp(keys, a, b));
+                rows.truncate(k);
+                rows.sort_unstable_by(|a, b| cmp(keys, a, b));
             }
-            let size = super::row_size(&k) + super::row_size(&row);
-            ctx.control.charge(size)?;
-            held += size;
-            rows.push((k, n, row));
-            if let (Some(k), Some(cap)) = (top, cap) {
-                if rows.len() >= cap {
-                    rows.select_nth_unstable_by(k - 1, cmp);
-                    rows.truncate(k);
-                    cutoff = Some(rows[k - 1].0.clone());
-                    let kept: u64 = rows.iter().map(|(k, _, r)| super::row_size(k) + super::row_size(r)).sum();
-                    ctx.control.release(held - kept);
-                    held = kept;
-                }
-            }
-            Ok(())
-        });
-        if let Err(e) = step {
-            result = Err(e);
-            break;
+            _ => rows.sort_unstable_by(|a, b| cmp(keys, a, b)),
+        }
+        Ok(rows.into_iter().map(|(_, _, r)| r).collect())
+    }
+}
+
+fn by_keys(keys: &[(Expr, bool)], a: &[Value], b: &[Value]) -> Ordering {
+    for (i, (_, desc)) in keys.iter().enumerate() {
+        let o = a[i].order(&b[i]);
+        let o = if *desc { o.reverse() } else { o };
+        if o != Ordering::Equal {
+            return o;
         }
     }
-    // Sorted rows flow on one at a time; whoever keeps them counts them again.
-    ctx.control.release(held);
-    result?;
-    match top {
-        Some(k) if k < rows.len() => {
-            rows.select_nth_unstable_by(k.max(1) - 1, cmp);
-            rows.truncate(k);
-            rows.sort_unstable_by(cmp);
-        }
-        _ => rows.sort_unstable_by(cmp),
-    }
-    Ok(rows.into_iter().map(|(_, _, r)| r).collect())
+    Ordering::Equal
+}
+
+fn cmp(keys: &[(Expr, bool)], a: &Entry, b: &Entry) -> Ordering {
+    by_keys(keys, &a.0, &b.0).then(a.1.cmp(&b.1))
 }

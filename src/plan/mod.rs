@@ -351,6 +351,14 @@ impl Op {
 }
 
 /// Procedures that change the graph (none yet).
+/// The row slots an expression reads, if they can be known (a sub-plan or a reduction may
+/// read any).
+pub fn expr_reads(e: &Expr) -> Option<Vec<Slot>> {
+    let mut out = Vec::new();
+    build::expr_slots(e, &mut out);
+    (!out.contains(&usize::MAX)).then_some(out)
+}
+
 pub fn procedure_writes(_name: &str) -> bool {
     false
 }

@@ -4,6 +4,7 @@
 //! Mutations can be journaled so a failed statement can be rolled back.
 
 mod adjacency;
+mod columns;
 mod index;
 mod intern;
 mod projection;
@@ -102,6 +103,8 @@ pub struct Graph {
     adjacency: adjacency::Cache,
     /// Live relationships per type (a count store: `count(*)` of a type without a scan).
     type_counts: Vec<u64>,
+    /// Property values decoded into columns for reads in bulk, until the graph changes.
+    columns: columns::Cache,
 }
 
 /// Sets (or with `Null`, removes) a property; returns the previous value.
@@ -139,6 +142,7 @@ impl Default for Graph {
             projections: projection::Cache::default(),
             adjacency: adjacency::Cache::default(),
             type_counts: Vec::new(),
+            columns: columns::Cache::default(),
         }
     }
 }
@@ -151,6 +155,13 @@ fn gone() -> EdgeIndex<u32> {
 impl Graph {
     pub fn new() -> Graph {
         Graph::default()
+    }
+
+    /// Forgets what is derived from the graph as it was: the algorithms' projections and the
+    /// property columns.
+    fn changed(&mut self) {
+        self.projections.clear();
+        self.columns.clear();
     }
 
     // ---- names -------------------------------------------------------------------------
@@ -311,16 +322,30 @@ impl Graph {
     /// the value) is taken for all of them before the next, so that the reads overlap.
     /// `None` for a node that does not exist, `Some(Null)` for one without the property.
     pub fn node_props_named_batch(&self, ids: &[NodeId], key: &str, out: &mut Vec<Option<Value>>) {
-        let ixs: Vec<_> = ids.iter().map(|&id| self.nix(id)).collect();
+        out.clear();
+        out.resize(ids.len(), None);
+        let Some(k) = self.keys.get(key) else {
+            out.iter_mut().zip(ids).for_each(|(o, &id)| *o = self.node_exists(id).then_some(Value::Null));
+            return;
+        };
+        let rest = self.read_columns(columns::Of::Nodes, k, ids, out);
+        let ixs: Vec<_> = rest.iter().map(|&i| self.nix(ids[i])).collect();
         let offs = ixs.into_iter().map(|ix| ix.and_then(|ix| self.g.node_weight(ix)).map(|n| n.props)).collect();
-        self.node_props.values_at(offs, self.keys.get(key), out);
+        self.node_props.values_at(offs, k, &rest, out);
     }
 
     /// [`Graph::node_props_named_batch`] for relationships.
     pub fn rel_props_named_batch(&self, ids: &[RelId], key: &str, out: &mut Vec<Option<Value>>) {
-        let ixs: Vec<_> = ids.iter().map(|&id| self.rix(id)).collect();
+        out.clear();
+        out.resize(ids.len(), None);
+        let Some(k) = self.keys.get(key) else {
+            out.iter_mut().zip(ids).for_each(|(o, &id)| *o = self.rel_exists(id).then_some(Value::Null));
+            return;
+        };
+        let rest = self.read_columns(columns::Of::Rels, k, ids, out);
+        let ixs: Vec<_> = rest.iter().map(|&i| self.rix(ids[i])).collect();
         let offs = ixs.into_iter().map(|ix| ix.and_then(|ix| self.g.edge_weight(ix)).map(|r| r.props)).collect();
-        self.rel_props.values_at(offs, self.keys.get(key), out);
+        self.rel_props.values_at(offs, k, &rest, out);
     }
 
     /// [`Graph::node_prop_named`] for a relationship.
@@ -431,7 +456,7 @@ impl Graph {
     }
 
     fn undo(&mut self, u: Undo) {
-        self.projections.clear();
+        self.changed();
         match u {
             Undo::CreatedNode(id) => {
                 let _ = self.delete_node(id, true);
@@ -508,7 +533,7 @@ impl Graph {
         labels: impl IntoIterator<Item = &'a str>,
         props: impl IntoIterator<Item = (&'a str, Value)>,
     ) -> NodeId {
-        self.projections.clear();
+        self.changed();
         let mut ls: Vec<Sym> = Vec::new();
         for l in labels {
             let s = self.intern_label(l);
@@ -534,7 +559,7 @@ impl Graph {
         ty: &str,
         props: impl IntoIterator<Item = (&'a str, Value)>,
     ) -> Option<RelId> {
-        self.projections.clear();
+        self.changed();
         self.nix(start)?;
         self.nix(end)?;
         let ty = self.types.intern(ty);
@@ -550,7 +575,7 @@ impl Graph {
 
     /// Deletes a relationship; false if it did not exist.
     pub fn delete_rel(&mut self, id: RelId) -> bool {
-        self.projections.clear();
+        self.changed();
         let Some(ix) = self.rix(id) else { return false };
         let (a, b) = self.g.edge_endpoints(ix).expect("live edge has endpoints");
         let (start, end) = (self.g[a].id, self.g[b].id);
@@ -566,7 +591,7 @@ impl Graph {
     /// Deletes a node. Without `detach`, a node that still has relationships is not deleted
     /// and `Err(degree)` is returned. `Ok(false)` if it did not exist.
     pub fn delete_node(&mut self, id: NodeId, detach: bool) -> Result<bool, usize> {
-        self.projections.clear();
+        self.changed();
         let Some(ix) = self.nix(id) else { return Ok(false) };
         let rels: Vec<RelId> = self.rels_of(id, Dir::Both, &[]).map(|(r, _)| r).collect();
         if !rels.is_empty() {
@@ -594,7 +619,7 @@ impl Graph {
 
     /// Sets a node property (`Null` removes it); returns the old value.
     pub fn set_node_prop(&mut self, id: NodeId, key: &str, value: Value) -> Option<Value> {
-        self.projections.clear();
+        self.changed();
         let key = self.keys.intern(key);
         let new = (!self.indexes.is_empty() && !value.is_null()).then(|| value.clone());
         let old = self.put_node_prop(id, key, value)?;
@@ -608,7 +633,7 @@ impl Graph {
 
     /// Sets a relationship property (`Null` removes it); returns the old value.
     pub fn set_rel_prop(&mut self, id: RelId, key: &str, value: Value) -> Option<Value> {
-        self.projections.clear();
+        self.changed();
         let key = self.keys.intern(key);
         let old = self.put_rel_prop(id, key, value)?;
         self.record(Undo::RelProp { id, key, old: old.clone() });
@@ -625,7 +650,7 @@ impl Graph {
     }
 
     fn add_label_sym(&mut self, id: NodeId, l: Sym) -> bool {
-        self.projections.clear();
+        self.changed();
         let Some(ix) = self.nix(id) else { return false };
         let mut labels = self.label_set(self.g[ix].labels).to_vec();
         if labels.contains(&l) {
@@ -651,7 +676,7 @@ impl Graph {
     }
 
     fn remove_label_sym(&mut self, id: NodeId, l: Sym) -> bool {
-        self.projections.clear();
+        self.changed();
         let Some(ix) = self.nix(id) else { return false };
         let mut labels = self.label_set(self.g[ix].labels).to_vec();
         let Some(pos) = labels.iter().position(|x| *x == l) else { return false };
@@ -683,7 +708,7 @@ impl Graph {
 
     /// Creates a node from interned labels and properties (bulk loading: not journaled).
     pub fn add_node_syms(&mut self, labels: Vec<Sym>, props: Props) -> NodeId {
-        self.projections.clear();
+        self.changed();
         let id = self.next_node;
         self.next_node += 1;
         for &l in &labels {
@@ -704,7 +729,7 @@ impl Graph {
     /// Creates a relationship from an interned type (bulk loading: not journaled). `None`
     /// if an end does not exist (or past 4 billion relationships).
     pub fn add_rel_sym(&mut self, start: NodeId, end: NodeId, ty: Sym, props: &[(Sym, Value)]) -> Option<RelId> {
-        self.projections.clear();
+        self.changed();
         let (a, b) = (self.nix(start)?, self.nix(end)?);
         let id = u32::try_from(self.next_rel).ok().filter(|&i| i != u32::MAX)?;
         self.next_rel += 1;

@@ -133,11 +133,12 @@ impl Arena {
         }
     }
 
-    /// `key` of each list at `offs` into `out` (`None` stays `None`, an absent key is `Null`),
-    /// the last step of the store's batched property reads.
-    pub fn values_at(&self, offs: Vec<Option<u32>>, key: Option<Sym>, out: &mut Vec<Option<Value>>) {
-        out.clear();
-        out.extend(offs.into_iter().map(|o| o.map(|o| key.and_then(|k| self.get(o, k)).unwrap_or(Value::Null))));
+    /// `key` of each list at `offs` into `out` at the matching position of `at` (`None` stays
+    /// `None`, an absent key is `Null`), the last step of the store's batched property reads.
+    pub fn values_at(&self, offs: Vec<Option<u32>>, key: Sym, at: &[usize], out: &mut [Option<Value>]) {
+        for (o, &i) in offs.into_iter().zip(at) {
+            out[i] = o.map(|o| self.get(o, key).unwrap_or(Value::Null));
+        }
     }
 
     /// The keys of the list at `off`, in order.

@@ -1,0 +1,233 @@
+//! Push-based running of the streaming operators that feed one needing all its input (an
+//! aggregation, a sort). Pulled through iterators, every operator hands on a row of its own:
+//! an expansion copies its input row once per match, which for a few hundred thousand
+//! matches costs more than finding them. Pushed, the operators between a source and the
+//! blocking one share a single row buffer: each writes the slots it binds and calls the next
+//! with a reference, and only the blocking operator copies what it keeps (a group's first
+//! row, a row that may be in the top k).
+//!
+//! Scans, node checks, filters, projections and single-hop expansions are pushed; the others
+//! (variable-length and shortest paths, OPTIONAL, UNWIND, procedures, writes) stay pulled and
+//! feed the pushed ones. `PROFILE` counts the rows of pushed operators as usual and shows the
+//! time of the whole pushed run on its first operator.
+
+use std::cell::{Cell, RefCell};
+use std::time::{Duration, Instant};
+
+use super::eval::eval;
+use super::read::{self, Hop, Names};
+use super::{Ctx, Keep, Row, RowIter};
+use crate::error::Result;
+use crate::plan::{Expr, NodeSpec, Op, RelSpec, Slot};
+use crate::value::Value;
+
+/// Builds the operators of a read segment on `input`, pushing the streaming operators that
+/// feed a blocking one into it.
+pub(crate) fn build<'a>(ops: &'a [Op], input: RowIter<'a>, ctx: Ctx<'a>) -> RowIter<'a> {
+    let mut it = input;
+    let mut start = 0;
+    for (k, op) in ops.iter().enumerate() {
+        if !blocking(op) {
+            continue;
+        }
+        let pushed = ops[start..k].iter().rev().take_while(|o| pushable(o)).count();
+        let m = k - pushed;
+        for o in &ops[start..m] {
+            it = super::profile::apply(o, it, ctx);
+        }
+        it = super::profile::apply_with(op, ctx, move || consume(&ops[m..k], op, it, ctx));
+        start = k + 1;
+    }
+    for o in &ops[start..] {
+        it = super::profile::apply(o, it, ctx);
+    }
+    it
+}
+
+fn blocking(op: &Op) -> bool {
+    matches!(op, Op::Aggregate { .. } | Op::Sort { .. })
+}
+
+fn pushable(op: &Op) -> bool {
+    match op {
+        Op::NodeScan { .. } | Op::NodeCheck { .. } | Op::Filter { .. } | Op::Project { .. } => true,
+        Op::Expand { rel, .. } => rel.var_len.is_none(),
+        _ => false,
+    }
+}
+
+/// Runs a blocking operator on the rows `chain` (pushable operators) makes of `input`.
+pub(crate) fn consume<'a>(chain: &'a [Op], op: &'a Op, input: RowIter<'a>, ctx: Ctx<'a>) -> RowIter<'a> {
+    match op {
+        Op::Aggregate { keys, aggs } => {
+            let mut g = super::aggregate::Grouping::new(keys, aggs, ctx);
+            let r = drive(chain, input, ctx, &mut |row| g.add(row));
+            // On an error the rows before it are aggregated first (their own error wins).
+            read::rows_or_error(match r {
+                Ok(()) => g.finish(),
+                Err(e) => g.flush().and(Err(e)),
+            })
+        }
+        Op::Sort { keys, top } => {
+            let mut s = super::sort::Sorter::new(keys, read::sort_top(top, ctx), ctx);
+            let r = drive(chain, input, ctx, &mut |row| s.add(row));
+            read::rows_or_error(match r {
+                Ok(()) => s.finish(),
+                Err(e) => {
+                    s.abandon();
+                    Err(e)
+                }
+            })
+        }
+        other => read::apply(other, input, ctx),
+    }
+}
+
+/// Hands every row `chain` makes of `input` to `sink`.
+fn drive<'a>(
+    chain: &'a [Op],
+    input: RowIter<'a>,
+    ctx: Ctx<'a>,
+    sink: &mut dyn FnMut(Keep) -> Result<()>,
+) -> Result<()> {
+    if chain.is_empty() {
+        for r in input {
+            sink(Keep::Owned(r?))?;
+        }
+        return Ok(());
+    }
+    let t = Instant::now();
+    let steps = Chain::new(chain, ctx);
+    let mut to_sink = |row: &Row| sink(Keep::Borrowed(row));
+    let mut r = Ok(());
+    for row in input {
+        r = row.and_then(|mut row| steps.run(0, &mut row, &mut to_sink));
+        if r.is_err() {
+            break;
+        }
+    }
+    steps.record(t.elapsed());
+    r
+}
+
+/// The pushed operators, prepared once, with the rows each has made.
+struct Chain<'a> {
+    steps: Vec<(&'a Op, Step<'a>, Cell<u64>)>,
+    ctx: Ctx<'a>,
+}
+
+enum Step<'a> {
+    Scan(&'a NodeSpec),
+    Check(&'a NodeSpec),
+    Filter(&'a Expr),
+    Project(&'a [(Expr, Slot)], RefCell<Vec<Value>>),
+    Expand(ExpandStep<'a>),
+}
+
+struct ExpandStep<'a> {
+    from: Slot,
+    rel: &'a RelSpec,
+    to: &'a NodeSpec,
+    bound: (bool, bool),
+    distinct_from: &'a [Slot],
+    count: Option<Slot>,
+    /// `None`: a type or label of the pattern does not exist; nothing matches.
+    names: Option<Names>,
+}
+
+impl<'a> Chain<'a> {
+    fn new(ops: &'a [Op], ctx: Ctx<'a>) -> Chain<'a> {
+        let step = |op: &'a Op| match op {
+            Op::NodeScan { node } => Step::Scan(node),
+            Op::NodeCheck { node } => Step::Check(node),
+            Op::Filter { predicate } => Step::Filter(predicate),
+            Op::Project { items } => Step::Project(items, RefCell::new(Vec::with_capacity(items.len()))),
+            Op::Expand { from, rel, to, to_bound, rel_bound, distinct_from, count } => Step::Expand(ExpandStep {
+                from: *from,
+                rel,
+                to,
+                bound: (*to_bound, *rel_bound),
+                distinct_from,
+                count: *count,
+                names: Names::new(ctx, rel, to),
+            }),
+            // `pushable` lets no other operator in.
+            _ => unreachable!("not a pushed operator: {op}"),
+        };
+        Chain { steps: ops.iter().map(|op| (op, step(op), Cell::new(0))).collect(), ctx }
+    }
+
+    /// Runs step `i` and those after it on `row` (which the steps write in place).
+    fn run(&self, i: usize, row: &mut Row, sink: &mut dyn FnMut(&Row) -> Result<()>) -> Result<()> {
+        let Some((_, step, made)) = self.steps.get(i) else { return sink(row) };
+        let ctx = self.ctx;
+        let mut next = |row: &mut Row| {
+            made.set(made.get() + 1);
+            self.run(i + 1, row, sink)
+        };
+        match step {
+            Step::Scan(node) => {
+                for id in read::scan_ids(node, row, ctx)? {
+                    row[node.slot] = Value::Node(id?);
+                    next(row)?;
+                }
+            }
+            Step::Check(node) => {
+                if read::node_check(node, row, ctx)? {
+                    next(row)?;
+                }
+            }
+            Step::Filter(predicate) => {
+                ctx.control.tick()?;
+                match eval(predicate, row, ctx)? {
+                    Value::Bool(true) => next(row)?,
+                    Value::Bool(false) | Value::Null => {}
+                    v => return Err(super::type_err("WHERE expects a boolean", &v)),
+                }
+            }
+            Step::Project(items, vals) => {
+                // All items are evaluated before any is written (`WITH b AS a, a AS b`).
+                let mut vals = vals.borrow_mut();
+                vals.clear();
+                for (e, _) in items.iter() {
+                    vals.push(eval(e, row, ctx)?);
+                }
+                for ((_, s), v) in items.iter().zip(vals.drain(..)) {
+                    row[*s] = v;
+                }
+                drop(vals);
+                next(row)?;
+            }
+            Step::Expand(x) => {
+                let Some(names) = &x.names else { return Ok(()) };
+                let Some(hop) = Hop::new(x.from, x.rel, x.to, x.bound, names, row, ctx)? else { return Ok(()) };
+                if let Some(slot) = x.count {
+                    let n = hop.count(ctx, &names.nb, row, x.distinct_from);
+                    if n > 0 {
+                        row[slot] = Value::Int(n as i64);
+                        next(row)?;
+                    }
+                    return Ok(());
+                }
+                for (r, other) in names.nb.iter(ctx, hop.start) {
+                    if hop.matches(ctx, row, x.distinct_from, r, other) {
+                        row[x.rel.slot] = Value::Rel(r);
+                        row[x.to.slot] = Value::Node(other);
+                        next(row)?;
+                    }
+                }
+            }
+        }
+        Ok(())
+    }
+
+    /// Counts each step's rows for a `PROFILE`, and the whole run's time, which the profile
+    /// shows on the first (the others' own time is what it adds to the one before).
+    fn record(&self, time: Duration) {
+        if let Some(p) = &self.ctx.control.profile {
+            for (op, _, made) in &self.steps {
+                p.record(op, made.get() as usize, time);
+            }
+        }
+    }
+}

@@ -1,0 +1,183 @@
+//! Property columns: one key's values for a block of consecutive ids, decoded once and kept
+//! for reads in bulk (an aggregation summing `f.amount_usd` over 600,000 relationships).
+//! Read from the entities, each value costs three dependent memory reads (the id's place in
+//! petgraph, the entity there, its encoded list) and a decoding; read from a column, one.
+//!
+//! A block is built once reads of it in bulk reach [`HOT`], so a query touching a few values
+//! never pays for a block; all columns are dropped whenever the graph changes, and none is
+//! built by a statement that has changed it (like the adjacency). They take at most
+//! [`BUDGET`] bytes; past it reads go to the entities as before.
+
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
+
+use super::{Graph, Sym};
+use crate::value::Value;
+
+/// Ids per block.
+const BLOCK_BITS: u32 = 16;
+const BLOCK: u64 = 1 << BLOCK_BITS;
+/// Reads in bulk of one key in one block before that block's column is built.
+const HOT: u32 = 4096;
+/// Most bytes all columns may take.
+const BUDGET: usize = 96 << 20;
+
+/// One value: 16 bytes, strings and rarer values kept beside the cells.
+#[derive(Debug, Clone, Copy)]
+enum Cell {
+    /// No entity with this id.
+    Missing,
+    /// The entity has no such property.
+    Null,
+    Int(i64),
+    Float(f64),
+    Str(u32),
+    Other(u32),
+}
+
+/// One key's values for one block of ids.
+#[derive(Debug)]
+pub(super) struct Column {
+    cells: Vec<Cell>,
+    strs: Vec<Arc<str>>,
+    others: Vec<Value>,
+}
+
+impl Column {
+    /// The value of the id at `i` in the block: `None` if there is no such entity, `Null` if
+    /// it lacks the property.
+    fn get(&self, i: usize) -> Option<Value> {
+        Some(match self.cells.get(i).copied().unwrap_or(Cell::Missing) {
+            Cell::Missing => return None,
+            Cell::Null => Value::Null,
+            Cell::Int(v) => Value::Int(v),
+            Cell::Float(v) => Value::Float(v),
+            Cell::Str(s) => Value::String(self.strs[s as usize].clone()),
+            Cell::Other(o) => self.others[o as usize].clone(),
+        })
+    }
+
+    /// Bytes it takes (about).
+    fn bytes(&self) -> usize {
+        self.cells.len() * std::mem::size_of::<Cell>()
+            + self.strs.iter().map(|s| s.len() + 32).sum::<usize>()
+            + self.others.len() * 64
+    }
+}
+
+/// What the columns are of: node or relationship properties.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub(super) enum Of {
+    Nodes,
+    Rels,
+}
+
+/// One key's columns (of nodes or of relationships), by block, and the reads in bulk of the
+/// blocks that have none yet.
+#[derive(Debug, Default)]
+struct Table {
+    blocks: Vec<Option<Arc<Column>>>,
+    reads: Vec<u32>,
+}
+
+#[derive(Debug, Default)]
+struct Columns {
+    tables: HashMap<(Of, Sym), Table>,
+    bytes: usize,
+}
+
+/// The columns built so far.
+#[derive(Debug, Default)]
+pub(super) struct Cache(Mutex<Columns>);
+
+impl Cache {
+    /// Forgets them all (the graph changed).
+    pub(super) fn clear(&mut self) {
+        let c = match self.0.get_mut() {
+            Ok(c) => c,
+            Err(poisoned) => poisoned.into_inner(),
+        };
+        if !c.tables.is_empty() {
+            *c = Columns::default();
+        }
+    }
+}
+
+/// A copy of the graph starts with none.
+impl Clone for Cache {
+    fn clone(&self) -> Cache {
+        Cache::default()
+    }
+}
+
+impl Graph {
+    /// `key` of each id from the columns, where a column has it: `out[i]` is set for those,
+    /// and the positions of the others are returned (to be read from the entities).
+    pub(super) fn read_columns(&self, of: Of, key: Sym, ids: &[u64], out: &mut [Option<Value>]) -> Vec<usize> {
+        let all = || (0..ids.len()).collect();
+        if !self.journal.is_empty() {
+            return all();
+        }
+        let Ok(mut cols) = self.columns.0.lock() else { return all() };
+        let Columns { tables, bytes } = &mut *cols;
+        let table = tables.entry((of, key)).or_default();
+        let mut rest = Vec::new();
+        for (i, &id) in ids.iter().enumerate() {
+            let block = usize::try_from(id >> BLOCK_BITS).unwrap_or(usize::MAX);
+            if let Some(Some(col)) = table.blocks.get(block) {
+                out[i] = col.get((id & (BLOCK - 1)) as usize);
+                continue;
+            }
+            rest.push(i);
+            // Counted, and built once hot: the next reads of the block use it.
+            if block >= table.reads.len() {
+                if block > (u32::MAX as usize) {
+                    continue;
+                }
+                table.reads.resize(block + 1, 0);
+            }
+            table.reads[block] += 1;
+            if table.reads[block] >= HOT && *bytes < BUDGET {
+                let col = self.build_column(of, key, block as u64);
+                *bytes += col.bytes();
+                if table.blocks.len() <= block {
+                    table.blocks.resize(block + 1, None);
+                }
+                table.blocks[block] = Some(Arc::new(col));
+            }
+        }
+        rest
+    }
+
+    fn build_column(&self, of: Of, key: Sym, block: u64) -> Column {
+        let mut col = Column { cells: Vec::with_capacity(BLOCK as usize), strs: Vec::new(), others: Vec::new() };
+        let mut strs: HashMap<Arc<str>, u32> = HashMap::new();
+        let first = block << BLOCK_BITS;
+        for id in first..first + BLOCK {
+            let v = match of {
+                Of::Nodes => self.node(id).map(|n| self.node_props.get(n.props, key)),
+                Of::Rels => self.rel(id).map(|r| self.rel_props.get(r.props, key)),
+            };
+            let cell = match v {
+                None => Cell::Missing,
+                Some(None) => Cell::Null,
+                Some(Some(Value::Int(i))) => Cell::Int(i),
+                Some(Some(Value::Float(f))) => Cell::Float(f),
+                Some(Some(Value::String(s))) => {
+                    let next = strs.len() as u32;
+                    let at = *strs.entry(s.clone()).or_insert(next);
+                    if at == next {
+                        col.strs.push(s);
+                    }
+                    Cell::Str(at)
+                }
+                Some(Some(other)) => {
+                    col.others.push(other);
+                    Cell::Other(col.others.len() as u32 - 1)
+                }
+            };
+            col.cells.push(cell);
+        }
+        col
+    }
+}

@@ -1,0 +1,152 @@
+//! Pushed pipelines (the operators feeding an aggregation or a sort share one row) and
+//! property columns (values decoded per block for reads in bulk) give the rows of the plain
+//! way: pulled rows, properties read one at a time.
+
+use silkgraph::exec::Params;
+use silkgraph::session::Session;
+use silkgraph::value::Value;
+
+fn run(s: &mut Session, q: &str) -> Vec<Vec<Value>> {
+    s.run_statement(q, &Params::new()).unwrap_or_else(|e| panic!("{q}: {e}")).result.rows
+}
+
+fn sorted(mut rows: Vec<Vec<Value>>) -> Vec<Vec<Value>> {
+    rows.sort_by(|a, b| format!("{a:?}").cmp(&format!("{b:?}")));
+    rows
+}
+
+/// 60 nodes (with some of them labelled M too) and 240 relationships of types R and S from a
+/// fixed pseudo-random sequence, with self-loops and parallel relationships.
+fn graph() -> Session {
+    let mut s = Session::default();
+    run(&mut s, "UNWIND range(0, 59) AS i CREATE (n:N {i: i, g: i % 4, name: 'n' + toString(i % 9)})");
+    run(&mut s, "MATCH (n:N) WHERE n.i % 5 = 0 SET n:M");
+    for (ty, rest) in [("S", 0), ("R", 1), ("R", 2)] {
+        run(
+            &mut s,
+            &format!(
+                "UNWIND range(0, 239) AS k WITH k WHERE k % 3 = {rest}
+                 MATCH (a:N {{i: (k * 7919 + 13) % 60}}), (b:N {{i: (k * k * 31 + k * 17 + 5) % 60}})
+                 CREATE (a)-[:{ty} {{k: k, w: k % 7}}]->(b)"
+            ),
+        );
+    }
+    run(&mut s, "MATCH (a:N) WHERE a.i % 7 = 3 CREATE (a)-[:R {k: -a.i, w: 1}]->(a)");
+    s
+}
+
+/// `UNWIND [0] AS z` before the RETURN: an operator that is never pushed, so the rows reach
+/// the aggregation or sort pulled, one owned row each.
+fn pulled(q: &str) -> String {
+    let at = q.rfind("RETURN").expect("a RETURN");
+    format!("{} UNWIND [0] AS z {}", &q[..at], &q[at..])
+}
+
+#[test]
+fn pushed_pipelines_give_the_rows_of_pulled_ones() {
+    let mut s = graph();
+    let unordered = [
+        "MATCH (a:N)-[r:R]->(b)-[t:S]-(c:M) RETURN a.g AS g, count(*) AS n, sum(r.k) AS s, collect(t.w) AS ws",
+        "MATCH (a:N)-[r]-(b) WHERE r.w > 2 AND b.i <> a.i RETURN type(r) AS t, count(DISTINCT b) AS n, max(r.k) AS m",
+        "MATCH (a:M) WITH a, a.i * 2 AS d MATCH (a)-[:R]->(b) RETURN d, count(b) AS n",
+        "MATCH (a:N)-[r:R]->(b:M) WITH b, r.w AS w WHERE w < 5 RETURN b.name AS k, avg(w) AS a, count(*) AS n",
+        "MATCH (a:N)-[:R]->(b)<-[:R]-(c) WHERE a <> c RETURN a.i AS i, count(*) AS n",
+        "MATCH (a:N)-[:R]->(b)-[:S]-(c), (c)-[q]-(a) RETURN type(q) AS t, count(*) AS n",
+        "MATCH (a:N)-[:NONE]->(b) RETURN count(*) AS n, collect(b) AS bs",
+        "MATCH (a:N)-[r:R]->(b) RETURN count(*) AS n",
+        "MATCH (a:N) MATCH (a)-[:S]->(b) RETURN a.g AS g, count(b) AS n",
+    ];
+    for q in unordered {
+        let rows = sorted(run(&mut s, q));
+        assert!(!rows.is_empty(), "{q}");
+        assert_eq!(rows, sorted(run(&mut s, &pulled(q))), "{q}");
+    }
+    // Sorts keep the order of equal rows, with or without a limit.
+    let ordered = [
+        "MATCH (a:N)-[r:R]->(b) RETURN a.i AS i, r.k AS k ORDER BY r.w",
+        "MATCH (a:N)-[r:R]->(b) RETURN a.i AS i, r.k AS k ORDER BY r.w DESC SKIP 3 LIMIT 17",
+        "MATCH (a:N)-[r]-(b:M) WITH a, b, r ORDER BY b.name, a.i LIMIT 40 RETURN a.i AS i, b.i AS j, r.k AS k",
+    ];
+    for q in ordered {
+        let rows = run(&mut s, q);
+        assert!(rows.len() > 3, "{q}");
+        assert_eq!(rows, run(&mut s, &pulled(q)), "{q}");
+    }
+    // An error raised inside a pushed operator is the statement's error, as when pulled.
+    for q in [
+        "MATCH (a:N)-[r:R]->(b) WHERE r.k / (r.k - 40) > 0 RETURN count(*)",
+        "MATCH (a:N)-[r:R]->(b) WHERE b.name RETURN count(*)",
+        "MATCH (a:N)-[r:R]->(b) RETURN a.i AS i ORDER BY 1 / (r.k - 40)",
+    ] {
+        let pushed = s.run_statement(q, &Params::new()).unwrap_err().detail;
+        let plain = s.run_statement(&pulled(q), &Params::new()).unwrap_err().detail;
+        assert_eq!(pushed, plain, "{q}");
+    }
+}
+
+#[test]
+fn profile_counts_the_rows_of_pushed_operators() {
+    let mut s = graph();
+    let n = run(&mut s, "MATCH (a:N)-[r:R]->(b)-[t:S]->(c) RETURN count(*)")[0][0].clone();
+    let profile = run(&mut s, "PROFILE MATCH (a:N)-[r:R]->(b)-[t:S]->(c) RETURN count(c.i)");
+    // The last expansion (the first listed) makes the rows the aggregation counts.
+    let expand = profile
+        .iter()
+        .find(|r| matches!(&r[0], Value::String(t) if t.contains("Expand")))
+        .unwrap_or_else(|| panic!("{profile:?}"));
+    assert_eq!(expand[1], n);
+}
+
+#[test]
+fn property_columns_give_the_values_of_the_entities_and_follow_changes() {
+    let mut s = Session::default();
+    // Enough nodes and relationships that aggregations build columns as they go; values of
+    // every kind, and entities without the property.
+    run(
+        &mut s,
+        "UNWIND range(0, 9999) AS i
+         CREATE (n:P {i: i, v: CASE i % 6 WHEN 0 THEN i WHEN 1 THEN i * 0.5 WHEN 2 THEN 'k' + toString(i % 13)
+                                         WHEN 3 THEN [i, 'x'] WHEN 4 THEN date('2020-01-01') ELSE null END})",
+    );
+    run(
+        &mut s,
+        "MATCH (a:P) WHERE a.i % 2 = 0 MATCH (b:P {i: (a.i * 31 + 7) % 10000}) CREATE (a)-[:L {w: a.i % 17}]->(b)",
+    );
+    run(&mut s, "MATCH (n:P) WHERE n.i % 1000 = 999 DETACH DELETE n");
+    let pairs = [
+        (
+            "MATCH (n:P) RETURN n.i % 6 AS g, count(n.v) AS c, collect(n.v)[0..4] AS vs",
+            "MATCH (n:P) RETURN n.i % 6 AS g, count(head([n.v])) AS c, collect(head([n.v]))[0..4] AS vs",
+        ),
+        (
+            "MATCH (n:P) WHERE n.i % 6 = 2 RETURN n.v AS k, count(*) AS c",
+            "MATCH (n:P) WHERE n.i % 6 = 2 RETURN head([n.v]) AS k, count(*) AS c",
+        ),
+        (
+            "MATCH ()-[r:L]->() RETURN sum(r.w) AS s, max(r.w) AS m",
+            "MATCH ()-[r:L]->() RETURN sum(r.w + 0) AS s, max(r.w + 0) AS m",
+        ),
+    ];
+    let check = |s: &mut Session| {
+        for (fast, plain) in pairs {
+            // Twice: the first run builds the columns part-way, the second reads them.
+            let expected = sorted(run(s, plain));
+            assert_eq!(sorted(run(s, fast)), expected, "{fast}");
+            assert_eq!(sorted(run(s, fast)), expected, "{fast}");
+        }
+    };
+    check(&mut s);
+    // Changes are seen: a property set, removed, a new entity, and a statement rolled back.
+    run(&mut s, "MATCH (n:P) WHERE n.i % 12 = 2 SET n.v = 'changed'");
+    run(&mut s, "MATCH (n:P) WHERE n.i % 12 = 0 REMOVE n.v");
+    run(&mut s, "CREATE (:P {i: 2, v: 'new'})");
+    run(&mut s, "MATCH ()-[r:L]->() WHERE r.w = 3 SET r.w = 100");
+    check(&mut s);
+    let failed = s.run_statement("MATCH (n:P) SET n.v = 1 WITH n RETURN 1 / 0", &Params::new());
+    assert!(failed.is_err());
+    check(&mut s);
+    // A statement reads its own changes.
+    let got = run(&mut s, "MATCH (n:P) SET n.v = n.i WITH n RETURN sum(n.v) AS s");
+    let expected = run(&mut s, "MATCH (n:P) RETURN sum(n.i) AS s");
+    assert_eq!(got, expected);
+}
