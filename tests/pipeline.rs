@@ -150,3 +150,35 @@ fn property_columns_give_the_values_of_the_entities_and_follow_changes() {
     let expected = run(&mut s, "MATCH (n:P) RETURN sum(n.i) AS s");
     assert_eq!(got, expected);
 }
+
+#[test]
+fn aggregations_on_several_threads_keep_the_order_of_one() {
+    let mut s = Session::default();
+    // Enough rows that helper threads join (after half a millisecond of work).
+    run(&mut s, "UNWIND range(0, 29999) AS i CREATE (:Q {i: i, g: (i * 7919) % 97, v: i % 11, f: i * 0.25})");
+    run(
+        &mut s,
+        "MATCH (a:Q) WHERE a.i % 3 = 0 MATCH (b:Q {i: (a.i * 17 + 5) % 30000}) CREATE (a)-[:T {w: a.i % 5}]->(b)",
+    );
+    let queries = [
+        // Groups in the order their keys first came, lists in row order, no ORDER BY.
+        "MATCH (a:Q) RETURN a.g AS g, count(*) AS n, collect(a.i)[0..5] AS first, min(a.v) AS lo, max(a.f) AS hi",
+        "MATCH (a:Q)-[t:T]->(b) RETURN b.v AS v, sum(t.w) AS s, avg(a.f) AS m, collect(b.i)[-3..] AS last",
+        "MATCH (a:Q) WHERE a.v > 3 RETURN collect(a.g) AS all",
+        "MATCH (a:Q) RETURN count(a.i) AS n, sum(a.f) AS s",
+    ];
+    for q in queries {
+        let rows = run(&mut s, q);
+        assert!(!rows.is_empty(), "{q}");
+        assert_eq!(rows, run(&mut s, &pulled(q)), "{q}");
+    }
+    // The first error in row order is the one reported, whichever thread meets it.
+    for (a, b) in [(20000, 25000), (25000, 20000)] {
+        let q = format!(
+            "MATCH (a:Q) RETURN sum(CASE a.i WHEN {a} THEN 1 / 0 WHEN {b} THEN 'x' - 1 WHEN 29999 THEN 1 / 0 ELSE a.v END)"
+        );
+        let e = s.run_statement(&q, &Params::new()).unwrap_err();
+        assert_eq!(e.detail, if a < b { "DivisionByZero" } else { "InvalidArgumentType" }, "{q}");
+        assert_eq!(e.detail, s.run_statement(&pulled(&q), &Params::new()).unwrap_err().detail);
+    }
+}

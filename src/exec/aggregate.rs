@@ -128,6 +128,36 @@ impl State {
         Ok(())
     }
 
+    /// Adds the state of the rows that follow (see [`Grouping::merge`]).
+    fn merge(&mut self, other: State, a: &Agg) -> Result<()> {
+        let overflow = || Error::runtime(Kind::ArgumentError, "IntegerOverflow", "integer overflow in sum()");
+        match (&mut self.acc, other.acc) {
+            (Acc::Count(x), Acc::Count(y)) => *x += y,
+            (Acc::SumInt(x), Acc::SumInt(y)) => *x = x.checked_add(y).ok_or_else(overflow)?,
+            (Acc::SumInt(x), Acc::SumFloat(y)) => self.acc = Acc::SumFloat(*x as f64 + y),
+            (Acc::SumFloat(x), Acc::SumInt(y)) => *x += y as f64,
+            (Acc::SumFloat(x), Acc::SumFloat(y)) => *x += y,
+            (Acc::Avg(s, n), Acc::Avg(s2, n2)) => {
+                *s += s2;
+                *n += n2;
+            }
+            (Acc::Best(b), Acc::Best(Some(v))) => {
+                let better = b.as_ref().is_none_or(|cur| {
+                    let o = minmax_order(&v, cur);
+                    o == if a.func == AggFunc::Min { std::cmp::Ordering::Less } else { std::cmp::Ordering::Greater }
+                });
+                if better {
+                    *b = Some(v);
+                }
+            }
+            (Acc::Best(_), Acc::Best(None)) => {}
+            (Acc::Values(xs), Acc::Values(ys)) => xs.extend(ys),
+            // `Grouping::mergeable` and `Grouping::merge` let no other pair through.
+            _ => return Err(Error::runtime(Kind::ArgumentError, "", "aggregates of different kinds cannot merge")),
+        }
+        Ok(())
+    }
+
     fn finish(self, a: &Agg) -> Result<Value> {
         Ok(match self.acc {
             Acc::Count(c) => Value::Int(c),
@@ -253,6 +283,22 @@ impl<'a> Grouping<'a> {
         }
     }
 
+    /// A grouping like this one with no rows yet.
+    pub(crate) fn empty(&self) -> Grouping<'a> {
+        Grouping::new(self.keys, self.aggs, self.ctx)
+    }
+
+    /// The groups so far, as a grouping of their own; this one goes on with none, keeping
+    /// its buffers (for the next part of the rows, see `push::parallel`).
+    pub(crate) fn take(&mut self) -> Result<Grouping<'a>> {
+        self.flush()?;
+        let mut part = self.empty();
+        part.groups = std::mem::take(&mut self.groups);
+        self.last_group = None;
+        self.fetch_keys = true;
+        Ok(part)
+    }
+
     /// Takes a row (a borrowed one is copied into a buffer the batch reuses).
     pub(crate) fn add(&mut self, row: Keep) -> Result<()> {
         match (self.batch.get_mut(self.len), row, &self.reads) {
@@ -285,8 +331,8 @@ impl<'a> Grouping<'a> {
             }
         }
         let mut evaluated = 0;
+        ctx.control.tick_n(batch.len() as u64)?;
         for (n, row) in batch.iter().enumerate() {
-            ctx.control.tick()?;
             let (mut same, mut entities) = (false, false);
             if let Some(slots) = &self.memo {
                 self.read.clear();
@@ -308,8 +354,6 @@ impl<'a> Grouping<'a> {
                     let i = match self.groups.get_index_of(&self.k[..]) {
                         Some(i) => i,
                         None => {
-                            ctx.control.charge(super::row_size(&self.k) + super::row_size(row))?;
-                            let states = aggs.iter().map(State::new).collect();
                             let kept = match &self.reads {
                                 Some(reads) => {
                                     let mut kept = vec![Value::Null; row.len()];
@@ -318,6 +362,8 @@ impl<'a> Grouping<'a> {
                                 }
                                 None => row.clone(),
                             };
+                            ctx.control.charge(super::row_size(&self.k) + super::row_size(&kept))?;
+                            let states = aggs.iter().map(State::new).collect();
                             self.groups.insert_full(self.k.clone(), (kept, states)).0
                         }
                     };
@@ -336,6 +382,55 @@ impl<'a> Grouping<'a> {
         }
         self.fetch_keys = evaluated * 2 > batch.len();
         Ok(())
+    }
+
+    /// Whether groupings of consecutive parts of the rows can be merged into the grouping of
+    /// them all (see [`Grouping::merge`]): counts, sums, averages, minima, maxima and lists,
+    /// none of them DISTINCT.
+    pub(crate) fn mergeable(aggs: &[Agg]) -> bool {
+        aggs.iter().all(|a| {
+            !a.distinct
+                && matches!(
+                    a.func,
+                    AggFunc::CountStar
+                        | AggFunc::Count
+                        | AggFunc::Sum
+                        | AggFunc::Avg
+                        | AggFunc::Min
+                        | AggFunc::Max
+                        | AggFunc::Collect
+                )
+        })
+    }
+
+    /// Adds the groupings of the rows that follow those taken so far, part after part, as if
+    /// their rows had been taken here: the groups keep the order in which their keys first
+    /// came, and each its first row. `Ok(false)`, with nothing changed, when a part holds
+    /// what does not merge (a sum of durations): the rows are then to be taken one by one.
+    pub(crate) fn merge(&mut self, parts: Vec<Grouping<'a>>) -> Result<bool> {
+        self.flush()?;
+        let plain = |st: &State| !matches!(st.acc, Acc::Durations(..));
+        let all = std::iter::once(&*self).chain(&parts);
+        if !all.flat_map(|g| g.groups.values()).all(|(_, states)| states.iter().all(plain)) {
+            return Ok(false);
+        }
+        for part in parts {
+            for (k, (row, states)) in part.groups {
+                match self.groups.get_index_of(&k) {
+                    Some(i) => {
+                        self.ctx.control.release(super::row_size(&k) + super::row_size(&row));
+                        for ((mine, theirs), a) in self.groups[i].1.iter_mut().zip(states).zip(self.aggs) {
+                            mine.merge(theirs, a)?;
+                        }
+                    }
+                    None => {
+                        self.groups.insert(k, (row, states));
+                    }
+                }
+            }
+        }
+        self.last_group = None;
+        Ok(true)
     }
 
     /// One row per group.
@@ -385,27 +480,30 @@ fn slot_prop(e: &Expr) -> Option<(Slot, &str)> {
 fn fetch(ctx: Ctx, batch: &[Row], slot: Slot, key: &str, out: &mut Vec<Option<Value>>) {
     out.clear();
     out.resize(batch.len(), None);
-    let (mut rels, mut nodes) = (Vec::new(), Vec::new());
-    for (n, row) in batch.iter().enumerate() {
+    let (mut nodes, mut rels) = (Vec::with_capacity(batch.len()), Vec::new());
+    for row in batch {
         match row[slot] {
-            Value::Rel(id) => rels.push((n, id)),
-            Value::Node(id) => nodes.push((n, id)),
+            Value::Node(id) => nodes.push(id),
+            Value::Rel(id) => rels.push(id),
             _ => {}
         }
     }
     let mut vals = Vec::new();
-    if !rels.is_empty() {
-        let ids: Vec<_> = rels.iter().map(|(_, id)| *id).collect();
-        ctx.graph.rel_props_named_batch(&ids, key, &mut vals);
-        for ((n, _), v) in rels.iter().zip(vals.drain(..)) {
-            out[*n] = v;
+    for (ids, node) in [(nodes, true), (rels, false)] {
+        if ids.is_empty() {
+            continue;
         }
-    }
-    if !nodes.is_empty() {
-        let ids: Vec<_> = nodes.iter().map(|(_, id)| *id).collect();
-        ctx.graph.node_props_named_batch(&ids, key, &mut vals);
-        for ((n, _), v) in nodes.iter().zip(vals.drain(..)) {
-            out[*n] = v;
+        if node {
+            ctx.graph.node_props_named_batch(&ids, key, &mut vals);
+        } else {
+            ctx.graph.rel_props_named_batch(&ids, key, &mut vals);
+        }
+        let mut vals = vals.drain(..);
+        for (row, o) in batch.iter().zip(out.iter_mut()) {
+            if matches!((&row[slot], node), (Value::Node(_), true) | (Value::Rel(_), false)) {
+                // `None` for an entity that is gone: evaluated as usual, which says so.
+                *o = vals.next().flatten();
+            }
         }
     }
 }

@@ -211,6 +211,16 @@ impl Control {
         Ok(())
     }
 
+    /// [`Control::tick`] for `n` units of work at once (one shared counter update instead of
+    /// `n`, which threads working together would contend for).
+    pub fn tick_n(&self, n: u64) -> Result<()> {
+        let before = self.ticks.fetch_add(n, AtomicOrdering::Relaxed);
+        if before >> 12 != before.wrapping_add(n) >> 12 {
+            self.check()?;
+        }
+        Ok(())
+    }
+
     /// Counts `bytes` more held by the running statement; an error past `--max-memory`.
     pub fn charge(&self, bytes: u64) -> Result<()> {
         let now = self.memory.fetch_add(bytes, AtomicOrdering::Relaxed).saturating_add(bytes);

@@ -423,21 +423,21 @@ pub(crate) fn scan_ids<'a>(node: &'a NodeSpec, row: &Row, ctx: Ctx<'a>) -> Resul
         } else if let Some(found) = super::seek::index_candidates(node, &props, row, ctx) {
             let (mut ids, ix_label, by_range) = found?;
             // In id order, the order of a label scan, which also reads the store front to back.
-            if !ids.is_sorted() {
-                ids.sort_unstable();
-            }
+            in_order(&mut ids);
             // The index holds only nodes with its label; a seek by range has answered the
             // comparisons, one by equality or by list has not.
             let labels = labels.into_iter().filter(|&l| l != ix_label).collect();
             (Box::new(ids.into_iter()), labels, !by_range)
         } else {
             // No seek (or the plan's index is gone since planning): a scan of the label.
-            let all: Box<dyn Iterator<Item = NodeId> + 'a> =
-                match labels.iter().min_by_key(|l| ctx.graph.label_count(**l)) {
-                    Some(&l) => Box::new(ctx.graph.nodes_with_label(l)),
-                    None => Box::new(ctx.graph.node_ids()),
-                };
-            (all, labels, true)
+            // The label scanned needs no check.
+            match labels.iter().min_by_key(|l| ctx.graph.label_count(**l)) {
+                Some(&l) => {
+                    let rest = labels.iter().copied().filter(|&x| x != l).collect();
+                    (Box::new(ctx.graph.nodes_with_label(l)), rest, true)
+                }
+                None => (Box::new(ctx.graph.node_ids()), labels, true),
+            }
         };
     let compared = super::seek::index_fallback(node, row, ctx)?.filter(|_| unanswered);
     let mut seen = 0u32;
@@ -451,6 +451,35 @@ pub(crate) fn scan_ids<'a>(node: &'a NodeSpec, row: &Row, ctx: Ctx<'a>) -> Resul
         let in_range = compared.as_ref().is_none_or(|(key, bounds)| super::seek::compares(ctx, id, *key, bounds));
         (in_range && node_matches(ctx, id, &labels, &props)).then_some(Ok(id))
     })))
+}
+
+/// Sorts ids and drops duplicates; ids dense in their range go through a bitmap, in time
+/// linear in their count.
+fn in_order(ids: &mut Vec<NodeId>) {
+    if ids.is_sorted() {
+        return;
+    }
+    let (lo, hi) = ids.iter().fold((u64::MAX, 0), |(lo, hi), &id| (lo.min(id), hi.max(id)));
+    let span = usize::try_from(hi - lo).unwrap_or(usize::MAX);
+    if span / 64 > ids.len() {
+        ids.sort_unstable();
+        ids.dedup();
+        return;
+    }
+    let mut bits = vec![0u64; span / 64 + 1];
+    for &id in ids.iter() {
+        let at = (id - lo) as usize;
+        bits[at / 64] |= 1 << (at % 64);
+    }
+    ids.clear();
+    for (w, &word) in bits.iter().enumerate() {
+        let mut word = word;
+        while word != 0 {
+            let b = word.trailing_zeros() as u64;
+            ids.push(lo + w as u64 * 64 + b);
+            word &= word - 1;
+        }
+    }
 }
 
 /// Interned names an expansion needs, resolved once per run of the operator.

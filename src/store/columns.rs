@@ -8,6 +8,7 @@
 //! built by a statement that has changed it (like the adjacency). They take at most
 //! [`BUDGET`] bytes; past it reads go to the entities as before.
 
+use std::cell::RefCell;
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 
@@ -35,6 +36,37 @@ enum Cell {
     Other(u32),
 }
 
+/// Dictionaries of at most this many strings hand out each thread's own copies (see [`own`]).
+const SMALL: usize = 64;
+
+thread_local! {
+    /// This thread's copies of the strings of small dictionaries, by the address of the
+    /// column's own. A string read from a column is shared by every thread reading it, and
+    /// its reference count, updated by each read (a `kind` of a few values, read 100,000
+    /// times by two threads grouping by it), would bounce between their cores.
+    static OWN: RefCell<HashMap<usize, Arc<str>, ahash::RandomState>> = RefCell::default();
+}
+
+/// This thread's copy of `shared` (the same text).
+fn own(shared: &Arc<str>) -> Arc<str> {
+    let at = Arc::as_ptr(shared).cast::<u8>() as usize;
+    OWN.with(|m| {
+        let mut m = m.borrow_mut();
+        match m.get(&at) {
+            // The address may have been freed and reused since: the text decides.
+            Some(mine) if **mine == **shared => mine.clone(),
+            _ => {
+                if m.len() >= 4096 {
+                    m.clear();
+                }
+                let mine: Arc<str> = Arc::from(&**shared);
+                m.insert(at, mine.clone());
+                mine
+            }
+        }
+    })
+}
+
 /// One key's values for one block of ids.
 #[derive(Debug)]
 pub(super) struct Column {
@@ -52,6 +84,7 @@ impl Column {
             Cell::Null => Value::Null,
             Cell::Int(v) => Value::Int(v),
             Cell::Float(v) => Value::Float(v),
+            Cell::Str(s) if self.strs.len() <= SMALL => Value::String(own(&self.strs[s as usize])),
             Cell::Str(s) => Value::String(self.strs[s as usize].clone()),
             Cell::Other(o) => self.others[o as usize].clone(),
         })

@@ -21,6 +21,8 @@ use crate::error::Result;
 use crate::plan::{Expr, NodeSpec, Op, RelSpec, Slot};
 use crate::value::Value;
 
+mod parallel;
+
 /// Builds the operators of a read segment on `input`, pushing the streaming operators that
 /// feed a blocking one into it.
 pub(crate) fn build<'a>(ops: &'a [Op], input: RowIter<'a>, ctx: Ctx<'a>) -> RowIter<'a> {
@@ -61,7 +63,10 @@ pub(crate) fn consume<'a>(chain: &'a [Op], op: &'a Op, input: RowIter<'a>, ctx: 
     match op {
         Op::Aggregate { keys, aggs } => {
             let mut g = super::aggregate::Grouping::new(keys, aggs, ctx);
-            let r = drive(chain, input, ctx, &mut |row| g.add(row));
+            let r = match parallel::scan_of(chain, aggs, ctx) {
+                Some(node) => parallel::aggregate(node, &chain[1..], input, ctx, &mut g),
+                None => drive(chain, input, ctx, &mut |row| g.add(row)),
+            };
             // On an error the rows before it are aggregated first (their own error wins).
             read::rows_or_error(match r {
                 Ok(()) => g.finish(),
@@ -111,9 +116,11 @@ fn drive<'a>(
 }
 
 /// The pushed operators, prepared once, with the rows each has made.
-struct Chain<'a> {
+pub(super) struct Chain<'a> {
     steps: Vec<(&'a Op, Step<'a>, Cell<u64>)>,
     ctx: Ctx<'a>,
+    /// Rows filtered since the statement's work counter was last told.
+    ticks: Cell<u64>,
 }
 
 enum Step<'a> {
@@ -136,7 +143,7 @@ struct ExpandStep<'a> {
 }
 
 impl<'a> Chain<'a> {
-    fn new(ops: &'a [Op], ctx: Ctx<'a>) -> Chain<'a> {
+    pub(super) fn new(ops: &'a [Op], ctx: Ctx<'a>) -> Chain<'a> {
         let step = |op: &'a Op| match op {
             Op::NodeScan { node } => Step::Scan(node),
             Op::NodeCheck { node } => Step::Check(node),
@@ -154,11 +161,21 @@ impl<'a> Chain<'a> {
             // `pushable` lets no other operator in.
             _ => unreachable!("not a pushed operator: {op}"),
         };
-        Chain { steps: ops.iter().map(|op| (op, step(op), Cell::new(0))).collect(), ctx }
+        Chain { steps: ops.iter().map(|op| (op, step(op), Cell::new(0))).collect(), ctx, ticks: Cell::new(0) }
+    }
+
+    /// Counts a unit of work, telling the statement's counter every 256.
+    fn tick(&self) -> Result<()> {
+        let t = self.ticks.get() + 1;
+        self.ticks.set(t % 256);
+        if t == 256 {
+            self.ctx.control.tick_n(256)?;
+        }
+        Ok(())
     }
 
     /// Runs step `i` and those after it on `row` (which the steps write in place).
-    fn run(&self, i: usize, row: &mut Row, sink: &mut dyn FnMut(&Row) -> Result<()>) -> Result<()> {
+    pub(super) fn run(&self, i: usize, row: &mut Row, sink: &mut dyn FnMut(&Row) -> Result<()>) -> Result<()> {
         let Some((_, step, made)) = self.steps.get(i) else { return sink(row) };
         let ctx = self.ctx;
         let mut next = |row: &mut Row| {
@@ -178,7 +195,7 @@ impl<'a> Chain<'a> {
                 }
             }
             Step::Filter(predicate) => {
-                ctx.control.tick()?;
+                self.tick()?;
                 match eval(predicate, row, ctx)? {
                     Value::Bool(true) => next(row)?,
                     Value::Bool(false) | Value::Null => {}
@@ -223,7 +240,7 @@ impl<'a> Chain<'a> {
 
     /// Counts each step's rows for a `PROFILE`, and the whole run's time, which the profile
     /// shows on the first (the others' own time is what it adds to the one before).
-    fn record(&self, time: Duration) {
+    pub(super) fn record(&self, time: Duration) {
         if let Some(p) = &self.ctx.control.profile {
             for (op, _, made) in &self.steps {
                 p.record(op, made.get() as usize, time);

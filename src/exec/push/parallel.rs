@@ -1,0 +1,126 @@
+//! An aggregation over a pushed pipeline that starts with a scan, on more than one core.
+//!
+//! The nodes the scan finds are cut into consecutive parts. The calling thread aggregates
+//! part after part; once that has taken [`HELP_AFTER`] with parts left, helper threads take
+//! parts too. Each part is aggregated on its own, and the groupings are merged in the order
+//! of the parts, so groups, their first rows and collected lists come in the order a single
+//! thread gives. The first error in that order is the statement's error. Sums of floats may
+//! differ in their last digits (the additions happen in another order), as they would with
+//! another row order; an aggregation whose parts do not merge exactly is done again on one
+//! thread.
+
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+use std::sync::Mutex;
+use std::time::{Duration, Instant};
+
+use super::{Chain, Ctx, Keep, Row, RowIter};
+use crate::error::Result;
+use crate::exec::aggregate::Grouping;
+use crate::exec::read;
+use crate::plan::{Agg, NodeSpec, Op};
+use crate::value::{NodeId, Value};
+
+/// How long one thread works before others help.
+const HELP_AFTER: Duration = Duration::from_micros(500);
+/// Parts the scanned nodes are cut into (at most).
+const PARTS: usize = 64;
+
+/// The scan a pipeline starts with, if its aggregation may run on more than one core.
+pub(super) fn scan_of<'a>(chain: &'a [Op], aggs: &[Agg], ctx: Ctx) -> Option<&'a NodeSpec> {
+    match chain.first() {
+        // Under PROFILE one thread runs it, so that times add up.
+        Some(Op::NodeScan { node }) if ctx.control.profile.is_none() && Grouping::mergeable(aggs) => Some(node),
+        _ => None,
+    }
+}
+
+/// Aggregates into `g` the rows that `node`'s scan and then `rest` make of each input row.
+pub(super) fn aggregate<'a>(
+    node: &'a NodeSpec,
+    rest: &'a [Op],
+    input: RowIter<'a>,
+    ctx: Ctx<'a>,
+    g: &mut Grouping<'a>,
+) -> Result<()> {
+    let helpers = std::thread::available_parallelism().map_or(1, |n| n.get()).saturating_sub(1).min(7);
+    for row in input {
+        let row = row?;
+        let ids = read::scan_ids(node, &row, ctx)?.collect::<Result<Vec<NodeId>>>()?;
+        let parts = run_parts(node, rest, &row, &ids, helpers, ctx, g)?;
+        if !g.merge(parts)? {
+            // What does not merge exactly is taken row by row.
+            let chain = Chain::new(rest, ctx);
+            let mut r = row;
+            for &id in &ids {
+                r[node.slot] = Value::Node(id);
+                chain.run(0, &mut r, &mut |x| g.add(Keep::Borrowed(x)))?;
+            }
+        }
+    }
+    Ok(())
+}
+
+/// The groupings of the parts of `ids`, in order, or the first error in that order.
+#[allow(clippy::too_many_arguments)]
+fn run_parts<'a>(
+    node: &'a NodeSpec,
+    rest: &'a [Op],
+    row: &Row,
+    ids: &[NodeId],
+    helpers: usize,
+    ctx: Ctx<'a>,
+    g: &Grouping<'a>,
+) -> Result<Vec<Grouping<'a>>> {
+    let n = ids.len().clamp(1, PARTS);
+    let size = ids.len().div_ceil(n).max(1);
+    let next = AtomicUsize::new(0);
+    let failed = AtomicBool::new(false);
+    let done: Mutex<Vec<Option<Result<Grouping<'a>>>>> = Mutex::new((0..n).map(|_| None).collect());
+    // Takes parts until none is left (or one has failed).
+    let work = |until: Option<Instant>| {
+        let chain = Chain::new(rest, ctx);
+        let mut r = row.clone();
+        // One grouping per thread, its groups taken at the end of each part.
+        let mut part = g.empty();
+        loop {
+            let i = next.fetch_add(1, Ordering::Relaxed);
+            if i >= n || failed.load(Ordering::Relaxed) {
+                return;
+            }
+            let result = ids[(i * size).min(ids.len())..((i + 1) * size).min(ids.len())]
+                .iter()
+                .try_for_each(|&id| {
+                    r[node.slot] = Value::Node(id);
+                    chain.run(0, &mut r, &mut |x| part.add(Keep::Borrowed(x)))
+                })
+                .and_then(|()| part.take());
+            failed.fetch_or(result.is_err(), Ordering::Relaxed);
+            if let Ok(mut d) = done.lock() {
+                d[i] = Some(result);
+            }
+            if until.is_some_and(|t| Instant::now() >= t) {
+                return;
+            }
+        }
+    };
+    std::thread::scope(|scope| {
+        // This thread alone at first; helpers only for work that outlasts HELP_AFTER.
+        work(Some(Instant::now() + HELP_AFTER));
+        if next.load(Ordering::Relaxed) < n && helpers > 0 {
+            for _ in 0..helpers {
+                scope.spawn(|| work(None));
+            }
+        }
+        work(None);
+    });
+    let mut parts = Vec::with_capacity(n);
+    for d in done.into_inner().unwrap_or_default() {
+        match d {
+            Some(Ok(p)) => parts.push(p),
+            Some(Err(e)) => return Err(e),
+            // Not taken: a part before it failed, and its error came first.
+            None => break,
+        }
+    }
+    Ok(parts)
+}
