@@ -126,6 +126,28 @@ fn property_columns_give_the_values_of_the_entities_and_follow_changes() {
             "MATCH ()-[r:L]->() RETURN sum(r.w) AS s, max(r.w) AS m",
             "MATCH ()-[r:L]->() RETURN sum(r.w + 0) AS s, max(r.w + 0) AS m",
         ),
+        // Filters and projections of a node's property read through the store's readers.
+        (
+            "MATCH (n:P) WHERE n.v > 5000 RETURN count(*) AS c",
+            "MATCH (n:P) WHERE head([n.v]) > 5000 RETURN count(*) AS c",
+        ),
+        (
+            "MATCH (n:P) WHERE 'k3' <= n.v RETURN count(*) AS c",
+            "MATCH (n:P) WHERE 'k3' <= head([n.v]) RETURN count(*) AS c",
+        ),
+        (
+            "MATCH (n:P) WHERE n.v <> 12 RETURN count(*) AS c",
+            "MATCH (n:P) WHERE head([n.v]) <> 12 RETURN count(*) AS c",
+        ),
+        (
+            "MATCH (n:P) WHERE n.v = 2.5 RETURN collect(n.i) AS c",
+            "MATCH (n:P) WHERE head([n.v]) = 2.5 RETURN collect(n.i) AS c",
+        ),
+        ("MATCH (n:P {v: 'k5'}) RETURN count(*) AS c", "MATCH (n:P) WHERE head([n.v]) = 'k5' RETURN count(*) AS c"),
+        (
+            "MATCH (n:P) RETURN n.v AS v, n.i AS i ORDER BY n.i DESC LIMIT 30",
+            "MATCH (n:P) RETURN head([n.v]) AS v, n.i AS i ORDER BY n.i DESC LIMIT 30",
+        ),
     ];
     let check = |s: &mut Session| {
         for (fast, plain) in pairs {

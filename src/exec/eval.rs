@@ -552,7 +552,7 @@ fn binary(op: BinaryOp, a: &Expr, b: &Expr, row: &Row, ctx: Ctx) -> Result<Value
 }
 
 /// A binary operator other than AND, OR and XOR on evaluated operands.
-fn operate(op: BinaryOp, x: Value, y: Value, ctx: Ctx) -> Result<Value> {
+pub(crate) fn operate(op: BinaryOp, x: Value, y: Value, ctx: Ctx) -> Result<Value> {
     if op == BinaryOp::Add {
         grows_within_limit(&x, &y, ctx)?;
     }

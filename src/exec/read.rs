@@ -414,7 +414,7 @@ pub(crate) type Found<'a> = Box<dyn Iterator<Item = Result<NodeId>> + 'a>;
 pub(crate) fn scan_ids<'a>(node: &'a NodeSpec, row: &Row, ctx: Ctx<'a>) -> Result<Found<'a>> {
     let nothing = || -> Result<Found<'a>> { Ok(Box::new(std::iter::empty())) };
     let Some(labels) = label_syms(ctx, &node.labels) else { return nothing() };
-    let Some(props) = eval_props(&node.props, row, ctx)? else { return nothing() };
+    let Some(mut props) = eval_props(&node.props, row, ctx)? else { return nothing() };
     // The candidates, the labels still to check on them, and whether the comparisons the plan
     // left to an index (no filter repeats them) are still to check.
     let (candidates, labels, unanswered): (Box<dyn Iterator<Item = NodeId> + 'a>, Vec<Sym>, bool) =
@@ -427,6 +427,12 @@ pub(crate) fn scan_ids<'a>(node: &'a NodeSpec, row: &Row, ctx: Ctx<'a>) -> Resul
             // The index holds only nodes with its label; a seek by range has answered the
             // comparisons, one by equality or by list has not.
             let labels = labels.into_iter().filter(|&l| l != ix_label).collect();
+            // An equality seek on a string or boolean found exactly the nodes whose value
+            // equals it (for numbers and lists the index's equality, the sort order's, can
+            // differ from `=`: those are checked again).
+            if let Some(k) = node.index.as_ref().and_then(|(_, key)| ctx.graph.key_id(key)) {
+                props.retain(|(pk, v)| !(*pk == k && matches!(v, Value::String(_) | Value::Bool(_))));
+            }
             (Box::new(ids.into_iter()), labels, !by_range)
         } else {
             // No seek (or the plan's index is gone since planning): a scan of the label.
@@ -439,7 +445,11 @@ pub(crate) fn scan_ids<'a>(node: &'a NodeSpec, row: &Row, ctx: Ctx<'a>) -> Resul
                 None => (Box::new(ctx.graph.node_ids()), labels, true),
             }
         };
-    let compared = super::seek::index_fallback(node, row, ctx)?.filter(|_| unanswered);
+    let mut compared = super::seek::index_fallback(node, row, ctx)?
+        .filter(|_| unanswered)
+        .map(|(key, bounds)| (ctx.graph.node_prop_reader(key), bounds));
+    // The properties are read a node after another, as columns where the store has them.
+    let mut props: Vec<_> = props.into_iter().map(|(k, v)| (ctx.graph.node_prop_reader(k), v)).collect();
     let mut seen = 0u32;
     Ok(Box::new(candidates.filter_map(move |id| {
         seen = seen.wrapping_add(1);
@@ -448,8 +458,11 @@ pub(crate) fn scan_ids<'a>(node: &'a NodeSpec, row: &Row, ctx: Ctx<'a>) -> Resul
                 return Some(Err(e));
             }
         }
-        let in_range = compared.as_ref().is_none_or(|(key, bounds)| super::seek::compares(ctx, id, *key, bounds));
-        (in_range && node_matches(ctx, id, &labels, &props)).then_some(Ok(id))
+        let in_range = compared.as_mut().is_none_or(|(r, bounds)| super::seek::compares(r.get(id), bounds));
+        let matches = in_range
+            && labels.iter().all(|l| ctx.graph.has_label(id, *l))
+            && props.iter_mut().all(|(r, v)| r.equals(id, v));
+        matches.then_some(Ok(id))
     })))
 }
 

@@ -26,10 +26,11 @@ pub(crate) fn index_fallback(node: &NodeSpec, row: &Row, ctx: Ctx) -> Result<Opt
     Ok(Some((key, bounds)))
 }
 
-/// Whether a node's property satisfies every comparison, as Cypher's `<`, `>`, ... would.
-pub(crate) fn compares(ctx: Ctx, id: NodeId, key: Sym, bounds: &[(crate::ast::BinaryOp, Value)]) -> bool {
+/// Whether a node's property value (`None`: it has none) satisfies every comparison, as
+/// Cypher's `<`, `>`, ... would.
+pub(crate) fn compares(v: Option<Value>, bounds: &[(crate::ast::BinaryOp, Value)]) -> bool {
     use crate::ast::BinaryOp as B;
-    let Some(v) = ctx.graph.node_prop(id, key) else { return false };
+    let Some(v) = v else { return false };
     bounds.iter().all(|(op, b)| match v.cypher_cmp(b) {
         Some(o) => match op {
             B::Lt => o.is_lt(),

@@ -27,12 +27,13 @@ pub(crate) struct Sorter<'a> {
     cutoff: Option<Vec<Value>>,
     held: u64,
     n: usize,
+    scratch: Vec<Value>,
 }
 
 impl<'a> Sorter<'a> {
     pub(crate) fn new(keys: &'a [(Expr, bool)], top: Option<usize>, ctx: Ctx<'a>) -> Sorter<'a> {
         let cap = top.map(|k| k.saturating_mul(2).max(1024));
-        Sorter { keys, top, ctx, cap, rows: Vec::new(), cutoff: None, held: 0, n: 0 }
+        Sorter { keys, top, ctx, cap, rows: Vec::new(), cutoff: None, held: 0, n: 0, scratch: Vec::new() }
     }
 
     fn by_keys(&self, a: &[Value], b: &[Value]) -> Ordering {
@@ -43,10 +44,16 @@ impl<'a> Sorter<'a> {
         let n = self.n;
         self.n += 1;
         let r = row.row();
-        let k = self.keys.iter().map(|(e, _)| eval(e, r, self.ctx)).collect::<Result<Vec<_>>>()?;
-        if self.top == Some(0) || self.cutoff.as_ref().is_some_and(|c| self.by_keys(&k, c) != Ordering::Less) {
+        // The keys go to a buffer first: most rows of a top-k sort are dropped at once.
+        self.scratch.clear();
+        for (e, _) in self.keys {
+            self.scratch.push(eval(e, r, self.ctx)?);
+        }
+        if self.top == Some(0) || self.cutoff.as_ref().is_some_and(|c| self.by_keys(&self.scratch, c) != Ordering::Less)
+        {
             return Ok(());
         }
+        let k = self.scratch.clone();
         let size = super::row_size(&k) + super::row_size(r);
         self.ctx.control.charge(size)?;
         self.held += size;

@@ -90,6 +90,17 @@ impl Column {
         })
     }
 
+    /// Whether the value at `i` equals `v` (Cypher's `=` is true), compared where it lies.
+    fn equals(&self, i: usize, v: &Value) -> bool {
+        match (self.cells.get(i).copied().unwrap_or(Cell::Missing), v) {
+            (Cell::Missing | Cell::Null, _) => false,
+            (Cell::Str(s), Value::String(t)) => *self.strs[s as usize] == **t,
+            (Cell::Str(_), _) => false,
+            (Cell::Int(a), Value::Int(b)) => a == *b,
+            _ => self.get(i).is_some_and(|x| x.cypher_eq(v) == Some(true)),
+        }
+    }
+
     /// Bytes it takes (about).
     fn bytes(&self) -> usize {
         self.cells.len() * std::mem::size_of::<Cell>()
@@ -212,5 +223,96 @@ impl Graph {
             col.cells.push(cell);
         }
         col
+    }
+}
+
+/// One property of many nodes read one after another (a scan's checks): from a column where
+/// the store has one or the reads make one, else from the nodes. Holds the column of the block
+/// it is in, so that a read takes no lock.
+pub struct NodePropReader<'g> {
+    g: &'g Graph,
+    key: Sym,
+    block: u64,
+    col: Option<Arc<Column>>,
+    /// Reads of the current block without a column.
+    misses: u32,
+}
+
+impl Graph {
+    /// A reader of the nodes' property `key`.
+    pub fn node_prop_reader(&self, key: Sym) -> NodePropReader<'_> {
+        NodePropReader { g: self, key, block: u64::MAX, col: None, misses: 0 }
+    }
+
+    /// The column of a block if built; with `hot` it is built now (budget and statement
+    /// allowing).
+    fn column_of(&self, of: Of, key: Sym, block: u64, hot: bool) -> Option<Arc<Column>> {
+        if !self.journal.is_empty() || key as usize >= self.keys.len() {
+            return None;
+        }
+        let mut cols = self.columns.0.lock().ok()?;
+        let Columns { tables, bytes } = &mut *cols;
+        let table = tables.entry((of, key)).or_default();
+        let b = usize::try_from(block).ok()?;
+        if let Some(Some(c)) = table.blocks.get(b) {
+            return Some(c.clone());
+        }
+        if !hot || *bytes >= BUDGET || b > u32::MAX as usize {
+            return None;
+        }
+        let col = Arc::new(self.build_column(of, key, block));
+        *bytes += col.bytes();
+        if table.blocks.len() <= b {
+            table.blocks.resize(b + 1, None);
+        }
+        table.blocks[b] = Some(col.clone());
+        Some(col)
+    }
+}
+
+impl NodePropReader<'_> {
+    /// The node's value: `None` if it lacks the property (or does not exist).
+    pub fn get(&mut self, id: u64) -> Option<Value> {
+        match self.column(id) {
+            Some(c) => c.get((id & (BLOCK - 1)) as usize).filter(|v| !v.is_null()),
+            None => self.g.node_prop(id, self.key),
+        }
+    }
+
+    /// The node's value: `None` if there is no such node, `Some(None)` if it lacks the
+    /// property.
+    pub fn lookup(&mut self, id: u64) -> Option<Option<Value>> {
+        match self.column(id) {
+            Some(c) => c.get((id & (BLOCK - 1)) as usize).map(|v| Some(v).filter(|v| !v.is_null())),
+            None => self.g.node(id).map(|n| self.g.node_props.get(n.props, self.key)),
+        }
+    }
+
+    /// Whether the node's value equals `v` (Cypher's `=` is true), compared where it lies.
+    pub fn equals(&mut self, id: u64, v: &Value) -> bool {
+        match self.column(id) {
+            Some(c) => c.equals((id & (BLOCK - 1)) as usize, v),
+            None => self.g.node_prop_equals(id, self.key, v),
+        }
+    }
+
+    /// The column of the id's block, if there is one or this read makes it hot.
+    fn column(&mut self, id: u64) -> Option<&Column> {
+        let block = id >> BLOCK_BITS;
+        if block != self.block {
+            self.block = block;
+            self.misses = 0;
+            self.col = self.g.column_of(Of::Nodes, self.key, block, false);
+        }
+        if self.col.is_none() {
+            self.misses += 1;
+            if self.misses >= HOT {
+                // Once hot, built; if none can be (budget, a statement that wrote), the
+                // count starts again.
+                self.misses = 0;
+                self.col = self.g.column_of(Of::Nodes, self.key, block, true);
+            }
+        }
+        self.col.as_deref()
     }
 }

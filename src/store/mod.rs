@@ -20,6 +20,7 @@ use petgraph::visit::EdgeRef;
 use petgraph::Direction as PgDir;
 
 pub use adjacency::Adjacency;
+pub use columns::NodePropReader;
 pub use index::PropertyIndex;
 pub use intern::{Interner, Sym};
 pub use projection::{Projection, ProjectionError, ProjectionSpec};

@@ -21,6 +21,7 @@ use crate::error::Result;
 use crate::plan::{Expr, NodeSpec, Op, RelSpec, Slot};
 use crate::value::Value;
 
+mod fast;
 mod parallel;
 
 /// Builds the operators of a read segment on `input`, pushing the streaming operators that
@@ -126,8 +127,10 @@ pub(super) struct Chain<'a> {
 enum Step<'a> {
     Scan(&'a NodeSpec),
     Check(&'a NodeSpec),
-    Filter(&'a Expr),
-    Project(&'a [(Expr, Slot)], RefCell<Vec<Value>>),
+    /// With the comparison read through a property reader, if it is one.
+    Filter(&'a Expr, Option<fast::Compare<'a>>),
+    /// With the items that are properties read through readers.
+    Project(&'a [(Expr, Slot)], Vec<Option<fast::PropRead<'a>>>, RefCell<Vec<Value>>),
     Expand(ExpandStep<'a>),
 }
 
@@ -147,8 +150,12 @@ impl<'a> Chain<'a> {
         let step = |op: &'a Op| match op {
             Op::NodeScan { node } => Step::Scan(node),
             Op::NodeCheck { node } => Step::Check(node),
-            Op::Filter { predicate } => Step::Filter(predicate),
-            Op::Project { items } => Step::Project(items, RefCell::new(Vec::with_capacity(items.len()))),
+            Op::Filter { predicate } => Step::Filter(predicate, fast::Compare::new(predicate, ctx)),
+            Op::Project { items } => Step::Project(
+                items,
+                items.iter().map(|(e, _)| fast::PropRead::new(e, ctx)).collect(),
+                RefCell::new(Vec::with_capacity(items.len())),
+            ),
             Op::Expand { from, rel, to, to_bound, rel_bound, distinct_from, count } => Step::Expand(ExpandStep {
                 from: *from,
                 rel,
@@ -194,20 +201,27 @@ impl<'a> Chain<'a> {
                     next(row)?;
                 }
             }
-            Step::Filter(predicate) => {
+            Step::Filter(predicate, cmp) => {
                 self.tick()?;
-                match eval(predicate, row, ctx)? {
+                let v = match cmp {
+                    Some(c) => c.test(row, ctx)?,
+                    None => eval(predicate, row, ctx)?,
+                };
+                match v {
                     Value::Bool(true) => next(row)?,
                     Value::Bool(false) | Value::Null => {}
                     v => return Err(super::type_err("WHERE expects a boolean", &v)),
                 }
             }
-            Step::Project(items, vals) => {
+            Step::Project(items, props, vals) => {
                 // All items are evaluated before any is written (`WITH b AS a, a AS b`).
                 let mut vals = vals.borrow_mut();
                 vals.clear();
-                for (e, _) in items.iter() {
-                    vals.push(eval(e, row, ctx)?);
+                for ((e, _), p) in items.iter().zip(props) {
+                    vals.push(match p {
+                        Some(p) => p.read(row, ctx)?,
+                        None => eval(e, row, ctx)?,
+                    });
                 }
                 for ((_, s), v) in items.iter().zip(vals.drain(..)) {
                     row[*s] = v;

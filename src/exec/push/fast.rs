@@ -1,0 +1,78 @@
+//! Expressions the pushed operators evaluate through the store's property readers: a
+//! projection of `n.key` and a filter `n.key < constant` read a node after another from a
+//! column when the store has one (or the reads make one), instead of looking the node, its
+//! property list and the key up and decoding the value for every row.
+
+use std::cell::RefCell;
+
+use crate::ast::BinaryOp;
+use crate::error::Result;
+use crate::exec::eval::{eval, operate, property};
+use crate::exec::{Ctx, Row};
+use crate::plan::{Expr, Slot};
+use crate::store::NodePropReader;
+use crate::value::Value;
+
+/// `slot.key`, read through a reader while the slot holds a node.
+pub(super) struct PropRead<'a> {
+    slot: Slot,
+    key: &'a str,
+    /// `None` when no entity has the key (the plain evaluation gives null, or its error).
+    reader: Option<RefCell<NodePropReader<'a>>>,
+}
+
+impl<'a> PropRead<'a> {
+    pub(super) fn new(e: &'a Expr, ctx: Ctx<'a>) -> Option<PropRead<'a>> {
+        let Expr::Prop(x, key) = e else { return None };
+        let Expr::Slot(slot) = **x else { return None };
+        let reader = ctx.graph.key_id(key).map(|k| RefCell::new(ctx.graph.node_prop_reader(k)));
+        Some(PropRead { slot, key, reader })
+    }
+
+    /// The value, as `eval` gives it.
+    pub(super) fn read(&self, row: &Row, ctx: Ctx) -> Result<Value> {
+        if let (Value::Node(id), Some(r)) = (&row[self.slot], &self.reader) {
+            if let Some(v) = r.borrow_mut().lookup(*id) {
+                return Ok(v.unwrap_or(Value::Null));
+            }
+        }
+        // Not a node, or one that is gone: evaluated as usual (which says so).
+        property(&row[self.slot], self.key, ctx)
+    }
+}
+
+/// A filter `slot.key <op> value` (or `value <op> slot.key`), the value a constant or a
+/// parameter.
+pub(super) struct Compare<'a> {
+    prop: PropRead<'a>,
+    op: BinaryOp,
+    value: Value,
+    /// The value is on the left.
+    flipped: bool,
+}
+
+impl<'a> Compare<'a> {
+    pub(super) fn new(predicate: &'a Expr, ctx: Ctx<'a>) -> Option<Compare<'a>> {
+        let Expr::Binary(op, a, b) = predicate else { return None };
+        if !matches!(op, BinaryOp::Eq | BinaryOp::Ne | BinaryOp::Lt | BinaryOp::Le | BinaryOp::Gt | BinaryOp::Ge) {
+            return None;
+        }
+        let fixed = |e: &Expr| matches!(e, Expr::Const(_) | Expr::Param(_)).then(|| eval(e, &Vec::new(), ctx).ok())?;
+        let (prop, value, flipped) = match (PropRead::new(a, ctx), PropRead::new(b, ctx)) {
+            (Some(p), None) => (p, fixed(b)?, false),
+            (None, Some(p)) => (p, fixed(a)?, true),
+            _ => return None,
+        };
+        Some(Compare { prop, op: *op, value, flipped })
+    }
+
+    /// The predicate's value for the row, as `eval` gives it.
+    pub(super) fn test(&self, row: &Row, ctx: Ctx) -> Result<Value> {
+        let v = self.prop.read(row, ctx)?;
+        if self.flipped {
+            operate(self.op, self.value.clone(), v, ctx)
+        } else {
+            operate(self.op, v, self.value.clone(), ctx)
+        }
+    }
+}
