@@ -340,7 +340,9 @@ impl<'a> Grouping<'a> {
                 entities = self.read.iter().all(|v| matches!(v, Value::Node(_) | Value::Rel(_)));
                 same = entities && self.last_group.is_some() && self.read == self.last_read;
             }
-            let i = match self.last_group.filter(|_| same) {
+            // Without keys there is one group, the first.
+            let single = (keys.is_empty() && !self.groups.is_empty()).then_some(0);
+            let i = match self.last_group.filter(|_| same).or(single) {
                 Some(i) => i,
                 None => {
                     self.k.clear();

@@ -100,12 +100,14 @@ impl Neighbours {
 
     /// A node's `(relationship, other end)` pairs, in the order of [`store::Graph::rels_of`],
     /// reading the adjacency in place.
-    pub(crate) fn iter(&self, ctx: Ctx, node: NodeId) -> NbIter {
-        let run = |a: &Arc<store::Adjacency>| Some((a.clone(), a.run(node)));
+    pub(crate) fn iter(&self, ctx: Ctx, node: NodeId) -> NbIter<'_> {
+        fn run(a: &Arc<store::Adjacency>, node: NodeId) -> Option<(&store::Adjacency, std::ops::Range<usize>)> {
+            Some((&**a, a.run(node)))
+        }
         match (&self.adj, self.dir) {
-            ([Some(o), None], store::Dir::Out) => NbIter::Runs { runs: [run(o), None], node },
-            ([None, Some(i)], store::Dir::In) => NbIter::Runs { runs: [run(i), None], node },
-            ([Some(o), Some(i)], store::Dir::Both) => NbIter::Runs { runs: [run(o), run(i)], node },
+            ([Some(o), None], store::Dir::Out) => NbIter::Runs { runs: [run(o, node), None], node },
+            ([None, Some(i)], store::Dir::In) => NbIter::Runs { runs: [run(i, node), None], node },
+            ([Some(o), Some(i)], store::Dir::Both) => NbIter::Runs { runs: [run(o, node), run(i, node)], node },
             _ => NbIter::Listed(ctx.graph.rels_of(node, self.dir, &self.types).collect::<Vec<_>>().into_iter()),
         }
     }
@@ -113,12 +115,12 @@ impl Neighbours {
 
 /// See [`Neighbours::iter`]. A second run is the incoming side of an undirected expansion,
 /// where a self-loop, already met on the outgoing side, is skipped.
-pub(crate) enum NbIter {
-    Runs { runs: [Option<(Arc<store::Adjacency>, std::ops::Range<usize>)>; 2], node: NodeId },
+pub(crate) enum NbIter<'a> {
+    Runs { runs: [Option<(&'a store::Adjacency, std::ops::Range<usize>)>; 2], node: NodeId },
     Listed(std::vec::IntoIter<(RelId, NodeId)>),
 }
 
-impl Iterator for NbIter {
+impl Iterator for NbIter<'_> {
     type Item = (RelId, NodeId);
 
     fn next(&mut self) -> Option<(RelId, NodeId)> {
@@ -617,6 +619,15 @@ impl Hop {
 
     /// The number of matches (a counting expansion).
     pub(crate) fn count(&self, ctx: Ctx, nb: &Neighbours, row: &Row, distinct_from: &[usize]) -> usize {
+        let any = self.bound_rel.is_none()
+            && self.target.is_none()
+            && self.to_labels.is_empty()
+            && self.to_props().is_empty()
+            && self.rel_props().is_empty();
+        if any {
+            // Every relationship listed is a match but those the pattern used already.
+            return nb.iter(ctx, self.start).filter(|&(r, _)| !used(row, distinct_from, r)).count();
+        }
         nb.iter(ctx, self.start).filter(|&(r, other)| self.matches(ctx, row, distinct_from, r, other)).count()
     }
 }
@@ -692,15 +703,13 @@ fn expand<'a>(
         return one(Ok(out));
     }
     let (rslot, tslot) = (rel.slot, to.slot);
-    let nb = names.nb.clone();
-    Box::new(nb.iter(ctx, hop.start).filter_map(move |(r, other)| {
-        if !hop.matches(ctx, &row, distinct_from, r, other) {
-            return None;
-        }
+    let found: Vec<_> =
+        names.nb.iter(ctx, hop.start).filter(|&(r, other)| hop.matches(ctx, &row, distinct_from, r, other)).collect();
+    Box::new(found.into_iter().map(move |(r, other)| {
         let mut out = row.clone();
         out[rslot] = Value::Rel(r);
         out[tslot] = Value::Node(other);
-        Some(Ok(out))
+        Ok(out)
     }))
 }
 
