@@ -323,30 +323,43 @@ impl Graph {
     /// the value) is taken for all of them before the next, so that the reads overlap.
     /// `None` for a node that does not exist, `Some(Null)` for one without the property.
     pub fn node_props_named_batch(&self, ids: &[NodeId], key: &str, out: &mut Vec<Option<Value>>) {
-        out.clear();
-        out.resize(ids.len(), None);
-        let Some(k) = self.keys.get(key) else {
-            out.iter_mut().zip(ids).for_each(|(o, &id)| *o = self.node_exists(id).then_some(Value::Null));
-            return;
-        };
-        let rest = self.read_columns(columns::Of::Nodes, k, ids, out);
-        let ixs: Vec<_> = rest.iter().map(|&i| self.nix(ids[i])).collect();
-        let offs = ixs.into_iter().map(|ix| ix.and_then(|ix| self.g.node_weight(ix)).map(|n| n.props)).collect();
-        self.node_props.values_at(offs, k, &rest, out);
+        self.props_named_batch(columns::Of::Nodes, ids, key, out)
     }
 
     /// [`Graph::node_props_named_batch`] for relationships.
     pub fn rel_props_named_batch(&self, ids: &[RelId], key: &str, out: &mut Vec<Option<Value>>) {
+        self.props_named_batch(columns::Of::Rels, ids, key, out)
+    }
+
+    /// See [`Graph::node_props_named_batch`]: from the columns where they have the values,
+    /// else the entities' places in petgraph for all, then their lists, then the values.
+    fn props_named_batch(&self, of: columns::Of, ids: &[u64], key: &str, out: &mut Vec<Option<Value>>) {
+        use columns::Of;
         out.clear();
         out.resize(ids.len(), None);
+        let exists = |id| if of == Of::Nodes { self.node_exists(id) } else { self.rel_exists(id) };
         let Some(k) = self.keys.get(key) else {
-            out.iter_mut().zip(ids).for_each(|(o, &id)| *o = self.rel_exists(id).then_some(Value::Null));
+            out.iter_mut().zip(ids).for_each(|(o, &id)| *o = exists(id).then_some(Value::Null));
             return;
         };
-        let rest = self.read_columns(columns::Of::Rels, k, ids, out);
-        let ixs: Vec<_> = rest.iter().map(|&i| self.rix(ids[i])).collect();
-        let offs = ixs.into_iter().map(|ix| ix.and_then(|ix| self.g.edge_weight(ix)).map(|r| r.props)).collect();
-        self.rel_props.values_at(offs, k, &rest, out);
+        let rest = self.read_columns(of, k, ids, out);
+        let (offs, arena): (Vec<Option<u32>>, _) = match of {
+            Of::Nodes => {
+                let ixs: Vec<_> = rest.iter().map(|&i| self.nix(ids[i])).collect();
+                (
+                    ixs.into_iter().map(|ix| ix.and_then(|ix| self.g.node_weight(ix)).map(|n| n.props)).collect(),
+                    &self.node_props,
+                )
+            }
+            Of::Rels => {
+                let ixs: Vec<_> = rest.iter().map(|&i| self.rix(ids[i])).collect();
+                (
+                    ixs.into_iter().map(|ix| ix.and_then(|ix| self.g.edge_weight(ix)).map(|r| r.props)).collect(),
+                    &self.rel_props,
+                )
+            }
+        };
+        arena.values_at(offs, k, &rest, out);
     }
 
     /// [`Graph::node_prop_named`] for a relationship.
