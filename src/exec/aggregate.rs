@@ -1,6 +1,7 @@
 //! Grouping and aggregate functions.
 
 use std::collections::HashSet;
+use std::sync::Arc;
 
 use indexmap::IndexMap;
 
@@ -258,6 +259,9 @@ pub(crate) struct Grouping<'a> {
     /// The slots the keys and aggregates read, if known: only those are copied from a
     /// borrowed row (the others of a batch row may hold an earlier row's values).
     reads: Option<Vec<Slot>>,
+    /// Groups of a single string key by the key's address (kept alive here, so an address
+    /// is never another string's): a few, tried before hashing.
+    by_address: Vec<(Arc<str>, usize)>,
 }
 
 impl<'a> Grouping<'a> {
@@ -280,6 +284,7 @@ impl<'a> Grouping<'a> {
             batch: Vec::with_capacity(BATCH),
             len: 0,
             reads: slots_read(keys, aggs),
+            by_address: Vec::new(),
         }
     }
 
@@ -294,6 +299,7 @@ impl<'a> Grouping<'a> {
         self.flush()?;
         let mut part = self.empty();
         part.groups = std::mem::take(&mut self.groups);
+        self.by_address.clear();
         self.last_group = None;
         self.fetch_keys = true;
         Ok(part)
@@ -353,8 +359,20 @@ impl<'a> Grouping<'a> {
                         }
                     }
                     evaluated += 1;
-                    let i = match self.groups.get_index_of(&self.k[..]) {
-                        Some(i) => i,
+                    // A single string key read from a column is, within a thread, the very
+                    // string of the previous rows with that text: found by its address.
+                    let shared = match &self.k[..] {
+                        [Value::String(t)] => self.by_address.iter().find(|(a, _)| Arc::ptr_eq(a, t)).map(|e| e.1),
+                        _ => None,
+                    };
+                    let i = match shared.or_else(|| self.groups.get_index_of(&self.k[..])) {
+                        Some(i) => {
+                            if let ([Value::String(t)], None, true) = (&self.k[..], shared, self.by_address.len() < 16)
+                            {
+                                self.by_address.push((t.clone(), i));
+                            }
+                            i
+                        }
                         None => {
                             let kept = match &self.reads {
                                 Some(reads) => {

@@ -45,7 +45,7 @@ pub(super) fn aggregate<'a>(
     let helpers = std::thread::available_parallelism().map_or(1, |n| n.get()).saturating_sub(1).min(7);
     for row in input {
         let row = row?;
-        let ids = read::scan_ids(node, &row, ctx)?.collect::<Result<Vec<NodeId>>>()?;
+        let ids = read::scan_list(node, &row, ctx)?;
         let parts = run_parts(node, rest, &row, &ids, helpers, ctx, g)?;
         if !g.merge(parts)? {
             // What does not merge exactly is taken row by row.
