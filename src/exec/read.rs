@@ -98,6 +98,14 @@ impl Neighbours {
         !sides.is_empty() && sides.iter().all(|a| a.others_have(labels))
     }
 
+    /// Reads where a node's relationships lie, and the first of them, without using them: a
+    /// hint that they are wanted soon (see `push`).
+    pub(crate) fn touch(&self, node: NodeId) {
+        for a in self.adj.iter().flatten() {
+            a.touch(node);
+        }
+    }
+
     /// A node's `(relationship, other end)` pairs, in the order of [`store::Graph::rels_of`],
     /// reading the adjacency in place.
     pub(crate) fn iter(&self, ctx: Ctx, node: NodeId) -> NbIter<'_> {
