@@ -240,12 +240,12 @@ impl<'a> Chain<'a> {
                     }
                     return Ok(());
                 }
-                // When the next step expands from the node this one reaches, the runs of all
-                // the nodes reached are asked for first, so that their memory comes at once
-                // rather than one cache miss after another.
+                // When the next step expands from the node this one reaches, the runs of the
+                // nodes reached (the first 64) are asked for first, so that their memory comes
+                // at once rather than one cache miss after another.
                 if let Some((_, Step::Expand(y), _)) = self.steps.get(i + 1) {
                     if let (true, Some(next)) = (y.from == x.to.slot, &y.names) {
-                        names.nb.iter(ctx, hop.start).for_each(|(_, other)| next.nb.touch(other));
+                        names.nb.iter(ctx, hop.start).take(64).for_each(|(_, other)| next.nb.touch(other));
                     }
                 }
                 for (r, other) in names.nb.iter(ctx, hop.start) {
