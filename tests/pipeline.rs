@@ -6,14 +6,7 @@ use silkgraph::exec::Params;
 use silkgraph::session::Session;
 use silkgraph::value::Value;
 
-fn run(s: &mut Session, q: &str) -> Vec<Vec<Value>> {
-    s.run_statement(q, &Params::new()).unwrap_or_else(|e| panic!("{q}: {e}")).result.rows
-}
-
-fn sorted(mut rows: Vec<Vec<Value>>) -> Vec<Vec<Value>> {
-    rows.sort_by(|a, b| format!("{a:?}").cmp(&format!("{b:?}")));
-    rows
-}
+use super::planner::{run, sorted};
 
 /// 60 nodes (with some of them labelled M too) and 240 relationships of types R and S from a
 /// fixed pseudo-random sequence, with self-loops and parallel relationships.

@@ -6,7 +6,7 @@ use silkgraph::exec::Params;
 use silkgraph::session::Session;
 use silkgraph::value::Value;
 
-fn run(s: &mut Session, q: &str) -> Vec<Vec<Value>> {
+pub(crate) fn run(s: &mut Session, q: &str) -> Vec<Vec<Value>> {
     run_with(s, q, &Params::new())
 }
 
@@ -14,7 +14,7 @@ fn run_with(s: &mut Session, q: &str, p: &Params) -> Vec<Vec<Value>> {
     s.run_statement(q, p).unwrap_or_else(|e| panic!("{q}: {e}")).result.rows
 }
 
-fn sorted(mut rows: Vec<Vec<Value>>) -> Vec<Vec<Value>> {
+pub(crate) fn sorted(mut rows: Vec<Vec<Value>>) -> Vec<Vec<Value>> {
     rows.sort_by(|a, b| format!("{a:?}").cmp(&format!("{b:?}")));
     rows
 }
