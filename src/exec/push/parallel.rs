@@ -1,13 +1,13 @@
 //! An aggregation over a pushed pipeline that starts with a scan, on more than one core.
 //!
 //! The nodes the scan finds are cut into consecutive parts. The calling thread aggregates
-//! part after part; once that has taken [`HELP_AFTER`] with parts left, helper threads take
-//! parts too. Each part is aggregated on its own, and the groupings are merged in the order
-//! of the parts, so groups, their first rows and collected lists come in the order a single
-//! thread gives. The first error in that order is the statement's error. Sums of floats may
-//! differ in their last digits (the additions happen in another order), as they would with
-//! another row order; an aggregation whose parts do not merge exactly is done again on one
-//! thread.
+//! them part after part, exactly as without parts; once that has taken [`HELP_AFTER`] with
+//! parts left, helper threads join, each part left is aggregated on its own, and those
+//! groupings merge in the order of the parts, so groups, their first rows and collected lists
+//! come in the order a single thread gives. The first error in that order is the statement's
+//! error. Sums of floats over the parts shared may differ in their last digits (the additions
+//! happen in another order), as they would with another row order; an aggregation whose parts
+//! do not merge exactly is done again on one thread.
 
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::Mutex;
@@ -46,12 +46,12 @@ pub(super) fn aggregate<'a>(
     for row in input {
         let row = row?;
         let ids = read::scan_list(node, &row, ctx)?;
-        let parts = run_parts(node, rest, &row, &ids, helpers, ctx, g)?;
+        let (taken, parts) = run_parts(node, rest, &row, &ids, helpers, ctx, g)?;
         if !g.merge(parts)? {
             // What does not merge exactly is taken row by row.
             let chain = Chain::new(rest, ctx);
             let mut r = row;
-            for &id in &ids {
+            for &id in &ids[taken..] {
                 r[node.slot] = Value::Node(id);
                 chain.run(0, &mut r, &mut |x| g.add(Keep::Borrowed(x)))?;
             }
@@ -60,7 +60,10 @@ pub(super) fn aggregate<'a>(
     Ok(())
 }
 
-/// The groupings of the parts of `ids`, in order, or the first error in that order.
+/// Aggregates the rows of the parts of `ids` into `g` on this thread alone at first, exactly
+/// as without parts; returns how many ids that took, and the groupings of the parts left
+/// once it has taken [`HELP_AFTER`], made with helper threads, in order (or the first error
+/// in that order).
 #[allow(clippy::too_many_arguments)]
 fn run_parts<'a>(
     node: &'a NodeSpec,
@@ -69,52 +72,64 @@ fn run_parts<'a>(
     ids: &[NodeId],
     helpers: usize,
     ctx: Ctx<'a>,
-    g: &Grouping<'a>,
-) -> Result<Vec<Grouping<'a>>> {
+    g: &mut Grouping<'a>,
+) -> Result<(usize, Vec<Grouping<'a>>)> {
     let n = ids.len().clamp(1, PARTS);
     let size = ids.len().div_ceil(n).max(1);
-    let next = AtomicUsize::new(0);
+    let part = |i: usize| &ids[(i * size).min(ids.len())..((i + 1) * size).min(ids.len())];
+    let until = Instant::now() + HELP_AFTER;
+    let mut first = 0;
+    {
+        let chain = Chain::new(rest, ctx);
+        let mut r = row.clone();
+        while first < n && (helpers == 0 || first == 0 || Instant::now() < until) {
+            for &id in part(first) {
+                r[node.slot] = Value::Node(id);
+                chain.run(0, &mut r, &mut |x| g.add(Keep::Borrowed(x)))?;
+            }
+            first += 1;
+        }
+    }
+    let taken = (first * size).min(ids.len());
+    if first >= n {
+        return Ok((taken, Vec::new()));
+    }
+    let next = AtomicUsize::new(first);
     let failed = AtomicBool::new(false);
     let done: Mutex<Vec<Option<Result<Grouping<'a>>>>> = Mutex::new((0..n).map(|_| None).collect());
+    let proto = g.empty();
     // Takes parts until none is left (or one has failed).
-    let work = |until: Option<Instant>| {
+    let work = || {
         let chain = Chain::new(rest, ctx);
         let mut r = row.clone();
         // One grouping per thread, its groups taken at the end of each part.
-        let mut part = g.empty();
+        let mut grouping = proto.empty();
         loop {
             let i = next.fetch_add(1, Ordering::Relaxed);
             if i >= n || failed.load(Ordering::Relaxed) {
                 return;
             }
-            let result = ids[(i * size).min(ids.len())..((i + 1) * size).min(ids.len())]
+            let result = part(i)
                 .iter()
                 .try_for_each(|&id| {
                     r[node.slot] = Value::Node(id);
-                    chain.run(0, &mut r, &mut |x| part.add(Keep::Borrowed(x)))
+                    chain.run(0, &mut r, &mut |x| grouping.add(Keep::Borrowed(x)))
                 })
-                .and_then(|()| part.take());
+                .and_then(|()| grouping.take());
             failed.fetch_or(result.is_err(), Ordering::Relaxed);
             if let Ok(mut d) = done.lock() {
                 d[i] = Some(result);
             }
-            if until.is_some_and(|t| Instant::now() >= t) {
-                return;
-            }
         }
     };
     std::thread::scope(|scope| {
-        // This thread alone at first; helpers only for work that outlasts HELP_AFTER.
-        work(Some(Instant::now() + HELP_AFTER));
-        if next.load(Ordering::Relaxed) < n && helpers > 0 {
-            for _ in 0..helpers {
-                scope.spawn(|| work(None));
-            }
+        for _ in 0..helpers {
+            scope.spawn(work);
         }
-        work(None);
+        work();
     });
-    let mut parts = Vec::with_capacity(n);
-    for d in done.into_inner().unwrap_or_default() {
+    let mut parts = Vec::with_capacity(n - first);
+    for d in done.into_inner().unwrap_or_default().into_iter().skip(first) {
         match d {
             Some(Ok(p)) => parts.push(p),
             Some(Err(e)) => return Err(e),
@@ -122,5 +137,5 @@ fn run_parts<'a>(
             None => break,
         }
     }
-    Ok(parts)
+    Ok((taken, parts))
 }
