@@ -36,10 +36,6 @@ impl<'a> Sorter<'a> {
         Sorter { keys, top, ctx, cap, rows: Vec::new(), cutoff: None, held: 0, n: 0, scratch: Vec::new() }
     }
 
-    fn by_keys(&self, a: &[Value], b: &[Value]) -> Ordering {
-        by_keys(self.keys, a, b)
-    }
-
     pub(crate) fn add(&mut self, row: Keep) -> Result<()> {
         let n = self.n;
         self.n += 1;
@@ -49,7 +45,8 @@ impl<'a> Sorter<'a> {
         for (e, _) in self.keys {
             self.scratch.push(eval(e, r, self.ctx)?);
         }
-        if self.top == Some(0) || self.cutoff.as_ref().is_some_and(|c| self.by_keys(&self.scratch, c) != Ordering::Less)
+        if self.top == Some(0)
+            || self.cutoff.as_ref().is_some_and(|c| by_keys(self.keys, &self.scratch, c) != Ordering::Less)
         {
             return Ok(());
         }

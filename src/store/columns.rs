@@ -23,6 +23,11 @@ const HOT: u32 = 4096;
 /// Most bytes all columns may take.
 const BUDGET: usize = 96 << 20;
 
+/// The place of an id in its block's column.
+fn in_block(id: u64) -> usize {
+    (id & (BLOCK - 1)) as usize
+}
+
 /// One value: 16 bytes, strings and rarer values kept beside the cells.
 #[derive(Debug, Clone, Copy)]
 enum Cell {
@@ -169,7 +174,7 @@ impl Graph {
         for (i, &id) in ids.iter().enumerate() {
             let block = usize::try_from(id >> BLOCK_BITS).unwrap_or(usize::MAX);
             if let Some(Some(col)) = table.blocks.get(block) {
-                out[i] = col.get((id & (BLOCK - 1)) as usize);
+                out[i] = col.get(in_block(id));
                 continue;
             }
             rest.push(i);
@@ -181,16 +186,25 @@ impl Graph {
                 table.reads.resize(block + 1, 0);
             }
             table.reads[block] += 1;
-            if table.reads[block] >= HOT && *bytes < BUDGET {
-                let col = self.build_column(of, key, block as u64);
-                *bytes += col.bytes();
-                if table.blocks.len() <= block {
-                    table.blocks.resize(block + 1, None);
-                }
-                table.blocks[block] = Some(Arc::new(col));
+            if table.reads[block] >= HOT {
+                self.install(table, bytes, of, key, block);
             }
         }
         rest
+    }
+
+    /// Builds the column of a block into its table, if the budget allows.
+    fn install(&self, table: &mut Table, bytes: &mut usize, of: Of, key: Sym, block: usize) -> Option<Arc<Column>> {
+        if *bytes >= BUDGET || block > u32::MAX as usize {
+            return None;
+        }
+        let col = Arc::new(self.build_column(of, key, block as u64));
+        *bytes += col.bytes();
+        if table.blocks.len() <= block {
+            table.blocks.resize(block + 1, None);
+        }
+        table.blocks[block] = Some(col.clone());
+        Some(col)
     }
 
     fn build_column(&self, of: Of, key: Sym, block: u64) -> Column {
@@ -257,33 +271,24 @@ impl Graph {
         if let Some(Some(c)) = table.blocks.get(b) {
             return Some(c.clone());
         }
-        if !hot || *bytes >= BUDGET || b > u32::MAX as usize {
+        if !hot {
             return None;
         }
-        let col = Arc::new(self.build_column(of, key, block));
-        *bytes += col.bytes();
-        if table.blocks.len() <= b {
-            table.blocks.resize(b + 1, None);
-        }
-        table.blocks[b] = Some(col.clone());
-        Some(col)
+        self.install(table, bytes, of, key, b)
     }
 }
 
 impl NodePropReader<'_> {
     /// The node's value: `None` if it lacks the property (or does not exist).
     pub fn get(&mut self, id: u64) -> Option<Value> {
-        match self.column(id) {
-            Some(c) => c.get((id & (BLOCK - 1)) as usize).filter(|v| !v.is_null()),
-            None => self.g.node_prop(id, self.key),
-        }
+        self.lookup(id).flatten()
     }
 
     /// The node's value: `None` if there is no such node, `Some(None)` if it lacks the
     /// property.
     pub fn lookup(&mut self, id: u64) -> Option<Option<Value>> {
         match self.column(id) {
-            Some(c) => c.get((id & (BLOCK - 1)) as usize).map(|v| Some(v).filter(|v| !v.is_null())),
+            Some(c) => c.get(in_block(id)).map(|v| Some(v).filter(|v| !v.is_null())),
             None => self.g.node(id).map(|n| self.g.node_props.get(n.props, self.key)),
         }
     }
@@ -291,7 +296,7 @@ impl NodePropReader<'_> {
     /// Whether the node's value equals `v` (Cypher's `=` is true), compared where it lies.
     pub fn equals(&mut self, id: u64, v: &Value) -> bool {
         match self.column(id) {
-            Some(c) => c.equals((id & (BLOCK - 1)) as usize, v),
+            Some(c) => c.equals(in_block(id), v),
             None => self.g.node_prop_equals(id, self.key, v),
         }
     }

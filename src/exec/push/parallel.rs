@@ -17,7 +17,7 @@ use super::{Chain, Ctx, Keep, Row, RowIter};
 use crate::error::Result;
 use crate::exec::aggregate::Grouping;
 use crate::exec::read;
-use crate::plan::{Agg, NodeSpec, Op};
+use crate::plan::{Agg, NodeSpec, Op, Slot};
 use crate::value::{NodeId, Value};
 
 /// How long one thread works before others help.
@@ -49,13 +49,18 @@ pub(super) fn aggregate<'a>(
         let (taken, parts) = run_parts(node, rest, &row, &ids, helpers, ctx, g)?;
         if !g.merge(parts)? {
             // What does not merge exactly is taken row by row.
-            let chain = Chain::new(rest, ctx);
             let mut r = row;
-            for &id in &ids[taken..] {
-                r[node.slot] = Value::Node(id);
-                chain.run(0, &mut r, &mut |x| g.add(Keep::Borrowed(x)))?;
-            }
+            feed(&Chain::new(rest, ctx), node.slot, &ids[taken..], &mut r, g)?;
         }
+    }
+    Ok(())
+}
+
+/// Runs `chain` into `g` for each of `ids`, bound to `slot` in `row`.
+fn feed<'a>(chain: &Chain<'a>, slot: Slot, ids: &[NodeId], row: &mut Row, g: &mut Grouping<'a>) -> Result<()> {
+    for &id in ids {
+        row[slot] = Value::Node(id);
+        chain.run(0, row, &mut |x| g.add(Keep::Borrowed(x)))?;
     }
     Ok(())
 }
@@ -83,10 +88,7 @@ fn run_parts<'a>(
         let chain = Chain::new(rest, ctx);
         let mut r = row.clone();
         while first < n && (helpers == 0 || first == 0 || Instant::now() < until) {
-            for &id in part(first) {
-                r[node.slot] = Value::Node(id);
-                chain.run(0, &mut r, &mut |x| g.add(Keep::Borrowed(x)))?;
-            }
+            feed(&chain, node.slot, part(first), &mut r, g)?;
             first += 1;
         }
     }
@@ -97,7 +99,7 @@ fn run_parts<'a>(
     let next = AtomicUsize::new(first);
     let failed = AtomicBool::new(false);
     let done: Mutex<Vec<Option<Result<Grouping<'a>>>>> = Mutex::new((0..n).map(|_| None).collect());
-    let proto = g.empty();
+    let proto: &Grouping<'a> = g;
     // Takes parts until none is left (or one has failed).
     let work = || {
         let chain = Chain::new(rest, ctx);
@@ -109,13 +111,7 @@ fn run_parts<'a>(
             if i >= n || failed.load(Ordering::Relaxed) {
                 return;
             }
-            let result = part(i)
-                .iter()
-                .try_for_each(|&id| {
-                    r[node.slot] = Value::Node(id);
-                    chain.run(0, &mut r, &mut |x| grouping.add(Keep::Borrowed(x)))
-                })
-                .and_then(|()| grouping.take());
+            let result = feed(&chain, node.slot, part(i), &mut r, &mut grouping).and_then(|()| grouping.take());
             failed.fetch_or(result.is_err(), Ordering::Relaxed);
             if let Ok(mut d) = done.lock() {
                 d[i] = Some(result);
