@@ -534,8 +534,12 @@ fn expr(e: &Expr, scope: &Scope, allow_agg: bool) -> Result<()> {
             if is_agg && !allow_agg {
                 return Err(err("InvalidAggregation", format!("{name}() is only allowed in WITH and RETURN"), e.span));
             }
-            if crate::catalog::functions::lookup(name).is_none() {
+            let Some(sig) = crate::catalog::functions::lookup(name) else {
                 return Err(err("UnknownFunction", format!("unknown function `{name}`"), e.span));
+            };
+            if args.len() < sig.min || args.len() > sig.max {
+                let msg = format!("function `{name}` takes {}, not {}", sig.arity_text(), args.len());
+                return Err(err("InvalidNumberOfArguments", msg, e.span));
             }
             for a in args {
                 if is_agg && a.contains_aggregate() {

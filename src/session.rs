@@ -152,7 +152,8 @@ impl Session {
             });
         }
         self.control.cancel.store(false, std::sync::atomic::Ordering::Relaxed);
-        self.control.deadline = self.timeout.map(|t| start + t);
+        // A limit past what the clock can hold is no limit.
+        self.control.deadline = self.timeout.and_then(|t| start.checked_add(t));
         if stmt.mode == crate::ast::Mode::Profile {
             let profile = std::sync::Arc::new(exec::Profile::default());
             self.control.profile = Some(profile.clone());

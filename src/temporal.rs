@@ -544,6 +544,10 @@ fn named_zone(name: &str) -> Result<i32> {
 pub fn parse_offset(s: &str) -> Result<i32> {
     let s = s.trim();
     let bad = || arg_err(format!("`{s}` is not a UTC offset (such as '+01:00' or 'Z')"));
+    // Offsets and zone names are ASCII; the slicing below relies on it.
+    if !s.is_ascii() {
+        return Err(bad());
+    }
     let sign = match s.as_bytes().first() {
         Some(b'+') => 1,
         Some(b'-') => -1,
@@ -573,6 +577,10 @@ pub fn parse_offset(s: &str) -> Result<i32> {
 
 /// `HH:MM[:SS[.fffffffff]]`, `HHMM[SS[.fff]]` or `HH`.
 fn parse_local_time(s: &str) -> Option<LocalTime> {
+    // Times are ASCII; the two-byte slicing below relies on it.
+    if !s.is_ascii() {
+        return None;
+    }
     let (main, frac) = match s.find(['.', ',']) {
         Some(i) => (&s[..i], Some(&s[i + 1..])),
         None => (s, None),
@@ -601,6 +609,9 @@ fn parse_local_time(s: &str) -> Option<LocalTime> {
 /// A time with an optional offset and an optional `[zone]`: `(time, offset)`.
 fn parse_time_text(s: &str) -> Result<(LocalTime, Option<i32>)> {
     let s = s.trim();
+    if !s.is_ascii() {
+        return Err(arg_err(format!("`{s}` is not a time (such as '12:31:14.645+01:00')")));
+    }
     let (body, zone) = match (s.find('['), s.ends_with(']')) {
         (Some(i), true) => (&s[..i], Some(&s[i + 1..s.len() - 1])),
         _ => (s, None),
@@ -625,6 +636,10 @@ fn parse_time_text(s: &str) -> Result<(LocalTime, Option<i32>)> {
 /// `2015202`, `2015-Q3-21`, `2015`, and signed years such as `+12345-01-01`.
 pub fn parse_date(s: &str) -> Option<Date> {
     let s = s.trim();
+    // Dates are ASCII; the byte slicing below relies on it.
+    if !s.is_ascii() {
+        return None;
+    }
     let b = s.as_bytes();
     let (neg, start) = match b.first()? {
         b'+' => (false, 1),
@@ -688,6 +703,9 @@ pub fn parse_date(s: &str) -> Option<Date> {
 fn parse_datetime_text(s: &str) -> Result<(Date, LocalTime, Option<i32>)> {
     let s = s.trim();
     let bad = || arg_err(format!("`{s}` is not a date-time (such as '2015-07-21T21:40:32.142+01:00')"));
+    if !s.is_ascii() {
+        return Err(bad());
+    }
     let (d, t) = match s.find(['T', 't']) {
         Some(i) => (&s[..i], Some(&s[i + 1..])),
         None => (s, None),
@@ -777,6 +795,9 @@ impl DurationParts {
 pub fn parse_duration(s: &str) -> Result<Duration> {
     let text = s.trim();
     let bad = || arg_err(format!("`{text}` is not a duration (such as 'P1Y2M10DT12H45M30.25S')"));
+    if !text.is_ascii() {
+        return Err(bad());
+    }
     let (sign, body) = match text.as_bytes().first() {
         Some(b'-') => (-1i64, &text[1..]),
         Some(b'+') => (1, &text[1..]),

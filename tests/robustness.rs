@@ -251,6 +251,86 @@ fn casts_and_comparisons_across_types() {
     assert_eq!(lines[0]["rows"][0], serde_json::json!([null, null, [1, 2], "", "abc", [0, 4611686018427387904i64]]));
 }
 
+// ---- round two: inputs that once killed the REPL (issue 19) -----------------------------------
+
+#[test]
+fn aggregates_check_how_many_arguments_they_get() {
+    for q in [
+        "RETURN count()",
+        "RETURN count(DISTINCT)",
+        "RETURN sum()",
+        "RETURN avg()",
+        "RETURN min()",
+        "RETURN max()",
+        "RETURN collect()",
+        "RETURN stDev()",
+        "RETURN percentileCont()",
+        "RETURN count(1, 2)",
+        "RETURN percentileDisc(1)",
+        "UNWIND [1] AS x RETURN x, sum(x, x)",
+        "RETURN toUpper()",
+    ] {
+        let (_, detail) = error_of(&[], q);
+        assert_eq!(detail, "InvalidNumberOfArguments", "{q}");
+    }
+    // The right number still runs.
+    assert_eq!(value_of("UNWIND [1, 2, 3] AS x RETURN percentileDisc(x, 0.5)"), serde_json::json!(2));
+}
+
+#[test]
+fn temporal_text_that_is_not_ascii_is_an_error_not_a_panic() {
+    for q in [
+        "RETURN localtime('中文')",
+        "RETURN time('😀')",
+        "RETURN datetime('2020-01-01T😀')",
+        "RETURN date('2015-W中')",
+        "RETURN date('2015é1')",
+        "RETURN localdatetime('2015-Q中')",
+        "RETURN duration('P😀D')",
+        "RETURN datetime({year: 2020, timezone: '+😀'})",
+    ] {
+        let (kind, _) = error_of(&[], q);
+        assert!(!kind.is_empty(), "{q}");
+    }
+    // The same text as a parameter, tagged as a temporal value.
+    let (code, lines) = query(&["--params", r#"{"t": {"@localtime": "😀"}}"#], "RETURN $t");
+    assert_ne!(code, 0, "{lines:?}");
+    // And inside a JSON graph file.
+    let d = scratch("temporal-json");
+    let f = d.join("g.json");
+    let node = r#"{"id": 1, "labels": ["A"], "properties": {"t": {"@localtime": "😀"}}}"#;
+    std::fs::write(&f, format!(r#"{{"format": "silkgraph-graph", "version": 1, "nodes": [{node}]}}"#)).unwrap();
+    let e = open_error(&f);
+    assert!(e.contains("g.json"), "{e}");
+    let _ = std::fs::remove_dir_all(&d);
+}
+
+#[test]
+fn time_limits_too_long_for_the_clock_are_no_limit() {
+    for t in ["1e20", "1e19", "1.7976931348623157e308"] {
+        let (code, lines) = query(&["--timeout", t], "RETURN 1 AS one");
+        assert_eq!(code, 0, "--timeout {t}: {lines:?}");
+        assert_eq!(lines[0]["rows"][0][0], serde_json::json!(1));
+    }
+    let mut s = Session::default();
+    s.timeout = Some(Duration::MAX);
+    let mut rows = 0;
+    s.run_script("RETURN 3", &Params::new(), |_, r| rows += r.map(|o| o.result.rows.len()).unwrap_or(0));
+    assert_eq!(rows, 1);
+}
+
+#[test]
+fn a_failed_write_of_the_graph_list_is_an_error() {
+    if !Path::new("/dev/full").exists() {
+        return;
+    }
+    let full = std::fs::OpenOptions::new().write(true).open("/dev/full").unwrap();
+    let out = bin().arg("--list-graphs").stdout(full).output().unwrap();
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{err}");
+    assert!(err.contains("cannot write") && !err.contains("panicked"), "{err}");
+}
+
 // ---- bad files -------------------------------------------------------------------------------
 
 fn open_error(file: &Path) -> String {

@@ -123,8 +123,8 @@ fn run(cli: &ExportCli) -> Result<String, (i32, String)> {
     let src = super::GraphSource { graph: cli.graph.clone(), empty: cli.empty };
     let graph = super::open_graph(&src).map_err(failed)?;
     let mut session = Session::new(graph);
-    if let Some(t) = cli.timeout.filter(|t| t.is_finite() && *t > 0.0) {
-        session.timeout = Some(std::time::Duration::from_secs_f64(t));
+    if let Some(t) = cli.timeout.and_then(super::limits::seconds) {
+        session.timeout = Some(t);
     }
     let result = match &cli.query {
         None => None,

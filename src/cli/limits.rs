@@ -10,6 +10,12 @@ use crate::session::Session;
 /// The time limit a statement gets when none is given (`--timeout 0` or `:timeout off` lifts it).
 pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(600);
 
+/// A positive, finite number of seconds as a time limit; one too long for a `Duration`
+/// (such as `1e20`) is as good as none and is held as the longest one.
+pub fn seconds(t: f64) -> Option<Duration> {
+    (t.is_finite() && t > 0.0).then(|| Duration::try_from_secs_f64(t).unwrap_or(Duration::MAX))
+}
+
 /// Sets the limits given on the command line; the others keep their defaults.
 pub fn apply(
     session: &mut Session,
@@ -21,7 +27,7 @@ pub fn apply(
     session.timeout = match timeout {
         None => Some(DEFAULT_TIMEOUT),
         Some(0.0) => None,
-        Some(t) if t.is_finite() && t > 0.0 => Some(Duration::from_secs_f64(t)),
+        Some(t) if seconds(t).is_some() => seconds(t),
         Some(t) => return Err(format!("--timeout takes a number of seconds (0 for none), not {t}")),
     };
     let l = &mut session.control.limits;
@@ -65,7 +71,7 @@ pub fn command(session: &mut Session, rest: &str) -> Result<String, String> {
             session.timeout = match value.to_ascii_lowercase().trim_end_matches('s') {
                 "off" | "none" | "0" => None,
                 v => match v.parse::<f64>() {
-                    Ok(s) if s > 0.0 && s.is_finite() => Some(Duration::from_secs_f64(s)),
+                    Ok(s) if seconds(s).is_some() => seconds(s),
                     _ => return Err("timeout takes a number of seconds, or off".into()),
                 },
             }
@@ -116,5 +122,11 @@ mod tests {
         assert!(command(&mut s, "rows").is_err());
         assert!(command(&mut s, "speed 3").is_err());
         assert!(show(&s).contains("memory   1 GiB  (default 2 GiB)"));
+        // Past what a Duration holds: the longest limit, not a panic.
+        command(&mut s, "timeout 1e20").unwrap();
+        assert_eq!(s.timeout, Some(Duration::MAX));
+        assert_eq!(seconds(1e30), Some(Duration::MAX));
+        assert_eq!(seconds(f64::INFINITY), None);
+        assert_eq!(seconds(-2.0), None);
     }
 }

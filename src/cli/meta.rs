@@ -242,7 +242,7 @@ fn run_inner(state: &mut State, meta: Meta, out: &mut dyn Write, err: &mut dyn W
             w(out, if state.timing { "timing on" } else { "timing off" });
         }
         Meta::Timeout(secs) => {
-            state.session.timeout = secs.map(std::time::Duration::from_secs_f64);
+            state.session.timeout = secs.and_then(super::limits::seconds);
             match secs {
                 Some(s) => w(out, &format!("each statement may run for {s} s")),
                 None => w(out, "no time limit"),

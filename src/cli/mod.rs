@@ -142,10 +142,7 @@ pub fn main() -> i32 {
         }
     };
     if cli.list_graphs {
-        for (name, about, _) in crate::graphs::BUNDLED {
-            println!("{name}\t{about}");
-        }
-        return OK;
+        return list_graphs();
     }
     if let Some(Command::Import { nodes, relationships, out, force }) = &cli.command {
         return import(nodes, relationships, out, *force);
@@ -187,6 +184,21 @@ pub fn main() -> i32 {
                 }
             };
             run_text(session, &text, &params, cli.format.unwrap_or(Format::Table))
+        }
+    }
+}
+
+/// `--list-graphs`: a line per bundled graph; a failed write (a closed pipe, a full disk) is an
+/// error, not a panic.
+fn list_graphs() -> i32 {
+    use std::io::Write;
+    let mut out = std::io::stdout().lock();
+    let written = crate::graphs::BUNDLED.iter().try_for_each(|(name, about, _)| writeln!(out, "{name}\t{about}"));
+    match written.and_then(|()| out.flush()) {
+        Ok(()) => OK,
+        Err(e) => {
+            eprintln!("error: cannot write the list of graphs: {e}");
+            FAILED
         }
     }
 }

@@ -528,4 +528,17 @@ mod tests {
         // A list claiming 2^60 elements.
         assert!(validate(&[1, 0, 6, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0x0f], 1).is_err());
     }
+
+    #[test]
+    fn temporal_text_that_is_not_ascii_is_refused() {
+        // A hand-made list (valid bytes, as a `.sg` with a good checksum would carry) whose
+        // temporal text is multi-byte: refused, where it once panicked in the time parser.
+        for (kind, text) in [("localtime", "😀"), ("time", "中文"), ("datetime", "2020-01-01T😀"), ("date", "2015-W中")]
+        {
+            let mut b = vec![1, 0, 8];
+            put_str(&mut b, kind);
+            put_str(&mut b, text);
+            assert!(validate(&b, 1).is_err(), "{kind} {text}");
+        }
+    }
 }
