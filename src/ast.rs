@@ -3,10 +3,6 @@
 
 use crate::error::Span;
 
-mod display;
-
-pub use display::name as display_name;
-
 /// A top-level statement, possibly prefixed by `EXPLAIN` or `PROFILE`.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Statement {
@@ -439,25 +435,6 @@ impl Expr {
 }
 
 impl Expr {
-    /// `count(*)` or a call of an aggregate function.
-    pub fn is_aggregate_call(&self) -> bool {
-        match &self.kind {
-            ExprKind::CountStar => true,
-            ExprKind::Function { name, .. } => crate::catalog::is_aggregate(name),
-            _ => false,
-        }
-    }
-
-    /// Whether the expression contains an aggregate call (comprehension bodies included).
-    pub fn contains_aggregate(&self) -> bool {
-        if self.is_aggregate_call() {
-            return true;
-        }
-        let mut found = false;
-        self.children(&mut |c| found |= c.contains_aggregate());
-        found
-    }
-
     /// Calls `f` on each direct sub-expression (patterns' own expressions excluded).
     pub fn children<'a>(&'a self, f: &mut dyn FnMut(&'a Expr)) {
         match &self.kind {

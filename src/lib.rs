@@ -22,5 +22,4 @@ pub mod semantic;
 pub mod session;
 pub mod store;
 pub mod syntax;
-pub mod temporal;
 pub mod value;

@@ -60,7 +60,7 @@ pub fn to_json(graph: &Graph, v: &Value) -> J {
         }
         Value::Date(d) => json!({"@date": d.to_string()}),
         Value::LocalTime(_) | Value::Time(_) | Value::LocalDateTime(_) | Value::DateTime(_) | Value::Duration(_) => {
-            crate::temporal::to_json(v).unwrap_or(J::Null)
+            crate::value::temporal::to_json(v).unwrap_or(J::Null)
         }
     }
 }
@@ -83,7 +83,7 @@ pub fn from_json(j: &J) -> Result<Value, String> {
                     return crate::value::Date::parse(s).map(Value::Date).ok_or_else(|| format!("bad date `{s}`"));
                 }
                 if let Some((tag, J::String(s))) = m.iter().next().filter(|(t, _)| t.starts_with('@')) {
-                    if let Some(v) = crate::temporal::from_tagged(tag, s) {
+                    if let Some(v) = crate::value::temporal::from_tagged(tag, s) {
                         return v;
                     }
                 }
@@ -195,7 +195,7 @@ pub fn to_cypher(graph: &Graph, v: &Value) -> String {
         }
         Value::Date(d) => format!("date('{d}')"),
         Value::LocalTime(_) | Value::Time(_) | Value::LocalDateTime(_) | Value::DateTime(_) | Value::Duration(_) => {
-            crate::temporal::cypher_literal(v).unwrap_or_default()
+            crate::value::temporal::cypher_literal(v).unwrap_or_default()
         }
     }
 }

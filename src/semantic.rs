@@ -26,6 +26,25 @@ fn err(detail: &'static str, msg: impl Into<String>, span: Span) -> Error {
     Error::semantic(detail, msg, span)
 }
 
+/// `count(*)` or a call of an aggregate function.
+pub fn is_aggregate_call(e: &Expr) -> bool {
+    match &e.kind {
+        ExprKind::CountStar => true,
+        ExprKind::Function { name, .. } => crate::catalog::is_aggregate(name),
+        _ => false,
+    }
+}
+
+/// Whether an expression contains an aggregate call (comprehension bodies included).
+pub fn contains_aggregate(e: &Expr) -> bool {
+    if is_aggregate_call(e) {
+        return true;
+    }
+    let mut found = false;
+    e.children(&mut |c| found |= contains_aggregate(c));
+    found
+}
+
 /// Checks a statement; the planner can then assume it is well formed.
 pub fn check(stmt: &Statement) -> Result<()> {
     let q = &stmt.query;
@@ -66,7 +85,7 @@ fn check_single(sq: &SingleQuery, in_union: bool) -> Result<()> {
                 let after = projection(&w.proj, &scope, false)?;
                 if let Some(p) = &w.where_ {
                     // WHERE also sees the variables before WITH, unless it aggregates.
-                    let aggregating = w.proj.items.iter().any(|i| i.expr.contains_aggregate());
+                    let aggregating = w.proj.items.iter().any(|i| contains_aggregate(&i.expr));
                     let mut visible = if aggregating { Scope::new() } else { scope.clone() };
                     visible.extend(after.iter().map(|(k, v)| (k.clone(), *v)));
                     expr(p, &visible, false)?;
@@ -424,7 +443,7 @@ fn projection(p: &Projection, scope: &Scope, is_return: bool) -> Result<Scope> {
         }
         out = scope.clone();
     }
-    let aggregating = p.items.iter().any(|i| i.expr.contains_aggregate());
+    let aggregating = p.items.iter().any(|i| contains_aggregate(&i.expr));
     for it in &p.items {
         expr(&it.expr, scope, true)?;
         if !is_return && it.alias.is_none() && !matches!(it.expr.kind, ExprKind::Variable(_)) {
@@ -542,7 +561,7 @@ fn expr(e: &Expr, scope: &Scope, allow_agg: bool) -> Result<()> {
                 return Err(err("InvalidNumberOfArguments", msg, e.span));
             }
             for a in args {
-                if is_agg && a.contains_aggregate() {
+                if is_agg && contains_aggregate(a) {
                     return Err(err("NestedAggregation", "an aggregate cannot contain another aggregate", a.span));
                 }
                 expr(a, scope, allow_agg && !is_agg)?;

@@ -72,7 +72,7 @@ impl State {
             (Acc::Count(c), _) => *c += 1,
             (Acc::SumInt(0) | Acc::Avg(_, 0), _) if matches!(v, Value::Duration(_)) => self.acc = Acc::Durations(v, 1),
             (Acc::Durations(s, n), _) => {
-                *s = crate::temporal::arith(crate::ast::BinaryOp::Add, s, &v)?;
+                *s = crate::value::temporal::arith(crate::value::temporal::Arith::Add, s, &v)?;
                 *n += 1
             }
             (Acc::SumInt(s), _) => match v {
@@ -167,7 +167,7 @@ impl State {
             Acc::Avg(_, 0) => Value::Null,
             Acc::Avg(s, n) => Value::Float(s / n as f64),
             Acc::Durations(s, n) if a.func == AggFunc::Avg => {
-                crate::temporal::arith(crate::ast::BinaryOp::Div, &s, &Value::Int(n))?
+                crate::value::temporal::arith(crate::value::temporal::Arith::Div, &s, &Value::Int(n))?
             }
             Acc::Durations(s, _) => s,
             Acc::Best(b) => b.unwrap_or(Value::Null),

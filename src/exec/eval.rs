@@ -9,7 +9,7 @@ use crate::ast::{BinaryOp, Quantifier};
 use crate::error::{Error, Kind, Phase, Result};
 use crate::plan::{Expr, MapProjItem, PropFilter};
 use crate::store::Sym;
-use crate::value::Value;
+use crate::value::{temporal, Value};
 
 fn deleted(what: &str) -> Error {
     Error::runtime(Kind::EntityNotFound, "DeletedEntityAccess", format!("the {what} was deleted in this query"))
@@ -24,7 +24,7 @@ pub(crate) fn property(v: &Value, key: &str, ctx: Ctx) -> Result<Value> {
             ctx.graph.rel_prop_named(*id, key).ok_or_else(|| deleted("relationship"))?.unwrap_or(Value::Null)
         }
         Value::Map(m) => m.get(key).cloned().unwrap_or(Value::Null),
-        v if crate::temporal::is_temporal(v) => crate::temporal::field(v, key),
+        v if temporal::is_temporal(v) => temporal::field(v, key),
         other => return Err(type_err(&format!("cannot read property `{key}`"), other)),
     })
 }
@@ -102,8 +102,18 @@ fn arith(op: BinaryOp, a: Value, b: Value) -> Result<Value> {
             v.extend(y);
             List(v)
         }
-        (op, x, y) if crate::temporal::is_temporal(&x) || crate::temporal::is_temporal(&y) => {
-            crate::temporal::arith(op, &x, &y)?
+        (op, x, y) if temporal::is_temporal(&x) || temporal::is_temporal(&y) => {
+            let op = match op {
+                BinaryOp::Add => temporal::Arith::Add,
+                BinaryOp::Sub => temporal::Arith::Sub,
+                BinaryOp::Mul => temporal::Arith::Mul,
+                BinaryOp::Div => temporal::Arith::Div,
+                other => {
+                    let msg = format!("cannot apply {other:?} to {} and {}", x.type_name(), y.type_name());
+                    return Err(Error::type_error("InvalidArgumentType", msg));
+                }
+            };
+            temporal::arith(op, &x, &y)?
         }
         (op, Int(x), Int(y)) => match op {
             BinaryOp::Add => Int(x.checked_add(y).ok_or_else(overflow)?),
@@ -260,7 +270,7 @@ pub fn eval(e: &Expr, row: &Row, ctx: Ctx) -> Result<Value> {
             Value::Int(i) => Value::Int(i.checked_neg().ok_or_else(overflow)?),
             Value::Float(f) => Value::Float(-f),
             Value::Null => Value::Null,
-            v @ Value::Duration(_) => crate::temporal::negate(&v)?,
+            v @ Value::Duration(_) => temporal::negate(&v)?,
             v => return Err(type_err("cannot negate", &v)),
         },
         Expr::Binary(op, a, b) => binary(*op, a, b, row, ctx)?,

@@ -64,7 +64,7 @@ pub(crate) fn call(name: &str, mut a: Vec<Value>, ctx: Ctx) -> Result<Value> {
         "rand" => Value::Float(pseudo_random()),
         "pi" => Value::Float(std::f64::consts::PI),
         "e" => Value::Float(std::f64::consts::E),
-        _ if crate::temporal::is_function(name) => crate::temporal::call(name, &a)?,
+        _ if super::temporal::is_function(name) => super::temporal::call(name, &a)?,
         _ if null_in && n != "tostring" && n != "size" => Value::Null,
         "id" => match first {
             Value::Node(id) | Value::Rel(id) => Value::Int(id as i64),
@@ -217,8 +217,8 @@ pub(crate) fn call(name: &str, mut a: Vec<Value>, ctx: Ctx) -> Result<Value> {
             Value::Int(i) => Value::from(i.to_string()),
             Value::Float(f) => Value::from(crate::value::format_float(f)),
             Value::Bool(b) => Value::from(b.to_string()),
-            v if crate::temporal::is_temporal(&v) => {
-                Value::from(crate::temporal::kind_and_text(&v).unwrap_or_default().1)
+            v if crate::value::temporal::is_temporal(&v) => {
+                Value::from(crate::value::temporal::kind_and_text(&v).unwrap_or_default().1)
             }
             _ if n == "tostringornull" => Value::Null,
             v => return Err(type_err("toString() cannot convert", &v)),

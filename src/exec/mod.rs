@@ -12,6 +12,7 @@ mod read;
 mod seek;
 mod shortest;
 mod sort;
+mod temporal;
 mod write;
 
 use indexmap::IndexMap;

@@ -152,12 +152,12 @@ fn storable(v: &Value) -> Result<()> {
     };
     match v {
         Value::Null | Value::Bool(_) | Value::Int(_) | Value::Float(_) | Value::String(_) => Ok(()),
-        v if crate::temporal::is_temporal(v) => Ok(()),
+        v if crate::value::temporal::is_temporal(v) => Ok(()),
         Value::List(items) => {
             for it in items {
                 match it {
                     Value::Bool(_) | Value::Int(_) | Value::Float(_) | Value::String(_) => {}
-                    v if crate::temporal::is_temporal(v) => {}
+                    v if crate::value::temporal::is_temporal(v) => {}
                     other => return Err(bad(other)),
                 }
             }

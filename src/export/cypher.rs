@@ -66,7 +66,7 @@ pub fn falkordb_warnings(ex: &Export) -> Vec<String> {
             Value::Time(_) | Value::DateTime(_) => note(1, at.clone()),
             Value::Float(f) if f.is_subnormal() => note(2, at.clone()),
             Value::LocalTime(_) | Value::LocalDateTime(_) | Value::Duration(_)
-                if crate::temporal::kind_and_text(x).is_some_and(|(_, t)| t.contains('.')) =>
+                if crate::value::temporal::kind_and_text(x).is_some_and(|(_, t)| t.contains('.')) =>
             {
                 note(3, at.clone())
             }

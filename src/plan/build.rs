@@ -54,7 +54,7 @@ fn undefined(name: &str, span: Span) -> Error {
 }
 
 fn is_aggregate_call(e: &ast::Expr) -> bool {
-    e.is_aggregate_call()
+    crate::semantic::is_aggregate_call(e)
 }
 
 /// Whether an expression calls `rand()`.
@@ -65,7 +65,7 @@ fn calls_rand(e: &ast::Expr) -> bool {
 }
 
 fn contains_aggregate(e: &ast::Expr) -> bool {
-    e.contains_aggregate()
+    crate::semantic::contains_aggregate(e)
 }
 
 fn ast_children<'a>(e: &'a ast::Expr, f: &mut dyn FnMut(&'a ast::Expr)) {

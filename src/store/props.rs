@@ -302,7 +302,7 @@ fn put_value(out: &mut Vec<u8>, v: &Value) {
                 put_value(out, x);
             }
         }
-        other => match crate::temporal::kind_and_text(other) {
+        other => match crate::value::temporal::kind_and_text(other) {
             Some((kind, text)) => {
                 out.push(8);
                 put_str(out, kind);
@@ -387,7 +387,7 @@ fn value_at(b: &[u8], pos: &mut usize, depth: usize) -> Option<Value> {
         8 => {
             let kind = text(b, pos)?;
             let t = text(b, pos)?;
-            crate::temporal::from_tagged(kind, t)?.ok()?
+            crate::value::temporal::from_tagged(kind, t)?.ok()?
         }
         9 => {
             let n = uvar(b, pos)?;
@@ -471,7 +471,7 @@ mod tests {
             (3, Value::str("Ош, Кыргызстан")),
             (4, Value::List(vec![Value::Int(1), Value::List(vec![Value::str("x")]), Value::Bool(true)])),
             (5, Value::Date(Date::new(2025, 8, 20).unwrap())),
-            (6, crate::temporal::from_tagged("duration", "P1Y2M3DT4H").unwrap().unwrap()),
+            (6, crate::value::temporal::from_tagged("duration", "P1Y2M3DT4H").unwrap().unwrap()),
             (7, Value::map(m)),
             (8, Value::Float(f64::NAN)),
         ]

@@ -8,6 +8,7 @@
 mod diagnose;
 mod lexer;
 mod lower;
+mod print;
 mod scan;
 #[cfg(test)]
 mod tests;
@@ -21,6 +22,7 @@ use crate::ast::Statement;
 use crate::error::{Error, Result, Span};
 
 pub use lexer::{tokens, TokenKind};
+pub use print::name as display_name;
 
 /// Brackets (`(`, `[`, `{`) may nest this deep; deeper input is refused before parsing.
 pub const MAX_NESTING_DEPTH: usize = 200;

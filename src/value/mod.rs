@@ -8,7 +8,9 @@ use std::sync::Arc;
 
 use indexmap::IndexMap;
 
-use crate::temporal::{DateTime, Duration, LocalDateTime, LocalTime, Time};
+pub mod temporal;
+
+use temporal::{DateTime, Duration, LocalDateTime, LocalTime, Time};
 
 /// Identifies a node; stable for the lifetime of a graph, never reused after deletion.
 pub type NodeId = u64;
@@ -31,9 +33,9 @@ impl Date {
         Some(Date { year, month, day })
     }
 
-    /// Parses ISO-8601 dates (see [`crate::temporal::parse_date`]), and `YYYY-M-D`.
+    /// Parses ISO-8601 dates (see [`temporal::parse_date`]), and `YYYY-M-D`.
     pub fn parse(s: &str) -> Option<Date> {
-        if let Some(d) = crate::temporal::parse_date(s) {
+        if let Some(d) = temporal::parse_date(s) {
             return Some(d);
         }
         let s = s.trim();
@@ -526,7 +528,7 @@ pub fn to_cypher_literal(v: &Value) -> String {
         Value::Path(p) => format!("path({} nodes)", p.nodes.len()),
         Value::Date(d) => format!("date('{d}')"),
         Value::LocalTime(_) | Value::Time(_) | Value::LocalDateTime(_) | Value::DateTime(_) | Value::Duration(_) => {
-            crate::temporal::cypher_literal(v).unwrap_or_default()
+            temporal::cypher_literal(v).unwrap_or_default()
         }
     }
 }

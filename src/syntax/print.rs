@@ -1,10 +1,10 @@
-//! Statements back to text: canonical Cypher that parses to the same tree (spans and the source
+//! Syntax trees back to text (the `Display` of [`crate::ast`]'s types): canonical Cypher that parses to the same tree (spans and the source
 //! text of unaliased projection items aside). Names are quoted only when they must be, and an
 //! expression is parenthesised only where the grammar's precedence needs it.
 
 use std::fmt::{self, Display, Formatter};
 
-use super::*;
+use crate::ast::*;
 
 /// Words that cannot be a bare variable (the grammar's `reserved`).
 const RESERVED: &[&str] = &[
