@@ -16,66 +16,6 @@ use crate::session::Session;
 use crate::store::Graph;
 use crate::value::{quote_name, quote_string, to_cypher_literal, Value};
 
-/// Cypher's keywords, as completion offers them and misspellings are checked against.
-pub const KEYWORDS: &[&str] = &[
-    "MATCH",
-    "OPTIONAL",
-    "WHERE",
-    "WITH",
-    "RETURN",
-    "ORDER",
-    "BY",
-    "SKIP",
-    "LIMIT",
-    "UNWIND",
-    "UNION",
-    "ALL",
-    "CREATE",
-    "MERGE",
-    "ON",
-    "SET",
-    "REMOVE",
-    "DELETE",
-    "DETACH",
-    "CALL",
-    "YIELD",
-    "EXPLAIN",
-    "PROFILE",
-    "AS",
-    "DISTINCT",
-    "AND",
-    "OR",
-    "XOR",
-    "NOT",
-    "IN",
-    "IS",
-    "NULL",
-    "TRUE",
-    "FALSE",
-    "CASE",
-    "WHEN",
-    "THEN",
-    "ELSE",
-    "END",
-    "ASC",
-    "ASCENDING",
-    "DESC",
-    "DESCENDING",
-    "STARTS",
-    "ENDS",
-    "CONTAINS",
-    "EXISTS",
-    "ANY",
-    "NONE",
-    "SINGLE",
-    "REDUCE",
-    "INDEX",
-    "FOR",
-    "DROP",
-    "SHOW",
-    "INDEXES",
-];
-
 // ---- the schema snapshot --------------------------------------------------------------------
 
 /// What completion and diagnosis need to know about a graph, copied out of it so it can be
@@ -421,7 +361,7 @@ pub fn variables_in(text: &str) -> Vec<String> {
     let toks = lex(text);
     let mut out: Vec<String> = Vec::new();
     let mut push = |s: String| {
-        if !out.contains(&s) && !KEYWORDS.iter().any(|k| k.eq_ignore_ascii_case(&s)) {
+        if !out.contains(&s) && !crate::syntax::keywords::words().any(|k| k.eq_ignore_ascii_case(&s)) {
             out.push(s);
         }
     };
@@ -443,7 +383,8 @@ pub fn variables_in(text: &str) -> Vec<String> {
         // `(v` opens a pattern unless the `(` follows a function name.
         let after_open_paren = is_punct(prev, '(')
             && !i.checked_sub(2).and_then(|j| toks.get(j)).is_some_and(|p| {
-                p.kind == TokKind::Ident && !KEYWORDS.iter().any(|k| k.eq_ignore_ascii_case(&text[p.start..p.end]))
+                p.kind == TokKind::Ident
+                    && !crate::syntax::keywords::words().any(|k| k.eq_ignore_ascii_case(&text[p.start..p.end]))
             });
         let pattern_follow = next.is_none()
             || is_punct(next, ':')
@@ -546,10 +487,10 @@ pub fn error_hint(err: &Error, text: &str, schema: &SchemaSnapshot) -> Option<St
             continue;
         }
         let w = &text[t.start..t.end];
-        if w.len() < 3 || KEYWORDS.iter().any(|k| k.eq_ignore_ascii_case(w)) {
+        if w.len() < 3 || crate::syntax::keywords::words().any(|k| k.eq_ignore_ascii_case(w)) {
             continue;
         }
-        if let Some(k) = did_you_mean(w, KEYWORDS.iter().copied()) {
+        if let Some(k) = did_you_mean(w, crate::syntax::keywords::words()) {
             if !variables_in(text).iter().any(|v| v == w) {
                 return Some(format!("did you mean {k}?"));
             }
@@ -1319,7 +1260,7 @@ mod tests {
         assert_eq!(did_you_mean("person", ["Person", "Country"]), Some("Person"));
         assert_eq!(did_you_mean("Ministry", ["Ministry"]), None);
         assert_eq!(did_you_mean("xyz", ["Ministry"]), None);
-        assert_eq!(did_you_mean("MACTH", KEYWORDS.iter().copied()), Some("MATCH"));
+        assert_eq!(did_you_mean("MACTH", crate::syntax::keywords::words()), Some("MATCH"));
     }
 
     #[test]

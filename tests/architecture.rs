@@ -38,8 +38,8 @@ const PENDING_FLAGS: &[(&str, &str)] = &[
     ("src/exec/mod.rs", "--timeout"),
     ("src/plan/display.rs", "--max-hops"),
     ("src/export/mod.rs", "--force"),
-    ("src/import.rs", "--nodes"),
-    ("src/import.rs", "--relationships"),
+    ("src/import/mod.rs", "--nodes"),
+    ("src/import/mod.rs", "--relationships"),
 ];
 
 fn src() -> PathBuf {

@@ -465,6 +465,42 @@ fn a_csv_export_directory_opens_as_a_graph() {
 }
 
 #[test]
+fn import_and_a_csv_directory_read_the_same_header_the_same_way() {
+    // `integer`, `bool` and lower-case `:id` once meant numbers to `import` and strings (or an
+    // error) to `--graph DIR`: both now read headers through one parser.
+    let dir = scratch("csv-header");
+    let csv = dir.join("g");
+    std::fs::create_dir_all(&csv).unwrap();
+    std::fs::write(csv.join("nodes.csv"), "id:id,:LABEL,n:integer,ok:bool,xs:long[]\n1,A,7,TRUE,1;2\n2,B,-3,false,\n")
+        .unwrap();
+    std::fs::write(csv.join("relationships.csv"), ":START_ID,:END_ID,:TYPE,w:double\n1,2,R,0.5\n").unwrap();
+    let q = "MATCH (a:A)-[r:R]->(b:B) RETURN a.n + b.n AS n, a.ok AND NOT b.ok AS ok, a.xs AS xs, r.w AS w";
+    let want = "[[4,true,[1,2],0.5]]";
+    let o = bin().args(["query", "--format", "jsonl", "--graph"]).arg(&csv).arg(q).output().unwrap();
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    assert!(String::from_utf8_lossy(&o.stdout).contains(want), "{}", String::from_utf8_lossy(&o.stdout));
+    let sg = dir.join("g.sg");
+    let o = bin()
+        .arg("import")
+        .arg("--nodes")
+        .arg(csv.join("nodes.csv"))
+        .arg("--relationships")
+        .arg(csv.join("relationships.csv"))
+        .arg("--out")
+        .arg(&sg)
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let o = bin().args(["query", "--format", "jsonl", "--graph"]).arg(&sg).arg(q).output().unwrap();
+    assert!(String::from_utf8_lossy(&o.stdout).contains(want), "{}", String::from_utf8_lossy(&o.stdout));
+    // A type that is a typo is an error naming the file and the field, in both.
+    std::fs::write(csv.join("nodes.csv"), "id:ID,n:integr\n1,7\n").unwrap();
+    let o = bin().args(["query", "--graph"]).arg(&csv).arg("RETURN 1").output().unwrap();
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(!o.status.success() && err.contains("nodes.csv:1: field 2") && err.contains("integr"), "{err}");
+}
+
+#[test]
 fn the_repl_exports_and_shows_the_last_result() {
     use silkgraph::cli::meta::{self, Flow};
     use silkgraph::cli::repl::{run_statements, State};

@@ -11,7 +11,7 @@ use rustyline::hint::Hinter;
 use rustyline::validate::{ValidationContext, ValidationResult, Validator};
 use rustyline::{Context, Helper};
 
-use crate::diagnose::{ident_text, labels_of, lex, variables_in, SchemaSnapshot, Tok, TokKind, KEYWORDS};
+use crate::diagnose::{ident_text, labels_of, lex, variables_in, SchemaSnapshot, Tok, TokKind};
 use crate::error::Span;
 use crate::syntax::TokenKind;
 use crate::value::quote_name;
@@ -214,7 +214,7 @@ pub fn complete(line: &str, pos: usize, schema: &SchemaSnapshot) -> (usize, Vec<
         }
     }
     let lower = !word.is_empty() && word.chars().all(|c| !c.is_uppercase());
-    for k in KEYWORDS {
+    for k in crate::syntax::keywords::words() {
         if starts_with_ci(k, word) && !k.eq_ignore_ascii_case(word) {
             push_unique(&mut out, Candidate::plain(if lower { k.to_lowercase() } else { k.to_string() }));
         }

@@ -10,19 +10,18 @@
 //! with the provenance: the reader here skips it; for `neo4j-admin database import`, drop it
 //! first (`tail -n +2`).
 //!
-//! The reader ([`import_dir`], [`import_files`]) takes any files in this convention: `:ID`
-//! columns with an optional name and ID space (`personId:ID(Person)`; the id itself is not
-//! stored as a property), `:LABEL`, `:START_ID`, `:END_ID`, `:TYPE`, `:IGNORE`, and typed
-//! columns `int`, `long`, `short`, `byte`, `float`, `double`, `boolean`, `string`, `char`,
-//! `date` (others are read as strings), with `[]` for arrays. Empty cells are absent
-//! properties.
+//! The reader ([`import_dir`], [`import_files`]) takes any files in this convention, with the
+//! header fields and cells read by [`crate::import::header`] exactly as `silkgraph import` reads
+//! them (an unknown column type is an error); the id itself is not stored as a property. Empty
+//! cells are absent properties.
 
 use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
 
 use super::{label_names, type_name, Export};
+use crate::import::header::{column_value, parse_field, Field};
 use crate::store::{Graph, Sym};
-use crate::value::{Date, Value};
+use crate::value::Value;
 
 pub const NODES_FILE: &str = "nodes.csv";
 pub const RELS_FILE: &str = "relationships.csv";
@@ -191,91 +190,6 @@ pub fn render(ex: &Export) -> (String, String) {
 
 // ---- reading -----------------------------------------------------------------------------------
 
-/// What a header field means.
-#[derive(Debug, Clone, PartialEq)]
-enum Field {
-    Id(String),
-    Label,
-    Start(String),
-    End(String),
-    Type,
-    Ignore,
-    Prop { key: String, ty: Ty, array: bool },
-}
-
-#[derive(Debug, Clone, Copy, PartialEq)]
-enum Ty {
-    Int,
-    Float,
-    Bool,
-    Str,
-    Date,
-}
-
-fn id_space(t: &str, name: &str) -> Option<String> {
-    let rest = t.strip_prefix(name)?;
-    if rest.is_empty() {
-        return Some(String::new());
-    }
-    rest.strip_prefix('(').and_then(|r| r.strip_suffix(')')).map(str::to_string)
-}
-
-fn parse_field(h: &str) -> Result<Field, String> {
-    let (name, t) = match h.rsplit_once(':') {
-        Some((n, t)) => (n.trim(), t.trim()),
-        None => (h.trim(), "string"),
-    };
-    if let Some(space) = id_space(t, "ID") {
-        return Ok(Field::Id(space));
-    }
-    if let Some(space) = id_space(t, "START_ID") {
-        return Ok(Field::Start(space));
-    }
-    if let Some(space) = id_space(t, "END_ID") {
-        return Ok(Field::End(space));
-    }
-    match t {
-        "LABEL" => return Ok(Field::Label),
-        "TYPE" => return Ok(Field::Type),
-        "IGNORE" => return Ok(Field::Ignore),
-        _ => {}
-    }
-    if name.is_empty() {
-        return Err(format!("column `{h}` has no property name"));
-    }
-    let (base, array) = match t.strip_suffix("[]") {
-        Some(b) => (b, true),
-        None => (t, false),
-    };
-    let ty = match base.to_ascii_lowercase().as_str() {
-        "int" | "long" | "short" | "byte" => Ty::Int,
-        "float" | "double" => Ty::Float,
-        "boolean" => Ty::Bool,
-        "date" => Ty::Date,
-        _ => Ty::Str,
-    };
-    Ok(Field::Prop { key: name.to_string(), ty, array })
-}
-
-fn parse_scalar(s: &str, ty: Ty) -> Result<Value, String> {
-    Ok(match ty {
-        Ty::Str => Value::str(s),
-        Ty::Int => Value::Int(s.trim().parse().map_err(|_| format!("`{s}` is not an integer"))?),
-        Ty::Float => Value::Float(match s.trim() {
-            "NaN" => f64::NAN,
-            "Infinity" | "INF" => f64::INFINITY,
-            "-Infinity" | "-INF" => f64::NEG_INFINITY,
-            t => t.parse().map_err(|_| format!("`{s}` is not a number"))?,
-        }),
-        Ty::Bool => match s.trim().to_ascii_lowercase().as_str() {
-            "true" => Value::Bool(true),
-            "false" => Value::Bool(false),
-            _ => return Err(format!("`{s}` is not a boolean")),
-        },
-        Ty::Date => Value::Date(Date::parse(s).ok_or_else(|| format!("`{s}` is not a date"))?),
-    })
-}
-
 /// A CSV file's header and its records, each with its 1-based line number.
 type Records = (Vec<String>, Vec<(usize, Vec<String>)>);
 
@@ -301,19 +215,22 @@ fn read_records(path: &Path) -> Result<Records, String> {
     Ok((header, rows))
 }
 
+/// A file's header fields; an error names the file and the field.
+fn fields_of(path: &Path, header: &[String]) -> Result<Vec<Field>, String> {
+    let field = |(i, h): (usize, &String)| {
+        parse_field(h).map_err(|m| format!("{}:1: field {} (`{h}`): {m}", path.display(), i + 1))
+    };
+    header.iter().enumerate().map(field).collect()
+}
+
 fn props_of(fields: &[Field], rec: &[String]) -> Result<Vec<(String, Value)>, String> {
     let mut out = Vec::new();
     for (f, cell) in fields.iter().zip(rec) {
-        let Field::Prop { key, ty, array } = f else { continue };
+        let Field::Prop { name: key, ty, array } = f else { continue };
         if cell.is_empty() {
             continue;
         }
-        let v = if *array {
-            Value::List(cell.split(';').map(|p| parse_scalar(p, *ty)).collect::<Result<_, _>>()?)
-        } else {
-            parse_scalar(cell, *ty)?
-        };
-        out.push((key.clone(), v));
+        out.push((key.clone(), column_value(cell, *ty, *array)?));
     }
     Ok(out)
 }
@@ -324,8 +241,8 @@ pub fn import_files(nodes: &[PathBuf], rels: &[PathBuf]) -> Result<Graph, String
     let mut ids: HashMap<(String, String), u64> = HashMap::new();
     for path in nodes {
         let (header, rows) = read_records(path)?;
-        let fields: Vec<Field> = header.iter().map(|h| parse_field(h)).collect::<Result<_, _>>()?;
-        let id_at = fields.iter().position(|f| matches!(f, Field::Id(_)));
+        let fields = fields_of(path, &header)?;
+        let id_at = fields.iter().position(|f| matches!(f, Field::Id { .. }));
         for (line, rec) in rows {
             let at = |e: String| format!("{}:{line}: {e}", path.display());
             let labels: Vec<&str> = fields
@@ -338,7 +255,7 @@ pub fn import_files(nodes: &[PathBuf], rels: &[PathBuf]) -> Result<Graph, String
             let props = props_of(&fields, &rec).map_err(at)?;
             let n = g.create_node(labels, props.iter().map(|(k, v)| (k.as_str(), v.clone())));
             if let Some(i) = id_at {
-                let Field::Id(space) = &fields[i] else { continue };
+                let Field::Id { space, .. } = &fields[i] else { continue };
                 let id = rec.get(i).cloned().unwrap_or_default();
                 if ids.insert((space.clone(), id.clone()), n).is_some() {
                     return Err(at(format!("duplicate node id `{id}`")));
@@ -348,7 +265,7 @@ pub fn import_files(nodes: &[PathBuf], rels: &[PathBuf]) -> Result<Graph, String
     }
     for path in rels {
         let (header, rows) = read_records(path)?;
-        let fields: Vec<Field> = header.iter().map(|h| parse_field(h)).collect::<Result<_, _>>()?;
+        let fields = fields_of(path, &header)?;
         let find =
             |want: fn(&Field) -> Option<&String>| fields.iter().enumerate().find_map(|(i, f)| Some((i, want(f)?)));
         let start = find(|f| if let Field::Start(s) = f { Some(s) } else { None });
@@ -395,21 +312,4 @@ pub fn import_dir(dir: &Path) -> Result<Graph, String> {
     nodes.sort();
     rels.sort();
     import_files(&nodes, &rels)
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn header_fields() {
-        assert_eq!(parse_field("id:ID"), Ok(Field::Id(String::new())));
-        assert_eq!(parse_field("personId:ID(Person)"), Ok(Field::Id("Person".into())));
-        assert_eq!(parse_field(":START_ID(Person)"), Ok(Field::Start("Person".into())));
-        assert_eq!(parse_field(":LABEL"), Ok(Field::Label));
-        assert_eq!(parse_field("tags:string[]"), Ok(Field::Prop { key: "tags".into(), ty: Ty::Str, array: true }));
-        assert_eq!(parse_field("born:int"), Ok(Field::Prop { key: "born".into(), ty: Ty::Int, array: false }));
-        assert_eq!(parse_field("name"), Ok(Field::Prop { key: "name".into(), ty: Ty::Str, array: false }));
-        assert!(parse_field(":string").is_err());
-    }
 }

@@ -10,12 +10,6 @@ use super::Rule;
 /// The detail code of a generic syntax error.
 pub(super) const UNEXPECTED: &str = "UnexpectedSyntax";
 
-/// Keywords that start a clause or statement, offered as "did you mean" hints.
-const CLAUSE_KEYWORDS: &[&str] = &[
-    "MATCH", "OPTIONAL", "UNWIND", "WITH", "RETURN", "CREATE", "MERGE", "SET", "REMOVE", "DELETE", "DETACH", "CALL",
-    "UNION", "EXPLAIN", "PROFILE", "DROP", "SHOW",
-];
-
 const OPERATOR: &str = "an operator";
 const EXPRESSION: &str = "an expression";
 const END_OF_INPUT: &str = "the end of the input";
@@ -192,7 +186,7 @@ fn hint(text: &str, pos: usize, positives: &[Rule]) -> Option<String> {
         )
     });
     if clause_expected {
-        candidates.extend_from_slice(CLAUSE_KEYWORDS);
+        candidates.extend(super::keywords::clauses());
     }
     for &r in positives {
         if let Some(k) = keyword(r) {

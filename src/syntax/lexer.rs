@@ -22,64 +22,6 @@ pub enum TokenKind {
     Other,
 }
 
-/// Words that are always keywords.
-const KEYWORDS: &[&str] = &[
-    "MATCH",
-    "OPTIONAL",
-    "UNWIND",
-    "WITH",
-    "RETURN",
-    "CREATE",
-    "MERGE",
-    "SET",
-    "REMOVE",
-    "DELETE",
-    "DETACH",
-    "CALL",
-    "YIELD",
-    "UNION",
-    "WHERE",
-    "ORDER",
-    "BY",
-    "SKIP",
-    "LIMIT",
-    "AS",
-    "ON",
-    "DISTINCT",
-    "ASC",
-    "ASCENDING",
-    "DESC",
-    "DESCENDING",
-    "AND",
-    "OR",
-    "XOR",
-    "NOT",
-    "IN",
-    "IS",
-    "STARTS",
-    "ENDS",
-    "CONTAINS",
-    "CASE",
-    "WHEN",
-    "THEN",
-    "ELSE",
-    "END",
-    "TRUE",
-    "FALSE",
-    "NULL",
-    "EXPLAIN",
-    "PROFILE",
-    "INDEX",
-    "INDEXES",
-    "DROP",
-    "SHOW",
-    "FOR",
-    "IF",
-];
-
-/// Words that are keywords unless called like a function (`all(...)`, `exists(...)`).
-const SOFT_KEYWORDS: &[&str] = &["ALL", "EXISTS"];
-
 /// Tokens of `text` with byte spans; whitespace is skipped, everything else is covered.
 pub fn tokens(text: &str) -> Vec<(Span, TokenKind)> {
     let mut lx = Lexer { text, pos: 0, out: Vec::new(), brackets: Vec::new() };
@@ -259,12 +201,10 @@ impl Lexer<'_> {
             return TokenKind::RelType;
         }
         if let Some(w) = word {
-            let upper = w.to_ascii_uppercase();
-            if KEYWORDS.contains(&upper.as_str()) {
-                return TokenKind::Keyword;
-            }
-            if SOFT_KEYWORDS.contains(&upper.as_str()) && next != Some('(') {
-                return TokenKind::Keyword;
+            match super::keywords::highlight(w) {
+                Some(true) => return TokenKind::Keyword,
+                Some(false) if next != Some('(') => return TokenKind::Keyword,
+                _ => {}
             }
         }
         if next == Some('(') {

@@ -6,6 +6,7 @@
 //! [`crate::ast`] (see `lower`). [`tokens`] is a separate, tolerant lexer for syntax highlighting.
 
 mod diagnose;
+pub mod keywords;
 mod lexer;
 mod lower;
 mod print;

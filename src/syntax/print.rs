@@ -6,56 +6,12 @@ use std::fmt::{self, Display, Formatter};
 
 use crate::ast::*;
 
-/// Words that cannot be a bare variable (the grammar's `reserved`).
-const RESERVED: &[&str] = &[
-    "MATCH",
-    "OPTIONAL",
-    "UNWIND",
-    "WITH",
-    "RETURN",
-    "CREATE",
-    "MERGE",
-    "SET",
-    "REMOVE",
-    "DELETE",
-    "DETACH",
-    "CALL",
-    "UNION",
-    "WHERE",
-    "ORDER",
-    "SKIP",
-    "LIMIT",
-    "AS",
-    "DISTINCT",
-    "ASCENDING",
-    "ASC",
-    "DESCENDING",
-    "DESC",
-    "AND",
-    "OR",
-    "XOR",
-    "NOT",
-    "IN",
-    "IS",
-    "STARTS",
-    "ENDS",
-    "CONTAINS",
-    "CASE",
-    "WHEN",
-    "THEN",
-    "ELSE",
-    "END",
-    "TRUE",
-    "FALSE",
-    "NULL",
-];
-
 /// A name, in backticks unless it is a plain ASCII identifier and not a reserved word.
 pub fn name(s: &str) -> String {
     let mut chars = s.chars();
     let plain = matches!(chars.next(), Some(c) if c.is_ascii_alphabetic() || c == '_')
         && chars.all(|c| c.is_ascii_alphanumeric() || c == '_')
-        && !RESERVED.iter().any(|r| r.eq_ignore_ascii_case(s));
+        && !super::keywords::is_reserved(s);
     if plain {
         s.to_string()
     } else {

@@ -11,37 +11,16 @@ use std::path::{Path, PathBuf};
 use std::sync::mpsc;
 use std::time::Instant;
 
+pub mod header;
+
+use header::{column_value, Field};
+
 use crate::store::{Graph, Props, Sym};
-use crate::value::{Date, Value};
+use crate::value::Value;
 
-/// A column's type.
-#[derive(Debug, Clone, Copy, PartialEq)]
-enum Ty {
-    Str,
-    Int,
-    Float,
-    Bool,
-    Date,
-}
-
-#[derive(Debug, Clone, PartialEq)]
-enum Col {
-    /// The node id, in an id space; stored as a property when named.
-    Id {
-        key: Option<Sym>,
-        space: String,
-    },
-    Label,
-    Start(String),
-    End(String),
-    Type,
-    Ignore,
-    Prop {
-        key: Sym,
-        ty: Ty,
-        array: bool,
-    },
-}
+/// A column of a file being imported: its field, with property names interned (an id column's
+/// name, when it has one, is stored as a property).
+type Col = Field<Sym>;
 
 /// The node ids of one id space. Ids written as canonical integers (most files) are kept as
 /// numbers, so a lookup neither hashes nor compares text; any other id by its text. `7` and
@@ -132,65 +111,8 @@ pub fn split_spec(spec: &str) -> (Option<String>, PathBuf) {
 }
 
 fn parse_header(g: &mut Graph, h: &str, file: &Path, field: usize) -> Result<Col, String> {
-    let err = |m: String| format!("{}:1: field {field} (`{h}`): {m}", file.display());
-    let (name, kind) = match h.rsplit_once(':') {
-        Some((n, k)) => (n.trim(), k.trim()),
-        None => (h.trim(), "string"),
-    };
-    let space =
-        |k: &str, tag: &str| -> String { k[tag.len()..].trim_start_matches('(').trim_end_matches(')').to_string() };
-    let upper = kind.to_ascii_uppercase();
-    Ok(match upper.as_str() {
-        k if k.starts_with("ID") => {
-            Col::Id { key: (!name.is_empty()).then(|| g.intern_key(name)), space: space(kind, "ID") }
-        }
-        "LABEL" => Col::Label,
-        k if k.starts_with("START_ID") => Col::Start(space(kind, "START_ID")),
-        k if k.starts_with("END_ID") => Col::End(space(kind, "END_ID")),
-        "TYPE" => Col::Type,
-        "IGNORE" => Col::Ignore,
-        _ => {
-            if name.is_empty() {
-                return Err(err("a property column needs a name".into()));
-            }
-            let (base, array) = match kind.strip_suffix("[]") {
-                Some(b) => (b, true),
-                None => (kind, false),
-            };
-            let ty = match base.to_ascii_lowercase().as_str() {
-                "string" | "" => Ty::Str,
-                "int" | "long" | "short" | "byte" | "integer" => Ty::Int,
-                "float" | "double" => Ty::Float,
-                "boolean" | "bool" => Ty::Bool,
-                "date" => Ty::Date,
-                other => return Err(err(format!("unknown column type `{other}`"))),
-            };
-            Col::Prop { key: g.intern_key(name), ty, array }
-        }
-    })
-}
-
-fn parse_cell(cell: &str, ty: Ty) -> Result<Value, String> {
-    Ok(match ty {
-        Ty::Str => Value::str(cell),
-        Ty::Int => Value::Int(cell.trim().parse().map_err(|_| format!("`{cell}` is not an integer"))?),
-        Ty::Float => Value::Float(cell.trim().parse().map_err(|_| format!("`{cell}` is not a number"))?),
-        Ty::Bool => match cell.trim().to_ascii_lowercase().as_str() {
-            "true" => Value::Bool(true),
-            "false" => Value::Bool(false),
-            _ => return Err(format!("`{cell}` is not true or false")),
-        },
-        Ty::Date => Value::Date(Date::parse(cell).ok_or_else(|| format!("`{cell}` is not a date (YYYY-MM-DD)"))?),
-    })
-}
-
-/// A property cell: one value, or a `;`-separated array.
-fn column_value(cell: &str, ty: Ty, array: bool) -> Result<Value, String> {
-    if array {
-        cell.split(';').map(|p| parse_cell(p, ty)).collect::<Result<_, _>>().map(Value::List)
-    } else {
-        parse_cell(cell, ty)
-    }
+    let f = header::parse_field(h).map_err(|m| format!("{}:1: field {field} (`{h}`): {m}", file.display()))?;
+    Ok(f.map_names(|n| g.intern_key(n)))
 }
 
 struct Progress {
@@ -286,7 +208,7 @@ impl RelFile<'_> {
         };
         let first = props.len();
         for (i, (c, cell)) in self.cols.iter().zip(rec.iter()).enumerate() {
-            if let Col::Prop { key, ty, array } = c {
+            if let Col::Prop { name: key, ty, array } = c {
                 if cell.is_empty() {
                     continue;
                 }
@@ -327,7 +249,7 @@ pub fn import(nodes: &[String], rels: &[String]) -> Result<(Graph, Summary), Str
             let mut id: Option<(&str, &str)> = None;
             for (i, (c, cell)) in cols.iter().zip(rec.iter()).enumerate() {
                 match c {
-                    Col::Id { key, space } => {
+                    Col::Id { name: key, space } => {
                         if cell.is_empty() {
                             return Err(at(i, "the node id is empty".into()));
                         }
@@ -344,7 +266,7 @@ pub fn import(nodes: &[String], rels: &[String]) -> Result<(Graph, Summary), Str
                             }
                         }
                     }
-                    Col::Prop { key, ty, array } if !cell.is_empty() => {
+                    Col::Prop { name: key, ty, array } if !cell.is_empty() => {
                         props.push((*key, column_value(cell, *ty, *array).map_err(|m| at(i, m))?));
                     }
                     Col::Start(_) | Col::End(_) | Col::Type => {

@@ -1,0 +1,167 @@
+//! The neo4j-admin CSV convention's header fields (`name:TYPE`) and cells, read one way for
+//! `silkgraph import` and for `--graph DIR` (the CSV export's reader).
+//!
+//! Field types: `:ID`, `name:ID(Space)`, `:LABEL`, `:START_ID(Space)`, `:END_ID(Space)`, `:TYPE`,
+//! `:IGNORE` (any case), and property columns `string` (also `char`; the default), `int`,
+//! `long`, `short`, `byte`, `integer`, `float`, `double`, `boolean` (also `bool`), `date`, with
+//! `[]` for arrays whose elements are separated by `;`. Any other type is an error: a typo never
+//! turns numbers into strings silently.
+
+use crate::value::{Date, Value};
+
+/// A property column's type.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Ty {
+    Str,
+    Int,
+    Float,
+    Bool,
+    Date,
+}
+
+/// What a header field means; `N` is how a property name is held (its text, or an interned key).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Field<N = String> {
+    /// The node id in an id space (`""` for the default one); `name` when the header names it.
+    Id {
+        name: Option<N>,
+        space: String,
+    },
+    Label,
+    Start(String),
+    End(String),
+    Type,
+    Ignore,
+    Prop {
+        name: N,
+        ty: Ty,
+        array: bool,
+    },
+}
+
+impl Field {
+    /// The same field with its names turned into `M`s (interned, say).
+    pub fn map_names<M>(self, mut f: impl FnMut(&str) -> M) -> Field<M> {
+        match self {
+            Field::Id { name, space } => Field::Id { name: name.map(|n| f(&n)), space },
+            Field::Label => Field::Label,
+            Field::Start(s) => Field::Start(s),
+            Field::End(s) => Field::End(s),
+            Field::Type => Field::Type,
+            Field::Ignore => Field::Ignore,
+            Field::Prop { name, ty, array } => Field::Prop { name: f(&name), ty, array },
+        }
+    }
+}
+
+/// `ID`, `ID(Space)` (any case) → the space; `None` for other types.
+fn id_space(ty: &str, tag: &str) -> Option<String> {
+    let head = ty.get(..tag.len()).filter(|h| h.eq_ignore_ascii_case(tag))?;
+    let rest = &ty[head.len()..];
+    if rest.is_empty() {
+        return Some(String::new());
+    }
+    rest.strip_prefix('(').and_then(|r| r.strip_suffix(')')).map(str::to_string)
+}
+
+/// One header field; the error says what is wrong with it (the caller adds file and column).
+pub fn parse_field(h: &str) -> Result<Field, String> {
+    let (name, ty) = match h.rsplit_once(':') {
+        Some((n, t)) => (n.trim(), t.trim()),
+        None => (h.trim(), "string"),
+    };
+    if let Some(space) = id_space(ty, "ID") {
+        return Ok(Field::Id { name: (!name.is_empty()).then(|| name.to_string()), space });
+    }
+    if let Some(space) = id_space(ty, "START_ID") {
+        return Ok(Field::Start(space));
+    }
+    if let Some(space) = id_space(ty, "END_ID") {
+        return Ok(Field::End(space));
+    }
+    match ty.to_ascii_uppercase().as_str() {
+        "LABEL" => return Ok(Field::Label),
+        "TYPE" => return Ok(Field::Type),
+        "IGNORE" => return Ok(Field::Ignore),
+        _ => {}
+    }
+    if name.is_empty() {
+        return Err("a property column needs a name".into());
+    }
+    let (base, array) = match ty.strip_suffix("[]") {
+        Some(b) => (b, true),
+        None => (ty, false),
+    };
+    let ty = match base.to_ascii_lowercase().as_str() {
+        "string" | "char" | "" => Ty::Str,
+        "int" | "long" | "short" | "byte" | "integer" => Ty::Int,
+        "float" | "double" => Ty::Float,
+        "boolean" | "bool" => Ty::Bool,
+        "date" => Ty::Date,
+        other => return Err(format!("unknown column type `{other}`")),
+    };
+    Ok(Field::Prop { name: name.to_string(), ty, array })
+}
+
+/// One cell of a `ty` column.
+pub fn parse_cell(cell: &str, ty: Ty) -> Result<Value, String> {
+    Ok(match ty {
+        Ty::Str => Value::str(cell),
+        Ty::Int => Value::Int(cell.trim().parse().map_err(|_| format!("`{cell}` is not an integer"))?),
+        // Rust's float syntax takes `NaN`, `inf`, `Infinity` and their signs, in any case.
+        Ty::Float => Value::Float(cell.trim().parse().map_err(|_| format!("`{cell}` is not a number"))?),
+        Ty::Bool => match cell.trim().to_ascii_lowercase().as_str() {
+            "true" => Value::Bool(true),
+            "false" => Value::Bool(false),
+            _ => return Err(format!("`{cell}` is not true or false")),
+        },
+        Ty::Date => Value::Date(Date::parse(cell).ok_or_else(|| format!("`{cell}` is not a date (YYYY-MM-DD)"))?),
+    })
+}
+
+/// A property cell: one value, or a `;`-separated array.
+pub fn column_value(cell: &str, ty: Ty, array: bool) -> Result<Value, String> {
+    if array {
+        cell.split(';').map(|p| parse_cell(p, ty)).collect::<Result<_, _>>().map(Value::List)
+    } else {
+        parse_cell(cell, ty)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn header_fields() {
+        let prop = |name: &str, ty, array| Ok(Field::Prop { name: name.into(), ty, array });
+        assert_eq!(parse_field("id:ID"), Ok(Field::Id { name: Some("id".into()), space: String::new() }));
+        assert_eq!(parse_field(":ID"), Ok(Field::Id { name: None, space: String::new() }));
+        assert_eq!(
+            parse_field("personId:id(Person)"),
+            Ok(Field::Id { name: Some("personId".into()), space: "Person".into() })
+        );
+        assert_eq!(parse_field(":START_ID(Person)"), Ok(Field::Start("Person".into())));
+        assert_eq!(parse_field(":end_id"), Ok(Field::End(String::new())));
+        assert_eq!(parse_field(":LABEL"), Ok(Field::Label));
+        assert_eq!(parse_field(":TYPE"), Ok(Field::Type));
+        assert_eq!(parse_field("tags:string[]"), prop("tags", Ty::Str, true));
+        assert_eq!(parse_field("born:int"), prop("born", Ty::Int, false));
+        assert_eq!(parse_field("born:integer"), prop("born", Ty::Int, false));
+        assert_eq!(parse_field("ok:bool"), prop("ok", Ty::Bool, false));
+        assert_eq!(parse_field("name"), prop("name", Ty::Str, false));
+        assert!(parse_field(":string").is_err());
+        assert!(parse_field("x:integr").is_err(), "a typo is an error, not a string column");
+        assert!(parse_field(":IDENTITY").is_err());
+    }
+
+    #[test]
+    fn cells() {
+        assert_eq!(parse_cell(" 42 ", Ty::Int), Ok(Value::Int(42)));
+        assert!(matches!(parse_cell("-Infinity", Ty::Float), Ok(Value::Float(f)) if f == f64::NEG_INFINITY));
+        assert!(matches!(parse_cell("NaN", Ty::Float), Ok(Value::Float(f)) if f.is_nan()));
+        assert_eq!(parse_cell("TRUE", Ty::Bool), Ok(Value::Bool(true)));
+        assert!(parse_cell("yes", Ty::Bool).is_err());
+        assert_eq!(column_value("1;2", Ty::Int, true), Ok(Value::List(vec![Value::Int(1), Value::Int(2)])));
+    }
+}
