@@ -26,7 +26,7 @@ use std::sync::Arc;
 use indexmap::IndexMap;
 
 use crate::error::{Error, Kind, Result};
-use crate::store::{Graph, Projection, ProjectionError, Sym};
+use crate::store::{GraphRead, Projection, ProjectionError, Sym};
 use crate::value::Value;
 
 pub use centrality::{betweenness, closeness, degree, eigenvector, pagerank, pagerank_incoming};
@@ -70,7 +70,7 @@ fn bad(key: &str, msg: impl std::fmt::Display) -> Error {
 
 impl Config {
     /// Reads the map argument; `keys` are the algorithm's own keys, `direction` its default.
-    pub fn parse(g: &Graph, arg: Option<&Value>, keys: &[&str], direction: Direction) -> Result<Config> {
+    pub fn parse(g: &dyn GraphRead, arg: Option<&Value>, keys: &[&str], direction: Direction) -> Result<Config> {
         let mut c = Config {
             labels: Vec::new(),
             types: Vec::new(),
@@ -169,12 +169,12 @@ impl Config {
     }
 
     /// The projection this configuration asks for.
-    pub fn project(&self, g: &Graph) -> Result<Arc<Projection>> {
+    pub fn project(&self, g: &dyn GraphRead) -> Result<Arc<Projection>> {
         self.project_as(g, self.direction)
     }
 
     /// The projection in direction `dir`, shared with earlier calls on the unchanged graph.
-    pub fn project_as(&self, g: &Graph, dir: Direction) -> Result<Arc<Projection>> {
+    pub fn project_as(&self, g: &dyn GraphRead, dir: Direction) -> Result<Arc<Projection>> {
         let (directed, reverse) = (dir != Direction::Both, dir == Direction::In);
         let spec = crate::store::ProjectionSpec {
             labels: self.labels.clone(),
@@ -300,7 +300,7 @@ pub fn rows(
     args: &[Value],
     yields: &[(String, usize)],
     row: &[Value],
-    g: &Graph,
+    g: &dyn GraphRead,
     check: Check,
 ) -> Result<Vec<Vec<Value>>> {
     let t = run(name, args, g, check)?;
@@ -317,7 +317,7 @@ pub fn rows(
 }
 
 /// Runs procedure `name` and returns its records.
-pub fn call(name: &str, args: &[Value], g: &Graph, check: Check) -> Result<Vec<Record>> {
+pub fn call(name: &str, args: &[Value], g: &dyn GraphRead, check: Check) -> Result<Vec<Record>> {
     Ok(run(name, args, g, check)?.records())
 }
 
@@ -338,7 +338,7 @@ fn node_arg(v: Option<&Value>, what: &str) -> Result<Option<u64>> {
 }
 
 /// Runs procedure `name` (its canonical name, `algo.…`) with evaluated arguments.
-pub fn run(name: &str, args: &[Value], g: &Graph, check: Check) -> Result<Table> {
+pub fn run(name: &str, args: &[Value], g: &dyn GraphRead, check: Check) -> Result<Table> {
     use Direction::*;
     let last = |i: usize| args.get(i);
     Ok(match name {
@@ -502,7 +502,7 @@ impl Stats {
 /// The summary measures of a projection: counts of its simple graph, NetworkX's `density`,
 /// the mean degree (out-degree when directed), the diameter (largest finite distance),
 /// `average_clustering` and triangles of the undirected graph, and weakly connected components.
-pub fn stats(g: &Graph, c: &Config, check: Check) -> Result<Stats> {
+pub fn stats(g: &dyn GraphRead, c: &Config, check: Check) -> Result<Stats> {
     let c = Config { weight: None, ..c.clone() };
     let p = c.project(g)?;
     let und = if p.directed { Cow::Owned(c.project_as(g, Direction::Both)?) } else { Cow::Borrowed(&p) };

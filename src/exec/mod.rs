@@ -23,7 +23,7 @@ use std::time::Instant;
 
 use crate::error::{Error, Kind, Result};
 use crate::plan::{Op, Pipeline, Plan};
-use crate::store::Graph;
+use crate::store::{GraphRead, GraphWrite};
 use crate::value::Value;
 
 pub use eval::eval;
@@ -102,7 +102,7 @@ pub struct QueryResult {
 /// Everything an operator reads: the graph, the parameters and the run's controls.
 #[derive(Clone, Copy)]
 pub struct Ctx<'a> {
-    pub graph: &'a Graph,
+    pub graph: &'a dyn GraphRead,
     pub params: &'a Params,
     /// Row width of the running pipeline.
     pub width: usize,
@@ -291,7 +291,7 @@ impl Control {
 pub(crate) type RowIter<'a> = Box<dyn Iterator<Item = Result<Row>> + 'a>;
 
 /// Runs a plan; on error every change it made is undone.
-pub fn execute(plan: &Plan, graph: &mut Graph, params: &Params, control: &Control) -> Result<QueryResult> {
+pub fn execute(plan: &Plan, graph: &mut dyn GraphWrite, params: &Params, control: &Control) -> Result<QueryResult> {
     let sp = graph.savepoint();
     let result = execute_inner(plan, graph, params, control).and_then(|r| match graph.take_storage_error() {
         None => Ok(r),
@@ -311,7 +311,7 @@ pub fn execute(plan: &Plan, graph: &mut Graph, params: &Params, control: &Contro
     }
 }
 
-fn execute_inner(plan: &Plan, graph: &mut Graph, params: &Params, control: &Control) -> Result<QueryResult> {
+fn execute_inner(plan: &Plan, graph: &mut dyn GraphWrite, params: &Params, control: &Control) -> Result<QueryResult> {
     let mut stats = Stats::default();
     let mut rows: Vec<Row> = Vec::new();
     control.memory.store(0, AtomicOrdering::Relaxed);
@@ -332,7 +332,7 @@ fn execute_inner(plan: &Plan, graph: &mut Graph, params: &Params, control: &Cont
 /// Runs one single query: read segments stream, write operators drain and mutate.
 fn run_pipeline(
     p: &Pipeline,
-    graph: &mut Graph,
+    graph: &mut dyn GraphWrite,
     params: &Params,
     control: &Control,
     stats: &mut Stats,

@@ -6,10 +6,10 @@ use super::eval::{entity_props, eval};
 use super::{type_err, Control, Ctx, Params, Row, Stats};
 use crate::error::{Error, Kind, Result};
 use crate::plan::{CreatePart, Op, SetOp};
-use crate::store::Graph;
+use crate::store::{GraphRead, GraphWrite};
 use crate::value::{Path, Value};
 
-fn ctx<'a>(graph: &'a Graph, params: &'a Params, width: usize) -> Ctx<'a> {
+fn ctx<'a>(graph: &'a dyn GraphRead, params: &'a Params, width: usize) -> Ctx<'a> {
     static NONE: std::sync::OnceLock<Control> = std::sync::OnceLock::new();
     Ctx { graph, params, width, control: NONE.get_or_init(Control::default) }
 }
@@ -17,7 +17,7 @@ fn ctx<'a>(graph: &'a Graph, params: &'a Params, width: usize) -> Ctx<'a> {
 pub(crate) fn apply(
     op: &Op,
     rows: Vec<Row>,
-    graph: &mut Graph,
+    graph: &mut dyn GraphWrite,
     params: &Params,
     control: &Control,
     stats: &mut Stats,
@@ -183,7 +183,7 @@ fn props_map(e: &Option<crate::plan::Expr>, row: &Row, c: Ctx) -> Result<Vec<(St
     }
 }
 
-fn check_merge_nulls(part: &CreatePart, row: &Row, graph: &Graph, params: &Params, width: usize) -> Result<()> {
+fn check_merge_nulls(part: &CreatePart, row: &Row, graph: &dyn GraphRead, params: &Params, width: usize) -> Result<()> {
     let c = ctx(graph, params, width);
     let exprs = part.nodes.iter().filter(|n| !n.bound).map(|n| &n.props).chain(part.rels.iter().map(|r| &r.props));
     for e in exprs.flatten() {
@@ -200,7 +200,13 @@ fn check_merge_nulls(part: &CreatePart, row: &Row, graph: &Graph, params: &Param
     Ok(())
 }
 
-fn create_part(part: &CreatePart, row: &mut Row, graph: &mut Graph, params: &Params, stats: &mut Stats) -> Result<()> {
+fn create_part(
+    part: &CreatePart,
+    row: &mut Row,
+    graph: &mut dyn GraphWrite,
+    params: &Params,
+    stats: &mut Stats,
+) -> Result<()> {
     let width = row.len();
     let mut ids = Vec::with_capacity(part.nodes.len());
     for n in &part.nodes {
@@ -220,8 +226,8 @@ fn create_part(part: &CreatePart, row: &mut Row, graph: &mut Graph, params: &Par
         let props = props_map(&n.props, row, ctx(graph, params, width))?;
         stats.properties_set += props.len() as u64;
         stats.labels_added += n.labels.len() as u64;
-        let id =
-            graph.create_node(n.labels.iter().map(|s| s.as_str()), props.iter().map(|(k, v)| (k.as_str(), v.clone())));
+        let labels: Vec<&str> = n.labels.iter().map(String::as_str).collect();
+        let id = graph.create_node(&labels, props.iter().map(|(k, v)| (k.as_str(), v.clone())).collect());
         stats.nodes_created += 1;
         row[n.slot] = Value::Node(id);
         ids.push(id);
@@ -231,7 +237,7 @@ fn create_part(part: &CreatePart, row: &mut Row, graph: &mut Graph, params: &Par
         let props = props_map(&r.props, row, ctx(graph, params, width))?;
         stats.properties_set += props.len() as u64;
         let id = graph
-            .create_rel(ids[r.start], ids[r.end], &r.ty, props.iter().map(|(k, v)| (k.as_str(), v.clone())))
+            .create_rel(ids[r.start], ids[r.end], &r.ty, props.iter().map(|(k, v)| (k.as_str(), v.clone())).collect())
             .ok_or_else(|| {
                 Error::runtime(
                     Kind::EntityNotFound,
@@ -249,7 +255,7 @@ fn create_part(part: &CreatePart, row: &mut Row, graph: &mut Graph, params: &Par
     Ok(())
 }
 
-fn set_prop(graph: &mut Graph, target: &Value, key: &str, v: Value, stats: &mut Stats) -> Result<()> {
+fn set_prop(graph: &mut dyn GraphWrite, target: &Value, key: &str, v: Value, stats: &mut Stats) -> Result<()> {
     storable(&v)?;
     let removing = v.is_null();
     let old = match target {
@@ -290,7 +296,7 @@ fn map_value(v: Value, c: Ctx) -> Result<IndexMap<String, Value>> {
     }
 }
 
-fn set_items(ops: &[SetOp], row: &Row, graph: &mut Graph, params: &Params, stats: &mut Stats) -> Result<()> {
+fn set_items(ops: &[SetOp], row: &Row, graph: &mut dyn GraphWrite, params: &Params, stats: &mut Stats) -> Result<()> {
     let width = row.len();
     for op in ops {
         match op {

@@ -12,7 +12,7 @@ use std::cell::RefCell;
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 
-use super::{Graph, Sym};
+use super::{Graph, GraphRead, Sym};
 use crate::value::Value;
 
 /// Ids per block.
@@ -244,7 +244,7 @@ impl Graph {
 /// the store has one or the reads make one, else from the nodes. Holds the column of the block
 /// it is in, so that a read takes no lock.
 pub struct NodePropReader<'g> {
-    g: &'g Graph,
+    src: Source<'g>,
     key: Sym,
     block: u64,
     col: Option<Arc<Column>>,
@@ -252,10 +252,16 @@ pub struct NodePropReader<'g> {
     misses: u32,
 }
 
+/// Where a reader reads: this store, with its columns, or any other graph, node by node.
+enum Source<'g> {
+    Columns(&'g Graph),
+    Plain(&'g dyn GraphRead),
+}
+
 impl Graph {
     /// A reader of the nodes' property `key`.
     pub fn node_prop_reader(&self, key: Sym) -> NodePropReader<'_> {
-        NodePropReader { g: self, key, block: u64::MAX, col: None, misses: 0 }
+        NodePropReader { src: Source::Columns(self), key, block: u64::MAX, col: None, misses: 0 }
     }
 
     /// The column of a block if built; with `hot` it is built now (budget and statement
@@ -278,7 +284,12 @@ impl Graph {
     }
 }
 
-impl NodePropReader<'_> {
+impl<'g> NodePropReader<'g> {
+    /// A reader that asks `g` node by node (a graph without columns).
+    pub fn plain(g: &'g dyn GraphRead, key: Sym) -> NodePropReader<'g> {
+        NodePropReader { src: Source::Plain(g), key, block: u64::MAX, col: None, misses: 0 }
+    }
+
     /// The node's value: `None` if it lacks the property (or does not exist).
     pub fn get(&mut self, id: u64) -> Option<Value> {
         self.lookup(id).flatten()
@@ -287,17 +298,32 @@ impl NodePropReader<'_> {
     /// The node's value: `None` if there is no such node, `Some(None)` if it lacks the
     /// property.
     pub fn lookup(&mut self, id: u64) -> Option<Option<Value>> {
+        let g = match self.src {
+            Source::Columns(g) => g,
+            Source::Plain(g) => return g.node_exists(id).then(|| g.node_prop(id, self.key)),
+        };
         match self.column(id) {
             Some(c) => c.get(in_block(id)).map(|v| Some(v).filter(|v| !v.is_null())),
-            None => self.g.node(id).map(|n| self.g.node_props.get(n.props, self.key)),
+            None => g.node(id).map(|n| g.node_props.get(n.props, self.key)),
         }
     }
 
     /// Whether the node's value equals `v` (Cypher's `=` is true), compared where it lies.
     pub fn equals(&mut self, id: u64, v: &Value) -> bool {
+        let g = match self.src {
+            Source::Columns(g) => g,
+            Source::Plain(g) => return g.node_prop_equals(id, self.key, v),
+        };
         match self.column(id) {
             Some(c) => c.equals(in_block(id), v),
-            None => self.g.node_prop_equals(id, self.key, v),
+            None => g.node_prop_equals(id, self.key, v),
+        }
+    }
+
+    fn graph(&self) -> Option<&'g Graph> {
+        match self.src {
+            Source::Columns(g) => Some(g),
+            Source::Plain(_) => None,
         }
     }
 
@@ -307,7 +333,7 @@ impl NodePropReader<'_> {
         if block != self.block {
             self.block = block;
             self.misses = 0;
-            self.col = self.g.column_of(Of::Nodes, self.key, block, false);
+            self.col = self.graph()?.column_of(Of::Nodes, self.key, block, false);
         }
         if self.col.is_none() {
             self.misses += 1;
@@ -315,7 +341,7 @@ impl NodePropReader<'_> {
                 // Once hot, built; if none can be (budget, a statement that wrote), the
                 // count starts again.
                 self.misses = 0;
-                self.col = self.g.column_of(Of::Nodes, self.key, block, true);
+                self.col = self.graph()?.column_of(Of::Nodes, self.key, block, true);
             }
         }
         self.col.as_deref()

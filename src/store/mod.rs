@@ -3,6 +3,7 @@
 //! and never reused, so deleting one entity never renumbers another. Names are interned.
 //! Mutations can be journaled so a failed statement can be rolled back.
 
+mod access;
 mod adjacency;
 mod columns;
 mod index;
@@ -19,6 +20,7 @@ use petgraph::stable_graph::{EdgeIndex, NodeIndex, StableDiGraph};
 use petgraph::visit::EdgeRef;
 use petgraph::Direction as PgDir;
 
+pub use access::{GraphRead, GraphWrite, Ids};
 pub use adjacency::Adjacency;
 pub use columns::NodePropReader;
 pub use index::PropertyIndex;

@@ -1,0 +1,359 @@
+//! The storage boundary: what the executor (and the algorithms) may ask of a graph, as two
+//! traits. [`GraphRead`] is a consistent view to read; [`GraphWrite`] adds the changes of one
+//! statement, journaled so that they can be rolled back. The executor holds `&dyn GraphRead`
+//! or `&mut dyn GraphWrite` and never the concrete [`Graph`]: a transaction's snapshot, a
+//! write transaction or a small test graph can stand in its place.
+//!
+//! A reader implements the required methods (ids, labels, relationships by direction and type,
+//! properties by key id, counts); the fast paths (adjacency runs, column readers, batched
+//! property reads, index seeks, count store) are provided methods with plain defaults that
+//! [`Graph`] overrides.
+
+use std::sync::Arc;
+
+use super::{
+    Adjacency, Dir, Graph, Interner, NodePropReader, Projection, ProjectionError, ProjectionSpec, PropertyIndex, Props,
+    Savepoint, Sym,
+};
+use crate::value::{NodeId, RelId, Value};
+
+/// Node ids in some order, boxed so that any store can hand them out.
+pub type Ids<'a> = Box<dyn Iterator<Item = u64> + 'a>;
+
+/// A consistent view of a graph to read.
+pub trait GraphRead: Sync {
+    // ---- required ----------------------------------------------------------------------
+
+    /// Label names and their ids.
+    fn labels(&self) -> &Interner;
+    /// Relationship type names and their ids.
+    fn types(&self) -> &Interner;
+    /// Property key names and their ids.
+    fn keys(&self) -> &Interner;
+    fn node_count(&self) -> usize;
+    fn rel_count(&self) -> usize;
+    /// Every live node, in id order.
+    fn node_ids(&self) -> Ids<'_>;
+    /// Every live relationship, in id order.
+    fn rel_ids(&self) -> Ids<'_>;
+    fn node_exists(&self, id: NodeId) -> bool;
+    fn rel_exists(&self, id: RelId) -> bool;
+    /// A node's labels (empty if it does not exist).
+    fn node_labels(&self, id: NodeId) -> &[Sym];
+    fn node_prop(&self, id: NodeId, key: Sym) -> Option<Value>;
+    /// A node's properties in order (empty if it does not exist).
+    fn node_props(&self, id: NodeId) -> Props;
+    fn rel_type(&self, id: RelId) -> Option<Sym>;
+    /// `(start, end)` of a relationship.
+    fn rel_ends(&self, id: RelId) -> Option<(NodeId, NodeId)>;
+    fn rel_prop(&self, id: RelId, key: Sym) -> Option<Value>;
+    fn rel_props(&self, id: RelId) -> Props;
+    /// Relationships at a node: `(relationship, other end)`; with `Dir::Both` a self-loop is
+    /// listed once; `types` empty means any type.
+    fn rels_of<'a>(
+        &'a self,
+        node: NodeId,
+        dir: Dir,
+        types: &'a [Sym],
+    ) -> Box<dyn Iterator<Item = (RelId, NodeId)> + 'a>;
+    /// A reader of one property of many nodes (a scan's checks).
+    fn node_prop_reader(&self, key: Sym) -> NodePropReader<'_>;
+    /// The algorithms' view: some labels' nodes and some types' relationships as a CSR.
+    fn projection_shared(&self, spec: &ProjectionSpec) -> Result<Arc<Projection>, ProjectionError>;
+
+    // ---- provided: names ---------------------------------------------------------------
+
+    fn label_id(&self, name: &str) -> Option<Sym> {
+        self.labels().get(name)
+    }
+    fn type_id(&self, name: &str) -> Option<Sym> {
+        self.types().get(name)
+    }
+    fn key_id(&self, name: &str) -> Option<Sym> {
+        self.keys().get(name)
+    }
+
+    // ---- provided: counts and scans (a store with a label index or count store overrides) --
+
+    /// Nodes carrying a label.
+    fn label_count(&self, label: Sym) -> usize {
+        self.nodes_with_label(label).count()
+    }
+    /// Live relationships of a type.
+    fn rel_count_of(&self, ty: Sym) -> usize {
+        self.rel_ids().filter(|&r| self.rel_type(r) == Some(ty)).count()
+    }
+    /// Nodes with a label, in id order.
+    fn nodes_with_label(&self, label: Sym) -> Ids<'_> {
+        Box::new(self.node_ids().filter(move |&n| self.has_label(n, label)))
+    }
+    /// Nodes with a label whose ids lie in `lo..=hi`, in id order.
+    fn nodes_with_label_in(&self, label: Sym, lo: NodeId, hi: NodeId) -> Ids<'_> {
+        Box::new(self.nodes_with_label(label).filter(move |&n| (lo..=hi).contains(&n)))
+    }
+    /// Live nodes whose ids lie in `lo..=hi`, in id order.
+    fn node_ids_in(&self, lo: NodeId, hi: NodeId) -> Ids<'_> {
+        Box::new(self.node_ids().filter(move |&n| (lo..=hi).contains(&n)))
+    }
+    fn degree(&self, node: NodeId, dir: Dir) -> usize {
+        self.rels_of(node, dir, &[]).count()
+    }
+
+    // ---- provided: reading in place and in bulk ----------------------------------------
+
+    fn has_label(&self, id: NodeId, label: Sym) -> bool {
+        self.node_labels(id).contains(&label)
+    }
+    /// Whether a node's property equals `v` (Cypher's `=` is true).
+    fn node_prop_equals(&self, id: NodeId, key: Sym, v: &Value) -> bool {
+        self.node_prop(id, key).is_some_and(|x| x.cypher_eq(v) == Some(true))
+    }
+    /// Whether a relationship's property equals `v` (Cypher's `=` is true).
+    fn rel_prop_equals(&self, id: RelId, key: Sym, v: &Value) -> bool {
+        self.rel_prop(id, key).is_some_and(|x| x.cypher_eq(v) == Some(true))
+    }
+    /// A property by key name: `None` if the node does not exist, `Some(None)` if it has no
+    /// such property.
+    fn node_prop_named(&self, id: NodeId, key: &str) -> Option<Option<Value>> {
+        self.node_exists(id).then(|| self.key_id(key).and_then(|k| self.node_prop(id, k)))
+    }
+    /// [`GraphRead::node_prop_named`] for a relationship.
+    fn rel_prop_named(&self, id: RelId, key: &str) -> Option<Option<Value>> {
+        self.rel_exists(id).then(|| self.key_id(key).and_then(|k| self.rel_prop(id, k)))
+    }
+    /// One property of many nodes into `out`: `None` for a node that does not exist,
+    /// `Some(Null)` for one without the property.
+    fn node_props_named_batch(&self, ids: &[NodeId], key: &str, out: &mut Vec<Option<Value>>) {
+        out.clear();
+        out.extend(ids.iter().map(|&id| self.node_prop_named(id, key).map(|v| v.unwrap_or(Value::Null))));
+    }
+    /// [`GraphRead::node_props_named_batch`] for relationships.
+    fn rel_props_named_batch(&self, ids: &[RelId], key: &str, out: &mut Vec<Option<Value>>) {
+        out.clear();
+        out.extend(ids.iter().map(|&id| self.rel_prop_named(id, key).map(|v| v.unwrap_or(Value::Null))));
+    }
+    /// The type of a relationship, also of one the running statement deleted (Cypher lets
+    /// `type(r)` read it after `DELETE r`).
+    fn rel_type_even_deleted(&self, id: RelId) -> Option<Sym> {
+        self.rel_type(id)
+    }
+
+    // ---- provided: access paths a store may have ----------------------------------------
+
+    /// The relationships of a type as adjacency runs, if the store keeps them.
+    fn adjacency(&self, _ty: Sym, _dir: Dir) -> Option<Arc<Adjacency>> {
+        None
+    }
+    /// The property indexes.
+    fn property_indexes(&self) -> &[PropertyIndex] {
+        &[]
+    }
+    /// The index on a label's property, if there is one.
+    fn index_on(&self, label: Sym, key: Sym) -> Option<&PropertyIndex> {
+        self.property_indexes().iter().find(|ix| ix.label == label && ix.key == key)
+    }
+}
+
+/// A graph one statement changes. Every change is journaled from [`GraphWrite::savepoint`] on,
+/// so that [`GraphWrite::rollback`] undoes a failed statement whole.
+pub trait GraphWrite: GraphRead {
+    /// Creates a node; properties with null values are dropped.
+    fn create_node(&mut self, labels: &[&str], props: Vec<(&str, Value)>) -> NodeId;
+    /// Creates a relationship; `None` if an end does not exist.
+    fn create_rel(&mut self, start: NodeId, end: NodeId, ty: &str, props: Vec<(&str, Value)>) -> Option<RelId>;
+    /// Deletes a relationship; false if it did not exist.
+    fn delete_rel(&mut self, id: RelId) -> bool;
+    /// Deletes a node (with its relationships when `detach`); `Err(degree)` if it still has
+    /// relationships and `detach` is false.
+    fn delete_node(&mut self, id: NodeId, detach: bool) -> Result<bool, usize>;
+    /// Sets a node property (`Null` removes it); `None` if the node does not exist, else the
+    /// old value.
+    fn set_node_prop(&mut self, id: NodeId, key: &str, value: Value) -> Option<Value>;
+    fn set_rel_prop(&mut self, id: RelId, key: &str, value: Value) -> Option<Value>;
+    /// Adds a label; true if the node did not have it.
+    fn add_label(&mut self, id: NodeId, label: &str) -> bool;
+    /// Removes a label; true if the node had it.
+    fn remove_label(&mut self, id: NodeId, label: &str) -> bool;
+    /// Creates a property index; its name, or why not.
+    fn create_index(&mut self, name: Option<&str>, label: &str, key: &str) -> Result<String, String>;
+    /// Drops an index by name; false if there is none.
+    fn drop_index(&mut self, name: &str) -> bool;
+    /// Starts journaling; a mark to roll back to.
+    fn savepoint(&mut self) -> Savepoint;
+    /// Keeps the changes since the mark.
+    fn commit(&mut self, sp: Savepoint);
+    /// Undoes the changes since the mark.
+    fn rollback(&mut self, sp: Savepoint);
+    /// Why the store refused a write since the last call, if it did.
+    fn take_storage_error(&mut self) -> Option<String>;
+}
+
+impl GraphRead for Graph {
+    fn labels(&self) -> &Interner {
+        Graph::labels(self)
+    }
+    fn types(&self) -> &Interner {
+        Graph::types(self)
+    }
+    fn keys(&self) -> &Interner {
+        Graph::keys(self)
+    }
+    fn node_count(&self) -> usize {
+        Graph::node_count(self)
+    }
+    fn rel_count(&self) -> usize {
+        Graph::rel_count(self)
+    }
+    fn node_ids(&self) -> Ids<'_> {
+        Box::new(Graph::node_ids(self))
+    }
+    fn rel_ids(&self) -> Ids<'_> {
+        Box::new(Graph::rel_ids(self))
+    }
+    fn node_exists(&self, id: NodeId) -> bool {
+        Graph::node_exists(self, id)
+    }
+    fn rel_exists(&self, id: RelId) -> bool {
+        Graph::rel_exists(self, id)
+    }
+    fn node_labels(&self, id: NodeId) -> &[Sym] {
+        Graph::node_labels(self, id)
+    }
+    fn node_prop(&self, id: NodeId, key: Sym) -> Option<Value> {
+        Graph::node_prop(self, id, key)
+    }
+    fn node_props(&self, id: NodeId) -> Props {
+        Graph::node_props(self, id)
+    }
+    fn rel_type(&self, id: RelId) -> Option<Sym> {
+        Graph::rel_type(self, id)
+    }
+    fn rel_ends(&self, id: RelId) -> Option<(NodeId, NodeId)> {
+        Graph::rel_ends(self, id)
+    }
+    fn rel_prop(&self, id: RelId, key: Sym) -> Option<Value> {
+        Graph::rel_prop(self, id, key)
+    }
+    fn rel_props(&self, id: RelId) -> Props {
+        Graph::rel_props(self, id)
+    }
+    fn rels_of<'a>(
+        &'a self,
+        node: NodeId,
+        dir: Dir,
+        types: &'a [Sym],
+    ) -> Box<dyn Iterator<Item = (RelId, NodeId)> + 'a> {
+        Box::new(Graph::rels_of(self, node, dir, types))
+    }
+    fn node_prop_reader(&self, key: Sym) -> NodePropReader<'_> {
+        Graph::node_prop_reader(self, key)
+    }
+    fn projection_shared(&self, spec: &ProjectionSpec) -> Result<Arc<Projection>, ProjectionError> {
+        Graph::projection_shared(self, spec)
+    }
+    fn label_id(&self, name: &str) -> Option<Sym> {
+        Graph::label_id(self, name)
+    }
+    fn type_id(&self, name: &str) -> Option<Sym> {
+        Graph::type_id(self, name)
+    }
+    fn key_id(&self, name: &str) -> Option<Sym> {
+        Graph::key_id(self, name)
+    }
+    fn label_count(&self, label: Sym) -> usize {
+        Graph::label_count(self, label)
+    }
+    fn rel_count_of(&self, ty: Sym) -> usize {
+        Graph::rel_count_of(self, ty)
+    }
+    fn nodes_with_label(&self, label: Sym) -> Ids<'_> {
+        Box::new(Graph::nodes_with_label(self, label))
+    }
+    fn nodes_with_label_in(&self, label: Sym, lo: NodeId, hi: NodeId) -> Ids<'_> {
+        Box::new(Graph::nodes_with_label_in(self, label, lo, hi))
+    }
+    fn node_ids_in(&self, lo: NodeId, hi: NodeId) -> Ids<'_> {
+        Box::new(Graph::node_ids_in(self, lo, hi))
+    }
+    fn degree(&self, node: NodeId, dir: Dir) -> usize {
+        Graph::degree(self, node, dir)
+    }
+    fn has_label(&self, id: NodeId, label: Sym) -> bool {
+        Graph::has_label(self, id, label)
+    }
+    fn node_prop_equals(&self, id: NodeId, key: Sym, v: &Value) -> bool {
+        Graph::node_prop_equals(self, id, key, v)
+    }
+    fn rel_prop_equals(&self, id: RelId, key: Sym, v: &Value) -> bool {
+        Graph::rel_prop_equals(self, id, key, v)
+    }
+    fn node_prop_named(&self, id: NodeId, key: &str) -> Option<Option<Value>> {
+        Graph::node_prop_named(self, id, key)
+    }
+    fn rel_prop_named(&self, id: RelId, key: &str) -> Option<Option<Value>> {
+        Graph::rel_prop_named(self, id, key)
+    }
+    fn node_props_named_batch(&self, ids: &[NodeId], key: &str, out: &mut Vec<Option<Value>>) {
+        Graph::node_props_named_batch(self, ids, key, out)
+    }
+    fn rel_props_named_batch(&self, ids: &[RelId], key: &str, out: &mut Vec<Option<Value>>) {
+        Graph::rel_props_named_batch(self, ids, key, out)
+    }
+    fn rel_type_even_deleted(&self, id: RelId) -> Option<Sym> {
+        Graph::rel_type_even_deleted(self, id)
+    }
+    fn adjacency(&self, ty: Sym, dir: Dir) -> Option<Arc<Adjacency>> {
+        Graph::adjacency(self, ty, dir)
+    }
+    fn property_indexes(&self) -> &[PropertyIndex] {
+        Graph::property_indexes(self)
+    }
+    fn index_on(&self, label: Sym, key: Sym) -> Option<&PropertyIndex> {
+        Graph::index_on(self, label, key)
+    }
+}
+
+impl GraphWrite for Graph {
+    fn create_node(&mut self, labels: &[&str], props: Vec<(&str, Value)>) -> NodeId {
+        Graph::create_node(self, labels.iter().copied(), props)
+    }
+    fn create_rel(&mut self, start: NodeId, end: NodeId, ty: &str, props: Vec<(&str, Value)>) -> Option<RelId> {
+        Graph::create_rel(self, start, end, ty, props)
+    }
+    fn delete_rel(&mut self, id: RelId) -> bool {
+        Graph::delete_rel(self, id)
+    }
+    fn delete_node(&mut self, id: NodeId, detach: bool) -> Result<bool, usize> {
+        Graph::delete_node(self, id, detach)
+    }
+    fn set_node_prop(&mut self, id: NodeId, key: &str, value: Value) -> Option<Value> {
+        Graph::set_node_prop(self, id, key, value)
+    }
+    fn set_rel_prop(&mut self, id: RelId, key: &str, value: Value) -> Option<Value> {
+        Graph::set_rel_prop(self, id, key, value)
+    }
+    fn add_label(&mut self, id: NodeId, label: &str) -> bool {
+        Graph::add_label(self, id, label)
+    }
+    fn remove_label(&mut self, id: NodeId, label: &str) -> bool {
+        Graph::remove_label(self, id, label)
+    }
+    fn create_index(&mut self, name: Option<&str>, label: &str, key: &str) -> Result<String, String> {
+        Graph::create_index(self, name, label, key)
+    }
+    fn drop_index(&mut self, name: &str) -> bool {
+        Graph::drop_index(self, name)
+    }
+    fn savepoint(&mut self) -> Savepoint {
+        Graph::savepoint(self)
+    }
+    fn commit(&mut self, sp: Savepoint) {
+        Graph::commit(self, sp)
+    }
+    fn rollback(&mut self, sp: Savepoint) {
+        Graph::rollback(self, sp)
+    }
+    fn take_storage_error(&mut self) -> Option<String> {
+        Graph::take_storage_error(self)
+    }
+}
