@@ -10,7 +10,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use indexmap::IndexMap;
 
 use crate::ast::{self, BinaryOp, Clause, Expr, ExprKind, Literal, NodePattern, PatternPart, RelPattern};
-use crate::error::Error;
+use crate::error::{Detail, Error};
 use crate::exec::Params;
 use crate::session::Session;
 use crate::store::Graph;
@@ -454,19 +454,19 @@ pub fn function_names() -> Vec<&'static str> {
 /// A "did you mean ...?" for an error, when a name in it looks misspelt.
 pub fn error_hint(err: &Error, text: &str, schema: &SchemaSnapshot) -> Option<String> {
     match err.detail {
-        "UnknownFunction" => {
+        Detail::UnknownFunction => {
             let name = quoted_name(&err.message)?;
             let names = function_names();
             let m = did_you_mean(name, names.iter().copied())?;
             return Some(format!("did you mean {m}()?"));
         }
-        "UndefinedVariable" => {
+        Detail::UndefinedVariable => {
             let name = quoted_name(&err.message)?;
             let vars = variables_in(text);
             let m = did_you_mean(name, vars.iter().map(String::as_str))?;
             return Some(format!("did you mean `{m}`?"));
         }
-        "ProcedureNotFound" => {
+        Detail::ProcedureNotFound => {
             let name = quoted_name(&err.message)?;
             let m = did_you_mean(name, crate::catalog::procedures::PROCEDURES.iter().map(|p| p.name))?;
             return Some(format!("did you mean {m}()?"));
@@ -798,7 +798,7 @@ impl Prober<'_> {
         let out = match self.session.run_statement(&q, self.params) {
             Ok(o) => o,
             Err(e) => {
-                self.stopped |= e.detail == "Cancelled";
+                self.stopped |= e.detail == Detail::Cancelled;
                 return None;
             }
         };

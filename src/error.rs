@@ -62,13 +62,254 @@ impl Kind {
     }
 }
 
+/// A closed set of error details: the openCypher TCK's detail codes, and silkgraph's own where
+/// the TCK has none. Its text (`as_str`) is what the JSON contract and the TCK runner read.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Detail {
+    /// No detail applies.
+    None,
+    /// A projection mixes an aggregate with an expression of non-grouping variables.
+    AmbiguousAggregationExpression,
+    /// The statement was cancelled (Ctrl-C, or a client's request).
+    Cancelled,
+    /// Two projected columns have the same name.
+    ColumnNameConflict,
+    /// CREATE or MERGE was given a variable-length relationship.
+    CreatingVarLength,
+    /// A node with relationships was deleted without DETACH.
+    DeleteConnectedNode,
+    /// A deleted node or relationship was read or written.
+    DeletedEntityAccess,
+    /// The parts of a UNION return different columns.
+    DifferentColumnsInUnion,
+    /// Integer division or modulo by zero.
+    DivisionByZero,
+    /// A float literal is too large.
+    FloatingPointOverflow,
+    /// An index of that name or on that label and property exists.
+    IndexAlreadyExists,
+    /// No index has that name.
+    IndexNotFound,
+    /// An integer result or literal does not fit in 64 bits.
+    IntegerOverflow,
+    /// An aggregate where none is allowed.
+    InvalidAggregation,
+    /// A value of the wrong type was given to an operator or function.
+    InvalidArgumentType,
+    /// A value of the right type but outside what is accepted.
+    InvalidArgumentValue,
+    /// Clauses in an order the language does not allow.
+    InvalidClauseComposition,
+    /// DELETE of something that is not a node, relationship or path.
+    InvalidDelete,
+    /// A malformed number.
+    InvalidNumberLiteral,
+    /// A function called with too few or too many arguments.
+    InvalidNumberOfArguments,
+    /// A parameter where the language does not allow one.
+    InvalidParameterUse,
+    /// A property value of a type the store cannot hold (a map, a node, a list of mixed types).
+    InvalidPropertyType,
+    /// A malformed relationship pattern.
+    InvalidRelationshipPattern,
+    /// A character that looks like an operator but is not one (such as an en dash).
+    InvalidUnicodeCharacter,
+    /// A malformed \\u escape.
+    InvalidUnicodeLiteral,
+    /// A list past the size a statement may build.
+    ListTooLarge,
+    /// The rows a statement holds passed the memory limit.
+    MemoryLimit,
+    /// MERGE would read what it created itself.
+    MergeReadOwnWrites,
+    /// A parameter the statement uses was not given.
+    MissingParameter,
+    /// A negative integer where a count or index must not be negative.
+    NegativeIntegerArgument,
+    /// An aggregate inside another aggregate.
+    NestedAggregation,
+    /// Brackets nested deeper than the parser allows.
+    NestingDepth,
+    /// A WITH item that is not a variable needs AS.
+    NoExpressionAlias,
+    /// CREATE or MERGE of a relationship needs exactly one type.
+    NoSingleRelationshipType,
+    /// RETURN * or WITH * with no variables.
+    NoVariablesInScope,
+    /// An expression that must be constant is not (rand() in an aggregate).
+    NonConstantExpression,
+    /// A number outside the range an operation takes.
+    NumberOutOfRange,
+    /// A variable-length pattern without an upper bound found a path past the hop limit.
+    PathLengthLimit,
+    /// An iterative algorithm did not converge.
+    PowerIterationFailedConvergence,
+    /// A procedure failed while running.
+    ProcedureCallFailed,
+    /// No procedure has that name.
+    ProcedureNotFound,
+    /// The property store cannot hold the write.
+    PropertyStorageFull,
+    /// The statement is too large or too deep to plan.
+    QueryTooComplex,
+    /// A pattern would use one relationship twice.
+    RelationshipUniquenessViolation,
+    /// CREATE of a relationship without a direction.
+    RequiresDirectedRelationship,
+    /// The statement returned more rows than the row limit.
+    RowLimit,
+    /// The statement ran past its time limit.
+    Timeout,
+    /// A variable that is not in scope.
+    UndefinedVariable,
+    /// Text the grammar does not accept.
+    UnexpectedSyntax,
+    /// No function has that name.
+    UnknownFunction,
+    /// A variable bound again where it must be new.
+    VariableAlreadyBound,
+    /// A variable used as two kinds (a node and a relationship).
+    VariableTypeConflict,
+}
+
+impl Detail {
+    /// Every detail but `None`.
+    pub const ALL: &'static [Detail] = &[
+        Detail::AmbiguousAggregationExpression,
+        Detail::Cancelled,
+        Detail::ColumnNameConflict,
+        Detail::CreatingVarLength,
+        Detail::DeleteConnectedNode,
+        Detail::DeletedEntityAccess,
+        Detail::DifferentColumnsInUnion,
+        Detail::DivisionByZero,
+        Detail::FloatingPointOverflow,
+        Detail::IndexAlreadyExists,
+        Detail::IndexNotFound,
+        Detail::IntegerOverflow,
+        Detail::InvalidAggregation,
+        Detail::InvalidArgumentType,
+        Detail::InvalidArgumentValue,
+        Detail::InvalidClauseComposition,
+        Detail::InvalidDelete,
+        Detail::InvalidNumberLiteral,
+        Detail::InvalidNumberOfArguments,
+        Detail::InvalidParameterUse,
+        Detail::InvalidPropertyType,
+        Detail::InvalidRelationshipPattern,
+        Detail::InvalidUnicodeCharacter,
+        Detail::InvalidUnicodeLiteral,
+        Detail::ListTooLarge,
+        Detail::MemoryLimit,
+        Detail::MergeReadOwnWrites,
+        Detail::MissingParameter,
+        Detail::NegativeIntegerArgument,
+        Detail::NestedAggregation,
+        Detail::NestingDepth,
+        Detail::NoExpressionAlias,
+        Detail::NoSingleRelationshipType,
+        Detail::NoVariablesInScope,
+        Detail::NonConstantExpression,
+        Detail::NumberOutOfRange,
+        Detail::PathLengthLimit,
+        Detail::PowerIterationFailedConvergence,
+        Detail::ProcedureCallFailed,
+        Detail::ProcedureNotFound,
+        Detail::PropertyStorageFull,
+        Detail::QueryTooComplex,
+        Detail::RelationshipUniquenessViolation,
+        Detail::RequiresDirectedRelationship,
+        Detail::RowLimit,
+        Detail::Timeout,
+        Detail::UndefinedVariable,
+        Detail::UnexpectedSyntax,
+        Detail::UnknownFunction,
+        Detail::VariableAlreadyBound,
+        Detail::VariableTypeConflict,
+    ];
+
+    /// The code as text (`""` for `None`).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Detail::None => "",
+            Detail::AmbiguousAggregationExpression => "AmbiguousAggregationExpression",
+            Detail::Cancelled => "Cancelled",
+            Detail::ColumnNameConflict => "ColumnNameConflict",
+            Detail::CreatingVarLength => "CreatingVarLength",
+            Detail::DeleteConnectedNode => "DeleteConnectedNode",
+            Detail::DeletedEntityAccess => "DeletedEntityAccess",
+            Detail::DifferentColumnsInUnion => "DifferentColumnsInUnion",
+            Detail::DivisionByZero => "DivisionByZero",
+            Detail::FloatingPointOverflow => "FloatingPointOverflow",
+            Detail::IndexAlreadyExists => "IndexAlreadyExists",
+            Detail::IndexNotFound => "IndexNotFound",
+            Detail::IntegerOverflow => "IntegerOverflow",
+            Detail::InvalidAggregation => "InvalidAggregation",
+            Detail::InvalidArgumentType => "InvalidArgumentType",
+            Detail::InvalidArgumentValue => "InvalidArgumentValue",
+            Detail::InvalidClauseComposition => "InvalidClauseComposition",
+            Detail::InvalidDelete => "InvalidDelete",
+            Detail::InvalidNumberLiteral => "InvalidNumberLiteral",
+            Detail::InvalidNumberOfArguments => "InvalidNumberOfArguments",
+            Detail::InvalidParameterUse => "InvalidParameterUse",
+            Detail::InvalidPropertyType => "InvalidPropertyType",
+            Detail::InvalidRelationshipPattern => "InvalidRelationshipPattern",
+            Detail::InvalidUnicodeCharacter => "InvalidUnicodeCharacter",
+            Detail::InvalidUnicodeLiteral => "InvalidUnicodeLiteral",
+            Detail::ListTooLarge => "ListTooLarge",
+            Detail::MemoryLimit => "MemoryLimit",
+            Detail::MergeReadOwnWrites => "MergeReadOwnWrites",
+            Detail::MissingParameter => "MissingParameter",
+            Detail::NegativeIntegerArgument => "NegativeIntegerArgument",
+            Detail::NestedAggregation => "NestedAggregation",
+            Detail::NestingDepth => "NestingDepth",
+            Detail::NoExpressionAlias => "NoExpressionAlias",
+            Detail::NoSingleRelationshipType => "NoSingleRelationshipType",
+            Detail::NoVariablesInScope => "NoVariablesInScope",
+            Detail::NonConstantExpression => "NonConstantExpression",
+            Detail::NumberOutOfRange => "NumberOutOfRange",
+            Detail::PathLengthLimit => "PathLengthLimit",
+            Detail::PowerIterationFailedConvergence => "PowerIterationFailedConvergence",
+            Detail::ProcedureCallFailed => "ProcedureCallFailed",
+            Detail::ProcedureNotFound => "ProcedureNotFound",
+            Detail::PropertyStorageFull => "PropertyStorageFull",
+            Detail::QueryTooComplex => "QueryTooComplex",
+            Detail::RelationshipUniquenessViolation => "RelationshipUniquenessViolation",
+            Detail::RequiresDirectedRelationship => "RequiresDirectedRelationship",
+            Detail::RowLimit => "RowLimit",
+            Detail::Timeout => "Timeout",
+            Detail::UndefinedVariable => "UndefinedVariable",
+            Detail::UnexpectedSyntax => "UnexpectedSyntax",
+            Detail::UnknownFunction => "UnknownFunction",
+            Detail::VariableAlreadyBound => "VariableAlreadyBound",
+            Detail::VariableTypeConflict => "VariableTypeConflict",
+        }
+    }
+
+    pub fn is_empty(self) -> bool {
+        self == Detail::None
+    }
+}
+
+impl PartialEq<&str> for Detail {
+    fn eq(&self, other: &&str) -> bool {
+        self.as_str() == *other
+    }
+}
+
+impl fmt::Display for Detail {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
 /// A query error. `detail` is the TCK's detail code (`UndefinedVariable`, `InvalidArgumentType`,
 /// ...), or empty when none applies.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Error {
     pub phase: Phase,
     pub kind: Kind,
-    pub detail: &'static str,
+    pub detail: Detail,
     pub message: String,
     pub span: Option<Span>,
     /// A "did you mean" or similar hint for people.
@@ -78,23 +319,23 @@ pub struct Error {
 pub type Result<T> = std::result::Result<T, Error>;
 
 impl Error {
-    pub fn new(phase: Phase, kind: Kind, detail: &'static str, message: impl Into<String>) -> Error {
+    pub fn new(phase: Phase, kind: Kind, detail: Detail, message: impl Into<String>) -> Error {
         Error { phase, kind, detail, message: message.into(), span: None, hint: None }
     }
-    pub fn syntax(detail: &'static str, message: impl Into<String>, span: Span) -> Error {
+    pub fn syntax(detail: Detail, message: impl Into<String>, span: Span) -> Error {
         Error::new(Phase::Compile, Kind::SyntaxError, detail, message).at(span)
     }
-    pub fn semantic(detail: &'static str, message: impl Into<String>, span: Span) -> Error {
+    pub fn semantic(detail: Detail, message: impl Into<String>, span: Span) -> Error {
         // The TCK files most compile-time checks under SyntaxError; keep that vocabulary.
         Error::new(Phase::Compile, Kind::SyntaxError, detail, message).at(span)
     }
-    pub fn type_error(detail: &'static str, message: impl Into<String>) -> Error {
+    pub fn type_error(detail: Detail, message: impl Into<String>) -> Error {
         Error::new(Phase::Runtime, Kind::TypeError, detail, message)
     }
-    pub fn argument(detail: &'static str, message: impl Into<String>) -> Error {
+    pub fn argument(detail: Detail, message: impl Into<String>) -> Error {
         Error::new(Phase::Runtime, Kind::ArgumentError, detail, message)
     }
-    pub fn runtime(kind: Kind, detail: &'static str, message: impl Into<String>) -> Error {
+    pub fn runtime(kind: Kind, detail: Detail, message: impl Into<String>) -> Error {
         Error::new(Phase::Runtime, kind, detail, message)
     }
     pub fn at(mut self, span: Span) -> Error {

@@ -126,7 +126,7 @@ pub fn error_json(e: &crate::error::Error, source: &str) -> J {
     o.insert("phase".into(), J::from(e.phase.as_str()));
     o.insert("kind".into(), J::from(e.kind.as_str()));
     if !e.detail.is_empty() {
-        o.insert("detail".into(), J::from(e.detail));
+        o.insert("detail".into(), J::from(e.detail.as_str()));
     }
     o.insert("message".into(), J::from(e.message.clone()));
     if let Some(span) = e.span {

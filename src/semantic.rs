@@ -5,7 +5,7 @@
 use indexmap::IndexMap;
 
 use crate::ast::*;
-use crate::error::{Error, Result, Span};
+use crate::error::{Detail, Error, Result, Span};
 
 /// What a variable is known to hold.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -22,7 +22,7 @@ enum Kind {
 
 type Scope = IndexMap<String, Kind>;
 
-fn err(detail: &'static str, msg: impl Into<String>, span: Span) -> Error {
+fn err(detail: Detail, msg: impl Into<String>, span: Span) -> Error {
     Error::semantic(detail, msg, span)
 }
 
@@ -49,7 +49,7 @@ pub fn contains_aggregate(e: &Expr) -> bool {
 pub fn check(stmt: &Statement) -> Result<()> {
     let q = &stmt.query;
     if q.union_all.len() > 1 && q.union_all.iter().any(|a| *a != q.union_all[0]) {
-        return Err(err("InvalidClauseComposition", "UNION and UNION ALL cannot be mixed", stmt.span));
+        return Err(err(Detail::InvalidClauseComposition, "UNION and UNION ALL cannot be mixed", stmt.span));
     }
     for part in &q.parts {
         check_single(part, q.parts.len() > 1)?;
@@ -68,7 +68,7 @@ fn check_single(sq: &SingleQuery, in_union: bool) -> Result<()> {
         let last = i + 1 == n;
         match c {
             Clause::Return(_) if !last => {
-                return Err(err("InvalidClauseComposition", "RETURN must be the last clause", c.span()))
+                return Err(err(Detail::InvalidClauseComposition, "RETURN must be the last clause", c.span()))
             }
             Clause::Match(m) => {
                 if let Some(Clause::Match(prev)) = i.checked_sub(1).map(|j| &sq.clauses[j]) {
@@ -125,21 +125,21 @@ fn check_single(sq: &SingleQuery, in_union: bool) -> Result<()> {
                     match &e.kind {
                         ExprKind::HasLabels(..) => {
                             return Err(err(
-                                "InvalidDelete",
+                                Detail::InvalidDelete,
                                 "DELETE takes nodes, relationships or paths, not labels",
                                 e.span,
                             ))
                         }
                         ExprKind::Literal(_) | ExprKind::Binary(..) | ExprKind::Map(_) => {
                             return Err(err(
-                                "InvalidArgumentType",
+                                Detail::InvalidArgumentType,
                                 "DELETE takes nodes, relationships or paths",
                                 e.span,
                             ))
                         }
                         ExprKind::Variable(v) if scope.get(v) == Some(&Kind::Scalar) => {
                             return Err(err(
-                                "InvalidArgumentType",
+                                Detail::InvalidArgumentType,
                                 "DELETE takes nodes, relationships or paths",
                                 e.span,
                             ))
@@ -159,7 +159,7 @@ fn check_single(sq: &SingleQuery, in_union: bool) -> Result<()> {
                         let name = y.alias.as_ref().map_or(&y.field, |a| &a.name);
                         if scope.contains_key(name) {
                             return Err(err(
-                                "VariableAlreadyBound",
+                                Detail::VariableAlreadyBound,
                                 format!("variable `{name}` is already bound"),
                                 y.span,
                             ));
@@ -182,10 +182,14 @@ fn check_single(sq: &SingleQuery, in_union: bool) -> Result<()> {
             && !matches!(c, Clause::Call(_))
             && !matches!(c, Clause::CreateIndex(_) | Clause::DropIndex { .. } | Clause::ShowIndexes { .. })
         {
-            return Err(err("InvalidClauseComposition", "a query cannot end with this clause; add RETURN", c.span()));
+            return Err(err(
+                Detail::InvalidClauseComposition,
+                "a query cannot end with this clause; add RETURN",
+                c.span(),
+            ));
         }
         if in_union && last && !matches!(c, Clause::Return(_)) {
-            return Err(err("InvalidClauseComposition", "each part of a UNION must end with RETURN", c.span()));
+            return Err(err(Detail::InvalidClauseComposition, "each part of a UNION must end with RETURN", c.span()));
         }
     }
     Ok(())
@@ -193,7 +197,7 @@ fn check_single(sq: &SingleQuery, in_union: bool) -> Result<()> {
 
 fn bind_new(scope: &mut Scope, v: &Var, kind: Kind) -> Result<()> {
     if scope.contains_key(&v.name) {
-        return Err(err("VariableAlreadyBound", format!("variable `{}` is already bound", v.name), v.span));
+        return Err(err(Detail::VariableAlreadyBound, format!("variable `{}` is already bound", v.name), v.span));
     }
     scope.insert(v.name.clone(), kind);
     Ok(())
@@ -203,13 +207,13 @@ fn use_var(v: &Var, scope: &Scope) -> Result<()> {
     if scope.contains_key(&v.name) {
         Ok(())
     } else {
-        Err(err("UndefinedVariable", format!("variable `{}` is not defined", v.name), v.span))
+        Err(err(Detail::UndefinedVariable, format!("variable `{}` is not defined", v.name), v.span))
     }
 }
 
 fn conflict(v: &Var, want: &str, have: Kind) -> Error {
     err(
-        "VariableTypeConflict",
+        Detail::VariableTypeConflict,
         format!("variable `{}` is used as a {want} but it is {}", v.name, kind_name(have)),
         v.span,
     )
@@ -230,7 +234,7 @@ fn no_param_props(props: &Option<Expr>) -> Result<()> {
     if let Some(p) = props {
         if matches!(p.kind, ExprKind::Parameter(_)) {
             return Err(err(
-                "InvalidParameterUse",
+                Detail::InvalidParameterUse,
                 "a parameter cannot stand for the property map of a pattern here; write {key: $param}",
                 p.span,
             ));
@@ -286,7 +290,7 @@ fn check_pattern(parts: &[PatternPart], scope: &mut Scope, in_match: bool) -> Re
                                 && rels_here.contains(&v.name))
                         {
                             return Err(err(
-                                "RelationshipUniquenessViolation",
+                                Detail::RelationshipUniquenessViolation,
                                 format!("relationship `{}` cannot appear twice in one pattern", v.name),
                                 v.span,
                             ));
@@ -311,11 +315,15 @@ fn check_pattern(parts: &[PatternPart], scope: &mut Scope, in_match: bool) -> Re
                     scope.insert(pv.name.clone(), Kind::Path);
                 }
                 Some(Kind::Path) if !before.contains_key(&pv.name) => {
-                    return Err(err("VariableAlreadyBound", format!("path `{}` is bound twice", pv.name), pv.span))
+                    return Err(err(
+                        Detail::VariableAlreadyBound,
+                        format!("path `{}` is bound twice", pv.name),
+                        pv.span,
+                    ))
                 }
                 Some(Kind::Path | Kind::Unknown) => {
                     return Err(err(
-                        "VariableAlreadyBound",
+                        Detail::VariableAlreadyBound,
                         format!("variable `{}` is already bound", pv.name),
                         pv.span,
                     ))
@@ -326,7 +334,7 @@ fn check_pattern(parts: &[PatternPart], scope: &mut Scope, in_match: bool) -> Re
         if part.kind != PathKind::Normal && el.chain.len() != 1 {
             {
                 return Err(err(
-                    "InvalidArgumentType",
+                    Detail::InvalidArgumentType,
                     "shortestPath needs a pattern with exactly one relationship",
                     part.span,
                 ));
@@ -363,7 +371,7 @@ fn check_create_part(part: &PatternPart, scope: &mut Scope, merge: bool) -> Resu
                 Some(Kind::Node | Kind::Unknown) if !seen_here.contains(&v.name) => {
                     if single || !n.labels.is_empty() || n.props.is_some() {
                         return Err(err(
-                            "VariableAlreadyBound",
+                            Detail::VariableAlreadyBound,
                             format!("variable `{}` is already bound", v.name),
                             v.span,
                         ));
@@ -372,7 +380,7 @@ fn check_create_part(part: &PatternPart, scope: &mut Scope, merge: bool) -> Resu
                 Some(Kind::Node) => {
                     if !n.labels.is_empty() || n.props.is_some() {
                         return Err(err(
-                            "VariableAlreadyBound",
+                            Detail::VariableAlreadyBound,
                             format!("variable `{}` is already bound", v.name),
                             v.span,
                         ));
@@ -394,13 +402,21 @@ fn check_create_part(part: &PatternPart, scope: &mut Scope, merge: bool) -> Resu
             expr(p, scope, false)?;
         }
         if r.length.is_some() {
-            return Err(err("CreatingVarLength", "variable-length relationships cannot be created", r.span));
+            return Err(err(Detail::CreatingVarLength, "variable-length relationships cannot be created", r.span));
         }
         if r.types.len() != 1 {
-            return Err(err("NoSingleRelationshipType", "a relationship to create needs exactly one type", r.span));
+            return Err(err(
+                Detail::NoSingleRelationshipType,
+                "a relationship to create needs exactly one type",
+                r.span,
+            ));
         }
         if r.dir == Direction::Both && !merge {
-            return Err(err("RequiresDirectedRelationship", "a relationship to create needs a direction", r.span));
+            return Err(err(
+                Detail::RequiresDirectedRelationship,
+                "a relationship to create needs a direction",
+                r.span,
+            ));
         }
         if let Some(v) = &r.var {
             match scope.get(&v.name) {
@@ -408,7 +424,11 @@ fn check_create_part(part: &PatternPart, scope: &mut Scope, merge: bool) -> Resu
                     scope.insert(v.name.clone(), Kind::Rel);
                 }
                 Some(Kind::Rel | Kind::Unknown) => {
-                    return Err(err("VariableAlreadyBound", format!("variable `{}` is already bound", v.name), v.span))
+                    return Err(err(
+                        Detail::VariableAlreadyBound,
+                        format!("variable `{}` is already bound", v.name),
+                        v.span,
+                    ))
                 }
                 Some(k) => return Err(conflict(v, "relationship", *k)),
             }
@@ -439,7 +459,11 @@ fn projection(p: &Projection, scope: &Scope, is_return: bool) -> Result<Scope> {
     let mut out = Scope::new();
     if p.star {
         if scope.is_empty() && is_return {
-            return Err(err("NoVariablesInScope", "RETURN * needs at least one variable in scope", Span::default()));
+            return Err(err(
+                Detail::NoVariablesInScope,
+                "RETURN * needs at least one variable in scope",
+                Span::default(),
+            ));
         }
         out = scope.clone();
     }
@@ -447,11 +471,15 @@ fn projection(p: &Projection, scope: &Scope, is_return: bool) -> Result<Scope> {
     for it in &p.items {
         expr(&it.expr, scope, true)?;
         if !is_return && it.alias.is_none() && !matches!(it.expr.kind, ExprKind::Variable(_)) {
-            return Err(err("NoExpressionAlias", "expressions in WITH need an alias (AS name)", it.expr.span));
+            return Err(err(Detail::NoExpressionAlias, "expressions in WITH need an alias (AS name)", it.expr.span));
         }
         let name = it.name().to_string();
         if out.contains_key(&name) && (!p.star || p.items.iter().filter(|j| j.name() == name).count() > 1) {
-            return Err(err("ColumnNameConflict", format!("column `{name}` is defined more than once"), it.expr.span));
+            return Err(err(
+                Detail::ColumnNameConflict,
+                format!("column `{name}` is defined more than once"),
+                it.expr.span,
+            ));
         }
         out.insert(name, infer(&it.expr, scope));
     }
@@ -539,30 +567,38 @@ fn expr(e: &Expr, scope: &Scope, allow_agg: bool) -> Result<()> {
     match &e.kind {
         ExprKind::Variable(v) => {
             if !scope.contains_key(v) {
-                return Err(err("UndefinedVariable", format!("variable `{v}` is not defined"), e.span));
+                return Err(err(Detail::UndefinedVariable, format!("variable `{v}` is not defined"), e.span));
             }
         }
         ExprKind::Property(x, _) if matches!(&x.kind, ExprKind::Variable(v) if scope.get(v) == Some(&Kind::Path)) => {
-            return Err(err("InvalidArgumentType", "a path has no properties", e.span))
+            return Err(err(Detail::InvalidArgumentType, "a path has no properties", e.span))
         }
         ExprKind::CountStar if !allow_agg => {
-            return Err(err("InvalidAggregation", "count(*) is only allowed in WITH and RETURN", e.span))
+            return Err(err(Detail::InvalidAggregation, "count(*) is only allowed in WITH and RETURN", e.span))
         }
         ExprKind::Function { name, args, .. } => {
             let is_agg = crate::catalog::is_aggregate(name);
             if is_agg && !allow_agg {
-                return Err(err("InvalidAggregation", format!("{name}() is only allowed in WITH and RETURN"), e.span));
+                return Err(err(
+                    Detail::InvalidAggregation,
+                    format!("{name}() is only allowed in WITH and RETURN"),
+                    e.span,
+                ));
             }
             let Some(sig) = crate::catalog::functions::lookup(name) else {
-                return Err(err("UnknownFunction", format!("unknown function `{name}`"), e.span));
+                return Err(err(Detail::UnknownFunction, format!("unknown function `{name}`"), e.span));
             };
             if args.len() < sig.min || args.len() > sig.max {
                 let msg = format!("function `{name}` takes {}, not {}", sig.arity_text(), args.len());
-                return Err(err("InvalidNumberOfArguments", msg, e.span));
+                return Err(err(Detail::InvalidNumberOfArguments, msg, e.span));
             }
             for a in args {
                 if is_agg && contains_aggregate(a) {
-                    return Err(err("NestedAggregation", "an aggregate cannot contain another aggregate", a.span));
+                    return Err(err(
+                        Detail::NestedAggregation,
+                        "an aggregate cannot contain another aggregate",
+                        a.span,
+                    ));
                 }
                 expr(a, scope, allow_agg && !is_agg)?;
             }
@@ -601,7 +637,7 @@ fn expr(e: &Expr, scope: &Scope, allow_agg: bool) -> Result<()> {
             // A pattern predicate may not introduce new named variables.
             for name in inner.keys() {
                 if !scope.contains_key(name) {
-                    return Err(err("UndefinedVariable", format!("variable `{name}` is not defined"), e.span));
+                    return Err(err(Detail::UndefinedVariable, format!("variable `{name}` is not defined"), e.span));
                 }
             }
         }

@@ -3,7 +3,7 @@
 
 use std::time::Instant;
 
-use crate::error::{Error, Result, Span};
+use crate::error::{Detail, Error, Result, Span};
 use crate::exec::{self, Params, QueryResult};
 use crate::store::Graph;
 use crate::value::Value;
@@ -101,11 +101,20 @@ impl Session {
     ) -> Result<(crate::ast::Statement, crate::plan::Plan)> {
         let mut stmts = crate::syntax::parse(text)?;
         if stmts.len() != 1 {
-            return Err(Error::syntax("UnexpectedSyntax", "expected exactly one statement", Span::new(0, text.len())));
+            return Err(Error::syntax(
+                Detail::UnexpectedSyntax,
+                "expected exactly one statement",
+                Span::new(0, text.len()),
+            ));
         }
         let stmt = stmts.remove(0);
         crate::semantic::check(&stmt)?;
-        let catalog = GraphCatalog { graph: &self.graph, max_hops: self.control.limits.max_hops, wanted };
+        let catalog = exec::StoreCatalog {
+            graph: &self.graph,
+            max_hops: self.control.limits.max_hops,
+            wanted,
+            auto_index_min: AUTO_INDEX_MIN,
+        };
         let plan = crate::plan::build(&stmt, &catalog)?;
         Ok((stmt, plan))
     }
@@ -201,57 +210,6 @@ impl Session {
             Some(e) => Err(e),
             None => Ok(s.graph),
         }
-    }
-}
-
-/// What the planner may know of a graph: its indexes and label counts.
-struct GraphCatalog<'a> {
-    graph: &'a Graph,
-    max_hops: u64,
-    /// Where to note the indexes the plan would use if they existed (large labels only).
-    wanted: Option<&'a std::cell::RefCell<Vec<(String, String)>>>,
-}
-
-impl crate::plan::Catalog for GraphCatalog<'_> {
-    fn has_index(&self, label: &str, key: &str) -> bool {
-        let g = self.graph;
-        let exists = match (g.label_id(label), g.key_id(key)) {
-            (Some(l), Some(k)) => g.index_on(l, k).is_some(),
-            _ => false,
-        };
-        if !exists {
-            let large = g.label_id(label).is_some_and(|l| g.label_count(l) >= AUTO_INDEX_MIN);
-            if let (true, Some(w), Some(_)) = (large, self.wanted, g.key_id(key)) {
-                let pair = (label.to_string(), key.to_string());
-                if !w.borrow().contains(&pair) {
-                    w.borrow_mut().push(pair);
-                }
-            }
-        }
-        exists
-    }
-    fn label_count(&self, label: &str) -> Option<usize> {
-        Some(self.graph.label_id(label).map_or(0, |l| self.graph.label_count(l)))
-    }
-    fn rel_count(&self, ty: Option<&str>) -> Option<usize> {
-        let g = self.graph;
-        Some(match ty {
-            Some(t) => g.type_id(t).map_or(0, |t| g.rel_count_of(t)),
-            None => g.rel_count(),
-        })
-    }
-    fn node_count(&self) -> Option<usize> {
-        Some(self.graph.node_count())
-    }
-    fn index_rows(&self, label: &str, key: &str) -> Option<f64> {
-        if !self.has_index(label, key) {
-            return None;
-        }
-        let g = self.graph;
-        g.index_on(g.label_id(label)?, g.key_id(key)?).map(|ix| ix.rows_per_value())
-    }
-    fn max_hops(&self) -> Option<u64> {
-        Some(self.max_hops)
     }
 }
 

@@ -122,10 +122,10 @@ fn unbounded_variable_length_patterns_have_a_visible_bound_that_is_an_error_to_p
     // EXPLAIN shows the bound that applies.
     let plan = s.run_statement(&format!("EXPLAIN {q}"), &Params::new()).unwrap();
     let text: Vec<String> = plan.result.rows.iter().map(|r| format!("{:?}", r[0])).collect();
-    assert!(text.iter().any(|l| l.contains("up to 20 hops (--max-hops")), "{text:?}");
+    assert!(text.iter().any(|l| l.contains("up to 20 hops (the hop limit")), "{text:?}");
     // Passing it is an error, not a shorter answer.
     let e = s.run_statement(q, &Params::new()).unwrap_err();
-    assert_eq!((e.kind.as_str(), e.detail), ("ResourceLimit", "PathLengthLimit"));
+    assert_eq!((e.kind.as_str(), e.detail.as_str()), ("ResourceLimit", "PathLengthLimit"));
     // Paths within the bound are all found; explicit bounds are the query's own.
     s.control.limits.max_hops = 30;
     let o = s.run_statement(q, &Params::new()).unwrap();
@@ -252,6 +252,23 @@ fn casts_and_comparisons_across_types() {
 }
 
 // ---- round two: inputs that once killed the REPL (issue 19) -----------------------------------
+
+#[test]
+fn a_limit_error_says_where_the_limit_is_set() {
+    // The engine names no flag; the command line adds where each limit is set.
+    for (args, q, flag) in [
+        (["--max-rows", "1"], "UNWIND [1, 2] AS x RETURN x", "--max-rows"),
+        (["--max-memory", "1MiB"], "UNWIND range(1, 1000000) AS x RETURN collect(x)", "--max-memory"),
+        (["--timeout", "0.2"], "UNWIND range(1, 10000) AS x UNWIND range(1, 10000) AS y RETURN count(*)", "--timeout"),
+    ] {
+        let (code, lines) = query(&args, q);
+        assert_eq!(code, 1, "{q}");
+        let e = &lines.last().unwrap()["error"];
+        assert_eq!(e["kind"], "ResourceLimit", "{e}");
+        assert!(e["hint"].as_str().is_some_and(|h| h.contains(flag)), "{e}");
+        assert!(!e["message"].as_str().unwrap().contains("--"), "{e}");
+    }
+}
 
 #[test]
 fn aggregates_check_how_many_arguments_they_get() {

@@ -5,7 +5,7 @@ use std::cmp::Ordering;
 use std::collections::{BinaryHeap, VecDeque};
 
 use super::{incoming, par_chunks, Check};
-use crate::error::{Error, Kind, Result};
+use crate::error::{Detail, Error, Kind, Result};
 use crate::store::Projection;
 
 /// Degree of every node: the number of neighbours (out-neighbours when directed), a self-loop
@@ -489,7 +489,7 @@ pub fn eigenvector(p: &Projection, max_iter: usize, tol: f64, check: Check) -> R
     }
     Err(Error::runtime(
         Kind::ProcedureError,
-        "PowerIterationFailedConvergence",
+        Detail::PowerIterationFailedConvergence,
         format!("eigenvector centrality did not converge in {max_iter} iterations (raise `iterations` or `tolerance`)"),
     ))
 }

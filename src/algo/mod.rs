@@ -25,7 +25,7 @@ use std::sync::Arc;
 
 use indexmap::IndexMap;
 
-use crate::error::{Error, Kind, Result};
+use crate::error::{Detail, Error, Kind, Result};
 use crate::store::{GraphRead, Projection, ProjectionError, Sym};
 use crate::value::Value;
 
@@ -65,7 +65,7 @@ pub struct Config {
 const NO_SYM: Sym = Sym::MAX;
 
 fn bad(key: &str, msg: impl std::fmt::Display) -> Error {
-    Error::runtime(Kind::ArgumentError, "InvalidArgumentValue", format!("`{key}`: {msg}"))
+    Error::runtime(Kind::ArgumentError, Detail::InvalidArgumentValue, format!("`{key}`: {msg}"))
 }
 
 impl Config {
@@ -85,7 +85,7 @@ impl Config {
             Some(v) => {
                 return Err(Error::runtime(
                     Kind::ArgumentError,
-                    "InvalidArgumentValue",
+                    Detail::InvalidArgumentValue,
                     format!("the configuration must be a map, got {}", crate::value::to_cypher_literal(v)),
                 ))
             }
@@ -134,7 +134,7 @@ impl Config {
                     all.extend_from_slice(keys);
                     return Err(Error::runtime(
                         Kind::ArgumentError,
-                        "InvalidArgumentValue",
+                        Detail::InvalidArgumentValue,
                         format!("unknown configuration key `{other}`; the keys are {}", all.join(", ")),
                     ));
                 }
@@ -186,6 +186,7 @@ impl Config {
         };
         g.projection_shared(&spec).map_err(|e| match e {
             ProjectionError::BadWeight { rel, value } => bad("weight", format!("relationship {rel} has {value}")),
+            ProjectionError::Unsupported(why) => Error::runtime(Kind::ProcedureError, Detail::ProcedureCallFailed, why),
         })
     }
 }
@@ -331,7 +332,7 @@ fn node_arg(v: Option<&Value>, what: &str) -> Result<Option<u64>> {
         Some(Value::Node(id)) => Ok(Some(*id)),
         Some(Value::Int(i)) if *i >= 0 => Ok(Some(*i as u64)),
         Some(v) => Err(Error::type_error(
-            "InvalidArgumentType",
+            Detail::InvalidArgumentType,
             format!("{what} must be a node, got {}", crate::value::to_cypher_literal(v)),
         )),
     }
@@ -455,7 +456,7 @@ pub fn run(name: &str, args: &[Value], g: &dyn GraphRead, check: Check) -> Resul
         other => {
             return Err(Error::runtime(
                 Kind::ProcedureError,
-                "ProcedureNotFound",
+                Detail::ProcedureNotFound,
                 format!("there is no procedure `{other}`"),
             ))
         }

@@ -5,7 +5,7 @@ use std::cmp::Ordering;
 use std::collections::{BinaryHeap, VecDeque};
 
 use super::{par_chunks, Check};
-use crate::error::{Error, Kind, Result};
+use crate::error::{Detail, Error, Kind, Result};
 use crate::store::Projection;
 use crate::value::{NodeId, Path};
 
@@ -31,7 +31,7 @@ pub fn shortest_path(p: &Projection, s: NodeId, t: NodeId) -> Result<Option<(Pat
         if let Some(k) = ws.iter().position(|w| *w < 0.0 || w.is_nan()) {
             return Err(Error::runtime(
                 Kind::ArgumentError,
-                "InvalidArgumentValue",
+                Detail::InvalidArgumentValue,
                 format!("`weight`: relationship {} has a negative weight; Dijkstra needs weights >= 0", p.rels[k]),
             ));
         }

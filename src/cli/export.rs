@@ -133,7 +133,10 @@ fn run(cli: &ExportCli) -> Result<String, (i32, String)> {
             let mut error = None;
             session.run_script(q, &params, |_, r| match r {
                 Ok(o) => last = Some(o.result),
-                Err(e) => error = Some(render(&e, q)),
+                Err(mut e) => {
+                    super::limits::add_hint(&mut e);
+                    error = Some(render(&e, q))
+                }
             });
             if let Some(e) = error {
                 return Err(failed(e));

@@ -51,6 +51,22 @@ fn positive(n: u64, what: &str) -> Result<u64, String> {
     }
 }
 
+/// Where a limit that stopped a statement is set: a hint for its error (the engine's messages
+/// name no flag).
+pub fn add_hint(e: &mut crate::error::Error) {
+    use crate::error::Detail;
+    let hint = match e.detail {
+        Detail::MemoryLimit => "the limit is --max-memory, or :limits memory in the REPL",
+        Detail::RowLimit => "the limit is --max-rows, or :limits rows in the REPL",
+        Detail::PathLengthLimit => "the limit is --max-hops, or :limits hops in the REPL",
+        Detail::Timeout => "the limit is --timeout SECONDS (0 for none), or :limits timeout in the REPL",
+        _ => return,
+    };
+    if e.hint.is_none() {
+        e.hint = Some(hint.to_string());
+    }
+}
+
 pub const USAGE: &str = "usage: :limits [rows N | hops N | memory SIZE | timeout SECONDS|off]";
 
 /// Runs `:limits` (no arguments: shows them) or `:limits NAME VALUE`; returns what to print.

@@ -238,6 +238,10 @@ impl Printer {
     }
 
     pub fn print(&mut self, out: &mut dyn Write, g: &Graph, r: crate::error::Result<Outcome>, source: &str) {
+        let r = r.map_err(|mut e| {
+            limits::add_hint(&mut e);
+            e
+        });
         let res = match (self.format, r) {
             (Format::Jsonl, Ok(o)) => writeln!(out, "{}", output::result_json(g, &o.result, o.time_ms)),
             (Format::Jsonl, Err(e)) => writeln!(out, "{}", output::error_json(&e, source)),

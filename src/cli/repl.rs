@@ -270,13 +270,14 @@ fn run_one(state: &mut State, stmt: &str, out: &mut dyn Write, err: &mut dyn Wri
             true
         }
         Err(mut e) => {
-            if e.detail == "Cancelled" {
+            if e.detail == crate::error::Detail::Cancelled {
                 let _ = writeln!(err, "{}", state.paint(YELLOW, "cancelled — the graph is unchanged"));
                 return false;
             }
             if e.hint.is_none() {
                 e.hint = diagnose::error_hint(&e, stmt, &state.schema);
             }
+            super::limits::add_hint(&mut e);
             let _ = writeln!(err, "{}", state.paint(RED, &render(&e, stmt)));
             false
         }

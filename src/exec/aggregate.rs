@@ -7,7 +7,7 @@ use indexmap::IndexMap;
 
 use super::eval::eval;
 use super::{type_err, Ctx, Keep, Row};
-use crate::error::{Error, Kind, Result};
+use crate::error::{Detail, Error, Kind, Result};
 use crate::plan::{Agg, AggFunc, Expr, Slot};
 use crate::value::Value;
 
@@ -78,7 +78,7 @@ impl State {
             (Acc::SumInt(s), _) => match v {
                 Value::Int(i) => {
                     *s = s.checked_add(i).ok_or_else(|| {
-                        Error::runtime(Kind::ArgumentError, "IntegerOverflow", "integer overflow in sum()")
+                        Error::runtime(Kind::ArgumentError, Detail::IntegerOverflow, "integer overflow in sum()")
                     })?
                 }
                 Value::Float(f) => self.acc = Acc::SumFloat(*s as f64 + f),
@@ -131,7 +131,7 @@ impl State {
 
     /// Adds the state of the rows that follow (see [`Grouping::merge`]).
     fn merge(&mut self, other: State, a: &Agg) -> Result<()> {
-        let overflow = || Error::runtime(Kind::ArgumentError, "IntegerOverflow", "integer overflow in sum()");
+        let overflow = || Error::runtime(Kind::ArgumentError, Detail::IntegerOverflow, "integer overflow in sum()");
         match (&mut self.acc, other.acc) {
             (Acc::Count(x), Acc::Count(y)) => *x += y,
             (Acc::SumInt(x), Acc::SumInt(y)) => *x = x.checked_add(y).ok_or_else(overflow)?,
@@ -154,7 +154,13 @@ impl State {
             (Acc::Best(_), Acc::Best(None)) => {}
             (Acc::Values(xs), Acc::Values(ys)) => xs.extend(ys),
             // `Grouping::mergeable` and `Grouping::merge` let no other pair through.
-            _ => return Err(Error::runtime(Kind::ArgumentError, "", "aggregates of different kinds cannot merge")),
+            _ => {
+                return Err(Error::runtime(
+                    Kind::ArgumentError,
+                    Detail::None,
+                    "aggregates of different kinds cannot merge",
+                ))
+            }
         }
         Ok(())
     }
@@ -211,7 +217,11 @@ fn percentile(mut vs: Vec<Value>, p: Option<Value>, cont: bool) -> Result<Value>
         Some(v) => return Err(type_err("percentile must be a number", &v)),
     };
     if !(0.0..=1.0).contains(&p) {
-        return Err(Error::runtime(Kind::ArgumentError, "NumberOutOfRange", "percentile must be between 0.0 and 1.0"));
+        return Err(Error::runtime(
+            Kind::ArgumentError,
+            Detail::NumberOutOfRange,
+            "percentile must be between 0.0 and 1.0",
+        ));
     }
     if vs.is_empty() {
         return Ok(Value::Null);

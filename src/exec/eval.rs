@@ -6,13 +6,13 @@ use indexmap::IndexMap;
 
 use super::{type_err, Ctx, Row};
 use crate::ast::{BinaryOp, Quantifier};
-use crate::error::{Error, Kind, Phase, Result};
+use crate::error::{Detail, Error, Kind, Phase, Result};
 use crate::plan::{Expr, MapProjItem, PropFilter};
 use crate::store::Sym;
 use crate::value::{temporal, Value};
 
 fn deleted(what: &str) -> Error {
-    Error::runtime(Kind::EntityNotFound, "DeletedEntityAccess", format!("the {what} was deleted in this query"))
+    Error::runtime(Kind::EntityNotFound, Detail::DeletedEntityAccess, format!("the {what} was deleted in this query"))
 }
 
 /// A property of a node, relationship, map or date.
@@ -79,7 +79,7 @@ fn truth(v: Value, what: &str) -> Result<Option<bool>> {
 }
 
 fn overflow() -> Error {
-    Error::runtime(Kind::ArgumentError, "IntegerOverflow", "integer overflow")
+    Error::runtime(Kind::ArgumentError, Detail::IntegerOverflow, "integer overflow")
 }
 
 fn arith(op: BinaryOp, a: Value, b: Value) -> Result<Value> {
@@ -110,7 +110,7 @@ fn arith(op: BinaryOp, a: Value, b: Value) -> Result<Value> {
                 BinaryOp::Div => temporal::Arith::Div,
                 other => {
                     let msg = format!("cannot apply {other:?} to {} and {}", x.type_name(), y.type_name());
-                    return Err(Error::type_error("InvalidArgumentType", msg));
+                    return Err(Error::type_error(Detail::InvalidArgumentType, msg));
                 }
             };
             temporal::arith(op, &x, &y)?
@@ -121,13 +121,13 @@ fn arith(op: BinaryOp, a: Value, b: Value) -> Result<Value> {
             BinaryOp::Mul => Int(x.checked_mul(y).ok_or_else(overflow)?),
             BinaryOp::Div => {
                 if y == 0 {
-                    return Err(Error::runtime(Kind::ArgumentError, "DivisionByZero", "division by zero"));
+                    return Err(Error::runtime(Kind::ArgumentError, Detail::DivisionByZero, "division by zero"));
                 }
                 Int(x.checked_div(y).ok_or_else(overflow)?)
             }
             BinaryOp::Mod => {
                 if y == 0 {
-                    return Err(Error::runtime(Kind::ArgumentError, "DivisionByZero", "modulo by zero"));
+                    return Err(Error::runtime(Kind::ArgumentError, Detail::DivisionByZero, "modulo by zero"));
                 }
                 Int(x.checked_rem(y).unwrap_or(0))
             }
@@ -148,7 +148,7 @@ fn arith(op: BinaryOp, a: Value, b: Value) -> Result<Value> {
         }
         (op, x, y) => {
             return Err(Error::type_error(
-                "InvalidArgumentType",
+                Detail::InvalidArgumentType,
                 format!("cannot apply {op:?} to {} and {}", x.type_name(), y.type_name()),
             ))
         }
@@ -223,7 +223,11 @@ fn regex_match(s: &str, pattern: &str) -> Result<bool> {
         let mut c = c.borrow_mut();
         if !c.contains_key(pattern) {
             let re = regex::Regex::new(&format!("^(?:{pattern})$")).map_err(|e| {
-                Error::runtime(Kind::ArgumentError, "InvalidArgumentValue", format!("invalid regular expression: {e}"))
+                Error::runtime(
+                    Kind::ArgumentError,
+                    Detail::InvalidArgumentValue,
+                    format!("invalid regular expression: {e}"),
+                )
             })?;
             if c.len() > 64 {
                 c.shift_remove_index(0);
@@ -250,7 +254,7 @@ pub fn eval(e: &Expr, row: &Row, ctx: Ctx) -> Result<Value> {
                 return Err(Error::new(
                     Phase::Compile,
                     Kind::ParameterMissing,
-                    "MissingParameter",
+                    Detail::MissingParameter,
                     format!("expected a parameter named `{p}`"),
                 ))
             }

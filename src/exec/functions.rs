@@ -4,11 +4,11 @@ use indexmap::IndexMap;
 
 use super::eval::entity_props;
 use super::{type_err, Ctx};
-use crate::error::{Error, Kind, Result};
+use crate::error::{Detail, Error, Kind, Result};
 use crate::value::{Path, Value};
 
 fn arg_err(msg: impl Into<String>) -> Error {
-    Error::runtime(Kind::ArgumentError, "InvalidArgumentValue", msg)
+    Error::runtime(Kind::ArgumentError, Detail::InvalidArgumentValue, msg)
 }
 
 fn int_arg(v: &Value, what: &str) -> Result<Option<i64>> {
@@ -78,7 +78,11 @@ pub(crate) fn call(name: &str, mut a: Vec<Value>, ctx: Ctx) -> Result<Value> {
         "labels" => match first {
             Value::Node(id) => {
                 if !ctx.graph.node_exists(id) {
-                    return Err(Error::runtime(Kind::EntityNotFound, "DeletedEntityAccess", "the node was deleted"));
+                    return Err(Error::runtime(
+                        Kind::EntityNotFound,
+                        Detail::DeletedEntityAccess,
+                        "the node was deleted",
+                    ));
                 }
                 Value::List(
                     ctx.graph.node_labels(id).iter().map(|l| Value::String(ctx.graph.labels().shared(*l))).collect(),
@@ -171,7 +175,7 @@ pub(crate) fn call(name: &str, mut a: Vec<Value>, ctx: Ctx) -> Result<Value> {
             if count > 100_000_000 {
                 return Err(Error::runtime(
                     Kind::ResourceLimit,
-                    "ListTooLarge",
+                    Detail::ListTooLarge,
                     "range() would build more than 100,000,000 elements",
                 ));
             }
@@ -329,7 +333,11 @@ pub(crate) fn call(name: &str, mut a: Vec<Value>, ctx: Ctx) -> Result<Value> {
         }
         _ => {
             a.clear();
-            return Err(Error::runtime(Kind::SyntaxError, "UnknownFunction", format!("unknown function `{name}`")));
+            return Err(Error::runtime(
+                Kind::SyntaxError,
+                Detail::UnknownFunction,
+                format!("unknown function `{name}`"),
+            ));
         }
     })
 }

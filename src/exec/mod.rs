@@ -3,6 +3,7 @@
 //! the graph, then reading resumes. A failed statement rolls its changes back.
 
 mod aggregate;
+mod catalog;
 mod eval;
 mod functions;
 mod procedures;
@@ -15,17 +16,23 @@ mod sort;
 mod temporal;
 mod write;
 
+#[cfg(test)]
+mod fake;
+#[cfg(test)]
+mod tests;
+
 use indexmap::IndexMap;
 
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering as AtomicOrdering};
 use std::sync::Arc;
 use std::time::Instant;
 
-use crate::error::{Error, Kind, Result};
+use crate::error::{Detail, Error, Kind, Result};
 use crate::plan::{Op, Pipeline, Plan};
 use crate::store::{GraphRead, GraphWrite};
 use crate::value::Value;
 
+pub use catalog::StoreCatalog;
 pub use eval::eval;
 pub use profile::Profile;
 
@@ -222,17 +229,16 @@ impl Control {
         Ok(())
     }
 
-    /// Counts `bytes` more held by the running statement; an error past `--max-memory`.
+    /// Counts `bytes` more held by the running statement; an error past the memory limit.
     pub fn charge(&self, bytes: u64) -> Result<()> {
         let now = self.memory.fetch_add(bytes, AtomicOrdering::Relaxed).saturating_add(bytes);
         if now > self.limits.max_memory {
             self.memory.fetch_sub(bytes, AtomicOrdering::Relaxed);
             return Err(Error::runtime(
                 Kind::ResourceLimit,
-                "MemoryLimit",
+                Detail::MemoryLimit,
                 format!(
-                    "the query would hold more than {} of rows at once (an estimate; the limit is --max-memory, \
-                     or :limits memory in the REPL)",
+                    "the query would hold more than {} of rows at once (an estimate)",
                     format_bytes(self.limits.max_memory)
                 ),
             ));
@@ -247,27 +253,23 @@ impl Control {
             .fetch_update(AtomicOrdering::Relaxed, AtomicOrdering::Relaxed, |m| Some(m.saturating_sub(bytes)));
     }
 
-    /// The error for a result longer than `--max-rows`.
+    /// The error for a result longer than the row limit.
     pub fn too_many_rows(&self) -> Error {
         Error::runtime(
             Kind::ResourceLimit,
-            "RowLimit",
-            format!(
-                "the result has more than {} rows (the limit is --max-rows, or :limits rows in the REPL; \
-                 LIMIT or an aggregate keeps it smaller)",
-                self.limits.max_rows
-            ),
+            Detail::RowLimit,
+            format!("the result has more than {} rows (LIMIT or an aggregate keeps it smaller)", self.limits.max_rows),
         )
     }
 
-    /// The error for a variable-length pattern without an upper bound that runs past `--max-hops`.
+    /// The error for a variable-length pattern without an upper bound that runs past the hop limit.
     pub fn too_many_hops(&self, cap: u64) -> Error {
         Error::runtime(
             Kind::ResourceLimit,
-            "PathLengthLimit",
+            Detail::PathLengthLimit,
             format!(
                 "a variable-length pattern without an upper bound found a path longer than {cap} hops; give it \
-                 one (e.g. *..{cap}) or raise --max-hops (:limits hops in the REPL)"
+                 one (e.g. *..{cap}) or raise the hop limit"
             ),
         )
     }
@@ -275,14 +277,10 @@ impl Control {
     /// An error once the statement has been cancelled or has run out of time.
     pub fn check(&self) -> Result<()> {
         if self.cancel.load(AtomicOrdering::Relaxed) {
-            return Err(Error::runtime(Kind::ResourceLimit, "Cancelled", "the query was cancelled"));
+            return Err(Error::runtime(Kind::ResourceLimit, Detail::Cancelled, "the query was cancelled"));
         }
         if self.deadline.is_some_and(|d| Instant::now() > d) {
-            return Err(Error::runtime(
-                Kind::ResourceLimit,
-                "Timeout",
-                "the query ran past its time limit (--timeout)",
-            ));
+            return Err(Error::runtime(Kind::ResourceLimit, Detail::Timeout, "the query ran past its time limit"));
         }
         Ok(())
     }
@@ -295,7 +293,7 @@ pub fn execute(plan: &Plan, graph: &mut dyn GraphWrite, params: &Params, control
     let sp = graph.savepoint();
     let result = execute_inner(plan, graph, params, control).and_then(|r| match graph.take_storage_error() {
         None => Ok(r),
-        Some(why) => Err(Error::runtime(Kind::ResourceLimit, "PropertyStorageFull", why)),
+        Some(why) => Err(Error::runtime(Kind::ResourceLimit, Detail::PropertyStorageFull, why)),
     });
     match result {
         Ok(r) => {
@@ -388,7 +386,7 @@ pub(crate) fn run_sub<'a>(ops: &'a [Op], row: Row, ctx: Ctx<'a>) -> RowIter<'a> 
 /// An error for a value of the wrong type.
 pub(crate) fn type_err(what: &str, v: &Value) -> Error {
     Error::type_error(
-        "InvalidArgumentType",
+        Detail::InvalidArgumentType,
         format!("{what}, got {} {}", v.type_name(), crate::value::to_cypher_literal(v)),
     )
 }

@@ -4,7 +4,7 @@ use indexmap::{IndexMap, IndexSet};
 
 use super::eval::eval;
 use super::{Ctx, Row};
-use crate::error::{Error, Kind, Result};
+use crate::error::{Detail, Error, Kind, Result};
 use crate::plan::Expr;
 use crate::value::Value;
 
@@ -42,7 +42,7 @@ pub(crate) fn call(name: &str, args: &[Expr], yields: &[(String, usize)], row: &
         other => {
             return Err(Error::runtime(
                 Kind::ProcedureError,
-                "ProcedureNotFound",
+                Detail::ProcedureNotFound,
                 format!("there is no procedure `{other}`"),
             ))
         }

@@ -6,7 +6,7 @@ use std::sync::Arc;
 
 use super::eval::{eval, eval_props};
 use super::{Ctx, Row, RowIter};
-use crate::error::{Error, Result};
+use crate::error::{Detail, Error, Result};
 use crate::plan::{Dir, NodeSpec, Op, RelSpec};
 use crate::store::{self, Sym};
 use crate::value::{NodeId, Path, RelId, Value};
@@ -324,9 +324,11 @@ pub(crate) fn apply<'a>(op: &'a Op, input: RowIter<'a>, ctx: Ctx<'a>) -> RowIter
         | Op::Set { .. }
         | Op::Delete { .. }
         | Op::CreateIndex { .. }
-        | Op::DropIndex { .. } => {
-            one(Err(Error::runtime(crate::error::Kind::SemanticError, "", "write operator in a read pipeline")))
-        }
+        | Op::DropIndex { .. } => one(Err(Error::runtime(
+            crate::error::Kind::SemanticError,
+            Detail::None,
+            "write operator in a read pipeline",
+        ))),
     }
 }
 
@@ -390,13 +392,13 @@ pub(crate) fn count_value(e: &crate::plan::Expr, ctx: Ctx, what: &str) -> Result
         Value::Int(_) => Err(Error::new(
             crate::error::Phase::Runtime,
             crate::error::Kind::SyntaxError,
-            "NegativeIntegerArgument",
+            Detail::NegativeIntegerArgument,
             format!("{what} cannot be negative"),
         )),
         v => Err(Error::new(
             crate::error::Phase::Runtime,
             crate::error::Kind::SyntaxError,
-            "InvalidArgumentType",
+            Detail::InvalidArgumentType,
             format!("{what} must be a non-negative integer, got {}", v.type_name()),
         )),
     }

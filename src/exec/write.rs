@@ -4,7 +4,7 @@ use indexmap::IndexMap;
 
 use super::eval::{entity_props, eval};
 use super::{type_err, Control, Ctx, Params, Row, Stats};
-use crate::error::{Error, Kind, Result};
+use crate::error::{Detail, Error, Kind, Result};
 use crate::plan::{CreatePart, Op, SetOp};
 use crate::store::{GraphRead, GraphWrite};
 use crate::value::{Path, Value};
@@ -91,7 +91,7 @@ pub(crate) fn apply(
                     Err(_) => {
                         return Err(Error::runtime(
                             Kind::ConstraintVerificationFailed,
-                            "DeleteConnectedNode",
+                            Detail::DeleteConnectedNode,
                             "cannot delete a node that still has relationships; use DETACH DELETE",
                         ))
                     }
@@ -103,26 +103,26 @@ pub(crate) fn apply(
             let [key] = keys.as_slice() else {
                 return Err(Error::runtime(
                     Kind::ArgumentError,
-                    "InvalidArgumentValue",
+                    Detail::InvalidArgumentValue,
                     "only single-property indexes are supported",
                 ));
             };
             graph
                 .create_index(name.as_deref(), label, key)
-                .map_err(|m| Error::runtime(Kind::SemanticError, "IndexAlreadyExists", m))?;
+                .map_err(|m| Error::runtime(Kind::SemanticError, Detail::IndexAlreadyExists, m))?;
             Ok(rows)
         }
         Op::DropIndex { name } => {
             if !graph.drop_index(name) {
                 return Err(Error::runtime(
                     Kind::SemanticError,
-                    "IndexNotFound",
+                    Detail::IndexNotFound,
                     format!("there is no index named {name}"),
                 ));
             }
             Ok(rows)
         }
-        other => Err(Error::runtime(Kind::SemanticError, "", format!("not a write operator: {other}"))),
+        other => Err(Error::runtime(Kind::SemanticError, Detail::None, format!("not a write operator: {other}"))),
     }
 }
 
@@ -148,7 +148,7 @@ fn collect_deletions(v: Value, nodes: &mut Vec<u64>, rels: &mut Vec<u64>) -> Res
 /// Checks a value can be stored as a property.
 fn storable(v: &Value) -> Result<()> {
     let bad = |v: &Value| {
-        Error::type_error("InvalidPropertyType", format!("a {} cannot be stored as a property", v.type_name()))
+        Error::type_error(Detail::InvalidPropertyType, format!("a {} cannot be stored as a property", v.type_name()))
     };
     match v {
         Value::Null | Value::Bool(_) | Value::Int(_) | Value::Float(_) | Value::String(_) => Ok(()),
@@ -191,7 +191,7 @@ fn check_merge_nulls(part: &CreatePart, row: &Row, graph: &dyn GraphRead, params
             if let Some((k, _)) = m.iter().find(|(_, v)| v.is_null()) {
                 return Err(Error::runtime(
                     Kind::SemanticError,
-                    "MergeReadOwnWrites",
+                    Detail::MergeReadOwnWrites,
                     format!("cannot MERGE using a null value for property `{k}`"),
                 ));
             }
@@ -216,7 +216,7 @@ fn create_part(
                 ref other => {
                     return Err(Error::runtime(
                         Kind::SemanticError,
-                        "",
+                        Detail::None,
                         format!("cannot create a relationship to a {} (expected a node)", other.type_name()),
                     ))
                 }
@@ -241,7 +241,7 @@ fn create_part(
             .ok_or_else(|| {
                 Error::runtime(
                     Kind::EntityNotFound,
-                    "DeletedEntityAccess",
+                    Detail::DeletedEntityAccess,
                     "a node of the new relationship was deleted",
                 )
             })?;
@@ -261,7 +261,7 @@ fn set_prop(graph: &mut dyn GraphWrite, target: &Value, key: &str, v: Value, sta
     let old = match target {
         Value::Node(id) => {
             if !graph.node_exists(*id) {
-                return Err(Error::runtime(Kind::EntityNotFound, "DeletedEntityAccess", "the node was deleted"));
+                return Err(Error::runtime(Kind::EntityNotFound, Detail::DeletedEntityAccess, "the node was deleted"));
             }
             graph.set_node_prop(*id, key, v)
         }
@@ -269,7 +269,7 @@ fn set_prop(graph: &mut dyn GraphWrite, target: &Value, key: &str, v: Value, sta
             if !graph.rel_exists(*id) {
                 return Err(Error::runtime(
                     Kind::EntityNotFound,
-                    "DeletedEntityAccess",
+                    Detail::DeletedEntityAccess,
                     "the relationship was deleted",
                 ));
             }

@@ -5,7 +5,7 @@ use indexmap::IndexMap;
 
 use super::*;
 use crate::ast::{self, BinaryOp, Clause, ExprKind, Literal, PathKind};
-use crate::error::{Error, Result, Span};
+use crate::error::{Detail, Error, Result, Span};
 
 /// Plans a statement; `catalog` tells which indexes exist (use [`NoCatalog`] for none).
 pub fn build(stmt: &ast::Statement, catalog: &dyn Catalog) -> Result<Plan> {
@@ -17,7 +17,7 @@ pub fn build(stmt: &ast::Statement, catalog: &dyn Catalog) -> Result<Plan> {
         if let Some(c) = &columns {
             if *c != cols {
                 return Err(Error::semantic(
-                    "DifferentColumnsInUnion",
+                    Detail::DifferentColumnsInUnion,
                     "all queries in a UNION must return the same column names",
                     sq.span,
                 ));
@@ -50,7 +50,7 @@ struct Builder<'c> {
 }
 
 fn undefined(name: &str, span: Span) -> Error {
-    Error::semantic("UndefinedVariable", format!("variable `{name}` is not defined"), span)
+    Error::semantic(Detail::UndefinedVariable, format!("variable `{name}` is not defined"), span)
 }
 
 fn is_aggregate_call(e: &ast::Expr) -> bool {
@@ -253,7 +253,7 @@ impl Builder<'_> {
             Error::new(
                 crate::error::Phase::Compile,
                 crate::error::Kind::ProcedureError,
-                "ProcedureNotFound",
+                Detail::ProcedureNotFound,
                 format!("there is no procedure `{}`", c.name),
             )
             .at(c.name_span)
@@ -264,7 +264,7 @@ impl Builder<'_> {
         };
         if args.len() > sig.inputs.len() || (c.args.is_some() && args.len() < sig.required) {
             return Err(Error::semantic(
-                "InvalidNumberOfArguments",
+                Detail::InvalidNumberOfArguments,
                 format!("procedure `{}` takes {} argument(s), {} given", c.name, sig.inputs.len(), args.len()),
                 c.span,
             ));
@@ -285,14 +285,14 @@ impl Builder<'_> {
         for (field, name, span) in chosen {
             if !sig.outputs.contains(&field.as_str()) {
                 return Err(Error::semantic(
-                    "UndefinedVariable",
+                    Detail::UndefinedVariable,
                     format!("procedure `{}` has no output `{field}`", c.name),
                     span,
                 ));
             }
             if scope.get(&name).is_some() {
                 return Err(Error::semantic(
-                    "VariableAlreadyBound",
+                    Detail::VariableAlreadyBound,
                     format!("variable `{name}` is already bound"),
                     span,
                 ));
@@ -632,7 +632,7 @@ impl Builder<'_> {
         let el = &part.elem;
         if el.chain.len() != 1 {
             return Err(Error::semantic(
-                "InvalidArgumentType",
+                Detail::InvalidArgumentType,
                 "shortestPath needs a pattern with exactly one relationship",
                 part.span,
             ));
@@ -822,7 +822,7 @@ impl Builder<'_> {
                 for s in &proj.order_by {
                     if contains_aggregate(&s.expr) {
                         return Err(Error::semantic(
-                            "InvalidAggregation",
+                            Detail::InvalidAggregation,
                             "aggregations in ORDER BY are only allowed when the projection aggregates",
                             s.expr.span,
                         ));
@@ -929,17 +929,21 @@ impl Builder<'_> {
         walk(e, &mut has_var);
         if has_var {
             return Err(Error::semantic(
-                "NonConstantExpression",
+                Detail::NonConstantExpression,
                 format!("{what} must be a constant expression"),
                 e.span,
             ));
         }
         match &e.kind {
             ExprKind::Literal(Literal::Int(i)) if *i < 0 => {
-                return Err(Error::semantic("NegativeIntegerArgument", format!("{what} cannot be negative"), e.span))
+                return Err(Error::semantic(
+                    Detail::NegativeIntegerArgument,
+                    format!("{what} cannot be negative"),
+                    e.span,
+                ))
             }
             ExprKind::Literal(Literal::Float(_)) => {
-                return Err(Error::semantic("InvalidArgumentType", format!("{what} must be an integer"), e.span))
+                return Err(Error::semantic(Detail::InvalidArgumentType, format!("{what} must be an integer"), e.span))
             }
             _ => {}
         }
@@ -978,7 +982,7 @@ impl Builder<'_> {
             walk(e, keys, true, &mut bad);
             if let Some(b) = bad {
                 return Err(Error::semantic(
-                    "AmbiguousAggregationExpression",
+                    Detail::AmbiguousAggregationExpression,
                     "next to an aggregate, only grouping keys that are variables or properties may be used",
                     b.span,
                 ));
@@ -986,9 +990,9 @@ impl Builder<'_> {
         }
         let mut ctx = AggCtx { input: scope, keys, aggs };
         self.expr_in(e, post_scope, Some(&mut ctx)).map_err(|err| {
-            if err.detail == "UndefinedVariable" && scope_has_any_var(e, scope) {
+            if err.detail == crate::error::Detail::UndefinedVariable && scope_has_any_var(e, scope) {
                 Error::semantic(
-                    "AmbiguousAggregationExpression",
+                    Detail::AmbiguousAggregationExpression,
                     "expressions next to an aggregate must be grouping keys",
                     e.span,
                 )
@@ -1048,14 +1052,14 @@ impl Builder<'_> {
                         for a in args {
                             if contains_aggregate(a) {
                                 return Err(Error::semantic(
-                                    "NestedAggregation",
+                                    Detail::NestedAggregation,
                                     "an aggregate cannot contain another aggregate",
                                     a.span,
                                 ));
                             }
                             if calls_rand(a) {
                                 return Err(Error::semantic(
-                                    "NonConstantExpression",
+                                    Detail::NonConstantExpression,
                                     "an aggregate cannot take rand(): its result would not be repeatable",
                                     a.span,
                                 ));
@@ -1076,7 +1080,7 @@ impl Builder<'_> {
             }
         } else if is_aggregate_call(e) {
             return Err(Error::semantic(
-                "InvalidAggregation",
+                Detail::InvalidAggregation,
                 "aggregate functions are only allowed in WITH and RETURN items",
                 e.span,
             ));
@@ -1131,11 +1135,12 @@ impl Builder<'_> {
                 to.as_ref().map(|x| self.bx(x, scope, agg)).transpose()?,
             ),
             ExprKind::Function { name, args, distinct: _ } => {
-                let sig = crate::catalog::functions::lookup(name)
-                    .ok_or_else(|| Error::semantic("UnknownFunction", format!("unknown function `{name}`"), e.span))?;
+                let sig = crate::catalog::functions::lookup(name).ok_or_else(|| {
+                    Error::semantic(Detail::UnknownFunction, format!("unknown function `{name}`"), e.span)
+                })?;
                 if args.len() < sig.min || args.len() > sig.max {
                     return Err(Error::semantic(
-                        "InvalidNumberOfArguments",
+                        Detail::InvalidNumberOfArguments,
                         format!("function `{name}` takes {}", sig.arity_text()),
                         e.span,
                     ));
@@ -1143,7 +1148,7 @@ impl Builder<'_> {
                 Expr::Func(sig.name.to_string(), self.exprs(args, scope, agg)?)
             }
             ExprKind::CountStar => {
-                return Err(Error::semantic("InvalidAggregation", "count(*) is not allowed here", e.span))
+                return Err(Error::semantic(Detail::InvalidAggregation, "count(*) is not allowed here", e.span))
             }
             ExprKind::Case { operand, whens, else_ } => {
                 let operand = operand.as_ref().map(|x| self.bx(x, scope, agg)).transpose()?;

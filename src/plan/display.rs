@@ -110,9 +110,9 @@ impl Display for Op {
                 }
                 match (r.var_len, r.cap) {
                     (Some((_, None)), Some(cap)) => {
-                        write!(f, " up to {cap} hops (--max-hops: a longer path is a ResourceLimit error)")
+                        write!(f, " up to {cap} hops (the hop limit: a longer path is a ResourceLimit error)")
                     }
-                    (Some((_, None)), None) => write!(f, " up to --max-hops hops (a longer path is an error)"),
+                    (Some((_, None)), None) => write!(f, " up to the hop limit (a longer path is an error)"),
                     _ => Ok(()),
                 }
             }

@@ -77,6 +77,17 @@ enum Undo {
 #[derive(Debug, Clone, Copy)]
 pub struct Savepoint(usize);
 
+impl Savepoint {
+    /// A mark at `n` (for a store that keeps its own journal).
+    pub fn at(n: usize) -> Savepoint {
+        Savepoint(n)
+    }
+    /// Where the mark is.
+    pub fn mark(self) -> usize {
+        self.0
+    }
+}
+
 /// The graph.
 #[derive(Debug, Clone)]
 pub struct Graph {

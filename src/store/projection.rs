@@ -82,6 +82,8 @@ impl Projection {
 pub enum ProjectionError {
     /// A relationship's weight property is not a number.
     BadWeight { rel: RelId, value: String },
+    /// The graph cannot make projections (a store without them, such as a test graph).
+    Unsupported(&'static str),
 }
 
 /// What to project (see [`Graph::projection`]); also what the cache knows a projection by.

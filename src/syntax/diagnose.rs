@@ -3,12 +3,12 @@
 
 use pest::error::{ErrorVariant, InputLocation};
 
-use crate::error::{Error, Kind, Phase, Span};
+use crate::error::{Detail, Error, Kind, Phase, Span};
 
 use super::Rule;
 
 /// The detail code of a generic syntax error.
-pub(super) const UNEXPECTED: &str = "UnexpectedSyntax";
+pub(super) const UNEXPECTED: Detail = Detail::UnexpectedSyntax;
 
 const OPERATOR: &str = "an operator";
 const EXPRESSION: &str = "an expression";
@@ -30,7 +30,7 @@ pub(super) fn error(text: &str, err: pest::error::Error<Rule>) -> Error {
             return Error::new(
                 Phase::Compile,
                 Kind::ResourceLimit,
-                "QueryTooComplex",
+                Detail::QueryTooComplex,
                 "the statement is too complex to parse",
             )
             .at(span);
@@ -96,9 +96,9 @@ pub(super) fn error(text: &str, err: pest::error::Error<Rule>) -> Error {
         .and_then(|r| r.chars().next())
         .is_some_and(|c| !c.is_ascii() && !c.is_alphanumeric() && !c.is_whitespace());
     let detail = if in_relationship {
-        "InvalidRelationshipPattern"
+        Detail::InvalidRelationshipPattern
     } else if stray_unicode {
-        "InvalidUnicodeCharacter"
+        Detail::InvalidUnicodeCharacter
     } else {
         UNEXPECTED
     };

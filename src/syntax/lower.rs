@@ -6,7 +6,7 @@
 use pest::iterators::Pair;
 
 use crate::ast::*;
-use crate::error::{Error, Result, Span};
+use crate::error::{Detail, Error, Result, Span};
 
 use super::diagnose::UNEXPECTED;
 use super::Rule;
@@ -206,7 +206,7 @@ fn create_index(p: &P) -> Result<IndexDef> {
         let kv = var(&need(&k, Rule::variable)?)?;
         if kv.name != v.name {
             return Err(Error::semantic(
-                "UndefinedVariable",
+                Detail::UndefinedVariable,
                 format!("variable `{}` not defined: the index is declared for `{}`", kv.name, v.name),
                 kv.span,
             ));
@@ -579,7 +579,11 @@ fn range_literal(p: &P) -> Result<(Option<u64>, Option<u64>)> {
     let bound = |rule| -> Result<Option<u64>> {
         match child(p, rule) {
             Some(b) => b.as_str().parse::<u64>().map(Some).map_err(|_| {
-                Error::syntax("IntegerOverflow", format!("the length bound {} is too large", b.as_str()), span(&b))
+                Error::syntax(
+                    Detail::IntegerOverflow,
+                    format!("the length bound {} is too large", b.as_str()),
+                    span(&b),
+                )
             }),
             None => Ok(None),
         }
@@ -1064,7 +1068,8 @@ fn map_projection_kind(p: &P) -> Result<ExprKind> {
 /// (including the minus).
 fn number(p: &P, negate: bool, s: Span) -> Result<Expr> {
     let text = p.as_str();
-    let invalid = || Error::syntax("InvalidNumberLiteral", format!("invalid number literal '{}'", clip(text)), span(p));
+    let invalid =
+        || Error::syntax(Detail::InvalidNumberLiteral, format!("invalid number literal '{}'", clip(text)), span(p));
     let (digits, radix) = if let Some(h) = text.strip_prefix("0x") {
         (h, 16)
     } else if let Some(o) = text.strip_prefix("0o") {
@@ -1073,7 +1078,7 @@ fn number(p: &P, negate: bool, s: Span) -> Result<Expr> {
         let v: f64 = text.parse().map_err(|_| invalid())?;
         if !v.is_finite() {
             return Err(Error::syntax(
-                "FloatingPointOverflow",
+                Detail::FloatingPointOverflow,
                 format!("the floating-point number {} is too large", clip(text)),
                 s,
             ));
@@ -1094,7 +1099,7 @@ fn number(p: &P, negate: bool, s: Span) -> Result<Expr> {
             Ok(Expr::new(ExprKind::Literal(Literal::Int(v as i64)), s))
         }
         _ => Err(Error::syntax(
-            "IntegerOverflow",
+            Detail::IntegerOverflow,
             format!("the integer {}{} is too large for a 64-bit integer", if negate { "-" } else { "" }, clip(text)),
             s,
         )),
@@ -1198,7 +1203,7 @@ fn bad_unicode(body: &str, base: usize, at: usize, len: usize) -> Error {
         end -= 1;
     }
     Error::syntax(
-        "InvalidUnicodeLiteral",
+        Detail::InvalidUnicodeLiteral,
         format!("invalid Unicode escape '{}' in a string", body.get(at..end).unwrap_or("\\u")),
         Span::new(base + at, base + end),
     )

@@ -3,7 +3,7 @@
 //! [`super::MAX_NESTING_DEPTH`] so that no input can exhaust the parser's stack. `CASE ... END`
 //! counts as a level too: it is the only construct that nests without brackets.
 
-use crate::error::{Error, Kind, Phase, Result, Span};
+use crate::error::{Detail, Error, Kind, Phase, Result, Span};
 
 use super::MAX_NESTING_DEPTH;
 
@@ -23,7 +23,7 @@ pub(super) fn check(text: &str) -> Result<usize> {
                     match bytes.get(i) {
                         None => {
                             return Err(Error::syntax(
-                                "UnexpectedSyntax",
+                                Detail::UnexpectedSyntax,
                                 "unterminated string: the closing quote is missing",
                                 Span::new(start, text.len()),
                             ))
@@ -42,7 +42,7 @@ pub(super) fn check(text: &str) -> Result<usize> {
                     match bytes.get(i) {
                         None => {
                             return Err(Error::syntax(
-                                "UnexpectedSyntax",
+                                Detail::UnexpectedSyntax,
                                 "unterminated quoted name: the closing backtick is missing",
                                 Span::new(start, text.len()),
                             ))
@@ -65,7 +65,7 @@ pub(super) fn check(text: &str) -> Result<usize> {
                     Some(off) => i += 2 + off + 2,
                     None => {
                         return Err(Error::syntax(
-                            "UnexpectedSyntax",
+                            Detail::UnexpectedSyntax,
                             "unterminated comment: the closing '*/' is missing",
                             Span::new(start, text.len()),
                         ))
@@ -110,7 +110,7 @@ fn open(depth: usize, at: Span) -> Result<usize> {
         return Err(Error::new(
             Phase::Compile,
             Kind::ResourceLimit,
-            "NestingDepth",
+            Detail::NestingDepth,
             format!(
                 "brackets (or CASE expressions) are nested too deeply: the limit is \
                  {MAX_NESTING_DEPTH} levels"

@@ -1,6 +1,6 @@
 use super::*;
 use crate::ast::*;
-use crate::error::{line_col, Error, Kind, Phase, Span};
+use crate::error::{line_col, Detail, Error, Kind, Phase, Span};
 
 // ---------------------------------------------------------------------------------------------
 // Helpers
@@ -906,7 +906,7 @@ fn error_messages_are_for_people() {
     for (q, want) in cases {
         let e = syntax_err(q);
         assert!(e.message.contains(want), "{q}: {:?} does not contain {want:?}", e.message);
-        assert!(matches!(e.detail, "UnexpectedSyntax" | "InvalidRelationshipPattern"), "{q}");
+        assert!(matches!(e.detail, Detail::UnexpectedSyntax | Detail::InvalidRelationshipPattern), "{q}");
     }
 }
 

@@ -10,7 +10,7 @@
 use std::cmp::Ordering;
 use std::fmt;
 
-use crate::error::{Error, Kind, Result};
+use crate::error::{Detail, Error, Kind, Result};
 use crate::value::{Date, Value};
 
 mod arith;
@@ -31,11 +31,11 @@ pub const MAX_OFFSET: i32 = 18 * 3600;
 pub const MAX_YEAR: i64 = 999_999_999;
 
 pub fn arg_err(msg: impl Into<String>) -> Error {
-    Error::runtime(Kind::ArgumentError, "InvalidArgumentValue", msg)
+    Error::runtime(Kind::ArgumentError, Detail::InvalidArgumentValue, msg)
 }
 
 pub fn type_err(msg: impl Into<String>) -> Error {
-    Error::type_error("InvalidArgumentType", msg)
+    Error::type_error(Detail::InvalidArgumentType, msg)
 }
 
 // ---- the calendar -----------------------------------------------------------------------------
@@ -375,7 +375,7 @@ impl Duration {
             other => return Err(type_err(format!("cannot divide a Duration by a {}", other.type_name()))),
         };
         if f == 0.0 {
-            return Err(Error::runtime(Kind::ArgumentError, "DivisionByZero", "division by zero"));
+            return Err(Error::runtime(Kind::ArgumentError, Detail::DivisionByZero, "division by zero"));
         }
         let p = self.parts();
         Duration::approximate(p[0] as f64 / f, p[1] as f64 / f, p[2] as f64 / f, p[3] as f64 / f)
