@@ -6,7 +6,8 @@ use std::sync::Arc;
 use indexmap::IndexMap;
 
 use super::eval::eval;
-use super::{type_err, Ctx, Keep, Row};
+use super::rows::rows_or_error;
+use super::{type_err, Ctx, Keep, Row, RowIter};
 use crate::error::{Detail, Error, Kind, Result};
 use crate::plan::{Agg, AggFunc, Expr, Slot};
 use crate::value::Value;
@@ -272,6 +273,21 @@ pub(crate) struct Grouping<'a> {
     /// Groups of a single string key by the key's address (kept alive here, so an address
     /// is never another string's): a few, tried before hashing.
     by_address: Vec<(Arc<str>, usize)>,
+}
+
+/// Runs an aggregation over the rows `feed` hands the grouping; on an error the rows before it
+/// are aggregated first (their own error wins).
+pub(crate) fn run<'a>(
+    keys: &'a [(Expr, Slot)],
+    aggs: &'a [Agg],
+    ctx: Ctx<'a>,
+    feed: impl FnOnce(&mut Grouping<'a>) -> Result<()>,
+) -> RowIter<'a> {
+    let mut g = Grouping::new(keys, aggs, ctx);
+    rows_or_error(match feed(&mut g) {
+        Ok(()) => g.finish(),
+        Err(e) => g.flush().and(Err(e)),
+    })
 }
 
 impl<'a> Grouping<'a> {

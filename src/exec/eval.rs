@@ -4,6 +4,7 @@ use std::cmp::Ordering;
 
 use indexmap::IndexMap;
 
+use super::functions::entity_props;
 use super::{type_err, Ctx, Row};
 use crate::ast::{BinaryOp, Quantifier};
 use crate::error::{Detail, Error, Kind, Phase, Result};
@@ -27,16 +28,6 @@ pub(crate) fn property(v: &Value, key: &str, ctx: Ctx) -> Result<Value> {
         v if temporal::is_temporal(v) => temporal::field(v, key),
         other => return Err(type_err(&format!("cannot read property `{key}`"), other)),
     })
-}
-
-/// The properties of a node or relationship as a map.
-pub(crate) fn entity_props(ctx: Ctx, v: &Value) -> Option<IndexMap<String, Value>> {
-    let props: Vec<(Sym, Value)> = match v {
-        Value::Node(id) => ctx.graph.node_props(*id),
-        Value::Rel(id) => ctx.graph.rel_props(*id),
-        _ => return None,
-    };
-    Some(props.iter().map(|(k, v)| (ctx.graph.keys().name(*k).to_string(), v.clone())).collect())
 }
 
 /// Evaluates a pattern's property constraints. `None`: they can never match (a null value, or

@@ -2,7 +2,6 @@
 
 use indexmap::IndexMap;
 
-use super::eval::entity_props;
 use super::{type_err, Ctx};
 use crate::error::{Detail, Error, Kind, Result};
 use crate::value::{Path, Value};
@@ -50,6 +49,16 @@ fn parse_int(s: &str) -> Option<i64> {
         let f = t.parse::<f64>().ok()?;
         (f.is_finite() && f.abs() < 9.2e18).then(|| f.trunc() as i64)
     })
+}
+
+/// The properties of a node or relationship as a map.
+pub(crate) fn entity_props(ctx: Ctx, v: &Value) -> Option<IndexMap<String, Value>> {
+    let props: Vec<(crate::store::Sym, Value)> = match v {
+        Value::Node(id) => ctx.graph.node_props(*id),
+        Value::Rel(id) => ctx.graph.rel_props(*id),
+        _ => return None,
+    };
+    Some(props.iter().map(|(k, v)| (ctx.graph.keys().name(*k).to_string(), v.clone())).collect())
 }
 
 /// Calls a scalar function on evaluated arguments.

@@ -5,11 +5,15 @@
 mod aggregate;
 mod catalog;
 mod eval;
+mod expand;
 mod functions;
+mod pattern;
 mod procedures;
 mod profile;
 mod push;
 mod read;
+mod rows;
+mod scan;
 mod seek;
 mod shortest;
 mod sort;

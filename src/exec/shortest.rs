@@ -7,7 +7,8 @@ use std::collections::HashMap;
 use std::rc::Rc;
 
 use super::eval::eval_props;
-use super::read::{none, one, rel_matches, store_dir, type_syms, Neighbours};
+use super::expand::{rel_matches, store_dir, type_syms, Neighbours};
+use super::rows::{none, one};
 use super::{Ctx, Row, RowIter};
 use crate::plan::RelSpec;
 use crate::store::{self, Sym};

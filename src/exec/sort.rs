@@ -4,8 +4,9 @@
 use std::cmp::Ordering;
 
 use super::eval::eval;
-use super::{Ctx, Keep, Row};
-use crate::error::Result;
+use super::rows::rows_or_error;
+use super::{Ctx, Keep, Row, RowIter};
+use crate::error::{Detail, Error, Result};
 use crate::plan::Expr;
 use crate::value::Value;
 
@@ -28,6 +29,31 @@ pub(crate) struct Sorter<'a> {
     held: u64,
     n: usize,
     scratch: Vec<Value>,
+}
+
+/// Runs a sort over the rows `feed` hands the sorter.
+pub(crate) fn run<'a>(
+    keys: &'a [(Expr, bool)],
+    top: &'a Option<(Option<Expr>, Expr)>,
+    ctx: Ctx<'a>,
+    feed: impl FnOnce(&mut Sorter<'a>) -> Result<()>,
+) -> RowIter<'a> {
+    let mut s = Sorter::new(keys, sort_top(top, ctx), ctx);
+    rows_or_error(match feed(&mut s) {
+        Ok(()) => s.finish(),
+        Err(e) => {
+            s.abandon();
+            Err(e)
+        }
+    })
+}
+
+/// Hands every row of `input` to `add` (a grouping's or a sorter's).
+pub(crate) fn feed_all(input: RowIter, mut add: impl FnMut(Keep) -> Result<()>) -> Result<()> {
+    for r in input {
+        add(Keep::Owned(r?))?;
+    }
+    Ok(())
 }
 
 impl<'a> Sorter<'a> {
@@ -106,4 +132,34 @@ fn by_keys(keys: &[(Expr, bool)], a: &[Value], b: &[Value]) -> Ordering {
 
 fn cmp(keys: &[(Expr, bool)], a: &Entry, b: &Entry) -> Ordering {
     by_keys(keys, &a.0, &b.0).then(a.1.cmp(&b.1))
+}
+
+/// How many rows a sort must give at most (SKIP + LIMIT), if a LIMIT follows it.
+pub(crate) fn sort_top(top: &Option<(Option<crate::plan::Expr>, crate::plan::Expr)>, ctx: Ctx) -> Option<usize> {
+    let (skip, limit) = top.as_ref()?;
+    let skip = skip.as_ref().map_or(Ok(0), |e| count_value(e, ctx, "SKIP"));
+    match (skip, count_value(limit, ctx, "LIMIT")) {
+        (Ok(s), Ok(l)) => Some(s.saturating_add(l)),
+        // The Skip and Limit operators report the error.
+        _ => None,
+    }
+}
+
+pub(crate) fn count_value(e: &crate::plan::Expr, ctx: Ctx, what: &str) -> Result<usize> {
+    let empty = Vec::new();
+    match eval(e, &empty, ctx)? {
+        Value::Int(i) if i >= 0 => Ok(i as usize),
+        Value::Int(_) => Err(Error::new(
+            crate::error::Phase::Runtime,
+            crate::error::Kind::SyntaxError,
+            Detail::NegativeIntegerArgument,
+            format!("{what} cannot be negative"),
+        )),
+        v => Err(Error::new(
+            crate::error::Phase::Runtime,
+            crate::error::Kind::SyntaxError,
+            Detail::InvalidArgumentType,
+            format!("{what} must be a non-negative integer, got {}", v.type_name()),
+        )),
+    }
 }

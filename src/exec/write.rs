@@ -2,7 +2,8 @@
 
 use indexmap::IndexMap;
 
-use super::eval::{entity_props, eval};
+use super::eval::eval;
+use super::functions::entity_props;
 use super::{type_err, Control, Ctx, Params, Row, Stats};
 use crate::error::{Detail, Error, Kind, Result};
 use crate::plan::{CreatePart, Op, SetOp};

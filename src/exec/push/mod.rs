@@ -15,7 +15,10 @@ use std::cell::{Cell, RefCell};
 use std::time::{Duration, Instant};
 
 use super::eval::eval;
-use super::read::{self, Hop, Names};
+use super::expand::{Hop, Names};
+use super::pattern::node_check;
+use super::read;
+use super::scan::scan_ids;
 use super::{Ctx, Keep, Row, RowIter};
 use crate::error::Result;
 use crate::plan::{Expr, NodeSpec, Op, RelSpec, Slot};
@@ -63,28 +66,12 @@ fn pushable(op: &Op) -> bool {
 pub(crate) fn consume<'a>(chain: &'a [Op], op: &'a Op, input: RowIter<'a>, ctx: Ctx<'a>) -> RowIter<'a> {
     match op {
         Op::Aggregate { keys, aggs } => {
-            let mut g = super::aggregate::Grouping::new(keys, aggs, ctx);
-            let r = match parallel::scan_of(chain, aggs, ctx) {
-                Some(node) => parallel::aggregate(node, &chain[1..], input, ctx, &mut g),
+            super::aggregate::run(keys, aggs, ctx, |g| match parallel::scan_of(chain, aggs, ctx) {
+                Some(node) => parallel::aggregate(node, &chain[1..], input, ctx, g),
                 None => drive(chain, input, ctx, &mut |row| g.add(row)),
-            };
-            // On an error the rows before it are aggregated first (their own error wins).
-            read::rows_or_error(match r {
-                Ok(()) => g.finish(),
-                Err(e) => g.flush().and(Err(e)),
             })
         }
-        Op::Sort { keys, top } => {
-            let mut s = super::sort::Sorter::new(keys, read::sort_top(top, ctx), ctx);
-            let r = drive(chain, input, ctx, &mut |row| s.add(row));
-            read::rows_or_error(match r {
-                Ok(()) => s.finish(),
-                Err(e) => {
-                    s.abandon();
-                    Err(e)
-                }
-            })
-        }
+        Op::Sort { keys, top } => super::sort::run(keys, top, ctx, |s| drive(chain, input, ctx, &mut |row| s.add(row))),
         other => read::apply(other, input, ctx),
     }
 }
@@ -191,13 +178,13 @@ impl<'a> Chain<'a> {
         };
         match step {
             Step::Scan(node) => {
-                for id in read::scan_ids(node, row, ctx)? {
+                for id in scan_ids(node, row, ctx)? {
                     row[node.slot] = Value::Node(id?);
                     next(row)?;
                 }
             }
             Step::Check(node) => {
-                if read::node_check(node, row, ctx)? {
+                if node_check(node, row, ctx)? {
                     next(row)?;
                 }
             }

@@ -16,7 +16,7 @@ use std::time::{Duration, Instant};
 use super::{Chain, Ctx, Keep, Row, RowIter};
 use crate::error::Result;
 use crate::exec::aggregate::Grouping;
-use crate::exec::read;
+use crate::exec::scan::scan_list;
 use crate::plan::{Agg, NodeSpec, Op, Slot};
 use crate::value::{NodeId, Value};
 
@@ -45,7 +45,7 @@ pub(super) fn aggregate<'a>(
     let helpers = std::thread::available_parallelism().map_or(1, |n| n.get()).saturating_sub(1).min(7);
     for row in input {
         let row = row?;
-        let ids = read::scan_list(node, &row, ctx)?;
+        let ids = scan_list(node, &row, ctx)?;
         let (taken, parts) = run_parts(node, rest, &row, &ids, helpers, ctx, g)?;
         if !g.merge(parts)? {
             // What does not merge exactly is taken row by row.

@@ -1,0 +1,68 @@
+//! Pattern checks shared by scans and expansions: label ids, a node's labels and properties
+//! against a pattern element, and property constraints evaluated once when they are constant.
+
+use std::rc::Rc;
+
+use super::eval::eval_props;
+use super::{Ctx, Row};
+use crate::error::Result;
+use crate::plan::NodeSpec;
+use crate::store::Sym;
+use crate::value::{NodeId, Value};
+
+/// Label ids, or `None` if a label does not exist (so nothing can match).
+pub(crate) fn label_syms(ctx: Ctx, labels: &[String]) -> Option<Vec<Sym>> {
+    labels.iter().map(|l| ctx.graph.label_id(l)).collect()
+}
+
+pub(crate) fn node_matches(ctx: Ctx, id: NodeId, labels: &[Sym], props: &[(Sym, Value)]) -> bool {
+    labels.iter().all(|l| ctx.graph.has_label(id, *l))
+        && props.iter().all(|(k, v)| ctx.graph.node_prop_equals(id, *k, v))
+}
+
+/// Whether the node bound in the row matches the spec's labels and properties.
+pub(crate) fn node_check(node: &NodeSpec, row: &Row, ctx: Ctx) -> Result<bool> {
+    let Value::Node(id) = row[node.slot] else { return Ok(false) };
+    let Some(labels) = label_syms(ctx, &node.labels) else { return Ok(false) };
+    Ok(eval_props(&node.props, row, ctx)?.is_some_and(|props| node_matches(ctx, id, &labels, &props)))
+}
+
+/// Properties a pattern element must have; `None` inside: nothing can match (a null value or
+/// a key no entity has).
+pub(crate) type Wanted = Rc<Option<Vec<(Sym, Value)>>>;
+
+/// The properties, evaluated once, if they read nothing of the row (constants, parameters).
+pub(crate) fn fixed_props(p: &Option<crate::plan::PropFilter>, ctx: Ctx) -> Option<Wanted> {
+    use crate::plan::{Expr, PropFilter};
+    fn constant(e: &Expr) -> bool {
+        match e {
+            Expr::Const(_) | Expr::Param(_) => true,
+            Expr::List(xs) => xs.iter().all(constant),
+            Expr::Map(kv) => kv.iter().all(|(_, e)| constant(e)),
+            _ => false,
+        }
+    }
+    let fixed = match p {
+        None => true,
+        Some(PropFilter::Pairs(kv)) => kv.iter().all(|(_, e)| constant(e)),
+        Some(PropFilter::Map(e)) => constant(e),
+    };
+    if !fixed {
+        return None;
+    }
+    // An error is left to each row, as if evaluated there.
+    eval_props(p, &Vec::new(), ctx).ok().map(Rc::new)
+}
+
+/// [`fixed_props`] or, when they read the row, the properties evaluated for it.
+pub(crate) fn wanted(
+    fixed: &Option<Wanted>,
+    p: &Option<crate::plan::PropFilter>,
+    row: &Row,
+    ctx: Ctx,
+) -> Result<Wanted> {
+    match fixed {
+        Some(w) => Ok(w.clone()),
+        None => eval_props(p, row, ctx).map(Rc::new),
+    }
+}
