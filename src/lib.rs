@@ -9,7 +9,6 @@ pub mod algo;
 pub mod ast;
 pub mod catalog;
 pub mod cli;
-pub mod diagnose;
 pub mod error;
 pub mod exec;
 pub mod export;

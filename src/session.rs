@@ -33,7 +33,9 @@ pub struct Session {
 #[derive(Debug, Default, Clone)]
 struct PlanCache(std::collections::HashMap<String, (PlanKey, Prepared)>);
 
-type Prepared = std::sync::Arc<(crate::ast::Statement, crate::plan::Plan)>;
+/// A statement parsed, checked and planned, shared between the plan cache and the outcomes of
+/// its runs.
+pub type Prepared = std::sync::Arc<(crate::ast::Statement, crate::plan::Plan)>;
 
 #[derive(Debug, Clone, PartialEq)]
 struct PlanKey {
@@ -70,8 +72,20 @@ pub const AUTO_INDEX_MIN: usize = 20_000;
 /// One statement's result and its own execution time.
 #[derive(Debug, Clone)]
 pub struct Outcome {
+    /// The rows: the statement's own, its plan's lines (`EXPLAIN`) or its operators with their
+    /// rows and time (`PROFILE`); and what it changed.
     pub result: QueryResult,
     pub time_ms: f64,
+    /// The statement as parsed and planned: its mode says which of the three `result` holds,
+    /// and front ends read the plan from it rather than parse the text again.
+    pub prepared: Prepared,
+}
+
+impl Outcome {
+    /// What the statement asked for: rows, its plan or its profile.
+    pub fn mode(&self) -> crate::ast::Mode {
+        self.prepared.0.mode
+    }
 }
 
 /// Moves an error's span by `offset` bytes (statements are parsed on their own).
@@ -134,7 +148,16 @@ impl Session {
     pub fn run_statement(&mut self, text: &str, params: &Params) -> Result<Outcome> {
         // The time of a statement includes its planning and any index it makes itself.
         let start = Instant::now();
-        let prepared = match self.plans.get(text, &self.plan_key()) {
+        let prepared = self.prepared(text)?;
+        self.run_prepared(prepared, params, start)
+    }
+
+    /// One statement parsed, checked and planned for this session's graph, from the plan cache
+    /// when it was planned before for what the graph still is. A statement that would look nodes
+    /// up through an index that does not exist yet, on a label large enough, makes it first (see
+    /// [`AUTO_INDEX_MIN`]).
+    pub fn prepared(&mut self, text: &str) -> Result<Prepared> {
+        Ok(match self.plans.get(text, &self.plan_key()) {
             Some(p) => p,
             None => {
                 let wanted = std::cell::RefCell::new(Vec::new());
@@ -151,14 +174,16 @@ impl Session {
                 self.plans.put(text, self.plan_key(), p.clone());
                 p
             }
-        };
+        })
+    }
+
+    /// Runs a prepared statement; `start` is when its time began.
+    fn run_prepared(&mut self, prepared: Prepared, params: &Params, start: Instant) -> Result<Outcome> {
         let (stmt, plan) = (&prepared.0, &prepared.1);
         if stmt.mode == crate::ast::Mode::Explain {
             let rows = plan.to_string().lines().map(|l| vec![Value::str(l)]).collect();
-            return Ok(Outcome {
-                result: QueryResult { columns: vec!["plan".into()], rows, ..Default::default() },
-                time_ms: 0.0,
-            });
+            let result = QueryResult { columns: vec!["plan".into()], rows, ..Default::default() };
+            return Ok(Outcome { result, time_ms: 0.0, prepared });
         }
         self.control.cancel.store(false, std::sync::atomic::Ordering::Relaxed);
         // A limit past what the clock can hold is no limit.
@@ -172,14 +197,12 @@ impl Session {
             self.dirty |= !result.stats.is_empty();
             let rows = profile.rows(plan, result.rows.len(), start.elapsed());
             let columns = vec!["operator".into(), "rows".into(), "ms".into()];
-            return Ok(Outcome {
-                result: QueryResult { columns, rows, stats: result.stats },
-                time_ms: start.elapsed().as_secs_f64() * 1000.0,
-            });
+            let result = QueryResult { columns, rows, stats: result.stats };
+            return Ok(Outcome { result, time_ms: start.elapsed().as_secs_f64() * 1000.0, prepared });
         }
         let result = exec::execute(plan, &mut self.graph, params, &self.control)?;
         self.dirty |= !result.stats.is_empty();
-        Ok(Outcome { result, time_ms: start.elapsed().as_secs_f64() * 1000.0 })
+        Ok(Outcome { result, time_ms: start.elapsed().as_secs_f64() * 1000.0, prepared })
     }
 
     /// Runs a script's statements in order, handing each outcome to `each`; stops at the first

@@ -11,7 +11,7 @@ use rustyline::hint::Hinter;
 use rustyline::validate::{ValidationContext, ValidationResult, Validator};
 use rustyline::{Context, Helper};
 
-use crate::diagnose::{ident_text, labels_of, lex, variables_in, SchemaSnapshot, Tok, TokKind};
+use crate::cli::diagnose::{ident_text, labels_of, lex, variables_in, SchemaSnapshot, Tok, TokKind};
 use crate::error::Span;
 use crate::syntax::TokenKind;
 use crate::value::quote_name;
@@ -263,7 +263,7 @@ fn complete_command(before: &str, schema: &SchemaSnapshot) -> (usize, Vec<Candid
             .iter()
             .map(|s| s.to_string())
             .chain(COMMANDS.iter().map(|(c, _)| c.to_string()))
-            .chain(crate::diagnose::function_names().into_iter().map(String::from))
+            .chain(crate::cli::diagnose::function_names().into_iter().map(String::from))
             .chain(crate::catalog::procedures::PROCEDURES.iter().map(|p| p.name.to_string()))
             .collect(),
         ":format" => ["table", "json", "jsonl", "csv"].map(String::from).to_vec(),

@@ -4,9 +4,9 @@
 use std::io::Write;
 
 use super::helper::COMMANDS;
-use super::repl::{print_outcome, run_statements, State, RED};
+use super::statements::{print_outcome, run_statements, State, RED};
 use super::Format;
-use crate::diagnose::{self, did_you_mean};
+use crate::cli::diagnose::{self, did_you_mean};
 use crate::error::render;
 use crate::value::{quote_name, Value};
 
@@ -352,7 +352,7 @@ fn run_inner(state: &mut State, meta: Meta, out: &mut dyn Write, err: &mut dyn W
                 format!("EXPLAIN {body}")
             };
             match state.session.run_statement(&stmt, &state.params) {
-                Ok(o) => print_outcome(state, &stmt, &o, out),
+                Ok(o) => print_outcome(state, &o, out),
                 Err(e) => {
                     let _ = writeln!(err, "{}", state.paint(RED, &render(&e, &stmt)));
                 }

@@ -1,10 +1,12 @@
 //! The command line: `silkgraph [query|run] ...` as the contract describes, and the REPL.
 
+pub mod diagnose;
 pub mod export;
 pub mod helper;
 pub mod limits;
 pub mod meta;
 pub mod repl;
+pub mod statements;
 
 use std::io::{IsTerminal, Read, Write};
 

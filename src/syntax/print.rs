@@ -392,7 +392,10 @@ impl Display for Expr {
             ExprKind::Unary(op, e) => {
                 let sign = if *op == UnaryOp::Neg { "-" } else { "+" };
                 let inner = Prec::wrap(e, Prec::Unary);
-                if inner.starts_with(['-', '+']) {
+                // A minus written straight before a number is read back as a negative literal
+                // (`-0` as `0`): a minus of a number literal keeps its brackets.
+                let number = matches!(e.kind, ExprKind::Literal(Literal::Int(_) | Literal::Float(_)));
+                if inner.starts_with(['-', '+']) || (number && *op == UnaryOp::Neg) {
                     write!(f, "{sign}({inner})")
                 } else {
                     write!(f, "{sign}{inner}")

@@ -1,0 +1,293 @@
+//! Statements at the prompt: what the REPL keeps between inputs ([`State`]), running a line's
+//! statements with their warnings, hints and "why no rows?", and printing each outcome (tables
+//! that fit the terminal, plans, profiles) with a spinner while a slow one runs.
+
+use std::io::Write;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use super::Format;
+use crate::ast::Mode;
+use crate::cli::diagnose::{self, SchemaSnapshot};
+use crate::error::render;
+use crate::exec::{Params, QueryResult};
+use crate::output;
+use crate::session::{Outcome, Session};
+
+/// What the REPL keeps between inputs.
+pub struct State {
+    pub session: Session,
+    pub params: Params,
+    pub format: Format,
+    pub timing: bool,
+    /// ANSI colours in output.
+    pub colors: bool,
+    /// Terminal width for tables; `None` leaves cells uncut.
+    pub width: Option<usize>,
+    /// A "running…" indicator on stderr for statements that take over a second.
+    pub spinner: bool,
+    /// The last statement that ran and its result.
+    pub last: Option<Last>,
+    /// The graph's schema as of the last change.
+    pub schema: SchemaSnapshot,
+}
+
+/// The last statement run, for `:why`, `:whynot` and `:explain`.
+pub struct Last {
+    pub text: String,
+    pub result: QueryResult,
+}
+
+impl State {
+    pub fn new(session: Session, format: Format) -> State {
+        let schema = SchemaSnapshot::of(&session.graph);
+        State {
+            session,
+            params: Params::new(),
+            format,
+            timing: true,
+            colors: false,
+            width: None,
+            spinner: false,
+            last: None,
+            schema,
+        }
+    }
+
+    /// Takes a new schema snapshot (after the graph changed).
+    pub fn refresh_schema(&mut self) {
+        self.schema = SchemaSnapshot::of(&self.session.graph);
+        self.schema.params = self.params.keys().cloned().collect();
+    }
+
+    /// `text` in an ANSI style when colours are on.
+    pub fn paint(&self, style: &str, text: &str) -> String {
+        if self.colors {
+            format!("{style}{text}\x1b[0m")
+        } else {
+            text.to_string()
+        }
+    }
+}
+
+pub const RED: &str = "\x1b[31m";
+
+pub const YELLOW: &str = "\x1b[33m";
+
+pub const DIM: &str = "\x1b[2m";
+
+/// Whether output may be coloured: a terminal, and `NO_COLOR` not set (<https://no-color.org>).
+pub fn colors_wanted(is_tty: bool) -> bool {
+    is_tty && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
+}
+
+/// Runs the statements of `text` in order, printing each result; stops at the first error.
+/// Returns false if one failed.
+pub fn run_statements(state: &mut State, text: &str, out: &mut dyn Write, err: &mut dyn Write) -> bool {
+    for (a, b) in crate::script::split(text) {
+        if !run_one(state, &text[a..b], out, err) {
+            return false;
+        }
+    }
+    true
+}
+
+fn run_one(state: &mut State, stmt: &str, out: &mut dyn Write, err: &mut dyn Write) -> bool {
+    let mut warned = false;
+    // Prepared once: the warnings read the parsed statement, the run takes it from the cache.
+    if let Ok(p) = state.session.prepared(stmt) {
+        for w in diagnose::warnings(&p.0, &state.schema) {
+            let _ = writeln!(err, "{}", state.paint(YELLOW, &format!("warning: {w}")));
+            warned = true;
+        }
+    }
+    let spinner = Spinner::start(state.spinner);
+    let r = state.session.run_statement(stmt, &state.params);
+    spinner.stop();
+    match r {
+        Ok(o) => {
+            print_outcome(state, &o, out);
+            if !o.result.stats.is_empty() {
+                state.refresh_schema();
+            }
+            // Probing a slow query again would be slow too.
+            let empty = o.time_ms < 1000.0
+                && o.result.rows.is_empty()
+                && !o.result.columns.is_empty()
+                && o.result.stats.is_empty();
+            let explained = o.mode() == Mode::Explain;
+            state.last = Some(Last { text: stmt.to_string(), result: o.result });
+            // Under an empty result, say what emptied it (unless a warning already did).
+            if empty && !warned && state.format == Format::Table && !explained {
+                if let Ok(why) = diagnose::why_no_rows(&mut state.session, &state.params, stmt, Duration::from_secs(2))
+                {
+                    if let Some(reason) = why.reason {
+                        let line = format!("hint: {reason}  (:whynot shows each step)");
+                        let _ = writeln!(out, "{}", state.paint(DIM, &line));
+                    }
+                }
+            }
+            true
+        }
+        Err(mut e) => {
+            if e.detail == crate::error::Detail::Cancelled {
+                let _ = writeln!(err, "{}", state.paint(YELLOW, "cancelled — the graph is unchanged"));
+                return false;
+            }
+            if e.hint.is_none() {
+                e.hint = diagnose::error_hint(&e, stmt, &state.schema);
+            }
+            super::limits::add_hint(&mut e);
+            let _ = writeln!(err, "{}", state.paint(RED, &render(&e, stmt)));
+            false
+        }
+    }
+}
+
+/// A `PROFILE` result as the plan tree with each operator's rows and time beside it.
+fn profile_text(r: &crate::exec::QueryResult) -> String {
+    let cell = |v: Option<&crate::value::Value>| match v {
+        Some(crate::value::Value::String(s)) => s.to_string(),
+        Some(crate::value::Value::Int(i)) => i.to_string(),
+        Some(crate::value::Value::Float(f)) => format!("{f:.3}"),
+        _ => String::new(),
+    };
+    let rows: Vec<[String; 3]> = r.rows.iter().map(|row| [0, 1, 2].map(|i| cell(row.get(i)))).collect();
+    let w = rows.iter().map(|r| r[0].chars().count()).max().unwrap_or(0).max(8);
+    let mut out = format!("{:<w$}  {:>10}  {:>10}\n", "operator", "rows", "ms");
+    for [op, n, ms] in rows {
+        out.push_str(&format!("{op:<w$}  {n:>10}  {ms:>10}\n"));
+    }
+    out
+}
+
+/// Prints a result in the session's format; tables fit the terminal and end with a footer of
+/// the row count and the time taken.
+pub fn print_outcome(state: &State, o: &Outcome, out: &mut dyn Write) {
+    let g = &state.session.graph;
+    let r = &o.result;
+    let _ = match state.format {
+        Format::Table if o.mode() == Mode::Profile => write!(out, "{}", profile_text(r)),
+        Format::Table if o.mode() == Mode::Explain => {
+            for row in &r.rows {
+                if let Some(crate::value::Value::String(s)) = row.first() {
+                    let _ = writeln!(out, "{s}");
+                }
+            }
+            Ok(())
+        }
+        Format::Table => {
+            let cut = state.width.and_then(|w| fit_width(&natural_widths(g, r), w));
+            let table = output::table(g, r, cut);
+            let (body, footer) = match table.rsplit_once('\n') {
+                Some((b, f)) => (format!("{b}\n"), f.to_string()),
+                None => (String::new(), table.clone()),
+            };
+            let footer = if state.timing { format!("{footer} ({})", format_ms(o.time_ms)) } else { footer };
+            write!(out, "{body}").and_then(|_| writeln!(out, "{}", state.paint(DIM, &footer)))
+        }
+        Format::Json => {
+            writeln!(out, "{}", serde_json::to_string_pretty(&output::result_json(g, r, o.time_ms)).unwrap_or_default())
+        }
+        Format::Jsonl => writeln!(out, "{}", output::result_json(g, r, o.time_ms)),
+        Format::Csv => write!(out, "{}", output::csv(g, r)),
+    };
+}
+
+/// `0.4 ms`, `12 ms`, `3.2 s`.
+pub fn format_ms(ms: f64) -> String {
+    if ms < 10.0 {
+        format!("{ms:.1} ms")
+    } else if ms < 10_000.0 {
+        format!("{ms:.0} ms")
+    } else {
+        format!("{:.1} s", ms / 1000.0)
+    }
+}
+
+/// Each column's header width and widest cell, in characters.
+fn natural_widths(g: &crate::store::Graph, r: &QueryResult) -> Vec<(usize, usize)> {
+    let mut w: Vec<(usize, usize)> = r.columns.iter().map(|c| (c.chars().count(), 0)).collect();
+    for row in &r.rows {
+        for (i, v) in row.iter().enumerate() {
+            if let Some(col) = w.get_mut(i) {
+                let n = output::to_cypher(g, v).replace('\n', "\\n").chars().count();
+                col.1 = col.1.max(n);
+            }
+        }
+    }
+    w
+}
+
+/// The longest cell (in characters) that lets a table with these `(header, widest cell)`
+/// columns fit `width` terminal columns; `None` when it fits uncut. Never below 12.
+pub fn fit_width(cols: &[(usize, usize)], width: usize) -> Option<usize> {
+    let total = |m: usize| -> usize { cols.iter().map(|(h, c)| (*h).max((*c).min(m)) + 3).sum::<usize>() + 1 };
+    let widest = cols.iter().map(|(_, c)| *c).max().unwrap_or(0);
+    if total(widest) <= width {
+        return None;
+    }
+    let (mut lo, mut hi) = (12usize, widest);
+    if total(lo) > width {
+        return Some(lo);
+    }
+    while lo < hi {
+        let mid = (lo + hi).div_ceil(2);
+        if total(mid) <= width {
+            lo = mid;
+        } else {
+            hi = mid - 1;
+        }
+    }
+    Some(lo)
+}
+
+/// A "running…" line on stderr once a statement has taken a second, until it ends.
+struct Spinner {
+    stop: Option<(Arc<AtomicBool>, std::thread::JoinHandle<()>)>,
+}
+
+impl Spinner {
+    fn start(enabled: bool) -> Spinner {
+        if !enabled {
+            return Spinner { stop: None };
+        }
+        let flag = Arc::new(AtomicBool::new(false));
+        let f = Arc::clone(&flag);
+        let handle = std::thread::spawn(move || {
+            const FRAMES: [char; 10] = ['⠋', '⠙', '⠹', '⠸', '⠼', '⠴', '⠦', '⠧', '⠇', '⠏'];
+            let t0 = Instant::now();
+            let mut shown = false;
+            let mut i = 0;
+            while !f.load(Ordering::Relaxed) {
+                std::thread::sleep(Duration::from_millis(100));
+                if t0.elapsed() >= Duration::from_secs(1) && !f.load(Ordering::Relaxed) {
+                    let mut e = std::io::stderr().lock();
+                    let _ = write!(
+                        e,
+                        "\r{} running… {}s  (Ctrl-C cancels)",
+                        FRAMES[i % FRAMES.len()],
+                        t0.elapsed().as_secs()
+                    );
+                    let _ = e.flush();
+                    shown = true;
+                    i += 1;
+                }
+            }
+            if shown {
+                let mut e = std::io::stderr().lock();
+                let _ = write!(e, "\r\x1b[2K");
+                let _ = e.flush();
+            }
+        });
+        Spinner { stop: Some((flag, handle)) }
+    }
+
+    fn stop(self) {
+        if let Some((flag, handle)) = self.stop {
+            flag.store(true, Ordering::Relaxed);
+            let _ = handle.join();
+        }
+    }
+}
