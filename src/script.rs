@@ -1,7 +1,9 @@
 //! Splitting a script into statements at top-level `;`, and telling whether an input is
 //! complete: a lexical scan that knows strings, backtick names, comments and brackets. Used by
 //! the script runner (so earlier statements run before a later one fails to parse) and by the
-//! REPL's multi-line input.
+//! REPL's multi-line input. Built on the one lexer, [`crate::syntax::lexer`].
+
+use crate::syntax::lexer::{lexemes, Lexeme};
 
 /// The lexical state at the end of an input.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -39,77 +41,29 @@ fn push_piece(text: &str, a: usize, b: usize, out: &mut Vec<(usize, usize)>) {
 
 /// Whether a piece holds anything but whitespace and comments.
 fn has_code(piece: &str) -> bool {
-    let b = piece.as_bytes();
-    let mut i = 0;
-    while i < b.len() {
-        match b[i] {
-            c if c.is_ascii_whitespace() || c == 0x0b => i += 1,
-            c if c >= 0x80 => match piece[i..].chars().next() {
-                Some(ch) if ch.is_whitespace() => i += ch.len_utf8(),
-                _ => return true,
-            },
-            b'/' if b.get(i + 1) == Some(&b'/') => {
-                while i < b.len() && b[i] != b'\n' {
-                    i += 1;
-                }
-            }
-            b'/' if b.get(i + 1) == Some(&b'*') => match piece[i + 2..].find("*/") {
-                Some(j) => i += j + 4,
-                None => return false,
-            },
-            _ => return true,
-        }
-    }
-    false
+    lexemes(piece).any(|(_, k)| !k.is_trivia())
 }
 
 /// Scans `text`, calling `on_semicolon` with the offset of each top-level `;`; returns what is
 /// still open at the end.
 fn scan(text: &str, mut on_semicolon: impl FnMut(usize)) -> Openness {
-    let b = text.as_bytes();
-    let mut i = 0;
     let mut depth: i64 = 0;
-    while i < b.len() {
-        match b[i] {
-            q @ (b'\'' | b'"' | b'`') => {
-                i += 1;
-                loop {
-                    if i >= b.len() {
-                        return Openness::InToken;
-                    }
-                    if b[i] == b'\\' && q != b'`' {
-                        i += 2;
-                        continue;
-                    }
-                    if b[i] == q {
-                        if q == b'`' && b.get(i + 1) == Some(&b'`') {
-                            i += 2;
-                            continue;
-                        }
-                        break;
-                    }
-                    i += 1;
+    for (span, kind) in lexemes(text) {
+        match kind {
+            Lexeme::Str { closed: false }
+            | Lexeme::QuotedName { closed: false }
+            | Lexeme::Comment { closed: false } => return Openness::InToken,
+            Lexeme::Symbol => match &text[span.start..span.end] {
+                "(" | "[" | "{" => depth += 1,
+                ")" | "]" | "}" => depth -= 1,
+                ";" if depth <= 0 => {
+                    depth = 0;
+                    on_semicolon(span.start)
                 }
-            }
-            b'/' if b.get(i + 1) == Some(&b'/') => {
-                while i < b.len() && b[i] != b'\n' {
-                    i += 1;
-                }
-                continue;
-            }
-            b'/' if b.get(i + 1) == Some(&b'*') => match text[i + 2..].find("*/") {
-                Some(j) => i += j + 3,
-                None => return Openness::InToken,
+                _ => {}
             },
-            b'(' | b'[' | b'{' => depth += 1,
-            b')' | b']' | b'}' => depth -= 1,
-            b';' if depth <= 0 => {
-                depth = 0;
-                on_semicolon(i)
-            }
             _ => {}
         }
-        i += 1;
     }
     if depth > 0 {
         Openness::InBrackets

@@ -267,72 +267,27 @@ pub enum TokKind {
     Punct(char),
 }
 
-/// Splits input into tokens, skipping whitespace and comments; never fails.
+/// Splits input into tokens, skipping whitespace and comments; never fails. The lexer's
+/// lexemes, with names and quoted names as one kind and symbols one character at a time.
 pub fn lex(text: &str) -> Vec<Tok> {
-    let b = text.as_bytes();
+    use crate::syntax::lexer::{lexemes, Lexeme};
     let mut out = Vec::new();
-    let mut i = 0;
-    while i < b.len() {
-        let c = b[i];
-        let start = i;
-        if c.is_ascii_whitespace() {
-            i += 1;
-        } else if c == b'/' && b.get(i + 1) == Some(&b'/') {
-            while i < b.len() && b[i] != b'\n' {
-                i += 1;
-            }
-        } else if c == b'/' && b.get(i + 1) == Some(&b'*') {
-            i = text[i + 2..].find("*/").map_or(b.len(), |j| i + j + 4);
-        } else if c == b'\'' || c == b'"' || c == b'`' {
-            i += 1;
-            let mut closed = false;
-            while i < b.len() {
-                if b[i] == b'\\' && c != b'`' {
-                    i += 2;
-                    continue;
+    for (span, kind) in lexemes(text) {
+        let (start, end) = (span.start, span.end);
+        let kind = match kind {
+            Lexeme::Space | Lexeme::Comment { .. } => continue,
+            Lexeme::Word | Lexeme::QuotedName { .. } => TokKind::Ident,
+            Lexeme::Str { closed } => TokKind::Str { closed },
+            Lexeme::Number => TokKind::Number,
+            Lexeme::Param => TokKind::Param,
+            Lexeme::Symbol => {
+                for (i, ch) in text[start..end].char_indices() {
+                    out.push(Tok { kind: TokKind::Punct(ch), start: start + i, end: start + i + ch.len_utf8() });
                 }
-                if b[i] == c {
-                    if c == b'`' && b.get(i + 1) == Some(&b'`') {
-                        i += 2;
-                        continue;
-                    }
-                    closed = true;
-                    i += 1;
-                    break;
-                }
-                i += 1;
+                continue;
             }
-            let i2 = i.min(b.len());
-            i = i2;
-            let kind = if c == b'`' { TokKind::Ident } else { TokKind::Str { closed } };
-            out.push(Tok { kind, start, end: i });
-        } else if c == b'$' {
-            i += 1;
-            while i < b.len() && (b[i].is_ascii_alphanumeric() || b[i] == b'_' || b[i] >= 0x80) {
-                i += 1;
-            }
-            out.push(Tok { kind: TokKind::Param, start, end: i });
-        } else if c.is_ascii_digit() {
-            while i < b.len() && (b[i].is_ascii_alphanumeric() || b[i] == b'_') {
-                i += 1;
-            }
-            if i + 1 < b.len() && b[i] == b'.' && b[i + 1].is_ascii_digit() {
-                i += 1;
-                while i < b.len() && b[i].is_ascii_alphanumeric() {
-                    i += 1;
-                }
-            }
-            out.push(Tok { kind: TokKind::Number, start, end: i });
-        } else if c.is_ascii_alphabetic() || c == b'_' || c >= 0x80 {
-            while i < b.len() && (b[i].is_ascii_alphanumeric() || b[i] == b'_' || b[i] >= 0x80) {
-                i += 1;
-            }
-            out.push(Tok { kind: TokKind::Ident, start, end: i });
-        } else {
-            let ch = text[i..].chars().next().unwrap_or(' ');
-            i += ch.len_utf8();
-            out.push(Tok { kind: TokKind::Punct(ch), start, end: i });
-        }
+        };
+        out.push(Tok { kind, start, end });
     }
     out
 }

@@ -1,265 +1,270 @@
-//! A tolerant lexer for syntax highlighting (the REPL): never fails, copes with incomplete input
-//! (an unterminated string or comment runs to the end), and classifies names by their
-//! neighbours rather than by parsing.
+//! The one tolerant lexer: cuts any text into lexemes (whitespace, comments, strings, quoted
+//! names, numbers, parameters, words, symbols) without ever failing. An unterminated string,
+//! quoted name or comment runs to the end of the input and says so (`closed: false`).
+//!
+//! Everything that reads Cypher text before or beside the grammar is built on it: the checks
+//! before parsing (`scan`), splitting a script into statements and telling whether REPL input is
+//! complete (`crate::script`), highlighting (`highlight`), and the REPL's completion and
+//! did-you-mean (`crate::cli::diagnose`).
 
 use crate::error::Span;
 
-/// What a token is, for colouring.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub enum TokenKind {
-    Keyword,
-    String,
+/// What a stretch of text is, before any meaning is given to it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Lexeme {
+    /// Whitespace, as the grammar has it (Unicode's `White_Space`).
+    Space,
+    /// `// ...` to the end of the line, or `/* ... */`.
+    Comment {
+        /// False for a block comment the input ends inside.
+        closed: bool,
+    },
+    /// `'...'` or `"..."`, with backslash escapes.
+    Str {
+        /// False when the input ends inside the string.
+        closed: bool,
+    },
+    /// `` `...` ``, with doubled backticks inside.
+    QuotedName {
+        /// False when the input ends inside the name.
+        closed: bool,
+    },
+    /// Digits (decimal, `0x`, `0o`, a fraction, an exponent) and any name characters glued on: a
+    /// malformed number is still one lexeme.
     Number,
-    Label,
-    RelType,
-    Parameter,
-    Comment,
-    Variable,
-    Function,
-    Property,
-    Operator,
-    Punct,
-    Other,
+    /// `$name` or `` $`name` ``.
+    Param,
+    /// A bare name or keyword.
+    Word,
+    /// One character of punctuation or an operator, or one of `<>`, `<=`, `>=`, `=~`, `+=`,
+    /// `!=`, `..`.
+    Symbol,
 }
 
-/// Tokens of `text` with byte spans; whitespace is skipped, everything else is covered.
-pub fn tokens(text: &str) -> Vec<(Span, TokenKind)> {
-    let mut lx = Lexer { text, pos: 0, out: Vec::new(), brackets: Vec::new() };
-    lx.run();
-    lx.out
+impl Lexeme {
+    /// Whitespace or a comment: nothing the grammar reads.
+    pub fn is_trivia(self) -> bool {
+        matches!(self, Lexeme::Space | Lexeme::Comment { .. })
+    }
 }
 
-struct Lexer<'a> {
+/// The lexemes of `text`, in order, covering every byte.
+pub fn lexemes(text: &str) -> Lexemes<'_> {
+    Lexemes { text, pos: 0, after_value: false }
+}
+
+/// See [`lexemes`].
+pub struct Lexemes<'a> {
     text: &'a str,
     pos: usize,
-    out: Vec<(Span, TokenKind)>,
-    /// Open brackets; `true` for a relationship detail `-[`.
-    brackets: Vec<(char, bool)>,
+    /// Whether the last lexeme that was not trivia ends a value (a name, a parameter, a closing
+    /// bracket): then `.5` after it is a `.` and a number, not the number `.5`.
+    after_value: bool,
 }
 
-impl Lexer<'_> {
-    fn peek(&self) -> Option<char> {
-        self.text[self.pos..].chars().next()
+/// Whether `c` can start a bare name.
+pub fn is_name_start(c: char) -> bool {
+    c.is_alphabetic() || c == '_'
+}
+
+/// Whether `c` can continue a bare name.
+pub fn is_name_char(c: char) -> bool {
+    c.is_alphanumeric() || c == '_'
+}
+
+const TWO_CHAR_SYMBOLS: [&str; 7] = ["<>", "<=", ">=", "=~", "+=", "!=", ".."];
+
+impl Lexemes<'_> {
+    fn rest(&self) -> &str {
+        &self.text[self.pos..]
     }
 
     fn peek_at(&self, n: usize) -> Option<char> {
-        self.text[self.pos..].chars().nth(n)
+        self.rest().chars().nth(n)
     }
 
     fn bump(&mut self) -> Option<char> {
-        let c = self.peek()?;
+        let c = self.rest().chars().next()?;
         self.pos += c.len_utf8();
         Some(c)
     }
 
-    fn push(&mut self, start: usize, kind: TokenKind) {
-        self.out.push((Span::new(start, self.pos), kind));
-    }
-
-    /// The text of the last token that is not a comment.
-    fn prev_text(&self) -> Option<&str> {
-        self.out.iter().rev().find(|(_, k)| *k != TokenKind::Comment).map(|(s, _)| &self.text[s.start..s.end])
-    }
-
-    /// The next non-space character after the current position, skipping comments.
-    fn next_significant(&self) -> Option<char> {
-        let mut rest = &self.text[self.pos..];
-        loop {
-            rest = rest.trim_start();
-            if let Some(r) = rest.strip_prefix("//") {
-                rest = r.find('\n').map_or("", |i| &r[i..]);
-            } else if let Some(r) = rest.strip_prefix("/*") {
-                rest = r.find("*/").map_or("", |i| &r[i + 2..]);
-            } else {
-                return rest.chars().next();
-            }
+    fn eat_while(&mut self, f: impl Fn(char) -> bool) {
+        while self.rest().chars().next().is_some_and(&f) {
+            self.bump();
         }
     }
 
-    fn run(&mut self) {
-        while let Some(c) = self.peek() {
-            let start = self.pos;
-            if c.is_whitespace() {
+    /// After the opening quote: to the closing one; `false` if the input ends first.
+    fn string(&mut self, quote: char) -> bool {
+        while let Some(c) = self.bump() {
+            if c == '\\' {
                 self.bump();
-            } else if c == '/' && self.peek_at(1) == Some('/') {
-                while matches!(self.peek(), Some(ch) if ch != '\n' && ch != '\r') {
-                    self.bump();
-                }
-                self.push(start, TokenKind::Comment);
-            } else if c == '/' && self.peek_at(1) == Some('*') {
-                self.pos += 2;
-                match self.text[self.pos..].find("*/") {
-                    Some(i) => self.pos += i + 2,
-                    None => self.pos = self.text.len(),
-                }
-                self.push(start, TokenKind::Comment);
-            } else if c == '\'' || c == '"' {
-                self.bump();
-                while let Some(ch) = self.bump() {
-                    if ch == '\\' {
-                        self.bump();
-                    } else if ch == c {
-                        break;
-                    }
-                }
-                self.push(start, TokenKind::String);
-            } else if c == '`' {
-                self.quoted_name();
-                let kind = self.classify_name(None);
-                self.push(start, kind);
-            } else if c.is_ascii_digit()
-                || (c == '.' && self.peek_at(1).is_some_and(|d| d.is_ascii_digit()) && !self.after_value())
-            {
-                self.number();
-                self.push(start, TokenKind::Number);
-            } else if c == '$' {
-                self.bump();
-                if self.peek() == Some('`') {
-                    self.quoted_name();
-                } else {
-                    while self.peek().is_some_and(is_ident_char) {
-                        self.bump();
-                    }
-                }
-                self.push(start, TokenKind::Parameter);
-            } else if is_ident_start(c) {
-                while self.peek().is_some_and(is_ident_char) {
-                    self.bump();
-                }
-                let word = &self.text[start..self.pos];
-                let kind = self.classify_name(Some(word));
-                self.push(start, kind);
-            } else {
-                self.symbol(c);
+            } else if c == quote {
+                return true;
             }
         }
+        false
     }
 
-    /// Whether the previous token ends a value (so `.5` after it is a property-ish `.`).
-    fn after_value(&self) -> bool {
-        match self.out.iter().rev().find(|(_, k)| *k != TokenKind::Comment) {
-            Some((s, k)) => {
-                matches!(k, TokenKind::Variable | TokenKind::Property | TokenKind::Parameter)
-                    || matches!(&self.text[s.start..s.end], ")" | "]" | "}")
-            }
-            None => false,
-        }
-    }
-
-    fn quoted_name(&mut self) {
-        self.bump();
-        while let Some(ch) = self.bump() {
-            if ch == '`' {
-                if self.peek() == Some('`') {
+    /// After the opening backtick: to the closing one (a doubled backtick is one inside).
+    fn quoted_name(&mut self) -> bool {
+        while let Some(c) = self.bump() {
+            if c == '`' {
+                if self.rest().starts_with('`') {
                     self.bump();
                 } else {
-                    break;
+                    return true;
                 }
             }
         }
+        false
     }
 
     fn number(&mut self) {
-        let hex_or_octal = self.peek() == Some('0') && matches!(self.peek_at(1), Some('x' | 'o'));
-        if hex_or_octal {
+        let r = self.rest();
+        if r.starts_with("0x") || r.starts_with("0o") {
             self.pos += 2;
         } else {
-            while self.peek().is_some_and(|c| c.is_ascii_digit()) {
+            self.eat_while(|c| c.is_ascii_digit());
+            if self.rest().starts_with('.') && self.peek_at(1).is_some_and(|d| d.is_ascii_digit()) {
                 self.bump();
+                self.eat_while(|c| c.is_ascii_digit());
             }
-            if self.peek() == Some('.') && self.peek_at(1).is_some_and(|d| d.is_ascii_digit()) {
-                self.bump();
-                while self.peek().is_some_and(|c| c.is_ascii_digit()) {
-                    self.bump();
-                }
-            }
-            if matches!(self.peek(), Some('e' | 'E')) {
+            if matches!(self.peek_at(0), Some('e' | 'E')) {
                 let sign = usize::from(matches!(self.peek_at(1), Some('+' | '-')));
                 if self.peek_at(1 + sign).is_some_and(|d| d.is_ascii_digit()) {
                     self.pos += 1 + sign;
                 }
             }
         }
-        // Digits and any identifier characters glued on (an invalid literal is still one token).
-        while self.peek().is_some_and(is_ident_char) {
-            self.bump();
-        }
+        self.eat_while(is_name_char);
     }
+}
 
-    fn classify_name(&self, word: Option<&str>) -> TokenKind {
-        let prev = self.prev_text();
-        let next = self.next_significant();
-        let in_brace = matches!(self.brackets.last(), Some(('{', _)));
-        let in_rel = matches!(self.brackets.last(), Some(('[', true)));
-        if prev == Some(".") {
-            return if next == Some('(') { TokenKind::Function } else { TokenKind::Property };
-        }
-        if matches!(prev, Some(":")) && !in_brace {
-            return if in_rel { TokenKind::RelType } else { TokenKind::Label };
-        }
-        if matches!(prev, Some("|")) && in_rel {
-            return TokenKind::RelType;
-        }
-        if let Some(w) = word {
-            match super::keywords::highlight(w) {
-                Some(true) => return TokenKind::Keyword,
-                Some(false) if next != Some('(') => return TokenKind::Keyword,
-                _ => {}
-            }
-        }
-        if next == Some('(') {
-            return TokenKind::Function;
-        }
-        if next == Some('.') && self.text[self.pos..].trim_start().starts_with('.') {
-            // `ns.fn(`: a namespace; `n.key`: a variable. Look past the dotted name.
-            let rest = &self.text[self.pos..];
-            let after = rest.trim_start_matches(|c: char| is_ident_char(c) || c == '.');
-            if after.trim_start().starts_with('(') {
-                return TokenKind::Function;
-            }
-        }
-        if in_brace && next == Some(':') {
-            return TokenKind::Property;
-        }
-        TokenKind::Variable
-    }
+impl Iterator for Lexemes<'_> {
+    type Item = (Span, Lexeme);
 
-    fn symbol(&mut self, c: char) {
+    fn next(&mut self) -> Option<(Span, Lexeme)> {
         let start = self.pos;
-        let two: String = self.text[self.pos..].chars().take(2).collect();
-        if matches!(two.as_str(), "=~" | "<>" | "<=" | ">=" | "+=" | "!=" | "..") {
-            self.pos += 2;
-            let kind = if two == ".." { TokenKind::Punct } else { TokenKind::Operator };
-            self.push(start, kind);
-            return;
-        }
-        self.bump();
-        let kind = match c {
-            '(' | '{' => {
-                self.brackets.push((c, false));
-                TokenKind::Punct
+        let c = self.bump()?;
+        let kind = if c.is_whitespace() {
+            self.eat_while(char::is_whitespace);
+            Lexeme::Space
+        } else if c == '/' && self.rest().starts_with('/') {
+            self.eat_while(|c| c != '\n' && c != '\r');
+            Lexeme::Comment { closed: true }
+        } else if c == '/' && self.rest().starts_with('*') {
+            match self.text[self.pos + 1..].find("*/") {
+                Some(i) => {
+                    self.pos += 1 + i + 2;
+                    Lexeme::Comment { closed: true }
+                }
+                None => {
+                    self.pos = self.text.len();
+                    Lexeme::Comment { closed: false }
+                }
             }
-            '[' => {
-                let rel = self.prev_text().is_some_and(|t| t == "-" || t.ends_with('-'));
-                self.brackets.push(('[', rel));
-                TokenKind::Punct
+        } else if c == '\'' || c == '"' {
+            Lexeme::Str { closed: self.string(c) }
+        } else if c == '`' {
+            Lexeme::QuotedName { closed: self.quoted_name() }
+        } else if c.is_ascii_digit()
+            || (c == '.' && !self.after_value && self.peek_at(0).is_some_and(|d| d.is_ascii_digit()))
+        {
+            self.pos = start;
+            self.number();
+            Lexeme::Number
+        } else if c == '$' {
+            if self.rest().starts_with('`') {
+                self.bump();
+                self.quoted_name();
+            } else {
+                self.eat_while(is_name_char);
             }
-            ')' | ']' | '}' => {
-                self.brackets.pop();
-                TokenKind::Punct
+            Lexeme::Param
+        } else if is_name_start(c) {
+            self.eat_while(is_name_char);
+            Lexeme::Word
+        } else {
+            if TWO_CHAR_SYMBOLS.iter().any(|s| self.text[start..].starts_with(s)) {
+                self.bump();
             }
-            ',' | ';' | ':' | '.' | '|' => TokenKind::Punct,
-            '=' | '<' | '>' | '+' | '-' | '*' | '/' | '%' | '^' | '!' => TokenKind::Operator,
-            _ => TokenKind::Other,
+            Lexeme::Symbol
         };
-        self.push(start, kind);
+        if !kind.is_trivia() {
+            let text = &self.text[start..self.pos];
+            self.after_value = match kind {
+                Lexeme::Word => super::keywords::highlight(text).is_none(),
+                Lexeme::QuotedName { .. } | Lexeme::Param => true,
+                Lexeme::Symbol => matches!(text, ")" | "]" | "}"),
+                _ => false,
+            };
+        }
+        Some((Span::new(start, self.pos), kind))
     }
 }
 
-fn is_ident_start(c: char) -> bool {
-    c.is_alphabetic() || c == '_'
-}
+#[cfg(test)]
+mod tests {
+    use super::*;
 
-fn is_ident_char(c: char) -> bool {
-    c.is_alphanumeric() || c == '_'
+    fn lex(text: &str) -> Vec<(&str, Lexeme)> {
+        lexemes(text).filter(|(_, k)| !k.is_trivia()).map(|(s, k)| (&text[s.start..s.end], k)).collect()
+    }
+
+    #[test]
+    fn every_byte_is_covered_and_nothing_fails() {
+        for text in
+            ["", "RETURN 'a", "/* open", "`x``y", "MATCH (n)-[:R*1..2]->(m) RETURN n.x <> .5", "中文 😀 \u{3000}"]
+        {
+            let mut end = 0;
+            for (s, _) in lexemes(text) {
+                assert_eq!(s.start, end, "{text}");
+                assert!(s.end > s.start, "{text}");
+                end = s.end;
+            }
+            assert_eq!(end, text.len(), "{text}");
+        }
+    }
+
+    #[test]
+    fn lexemes_of_a_statement() {
+        use Lexeme::*;
+        let closed = true;
+        assert_eq!(
+            lex("MATCH (n:`A``B` {x: $p}) WHERE n.y <> .5 AND n.z = 1..2 // c"),
+            [
+                ("MATCH", Word),
+                ("(", Symbol),
+                ("n", Word),
+                (":", Symbol),
+                ("`A``B`", QuotedName { closed }),
+                ("{", Symbol),
+                ("x", Word),
+                (":", Symbol),
+                ("$p", Param),
+                ("}", Symbol),
+                (")", Symbol),
+                ("WHERE", Word),
+                ("n", Word),
+                (".", Symbol),
+                ("y", Word),
+                ("<>", Symbol),
+                (".5", Number),
+                ("AND", Word),
+                ("n", Word),
+                (".", Symbol),
+                ("z", Word),
+                ("=", Symbol),
+                ("1", Number),
+                ("..", Symbol),
+                ("2", Number),
+            ]
+        );
+        assert_eq!(lex("RETURN 'it\\'s"), [("RETURN", Word), ("'it\\'s", Str { closed: false })]);
+        assert_eq!(lex("x /* a"), [("x", Word)]);
+        assert_eq!(lexemes("/* a").next().map(|(_, k)| k), Some(Comment { closed: false }));
+        assert_eq!(lex("1.5e-3x 0x1F"), [("1.5e-3x", Number), ("0x1F", Number)]);
+    }
 }

@@ -6,8 +6,9 @@
 //! [`crate::ast`] (see `lower`). [`tokens`] is a separate, tolerant lexer for syntax highlighting.
 
 mod diagnose;
+mod highlight;
 pub mod keywords;
-mod lexer;
+pub mod lexer;
 mod lower;
 mod print;
 mod scan;
@@ -22,7 +23,7 @@ use pest::Parser;
 use crate::ast::Statement;
 use crate::error::{Error, Result, Span};
 
-pub use lexer::{tokens, TokenKind};
+pub use highlight::{tokens, TokenKind};
 pub use print::name as display_name;
 
 /// Brackets (`(`, `[`, `{`) may nest this deep; deeper input is refused before parsing.

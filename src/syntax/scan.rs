@@ -5,101 +5,62 @@
 
 use crate::error::{Detail, Error, Kind, Phase, Result, Span};
 
+use super::lexer::{lexemes, Lexeme};
 use super::MAX_NESTING_DEPTH;
 
 /// Check `text`; returns the deepest bracket nesting found.
 pub(super) fn check(text: &str) -> Result<usize> {
-    let bytes = text.as_bytes();
+    let unterminated = |what: &str, start: usize| {
+        Err(Error::syntax(Detail::UnexpectedSyntax, format!("unterminated {what}"), Span::new(start, text.len())))
+    };
     let mut depth = 0usize;
     let mut max_depth = 0usize;
-    let mut i = 0;
-    while i < bytes.len() {
-        match bytes[i] {
-            b'\'' | b'"' => {
-                let quote = bytes[i];
-                let start = i;
-                i += 1;
-                loop {
-                    match bytes.get(i) {
-                        None => {
-                            return Err(Error::syntax(
-                                Detail::UnexpectedSyntax,
-                                "unterminated string: the closing quote is missing",
-                                Span::new(start, text.len()),
-                            ))
-                        }
-                        Some(b'\\') => i += 2,
-                        Some(&b) if b == quote => break,
-                        Some(_) => i += 1,
-                    }
-                }
-                i += 1;
+    // The text of the last lexeme that is not trivia, and whether a `CASE`/`END` word waits for
+    // the next one to tell whether it is a keyword (not a map key `{case: 1}`).
+    let mut prev: &str = "";
+    let mut pending: Option<(bool, Span)> = None;
+    for (span, kind) in lexemes(text) {
+        if kind.is_trivia() {
+            if kind == (Lexeme::Comment { closed: false }) {
+                return unterminated("comment: the closing '*/' is missing", span.start);
             }
-            b'`' => {
-                let start = i;
-                i += 1;
-                loop {
-                    match bytes.get(i) {
-                        None => {
-                            return Err(Error::syntax(
-                                Detail::UnexpectedSyntax,
-                                "unterminated quoted name: the closing backtick is missing",
-                                Span::new(start, text.len()),
-                            ))
-                        }
-                        Some(b'`') if bytes.get(i + 1) == Some(&b'`') => i += 2,
-                        Some(b'`') => break,
-                        Some(_) => i += 1,
-                    }
-                }
-                i += 1;
-            }
-            b'/' if bytes.get(i + 1) == Some(&b'/') => {
-                while i < bytes.len() && bytes[i] != b'\n' && bytes[i] != b'\r' {
-                    i += 1;
-                }
-            }
-            b'/' if bytes.get(i + 1) == Some(&b'*') => {
-                let start = i;
-                match text[i + 2..].find("*/") {
-                    Some(off) => i += 2 + off + 2,
-                    None => {
-                        return Err(Error::syntax(
-                            Detail::UnexpectedSyntax,
-                            "unterminated comment: the closing '*/' is missing",
-                            Span::new(start, text.len()),
-                        ))
-                    }
-                }
-            }
-            b'(' | b'[' | b'{' => {
-                depth = open(depth, Span::new(i, i + 1))?;
-                max_depth = max_depth.max(depth);
-                i += 1;
-            }
-            b')' | b']' | b'}' => {
-                depth = depth.saturating_sub(1);
-                i += 1;
-            }
-            b if b.is_ascii_alphanumeric() || b == b'_' || b >= 0x80 => {
-                let start = i;
-                while i < bytes.len() && (bytes[i].is_ascii_alphanumeric() || bytes[i] == b'_' || bytes[i] >= 0x80) {
-                    i += 1;
-                }
-                let word = &bytes[start..i];
-                let is_case = word.eq_ignore_ascii_case(b"CASE");
-                let is_end = word.eq_ignore_ascii_case(b"END");
-                if (is_case || is_end) && is_keyword_position(bytes, start, i) {
-                    if is_case {
-                        depth = open(depth, Span::new(start, i))?;
-                        max_depth = max_depth.max(depth);
-                    } else {
-                        depth = depth.saturating_sub(1);
-                    }
-                }
-            }
-            _ => i += 1,
+            continue;
         }
+        let word = &text[span.start..span.end];
+        if let Some((is_case, at)) = pending.take() {
+            if word != ":" {
+                if is_case {
+                    depth = open(depth, at)?;
+                    max_depth = max_depth.max(depth);
+                } else {
+                    depth = depth.saturating_sub(1);
+                }
+            }
+        }
+        match kind {
+            Lexeme::Str { closed: false } => return unterminated("string: the closing quote is missing", span.start),
+            Lexeme::QuotedName { closed: false } => {
+                return unterminated("quoted name: the closing backtick is missing", span.start)
+            }
+            Lexeme::Symbol if matches!(word, "(" | "[" | "{") => {
+                depth = open(depth, span)?;
+                max_depth = max_depth.max(depth);
+            }
+            Lexeme::Symbol if matches!(word, ")" | "]" | "}") => depth = depth.saturating_sub(1),
+            // A keyword unless it is a property key (`n.case`) or a label (`:Case`).
+            Lexeme::Word
+                if (word.eq_ignore_ascii_case("CASE") || word.eq_ignore_ascii_case("END"))
+                    && !matches!(prev, "." | ":") =>
+            {
+                pending = Some((word.eq_ignore_ascii_case("CASE"), span));
+            }
+            _ => {}
+        }
+        prev = word;
+    }
+    if let Some((true, at)) = pending {
+        depth = open(depth, at)?;
+        max_depth = max_depth.max(depth);
     }
     Ok(max_depth)
 }
@@ -119,12 +80,4 @@ fn open(depth: usize, at: Span) -> Result<usize> {
         .at(at));
     }
     Ok(depth + 1)
-}
-
-/// Whether the word at `start..end` can be a keyword: not a property key (`n.case`), label
-/// (`:Case`), parameter (`$case`) or map key (`{case: 1}`).
-fn is_keyword_position(bytes: &[u8], start: usize, end: usize) -> bool {
-    let before = bytes[..start].iter().rev().find(|b| !b.is_ascii_whitespace());
-    let after = bytes[end..].iter().find(|b| !b.is_ascii_whitespace());
-    !matches!(before, Some(b'.' | b':' | b'$')) && after != Some(&b':')
 }
