@@ -382,6 +382,50 @@ fn floor_char_boundary(text: &str, mut i: usize) -> usize {
     i
 }
 
+/// An error as the JSON contract writes it (the `error` object of a `jsonl` line): its phase,
+/// kind, detail, message, the line and column it points at in `source`, and its hint.
+pub fn to_json(err: &Error, source: &str) -> serde_json::Value {
+    let mut o = serde_json::Map::new();
+    o.insert("phase".into(), err.phase.as_str().into());
+    o.insert("kind".into(), err.kind.as_str().into());
+    if !err.detail.is_empty() {
+        o.insert("detail".into(), err.detail.as_str().into());
+    }
+    o.insert("message".into(), err.message.clone().into());
+    if let Some(span) = err.span {
+        let (line, column) = line_col(source, span.start);
+        o.insert("line".into(), line.into());
+        o.insert("column".into(), column.into());
+    }
+    if let Some(h) = &err.hint {
+        o.insert("hint".into(), h.clone().into());
+    }
+    serde_json::json!({ "error": o })
+}
+
+impl serde::Serialize for Error {
+    /// The fields of [`to_json`] without a source to place the span in: the span as byte
+    /// offsets instead of a line and column.
+    fn serialize<S: serde::Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut m = s.serialize_map(None)?;
+        m.serialize_entry("phase", self.phase.as_str())?;
+        m.serialize_entry("kind", self.kind.as_str())?;
+        if !self.detail.is_empty() {
+            m.serialize_entry("detail", self.detail.as_str())?;
+        }
+        m.serialize_entry("message", &self.message)?;
+        if let Some(span) = self.span {
+            m.serialize_entry("start", &span.start)?;
+            m.serialize_entry("end", &span.end)?;
+        }
+        if let Some(h) = &self.hint {
+            m.serialize_entry("hint", h)?;
+        }
+        m.end()
+    }
+}
+
 /// Render an error for people: the message, the statement line, a caret under the spot, a hint.
 pub fn render(err: &Error, source: &str) -> String {
     let mut out = format!("{err}");
@@ -401,4 +445,23 @@ pub fn render(err: &Error, source: &str) -> String {
         out.push_str(&format!("\n  hint: {h}"));
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn one_json_form_with_the_place_and_one_without() {
+        let e = Error::semantic(Detail::UndefinedVariable, "variable `x` is not defined", Span::new(14, 15))
+            .with_hint("did you mean `n`?");
+        let j = to_json(&e, "MATCH (n)\nRETURN x");
+        assert_eq!(j["error"]["detail"], "UndefinedVariable");
+        assert_eq!((j["error"]["line"].as_u64(), j["error"]["column"].as_u64()), (Some(2), Some(5)));
+        let s = serde_json::to_value(&e).unwrap();
+        assert_eq!((s["kind"].as_str(), s["start"].as_u64()), (Some("SyntaxError"), Some(14)));
+        assert_eq!(s["hint"], "did you mean `n`?");
+        let none = Error::runtime(Kind::ArgumentError, Detail::None, "x");
+        assert!(to_json(&none, "")["error"].get("detail").is_none());
+    }
 }

@@ -19,6 +19,7 @@ pub mod plan;
 pub mod script;
 pub mod semantic;
 pub mod session;
+pub mod similar;
 pub mod store;
 pub mod syntax;
 pub mod value;

@@ -120,26 +120,6 @@ pub fn stats_json(s: &Stats) -> J {
     J::Object(s.fields().iter().map(|(k, v)| (k.to_string(), J::from(*v))).collect())
 }
 
-/// The jsonl line of a failed statement.
-pub fn error_json(e: &crate::error::Error, source: &str) -> J {
-    let mut o = JMap::new();
-    o.insert("phase".into(), J::from(e.phase.as_str()));
-    o.insert("kind".into(), J::from(e.kind.as_str()));
-    if !e.detail.is_empty() {
-        o.insert("detail".into(), J::from(e.detail.as_str()));
-    }
-    o.insert("message".into(), J::from(e.message.clone()));
-    if let Some(span) = e.span {
-        let (line, column) = crate::error::line_col(source, span.start);
-        o.insert("line".into(), J::from(line));
-        o.insert("column".into(), J::from(column));
-    }
-    if let Some(h) = &e.hint {
-        o.insert("hint".into(), J::from(h.clone()));
-    }
-    json!({ "error": J::Object(o) })
-}
-
 // ---- Cypher notation -------------------------------------------------------------------------
 
 fn props_cypher(graph: &Graph, props: &[(crate::store::Sym, Value)]) -> String {

@@ -13,7 +13,8 @@ const RULES: &[(&str, &[&str])] = &[
     ("ast", &["error"]),
     ("store", &["value", "error"]),
     ("catalog", &[]),
-    ("syntax", &["ast", "error", "value"]),
+    ("similar", &[]),
+    ("syntax", &["ast", "error", "value", "similar"]),
     ("semantic", &["ast", "error", "catalog"]),
     ("plan", &["ast", "error", "value", "catalog", "semantic"]),
 ];

@@ -246,13 +246,13 @@ impl Printer {
         });
         let res = match (self.format, r) {
             (Format::Jsonl, Ok(o)) => writeln!(out, "{}", output::result_json(g, &o.result, o.time_ms)),
-            (Format::Jsonl, Err(e)) => writeln!(out, "{}", output::error_json(&e, source)),
+            (Format::Jsonl, Err(e)) => writeln!(out, "{}", crate::error::to_json(&e, source)),
             (Format::Json, Ok(o)) => {
                 self.json_items.push(output::result_json(g, &o.result, o.time_ms));
                 Ok(())
             }
             (Format::Json, Err(e)) => {
-                self.json_items.push(output::error_json(&e, source));
+                self.json_items.push(crate::error::to_json(&e, source));
                 Ok(())
             }
             (Format::Csv, Ok(o)) => write!(out, "{}", output::csv(g, &o.result)),

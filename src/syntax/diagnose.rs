@@ -194,29 +194,9 @@ fn hint(text: &str, pos: usize, positives: &[Rule]) -> Option<String> {
         }
     }
     let limit = if word.len() <= 4 { 1 } else { 2 };
-    let (best, dist) = candidates.iter().map(|k| (*k, edit_distance(&word, k))).min_by_key(|&(_, d)| d)?;
+    let (best, dist) =
+        candidates.iter().map(|k| (*k, crate::similar::edit_distance(&word, k))).min_by_key(|&(_, d)| d)?;
     (dist > 0 && dist <= limit).then(|| format!("did you mean {best}?"))
-}
-
-/// Optimal-string-alignment distance (Levenshtein plus adjacent transpositions).
-fn edit_distance(a: &str, b: &str) -> usize {
-    let a: Vec<char> = a.chars().collect();
-    let b: Vec<char> = b.chars().collect();
-    let mut prev2: Vec<usize> = vec![0; b.len() + 1];
-    let mut prev: Vec<usize> = (0..=b.len()).collect();
-    for i in 1..=a.len() {
-        let mut cur = vec![i; b.len() + 1];
-        for j in 1..=b.len() {
-            let cost = usize::from(a[i - 1] != b[j - 1]);
-            let mut d = (prev[j] + 1).min(cur[j - 1] + 1).min(prev[j - 1] + cost);
-            if i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] {
-                d = d.min(prev2[j - 2] + 1);
-            }
-            cur[j] = d;
-        }
-        prev2 = std::mem::replace(&mut prev, cur);
-    }
-    prev[b.len()]
 }
 
 /// The keyword a keyword rule matches, for hints.
