@@ -426,23 +426,55 @@ impl serde::Serialize for Error {
     }
 }
 
-/// Render an error for people: the message, the statement line, a caret under the spot, a hint.
+/// Whether a terminal would act on `c` rather than show it: a control character, or a mark
+/// that reorders text (U+202A–U+202E, U+2066–U+2069).
+pub fn is_unprintable(c: char) -> bool {
+    c.is_control() || matches!(c, '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}')
+}
+
+/// `s` with every unprintable character written as a `\u{..}` escape (a line break as `\n`).
+pub fn printable(s: &str) -> std::borrow::Cow<'_, str> {
+    if !s.chars().any(is_unprintable) {
+        return std::borrow::Cow::Borrowed(s);
+    }
+    let mut out = String::with_capacity(s.len() + 8);
+    for c in s.chars() {
+        match c {
+            '\n' => out.push_str("\\n"),
+            c if is_unprintable(c) => out.push_str(&format!("\\u{{{:x}}}", c as u32)),
+            c => out.push(c),
+        }
+    }
+    std::borrow::Cow::Owned(out)
+}
+
+/// Characters of the statement line shown around an error's place, at most.
+const SHOWN: usize = 100;
+
+/// Render an error for people: the message, the statement line (a window of it around the place
+/// when it is long, unprintable characters shown as `·`), a caret under the spot, a hint.
 pub fn render(err: &Error, source: &str) -> String {
-    let mut out = format!("{err}");
+    let mut out = printable(&err.to_string()).into_owned();
     if let Some(span) = err.span {
         let (line, col) = line_col(source, span.start);
         let text = source.lines().nth(line - 1).unwrap_or("");
-        out.push_str(&format!("\n  at line {line}, column {col}:\n  {text}\n  "));
-        out.push_str(&" ".repeat(col.saturating_sub(1)));
+        let chars: Vec<char> = text.chars().collect();
+        let at = (col - 1).min(chars.len());
+        let from = if chars.len() <= SHOWN { 0 } else { at.saturating_sub(SHOWN * 2 / 5) };
+        let to = chars.len().min(from + SHOWN);
+        let shown: String = chars[from..to].iter().map(|&c| if is_unprintable(c) { '·' } else { c }).collect();
+        let (lead, tail) = (if from > 0 { "…" } else { "" }, if to < chars.len() { "…" } else { "" });
+        out.push_str(&format!("\n  at line {line}, column {col}:\n  {lead}{shown}{tail}\n  "));
+        out.push_str(&" ".repeat(at - from + lead.chars().count()));
         let width = source
             .get(span.start..span.end)
             .map(|s| s.lines().next().unwrap_or("").chars().count())
             .unwrap_or(1)
             .max(1);
-        out.push_str(&"^".repeat(width.min(text.chars().count().saturating_sub(col - 1)).max(1)));
+        out.push_str(&"^".repeat(width.min(to.saturating_sub(at)).max(1)));
     }
     if let Some(h) = &err.hint {
-        out.push_str(&format!("\n  hint: {h}"));
+        out.push_str(&format!("\n  hint: {}", printable(h)));
     }
     out
 }

@@ -203,15 +203,16 @@ pub fn table(graph: &Graph, r: &QueryResult, max_cell: Option<usize>) -> String 
         .map(|row| {
             row.iter()
                 .map(|v| {
-                    let s = to_cypher(graph, v).replace('\n', "\\n");
+                    let s = crate::error::printable(&to_cypher(graph, v)).into_owned();
                     max_cell.map_or(s.clone(), |m| truncate(&s, m))
                 })
                 .collect()
         })
         .collect();
+    let columns: Vec<String> = r.columns.iter().map(|c| crate::error::printable(c).into_owned()).collect();
     let mut out = String::new();
-    if !r.columns.is_empty() {
-        let mut widths: Vec<usize> = r.columns.iter().map(|c| display_width(c)).collect();
+    if !columns.is_empty() {
+        let mut widths: Vec<usize> = columns.iter().map(|c| display_width(c)).collect();
         for row in &cells {
             for (w, c) in widths.iter_mut().zip(row) {
                 *w = (*w).max(display_width(c));
@@ -227,7 +228,7 @@ pub fn table(graph: &Graph, r: &QueryResult, max_cell: Option<usize>) -> String 
             format!("│{}│\n", parts.join("│"))
         };
         out.push_str(&rule("╭", "┬", "╮"));
-        out.push_str(&line(&r.columns));
+        out.push_str(&line(&columns));
         out.push_str(&rule("├", "┼", "┤"));
         for row in &cells {
             out.push_str(&line(row));

@@ -3,7 +3,7 @@
 //! the script runner (so earlier statements run before a later one fails to parse) and by the
 //! REPL's multi-line input. Built on the one lexer, [`crate::syntax::lexer`].
 
-use crate::syntax::lexer::{lexemes, Lexeme};
+use crate::syntax::lexer::{is_space, lexemes, Lexeme};
 
 /// The lexical state at the end of an input.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -32,9 +32,9 @@ pub fn split(text: &str) -> Vec<(usize, usize)> {
 fn push_piece(text: &str, a: usize, b: usize, out: &mut Vec<(usize, usize)>) {
     let piece = &text[a..b];
     // Unicode whitespace (U+3000, a vertical tab) counts as whitespace, as in the grammar.
-    let trimmed = piece.trim();
+    let trimmed = piece.trim_matches(is_space);
     if has_code(trimmed) {
-        let lead = piece.len() - piece.trim_start().len();
+        let lead = piece.len() - piece.trim_start_matches(is_space).len();
         out.push((a + lead, a + lead + trimmed.len()));
     }
 }
@@ -75,7 +75,7 @@ fn scan(text: &str, mut on_semicolon: impl FnMut(usize)) -> Openness {
 /// Whether REPL input is ready to run: a `:command` always is; a statement is once it ends with
 /// a `;` outside strings, brackets and comments.
 pub fn is_complete(input: &str) -> bool {
-    let t = input.trim();
+    let t = input.trim_matches(is_space);
     if t.starts_with(':') {
         return true;
     }

@@ -337,6 +337,68 @@ fn time_limits_too_long_for_the_clock_are_no_limit() {
 }
 
 #[test]
+fn data_and_errors_cannot_drive_the_terminal_or_flood_it() {
+    // Escape sequences, a bell and a right-to-left override in data are shown, not obeyed.
+    let q = "RETURN '\\u001b[2J\\u0007x\\u202Eevil' AS `col\u{1b}umn`";
+    let out = bin().args(["--empty", "--format", "table", "query", q]).output().unwrap();
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(!text.contains(['\u{1b}', '\u{7}', '\u{202e}']), "{text:?}");
+    assert!(text.contains("\\u{1b}[2J") && text.contains("\\u{202e}evil"), "{text}");
+    // An error in a 90 KB line shows a window of it, not all of it.
+    let long = format!("RETURN [{}] AS l, nosuchfunction(1) AS x", "1, ".repeat(30_000) + "1");
+    let mut child = bin()
+        .args(["--empty", "run", "-"])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut stdin = child.stdin.take().unwrap();
+    let writer = std::thread::spawn(move || stdin.write_all(long.as_bytes()));
+    let out = child.wait_with_output().unwrap();
+    let _ = writer.join();
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(err.contains("nosuchfunction") && err.len() < 2_000, "{} bytes: {}", err.len(), &err[..err.len().min(300)]);
+    let out = bin().args(["--empty", "query", "RETURN x\u{1b}[2J"]).output().unwrap();
+    assert!(!String::from_utf8_lossy(&out.stderr).contains('\u{1b}'));
+}
+
+#[test]
+fn a_byte_order_mark_is_whitespace() {
+    assert_eq!(value_of("\u{feff}RETURN 1 AS one"), serde_json::json!(1));
+    let d = scratch("bom");
+    let f = d.join("g.cypher");
+    std::fs::write(&f, "\u{feff}CREATE (:A {n: 1});\n\u{feff}\nCREATE (:A {n: 2});\n").unwrap();
+    let out = bin()
+        .args(["--graph", f.to_str().unwrap(), "query", "--format", "jsonl", "MATCH (a:A) RETURN sum(a.n)"])
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(String::from_utf8_lossy(&out.stdout).contains("[[3]]"), "{}", String::from_utf8_lossy(&out.stdout));
+    let _ = std::fs::remove_dir_all(&d);
+}
+
+#[test]
+fn results_that_cannot_be_written_fail_the_command() {
+    if !Path::new("/dev/full").exists() {
+        return;
+    }
+    for format in ["table", "csv", "json", "jsonl"] {
+        let full = std::fs::OpenOptions::new().write(true).open("/dev/full").unwrap();
+        let out = bin()
+            .args(["--empty", "--format", format, "query", "UNWIND range(1, 10) AS x RETURN x"])
+            .stdout(full)
+            .output()
+            .unwrap();
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(1), "{format}: {err}");
+        assert!(err.contains("cannot write the results"), "{format}: {err}");
+    }
+}
+
+#[test]
 fn a_failed_write_of_the_graph_list_is_an_error() {
     if !Path::new("/dev/full").exists() {
         return;

@@ -218,7 +218,11 @@ fn run_text(mut session: Session, text: &str, params: &Option<String>, format: F
     let mut printer = Printer::new(format, std::io::stdout().is_terminal());
     let ok = session.run_script(text, &params, |g, r| printer.print(&mut out, g, r, text));
     printer.finish(&mut out);
-    let _ = out.flush();
+    if let Some(e) = printer.write_error.take().map(Err).unwrap_or_else(|| out.flush()).err() {
+        // A result that could not be written (a full disk, a closed pipe) is a failure.
+        eprintln!("error: cannot write the results: {e}");
+        return FAILED;
+    }
     if ok {
         OK
     } else {
@@ -232,11 +236,13 @@ pub struct Printer {
     format: Format,
     tty: bool,
     json_items: Vec<serde_json::Value>,
+    /// The first failed write, if one failed.
+    pub write_error: Option<std::io::Error>,
 }
 
 impl Printer {
     pub fn new(format: Format, tty: bool) -> Printer {
-        Printer { format, tty, json_items: Vec::new() }
+        Printer { format, tty, json_items: Vec::new(), write_error: None }
     }
 
     pub fn print(&mut self, out: &mut dyn Write, g: &Graph, r: crate::error::Result<Outcome>, source: &str) {
@@ -265,13 +271,19 @@ impl Printer {
                 Ok(())
             }
         };
-        let _ = res;
+        if let (Err(e), None) = (res, &self.write_error) {
+            self.write_error = Some(e);
+        }
     }
 
     pub fn finish(&mut self, out: &mut dyn Write) {
         if self.format == Format::Json {
             let all = serde_json::Value::Array(std::mem::take(&mut self.json_items));
-            let _ = writeln!(out, "{}", serde_json::to_string_pretty(&all).unwrap_or_default());
+            if let (Err(e), None) =
+                (writeln!(out, "{}", serde_json::to_string_pretty(&all).unwrap_or_default()), &self.write_error)
+            {
+                self.write_error = Some(e);
+            }
         }
     }
 }

@@ -12,7 +12,7 @@ use crate::error::Span;
 /// What a stretch of text is, before any meaning is given to it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Lexeme {
-    /// Whitespace, as the grammar has it (Unicode's `White_Space`).
+    /// Whitespace, as the grammar has it (Unicode's `White_Space`, and a byte-order mark).
     Space,
     /// `// ...` to the end of the line, or `/* ... */`.
     Comment {
@@ -60,6 +60,11 @@ pub struct Lexemes<'a> {
     /// Whether the last lexeme that was not trivia ends a value (a name, a parameter, a closing
     /// bracket): then `.5` after it is a `.` and a number, not the number `.5`.
     after_value: bool,
+}
+
+/// Whether `c` is whitespace to the grammar.
+pub fn is_space(c: char) -> bool {
+    c.is_whitespace() || c == '\u{feff}'
 }
 
 /// Whether `c` can start a bare name.
@@ -148,8 +153,8 @@ impl Iterator for Lexemes<'_> {
     fn next(&mut self) -> Option<(Span, Lexeme)> {
         let start = self.pos;
         let c = self.bump()?;
-        let kind = if c.is_whitespace() {
-            self.eat_while(char::is_whitespace);
+        let kind = if is_space(c) {
+            self.eat_while(is_space);
             Lexeme::Space
         } else if c == '/' && self.rest().starts_with('/') {
             self.eat_while(|c| c != '\n' && c != '\r');
