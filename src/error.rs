@@ -44,6 +44,10 @@ pub enum Kind {
     ParameterMissing,
     ProcedureError,
     ResourceLimit,
+    /// A transaction used wrongly: none open, one already open, one that failed.
+    TransactionError,
+    /// The database could not keep a change (a full disk, a read-only file) or open.
+    DatabaseError,
 }
 
 impl Kind {
@@ -58,6 +62,8 @@ impl Kind {
             Kind::ParameterMissing => "ParameterMissing",
             Kind::ProcedureError => "ProcedureError",
             Kind::ResourceLimit => "ResourceLimit",
+            Kind::TransactionError => "TransactionError",
+            Kind::DatabaseError => "DatabaseError",
         }
     }
 }
@@ -72,6 +78,8 @@ pub enum Detail {
     AmbiguousAggregationExpression,
     /// The statement was cancelled (Ctrl-C, or a client's request).
     Cancelled,
+    /// A commit the database could not make durable; the transaction was rolled back.
+    CommitFailed,
     /// Two projected columns have the same name.
     ColumnNameConflict,
     /// CREATE or MERGE was given a variable-length relationship.
@@ -124,6 +132,8 @@ pub enum Detail {
     MergeReadOwnWrites,
     /// A parameter the statement uses was not given.
     MissingParameter,
+    /// `:commit` or `:rollback` with no transaction open.
+    NoTransaction,
     /// A negative integer where a count or index must not be negative.
     NegativeIntegerArgument,
     /// An aggregate inside another aggregate.
@@ -158,6 +168,10 @@ pub enum Detail {
     RequiresDirectedRelationship,
     /// The statement returned more rows than the row limit.
     RowLimit,
+    /// `:begin` while a transaction is open.
+    TransactionAlreadyOpen,
+    /// A statement of the transaction failed: it can only be rolled back.
+    TransactionFailed,
     /// The statement ran past its time limit.
     Timeout,
     /// A variable that is not in scope.
@@ -177,6 +191,7 @@ impl Detail {
     pub const ALL: &'static [Detail] = &[
         Detail::AmbiguousAggregationExpression,
         Detail::Cancelled,
+        Detail::CommitFailed,
         Detail::ColumnNameConflict,
         Detail::CreatingVarLength,
         Detail::DeleteConnectedNode,
@@ -203,6 +218,7 @@ impl Detail {
         Detail::MemoryLimit,
         Detail::MergeReadOwnWrites,
         Detail::MissingParameter,
+        Detail::NoTransaction,
         Detail::NegativeIntegerArgument,
         Detail::NestedAggregation,
         Detail::NestingDepth,
@@ -220,6 +236,8 @@ impl Detail {
         Detail::RelationshipUniquenessViolation,
         Detail::RequiresDirectedRelationship,
         Detail::RowLimit,
+        Detail::TransactionAlreadyOpen,
+        Detail::TransactionFailed,
         Detail::Timeout,
         Detail::UndefinedVariable,
         Detail::UnexpectedSyntax,
@@ -234,6 +252,7 @@ impl Detail {
             Detail::None => "",
             Detail::AmbiguousAggregationExpression => "AmbiguousAggregationExpression",
             Detail::Cancelled => "Cancelled",
+            Detail::CommitFailed => "CommitFailed",
             Detail::ColumnNameConflict => "ColumnNameConflict",
             Detail::CreatingVarLength => "CreatingVarLength",
             Detail::DeleteConnectedNode => "DeleteConnectedNode",
@@ -260,6 +279,7 @@ impl Detail {
             Detail::MemoryLimit => "MemoryLimit",
             Detail::MergeReadOwnWrites => "MergeReadOwnWrites",
             Detail::MissingParameter => "MissingParameter",
+            Detail::NoTransaction => "NoTransaction",
             Detail::NegativeIntegerArgument => "NegativeIntegerArgument",
             Detail::NestedAggregation => "NestedAggregation",
             Detail::NestingDepth => "NestingDepth",
@@ -277,6 +297,8 @@ impl Detail {
             Detail::RelationshipUniquenessViolation => "RelationshipUniquenessViolation",
             Detail::RequiresDirectedRelationship => "RequiresDirectedRelationship",
             Detail::RowLimit => "RowLimit",
+            Detail::TransactionAlreadyOpen => "TransactionAlreadyOpen",
+            Detail::TransactionFailed => "TransactionFailed",
             Detail::Timeout => "Timeout",
             Detail::UndefinedVariable => "UndefinedVariable",
             Detail::UnexpectedSyntax => "UnexpectedSyntax",

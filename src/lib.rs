@@ -9,6 +9,7 @@ pub mod algo;
 pub mod ast;
 pub mod catalog;
 pub mod cli;
+pub mod db;
 pub mod error;
 pub mod exec;
 pub mod export;

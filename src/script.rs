@@ -23,7 +23,7 @@ pub fn split(text: &str) -> Vec<(usize, usize)> {
     let mut start = 0;
     scan(text, |i| {
         push_piece(text, start, i, &mut out);
-        start = i + 1;
+        start = (i + 1).min(text.len());
     });
     push_piece(text, start, text.len(), &mut out);
     out
@@ -44,32 +44,58 @@ fn has_code(piece: &str) -> bool {
     lexemes(piece).any(|(_, k)| !k.is_trivia())
 }
 
-/// Scans `text`, calling `on_semicolon` with the offset of each top-level `;`; returns what is
-/// still open at the end.
-fn scan(text: &str, mut on_semicolon: impl FnMut(usize)) -> Openness {
+/// Scans `text`, calling `on_end` with the offset where each statement ends: a top-level `;`, or
+/// the end of the line of a command (a line that starts a statement with `:`, such as `:begin`).
+/// Returns what is still open at the end.
+fn scan(text: &str, mut on_end: impl FnMut(usize)) -> Openness {
     let mut depth: i64 = 0;
-    for (span, kind) in lexemes(text) {
-        match kind {
-            Lexeme::Str { closed: false }
-            | Lexeme::QuotedName { closed: false }
-            | Lexeme::Comment { closed: false } => return Openness::InToken,
-            Lexeme::Symbol => match &text[span.start..span.end] {
-                "(" | "[" | "{" => depth += 1,
-                ")" | "]" | "}" => depth -= 1,
-                ";" if depth <= 0 => {
-                    depth = 0;
-                    on_semicolon(span.start)
+    let mut pos = 0;
+    let mut started = false;
+    'segments: loop {
+        for (span, kind) in lexemes(&text[pos..]) {
+            let (start, end) = (pos + span.start, pos + span.end);
+            match kind {
+                Lexeme::Str { closed: false }
+                | Lexeme::QuotedName { closed: false }
+                | Lexeme::Comment { closed: false } => return Openness::InToken,
+                Lexeme::Symbol if !started && depth <= 0 && &text[start..end] == ":" => {
+                    // A command runs to the end of its line, whatever is on it.
+                    let line_end = text[start..].find(['\n', '\r']).map_or(text.len(), |i| start + i);
+                    on_end(line_end);
+                    if line_end >= text.len() {
+                        return Openness::Closed;
+                    }
+                    pos = line_end + 1;
+                    continue 'segments;
                 }
+                Lexeme::Symbol => match &text[start..end] {
+                    "(" | "[" | "{" => depth += 1,
+                    ")" | "]" | "}" => depth -= 1,
+                    ";" if depth <= 0 => {
+                        depth = 0;
+                        started = false;
+                        on_end(start);
+                        continue;
+                    }
+                    _ => {}
+                },
                 _ => {}
-            },
-            _ => {}
+            }
+            started |= !kind.is_trivia();
         }
+        break;
     }
     if depth > 0 {
         Openness::InBrackets
     } else {
         Openness::Closed
     }
+}
+
+/// The command a piece of a script is (`:begin`), if it is one rather than a statement.
+pub fn command(piece: &str) -> Option<&str> {
+    let t = piece.trim_matches(is_space);
+    t.starts_with(':').then_some(t)
 }
 
 /// Whether REPL input is ready to run: a `:command` always is; a statement is once it ends with
@@ -112,6 +138,17 @@ mod tests {
         assert!(pieces("\t\u{b}").is_empty());
         assert!(pieces("\u{3000}").is_empty());
         assert_eq!(pieces("\u{3000}RETURN 1\u{3000};\u{85}"), ["RETURN 1"]);
+    }
+
+    #[test]
+    fn commands_are_pieces_of_their_own() {
+        assert_eq!(
+            pieces(":begin\nCREATE (a);\n  :commit  \nRETURN 1;\n:rollback"),
+            [":begin", "CREATE (a)", ":commit", "RETURN 1", ":rollback"]
+        );
+        assert_eq!(pieces("RETURN {a: 1};:begin"), ["RETURN {a: 1}", ":begin"]);
+        assert_eq!(command(" :commit "), Some(":commit"));
+        assert_eq!(command("RETURN 1"), None);
     }
 
     #[test]

@@ -120,9 +120,10 @@ fn run(cli: &ExportCli) -> Result<String, (i32, String)> {
     let failed = |m: String| (FAILED, m);
     let format = format_for(cli.format.as_deref(), &cli.output).map_err(usage)?;
     let params = parse_params(&cli.params).map_err(usage)?;
-    let src = super::GraphSource { graph: cli.graph.clone(), empty: cli.empty };
-    let graph = super::open_graph(&src).map_err(failed)?;
-    let mut session = Session::new(graph);
+    // An export reads a database without writing it (another process may have it open).
+    let read_only = !cli.empty && cli.graph.as_deref().is_some_and(super::is_database);
+    let src = super::GraphSource { graph: cli.graph.clone(), empty: cli.empty, read_only };
+    let mut session = super::open_session(&src).map_err(failed)?;
     if let Some(t) = cli.timeout.and_then(super::limits::seconds) {
         session.timeout = Some(t);
     }

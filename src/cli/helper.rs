@@ -58,6 +58,10 @@ pub const COMMANDS: &[(&str, &str)] = &[
     (":explain", "[QUERY]  the plan of the last (or the given) query"),
     (":export", "FORMAT FILE [--force]  write the last result's nodes and relationships (graphml, gexf, csv, dot, svg, png, html, ...)"),
     (":show", "[FILE] [size=KEY] [color=KEY]  draw the last result as an interactive page and open it"),
+    (":begin", "open a transaction: the statements until :commit are kept together, or not at all"),
+    (":commit", "keep the open transaction's changes (on a database, durably)"),
+    (":rollback", "undo the open transaction's changes"),
+    (":checkpoint", "write the database's snapshot now (a copy of its file is then a backup)"),
     (":clear", "clear the screen"),
     (":quit", "leave (also Ctrl-D)"),
 ];

@@ -40,6 +40,10 @@ pub enum Meta {
     Export(ExportArgs),
     /// `:show [FILE] [--force] [size=KEY] [color=KEY]`
     Show(ExportArgs),
+    Begin,
+    Commit,
+    Rollback,
+    Checkpoint,
     Clear,
     Quit,
 }
@@ -174,6 +178,10 @@ pub fn parse(line: &str) -> Result<Meta, String> {
         ":explain" => Meta::Explain(arg(rest)),
         ":export" => Meta::Export(export_args(rest, true)?),
         ":show" => Meta::Show(export_args(rest, false)?),
+        ":begin" => Meta::Begin,
+        ":commit" => Meta::Commit,
+        ":rollback" => Meta::Rollback,
+        ":checkpoint" => Meta::Checkpoint,
         ":clear" => Meta::Clear,
         ":quit" | ":q" | ":exit" => Meta::Quit,
         ":" => return Err("type :help for the commands".into()),
@@ -207,6 +215,24 @@ fn run_inner(state: &mut State, meta: Meta, out: &mut dyn Write, err: &mut dyn W
     match meta {
         Meta::Quit => return Ok(Flow::Quit),
         Meta::Clear => return Ok(Flow::Clear),
+        Meta::Begin => {
+            state.session.begin().map_err(|e| e.message)?;
+            w(out, "transaction open: :commit keeps it, :rollback undoes it");
+        }
+        Meta::Commit => {
+            state.session.commit().map_err(|e| e.message)?;
+            state.refresh_schema();
+            w(out, if state.session.db.is_some() { "committed (kept on disk)" } else { "committed" });
+        }
+        Meta::Rollback => {
+            state.session.rollback().map_err(|e| e.message)?;
+            state.refresh_schema();
+            w(out, "rolled back");
+        }
+        Meta::Checkpoint => {
+            state.session.checkpoint()?;
+            w(out, "checkpoint written");
+        }
         Meta::Help(topic) => w(out, &help(topic.as_deref())?),
         Meta::Schema => w(out, &schema_text(state)),
         Meta::Stats => w(out, &stats_text(state)),

@@ -57,12 +57,16 @@ pub struct Cli {
 
 #[derive(Args, Debug, Clone, Default)]
 pub struct GraphSource {
-    /// Open this graph: a .cypher script, .json graph, .sg snapshot, CSV directory, or bundled graph name
+    /// Open this graph: a database (a .sg file, or a new path: every commit is kept), a .cypher
+    /// script, .json graph or CSV directory (in memory), or a bundled graph's name
     #[arg(long, global = true, conflicts_with = "empty")]
     pub graph: Option<String>,
-    /// Start from an empty graph
+    /// Start from an empty graph in memory
     #[arg(long, global = true)]
     pub empty: bool,
+    /// Open a database without writing to it (another process may be writing it)
+    #[arg(long, global = true)]
+    pub read_only: bool,
 }
 
 #[derive(Subcommand, Debug)]
@@ -130,6 +134,57 @@ pub fn open_graph(src: &GraphSource) -> Result<Graph, String> {
     }
 }
 
+/// Whether `--graph SPEC` names a database: a `.sg` file, or a path where nothing is yet
+/// (other than a graph file's or a bundled graph's name).
+pub fn is_database(spec: &str) -> bool {
+    let path = std::path::Path::new(spec);
+    let ext = path.extension().and_then(|e| e.to_str()).map(str::to_ascii_lowercase);
+    match ext.as_deref() {
+        Some("sg") => !path.is_dir(),
+        Some("cypher" | "cql" | "json" | "csv") => false,
+        _ => !path.exists() && !crate::graphs::BUNDLED.iter().any(|(n, _, _)| *n == spec),
+    }
+}
+
+/// The session a command works in: on a database (its notices, such as "created", go to
+/// standard error), or on a graph in memory.
+pub fn open_session(src: &GraphSource) -> Result<Session, String> {
+    match &src.graph {
+        Some(spec) if !src.empty && is_database(spec) => {
+            let opened = crate::db::Database::open(std::path::Path::new(spec), src.read_only).map_err(|e| {
+                if e.contains(crate::db::LOCKED) {
+                    format!("{e} (--read-only)")
+                } else {
+                    e
+                }
+            })?;
+            for n in &opened.notices {
+                eprintln!("{n}");
+            }
+            Ok(Session::on_database(opened))
+        }
+        _ if src.read_only => Err("--read-only is for databases; this graph is opened in memory".into()),
+        _ => open_graph(src).map(Session::new),
+    }
+}
+
+/// Closes a session at the end of a command: a database is checkpointed, an open transaction
+/// rolled back with a warning. Returns the exit code, `code` unless closing failed.
+pub fn close_session(session: &mut Session, code: i32) -> i32 {
+    match session.close() {
+        Ok(rolled_back) => {
+            if rolled_back {
+                eprintln!("warning: a transaction was still open at the end; it was rolled back (:commit keeps one)");
+            }
+            code
+        }
+        Err(e) => {
+            eprintln!("error: {e}");
+            FAILED
+        }
+    }
+}
+
 /// Runs the program; returns the exit code.
 pub fn main() -> i32 {
     if let Some(code) = export::dispatch(&std::env::args_os().collect::<Vec<_>>()) {
@@ -149,14 +204,13 @@ pub fn main() -> i32 {
     if let Some(Command::Import { nodes, relationships, out, force }) = &cli.command {
         return import(nodes, relationships, out, *force);
     }
-    let graph = match open_graph(&cli.source) {
-        Ok(g) => g,
+    let mut session = match open_session(&cli.source) {
+        Ok(s) => s,
         Err(e) => {
             eprintln!("error: {e}");
             return FAILED;
         }
     };
-    let mut session = Session::new(graph);
     session.no_auto_index = cli.no_auto_index;
     if let Err(e) = limits::apply(&mut session, cli.timeout, cli.max_rows, cli.max_hops, cli.max_memory.as_deref()) {
         eprintln!("error: {e}");
@@ -218,16 +272,13 @@ fn run_text(mut session: Session, text: &str, params: &Option<String>, format: F
     let mut printer = Printer::new(format, std::io::stdout().is_terminal());
     let ok = session.run_script(text, &params, |g, r| printer.print(&mut out, g, r, text));
     printer.finish(&mut out);
+    let mut code = if ok { OK } else { FAILED };
     if let Some(e) = printer.write_error.take().map(Err).unwrap_or_else(|| out.flush()).err() {
         // A result that could not be written (a full disk, a closed pipe) is a failure.
         eprintln!("error: cannot write the results: {e}");
-        return FAILED;
+        code = FAILED;
     }
-    if ok {
-        OK
-    } else {
-        FAILED
-    }
+    close_session(&mut session, code)
 }
 
 /// Prints statement outcomes in one format. Errors go to stderr, except in `jsonl` where they

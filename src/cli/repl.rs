@@ -117,7 +117,7 @@ pub fn run(session: Session, format: Option<Format>) -> i32 {
     if let Some(h) = &history {
         let _ = rl.save_history(h);
     }
-    OK
+    super::close_session(&mut state.session, OK)
 }
 
 /// On leaving with changes not yet saved, asks where to save them (Enter leaves without).
@@ -148,11 +148,7 @@ fn run_piped(mut session: Session, format: Format) -> i32 {
     let ok = session.run_script(&text, &Params::new(), |g, r| printer.print(&mut out, g, r, &text));
     printer.finish(&mut out);
     let _ = out.flush();
-    if ok {
-        OK
-    } else {
-        FAILED
-    }
+    super::close_session(&mut session, if ok { OK } else { FAILED })
 }
 
 #[cfg(test)]

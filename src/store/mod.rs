@@ -10,6 +10,7 @@ mod index;
 mod intern;
 mod projection;
 mod props;
+mod redo;
 mod snapshot;
 
 use std::collections::BTreeSet;
@@ -26,6 +27,7 @@ pub use columns::NodePropReader;
 pub use index::PropertyIndex;
 pub use intern::{Interner, Sym};
 pub use projection::{Projection, ProjectionError, ProjectionSpec};
+pub use redo::{decode_changes, encode_changes, Change, Stored};
 pub use snapshot::SNAPSHOT_VERSION;
 
 use crate::value::{NodeId, RelId, Value};
@@ -111,6 +113,8 @@ pub struct Graph {
     indexes: index::Indexes,
     journal: Vec<Undo>,
     journaling: bool,
+    /// Savepoints taken and not yet committed or rolled back.
+    savepoints: usize,
     /// The last projections the algorithms asked for, until the graph changes.
     projections: projection::Cache,
     /// Read-optimised adjacency per relationship type, until a relationship of it changes.
@@ -153,6 +157,7 @@ impl Default for Graph {
             indexes: index::Indexes::default(),
             journal: Vec::new(),
             journaling: false,
+            savepoints: 0,
             projections: projection::Cache::default(),
             adjacency: adjacency::Cache::default(),
             type_counts: Vec::new(),
@@ -452,16 +457,21 @@ impl Graph {
 
     // ---- journal -----------------------------------------------------------------------
 
-    /// Starts recording changes; returns a mark to roll back to.
+    /// Starts recording changes; returns a mark to roll back to. Savepoints nest: a
+    /// statement's inside a transaction's.
     pub fn savepoint(&mut self) -> Savepoint {
+        self.savepoints += 1;
         self.journaling = true;
         Savepoint(self.journal.len())
     }
 
-    /// Forgets the changes recorded since the mark (they stay).
-    pub fn commit(&mut self, sp: Savepoint) {
-        self.journal.truncate(sp.0);
-        if sp.0 == 0 {
+    /// Keeps the changes made since the mark. Inside an outer savepoint they stay journaled (the
+    /// outer one may still roll them back, and a transaction's commit reads them); the outermost
+    /// commit forgets the journal.
+    pub fn commit(&mut self, _sp: Savepoint) {
+        self.savepoints = self.savepoints.saturating_sub(1);
+        if self.savepoints == 0 {
+            self.journal.clear();
             self.journaling = false;
         }
     }
@@ -473,7 +483,8 @@ impl Graph {
             let Some(u) = self.journal.pop() else { break };
             self.undo(u);
         }
-        self.journaling = sp.0 > 0;
+        self.savepoints = self.savepoints.saturating_sub(1);
+        self.journaling = self.savepoints > 0;
     }
 
     fn record(&mut self, u: Undo) {

@@ -1,5 +1,7 @@
 //! A session: a graph plus the pipeline text → syntax → semantic → plan → exec, statement by
-//! statement.
+//! statement, each in a transaction (see `tx`); on a database every commit is durable.
+
+mod tx;
 
 use std::time::Instant;
 
@@ -9,9 +11,13 @@ use crate::store::Graph;
 use crate::value::Value;
 
 /// A graph and the statements run against it.
-#[derive(Debug, Default, Clone)]
+#[derive(Debug, Default)]
 pub struct Session {
     pub graph: Graph,
+    /// The database the graph lives in, if it is one (else it is in memory).
+    pub db: Option<crate::db::Database>,
+    /// The explicit transaction open, if one is.
+    tx: Option<tx::Tx>,
     /// Cancels the running statement when set (Ctrl-C); cleared before each statement.
     pub control: exec::Control,
     /// Time limit for one statement.
@@ -101,6 +107,11 @@ impl Session {
         Session { graph, ..Session::default() }
     }
 
+    /// A session on an open database.
+    pub fn on_database(opened: crate::db::Opened) -> Session {
+        Session { graph: opened.graph, db: Some(opened.db), ..Session::default() }
+    }
+
     /// Plans one statement (its text alone); `EXPLAIN` gives the plan text.
     pub fn prepare(&self, text: &str) -> Result<(crate::ast::Statement, crate::plan::Plan)> {
         self.prepare_noting(text, None)
@@ -177,8 +188,14 @@ impl Session {
         })
     }
 
-    /// Runs a prepared statement; `start` is when its time began.
+    /// Runs a prepared statement in a transaction of its own, or in the explicit one.
     fn run_prepared(&mut self, prepared: Prepared, params: &Params, start: Instant) -> Result<Outcome> {
+        self.check_not_failed()?;
+        self.in_statement_tx(|s| s.execute_prepared(prepared, params, start))
+    }
+
+    /// Runs a prepared statement; `start` is when its time began.
+    fn execute_prepared(&mut self, prepared: Prepared, params: &Params, start: Instant) -> Result<Outcome> {
         let (stmt, plan) = (&prepared.0, &prepared.1);
         if stmt.mode == crate::ast::Mode::Explain {
             let rows = plan.to_string().lines().map(|l| vec![Value::str(l)]).collect();
@@ -194,14 +211,14 @@ impl Session {
             let result = exec::execute(plan, &mut self.graph, params, &self.control);
             self.control.profile = None;
             let result = result?;
-            self.dirty |= !result.stats.is_empty();
+            self.dirty |= !result.stats.is_empty() && self.db.is_none();
             let rows = profile.rows(plan, result.rows.len(), start.elapsed());
             let columns = vec!["operator".into(), "rows".into(), "ms".into()];
             let result = QueryResult { columns, rows, stats: result.stats };
             return Ok(Outcome { result, time_ms: start.elapsed().as_secs_f64() * 1000.0, prepared });
         }
         let result = exec::execute(plan, &mut self.graph, params, &self.control)?;
-        self.dirty |= !result.stats.is_empty();
+        self.dirty |= !result.stats.is_empty() && self.db.is_none();
         Ok(Outcome { result, time_ms: start.elapsed().as_secs_f64() * 1000.0, prepared })
     }
 
@@ -209,7 +226,29 @@ impl Session {
     /// error (spans in errors are relative to the whole script). Returns false if one failed.
     pub fn run_script(&mut self, text: &str, params: &Params, mut each: impl FnMut(&Graph, Result<Outcome>)) -> bool {
         for (a, b) in crate::script::split(text) {
-            match self.run_statement(&text[a..b], params) {
+            let piece = &text[a..b];
+            if let Some(command) = crate::script::command(piece) {
+                // `:begin`, `:commit`, `:rollback` as cypher-shell scripts spell them.
+                let r = match command.to_ascii_lowercase().as_str() {
+                    ":begin" => self.begin(),
+                    ":commit" => self.commit(),
+                    ":rollback" => self.rollback(),
+                    ":checkpoint" => self
+                        .checkpoint()
+                        .map_err(|why| Error::runtime(crate::error::Kind::DatabaseError, Detail::None, why)),
+                    other => Err(Error::syntax(
+                        Detail::UnexpectedSyntax,
+                        format!("`{other}` is a REPL command; scripts take :begin, :commit, :rollback and :checkpoint"),
+                        Span::new(0, piece.len()),
+                    )),
+                };
+                if let Err(e) = r {
+                    each(&self.graph, Err(shift(e, a)));
+                    return false;
+                }
+                continue;
+            }
+            match self.run_statement(piece, params) {
                 Ok(o) => each(&self.graph, Ok(o)),
                 Err(e) => {
                     each(&self.graph, Err(shift(e, a)));

@@ -1,0 +1,273 @@
+//! A database: a graph kept on disk that keeps every committed transaction.
+//!
+//! On disk a database `PATH` is a snapshot file (`PATH`, the `.sg` form `silkgraph import` and
+//! `:save` write, so either opens as a database), its write-ahead log (`PATH-wal`) and a lock
+//! file (`PATH-lock`) that only one writing process can hold. A commit appends the transaction's
+//! changes to the log and syncs it before the commit is acknowledged; a checkpoint writes a new
+//! snapshot (atomically: a temporary file, synced, renamed) and starts an empty log; opening
+//! loads the snapshot and replays the log, dropping a torn last record with a notice. A copy of
+//! `PATH` taken after a checkpoint (`:checkpoint`, or closing) is a complete backup.
+
+pub mod wal;
+
+use std::fs::File;
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+use crate::store::{decode_changes, encode_changes, Change, Graph};
+
+/// Part of the error when another process has the database open for writing.
+pub const LOCKED: &str = "is open for writing in another process";
+
+/// A log longer than this is checkpointed at the next commit.
+pub const CHECKPOINT_BYTES: u64 = 64 << 20;
+
+/// An open database: where it lives, its log and its lock.
+#[derive(Debug)]
+pub struct Database {
+    path: PathBuf,
+    /// `None` when opened read-only.
+    wal: Option<wal::Wal>,
+    /// Held while open for writing; the lock goes with the file.
+    _lock: Option<File>,
+}
+
+/// A database as opened: the graph it holds and what opening it did that people should know.
+#[derive(Debug)]
+pub struct Opened {
+    pub db: Database,
+    pub graph: Graph,
+    /// One line each: a database created, a torn log tail dropped, a stale log replaced.
+    pub notices: Vec<String>,
+}
+
+fn sidecar(path: &Path, suffix: &str) -> PathBuf {
+    let mut s = path.as_os_str().to_owned();
+    s.push(suffix);
+    PathBuf::from(s)
+}
+
+/// Writes `bytes` to `path` atomically: a temporary file beside it, synced, renamed over it.
+fn write_atomic(path: &Path, bytes: &[u8]) -> Result<(), String> {
+    let tmp = sidecar(path, "-new");
+    let err = |e: std::io::Error| format!("cannot write {}: {e}", path.display());
+    let written = File::create(&tmp).and_then(|mut f| f.write_all(bytes).and_then(|()| f.sync_all()));
+    if let Err(e) = written.and_then(|()| std::fs::rename(&tmp, path)) {
+        let _ = std::fs::remove_file(&tmp);
+        return Err(err(e));
+    }
+    wal::sync_dir(path);
+    Ok(())
+}
+
+impl Database {
+    /// Opens the database at `path`, creating an empty one if nothing is there (not when
+    /// `read_only`). For writing, it takes the lock: a second writing process gets an error.
+    pub fn open(path: &Path, read_only: bool) -> Result<Opened, String> {
+        let shown = path.display();
+        let mut notices = Vec::new();
+        if !path.exists() {
+            if read_only {
+                return Err(format!("{shown}: no database there to open read-only"));
+            }
+            write_atomic(path, &Graph::new().to_snapshot())?;
+            notices.push(format!("created a new, empty database at {shown}"));
+        }
+        let lock = if read_only {
+            None
+        } else {
+            let lock_path = sidecar(path, "-lock");
+            let f = File::options()
+                .create(true)
+                .truncate(false)
+                .write(true)
+                .open(&lock_path)
+                .map_err(|e| format!("cannot open {}: {e}", lock_path.display()))?;
+            if f.try_lock().is_err() {
+                return Err(format!("{shown} {LOCKED}; close it there, or open it here read-only"));
+            }
+            Some(f)
+        };
+        let bytes = std::fs::read(path).map_err(|e| format!("cannot read {shown}: {e}"))?;
+        let mut graph = Graph::from_snapshot(&bytes).map_err(|e| format!("{shown}: {e}"))?;
+        let wal_path = sidecar(path, "-wal");
+        let base = wal::Base::of(&bytes, 1);
+        let wal = if !wal_path.exists() {
+            (!read_only).then(|| wal::Wal::create(&wal_path, base)).transpose()?
+        } else {
+            let log = wal::read(&wal_path)?;
+            let next = log.base.first + log.records.len() as u64;
+            if (log.base.snapshot_len, log.base.snapshot_crc) != (base.snapshot_len, base.snapshot_crc) {
+                // A checkpoint wrote the snapshot and stopped before it replaced the log: the
+                // snapshot holds all of it.
+                notices.push(format!("{shown}: the log of an earlier snapshot was set aside (it is in the snapshot)"));
+                (!read_only).then(|| wal::Wal::create(&wal_path, wal::Base { first: next, ..base })).transpose()?
+            } else {
+                for (number, payload) in &log.records {
+                    let changes = decode_changes(payload)
+                        .map_err(|e| format!("{}: transaction {number}: {e}", wal_path.display()))?;
+                    graph
+                        .apply_changes(&changes)
+                        .map_err(|e| format!("{}: transaction {number}: {e}", wal_path.display()))?;
+                }
+                if let Some(bytes) = log.torn {
+                    notices.push(format!(
+                        "{shown}: recovered {} committed transaction(s); dropped an unfinished last record of {bytes} bytes",
+                        log.records.len()
+                    ));
+                }
+                (!read_only).then(|| wal::Wal::open_at(&wal_path, next, log.end)).transpose()?
+            }
+        };
+        Ok(Opened { db: Database { path: path.to_path_buf(), wal, _lock: lock }, graph, notices })
+    }
+
+    /// Where the database lives.
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    /// Whether it was opened read-only.
+    pub fn read_only(&self) -> bool {
+        self.wal.is_none()
+    }
+
+    /// Makes a transaction's changes durable: appended to the log and synced. When this
+    /// returns, the commit survives a crash.
+    pub fn commit(&mut self, changes: &[Change]) -> Result<u64, String> {
+        let Some(wal) = self.wal.as_mut() else {
+            return Err(format!("{} is open read-only: a change cannot be kept", self.path.display()));
+        };
+        wal.commit(&encode_changes(changes))
+    }
+
+    /// Whether the log has grown enough to be worth a checkpoint.
+    pub fn wants_checkpoint(&self) -> bool {
+        self.wal.as_ref().is_some_and(|w| w.len() > CHECKPOINT_BYTES)
+    }
+
+    /// Writes `g` as the new snapshot and starts an empty log after it. A crash at any point
+    /// leaves either the old snapshot and its log or the new snapshot (whose log, old or new, is
+    /// then known for what it is).
+    pub fn checkpoint(&mut self, g: &Graph) -> Result<(), String> {
+        let Some(wal) = self.wal.as_ref() else { return Ok(()) };
+        if wal.is_empty() {
+            return Ok(());
+        }
+        let next = wal.next();
+        let bytes = g.to_snapshot();
+        write_atomic(&self.path, &bytes)?;
+        self.wal = Some(wal::Wal::create(&sidecar(&self.path, "-wal"), wal::Base::of(&bytes, next))?);
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::store::GraphWrite;
+    use crate::value::Value;
+
+    fn none() -> Vec<(&'static str, Value)> {
+        Vec::new()
+    }
+
+    fn dir(name: &str) -> PathBuf {
+        let d = std::env::temp_dir().join(format!("silkgraph-db-{}-{name}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&d);
+        std::fs::create_dir_all(&d).unwrap();
+        d
+    }
+
+    /// One transaction through the store's journal, as a session commits it.
+    fn transaction(o: &mut Opened, f: impl FnOnce(&mut Graph)) {
+        let sp = GraphWrite::savepoint(&mut o.graph);
+        f(&mut o.graph);
+        let changes = o.graph.changes_since(sp);
+        o.db.commit(&changes).unwrap();
+        GraphWrite::commit(&mut o.graph, sp);
+    }
+
+    /// Nodes and relationships by id, with names (ids of names may differ after a replay).
+    fn state(g: &Graph) -> Vec<String> {
+        let props = |ps: crate::store::Props| -> Vec<String> {
+            ps.iter().map(|(k, v)| format!("{}={v:?}", g.keys().name(*k))).collect()
+        };
+        let mut out: Vec<String> = g
+            .node_ids()
+            .map(|n| {
+                let labels: Vec<&str> = g.node_labels(n).iter().map(|l| g.labels().name(*l)).collect();
+                format!("{n} {labels:?} {:?}", props(g.node_props(n)))
+            })
+            .collect();
+        out.extend(g.rel_ids().map(|r| {
+            let ty = g.rel_type(r).map(|t| g.types().name(t));
+            format!("{r} {:?} {ty:?} {:?}", g.rel_ends(r), props(g.rel_props(r)))
+        }));
+        out
+    }
+
+    #[test]
+    fn commits_survive_reopening_and_checkpoints() {
+        let d = dir("reopen");
+        let p = d.join("g.db");
+        let mut o = Database::open(&p, false).unwrap();
+        assert!(o.notices[0].contains("created a new, empty database"));
+        transaction(&mut o, |g| {
+            let a = g.create_node(["A"], [("name", Value::str("Ann"))]);
+            let b = g.create_node(["B"], none());
+            g.create_rel(a, b, "KNOWS", [("since", Value::Int(2001))]);
+        });
+        // A statement rolled back uses up an id; the next one must get the same id on replay.
+        let sp = GraphWrite::savepoint(&mut o.graph);
+        o.graph.create_node(["Gone"], none());
+        GraphWrite::rollback(&mut o.graph, sp);
+        transaction(&mut o, |g| {
+            let c = g.create_node(["C"], none());
+            g.set_node_prop(0, "age", Value::Int(41));
+            g.add_label(c, "D");
+            g.delete_rel(0);
+            let r = g.create_rel(c, 0, "T", none()).unwrap();
+            g.set_rel_prop(r, "w", Value::Float(0.5));
+        });
+        let want = state(&o.graph);
+        // A second writer is refused while the first holds the lock.
+        let e = Database::open(&p, false).unwrap_err();
+        assert!(e.contains("another process"), "{e}");
+        let ro = Database::open(&p, true).unwrap();
+        assert_eq!(state(&ro.graph), want, "read-only sees the log too");
+        drop(o);
+        let mut o = Database::open(&p, false).unwrap();
+        assert_eq!(state(&o.graph), want);
+        o.db.checkpoint(&o.graph).unwrap();
+        transaction(&mut o, |g| {
+            g.delete_node(1, true).unwrap();
+        });
+        let want = state(&o.graph);
+        drop(o);
+        let o = Database::open(&p, false).unwrap();
+        assert_eq!(state(&o.graph), want);
+        assert!(o.notices.is_empty(), "{:?}", o.notices);
+        let _ = std::fs::remove_dir_all(&d);
+    }
+
+    #[test]
+    fn a_crash_between_snapshot_and_log_never_replays_twice() {
+        let d = dir("stale");
+        let p = d.join("g.db");
+        let mut o = Database::open(&p, false).unwrap();
+        transaction(&mut o, |g| {
+            g.create_node(["A"], none());
+        });
+        // The checkpoint's snapshot lands, but the old log stays (the crash came before it was
+        // replaced).
+        let log = std::fs::read(sidecar(&p, "-wal")).unwrap();
+        o.db.checkpoint(&o.graph).unwrap();
+        std::fs::write(sidecar(&p, "-wal"), log).unwrap();
+        drop(o);
+        let o = Database::open(&p, false).unwrap();
+        assert_eq!(o.graph.node_count(), 1);
+        assert!(o.notices.iter().any(|n| n.contains("set aside")), "{:?}", o.notices);
+        let _ = std::fs::remove_dir_all(&d);
+    }
+}

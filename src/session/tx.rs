@@ -1,0 +1,188 @@
+//! Transactions of a session. Every statement is atomic; outside an explicit transaction it is
+//! its own transaction, committed (durably, on a database) before its result is handed out.
+//! `begin` opens an explicit transaction that spans statements until `commit` or `rollback`.
+//!
+//! As in Neo4j, a statement that fails inside an explicit transaction undoes its own changes and
+//! marks the transaction failed: the statements after it are refused, and `commit` rolls the
+//! whole transaction back and says so. `rollback` ends it.
+
+use super::Session;
+use crate::db::Database;
+use crate::error::{Detail, Error, Kind, Result};
+use crate::store::{Change, Graph, Savepoint};
+
+/// An open transaction: where the graph stood when it began.
+#[derive(Debug)]
+pub(super) struct Tx {
+    sp: Savepoint,
+    /// The indexes when it began (`(name, label, key)`), so that their changes are logged too.
+    indexes: Vec<(String, String, String)>,
+    /// A statement of it failed.
+    pub(super) failed: bool,
+}
+
+fn indexes(g: &Graph) -> Vec<(String, String, String)> {
+    g.property_indexes()
+        .iter()
+        .map(|ix| (ix.name.clone(), g.labels().name(ix.label).to_string(), g.keys().name(ix.key).to_string()))
+        .collect()
+}
+
+fn tx_error(detail: Detail, message: &str) -> Error {
+    Error::runtime(Kind::TransactionError, detail, message)
+}
+
+impl Tx {
+    pub(super) fn begin(g: &mut Graph) -> Tx {
+        Tx { sp: g.savepoint(), indexes: indexes(g), failed: false }
+    }
+
+    /// The transaction's changes: the journal's, and the indexes made or dropped.
+    fn changes(&self, g: &Graph) -> Vec<Change> {
+        let mut changes = g.changes_since(self.sp);
+        let now = indexes(g);
+        for (name, ..) in self.indexes.iter().filter(|i| !now.contains(i)) {
+            changes.push(Change::DropIndex { name: name.clone() });
+        }
+        for (name, label, key) in now.iter().filter(|i| !self.indexes.contains(i)) {
+            changes.push(Change::CreateIndex { name: name.clone(), label: label.clone(), key: key.clone() });
+        }
+        changes
+    }
+
+    /// Commits: durable in `db` first (if there is one), then kept; on a failed write the graph
+    /// is rolled back and the error says why.
+    pub(super) fn commit(self, g: &mut Graph, db: Option<&mut Database>) -> Result<()> {
+        if let Some(db) = db {
+            let changes = self.changes(g);
+            if !changes.is_empty() {
+                if let Err(why) = db.commit(&changes) {
+                    g.rollback(self.sp);
+                    let msg = format!("the transaction could not be made durable and was rolled back: {why}");
+                    return Err(Error::runtime(Kind::DatabaseError, Detail::CommitFailed, msg));
+                }
+            }
+        }
+        g.commit(self.sp);
+        Ok(())
+    }
+
+    pub(super) fn rollback(self, g: &mut Graph) {
+        g.rollback(self.sp);
+    }
+}
+
+impl Session {
+    /// Whether an explicit transaction is open.
+    pub fn in_transaction(&self) -> bool {
+        self.tx.is_some()
+    }
+
+    /// Opens an explicit transaction (`:begin`).
+    pub fn begin(&mut self) -> Result<()> {
+        if self.tx.is_some() {
+            return Err(tx_error(
+                Detail::TransactionAlreadyOpen,
+                "a transaction is already open; :commit or :rollback it first",
+            ));
+        }
+        self.tx = Some(Tx::begin(&mut self.graph));
+        Ok(())
+    }
+
+    /// Commits the open transaction (`:commit`): when this returns, its changes are kept (on a
+    /// database, durably). A failed transaction is rolled back instead, with an error.
+    pub fn commit(&mut self) -> Result<()> {
+        let Some(tx) = self.tx.take() else {
+            return Err(tx_error(Detail::NoTransaction, "no transaction is open (:begin opens one)"));
+        };
+        if tx.failed {
+            tx.rollback(&mut self.graph);
+            return Err(tx_error(
+                Detail::TransactionFailed,
+                "a statement of the transaction failed, so it was rolled back instead of committed",
+            ));
+        }
+        tx.commit(&mut self.graph, self.db.as_mut())?;
+        self.after_commit()
+    }
+
+    /// Rolls the open transaction back (`:rollback`).
+    pub fn rollback(&mut self) -> Result<()> {
+        let Some(tx) = self.tx.take() else {
+            return Err(tx_error(Detail::NoTransaction, "no transaction is open"));
+        };
+        tx.rollback(&mut self.graph);
+        Ok(())
+    }
+
+    /// Refuses a statement in a failed transaction.
+    pub(super) fn check_not_failed(&self) -> Result<()> {
+        match &self.tx {
+            Some(tx) if tx.failed => Err(tx_error(
+                Detail::TransactionFailed,
+                "a statement of this transaction failed; only :rollback (or :commit, which rolls back) is left",
+            )),
+            _ => Ok(()),
+        }
+    }
+
+    /// After a commit on a database: a checkpoint when its log has grown long.
+    fn after_commit(&mut self) -> Result<()> {
+        if let Some(db) = self.db.as_mut().filter(|db| db.wants_checkpoint()) {
+            db.checkpoint(&self.graph).map_err(|why| Error::runtime(Kind::DatabaseError, Detail::None, why))?;
+        }
+        Ok(())
+    }
+
+    /// Runs `f` (one statement) as its own transaction when no explicit one is open, committing
+    /// its changes (durably on a database) before returning; inside an explicit transaction a
+    /// failure marks the transaction failed.
+    pub(super) fn in_statement_tx<T>(&mut self, f: impl FnOnce(&mut Session) -> Result<T>) -> Result<T> {
+        if self.tx.is_some() {
+            let r = f(self);
+            if r.is_err() {
+                if let Some(tx) = self.tx.as_mut() {
+                    tx.failed = true;
+                }
+            }
+            return r;
+        }
+        if self.db.is_none() {
+            return f(self);
+        }
+        let tx = Tx::begin(&mut self.graph);
+        match f(self) {
+            Ok(v) => {
+                tx.commit(&mut self.graph, self.db.as_mut())?;
+                self.after_commit()?;
+                Ok(v)
+            }
+            Err(e) => {
+                tx.rollback(&mut self.graph);
+                Err(e)
+            }
+        }
+    }
+
+    /// Ends the session: an open transaction is rolled back (and `true` returned, so the caller
+    /// can say so); a database is checkpointed, so its snapshot alone holds everything.
+    pub fn close(&mut self) -> std::result::Result<bool, String> {
+        let rolled_back = self.tx.take().map(|tx| tx.rollback(&mut self.graph)).is_some();
+        if let Some(db) = self.db.as_mut() {
+            db.checkpoint(&self.graph)?;
+        }
+        Ok(rolled_back)
+    }
+
+    /// Checkpoints a database now (`:checkpoint`): afterwards a copy of its file is a backup.
+    pub fn checkpoint(&mut self) -> std::result::Result<(), String> {
+        if self.tx.is_some() {
+            return Err("a transaction is open; :commit or :rollback it first".into());
+        }
+        match self.db.as_mut() {
+            Some(db) => db.checkpoint(&self.graph),
+            None => Err("this graph is in memory, not a database: :save FILE keeps it".into()),
+        }
+    }
+}

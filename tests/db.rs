@@ -1,0 +1,219 @@
+//! Databases keep their work (issue "A database that keeps its work"): every acknowledged commit
+//! survives the writer being killed with SIGKILL at any moment, during commits and checkpoints;
+//! a transaction is there whole or not at all; a second writer is refused; bad logs are refused
+//! with what and where.
+
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+use std::time::Duration;
+
+fn bin() -> Command {
+    Command::new(env!("CARGO_BIN_EXE_silkgraph"))
+}
+
+fn scratch(name: &str) -> PathBuf {
+    let d = std::env::temp_dir().join(format!("silkgraph-db-{}-{name}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&d);
+    std::fs::create_dir_all(&d).unwrap();
+    d
+}
+
+/// A small random number generator (xorshift), seeded from the clock: each run kills at other
+/// moments.
+struct Rng(u64);
+
+impl Rng {
+    fn new() -> Rng {
+        let t = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap_or_default();
+        Rng(t.as_nanos() as u64 | 1)
+    }
+    fn below(&mut self, n: u64) -> u64 {
+        self.0 ^= self.0 << 13;
+        self.0 ^= self.0 >> 7;
+        self.0 ^= self.0 << 17;
+        self.0 % n
+    }
+}
+
+/// Runs `script` on the database with `run --format jsonl -`, kills the process with SIGKILL
+/// after `ms` milliseconds (if it is still running); returns the result lines it printed.
+fn run_killed(db: &Path, script: &str, ms: u64) -> Vec<String> {
+    let mut child = bin()
+        .args(["--graph", db.to_str().unwrap(), "--format", "jsonl", "run", "-"])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let mut stdin = child.stdin.take().unwrap();
+    stdin.write_all(script.as_bytes()).unwrap();
+    drop(stdin);
+    std::thread::sleep(Duration::from_millis(ms));
+    let _ = child.kill();
+    let out = child.wait_with_output().unwrap();
+    String::from_utf8_lossy(&out.stdout).lines().map(str::to_string).collect()
+}
+
+/// The values of one integer column of a query on the database (which must open cleanly).
+fn column(db: &Path, q: &str) -> Vec<i64> {
+    let out = bin().args(["--graph", db.to_str().unwrap(), "--format", "jsonl", "query", q]).output().unwrap();
+    assert!(out.status.success(), "reopening failed: {}", String::from_utf8_lossy(&out.stderr));
+    let line: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    line["rows"].as_array().unwrap().iter().map(|r| r[0].as_i64().unwrap()).collect()
+}
+
+#[test]
+fn every_acknowledged_commit_survives_a_kill() {
+    let d = scratch("kill-single");
+    let db = d.join("g.sg");
+    let mut rng = Rng::new();
+    let mut have = 0i64;
+    let mut kills_mid_run = 0;
+    for round in 0..110 {
+        let mut script = String::new();
+        for i in have..have + 120 {
+            script.push_str(&format!("CREATE (:N {{i: {i}}});\n"));
+            if i % 40 == 0 {
+                script.push_str(":checkpoint\n");
+            }
+        }
+        let acked = run_killed(&db, &script, 5 + rng.below(120)).len() as i64;
+        let is = column(&db, "MATCH (n:N) RETURN n.i ORDER BY n.i");
+        let n = is.len() as i64;
+        // Exactly the first n statements, in order, none twice, none half: and at least every
+        // one whose result was printed.
+        assert_eq!(is, (0..n).collect::<Vec<_>>(), "round {round}");
+        assert!(n >= have + acked, "round {round}: {acked} acknowledged after {have}, {n} kept");
+        kills_mid_run += usize::from(n < have + 120);
+        have = n;
+    }
+    assert!(kills_mid_run > 20, "most kills should land mid-run, {kills_mid_run} did");
+    let _ = std::fs::remove_dir_all(&d);
+}
+
+#[test]
+fn a_transaction_is_kept_whole_or_not_at_all() {
+    let d = scratch("kill-tx");
+    let db = d.join("g.sg");
+    let mut rng = Rng::new();
+    let mut t = 0i64;
+    for round in 0..90 {
+        let mut script = String::new();
+        for k in t..t + 60 {
+            script.push_str(&format!(
+                ":begin\nCREATE (:P {{t: {k}, j: 1}});\nUNWIND range(2, 4) AS j CREATE (:P {{t: {k}, j: j}});\n:commit\n"
+            ));
+            if k % 25 == 0 {
+                script.push_str(":checkpoint\n");
+            }
+        }
+        run_killed(&db, &script, 5 + rng.below(150));
+        let ts = column(&db, "MATCH (p:P) RETURN p.t ORDER BY p.t");
+        let whole: Vec<i64> = (0..ts.len() as i64 / 4).flat_map(|k| [k; 4]).collect();
+        assert_eq!(ts, whole, "round {round}: every transaction has its four nodes or none");
+        t = ts.len() as i64 / 4;
+    }
+    // A transaction still open at the end of a script is rolled back, with a warning.
+    let out =
+        bin().args(["--graph", db.to_str().unwrap(), "query", ":begin\nCREATE (:P {t: -1, j: 0});"]).output().unwrap();
+    assert!(String::from_utf8_lossy(&out.stderr).contains("rolled back"), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(!column(&db, "MATCH (p:P) RETURN p.t").contains(&-1));
+    let _ = std::fs::remove_dir_all(&d);
+}
+
+#[test]
+fn a_second_writer_is_refused_and_a_reader_may_look() {
+    let d = scratch("second");
+    let db = d.join("g.sg");
+    let mut writer = bin()
+        .args(["--graph", db.to_str().unwrap(), "run", "-"])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    // The writer holds the database while it waits for its input.
+    std::thread::sleep(Duration::from_millis(300));
+    let out = bin().args(["--graph", db.to_str().unwrap(), "query", "RETURN 1"]).output().unwrap();
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(err.contains("open for writing in another process") && err.contains("--read-only"), "{err}");
+    let out = bin().args(["--graph", db.to_str().unwrap(), "--read-only", "query", "RETURN 1"]).output().unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let out = bin().args(["--graph", db.to_str().unwrap(), "--read-only", "query", "CREATE (:X)"]).output().unwrap();
+    assert_eq!(out.status.code(), Some(1), "a read-only database refuses a write");
+    writer.stdin.take().unwrap().write_all(b"CREATE (:W);").unwrap();
+    assert!(writer.wait().unwrap().success());
+    assert_eq!(column(&d.join("g.sg"), "MATCH (w:W) RETURN count(w)"), [1]);
+    let _ = std::fs::remove_dir_all(&d);
+}
+
+#[test]
+fn damaged_logs_and_newer_formats_are_refused_with_where_and_why() {
+    let d = scratch("damaged");
+    let db = d.join("g.sg");
+    // Leave a log of several transactions (killed before the checkpoint on close).
+    let script: String = (0..30).map(|i| format!("CREATE (:N {{i: {i}, pad: '{}'}});\n", "x".repeat(50))).collect();
+    let mut child = bin()
+        .args(["--graph", db.to_str().unwrap(), "--format", "jsonl", "run", "-"])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let mut stdin = child.stdin.take().unwrap();
+    stdin.write_all(script.as_bytes()).unwrap();
+    drop(stdin);
+    let mut out = child.stdout.take().unwrap();
+    let mut seen = String::new();
+    let mut buf = [0u8; 4096];
+    while seen.lines().count() < 30 {
+        let n = std::io::Read::read(&mut out, &mut buf).unwrap();
+        if n == 0 {
+            break;
+        }
+        seen.push_str(&String::from_utf8_lossy(&buf[..n]));
+    }
+    let _ = child.kill();
+    let _ = child.wait();
+    let wal = d.join("g.sg-wal");
+    let good = std::fs::read(&wal).unwrap();
+    assert!(good.len() > 1000, "the log holds the transactions");
+    // A torn tail: recovered with a notice.
+    std::fs::write(&wal, &good[..good.len() - 7]).unwrap();
+    let out = bin()
+        .args(["--graph", db.to_str().unwrap(), "--read-only", "query", "MATCH (n) RETURN count(n)"])
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    assert!(String::from_utf8_lossy(&out.stderr).contains("dropped an unfinished last record"));
+    // Damage in the middle: refused, nothing opened.
+    let mut bad = good.clone();
+    bad[good.len() / 2] ^= 0x55;
+    std::fs::write(&wal, &bad).unwrap();
+    let out = bin().args(["--graph", db.to_str().unwrap(), "query", "RETURN 1"]).output().unwrap();
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(err.contains("g.sg-wal") && err.contains("corrupted in the middle"), "{err}");
+    // A log written by a newer format version.
+    let mut newer = good.clone();
+    newer[8] = 2;
+    std::fs::write(&wal, &newer).unwrap();
+    let out = bin().args(["--graph", db.to_str().unwrap(), "query", "RETURN 1"]).output().unwrap();
+    assert!(
+        String::from_utf8_lossy(&out.stderr).contains("newer silkgraph"),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    // The snapshot's own checksum still guards it.
+    std::fs::write(&wal, &good).unwrap();
+    let mut snap = std::fs::read(&db).unwrap();
+    let last = snap.len() - 1;
+    snap[last] ^= 1;
+    std::fs::write(&db, &snap).unwrap();
+    let out = bin().args(["--graph", db.to_str().unwrap(), "query", "RETURN 1"]).output().unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("g.sg"));
+    let _ = std::fs::remove_dir_all(&d);
+}
