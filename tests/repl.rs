@@ -164,6 +164,46 @@ fn quitting_without_changes_asks_nothing_and_enter_declines() {
 }
 
 #[test]
+fn a_graph_in_memory_is_never_lost_or_saved_wrongly_without_a_word() {
+    let scratch = Scratch::new("unsaved");
+    let mut p = spawn(&["--empty"], &scratch, false);
+    p.exp_string("silkgraph>").unwrap();
+    p.send_line("CREATE (:A {n: 1});").unwrap();
+    p.exp_string("nodes created 1").unwrap();
+    // :save writes the forms that load back, by extension, and never over a file unasked.
+    p.send_line(":save g.graphml").unwrap();
+    p.exp_string(":export writes the other formats").unwrap();
+    p.send_line(":save g.sg").unwrap();
+    p.exp_string("saved 1 nodes").unwrap();
+    p.send_line(":save g.sg").unwrap();
+    p.exp_string("g.sg exists; :save g.sg --force replaces it").unwrap();
+    // :load over unsaved changes is refused until they are saved or dropped.
+    p.send_line("CREATE (:B);").unwrap();
+    p.exp_string("nodes created 1").unwrap();
+    p.send_line(":load g.sg").unwrap();
+    p.exp_string("unsaved changes").unwrap();
+    p.send_line(":load g.sg --discard").unwrap();
+    p.exp_string("loaded g.sg: 1 nodes").unwrap();
+    // The question on leaving takes no command for a file name.
+    p.send_line("CREATE (:C);").unwrap();
+    p.exp_string("nodes created 1").unwrap();
+    p.send_line(":quit").unwrap();
+    p.exp_string("Save to (FILE.sg").unwrap();
+    p.send_line(":x").unwrap();
+    p.exp_string("that is a command").unwrap();
+    p.send_line(":q").unwrap();
+    p.exp_eof().unwrap();
+    assert!(!scratch.0.join(":x").exists() && !scratch.0.join(":q").exists());
+    // Without a terminal, the loss is said on standard error.
+    let out = Command::new(env!("CARGO_BIN_EXE_silkgraph")).args(["--empty", "query", "CREATE (:D)"]).output().unwrap();
+    assert!(
+        String::from_utf8_lossy(&out.stderr).contains("changes are gone"),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
+
+#[test]
 fn without_a_terminal_statements_run_plainly_and_stop_at_the_first_error() {
     let mut child = Command::new(env!("CARGO_BIN_EXE_silkgraph"))
         .arg("--empty")

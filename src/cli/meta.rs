@@ -121,6 +121,14 @@ fn file_arg(cmd: &str, rest: &str) -> Result<String, String> {
     }
 }
 
+/// `rest` without a trailing `flag` word, and whether it had it.
+fn flag(rest: &str, flag: &str) -> (String, bool) {
+    match rest.trim().strip_suffix(flag) {
+        Some(r) => (r.trim().trim_matches(|c| c == '"' || c == '\'').to_string(), true),
+        None => (rest.to_string(), false),
+    }
+}
+
 /// Parses a `:command` line.
 pub fn parse(line: &str) -> Result<Meta, String> {
     let line = line.trim().trim_end_matches(';').trim_end();
@@ -276,6 +284,17 @@ fn run_inner(state: &mut State, meta: Meta, out: &mut dyn Write, err: &mut dyn W
         }
         Meta::Limits(rest) => w(out, &super::limits::command(&mut state.session, &rest)?),
         Meta::Load(file) => {
+            let (file, discard) = flag(&file, "--discard");
+            if state.session.db.is_some() || state.session.in_transaction() {
+                return Err(
+                    ":load replaces a graph in memory; this session is a database or has a transaction open".into()
+                );
+            }
+            if state.session.dirty && !discard {
+                return Err(format!(
+                    "the graph has unsaved changes: :save FILE.sg keeps them, or :load {file} --discard drops them"
+                ));
+            }
             let g = crate::graphs::open(&file)?;
             w(out, &format!("loaded {file}: {} nodes, {} relationships", g.node_count(), g.rel_count()));
             state.session.graph = g;
@@ -289,6 +308,18 @@ fn run_inner(state: &mut State, meta: Meta, out: &mut dyn Write, err: &mut dyn W
             state.refresh_schema();
         }
         Meta::Save(file) => {
+            let (file, force) = flag(&file, "--force");
+            let path = std::path::Path::new(&file);
+            let ext = path.extension().and_then(|e| e.to_str()).map(str::to_ascii_lowercase);
+            if !matches!(ext.as_deref(), Some("sg" | "json" | "cypher" | "cql")) {
+                return Err(format!(
+                    ":save writes a .sg snapshot (which opens as a database), a .json graph or a .cypher script, \
+                     not `{file}`; :export writes the other formats"
+                ));
+            }
+            if path.exists() && !force {
+                return Err(format!("{file} exists; :save {file} --force replaces it"));
+            }
             let g = &state.session.graph;
             // Atomically: a save cut short (a crash, a full disk) leaves the old file whole.
             crate::graphs::save(g, std::path::Path::new(&file))?;

@@ -171,6 +171,11 @@ pub fn open_session(src: &GraphSource) -> Result<Session, String> {
 /// Closes a session at the end of a command: a database is checkpointed, an open transaction
 /// rolled back with a warning. Returns the exit code, `code` unless closing failed.
 pub fn close_session(session: &mut Session, code: i32) -> i32 {
+    if session.dirty {
+        eprintln!(
+            "warning: the graph was in memory and its changes are gone; open a database (--graph FILE.sg) to keep them"
+        );
+    }
     match session.close() {
         Ok(rolled_back) => {
             if rolled_back {

@@ -127,11 +127,23 @@ fn offer_to_save(rl: &mut Editor<ReplHelper, DefaultHistory>, state: &mut State)
         rl.set_helper(None);
     }
     while state.session.dirty {
-        let prompt = "The graph has unsaved changes. Save to (FILE.cypher, Enter to leave without saving): ";
+        let prompt = "The graph in memory has unsaved changes. Save to (FILE.sg, Enter to leave without saving): ";
         let file = match rl.readline(prompt) {
             Ok(f) if !f.trim().is_empty() => f.trim().trim_matches(['"', '\'']).to_string(),
-            _ => return,
+            _ => {
+                state.session.dirty = false;
+                return;
+            }
         };
+        // A command is not a file name: `:q` leaves, anything else asks again.
+        if file.starts_with(':') {
+            if matches!(file.as_str(), ":q" | ":quit" | ":exit") {
+                state.session.dirty = false;
+                return;
+            }
+            eprintln!("that is a command; type a file name (such as graph.sg), or Enter to leave without saving");
+            continue;
+        }
         let (mut out, mut err) = (std::io::stdout(), std::io::stderr());
         meta::run(state, meta::Meta::Save(file), &mut out, &mut err);
     }
