@@ -12,6 +12,7 @@ const RULES: &[(&str, &[&str])] = &[
     ("value", &["error"]),
     ("ast", &["error"]),
     ("store", &["value", "error"]),
+    ("db", &["store", "value", "error"]),
     ("catalog", &[]),
     ("similar", &[]),
     ("syntax", &["ast", "error", "value", "similar"]),
