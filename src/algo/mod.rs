@@ -43,17 +43,24 @@ pub type Check<'a> = &'a (dyn Fn() -> Result<()> + Sync);
 /// Which way relationships are followed.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Direction {
+    /// Along the relationships' direction.
     Out,
+    /// Against the relationships' direction.
     In,
+    /// Either way, as if undirected.
     Both,
 }
 
 /// A procedure's configuration, read from its map argument.
 #[derive(Debug, Clone)]
 pub struct Config {
+    /// The labels whose nodes are projected (all nodes when empty).
     pub labels: Vec<Sym>,
+    /// The relationship types projected (all types when empty).
     pub types: Vec<Sym>,
+    /// Which way relationships are followed.
     pub direction: Direction,
+    /// The relationship property that weighs each edge, if any.
     pub weight: Option<Sym>,
     /// The algorithm's own keys.
     pub extra: IndexMap<String, Value>,
@@ -143,6 +150,7 @@ impl Config {
         Ok(c)
     }
 
+    /// The algorithm's own key as a number, or `default` when it is absent or null.
     pub fn float(&self, key: &str, default: f64) -> Result<f64> {
         match self.extra.get(key) {
             None | Some(Value::Null) => Ok(default),
@@ -152,6 +160,7 @@ impl Config {
         }
     }
 
+    /// The algorithm's own key as an integer, or `default` when it is absent or null.
     pub fn int(&self, key: &str, default: i64) -> Result<i64> {
         match self.extra.get(key) {
             None | Some(Value::Null) => Ok(default),
@@ -160,6 +169,7 @@ impl Config {
         }
     }
 
+    /// The algorithm's own key as a boolean, or `default` when it is absent or null.
     pub fn bool(&self, key: &str, default: bool) -> Result<bool> {
         match self.extra.get(key) {
             None | Some(Value::Null) => Ok(default),
@@ -252,7 +262,9 @@ fn node_scores(p: &Projection, field: &'static str, scores: impl IntoIterator<It
 /// than 400,000 small ones; the executor makes its rows from them once.
 #[derive(Debug, Clone, Default)]
 pub struct Table {
+    /// The field names, in output order.
     pub fields: Vec<&'static str>,
+    /// One column of values per field, all of the same length.
     pub columns: Vec<Vec<Value>>,
 }
 
@@ -274,6 +286,7 @@ impl Table {
         self.columns.first().map_or(0, Vec::len)
     }
 
+    /// Whether the table has no records.
     pub fn is_empty(&self) -> bool {
         self.len() == 0
     }
@@ -283,6 +296,7 @@ impl Table {
         self.fields.iter().position(|f| *f == field).map(|i| &self.columns[i][..])
     }
 
+    /// The records as rows, each a map from field name to value.
     pub fn records(self) -> Vec<Record> {
         let n = self.len();
         let mut columns: Vec<_> = self.columns.into_iter().map(Vec::into_iter).collect();
@@ -473,19 +487,27 @@ fn undirected_only(c: &Config, name: &str) -> Result<()> {
 /// A graph's summary measures (`algo.stats()`, the REPL's `:stats`).
 #[derive(Debug, Clone, PartialEq)]
 pub struct Stats {
+    /// The number of projected nodes.
     pub nodes: usize,
+    /// The number of projected relationships (parallel relationships count once).
     pub relationships: usize,
+    /// The ratio of edges to the edges possible between distinct nodes.
     pub density: f64,
     /// The longest shortest path (in hops) between two nodes that are connected; `None` for
     /// an empty graph.
     pub diameter: Option<usize>,
+    /// The mean number of edges at a node (out-edges only when directed).
     pub average_degree: f64,
+    /// The mean local clustering coefficient over all nodes.
     pub average_clustering: f64,
+    /// The number of weakly connected components.
     pub components: usize,
+    /// The number of triangles.
     pub triangles: u64,
 }
 
 impl Stats {
+    /// The measures as one output record, with the field names `algo.stats()` yields.
     pub fn record(&self) -> Record {
         IndexMap::from([
             ("nodes", Value::Int(self.nodes as i64)),

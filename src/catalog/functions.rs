@@ -4,13 +4,19 @@
 /// A function's name as the engine knows it, its arity and its signature text.
 #[derive(Debug, Clone, Copy)]
 pub struct FnSig {
+    /// The function's name in lower case (lookups ignore case).
     pub name: &'static str,
+    /// The fewest arguments the function takes.
     pub min: usize,
+    /// The most arguments the function takes (`usize::MAX` for any number).
     pub max: usize,
+    /// The signature shown to users, such as `size(list_or_string) :: INTEGER`.
     pub signature: &'static str,
 }
 
 impl FnSig {
+    /// The arity in words, for error messages: `2 argument(s)`, `at least 1 argument(s)` or
+    /// `2 to 3 arguments`.
     pub fn arity_text(&self) -> String {
         match (self.min, self.max) {
             (a, b) if a == b => format!("{a} argument(s)"),

@@ -3,10 +3,15 @@
 /// A procedure's name, its inputs (the first `required` are mandatory) and output fields.
 #[derive(Debug, Clone, Copy)]
 pub struct ProcSig {
+    /// The procedure's dotted name, such as `db.labels` (lookups ignore case).
     pub name: &'static str,
+    /// The names of the input arguments, in order.
     pub inputs: &'static [&'static str],
+    /// How many of the first inputs must be given.
     pub required: usize,
+    /// The names of the output fields, in order.
     pub outputs: &'static [&'static str],
+    /// The one-line description shown to users, with the signature.
     pub doc: &'static str,
 }
 
@@ -20,6 +25,7 @@ const fn p(
     ProcSig { name, inputs, required, outputs, doc }
 }
 
+/// Every procedure.
 pub const PROCEDURES: &[ProcSig] = &[
     p("db.labels", &[], 0, &["label"], "db.labels() :: (label) — every node label"),
     p(

@@ -6,6 +6,7 @@ use crate::store::GraphRead;
 
 /// What the planner may know of a graph: its indexes and label counts.
 pub struct StoreCatalog<'a> {
+    /// The graph to read indexes and counts from.
     pub graph: &'a dyn GraphRead,
     /// The bound of a variable-length pattern written without one.
     pub max_hops: u64,

@@ -72,17 +72,26 @@ pub type Params = IndexMap<String, Value>;
 /// What a statement changed.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct Stats {
+    /// Nodes created.
     pub nodes_created: u64,
+    /// Nodes deleted.
     pub nodes_deleted: u64,
+    /// Relationships created.
     pub relationships_created: u64,
+    /// Relationships deleted.
     pub relationships_deleted: u64,
+    /// Labels added to nodes.
     pub labels_added: u64,
+    /// Labels removed from nodes.
     pub labels_removed: u64,
+    /// Property values written.
     pub properties_set: u64,
+    /// Properties removed (by `REMOVE`, or by setting them to null).
     pub properties_removed: u64,
 }
 
 impl Stats {
+    /// Whether the statement changed nothing.
     pub fn is_empty(&self) -> bool {
         *self == Stats::default()
     }
@@ -105,18 +114,24 @@ impl Stats {
 /// The rows a statement returned and what it changed.
 #[derive(Debug, Clone, Default)]
 pub struct QueryResult {
+    /// The column names.
     pub columns: Vec<String>,
+    /// The rows, one value per column.
     pub rows: Vec<Row>,
+    /// What the statement changed.
     pub stats: Stats,
 }
 
 /// Everything an operator reads: the graph, the parameters and the run's controls.
 #[derive(Clone, Copy)]
 pub struct Ctx<'a> {
+    /// The graph to read.
     pub graph: &'a dyn GraphRead,
+    /// The query parameters.
     pub params: &'a Params,
     /// Row width of the running pipeline.
     pub width: usize,
+    /// How the statement may be stopped, and the limits it runs under.
     pub control: &'a Control,
 }
 
@@ -124,8 +139,11 @@ pub struct Ctx<'a> {
 /// what it may hold.
 #[derive(Debug, Clone, Default)]
 pub struct Control {
+    /// Set to stop the statement (Ctrl-C).
     pub cancel: Arc<AtomicBool>,
+    /// When the statement runs out of time (`--timeout`), if it has a time limit.
     pub deadline: Option<Instant>,
+    /// What the statement may use.
     pub limits: Limits,
     /// Estimated bytes the running statement holds in materialised rows (sorts, groups,
     /// distinct sets, variable-length paths, results); see [`Control::charge`].
@@ -149,6 +167,7 @@ pub struct Limits {
 }
 
 impl Limits {
+    /// The limits a statement runs under unless told otherwise.
     pub const DEFAULT: Limits = Limits { max_rows: 1_000_000, max_hops: 100, max_memory: 2 << 30 };
 }
 

@@ -23,7 +23,9 @@ use crate::import::header::{column_value, parse_field, Field};
 use crate::store::{Graph, Sym};
 use crate::value::Value;
 
+/// The name of the nodes file in a CSV export's directory.
 pub const NODES_FILE: &str = "nodes.csv";
+/// The name of the relationships file in a CSV export's directory.
 pub const RELS_FILE: &str = "relationships.csv";
 
 /// The base type of a column.

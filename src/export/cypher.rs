@@ -13,6 +13,7 @@ use std::collections::BTreeMap;
 use super::Export;
 use crate::value::Value;
 
+/// The export as a Cypher script, its first line a comment with the provenance.
 pub fn render(ex: &Export) -> String {
     let head =
         format!("// {}\n// {} nodes, {} relationships\n", ex.prov.one_line(), ex.sub.nodes.len(), ex.sub.rels.len());

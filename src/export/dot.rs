@@ -145,6 +145,7 @@ fn attrs(g: &Graph, props: &[(Sym, Value)], out: &mut Vec<String>) {
     }
 }
 
+/// The export as a Graphviz DOT document.
 pub fn render(ex: &Export) -> String {
     let g = ex.graph;
     let mut s = format!("// {}\n", ex.prov.one_line());

@@ -20,6 +20,7 @@ fn type_attr(kind: AttrKind) -> &'static str {
     }
 }
 
+/// The export as a GEXF 1.2 document.
 pub fn render(ex: &Export) -> String {
     let g = ex.graph;
     let mut s = String::from("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n");

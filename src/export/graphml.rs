@@ -30,6 +30,7 @@ fn kind_desc(kind: AttrKind) -> &'static str {
     }
 }
 
+/// The export as a GraphML document.
 pub fn render(ex: &Export) -> String {
     let g = ex.graph;
     let mut s = String::from("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n");

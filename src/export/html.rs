@@ -15,6 +15,7 @@ fn script_json(j: &J) -> String {
     j.to_string().replace("</", "<\\/").replace("<!--", "<\\!--")
 }
 
+/// The export's picture as one self-contained HTML page.
 pub fn render(ex: &Export) -> String {
     let g = ex.graph;
     let p = layout::picture(ex);

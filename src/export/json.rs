@@ -4,6 +4,7 @@
 
 use super::Export;
 
+/// The export as the project's own JSON graph, with a `provenance` field added.
 pub fn render(ex: &Export) -> String {
     let mut j = crate::graphs::to_json_subgraph(ex.graph, &ex.sub.nodes, &ex.sub.rels);
     if let Some(o) = j.as_object_mut() {

@@ -58,10 +58,12 @@ impl Palette {
         Palette::for_keys(nodes.iter().map(|&n| label_names(g, n).first().copied().unwrap_or("")))
     }
 
+    /// The keys, the most frequent first.
     pub fn keys(&self) -> &[String] {
         &self.keys
     }
 
+    /// The colour of a key as red, green and blue; grey for a key the palette does not know.
     pub fn rgb(&self, key: &str) -> (u8, u8, u8) {
         match self.keys.iter().position(|k| k == key) {
             Some(i) if i < COLORS.len() => COLORS[i],
@@ -70,6 +72,7 @@ impl Palette {
         }
     }
 
+    /// The colour of a key as `#rrggbb`.
     pub fn hex(&self, key: &str) -> String {
         let (r, g, b) = self.rgb(key);
         format!("#{r:02x}{g:02x}{b:02x}")
@@ -96,6 +99,7 @@ fn hsl_to_rgb(h: f64, s: f64, l: f64) -> (u8, u8, u8) {
 
 /// Font sizes and the width of a character, estimated for a sans-serif face.
 pub const NODE_FONT: f64 = 11.0;
+/// The font size of relationship labels.
 pub const EDGE_FONT: f64 = 9.0;
 const CHAR_W: f64 = 0.6;
 const LABEL_MAX: usize = 32;
@@ -103,14 +107,21 @@ const LABEL_MAX: usize = 32;
 /// A drawn node.
 #[derive(Debug, Clone)]
 pub struct PNode {
+    /// The node's id in the graph.
     pub id: NodeId,
+    /// The horizontal position of the node's centre.
     pub x: f64,
+    /// The vertical position of the node's centre.
     pub y: f64,
+    /// The radius of the node's circle.
     pub r: f64,
+    /// The fill colour, as `#rrggbb`.
     pub color: String,
     /// The shown label (cut to a length), and the full display name.
     pub label: String,
+    /// The full display name, shown on hover.
     pub name: String,
+    /// The node's label names.
     pub labels: Vec<String>,
     /// The size value (property or score), if sized.
     pub size_value: Option<f64>,
@@ -120,23 +131,35 @@ pub struct PNode {
 /// control point offset, 0 for a straight line), its label at `label_at` when it fits.
 #[derive(Debug, Clone)]
 pub struct PEdge {
+    /// The relationship's id in the graph.
     pub id: RelId,
+    /// The index in `Picture::nodes` of the start node.
     pub s: usize,
+    /// The index in `Picture::nodes` of the end node.
     pub t: usize,
+    /// The relationship's type name.
     pub ty: String,
+    /// The offset of the curve's control point (0 for a straight line), set apart for parallel
+    /// relationships.
     pub bend: f64,
+    /// Where the type label is drawn, if there is room for it.
     pub label_at: Option<(f64, f64)>,
     /// Where along the edge (0 to 1) its label is, and how far off the curve (as extra bend).
     pub label_t: Option<f64>,
+    /// How far the label is moved off the curve, as extra bend.
     pub label_shift: f64,
 }
 
 /// A laid-out picture.
 #[derive(Debug, Clone, Default)]
 pub struct Picture {
+    /// The drawn nodes.
     pub nodes: Vec<PNode>,
+    /// The drawn relationships.
     pub edges: Vec<PEdge>,
+    /// The picture's width.
     pub width: f64,
+    /// The picture's height.
     pub height: f64,
     /// Colour key, colour, count.
     pub legend: Vec<(String, String, usize)>,
@@ -164,6 +187,7 @@ pub fn short_label(name: &str) -> String {
     crate::output::truncate(&super::one_line(name), LABEL_MAX)
 }
 
+/// The estimated width of a text in a sans-serif face of size `font`.
 pub fn text_width(s: &str, font: f64) -> f64 {
     s.chars().count() as f64 * font * CHAR_W
 }

@@ -37,19 +37,30 @@ use crate::value::{NodeId, RelId, Value};
 /// The export formats.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum ExportFormat {
+    /// NetworkX's node-link JSON.
     NodeLink,
+    /// GraphML.
     GraphMl,
+    /// GEXF 1.2, as Gephi reads it.
     Gexf,
+    /// Graphviz DOT.
     Dot,
+    /// neo4j-admin CSV: a directory with a nodes file and a relationships file.
     Csv,
+    /// A Cypher script that recreates the subgraph.
     Cypher,
+    /// The project's own JSON graph.
     Json,
+    /// A picture as SVG.
     Svg,
+    /// A picture as PNG.
     Png,
+    /// A picture as a self-contained interactive HTML page.
     Html,
 }
 
 impl ExportFormat {
+    /// Every format, in the order messages list them.
     pub const ALL: &'static [ExportFormat] = &[
         ExportFormat::NodeLink,
         ExportFormat::GraphMl,
@@ -108,7 +119,9 @@ impl ExportFormat {
 /// relationship's two ends are among the nodes.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Subgraph {
+    /// The nodes, in order of first appearance.
     pub nodes: Vec<NodeId>,
+    /// The relationships, in order of first appearance.
     pub rels: Vec<RelId>,
 }
 
@@ -140,6 +153,7 @@ impl Subgraph {
         Subgraph::from_values(g, r.rows.iter().flatten())
     }
 
+    /// Whether the subgraph has no nodes.
     pub fn is_empty(&self) -> bool {
         self.nodes.is_empty()
     }
@@ -220,6 +234,8 @@ pub struct Provenance {
 }
 
 impl Provenance {
+    /// The provenance of an export of graph `g`: the query that chose it (`None` for the whole
+    /// graph) and its parameters.
     pub fn new(g: &Graph, query: Option<&str>, params: &Params) -> Provenance {
         Provenance {
             version: env!("CARGO_PKG_VERSION").to_string(),
@@ -277,7 +293,9 @@ pub fn graph_hash(g: &Graph) -> String {
 /// what round-trip tests compare.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Canonical {
+    /// One line per node (labels and properties), sorted.
     pub nodes: Vec<String>,
+    /// One line per relationship (type, properties and both ends' text), sorted.
     pub rels: Vec<String>,
 }
 
@@ -371,6 +389,7 @@ pub fn value_text(g: &Graph, v: &Value) -> String {
 /// What sizes the nodes of a picture.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub enum SizeBy {
+    /// Every node the same size.
     #[default]
     Uniform,
     /// A numeric property.
@@ -382,15 +401,19 @@ pub enum SizeBy {
 /// What colours the nodes of a picture.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub enum ColorBy {
+    /// A colour per node's first label.
     #[default]
     Label,
+    /// A colour per value of the named property.
     Property(String),
 }
 
 /// Picture options.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct Style {
+    /// What sizes the nodes.
     pub size: SizeBy,
+    /// What colours the nodes.
     pub color: ColorBy,
 }
 
@@ -447,9 +470,13 @@ pub fn size_by(session: &mut Session, spec: &str) -> Result<SizeBy, String> {
 /// What one export renders: the graph, the part of it to write, where it came from, and the
 /// picture options.
 pub struct Export<'a> {
+    /// The graph the subgraph belongs to.
     pub graph: &'a Graph,
+    /// The nodes and relationships to write.
     pub sub: &'a Subgraph,
+    /// Where the export came from.
     pub prov: &'a Provenance,
+    /// The picture options (pictures only).
     pub style: &'a Style,
 }
 
@@ -498,7 +525,9 @@ pub fn render(format: ExportFormat, ex: &Export) -> Result<Rendered, String> {
 /// The files an export wrote, and the warnings of its rendering ([`Rendered::warnings`]).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Written {
+    /// The paths of the files written.
     pub files: Vec<PathBuf>,
+    /// Warnings for the user: the export was made, but not quite as asked.
     pub warnings: Vec<String>,
 }
 
@@ -592,9 +621,13 @@ pub fn write_atomic(path: &Path, bytes: &[u8], force: bool) -> Result<(), String
 /// How a property value is typed in formats with typed attribute columns.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum AttrKind {
+    /// `true` or `false`.
     Bool,
+    /// A 64-bit integer.
     Long,
+    /// A 64-bit floating-point number.
     Double,
+    /// Text.
     String,
     /// A date, written as `YYYY-MM-DD` text.
     Date,
@@ -603,6 +636,7 @@ pub enum AttrKind {
 }
 
 impl AttrKind {
+    /// The kind of a value's column; `None` for null.
     pub fn of(v: &Value) -> Option<AttrKind> {
         Some(match v {
             Value::Null => return None,

@@ -17,6 +17,7 @@ use super::{label_names, type_name, Export};
 use crate::output::{from_json, to_json};
 use crate::store::Graph;
 
+/// The export as NetworkX node-link JSON.
 pub fn render(ex: &Export) -> String {
     let g = ex.graph;
     let props = |ps: &[(crate::store::Sym, crate::value::Value)]| -> J {

@@ -29,9 +29,13 @@ pub const MAX_SIDE: u32 = 16_384;
 /// A rendered PNG: the file's bytes, its size in pixels, and warnings for the user.
 #[derive(Debug, Clone)]
 pub struct Png {
+    /// The PNG file's bytes.
     pub bytes: Vec<u8>,
+    /// The picture's width in pixels.
     pub width: u32,
+    /// The picture's height in pixels.
     pub height: u32,
+    /// Warnings for the user: the picture was drawn, but not quite as asked.
     pub warnings: Vec<String>,
 }
 

@@ -11,6 +11,7 @@ use super::{value_text, Export};
 use crate::store::Graph;
 use crate::value::Value;
 
+/// The font families the picture's text asks for, in order of preference.
 pub const FONT: &str = "DejaVu Sans, Helvetica, Arial, sans-serif";
 
 /// Hover text of a node: name, labels and properties.
@@ -81,11 +82,13 @@ pub fn edge_path(p: &Picture, e: &layout::PEdge) -> String {
     }
 }
 
+/// The export's picture, laid out and drawn as an SVG document.
 pub fn render(ex: &Export) -> String {
     let p = layout::picture(ex);
     render_picture(ex, &p)
 }
 
+/// A laid-out picture drawn as an SVG document.
 pub fn render_picture(ex: &Export, p: &Picture) -> String {
     let g = ex.graph;
     let mut s = String::from("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n");

@@ -12,10 +12,15 @@ use crate::value::{Date, Value};
 /// A property column's type.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Ty {
+    /// Text (`string`, `char`, or no type).
     Str,
+    /// An integer (`int`, `long`, `short`, `byte`, `integer`).
     Int,
+    /// A floating-point number (`float`, `double`).
     Float,
+    /// A boolean (`boolean`, `bool`).
     Bool,
+    /// A date (`date`).
     Date,
 }
 
@@ -24,17 +29,28 @@ pub enum Ty {
 pub enum Field<N = String> {
     /// The node id in an id space (`""` for the default one); `name` when the header names it.
     Id {
+        /// The name before the colon (`personId` in `personId:ID`), if any.
         name: Option<N>,
+        /// The id space (`Person` in `:ID(Person)`), or `""` for the default one.
         space: String,
     },
+    /// `:LABEL`: the node's labels, separated by `;`.
     Label,
+    /// `:START_ID(Space)`: the start node's id, in the named id space (`""` for the default one).
     Start(String),
+    /// `:END_ID(Space)`: the end node's id, in the named id space (`""` for the default one).
     End(String),
+    /// `:TYPE`: the relationship's type.
     Type,
+    /// `:IGNORE`: a column that is skipped.
     Ignore,
+    /// `name:type`: a property column.
     Prop {
+        /// The property's name.
         name: N,
+        /// The type of the values (or of the array's elements).
         ty: Ty,
+        /// Whether the cells are arrays, their elements separated by `;` (`type[]`).
         array: bool,
     },
 }

@@ -95,8 +95,11 @@ const BATCH: usize = 16_384;
 /// What an import read.
 #[derive(Debug, Default)]
 pub struct Summary {
+    /// How many nodes were created.
     pub nodes: u64,
+    /// How many relationships were created.
     pub relationships: u64,
+    /// How long the import took, in seconds.
     pub seconds: f64,
 }
 

@@ -17,9 +17,11 @@ pub type Slot = usize;
 /// A planned statement: one pipeline per single query of a `UNION`.
 #[derive(Debug, Clone)]
 pub struct Plan {
+    /// One pipeline per single query, in source order.
     pub parts: Vec<Pipeline>,
     /// `union_all[i]` joins `parts[i]` and `parts[i + 1]`.
     pub union_all: Vec<bool>,
+    /// The names of the result columns.
     pub columns: Vec<String>,
 }
 
@@ -30,8 +32,10 @@ impl Plan {
     }
 }
 
+/// The operators of one single query, run in order over rows of `slots` values.
 #[derive(Debug, Clone)]
 pub struct Pipeline {
+    /// The operators, in the order rows flow through them.
     pub ops: Vec<Op>,
     /// Row width.
     pub slots: usize,
@@ -42,32 +46,46 @@ pub struct Pipeline {
 /// What a row slot holds, as far as the planner knows.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum VarKind {
+    /// A node.
     Node,
+    /// A relationship.
     Rel,
     /// The relationship list of a variable-length pattern.
     RelList,
+    /// A path.
     Path,
+    /// Anything else, or not known at plan time.
     Any,
 }
 
+/// The direction in which an expansion follows relationships from its bound node.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Dir {
+    /// Outgoing relationships: `(a)-->(b)`.
     Out,
+    /// Incoming relationships: `(a)<--(b)`.
     In,
+    /// Either direction: `(a)--(b)`.
     Both,
 }
 
 /// Property constraints of a pattern element: `{k: expr}`, or a parameter map.
 #[derive(Debug, Clone)]
 pub enum PropFilter {
+    /// Key and value pairs written in the pattern: `{k: expr, ...}`.
     Pairs(Vec<(String, Expr)>),
+    /// A single expression that gives the whole map, such as a parameter.
     Map(Expr),
 }
 
+/// A planned node pattern: the slot it binds and the checks it makes.
 #[derive(Debug, Clone)]
 pub struct NodeSpec {
+    /// The row slot the node is bound to.
     pub slot: Slot,
+    /// The labels the node must have.
     pub labels: Vec<String>,
+    /// The property constraints, if any.
     pub props: Option<PropFilter>,
     /// Where a scan can use a property index: the label and key (looked up by the equality
     /// value in `props`, or by `ranges`).
@@ -83,7 +101,9 @@ pub struct NodeSpec {
 /// What the planner may ask about the data: which property indexes exist and how many nodes
 /// carry a label. The store's side implements it; the plan never sees the store.
 pub trait Catalog {
+    /// Whether there is a property index on `label.key`.
     fn has_index(&self, label: &str, key: &str) -> bool;
+    /// How many nodes carry the label, if known.
     fn label_count(&self, label: &str) -> Option<usize>;
     /// The nodes an equality lookup in the index on `label.key` finds on average, if there is
     /// one.
@@ -117,11 +137,16 @@ impl Catalog for NoCatalog {
     }
 }
 
+/// A planned relationship pattern: the slot it binds and the checks it makes.
 #[derive(Debug, Clone)]
 pub struct RelSpec {
+    /// The row slot the relationship (or relationship list) is bound to.
     pub slot: Slot,
+    /// The allowed relationship types (any type when empty).
     pub types: Vec<String>,
+    /// The direction to follow from the bound node.
     pub dir: Dir,
+    /// The property constraints, if any.
     pub props: Option<PropFilter>,
     /// `Some((min, max))` for variable length (`max` None: unbounded).
     pub var_len: Option<(u64, Option<u64>)>,
@@ -136,28 +161,46 @@ pub struct RelSpec {
 /// One aggregate computation.
 #[derive(Debug, Clone)]
 pub struct Agg {
+    /// Which aggregate function to compute.
     pub func: AggFunc,
+    /// Whether the function counts each distinct argument value once (`DISTINCT`).
     pub distinct: bool,
+    /// The argument expressions, evaluated per input row (none for `count(*)`).
     pub args: Vec<Expr>,
+    /// The row slot the result is written to.
     pub slot: Slot,
 }
 
+/// An aggregate function.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum AggFunc {
+    /// `count(*)`: counts rows.
     CountStar,
+    /// `count(x)`: counts non-null values.
     Count,
+    /// `sum(x)`.
     Sum,
+    /// `avg(x)`.
     Avg,
+    /// `min(x)`.
     Min,
+    /// `max(x)`.
     Max,
+    /// `collect(x)`: the non-null values as a list.
     Collect,
+    /// `stDev(x)`: the sample standard deviation.
     StDev,
+    /// `stDevP(x)`: the population standard deviation.
     StDevP,
+    /// `percentileCont(x, p)`: the percentile, interpolating between values.
     PercentileCont,
+    /// `percentileDisc(x, p)`: the percentile, rounded to a value in the input.
     PercentileDisc,
 }
 
 impl AggFunc {
+    /// The aggregate function with this name (any case), if it is one; `count(*)` is not looked up
+    /// here.
     pub fn from_name(name: &str) -> Option<AggFunc> {
         Some(match name.to_ascii_lowercase().as_str() {
             "count" => AggFunc::Count,
@@ -178,48 +221,102 @@ impl AggFunc {
 /// What a `CREATE` or `MERGE` makes for one pattern part.
 #[derive(Debug, Clone)]
 pub struct CreatePart {
+    /// The nodes of the part, in pattern order.
     pub nodes: Vec<CreateNode>,
     /// `(rel, index of start node, index of end node)` into `nodes`.
     pub rels: Vec<CreateRel>,
+    /// The row slot a path variable (`p = ...`) is bound to, if any.
     pub path: Option<Slot>,
 }
 
+/// A node that a `CREATE` or `MERGE` makes (or reuses, when already bound).
 #[derive(Debug, Clone)]
 pub struct CreateNode {
+    /// The row slot the node is bound to.
     pub slot: Slot,
     /// Already bound: used, not created.
     pub bound: bool,
+    /// The labels to give a created node.
     pub labels: Vec<String>,
+    /// The property map to give a created node, if any.
     pub props: Option<Expr>,
 }
 
+/// A relationship that a `CREATE` or `MERGE` makes.
 #[derive(Debug, Clone)]
 pub struct CreateRel {
+    /// The row slot the relationship is bound to.
     pub slot: Slot,
+    /// The relationship type.
     pub ty: String,
+    /// The index in the part's `nodes` of the start node.
     pub start: usize,
+    /// The index in the part's `nodes` of the end node.
     pub end: usize,
+    /// The property map to give the relationship, if any.
     pub props: Option<Expr>,
 }
 
+/// One change made by `SET`, `REMOVE` or `MERGE`'s `ON CREATE SET` / `ON MATCH SET`.
 #[derive(Debug, Clone)]
 pub enum SetOp {
-    Prop { target: Expr, key: String, value: Expr },
-    Replace { slot: Slot, value: Expr },
-    Merge { slot: Slot, value: Expr },
-    Labels { slot: Slot, labels: Vec<String> },
-    RemoveProp { target: Expr, key: String },
-    RemoveLabels { slot: Slot, labels: Vec<String> },
+    /// `SET target.key = value`.
+    Prop {
+        /// The node or relationship expression.
+        target: Expr,
+        /// The property key.
+        key: String,
+        /// The new value (null removes the property).
+        value: Expr,
+    },
+    /// `SET n = {map}`: replaces all properties.
+    Replace {
+        /// The slot of the node or relationship.
+        slot: Slot,
+        /// The map that replaces all its properties.
+        value: Expr,
+    },
+    /// `SET n += {map}`: adds or overwrites properties.
+    Merge {
+        /// The slot of the node or relationship.
+        slot: Slot,
+        /// The map whose entries are added or overwritten.
+        value: Expr,
+    },
+    /// `SET n:A:B`: adds labels.
+    Labels {
+        /// The slot of the node.
+        slot: Slot,
+        /// The labels to add.
+        labels: Vec<String>,
+    },
+    /// `REMOVE target.key`.
+    RemoveProp {
+        /// The node or relationship expression.
+        target: Expr,
+        /// The property key.
+        key: String,
+    },
+    /// `REMOVE n:A:B`.
+    RemoveLabels {
+        /// The slot of the node.
+        slot: Slot,
+        /// The labels to remove.
+        labels: Vec<String>,
+    },
 }
 
+/// One operator of a pipeline.
 #[derive(Debug, Clone)]
 pub enum Op {
     /// Every node (with the labels and properties), bound to `node.slot`.
     NodeScan {
+        /// The node to bind.
         node: NodeSpec,
     },
     /// Keep rows whose bound node matches labels and properties.
     NodeCheck {
+        /// The bound node to check.
         node: NodeSpec,
     },
     /// Follow relationships from a bound node. `to_bound`: the far node is already bound and
@@ -227,11 +324,18 @@ pub enum Op {
     /// relationships (or relationship lists) matched earlier in the same pattern, which the new
     /// ones must differ from.
     Expand {
+        /// The slot of the bound node to start from.
         from: Slot,
+        /// The relationship to follow.
         rel: RelSpec,
+        /// The node at the far end.
         to: NodeSpec,
+        /// Whether the far node is already bound.
         to_bound: bool,
+        /// Whether the relationship is already bound.
         rel_bound: bool,
+        /// Slots of relationships matched earlier in the pattern, which the new ones must differ
+        /// from.
         distinct_from: Vec<Slot>,
         /// Count only: each input row comes out once, with the number of its matches in this
         /// slot (and not at all without one), for a `count(*)` that follows (see `rewrite`).
@@ -239,90 +343,145 @@ pub enum Op {
     },
     /// Shortest path(s) between two bound nodes.
     ShortestPath {
+        /// The slot of the start node.
         from: Slot,
+        /// The slot of the end node.
         to: Slot,
+        /// The relationships the path may use, with the length bounds.
         rel: RelSpec,
+        /// The slot the path is bound to, if the pattern names it.
         path: Option<Slot>,
+        /// Whether to find every shortest path (`allShortestPaths`) rather than one.
         all: bool,
     },
     /// Assemble a path value from the pattern's node and relationship slots.
     BuildPath {
+        /// The slot the path is bound to.
         slot: Slot,
+        /// The slot of the path's first node.
         start: Slot,
+        /// Each step as `(relationship slot, next node slot)`, in path order.
         steps: Vec<(Slot, Slot)>,
     },
+    /// Keeps the rows for which the predicate is true.
     Filter {
+        /// The condition to test.
         predicate: Expr,
     },
     /// Run `ops` per row; rows with no result keep the row with `nulls` set to null.
     Optional {
+        /// The operators to run for each row.
         ops: Vec<Op>,
+        /// The slots bound inside `ops`, set to null when there is no match.
         nulls: Vec<Slot>,
     },
+    /// Makes one row per element of a list, with the element in `slot`.
     Unwind {
+        /// The list expression.
         expr: Expr,
+        /// The slot each element is bound to.
         slot: Slot,
     },
+    /// Evaluates expressions into slots (`WITH` and `RETURN` items).
     Project {
+        /// Each expression with the slot its value goes to.
         items: Vec<(Expr, Slot)>,
     },
+    /// Groups rows by the keys and computes the aggregates per group.
     Aggregate {
+        /// The grouping expressions, each with the slot its value goes to.
         keys: Vec<(Expr, Slot)>,
+        /// The aggregates to compute.
         aggs: Vec<Agg>,
     },
+    /// Drops rows whose values in the given slots repeat an earlier row's.
     Distinct {
+        /// The slots that must differ.
         slots: Vec<Slot>,
     },
+    /// Orders rows by the keys (`ORDER BY`).
     Sort {
+        /// Each sort expression with whether it sorts descending.
         keys: Vec<(Expr, bool)>,
         /// `(SKIP, LIMIT)` that follow: only the first SKIP + LIMIT rows are needed, so the
         /// sort selects them before ordering them (a top-k).
         top: Option<(Option<Expr>, Expr)>,
     },
+    /// Drops the first `count` rows.
     Skip {
+        /// How many rows to drop.
         count: Expr,
     },
+    /// Passes at most `count` rows.
     Limit {
+        /// How many rows to pass.
         count: Expr,
     },
+    /// `CREATE`: makes the pattern parts once per row.
     Create {
+        /// The pattern parts to create.
         parts: Vec<CreatePart>,
     },
+    /// `MERGE`: matches the pattern, or creates it when there is no match.
     Merge {
+        /// What to create when there is no match.
         part: CreatePart,
+        /// The operators that look for the pattern.
         matcher: Vec<Op>,
+        /// The changes made when the pattern was created.
         on_create: Vec<SetOp>,
+        /// The changes made when the pattern was found.
         on_match: Vec<SetOp>,
     },
+    /// `SET` or `REMOVE`: applies the changes once per row.
     Set {
+        /// The changes, in order.
         ops: Vec<SetOp>,
     },
+    /// `[DETACH] DELETE`: deletes the nodes, relationships or paths the expressions give.
     Delete {
+        /// What to delete.
         exprs: Vec<Expr>,
+        /// Whether to delete a node's relationships with it (`DETACH DELETE`).
         detach: bool,
     },
+    /// `CALL`: runs a procedure once per row.
     Call {
+        /// The procedure's canonical name.
         name: String,
+        /// The argument expressions.
         args: Vec<Expr>,
+        /// Each output field kept, with the slot it goes to.
         yields: Vec<(String, Slot)>,
     },
+    /// `CREATE INDEX`.
     CreateIndex {
+        /// The index's name, if one was given.
         name: Option<String>,
+        /// The label whose nodes the index covers.
         label: String,
+        /// The indexed property keys.
         keys: Vec<String>,
     },
+    /// `DROP INDEX`.
     DropIndex {
+        /// The name of the index to drop.
         name: String,
     },
+    /// `SHOW INDEXES`: one row per index.
     ShowIndexes {
+        /// The slots of the output columns (name, label, properties, entries).
         slots: Vec<Slot>,
     },
     /// Counts the store keeps instead of a match and an aggregation (see `count_store`):
     /// `count(*)` of the nodes with a label, or of the relationships of some types, one row
     /// per type when grouped by `type(r)` (into `key`).
     CountStore {
+        /// What to count.
         what: Counted,
+        /// The slot the relationship type goes to, when counts are grouped by `type(r)`.
         key: Option<Slot>,
+        /// The slots each count is written to.
         counts: Vec<Slot>,
     },
 }
@@ -337,6 +496,7 @@ pub enum Counted {
 }
 
 impl Op {
+    /// Whether the operator can change the graph.
     pub fn writes(&self) -> bool {
         matches!(
             self,
@@ -350,7 +510,6 @@ impl Op {
     }
 }
 
-/// Procedures that change the graph (none yet).
 /// The row slots an expression reads, if they can be known (a sub-plan or a reduction may
 /// read any).
 pub fn expr_reads(e: &Expr) -> Option<Vec<Slot>> {
@@ -359,6 +518,7 @@ pub fn expr_reads(e: &Expr) -> Option<Vec<Slot>> {
     (!out.contains(&usize::MAX)).then_some(out)
 }
 
+/// Whether calling the named procedure can change the graph (none can yet).
 pub fn procedure_writes(_name: &str) -> bool {
     false
 }
@@ -366,43 +526,77 @@ pub fn procedure_writes(_name: &str) -> bool {
 /// Planned expressions: like the AST's, with variables resolved to slots.
 #[derive(Debug, Clone)]
 pub enum Expr {
+    /// A constant value.
     Const(Value),
+    /// `$name`: a query parameter.
     Param(String),
+    /// The value in a row slot.
     Slot(Slot),
+    /// `expr.key`.
     Prop(Box<Expr>, String),
+    /// `[a, b, c]`.
     List(Vec<Expr>),
+    /// `{key: expr, ...}`.
     Map(Vec<(String, Expr)>),
+    /// `NOT x`.
     Not(Box<Expr>),
+    /// `-x`.
     Neg(Box<Expr>),
+    /// An infix operator applied to two operands.
     Binary(BinaryOp, Box<Expr>, Box<Expr>),
+    /// `x IS NULL`, or `x IS NOT NULL` when the flag is true.
     IsNull(Box<Expr>, bool),
+    /// `x:Label:Other`.
     HasLabels(Box<Expr>, Vec<String>),
+    /// `list[index]` (or `map[key]`).
     Index(Box<Expr>, Box<Expr>),
+    /// `list[from..to]`.
     Slice(Box<Expr>, Option<Box<Expr>>, Option<Box<Expr>>),
+    /// A function call, by the function's lower-case catalogue name.
     Func(String, Vec<Expr>),
+    /// `CASE [operand] WHEN ... THEN ... [ELSE ...] END`.
     Case {
+        /// The expression compared against each `WHEN` (the simple form), or `None` for the generic
+        /// form.
         operand: Option<Box<Expr>>,
+        /// The `WHEN` / `THEN` pairs, in order.
         whens: Vec<(Expr, Expr)>,
+        /// The `ELSE` expression, if any.
         else_: Option<Box<Expr>>,
     },
     /// `[x IN list WHERE p | e]`, the element bound to `slot`.
     ListComp {
+        /// The slot the element is bound to.
         slot: Slot,
+        /// The list to iterate over.
         list: Box<Expr>,
+        /// The `WHERE` filter, if any.
         pred: Option<Box<Expr>>,
+        /// The `|` projection, if any.
         proj: Option<Box<Expr>>,
     },
+    /// `all(x IN list WHERE p)` and friends, the element bound to `slot`.
     Quantified {
+        /// Which quantifier (`all`, `any`, `none` or `single`).
         q: Quantifier,
+        /// The slot the element is bound to.
         slot: Slot,
+        /// The list to test.
         list: Box<Expr>,
+        /// The predicate (`true` when none was written).
         pred: Box<Expr>,
     },
+    /// `reduce(acc = init, x IN list | expr)`.
     Reduce {
+        /// The slot the accumulator is bound to.
         acc: Slot,
+        /// The accumulator's initial value.
         init: Box<Expr>,
+        /// The slot the element is bound to.
         slot: Slot,
+        /// The list to fold over.
         list: Box<Expr>,
+        /// The expression giving the next accumulator value.
         expr: Box<Expr>,
     },
     /// Whether the sub-plan yields a row for this row.
@@ -413,9 +607,13 @@ pub enum Expr {
     MapProj(Box<Expr>, Vec<MapProjItem>),
 }
 
+/// One entry of a planned map projection.
 #[derive(Debug, Clone)]
 pub enum MapProjItem {
+    /// `.key`.
     Prop(String),
+    /// `key: expr` (a variable entry `v` becomes `v: v`).
     Entry(String, Expr),
+    /// `.*`.
     All,
 }

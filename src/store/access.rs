@@ -30,23 +30,32 @@ pub trait GraphRead: Sync {
     fn types(&self) -> &Interner;
     /// Property key names and their ids.
     fn keys(&self) -> &Interner;
+    /// The number of live nodes.
     fn node_count(&self) -> usize;
+    /// The number of live relationships.
     fn rel_count(&self) -> usize;
     /// Every live node, in id order.
     fn node_ids(&self) -> Ids<'_>;
     /// Every live relationship, in id order.
     fn rel_ids(&self) -> Ids<'_>;
+    /// Whether a node with this id exists.
     fn node_exists(&self, id: NodeId) -> bool;
+    /// Whether a relationship with this id exists.
     fn rel_exists(&self, id: RelId) -> bool;
     /// A node's labels (empty if it does not exist).
     fn node_labels(&self, id: NodeId) -> &[Sym];
+    /// A node's property by key id; `None` if the node does not exist or has no such property.
     fn node_prop(&self, id: NodeId, key: Sym) -> Option<Value>;
     /// A node's properties in order (empty if it does not exist).
     fn node_props(&self, id: NodeId) -> Props;
+    /// A relationship's type; `None` if it does not exist.
     fn rel_type(&self, id: RelId) -> Option<Sym>;
     /// `(start, end)` of a relationship.
     fn rel_ends(&self, id: RelId) -> Option<(NodeId, NodeId)>;
+    /// A relationship's property by key id; `None` if the relationship does not exist or has no
+    /// such property.
     fn rel_prop(&self, id: RelId, key: Sym) -> Option<Value>;
+    /// A relationship's properties in order (empty if it does not exist).
     fn rel_props(&self, id: RelId) -> Props;
     /// Relationships at a node: `(relationship, other end)`; with `Dir::Both` a self-loop is
     /// listed once; `types` empty means any type.
@@ -63,12 +72,15 @@ pub trait GraphRead: Sync {
 
     // ---- provided: names ---------------------------------------------------------------
 
+    /// The id of a label name, if the graph has seen it.
     fn label_id(&self, name: &str) -> Option<Sym> {
         self.labels().get(name)
     }
+    /// The id of a relationship type name, if the graph has seen it.
     fn type_id(&self, name: &str) -> Option<Sym> {
         self.types().get(name)
     }
+    /// The id of a property key name, if the graph has seen it.
     fn key_id(&self, name: &str) -> Option<Sym> {
         self.keys().get(name)
     }
@@ -95,12 +107,15 @@ pub trait GraphRead: Sync {
     fn node_ids_in(&self, lo: NodeId, hi: NodeId) -> Ids<'_> {
         Box::new(self.node_ids().filter(move |&n| (lo..=hi).contains(&n)))
     }
+    /// The number of relationships at a node in the direction, of any type (a self-loop counts once
+    /// with `Dir::Both`).
     fn degree(&self, node: NodeId, dir: Dir) -> usize {
         self.rels_of(node, dir, &[]).count()
     }
 
     // ---- provided: reading in place and in bulk ----------------------------------------
 
+    /// Whether a node carries the label.
     fn has_label(&self, id: NodeId, label: Sym) -> bool {
         self.node_labels(id).contains(&label)
     }
@@ -169,6 +184,8 @@ pub trait GraphWrite: GraphRead {
     /// Sets a node property (`Null` removes it); `None` if the node does not exist, else the
     /// old value.
     fn set_node_prop(&mut self, id: NodeId, key: &str, value: Value) -> Option<Value>;
+    /// Sets a relationship property (`Null` removes it); `None` if the relationship does not exist,
+    /// else the old value.
     fn set_rel_prop(&mut self, id: RelId, key: &str, value: Value) -> Option<Value>;
     /// Adds a label; true if the node did not have it.
     fn add_label(&mut self, id: NodeId, label: &str) -> bool;

@@ -64,6 +64,7 @@ impl Adjacency {
         self.entries.len()
     }
 
+    /// Whether it holds no relationships.
     pub fn is_empty(&self) -> bool {
         self.entries.is_empty()
     }

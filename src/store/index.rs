@@ -32,18 +32,23 @@ impl Ord for Key {
 /// One index.
 #[derive(Debug, Clone)]
 pub struct PropertyIndex {
+    /// The index's name, as `SHOW INDEXES` lists it.
     pub name: String,
+    /// The label whose nodes are indexed.
     pub label: Sym,
+    /// The indexed property key.
     pub key: Sym,
     map: BTreeMap<Key, BTreeSet<NodeId>>,
     entries: usize,
 }
 
 impl PropertyIndex {
+    /// An empty index named `name` on the label's property key.
     pub fn new(name: String, label: Sym, key: Sym) -> PropertyIndex {
         PropertyIndex { name, label, key, map: BTreeMap::new(), entries: 0 }
     }
 
+    /// How many (node, value) entries the index holds.
     pub fn entries(&self) -> usize {
         self.entries
     }
@@ -53,12 +58,14 @@ impl PropertyIndex {
         self.entries as f64 / self.map.len().max(1) as f64
     }
 
+    /// Records that node `id` has value `v` (a null value is not indexed).
     pub fn insert(&mut self, v: &Value, id: NodeId) {
         if !v.is_null() && self.map.entry(Key(v.clone())).or_default().insert(id) {
             self.entries += 1;
         }
     }
 
+    /// Forgets that node `id` has value `v`.
     pub fn remove(&mut self, v: &Value, id: NodeId) {
         let k = Key(v.clone());
         if let Some(set) = self.map.get_mut(&k) {

@@ -15,6 +15,7 @@ pub struct Interner {
 }
 
 impl Interner {
+    /// The id of `name`, handing out the next id if it is new.
     pub fn intern(&mut self, name: &str) -> Sym {
         if let Some(i) = self.names.get_index_of(name) {
             return i as Sym;
@@ -22,10 +23,12 @@ impl Interner {
         self.names.insert_full(name.into()).0 as Sym
     }
 
+    /// The id of `name`, if it has one.
     pub fn get(&self, name: &str) -> Option<Sym> {
         self.names.get_index_of(name).map(|i| i as Sym)
     }
 
+    /// The name of `sym` (empty for an unknown id).
     pub fn name(&self, sym: Sym) -> &str {
         self.names.get_index(sym as usize).map_or("", |s| s)
     }
@@ -35,14 +38,17 @@ impl Interner {
         self.names.get_index(sym as usize).map_or_else(|| Arc::from(""), Arc::clone)
     }
 
+    /// How many names have ids.
     pub fn len(&self) -> usize {
         self.names.len()
     }
 
+    /// Whether no name has an id yet.
     pub fn is_empty(&self) -> bool {
         self.names.is_empty()
     }
 
+    /// Every id with its name, in id order.
     pub fn iter(&self) -> impl Iterator<Item = (Sym, &str)> {
         self.names.iter().enumerate().map(|(i, s)| (i as Sym, &**s))
     }

@@ -35,8 +35,11 @@ use crate::value::{NodeId, RelId, Value};
 /// Which relationships of a node to follow.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Dir {
+    /// Outgoing relationships.
     Out,
+    /// Incoming relationships.
     In,
+    /// Both outgoing and incoming relationships.
     Both,
 }
 
@@ -172,6 +175,7 @@ fn gone() -> EdgeIndex<u32> {
 }
 
 impl Graph {
+    /// An empty graph.
     pub fn new() -> Graph {
         Graph::default()
     }
@@ -185,24 +189,31 @@ impl Graph {
 
     // ---- names -------------------------------------------------------------------------
 
+    /// The label names and their ids.
     pub fn labels(&self) -> &Interner {
         &self.labels
     }
+    /// The relationship type names and their ids.
     pub fn types(&self) -> &Interner {
         &self.types
     }
+    /// The property key names and their ids.
     pub fn keys(&self) -> &Interner {
         &self.keys
     }
+    /// The id of a label name, if the graph has seen it.
     pub fn label_id(&self, name: &str) -> Option<Sym> {
         self.labels.get(name)
     }
+    /// The id of a relationship type name, if the graph has seen it.
     pub fn type_id(&self, name: &str) -> Option<Sym> {
         self.types.get(name)
     }
+    /// The id of a property key name, if the graph has seen it.
     pub fn key_id(&self, name: &str) -> Option<Sym> {
         self.keys.get(name)
     }
+    /// The id of a property key name, handing out a new one if it is new.
     pub fn intern_key(&mut self, name: &str) -> Sym {
         self.keys.intern(name)
     }
@@ -216,9 +227,11 @@ impl Graph {
 
     // ---- counts and scans --------------------------------------------------------------
 
+    /// The number of live nodes.
     pub fn node_count(&self) -> usize {
         self.g.node_count()
     }
+    /// The number of live relationships.
     pub fn rel_count(&self) -> usize {
         self.g.edge_count()
     }
@@ -267,21 +280,26 @@ impl Graph {
         self.rix(id).and_then(|ix| self.g.edge_weight(ix))
     }
 
+    /// Whether a node with this id exists.
     pub fn node_exists(&self, id: NodeId) -> bool {
         self.nix(id).is_some()
     }
+    /// Whether a relationship with this id exists.
     pub fn rel_exists(&self, id: RelId) -> bool {
         self.rix(id).is_some()
     }
 
     // ---- reading nodes -----------------------------------------------------------------
 
+    /// A node's labels (empty if it does not exist).
     pub fn node_labels(&self, id: NodeId) -> &[Sym] {
         self.node(id).map_or(&[], |n| self.label_set(n.labels))
     }
+    /// Whether a node carries the label.
     pub fn has_label(&self, id: NodeId, label: Sym) -> bool {
         self.node_labels(id).contains(&label)
     }
+    /// A node's property by key id; `None` if the node does not exist or has no such property.
     pub fn node_prop(&self, id: NodeId, key: Sym) -> Option<Value> {
         self.node(id).and_then(|n| self.node_props.get(n.props, key))
     }
@@ -295,6 +313,7 @@ impl Graph {
     pub fn node_prop_equals(&self, id: NodeId, key: Sym, v: &Value) -> bool {
         self.node(id).is_some_and(|n| self.node_props.equals(n.props, key, v))
     }
+    /// A node's properties in order (empty if it does not exist).
     pub fn node_props(&self, id: NodeId) -> Props {
         self.node(id).map_or_else(Props::new, |n| self.node_props.all(n.props))
     }
@@ -316,6 +335,7 @@ impl Graph {
 
     // ---- reading relationships ---------------------------------------------------------
 
+    /// A relationship's type; `None` if it does not exist.
     pub fn rel_type(&self, id: RelId) -> Option<Sym> {
         self.rel(id).map(|r| r.ty)
     }
@@ -334,6 +354,8 @@ impl Graph {
         let (a, b) = self.g.edge_endpoints(self.rix(id)?)?;
         Some((self.g[a].id, self.g[b].id))
     }
+    /// A relationship's property by key id; `None` if the relationship does not exist or has no
+    /// such property.
     pub fn rel_prop(&self, id: RelId, key: Sym) -> Option<Value> {
         self.rel(id).and_then(|r| self.rel_props.get(r.props, key))
     }
@@ -389,6 +411,7 @@ impl Graph {
     pub fn rel_prop_equals(&self, id: RelId, key: Sym, v: &Value) -> bool {
         self.rel(id).is_some_and(|r| self.rel_props.equals(r.props, key, v))
     }
+    /// A relationship's properties in order (empty if it does not exist).
     pub fn rel_props(&self, id: RelId) -> Props {
         self.rel(id).map_or_else(Props::new, |r| self.rel_props.all(r.props))
     }
@@ -451,6 +474,8 @@ impl Graph {
         self.adjacency.drop_type(ty);
     }
 
+    /// The number of relationships at a node in the direction, of any type (a self-loop counts once
+    /// with `Dir::Both`).
     pub fn degree(&self, node: NodeId, dir: Dir) -> usize {
         self.rels_of(node, dir, &[]).count()
     }

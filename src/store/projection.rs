@@ -18,15 +18,23 @@ use crate::value::{NodeId, RelId, Value};
 /// each edge under both ends (a self-loop once). `rels` is empty unless asked for.
 #[derive(Debug, Clone, Default)]
 pub struct Projection {
+    /// The graph's node id of each local index, in id order.
     pub nodes: Vec<NodeId>,
+    /// Where each index's edges start in `targets`, with one extra entry at the end (`n + 1` in
+    /// all).
     pub offsets: Vec<usize>,
+    /// The local index of each edge's target, grouped by source and sorted by target.
     pub targets: Vec<u32>,
+    /// Each edge's weight, parallel to `targets` (`None` when unweighted).
     pub weights: Option<Vec<f64>>,
+    /// The relationship each edge stands for, parallel to `targets` (empty unless asked for).
     pub rels: Vec<RelId>,
+    /// Whether the edges are directed.
     pub directed: bool,
 }
 
 impl Projection {
+    /// The number of projected nodes.
     pub fn node_count(&self) -> usize {
         self.nodes.len()
     }
@@ -81,7 +89,12 @@ impl Projection {
 #[derive(Debug, Clone, PartialEq)]
 pub enum ProjectionError {
     /// A relationship's weight property is not a number.
-    BadWeight { rel: RelId, value: String },
+    BadWeight {
+        /// The relationship.
+        rel: RelId,
+        /// The offending value, in Cypher notation.
+        value: String,
+    },
     /// The graph cannot make projections (a store without them, such as a test graph).
     Unsupported(&'static str),
 }

@@ -20,12 +20,16 @@ pub type RelId = u64;
 /// A calendar date (proleptic Gregorian).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct Date {
+    /// The year, which may be zero or negative (year 0 is 1 BCE).
     pub year: i32,
+    /// The month, from 1 to 12.
     pub month: u8,
+    /// The day of the month, from 1.
     pub day: u8,
 }
 
 impl Date {
+    /// The date with these parts, or `None` when the month or day is out of range.
     pub fn new(year: i32, month: u8, day: u8) -> Option<Date> {
         if !(1..=12).contains(&month) || day == 0 || day > days_in_month(year, month) {
             return None;
@@ -74,40 +78,61 @@ impl fmt::Display for Date {
 /// A path: `nodes.len() == rels.len() + 1`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct Path {
+    /// The node ids, from the path's start to its end.
     pub nodes: Vec<NodeId>,
+    /// The relationship ids, in path order: `rels[i]` joins `nodes[i]` and `nodes[i + 1]`.
     pub rels: Vec<RelId>,
 }
 
 /// A Cypher value.
 #[derive(Debug, Clone)]
 pub enum Value {
+    /// `null`: a missing or unknown value.
     Null,
+    /// A boolean.
     Bool(bool),
+    /// A 64-bit signed integer.
     Int(i64),
+    /// A 64-bit floating-point number.
     Float(f64),
+    /// A string (shared, so cloning is cheap).
     String(Arc<str>),
+    /// A list of values.
     List(Vec<Value>),
+    /// A map from string keys to values, in insertion order.
     Map(Box<IndexMap<String, Value>>),
+    /// A node, by id.
     Node(NodeId),
+    /// A relationship, by id.
     Rel(RelId),
+    /// A path of nodes and relationships.
     Path(Box<Path>),
+    /// A calendar date.
     Date(Date),
+    /// A time of day without a time zone.
     LocalTime(LocalTime),
+    /// A time of day with a UTC offset.
     Time(Time),
+    /// A date and time without a time zone.
     LocalDateTime(LocalDateTime),
+    /// A date and time with a time zone or UTC offset.
     DateTime(DateTime),
+    /// An amount of time in months, days, seconds and nanoseconds.
     Duration(Box<Duration>),
 }
 
 impl Value {
+    /// A string value holding a copy of `s`.
     pub fn str(s: &str) -> Value {
         Value::String(Arc::from(s))
     }
 
+    /// A map value holding `m`.
     pub fn map(m: IndexMap<String, Value>) -> Value {
         Value::Map(Box::new(m))
     }
 
+    /// Whether the value is `null`.
     pub fn is_null(&self) -> bool {
         matches!(self, Value::Null)
     }

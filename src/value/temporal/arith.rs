@@ -7,9 +7,13 @@ use super::*;
 /// maps onto these).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Arith {
+    /// `+`.
     Add,
+    /// `-`.
     Sub,
+    /// `*`.
     Mul,
+    /// `/`.
     Div,
 }
 

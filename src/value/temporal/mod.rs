@@ -19,8 +19,11 @@ mod parse;
 pub use arith::{arith, field, negate, Arith};
 pub use parse::{from_text, parse_date, parse_duration, parse_offset, DurationParts, Num, DURATION_UNITS};
 
+/// Nanoseconds in a second.
 pub const NANOS_PER_SECOND: i64 = 1_000_000_000;
+/// Seconds in a day (no leap seconds).
 pub const SECONDS_PER_DAY: i64 = 86_400;
+/// Nanoseconds in a day.
 pub const NANOS_PER_DAY: i64 = SECONDS_PER_DAY * NANOS_PER_SECOND;
 /// The average Gregorian month (365.2425 days / 12) in seconds, as Neo4j uses it to cascade
 /// fractional months into days.
@@ -30,20 +33,24 @@ pub const MAX_OFFSET: i32 = 18 * 3600;
 /// Years range over ±999,999,999, as in Neo4j.
 pub const MAX_YEAR: i64 = 999_999_999;
 
+/// A run-time `ArgumentError` (an invalid argument value) with this message.
 pub fn arg_err(msg: impl Into<String>) -> Error {
     Error::runtime(Kind::ArgumentError, Detail::InvalidArgumentValue, msg)
 }
 
+/// A type error (an invalid argument type) with this message.
 pub fn type_err(msg: impl Into<String>) -> Error {
     Error::type_error(Detail::InvalidArgumentType, msg)
 }
 
 // ---- the calendar -----------------------------------------------------------------------------
 
+/// Whether the year is a leap year in the proleptic Gregorian calendar.
 pub fn is_leap(year: i64) -> bool {
     (year % 4 == 0 && year % 100 != 0) || year % 400 == 0
 }
 
+/// The number of days in the month (1 to 12) of the year.
 pub fn month_len(year: i64, month: i64) -> i64 {
     match month {
         1 | 3 | 5 | 7 | 8 | 10 | 12 => 31,
@@ -92,6 +99,7 @@ pub fn date_from_epoch_day(days: i64) -> Result<Date> {
     make_date(y, m, d)
 }
 
+/// The date `days` days after `d` (before it when negative), if its year is in range.
 pub fn plus_days(d: Date, days: i64) -> Result<Date> {
     date_from_epoch_day(epoch_day(d).checked_add(days).ok_or_else(|| arg_err("date out of range"))?)
 }
@@ -110,6 +118,7 @@ pub fn day_of_week(d: Date) -> i64 {
     (epoch_day(d) + 3).rem_euclid(7) + 1
 }
 
+/// The day of the year, from 1 (1 January).
 pub fn ordinal_day(d: Date) -> i64 {
     epoch_day(d) - epoch_day(Date { year: d.year, month: 1, day: 1 }) + 1
 }
@@ -123,6 +132,7 @@ pub fn iso_week(d: Date) -> (i64, i64) {
     }
 }
 
+/// The number of ISO weeks (52 or 53) in the ISO week-based year.
 pub fn weeks_in_year(year: i64) -> i64 {
     match make_date(year, 12, 28) {
         Ok(d) => iso_week(d).1,
@@ -130,6 +140,8 @@ pub fn weeks_in_year(year: i64) -> i64 {
     }
 }
 
+/// The date of the ISO week-based year, week and day of the week (1 for Monday to 7 for Sunday),
+/// checked.
 pub fn date_from_week(year: i64, week: i64, dow: i64) -> Result<Date> {
     if week < 1 || week > weeks_in_year(year) {
         return Err(arg_err(format!("week {week} is out of range for week-year {year}")));
@@ -141,6 +153,7 @@ pub fn date_from_week(year: i64, week: i64, dow: i64) -> Result<Date> {
     date_from_epoch_day(epoch_day(jan4) - day_of_week(jan4) + 1 + (week - 1) * 7 + dow - 1)
 }
 
+/// The date of the year's day number (1 for 1 January), checked.
 pub fn date_from_ordinal(year: i64, day: i64) -> Result<Date> {
     let len = if is_leap(year) { 366 } else { 365 };
     if day < 1 || day > len {
@@ -149,6 +162,7 @@ pub fn date_from_ordinal(year: i64, day: i64) -> Result<Date> {
     date_from_epoch_day(epoch_day(make_date(year, 1, 1)?) + day - 1)
 }
 
+/// The date of the year's quarter (1 to 4) and day of the quarter (from 1), checked.
 pub fn date_from_quarter(year: i64, quarter: i64, day: i64) -> Result<Date> {
     if !(1..=4).contains(&quarter) {
         return Err(arg_err(format!("quarter {quarter} is out of range (1..4)")));
@@ -166,10 +180,12 @@ pub fn date_from_quarter(year: i64, quarter: i64, day: i64) -> Result<Date> {
 /// A time of day without a zone, to the nanosecond.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct LocalTime {
+    /// Nanoseconds since midnight, in `0..NANOS_PER_DAY`.
     pub nanos: i64,
 }
 
 impl LocalTime {
+    /// Midnight, `00:00`.
     pub const MIDNIGHT: LocalTime = LocalTime { nanos: 0 };
 
     /// A time from its nanosecond of the day, wrapping around midnight.
@@ -177,6 +193,7 @@ impl LocalTime {
         LocalTime { nanos: nanos.rem_euclid(NANOS_PER_DAY) }
     }
 
+    /// A time from its hour, minute, second and nanosecond, each checked against its range.
     pub fn new(hour: i64, minute: i64, second: i64, nano: i64) -> Result<LocalTime> {
         let check = |v: i64, max: i64, what: &str| {
             if (0..max).contains(&v) {
@@ -192,18 +209,23 @@ impl LocalTime {
         Ok(LocalTime { nanos: ((hour * 60 + minute) * 60 + second) * NANOS_PER_SECOND + nano })
     }
 
+    /// Nanoseconds since midnight.
     pub fn nano_of_day(self) -> i64 {
         self.nanos
     }
+    /// The hour, from 0 to 23.
     pub fn hour(self) -> i64 {
         self.nanos / (3600 * NANOS_PER_SECOND)
     }
+    /// The minute of the hour, from 0 to 59.
     pub fn minute(self) -> i64 {
         self.nanos / (60 * NANOS_PER_SECOND) % 60
     }
+    /// The second of the minute, from 0 to 59.
     pub fn second(self) -> i64 {
         self.nanos / NANOS_PER_SECOND % 60
     }
+    /// The nanosecond of the second, from 0 to 999,999,999.
     pub fn nanosecond(self) -> i64 {
         self.nanos % NANOS_PER_SECOND
     }
@@ -213,6 +235,7 @@ impl LocalTime {
 /// both the local time and the offset are.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub struct Time {
+    /// The local time of day.
     pub time: LocalTime,
     /// Seconds east of UTC.
     pub offset: i32,
@@ -238,7 +261,9 @@ impl PartialOrd for Time {
 /// A date and time of day without a zone.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct LocalDateTime {
+    /// The date.
     pub date: Date,
+    /// The time of day.
     pub time: LocalTime,
 }
 
@@ -248,6 +273,8 @@ impl LocalDateTime {
         i128::from(epoch_day(self.date)) * i128::from(NANOS_PER_DAY) + i128::from(self.time.nanos)
     }
 
+    /// The date-time `n` nanoseconds after 1970-01-01T00:00 on the local clock, if its year is in
+    /// range.
     pub fn from_local_nanos(n: i128) -> Result<LocalDateTime> {
         let day = n.div_euclid(i128::from(NANOS_PER_DAY));
         let nanos = n.rem_euclid(i128::from(NANOS_PER_DAY)) as i64;
@@ -260,6 +287,7 @@ impl LocalDateTime {
 /// both the local date-time and the offset are.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub struct DateTime {
+    /// The local date and time.
     pub local: LocalDateTime,
     /// Seconds east of UTC.
     pub offset: i32,
@@ -271,6 +299,8 @@ impl DateTime {
         self.local.local_nanos() - i128::from(self.offset) * i128::from(NANOS_PER_SECOND)
     }
 
+    /// The date-time at `n` nanoseconds since the Unix epoch, seen at the offset (in seconds east
+    /// of UTC).
     pub fn from_epoch_nanos(n: i128, offset: i32) -> Result<DateTime> {
         let local = LocalDateTime::from_local_nanos(n + i128::from(offset) * i128::from(NANOS_PER_SECOND))?;
         Ok(DateTime { local, offset })
@@ -294,13 +324,18 @@ impl PartialOrd for DateTime {
 /// is by their approximate length.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub struct Duration {
+    /// Whole months (a year is 12).
     pub months: i64,
+    /// Whole days (a week is 7).
     pub days: i64,
+    /// Whole seconds, besides the months and days.
     pub seconds: i64,
+    /// Nanoseconds, added to the seconds, in `0..1_000_000_000`.
     pub nanos: i32,
 }
 
 impl Duration {
+    /// The empty duration, `PT0S`.
     pub const ZERO: Duration = Duration { months: 0, days: 0, seconds: 0, nanos: 0 };
 
     /// A duration from components of any range; seconds and nanoseconds are normalised.
@@ -316,6 +351,7 @@ impl Duration {
         })
     }
 
+    /// The seconds and nanoseconds as one count of nanoseconds (months and days left out).
     pub fn total_nanos(&self) -> i128 {
         i128::from(self.seconds) * i128::from(NANOS_PER_SECOND) + i128::from(self.nanos)
     }
@@ -345,15 +381,18 @@ impl Duration {
         Duration::new(m, d, s, to_long(nanos)?)
     }
 
+    /// `self + sign * o`, component by component: pass `1` to add and `-1` to subtract.
     pub fn plus(&self, o: &Duration, sign: i128) -> Result<Duration> {
         let (a, b) = (self.parts(), o.parts());
         Duration::new(a[0] + sign * b[0], a[1] + sign * b[1], a[2] + sign * b[2], a[3] + sign * b[3])
     }
 
+    /// The duration with every component negated.
     pub fn negate(&self) -> Result<Duration> {
         Duration::ZERO.plus(self, -1)
     }
 
+    /// The duration multiplied by an integer or a float (a fraction cascades into smaller units).
     pub fn times(&self, v: &Value) -> Result<Duration> {
         let p = self.parts();
         match v {
@@ -368,6 +407,7 @@ impl Duration {
         }
     }
 
+    /// The duration divided by an integer or a float (a fraction cascades into smaller units).
     pub fn divided(&self, v: &Value) -> Result<Duration> {
         let f = match v {
             Value::Int(i) => *i as f64,
@@ -554,8 +594,11 @@ pub fn to_json(v: &Value) -> Option<serde_json::Value> {
 /// The parts a temporal value can lend to a constructor.
 #[derive(Default, Clone, Copy)]
 pub struct Parts {
+    /// The date, if the value has one.
     pub date: Option<Date>,
+    /// The time of day, if the value has one.
     pub time: Option<LocalTime>,
+    /// The UTC offset in seconds east of UTC, if the value has one.
     pub offset: Option<i32>,
 }
 

@@ -218,7 +218,9 @@ fn parse_datetime_text(s: &str) -> Result<(Date, LocalTime, Option<i32>)> {
 /// A number of a duration's component: exact, or with a fraction.
 #[derive(Clone, Copy)]
 pub enum Num {
+    /// A whole number.
     Int(i64),
+    /// A number with a fraction.
     Float(f64),
 }
 
@@ -239,6 +241,7 @@ pub struct DurationParts {
     pub amounts: Vec<(usize, Num)>,
 }
 
+/// The names of a duration's units, largest first; `DurationParts::amounts` indexes into it.
 pub const DURATION_UNITS: [&str; 11] = [
     "years",
     "quarters",
@@ -254,6 +257,7 @@ pub const DURATION_UNITS: [&str; 11] = [
 ];
 
 impl DurationParts {
+    /// The duration the amounts add up to.
     pub fn build(&self) -> Result<Duration> {
         let mut exact = [0i128; 11];
         let mut approx = [0f64; 11];
