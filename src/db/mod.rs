@@ -35,7 +35,9 @@ pub struct Database {
 /// A database as opened: the graph it holds and what opening it did that people should know.
 #[derive(Debug)]
 pub struct Opened {
+    /// The database, open (for writing unless asked otherwise).
     pub db: Database,
+    /// Its graph: the snapshot with the log replayed.
     pub graph: Graph,
     /// One line each: a database created, a torn log tail dropped, a stale log replaced.
     pub notices: Vec<String>,

@@ -26,7 +26,9 @@ pub const MAX_RECORD: usize = 1 << 30;
 /// Which snapshot a log continues: its length and checksum.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Base {
+    /// The snapshot's length in bytes.
     pub snapshot_len: u64,
+    /// The snapshot's CRC-32.
     pub snapshot_crc: u32,
     /// The number the first transaction in the log gets.
     pub first: u64,
@@ -67,6 +69,7 @@ impl Base {
 /// What reading a log found.
 #[derive(Debug)]
 pub struct Recovered {
+    /// The snapshot the log continues.
     pub base: Base,
     /// `(transaction number, payload)` of every intact record, in order.
     pub records: Vec<(u64, Vec<u8>)>,

@@ -13,13 +13,21 @@ use crate::value::{temporal, Date, Value};
 /// A property value as the log stores it.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub enum Stored {
+    /// No value (a property set to null is removed).
     Null,
+    /// A boolean.
     Bool(bool),
+    /// An integer.
     Int(i64),
+    /// A float, NaN and infinities included.
     Float(f64),
+    /// A string.
     Str(String),
+    /// A list of values.
     List(Vec<Stored>),
+    /// A map of values, in order.
     Map(Vec<(String, Stored)>),
+    /// A date: year, month, day.
     Date(i32, u8, u8),
     /// Another temporal value: its kind and ISO text (`("duration", "P1D")`).
     Temporal(String, String),
@@ -67,49 +75,82 @@ impl Stored {
 /// One change of a transaction.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub enum Change {
+    /// A node made, with the labels and properties it ended the transaction with.
     CreateNode {
+        /// The id it was given.
         id: u64,
+        /// Its labels.
         labels: Vec<String>,
+        /// Its properties.
         props: Vec<(String, Stored)>,
     },
+    /// A relationship made.
     CreateRel {
+        /// The id it was given.
         id: u64,
+        /// The node it starts at.
         start: u64,
+        /// The node it ends at.
         end: u64,
+        /// Its type.
         ty: String,
+        /// Its properties.
         props: Vec<(String, Stored)>,
     },
+    /// A relationship deleted.
     DeleteRel {
+        /// Its id.
         id: u64,
     },
     /// Deletes a node (its relationships are deleted by changes before it).
     DeleteNode {
+        /// Its id.
         id: u64,
     },
+    /// A node's property set to the value it ended with (null: removed).
     SetNodeProp {
+        /// The node.
         id: u64,
+        /// The property's key.
         key: String,
+        /// Its value.
         value: Stored,
     },
+    /// A relationship's property set (null: removed).
     SetRelProp {
+        /// The relationship.
         id: u64,
+        /// The property's key.
         key: String,
+        /// Its value.
         value: Stored,
     },
+    /// A label added to a node.
     AddLabel {
+        /// The node.
         id: u64,
+        /// The label.
         label: String,
     },
+    /// A label removed from a node.
     RemoveLabel {
+        /// The node.
         id: u64,
+        /// The label.
         label: String,
     },
+    /// A property index made.
     CreateIndex {
+        /// Its name.
         name: String,
+        /// The label it indexes.
         label: String,
+        /// The property key it indexes.
         key: String,
     },
+    /// A property index dropped.
     DropIndex {
+        /// Its name.
         name: String,
     },
 }
