@@ -140,5 +140,11 @@ mod tests {
         assert!(score("Kyrgyz Republc", "the Kyrgyz Republic") > 0.6);
         assert!(score("Japan", "Kenya") < 0.6);
         assert_eq!(similarity("Embassy of Japan", "japan"), similarity("japan", "Embassy of Japan"));
+        // db.search's cases.
+        assert_eq!(normalize("Chom-Kmin  (HPP)"), "chom kmin hpp");
+        assert_eq!(normalize("Café"), "cafe");
+        assert!(normalized_score("chom kemin", "chom kmin") > 0.85);
+        assert!(normalized_score("chom kmin", "chom kmin river small hydropower station") > 0.8);
+        assert!(normalized_score("tokyo", "bishkek") < 0.6);
     }
 }

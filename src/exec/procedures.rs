@@ -114,82 +114,9 @@ fn schema(ctx: Ctx) -> Vec<IndexMap<&'static str, Value>> {
     out
 }
 
-/// Lowercases, strips common diacritics, and turns punctuation into single spaces.
-pub fn normalize(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    let mut space = true;
-    for c in s.chars().flat_map(char::to_lowercase) {
-        let c = fold_accent(c);
-        if c.is_alphanumeric() {
-            out.push(c);
-            space = false;
-        } else if !space {
-            out.push(' ');
-            space = true;
-        }
-    }
-    out.trim_end().to_string()
-}
-
-fn fold_accent(c: char) -> char {
-    match c {
-        'à' | 'á' | 'â' | 'ã' | 'ä' | 'å' | 'ā' => 'a',
-        'ç' | 'č' => 'c',
-        'è' | 'é' | 'ê' | 'ë' | 'ē' | 'ė' => 'e',
-        'ì' | 'í' | 'î' | 'ï' | 'ī' => 'i',
-        'ñ' | 'ń' => 'n',
-        'ò' | 'ó' | 'ô' | 'õ' | 'ö' | 'ō' | 'ø' => 'o',
-        'ù' | 'ú' | 'û' | 'ü' | 'ū' => 'u',
-        'ý' | 'ÿ' => 'y',
-        'š' => 's',
-        'ž' => 'z',
-        c => c,
-    }
-}
-
-/// Levenshtein distance over chars.
-pub fn edit_distance(a: &str, b: &str) -> usize {
-    let b: Vec<char> = b.chars().collect();
-    let mut prev: Vec<usize> = (0..=b.len()).collect();
-    for (i, ca) in a.chars().enumerate() {
-        let mut cur = vec![i + 1; b.len() + 1];
-        for (j, cb) in b.iter().enumerate() {
-            cur[j + 1] = (prev[j] + usize::from(ca != *cb)).min(prev[j + 1] + 1).min(cur[j] + 1);
-        }
-        prev = cur;
-    }
-    prev[b.len()]
-}
-
-/// How well a query matches a name, in [0, 1].
-fn similarity(q: &str, name: &str) -> f64 {
-    if q.is_empty() || name.is_empty() {
-        return 0.0;
-    }
-    if q == name {
-        return 1.0;
-    }
-    let whole = 1.0 - edit_distance(q, name) as f64 / q.chars().count().max(name.chars().count()) as f64;
-    if name.contains(q) {
-        return (0.8 + 0.15 * q.len() as f64 / name.len() as f64).max(whole);
-    }
-    // Best match of the query against a window of the name's words of the same word count.
-    let words: Vec<&str> = name.split(' ').collect();
-    let qn = q.split(' ').count();
-    let mut best = whole;
-    if words.len() >= qn {
-        for w in words.windows(qn) {
-            let cand = w.join(" ");
-            let d = edit_distance(q, &cand) as f64 / q.chars().count().max(cand.chars().count()) as f64;
-            best = best.max(0.75 * (1.0 - d) + 0.05);
-        }
-    }
-    best
-}
-
 /// Nodes whose name or aliases resemble `text`, best first.
 pub fn search(ctx: Ctx, text: &str, limit: usize) -> Vec<(u64, f64)> {
-    let q = normalize(text);
+    let q = crate::similar::normalize(text);
     let g = ctx.graph;
     let (Some(name_key), alias_key) = (g.key_id("name"), g.key_id("aliases")) else { return Vec::new() };
     let mut hits = Vec::new();
@@ -201,7 +128,7 @@ pub fn search(ctx: Ctx, text: &str, limit: usize) -> Vec<(u64, f64)> {
         if let Some(Value::List(l)) = alias_key.and_then(|k| g.node_prop(id, k)) {
             names.extend(l.iter().filter_map(|v| if let Value::String(s) = v { Some(s.to_string()) } else { None }));
         }
-        let score = names.iter().map(|n| similarity(&q, &normalize(n))).fold(0.0, f64::max);
+        let score = names.iter().map(|n| crate::similar::normalized_score(&q, &crate::similar::normalize(n))).fold(0.0, f64::max);
         if score >= 0.6 {
             hits.push((id, (score * 1000.0).round() / 1000.0));
         }
@@ -209,22 +136,4 @@ pub fn search(ctx: Ctx, text: &str, limit: usize) -> Vec<(u64, f64)> {
     hits.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
     hits.truncate(limit);
     hits
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn normalizes_case_accents_and_punctuation() {
-        assert_eq!(normalize("Chom-Kmin  (HPP)"), "chom kmin hpp");
-        assert_eq!(normalize("Café"), "cafe");
-    }
-
-    #[test]
-    fn similarity_tolerates_small_misspellings() {
-        assert!(similarity("chom kemin", "chom kmin") > 0.85);
-        assert!(similarity("chom kmin", "chom kmin river small hydropower station") > 0.8);
-        assert!(similarity("tokyo", "bishkek") < 0.6);
-    }
 }

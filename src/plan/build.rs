@@ -1289,48 +1289,6 @@ fn reads_only(e: &ast::Expr, scope: &Scope) -> bool {
     }
 }
 
-/// The row slots an expression reads (conservatively: every slot it mentions).
-pub(super) fn expr_slots(e: &Expr, out: &mut Vec<Slot>) {
-    match e {
-        Expr::Slot(s) => out.push(*s),
-        Expr::Const(_) | Expr::Param(_) => {}
-        Expr::Prop(x, _) | Expr::Not(x) | Expr::Neg(x) | Expr::IsNull(x, _) | Expr::HasLabels(x, _) => {
-            expr_slots(x, out)
-        }
-        Expr::List(xs) | Expr::Func(_, xs) => xs.iter().for_each(|x| expr_slots(x, out)),
-        Expr::Map(kv) => kv.iter().for_each(|(_, x)| expr_slots(x, out)),
-        Expr::Binary(_, a, b) | Expr::Index(a, b) => {
-            expr_slots(a, out);
-            expr_slots(b, out)
-        }
-        Expr::Slice(a, b, c) => {
-            expr_slots(a, out);
-            b.iter().chain(c.iter()).for_each(|x| expr_slots(x, out))
-        }
-        Expr::Case { operand, whens, else_ } => {
-            operand.iter().chain(else_.iter()).for_each(|x| expr_slots(x, out));
-            whens.iter().for_each(|(a, b)| {
-                expr_slots(a, out);
-                expr_slots(b, out)
-            })
-        }
-        Expr::ListComp { slot, list, pred, proj } => {
-            expr_slots(list, out);
-            let mut inner = Vec::new();
-            pred.iter().chain(proj.iter()).for_each(|x| expr_slots(x, &mut inner));
-            out.extend(inner.into_iter().filter(|s| s != slot));
-        }
-        Expr::Quantified { slot, list, pred, .. } => {
-            expr_slots(list, out);
-            let mut inner = Vec::new();
-            expr_slots(pred, &mut inner);
-            out.extend(inner.into_iter().filter(|s| s != slot));
-        }
-        // Sub-plans and reductions read whatever they like: run them last.
-        Expr::Reduce { .. } | Expr::Exists(_) | Expr::PatternComp(..) | Expr::MapProj(..) => out.push(usize::MAX),
-    }
-}
-
 /// The slots an operator binds.
 fn op_binds(o: &Op) -> Vec<Slot> {
     match o {

@@ -81,7 +81,7 @@ pub(super) fn count_expand(ops: &mut [Op], slots: &mut usize) {
         }
         let new = [rel.slot, to.slot];
         let mut read = Vec::new();
-        keys.iter().for_each(|(e, _)| super::build::expr_slots(e, &mut read));
+        keys.iter().for_each(|(e, _)| super::expr_slots(e, &mut read));
         if read.iter().any(|s| new.contains(s) || *s == usize::MAX) {
             continue;
         }
