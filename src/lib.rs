@@ -13,8 +13,8 @@ pub mod db;
 pub mod error;
 pub mod exec;
 pub mod export;
-pub mod graphs;
 pub mod import;
+pub mod io;
 pub mod output;
 pub mod plan;
 pub mod script;
@@ -24,3 +24,6 @@ pub mod similar;
 pub mod store;
 pub mod syntax;
 pub mod value;
+
+/// The former name of [`io`], kept for the library's users.
+pub use io as graphs;

@@ -72,7 +72,7 @@ fn round_trip(g: &Graph, format: ExportFormat, dir: &Path) -> Graph {
     let path = dir.join(format!("graph.{}", format.name()));
     write(g, &sub, format, &path);
     match format {
-        ExportFormat::Csv => export::csv::import_dir(&path).expect("csv reads back"),
+        ExportFormat::Csv => silkgraph::io::import_dir(&path).expect("csv reads back"),
         ExportFormat::Json => silkgraph::graphs::open(path.to_str().unwrap()).expect("json reads back"),
         ExportFormat::Cypher => {
             Session::load_script(&std::fs::read_to_string(&path).unwrap()).expect("cypher loads back")

@@ -128,7 +128,10 @@ pub fn search(ctx: Ctx, text: &str, limit: usize) -> Vec<(u64, f64)> {
         if let Some(Value::List(l)) = alias_key.and_then(|k| g.node_prop(id, k)) {
             names.extend(l.iter().filter_map(|v| if let Value::String(s) = v { Some(s.to_string()) } else { None }));
         }
-        let score = names.iter().map(|n| crate::similar::normalized_score(&q, &crate::similar::normalize(n))).fold(0.0, f64::max);
+        let score = names
+            .iter()
+            .map(|n| crate::similar::normalized_score(&q, &crate::similar::normalize(n)))
+            .fold(0.0, f64::max);
         if score >= 0.6 {
             hits.push((id, (score * 1000.0).round() / 1000.0));
         }

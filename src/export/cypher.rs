@@ -1,6 +1,6 @@
 //! A Cypher script that loads the subgraph back — here (`--graph FILE.cypher`, `:load`) and,
 //! unchanged, in Neo4j and FalkorDB: one statement, a `CREATE` per node and one per
-//! relationship (see [`crate::graphs::to_cypher_subscript`]). The first line is a `//` comment
+//! relationship (see [`crate::io::to_cypher_subscript`]). The first line is a `//` comment
 //! with the provenance.
 //!
 //! The script keeps every value exactly, and silkgraph and Neo4j read all of it. FalkorDB
@@ -17,7 +17,7 @@ use crate::value::Value;
 pub fn render(ex: &Export) -> String {
     let head =
         format!("// {}\n// {} nodes, {} relationships\n", ex.prov.one_line(), ex.sub.nodes.len(), ex.sub.rels.len());
-    crate::graphs::to_cypher_subscript(ex.graph, &ex.sub.nodes, &ex.sub.rels, head)
+    crate::io::to_cypher_subscript(ex.graph, &ex.sub.nodes, &ex.sub.rels, head)
 }
 
 /// What in the subgraph FalkorDB cannot take as written: one warning per kind of problem,

@@ -22,7 +22,6 @@ pub mod svg;
 mod xml;
 
 use std::collections::{HashMap, HashSet};
-use std::io::Write;
 use std::path::{Path, PathBuf};
 
 use serde_json::{json, Value as J};
@@ -563,58 +562,7 @@ pub fn write(format: ExportFormat, ex: &Export, path: &Path, force: bool) -> Res
     Ok(Written { files, warnings })
 }
 
-/// Writes a file atomically: a temporary file in the same directory, synced, then moved into
-/// place. Without `force` an existing file is an error (and is left alone, even when it
-/// appears meanwhile).
-pub fn write_atomic(path: &Path, bytes: &[u8], force: bool) -> Result<(), String> {
-    let shown = path.display();
-    if !force && path.exists() {
-        return Err(format!("{shown} exists; use --force to replace it"));
-    }
-    let dir = match path.parent() {
-        Some(d) if !d.as_os_str().is_empty() => d.to_path_buf(),
-        _ => PathBuf::from("."),
-    };
-    let name = path.file_name().ok_or_else(|| format!("{shown}: not a file name"))?.to_string_lossy().to_string();
-    static COUNTER: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
-    let n = COUNTER.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-    let tmp = dir.join(format!(".{name}.{}-{n}.tmp", std::process::id()));
-    let result = (|| -> Result<(), String> {
-        let mut f = std::fs::OpenOptions::new()
-            .write(true)
-            .create_new(true)
-            .open(&tmp)
-            .map_err(|e| format!("cannot write in {}: {e}", dir.display()))?;
-        f.write_all(bytes).map_err(|e| format!("cannot write {shown}: {e}"))?;
-        f.sync_all().map_err(|e| format!("cannot write {shown}: {e}"))?;
-        drop(f);
-        if force {
-            std::fs::rename(&tmp, path).map_err(|e| format!("cannot write {shown}: {e}"))
-        } else {
-            // A hard link fails when the target exists, so nothing is ever replaced.
-            match std::fs::hard_link(&tmp, path) {
-                Ok(()) => {
-                    let _ = std::fs::remove_file(&tmp);
-                    Ok(())
-                }
-                Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => {
-                    Err(format!("{shown} exists; use --force to replace it"))
-                }
-                // File systems without hard links: check, then rename.
-                Err(_) if !path.exists() => {
-                    std::fs::rename(&tmp, path).map_err(|e| format!("cannot write {shown}: {e}"))
-                }
-                Err(_) => Err(format!("{shown} exists; use --force to replace it")),
-            }
-        }
-    })();
-    if result.is_err() {
-        let _ = std::fs::remove_file(&tmp);
-    } else if let Ok(d) = std::fs::File::open(&dir) {
-        let _ = d.sync_all();
-    }
-    result
-}
+pub use crate::io::write_atomic;
 
 // ---- typed attributes (GraphML, GEXF) ---------------------------------------------------------
 

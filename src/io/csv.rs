@@ -1,0 +1,135 @@
+//! Reading a directory of CSV files in the neo4j-admin convention (a CSV export, or files made
+//! for `neo4j-admin database import`) into a graph in memory, with the header fields and cells
+//! read by `crate::import::header` exactly as `silkgraph import` reads them. The id itself is not
+//! stored as a property; empty cells are absent properties.
+
+use std::collections::{HashMap, HashSet};
+use std::path::{Path, PathBuf};
+
+use crate::import::header::{column_value, parse_field, Field};
+use crate::store::Graph;
+use crate::value::Value;
+
+/// A CSV file's header and its records, each with its 1-based line number.
+type Records = (Vec<String>, Vec<(usize, Vec<String>)>);
+
+/// A CSV file's records after its leading `#` comment lines.
+fn read_records(path: &Path) -> Result<Records, String> {
+    let text = std::fs::read_to_string(path).map_err(|e| format!("cannot read {}: {e}", path.display()))?;
+    let text = text.strip_prefix('\u{feff}').unwrap_or(&text);
+    let mut skipped = 0;
+    let mut body = text;
+    while body.starts_with('#') {
+        body = body.split_once('\n').map_or("", |(_, rest)| rest);
+        skipped += 1;
+    }
+    let mut r = ::csv::ReaderBuilder::new().has_headers(true).flexible(true).from_reader(body.as_bytes());
+    let header: Vec<String> =
+        r.headers().map_err(|e| format!("{}: {e}", path.display()))?.iter().map(|s| s.to_string()).collect();
+    let mut rows = Vec::new();
+    for rec in r.records() {
+        let rec = rec.map_err(|e| format!("{}: {e}", path.display()))?;
+        let line = rec.position().map_or(0, |p| p.line() as usize + skipped);
+        rows.push((line, rec.iter().map(|s| s.to_string()).collect()));
+    }
+    Ok((header, rows))
+}
+
+/// A file's header fields; an error names the file and the field.
+fn fields_of(path: &Path, header: &[String]) -> Result<Vec<Field>, String> {
+    let field = |(i, h): (usize, &String)| {
+        parse_field(h).map_err(|m| format!("{}:1: field {} (`{h}`): {m}", path.display(), i + 1))
+    };
+    header.iter().enumerate().map(field).collect()
+}
+
+fn props_of(fields: &[Field], rec: &[String]) -> Result<Vec<(String, Value)>, String> {
+    let mut out = Vec::new();
+    for (f, cell) in fields.iter().zip(rec) {
+        let Field::Prop { name: key, ty, array } = f else { continue };
+        if cell.is_empty() {
+            continue;
+        }
+        out.push((key.clone(), column_value(cell, *ty, *array)?));
+    }
+    Ok(out)
+}
+
+/// Reads neo4j-admin CSV files into a new graph.
+pub fn import_files(nodes: &[PathBuf], rels: &[PathBuf]) -> Result<Graph, String> {
+    let mut g = Graph::new();
+    let mut ids: HashMap<(String, String), u64> = HashMap::new();
+    for path in nodes {
+        let (header, rows) = read_records(path)?;
+        let fields = fields_of(path, &header)?;
+        let id_at = fields.iter().position(|f| matches!(f, Field::Id { .. }));
+        for (line, rec) in rows {
+            let at = |e: String| format!("{}:{line}: {e}", path.display());
+            let labels: Vec<&str> = fields
+                .iter()
+                .zip(&rec)
+                .filter(|(f, _)| **f == Field::Label)
+                .flat_map(|(_, c)| c.split(';'))
+                .filter(|l| !l.is_empty())
+                .collect();
+            let props = props_of(&fields, &rec).map_err(at)?;
+            let n = g.create_node(labels, props.iter().map(|(k, v)| (k.as_str(), v.clone())));
+            if let Some(i) = id_at {
+                let Field::Id { space, .. } = &fields[i] else { continue };
+                let id = rec.get(i).cloned().unwrap_or_default();
+                if ids.insert((space.clone(), id.clone()), n).is_some() {
+                    return Err(at(format!("duplicate node id `{id}`")));
+                }
+            }
+        }
+    }
+    for path in rels {
+        let (header, rows) = read_records(path)?;
+        let fields = fields_of(path, &header)?;
+        let find =
+            |want: fn(&Field) -> Option<&String>| fields.iter().enumerate().find_map(|(i, f)| Some((i, want(f)?)));
+        let start = find(|f| if let Field::Start(s) = f { Some(s) } else { None });
+        let end = find(|f| if let Field::End(s) = f { Some(s) } else { None });
+        let (Some((si, ss)), Some((ei, es))) = (start, end) else {
+            return Err(format!("{}: needs :START_ID and :END_ID columns", path.display()));
+        };
+        let ti = fields.iter().position(|f| *f == Field::Type);
+        for (line, rec) in rows {
+            let at = |e: String| format!("{}:{line}: {e}", path.display());
+            let node = |i: usize, space: &String| -> Result<u64, String> {
+                let id = rec.get(i).cloned().unwrap_or_default();
+                ids.get(&(space.clone(), id.clone())).copied().ok_or_else(|| at(format!("no node has id `{id}`")))
+            };
+            let (a, b) = (node(si, ss)?, node(ei, es)?);
+            let ty = ti.and_then(|i| rec.get(i)).filter(|t| !t.is_empty()).ok_or_else(|| at("no :TYPE".into()))?;
+            let props = props_of(&fields, &rec).map_err(at)?;
+            g.create_rel(a, b, ty, props.iter().map(|(k, v)| (k.as_str(), v.clone())));
+        }
+    }
+    Ok(g)
+}
+
+/// Reads a CSV export directory: its `nodes*.csv` files, then its `relationships*.csv` files.
+pub fn import_dir(dir: &Path) -> Result<Graph, String> {
+    let mut nodes = Vec::new();
+    let mut rels = Vec::new();
+    let entries = std::fs::read_dir(dir).map_err(|e| format!("cannot read {}: {e}", dir.display()))?;
+    let mut seen = HashSet::new();
+    for e in entries.flatten() {
+        let name = e.file_name().to_string_lossy().to_string();
+        if !name.to_ascii_lowercase().ends_with(".csv") || !seen.insert(name.clone()) {
+            continue;
+        }
+        if name.starts_with("nodes") {
+            nodes.push(e.path());
+        } else if name.starts_with("relationships") {
+            rels.push(e.path());
+        }
+    }
+    if nodes.is_empty() {
+        return Err(format!("no nodes*.csv in {}", dir.display()));
+    }
+    nodes.sort();
+    rels.sort();
+    import_files(&nodes, &rels)
+}
