@@ -82,12 +82,29 @@ fn nesting_100k_deep_is_refused_not_a_stack_overflow() {
 
 #[test]
 fn long_flat_input_is_handled() {
-    // 20,000 terms in one expression, 5,000 statements in one script.
-    let sum = (0..20_000).map(|i| i.to_string()).collect::<Vec<_>>().join(" + ");
-    assert_eq!(value_of(&format!("RETURN {sum} AS s")), serde_json::json!(199_990_000));
+    // 10,000 terms in one expression, 5,000 statements in one script.
+    let sum = (0..10_000).map(|i| i.to_string()).collect::<Vec<_>>().join(" + ");
+    assert_eq!(value_of(&format!("RETURN {sum} AS s")), serde_json::json!(49_995_000));
     let script = "RETURN 1;".repeat(5_000);
     let (code, lines) = query(&[], &script);
     assert_eq!((code, lines.len()), (0, 5_000));
+    // Longer chains without brackets nest as deeply in the tree they make: refused, where
+    // 280,000 ORs or 440,000 NOTs once overflowed the stack and aborted.
+    let chains = [
+        format!("RETURN {} AS x", vec!["false"; 280_000].join(" OR ")),
+        format!("RETURN {}true AS x", "NOT ".repeat(440_000)),
+        format!("RETURN {} AS x", vec!["1"; 20_001].join(" < ")),
+        format!("RETURN {} AS x", vec!["1"; 20_001].join(" + ")),
+        format!("MATCH (a){} RETURN count(*)", "-->()".repeat(40_000)),
+        format!("CREATE (:N {{v: {}}})", vec!["1"; 100_000].join("+")),
+    ];
+    for q in &chains {
+        let (kind, detail) = error_of(&[], q);
+        assert_eq!((kind.as_str(), detail.as_str()), ("ResourceLimit", "QueryTooComplex"), "{}", &q[..40]);
+    }
+    // Separate expressions each get their own count.
+    let items = (0..30).map(|i| format!("{} AS x{i}", vec!["1"; 1_000].join(" + "))).collect::<Vec<_>>().join(", ");
+    assert_eq!(query(&[], &format!("RETURN {items}")).0, 0);
 }
 
 // ---- limits ----------------------------------------------------------------------------------
