@@ -33,8 +33,12 @@ const PENDING: &[(&str, &str)] = &[];
 
 /// Command-line flags mentioned in text below `cli` (the CLI should add such hints itself):
 /// `(file, flag)`, to be removed as errors become typed.
-const PENDING_FLAGS: &[(&str, &str)] =
-    &[("src/export/mod.rs", "--force"), ("src/import/mod.rs", "--nodes"), ("src/import/mod.rs", "--relationships")];
+const PENDING_FLAGS: &[(&str, &str)] = &[
+    ("src/export/mod.rs", "--force"),
+    ("src/io/mod.rs", "--force"),
+    ("src/import/mod.rs", "--nodes"),
+    ("src/import/mod.rs", "--relationships"),
+];
 
 fn src() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("src")
