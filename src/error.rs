@@ -6,11 +6,14 @@ use std::fmt;
 /// Byte range into the statement text. `Span::default()` is "nowhere in particular".
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash)]
 pub struct Span {
+    /// Offset of the first byte.
     pub start: usize,
+    /// Offset just past the last byte (the range excludes it).
     pub end: usize,
 }
 
 impl Span {
+    /// The span from byte `start` up to, but not including, byte `end`.
     pub fn new(start: usize, end: usize) -> Span {
         Span { start, end }
     }
@@ -19,11 +22,14 @@ impl Span {
 /// When an error was found: before any row was produced, or while running.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Phase {
+    /// Found while parsing, checking or planning the statement, before it ran.
     Compile,
+    /// Found while the statement ran, such as a division by zero or a limit reached.
     Runtime,
 }
 
 impl Phase {
+    /// The phase as the JSON contract writes it: `compile` or `runtime`.
     pub fn as_str(self) -> &'static str {
         match self {
             Phase::Compile => "compile",
@@ -35,14 +41,28 @@ impl Phase {
 /// The TCK's error types.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Kind {
+    /// The text is not valid Cypher, or breaks a rule checked before it runs (an undefined variable,
+    /// a misplaced aggregate): the TCK files most compile-time checks under this kind.
     SyntaxError,
+    /// A well-formed statement that cannot be carried out as written, found while it runs: an index
+    /// that already exists or does not exist, a `MERGE` on a null property value.
     SemanticError,
+    /// A value of the wrong type for an operator or a function, or one that cannot be stored as a property.
     TypeError,
+    /// A value of the right type that is not accepted: a division by zero, an integer overflow, a
+    /// number out of range, a bad argument to a function.
     ArgumentError,
+    /// A node or relationship that was deleted is read or written.
     EntityNotFound,
+    /// A change would leave the graph inconsistent, such as deleting a node that still has
+    /// relationships without `DETACH`.
     ConstraintVerificationFailed,
+    /// The statement uses a `$parameter` that was not given.
     ParameterMissing,
+    /// A `CALL` names no known procedure, or the procedure failed while running.
     ProcedureError,
+    /// The statement went past a limit (rows, memory, hops, time, list size, nesting, complexity),
+    /// ran out of property storage, or was cancelled.
     ResourceLimit,
     /// A transaction used wrongly: none open, one already open, one that failed.
     TransactionError,
@@ -51,6 +71,7 @@ pub enum Kind {
 }
 
 impl Kind {
+    /// The kind's name as the JSON contract and the TCK write it, such as `SyntaxError`.
     pub fn as_str(self) -> &'static str {
         match self {
             Kind::SyntaxError => "SyntaxError",
@@ -308,6 +329,7 @@ impl Detail {
         }
     }
 
+    /// Whether this is `Detail::None`: no detail applies.
     pub fn is_empty(self) -> bool {
         self == Detail::None
     }
@@ -329,47 +351,63 @@ impl fmt::Display for Detail {
 /// ...), or empty when none applies.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Error {
+    /// When the error was found.
     pub phase: Phase,
+    /// The TCK's error type.
     pub kind: Kind,
+    /// The detail code, or `Detail::None`.
     pub detail: Detail,
+    /// What went wrong, in words for people.
     pub message: String,
+    /// Where in the statement text the error points, if anywhere.
     pub span: Option<Span>,
     /// A "did you mean" or similar hint for people.
     pub hint: Option<String>,
 }
 
+/// A result whose error is a query `Error`.
 pub type Result<T> = std::result::Result<T, Error>;
 
 impl Error {
+    /// An error that points nowhere yet and has no hint.
     pub fn new(phase: Phase, kind: Kind, detail: Detail, message: impl Into<String>) -> Error {
         Error { phase, kind, detail, message: message.into(), span: None, hint: None }
     }
+    /// A compile-time `SyntaxError` pointing at `span`.
     pub fn syntax(detail: Detail, message: impl Into<String>, span: Span) -> Error {
         Error::new(Phase::Compile, Kind::SyntaxError, detail, message).at(span)
     }
+    /// A compile-time error of a check made after parsing, pointing at `span`; its kind is
+    /// `SyntaxError`, as in the TCK.
     pub fn semantic(detail: Detail, message: impl Into<String>, span: Span) -> Error {
         // The TCK files most compile-time checks under SyntaxError; keep that vocabulary.
         Error::new(Phase::Compile, Kind::SyntaxError, detail, message).at(span)
     }
+    /// A runtime `TypeError`.
     pub fn type_error(detail: Detail, message: impl Into<String>) -> Error {
         Error::new(Phase::Runtime, Kind::TypeError, detail, message)
     }
+    /// A runtime `ArgumentError`.
     pub fn argument(detail: Detail, message: impl Into<String>) -> Error {
         Error::new(Phase::Runtime, Kind::ArgumentError, detail, message)
     }
+    /// A runtime error of the given kind.
     pub fn runtime(kind: Kind, detail: Detail, message: impl Into<String>) -> Error {
         Error::new(Phase::Runtime, kind, detail, message)
     }
+    /// The error pointing at `span`, unless it already points somewhere.
     pub fn at(mut self, span: Span) -> Error {
         if self.span.is_none() {
             self.span = Some(span);
         }
         self
     }
+    /// The error with `hint` as its hint, replacing any it had.
     pub fn with_hint(mut self, hint: impl Into<String>) -> Error {
         self.hint = Some(hint.into());
         self
     }
+    /// The error marked as found at compile time, whatever phase it was made with.
     pub fn compile_time(mut self) -> Error {
         self.phase = Phase::Compile;
         self

@@ -4,6 +4,7 @@
 //! text → [`syntax`] (pest, to a typed [`ast`]) → [`semantic`] → [`plan`] → [`exec`] (over the
 //! [`store`]) → [`output`]. A [`session::Session`] ties them together.
 #![forbid(unsafe_code)]
+#![warn(missing_docs)]
 
 pub mod algo;
 pub mod ast;

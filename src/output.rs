@@ -116,6 +116,7 @@ pub fn result_json(graph: &Graph, r: &QueryResult, time_ms: f64) -> J {
     })
 }
 
+/// What a statement changed, as the contract's `stats` object: a count per kind of change.
 pub fn stats_json(s: &Stats) -> J {
     J::Object(s.fields().iter().map(|(k, v)| (k.to_string(), J::from(*v))).collect())
 }

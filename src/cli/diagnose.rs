@@ -104,12 +104,15 @@ impl SchemaSnapshot {
         s
     }
 
+    /// Whether some node had the label `l` when the snapshot was taken.
     pub fn has_label(&self, l: &str) -> bool {
         self.labels.iter().any(|(x, _)| x == l)
     }
+    /// Whether some relationship had the type `t` when the snapshot was taken.
     pub fn has_type(&self, t: &str) -> bool {
         self.types.iter().any(|(x, _)| x == t)
     }
+    /// Whether the graph knew the property key `k` when the snapshot was taken.
     pub fn has_key(&self, k: &str) -> bool {
         self.keys.iter().any(|x| x == k)
     }
@@ -158,19 +161,25 @@ fn num(v: &Value) -> f64 {
 /// A token of (possibly unfinished) input, as completion and suggestions read it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Tok {
+    /// What sort of token it is.
     pub kind: TokKind,
+    /// Byte offset where the token starts in the input.
     pub start: usize,
+    /// Byte offset just past the token's end.
     pub end: usize,
 }
 
+/// The sorts of token the partial-input lexer tells apart.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum TokKind {
     /// A name: bare or in backticks.
     Ident,
     /// A string literal; `closed` is false when the input ends inside it.
     Str {
+        /// Whether the string's closing quote is there.
         closed: bool,
     },
+    /// A number literal.
     Number,
     /// `$name`
     Param,

@@ -16,6 +16,8 @@ use crate::exec::{Params, QueryResult};
 use crate::export::{self, ColorBy, Export, ExportFormat, Provenance, Style, Subgraph};
 use crate::session::Session;
 
+/// The `silkgraph export` command line: where the graph comes from, the query whose result
+/// to write, the format and the file, and how to draw pictures.
 #[derive(Parser, Debug)]
 #[command(
     name = "silkgraph export",

@@ -19,7 +19,9 @@ use crate::value::quote_name;
 /// One completion: what is inserted, and what the list shows.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Candidate {
+    /// The text put in place of the word being completed.
     pub replacement: String,
+    /// The text shown in the list of completions.
     pub display: String,
 }
 
@@ -617,7 +619,9 @@ pub const EMPTY_HINT: &str = "type a Cypher statement ending with ;  —  :help 
 /// A hint shown after the cursor: the text, and what Right-arrow inserts (if anything).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Hint {
+    /// The grey text shown after the cursor.
     pub display: String,
+    /// What Right-arrow inserts; `None` when the hint is only shown.
     pub completion: Option<String>,
 }
 
@@ -679,6 +683,7 @@ pub fn hint(line: &str, pos: usize, schema: &SchemaSnapshot) -> Option<Hint> {
 
 /// Plugs completion, hints, highlighting and validation into rustyline.
 pub struct ReplHelper {
+    /// The graph's schema that completion and hints draw on; the REPL refreshes it after each input.
     pub schema: SchemaSnapshot,
     /// Colours on (a terminal, and `NO_COLOR` not set).
     pub colors: bool,

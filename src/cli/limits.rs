@@ -67,6 +67,7 @@ pub fn add_hint(e: &mut crate::error::Error) {
     }
 }
 
+/// The usage line `:limits` prints when its arguments are wrong.
 pub const USAGE: &str = "usage: :limits [rows N | hops N | memory SIZE | timeout SECONDS|off]";
 
 /// Runs `:limits` (no arguments: shows them) or `:limits NAME VALUE`; returns what to print.

@@ -13,16 +13,24 @@ use crate::value::{quote_name, Value};
 /// A parsed `:command`.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Meta {
+    /// `:help` (also `:h`, `:?`), or `:help TOPIC` on a clause, function or procedure.
     Help(Option<String>),
+    /// `:schema`: the labels, relationship types, what they connect and their property keys.
     Schema,
+    /// `:stats`: counts of nodes, relationships, labels, types and keys.
     Stats,
     /// `:param name => expression`
     Param {
+        /// The parameter's name, without `$` or backticks.
         name: String,
+        /// The Cypher expression whose value the parameter takes.
         expr: String,
     },
+    /// `:params`: lists the parameters.
     Params,
+    /// `:params clear`: removes every parameter.
     ParamsClear,
+    /// `:format table|json|jsonl|csv`: how results are printed from now on.
     Format(Format),
     /// `None` toggles.
     Timing(Option<bool>),
@@ -30,31 +38,51 @@ pub enum Meta {
     Timeout(Option<f64>),
     /// `:limits [NAME VALUE]`
     Limits(String),
+    /// `:load FILE [--discard]`: replaces the graph in memory by the one FILE names (`--discard` drops
+    /// unsaved changes); the text is the rest of the line.
     Load(String),
+    /// `:run FILE` (also `:source`): runs a script's statements on the current graph.
     Run(String),
+    /// `:save FILE [--force]`: writes the whole graph as a `.sg` snapshot, a `.json` graph or a
+    /// `.cypher` script; the text is the rest of the line.
     Save(String),
+    /// `:why`: the evidence (source and quote) of each relationship in the last result.
     Why,
+    /// `:whynot [QUERY]` (also `:why-not`): which pattern part or filter left the query (by default
+    /// the last one) without rows.
     WhyNot(Option<String>),
+    /// `:explain [QUERY]`: the plan of the given query, or of the last one.
     Explain(Option<String>),
     /// `:export FMT FILE [--force] [size=KEY] [color=KEY]`
     Export(ExportArgs),
     /// `:show [FILE] [--force] [size=KEY] [color=KEY]`
     Show(ExportArgs),
+    /// `:begin`: opens a transaction that keeps the statements until `:commit` together.
     Begin,
+    /// `:commit`: keeps the open transaction's changes (durably, on a database).
     Commit,
+    /// `:rollback`: undoes the open transaction's changes.
     Rollback,
+    /// `:checkpoint`: writes the database's snapshot now.
     Checkpoint,
+    /// `:clear`: clears the screen.
     Clear,
+    /// `:quit` (also `:q`, `:exit`): leaves the REPL.
     Quit,
 }
 
 /// The arguments of `:export` and `:show`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ExportArgs {
+    /// The export format: given to `:export`; `:show` takes it from the file's extension.
     pub format: Option<crate::export::ExportFormat>,
+    /// The file to write; `:show` without one writes a page in the temporary directory.
     pub file: Option<String>,
+    /// `--force`: replace the file if it exists.
     pub force: bool,
+    /// `size=KEY`: what sizes the nodes of a picture, a numeric property or a score (`pagerank`, ...).
     pub size: Option<String>,
+    /// `color=KEY` (or `colour=`): what colours the nodes of a picture, `label` or a property.
     pub color: Option<String>,
 }
 
@@ -102,8 +130,11 @@ fn export_args(rest: &str, export: bool) -> Result<ExportArgs, String> {
 /// What the REPL does after a command.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Flow {
+    /// Read the next input.
     Continue,
+    /// Clear the screen, then read the next input.
     Clear,
+    /// Leave the REPL.
     Quit,
 }
 

@@ -18,6 +18,8 @@ use crate::output;
 use crate::session::{Outcome, Session};
 use crate::store::Graph;
 
+/// The main command line: where the graph comes from, the output format, the limits on a
+/// statement, and a subcommand (without one, the REPL starts).
 #[derive(Parser, Debug)]
 #[command(
     name = "silkgraph",
@@ -28,6 +30,7 @@ use crate::store::Graph;
                   see silkgraph export --help."
 )]
 pub struct Cli {
+    /// Which graph to open: `--graph`, `--empty`, `--read-only`.
     #[command(flatten)]
     pub source: GraphSource,
     /// Output format
@@ -51,10 +54,12 @@ pub struct Cli {
     /// Never index a large label by itself: lookups by property scan unless CREATE INDEX made one
     #[arg(long, global = true)]
     pub no_auto_index: bool,
+    /// The subcommand; `None` starts the REPL.
     #[command(subcommand)]
     pub command: Option<Command>,
 }
 
+/// The options that say which graph a command opens, and how.
 #[derive(Args, Debug, Clone, Default)]
 pub struct GraphSource {
     /// Open this graph: a database (a .sg file, or a new path: every commit is kept), a .cypher
@@ -69,6 +74,7 @@ pub struct GraphSource {
     pub read_only: bool,
 }
 
+/// The subcommands: `query`, `import` and `run`.
 #[derive(Subcommand, Debug)]
 pub enum Command {
     /// Run the given statements (`;`-separated) and print their results
@@ -104,17 +110,24 @@ pub enum Command {
     },
 }
 
+/// How results are printed: `--format`, or `:format` in the REPL.
 #[derive(ValueEnum, Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Format {
+    /// An aligned table per result, values in Cypher notation (the default)
     Table,
+    /// Pretty-printed JSON; outside the interactive prompt, one array of every statement's result or error
     Json,
+    /// One line of JSON per result; outside the interactive prompt, errors are lines too
     Jsonl,
+    /// CSV (RFC 4180) with a header row
     Csv,
 }
 
-/// Exit codes of the contract.
+/// Exit code of the contract: everything ran.
 pub const OK: i32 = 0;
+/// A statement failed, or the graph or the results could not be read or written.
 pub const FAILED: i32 = 1;
+/// The command line was wrong: a bad option, `--params` or limit, or a script that cannot be read.
 pub const USAGE: i32 = 2;
 
 fn parse_params(p: &Option<String>) -> Result<Params, String> {
@@ -124,6 +137,8 @@ fn parse_params(p: &Option<String>) -> Result<Params, String> {
     obj.iter().map(|(k, v)| Ok((k.clone(), output::from_json(v)?))).collect()
 }
 
+/// The graph a command names, in memory: an empty one (`--empty`), the file or bundled graph
+/// `--graph` names, else the default bundled graph.
 pub fn open_graph(src: &GraphSource) -> Result<Graph, String> {
     if src.empty {
         Ok(Graph::new())
@@ -297,10 +312,14 @@ pub struct Printer {
 }
 
 impl Printer {
+    /// A printer in `format`; `tty` says whether standard output is a terminal (tables then cut
+    /// long cells).
     pub fn new(format: Format, tty: bool) -> Printer {
         Printer { format, tty, json_items: Vec::new(), write_error: None }
     }
 
+    /// Prints one statement's result, or its error: on standard error, but as a line in `jsonl` and
+    /// an element in `json`; `source` is the text the error's place points into.
     pub fn print(&mut self, out: &mut dyn Write, g: &Graph, r: crate::error::Result<Outcome>, source: &str) {
         let r = r.map_err(|mut e| {
             limits::add_hint(&mut e);
@@ -332,6 +351,7 @@ impl Printer {
         }
     }
 
+    /// Ends the output: in `json`, writes the array of everything printed.
     pub fn finish(&mut self, out: &mut dyn Write) {
         if self.format == Format::Json {
             let all = serde_json::Value::Array(std::mem::take(&mut self.json_items));

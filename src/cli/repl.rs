@@ -28,6 +28,8 @@ pub fn history_path() -> Option<std::path::PathBuf> {
     Some(dirs::data_dir()?.join("silkgraph").join("history"))
 }
 
+/// Runs the REPL on `session`, printing results in `format` (tables by default); without a terminal
+/// on standard input, runs it as a script instead. Returns the exit code.
 pub fn run(session: Session, format: Option<Format>) -> i32 {
     let format = format.unwrap_or(Format::Table);
     if !std::io::stdin().is_terminal() {

@@ -17,9 +17,13 @@ use crate::session::{Outcome, Session};
 
 /// What the REPL keeps between inputs.
 pub struct State {
+    /// The session the statements run in: the graph, its database if any, the open transaction.
     pub session: Session,
+    /// The parameters set with `:param`, given to every statement.
     pub params: Params,
+    /// How results are printed (`:format`).
     pub format: Format,
+    /// Whether a table's footer says how long the statement took (`:timing`).
     pub timing: bool,
     /// ANSI colours in output.
     pub colors: bool,
@@ -35,11 +39,15 @@ pub struct State {
 
 /// The last statement run, for `:why`, `:whynot` and `:explain`.
 pub struct Last {
+    /// The statement's text.
     pub text: String,
+    /// What it returned.
     pub result: QueryResult,
 }
 
 impl State {
+    /// The state of a new REPL on `session`: no parameters, timing on, colours and the spinner off
+    /// until the caller turns them on.
     pub fn new(session: Session, format: Format) -> State {
         let schema = SchemaSnapshot::of(&session.graph);
         State {
@@ -71,10 +79,13 @@ impl State {
     }
 }
 
+/// ANSI style of errors.
 pub const RED: &str = "\x1b[31m";
 
+/// ANSI style of warnings.
 pub const YELLOW: &str = "\x1b[33m";
 
+/// ANSI style of hints and table footers.
 pub const DIM: &str = "\x1b[2m";
 
 /// Whether output may be coloured: a terminal, and `NO_COLOR` not set (<https://no-color.org>).

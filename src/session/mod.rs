@@ -13,6 +13,7 @@ use crate::value::Value;
 /// A graph and the statements run against it.
 #[derive(Debug, Default)]
 pub struct Session {
+    /// The graph the statements read and change.
     pub graph: Graph,
     /// The database the graph lives in, if it is one (else it is in memory).
     pub db: Option<crate::db::Database>,
@@ -81,6 +82,7 @@ pub struct Outcome {
     /// The rows: the statement's own, its plan's lines (`EXPLAIN`) or its operators with their
     /// rows and time (`PROFILE`); and what it changed.
     pub result: QueryResult,
+    /// How long the statement took in milliseconds, its planning included; 0 for `EXPLAIN`.
     pub time_ms: f64,
     /// The statement as parsed and planned: its mode says which of the three `result` holds,
     /// and front ends read the plan from it rather than parse the text again.
@@ -103,6 +105,7 @@ fn shift(mut e: Error, offset: usize) -> Error {
 }
 
 impl Session {
+    /// A session on a graph in memory.
     pub fn new(graph: Graph) -> Session {
         Session { graph, ..Session::default() }
     }

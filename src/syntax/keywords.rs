@@ -6,6 +6,7 @@
 /// What a keyword is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Keyword {
+    /// The word, in upper case (it is matched in any case).
     pub word: &'static str,
     /// The grammar's `reserved`: cannot be a bare variable or function name.
     pub reserved: bool,

@@ -29,9 +29,15 @@ pub use print::name as display_name;
 /// Brackets (`(`, `[`, `{`) may nest this deep; deeper input is refused before parsing.
 pub const MAX_NESTING_DEPTH: usize = 200;
 
-#[derive(pest_derive::Parser)]
-#[grammar = "../grammar/cypher.pest"]
-pub(crate) struct CypherParser;
+/// The parser pest generates from `grammar/cypher.pest`, and its `Rule` enum (one variant per
+/// grammar rule, undocumented by design: the grammar is their documentation).
+#[allow(missing_docs)]
+mod generated {
+    #[derive(pest_derive::Parser)]
+    #[grammar = "../grammar/cypher.pest"]
+    pub(crate) struct CypherParser;
+}
+pub(crate) use generated::{CypherParser, Rule};
 
 /// Parse a script of `;`-separated statements. Empty statements (`;;`) are skipped, so a blank
 /// script gives an empty list. Every span is a byte range into `text`.

@@ -1109,7 +1109,8 @@ fn worst_case_nesting_parses() {
 #[test]
 fn long_flat_inputs() {
     big_stack(|| {
-        let n = 100_000;
+        // Chains up to the limit parse into trees as deep; past it they are refused before pest.
+        let n = super::scan::MAX_CHAIN + 1;
         let q = format!("RETURN {}", vec!["1"; n].join("+"));
         let r = ret(&q);
         let mut e = &r.proj.items[0].expr;
@@ -1121,15 +1122,25 @@ fn long_flat_inputs() {
         assert_eq!(depth, n - 1);
         // The left-nested tree is itself deep: leak it rather than drop it recursively here.
         std::mem::forget(r);
+        let too_long = [
+            format!("RETURN {}", vec!["1"; 100_000].join("+")),
+            format!("MATCH (a){} RETURN a", "-->()".repeat(20_000)),
+            format!("RETURN {}x", "NOT ".repeat(50_000)),
+        ];
+        for q in &too_long {
+            let e = parse(q).unwrap_err();
+            assert_eq!(e.detail, Detail::QueryTooComplex, "{}", &q[..30]);
+        }
 
-        let q = format!("RETURN [{}]", vec!["1"; n].join(", "));
+        // A long list is no chain.
+        let q = format!("RETURN [{}]", vec!["1"; 100_000].join(", "));
         let ExprKind::List(xs) = &ret(&q).proj.items[0].expr.kind else { panic!() };
-        assert_eq!(xs.len(), n);
+        assert_eq!(xs.len(), 100_000);
 
-        let q = format!("MATCH (a){} RETURN a", "-->()".repeat(20_000));
-        assert_eq!(match_pattern(&q)[0].elem.chain.len(), 20_000);
+        let q = format!("MATCH (a){} RETURN a", "-->()".repeat(3_000));
+        assert_eq!(match_pattern(&q)[0].elem.chain.len(), 3_000);
 
-        let q = format!("RETURN {}x", "NOT ".repeat(50_000));
+        let q = format!("RETURN {}x", "NOT ".repeat(9_000));
         let r = ret(&q);
         std::mem::forget(r);
 
