@@ -113,9 +113,9 @@ pub(crate) fn scan_plan<'a>(node: &NodeSpec, row: &Row, ctx: Ctx<'a>) -> Result<
         match labels.iter().min_by_key(|l| ctx.graph.label_count(**l)) {
             Some(&l) => {
                 let rest = labels.iter().copied().filter(|&x| x != l).collect();
-                (Candidates::Scanned(Box::new(ctx.graph.nodes_with_label(l))), rest, true)
+                (Candidates::Scanned(ctx.graph.nodes_with_label(l)), rest, true)
             }
-            None => (Candidates::Scanned(Box::new(ctx.graph.node_ids())), labels, true),
+            None => (Candidates::Scanned(ctx.graph.node_ids()), labels, true),
         }
     };
     let compared = super::seek::index_fallback(node, row, ctx)?
