@@ -217,3 +217,43 @@ fn damaged_logs_and_newer_formats_are_refused_with_where_and_why() {
     assert!(String::from_utf8_lossy(&out.stderr).contains("g.sg"));
     let _ = std::fs::remove_dir_all(&d);
 }
+
+#[test]
+fn a_checkpoint_makes_the_file_alone_a_backup() {
+    let d = scratch("checkpoint");
+    let db = d.join("g.sg");
+    // Leave commits in the log only: the writer is killed before it closes.
+    let script: String = (0..50).map(|i| format!("CREATE (:N {{i: {i}}});\n")).collect();
+    let mut child = bin()
+        .args(["--graph", db.to_str().unwrap(), "--format", "jsonl", "run", "-"])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    child.stdin.take().unwrap().write_all(script.as_bytes()).unwrap();
+    let mut out = child.stdout.take().unwrap();
+    let mut seen = String::new();
+    let mut buf = [0u8; 4096];
+    while seen.lines().count() < 50 {
+        let n = std::io::Read::read(&mut out, &mut buf).unwrap();
+        if n == 0 {
+            break;
+        }
+        seen.push_str(&String::from_utf8_lossy(&buf[..n]));
+    }
+    let _ = child.kill();
+    let _ = child.wait();
+    let wal = d.join("g.sg-wal");
+    assert!(std::fs::metadata(&wal).unwrap().len() > 32, "the commits are in the log");
+    let out = bin().args(["checkpoint", db.to_str().unwrap()]).output().unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert_eq!(std::fs::metadata(&wal).unwrap().len(), 32, "an empty log after the checkpoint");
+    // The snapshot alone, copied elsewhere, holds every commit.
+    let copy = d.join("backup.sg");
+    std::fs::copy(&db, &copy).unwrap();
+    assert_eq!(column(&copy, "MATCH (n:N) RETURN count(n)"), [50]);
+    let out = bin().args(["checkpoint", d.join("none.sg").to_str().unwrap()]).output().unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let _ = std::fs::remove_dir_all(&d);
+}

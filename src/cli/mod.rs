@@ -100,6 +100,11 @@ pub enum Command {
         #[arg(long)]
         force: bool,
     },
+    /// Write a database's snapshot now and empty its log (then a copy of the file is a backup)
+    Checkpoint {
+        /// The database (a `.sg` file); it must not be open for writing elsewhere
+        db: std::path::PathBuf,
+    },
     /// Run a script file (or `-` for standard input)
     Run {
         /// Query parameters as a JSON object
@@ -224,6 +229,9 @@ pub fn main() -> i32 {
     if let Some(Command::Import { nodes, relationships, out, force }) = &cli.command {
         return import(nodes, relationships, out, *force);
     }
+    if let Some(Command::Checkpoint { db }) = &cli.command {
+        return checkpoint(db);
+    }
     let mut session = match open_session(&cli.source) {
         Ok(s) => s,
         Err(e) => {
@@ -241,7 +249,7 @@ pub fn main() -> i32 {
         Some(Command::Query { params, statements }) => {
             run_text(session, &statements, &params, cli.format.unwrap_or(Format::Table))
         }
-        Some(Command::Import { .. }) => OK,
+        Some(Command::Import { .. } | Command::Checkpoint { .. }) => OK,
         Some(Command::Run { params, script }) => {
             let text = if script == "-" {
                 let mut s = String::new();
@@ -260,6 +268,36 @@ pub fn main() -> i32 {
                 }
             };
             run_text(session, &text, &params, cli.format.unwrap_or(Format::Table))
+        }
+    }
+}
+
+/// `silkgraph checkpoint DB`: opens the database for writing (replaying its log), writes its
+/// snapshot and empties the log.
+fn checkpoint(db: &std::path::Path) -> i32 {
+    if !db.is_file() {
+        eprintln!("error: {}: no database there", db.display());
+        return FAILED;
+    }
+    let opened = match crate::db::Database::open(db, false) {
+        Ok(o) => o,
+        Err(e) => {
+            eprintln!("error: {e}");
+            return FAILED;
+        }
+    };
+    for n in &opened.notices {
+        eprintln!("{n}");
+    }
+    let mut session = Session::on_database(opened);
+    match session.checkpoint() {
+        Ok(()) => {
+            eprintln!("checkpoint written: {} holds every commit", db.display());
+            OK
+        }
+        Err(e) => {
+            eprintln!("error: {e}");
+            FAILED
         }
     }
 }
