@@ -656,6 +656,42 @@ fn a_large_graph_saved_as_cypher_loads_back_statement_by_statement() {
 }
 
 #[test]
+fn an_atomic_replace_replaces_only_regular_files_and_keeps_their_permissions() {
+    use std::os::unix::fs::PermissionsExt;
+    let d = scratch("replace");
+    let write = |p: &Path| silkgraph::io::write_atomic(p, b"new", true);
+    // A 0600 file stays 0600.
+    let f = d.join("private.json");
+    std::fs::write(&f, "old").unwrap();
+    std::fs::set_permissions(&f, std::fs::Permissions::from_mode(0o600)).unwrap();
+    write(&f).unwrap();
+    assert_eq!(std::fs::read(&f).unwrap(), b"new");
+    assert_eq!(std::fs::metadata(&f).unwrap().permissions().mode() & 0o777, 0o600);
+    // A read-only file is refused, even with --force.
+    let ro = d.join("ro.json");
+    std::fs::write(&ro, "old").unwrap();
+    std::fs::set_permissions(&ro, std::fs::Permissions::from_mode(0o444)).unwrap();
+    assert!(write(&ro).unwrap_err().contains("read-only"));
+    assert_eq!(std::fs::read(&ro).unwrap(), b"old");
+    // A symbolic link stays a link; its target gets the new content.
+    let link = d.join("link.json");
+    std::os::unix::fs::symlink(&f, &link).unwrap();
+    write(&link).unwrap();
+    assert!(std::fs::symlink_metadata(&link).unwrap().file_type().is_symlink());
+    // A device is written through, never replaced (as root, :save /dev/null once replaced it).
+    let null = d.join("null");
+    std::os::unix::fs::symlink("/dev/null", &null).unwrap();
+    write(&null).unwrap();
+    assert!(!std::fs::metadata("/dev/null").unwrap().is_file(), "/dev/null is still a device");
+    let out = bin().args(["export", "--format", "json", "--force", "-o", "/dev/null"]).output().unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(!std::fs::metadata("/dev/null").unwrap().is_file());
+    // A directory is an error.
+    assert!(write(&d).unwrap_err().contains("is a directory"));
+    let _ = std::fs::remove_dir_all(&d);
+}
+
+#[test]
 fn the_repl_saves_atomically() {
     // `:save` goes through the same temporary-file-and-rename as exports: check the file it
     // leaves behind loads, and that no temporary files are left.
