@@ -14,6 +14,7 @@ pub mod db;
 pub mod error;
 pub mod exec;
 pub mod export;
+pub mod file;
 pub mod import;
 pub mod io;
 pub mod output;

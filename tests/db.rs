@@ -55,6 +55,31 @@ fn run_killed(db: &Path, script: &str, ms: u64) -> Vec<String> {
     String::from_utf8_lossy(&out.stdout).lines().map(str::to_string).collect()
 }
 
+/// Runs `script` (`n` statements) on the database and kills the writer once all `n` results are
+/// printed, before it closes: the commits are in the log only.
+fn commit_then_kill(db: &Path, script: &str, n: usize) {
+    let mut child = bin()
+        .args(["--graph", db.to_str().unwrap(), "--format", "jsonl", "run", "-"])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    child.stdin.take().unwrap().write_all(script.as_bytes()).unwrap();
+    let mut out = child.stdout.take().unwrap();
+    let mut seen = String::new();
+    let mut buf = [0u8; 4096];
+    while seen.lines().count() < n {
+        let got = std::io::Read::read(&mut out, &mut buf).unwrap();
+        if got == 0 {
+            break;
+        }
+        seen.push_str(&String::from_utf8_lossy(&buf[..got]));
+    }
+    let _ = child.kill();
+    let _ = child.wait();
+}
+
 /// The values of one integer column of a query on the database (which must open cleanly).
 fn column(db: &Path, q: &str) -> Vec<i64> {
     let out = bin().args(["--graph", db.to_str().unwrap(), "--format", "jsonl", "query", q]).output().unwrap();
@@ -155,28 +180,7 @@ fn damaged_logs_and_newer_formats_are_refused_with_where_and_why() {
     let db = d.join("g.sg");
     // Leave a log of several transactions (killed before the checkpoint on close).
     let script: String = (0..30).map(|i| format!("CREATE (:N {{i: {i}, pad: '{}'}});\n", "x".repeat(50))).collect();
-    let mut child = bin()
-        .args(["--graph", db.to_str().unwrap(), "--format", "jsonl", "run", "-"])
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::null())
-        .spawn()
-        .unwrap();
-    let mut stdin = child.stdin.take().unwrap();
-    stdin.write_all(script.as_bytes()).unwrap();
-    drop(stdin);
-    let mut out = child.stdout.take().unwrap();
-    let mut seen = String::new();
-    let mut buf = [0u8; 4096];
-    while seen.lines().count() < 30 {
-        let n = std::io::Read::read(&mut out, &mut buf).unwrap();
-        if n == 0 {
-            break;
-        }
-        seen.push_str(&String::from_utf8_lossy(&buf[..n]));
-    }
-    let _ = child.kill();
-    let _ = child.wait();
+    commit_then_kill(&db, &script, 30);
     let wal = d.join("g.sg-wal");
     let good = std::fs::read(&wal).unwrap();
     assert!(good.len() > 1000, "the log holds the transactions");
@@ -224,26 +228,7 @@ fn a_checkpoint_makes_the_file_alone_a_backup() {
     let db = d.join("g.sg");
     // Leave commits in the log only: the writer is killed before it closes.
     let script: String = (0..50).map(|i| format!("CREATE (:N {{i: {i}}});\n")).collect();
-    let mut child = bin()
-        .args(["--graph", db.to_str().unwrap(), "--format", "jsonl", "run", "-"])
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::null())
-        .spawn()
-        .unwrap();
-    child.stdin.take().unwrap().write_all(script.as_bytes()).unwrap();
-    let mut out = child.stdout.take().unwrap();
-    let mut seen = String::new();
-    let mut buf = [0u8; 4096];
-    while seen.lines().count() < 50 {
-        let n = std::io::Read::read(&mut out, &mut buf).unwrap();
-        if n == 0 {
-            break;
-        }
-        seen.push_str(&String::from_utf8_lossy(&buf[..n]));
-    }
-    let _ = child.kill();
-    let _ = child.wait();
+    commit_then_kill(&db, &script, 50);
     let wal = d.join("g.sg-wal");
     assert!(std::fs::metadata(&wal).unwrap().len() > 32, "the commits are in the log");
     let out = bin().args(["checkpoint", db.to_str().unwrap()]).output().unwrap();

@@ -120,7 +120,7 @@ impl SchemaSnapshot {
 
 // ---- similarity ------------------------------------------------------------------------------
 
-pub use crate::similar::{did_you_mean, edit_distance, normalize, similarity};
+use crate::similar::{did_you_mean, similarity};
 
 /// The value most like `target` among `values` (strings by text, numbers by distance).
 pub fn nearest_value<'a>(target: &Value, values: impl IntoIterator<Item = &'a Value>) -> Option<&'a Value> {

@@ -6,8 +6,9 @@ use std::io::Write;
 use super::helper::COMMANDS;
 use super::statements::{print_outcome, run_statements, State, RED};
 use super::Format;
-use crate::cli::diagnose::{self, did_you_mean};
+use crate::cli::diagnose;
 use crate::error::render;
+use crate::similar::did_you_mean;
 use crate::value::{quote_name, Value};
 
 /// A parsed `:command`.

@@ -384,20 +384,21 @@ impl Printer {
                 Ok(())
             }
         };
-        if let (Err(e), None) = (res, &self.write_error) {
-            self.write_error = Some(e);
-        }
+        self.keep_first_error(res);
     }
 
     /// Ends the output: in `json`, writes the array of everything printed.
     pub fn finish(&mut self, out: &mut dyn Write) {
         if self.format == Format::Json {
             let all = serde_json::Value::Array(std::mem::take(&mut self.json_items));
-            if let (Err(e), None) =
-                (writeln!(out, "{}", serde_json::to_string_pretty(&all).unwrap_or_default()), &self.write_error)
-            {
-                self.write_error = Some(e);
-            }
+            let res = writeln!(out, "{}", serde_json::to_string_pretty(&all).unwrap_or_default());
+            self.keep_first_error(res);
+        }
+    }
+
+    fn keep_first_error(&mut self, res: std::io::Result<()>) {
+        if let Err(e) = res {
+            self.write_error.get_or_insert(e);
         }
     }
 }

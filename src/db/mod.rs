@@ -11,9 +11,9 @@
 pub mod wal;
 
 use std::fs::File;
-use std::io::Write;
 use std::path::{Path, PathBuf};
 
+use crate::file::write_atomic;
 use crate::store::{decode_changes, encode_changes, Change, Graph};
 
 /// Part of the error when another process has the database open for writing.
@@ -49,19 +49,6 @@ fn sidecar(path: &Path, suffix: &str) -> PathBuf {
     PathBuf::from(s)
 }
 
-/// Writes `bytes` to `path` atomically: a temporary file beside it, synced, renamed over it.
-fn write_atomic(path: &Path, bytes: &[u8]) -> Result<(), String> {
-    let tmp = sidecar(path, "-new");
-    let err = |e: std::io::Error| format!("cannot write {}: {e}", path.display());
-    let written = File::create(&tmp).and_then(|mut f| f.write_all(bytes).and_then(|()| f.sync_all()));
-    if let Err(e) = written.and_then(|()| std::fs::rename(&tmp, path)) {
-        let _ = std::fs::remove_file(&tmp);
-        return Err(err(e));
-    }
-    wal::sync_dir(path);
-    Ok(())
-}
-
 impl Database {
     /// Opens the database at `path`, creating an empty one if nothing is there (not when
     /// `read_only`). For writing, it takes the lock: a second writing process gets an error.
@@ -72,7 +59,7 @@ impl Database {
             if read_only {
                 return Err(format!("{shown}: no database there to open read-only"));
             }
-            write_atomic(path, &Graph::new().to_snapshot())?;
+            write_atomic(path, &Graph::new().to_snapshot(), true)?;
             notices.push(format!("created a new, empty database at {shown}"));
         }
         let lock = if read_only {
@@ -158,7 +145,7 @@ impl Database {
         }
         let next = wal.next();
         let bytes = g.to_snapshot();
-        write_atomic(&self.path, &bytes)?;
+        write_atomic(&self.path, &bytes, true)?;
         self.wal = Some(wal::Wal::create(&sidecar(&self.path, "-wal"), wal::Base::of(&bytes, next))?);
         Ok(())
     }

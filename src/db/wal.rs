@@ -153,15 +153,7 @@ pub struct Wal {
 impl Wal {
     /// Starts a new, empty log continuing `base` (atomically replacing any log at `path`).
     pub fn create(path: &Path, base: Base) -> Result<Wal, String> {
-        let tmp = path.with_extension("wal-new");
-        let err = |e: std::io::Error| format!("cannot write {}: {e}", path.display());
-        {
-            let mut f = File::create(&tmp).map_err(err)?;
-            f.write_all(&base.encode()).map_err(err)?;
-            f.sync_all().map_err(err)?;
-        }
-        std::fs::rename(&tmp, path).map_err(err)?;
-        sync_dir(path);
+        crate::file::write_atomic(path, &base.encode(), true)?;
         Wal::open_at(path, base.first, HEADER as u64)
     }
 
@@ -213,14 +205,6 @@ impl Wal {
     /// Whether the log holds no transaction.
     pub fn is_empty(&self) -> bool {
         self.len() <= HEADER as u64
-    }
-}
-
-/// Makes a rename in `path`'s directory durable (where the platform allows).
-pub fn sync_dir(path: &Path) {
-    let dir = path.parent().filter(|d| !d.as_os_str().is_empty()).unwrap_or(Path::new("."));
-    if let Ok(d) = File::open(dir) {
-        let _ = d.sync_all();
     }
 }
 

@@ -7,8 +7,8 @@ use std::collections::BTreeMap;
 use std::sync::Arc;
 
 use crate::store::{
-    Dir, GraphRead, GraphWrite, Ids, Interner, NodePropReader, Projection, ProjectionError, ProjectionSpec, Props,
-    Savepoint, Sym,
+    put_prop, Dir, GraphRead, GraphWrite, Ids, Interner, NodePropReader, Projection, ProjectionError, ProjectionSpec,
+    Props, Savepoint, Sym,
 };
 use crate::value::{NodeId, RelId, Value};
 
@@ -28,14 +28,6 @@ struct State {
 pub struct FakeGraph {
     now: State,
     saved: Vec<State>,
-}
-
-fn put(props: &mut Props, key: Sym, v: Value) -> Option<Value> {
-    let old = props.iter().position(|(k, _)| *k == key).map(|i| props.remove(i).1);
-    if !v.is_null() {
-        props.push((key, v));
-    }
-    old
 }
 
 impl GraphRead for FakeGraph {
@@ -130,7 +122,7 @@ impl GraphWrite for FakeGraph {
         }
         let mut ps = Props::new();
         for (k, v) in props {
-            put(&mut ps, s.keys.intern(k), v);
+            put_prop(&mut ps, s.keys.intern(k), v);
         }
         let id = s.next_node;
         s.next_node += 1;
@@ -144,7 +136,7 @@ impl GraphWrite for FakeGraph {
         let s = &mut self.now;
         let mut ps = Props::new();
         for (k, v) in props {
-            put(&mut ps, s.keys.intern(k), v);
+            put_prop(&mut ps, s.keys.intern(k), v);
         }
         let id = s.next_rel;
         s.next_rel += 1;
@@ -172,12 +164,12 @@ impl GraphWrite for FakeGraph {
     fn set_node_prop(&mut self, id: NodeId, key: &str, value: Value) -> Option<Value> {
         let key = self.now.keys.intern(key);
         let (_, props) = self.now.nodes.get_mut(&id)?;
-        Some(put(props, key, value).unwrap_or(Value::Null))
+        Some(put_prop(props, key, value).unwrap_or(Value::Null))
     }
     fn set_rel_prop(&mut self, id: RelId, key: &str, value: Value) -> Option<Value> {
         let key = self.now.keys.intern(key);
         let (_, _, _, props) = self.now.rels.get_mut(&id)?;
-        Some(put(props, key, value).unwrap_or(Value::Null))
+        Some(put_prop(props, key, value).unwrap_or(Value::Null))
     }
     fn add_label(&mut self, id: NodeId, label: &str) -> bool {
         let l = self.now.labels.intern(label);

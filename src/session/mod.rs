@@ -191,9 +191,13 @@ impl Session {
         })
     }
 
-    /// Runs a prepared statement in a transaction of its own, or in the explicit one.
+    /// Runs a prepared statement in a transaction of its own, or in the explicit one; one that
+    /// cannot write needs none of its own.
     fn run_prepared(&mut self, prepared: Prepared, params: &Params, start: Instant) -> Result<Outcome> {
         self.check_not_failed()?;
+        if !self.in_transaction() && !prepared.1.writes() {
+            return self.execute_prepared(prepared, params, start);
+        }
         self.in_statement_tx(|s| s.execute_prepared(prepared, params, start))
     }
 

@@ -128,8 +128,8 @@ pub struct Graph {
     columns: columns::Cache,
 }
 
-/// Sets (or with `Null`, removes) a property; returns the previous value.
-fn put_prop(props: &mut Props, key: Sym, value: Value) -> Option<Value> {
+/// Sets (or with `Null`, removes) a property in a list; returns the previous value.
+pub fn put_prop(props: &mut Props, key: Sym, value: Value) -> Option<Value> {
     let pos = props.iter().position(|(k, _)| *k == key);
     match (pos, value) {
         (Some(i), Value::Null) => Some(props.remove(i).1),

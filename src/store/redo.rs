@@ -182,12 +182,16 @@ impl Graph {
                 },
                 Undo::CreatedRel(id) => {
                     // Ends and type from the graph, or from its deletion later in the transaction.
-                    let deleted = journal[i..].iter().find_map(|u| match u {
-                        Undo::DeletedRel { id: d, start, end, ty, .. } if d == id => Some((*start, *end, *ty)),
-                        _ => None,
-                    });
+                    // (The journal is searched only for one deleted since: a search per created
+                    // relationship would make a large transaction's commit quadratic.)
                     let live = self.rel_ends(*id).zip(self.rel_type(*id)).map(|((s, e), t)| (s, e, t));
-                    let Some((start, end, ty)) = live.or(deleted) else { continue };
+                    let deleted = || {
+                        journal[i..].iter().find_map(|u| match u {
+                            Undo::DeletedRel { id: d, start, end, ty, .. } if d == id => Some((*start, *end, *ty)),
+                            _ => None,
+                        })
+                    };
+                    let Some((start, end, ty)) = live.or_else(deleted) else { continue };
                     Change::CreateRel {
                         id: *id,
                         start,

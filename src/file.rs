@@ -1,0 +1,104 @@
+//! Writing files so that a crash never leaves one half written: the atomic replace every save,
+//! export, snapshot and log header goes through.
+
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+/// Writes a file atomically: a temporary file in the same directory, synced, then moved into
+/// place. Without `force` an existing file is an error (and is left alone, even when it
+/// appears meanwhile).
+///
+/// Only a regular file is ever replaced: a symbolic link is followed (its target is replaced,
+/// the link stays), a device or a pipe is written through as it is (`-o /dev/stdout` works, and
+/// `/dev/null` stays a device), a directory is an error. A replaced file keeps its permissions,
+/// and a read-only one is refused.
+pub fn write_atomic(path: &Path, bytes: &[u8], force: bool) -> Result<(), String> {
+    let shown = path.display();
+    if let Ok(meta) = std::fs::symlink_metadata(path) {
+        if !force {
+            return Err(format!("{shown} exists; use --force to replace it"));
+        }
+        if meta.file_type().is_symlink() {
+            let target =
+                std::fs::canonicalize(path).map_err(|e| format!("{shown}: a link that leads nowhere ({e})"))?;
+            if target.as_path() == path {
+                return Err(format!("{shown}: a link that leads to itself"));
+            }
+            return write_atomic(&target, bytes, force);
+        }
+        if meta.is_dir() {
+            return Err(format!("{shown} is a directory"));
+        }
+        if !meta.is_file() {
+            // A device or a pipe: what is written goes to it, nothing replaces it.
+            let mut f =
+                std::fs::OpenOptions::new().write(true).open(path).map_err(|e| format!("cannot write {shown}: {e}"))?;
+            return f.write_all(bytes).and_then(|()| f.flush()).map_err(|e| format!("cannot write {shown}: {e}"));
+        }
+        if meta.permissions().readonly() {
+            return Err(format!("{shown} is read-only; make it writable to replace it"));
+        }
+        return replace(path, bytes, force, Some(meta.permissions()));
+    }
+    replace(path, bytes, force, None)
+}
+
+/// [`write_atomic`] of a regular file, or a new one: a temporary file beside it, given the old
+/// one's permissions, synced, and moved into place (a hard link when nothing may be replaced).
+fn replace(path: &Path, bytes: &[u8], force: bool, keep: Option<std::fs::Permissions>) -> Result<(), String> {
+    let shown = path.display();
+    let dir = match path.parent() {
+        Some(d) if !d.as_os_str().is_empty() => d.to_path_buf(),
+        _ => PathBuf::from("."),
+    };
+    let name = path.file_name().ok_or_else(|| format!("{shown}: not a file name"))?.to_string_lossy().to_string();
+    static COUNTER: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+    let n = COUNTER.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+    let tmp = dir.join(format!(".{name}.{}-{n}.tmp", std::process::id()));
+    let result = (|| -> Result<(), String> {
+        let mut f = std::fs::OpenOptions::new()
+            .write(true)
+            .create_new(true)
+            .open(&tmp)
+            .map_err(|e| format!("cannot write in {}: {e}", dir.display()))?;
+        f.write_all(bytes).map_err(|e| format!("cannot write {shown}: {e}"))?;
+        if let Some(p) = &keep {
+            f.set_permissions(p.clone()).map_err(|e| format!("cannot write {shown}: {e}"))?;
+        }
+        f.sync_all().map_err(|e| format!("cannot write {shown}: {e}"))?;
+        drop(f);
+        if force {
+            std::fs::rename(&tmp, path).map_err(|e| format!("cannot write {shown}: {e}"))
+        } else {
+            // A hard link fails when the target exists, so nothing is ever replaced.
+            match std::fs::hard_link(&tmp, path) {
+                Ok(()) => {
+                    let _ = std::fs::remove_file(&tmp);
+                    Ok(())
+                }
+                Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => {
+                    Err(format!("{shown} exists; use --force to replace it"))
+                }
+                // File systems without hard links: check, then rename.
+                Err(_) if !path.exists() => {
+                    std::fs::rename(&tmp, path).map_err(|e| format!("cannot write {shown}: {e}"))
+                }
+                Err(_) => Err(format!("{shown} exists; use --force to replace it")),
+            }
+        }
+    })();
+    if result.is_err() {
+        let _ = std::fs::remove_file(&tmp);
+    } else {
+        sync_dir(path);
+    }
+    result
+}
+
+/// Makes a rename in `path`'s directory durable (where the platform allows).
+pub fn sync_dir(path: &Path) {
+    let dir = path.parent().filter(|d| !d.as_os_str().is_empty()).unwrap_or(Path::new("."));
+    if let Ok(d) = std::fs::File::open(dir) {
+        let _ = d.sync_all();
+    }
+}
