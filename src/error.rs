@@ -68,6 +68,9 @@ pub enum Kind {
     TransactionError,
     /// The database could not keep a change (a full disk, a read-only file) or open.
     DatabaseError,
+    /// A failure that may pass if the transaction is run again: the write lock was held too
+    /// long, or another transaction committed first. Drivers retry these.
+    TransientError,
 }
 
 impl Kind {
@@ -85,6 +88,7 @@ impl Kind {
             Kind::ResourceLimit => "ResourceLimit",
             Kind::TransactionError => "TransactionError",
             Kind::DatabaseError => "DatabaseError",
+            Kind::TransientError => "TransientError",
         }
     }
 }
@@ -153,6 +157,12 @@ pub enum Detail {
     MergeReadOwnWrites,
     /// A parameter the statement uses was not given.
     MissingParameter,
+    /// Another write transaction held the write lock past the wait.
+    LockTimeout,
+    /// Another transaction committed after this one began reading, before it wrote.
+    Outdated,
+    /// A write on a read-only database, or in a read transaction.
+    WriteOnReadOnly,
     /// `:commit` or `:rollback` with no transaction open.
     NoTransaction,
     /// A negative integer where a count or index must not be negative.
@@ -242,6 +252,9 @@ impl Detail {
             Detail::MergeReadOwnWrites => "MergeReadOwnWrites",
             Detail::MissingParameter => "MissingParameter",
             Detail::NoTransaction => "NoTransaction",
+            Detail::LockTimeout => "LockTimeout",
+            Detail::Outdated => "Outdated",
+            Detail::WriteOnReadOnly => "WriteOnReadOnly",
             Detail::NegativeIntegerArgument => "NegativeIntegerArgument",
             Detail::NestedAggregation => "NestedAggregation",
             Detail::NestingDepth => "NestingDepth",

@@ -350,6 +350,50 @@ fn execute_inner(plan: &Plan, graph: &mut dyn GraphWrite, params: &Params, contr
     Ok(QueryResult { columns: plan.columns.clone(), rows, stats })
 }
 
+/// Runs a plan that does not write over a read view (a transaction's snapshot), handing each
+/// row to `sink` as it is made: nothing but what the plan itself must hold (a sort, a group) is
+/// kept, so a result of any size streams. An error from `sink` stops the run and is returned.
+pub fn execute_read(
+    plan: &Plan,
+    graph: &dyn GraphRead,
+    params: &Params,
+    control: &Control,
+    sink: &mut dyn FnMut(Row) -> Result<()>,
+) -> Result<()> {
+    if plan.writes() {
+        return Err(Error::runtime(
+            Kind::TransactionError,
+            Detail::None,
+            "a statement that writes cannot run in a read-only view",
+        ));
+    }
+    control.memory.store(0, AtomicOrdering::Relaxed);
+    let distinct = plan.parts.len() > 1 && !plan.union_all.iter().all(|a| *a);
+    let mut seen = std::collections::HashSet::new();
+    let mut count = 0u64;
+    for p in &plan.parts {
+        let ctx = Ctx { graph, params, width: p.slots, control };
+        let start: RowIter = Box::new(std::iter::once(Ok(vec![Value::Null; p.slots])));
+        for r in push::build(&p.ops, start, ctx) {
+            let r = r?;
+            control.tick()?;
+            if p.output.is_empty() {
+                continue;
+            }
+            let row: Row = p.output.iter().map(|&s| r[s].clone()).collect();
+            if distinct && !seen.insert(row.clone()) {
+                continue;
+            }
+            count += 1;
+            if count > control.limits.max_rows {
+                return Err(control.too_many_rows());
+            }
+            sink(row)?;
+        }
+    }
+    Ok(())
+}
+
 /// Runs one single query: read segments stream, write operators drain and mutate.
 fn run_pipeline(
     p: &Pipeline,

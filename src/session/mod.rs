@@ -1,7 +1,12 @@
 //! A session: a graph plus the pipeline text → syntax → semantic → plan → exec, statement by
 //! statement, each in a transaction (see `tx`); on a database every commit is durable.
 
+mod client;
+mod shared;
 mod tx;
+
+pub use client::{Client, Summary};
+pub use shared::{Shared, Snapshot, WriteTx, WRITE_WAIT};
 
 use std::time::Instant;
 
@@ -38,14 +43,14 @@ pub struct Session {
 /// was chosen for has changed: the indexes, the hop limit, automatic indexing, or the graph's
 /// size by more than a factor of two.
 #[derive(Debug, Default, Clone)]
-struct PlanCache(std::collections::HashMap<String, (PlanKey, Prepared)>);
+pub(crate) struct PlanCache(std::collections::HashMap<String, (PlanKey, Prepared)>);
 
 /// A statement parsed, checked and planned, shared between the plan cache and the outcomes of
 /// its runs.
 pub type Prepared = std::sync::Arc<(crate::ast::Statement, crate::plan::Plan)>;
 
 #[derive(Debug, Clone, PartialEq)]
-struct PlanKey {
+pub(crate) struct PlanKey {
     indexes: Vec<(crate::store::Sym, crate::store::Sym)>,
     max_hops: u64,
     auto_index: bool,
@@ -53,15 +58,27 @@ struct PlanKey {
     size: u32,
 }
 
+impl PlanKey {
+    /// What a plan for `g` is chosen for.
+    pub(crate) fn of(g: &Graph, max_hops: u64, auto_index: bool) -> PlanKey {
+        PlanKey {
+            indexes: g.property_indexes().iter().map(|ix| (ix.label, ix.key)).collect(),
+            max_hops,
+            auto_index,
+            size: (g.node_count() + g.rel_count() + 1).ilog2(),
+        }
+    }
+}
+
 impl PlanCache {
     /// At most this many plans are kept (then all are forgotten).
     const KEEP: usize = 256;
 
-    fn get(&self, text: &str, key: &PlanKey) -> Option<Prepared> {
+    pub(crate) fn get(&self, text: &str, key: &PlanKey) -> Option<Prepared> {
         self.0.get(text).filter(|(k, _)| k == key).map(|(_, p)| p.clone())
     }
 
-    fn put(&mut self, text: &str, key: PlanKey, p: Prepared) {
+    pub(crate) fn put(&mut self, text: &str, key: PlanKey, p: Prepared) {
         if self.0.len() >= Self::KEEP {
             self.0.clear();
         }
@@ -96,6 +113,70 @@ impl Outcome {
     }
 }
 
+/// Parses, checks and plans one statement (its text alone) for `graph`; `wanted` notes the
+/// indexes the plan would have used (see [`AUTO_INDEX_MIN`]).
+pub(crate) fn plan_text(
+    text: &str,
+    graph: &Graph,
+    max_hops: u64,
+    wanted: Option<&std::cell::RefCell<Vec<(String, String)>>>,
+) -> Result<(crate::ast::Statement, crate::plan::Plan)> {
+    let mut stmts = crate::syntax::parse(text)?;
+    if stmts.len() != 1 {
+        return Err(Error::syntax(
+            Detail::UnexpectedSyntax,
+            "expected exactly one statement",
+            Span::new(0, text.len()),
+        ));
+    }
+    let stmt = stmts.remove(0);
+    crate::semantic::check(&stmt)?;
+    let catalog = exec::StoreCatalog { graph, max_hops, wanted, auto_index_min: AUTO_INDEX_MIN };
+    let plan = crate::plan::build(&stmt, &catalog)?;
+    Ok((stmt, plan))
+}
+
+/// Runs a prepared statement on a graph it may change (the caller's transaction keeps or undoes
+/// what it did): its rows, its plan's lines (`EXPLAIN`), or its operators' counts (`PROFILE`).
+/// `control`'s deadline is the caller's to set; its cancel flag is cleared first.
+pub(crate) fn run_on(
+    prepared: &Prepared,
+    graph: &mut Graph,
+    params: &Params,
+    control: &mut exec::Control,
+    start: Instant,
+) -> Result<QueryResult> {
+    let (stmt, plan) = (&prepared.0, &prepared.1);
+    match stmt.mode {
+        crate::ast::Mode::Explain => Ok(explain(plan)),
+        crate::ast::Mode::Profile => {
+            control.cancel.store(false, std::sync::atomic::Ordering::Relaxed);
+            let profile = std::sync::Arc::new(exec::Profile::default());
+            control.profile = Some(profile.clone());
+            let result = exec::execute(plan, graph, params, control);
+            control.profile = None;
+            let result = result?;
+            let rows = profile.rows(plan, result.rows.len(), start.elapsed());
+            Ok(QueryResult { columns: profile_columns(), rows, stats: result.stats })
+        }
+        _ => {
+            control.cancel.store(false, std::sync::atomic::Ordering::Relaxed);
+            exec::execute(plan, graph, params, control)
+        }
+    }
+}
+
+/// A plan's lines as rows of one column, `plan`.
+pub(crate) fn explain(plan: &crate::plan::Plan) -> QueryResult {
+    let rows = plan.to_string().lines().map(|l| vec![Value::str(l)]).collect();
+    QueryResult { columns: vec!["plan".into()], rows, ..Default::default() }
+}
+
+/// The columns of a `PROFILE`'s rows.
+pub(crate) fn profile_columns() -> Vec<String> {
+    vec!["operator".into(), "rows".into(), "ms".into()]
+}
+
 /// Moves an error's span by `offset` bytes (statements are parsed on their own).
 fn shift(mut e: Error, offset: usize) -> Error {
     if let Some(s) = e.span.as_mut() {
@@ -127,35 +208,12 @@ impl Session {
         text: &str,
         wanted: Option<&std::cell::RefCell<Vec<(String, String)>>>,
     ) -> Result<(crate::ast::Statement, crate::plan::Plan)> {
-        let mut stmts = crate::syntax::parse(text)?;
-        if stmts.len() != 1 {
-            return Err(Error::syntax(
-                Detail::UnexpectedSyntax,
-                "expected exactly one statement",
-                Span::new(0, text.len()),
-            ));
-        }
-        let stmt = stmts.remove(0);
-        crate::semantic::check(&stmt)?;
-        let catalog = exec::StoreCatalog {
-            graph: &self.graph,
-            max_hops: self.control.limits.max_hops,
-            wanted,
-            auto_index_min: AUTO_INDEX_MIN,
-        };
-        let plan = crate::plan::build(&stmt, &catalog)?;
-        Ok((stmt, plan))
+        plan_text(text, &self.graph, self.control.limits.max_hops, wanted)
     }
 
     /// What the plans of this session's statements were chosen for.
     fn plan_key(&self) -> PlanKey {
-        let g = &self.graph;
-        PlanKey {
-            indexes: g.property_indexes().iter().map(|ix| (ix.label, ix.key)).collect(),
-            max_hops: self.control.limits.max_hops,
-            auto_index: !self.no_auto_index,
-            size: (g.node_count() + g.rel_count() + 1).ilog2(),
-        }
+        PlanKey::of(&self.graph, self.control.limits.max_hops, !self.no_auto_index)
     }
 
     /// Runs one statement.
@@ -203,30 +261,13 @@ impl Session {
 
     /// Runs a prepared statement; `start` is when its time began.
     fn execute_prepared(&mut self, prepared: Prepared, params: &Params, start: Instant) -> Result<Outcome> {
-        let (stmt, plan) = (&prepared.0, &prepared.1);
-        if stmt.mode == crate::ast::Mode::Explain {
-            let rows = plan.to_string().lines().map(|l| vec![Value::str(l)]).collect();
-            let result = QueryResult { columns: vec!["plan".into()], rows, ..Default::default() };
-            return Ok(Outcome { result, time_ms: 0.0, prepared });
-        }
-        self.control.cancel.store(false, std::sync::atomic::Ordering::Relaxed);
         // A limit past what the clock can hold is no limit.
         self.control.deadline = self.timeout.and_then(|t| start.checked_add(t));
-        if stmt.mode == crate::ast::Mode::Profile {
-            let profile = std::sync::Arc::new(exec::Profile::default());
-            self.control.profile = Some(profile.clone());
-            let result = exec::execute(plan, &mut self.graph, params, &self.control);
-            self.control.profile = None;
-            let result = result?;
-            self.dirty |= !result.stats.is_empty() && self.db.is_none();
-            let rows = profile.rows(plan, result.rows.len(), start.elapsed());
-            let columns = vec!["operator".into(), "rows".into(), "ms".into()];
-            let result = QueryResult { columns, rows, stats: result.stats };
-            return Ok(Outcome { result, time_ms: start.elapsed().as_secs_f64() * 1000.0, prepared });
-        }
-        let result = exec::execute(plan, &mut self.graph, params, &self.control)?;
+        let result = run_on(&prepared, &mut self.graph, params, &mut self.control, start)?;
         self.dirty |= !result.stats.is_empty() && self.db.is_none();
-        Ok(Outcome { result, time_ms: start.elapsed().as_secs_f64() * 1000.0, prepared })
+        let time_ms =
+            if prepared.0.mode == crate::ast::Mode::Explain { 0.0 } else { start.elapsed().as_secs_f64() * 1000.0 };
+        Ok(Outcome { result, time_ms, prepared })
     }
 
     /// Runs a script's statements in order, handing each outcome to `each`; stops at the first

@@ -28,7 +28,7 @@ fn indexes(g: &Graph) -> Vec<(String, String, String)> {
         .collect()
 }
 
-fn tx_error(detail: Detail, message: &str) -> Error {
+pub(super) fn tx_error(detail: Detail, message: &str) -> Error {
     Error::runtime(Kind::TransactionError, detail, message)
 }
 
@@ -51,10 +51,14 @@ impl Tx {
     }
 
     /// Commits: durable in `db` first (if there is one), then kept; on a failed write the graph
-    /// is rolled back and the error says why.
-    pub(super) fn commit(self, g: &mut Graph, db: Option<&mut Database>) -> Result<()> {
+    /// is rolled back and the error says why. Returns the changes when `keep` asks for them
+    /// (or a database needed them).
+    pub(super) fn commit(self, g: &mut Graph, db: Option<&mut Database>, keep: bool) -> Result<Vec<Change>> {
+        let mut changes = Vec::new();
+        if db.is_some() || keep {
+            changes = self.changes(g);
+        }
         if let Some(db) = db {
-            let changes = self.changes(g);
             if !changes.is_empty() {
                 if let Err(why) = db.commit(&changes) {
                     g.rollback(self.sp);
@@ -64,7 +68,7 @@ impl Tx {
             }
         }
         g.commit(self.sp);
-        Ok(())
+        Ok(changes)
     }
 
     pub(super) fn rollback(self, g: &mut Graph) {
@@ -103,7 +107,7 @@ impl Session {
                 "a statement of the transaction failed, so it was rolled back instead of committed",
             ));
         }
-        tx.commit(&mut self.graph, self.db.as_mut())?;
+        tx.commit(&mut self.graph, self.db.as_mut(), false)?;
         self.after_commit()
     }
 
@@ -154,7 +158,7 @@ impl Session {
         let tx = Tx::begin(&mut self.graph);
         match f(self) {
             Ok(v) => {
-                tx.commit(&mut self.graph, self.db.as_mut())?;
+                tx.commit(&mut self.graph, self.db.as_mut(), false)?;
                 self.after_commit()?;
                 Ok(v)
             }

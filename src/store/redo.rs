@@ -224,6 +224,11 @@ impl Graph {
         self.next_rel = self.next_rel.max(rel);
     }
 
+    /// The next node and relationship ids that would be handed out.
+    pub fn next_ids(&self) -> (u64, u64) {
+        (self.next_node, self.next_rel)
+    }
+
     /// Applies one transaction's changes (recovery); an error says which change failed.
     pub fn apply_changes(&mut self, changes: &[Change]) -> Result<(), String> {
         apply(self, changes)

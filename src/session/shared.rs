@@ -1,0 +1,246 @@
+//! One graph shared by many clients (the server): snapshot reads beside one writer.
+//!
+//! The last committed state is an immutable [`Snapshot`] behind an `Arc`. A reader takes the
+//! `Arc` (a pointer copy) and reads that state for as long as it likes: it never sees a later
+//! commit, nor half of one. One writer at a time works on its own copy of the graph; its commit
+//! is made durable (the database's log), then published as the new snapshot in one pointer swap.
+//! Nothing a reader does blocks a commit and no commit blocks a reader.
+//!
+//! The writer's copy is kept between transactions: after a commit, the snapshot it replaced is
+//! brought up to date with the transaction's changes (`store::Change`, what the log holds) and
+//! becomes the next writer's copy, so a commit costs its changes twice, not a copy of the graph.
+//! Only when a reader still holds the replaced snapshot is the next writer's copy cloned from
+//! the new one.
+
+use std::sync::{Arc, Condvar, Mutex, RwLock};
+use std::time::{Duration, Instant};
+
+use super::tx::{tx_error, Tx};
+use crate::db::Database;
+use crate::error::{Detail, Error, Kind, Result};
+use crate::store::Graph;
+
+/// A committed state of the graph, read by any number of clients at once.
+#[derive(Debug)]
+pub struct Snapshot {
+    /// The graph as of the commit.
+    pub graph: Graph,
+    /// How many transactions that changed something had committed (0 when opened).
+    pub version: u64,
+}
+
+/// What only the writer holds: the database log and its spare copy of the graph.
+#[derive(Debug)]
+struct Writer {
+    db: Option<Database>,
+    /// A copy of the graph at some version, for the next transaction to write on.
+    spare: Option<Snapshot>,
+}
+
+/// A graph shared by sessions on many threads (see the module's comment).
+#[derive(Debug)]
+pub struct Shared {
+    current: RwLock<Arc<Snapshot>>,
+    /// `None` while a write transaction holds the writer.
+    writer: Mutex<Option<Writer>>,
+    freed: Condvar,
+    read_only: bool,
+}
+
+/// How long a write waits for another client's write transaction before it gives up with a
+/// transient error (which drivers retry).
+pub const WRITE_WAIT: Duration = Duration::from_secs(10);
+
+fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
+    // A panic on another thread does not leave the writer half done: its guard rolls back.
+    m.lock().unwrap_or_else(|e| e.into_inner())
+}
+
+impl Shared {
+    /// Shares a graph: a database's (every commit durable in its log), or one in memory.
+    /// `read_only` refuses every write.
+    pub fn new(graph: Graph, db: Option<Database>, read_only: bool) -> Arc<Shared> {
+        let read_only = read_only || db.as_ref().is_some_and(Database::read_only);
+        Arc::new(Shared {
+            current: RwLock::new(Arc::new(Snapshot { graph, version: 0 })),
+            writer: Mutex::new(Some(Writer { db, spare: None })),
+            freed: Condvar::new(),
+            read_only,
+        })
+    }
+
+    /// Whether writes are refused.
+    pub fn read_only(&self) -> bool {
+        self.read_only
+    }
+
+    /// The last committed state.
+    pub fn snapshot(&self) -> Arc<Snapshot> {
+        self.current.read().unwrap_or_else(|e| e.into_inner()).clone()
+    }
+
+    /// Starts the one write transaction, waiting up to `wait` for the one running to end. The
+    /// transaction writes on a copy of the last commit, which it must be at: `at`, the version
+    /// the caller's reads saw, if it is older than the last commit the caller would write over
+    /// changes it has not seen, and the transaction is refused as outdated (a transient error,
+    /// so a driver retries it).
+    pub fn begin_write(self: &Arc<Shared>, at: Option<u64>, wait: Duration) -> Result<WriteTx> {
+        if self.read_only {
+            return Err(Error::runtime(
+                Kind::TransactionError,
+                Detail::WriteOnReadOnly,
+                "this database is open read-only; it takes no writes",
+            ));
+        }
+        let deadline = Instant::now() + wait;
+        let mut slot = lock(&self.writer);
+        let mut writer = loop {
+            if let Some(w) = slot.take() {
+                break w;
+            }
+            let left = deadline.saturating_duration_since(Instant::now());
+            if left.is_zero() {
+                return Err(Error::runtime(
+                    Kind::TransientError,
+                    Detail::LockTimeout,
+                    format!("another transaction held the write lock for {}s; try again", wait.as_secs()),
+                ));
+            }
+            slot = self.freed.wait_timeout(slot, left).unwrap_or_else(|e| e.into_inner()).0;
+        };
+        drop(slot);
+        let current = self.snapshot();
+        if at.is_some_and(|v| v != current.version) {
+            *lock(&self.writer) = Some(writer);
+            self.freed.notify_one();
+            return Err(Error::runtime(
+                Kind::TransientError,
+                Detail::Outdated,
+                "another transaction committed since this one began reading; run it again",
+            ));
+        }
+        let mut graph = match writer.spare.take() {
+            Some(s) if s.version == current.version => s.graph,
+            _ => current.graph.clone(),
+        };
+        let tx = Tx::begin(&mut graph);
+        Ok(WriteTx { shared: self.clone(), writer: Some(writer), graph, tx: Some(tx), version: current.version })
+    }
+
+    /// Checkpoints the database (its snapshot written, its log emptied), waiting for the writer.
+    pub fn checkpoint(self: &Arc<Shared>) -> std::result::Result<(), String> {
+        let mut w = self.begin_write_any().map_err(|e| e.message)?;
+        let r = match w.writer.as_mut().and_then(|wr| wr.db.as_mut()) {
+            Some(db) => db.checkpoint(&w.graph),
+            None => Ok(()),
+        };
+        w.rollback();
+        r
+    }
+
+    /// The writer even on a read-only share (for checkpoints, which change no data).
+    fn begin_write_any(self: &Arc<Shared>) -> Result<WriteTx> {
+        let mut slot = lock(&self.writer);
+        let writer = loop {
+            if let Some(w) = slot.take() {
+                break w;
+            }
+            slot = self.freed.wait(slot).unwrap_or_else(|e| e.into_inner());
+        };
+        drop(slot);
+        let current = self.snapshot();
+        let mut graph = current.graph.clone();
+        let tx = Tx::begin(&mut graph);
+        Ok(WriteTx { shared: self.clone(), writer: Some(writer), graph, tx: Some(tx), version: current.version })
+    }
+
+    fn give_back(&self, writer: Writer) {
+        *lock(&self.writer) = Some(writer);
+        self.freed.notify_one();
+    }
+}
+
+/// The one write transaction: its own copy of the graph, and the writer's log. Dropped without
+/// [`WriteTx::commit`] it rolls back.
+#[derive(Debug)]
+pub struct WriteTx {
+    shared: Arc<Shared>,
+    writer: Option<Writer>,
+    graph: Graph,
+    tx: Option<Tx>,
+    version: u64,
+}
+
+impl WriteTx {
+    /// The graph the transaction reads and writes (its own changes included).
+    pub fn graph(&mut self) -> &mut Graph {
+        &mut self.graph
+    }
+
+    /// The version of the snapshot it began from.
+    pub fn version(&self) -> u64 {
+        self.version
+    }
+
+    /// Commits: durable first (on a database), then published for every reader that starts
+    /// after; an error rolls everything back.
+    pub fn commit(mut self) -> Result<()> {
+        let (Some(tx), Some(mut writer)) = (self.tx.take(), self.writer.take()) else {
+            return Err(tx_error(Detail::NoTransaction, "the transaction has ended"));
+        };
+        let graph = std::mem::take(&mut self.graph);
+        let mut graph = graph;
+        let changes = match tx.commit(&mut graph, writer.db.as_mut(), true) {
+            Ok(c) => c,
+            Err(e) => {
+                writer.spare = Some(Snapshot { graph, version: self.version });
+                self.shared.give_back(writer);
+                return Err(e);
+            }
+        };
+        if changes.is_empty() {
+            writer.spare = Some(Snapshot { graph, version: self.version });
+            self.shared.give_back(writer);
+            return Ok(());
+        }
+        let version = self.version + 1;
+        let checkpoint = match writer.db.as_mut().filter(|db| db.wants_checkpoint()) {
+            Some(db) => db.checkpoint(&graph),
+            None => Ok(()),
+        };
+        let ids = graph.next_ids();
+        let old = std::mem::replace(
+            &mut *self.shared.current.write().unwrap_or_else(|e| e.into_inner()),
+            Arc::new(Snapshot { graph, version }),
+        );
+        // The replaced snapshot, if no reader holds it, becomes the next writer's copy.
+        writer.spare = Arc::try_unwrap(old).ok().and_then(|mut s| {
+            s.graph.apply_changes(&changes).ok()?;
+            s.graph.skip_ids_to(ids.0, ids.1);
+            s.version = version;
+            Some(s)
+        });
+        self.shared.give_back(writer);
+        checkpoint.map_err(|why| Error::runtime(Kind::DatabaseError, Detail::None, why))
+    }
+
+    /// Rolls back: nothing of it is kept.
+    pub fn rollback(mut self) {
+        self.end();
+    }
+
+    fn end(&mut self) {
+        if let (Some(tx), Some(mut writer)) = (self.tx.take(), self.writer.take()) {
+            let mut graph = std::mem::take(&mut self.graph);
+            tx.rollback(&mut graph);
+            writer.spare = Some(Snapshot { graph, version: self.version });
+            self.shared.give_back(writer);
+        }
+    }
+}
+
+impl Drop for WriteTx {
+    fn drop(&mut self) {
+        self.end();
+    }
+}
