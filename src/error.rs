@@ -159,6 +159,8 @@ pub enum Detail {
     MissingParameter,
     /// Another write transaction held the write lock past the wait.
     LockTimeout,
+    /// A request named a database the server does not serve.
+    DatabaseNotFound,
     /// Another transaction committed after this one began reading, before it wrote.
     Outdated,
     /// A write on a read-only database, or in a read transaction.
@@ -253,6 +255,7 @@ impl Detail {
             Detail::MissingParameter => "MissingParameter",
             Detail::NoTransaction => "NoTransaction",
             Detail::LockTimeout => "LockTimeout",
+            Detail::DatabaseNotFound => "DatabaseNotFound",
             Detail::Outdated => "Outdated",
             Detail::WriteOnReadOnly => "WriteOnReadOnly",
             Detail::NegativeIntegerArgument => "NegativeIntegerArgument",

@@ -21,6 +21,7 @@ pub mod output;
 pub mod plan;
 pub mod script;
 pub mod semantic;
+pub mod server;
 pub mod session;
 pub mod similar;
 pub mod store;

@@ -6,6 +6,7 @@ pub mod helper;
 pub mod limits;
 pub mod meta;
 pub mod repl;
+pub mod serve;
 pub mod statements;
 
 use std::io::{IsTerminal, Read, Write};
@@ -105,6 +106,10 @@ pub enum Command {
         /// The database (a `.sg` file); it must not be open for writing elsewhere
         db: std::path::PathBuf,
     },
+    /// Serve the graph over Bolt, to Neo4j's drivers and tools (bolt:// and neo4j:// URIs)
+    Serve(serve::ServeArgs),
+    /// Manage the users a server lets in: `silkgraph user add NAME --users FILE`
+    User(serve::UserArgs),
     /// Run a script file (or `-` for standard input)
     Run {
         /// Query parameters as a JSON object
@@ -232,6 +237,9 @@ pub fn main() -> i32 {
     if let Some(Command::Checkpoint { db }) = &cli.command {
         return checkpoint(db);
     }
+    if let Some(Command::User(args)) = &cli.command {
+        return serve::user(args);
+    }
     let mut session = match open_session(&cli.source) {
         Ok(s) => s,
         Err(e) => {
@@ -249,7 +257,8 @@ pub fn main() -> i32 {
         Some(Command::Query { params, statements }) => {
             run_text(session, &statements, &params, cli.format.unwrap_or(Format::Table))
         }
-        Some(Command::Import { .. } | Command::Checkpoint { .. }) => OK,
+        Some(Command::Import { .. } | Command::Checkpoint { .. } | Command::User(_)) => OK,
+        Some(Command::Serve(args)) => serve::serve(session, &cli.source, &args),
         Some(Command::Run { params, script }) => {
             let text = if script == "-" {
                 let mut s = String::new();

@@ -137,7 +137,7 @@ impl Client {
         &mut self,
         prepared: &Prepared,
         params: &Params,
-        sink: &mut dyn FnMut(Row) -> Result<bool>,
+        sink: &mut dyn FnMut(&Graph, Row) -> Result<bool>,
     ) -> Result<Summary> {
         let start = Instant::now();
         let timeout = self.tx.as_ref().and_then(|t| t.timeout).or(self.timeout);
@@ -151,7 +151,8 @@ impl Client {
                 let mut w = shared.begin_write(None, WRITE_WAIT)?;
                 let result = run_on(prepared, w.graph(), params, control, start)?;
                 w.commit()?;
-                return feed(result.rows, result.stats, sink);
+                // Its rows read the graph as the commit left it.
+                return feed(&shared.snapshot().graph, result.rows, result.stats, sink);
             }
             let snap = shared.snapshot();
             return read_on(&snap.graph, prepared, params, control, start, sink);
@@ -174,7 +175,9 @@ impl Client {
             tx.write = Some(shared.begin_write(Some(tx.snap.version), WRITE_WAIT)?);
         }
         let r = match tx.write.as_mut() {
-            Some(w) => run_on(prepared, w.graph(), params, control, start).and_then(|r| feed(r.rows, r.stats, sink)),
+            Some(w) => {
+                run_on(prepared, w.graph(), params, control, start).and_then(|r| feed(w.graph(), r.rows, r.stats, sink))
+            }
             None => read_on(&tx.snap.graph, prepared, params, control, start, sink),
         };
         if r.is_err() {
@@ -190,9 +193,9 @@ impl Client {
 }
 
 /// Hands materialised rows to the sink.
-fn feed(rows: Vec<Row>, stats: Stats, sink: &mut dyn FnMut(Row) -> Result<bool>) -> Result<Summary> {
+fn feed(g: &Graph, rows: Vec<Row>, stats: Stats, sink: &mut dyn FnMut(&Graph, Row) -> Result<bool>) -> Result<Summary> {
     for row in rows {
-        if !sink(row)? {
+        if !sink(g, row)? {
             return Ok(Summary { stats, stopped: true });
         }
     }
@@ -206,11 +209,11 @@ fn read_on(
     params: &Params,
     control: &mut Control,
     start: Instant,
-    sink: &mut dyn FnMut(Row) -> Result<bool>,
+    sink: &mut dyn FnMut(&Graph, Row) -> Result<bool>,
 ) -> Result<Summary> {
     let plan = &prepared.1;
     match prepared.0.mode {
-        Mode::Explain => feed(explain(plan).rows, Stats::default(), sink),
+        Mode::Explain => feed(graph, explain(plan).rows, Stats::default(), sink),
         Mode::Profile => {
             let profile = Arc::new(exec::Profile::default());
             control.profile = Some(profile.clone());
@@ -221,11 +224,11 @@ fn read_on(
             });
             control.profile = None;
             r?;
-            feed(profile.rows(plan, n, start.elapsed()), Stats::default(), sink)
+            feed(graph, profile.rows(plan, n, start.elapsed()), Stats::default(), sink)
         }
         _ => {
             let mut stopped = false;
-            let r = exec::execute_read(plan, graph, params, control, &mut |row| match sink(row) {
+            let r = exec::execute_read(plan, graph, params, control, &mut |row| match sink(graph, row) {
                 Ok(true) => Ok(()),
                 Ok(false) => {
                     stopped = true;
@@ -254,7 +257,7 @@ mod tests {
     fn rows(c: &mut Client, text: &str) -> Result<Vec<Row>> {
         let p = c.prepare(text)?;
         let mut out = Vec::new();
-        c.run(&p, &Params::new(), &mut |r| {
+        c.run(&p, &Params::new(), &mut |_, r| {
             out.push(r);
             Ok(true)
         })?;
@@ -368,7 +371,7 @@ mod tests {
         let p = c.prepare("UNWIND range(1, 1000000) AS i RETURN i").unwrap();
         let mut seen = 0;
         let s = c
-            .run(&p, &Params::new(), &mut |_| {
+            .run(&p, &Params::new(), &mut |_, _| {
                 seen += 1;
                 Ok(seen < 10)
             })

@@ -1,0 +1,208 @@
+//! `silkgraph serve` and `silkgraph user add`: the command-line side of the Bolt server.
+
+use std::io::{IsTerminal, Write};
+use std::net::ToSocketAddrs;
+use std::path::PathBuf;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::Arc;
+
+use clap::{Args, Subcommand};
+
+use super::{GraphSource, FAILED, OK, USAGE};
+use crate::server;
+use crate::session::{Session, Shared};
+
+/// `silkgraph serve`'s options.
+#[derive(Args, Debug, Clone)]
+pub struct ServeArgs {
+    /// Address and port to listen on; another address than this machine's needs --users or --no-auth
+    #[arg(long, default_value = "127.0.0.1:7687", value_name = "HOST:PORT")]
+    pub listen: String,
+    /// Let in only the users of this file (made by `silkgraph user add`), with their passwords
+    #[arg(long, value_name = "FILE")]
+    pub users: Option<PathBuf>,
+    /// Let anyone in without a password, even on an address other machines reach
+    #[arg(long, conflicts_with = "users")]
+    pub no_auth: bool,
+    /// TLS certificate chain (PEM), for bolt+s:// and neo4j+s://; needs --tls-key
+    #[arg(long, value_name = "FILE", requires = "tls_key")]
+    pub tls_cert: Option<PathBuf>,
+    /// TLS private key (PEM); needs --tls-cert
+    #[arg(long, value_name = "FILE", requires = "tls_cert")]
+    pub tls_key: Option<PathBuf>,
+    /// Most connections at once; more are refused with a transient error
+    #[arg(long, default_value_t = 256, value_name = "N")]
+    pub max_connections: usize,
+    /// Log every query (failed queries are always logged)
+    #[arg(long)]
+    pub log_queries: bool,
+}
+
+/// `silkgraph user ...`.
+#[derive(Args, Debug, Clone)]
+pub struct UserArgs {
+    /// What to do.
+    #[command(subcommand)]
+    pub action: UserAction,
+}
+
+/// What `silkgraph user` does.
+#[derive(Subcommand, Debug, Clone)]
+pub enum UserAction {
+    /// Add a user (or set a user's password and role); the password is asked for, or read from
+    /// standard input when it is not a terminal
+    Add {
+        /// The user's name
+        name: String,
+        /// The users file (made if it does not exist)
+        #[arg(long, value_name = "FILE")]
+        users: PathBuf,
+        /// The user may only read
+        #[arg(long)]
+        reader: bool,
+    },
+}
+
+/// `silkgraph user add NAME --users FILE [--reader]`.
+pub fn user(args: &UserArgs) -> i32 {
+    let UserAction::Add { name, users, reader } = &args.action;
+    let password = if std::io::stdin().is_terminal() {
+        let first = rpassword::prompt_password(format!("Password for {name}: "));
+        let again = rpassword::prompt_password("Again: ");
+        match (first, again) {
+            (Ok(a), Ok(b)) if a == b => a,
+            (Ok(_), Ok(_)) => {
+                eprintln!("error: the two passwords differ; nothing was changed");
+                return FAILED;
+            }
+            (Err(e), _) | (_, Err(e)) => {
+                eprintln!("error: cannot read the password: {e}");
+                return FAILED;
+            }
+        }
+    } else {
+        let mut line = String::new();
+        if let Err(e) = std::io::stdin().read_line(&mut line) {
+            eprintln!("error: cannot read the password from standard input: {e}");
+            return FAILED;
+        }
+        line.trim_end_matches(['\n', '\r']).to_string()
+    };
+    match server::auth::add_user(users, name, &password, *reader) {
+        Ok(()) => {
+            eprintln!(
+                "{name} can log on ({}); {} holds the users",
+                if *reader { "reads only" } else { "reads and writes" },
+                users.display()
+            );
+            OK
+        }
+        Err(e) => {
+            eprintln!("error: {e}");
+            FAILED
+        }
+    }
+}
+
+/// The name a served graph goes by: a database's file stem, a bundled graph's name.
+fn served_name(src: &GraphSource) -> String {
+    match &src.graph {
+        _ if src.empty => "memory".into(),
+        None => crate::graphs::BUNDLED[0].0.to_string(),
+        Some(spec) => std::path::Path::new(spec)
+            .file_stem()
+            .and_then(|s| s.to_str())
+            .filter(|s| !s.is_empty() && *s != server::DEFAULT_DB)
+            .unwrap_or("graph")
+            .to_string(),
+    }
+}
+
+/// `silkgraph serve`: serves the session's graph until SIGTERM or Ctrl-C.
+pub fn serve(mut session: Session, src: &GraphSource, args: &ServeArgs) -> i32 {
+    let addr = match args.listen.to_socket_addrs().map(|mut a| a.next()) {
+        Ok(Some(a)) => a,
+        Ok(None) | Err(_) => {
+            eprintln!("error: --listen {}: not an address and port (such as 127.0.0.1:7687)", args.listen);
+            return USAGE;
+        }
+    };
+    if !server::is_loopback(&addr) && args.users.is_none() && !args.no_auth {
+        eprintln!(
+            "error: --listen {addr} lets other machines in: give --users FILE (see silkgraph user add) or, to let anyone in, --no-auth"
+        );
+        return USAGE;
+    }
+    let users = match &args.users {
+        Some(p) => match server::auth::Users::load(p) {
+            Ok(u) => Some(u),
+            Err(e) => {
+                eprintln!("error: {e}");
+                return FAILED;
+            }
+        },
+        None => None,
+    };
+    let tls = match (&args.tls_cert, &args.tls_key) {
+        (Some(c), Some(k)) => match server::tls_config(c, k) {
+            Ok(t) => Some(t),
+            Err(e) => {
+                eprintln!("error: {e}");
+                return FAILED;
+            }
+        },
+        _ => None,
+    };
+    let db = session.db.take();
+    // A graph that is not a database has nowhere to keep writes: it is served read-only, except
+    // an empty one (`--empty`), which is a scratch graph in memory.
+    let read_only = src.read_only || (db.is_none() && !src.empty);
+    let name = served_name(src);
+    let shared = Shared::new(std::mem::take(&mut session.graph), db, read_only);
+    let listener = match std::net::TcpListener::bind(addr) {
+        Ok(l) => l,
+        Err(e) => {
+            eprintln!("error: cannot listen on {addr}: {e}");
+            return FAILED;
+        }
+    };
+    let local = listener.local_addr().unwrap_or(addr);
+    let s = if tls.is_some() { "+s" } else { "" };
+    let mut out = std::io::stdout();
+    let _ = writeln!(
+        out,
+        "silkgraph serve: bolt{s}://{local} (or neo4j{s}://{local}), database `{name}` (also `neo4j`){}{}",
+        if read_only { ", read-only" } else { "" },
+        if users.is_some() { ", users from the users file" } else { ", no authentication" },
+    );
+    let _ = out.flush();
+    if db_less_writes(read_only, src) {
+        eprintln!("note: the graph is in memory: what clients write is gone when the server stops");
+    }
+    let stop = Arc::new(AtomicBool::new(false));
+    let flag = stop.clone();
+    let _ = ctrlc::set_handler(move || flag.store(true, Ordering::SeqCst));
+    let opts = server::Options {
+        name,
+        users,
+        tls,
+        max_connections: args.max_connections.max(1),
+        log_queries: args.log_queries,
+        limits: session.control.limits,
+        timeout: session.timeout,
+    };
+    match server::serve(listener, shared, opts, stop) {
+        Ok(()) => {
+            eprintln!("silkgraph serve: stopped");
+            OK
+        }
+        Err(e) => {
+            eprintln!("error: {e}");
+            FAILED
+        }
+    }
+}
+
+fn db_less_writes(read_only: bool, src: &GraphSource) -> bool {
+    !read_only && src.empty
+}

@@ -1,0 +1,753 @@
+//! One Bolt connection: the handshake, chunked messages, and the request state machine
+//! (`HELLO`, `LOGON`, `RUN`, `PULL`, `DISCARD`, `BEGIN`, `COMMIT`, `ROLLBACK`, `RESET`, `ROUTE`,
+//! `GOODBYE`), over a [`Client`] of the database each request names.
+//!
+//! A result streams: a `PULL n` makes `n` rows and then waits for the client's next message
+//! inside the running query. Another `PULL` goes on, `DISCARD` stops it; any other message
+//! makes the rest of the rows buffered, then is handled.
+
+use std::collections::HashMap;
+use std::io::{Read, Write};
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use super::packstream::{self, encode, struct_header, Pack};
+use super::values::{self, Dialect};
+use super::{codes, Server};
+use crate::error::{Detail, Error, Kind};
+use crate::exec::{Params, Row, Stats};
+use crate::session::{Client, Prepared};
+use crate::store::Graph;
+
+/// A byte stream a connection speaks over (plain TCP or TLS).
+pub trait Stream: Read + Write + Send {}
+impl<T: Read + Write + Send> Stream for T {}
+
+/// The largest message a client may send; a larger one closes the connection.
+pub const MAX_MESSAGE: usize = 64 << 20;
+
+const MAGIC: [u8; 4] = [0x60, 0x60, 0xB0, 0x17];
+
+/// The versions spoken, best first.
+const VERSIONS: [(u8, u8); 6] = [(5, 4), (5, 3), (5, 2), (5, 1), (5, 0), (4, 4)];
+
+mod msg {
+    pub const HELLO: u8 = 0x01;
+    pub const GOODBYE: u8 = 0x02;
+    pub const RESET: u8 = 0x0F;
+    pub const RUN: u8 = 0x10;
+    pub const BEGIN: u8 = 0x11;
+    pub const COMMIT: u8 = 0x12;
+    pub const ROLLBACK: u8 = 0x13;
+    pub const DISCARD: u8 = 0x2F;
+    pub const PULL: u8 = 0x3F;
+    pub const TELEMETRY: u8 = 0x54;
+    pub const ROUTE: u8 = 0x66;
+    pub const LOGON: u8 = 0x6A;
+    pub const LOGOFF: u8 = 0x6B;
+    pub const SUCCESS: u8 = 0x70;
+    pub const RECORD: u8 = 0x71;
+    pub const IGNORED: u8 = 0x7E;
+    pub const FAILURE: u8 = 0x7F;
+}
+
+/// Why a connection ends.
+#[derive(Debug)]
+pub enum End {
+    /// The client said goodbye or hung up.
+    Closed,
+    /// The socket failed.
+    Io(std::io::Error),
+    /// The client broke the protocol; it was told why.
+    Protocol(String),
+}
+
+impl From<std::io::Error> for End {
+    fn from(e: std::io::Error) -> End {
+        if matches!(e.kind(), std::io::ErrorKind::UnexpectedEof | std::io::ErrorKind::ConnectionReset) {
+            End::Closed
+        } else {
+            End::Io(e)
+        }
+    }
+}
+
+/// One message: its tag and fields.
+type Message = (u8, Vec<Pack>);
+
+/// A result not yet (fully) handed out.
+struct Pending {
+    db: String,
+    query: String,
+    prepared: Prepared,
+    params: Params,
+    /// Rows made but not yet pulled (once the result was put aside for another message).
+    buffered: Option<std::collections::VecDeque<Vec<u8>>>,
+    summary: Option<(Stats, bool)>,
+    writes: bool,
+}
+
+/// The state of one connection.
+pub struct Conn<'a> {
+    io: Box<dyn Stream + 'a>,
+    out: Vec<u8>,
+    server: &'a Server,
+    /// This connection's number, for the log.
+    pub id: u64,
+    /// Who is at the other end, for the log.
+    pub peer: String,
+    version: (u8, u8),
+    dialect: Dialect,
+    /// The user logged on (`Some("")` when no authentication is asked).
+    user: Option<super::auth::User>,
+    failed: bool,
+    clients: HashMap<String, Client>,
+    /// The database of the open explicit transaction.
+    tx_db: Option<String>,
+    results: Vec<Option<Pending>>,
+    /// A message read while a result was streaming, to be handled next.
+    stash: Option<Message>,
+    cancel: Arc<std::sync::atomic::AtomicBool>,
+    /// The socket, to lift the handshake's read timeout once the client has said HELLO.
+    tcp: Option<std::net::TcpStream>,
+}
+
+impl<'a> Conn<'a> {
+    /// A connection over `io`.
+    pub fn new(io: Box<dyn Stream + 'a>, server: &'a Server, id: u64, peer: String) -> Conn<'a> {
+        Conn {
+            io,
+            out: Vec::with_capacity(64 << 10),
+            server,
+            id,
+            peer,
+            version: (0, 0),
+            dialect: Dialect { element_ids: true, utc: true },
+            user: None,
+            failed: false,
+            clients: HashMap::new(),
+            tx_db: None,
+            results: Vec::new(),
+            stash: None,
+            cancel: Arc::new(std::sync::atomic::AtomicBool::new(false)),
+            tcp: None,
+        }
+    }
+
+    /// Lifts the socket's read timeout after HELLO: a client may then idle as long as it likes.
+    pub fn idle_after_hello(&mut self, tcp: Option<std::net::TcpStream>) {
+        self.tcp = tcp;
+    }
+
+    /// Answers a client with a transient failure (the server is at its connection limit).
+    pub fn refuse_busy(&mut self) {
+        if self.handshake().is_ok() && self.read_message().is_ok() {
+            let _ = self.failure_raw(
+                "Neo.TransientError.Request.NoThreadsAvailable",
+                "the server is at its connection limit (--max-connections); try again",
+            );
+            let _ = self.flush();
+        }
+    }
+
+    /// The flag that stops this connection's running query.
+    pub fn cancel_flag(&self) -> Arc<std::sync::atomic::AtomicBool> {
+        self.cancel.clone()
+    }
+
+    /// Serves the connection until it ends; open transactions are rolled back.
+    pub fn serve(&mut self) -> End {
+        let end = self.handshake().and_then(|()| self.run());
+        for c in self.clients.values_mut() {
+            c.close();
+        }
+        end.err().unwrap_or(End::Closed)
+    }
+
+    fn handshake(&mut self) -> Result<(), End> {
+        let mut hello = [0u8; 20];
+        self.io.read_exact(&mut hello)?;
+        if hello[..4] != MAGIC {
+            return Err(End::Protocol("not a Bolt client (the handshake's magic number is wrong)".into()));
+        }
+        let chosen = hello[4..].chunks(4).find_map(|p| {
+            let (range, minor, major) = (p[1], p[2], p[3]);
+            VERSIONS.iter().copied().find(|&(ma, mi)| ma == major && mi <= minor && mi + range >= minor)
+        });
+        let Some(v) = chosen else {
+            self.io.write_all(&[0, 0, 0, 0])?;
+            return Err(End::Protocol("no Bolt version in common (silkgraph speaks 4.4 and 5.0 to 5.4)".into()));
+        };
+        self.io.write_all(&[0, 0, v.1, v.0])?;
+        self.io.flush()?;
+        self.version = v;
+        self.dialect = Dialect { element_ids: v.0 >= 5, utc: v.0 >= 5 };
+        Ok(())
+    }
+
+    fn read_message(&mut self) -> Result<Message, End> {
+        if let Some(m) = self.stash.take() {
+            return Ok(m);
+        }
+        let mut body = Vec::new();
+        loop {
+            let mut size = [0u8; 2];
+            self.io.read_exact(&mut size)?;
+            let n = usize::from(u16::from_be_bytes(size));
+            if n == 0 {
+                if body.is_empty() {
+                    continue; // a keep-alive
+                }
+                break;
+            }
+            if body.len() + n > MAX_MESSAGE {
+                return Err(self.violation(format!("a message larger than {} MiB", MAX_MESSAGE >> 20)));
+            }
+            let at = body.len();
+            body.resize(at + n, 0);
+            self.io.read_exact(&mut body[at..])?;
+        }
+        match packstream::decode(&body) {
+            Ok(Pack::Struct(tag, fields)) => Ok((tag, fields)),
+            Ok(_) => Err(self.violation("a message that is not a structure".into())),
+            Err(why) => Err(self.violation(format!("a malformed message: {why}"))),
+        }
+    }
+
+    /// Tells the client why the connection closes, and closes it.
+    fn violation(&mut self, why: String) -> End {
+        let _ = self.failure_raw("Neo.ClientError.Request.Invalid", &why);
+        let _ = self.flush();
+        End::Protocol(why)
+    }
+
+    fn chunk(&mut self, body: &[u8]) {
+        for c in body.chunks(0xFFFF) {
+            self.out.extend_from_slice(&(c.len() as u16).to_be_bytes());
+            self.out.extend_from_slice(c);
+        }
+        self.out.extend_from_slice(&[0, 0]);
+    }
+
+    fn send(&mut self, tag: u8, fields: &[Pack]) -> Result<(), End> {
+        let mut body = Vec::new();
+        struct_header(&mut body, tag, fields.len());
+        fields.iter().for_each(|f| encode(&mut body, f));
+        self.chunk(&body);
+        if self.out.len() > 1 << 16 {
+            self.flush()?;
+        }
+        Ok(())
+    }
+
+    fn flush(&mut self) -> Result<(), End> {
+        self.io.write_all(&self.out)?;
+        self.io.flush()?;
+        self.out.clear();
+        Ok(())
+    }
+
+    fn success(&mut self, meta: Pack) -> Result<(), End> {
+        self.send(msg::SUCCESS, &[meta])
+    }
+
+    fn failure_raw(&mut self, code: &str, message: &str) -> Result<(), End> {
+        self.send(msg::FAILURE, &[Pack::map([("code", Pack::str(code)), ("message", Pack::str(message))])])
+    }
+
+    fn failure(&mut self, e: &Error, query: &str) -> Result<(), End> {
+        self.failed = true;
+        self.server.log_failure(self.id, e, query);
+        self.failure_raw(codes::code(e), &codes::message(e, query))
+    }
+
+    fn run(&mut self) -> Result<(), End> {
+        loop {
+            if self.stash.is_none() {
+                self.flush()?;
+            }
+            let (tag, fields) = self.read_message()?;
+            match tag {
+                msg::GOODBYE => return Err(End::Closed),
+                msg::RESET => {
+                    self.reset();
+                    self.success(Pack::map([]))?;
+                    continue;
+                }
+                msg::HELLO => {
+                    self.hello(&fields)?;
+                    continue;
+                }
+                _ => {}
+            }
+            if self.failed {
+                self.send(msg::IGNORED, &[])?;
+                continue;
+            }
+            match tag {
+                msg::LOGON => self.logon(fields.first())?,
+                msg::LOGOFF => {
+                    self.user = None;
+                    self.success(Pack::map([]))?;
+                }
+                _ if self.user.is_none() => {
+                    return Err(self.violation("a request before authentication (HELLO, then LOGON)".into()))
+                }
+                msg::RUN => self.run_message(&fields)?,
+                msg::PULL | msg::DISCARD => self.pull(tag == msg::PULL, fields.first())?,
+                msg::BEGIN => self.begin(fields.first())?,
+                msg::COMMIT => self.commit()?,
+                msg::ROLLBACK => self.rollback()?,
+                msg::ROUTE => self.route(&fields)?,
+                msg::TELEMETRY => self.success(Pack::map([]))?,
+                other => return Err(self.violation(format!("an unknown message (tag 0x{other:02X})"))),
+            }
+        }
+    }
+
+    fn reset(&mut self) {
+        for c in self.clients.values_mut() {
+            c.rollback();
+        }
+        self.tx_db = None;
+        self.results.clear();
+        self.failed = false;
+    }
+
+    fn hello(&mut self, fields: &[Pack]) -> Result<(), End> {
+        let Some(extra) = fields.first().and_then(Pack::as_map) else {
+            return Err(self.violation("HELLO without its map".into()));
+        };
+        let mut meta = vec![
+            ("server".to_string(), Pack::str(super::AGENT)),
+            ("connection_id".to_string(), Pack::String(format!("bolt-{}", self.id))),
+        ];
+        if self.version == (4, 4) {
+            let utc =
+                extra.get("patch_bolt").is_some_and(|p| matches!(p, Pack::List(l) if l.contains(&Pack::str("utc"))));
+            if utc {
+                self.dialect.utc = true;
+                meta.push(("patch_bolt".into(), Pack::List(vec![Pack::str("utc")])));
+            }
+        }
+        meta.push(("hints".into(), Pack::map([])));
+        if let Some(tcp) = self.tcp.take() {
+            let _ = tcp.set_read_timeout(None);
+        }
+        if self.version < (5, 1) {
+            // Credentials come with HELLO before 5.1.
+            if let Err(e) = self.authenticate(extra) {
+                return self.refuse(e);
+            }
+        }
+        self.success(Pack::Map(meta.into_iter().collect()))
+    }
+
+    fn logon(&mut self, extra: Option<&Pack>) -> Result<(), End> {
+        let Some(extra) = extra.and_then(Pack::as_map) else {
+            return Err(self.violation("LOGON without its map".into()));
+        };
+        match self.authenticate(extra) {
+            Ok(()) => self.success(Pack::map([])),
+            Err(e) => self.refuse(e),
+        }
+    }
+
+    fn authenticate(&mut self, extra: &indexmap::IndexMap<String, Pack>) -> Result<(), String> {
+        let scheme = extra.get("scheme").and_then(Pack::as_str).unwrap_or("none");
+        let principal = extra.get("principal").and_then(Pack::as_str).unwrap_or("");
+        let credentials = extra.get("credentials").and_then(Pack::as_str).unwrap_or("");
+        let user = self.server.authenticate(scheme, principal, credentials, &self.peer)?;
+        self.server.log(&format!("connection {} from {}: logged on{}", self.id, self.peer, user.describe()));
+        self.user = Some(user);
+        Ok(())
+    }
+
+    /// A failed logon: the client is told, and the connection closes.
+    fn refuse(&mut self, why: String) -> Result<(), End> {
+        self.failure_raw("Neo.ClientError.Security.Unauthorized", &why)?;
+        self.flush()?;
+        Err(End::Protocol(why))
+    }
+
+    /// The database a request names (the served one when it names none), and its client.
+    fn client(&mut self, db: Option<&str>) -> Result<(String, &mut Client), Error> {
+        let name = self.server.resolve(db)?;
+        if !self.clients.contains_key(&name) {
+            let shared = self.server.database(&name)?;
+            let mut c = Client::new(shared);
+            c.control.cancel = self.cancel.clone();
+            c.control.limits = self.server.limits;
+            c.timeout = self.server.timeout;
+            self.clients.insert(name.clone(), c);
+        }
+        let c = self.clients.get_mut(&name).expect("inserted above");
+        Ok((name, c))
+    }
+
+    fn run_message(&mut self, fields: &[Pack]) -> Result<(), End> {
+        let query = fields.first().and_then(Pack::as_str).unwrap_or_default().to_string();
+        let extra = fields.get(2).and_then(Pack::as_map).cloned().unwrap_or_default();
+        let started = Instant::now();
+        let r = self.prepare_run(&query, fields.get(1).unwrap_or(&Pack::Null), &extra);
+        match r {
+            Ok((fields_out, qid)) => {
+                let mut meta = vec![
+                    ("fields".to_string(), Pack::List(fields_out.iter().map(|f| Pack::str(f)).collect())),
+                    ("t_first".to_string(), Pack::Int(started.elapsed().as_millis() as i64)),
+                ];
+                if self.tx_db.is_some() {
+                    meta.push(("qid".into(), Pack::Int(qid as i64)));
+                }
+                self.success(Pack::Map(meta.into_iter().collect()))
+            }
+            Err(e) => self.failure(&e, &query),
+        }
+    }
+
+    fn prepare_run(
+        &mut self,
+        query: &str,
+        params: &Pack,
+        extra: &indexmap::IndexMap<String, Pack>,
+    ) -> Result<(Vec<String>, usize), Error> {
+        self.server.log_query(self.id, query);
+        let params = values::params(params, self.dialect).map_err(|why| {
+            Error::type_error(Detail::InvalidArgumentType, format!("a parameter does not convert: {why}"))
+        })?;
+        let db = match &self.tx_db {
+            Some(db) => Some(db.clone()),
+            None => extra.get("db").and_then(Pack::as_str).map(str::to_string),
+        };
+        if self.tx_db.is_none() {
+            // An auto-commit query: earlier results go.
+            self.results.clear();
+            let read_mode = extra.get("mode").and_then(Pack::as_str) == Some("r");
+            let timeout = tx_timeout(extra);
+            let read_only_user = self.user.as_ref().is_some_and(|u| u.read_only);
+            let (_, client) = self.client(db.as_deref())?;
+            if let Some(t) = timeout {
+                client.timeout = Some(t);
+            }
+            let prepared = client.prepare(query)?;
+            if prepared.1.writes() && (read_only_user || read_mode) {
+                return Err(access_mode(read_only_user));
+            }
+            let cols = Client::columns(&prepared);
+            let writes = prepared.1.writes();
+            let name = self.server.resolve(db.as_deref())?;
+            self.results.push(Some(Pending {
+                db: name,
+                query: query.to_string(),
+                prepared,
+                params,
+                buffered: None,
+                summary: None,
+                writes,
+            }));
+            return Ok((cols, 0));
+        }
+        let read_only_user = self.user.as_ref().is_some_and(|u| u.read_only);
+        let (name, client) = self.client(db.as_deref())?;
+        let prepared = client.prepare(query)?;
+        if prepared.1.writes() && read_only_user {
+            return Err(access_mode(true));
+        }
+        let cols = Client::columns(&prepared);
+        let writes = prepared.1.writes();
+        self.results.push(Some(Pending {
+            db: name,
+            query: query.to_string(),
+            prepared,
+            params,
+            buffered: None,
+            summary: None,
+            writes,
+        }));
+        Ok((cols, self.results.len() - 1))
+    }
+
+    fn begin(&mut self, extra: Option<&Pack>) -> Result<(), End> {
+        let extra = extra.and_then(Pack::as_map).cloned().unwrap_or_default();
+        let db = extra.get("db").and_then(Pack::as_str).map(str::to_string);
+        let read_only = extra.get("mode").and_then(Pack::as_str) == Some("r");
+        let timeout = tx_timeout(&extra);
+        let r = self.client(db.as_deref()).and_then(|(name, c)| c.begin(read_only, timeout).map(|()| name));
+        match r {
+            Ok(name) => {
+                self.tx_db = Some(name);
+                self.results.clear();
+                self.success(Pack::map([]))
+            }
+            Err(e) => self.failure(&e, ""),
+        }
+    }
+
+    fn commit(&mut self) -> Result<(), End> {
+        let Some(db) = self.tx_db.take() else {
+            let e = Error::runtime(Kind::TransactionError, Detail::NoTransaction, "COMMIT with no transaction open");
+            return self.failure(&e, "");
+        };
+        // Results not pulled yet are made before the commit, as Neo4j does.
+        if let Err(e) = self.drain_all() {
+            return self.failure(&e, "");
+        }
+        self.results.clear();
+        let r = self.clients.get_mut(&db).map_or(Ok(()), |c| c.commit());
+        match r {
+            Ok(()) => {
+                let bookmark = self.bookmark(&db);
+                self.success(Pack::map([("bookmark", Pack::String(bookmark))]))
+            }
+            Err(e) => self.failure(&e, ""),
+        }
+    }
+
+    fn rollback(&mut self) -> Result<(), End> {
+        if let Some(c) = self.tx_db.take().and_then(|db| self.clients.get_mut(&db)) {
+            c.rollback();
+        }
+        self.results.clear();
+        self.success(Pack::map([]))
+    }
+
+    fn bookmark(&self, db: &str) -> String {
+        let v = self.clients.get(db).map_or(0, |c| c.shared().snapshot().version);
+        format!("silkgraph:{db}:{v}")
+    }
+
+    fn route(&mut self, fields: &[Pack]) -> Result<(), End> {
+        let db = match fields.get(2) {
+            Some(Pack::Map(m)) => m.get("db").and_then(Pack::as_str).map(str::to_string),
+            Some(Pack::String(s)) => Some(s.clone()),
+            _ => None,
+        };
+        let name = match self.server.resolve(db.as_deref()) {
+            Ok(n) => n,
+            Err(e) => return self.failure(&e, ""),
+        };
+        let here = Pack::List(vec![Pack::String(self.server.advertised.clone())]);
+        let server = |role: &str| Pack::map([("addresses", here.clone()), ("role", Pack::str(role))]);
+        let rt = Pack::map([
+            ("ttl", Pack::Int(300)),
+            ("db", Pack::String(name)),
+            ("servers", Pack::List(vec![server("WRITE"), server("READ"), server("ROUTE")])),
+        ]);
+        self.success(Pack::map([("rt", rt)]))
+    }
+
+    /// `PULL` (or `DISCARD`) of `n` rows of a result.
+    fn pull(&mut self, pull: bool, extra: Option<&Pack>) -> Result<(), End> {
+        let extra = extra.and_then(Pack::as_map);
+        let n = extra.and_then(|m| m.get("n")).and_then(Pack::as_int).unwrap_or(-1);
+        let qid = extra.and_then(|m| m.get("qid")).and_then(Pack::as_int).unwrap_or(-1);
+        let at = if qid < 0 { self.results.iter().rposition(Option::is_some) } else { Some(qid as usize) };
+        let Some(mut p) = at.and_then(|i| self.results.get_mut(i)).and_then(Option::take) else {
+            let e = Error::runtime(Kind::TransactionError, Detail::None, "PULL or DISCARD with no result open");
+            return self.failure(&e, "");
+        };
+        let at = at.unwrap_or(0);
+        let mut n = if n < 0 { u64::MAX } else { n as u64 };
+        if !pull {
+            n = 0;
+        }
+        if p.buffered.is_none() {
+            match self.stream(&mut p, at, pull, n) {
+                Ok(Some(())) => {
+                    // Put aside for another message; what is left stays buffered.
+                    self.results[at] = Some(p);
+                    return Ok(());
+                }
+                Ok(None) => {}
+                Err(Streamed::Failed(e)) => return self.failure(&e, &p.query),
+                Err(Streamed::End(end)) => return Err(end),
+            }
+            return self.finish(&p);
+        }
+        // A buffered result.
+        let rows = p.buffered.as_mut().expect("checked");
+        let mut sent = 0;
+        while sent < n {
+            let Some(row) = rows.pop_front() else { break };
+            self.chunk(&row);
+            sent += 1;
+        }
+        if !pull {
+            rows.clear();
+        }
+        if !rows.is_empty() {
+            self.results[at] = Some(p);
+            return self.success(Pack::map([("has_more", Pack::Bool(true))]));
+        }
+        self.finish(&p)
+    }
+
+    /// The closing `SUCCESS` of a result.
+    fn finish(&mut self, p: &Pending) -> Result<(), End> {
+        let (stats, _) = p.summary.unwrap_or_default();
+        let kind = match (p.writes, p.prepared.1.columns.is_empty()) {
+            (false, _) => "r",
+            (true, true) => "w",
+            (true, false) => "rw",
+        };
+        let mut meta = vec![
+            ("type".to_string(), Pack::str(kind)),
+            ("t_last".to_string(), Pack::Int(0)),
+            ("db".to_string(), Pack::String(p.db.clone())),
+        ];
+        if !stats.is_empty() {
+            // Bolt counts a removed property as one set (to null).
+            let mut m: indexmap::IndexMap<String, Pack> = indexmap::IndexMap::new();
+            for (k, v) in stats.fields().iter().filter(|(_, v)| *v > 0) {
+                let e = m.entry(codes::stat_name(k).to_string()).or_insert(Pack::Int(0));
+                if let Pack::Int(n) = e {
+                    *n += *v as i64;
+                }
+            }
+            m.insert("contains-updates".into(), Pack::Bool(true));
+            meta.push(("stats".into(), Pack::Map(m)));
+        }
+        if self.tx_db.is_none() && p.writes {
+            meta.push(("bookmark".into(), Pack::String(self.bookmark(&p.db))));
+        }
+        self.success(Pack::Map(meta.into_iter().collect()))
+    }
+
+    /// Makes and sends a result's rows, `n` at a time. `Ok(Some(()))`: another message came
+    /// first, and the rest of the rows are buffered in `p`.
+    fn stream(&mut self, p: &mut Pending, at: usize, pull: bool, mut n: u64) -> Result<Option<()>, Streamed> {
+        let client = self.clients.get_mut(&p.db).ok_or(Streamed::Failed(Error::runtime(
+            Kind::DatabaseError,
+            Detail::None,
+            "the result's database went away",
+        )))?;
+        // The client is taken out so that the sink can use the connection.
+        let mut client = std::mem::replace(client, Client::new(client.shared().clone()));
+        let mut buffered: Option<std::collections::VecDeque<Vec<u8>>> = None;
+        let mut stop = !pull;
+        let mut end: Option<End> = None;
+        let dialect = self.dialect;
+        let mut sink = |g: &Graph, row: Row| -> crate::error::Result<bool> {
+            let mut body = Vec::new();
+            struct_header(&mut body, msg::RECORD, 1);
+            packstream::list_header(&mut body, row.len());
+            row.iter().for_each(|v| values::write(&mut body, v, g, dialect));
+            if let Some(b) = buffered.as_mut() {
+                b.push_back(frame(&body));
+                return Ok(true);
+            }
+            if stop {
+                return Ok(false);
+            }
+            if n == 0 {
+                // The pulled rows are out: wait for what the client wants next.
+                let r = self.success(Pack::map([("has_more", Pack::Bool(true))])).and_then(|()| self.flush());
+                let next = r.and_then(|()| self.read_message());
+                match next {
+                    Ok((msg::PULL, f)) if same_result(f.first(), at) => {
+                        let m = f.first().and_then(Pack::as_map);
+                        let k = m.and_then(|m| m.get("n")).and_then(Pack::as_int).unwrap_or(-1);
+                        n = if k < 0 { u64::MAX } else { k as u64 };
+                    }
+                    Ok((msg::DISCARD, f)) if same_result(f.first(), at) => {
+                        stop = true;
+                        return Ok(false);
+                    }
+                    Ok(other) => {
+                        self.stash = Some(other);
+                        let mut b = std::collections::VecDeque::new();
+                        b.push_back(frame(&body));
+                        buffered = Some(b);
+                        return Ok(true);
+                    }
+                    Err(e) => {
+                        end = Some(e);
+                        return Err(Error::runtime(Kind::ResourceLimit, Detail::Cancelled, "the client went away"));
+                    }
+                }
+            }
+            self.chunk(&body);
+            if self.out.len() > 1 << 16 {
+                if let Err(e) = self.flush() {
+                    end = Some(e);
+                    return Err(Error::runtime(Kind::ResourceLimit, Detail::Cancelled, "the client went away"));
+                }
+            }
+            n -= 1;
+            Ok(true)
+        };
+        let r = client.run(&p.prepared, &p.params, &mut sink);
+        self.clients.insert(p.db.clone(), client);
+        if let Some(e) = end {
+            return Err(Streamed::End(e));
+        }
+        let summary = r.map_err(Streamed::Failed)?;
+        p.summary = Some((summary.stats, summary.stopped));
+        if let Some(b) = buffered {
+            p.buffered = Some(b);
+            return Ok(Some(()));
+        }
+        Ok(None)
+    }
+
+    /// Makes every result of the transaction not yet made, keeping their rows for later pulls.
+    fn drain_all(&mut self) -> Result<(), Error> {
+        for i in 0..self.results.len() {
+            let Some(mut p) = self.results[i].take() else { continue };
+            if p.buffered.is_none() && p.summary.is_none() {
+                let db = p.db.clone();
+                let client = self.clients.get_mut(&db).expect("a result's client");
+                let d = self.dialect;
+                let mut rows = std::collections::VecDeque::new();
+                let s = client.run(&p.prepared, &p.params, &mut |g, row| {
+                    let mut body = Vec::new();
+                    struct_header(&mut body, msg::RECORD, 1);
+                    packstream::list_header(&mut body, row.len());
+                    row.iter().for_each(|v| values::write(&mut body, v, g, d));
+                    rows.push_back(frame(&body));
+                    Ok(true)
+                })?;
+                p.summary = Some((s.stats, false));
+                p.buffered = Some(rows);
+            }
+            self.results[i] = Some(p);
+        }
+        Ok(())
+    }
+}
+
+enum Streamed {
+    Failed(Error),
+    End(End),
+}
+
+/// Whether a PULL or DISCARD is for the result streaming, number `at` (no qid, or -1, means
+/// the last one, which is the one streaming).
+fn same_result(extra: Option<&Pack>, at: usize) -> bool {
+    let qid = extra.and_then(Pack::as_map).and_then(|m| m.get("qid")).and_then(Pack::as_int).unwrap_or(-1);
+    qid < 0 || qid as usize == at
+}
+
+/// A message body in chunks.
+fn frame(body: &[u8]) -> Vec<u8> {
+    let mut out = Vec::with_capacity(body.len() + 4);
+    for c in body.chunks(0xFFFF) {
+        out.extend_from_slice(&(c.len() as u16).to_be_bytes());
+        out.extend_from_slice(c);
+    }
+    out.extend_from_slice(&[0, 0]);
+    out
+}
+
+fn tx_timeout(extra: &indexmap::IndexMap<String, Pack>) -> Option<Duration> {
+    extra.get("tx_timeout").and_then(Pack::as_int).filter(|&ms| ms > 0).map(|ms| Duration::from_millis(ms as u64))
+}
+
+fn access_mode(user: bool) -> Error {
+    let why = if user {
+        "this user may only read"
+    } else {
+        "a write in a read transaction (the driver asked for read access); run it as a write"
+    };
+    Error::runtime(Kind::TransactionError, Detail::WriteOnReadOnly, why)
+}

@@ -1,0 +1,304 @@
+//! `silkgraph serve`: the Bolt protocol, so Neo4j's drivers and tools use silkgraph unchanged.
+//!
+//! A thread per connection ([`conn`]) speaks Bolt 4.4 and 5.0–5.4 over TCP or TLS (rustls);
+//! each request runs on a [`Client`](crate::session::Client) of the database it names: the
+//! served one (also called `neo4j`), or a bundled graph by name, read-only. Reads run on
+//! snapshots in parallel; writes commit one at a time (see `session::Shared`).
+
+pub mod auth;
+mod codes;
+pub mod conn;
+pub mod packstream;
+mod values;
+
+use std::collections::HashMap;
+use std::net::{IpAddr, SocketAddr, TcpListener, TcpStream};
+use std::sync::atomic::{AtomicBool, AtomicU64, AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+use crate::error::{Detail, Error, Kind};
+use crate::exec::Limits;
+use crate::session::Shared;
+
+/// How the server introduces itself; drivers read the `Neo4j/` prefix.
+pub const AGENT: &str =
+    concat!("Neo4j/5.26.0 compatible graph database server - silkgraph/", env!("CARGO_PKG_VERSION"));
+
+/// The name every Neo4j driver uses for the default database.
+pub const DEFAULT_DB: &str = "neo4j";
+
+/// How a server runs.
+#[derive(Debug)]
+pub struct Options {
+    /// The served database's own name (a file's stem, a bundled graph's name).
+    pub name: String,
+    /// Users and passwords; `None`: no authentication.
+    pub users: Option<auth::Users>,
+    /// TLS, when given a certificate and key.
+    pub tls: Option<Arc<rustls::ServerConfig>>,
+    /// Most connections at once; more are refused with a transient error.
+    pub max_connections: usize,
+    /// Log every query, not only failed ones.
+    pub log_queries: bool,
+    /// The limits each statement runs under.
+    pub limits: Limits,
+    /// Time limit of a statement (a transaction's own, from its driver, comes first).
+    pub timeout: Option<Duration>,
+}
+
+/// What every connection shares.
+pub struct Server {
+    name: String,
+    served: Arc<Shared>,
+    bundled: Mutex<HashMap<String, Arc<Shared>>>,
+    users: Option<auth::Users>,
+    log_queries: bool,
+    failures: Mutex<HashMap<IpAddr, (u32, Instant)>>,
+    /// The limits of each statement.
+    pub limits: Limits,
+    /// Time limit of one statement.
+    pub timeout: Option<Duration>,
+    /// `host:port` that `ROUTE` hands out.
+    pub advertised: String,
+}
+
+impl Server {
+    /// The database a request names: none, `neo4j` or the served name is the served one.
+    pub fn resolve(&self, db: Option<&str>) -> Result<String, Error> {
+        match db {
+            None | Some("") | Some(DEFAULT_DB) => Ok(self.name.clone()),
+            Some(n) if n == self.name => Ok(self.name.clone()),
+            Some(n) if crate::graphs::BUNDLED.iter().any(|(b, _, _)| *b == n) => Ok(n.to_string()),
+            Some(n) => Err(Error::runtime(
+                Kind::DatabaseError,
+                Detail::DatabaseNotFound,
+                format!(
+                    "no database `{n}` here: this server has `{}` (also called `{DEFAULT_DB}`) and, read-only, {}",
+                    self.name,
+                    crate::graphs::BUNDLED.iter().map(|(b, _, _)| format!("`{b}`")).collect::<Vec<_>>().join(", ")
+                ),
+            )),
+        }
+    }
+
+    /// A database by its resolved name; a bundled graph is loaded the first time.
+    pub fn database(&self, name: &str) -> Result<Arc<Shared>, Error> {
+        if name == self.name {
+            return Ok(self.served.clone());
+        }
+        let mut b = self.bundled.lock().unwrap_or_else(|e| e.into_inner());
+        if let Some(s) = b.get(name) {
+            return Ok(s.clone());
+        }
+        let g = crate::graphs::open(name).map_err(|e| Error::runtime(Kind::DatabaseError, Detail::None, e))?;
+        let s = Shared::new(g, None, true);
+        b.insert(name.to_string(), s.clone());
+        Ok(s)
+    }
+
+    /// Checks a logon. Without users, anyone may (the server listens on localhost, or was told
+    /// `--no-auth`). A failed one is logged and answered slowly, more slowly each time from the
+    /// same address.
+    pub fn authenticate(
+        &self,
+        scheme: &str,
+        principal: &str,
+        credentials: &str,
+        peer: &str,
+    ) -> Result<auth::User, String> {
+        let Some(users) = &self.users else {
+            return Ok(auth::User { name: String::new(), read_only: false });
+        };
+        let user = (scheme == "basic").then(|| users.check(principal, credentials)).flatten();
+        if let Some(u) = user {
+            return Ok(u);
+        }
+        let ip = peer.parse::<SocketAddr>().map(|a| a.ip()).ok();
+        let delay = ip.map_or(Duration::from_secs(1), |ip| {
+            let mut f = self.failures.lock().unwrap_or_else(|e| e.into_inner());
+            let e = f.entry(ip).or_insert((0, Instant::now()));
+            if e.1.elapsed() > Duration::from_secs(600) {
+                *e = (0, Instant::now());
+            }
+            e.0 += 1;
+            e.1 = Instant::now();
+            Duration::from_millis(250u64 << e.0.min(5))
+        });
+        self.log(&format!("failed logon from {peer} as `{principal}` (scheme {scheme})"));
+        std::thread::sleep(delay);
+        Err(if scheme == "basic" {
+            "the user name or password is wrong".into()
+        } else {
+            "this server asks for a user name and password (basic authentication)".into()
+        })
+    }
+
+    /// A line in the server's log (standard error), with the time.
+    pub fn log(&self, line: &str) {
+        eprintln!("{} {line}", now());
+    }
+
+    /// A query, when `--log-queries` asks for all.
+    pub fn log_query(&self, conn: u64, query: &str) {
+        if self.log_queries {
+            self.log(&format!("connection {conn}: {}", one_line(query)));
+        }
+    }
+
+    /// A failed query.
+    pub fn log_failure(&self, conn: u64, e: &Error, query: &str) {
+        self.log(&format!("connection {conn}: failed: {} [{}] {}", e.message, codes::code(e), one_line(query)));
+    }
+}
+
+fn one_line(q: &str) -> String {
+    let q: String = q.split_whitespace().collect::<Vec<_>>().join(" ");
+    if q.chars().count() > 200 {
+        q.chars().take(200).collect::<String>() + "…"
+    } else {
+        q
+    }
+}
+
+fn now() -> String {
+    let nanos = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.as_nanos());
+    match crate::value::temporal::DateTime::from_epoch_nanos((nanos / 1_000_000 * 1_000_000) as i128, 0) {
+        Ok(dt) => crate::value::temporal::kind_and_text(&crate::value::Value::DateTime(dt))
+            .map(|(_, t)| t)
+            .unwrap_or_default(),
+        Err(_) => String::new(),
+    }
+}
+
+/// Whether an address is this machine only.
+pub fn is_loopback(addr: &SocketAddr) -> bool {
+    addr.ip().is_loopback()
+}
+
+/// The open connections: their sockets (to shut at a stop) and their cancel flags.
+type Open = Mutex<HashMap<u64, (TcpStream, Arc<AtomicBool>)>>;
+
+/// Serves `served` on `listener` until `stop` is set: then open transactions are rolled back,
+/// the database checkpointed, and this returns.
+pub fn serve(listener: TcpListener, served: Arc<Shared>, opts: Options, stop: Arc<AtomicBool>) -> Result<(), String> {
+    let local = listener.local_addr().map_err(|e| e.to_string())?;
+    let server = Arc::new(Server {
+        name: opts.name.clone(),
+        served: served.clone(),
+        bundled: Mutex::new(HashMap::new()),
+        users: opts.users,
+        log_queries: opts.log_queries,
+        failures: Mutex::new(HashMap::new()),
+        limits: opts.limits,
+        timeout: opts.timeout,
+        advertised: local.to_string(),
+    });
+    listener.set_nonblocking(true).map_err(|e| e.to_string())?;
+    let active = Arc::new(AtomicUsize::new(0));
+    let open: Arc<Open> = Arc::default();
+    let ids = AtomicU64::new(0);
+    while !stop.load(Ordering::SeqCst) {
+        let (tcp, peer) = match listener.accept() {
+            Ok(c) => c,
+            Err(e) if e.kind() == std::io::ErrorKind::WouldBlock => {
+                std::thread::sleep(Duration::from_millis(20));
+                continue;
+            }
+            Err(e) => {
+                server.log(&format!("accept failed: {e}"));
+                std::thread::sleep(Duration::from_millis(100));
+                continue;
+            }
+        };
+        let id = ids.fetch_add(1, Ordering::Relaxed) + 1;
+        let _ = tcp.set_nonblocking(false);
+        let _ = tcp.set_nodelay(true);
+        let over = active.load(Ordering::SeqCst) >= opts.max_connections;
+        active.fetch_add(1, Ordering::SeqCst);
+        let (shared_server, done, open, tls) = (server.clone(), active.clone(), open.clone(), opts.tls.clone());
+        let spawned = std::thread::Builder::new().name(format!("bolt-{id}")).spawn(move || {
+            connection(&shared_server, tcp, peer, id, over, tls, &open);
+            done.fetch_sub(1, Ordering::SeqCst);
+        });
+        if let Err(e) = spawned {
+            server.log(&format!("cannot start a thread for connection {id}: {e}"));
+            active.fetch_sub(1, Ordering::SeqCst);
+        }
+    }
+    server.log("stopping: open transactions are rolled back");
+    for (tcp, cancel) in open.lock().unwrap_or_else(|e| e.into_inner()).values() {
+        cancel.store(true, Ordering::SeqCst);
+        let _ = tcp.shutdown(std::net::Shutdown::Both);
+    }
+    let waited = Instant::now();
+    while active.load(Ordering::SeqCst) > 0 && waited.elapsed() < Duration::from_secs(30) {
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    if !served.read_only() {
+        served.checkpoint().map_err(|e| format!("the checkpoint at shutdown failed: {e}"))?;
+    }
+    Ok(())
+}
+
+
+fn connection(
+    server: &Server,
+    tcp: TcpStream,
+    peer: SocketAddr,
+    id: u64,
+    over: bool,
+    tls: Option<Arc<rustls::ServerConfig>>,
+    open: &Open,
+) {
+    // A client gets 30 s to introduce itself; after that it may idle.
+    let _ = tcp.set_read_timeout(Some(Duration::from_secs(30)));
+    let Ok(handle) = tcp.try_clone() else { return };
+    let io: Box<dyn conn::Stream> = match tls {
+        Some(cfg) => match rustls::ServerConnection::new(cfg) {
+            Ok(c) => Box::new(rustls::StreamOwned::new(c, tcp)),
+            Err(e) => {
+                server.log(&format!("connection {id} from {peer}: TLS failed: {e}"));
+                return;
+            }
+        },
+        None => Box::new(tcp),
+    };
+    let mut c = conn::Conn::new(io, server, id, peer.to_string());
+    c.idle_after_hello(handle.try_clone().ok());
+    if over {
+        server.log(&format!("connection {id} from {peer}: refused, the server is at its connection limit"));
+        c.refuse_busy();
+        return;
+    }
+    open.lock().unwrap_or_else(|e| e.into_inner()).insert(id, (handle, c.cancel_flag()));
+    server.log(&format!("connection {id} from {peer}: opened"));
+    let end = c.serve();
+    open.lock().unwrap_or_else(|e| e.into_inner()).remove(&id);
+    match end {
+        conn::End::Closed => server.log(&format!("connection {id}: closed")),
+        conn::End::Io(e) => server.log(&format!("connection {id}: closed: {e}")),
+        conn::End::Protocol(why) => server.log(&format!("connection {id}: closed: {why}")),
+    }
+}
+
+/// TLS from a certificate chain and a private key, both PEM files.
+pub fn tls_config(cert: &std::path::Path, key: &std::path::Path) -> Result<Arc<rustls::ServerConfig>, String> {
+    use rustls::pki_types::pem::PemObject;
+    use rustls::pki_types::{CertificateDer, PrivateKeyDer};
+    let certs = CertificateDer::pem_file_iter(cert)
+        .and_then(|it| it.collect::<Result<Vec<_>, _>>())
+        .map_err(|e| format!("cannot read the certificate {}: {e}", cert.display()))?;
+    if certs.is_empty() {
+        return Err(format!("{} holds no certificate", cert.display()));
+    }
+    let key = PrivateKeyDer::from_pem_file(key).map_err(|e| format!("cannot read the key {}: {e}", key.display()))?;
+    let provider = Arc::new(rustls::crypto::ring::default_provider());
+    let cfg = rustls::ServerConfig::builder_with_provider(provider)
+        .with_safe_default_protocol_versions()
+        .map_err(|e| e.to_string())?
+        .with_no_client_auth()
+        .with_single_cert(certs, key)
+        .map_err(|e| format!("the certificate and key do not make a TLS configuration: {e}"))?;
+    Ok(Arc::new(cfg))
+}
