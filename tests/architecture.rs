@@ -27,6 +27,9 @@ const NEVER: &[(&str, &[&str])] = &[
     ("plan", &["exec", "store", "cli", "session", "output", "export"]),
     ("exec", &["cli", "session", "output", "export", "graphs", "syntax"]),
     ("store", &["exec", "plan", "cli", "session"]),
+    // The server stands on a session's client, as the CLI does; neither knows the other.
+    ("server", &["cli", "plan", "syntax", "semantic", "db"]),
+    ("session", &["cli", "server"]),
 ];
 
 /// Known breaches on the way to the rules: `(file, module it imports)`.

@@ -13,3 +13,4 @@ mod props;
 mod queries;
 mod repl;
 mod robustness;
+mod server;

@@ -144,7 +144,7 @@ impl<'a> Conn<'a> {
         if self.handshake().is_ok() && self.read_message().is_ok() {
             let _ = self.failure_raw(
                 "Neo.TransientError.Request.NoThreadsAvailable",
-                "the server is at its connection limit (--max-connections); try again",
+                "the server is at its connection limit; try again",
             );
             let _ = self.flush();
         }
@@ -569,7 +569,8 @@ impl<'a> Conn<'a> {
         let mut sent = 0;
         while sent < n {
             let Some(row) = rows.pop_front() else { break };
-            self.chunk(&row);
+            // (Already in chunks.)
+            self.out.extend_from_slice(&row);
             sent += 1;
         }
         if !pull {

@@ -11,6 +11,9 @@ pub mod conn;
 pub mod packstream;
 mod values;
 
+#[cfg(test)]
+mod tests;
+
 use std::collections::HashMap;
 use std::net::{IpAddr, SocketAddr, TcpListener, TcpStream};
 use std::sync::atomic::{AtomicBool, AtomicU64, AtomicUsize, Ordering};
@@ -54,6 +57,8 @@ pub struct Server {
     bundled: Mutex<HashMap<String, Arc<Shared>>>,
     users: Option<auth::Users>,
     log_queries: bool,
+    /// Log nothing (the fuzzer's server).
+    quiet: bool,
     failures: Mutex<HashMap<IpAddr, (u32, Instant)>>,
     /// The limits of each statement.
     pub limits: Limits,
@@ -136,7 +141,9 @@ impl Server {
 
     /// A line in the server's log (standard error), with the time.
     pub fn log(&self, line: &str) {
-        eprintln!("{} {line}", now());
+        if !self.quiet {
+            eprintln!("{} {line}", now());
+        }
     }
 
     /// A query, when `--log-queries` asks for all.
@@ -189,6 +196,7 @@ pub fn serve(listener: TcpListener, served: Arc<Shared>, opts: Options, stop: Ar
         bundled: Mutex::new(HashMap::new()),
         users: opts.users,
         log_queries: opts.log_queries,
+        quiet: false,
         failures: Mutex::new(HashMap::new()),
         limits: opts.limits,
         timeout: opts.timeout,
@@ -240,7 +248,6 @@ pub fn serve(listener: TcpListener, served: Arc<Shared>, opts: Options, stop: Ar
     }
     Ok(())
 }
-
 
 fn connection(
     server: &Server,
@@ -301,4 +308,50 @@ pub fn tls_config(cert: &std::path::Path, key: &std::path::Path) -> Result<Arc<r
         .with_single_cert(certs, key)
         .map_err(|e| format!("the certificate and key do not make a TLS configuration: {e}"))?;
     Ok(Arc::new(cfg))
+}
+
+/// A client's bytes, read once, and the server's answer, kept.
+struct Replay {
+    input: std::io::Cursor<Vec<u8>>,
+    output: Arc<Mutex<Vec<u8>>>,
+}
+
+impl std::io::Read for Replay {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        self.input.read(buf)
+    }
+}
+
+impl std::io::Write for Replay {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        self.output.lock().unwrap_or_else(|e| e.into_inner()).extend_from_slice(buf);
+        Ok(buf.len())
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
+/// Serves one connection whose client sent `bytes` and hung up, on an empty graph in memory
+/// (each statement limited to a second, nothing logged); returns what the server answered. For
+/// the fuzzer (`fuzz/fuzz_targets/bolt.rs`) and tests: whatever the bytes, this returns.
+pub fn replay(bytes: &[u8]) -> Vec<u8> {
+    let server = Server {
+        name: "memory".into(),
+        served: Shared::new(crate::store::Graph::default(), None, false),
+        bundled: Mutex::new(HashMap::new()),
+        users: None,
+        log_queries: false,
+        quiet: true,
+        failures: Mutex::new(HashMap::new()),
+        limits: Limits { max_rows: 10_000, max_hops: 10, max_memory: 64 << 20 },
+        timeout: Some(Duration::from_secs(1)),
+        advertised: "localhost:7687".into(),
+    };
+    let output = Arc::new(Mutex::new(Vec::new()));
+    let io = Replay { input: std::io::Cursor::new(bytes.to_vec()), output: output.clone() };
+    let _ = conn::Conn::new(Box::new(io), &server, 0, "replay".into()).serve();
+    let out = output.lock().unwrap_or_else(|e| e.into_inner()).clone();
+    out
 }

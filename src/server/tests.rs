@@ -1,0 +1,142 @@
+//! The state machine through [`super::replay`]: a scripted client's bytes, the server's messages.
+
+use super::packstream::{decode, encode, Pack};
+
+fn message(tag: u8, fields: Vec<Pack>) -> Vec<u8> {
+    let mut body = Vec::new();
+    encode(&mut body, &Pack::Struct(tag, fields));
+    let mut out = (body.len() as u16).to_be_bytes().to_vec();
+    out.extend_from_slice(&body);
+    out.extend_from_slice(&[0, 0]);
+    out
+}
+
+fn session(version: [u8; 4], messages: &[Vec<u8>]) -> (Vec<u8>, Vec<(u8, Vec<Pack>)>) {
+    let mut bytes = vec![0x60, 0x60, 0xB0, 0x17];
+    bytes.extend_from_slice(&version);
+    bytes.extend_from_slice(&[0; 12]);
+    messages.iter().for_each(|m| bytes.extend_from_slice(m));
+    let out = super::replay(&bytes);
+    let (chosen, mut rest) = (out[..4].to_vec(), &out[4..]);
+    let mut replies = Vec::new();
+    let mut body = Vec::new();
+    while rest.len() >= 2 {
+        let n = usize::from(u16::from_be_bytes([rest[0], rest[1]]));
+        rest = &rest[2..];
+        if n == 0 {
+            match decode(&body).unwrap() {
+                Pack::Struct(tag, fields) => replies.push((tag, fields)),
+                other => panic!("{other:?}"),
+            }
+            body.clear();
+            continue;
+        }
+        body.extend_from_slice(&rest[..n]);
+        rest = &rest[n..];
+    }
+    (chosen, replies)
+}
+
+fn run(q: &str) -> Vec<u8> {
+    message(0x10, vec![Pack::str(q), Pack::map([]), Pack::map([])])
+}
+
+fn pull(n: i64, qid: i64) -> Vec<u8> {
+    message(0x3F, vec![Pack::map([("n", Pack::Int(n)), ("qid", Pack::Int(qid))])])
+}
+
+fn hello() -> Vec<u8> {
+    message(0x01, vec![Pack::map([("user_agent", Pack::str("test/1"))])])
+}
+
+fn logon() -> Vec<u8> {
+    message(0x6A, vec![Pack::map([("scheme", Pack::str("none"))])])
+}
+
+const SUCCESS: u8 = 0x70;
+const RECORD: u8 = 0x71;
+const IGNORED: u8 = 0x7E;
+const FAILURE: u8 = 0x7F;
+
+fn tags(replies: &[(u8, Vec<Pack>)]) -> Vec<u8> {
+    replies.iter().map(|(t, _)| *t).collect()
+}
+
+fn meta<'a>(reply: &'a (u8, Vec<Pack>), key: &str) -> Option<&'a Pack> {
+    reply.1.first().and_then(Pack::as_map).and_then(|m| m.get(key))
+}
+
+#[test]
+fn a_result_streams_in_pulls_and_is_put_aside_for_the_next_query_of_its_transaction() {
+    let (v, r) = session(
+        [0, 2, 4, 5],
+        &[
+            hello(),
+            logon(),
+            message(0x11, vec![Pack::map([])]),
+            run("UNWIND range(1, 5) AS i RETURN i"),
+            pull(2, -1),
+            run("CREATE (:A) RETURN 7 AS seven"),
+            pull(-1, 0),
+            pull(-1, 1),
+            message(0x12, vec![]),
+            run("MATCH (a:A) RETURN count(a) AS n"),
+            pull(-1, -1),
+            message(0x02, vec![]),
+        ],
+    );
+    assert_eq!(v, [0, 0, 4, 5]);
+    let t = tags(&r);
+    // HELLO, LOGON, BEGIN, RUN; two rows and has_more; RUN; three rows; one row; COMMIT; RUN, one row.
+    assert_eq!(
+        t,
+        [
+            SUCCESS, SUCCESS, SUCCESS, SUCCESS, RECORD, RECORD, SUCCESS, SUCCESS, RECORD, RECORD, RECORD, SUCCESS,
+            RECORD, SUCCESS, SUCCESS, SUCCESS, RECORD, SUCCESS
+        ]
+    );
+    assert_eq!(meta(&r[6], "has_more"), Some(&Pack::Bool(true)));
+    assert_eq!(meta(&r[7], "qid"), Some(&Pack::Int(1)));
+    assert_eq!(r[10].1, vec![Pack::List(vec![Pack::Int(5)])]);
+    assert_eq!(r[12].1, vec![Pack::List(vec![Pack::Int(7)])]);
+    assert!(meta(&r[14], "bookmark").is_some());
+    assert_eq!(r[16].1, vec![Pack::List(vec![Pack::Int(1)])]);
+}
+
+#[test]
+fn a_failure_ignores_what_follows_until_reset_and_discard_stops_a_result() {
+    let (_, r) = session(
+        [0, 0, 4, 4],
+        &[
+            message(0x01, vec![Pack::map([("user_agent", Pack::str("t")), ("scheme", Pack::str("none"))])]),
+            run("RETURN $missing AS x"),
+            pull(-1, -1),
+            run("RETURN 1"),
+            message(0x0F, vec![]),
+            run("UNWIND range(1, 1000000) AS i RETURN i"),
+            pull(3, -1),
+            message(0x2F, vec![Pack::map([("n", Pack::Int(-1))])]),
+            run("RETURN 1 AS one"),
+            pull(-1, -1),
+        ],
+    );
+    assert_eq!(
+        tags(&r),
+        [
+            SUCCESS, SUCCESS, FAILURE, IGNORED, SUCCESS, SUCCESS, RECORD, RECORD, RECORD, SUCCESS, SUCCESS, SUCCESS,
+            RECORD, SUCCESS
+        ]
+    );
+    assert_eq!(meta(&r[2], "code"), Some(&Pack::str("Neo.ClientError.Statement.ParameterMissing")));
+    assert_eq!(meta(&r[10], "has_more"), None, "DISCARD ends the result");
+}
+
+#[test]
+fn no_version_in_common_and_requests_before_logon_are_refused() {
+    let (v, r) = session([0, 0, 0, 3], &[hello()]);
+    assert_eq!((v, r.len()), (vec![0, 0, 0, 0], 0));
+    let (_, r) = session([0, 0, 4, 5], &[hello(), run("RETURN 1")]);
+    assert_eq!(tags(&r), [SUCCESS, FAILURE]);
+    let (_, r) = session([0, 0, 4, 5], &[hello(), logon(), message(0x55, vec![])]);
+    assert_eq!(tags(&r), [SUCCESS, SUCCESS, FAILURE]);
+}

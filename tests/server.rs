@@ -1,0 +1,261 @@
+//! `silkgraph serve` driven by the Rust Neo4j driver, `neo4rs` (Bolt 4.4), through the built
+//! binary: the README's questions give `silkgraph query`'s rows, values round-trip, transactions
+//! roll back and commit durably across a restart, bad logons and malformed bytes are refused.
+//! (The Python and JavaScript drivers are in `tests/server/`, run by `.ci/run`.)
+
+use std::io::{BufRead, BufReader, Read, Write};
+use std::process::{Child, Command, Stdio};
+
+use neo4rs::{query, ConfigBuilder, Graph};
+
+/// A running server; stopped (SIGTERM, then waited for) when dropped.
+struct Server {
+    child: Child,
+    addr: String,
+}
+
+impl Server {
+    fn start(args: &[&str]) -> Server {
+        Server::start_with(args, &[])
+    }
+
+    /// `silkgraph ARGS serve --listen 127.0.0.1:0 SERVE_ARGS`.
+    fn start_with(args: &[&str], serve_args: &[&str]) -> Server {
+        let mut child = Command::new(env!("CARGO_BIN_EXE_silkgraph"))
+            .args(args)
+            .args(["serve", "--listen", "127.0.0.1:0"])
+            .args(serve_args)
+            .stdin(Stdio::null())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap();
+        let mut line = String::new();
+        BufReader::new(child.stdout.take().unwrap()).read_line(&mut line).unwrap();
+        let addr = line.split("bolt://").nth(1).and_then(|r| r.split_whitespace().next()).unwrap_or_else(|| {
+            let mut err = String::new();
+            child.stderr.take().unwrap().read_to_string(&mut err).unwrap();
+            panic!("the server did not start: {line} {err}")
+        });
+        Server { addr: addr.to_string(), child }
+    }
+
+    fn graph(&self, user: &str, password: &str) -> Graph {
+        let config = ConfigBuilder::default()
+            .uri(format!("bolt://{}", self.addr))
+            .user(user)
+            .password(password)
+            .fetch_size(100)
+            .build()
+            .unwrap();
+        Graph::connect(config).unwrap()
+    }
+
+    /// Stops it as SIGTERM does; returns its standard error.
+    fn stop(mut self) -> String {
+        Command::new("kill").args(["-TERM", &self.child.id().to_string()]).status().unwrap();
+        let status = self.child.wait().unwrap();
+        let mut err = String::new();
+        self.child.stderr.take().unwrap().read_to_string(&mut err).unwrap();
+        assert!(status.success(), "{status}: {err}");
+        err
+    }
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+fn rt() -> tokio::runtime::Runtime {
+    tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build().unwrap()
+}
+
+/// `silkgraph query --format json`'s rows of a statement on the bundled graph.
+fn cli_rows(statement: &str) -> Vec<serde_json::Value> {
+    let out =
+        Command::new(env!("CARGO_BIN_EXE_silkgraph")).args(["query", "--format", "json", statement]).output().unwrap();
+    let j: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    j[0]["rows"].as_array().unwrap().clone()
+}
+
+#[test]
+fn the_readmes_questions_give_the_rows_silkgraph_query_gives() {
+    let server = Server::start(&[]);
+    let g = server.graph("anyone", "anything");
+    let questions = [
+        "MATCH (o)-[v:VISITED]->(:Country {name: 'Japan'}) WHERE v.year = 2004 RETURN o.name AS a, v.quote AS b",
+        "MATCH (m:Ministry {name: 'Ministry of Education'})-[:SIGNED]->(x:Agreement)<-[:SIGNED]-(c:Company)-[:LOCATED_IN]->(:Country {name: 'Japan'}) RETURN c.name AS a, x.name AS b",
+        "MATCH (o:Office)-[v:VISITED]->(:Country {name: 'Japan'}) RETURN o.name AS a, count(v) AS b ORDER BY b DESC, a",
+        "MATCH (n) RETURN labels(n)[0] AS a, count(*) AS b ORDER BY b DESC, a",
+    ];
+    rt().block_on(async {
+        for q in questions {
+            let mut stream = g.execute(query(q)).await.unwrap();
+            let mut got = Vec::new();
+            while let Some(row) = stream.next().await.unwrap() {
+                let a: Option<String> = row.get("a").unwrap();
+                let b: serde_json::Value = match row.get::<i64>("b") {
+                    Ok(i) => i.into(),
+                    Err(_) => row.get::<Option<String>>("b").unwrap().into(),
+                };
+                got.push(serde_json::json!([a, b]));
+            }
+            assert!(!got.is_empty(), "{q}");
+            assert_eq!(got, cli_rows(q), "{q}");
+        }
+    });
+    server.stop();
+}
+
+#[test]
+fn values_nodes_and_relationships_come_through() {
+    let server = Server::start(&[]);
+    let g = server.graph("", "");
+    rt().block_on(async {
+        let q = query("RETURN $i AS i, $f AS f, $s AS s, $l AS l, [1, 'x', null] AS mixed, {k: [1, 2]} AS m, date('2025-12-22') AS d")
+            .param("i", i64::MIN)
+            .param("f", 0.1)
+            .param("s", "Кыргызстан 日本 ✓")
+            .param("l", vec![1i64, 2, 3]);
+        let row = g.execute(q).await.unwrap().next().await.unwrap().unwrap();
+        assert_eq!(row.get::<i64>("i").unwrap(), i64::MIN);
+        assert_eq!(row.get::<f64>("f").unwrap(), 0.1);
+        assert_eq!(row.get::<String>("s").unwrap(), "Кыргызстан 日本 ✓");
+        assert_eq!(row.get::<Vec<i64>>("l").unwrap(), vec![1, 2, 3]);
+        let d: neo4rs::BoltType = row.get("d").unwrap();
+        assert!(matches!(d, neo4rs::BoltType::Date(_)), "{d:?}");
+        let q = "MATCH (o:Office)-[v:VISITED]->(c:Country {name: 'Japan'}) RETURN o, v, c ORDER BY v.year LIMIT 1";
+        let row = g.execute(query(q)).await.unwrap().next().await.unwrap().unwrap();
+        let (o, v, c): (neo4rs::Node, neo4rs::Relation, neo4rs::Node) =
+            (row.get("o").unwrap(), row.get("v").unwrap(), row.get("c").unwrap());
+        assert_eq!(o.labels(), vec!["Office"]);
+        assert_eq!(c.get::<String>("name").unwrap(), "Japan");
+        assert_eq!(v.typ(), "VISITED");
+        assert_eq!((v.start_node_id(), v.end_node_id()), (o.id(), c.id()));
+        assert!(v.get::<String>("quote").unwrap().len() > 20);
+    });
+    server.stop();
+}
+
+#[test]
+fn transactions_roll_back_commit_and_outlive_a_restart() {
+    let dir = std::env::temp_dir().join(format!("silkgraph-serve-tx-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    let db = dir.join("team.sg");
+    let db = db.to_str().unwrap();
+    let server = Server::start(&["--graph", db]);
+    let g = server.graph("", "");
+    rt().block_on(async {
+        let mut tx = g.start_txn().await.unwrap();
+        tx.run(query("CREATE (:Note {text: 'rolled back'})")).await.unwrap();
+        tx.rollback().await.unwrap();
+        let mut tx = g.start_txn().await.unwrap();
+        tx.run(query("CREATE (:Note {text: 'kept'})")).await.unwrap();
+        tx.run(query("MATCH (n:Note {text: 'kept'}) SET n.n = 1")).await.unwrap();
+        tx.commit().await.unwrap();
+        // A failed statement fails its transaction; the connection goes on.
+        let mut tx = g.start_txn().await.unwrap();
+        tx.run(query("CREATE (:Note {text: 'failed'})")).await.unwrap();
+        assert!(tx.run(query("RETURN 1/0")).await.is_err());
+        let _ = tx.rollback().await;
+    });
+    drop(g);
+    let log = server.stop();
+    assert!(log.contains("connection 1 from"), "{log}");
+    let server = Server::start(&["--graph", db]);
+    let g = server.graph("", "");
+    rt().block_on(async {
+        let mut s = g.execute(query("MATCH (n:Note) RETURN n.text AS t, n.n AS n")).await.unwrap();
+        let row = s.next().await.unwrap().unwrap();
+        assert_eq!((row.get::<String>("t").unwrap(), row.get::<i64>("n").unwrap()), ("kept".into(), 1));
+        assert!(s.next().await.unwrap().is_none(), "only the committed note is there");
+    });
+    server.stop();
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[test]
+fn a_users_file_lets_in_the_right_password_only() {
+    let dir = std::env::temp_dir().join(format!("silkgraph-serve-auth-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let users = dir.join("users");
+    for (name, pw, extra) in [("ana", "right", None), ("bo", "reads", Some("--reader"))] {
+        let mut add = Command::new(env!("CARGO_BIN_EXE_silkgraph"))
+            .args(["user", "add", name, "--users", users.to_str().unwrap()])
+            .args(extra)
+            .stdin(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap();
+        add.stdin.take().unwrap().write_all(format!("{pw}\n").as_bytes()).unwrap();
+        assert!(add.wait().unwrap().success());
+    }
+    let server = Server::start_with(&["--empty"], &["--users", users.to_str().unwrap()]);
+    rt().block_on(async {
+        let ok = server.graph("ana", "right");
+        ok.run(query("CREATE (:X)")).await.unwrap();
+        let wrong = server.graph("ana", "wrong");
+        let e = wrong.run(query("RETURN 1")).await.unwrap_err().to_string();
+        assert!(e.contains("password") || e.contains("Unauthorized") || e.contains("uthenticat"), "{e}");
+        let reader = server.graph("bo", "reads");
+        let e = reader.run(query("CREATE (:Y)")).await.unwrap_err().to_string();
+        assert!(e.contains("only read") || e.contains("AccessMode"), "{e}");
+        let mut s = reader.execute(query("MATCH (x:X) RETURN count(x) AS n")).await.unwrap();
+        assert_eq!(s.next().await.unwrap().unwrap().get::<i64>("n").unwrap(), 1);
+    });
+    let log = server.stop();
+    assert!(log.contains("failed logon from 127.0.0.1") && log.contains("as `ana`"), "{log}");
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[test]
+fn listening_beyond_this_machine_needs_users_or_no_auth() {
+    let out = Command::new(env!("CARGO_BIN_EXE_silkgraph")).args(["serve", "--listen", "0.0.0.0:0"]).output().unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("--no-auth"));
+}
+
+/// Raw bytes to the server: each hostile message gets a FAILURE or a closed connection, and
+/// the server goes on serving.
+#[test]
+fn malformed_and_oversized_messages_close_only_their_connection() {
+    use std::net::TcpStream;
+    let server = Server::start(&[]);
+    let handshake = [0x60, 0x60, 0xB0, 0x17, 0, 0, 4, 5, 0, 0, 4, 4, 0, 0, 0, 0, 0, 0, 0, 0];
+    let hostile: Vec<Vec<u8>> = vec![
+        b"GET / HTTP/1.1\r\n\r\n".to_vec(),
+        vec![0x00, 0x03, 0xD2, 0xFF, 0xFF, 0x00, 0x00], // a string longer than its message
+        vec![0x00, 0x02, 0xB1, 0x01, 0x00, 0x00],       // HELLO without its map
+        vec![0x00, 0x04, 0xB1, 0x10, 0x91, 0x91, 0x00, 0x00], // a RUN that ends inside a list
+        [vec![0xFF, 0xFF], vec![0x91; 0xFFFF]].concat().repeat(1100), // 70 MiB without an end
+        vec![0x00, 0x01, 0xB0],                         // a client that hangs up mid-message
+    ];
+    for (i, bytes) in hostile.iter().enumerate() {
+        let mut s = TcpStream::connect(&server.addr).unwrap();
+        s.set_read_timeout(Some(std::time::Duration::from_secs(20))).unwrap();
+        if i > 0 {
+            s.write_all(&handshake).unwrap();
+            let mut v = [0u8; 4];
+            s.read_exact(&mut v).unwrap();
+            assert_eq!(v, [0, 0, 4, 5]);
+        }
+        let _ = s.write_all(bytes);
+        let _ = s.shutdown(std::net::Shutdown::Write);
+        let mut reply = Vec::new();
+        let _ = s.read_to_end(&mut reply);
+        if (1..5).contains(&i) {
+            assert!(String::from_utf8_lossy(&reply).contains("Neo.ClientError.Request.Invalid"), "{i}: {reply:?}");
+        }
+    }
+    // Still serving.
+    rt().block_on(async {
+        let g = server.graph("", "");
+        let mut s = g.execute(query("RETURN 41 + 1 AS n")).await.unwrap();
+        assert_eq!(s.next().await.unwrap().unwrap().get::<i64>("n").unwrap(), 42);
+    });
+    server.stop();
+}
