@@ -615,7 +615,8 @@ impl<'a> Conn<'a> {
     }
 
     /// Makes and sends a result's rows, `n` at a time. `Ok(Some(()))`: another message came
-    /// first, and the rest of the rows are buffered in `p`.
+    /// first, and the rest of the rows are buffered in `p` (or, when it was `RESET` or
+    /// `GOODBYE`, dropped: `p` is left without rows, and that message is handled next).
     fn stream(&mut self, p: &mut Pending, at: usize, pull: bool, mut n: u64) -> Result<Option<()>, Streamed> {
         let client = self.clients.get_mut(&p.db).ok_or(Streamed::Failed(Error::runtime(
             Kind::DatabaseError,
@@ -627,6 +628,7 @@ impl<'a> Conn<'a> {
         let mut buffered: Option<std::collections::VecDeque<Vec<u8>>> = None;
         let mut stop = !pull;
         let mut end: Option<End> = None;
+        let mut interrupted = false;
         let dialect = self.dialect;
         let mut sink = |g: &Graph, row: Row| -> crate::error::Result<bool> {
             let mut body = Vec::new();
@@ -652,6 +654,12 @@ impl<'a> Conn<'a> {
                     }
                     Ok((msg::DISCARD, f)) if same_result(f.first(), at) => {
                         stop = true;
+                        return Ok(false);
+                    }
+                    Ok(other) if matches!(other.0, msg::RESET | msg::GOODBYE) => {
+                        // The result is abandoned: stop making it, and handle the message.
+                        self.stash = Some(other);
+                        interrupted = true;
                         return Ok(false);
                     }
                     Ok(other) => {
@@ -681,6 +689,9 @@ impl<'a> Conn<'a> {
         self.clients.insert(p.db.clone(), client);
         if let Some(e) = end {
             return Err(Streamed::End(e));
+        }
+        if interrupted {
+            return Ok(Some(()));
         }
         let summary = r.map_err(Streamed::Failed)?;
         p.summary = Some((summary.stats, summary.stopped));
