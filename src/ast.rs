@@ -68,10 +68,12 @@ pub enum Clause {
     Call(Call),
     /// `CREATE INDEX [name] FOR (n:Label) ON (n.key)`
     CreateIndex(IndexDef),
-    /// `DROP INDEX name`
+    /// `DROP INDEX name [IF EXISTS]`
     DropIndex {
         /// The index's name.
         name: String,
+        /// `IF EXISTS`: no index of that name is not an error.
+        if_exists: bool,
         /// Where the clause sits in the source text.
         span: Span,
     },
@@ -113,6 +115,9 @@ pub struct IndexDef {
     pub label: String,
     /// The indexed property keys, in order.
     pub keys: Vec<String>,
+    /// `IF NOT EXISTS`: an index that is already there (by name, or on the label and keys) is
+    /// not an error.
+    pub if_not_exists: bool,
     /// Where the clause sits in the source text.
     pub span: Span,
 }

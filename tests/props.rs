@@ -285,10 +285,17 @@ fn statement() -> impl Strategy<Value = Statement> {
     let query = (prop::collection::vec(single, 1..3), prop::collection::vec(any::<bool>(), 2))
         .prop_map(|(parts, all)| Query { union_all: all[..parts.len() - 1].to_vec(), parts });
     let schema = prop_oneof![
-        (prop::option::of(name()), name(), name(), prop::collection::vec(name(), 1..3)).prop_map(
-            move |(n, v, label, keys)| Clause::CreateIndex(IndexDef { name: n, var: v, label, keys, span: s })
+        (prop::option::of(name()), name(), name(), prop::collection::vec(name(), 1..3), any::<bool>()).prop_map(
+            move |(n, v, label, keys, if_not_exists)| Clause::CreateIndex(IndexDef {
+                name: n,
+                var: v,
+                label,
+                keys,
+                if_not_exists,
+                span: s
+            })
         ),
-        name().prop_map(move |n| Clause::DropIndex { name: n, span: s }),
+        (name(), any::<bool>()).prop_map(move |(n, if_exists)| Clause::DropIndex { name: n, if_exists, span: s }),
         Just(Clause::ShowIndexes { span: s }),
         prop::option::of(prop::collection::vec(expr(), 0..2)).prop_map(move |args| Clause::Call(Call {
             name: "db.labels".into(),

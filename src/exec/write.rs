@@ -100,7 +100,7 @@ pub(crate) fn apply(
             }
             Ok(rows)
         }
-        Op::CreateIndex { name, label, keys } => {
+        Op::CreateIndex { name, label, keys, if_not_exists } => {
             let [key] = keys.as_slice() else {
                 return Err(Error::runtime(
                     Kind::ArgumentError,
@@ -108,13 +108,24 @@ pub(crate) fn apply(
                     "only single-property indexes are supported",
                 ));
             };
+            // IF NOT EXISTS, as Neo4j: an index of that name, or any on the label and key, is there.
+            let there = || {
+                let (l, k) = (graph.labels().get(label), graph.keys().get(key));
+                graph
+                    .property_indexes()
+                    .iter()
+                    .any(|ix| name.as_deref() == Some(ix.name.as_str()) || (Some(ix.label) == l && Some(ix.key) == k))
+            };
+            if *if_not_exists && there() {
+                return Ok(rows);
+            }
             graph
                 .create_index(name.as_deref(), label, key)
                 .map_err(|m| Error::runtime(Kind::SemanticError, Detail::IndexAlreadyExists, m))?;
             Ok(rows)
         }
-        Op::DropIndex { name } => {
-            if !graph.drop_index(name) {
+        Op::DropIndex { name, if_exists } => {
+            if !graph.drop_index(name) && !*if_exists {
                 return Err(Error::runtime(
                     Kind::SemanticError,
                     Detail::IndexNotFound,

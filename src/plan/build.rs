@@ -217,10 +217,15 @@ impl Builder<'_> {
                         output = slots;
                     }
                 }
-                Clause::CreateIndex(d) => {
-                    ops.push(Op::CreateIndex { name: d.name.clone(), label: d.label.clone(), keys: d.keys.clone() })
+                Clause::CreateIndex(d) => ops.push(Op::CreateIndex {
+                    name: d.name.clone(),
+                    label: d.label.clone(),
+                    keys: d.keys.clone(),
+                    if_not_exists: d.if_not_exists,
+                }),
+                Clause::DropIndex { name, if_exists, .. } => {
+                    ops.push(Op::DropIndex { name: name.clone(), if_exists: *if_exists })
                 }
-                Clause::DropIndex { name, .. } => ops.push(Op::DropIndex { name: name.clone() }),
                 Clause::ShowIndexes { .. } => {
                     let names = ["name", "label", "properties", "entries"];
                     let slots: Vec<Slot> = names.iter().map(|_| self.slot()).collect();

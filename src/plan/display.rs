@@ -164,7 +164,7 @@ impl Display for Op {
             }
             Op::Call { name, args, .. } => write!(f, "ProcedureCall {name}({})", list(args)),
             Op::CreateIndex { label, keys, .. } => write!(f, "CreateIndex :{label}({})", keys.join(", ")),
-            Op::DropIndex { name } => write!(f, "DropIndex {name}"),
+            Op::DropIndex { name, .. } => write!(f, "DropIndex {name}"),
             Op::ShowIndexes { .. } => write!(f, "ShowIndexes"),
             Op::CountStore { what, key, counts } => {
                 let counts = counts.iter().map(|s| format!("${s}")).collect::<Vec<_>>().join(", ");

@@ -462,11 +462,15 @@ pub enum Op {
         label: String,
         /// The indexed property keys.
         keys: Vec<String>,
+        /// An index already there is not an error.
+        if_not_exists: bool,
     },
     /// `DROP INDEX`.
     DropIndex {
         /// The name of the index to drop.
         name: String,
+        /// No index of that name is not an error.
+        if_exists: bool,
     },
     /// `SHOW INDEXES`: one row per index.
     ShowIndexes {

@@ -110,7 +110,14 @@ pub struct Conn<'a> {
     cancel: Arc<std::sync::atomic::AtomicBool>,
     /// The socket, to lift the handshake's read timeout once the client has said HELLO.
     tcp: Option<std::net::TcpStream>,
+    /// What was read from the client and not yet used: `inbuf[inpos..inlen]`.
+    inbuf: Vec<u8>,
+    inpos: usize,
+    inlen: usize,
 }
+
+/// How much is read from the client at once.
+const IN_BUFFER: usize = 64 << 10;
 
 impl<'a> Conn<'a> {
     /// A connection over `io`.
@@ -131,6 +138,9 @@ impl<'a> Conn<'a> {
             stash: None,
             cancel: Arc::new(std::sync::atomic::AtomicBool::new(false)),
             tcp: None,
+            inbuf: Vec::new(),
+            inpos: 0,
+            inlen: 0,
         }
     }
 
@@ -166,7 +176,7 @@ impl<'a> Conn<'a> {
 
     fn handshake(&mut self) -> Result<(), End> {
         let mut hello = [0u8; 20];
-        self.io.read_exact(&mut hello)?;
+        self.read_exact(&mut hello)?;
         if hello[..4] != MAGIC {
             return Err(End::Protocol("not a Bolt client (the handshake's magic number is wrong)".into()));
         }
@@ -192,7 +202,7 @@ impl<'a> Conn<'a> {
         let mut body = Vec::new();
         loop {
             let mut size = [0u8; 2];
-            self.io.read_exact(&mut size)?;
+            self.read_exact(&mut size)?;
             let n = usize::from(u16::from_be_bytes(size));
             if n == 0 {
                 if body.is_empty() {
@@ -205,7 +215,7 @@ impl<'a> Conn<'a> {
             }
             let at = body.len();
             body.resize(at + n, 0);
-            self.io.read_exact(&mut body[at..])?;
+            self.read_exact(&mut body[at..])?;
         }
         match packstream::decode(&body) {
             Ok(Pack::Struct(tag, fields)) => Ok((tag, fields)),
@@ -240,6 +250,39 @@ impl<'a> Conn<'a> {
         Ok(())
     }
 
+    /// Reads exactly `buf.len()` bytes, through the input buffer.
+    fn read_exact(&mut self, buf: &mut [u8]) -> Result<(), End> {
+        let mut done = 0;
+        while done < buf.len() {
+            if self.pending_input() == 0 {
+                if self.inbuf.len() < IN_BUFFER {
+                    self.inbuf = vec![0; IN_BUFFER];
+                }
+                let n = loop {
+                    match self.io.read(&mut self.inbuf) {
+                        Ok(n) => break n,
+                        Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
+                        Err(e) => return Err(e.into()),
+                    }
+                };
+                if n == 0 {
+                    return Err(End::Closed);
+                }
+                (self.inpos, self.inlen) = (0, n);
+            }
+            let k = (buf.len() - done).min(self.pending_input());
+            buf[done..done + k].copy_from_slice(&self.inbuf[self.inpos..self.inpos + k]);
+            self.inpos += k;
+            done += k;
+        }
+        Ok(())
+    }
+
+    /// Bytes read from the client and not yet used.
+    fn pending_input(&self) -> usize {
+        self.inlen - self.inpos
+    }
+
     fn flush(&mut self) -> Result<(), End> {
         self.io.write_all(&self.out)?;
         self.io.flush()?;
@@ -263,7 +306,8 @@ impl<'a> Conn<'a> {
 
     fn run(&mut self) -> Result<(), End> {
         loop {
-            if self.stash.is_none() {
+            // Answers go out when the client has sent nothing more (it may pipeline RUN and PULL).
+            if self.stash.is_none() && self.pending_input() == 0 {
                 self.flush()?;
             }
             let (tag, fields) = self.read_message()?;

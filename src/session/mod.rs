@@ -344,4 +344,22 @@ mod tests {
         let name = s.run_statement("MATCH (a:A) RETURN a.name", &Params::new()).unwrap();
         assert_eq!(name.result.rows, vec![vec![Value::str("first")]]);
     }
+
+    #[test]
+    fn if_not_exists_and_if_exists_make_index_statements_safe_to_repeat() {
+        let mut s = Session::default();
+        let p = Params::new();
+        for _ in 0..2 {
+            s.run_statement("CREATE INDEX a IF NOT EXISTS FOR (n:P) ON (n.x)", &p).unwrap();
+            // Another name on the same label and key: already there, as Neo4j says.
+            s.run_statement("CREATE INDEX b IF NOT EXISTS FOR (n:P) ON (n.x)", &p).unwrap();
+        }
+        assert_eq!(s.graph.property_indexes().len(), 1);
+        let e = s.run_statement("CREATE INDEX a FOR (n:P) ON (n.x)", &p).unwrap_err();
+        assert_eq!(e.detail, "IndexAlreadyExists");
+        s.run_statement("DROP INDEX a IF EXISTS", &p).unwrap();
+        s.run_statement("DROP INDEX a IF EXISTS", &p).unwrap();
+        assert_eq!(s.run_statement("DROP INDEX a", &p).unwrap_err().detail, "IndexNotFound");
+        assert!(s.graph.property_indexes().is_empty());
+    }
 }

@@ -186,7 +186,7 @@ fn schema_command(p: &P) -> Result<Query> {
         Rule::create_index => Clause::CreateIndex(create_index(&c)?),
         Rule::drop_index => {
             let n = need(&c, Rule::symbolic_name)?;
-            Clause::DropIndex { name: name(&n)?, span: span(&c) }
+            Clause::DropIndex { name: name(&n)?, if_exists: child(&c, Rule::if_exists).is_some(), span: span(&c) }
         }
         Rule::show_indexes => Clause::ShowIndexes { span: span(&c) },
         _ => return Err(shape(&c)),
@@ -213,7 +213,8 @@ fn create_index(p: &P) -> Result<IndexDef> {
         }
         keys.push(name(&need(&k, Rule::symbolic_name)?)?);
     }
-    Ok(IndexDef { name: index_name, var: v.name, label, keys, span: span(p) })
+    let if_not_exists = child(p, Rule::if_not_exists).is_some();
+    Ok(IndexDef { name: index_name, var: v.name, label, keys, if_not_exists, span: span(p) })
 }
 
 fn query_(p: &P) -> Result<Query> {

@@ -118,11 +118,16 @@ impl Display for Clause {
                 if let Some(n) = &ix.name {
                     write!(f, "{} ", name(n))?;
                 }
+                if ix.if_not_exists {
+                    f.write_str("IF NOT EXISTS ")?;
+                }
                 let v = name(&ix.var);
                 let keys = join(&ix.keys, |k| format!("{v}.{}", name(k)));
                 write!(f, "FOR ({v}:{}) ON ({keys})", name(&ix.label))
             }
-            Clause::DropIndex { name: n, .. } => write!(f, "DROP INDEX {}", name(n)),
+            Clause::DropIndex { name: n, if_exists, .. } => {
+                write!(f, "DROP INDEX {}{}", name(n), if *if_exists { " IF EXISTS" } else { "" })
+            }
             Clause::ShowIndexes { .. } => f.write_str("SHOW INDEXES"),
         }
     }
