@@ -567,7 +567,8 @@ impl<'a> Conn<'a> {
             _ => None,
         };
         let name = match self.server.resolve(db.as_deref()) {
-            Ok(n) => n,
+            // The table is for the name the client asked for (drivers file it under that name).
+            Ok(n) => db.filter(|d| !d.is_empty()).unwrap_or(n),
             Err(e) => return self.failure(&e, ""),
         };
         let here = Pack::List(vec![Pack::String(self.server.advertised.clone())]);

@@ -36,6 +36,8 @@ struct Open {
     write: Option<WriteTx>,
     failed: bool,
     timeout: Option<Duration>,
+    /// Whether a statement has run in it (read its snapshot).
+    has_read: bool,
 }
 
 /// One client's statements and transactions (see the module's comment).
@@ -73,7 +75,7 @@ impl Client {
             return Err(tx_error(Detail::TransactionAlreadyOpen, "a transaction is already open"));
         }
         let snap = self.shared.snapshot();
-        self.tx = Some(Open { read_only, snap, write: None, failed: false, timeout });
+        self.tx = Some(Open { read_only, snap, write: None, failed: false, timeout, has_read: false });
         Ok(())
     }
 
@@ -171,9 +173,13 @@ impl Client {
                     "a write in a read transaction; open it for writing",
                 ));
             }
-            // The transaction may be retried when this fails: it has written nothing yet.
-            tx.write = Some(shared.begin_write(Some(tx.snap.version), WRITE_WAIT)?);
+            // A transaction that has read nothing yet writes on the last commit, whatever came
+            // since it began; one that has read must be at the last commit, else it fails as
+            // outdated (having written nothing, it may be run again).
+            let at = tx.has_read.then_some(tx.snap.version);
+            tx.write = Some(shared.begin_write(at, WRITE_WAIT)?);
         }
+        tx.has_read = true;
         let r = match tx.write.as_mut() {
             Some(w) => {
                 run_on(prepared, w.graph(), params, control, start).and_then(|r| feed(w.graph(), r.rows, r.stats, sink))
@@ -318,6 +324,7 @@ mod tests {
         assert_eq!(count(&mut a, "N"), 0);
         rows(&mut b, "CREATE (:N)").unwrap();
         let e = rows(&mut a, "CREATE (:N)").unwrap_err();
+        // (A transaction that has read nothing writes on whatever is last: see below.)
         assert_eq!((e.kind, e.detail), (Kind::TransientError, Detail::Outdated));
         a.rollback();
         a.begin(false, None).unwrap();
@@ -406,5 +413,17 @@ mod tests {
             vec![vec![Value::Int(50), Value::Int(2450)]]
         );
         let _ = std::fs::remove_dir_all(&dir);
+    }
+
+    #[test]
+    fn a_transaction_that_writes_before_it_reads_is_never_outdated() {
+        let s = shared();
+        let (mut a, mut b) = (Client::new(s.clone()), Client::new(s.clone()));
+        a.begin(false, None).unwrap();
+        rows(&mut b, "CREATE (:N)").unwrap();
+        rows(&mut a, "CREATE (:N)").unwrap();
+        assert_eq!(count(&mut a, "N"), 2, "it writes on the last commit");
+        a.commit().unwrap();
+        assert_eq!(count(&mut b, "N"), 2);
     }
 }
