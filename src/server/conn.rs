@@ -168,6 +168,8 @@ impl<'a> Conn<'a> {
     /// Serves the connection until it ends; open transactions are rolled back.
     pub fn serve(&mut self) -> End {
         let end = self.handshake().and_then(|()| self.run());
+        // Answers still held (a client that pipelined its last requests with GOODBYE) go out.
+        let _ = self.flush();
         for c in self.clients.values_mut() {
             c.close();
         }
