@@ -9,8 +9,8 @@
 //! The writer's copy is kept between transactions: after a commit, the snapshot it replaced is
 //! brought up to date with the transaction's changes (`store::Change`, what the log holds) and
 //! becomes the next writer's copy, so a commit costs its changes twice, not a copy of the graph.
-//! Only when a reader still holds the replaced snapshot is the next writer's copy cloned from
-//! the new one.
+//! When a reader still holds the replaced snapshot, it waits with the changes since: the next
+//! writer takes it once its readers are done; only if they are not is the new one cloned.
 
 use std::sync::{Arc, Condvar, Mutex, RwLock};
 use std::time::{Duration, Instant};
@@ -35,7 +35,14 @@ struct Writer {
     db: Option<Database>,
     /// A copy of the graph at some version, for the next transaction to write on.
     spare: Option<Snapshot>,
+    /// A replaced snapshot that a reader still held at the commit that replaced it, with the
+    /// changes of the commits since: once its readers are done, those changes bring it up to
+    /// date, and it becomes the spare without a copy of the graph.
+    lagging: Option<(Arc<Snapshot>, Vec<Commit>)>,
 }
+
+/// One commit's changes.
+type Commit = Arc<Vec<crate::store::Change>>;
 
 /// A graph shared by sessions on many threads (see the module's comment).
 #[derive(Debug)]
@@ -63,7 +70,7 @@ impl Shared {
         let read_only = read_only || db.as_ref().is_some_and(Database::read_only);
         Arc::new(Shared {
             current: RwLock::new(Arc::new(Snapshot { graph, version: 0 })),
-            writer: Mutex::new(Some(Writer { db, spare: None })),
+            writer: Mutex::new(Some(Writer { db, spare: None, lagging: None })),
             freed: Condvar::new(),
             read_only,
         })
@@ -119,7 +126,7 @@ impl Shared {
                 "another transaction committed since this one began reading; run it again",
             ));
         }
-        let mut graph = match writer.spare.take() {
+        let mut graph = match writer.spare.take().or_else(|| catch_up(&mut writer, &current)) {
             Some(s) if s.version == current.version => s.graph,
             _ => current.graph.clone(),
         };
@@ -157,6 +164,27 @@ impl Shared {
     fn give_back(&self, writer: Writer) {
         *lock(&self.writer) = Some(writer);
         self.freed.notify_one();
+    }
+}
+
+/// The lagging snapshot brought up to `current`, if its readers are done with it (else it goes
+/// on waiting, and `None`).
+fn catch_up(writer: &mut Writer, current: &Snapshot) -> Option<Snapshot> {
+    let (held, pending) = writer.lagging.take()?;
+    match Arc::try_unwrap(held) {
+        Ok(mut s) => {
+            for changes in &pending {
+                s.graph.apply_changes(changes).ok()?;
+            }
+            let (n, r) = current.graph.next_ids();
+            s.graph.skip_ids_to(n, r);
+            s.version = current.version;
+            Some(s)
+        }
+        Err(held) => {
+            writer.lagging = Some((held, pending));
+            None
+        }
     }
 }
 
@@ -213,13 +241,25 @@ impl WriteTx {
             &mut *self.shared.current.write().unwrap_or_else(|e| e.into_inner()),
             Arc::new(Snapshot { graph, version }),
         );
-        // The replaced snapshot, if no reader holds it, becomes the next writer's copy.
-        writer.spare = Arc::try_unwrap(old).ok().and_then(|mut s| {
-            s.graph.apply_changes(&changes).ok()?;
-            s.graph.skip_ids_to(ids.0, ids.1);
-            s.version = version;
-            Some(s)
-        });
+        // The replaced snapshot, if no reader holds it, becomes the next writer's copy; if one
+        // does, it waits (with the changes since) for its readers to finish.
+        let changes = Arc::new(changes);
+        match Arc::try_unwrap(old) {
+            Ok(mut s) => {
+                // (A lagging older one is not needed any more: let its memory go.)
+                writer.lagging = None;
+                writer.spare = s.graph.apply_changes(&changes).ok().map(|()| {
+                    s.graph.skip_ids_to(ids.0, ids.1);
+                    s.version = version;
+                    s
+                });
+            }
+            Err(held) => match writer.lagging.as_mut() {
+                // An older one still waiting takes these changes too.
+                Some((_, pending)) => pending.push(changes),
+                None => writer.lagging = Some((held, vec![changes])),
+            },
+        }
         self.shared.give_back(writer);
         checkpoint.map_err(|why| Error::runtime(Kind::DatabaseError, Detail::None, why))
     }
@@ -242,5 +282,63 @@ impl WriteTx {
 impl Drop for WriteTx {
     fn drop(&mut self) {
         self.end();
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn count(s: &Arc<Shared>) -> (usize, usize) {
+        let snap = s.snapshot();
+        (snap.graph.node_count(), snap.graph.rel_count())
+    }
+
+    #[test]
+    fn a_snapshot_held_across_commits_catches_up_once_released_and_writes_go_on_right() {
+        let s = Shared::new(Graph::default(), None, false);
+        let write = |f: &dyn Fn(&mut Graph)| {
+            let mut w = s.begin_write(None, WRITE_WAIT).unwrap();
+            f(w.graph());
+            w.commit().unwrap();
+        };
+        write(&|g| {
+            let a = g.create_node(["A"], vec![]);
+            let b = g.create_node(["B"], vec![]);
+            g.create_rel(a, b, "T", vec![]);
+        });
+        // A reader holds version 1 across three commits.
+        let held = s.snapshot();
+        for i in 0..3 {
+            write(&|g| {
+                let n = g.create_node(["C"], vec![("i", crate::value::Value::Int(i))]);
+                g.create_rel(n, 0, "T", vec![]);
+            });
+        }
+        assert_eq!((held.graph.node_count(), held.version), (2, 1), "the reader's view did not move");
+        drop(held);
+        // Readers that each hold a snapshot across one commit: every next writer catches the
+        // lagging copy up (no clone).
+        for i in 3..6 {
+            let held = s.snapshot();
+            write(&|g| {
+                let n = g.create_node(["C"], vec![("i", crate::value::Value::Int(i))]);
+                g.create_rel(n, 0, "T", vec![]);
+            });
+            drop(held);
+            let w = s.begin_write(None, WRITE_WAIT).unwrap();
+            assert!(s.writer.lock().unwrap().is_none());
+            drop(w);
+            assert!(lock(&s.writer).as_ref().unwrap().lagging.is_none(), "caught up");
+        }
+        // The next writer takes the lagging copy, brought up to date.
+        write(&|g| {
+            assert_eq!((g.node_count(), g.rel_count()), (8, 7));
+            g.delete_node(0, true).unwrap();
+        });
+        assert_eq!(count(&s), (7, 0));
+        assert_eq!(s.snapshot().version, 8);
+        // And the copy after that one agrees too.
+        write(&|g| assert_eq!((g.node_count(), g.rel_count()), (7, 0)));
     }
 }
