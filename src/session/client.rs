@@ -104,8 +104,14 @@ impl Client {
     }
 
     /// Parses, checks and plans a statement for the graph this client would run it on.
+    ///
+    /// As a `Session` does, a statement outside a transaction that would look nodes up by a
+    /// property of a label of at least [`AUTO_INDEX_MIN`](super::AUTO_INDEX_MIN) nodes, with no
+    /// index for it, first makes that index (a commit of its own, when the writer is free at
+    /// once and the graph takes writes); it is then planned on the graph with the index.
     pub fn prepare(&mut self, text: &str) -> Result<Prepared> {
         let max_hops = self.control.limits.max_hops;
+        let auto = self.tx.is_none() && !self.shared.read_only();
         let snap;
         let graph: &Graph = match &mut self.tx {
             Some(Open { write: Some(w), .. }) => w.graph(),
@@ -115,13 +121,32 @@ impl Client {
                 &snap.graph
             }
         };
-        let key = PlanKey::of(graph, max_hops, false);
+        let key = PlanKey::of(graph, max_hops, auto);
         if let Some(p) = self.plans.get(text, &key) {
             return Ok(p);
         }
-        let p: Prepared = Arc::new(plan_text(text, graph, max_hops, None)?);
+        let wanted = std::cell::RefCell::new(Vec::new());
+        let p: Prepared = Arc::new(plan_text(text, graph, max_hops, auto.then_some(&wanted))?);
+        if p.0.mode != Mode::Explain && !wanted.borrow().is_empty() && self.make_indexes(wanted.take()) {
+            let snap = self.shared.snapshot();
+            let p: Prepared = Arc::new(plan_text(text, &snap.graph, max_hops, None)?);
+            self.plans.put(text, PlanKey::of(&snap.graph, max_hops, auto), p.clone());
+            return Ok(p);
+        }
         self.plans.put(text, key, p.clone());
         Ok(p)
+    }
+
+    /// Makes automatic indexes in a commit of their own, if the writer is free now; whether
+    /// they were made.
+    fn make_indexes(&self, wanted: Vec<(String, String)>) -> bool {
+        let Ok(mut w) = self.shared.begin_write(None, Duration::ZERO) else { return false };
+        for (label, key) in wanted {
+            let name = format!("auto_{}_{}", label.to_lowercase(), key.to_lowercase());
+            // Another index of that name (a user's): leave it, and plan without.
+            let _ = w.graph().create_index(Some(&name), &label, &key);
+        }
+        w.commit().is_ok()
     }
 
     /// The columns a prepared statement's rows have.
@@ -425,5 +450,27 @@ mod tests {
         assert_eq!(count(&mut a, "N"), 2, "it writes on the last commit");
         a.commit().unwrap();
         assert_eq!(count(&mut b, "N"), 2);
+    }
+
+    #[test]
+    fn a_lookup_on_a_large_label_makes_its_index_once_as_a_session_does() {
+        let big = || {
+            let mut g = Graph::default();
+            for i in 0..crate::session::AUTO_INDEX_MIN as i64 + 1 {
+                g.create_node(["P"], vec![("k", Value::Int(i))]);
+            }
+            g
+        };
+        let s = Shared::new(big(), None, false);
+        let mut c = Client::new(s.clone());
+        assert_eq!(rows(&mut c, "MATCH (p:P {k: 77}) RETURN p.k").unwrap(), vec![vec![Value::Int(77)]]);
+        let names: Vec<String> = s.snapshot().graph.property_indexes().iter().map(|ix| ix.name.clone()).collect();
+        assert_eq!(names, ["auto_p_k"]);
+        let plan = c.prepare("MATCH (p:P {k: 77}) RETURN p.k").unwrap().1.to_string();
+        assert!(plan.contains("auto_p_k") || plan.to_lowercase().contains("seek"), "{plan}");
+        // A read-only share plans without one.
+        let r = Shared::new(big(), None, true);
+        assert_eq!(rows(&mut Client::new(r.clone()), "MATCH (p:P {k: 1}) RETURN p.k").unwrap().len(), 1);
+        assert!(r.snapshot().graph.property_indexes().is_empty());
     }
 }
