@@ -36,16 +36,21 @@ impl Rng {
     }
 }
 
-/// Runs `script` on the database with `run --format jsonl -`, kills the process with SIGKILL
-/// after `ms` milliseconds (if it is still running); returns the result lines it printed.
-fn run_killed(db: &Path, script: &str, ms: u64) -> Vec<String> {
-    let mut child = bin()
+/// `silkgraph --graph DB --format jsonl run -`, reading its script from a pipe.
+fn writer(db: &Path) -> std::process::Child {
+    bin()
         .args(["--graph", db.to_str().unwrap(), "--format", "jsonl", "run", "-"])
         .stdin(Stdio::piped())
         .stdout(Stdio::piped())
         .stderr(Stdio::null())
         .spawn()
-        .unwrap();
+        .unwrap()
+}
+
+/// Runs `script` on the database with `run --format jsonl -`, kills the process with SIGKILL
+/// after `ms` milliseconds (if it is still running); returns the result lines it printed.
+fn run_killed(db: &Path, script: &str, ms: u64) -> Vec<String> {
+    let mut child = writer(db);
     let mut stdin = child.stdin.take().unwrap();
     stdin.write_all(script.as_bytes()).unwrap();
     drop(stdin);
@@ -58,13 +63,7 @@ fn run_killed(db: &Path, script: &str, ms: u64) -> Vec<String> {
 /// Runs `script` (`n` statements) on the database and kills the writer once all `n` results are
 /// printed, before it closes: the commits are in the log only.
 fn commit_then_kill(db: &Path, script: &str, n: usize) {
-    let mut child = bin()
-        .args(["--graph", db.to_str().unwrap(), "--format", "jsonl", "run", "-"])
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::null())
-        .spawn()
-        .unwrap();
+    let mut child = writer(db);
     child.stdin.take().unwrap().write_all(script.as_bytes()).unwrap();
     let mut out = child.stdout.take().unwrap();
     let mut seen = String::new();

@@ -176,7 +176,7 @@ pub fn serve(mut session: Session, src: &GraphSource, args: &ServeArgs) -> i32 {
         if users.is_some() { ", users from the users file" } else { ", no authentication" },
     );
     let _ = out.flush();
-    if db_less_writes(read_only, src) {
+    if !read_only && src.empty {
         eprintln!("note: the graph is in memory: what clients write is gone when the server stops");
     }
     let stop = Arc::new(AtomicBool::new(false));
@@ -201,8 +201,4 @@ pub fn serve(mut session: Session, src: &GraphSource, args: &ServeArgs) -> i32 {
             FAILED
         }
     }
-}
-
-fn db_less_writes(read_only: bool, src: &GraphSource) -> bool {
-    !read_only && src.empty
 }

@@ -69,6 +69,22 @@ pub struct Server {
 }
 
 impl Server {
+    /// A server of `served` as `opts` say; `ROUTE` hands out `advertised`.
+    fn new(served: Arc<Shared>, opts: Options, advertised: String) -> Server {
+        Server {
+            name: opts.name,
+            served,
+            bundled: Mutex::new(HashMap::new()),
+            users: opts.users,
+            log_queries: opts.log_queries,
+            quiet: false,
+            failures: Mutex::new(HashMap::new()),
+            limits: opts.limits,
+            timeout: opts.timeout,
+            advertised,
+        }
+    }
+
     /// The database a request names: none, `neo4j` or the served name is the served one.
     pub fn resolve(&self, db: Option<&str>) -> Result<String, Error> {
         match db {
@@ -190,18 +206,8 @@ type Open = Mutex<HashMap<u64, (TcpStream, Arc<AtomicBool>)>>;
 /// the database checkpointed, and this returns.
 pub fn serve(listener: TcpListener, served: Arc<Shared>, opts: Options, stop: Arc<AtomicBool>) -> Result<(), String> {
     let local = listener.local_addr().map_err(|e| e.to_string())?;
-    let server = Arc::new(Server {
-        name: opts.name.clone(),
-        served: served.clone(),
-        bundled: Mutex::new(HashMap::new()),
-        users: opts.users,
-        log_queries: opts.log_queries,
-        quiet: false,
-        failures: Mutex::new(HashMap::new()),
-        limits: opts.limits,
-        timeout: opts.timeout,
-        advertised: local.to_string(),
-    });
+    let (tls, max_connections) = (opts.tls.clone(), opts.max_connections);
+    let server = Arc::new(Server::new(served.clone(), opts, local.to_string()));
     listener.set_nonblocking(true).map_err(|e| e.to_string())?;
     let active = Arc::new(AtomicUsize::new(0));
     let open: Arc<Open> = Arc::default();
@@ -222,9 +228,9 @@ pub fn serve(listener: TcpListener, served: Arc<Shared>, opts: Options, stop: Ar
         let id = ids.fetch_add(1, Ordering::Relaxed) + 1;
         let _ = tcp.set_nonblocking(false);
         let _ = tcp.set_nodelay(true);
-        let over = active.load(Ordering::SeqCst) >= opts.max_connections;
+        let over = active.load(Ordering::SeqCst) >= max_connections;
         active.fetch_add(1, Ordering::SeqCst);
-        let (shared_server, done, open, tls) = (server.clone(), active.clone(), open.clone(), opts.tls.clone());
+        let (shared_server, done, open, tls) = (server.clone(), active.clone(), open.clone(), tls.clone());
         let spawned = std::thread::Builder::new().name(format!("bolt-{id}")).spawn(move || {
             connection(&shared_server, tcp, peer, id, over, tls, &open);
             done.fetch_sub(1, Ordering::SeqCst);
@@ -337,18 +343,17 @@ impl std::io::Write for Replay {
 /// (each statement limited to a second, nothing logged); returns what the server answered. For
 /// the fuzzer (`fuzz/fuzz_targets/bolt.rs`) and tests: whatever the bytes, this returns.
 pub fn replay(bytes: &[u8]) -> Vec<u8> {
-    let server = Server {
+    let opts = Options {
         name: "memory".into(),
-        served: Shared::new(crate::store::Graph::default(), None, false),
-        bundled: Mutex::new(HashMap::new()),
         users: None,
+        tls: None,
+        max_connections: 1,
         log_queries: false,
-        quiet: true,
-        failures: Mutex::new(HashMap::new()),
         limits: Limits { max_rows: 10_000, max_hops: 10, max_memory: 64 << 20 },
         timeout: Some(Duration::from_secs(1)),
-        advertised: "localhost:7687".into(),
     };
+    let served = Shared::new(crate::store::Graph::default(), None, false);
+    let server = Server { quiet: true, ..Server::new(served, opts, "localhost:7687".into()) };
     let output = Arc::new(Mutex::new(Vec::new()));
     let io = Replay { input: std::io::Cursor::new(bytes.to_vec()), output: output.clone() };
     let _ = conn::Conn::new(Box::new(io), &server, 0, "replay".into()).serve();

@@ -141,11 +141,7 @@ impl Client {
     /// they were made.
     fn make_indexes(&self, wanted: Vec<(String, String)>) -> bool {
         let Ok(mut w) = self.shared.begin_write(None, Duration::ZERO) else { return false };
-        for (label, key) in wanted {
-            let name = format!("auto_{}_{}", label.to_lowercase(), key.to_lowercase());
-            // Another index of that name (a user's): leave it, and plan without.
-            let _ = w.graph().create_index(Some(&name), &label, &key);
-        }
+        super::make_auto_indexes(w.graph(), wanted);
         w.commit().is_ok()
     }
 

@@ -113,6 +113,15 @@ impl Outcome {
     }
 }
 
+/// Makes the automatic indexes a plan wanted (see [`AUTO_INDEX_MIN`]), named `auto_LABEL_KEY`.
+/// An index of that name already there (a user's) is left, and the statement planned without.
+pub(crate) fn make_auto_indexes(g: &mut Graph, wanted: Vec<(String, String)>) {
+    for (label, key) in wanted {
+        let name = format!("auto_{}_{}", label.to_lowercase(), key.to_lowercase());
+        let _ = g.create_index(Some(&name), &label, &key);
+    }
+}
+
 /// Parses, checks and plans one statement (its text alone) for `graph`; `wanted` notes the
 /// indexes the plan would have used (see [`AUTO_INDEX_MIN`]).
 pub(crate) fn plan_text(
@@ -235,11 +244,7 @@ impl Session {
                 let wanted = std::cell::RefCell::new(Vec::new());
                 let (mut stmt, mut plan) = self.prepare_noting(text, (!self.no_auto_index).then_some(&wanted))?;
                 if stmt.mode != crate::ast::Mode::Explain && !wanted.borrow().is_empty() {
-                    for (label, key) in wanted.take() {
-                        let name = format!("auto_{}_{}", label.to_lowercase(), key.to_lowercase());
-                        // Another index of that name (a user's): leave it, and plan without.
-                        let _ = self.graph.create_index(Some(&name), &label, &key);
-                    }
+                    make_auto_indexes(&mut self.graph, wanted.take());
                     (stmt, plan) = self.prepare(text)?;
                 }
                 let p = std::sync::Arc::new((stmt, plan));

@@ -99,27 +99,16 @@ impl Shared {
                 "this database is open read-only; it takes no writes",
             ));
         }
-        let deadline = Instant::now() + wait;
-        let mut slot = lock(&self.writer);
-        let mut writer = loop {
-            if let Some(w) = slot.take() {
-                break w;
-            }
-            let left = deadline.saturating_duration_since(Instant::now());
-            if left.is_zero() {
-                return Err(Error::runtime(
-                    Kind::TransientError,
-                    Detail::LockTimeout,
-                    format!("another transaction held the write lock for {}s; try again", wait.as_secs()),
-                ));
-            }
-            slot = self.freed.wait_timeout(slot, left).unwrap_or_else(|e| e.into_inner()).0;
+        let Some(mut writer) = self.take_writer(Some(Instant::now() + wait)) else {
+            return Err(Error::runtime(
+                Kind::TransientError,
+                Detail::LockTimeout,
+                format!("another transaction held the write lock for {}s; try again", wait.as_secs()),
+            ));
         };
-        drop(slot);
         let current = self.snapshot();
         if at.is_some_and(|v| v != current.version) {
-            *lock(&self.writer) = Some(writer);
-            self.freed.notify_one();
+            self.give_back(writer);
             return Err(Error::runtime(
                 Kind::TransientError,
                 Detail::Outdated,
@@ -134,31 +123,36 @@ impl Shared {
         Ok(WriteTx { shared: self.clone(), writer: Some(writer), graph, tx: Some(tx), version: current.version })
     }
 
-    /// Checkpoints the database (its snapshot written, its log emptied), waiting for the writer.
-    pub fn checkpoint(self: &Arc<Shared>) -> std::result::Result<(), String> {
-        let mut w = self.begin_write_any().map_err(|e| e.message)?;
-        let r = match w.writer.as_mut().and_then(|wr| wr.db.as_mut()) {
-            Some(db) => db.checkpoint(&w.graph),
+    /// Checkpoints the database (the last commit written as its snapshot, its log emptied),
+    /// waiting for the writer; readers go on meanwhile. Read-only shares too (no data changes).
+    pub fn checkpoint(&self) -> std::result::Result<(), String> {
+        let mut writer = self.take_writer(None).ok_or("the writer could not be had")?;
+        let r = match writer.db.as_mut() {
+            Some(db) => db.checkpoint(&self.snapshot().graph),
             None => Ok(()),
         };
-        w.rollback();
+        self.give_back(writer);
         r
     }
 
-    /// The writer even on a read-only share (for checkpoints, which change no data).
-    fn begin_write_any(self: &Arc<Shared>) -> Result<WriteTx> {
+    /// The writer, waiting for it until `deadline` (or for ever); `None` past the deadline.
+    fn take_writer(&self, deadline: Option<Instant>) -> Option<Writer> {
         let mut slot = lock(&self.writer);
-        let writer = loop {
+        loop {
             if let Some(w) = slot.take() {
-                break w;
+                return Some(w);
             }
-            slot = self.freed.wait(slot).unwrap_or_else(|e| e.into_inner());
-        };
-        drop(slot);
-        let current = self.snapshot();
-        let mut graph = current.graph.clone();
-        let tx = Tx::begin(&mut graph);
-        Ok(WriteTx { shared: self.clone(), writer: Some(writer), graph, tx: Some(tx), version: current.version })
+            slot = match deadline {
+                None => self.freed.wait(slot).unwrap_or_else(|e| e.into_inner()),
+                Some(d) => {
+                    let left = d.saturating_duration_since(Instant::now());
+                    if left.is_zero() {
+                        return None;
+                    }
+                    self.freed.wait_timeout(slot, left).unwrap_or_else(|e| e.into_inner()).0
+                }
+            };
+        }
     }
 
     fn give_back(&self, writer: Writer) {
@@ -216,8 +210,7 @@ impl WriteTx {
         let (Some(tx), Some(mut writer)) = (self.tx.take(), self.writer.take()) else {
             return Err(tx_error(Detail::NoTransaction, "the transaction has ended"));
         };
-        let graph = std::mem::take(&mut self.graph);
-        let mut graph = graph;
+        let mut graph = std::mem::take(&mut self.graph);
         let changes = match tx.commit(&mut graph, writer.db.as_mut(), true) {
             Ok(c) => c,
             Err(e) => {

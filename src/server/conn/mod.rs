@@ -85,8 +85,8 @@ struct Pending {
     params: Params,
     /// Rows made but not yet pulled (once the result was put aside for another message).
     buffered: Option<std::collections::VecDeque<Vec<u8>>>,
-    summary: Option<(Stats, bool)>,
-    writes: bool,
+    /// What the statement changed, once it has run.
+    summary: Option<Stats>,
 }
 
 /// The state of one connection.
@@ -116,6 +116,15 @@ pub struct Conn<'a> {
     inbuf: Vec<u8>,
     inpos: usize,
     inlen: usize,
+}
+
+/// Appends a message body in chunks of at most 65,535 bytes, and the end marker.
+fn frame_into(out: &mut Vec<u8>, body: &[u8]) {
+    for c in body.chunks(0xFFFF) {
+        out.extend_from_slice(&(c.len() as u16).to_be_bytes());
+        out.extend_from_slice(c);
+    }
+    out.extend_from_slice(&[0, 0]);
 }
 
 /// How much is read from the client at once.
@@ -236,11 +245,7 @@ impl<'a> Conn<'a> {
     }
 
     fn chunk(&mut self, body: &[u8]) {
-        for c in body.chunks(0xFFFF) {
-            self.out.extend_from_slice(&(c.len() as u16).to_be_bytes());
-            self.out.extend_from_slice(c);
-        }
-        self.out.extend_from_slice(&[0, 0]);
+        frame_into(&mut self.out, body);
     }
 
     fn send(&mut self, tag: u8, fields: &[Pack]) -> Result<(), End> {
@@ -460,58 +465,33 @@ impl<'a> Conn<'a> {
         extra: &indexmap::IndexMap<String, Pack>,
     ) -> Result<(Vec<String>, usize), Error> {
         self.server.log_query(self.id, query);
-        let params = values::params(params, self.dialect).map_err(|why| {
+        let params = values::params(params).map_err(|why| {
             Error::type_error(Detail::InvalidArgumentType, format!("a parameter does not convert: {why}"))
         })?;
+        // An auto-commit query names its database, access mode and time limit itself, and the
+        // results before it go; in a transaction, BEGIN said them.
+        let auto = self.tx_db.is_none();
         let db = match &self.tx_db {
             Some(db) => Some(db.clone()),
             None => extra.get("db").and_then(Pack::as_str).map(str::to_string),
         };
-        if self.tx_db.is_none() {
-            // An auto-commit query: earlier results go.
+        if auto {
             self.results.clear();
-            let read_mode = extra.get("mode").and_then(Pack::as_str) == Some("r");
-            let timeout = tx_timeout(extra);
-            let read_only_user = self.user.as_ref().is_some_and(|u| u.read_only);
-            let (_, client) = self.client(db.as_deref())?;
-            if let Some(t) = timeout {
-                client.timeout = Some(t);
-            }
-            let prepared = client.prepare(query)?;
-            if prepared.1.writes() && (read_only_user || read_mode) {
-                return Err(access_mode(read_only_user));
-            }
-            let cols = Client::columns(&prepared);
-            let writes = prepared.1.writes();
-            let name = self.server.resolve(db.as_deref())?;
-            self.results.push(Some(Pending {
-                db: name,
-                query: query.to_string(),
-                prepared,
-                params,
-                buffered: None,
-                summary: None,
-                writes,
-            }));
-            return Ok((cols, 0));
         }
+        let read_mode = auto && extra.get("mode").and_then(Pack::as_str) == Some("r");
+        let timeout = tx_timeout(extra).filter(|_| auto);
         let read_only_user = self.user.as_ref().is_some_and(|u| u.read_only);
         let (name, client) = self.client(db.as_deref())?;
+        if let Some(t) = timeout {
+            client.timeout = Some(t);
+        }
         let prepared = client.prepare(query)?;
-        if prepared.1.writes() && read_only_user {
-            return Err(access_mode(true));
+        if prepared.1.writes() && (read_only_user || read_mode) {
+            return Err(access_mode(read_only_user));
         }
         let cols = Client::columns(&prepared);
-        let writes = prepared.1.writes();
-        self.results.push(Some(Pending {
-            db: name,
-            query: query.to_string(),
-            prepared,
-            params,
-            buffered: None,
-            summary: None,
-            writes,
-        }));
+        let query = query.to_string();
+        self.results.push(Some(Pending { db: name, query, prepared, params, buffered: None, summary: None }));
         Ok((cols, self.results.len() - 1))
     }
 

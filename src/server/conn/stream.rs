@@ -54,8 +54,9 @@ impl Conn<'_> {
 
     /// The closing `SUCCESS` of a result.
     fn finish(&mut self, p: &Pending) -> Result<(), End> {
-        let (stats, _) = p.summary.unwrap_or_default();
-        let kind = match (p.writes, p.prepared.1.columns.is_empty()) {
+        let stats = p.summary.unwrap_or_default();
+        let writes = p.prepared.1.writes();
+        let kind = match (writes, p.prepared.1.columns.is_empty()) {
             (false, _) => "r",
             (true, true) => "w",
             (true, false) => "rw",
@@ -77,7 +78,7 @@ impl Conn<'_> {
             m.insert("contains-updates".into(), Pack::Bool(true));
             meta.push(("stats".into(), Pack::Map(m)));
         }
-        if self.tx_db.is_none() && p.writes {
+        if self.tx_db.is_none() && writes {
             meta.push(("bookmark".into(), Pack::String(self.bookmark(&p.db))));
         }
         self.success(Pack::Map(meta.into_iter().collect()))
@@ -100,16 +101,13 @@ impl Conn<'_> {
         let mut interrupted = false;
         let dialect = self.dialect;
         let mut sink = |g: &Graph, row: Row| -> crate::error::Result<bool> {
-            let mut body = Vec::new();
-            struct_header(&mut body, msg::RECORD, 1);
-            packstream::list_header(&mut body, row.len());
-            row.iter().for_each(|v| values::write(&mut body, v, g, dialect));
-            if let Some(b) = buffered.as_mut() {
-                b.push_back(frame(&body));
-                return Ok(true);
-            }
             if stop {
                 return Ok(false);
+            }
+            let framed = record(&row, g, dialect);
+            if let Some(b) = buffered.as_mut() {
+                b.push_back(framed);
+                return Ok(true);
             }
             if n == 0 {
                 // The pulled rows are out: wait for what the client wants next.
@@ -133,9 +131,7 @@ impl Conn<'_> {
                     }
                     Ok(other) => {
                         self.stash = Some(other);
-                        let mut b = std::collections::VecDeque::new();
-                        b.push_back(frame(&body));
-                        buffered = Some(b);
+                        buffered = Some(std::collections::VecDeque::from([framed]));
                         return Ok(true);
                     }
                     Err(e) => {
@@ -144,7 +140,7 @@ impl Conn<'_> {
                     }
                 }
             }
-            self.chunk(&body);
+            self.out.extend_from_slice(&framed);
             if self.out.len() > 1 << 16 {
                 if let Err(e) = self.flush() {
                     end = Some(e);
@@ -163,7 +159,7 @@ impl Conn<'_> {
             return Ok(Some(()));
         }
         let summary = r.map_err(Streamed::Failed)?;
-        p.summary = Some((summary.stats, summary.stopped));
+        p.summary = Some(summary.stats);
         if let Some(b) = buffered {
             p.buffered = Some(b);
             return Ok(Some(()));
@@ -181,14 +177,10 @@ impl Conn<'_> {
                 let d = self.dialect;
                 let mut rows = std::collections::VecDeque::new();
                 let s = client.run(&p.prepared, &p.params, &mut |g, row| {
-                    let mut body = Vec::new();
-                    struct_header(&mut body, msg::RECORD, 1);
-                    packstream::list_header(&mut body, row.len());
-                    row.iter().for_each(|v| values::write(&mut body, v, g, d));
-                    rows.push_back(frame(&body));
+                    rows.push_back(record(&row, g, d));
                     Ok(true)
                 })?;
-                p.summary = Some((s.stats, false));
+                p.summary = Some(s.stats);
                 p.buffered = Some(rows);
             }
             self.results[i] = Some(p);
@@ -209,13 +201,13 @@ fn same_result(extra: Option<&Pack>, at: usize) -> bool {
     qid < 0 || qid as usize == at
 }
 
-/// A message body in chunks.
-fn frame(body: &[u8]) -> Vec<u8> {
+/// A RECORD message of a row, in chunks (read from `g`, spelt as `d` says).
+fn record(row: &Row, g: &Graph, d: Dialect) -> Vec<u8> {
+    let mut body = Vec::new();
+    struct_header(&mut body, msg::RECORD, 1);
+    packstream::list_header(&mut body, row.len());
+    row.iter().for_each(|v| values::write(&mut body, v, g, d));
     let mut out = Vec::with_capacity(body.len() + 4);
-    for c in body.chunks(0xFFFF) {
-        out.extend_from_slice(&(c.len() as u16).to_be_bytes());
-        out.extend_from_slice(c);
-    }
-    out.extend_from_slice(&[0, 0]);
+    frame_into(&mut out, &body);
     out
 }
