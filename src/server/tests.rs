@@ -160,6 +160,22 @@ fn a_reset_while_a_huge_result_streams_stops_it_at_once() {
     assert_eq!(r[8].1, vec![Pack::List(vec![Pack::str("after")])]);
 }
 
+#[test]
+fn an_auto_commit_querys_time_limit_is_its_own_and_not_the_next_ones() {
+    let slow = "UNWIND range(1, 200000) AS i WITH sum(i) AS s RETURN s";
+    let limited = message(0x10, vec![Pack::str(slow), Pack::map([]), Pack::map([("tx_timeout", Pack::Int(1))])]);
+    let (_, r) = session(
+        [0, 0, 4, 5],
+        &[hello(), logon(), limited, pull(-1, -1), message(0x0F, vec![]), run(slow), pull(-1, -1)],
+    );
+    assert_eq!(tags(&r), [SUCCESS, SUCCESS, SUCCESS, FAILURE, SUCCESS, SUCCESS, RECORD, SUCCESS]);
+    assert_eq!(
+        meta(&r[3], "code"),
+        Some(&Pack::str("Neo.ClientError.Transaction.TransactionTimedOutClientConfiguration"))
+    );
+    assert_eq!(r[6].1, vec![Pack::List(vec![Pack::Int(200000 * 200001 / 2)])]);
+}
+
 mod hostile {
     use super::*;
     use proptest::prelude::*;

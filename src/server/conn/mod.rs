@@ -479,11 +479,12 @@ impl<'a> Conn<'a> {
             self.results.clear();
         }
         let read_mode = auto && extra.get("mode").and_then(Pack::as_str) == Some("r");
-        let timeout = tx_timeout(extra).filter(|_| auto);
+        // This query's own time limit, else the server's (not one an earlier query asked for).
+        let timeout = tx_timeout(extra).or(self.server.timeout);
         let read_only_user = self.user.as_ref().is_some_and(|u| u.read_only);
         let (name, client) = self.client(db.as_deref())?;
-        if let Some(t) = timeout {
-            client.timeout = Some(t);
+        if auto {
+            client.timeout = timeout;
         }
         let prepared = client.prepare(query)?;
         if prepared.1.writes() && (read_only_user || read_mode) {
