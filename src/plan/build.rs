@@ -7,12 +7,18 @@ use super::*;
 use crate::ast::{self, BinaryOp, Clause, ExprKind, Literal, PathKind};
 use crate::error::{Detail, Error, Result, Span};
 
-/// Plans a statement; `catalog` tells which indexes exist (use [`NoCatalog`] for none).
+/// Plans a statement with every optimisation; `catalog` tells which indexes exist (use
+/// [`NoCatalog`] for none).
 pub fn build(stmt: &ast::Statement, catalog: &dyn Catalog) -> Result<Plan> {
+    build_with(stmt, catalog, Passes::ALL)
+}
+
+/// Plans a statement with the optimisations `passes` names.
+pub fn build_with(stmt: &ast::Statement, catalog: &dyn Catalog, passes: Passes) -> Result<Plan> {
     let mut parts = Vec::new();
     let mut columns: Option<Vec<String>> = None;
     for sq in &stmt.query.parts {
-        let mut b = Builder { slots: 0, catalog };
+        let mut b = Builder { slots: 0, catalog, passes };
         let (pipeline, cols) = b.single(sq)?;
         if let Some(c) = &columns {
             if *c != cols {
@@ -47,6 +53,7 @@ impl Scope {
 struct Builder<'c> {
     slots: usize,
     catalog: &'c dyn Catalog,
+    passes: Passes,
 }
 
 fn undefined(name: &str, span: Span) -> Error {
@@ -236,8 +243,12 @@ impl Builder<'_> {
             }
             let _ = i;
         }
-        super::rewrite::count_store(&mut ops);
-        super::rewrite::count_expand(&mut ops, &mut self.slots);
+        if self.passes.count_store {
+            super::rewrite::count_store(&mut ops);
+        }
+        if self.passes.count_expand {
+            super::rewrite::count_expand(&mut ops, &mut self.slots);
+        }
         Ok((Pipeline { ops, slots: self.slots, output }, columns))
     }
 
@@ -348,7 +359,7 @@ impl Builder<'_> {
         };
         let props = self.prop_filter(&n.props, scope)?;
         let index = match &props {
-            Some(PropFilter::Pairs(kv)) => n.labels.iter().find_map(|l| {
+            Some(PropFilter::Pairs(kv)) if self.passes.index_seek => n.labels.iter().find_map(|l| {
                 kv.iter().find(|(k, _)| self.catalog.has_index(l, k)).map(|(k, _)| (l.clone(), k.clone()))
             }),
             _ => None,
@@ -392,14 +403,18 @@ impl Builder<'_> {
         let mut kept = Vec::new();
         for c in conjuncts {
             let hints = ranges.len();
-            if !self.push_into_pattern(&c, &mut pattern, &before, &mut ranges) {
+            if !(self.passes.pushdown || self.passes.index_seek)
+                || !self.push_into_pattern(&c, &mut pattern, &before, &mut ranges)
+            {
                 hint_of.extend((hints..ranges.len()).map(|_| kept.len()));
                 kept.push(c);
             }
         }
         let mut conjuncts = kept;
-        let ids: Vec<(String, BinaryOp, Expr)> =
-            conjuncts.iter().filter_map(|c| self.id_condition(c, &before)).collect();
+        let ids: Vec<(String, BinaryOp, Expr)> = match self.passes.id_seek {
+            true => conjuncts.iter().filter_map(|c| self.id_condition(c, &before)).collect(),
+            false => Vec::new(),
+        };
         let mut rel_slots = Vec::new();
         let mut shortest = Vec::new();
         for part in &pattern {
@@ -456,7 +471,9 @@ impl Builder<'_> {
             expr_slots(&predicate, &mut needs);
             let mut bound: Vec<Slot> = before.vars.values().map(|(s, _)| *s).collect();
             let mut at = if needs.iter().all(|s| bound.contains(s)) { Some(start) } else { None };
-            if at.is_none() {
+            if !self.passes.early_filter {
+                at = None;
+            } else if at.is_none() {
                 for (i, o) in ops.iter().enumerate().skip(start) {
                     bound.extend(op_binds(o));
                     if needs.iter().all(|s| bound.contains(s)) {
@@ -467,6 +484,9 @@ impl Builder<'_> {
             }
             placed.push((at.unwrap_or(ops.len()), Op::Filter { predicate }));
         }
+        // Inserted from the last position back, so that each position still means what it
+        // meant (conditions at one position keep their order).
+        placed.sort_by_key(|(at, _)| *at);
         for (at, op) in placed.into_iter().rev() {
             ops.insert(at, op);
         }
@@ -528,18 +548,24 @@ impl Builder<'_> {
         }
         // `v.k IN list` (the property on the left): the index looks each element up.
         if op == BinaryOp::In && matches!(&a.kind, ExprKind::Property(..)) {
+            if !self.passes.index_seek {
+                return false;
+            }
             if let Ok(e) = self.expr(value, before) {
                 ranges.push((v.clone(), key.clone(), op, e));
             }
             return false;
         }
         if matches!(op, BinaryOp::Lt | BinaryOp::Le | BinaryOp::Gt | BinaryOp::Ge) {
+            if !self.passes.index_seek {
+                return false;
+            }
             if let Ok(e) = self.expr(value, before) {
                 ranges.push((v.clone(), key.clone(), op, e));
             }
             return false;
         }
-        if op != BinaryOp::Eq {
+        if op != BinaryOp::Eq || !self.passes.pushdown {
             return false;
         }
         // The first occurrence of the node carries the condition.
@@ -583,7 +609,7 @@ impl Builder<'_> {
         let costs: Vec<f64> = (0..nodes.len()).map(|s| estimate.plan_from(s)).collect();
         let mut start = 0;
         for (i, c) in costs.iter().enumerate() {
-            if *c < costs[start] {
+            if self.passes.start_point && *c < costs[start] {
                 start = i;
             }
         }

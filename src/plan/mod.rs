@@ -6,13 +6,72 @@ mod display;
 mod estimate;
 mod rewrite;
 
-pub use build::build;
+pub use build::{build, build_with};
 
 use crate::ast::{BinaryOp, Quantifier};
 use crate::value::Value;
 
 /// A position in a row.
 pub type Slot = usize;
+
+/// The optimisations the planner makes. Each returns the same rows as the plan without it (the
+/// planner's tests and the `plans` fuzz target run both and compare); [`Passes::ALL`] is what
+/// statements get, [`Passes::NONE`] plans a query as written: each pattern starts at its first
+/// node, every condition filters after its whole `MATCH`, nothing is read from an index or the
+/// store's counts.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct Passes {
+    /// `v.k = e` in `WHERE` moves into `v`'s pattern, where a scan checks it (and an index can
+    /// answer it).
+    pub pushdown: bool,
+    /// Equalities, ranges and `IN` on an indexed key seek the index instead of scanning.
+    pub index_seek: bool,
+    /// `id(v) = e` (also ranges and `IN`) seeks nodes by id instead of scanning.
+    pub id_seek: bool,
+    /// A pattern starts at the node where the estimate expects the fewest rows.
+    pub start_point: bool,
+    /// Each condition runs as soon as what it reads is bound, not after the whole pattern.
+    pub early_filter: bool,
+    /// Counts by label or by relationship type are read from the store's counts.
+    pub count_store: bool,
+    /// An expansion that only a `count` reads counts its matches instead of making rows.
+    pub count_expand: bool,
+}
+
+impl Passes {
+    /// Every optimisation.
+    pub const ALL: Passes = Passes {
+        pushdown: true,
+        index_seek: true,
+        id_seek: true,
+        start_point: true,
+        early_filter: true,
+        count_store: true,
+        count_expand: true,
+    };
+    /// None: the query planned as written.
+    pub const NONE: Passes = Passes {
+        pushdown: false,
+        index_seek: false,
+        id_seek: false,
+        start_point: false,
+        early_filter: false,
+        count_store: false,
+        count_expand: false,
+    };
+
+    /// These passes with every optimisation off (`Passes::ALL.without_optimizations()` is
+    /// [`Passes::NONE`]).
+    pub fn without_optimizations(self) -> Passes {
+        Passes::NONE
+    }
+}
+
+impl Default for Passes {
+    fn default() -> Passes {
+        Passes::ALL
+    }
+}
 
 /// A planned statement: one pipeline per single query of a `UNION`.
 #[derive(Debug, Clone)]

@@ -18,6 +18,7 @@ use super::{explain, plan_text, profile_columns, run_on, PlanCache, PlanKey, Pre
 use crate::ast::Mode;
 use crate::error::{Detail, Error, Kind, Result};
 use crate::exec::{self, Control, Params, Row, Stats};
+use crate::plan::Passes;
 use crate::store::Graph;
 
 /// What a statement did, once its rows are out.
@@ -126,10 +127,10 @@ impl Client {
             return Ok(p);
         }
         let wanted = std::cell::RefCell::new(Vec::new());
-        let p: Prepared = Arc::new(plan_text(text, graph, max_hops, auto.then_some(&wanted))?);
+        let p: Prepared = Arc::new(plan_text(text, graph, max_hops, auto.then_some(&wanted), Passes::ALL)?);
         if p.0.mode != Mode::Explain && !wanted.borrow().is_empty() && self.make_indexes(wanted.take()) {
             let snap = self.shared.snapshot();
-            let p: Prepared = Arc::new(plan_text(text, &snap.graph, max_hops, None)?);
+            let p: Prepared = Arc::new(plan_text(text, &snap.graph, max_hops, None, Passes::ALL)?);
             self.plans.put(text, PlanKey::of(&snap.graph, max_hops, auto), p.clone());
             return Ok(p);
         }

@@ -33,6 +33,8 @@ pub struct Session {
     pub dirty: bool,
     /// Turns off automatic indexes (see [`AUTO_INDEX_MIN`]).
     pub no_auto_index: bool,
+    /// The planner's optimisations ([`crate::plan::Passes::ALL`] unless a test compares).
+    pub passes: crate::plan::Passes,
     /// Plans of the statements run so far.
     plans: PlanCache,
 }
@@ -56,6 +58,7 @@ pub(crate) struct PlanKey {
     auto_index: bool,
     /// log2 of the nodes and relationships.
     size: u32,
+    passes: crate::plan::Passes,
 }
 
 impl PlanKey {
@@ -66,6 +69,7 @@ impl PlanKey {
             max_hops,
             auto_index,
             size: (g.node_count() + g.rel_count() + 1).ilog2(),
+            passes: crate::plan::Passes::ALL,
         }
     }
 }
@@ -129,6 +133,7 @@ pub(crate) fn plan_text(
     graph: &Graph,
     max_hops: u64,
     wanted: Option<&std::cell::RefCell<Vec<(String, String)>>>,
+    passes: crate::plan::Passes,
 ) -> Result<(crate::ast::Statement, crate::plan::Plan)> {
     let mut stmts = crate::syntax::parse(text)?;
     if stmts.len() != 1 {
@@ -141,7 +146,7 @@ pub(crate) fn plan_text(
     let stmt = stmts.remove(0);
     crate::semantic::check(&stmt)?;
     let catalog = exec::StoreCatalog { graph, max_hops, wanted, auto_index_min: AUTO_INDEX_MIN };
-    let plan = crate::plan::build(&stmt, &catalog)?;
+    let plan = crate::plan::build_with(&stmt, &catalog, passes)?;
     Ok((stmt, plan))
 }
 
@@ -217,12 +222,12 @@ impl Session {
         text: &str,
         wanted: Option<&std::cell::RefCell<Vec<(String, String)>>>,
     ) -> Result<(crate::ast::Statement, crate::plan::Plan)> {
-        plan_text(text, &self.graph, self.control.limits.max_hops, wanted)
+        plan_text(text, &self.graph, self.control.limits.max_hops, wanted, self.passes)
     }
 
     /// What the plans of this session's statements were chosen for.
     fn plan_key(&self) -> PlanKey {
-        PlanKey::of(&self.graph, self.control.limits.max_hops, !self.no_auto_index)
+        PlanKey { passes: self.passes, ..PlanKey::of(&self.graph, self.control.limits.max_hops, !self.no_auto_index) }
     }
 
     /// Runs one statement.

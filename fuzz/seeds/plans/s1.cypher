@@ -1,0 +1,1 @@
+MATCH (a:Person)-[k:KNOWS]->(b:Person) WHERE a.age > 36 AND b.age = 35 RETURN a.name, b.name

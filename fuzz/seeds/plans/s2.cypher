@@ -1,0 +1,1 @@
+MATCH (p:Person) WHERE p.age IN [35, 41.0] AND id(p) < 4 RETURN p.name

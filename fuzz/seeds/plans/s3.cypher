@@ -1,0 +1,1 @@
+MATCH (a)-[r]->(b)-[s]->(c) WHERE c.name = 'Japan' AND r.since > 2000 RETURN a.name, count(*)

@@ -1,0 +1,1 @@
+MATCH (p:Person {age: 35})-[:KNOWS]-(q) OPTIONAL MATCH (q)-[v:VISITED]->(d) WHERE v.year >= 2004 RETURN p.name, q.name, d.name

@@ -1,0 +1,1 @@
+MATCH (a:Person)-[:KNOWS]->(b) RETURN a.name, count(b)

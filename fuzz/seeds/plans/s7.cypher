@@ -1,0 +1,1 @@
+MATCH (a)-[:KNOWS*1..3]->(b) WHERE id(a) = 0 AND b.age <> 41 RETURN DISTINCT b.name

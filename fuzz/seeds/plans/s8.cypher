@@ -1,0 +1,1 @@
+MATCH (n) WHERE n.age >= 35 AND n.age < 41 AND n:Person RETURN n.name
