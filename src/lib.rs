@@ -8,6 +8,7 @@
 
 pub mod algo;
 pub mod ast;
+pub mod bolt;
 pub mod catalog;
 pub mod cli;
 pub mod db;
@@ -19,6 +20,7 @@ pub mod import;
 pub mod io;
 pub mod output;
 pub mod plan;
+pub mod remote;
 pub mod script;
 pub mod semantic;
 pub mod server;

@@ -28,7 +28,10 @@ const NEVER: &[(&str, &[&str])] = &[
     ("exec", &["cli", "session", "output", "export", "graphs", "syntax"]),
     ("store", &["exec", "plan", "cli", "session"]),
     // The server stands on a session's client, as the CLI does; neither knows the other.
-    ("server", &["cli", "plan", "syntax", "semantic", "db"]),
+    ("server", &["cli", "plan", "syntax", "semantic", "db", "remote"]),
+    // Bolt's encoding serves both ends; the client end (`remote`) knows no front end or server.
+    ("bolt", &["cli", "server", "remote", "session", "plan", "syntax", "semantic"]),
+    ("remote", &["cli", "server", "session", "plan", "syntax", "semantic", "db"]),
     ("session", &["cli", "server"]),
 ];
 

@@ -11,6 +11,7 @@ mod pipeline;
 mod planner;
 mod props;
 mod queries;
+mod remote;
 mod repl;
 mod robustness;
 mod server;

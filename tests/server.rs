@@ -9,18 +9,18 @@ use std::process::{Child, Command, Stdio};
 use neo4rs::{query, ConfigBuilder, Graph};
 
 /// A running server; stopped (SIGTERM, then waited for) when dropped.
-struct Server {
+pub(crate) struct Server {
     child: Child,
-    addr: String,
+    pub(crate) addr: String,
 }
 
 impl Server {
-    fn start(args: &[&str]) -> Server {
+    pub(crate) fn start(args: &[&str]) -> Server {
         Server::start_with(args, &[])
     }
 
     /// `silkgraph ARGS serve --listen 127.0.0.1:0 SERVE_ARGS`.
-    fn start_with(args: &[&str], serve_args: &[&str]) -> Server {
+    pub(crate) fn start_with(args: &[&str], serve_args: &[&str]) -> Server {
         let mut child = Command::new(env!("CARGO_BIN_EXE_silkgraph"))
             .args(args)
             .args(["serve", "--listen", "127.0.0.1:0"])
@@ -52,7 +52,7 @@ impl Server {
     }
 
     /// Stops it as SIGTERM does; returns its standard error.
-    fn stop(mut self) -> String {
+    pub(crate) fn stop(mut self) -> String {
         Command::new("kill").args(["-TERM", &self.child.id().to_string()]).status().unwrap();
         let status = self.child.wait().unwrap();
         let mut err = String::new();

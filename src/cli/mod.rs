@@ -1,10 +1,12 @@
 //! The command line: `silkgraph [query|run] ...` as the contract describes, and the REPL.
 
+pub mod connect;
 pub mod diagnose;
 pub mod export;
 pub mod helper;
 pub mod limits;
 pub mod meta;
+pub mod push;
 pub mod repl;
 pub mod serve;
 pub mod statements;
@@ -34,6 +36,9 @@ pub struct Cli {
     /// Which graph to open: `--graph`, `--empty`, `--read-only`.
     #[command(flatten)]
     pub source: GraphSource,
+    /// A remote server to run on instead: `--connect`, `--user`, `--database`.
+    #[command(flatten)]
+    pub remote: connect::ConnectArgs,
     /// Output format
     #[arg(long, value_enum, global = true)]
     pub format: Option<Format>,
@@ -108,6 +113,8 @@ pub enum Command {
     },
     /// Serve the graph over Bolt, to Neo4j's drivers and tools (bolt:// and neo4j:// URIs)
     Serve(serve::ServeArgs),
+    /// Copy the graph (or a query's subgraph) into a remote database: silkgraph push --to URI
+    Push(push::PushArgs),
     /// Manage the users a server lets in: `silkgraph user add NAME --users FILE`
     User(serve::UserArgs),
     /// Run a script file (or `-` for standard input)
@@ -240,6 +247,9 @@ pub fn main() -> i32 {
     if let Some(Command::User(args)) = &cli.command {
         return serve::user(args);
     }
+    if cli.remote.connect.is_some() {
+        return remote(&cli);
+    }
     let mut session = match open_session(&cli.source) {
         Ok(s) => s,
         Err(e) => {
@@ -259,24 +269,51 @@ pub fn main() -> i32 {
         }
         Some(Command::Import { .. } | Command::Checkpoint { .. } | Command::User(_)) => OK,
         Some(Command::Serve(args)) => serve::serve(session, &cli.source, &args),
-        Some(Command::Run { params, script }) => {
-            let text = if script == "-" {
-                let mut s = String::new();
-                if let Err(e) = std::io::stdin().read_to_string(&mut s) {
-                    eprintln!("error: cannot read standard input: {e}");
-                    return USAGE;
-                }
-                s
-            } else {
-                match std::fs::read_to_string(&script) {
-                    Ok(s) => s,
-                    Err(e) => {
-                        eprintln!("error: cannot read {script}: {e}");
-                        return USAGE;
-                    }
-                }
-            };
-            run_text(session, &text, &params, cli.format.unwrap_or(Format::Table))
+        Some(Command::Push(args)) => {
+            let code = push::push(&mut session, &args, &cli.remote);
+            close_session(&mut session, code)
+        }
+        Some(Command::Run { params, script }) => match read_script(&script) {
+            Ok(text) => run_text(session, &text, &params, cli.format.unwrap_or(Format::Table)),
+            Err(code) => code,
+        },
+    }
+}
+
+/// A script's text from its file, or standard input for `-`; an unreadable one is a usage
+/// error (said on standard error).
+fn read_script(script: &str) -> Result<String, i32> {
+    let read = if script == "-" {
+        let mut s = String::new();
+        std::io::stdin().read_to_string(&mut s).map(|_| s).map_err(|e| format!("cannot read standard input: {e}"))
+    } else {
+        std::fs::read_to_string(script).map_err(|e| format!("cannot read {script}: {e}"))
+    };
+    read.map_err(|e| {
+        eprintln!("error: {e}");
+        USAGE
+    })
+}
+
+/// `--connect URI`: `query` and `run` on the remote server.
+fn remote(cli: &Cli) -> i32 {
+    if cli.source.graph.is_some() || cli.source.empty {
+        eprintln!("error: --connect runs on the server; --graph and --empty name a local graph (use one or the other)");
+        return USAGE;
+    }
+    let format = cli.format.unwrap_or(Format::Table);
+    match &cli.command {
+        Some(Command::Query { params, statements }) => connect::run_text(&cli.remote, statements, params, format),
+        Some(Command::Run { params, script }) => match read_script(script) {
+            Ok(text) => connect::run_text(&cli.remote, &text, params, format),
+            Err(code) => code,
+        },
+        _ => {
+            eprintln!(
+                "error: --connect works with query and run (push takes --to; the REPL, serve and the rest work on \
+                 local graphs)"
+            );
+            USAGE
         }
     }
 }
@@ -368,25 +405,36 @@ impl Printer {
     /// Prints one statement's result, or its error: on standard error, but as a line in `jsonl` and
     /// an element in `json`; `source` is the text the error's place points into.
     pub fn print(&mut self, out: &mut dyn Write, g: &Graph, r: crate::error::Result<Outcome>, source: &str) {
+        self.print_result(out, g, r.as_ref().map(|o| (&o.result, o.time_ms)).map_err(Clone::clone), source);
+    }
+
+    /// [`Printer::print`] for a result and its time in milliseconds (a remote server's answer).
+    pub fn print_result(
+        &mut self,
+        out: &mut dyn Write,
+        g: &Graph,
+        r: crate::error::Result<(&crate::exec::QueryResult, f64)>,
+        source: &str,
+    ) {
         let r = r.map_err(|mut e| {
             limits::add_hint(&mut e);
             e
         });
         let res = match (self.format, r) {
-            (Format::Jsonl, Ok(o)) => writeln!(out, "{}", output::result_json(g, &o.result, o.time_ms)),
+            (Format::Jsonl, Ok(o)) => writeln!(out, "{}", output::result_json(g, o.0, o.1)),
             (Format::Jsonl, Err(e)) => writeln!(out, "{}", crate::error::to_json(&e, source)),
             (Format::Json, Ok(o)) => {
-                self.json_items.push(output::result_json(g, &o.result, o.time_ms));
+                self.json_items.push(output::result_json(g, o.0, o.1));
                 Ok(())
             }
             (Format::Json, Err(e)) => {
                 self.json_items.push(crate::error::to_json(&e, source));
                 Ok(())
             }
-            (Format::Csv, Ok(o)) => write!(out, "{}", output::csv(g, &o.result)),
+            (Format::Csv, Ok(o)) => write!(out, "{}", output::csv(g, o.0)),
             (Format::Table, Ok(o)) => {
                 let width = if self.tty { Some(60) } else { None };
-                writeln!(out, "{}", output::table(g, &o.result, width))
+                writeln!(out, "{}", output::table(g, o.0, width))
             }
             (_, Err(e)) => {
                 eprintln!("{}", render(&e, source));

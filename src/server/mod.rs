@@ -8,8 +8,6 @@
 pub mod auth;
 mod codes;
 pub mod conn;
-pub mod packstream;
-mod values;
 
 #[cfg(test)]
 mod tests;

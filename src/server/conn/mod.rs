@@ -11,9 +11,9 @@ use std::io::{Read, Write};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use super::packstream::{self, encode, struct_header, Pack};
-use super::values::{self, Dialect};
 use super::{codes, Server};
+use crate::bolt::packstream::{self, encode, struct_header, Pack};
+use crate::bolt::values::{self, Dialect};
 use crate::error::{Detail, Error, Kind};
 use crate::exec::{Params, Row, Stats};
 use crate::session::{Client, Prepared};

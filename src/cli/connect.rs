@@ -1,0 +1,174 @@
+//! `--connect URI`: `query` and `run` send their statements to another Bolt server (a Neo4j
+//! cluster, Memgraph, FalkorDB, another `silkgraph serve`) and print the answers in every
+//! format, as they would print local ones.
+
+use std::io::{IsTerminal, Write};
+
+use clap::Args;
+
+use super::{parse_params, Format, Printer, FAILED, OK, USAGE};
+use crate::error::{Detail, Error, Kind};
+use crate::remote::{Flavour, Login, Remote, RemoteError};
+
+/// Where a remote server is and who to log in as.
+#[derive(Args, Debug, Clone, Default)]
+pub struct ConnectArgs {
+    /// Run on a Bolt server instead of a local graph: bolt://HOST:PORT, bolt+s://, neo4j:// (routed), neo4j+s://
+    #[arg(long, global = true, value_name = "URI")]
+    pub connect: Option<String>,
+    /// The user to log in as (else SILKGRAPH_USER; none: no authentication)
+    #[arg(long, global = true, value_name = "NAME")]
+    pub user: Option<String>,
+    /// Read the password from the first line of standard input (else SILKGRAPH_PASSWORD, else a prompt)
+    #[arg(long, global = true)]
+    pub password_stdin: bool,
+    /// The remote database (else the server's default)
+    #[arg(long, global = true, value_name = "NAME")]
+    pub database: Option<String>,
+}
+
+impl ConnectArgs {
+    /// Who to log in as: the user from `--user` or `SILKGRAPH_USER`, the password from
+    /// `SILKGRAPH_PASSWORD`, standard input or a prompt (never from a flag, which `ps` shows).
+    pub fn login(&self) -> Result<Login, String> {
+        let user = self.user.clone().or_else(|| std::env::var("SILKGRAPH_USER").ok()).filter(|u| !u.is_empty());
+        let Some(user) = user else { return Ok(Login::default()) };
+        let password = if self.password_stdin {
+            let mut line = String::new();
+            std::io::stdin().read_line(&mut line).map_err(|e| format!("cannot read the password: {e}"))?;
+            line.trim_end_matches(['\n', '\r']).to_string()
+        } else if let Ok(p) = std::env::var("SILKGRAPH_PASSWORD") {
+            p
+        } else if std::io::stdin().is_terminal() {
+            rpassword::prompt_password(format!("password for {user}: "))
+                .map_err(|e| format!("cannot read the password: {e}"))?
+        } else {
+            return Err("no password for --user: set SILKGRAPH_PASSWORD or pass --password-stdin".into());
+        };
+        Ok(Login { user: Some(user), password })
+    }
+
+    /// Connects, saying on standard error where to.
+    pub fn open(&self) -> Result<Remote, String> {
+        let uri = self.connect.as_deref().unwrap_or_default();
+        let remote = Remote::connect(uri, self.login()?, self.database.clone())?;
+        eprintln!("connected to {} ({})", uri, remote.agent());
+        Ok(remote)
+    }
+}
+
+/// An error of a remote statement, as local errors are shown (the server's code kept).
+pub fn error(e: RemoteError) -> Error {
+    match e {
+        RemoteError::Failed(f) => {
+            let kind = match f.code.rsplit('.').next().unwrap_or("") {
+                "SyntaxError" => Kind::SyntaxError,
+                "SemanticError" => Kind::SemanticError,
+                "TypeError" => Kind::TypeError,
+                "ArgumentError" => Kind::ArgumentError,
+                "EntityNotFound" => Kind::EntityNotFound,
+                "ParameterMissing" => Kind::ParameterMissing,
+                "ProcedureNotFound" | "ProcedureCallFailed" => Kind::ProcedureError,
+                _ if f.code.contains("TransientError") => Kind::TransientError,
+                _ if f.code.contains("Transaction") => Kind::TransactionError,
+                _ => Kind::DatabaseError,
+            };
+            let code = if f.code.is_empty() { String::new() } else { format!(" [{}]", f.code) };
+            Error::runtime(kind, Detail::None, format!("the server refused it: {}{code}", f.message))
+        }
+        RemoteError::Broken(why) => Error::runtime(Kind::DatabaseError, Detail::None, why),
+    }
+}
+
+/// Whether a statement only reads (so a routed connection may send it to a reader), from
+/// silkgraph's own plan of it; a statement silkgraph cannot plan counts as a write.
+pub fn reads_only(text: &str) -> bool {
+    crate::session::Session::default().prepare(text).is_ok_and(|(_, plan)| !plan.writes())
+}
+
+/// What the remote server lacks that the statement uses, said before it is sent (with what to
+/// write instead).
+pub fn lacking(text: &str, flavour: Flavour) -> Option<String> {
+    if flavour == Flavour::Silkgraph {
+        return None;
+    }
+    let lower = text.to_ascii_lowercase();
+    if lower.contains("algo.") {
+        return Some(
+            "algo.* procedures are silkgraph's own and this server does not have them; run the algorithm \
+             locally on a copy (silkgraph export --connect ... then --graph), or use the server's own library \
+             (Neo4j GDS, Memgraph MAGE)"
+                .into(),
+        );
+    }
+    let shortest_in_match = regex::Regex::new(r"match\s+\w+\s*=\s*(all)?shortestpath\s*\(").expect("a valid pattern");
+    if flavour == Flavour::Falkor && shortest_in_match.is_match(&lower) {
+        return Some(
+            "FalkorDB finds shortest paths only in WITH or RETURN, not in MATCH: match the two ends, then \
+             RETURN shortestPath((a)-[:TYPE*..6]-(b)) AS p (or run the query locally)"
+                .into(),
+        );
+    }
+    if lower.contains("db.search") {
+        return Some(
+            "db.search is silkgraph's own search; on this server use its full-text index procedures \
+             (Neo4j: db.index.fulltext.queryNodes) or WHERE n.name CONTAINS ..."
+                .into(),
+        );
+    }
+    None
+}
+
+/// `query` or `run` with `--connect`: each statement of `text` runs on the server, in order,
+/// stopping at the first error.
+pub fn run_text(args: &ConnectArgs, text: &str, params: &Option<String>, format: Format) -> i32 {
+    let params = match parse_params(params) {
+        Ok(p) => p,
+        Err(e) => {
+            eprintln!("error: {e}");
+            return USAGE;
+        }
+    };
+    let mut remote = match args.open() {
+        Ok(r) => r,
+        Err(e) => {
+            eprintln!("error: {e}");
+            return FAILED;
+        }
+    };
+    let stdout = std::io::stdout();
+    let mut out = stdout.lock();
+    let mut printer = Printer::new(format, std::io::stdout().is_terminal());
+    let mut code = OK;
+    for (a, b) in crate::script::split(text) {
+        let piece = text[a..b].trim();
+        if piece.is_empty() {
+            continue;
+        }
+        let answer = match lacking(piece, remote.flavour()) {
+            Some(why) => Err(Error::runtime(Kind::ProcedureError, Detail::None, why)),
+            None => {
+                let start = std::time::Instant::now();
+                remote
+                    .run(piece, &params, reads_only(piece))
+                    .map(|a| (a, start.elapsed().as_secs_f64() * 1000.0))
+                    .map_err(error)
+            }
+        };
+        match answer {
+            Ok((a, ms)) => printer.print_result(&mut out, &a.graph, Ok((&a.result, ms)), piece),
+            Err(e) => {
+                printer.print_result(&mut out, &crate::store::Graph::new(), Err(e), piece);
+                code = FAILED;
+                break;
+            }
+        }
+    }
+    printer.finish(&mut out);
+    if let Some(e) = printer.write_error.take().map(Err).unwrap_or_else(|| out.flush()).err() {
+        eprintln!("error: cannot write the results: {e}");
+        code = FAILED;
+    }
+    remote.close();
+    code
+}
