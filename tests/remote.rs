@@ -63,6 +63,15 @@ fn a_pushed_graph_answers_the_analysts_questions_as_the_local_one_and_a_second_p
     let second = ok(&["push", "--to", &uri]);
     assert!(pushed(&second.stderr).contains(": 0 nodes and 0 relationships created"), "{}", pushed(&second.stderr));
     assert_eq!(rows(Some(&uri), QUESTIONS[3]), rows(None, QUESTIONS[3]));
+    // An export through --connect writes the server's graph (fetched within --max-fetch).
+    let out = ok(&["--connect", &uri, "export", "--format", "nodelink", "-o", "-"]);
+    let j: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!((j["nodes"].as_array().unwrap().len(), j["links"].as_array().unwrap().len()), (109, 192));
+    let refused = silkgraph(&["--connect", &uri, "--max-fetch", "100", "export", "--format", "nodelink", "-o", "-"]);
+    assert_eq!(refused.status.code(), Some(1));
+    assert!(
+        String::from_utf8_lossy(&refused.stderr).contains("109 nodes and 192 relationships: more than --max-fetch 100")
+    );
     // Dates keep their type, and each node its key.
     let d = rows(Some(&uri), "MATCH (s:Source) WHERE s.date IS NOT NULL RETURN s.date, s.silkgraph_id IS NOT NULL");
     assert_eq!(d, serde_json::json!([[{"@date": "2025-12-22"}, true]]));

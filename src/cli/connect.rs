@@ -25,6 +25,9 @@ pub struct ConnectArgs {
     /// The remote database (else the server's default)
     #[arg(long, global = true, value_name = "NAME")]
     pub database: Option<String>,
+    /// Most nodes plus relationships fetched from the server to run an algorithm or an export here (default 1000000)
+    #[arg(long, global = true, value_name = "N")]
+    pub max_fetch: Option<u64>,
 }
 
 impl ConnectArgs {
@@ -48,6 +51,21 @@ impl ConnectArgs {
         Ok(Login { user: Some(user), password })
     }
 
+    /// The whole remote graph, fetched to run `what` here: its size is said first, and a graph
+    /// larger than `--max-fetch` is refused.
+    pub fn fetch(&self, remote: &mut Remote, what: &str) -> Result<crate::store::Graph, String> {
+        let limit = self.max_fetch.unwrap_or(DEFAULT_MAX_FETCH);
+        let (n, r) = remote.size().map_err(|e| e.to_string())?;
+        if n + r > limit {
+            return Err(format!(
+                "{what} runs here on the server's graph, which has {n} nodes and {r} relationships: more than \
+                 --max-fetch {limit} allows (raise it, or push a smaller subgraph)"
+            ));
+        }
+        eprintln!("fetching {n} nodes and {r} relationships from the server to run {what} here");
+        remote.fetch_graph().map_err(|e| e.to_string())
+    }
+
     /// Connects, saying on standard error where to.
     pub fn open(&self) -> Result<Remote, String> {
         let uri = self.connect.as_deref().unwrap_or_default();
@@ -56,6 +74,9 @@ impl ConnectArgs {
         Ok(remote)
     }
 }
+
+/// Nodes plus relationships fetched from a server to run something here, unless raised.
+pub const DEFAULT_MAX_FETCH: u64 = 1_000_000;
 
 /// An error of a remote statement, as local errors are shown (the server's code kept).
 pub fn error(e: RemoteError) -> Error {
@@ -93,14 +114,6 @@ pub fn lacking(text: &str, flavour: Flavour) -> Option<String> {
         return None;
     }
     let lower = text.to_ascii_lowercase();
-    if lower.contains("algo.") {
-        return Some(
-            "algo.* procedures are silkgraph's own and this server does not have them; run the algorithm \
-             locally on a copy (silkgraph export --connect ... then --graph), or use the server's own library \
-             (Neo4j GDS, Memgraph MAGE)"
-                .into(),
-        );
-    }
     let shortest_in_match = regex::Regex::new(r"match\s+\w+\s*=\s*(all)?shortestpath\s*\(").expect("a valid pattern");
     if flavour == Flavour::Falkor && shortest_in_match.is_match(&lower) {
         return Some(
@@ -117,6 +130,24 @@ pub fn lacking(text: &str, flavour: Flavour) -> Option<String> {
         );
     }
     None
+}
+
+/// A statement with silkgraph's algorithms (`algo.*`) on a server that lacks them: the remote
+/// graph is fetched (within `--max-fetch`) and the statement runs here on it; nodes in its rows
+/// keep the server's ids. (Writing results back is the statement's own affair: `SET` runs on
+/// the copy, so push or `SET` through `--connect` what should be kept.)
+fn here(
+    args: &ConnectArgs,
+    remote: &mut Remote,
+    piece: &str,
+    params: &crate::exec::Params,
+) -> crate::error::Result<((crate::store::Graph, crate::exec::QueryResult), f64)> {
+    let start = std::time::Instant::now();
+    let graph =
+        args.fetch(remote, "the algorithm").map_err(|e| Error::runtime(Kind::DatabaseError, Detail::None, e))?;
+    let mut session = crate::session::Session::new(graph);
+    let outcome = session.run_statement(piece, params)?;
+    Ok(((session.graph, outcome.result), start.elapsed().as_secs_f64() * 1000.0))
 }
 
 /// `query` or `run` with `--connect`: each statement of `text` runs on the server, in order,
@@ -145,18 +176,20 @@ pub fn run_text(args: &ConnectArgs, text: &str, params: &Option<String>, format:
         if piece.is_empty() {
             continue;
         }
+        let algorithm = remote.flavour() != Flavour::Silkgraph && piece.to_ascii_lowercase().contains("algo.");
         let answer = match lacking(piece, remote.flavour()) {
             Some(why) => Err(Error::runtime(Kind::ProcedureError, Detail::None, why)),
+            None if algorithm => here(args, &mut remote, piece, &params),
             None => {
                 let start = std::time::Instant::now();
                 remote
                     .run(piece, &params, reads_only(piece))
-                    .map(|a| (a, start.elapsed().as_secs_f64() * 1000.0))
+                    .map(|a| ((a.graph, a.result), start.elapsed().as_secs_f64() * 1000.0))
                     .map_err(error)
             }
         };
         match answer {
-            Ok((a, ms)) => printer.print_result(&mut out, &a.graph, Ok((&a.result, ms)), piece),
+            Ok((a, ms)) => printer.print_result(&mut out, &a.0, Ok((&a.1, ms)), piece),
             Err(e) => {
                 printer.print_result(&mut out, &crate::store::Graph::new(), Err(e), piece);
                 code = FAILED;

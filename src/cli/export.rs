@@ -61,11 +61,25 @@ pub struct ExportCli {
     /// Stop the query if it runs longer than this many seconds
     #[arg(long, value_name = "SECONDS")]
     pub timeout: Option<f64>,
+    /// Export from a Bolt server instead: `--connect URI`, `--user`, `--database`, `--max-fetch`.
+    #[command(flatten)]
+    pub remote: super::connect::ConnectArgs,
 }
 
 /// Options that take a value on the main command line (to find the subcommand after them).
-const VALUE_OPTIONS: &[&str] =
-    &["--graph", "--format", "--timeout", "--params", "--max-rows", "--max-hops", "--max-memory"];
+const VALUE_OPTIONS: &[&str] = &[
+    "--graph",
+    "--format",
+    "--timeout",
+    "--params",
+    "--max-rows",
+    "--max-hops",
+    "--max-memory",
+    "--connect",
+    "--user",
+    "--database",
+    "--max-fetch",
+];
 
 /// Runs `silkgraph export ...` when the command line names that subcommand; `None` otherwise.
 pub fn dispatch(args: &[OsString]) -> Option<i32> {
@@ -122,6 +136,13 @@ fn run(cli: &ExportCli) -> Result<String, (i32, String)> {
     let failed = |m: String| (FAILED, m);
     let format = format_for(cli.format.as_deref(), &cli.output).map_err(usage)?;
     let params = parse_params(&cli.params).map_err(usage)?;
+    if cli.remote.connect.is_some() {
+        if cli.graph.is_some() || cli.empty {
+            return Err(usage("--connect exports from the server; --graph and --empty name a local graph".into()));
+        }
+        let (graph, result) = remote_source(cli, &params).map_err(failed)?;
+        return write_export(cli, format, Session::new(graph), result, &params);
+    }
     // An export reads a database without writing it (another process may have it open).
     let read_only = !cli.empty && cli.graph.as_deref().is_some_and(super::is_database);
     let src = super::GraphSource { graph: cli.graph.clone(), empty: cli.empty, read_only };
@@ -147,12 +168,49 @@ fn run(cli: &ExportCli) -> Result<String, (i32, String)> {
             Some(last.ok_or_else(|| usage("--query has no statement".into()))?)
         }
     };
+    write_export(cli, format, session, result, &params)
+}
+
+/// The graph an export reads from a server: the answer of `--query` (its last statement), or
+/// the whole remote graph (within `--max-fetch`).
+fn remote_source(cli: &ExportCli, params: &Params) -> Result<(crate::store::Graph, Option<QueryResult>), String> {
+    let mut remote = cli.remote.open()?;
+    let got = match &cli.query {
+        None => cli.remote.fetch(&mut remote, "the export").map(|g| (g, None)),
+        Some(q) => {
+            let mut last = None;
+            for (a, b) in crate::script::split(q) {
+                let piece = q[a..b].trim();
+                if !piece.is_empty() {
+                    let answer = remote
+                        .run(piece, params, super::connect::reads_only(piece))
+                        .map_err(|e| render(&super::connect::error(e), piece))?;
+                    last = Some(answer);
+                }
+            }
+            last.map(|a| (a.graph, Some(a.result))).ok_or_else(|| "--query has no statement".to_string())
+        }
+    };
+    remote.close();
+    got
+}
+
+/// Writes the export of `result`'s subgraph (or the whole graph) of `session`'s graph.
+fn write_export(
+    cli: &ExportCli,
+    format: ExportFormat,
+    mut session: Session,
+    result: Option<QueryResult>,
+    params: &Params,
+) -> Result<String, (i32, String)> {
+    let usage = |m: String| (USAGE, m);
+    let failed = |m: String| (FAILED, m);
     let style = style(&mut session, cli.size.as_deref(), cli.color.as_deref()).map_err(usage)?;
     let sub = match &result {
         Some(r) => Subgraph::from_result(&session.graph, r),
         None => Subgraph::whole(&session.graph),
     };
-    let prov = Provenance::new(&session.graph, cli.query.as_deref(), &params);
+    let prov = Provenance::new(&session.graph, cli.query.as_deref(), params);
     let ex = Export { graph: &session.graph, sub: &sub, prov: &prov, style: &style };
     let mut msg = String::new();
     if sub.is_empty() && result.is_some() {

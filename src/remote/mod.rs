@@ -198,6 +198,29 @@ impl Remote {
         Ok(replies)
     }
 
+    /// How many nodes and relationships the remote graph holds.
+    pub fn size(&mut self) -> Result<(u64, u64), RemoteError> {
+        let mut count = |q: &str| -> Result<u64, RemoteError> {
+            let a = self.run(q, &Params::new(), true)?;
+            match a.result.rows.first().and_then(|r| r.first()) {
+                Some(Value::Int(n)) => Ok(u64::try_from(*n).unwrap_or(0)),
+                _ => Err(RemoteError::Broken(format!("{q}: the server did not answer with a count"))),
+            }
+        };
+        Ok((count("MATCH (n) RETURN count(n)")?, count("MATCH ()-[r]->() RETURN count(r)")?))
+    }
+
+    /// The whole remote graph as a local one, with the server's ids: for what runs here on a
+    /// remote graph (algorithms, exports). The caller checks [`Remote::size`] first.
+    pub fn fetch_graph(&mut self) -> Result<Graph, RemoteError> {
+        let db = self.database.clone();
+        let c = self.pick(true)?;
+        let mut all = c.run("MATCH (n) RETURN n", IndexMap::new(), db.as_deref(), true)?;
+        let rels = c.run("MATCH ()-[r]->() RETURN r", IndexMap::new(), db.as_deref(), true)?;
+        all.records.extend(rels.records);
+        Answer::of(&all).map(|a| a.graph).map_err(RemoteError::Broken)
+    }
+
     fn dialect(&self) -> Dialect {
         Dialect { element_ids: self.main.version.0 >= 5, utc: true }
     }

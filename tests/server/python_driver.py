@@ -814,8 +814,32 @@ def tls_checks():
         with driver(server.uri("bolt+ssc")) as d:
             expect_eq(d.execute_query("RETURN 1 AS x").records[0]["x"], 1, "TLS after the plain attempt")
         server.stop()
+        # silkgraph's own client: bolt+s:// trusting the certificate through SSL_CERT_FILE, and
+        # refusing it without. (rustls, as browsers, refuses a certificate authority's own
+        # certificate as the server's: this one is a plain server certificate.)
+        leaf, leaf_key = os.path.join(TMP, "leaf.pem"), os.path.join(TMP, "leaf-key.pem")
+        p = subprocess.run(["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", leaf_key,
+                            "-out", leaf, "-days", "1", "-subj", "/CN=localhost",
+                            "-addext", "subjectAltName=DNS:localhost,IP:127.0.0.1",
+                            "-addext", "basicConstraints=critical,CA:FALSE"],
+                           stdin=subprocess.DEVNULL, capture_output=True, timeout=60)
+        expect(p.returncode == 0, f"openssl: {p.stderr.decode()[-300:]}")
+        server = Server("--tls-cert", leaf, "--tls-key", leaf_key, name="tls-client")
+        for scheme in ("bolt+s", "neo4j+s"):
+            uri = f"{scheme}://localhost:{server.port}"
+            p = subprocess.run([BIN, "--connect", uri, "--format", "json", "query", q], capture_output=True,
+                               stdin=subprocess.DEVNULL, timeout=60, env={**os.environ, "SSL_CERT_FILE": leaf})
+            expect(p.returncode == 0, f"silkgraph --connect {uri}: {p.stderr.decode()[-300:]}")
+            expect_eq([r[0] for r in json.loads(p.stdout)[0]["rows"]], want, f"silkgraph --connect {uri}")
+        env = {k: v for k, v in os.environ.items() if k != "SSL_CERT_FILE"}
+        p = subprocess.run([BIN, "--connect", f"bolt+s://localhost:{server.port}", "query", q], capture_output=True,
+                           stdin=subprocess.DEVNULL, timeout=60, env=env)
+        expect(p.returncode != 0 and b"certificate" in p.stderr.lower(),
+               f"silkgraph --connect trusted a self-signed certificate: {p.stderr.decode()[-300:]}")
+        server.stop()
 
-    check("TLS: bolt+ssc://, neo4j+ssc://, a custom CA; bolt+s:// untrusted and plain bolt:// fail", tls)
+    check("TLS: bolt+ssc://, neo4j+ssc://, a custom CA, silkgraph --connect bolt+s://; bolt+s:// untrusted and "
+          "plain bolt:// fail", tls)
 
 
 # ---- 7. pandas ------------------------------------------------------------------------------------
