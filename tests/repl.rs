@@ -290,3 +290,43 @@ fn why_no_rows_names_the_step_that_emptied_the_result() {
     // Probing changed nothing.
     assert_eq!(silkgraph::graphs::to_cypher_script(&s.graph), before);
 }
+
+/// The REPL on a server (`--connect`): completion and warnings read the server's schema,
+/// statements run there, `:why` shows the evidence of the last answer, and what needs the graph
+/// here says so.
+#[test]
+fn the_repl_on_a_server_completes_warns_and_shows_evidence() {
+    let scratch = Scratch::new("remote");
+    let db = scratch.0.join("team.sg").to_string_lossy().to_string();
+    let server = crate::server::Server::start_with(&["--graph", &db], &["--no-auth"]);
+    let uri = format!("bolt://{}", server.addr);
+    let push = Command::new(env!("CARGO_BIN_EXE_silkgraph")).args(["push", "--to", &uri]).output().unwrap();
+    assert!(push.status.success(), "{}", String::from_utf8_lossy(&push.stderr));
+    let mut p = spawn(&["--connect", &uri], &scratch, false);
+    p.exp_string("109 nodes, 192 relationships").unwrap();
+    p.exp_string("silkgraph>").unwrap();
+    type_keys(&mut p, "MATCH (o:Offi");
+    type_keys(&mut p, "\t");
+    p.exp_string("MATCH (o:Office").unwrap();
+    type_keys(&mut p, ")-[v:VISITED]->(c:Country {name: 'Kyrgyzstan'}) RETURN o.name AS office, v.year AS year ORDER BY year, office LIMIT 3;\r");
+    p.exp_string("Foreign Minister").unwrap();
+    p.exp_regex(r"3 rows \([0-9.]+ m?s\)").unwrap();
+    p.send_line(":why").unwrap();
+    p.exp_string("-[:VISITED]->(Kyrgyzstan)").unwrap();
+    p.exp_string("[000_abeb9ff96c849685.txt]").unwrap();
+    p.send_line("MATCH (c:Contry) RETURN c;").unwrap();
+    p.exp_string("did you mean :Country?").unwrap();
+    p.send_line("CREATE (:Note {text: 'from the REPL'});").unwrap();
+    p.exp_string("nodes created 1").unwrap();
+    // The new label is in the schema now: completion offers it.
+    type_keys(&mut p, "MATCH (n:Not");
+    type_keys(&mut p, "\t");
+    p.exp_string("MATCH (n:Note").unwrap();
+    type_keys(&mut p, ") RETURN n.text;\r");
+    p.exp_string("from the REPL").unwrap();
+    p.send_line(":begin").unwrap();
+    p.exp_string("not built yet").unwrap();
+    p.send_line(":quit").unwrap();
+    p.exp_eof().unwrap();
+    server.stop();
+}

@@ -25,7 +25,7 @@ fuzz_target!(|data: &[u8]| {
     let (n, r) = (dir().join("nodes.csv"), dir().join("relationships.csv"));
     std::fs::write(&n, nodes).expect("write nodes");
     std::fs::write(&r, rels).expect("write relationships");
-    let _ = silkgraph::io::csv::import_files(std::slice::from_ref(&n), std::slice::from_ref(&r));
+    let _ = silkgraph::io::import_files(std::slice::from_ref(&n), std::slice::from_ref(&r));
     let spec = |p: &PathBuf| p.to_string_lossy().to_string();
     let _ = silkgraph::import::import(&[format!("Person={}", spec(&n))], &[spec(&r)]);
 });

@@ -63,7 +63,7 @@ impl ConnectArgs {
             ));
         }
         eprintln!("fetching {n} nodes and {r} relationships from the server to run {what} here");
-        remote.fetch_graph().map_err(|e| e.to_string())
+        remote.fetch_graph(None).map_err(|e| e.to_string())
     }
 
     /// Connects, saying on standard error where to.
@@ -150,6 +150,37 @@ fn here(
     Ok(((session.graph, outcome.result), start.elapsed().as_secs_f64() * 1000.0))
 }
 
+/// One statement on the server (or, for silkgraph's algorithms on a server without them, here
+/// on its fetched graph): the answer's graph and result, and the time in milliseconds.
+pub fn run_one(
+    args: &ConnectArgs,
+    remote: &mut Remote,
+    piece: &str,
+    params: &crate::exec::Params,
+) -> crate::error::Result<((crate::store::Graph, crate::exec::QueryResult), f64)> {
+    if let Some(why) = lacking(piece, remote.flavour()) {
+        return Err(Error::runtime(Kind::ProcedureError, Detail::None, why));
+    }
+    if remote.flavour() != Flavour::Silkgraph && piece.to_ascii_lowercase().contains("algo.") {
+        return here(args, remote, piece, params);
+    }
+    let start = std::time::Instant::now();
+    remote
+        .run(piece, params, reads_only(piece))
+        .map(|a| ((a.graph, a.result), start.elapsed().as_secs_f64() * 1000.0))
+        .map_err(error)
+}
+
+/// Nodes and relationships read from the server for the REPL's schema (completion, `:schema`,
+/// hints): all of a small graph, a sample of a large one.
+pub const SCHEMA_SAMPLE: u64 = 100_000;
+
+/// The remote graph's schema, from a sample of at most [`SCHEMA_SAMPLE`] nodes and as many
+/// relationships (counts are the sample's); an empty one if the server refuses.
+pub fn schema(remote: &mut Remote) -> crate::cli::diagnose::SchemaSnapshot {
+    remote.fetch_graph(Some(SCHEMA_SAMPLE)).map(|g| crate::cli::diagnose::SchemaSnapshot::of(&g)).unwrap_or_default()
+}
+
 /// `query` or `run` with `--connect`: each statement of `text` runs on the server, in order,
 /// stopping at the first error.
 pub fn run_text(args: &ConnectArgs, text: &str, params: &Option<String>, format: Format) -> i32 {
@@ -176,19 +207,7 @@ pub fn run_text(args: &ConnectArgs, text: &str, params: &Option<String>, format:
         if piece.is_empty() {
             continue;
         }
-        let algorithm = remote.flavour() != Flavour::Silkgraph && piece.to_ascii_lowercase().contains("algo.");
-        let answer = match lacking(piece, remote.flavour()) {
-            Some(why) => Err(Error::runtime(Kind::ProcedureError, Detail::None, why)),
-            None if algorithm => here(args, &mut remote, piece, &params),
-            None => {
-                let start = std::time::Instant::now();
-                remote
-                    .run(piece, &params, reads_only(piece))
-                    .map(|a| ((a.graph, a.result), start.elapsed().as_secs_f64() * 1000.0))
-                    .map_err(error)
-            }
-        };
-        match answer {
+        match run_one(args, &mut remote, piece, &params) {
             Ok((a, ms)) => printer.print_result(&mut out, &a.0, Ok((&a.1, ms)), piece),
             Err(e) => {
                 printer.print_result(&mut out, &crate::store::Graph::new(), Err(e), piece);

@@ -248,10 +248,33 @@ pub fn run(state: &mut State, meta: Meta, out: &mut dyn Write, err: &mut dyn Wri
     }
 }
 
+/// Why a command does not run on a server (`--connect`), if it does not.
+fn not_remote(meta: &Meta) -> Option<&'static str> {
+    Some(match meta {
+        Meta::Begin | Meta::Commit | Meta::Rollback => {
+            "explicit transactions through --connect are not built yet; each statement commits by itself"
+        }
+        Meta::Load(_) | Meta::Save(_) | Meta::Checkpoint => {
+            "this works on a local graph; on a server, push (silkgraph push --to) and export (:export) move data"
+        }
+        Meta::WhyNot(_) | Meta::Explain(_) | Meta::Stats => {
+            "this reads the graph here, and the graph is on the server: run it on a local copy (silkgraph export \
+             --connect ... then --graph)"
+        }
+        Meta::Timeout(_) | Meta::Limits(_) => "limits are the server's on a remote graph",
+        _ => return None,
+    })
+}
+
 fn run_inner(state: &mut State, meta: Meta, out: &mut dyn Write, err: &mut dyn Write) -> Result<Flow, String> {
     let w = |out: &mut dyn Write, s: &str| {
         let _ = writeln!(out, "{s}");
     };
+    if state.remote.is_some() {
+        if let Some(why) = not_remote(&meta) {
+            return Err(why.to_string());
+        }
+    }
     match meta {
         Meta::Quit => return Ok(Flow::Quit),
         Meta::Clear => return Ok(Flow::Clear),
@@ -658,6 +681,14 @@ fn last_rels(state: &mut State) -> Result<Vec<u64>, String> {
     let Some(text) = with_relationships_returned(&last.text) else {
         return Ok(rels);
     };
+    // On a server, the rewritten query runs there and its answer becomes the graph :why reads.
+    if let Some((remote, args)) = &mut state.remote {
+        if let Ok(((graph, result), _)) = super::connect::run_one(args, remote, &text, &state.params) {
+            state.session = crate::session::Session::new(graph);
+            result.rows.iter().flatten().for_each(|v| collect_rels(v, &mut rels));
+        }
+        return Ok(rels);
+    }
     if let Ok(o) = state.session.run_statement(&text, &state.params) {
         for row in &o.result.rows {
             for v in row {

@@ -308,9 +308,10 @@ fn remote(cli: &Cli) -> i32 {
             Ok(text) => connect::run_text(&cli.remote, &text, params, format),
             Err(code) => code,
         },
+        None => repl::run_remote(&cli.remote, cli.format),
         _ => {
             eprintln!(
-                "error: --connect works with query and run (push takes --to; the REPL, serve and the rest work on \
+                "error: --connect works with the REPL, query, run and export (push takes --to; the REPL, serve and the rest work on \
                  local graphs)"
             );
             USAGE

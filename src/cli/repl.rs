@@ -35,7 +35,47 @@ pub fn run(session: Session, format: Option<Format>) -> i32 {
     if !std::io::stdin().is_terminal() {
         return run_piped(session, format);
     }
-    let mut state = State::new(session, format);
+    let banner = format!(
+        "silkgraph {} — {} nodes, {} relationships. End statements with ';'. :help for help, :quit to leave.",
+        env!("CARGO_PKG_VERSION"),
+        session.graph.node_count(),
+        session.graph.rel_count()
+    );
+    interact(State::new(session, format), &banner)
+}
+
+/// The REPL on a server (`--connect`): statements run there; completion, hints and `:schema`
+/// read the server's schema; `:why`, `:export` and `:show` work on the last answer.
+pub fn run_remote(args: &super::connect::ConnectArgs, format: Option<Format>) -> i32 {
+    let format = format.unwrap_or(Format::Table);
+    if !std::io::stdin().is_terminal() {
+        let mut text = String::new();
+        if std::io::stdin().read_to_string(&mut text).is_err() {
+            return FAILED;
+        }
+        return super::connect::run_text(args, &text, &None, format);
+    }
+    let mut remote = match args.open() {
+        Ok(r) => r,
+        Err(e) => {
+            eprintln!("error: {e}");
+            return FAILED;
+        }
+    };
+    let size = remote.size().map(|(n, r)| format!("{n} nodes, {r} relationships")).unwrap_or_default();
+    let banner = format!(
+        "silkgraph {} on {} ({}) — {size}. End statements with ';'. :help for help, :quit to leave.",
+        env!("CARGO_PKG_VERSION"),
+        args.connect.as_deref().unwrap_or_default(),
+        remote.agent()
+    );
+    let mut state = State::new(Session::default(), format);
+    state.schema = super::connect::schema(&mut remote);
+    state.remote = Some((remote, args.clone()));
+    interact(state, &banner)
+}
+
+fn interact(mut state: State, banner: &str) -> i32 {
     state.colors = colors_wanted(std::io::stdout().is_terminal());
     state.spinner = std::io::stderr().is_terminal();
     let config = Config::builder()
@@ -62,12 +102,7 @@ pub fn run(session: Session, format: Option<Format>) -> i32 {
         let _ = std::fs::create_dir_all(h.parent().unwrap_or(h));
         let _ = rl.load_history(h);
     }
-    println!(
-        "silkgraph {} — {} nodes, {} relationships. End statements with ';'. :help for help, :quit to leave.",
-        env!("CARGO_PKG_VERSION"),
-        state.session.graph.node_count(),
-        state.session.graph.rel_count()
-    );
+    println!("{banner}");
     loop {
         state.width = rl.dimensions().map(|(w, _)| usize::from(w)).filter(|w| *w > 0);
         match rl.readline("silkgraph> ") {
@@ -118,6 +153,9 @@ pub fn run(session: Session, format: Option<Format>) -> i32 {
     offer_to_save(&mut rl, &mut state);
     if let Some(h) = &history {
         let _ = rl.save_history(h);
+    }
+    if let Some((remote, _)) = state.remote.take() {
+        remote.close();
     }
     super::close_session(&mut state.session, OK)
 }

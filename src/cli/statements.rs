@@ -35,6 +35,9 @@ pub struct State {
     pub last: Option<Last>,
     /// The graph's schema as of the last change.
     pub schema: SchemaSnapshot,
+    /// `--connect`: the server the statements run on. `session` then holds the last answer's
+    /// nodes and relationships (for `:why`, `:export`, `:show`), not the server's graph.
+    pub remote: Option<(crate::remote::Remote, super::connect::ConnectArgs)>,
 }
 
 /// The last statement run, for `:why`, `:whynot` and `:explain`.
@@ -60,12 +63,16 @@ impl State {
             spinner: false,
             last: None,
             schema,
+            remote: None,
         }
     }
 
-    /// Takes a new schema snapshot (after the graph changed).
+    /// Takes a new schema snapshot (after the graph changed); on a server, from the server.
     pub fn refresh_schema(&mut self) {
-        self.schema = SchemaSnapshot::of(&self.session.graph);
+        self.schema = match &mut self.remote {
+            Some((remote, _)) => super::connect::schema(remote),
+            None => SchemaSnapshot::of(&self.session.graph),
+        };
         self.schema.params = self.params.keys().cloned().collect();
     }
 
@@ -105,6 +112,9 @@ pub fn run_statements(state: &mut State, text: &str, out: &mut dyn Write, err: &
 }
 
 fn run_one(state: &mut State, stmt: &str, out: &mut dyn Write, err: &mut dyn Write) -> bool {
+    if state.remote.is_some() {
+        return run_remote(state, stmt, out, err);
+    }
     let mut warned = false;
     // Prepared once: the warnings read the parsed statement, the run takes it from the cache.
     if let Ok(p) = state.session.prepared(stmt) {
@@ -156,6 +166,39 @@ fn run_one(state: &mut State, stmt: &str, out: &mut dyn Write, err: &mut dyn Wri
     }
 }
 
+/// One statement on the server (`--connect`): the warnings and hints come from the server's
+/// schema; the answer's nodes and relationships become the session's graph, for `:why` and
+/// `:export`.
+fn run_remote(state: &mut State, stmt: &str, out: &mut dyn Write, err: &mut dyn Write) -> bool {
+    if let Ok(p) = state.session.prepare(stmt) {
+        for w in diagnose::warnings(&p.0, &state.schema) {
+            let _ = writeln!(err, "{}", state.paint(YELLOW, &format!("warning: {w}")));
+        }
+    }
+    let spinner = Spinner::start(state.spinner);
+    let Some((remote, args)) = &mut state.remote else { return false };
+    let r = super::connect::run_one(args, remote, stmt, &state.params);
+    spinner.stop();
+    match r {
+        Ok(((graph, result), ms)) => {
+            state.session = Session::new(graph);
+            print_result(state, &result, Mode::Run, ms, out);
+            if !result.stats.is_empty() {
+                state.refresh_schema();
+            }
+            state.last = Some(Last { text: stmt.to_string(), result });
+            true
+        }
+        Err(mut e) => {
+            if e.hint.is_none() {
+                e.hint = diagnose::error_hint(&e, stmt, &state.schema);
+            }
+            let _ = writeln!(err, "{}", state.paint(RED, &render(&e, stmt)));
+            false
+        }
+    }
+}
+
 /// A `PROFILE` result as the plan tree with each operator's rows and time beside it.
 fn profile_text(r: &crate::exec::QueryResult) -> String {
     let cell = |v: Option<&crate::value::Value>| match v {
@@ -176,11 +219,15 @@ fn profile_text(r: &crate::exec::QueryResult) -> String {
 /// Prints a result in the session's format; tables fit the terminal and end with a footer of
 /// the row count and the time taken.
 pub fn print_outcome(state: &State, o: &Outcome, out: &mut dyn Write) {
+    print_result(state, &o.result, o.mode(), o.time_ms, out);
+}
+
+/// [`print_outcome`] for a result, what the statement asked for and its time.
+pub fn print_result(state: &State, r: &QueryResult, mode: Mode, time_ms: f64, out: &mut dyn Write) {
     let g = &state.session.graph;
-    let r = &o.result;
     let _ = match state.format {
-        Format::Table if o.mode() == Mode::Profile => write!(out, "{}", profile_text(r)),
-        Format::Table if o.mode() == Mode::Explain => {
+        Format::Table if mode == Mode::Profile => write!(out, "{}", profile_text(r)),
+        Format::Table if mode == Mode::Explain => {
             for row in &r.rows {
                 if let Some(crate::value::Value::String(s)) = row.first() {
                     let _ = writeln!(out, "{s}");
@@ -195,13 +242,13 @@ pub fn print_outcome(state: &State, o: &Outcome, out: &mut dyn Write) {
                 Some((b, f)) => (format!("{b}\n"), f.to_string()),
                 None => (String::new(), table.clone()),
             };
-            let footer = if state.timing { format!("{footer} ({})", format_ms(o.time_ms)) } else { footer };
+            let footer = if state.timing { format!("{footer} ({})", format_ms(time_ms)) } else { footer };
             write!(out, "{body}").and_then(|_| writeln!(out, "{}", state.paint(DIM, &footer)))
         }
         Format::Json => {
-            writeln!(out, "{}", serde_json::to_string_pretty(&output::result_json(g, r, o.time_ms)).unwrap_or_default())
+            writeln!(out, "{}", serde_json::to_string_pretty(&output::result_json(g, r, time_ms)).unwrap_or_default())
         }
-        Format::Jsonl => writeln!(out, "{}", output::result_json(g, r, o.time_ms)),
+        Format::Jsonl => writeln!(out, "{}", output::result_json(g, r, time_ms)),
         Format::Csv => write!(out, "{}", output::csv(g, r)),
     };
 }

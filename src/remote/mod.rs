@@ -175,7 +175,17 @@ impl Remote {
             }
             other => other?,
         };
-        Answer::of(&reply).map_err(RemoteError::Broken)
+        // A relationship's ends that the answer does not hold are read too (for pictures and :why).
+        let missing = Answer::missing_ends(&reply).map_err(RemoteError::Broken)?;
+        let ends = match missing.is_empty() {
+            true => None,
+            false => {
+                let list = missing.iter().map(i64::to_string).collect::<Vec<_>>().join(", ");
+                let q = format!("MATCH (n) WHERE id(n) IN [{list}] RETURN n");
+                self.pick(true).and_then(|c| c.run(&q, IndexMap::new(), db.as_deref(), true)).ok()
+            }
+        };
+        Answer::of(&reply, ends.as_ref()).map_err(RemoteError::Broken)
     }
 
     /// Runs statements in one transaction on the writer: all are kept, or none.
@@ -211,14 +221,18 @@ impl Remote {
     }
 
     /// The whole remote graph as a local one, with the server's ids: for what runs here on a
-    /// remote graph (algorithms, exports). The caller checks [`Remote::size`] first.
-    pub fn fetch_graph(&mut self) -> Result<Graph, RemoteError> {
+    /// remote graph (algorithms, exports). The caller checks [`Remote::size`] first. With
+    /// `limit`, only that many nodes and that many relationships (a sample, for the schema).
+    pub fn fetch_graph(&mut self, limit: Option<u64>) -> Result<Graph, RemoteError> {
         let db = self.database.clone();
         let c = self.pick(true)?;
-        let mut all = c.run("MATCH (n) RETURN n", IndexMap::new(), db.as_deref(), true)?;
-        let rels = c.run("MATCH ()-[r]->() RETURN r", IndexMap::new(), db.as_deref(), true)?;
+        let cap = |v: &str| limit.map(|l| format!(" WITH {v} LIMIT {l}")).unwrap_or_default();
+        let (nodes, rels) =
+            (format!("MATCH (n){} RETURN n", cap("n")), format!("MATCH ()-[r]->(){} RETURN r", cap("r")));
+        let mut all = c.run(&nodes, IndexMap::new(), db.as_deref(), true)?;
+        let rels = c.run(&rels, IndexMap::new(), db.as_deref(), true)?;
         all.records.extend(rels.records);
-        Answer::of(&all).map(|a| a.graph).map_err(RemoteError::Broken)
+        Answer::of(&all, None).map(|a| a.graph).map_err(RemoteError::Broken)
     }
 
     fn dialect(&self) -> Dialect {
@@ -330,13 +344,35 @@ struct Found {
 }
 
 impl Answer {
-    fn of(reply: &Reply) -> Result<Answer, String> {
+    /// The ends of the answer's relationships that it does not hold itself.
+    fn missing_ends(reply: &Reply) -> Result<Vec<i64>, String> {
+        let mut found = Found::default();
+        for r in &reply.records {
+            for p in r {
+                got(p, &mut found)?;
+            }
+        }
+        let mut missing: Vec<i64> =
+            found.rels.values().flat_map(|(s, e, _, _)| [*s, *e]).filter(|n| !found.nodes.contains_key(n)).collect();
+        missing.sort_unstable();
+        missing.dedup();
+        Ok(missing)
+    }
+
+    /// The answer of `reply`; the nodes of `ends` (records of nodes) fill in the labels and
+    /// properties of relationships' ends the answer does not hold.
+    fn of(reply: &Reply, ends: Option<&Reply>) -> Result<Answer, String> {
         let mut found = Found::default();
         let rows: Vec<Vec<Got>> = reply
             .records
             .iter()
             .map(|r| r.iter().map(|p| got(p, &mut found)).collect::<Result<_, _>>())
             .collect::<Result<_, _>>()?;
+        for r in ends.map(|e| e.records.as_slice()).unwrap_or_default() {
+            for p in r {
+                got(p, &mut found)?;
+            }
+        }
         // Every end of a relationship is a node, if only a bare one.
         for (s, e, _, _) in found.rels.values() {
             for end in [*s, *e] {
