@@ -145,9 +145,67 @@ fn here(
     let start = std::time::Instant::now();
     let graph =
         args.fetch(remote, "the algorithm").map_err(|e| Error::runtime(Kind::DatabaseError, Detail::None, e))?;
+    let before = graph.clone();
     let mut session = crate::session::Session::new(graph);
-    let outcome = session.run_statement(piece, params)?;
+    let mut outcome = session.run_statement(piece, params)?;
+    let s = &outcome.result.stats;
+    if s.properties_set + s.properties_removed > 0 {
+        let made = s.nodes_created + s.nodes_deleted + s.relationships_created + s.relationships_deleted;
+        if made + s.labels_added + s.labels_removed > 0 {
+            return Err(Error::runtime(
+                Kind::ProcedureError,
+                Detail::None,
+                "with algo.* on a server, only SET of node properties is written back (SET node.score = score); \
+                 make nodes, relationships and labels in a statement of their own",
+            ));
+        }
+        outcome.result.stats = write_back(remote, &before, &session.graph)?;
+    }
     Ok(((session.graph, outcome.result), start.elapsed().as_secs_f64() * 1000.0))
+}
+
+/// Sends the node properties that `after` changed from `before` (a fetched copy of the
+/// server's graph, with its ids) to the server, in `UNWIND` batches; returns what the server
+/// says it changed.
+fn write_back(
+    remote: &mut Remote,
+    before: &crate::store::Graph,
+    after: &crate::store::Graph,
+) -> crate::error::Result<crate::exec::Stats> {
+    use crate::value::Value;
+    let named = |g: &crate::store::Graph, n| -> indexmap::IndexMap<String, Value> {
+        g.node_props(n).iter().map(|(k, v)| (g.keys().name(*k).to_string(), v.clone())).collect()
+    };
+    let mut rows = Vec::new();
+    for n in before.node_ids() {
+        let (old, new) = (named(before, n), named(after, n));
+        let mut changed = indexmap::IndexMap::new();
+        for (k, v) in &new {
+            if old.get(k).is_none_or(|o| o.order(v) != std::cmp::Ordering::Equal) {
+                changed.insert(k.clone(), v.clone());
+            }
+        }
+        for k in old.keys().filter(|k| !new.contains_key(*k)) {
+            changed.insert(k.clone(), Value::Null);
+        }
+        if !changed.is_empty() {
+            let row = [("id".to_string(), Value::Int(n as i64)), ("props".to_string(), Value::map(changed))];
+            rows.push(Value::map(row.into_iter().collect()));
+        }
+    }
+    let mut stats = crate::exec::Stats::default();
+    let inline = remote.flavour() == Flavour::Falkor;
+    for chunk in rows.chunks(1000) {
+        let b = super::push::batch(
+            chunk.to_vec(),
+            "MATCH (n) WHERE id(n) = row.id SET n += row.props",
+            chunk.len(),
+            inline,
+        );
+        let a = remote.run(&b.text, &b.params, false).map_err(error)?;
+        stats.properties_set += a.result.stats.properties_set;
+    }
+    Ok(stats)
 }
 
 /// One statement on the server (or, for silkgraph's algorithms on a server without them, here

@@ -43,9 +43,9 @@ pub struct PushArgs {
 }
 
 /// One statement of the push: its text, its parameters and how many entities it carries.
-struct Batch {
-    text: String,
-    params: Params,
+pub(super) struct Batch {
+    pub(super) text: String,
+    pub(super) params: Params,
     size: usize,
 }
 
@@ -241,7 +241,7 @@ fn row<const N: usize>(pairs: [(&str, Value); N]) -> Value {
 }
 
 /// `UNWIND` of the rows into `body`: as a parameter, or written into the text.
-fn batch(rows: Vec<Value>, body: &str, size: usize, inline: bool) -> Batch {
+pub(super) fn batch(rows: Vec<Value>, body: &str, size: usize, inline: bool) -> Batch {
     let rows = Value::List(rows);
     if inline {
         let text = format!("UNWIND {} AS row {body}", to_cypher_literal(&rows));

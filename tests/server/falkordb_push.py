@@ -166,6 +166,20 @@ def main():
             remote = json.loads(r.stdout)[0].get("rows") if r.returncode == 0 else r.stderr
             check(f"on FalkorDB's karate club, {q.split('(')[0][5:]} gives the local answer",
                   local == remote and len(local or []) == 34, f"local {str(local)[:200]} remote {str(remote)[:200]}")
+        # Written back with SET: the scores land on FalkorDB's nodes.
+        w = run(bin_, ["--connect", uri, "--database", "karate", "query",
+                       "CALL algo.pageRank() YIELD node, score SET node.pagerank = score"])
+        l = run(bin_, ["--graph", "karate", "--format", "json", "query",
+                       "CALL algo.pageRank() YIELD node, score RETURN node.name, score ORDER BY node.name"])
+        r = run(bin_, ["--connect", uri, "--database", "karate", "--format", "json", "query",
+                       "MATCH (n) RETURN n.name, n.pagerank ORDER BY n.name"])
+        local = json.loads(l.stdout)[0]["rows"] if l.returncode == 0 else []
+        remote = json.loads(r.stdout)[0].get("rows", []) if r.returncode == 0 else []
+        close = len(local) == 34 and len(remote) == 34 and all(
+            a[0] == b[0] and isinstance(b[1], float) and abs(a[1] - b[1]) <= 1e-9 * abs(a[1]) for a, b in zip(local, remote))
+        check("algo.pageRank with SET through --connect writes the scores onto FalkorDB's nodes",
+              w.returncode == 0 and "properties set 34" in w.stdout and close,
+              f"{w.stdout[-200:]} {w.stderr[-200:]} local {str(local)[:150]} remote {str(remote)[:150]}")
     finally:
         server.kill()
         server.wait()
