@@ -316,6 +316,11 @@ fn the_repl_on_a_server_completes_warns_and_shows_evidence() {
     p.exp_string("[000_abeb9ff96c849685.txt]").unwrap();
     p.send_line("MATCH (c:Contry) RETURN c;").unwrap();
     p.exp_string("did you mean :Country?").unwrap();
+    // Why no rows: diagnosed here on a copy of the server's graph.
+    p.send_line("MATCH (m:Ministry {name: 'Ministry of Energy of the Kyrgyz Republic'}) RETURN m;").unwrap();
+    p.exp_string("0 rows").unwrap();
+    p.send_line(":whynot").unwrap();
+    p.exp_string("nearest: 'Ministry of Energy'").unwrap();
     p.send_line("CREATE (:Note {text: 'from the REPL'});").unwrap();
     p.exp_string("nodes created 1").unwrap();
     // The new label is in the schema now: completion offers it.
@@ -324,6 +329,8 @@ fn the_repl_on_a_server_completes_warns_and_shows_evidence() {
     p.exp_string("MATCH (n:Note").unwrap();
     type_keys(&mut p, ") RETURN n.text;\r");
     p.exp_string("from the REPL").unwrap();
+    p.send_line(":stats").unwrap();
+    p.exp_string("nodes               110").unwrap();
     p.send_line(":begin").unwrap();
     p.exp_string("not built yet").unwrap();
     p.send_line(":quit").unwrap();

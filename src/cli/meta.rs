@@ -257,10 +257,7 @@ fn not_remote(meta: &Meta) -> Option<&'static str> {
         Meta::Load(_) | Meta::Save(_) | Meta::Checkpoint => {
             "this works on a local graph; on a server, push (silkgraph push --to) and export (:export) move data"
         }
-        Meta::WhyNot(_) | Meta::Explain(_) | Meta::Stats => {
-            "this reads the graph here, and the graph is on the server: run it on a local copy (silkgraph export \
-             --connect ... then --graph)"
-        }
+        Meta::Explain(_) => "the plan is the server's own: send EXPLAIN to it as a statement",
         Meta::Timeout(_) | Meta::Limits(_) => "limits are the server's on a remote graph",
         _ => return None,
     })
@@ -298,7 +295,23 @@ fn run_inner(state: &mut State, meta: Meta, out: &mut dyn Write, err: &mut dyn W
         }
         Meta::Help(topic) => w(out, &help(topic.as_deref())?),
         Meta::Schema => w(out, &schema_text(state)),
-        Meta::Stats => w(out, &stats_text(state)),
+        Meta::Stats => {
+            let text = match &mut state.remote {
+                Some((remote, _)) => {
+                    let (n, r) = remote.size().map_err(|e| e.to_string())?;
+                    let s = &state.schema;
+                    format!(
+                        "nodes               {n}\nrelationships       {r}\nlabels              {}\nrelationship types  {}\nproperty keys       {}\nparameters          {}",
+                        s.labels.len(),
+                        s.types.len(),
+                        s.keys.len(),
+                        state.params.len()
+                    )
+                }
+                None => stats_text(state),
+            };
+            w(out, &text);
+        }
         Meta::Param { name, expr } => {
             let o = state
                 .session
@@ -444,8 +457,16 @@ fn run_inner(state: &mut State, meta: Meta, out: &mut dyn Write, err: &mut dyn W
                     last.text.clone()
                 }
             };
-            let why =
-                diagnose::why_no_rows(&mut state.session, &state.params, &text, std::time::Duration::from_secs(10))?;
+            // On a server, the diagnosis runs here on a copy of its graph (within --max-fetch).
+            let mut copy;
+            let session = match &mut state.remote {
+                Some((remote, args)) => {
+                    copy = crate::session::Session::new(args.fetch(remote, ":whynot")?);
+                    &mut copy
+                }
+                None => &mut state.session,
+            };
+            let why = diagnose::why_no_rows(session, &state.params, &text, std::time::Duration::from_secs(10))?;
             w(out, &why.render());
         }
         Meta::Explain(query) => {
