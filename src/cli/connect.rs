@@ -107,6 +107,54 @@ pub fn reads_only(text: &str) -> bool {
     crate::session::Session::default().prepare(text).is_ok_and(|(_, plan)| !plan.writes())
 }
 
+/// The text with the contents of its string literals blanked (so a name inside a string is not
+/// taken for a call).
+fn without_strings(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut quote: Option<char> = None;
+    let mut escaped = false;
+    for c in text.chars() {
+        match quote {
+            Some(q) => {
+                if escaped {
+                    escaped = false;
+                } else if c == '\\' {
+                    escaped = true;
+                } else if c == q {
+                    quote = None;
+                    out.push(c);
+                    continue;
+                }
+                out.push(' ');
+            }
+            None => {
+                if c == '\'' || c == '"' {
+                    quote = Some(c);
+                }
+                out.push(c);
+            }
+        }
+    }
+    out
+}
+
+/// Functions of openCypher and Neo4j that FalkorDB 4.16.3 lacks (each called on its Bolt
+/// endpoint and refused as unknown), with what to write instead.
+const FALKOR_LACKS: [(&str, &str); 12] = [
+    ("elementid", "use id(n)"),
+    ("rels", "use relationships(p)"),
+    ("datetime", "FalkorDB keeps dates and local date-times only; store the text, or run the query on a local copy"),
+    ("time", "FalkorDB keeps dates and local date-times only; store the text, or run the query on a local copy"),
+    ("duration.between", "subtract the dates' epoch values, or run the query on a local copy"),
+    ("duration.inmonths", "subtract the dates' epoch values, or run the query on a local copy"),
+    ("duration.indays", "subtract the dates' epoch values, or run the query on a local copy"),
+    ("duration.inseconds", "subtract the dates' epoch values, or run the query on a local copy"),
+    ("datetime.fromepoch", "keep the epoch number, or run the query on a local copy"),
+    ("datetime.fromepochmillis", "keep the epoch number, or run the query on a local copy"),
+    ("date.statement", "use date()"),
+    ("date.realtime", "use date()"),
+];
+
 /// What the remote server lacks that the statement uses, said before it is sent (with what to
 /// write instead).
 pub fn lacking(text: &str, flavour: Flavour) -> Option<String> {
@@ -121,6 +169,16 @@ pub fn lacking(text: &str, flavour: Flavour) -> Option<String> {
              RETURN shortestPath((a)-[:TYPE*..6]-(b)) AS p (or run the query locally)"
                 .into(),
         );
+    }
+    if flavour == Flavour::Falkor {
+        let lower = without_strings(&lower);
+        for (name, instead) in FALKOR_LACKS {
+            let call =
+                regex::Regex::new(&format!(r"(^|[^a-z0-9_.`]){}\s*\(", regex::escape(name))).expect("a valid pattern");
+            if call.is_match(&lower) {
+                return Some(format!("FalkorDB 4.16 has no {name}() function: {instead}"));
+            }
+        }
     }
     if lower.contains("db.search") {
         return Some(
@@ -281,4 +339,21 @@ pub fn run_text(args: &ConnectArgs, text: &str, params: &Option<String>, format:
     }
     remote.close();
     code
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn what_falkordb_lacks_is_said_before_sending() {
+        let lacks = |q: &str| lacking(q, Flavour::Falkor);
+        assert!(lacks("MATCH (n) RETURN elementId(n)").unwrap().contains("use id(n)"));
+        assert!(lacks("RETURN datetime('2020-01-01T00:00Z')").is_some());
+        assert!(lacks("RETURN localdatetime('2020-01-01T00:00')").is_none(), "localdatetime is there");
+        assert!(lacks("RETURN date('2020-01-01'), toUpper('time(')").is_none());
+        assert!(lacks("MATCH p = shortestPath((a)-[*]-(b)) RETURN p").is_some());
+        assert!(lacking("MATCH (n) RETURN elementId(n)", Flavour::Neo4j).is_none());
+        assert!(lacking("CALL db.search('x')", Flavour::Neo4j).unwrap().contains("full-text"));
+    }
 }
