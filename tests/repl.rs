@@ -316,6 +316,7 @@ fn the_repl_on_a_server_completes_warns_and_shows_evidence() {
     p.exp_string("[000_abeb9ff96c849685.txt]").unwrap();
     p.send_line("MATCH (c:Contry) RETURN c;").unwrap();
     p.exp_string("did you mean :Country?").unwrap();
+    p.exp_string("0 rows").unwrap();
     // Why no rows: diagnosed here on a copy of the server's graph.
     p.send_line("MATCH (m:Ministry {name: 'Ministry of Energy of the Kyrgyz Republic'}) RETURN m;").unwrap();
     p.exp_string("0 rows").unwrap();

@@ -733,3 +733,19 @@ fn fuzz_regressions() {
         let _ = silkgraph::graphs::from_json_text(text);
     }
 }
+
+/// A statement that fails while it runs, in a graph file or a script, is placed at its own line
+/// (it was `FILE:0:0`).
+#[test]
+fn runtime_errors_point_at_their_statement() {
+    let dir = scratch("runtime-place");
+    let file = dir.join("g.cypher");
+    std::fs::write(&file, "CREATE (:A {n: 1});\n\nCREATE (:B {n: 1 / 0});\n").unwrap();
+    let out = bin().args(["--graph", file.to_str().unwrap(), "query", "RETURN 1"]).output().unwrap();
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("g.cypher:3:1: ArgumentError"), "{err}");
+    assert!(err.contains("CREATE (:B {n: 1 / 0})"), "{err}");
+    let (_, lines) = query(&[], "RETURN 1;\nRETURN 2;\n  UNWIND [1, 0] AS x RETURN 1 / x;");
+    let e = &lines.last().unwrap()["error"];
+    assert_eq!((e["line"].as_u64(), e["column"].as_u64()), (Some(3), Some(3)), "{e}");
+}

@@ -308,7 +308,12 @@ impl Session {
             }
             match self.run_statement(piece, params) {
                 Ok(o) => each(&self.graph, Ok(o)),
-                Err(e) => {
+                Err(mut e) => {
+                    // An error found while running has no place of its own: the statement's.
+                    if e.span.is_none() {
+                        let lead = piece.len() - piece.trim_start().len();
+                        e.span = Some(Span::new(lead, piece.trim_end().len().max(lead)));
+                    }
                     each(&self.graph, Err(shift(e, a)));
                     return false;
                 }
