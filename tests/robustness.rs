@@ -749,3 +749,20 @@ fn runtime_errors_point_at_their_statement() {
     let e = &lines.last().unwrap()["error"];
     assert_eq!((e["line"].as_u64(), e["column"].as_u64()), (Some(3), Some(3)), "{e}");
 }
+
+/// A file that is not a graph at all is refused without echoing its text.
+#[test]
+fn a_file_that_is_not_a_graph_is_not_echoed() {
+    let dir = scratch("not-a-graph");
+    let file = dir.join("secret");
+    std::fs::write(&file, "root:$6$hunter2:19000:0:99999:7:::\n").unwrap();
+    let out = bin().args(["--graph", file.to_str().unwrap(), "query", "RETURN 1"]).output().unwrap();
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(err.contains("does not start with a Cypher statement") && !err.contains("hunter2"), "{err}");
+    // A script with a typo later on still shows where.
+    let typo = dir.join("typo.cypher");
+    std::fs::write(&typo, "CREATE (:A);\nCRATE (:B);\n").unwrap();
+    let out = bin().args(["--graph", typo.to_str().unwrap(), "query", "RETURN 1"]).output().unwrap();
+    assert!(String::from_utf8_lossy(&out.stderr).contains("typo.cypher:2:1"));
+}

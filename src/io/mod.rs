@@ -65,6 +65,15 @@ pub fn open(spec: &str) -> Result<Graph, String> {
         Some("json") => from_json_text(&text).map_err(|e| format!("{spec}: {e}")),
         _ => Session::load_script(&text).map_err(|e| {
             let (line, col) = e.span.map_or((0, 0), |s| line_col(&text, s.start));
+            // A file whose very first word is not Cypher is not a script at all: say so without
+            // echoing its text (it may be any file, a secret one included).
+            let first = text.len() - text.trim_start().len();
+            if e.phase == crate::error::Phase::Compile && e.span.is_some_and(|s| s.start == first) {
+                return format!(
+                    "{spec}:{line}:{col}: the file does not start with a Cypher statement (a clause such as CREATE); \
+                     silkgraph reads .sg snapshots, .cypher scripts, .json graphs and CSV directories"
+                );
+            }
             format!("{spec}:{line}:{col}: {}", render(&e, &text))
         }),
     }
