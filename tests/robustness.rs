@@ -766,3 +766,54 @@ fn a_file_that_is_not_a_graph_is_not_echoed() {
     let out = bin().args(["--graph", typo.to_str().unwrap(), "query", "RETURN 1"]).output().unwrap();
     assert!(String::from_utf8_lossy(&out.stderr).contains("typo.cypher:2:1"));
 }
+
+/// Input that was taken silently is refused with where and why: a header naming a column twice
+/// or two ids, rows of the wrong length or without an id in a CSV directory, and a JSON graph of
+/// another version, with a repeated relationship id or an empty type.
+#[test]
+fn malformed_csv_headers_rows_and_json_graphs_are_refused() {
+    let dir = scratch("silent-input");
+    let import = |name: &str, text: &str| {
+        let f = dir.join(name);
+        std::fs::write(&f, text).unwrap();
+        let spec = format!("P={}", f.display());
+        let out =
+            bin().args(["import", "--nodes", &spec, "--out"]).arg(dir.join("o.sg")).arg("--force").output().unwrap();
+        assert_eq!(out.status.code(), Some(1), "{name}");
+        String::from_utf8_lossy(&out.stderr).to_string()
+    };
+    assert!(import("dup.csv", "id:ID,name,name\n1,a,b\n").contains("dup.csv:1: field 3 repeats the property `name`"));
+    assert!(import("ids.csv", "id:ID,other:ID\n1,2\n").contains("field 2 repeats :ID of field 1"));
+    assert!(import("idprop.csv", "id:ID,id:int\n1,5\n").contains("the :ID column 1 stores"));
+    let open = |path: &std::path::Path| {
+        let out = bin().args(["--graph", path.to_str().unwrap(), "query", "RETURN 1"]).output().unwrap();
+        assert_eq!(out.status.code(), Some(1), "{}", path.display());
+        String::from_utf8_lossy(&out.stderr).to_string()
+    };
+    for (rows, says) in [
+        ("1,A,5,extra\n", "nodes.csv:2: 4 fields where the header has 3"),
+        ("1,A,5\n,B,\n", "nodes.csv:3: an empty :ID"),
+    ] {
+        let csv = dir.join(format!("dir{}", says.len()));
+        std::fs::create_dir_all(&csv).unwrap();
+        std::fs::write(csv.join("nodes.csv"), format!(":ID,:LABEL,n:int\n{rows}")).unwrap();
+        std::fs::write(csv.join("relationships.csv"), ":START_ID,:END_ID,:TYPE\n").unwrap();
+        assert!(open(&csv).contains(says), "{says}");
+    }
+    let node = r#"{"id": 0, "labels": ["A"], "properties": {}}"#;
+    let rel =
+        |id: u64, ty: &str| format!(r#"{{"id": {id}, "type": "{ty}", "start": 0, "end": 0, "properties": {{}}}}"#);
+    for (version, rels, says) in [
+        (2, vec![rel(0, "R")], "version 2 of the JSON graph"),
+        (1, vec![rel(0, "R"), rel(0, "R")], "relationships[1]: duplicate id 0"),
+        (1, vec![rel(0, "")], "relationships[0]: an empty `type`"),
+    ] {
+        let f = dir.join(format!("g{}.json", says.len()));
+        let text = format!(
+            r#"{{"format": "silkgraph-graph", "version": {version}, "nodes": [{node}], "relationships": [{}]}}"#,
+            rels.join(", ")
+        );
+        std::fs::write(&f, text).unwrap();
+        assert!(open(&f).contains(says), "{says}: {}", open(&f));
+    }
+}

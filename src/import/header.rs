@@ -70,6 +70,50 @@ impl Field {
     }
 }
 
+/// Checks a file's header as a whole: one `:ID`, `:START_ID`, `:END_ID` and `:TYPE` at most,
+/// no column repeated (a property may have one column per type, as silkgraph's CSV export
+/// writes a key whose values have several types), and no property column named as the `:ID`
+/// column (`id:ID` stores the property `id`). An error names both fields (1-based).
+pub fn check_header<'a>(header: impl IntoIterator<Item = &'a str>) -> Result<(), String> {
+    let mut seen: Vec<(String, usize)> = Vec::new();
+    let mut id_name: Option<(String, usize)> = None;
+    for (i, h) in header.into_iter().enumerate() {
+        let what = match parse_field(h) {
+            Ok(Field::Id { name, .. }) => {
+                id_name = name.map(|n| (n, i + 1));
+                ":ID".to_string()
+            }
+            Ok(Field::Start(_)) => ":START_ID".to_string(),
+            Ok(Field::End(_)) => ":END_ID".to_string(),
+            Ok(Field::Type) => ":TYPE".to_string(),
+            Ok(Field::Prop { name, ty, array }) => {
+                if let Some((n, at)) = id_name.as_ref().filter(|(n, _)| *n == name) {
+                    return Err(format!("field {} repeats the property `{n}` that the :ID column {at} stores", i + 1));
+                }
+                let ty = match ty {
+                    Ty::Str => "string",
+                    Ty::Int => "int",
+                    Ty::Float => "float",
+                    Ty::Bool => "boolean",
+                    Ty::Date => "date",
+                };
+                format!("the property `{name}` as {ty}{}", if array { "[]" } else { "" })
+            }
+            _ => continue,
+        };
+        check_seen(&mut seen, what, i + 1)?;
+    }
+    Ok(())
+}
+
+fn check_seen(seen: &mut Vec<(String, usize)>, what: String, field: usize) -> Result<(), String> {
+    if let Some((_, first)) = seen.iter().find(|(w, _)| *w == what) {
+        return Err(format!("field {field} repeats {what} of field {first}"));
+    }
+    seen.push((what, field));
+    Ok(())
+}
+
 /// `ID`, `ID(Space)` (any case) → the space; `None` for other types.
 fn id_space(ty: &str, tag: &str) -> Option<String> {
     let head = ty.get(..tag.len()).filter(|h| h.eq_ignore_ascii_case(tag))?;
@@ -169,6 +213,23 @@ mod tests {
         assert!(parse_field(":string").is_err());
         assert!(parse_field("x:integr").is_err(), "a typo is an error, not a string column");
         assert!(parse_field(":IDENTITY").is_err());
+    }
+
+    #[test]
+    fn headers_name_each_thing_once() {
+        assert!(check_header(["id:ID", "name", "born:int", ":LABEL", ":LABEL"]).is_ok());
+        assert!(check_header([":START_ID", ":END_ID", ":TYPE", "since:int"]).is_ok());
+        assert!(check_header([":ID", "k:int", "k:string", "k:string[]"]).is_ok(), "a column per type");
+        assert_eq!(
+            check_header(["id:ID", "name", "name:string"]),
+            Err("field 3 repeats the property `name` as string of field 2".into())
+        );
+        assert_eq!(check_header(["id:ID", "other:ID"]), Err("field 2 repeats :ID of field 1".into()));
+        assert_eq!(
+            check_header(["id:ID", "id:int"]),
+            Err("field 2 repeats the property `id` that the :ID column 1 stores".into())
+        );
+        assert!(check_header([":START_ID", ":START_ID", ":END_ID"]).is_err());
     }
 
     #[test]

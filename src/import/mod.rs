@@ -235,6 +235,7 @@ pub fn import(nodes: &[String], rels: &[String]) -> Result<(Graph, Summary), Str
         let extra: Option<Sym> = label.as_deref().map(|l| g.label_sym(l));
         let mut rdr = open(&path)?;
         let header = rdr.headers().map_err(|e| csv_err(&path, e))?.clone();
+        header::check_header(header.iter()).map_err(|m| format!("{}:1: {m}", path.display()))?;
         let cols: Vec<Col> =
             header.iter().enumerate().map(|(i, h)| parse_header(&mut g, h, &path, i + 1)).collect::<Result<_, _>>()?;
         let mut rec = csv::StringRecord::new();
@@ -294,6 +295,7 @@ pub fn import(nodes: &[String], rels: &[String]) -> Result<(Graph, Summary), Str
         let fixed_ty: Option<Sym> = ty_name.as_deref().map(|t| g.type_sym(t));
         let mut rdr = open(&path)?;
         let header = rdr.headers().map_err(|e| csv_err(&path, e))?.clone();
+        header::check_header(header.iter()).map_err(|m| format!("{}:1: {m}", path.display()))?;
         let cols: Vec<Col> =
             header.iter().enumerate().map(|(i, h)| parse_header(&mut g, h, &path, i + 1)).collect::<Result<_, _>>()?;
         let start = cols.iter().position(|c| matches!(c, Col::Start(_)));

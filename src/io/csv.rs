@@ -30,6 +30,15 @@ fn read_records(path: &Path) -> Result<Records, String> {
     for rec in r.records() {
         let rec = rec.map_err(|e| format!("{}: {e}", path.display()))?;
         let line = rec.position().map_or(0, |p| p.line() as usize + skipped);
+        // A row of another length is a damaged file (a lost separator, a cut line), not data.
+        if rec.len() != header.len() {
+            return Err(format!(
+                "{}:{line}: {} fields where the header has {}",
+                path.display(),
+                rec.len(),
+                header.len()
+            ));
+        }
         rows.push((line, rec.iter().map(|s| s.to_string()).collect()));
     }
     Ok((header, rows))
@@ -37,6 +46,8 @@ fn read_records(path: &Path) -> Result<Records, String> {
 
 /// A file's header fields; an error names the file and the field.
 fn fields_of(path: &Path, header: &[String]) -> Result<Vec<Field>, String> {
+    crate::import::header::check_header(header.iter().map(String::as_str))
+        .map_err(|m| format!("{}:1: {m}", path.display()))?;
     let field = |(i, h): (usize, &String)| {
         parse_field(h).map_err(|m| format!("{}:1: field {} (`{h}`): {m}", path.display(), i + 1))
     };
@@ -77,6 +88,9 @@ pub fn import_files(nodes: &[PathBuf], rels: &[PathBuf]) -> Result<Graph, String
             if let Some(i) = id_at {
                 let Field::Id { space, .. } = &fields[i] else { continue };
                 let id = rec.get(i).cloned().unwrap_or_default();
+                if id.is_empty() {
+                    return Err(at("an empty :ID".into()));
+                }
                 if ids.insert((space.clone(), id.clone()), n).is_some() {
                     return Err(at(format!("duplicate node id `{id}`")));
                 }

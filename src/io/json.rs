@@ -42,6 +42,20 @@ pub fn to_json_subgraph(g: &Graph, node_ids: &[NodeId], rel_ids: &[RelId]) -> J 
 /// Reads the project's JSON graph.
 pub fn from_json_text(text: &str) -> Result<Graph, String> {
     let j: J = serde_json::from_str(text).map_err(|e| format!("{}:{}: {e}", e.line(), e.column()))?;
+    // A graph of a later version may mean its fields differ: refused rather than misread. (A
+    // file without the two fields is taken as version 1, as hand-made ones often are.)
+    if let Some(f) = j.get("format") {
+        if f.as_str() != Some("silkgraph-graph") {
+            return Err(format!("`format` is {f}, not \"silkgraph-graph\""));
+        }
+    }
+    if let Some(v) = j.get("version") {
+        if v.as_u64() != Some(1) {
+            return Err(format!(
+                "version {v} of the JSON graph; this silkgraph reads version 1 (a newer silkgraph wrote it?)"
+            ));
+        }
+    }
     let mut g = Graph::new();
     let mut ids = std::collections::HashMap::new();
     let nodes = j.get("nodes").and_then(J::as_array).ok_or("missing `nodes` array")?;
@@ -60,13 +74,22 @@ pub fn from_json_text(text: &str) -> Result<Graph, String> {
     }
     let empty = Vec::new();
     let rels = j.get("relationships").and_then(J::as_array).unwrap_or(&empty);
+    let mut rel_ids = std::collections::HashSet::new();
     for (i, r) in rels.iter().enumerate() {
+        if let Some(id) = r.get("id").and_then(J::as_u64) {
+            if !rel_ids.insert(id) {
+                return Err(format!("relationships[{i}]: duplicate id {id}"));
+            }
+        }
         let end_of = |k: &str| -> Result<u64, String> {
             let id = r.get(k).and_then(J::as_u64).ok_or(format!("relationships[{i}]: missing `{k}`"))?;
             ids.get(&id).copied().ok_or(format!("relationships[{i}]: `{k}` names no node ({id})"))
         };
         let (s, e) = (end_of("start")?, end_of("end")?);
         let ty = r.get("type").and_then(J::as_str).ok_or(format!("relationships[{i}]: missing `type`"))?;
+        if ty.is_empty() {
+            return Err(format!("relationships[{i}]: an empty `type`"));
+        }
         let props = read_props(r.get("properties")).map_err(|e| format!("relationships[{i}]: {e}"))?;
         g.create_rel(s, e, ty, props.iter().map(|(k, v)| (k.as_str(), v.clone())));
     }
