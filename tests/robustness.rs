@@ -817,3 +817,23 @@ fn malformed_csv_headers_rows_and_json_graphs_are_refused() {
         assert!(open(&f).contains(says), "{says}: {}", open(&f));
     }
 }
+
+/// A CSV export is two files; a new `nodes.csv` beside an old `relationships.csv` (an export
+/// cut short between them) is refused, not read as a wrong graph.
+#[test]
+fn the_two_files_of_a_csv_export_must_come_from_one_export() {
+    let dir = scratch("csv-pair");
+    let export = |q: &str, out: &std::path::Path| {
+        let o = bin().args(["--empty", "export", "--query", q, "--format", "csv", "-o"]).arg(out).output().unwrap();
+        assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    };
+    let (a, b) = (dir.join("a"), dir.join("b"));
+    export("CREATE p = (:A {n: 1})-[:R]->(:A {n: 2}) RETURN p", &a);
+    export("CREATE p = (:A {n: 1})-[:R]->(:B {n: 3}) RETURN p", &b);
+    std::fs::copy(b.join("nodes.csv"), a.join("nodes.csv")).unwrap();
+    let out = bin().args(["--graph", a.to_str().unwrap(), "query", "MATCH (n) RETURN count(n)"]).output().unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("come from different exports"));
+    let out = bin().args(["--graph", b.to_str().unwrap(), "query", "MATCH (n) RETURN count(n)"]).output().unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+}

@@ -145,5 +145,40 @@ pub fn import_dir(dir: &Path) -> Result<Graph, String> {
     }
     nodes.sort();
     rels.sort();
+    same_export(nodes.iter().chain(&rels))?;
     import_files(&nodes, &rels)
+}
+
+/// The files of one silkgraph CSV export begin with the same provenance line; files of two
+/// exports (a new `nodes.csv` beside an old `relationships.csv`, when an export was cut short
+/// between its two files) would make a wrong graph, so they are refused. Files without such a
+/// line (written for or by neo4j-admin) are not compared.
+fn same_export<'a>(files: impl Iterator<Item = &'a PathBuf>) -> Result<(), String> {
+    use std::io::{BufRead, Read};
+    let mut first: Option<(String, &Path)> = None;
+    for path in files {
+        let file = std::fs::File::open(path).map_err(|e| format!("cannot read {}: {e}", path.display()))?;
+        let mut line = String::new();
+        std::io::BufReader::new(file)
+            .take(64 << 10)
+            .read_line(&mut line)
+            .map_err(|e| format!("{}: {e}", path.display()))?;
+        let line = line.trim_start_matches('\u{feff}').trim_end().to_string();
+        if !line.starts_with("# silkgraph ") {
+            continue;
+        }
+        match &first {
+            None => first = Some((line, path)),
+            Some((other, at)) if *other != line => {
+                return Err(format!(
+                    "{} and {} come from different exports (their first lines differ): an export was cut short or \
+                     files were mixed; export again",
+                    at.display(),
+                    path.display()
+                ))
+            }
+            Some(_) => {}
+        }
+    }
+    Ok(())
 }
