@@ -232,15 +232,31 @@ pub fn validate(blob: &[u8], keys: usize) -> Result<(), String> {
     let bad = || "a property list is malformed".to_string();
     let mut pos = 0;
     let n = uvar(blob, &mut pos).ok_or_else(bad)?;
-    for _ in 0..n {
+    // A key listed twice would make `n.k` (the first) and `properties(n)` (both) disagree. Most
+    // lists are short: their keys are kept on the stack (a snapshot holds millions of lists).
+    let mut small = [0u64; 16];
+    let mut many: Vec<u64> = Vec::new();
+    for i in 0..n {
         let k = uvar(blob, &mut pos).ok_or_else(bad)?;
         if k >= keys as u64 {
             return Err("a property key is out of range".into());
         }
         value(blob, &mut pos).ok_or_else(bad)?;
+        match usize::try_from(i).ok().filter(|i| *i < small.len()) {
+            Some(i) if small[..i].contains(&k) => return Err("a property list names a key twice".into()),
+            Some(i) => small[i] = k,
+            None => many.push(k),
+        }
     }
     if pos != blob.len() {
         return Err(bad());
+    }
+    if !many.is_empty() {
+        many.extend_from_slice(&small);
+        many.sort_unstable();
+        if many.windows(2).any(|w| w[0] == w[1]) {
+            return Err("a property list names a key twice".into());
+        }
     }
     Ok(())
 }
@@ -460,6 +476,20 @@ pub(super) fn skip_list(b: &[u8], mut pos: usize) -> Option<usize> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_list_naming_a_key_twice_is_refused() {
+        let once = encode(&[(0, Value::Int(1)), (1, Value::Int(2))]);
+        assert!(validate(&once, 2).is_ok());
+        let twice = encode(&[(1, Value::Int(1)), (0, Value::Int(2)), (1, Value::Int(3))]);
+        assert_eq!(validate(&twice, 2), Err("a property list names a key twice".into()));
+        // Past the first sixteen keys too.
+        let long: Vec<(Sym, Value)> = (0..20).map(|k| (k, Value::Int(1))).collect();
+        assert!(validate(&encode(&long), 20).is_ok());
+        let mut again = long.clone();
+        again.push((3, Value::Int(2)));
+        assert!(validate(&encode(&again), 20).is_err());
+    }
 
     fn sample() -> Props {
         let mut m = indexmap::IndexMap::new();
