@@ -60,6 +60,20 @@ fn a_pushed_graph_answers_the_analysts_questions_as_the_local_one_and_a_second_p
         assert!(!local.as_array().unwrap().is_empty(), "{q}");
         assert_eq!(rows(Some(&uri), q), local, "{q}");
     }
+    // Every analyst question of examples/, run as one script each way.
+    let script = concat!(env!("CARGO_MANIFEST_DIR"), "/examples/analyst_questions.cypher");
+    let all = |connect: Option<&str>| {
+        let mut args = vec![];
+        if let Some(u) = connect {
+            args.extend(["--connect", u]);
+        }
+        args.extend(["--format", "json", "run", script]);
+        let out: serde_json::Value = serde_json::from_slice(&ok(&args).stdout).unwrap();
+        out.as_array().unwrap().iter().map(|r| r["rows"].clone()).collect::<Vec<_>>()
+    };
+    let local = all(None);
+    assert!(local.len() >= 40, "{} answers", local.len());
+    assert_eq!(all(Some(&uri)), local);
     let second = ok(&["push", "--to", &uri]);
     assert!(pushed(&second.stderr).contains(": 0 nodes and 0 relationships created"), "{}", pushed(&second.stderr));
     assert_eq!(rows(Some(&uri), QUESTIONS[3]), rows(None, QUESTIONS[3]));
