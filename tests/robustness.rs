@@ -837,3 +837,32 @@ fn the_two_files_of_a_csv_export_must_come_from_one_export() {
     let out = bin().args(["--graph", b.to_str().unwrap(), "query", "MATCH (n) RETURN count(n)"]).output().unwrap();
     assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
 }
+
+/// Names the parser takes only in backticks (`co₂_t`, `area_m²`: digits that are not XID) are
+/// written in backticks by every Cypher writer, so a saved script loads back.
+#[test]
+fn cypher_exports_quote_every_name_the_parser_would_refuse_bare() {
+    let dir = scratch("names");
+    let file = dir.join("names.cypher");
+    let q = "CREATE (a:`Lab²` {`co₂_t`: 1, `area_m²`: 2, `x-y`: 3, émission: 4, _k: 5})-[r:`R₁`]->(a) RETURN a, r";
+    let out = bin().args(["--empty", "export", "--query", q, "--format", "cypher", "-o"]).arg(&file).output().unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let text = std::fs::read_to_string(&file).unwrap();
+    assert!(text.contains("`co₂_t`") && text.contains("émission:") && text.contains("`Lab²`"), "{text}");
+    let back = bin()
+        .args([
+            "--graph",
+            file.to_str().unwrap(),
+            "--format",
+            "json",
+            "query",
+            "MATCH (n)-[r]->() RETURN labels(n), type(r), properties(n)",
+        ])
+        .output()
+        .unwrap();
+    assert!(back.status.success(), "{}", String::from_utf8_lossy(&back.stderr));
+    let j: serde_json::Value = serde_json::from_slice(&back.stdout).unwrap();
+    assert_eq!(j[0]["rows"][0][0], serde_json::json!(["Lab²"]));
+    assert_eq!(j[0]["rows"][0][1], serde_json::json!("R₁"));
+    assert_eq!(j[0]["rows"][0][2]["co₂_t"], serde_json::json!(1));
+}

@@ -518,8 +518,11 @@ pub fn quote_string(s: &str) -> String {
 
 /// Whether a name can be written bare in Cypher (else it needs backticks).
 pub fn is_plain_name(s: &str) -> bool {
+    // The grammar's rule (Unicode XID, and `_`), not `char::is_alphanumeric`: that takes `₂`
+    // and `²`, which the parser does not, so `co₂_t` must be written `` `co₂_t` ``.
     let mut chars = s.chars();
-    matches!(chars.next(), Some(c) if c.is_alphabetic() || c == '_') && chars.all(|c| c.is_alphanumeric() || c == '_')
+    matches!(chars.next(), Some(c) if unicode_ident::is_xid_start(c) || c == '_')
+        && chars.all(|c| unicode_ident::is_xid_continue(c) || c == '_')
 }
 
 /// `name` or `` `na me` ``.
