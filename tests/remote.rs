@@ -142,6 +142,58 @@ fn a_routed_connection_reads_and_writes_through_the_routing_table() {
 }
 
 #[test]
+fn a_script_s_transactions_run_on_the_server() {
+    let server = Server::start_with(&["--graph", &database("tx")], &["--no-auth"]);
+    let uri = format!("bolt://{}", server.addr);
+    let script = |text: &str| {
+        let dir = std::env::temp_dir().join(format!("silkgraph-remote-{}-tx.cypher", std::process::id()));
+        std::fs::write(&dir, text).unwrap();
+        silkgraph(&["--connect", &uri, "run", dir.to_str().unwrap()])
+    };
+    let count = "MATCH (t:T) RETURN count(t)";
+    assert!(script(
+        ":begin
+CREATE (:T);
+CREATE (:T);
+:rollback
+"
+    )
+    .status
+    .success());
+    assert_eq!(rows(Some(&uri), count), serde_json::json!([[0]]));
+    assert!(script(
+        ":begin
+CREATE (:T);
+CREATE (:T);
+:commit
+"
+    )
+    .status
+    .success());
+    assert_eq!(rows(Some(&uri), count), serde_json::json!([[2]]));
+    // A statement that fails inside a transaction ends it: nothing of it is kept.
+    let failed = script(
+        ":begin
+CREATE (:T);
+RETURN 1 / 0;
+:commit
+",
+    );
+    assert_eq!(failed.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&failed.stderr).contains("the transaction was rolled back"));
+    assert_eq!(rows(Some(&uri), count), serde_json::json!([[2]]));
+    // Left open at the end: rolled back, with a warning.
+    let open = script(
+        ":begin
+CREATE (:T);
+",
+    );
+    assert!(String::from_utf8_lossy(&open.stderr).contains("rolled back"));
+    assert_eq!(rows(Some(&uri), count), serde_json::json!([[2]]));
+    server.stop();
+}
+
+#[test]
 fn a_bad_uri_or_an_unreachable_server_is_a_clear_error() {
     let cases = [
         ("localhost:7687", "not a server URI"),

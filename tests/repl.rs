@@ -332,8 +332,15 @@ fn the_repl_on_a_server_completes_warns_and_shows_evidence() {
     p.exp_string("from the REPL").unwrap();
     p.send_line(":stats").unwrap();
     p.exp_string("nodes               110").unwrap();
+    // A transaction on the server: rolled back, nothing is kept.
     p.send_line(":begin").unwrap();
-    p.exp_string("not built yet").unwrap();
+    p.exp_string("transaction open on the server").unwrap();
+    p.send_line("CREATE (:Note {text: 'undone'});").unwrap();
+    p.exp_string("nodes created 1").unwrap();
+    p.send_line(":rollback").unwrap();
+    p.exp_string("rolled back on the server").unwrap();
+    p.send_line("MATCH (n:Note) RETURN count(n) = 1 AS kept_one_note;").unwrap();
+    p.exp_string("true").unwrap();
     p.send_line(":quit").unwrap();
     p.exp_eof().unwrap();
     server.stop();

@@ -323,6 +323,25 @@ pub fn run_text(args: &ConnectArgs, text: &str, params: &Option<String>, format:
         if piece.is_empty() {
             continue;
         }
+        // `:begin`, `:commit`, `:rollback` as cypher-shell scripts spell them, on the server.
+        if let Some(command) = crate::script::command(piece) {
+            let done = match command.to_ascii_lowercase().as_str() {
+                ":begin" => remote.begin().map_err(error),
+                ":commit" => remote.commit().map_err(error),
+                ":rollback" => remote.rollback().map_err(error),
+                other => Err(Error::runtime(
+                    Kind::SyntaxError,
+                    Detail::None,
+                    format!("`{other}` is a REPL command; scripts take :begin, :commit and :rollback"),
+                )),
+            };
+            if let Err(e) = done {
+                printer.print_result(&mut out, &crate::store::Graph::new(), Err(e), piece);
+                code = FAILED;
+                break;
+            }
+            continue;
+        }
         match run_one(args, &mut remote, piece, &params) {
             Ok((a, ms)) => printer.print_result(&mut out, &a.0, Ok((&a.1, ms)), piece),
             Err(e) => {
@@ -336,6 +355,10 @@ pub fn run_text(args: &ConnectArgs, text: &str, params: &Option<String>, format:
     if let Some(e) = printer.write_error.take().map(Err).unwrap_or_else(|| out.flush()).err() {
         eprintln!("error: cannot write the results: {e}");
         code = FAILED;
+    }
+    if remote.in_transaction() {
+        let _ = remote.rollback();
+        eprintln!("warning: a transaction was still open at the end; it was rolled back (:commit keeps one)");
     }
     remote.close();
     code

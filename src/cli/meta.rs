@@ -251,9 +251,6 @@ pub fn run(state: &mut State, meta: Meta, out: &mut dyn Write, err: &mut dyn Wri
 /// Why a command does not run on a server (`--connect`), if it does not.
 fn not_remote(meta: &Meta) -> Option<&'static str> {
     Some(match meta {
-        Meta::Begin | Meta::Commit | Meta::Rollback => {
-            "explicit transactions through --connect are not built yet; each statement commits by itself"
-        }
         Meta::Load(_) | Meta::Save(_) | Meta::Checkpoint => {
             "this works on a local graph; on a server, push (silkgraph push --to) and export (:export) move data"
         }
@@ -275,6 +272,19 @@ fn run_inner(state: &mut State, meta: Meta, out: &mut dyn Write, err: &mut dyn W
     match meta {
         Meta::Quit => return Ok(Flow::Quit),
         Meta::Clear => return Ok(Flow::Clear),
+        Meta::Begin | Meta::Commit | Meta::Rollback if state.remote.is_some() => {
+            let Some((remote, _)) = &mut state.remote else { return Ok(Flow::Continue) };
+            let (r, said) = match meta {
+                Meta::Begin => {
+                    (remote.begin(), "transaction open on the server: :commit keeps it, :rollback undoes it")
+                }
+                Meta::Commit => (remote.commit(), "committed on the server"),
+                _ => (remote.rollback(), "rolled back on the server"),
+            };
+            r.map_err(|e| e.to_string())?;
+            state.refresh_schema();
+            w(out, said);
+        }
         Meta::Begin => {
             state.session.begin().map_err(|e| e.message)?;
             w(out, "transaction open: :commit keeps it, :rollback undoes it");

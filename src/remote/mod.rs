@@ -95,6 +95,8 @@ pub struct Remote {
     table: Option<RoutingTable>,
     writer: Option<Connection>,
     reader: Option<Connection>,
+    /// An explicit transaction is open (on the writer's connection).
+    in_tx: bool,
 }
 
 impl Remote {
@@ -103,7 +105,7 @@ impl Remote {
         let uri = Uri::parse(uri)?;
         let main = Connection::open(&uri.address(), uri.tls.then_some(uri.host.as_str()), &login)
             .map_err(|e| e.to_string())?;
-        let mut r = Remote { uri, login, database, main, table: None, writer: None, reader: None };
+        let mut r = Remote { uri, login, database, main, table: None, writer: None, reader: None, in_tx: false };
         if r.uri.routing {
             r.refresh().map_err(|e| e.to_string())?;
         }
@@ -161,11 +163,66 @@ impl Remote {
         Ok(slot.as_mut().expect("set above"))
     }
 
-    /// Runs one statement (auto-commit); `read` says it only reads, so a reader may answer it.
-    /// When routing, a writer that no longer leads (or a server gone) makes it ask for the
-    /// routing table again and retry once.
+    /// Opens an explicit transaction on the writer: the statements that follow run in it until
+    /// [`Remote::commit`] or [`Remote::rollback`]. A statement that fails inside it ends it
+    /// (the server rolls it back, as Neo4j does).
+    pub fn begin(&mut self) -> Result<(), RemoteError> {
+        if self.in_tx {
+            return Err(RemoteError::Broken("a transaction is already open (:commit or :rollback it first)".into()));
+        }
+        let db = self.database.clone();
+        self.pick(false)?.begin(db.as_deref(), false)?;
+        self.in_tx = true;
+        Ok(())
+    }
+
+    /// Commits the open transaction.
+    pub fn commit(&mut self) -> Result<(), RemoteError> {
+        self.end(true)
+    }
+
+    /// Rolls the open transaction back.
+    pub fn rollback(&mut self) -> Result<(), RemoteError> {
+        self.end(false)
+    }
+
+    /// Whether an explicit transaction is open.
+    pub fn in_transaction(&self) -> bool {
+        self.in_tx
+    }
+
+    fn end(&mut self, commit: bool) -> Result<(), RemoteError> {
+        if !self.in_tx {
+            return Err(RemoteError::Broken("no transaction is open (:begin opens one)".into()));
+        }
+        self.in_tx = false;
+        let c = self.pick(false)?;
+        if commit {
+            c.commit().map(drop)
+        } else {
+            c.rollback()
+        }
+    }
+
+    /// Runs one statement (auto-commit, or in the open transaction); `read` says it only reads,
+    /// so a reader may answer it. When routing, a writer that no longer leads (or a server
+    /// gone) makes it ask for the routing table again and retry once (not inside a transaction).
     pub fn run(&mut self, query: &str, params: &Params, read: bool) -> Result<Answer, RemoteError> {
         let packed = pack_params(params, self.dialect())?;
+        if self.in_tx {
+            let reply = self.pick(false)?.run(query, packed, None, false);
+            if reply.is_err() {
+                self.in_tx = false;
+            }
+            let reply = reply.map_err(|e| match e {
+                RemoteError::Failed(mut f) => {
+                    f.message.push_str(" (the transaction was rolled back)");
+                    RemoteError::Failed(f)
+                }
+                other => other,
+            })?;
+            return self.answer(reply);
+        }
         let db = self.database.clone();
         let first = self.pick(read).and_then(|c| c.run(query, packed.clone(), db.as_deref(), read));
         let reply = match first {
@@ -175,9 +232,15 @@ impl Remote {
             }
             other => other?,
         };
-        // A relationship's ends that the answer does not hold are read too (for pictures and :why).
+        self.answer(reply)
+    }
+
+    /// An answer from a reply; a relationship's ends that it does not hold are read too (for
+    /// pictures and :why), except inside a transaction, which a failed read would end.
+    fn answer(&mut self, reply: Reply) -> Result<Answer, RemoteError> {
+        let db = self.database.clone();
         let missing = Answer::missing_ends(&reply).map_err(RemoteError::Broken)?;
-        let ends = match missing.is_empty() {
+        let ends = match missing.is_empty() || self.in_tx {
             true => None,
             false => {
                 let list = missing.iter().map(i64::to_string).collect::<Vec<_>>().join(", ");
@@ -186,26 +249,6 @@ impl Remote {
             }
         };
         Answer::of(&reply, ends.as_ref()).map_err(RemoteError::Broken)
-    }
-
-    /// Runs statements in one transaction on the writer: all are kept, or none.
-    pub fn transaction(&mut self, statements: &[(String, Params)]) -> Result<Vec<Reply>, RemoteError> {
-        let dialect = self.dialect();
-        let db = self.database.clone();
-        let c = self.pick(false)?;
-        c.begin(db.as_deref(), false)?;
-        let mut replies = Vec::new();
-        for (q, p) in statements {
-            match c.run(q, pack_params(p, dialect)?, None, false) {
-                Ok(r) => replies.push(r),
-                Err(e) => {
-                    let _ = c.rollback();
-                    return Err(e);
-                }
-            }
-        }
-        c.commit()?;
-        Ok(replies)
     }
 
     /// How many nodes and relationships the remote graph holds.
