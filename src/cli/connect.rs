@@ -254,13 +254,9 @@ fn write_back(
     let mut stats = crate::exec::Stats::default();
     let inline = remote.flavour() == Flavour::Falkor;
     for chunk in rows.chunks(1000) {
-        let b = super::push::batch(
-            chunk.to_vec(),
-            "MATCH (n) WHERE id(n) = row.id SET n += row.props",
-            chunk.len(),
-            inline,
-        );
-        let a = remote.run(&b.text, &b.params, false).map_err(error)?;
+        let body = "MATCH (n) WHERE id(n) = row.id SET n += row.props";
+        let (text, params) = crate::remote::unwind(chunk.to_vec(), body, inline);
+        let a = remote.run(&text, &params, false).map_err(error)?;
         stats.properties_set += a.result.stats.properties_set;
     }
     Ok(stats)

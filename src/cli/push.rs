@@ -22,7 +22,7 @@ use crate::export::Subgraph;
 use crate::remote::{Flavour, Remote};
 use crate::session::Session;
 use crate::store::Graph;
-use crate::value::{quote_name, to_cypher_literal, Value};
+use crate::value::{quote_name, Value};
 use crate::value::{NodeId, RelId};
 
 /// The key a push adds to every node and relationship.
@@ -43,9 +43,9 @@ pub struct PushArgs {
 }
 
 /// One statement of the push: its text, its parameters and how many entities it carries.
-pub(super) struct Batch {
-    pub(super) text: String,
-    pub(super) params: Params,
+struct Batch {
+    text: String,
+    params: Params,
     size: usize,
 }
 
@@ -241,15 +241,9 @@ fn row<const N: usize>(pairs: [(&str, Value); N]) -> Value {
 }
 
 /// `UNWIND` of the rows into `body`: as a parameter, or written into the text.
-pub(super) fn batch(rows: Vec<Value>, body: &str, size: usize, inline: bool) -> Batch {
-    let rows = Value::List(rows);
-    if inline {
-        let text = format!("UNWIND {} AS row {body}", to_cypher_literal(&rows));
-        return Batch { text, params: Params::new(), size };
-    }
-    let mut params = Params::new();
-    params.insert("rows".into(), rows);
-    Batch { text: format!("UNWIND $rows AS row {body}"), params, size }
+fn batch(rows: Vec<Value>, body: &str, size: usize, inline: bool) -> Batch {
+    let (text, params) = crate::remote::unwind(rows, body, inline);
+    Batch { text, params, size }
 }
 
 #[cfg(test)]

@@ -338,6 +338,19 @@ impl Flavour {
     }
 }
 
+/// `UNWIND` of `rows` into `body` (which reads `row`): the rows as the parameter `$rows`, or,
+/// `inline`, written into the statement as escaped literals (for FalkorDB, whose Bolt endpoint
+/// mangles string parameters and refuses dates).
+pub fn unwind(rows: Vec<Value>, body: &str, inline: bool) -> (String, Params) {
+    let rows = Value::List(rows);
+    if inline {
+        return (format!("UNWIND {} AS row {body}", crate::value::to_cypher_literal(&rows)), Params::new());
+    }
+    let mut params = Params::new();
+    params.insert("rows".into(), rows);
+    (format!("UNWIND $rows AS row {body}"), params)
+}
+
 /// Parameters as PackStream, in the connection's dialect (the server's own encoder, read back).
 fn pack_params(params: &Params, d: Dialect) -> Result<IndexMap<String, Pack>, RemoteError> {
     let empty = Graph::new();
