@@ -4,3 +4,41 @@
 
 pub mod packstream;
 pub mod values;
+
+/// The tags of Bolt's messages, both ways.
+pub mod msg {
+    /// Client: log in (and, before 5.1, authenticate).
+    pub const HELLO: u8 = 0x01;
+    /// Client: end the connection.
+    pub const GOODBYE: u8 = 0x02;
+    /// Client: abandon what failed or runs, back to ready.
+    pub const RESET: u8 = 0x0F;
+    /// Client: run a statement.
+    pub const RUN: u8 = 0x10;
+    /// Client: open an explicit transaction.
+    pub const BEGIN: u8 = 0x11;
+    /// Client: commit it.
+    pub const COMMIT: u8 = 0x12;
+    /// Client: roll it back.
+    pub const ROLLBACK: u8 = 0x13;
+    /// Client: drop a result's records.
+    pub const DISCARD: u8 = 0x2F;
+    /// Client: fetch a result's records.
+    pub const PULL: u8 = 0x3F;
+    /// Client: driver telemetry (5.4).
+    pub const TELEMETRY: u8 = 0x54;
+    /// Client: ask for a routing table.
+    pub const ROUTE: u8 = 0x66;
+    /// Client: authenticate (5.1).
+    pub const LOGON: u8 = 0x6A;
+    /// Client: forget the authentication (5.1).
+    pub const LOGOFF: u8 = 0x6B;
+    /// Server: done, with metadata.
+    pub const SUCCESS: u8 = 0x70;
+    /// Server: one row of a result.
+    pub const RECORD: u8 = 0x71;
+    /// Server: not done, after a failure.
+    pub const IGNORED: u8 = 0x7E;
+    /// Server: failed, with a code and a message.
+    pub const FAILURE: u8 = 0x7F;
+}

@@ -21,21 +21,36 @@ pub struct Dialect {
 }
 
 /// Tags of the structures.
-mod tag {
+pub mod tag {
+    /// A node: id, labels, properties (and an element id from 5.0).
     pub const NODE: u8 = 0x4E;
+    /// A relationship: id, start, end, type, properties (and element ids from 5.0).
     pub const REL: u8 = 0x52;
+    /// A relationship inside a path: id, type, properties.
     pub const UNBOUND: u8 = 0x72;
+    /// A path: nodes, unbound relationships, indices.
     pub const PATH: u8 = 0x50;
+    /// A date: days since 1970-01-01.
     pub const DATE: u8 = 0x44;
+    /// A time with an offset: nanoseconds of the day, offset seconds.
     pub const TIME: u8 = 0x54;
+    /// A local time: nanoseconds of the day.
     pub const LOCAL_TIME: u8 = 0x74;
+    /// A local date-time: seconds and nanoseconds.
     pub const LOCAL_DATE_TIME: u8 = 0x64;
+    /// A date-time by UTC seconds (Bolt 5, or 4.4 with the `utc` patch).
     pub const DATE_TIME: u8 = 0x49;
+    /// A date-time by local seconds (Bolt 4).
     pub const DATE_TIME_LEGACY: u8 = 0x46;
+    /// A date-time in a named zone, by UTC seconds.
     pub const DATE_TIME_ZONE_ID: u8 = 0x69;
+    /// A date-time in a named zone, by local seconds (Bolt 4).
     pub const DATE_TIME_ZONE_ID_LEGACY: u8 = 0x66;
+    /// A duration: months, days, seconds, nanoseconds.
     pub const DURATION: u8 = 0x45;
+    /// A 2D point.
     pub const POINT_2D: u8 = 0x58;
+    /// A 3D point.
     pub const POINT_3D: u8 = 0x59;
 }
 

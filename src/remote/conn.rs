@@ -12,6 +12,7 @@ use std::time::Duration;
 
 use indexmap::IndexMap;
 
+use crate::bolt::msg;
 use crate::bolt::packstream::{decode, encode, Pack};
 
 /// The graph a FalkorDB Bolt request goes to when no database is named.
@@ -21,23 +22,6 @@ pub const FALKOR_DEFAULT_GRAPH: &str = "db";
 pub const MAX_MESSAGE: usize = 256 << 20;
 /// How long one read or write may wait before the server is given up on.
 pub const IO_TIMEOUT: Duration = Duration::from_secs(300);
-
-mod msg {
-    pub const HELLO: u8 = 0x01;
-    pub const GOODBYE: u8 = 0x02;
-    pub const RESET: u8 = 0x0F;
-    pub const RUN: u8 = 0x10;
-    pub const BEGIN: u8 = 0x11;
-    pub const COMMIT: u8 = 0x12;
-    pub const ROLLBACK: u8 = 0x13;
-    pub const PULL: u8 = 0x3F;
-    pub const ROUTE: u8 = 0x66;
-    pub const LOGON: u8 = 0x6A;
-    pub const SUCCESS: u8 = 0x70;
-    pub const RECORD: u8 = 0x71;
-    pub const IGNORED: u8 = 0x7E;
-    pub const FAILURE: u8 = 0x7F;
-}
 
 /// What a server answered a request with when it refused it.
 #[derive(Debug, Clone, PartialEq)]

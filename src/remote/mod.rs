@@ -11,7 +11,7 @@ pub mod conn;
 use indexmap::IndexMap;
 
 use crate::bolt::packstream::{decode, Pack};
-use crate::bolt::values::{self, Dialect};
+use crate::bolt::values::{self, tag, Dialect};
 use crate::exec::{Params, QueryResult, Stats};
 use crate::store::Graph;
 use crate::value::{Path, Value};
@@ -476,13 +476,6 @@ fn to_value(g: Got, nodes: &std::collections::HashMap<i64, u64>, rels: &std::col
             rels: rs.iter().filter_map(|r| rels.get(r).copied()).collect(),
         })),
     }
-}
-
-mod tag {
-    pub const NODE: u8 = 0x4E;
-    pub const REL: u8 = 0x52;
-    pub const UNBOUND: u8 = 0x72;
-    pub const PATH: u8 = 0x50;
 }
 
 fn props(p: Option<&Pack>) -> Result<Props, String> {

@@ -12,6 +12,7 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use super::{codes, Server};
+use crate::bolt::msg;
 use crate::bolt::packstream::{self, encode, struct_header, Pack};
 use crate::bolt::values::{self, Dialect};
 use crate::error::{Detail, Error, Kind};
@@ -32,26 +33,6 @@ const MAGIC: [u8; 4] = [0x60, 0x60, 0xB0, 0x17];
 
 /// The versions spoken, best first.
 const VERSIONS: [(u8, u8); 6] = [(5, 4), (5, 3), (5, 2), (5, 1), (5, 0), (4, 4)];
-
-mod msg {
-    pub const HELLO: u8 = 0x01;
-    pub const GOODBYE: u8 = 0x02;
-    pub const RESET: u8 = 0x0F;
-    pub const RUN: u8 = 0x10;
-    pub const BEGIN: u8 = 0x11;
-    pub const COMMIT: u8 = 0x12;
-    pub const ROLLBACK: u8 = 0x13;
-    pub const DISCARD: u8 = 0x2F;
-    pub const PULL: u8 = 0x3F;
-    pub const TELEMETRY: u8 = 0x54;
-    pub const ROUTE: u8 = 0x66;
-    pub const LOGON: u8 = 0x6A;
-    pub const LOGOFF: u8 = 0x6B;
-    pub const SUCCESS: u8 = 0x70;
-    pub const RECORD: u8 = 0x71;
-    pub const IGNORED: u8 = 0x7E;
-    pub const FAILURE: u8 = 0x7F;
-}
 
 /// Why a connection ends.
 #[derive(Debug)]
