@@ -2,7 +2,7 @@
 //! cluster, Memgraph, FalkorDB, another `silkgraph serve`) and print the answers in every
 //! format, as they would print local ones.
 
-use std::io::{IsTerminal, Write};
+use std::io::IsTerminal;
 
 use clap::Args;
 
@@ -161,8 +161,15 @@ pub fn lacking(text: &str, flavour: Flavour) -> Option<String> {
     if flavour == Flavour::Silkgraph {
         return None;
     }
+    // Compiled once: every statement sent is checked.
+    static PATTERNS: std::sync::OnceLock<(regex::Regex, regex::Regex)> = std::sync::OnceLock::new();
+    let (shortest_in_match, falkor_call) = PATTERNS.get_or_init(|| {
+        let names: Vec<String> = FALKOR_LACKS.iter().map(|(n, _)| regex::escape(n)).collect();
+        let call = format!(r"(?:^|[^a-z0-9_.`])({})\s*\(", names.join("|"));
+        let shortest = r"match\s+\w+\s*=\s*(all)?shortestpath\s*\(";
+        (regex::Regex::new(shortest).expect("a valid pattern"), regex::Regex::new(&call).expect("a valid pattern"))
+    });
     let lower = text.to_ascii_lowercase();
-    let shortest_in_match = regex::Regex::new(r"match\s+\w+\s*=\s*(all)?shortestpath\s*\(").expect("a valid pattern");
     if flavour == Flavour::Falkor && shortest_in_match.is_match(&lower) {
         return Some(
             "FalkorDB finds shortest paths only in WITH or RETURN, not in MATCH: match the two ends, then \
@@ -171,13 +178,10 @@ pub fn lacking(text: &str, flavour: Flavour) -> Option<String> {
         );
     }
     if flavour == Flavour::Falkor {
-        let lower = without_strings(&lower);
-        for (name, instead) in FALKOR_LACKS {
-            let call =
-                regex::Regex::new(&format!(r"(^|[^a-z0-9_.`]){}\s*\(", regex::escape(name))).expect("a valid pattern");
-            if call.is_match(&lower) {
-                return Some(format!("FalkorDB 4.16 has no {name}() function: {instead}"));
-            }
+        let code = without_strings(&lower);
+        if let Some(m) = falkor_call.captures(&code).and_then(|c| c.get(1)) {
+            let (name, instead) = FALKOR_LACKS.iter().find(|(n, _)| *n == m.as_str())?;
+            return Some(format!("FalkorDB 4.16 has no {name}() function: {instead}"));
         }
     }
     if lower.contains("db.search") {
@@ -192,8 +196,7 @@ pub fn lacking(text: &str, flavour: Flavour) -> Option<String> {
 
 /// A statement with silkgraph's algorithms (`algo.*`) on a server that lacks them: the remote
 /// graph is fetched (within `--max-fetch`) and the statement runs here on it; nodes in its rows
-/// keep the server's ids. (Writing results back is the statement's own affair: `SET` runs on
-/// the copy, so push or `SET` through `--connect` what should be kept.)
+/// keep the server's ids. Node properties the statement sets are written back to the server.
 fn here(
     args: &ConnectArgs,
     remote: &mut Remote,
@@ -203,9 +206,12 @@ fn here(
     let start = std::time::Instant::now();
     let graph =
         args.fetch(remote, "the algorithm").map_err(|e| Error::runtime(Kind::DatabaseError, Detail::None, e))?;
-    let before = graph.clone();
     let mut session = crate::session::Session::new(graph);
+    // The statement's changes stay in the store's journal under this mark, for the write-back.
+    let mark = session.graph.savepoint();
     let mut outcome = session.run_statement(piece, params)?;
+    let changes = session.graph.changes_since(mark);
+    session.graph.commit(mark);
     let s = &outcome.result.stats;
     if s.properties_set + s.properties_removed > 0 {
         let made = s.nodes_created + s.nodes_deleted + s.relationships_created + s.relationships_deleted;
@@ -217,40 +223,31 @@ fn here(
                  make nodes, relationships and labels in a statement of their own",
             ));
         }
-        outcome.result.stats = write_back(remote, &before, &session.graph)?;
+        outcome.result.stats = write_back(remote, &changes)?;
     }
     Ok(((session.graph, outcome.result), start.elapsed().as_secs_f64() * 1000.0))
 }
 
-/// Sends the node properties that `after` changed from `before` (a fetched copy of the
-/// server's graph, with its ids) to the server, in `UNWIND` batches; returns what the server
-/// says it changed.
-fn write_back(
-    remote: &mut Remote,
-    before: &crate::store::Graph,
-    after: &crate::store::Graph,
-) -> crate::error::Result<crate::exec::Stats> {
+/// Sends the node properties a statement set on the fetched copy (its journaled `changes`,
+/// with the server's ids) to the server, in `UNWIND` batches; returns what the server says it
+/// changed.
+fn write_back(remote: &mut Remote, changes: &[crate::store::Change]) -> crate::error::Result<crate::exec::Stats> {
     use crate::value::Value;
-    let named = |g: &crate::store::Graph, n| -> indexmap::IndexMap<String, Value> {
-        g.node_props(n).iter().map(|(k, v)| (g.keys().name(*k).to_string(), v.clone())).collect()
-    };
-    let mut rows = Vec::new();
-    for n in before.node_ids() {
-        let (old, new) = (named(before, n), named(after, n));
-        let mut changed = indexmap::IndexMap::new();
-        for (k, v) in &new {
-            if old.get(k).is_none_or(|o| o.order(v) != std::cmp::Ordering::Equal) {
-                changed.insert(k.clone(), v.clone());
-            }
-        }
-        for k in old.keys().filter(|k| !new.contains_key(*k)) {
-            changed.insert(k.clone(), Value::Null);
-        }
-        if !changed.is_empty() {
-            let row = [("id".to_string(), Value::Int(n as i64)), ("props".to_string(), Value::map(changed))];
-            rows.push(Value::map(row.into_iter().collect()));
+    // The last value each node's key was set to (null: removed).
+    let mut set: indexmap::IndexMap<u64, indexmap::IndexMap<String, Value>> = indexmap::IndexMap::new();
+    for c in changes {
+        if let crate::store::Change::SetNodeProp { id, key, value } = c {
+            let v = value.value().map_err(|e| Error::runtime(Kind::DatabaseError, Detail::None, e))?;
+            set.entry(*id).or_default().insert(key.clone(), v);
         }
     }
+    let rows: Vec<Value> = set
+        .into_iter()
+        .map(|(id, props)| {
+            let row = [("id".to_string(), Value::Int(id as i64)), ("props".to_string(), Value::map(props))];
+            Value::map(row.into_iter().collect())
+        })
+        .collect();
     let mut stats = crate::exec::Stats::default();
     let inline = remote.flavour() == Flavour::Falkor;
     for chunk in rows.chunks(1000) {
@@ -347,9 +344,7 @@ pub fn run_text(args: &ConnectArgs, text: &str, params: &Option<String>, format:
             }
         }
     }
-    printer.finish(&mut out);
-    if let Some(e) = printer.write_error.take().map(Err).unwrap_or_else(|| out.flush()).err() {
-        eprintln!("error: cannot write the results: {e}");
+    if !printer.close(&mut out) {
         code = FAILED;
     }
     if remote.in_transaction() {

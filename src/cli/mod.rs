@@ -376,13 +376,8 @@ fn run_text(mut session: Session, text: &str, params: &Option<String>, format: F
     let mut out = stdout.lock();
     let mut printer = Printer::new(format, std::io::stdout().is_terminal());
     let ok = session.run_script(text, &params, |g, r| printer.print(&mut out, g, r, text));
-    printer.finish(&mut out);
-    let mut code = if ok { OK } else { FAILED };
-    if let Some(e) = printer.write_error.take().map(Err).unwrap_or_else(|| out.flush()).err() {
-        // A result that could not be written (a full disk, a closed pipe) is a failure.
-        eprintln!("error: cannot write the results: {e}");
-        code = FAILED;
-    }
+    let written = printer.close(&mut out);
+    let code = if ok && written { OK } else { FAILED };
     close_session(&mut session, code)
 }
 
@@ -451,6 +446,19 @@ impl Printer {
             let all = serde_json::Value::Array(std::mem::take(&mut self.json_items));
             let res = writeln!(out, "{}", serde_json::to_string_pretty(&all).unwrap_or_default());
             self.keep_first_error(res);
+        }
+    }
+
+    /// Ends the output ([`Printer::finish`]) and flushes it; false (said on standard error) when
+    /// a result could not be written: a full disk or a closed pipe is a failure.
+    pub fn close(&mut self, out: &mut dyn Write) -> bool {
+        self.finish(out);
+        match self.write_error.take().map(Err).unwrap_or_else(|| out.flush()) {
+            Ok(()) => true,
+            Err(e) => {
+                eprintln!("error: cannot write the results: {e}");
+                false
+            }
         }
     }
 

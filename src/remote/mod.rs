@@ -239,16 +239,16 @@ impl Remote {
     /// pictures and :why), except inside a transaction, which a failed read would end.
     fn answer(&mut self, reply: Reply) -> Result<Answer, RemoteError> {
         let db = self.database.clone();
-        let missing = Answer::missing_ends(&reply).map_err(RemoteError::Broken)?;
-        let ends = match missing.is_empty() || self.in_tx {
-            true => None,
-            false => {
-                let list = missing.iter().map(i64::to_string).collect::<Vec<_>>().join(", ");
-                let q = format!("MATCH (n) WHERE id(n) IN [{list}] RETURN n");
-                self.pick(true).and_then(|c| c.run(&q, IndexMap::new(), db.as_deref(), true)).ok()
+        let mut decoded = Decoded::of(&reply).map_err(RemoteError::Broken)?;
+        let missing = decoded.missing_ends();
+        if !missing.is_empty() && !self.in_tx {
+            let list = missing.iter().map(i64::to_string).collect::<Vec<_>>().join(", ");
+            let q = format!("MATCH (n) WHERE id(n) IN [{list}] RETURN n");
+            if let Ok(ends) = self.pick(true).and_then(|c| c.run(&q, IndexMap::new(), db.as_deref(), true)) {
+                decoded.add_nodes(&ends).map_err(RemoteError::Broken)?;
             }
-        };
-        Answer::of(&reply, ends.as_ref()).map_err(RemoteError::Broken)
+        }
+        Ok(decoded.answer(&reply))
     }
 
     /// How many nodes and relationships the remote graph holds.
@@ -275,7 +275,7 @@ impl Remote {
         let mut all = c.run(&nodes, IndexMap::new(), db.as_deref(), true)?;
         let rels = c.run(&rels, IndexMap::new(), db.as_deref(), true)?;
         all.records.extend(rels.records);
-        Answer::of(&all, None).map(|a| a.graph).map_err(RemoteError::Broken)
+        Decoded::of(&all).map(|d| d.answer(&all).graph).map_err(RemoteError::Broken)
     }
 
     fn dialect(&self) -> Dialect {
@@ -399,36 +399,46 @@ struct Found {
     rels: std::collections::BTreeMap<i64, (i64, i64, String, Props)>,
 }
 
-impl Answer {
-    /// The ends of the answer's relationships that it does not hold itself.
-    fn missing_ends(reply: &Reply) -> Result<Vec<i64>, String> {
-        let mut found = Found::default();
-        for r in &reply.records {
-            for p in r {
-                got(p, &mut found)?;
-            }
-        }
-        let mut missing: Vec<i64> =
-            found.rels.values().flat_map(|(s, e, _, _)| [*s, *e]).filter(|n| !found.nodes.contains_key(n)).collect();
-        missing.sort_unstable();
-        missing.dedup();
-        Ok(missing)
-    }
+/// A reply decoded once: its rows, with nodes and relationships still remote, and the nodes and
+/// relationships it holds.
+struct Decoded {
+    rows: Vec<Vec<Got>>,
+    found: Found,
+}
 
-    /// The answer of `reply`; the nodes of `ends` (records of nodes) fill in the labels and
-    /// properties of relationships' ends the answer does not hold.
-    fn of(reply: &Reply, ends: Option<&Reply>) -> Result<Answer, String> {
+impl Decoded {
+    fn of(reply: &Reply) -> Result<Decoded, String> {
         let mut found = Found::default();
-        let rows: Vec<Vec<Got>> = reply
+        let rows = reply
             .records
             .iter()
             .map(|r| r.iter().map(|p| got(p, &mut found)).collect::<Result<_, _>>())
             .collect::<Result<_, _>>()?;
-        for r in ends.map(|e| e.records.as_slice()).unwrap_or_default() {
-            for p in r {
-                got(p, &mut found)?;
-            }
+        Ok(Decoded { rows, found })
+    }
+
+    /// The ends of the relationships that the reply does not hold itself.
+    fn missing_ends(&self) -> Vec<i64> {
+        let f = &self.found;
+        let mut missing: Vec<i64> =
+            f.rels.values().flat_map(|(s, e, _, _)| [*s, *e]).filter(|n| !f.nodes.contains_key(n)).collect();
+        missing.sort_unstable();
+        missing.dedup();
+        missing
+    }
+
+    /// The nodes of `ends` (records of nodes) fill in the labels and properties of
+    /// relationships' ends; its rows are not the answer's.
+    fn add_nodes(&mut self, ends: &Reply) -> Result<(), String> {
+        for p in ends.records.iter().flatten() {
+            got(p, &mut self.found)?;
         }
+        Ok(())
+    }
+
+    /// The answer: its nodes and relationships made in a local graph with the server's ids.
+    fn answer(self, reply: &Reply) -> Answer {
+        let Decoded { rows, mut found } = self;
         // Every end of a relationship is a node, if only a bare one.
         for (s, e, _, _) in found.rels.values() {
             for end in [*s, *e] {
@@ -460,7 +470,7 @@ impl Answer {
             .filter_map(|k| reply.summary.get(*k).and_then(Pack::as_int))
             .reduce(|a, b| a + b)
             .map(|ms| ms as f64);
-        Ok(Answer { graph, result: QueryResult { columns: reply.fields.clone(), rows, stats }, server_ms })
+        Answer { graph, result: QueryResult { columns: reply.fields.clone(), rows, stats }, server_ms }
     }
 }
 
