@@ -5,6 +5,15 @@
 pub mod packstream;
 pub mod values;
 
+/// Appends a message body in chunks of at most 65,535 bytes, and the end marker.
+pub fn frame_into(out: &mut Vec<u8>, body: &[u8]) {
+    for c in body.chunks(0xFFFF) {
+        out.extend_from_slice(&(c.len() as u16).to_be_bytes());
+        out.extend_from_slice(c);
+    }
+    out.extend_from_slice(&[0, 0]);
+}
+
 /// The tags of Bolt's messages, both ways.
 pub mod msg {
     /// Client: log in (and, before 5.1, authenticate).

@@ -350,11 +350,7 @@ impl Connection {
         let mut body = Vec::new();
         encode(&mut body, &Pack::Struct(tag, fields));
         let mut framed = Vec::with_capacity(body.len() + 8);
-        for c in body.chunks(0xFFFF) {
-            framed.extend_from_slice(&(c.len() as u16).to_be_bytes());
-            framed.extend_from_slice(c);
-        }
-        framed.extend_from_slice(&[0, 0]);
+        crate::bolt::frame_into(&mut framed, &body);
         self.write_raw(&framed)
     }
 

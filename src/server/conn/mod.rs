@@ -12,9 +12,9 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use super::{codes, Server};
-use crate::bolt::msg;
 use crate::bolt::packstream::{self, encode, struct_header, Pack};
 use crate::bolt::values::{self, Dialect};
+use crate::bolt::{frame_into, msg};
 use crate::error::{Detail, Error, Kind};
 use crate::exec::{Params, Row, Stats};
 use crate::session::{Client, Prepared};
@@ -97,15 +97,6 @@ pub struct Conn<'a> {
     inbuf: Vec<u8>,
     inpos: usize,
     inlen: usize,
-}
-
-/// Appends a message body in chunks of at most 65,535 bytes, and the end marker.
-fn frame_into(out: &mut Vec<u8>, body: &[u8]) {
-    for c in body.chunks(0xFFFF) {
-        out.extend_from_slice(&(c.len() as u16).to_be_bytes());
-        out.extend_from_slice(c);
-    }
-    out.extend_from_slice(&[0, 0]);
 }
 
 /// How much is read from the client at once.
