@@ -1,5 +1,7 @@
 //! Write operators: each drains its input rows, then changes the graph row by row.
 
+use std::borrow::Cow;
+
 use indexmap::IndexMap;
 
 use super::eval::eval;
@@ -179,20 +181,56 @@ fn storable(v: &Value) -> Result<()> {
     }
 }
 
-fn props_map(e: &Option<crate::plan::Expr>, row: &Row, c: Ctx) -> Result<Vec<(String, Value)>> {
+/// The properties a `CREATE` gives, nulls left out. A map written in the pattern is evaluated
+/// value by value, its keys borrowed from the plan (no map is made per row).
+fn props_map<'p>(e: &'p Option<crate::plan::Expr>, row: &Row, c: Ctx) -> Result<Vec<(Cow<'p, str>, Value)>> {
+    let store = |out: &mut Vec<(Cow<'p, str>, Value)>, k: Cow<'p, str>, v: Value| -> Result<()> {
+        storable(&v)?;
+        if !v.is_null() {
+            out.push((k, v));
+        }
+        Ok(())
+    };
     match e {
         None => Ok(Vec::new()),
+        Some(crate::plan::Expr::Map(entries)) if distinct_keys(entries) => {
+            // Every value first, then the checks, as for a map made whole.
+            let mut values = Vec::with_capacity(entries.len());
+            for (_, e) in entries {
+                values.push(eval(e, row, c)?);
+            }
+            let mut out = Vec::with_capacity(entries.len());
+            for ((k, _), v) in entries.iter().zip(values) {
+                store(&mut out, Cow::Borrowed(k.as_str()), v)?;
+            }
+            Ok(out)
+        }
         Some(e) => match eval(e, row, c)? {
             Value::Map(m) => {
+                let mut out = Vec::with_capacity(m.len());
                 for v in m.values() {
                     storable(v)?;
                 }
-                Ok(m.into_iter().filter(|(_, v)| !v.is_null()).collect())
+                for (k, v) in m.into_iter() {
+                    store(&mut out, Cow::Owned(k), v)?;
+                }
+                Ok(out)
             }
             Value::Null => Ok(Vec::new()),
             other => Err(type_err("properties must be a map", &other)),
         },
     }
+}
+
+/// Whether a map literal names each key once (else the map's own rule, the last value at the
+/// first place, applies and it is evaluated as a map).
+fn distinct_keys(entries: &[(String, crate::plan::Expr)]) -> bool {
+    entries.iter().enumerate().all(|(i, (k, _))| entries[..i].iter().all(|(j, _)| j != k))
+}
+
+/// Properties to hand to the store, their values moved out.
+fn props_arg<'a>(props: &'a mut [(Cow<'_, str>, Value)]) -> Vec<(&'a str, Value)> {
+    props.iter_mut().map(|(k, v)| (&**k, std::mem::replace(v, Value::Null))).collect()
 }
 
 fn check_merge_nulls(part: &CreatePart, row: &Row, graph: &dyn GraphRead, params: &Params, width: usize) -> Result<()> {
@@ -235,28 +273,26 @@ fn create_part(
             }
             continue;
         }
-        let props = props_map(&n.props, row, ctx(graph, params, width))?;
+        let mut props = props_map(&n.props, row, ctx(graph, params, width))?;
         stats.properties_set += props.len() as u64;
         stats.labels_added += n.labels.len() as u64;
         let labels: Vec<&str> = n.labels.iter().map(String::as_str).collect();
-        let id = graph.create_node(&labels, props.iter().map(|(k, v)| (k.as_str(), v.clone())).collect());
+        let id = graph.create_node(&labels, props_arg(&mut props));
         stats.nodes_created += 1;
         row[n.slot] = Value::Node(id);
         ids.push(id);
     }
     let mut rel_ids = Vec::new();
     for r in &part.rels {
-        let props = props_map(&r.props, row, ctx(graph, params, width))?;
+        let mut props = props_map(&r.props, row, ctx(graph, params, width))?;
         stats.properties_set += props.len() as u64;
-        let id = graph
-            .create_rel(ids[r.start], ids[r.end], &r.ty, props.iter().map(|(k, v)| (k.as_str(), v.clone())).collect())
-            .ok_or_else(|| {
-                Error::runtime(
-                    Kind::EntityNotFound,
-                    Detail::DeletedEntityAccess,
-                    "a node of the new relationship was deleted",
-                )
-            })?;
+        let id = graph.create_rel(ids[r.start], ids[r.end], &r.ty, props_arg(&mut props)).ok_or_else(|| {
+            Error::runtime(
+                Kind::EntityNotFound,
+                Detail::DeletedEntityAccess,
+                "a node of the new relationship was deleted",
+            )
+        })?;
         stats.relationships_created += 1;
         row[r.slot] = Value::Rel(id);
         rel_ids.push(id);

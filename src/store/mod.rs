@@ -482,6 +482,11 @@ impl Graph {
 
     // ---- journal -----------------------------------------------------------------------
 
+    /// How many changes were journaled since `sp`.
+    pub fn journal_since(&self, sp: Savepoint) -> usize {
+        self.journal.len().saturating_sub(sp.0)
+    }
+
     /// Starts recording changes; returns a mark to roll back to. Savepoints nest: a
     /// statement's inside a transaction's.
     pub fn savepoint(&mut self) -> Savepoint {

@@ -5,9 +5,10 @@
 //! same state). Ids are recorded, so that a replay hands out the same ids even where a
 //! rolled-back statement used some up.
 
+use serde::ser::{SerializeSeq, SerializeStructVariant, SerializeTupleVariant, Serializer};
 use serde::{Deserialize, Serialize};
 
-use super::{Graph, Savepoint, Undo};
+use super::{Graph, Savepoint, Sym, Undo};
 use crate::value::{temporal, Date, Value};
 
 /// A property value as the log stores it.
@@ -165,56 +166,173 @@ pub fn decode_changes(payload: &[u8]) -> Result<Vec<Change>, String> {
     postcard::from_bytes(payload).map_err(|e| format!("a log record does not decode: {e}"))
 }
 
+/// A property value serialized as its [`Stored`] form would be, without making it.
+struct StoredOf<'a>(&'a Value);
+
+impl StoredOf<'_> {
+    /// Whether [`Stored::of`] keeps it (nodes, relationships and paths are never stored).
+    fn storable(v: &Value) -> bool {
+        match v {
+            Value::Node(_) | Value::Rel(_) | Value::Path(_) => false,
+            Value::List(xs) => xs.iter().all(StoredOf::storable),
+            Value::Map(m) => m.values().all(StoredOf::storable),
+            _ => true,
+        }
+    }
+}
+
+impl Serialize for StoredOf<'_> {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        const N: &str = "Stored";
+        match self.0 {
+            Value::Null => s.serialize_unit_variant(N, 0, "Null"),
+            Value::Bool(b) => s.serialize_newtype_variant(N, 1, "Bool", b),
+            Value::Int(i) => s.serialize_newtype_variant(N, 2, "Int", i),
+            Value::Float(f) => s.serialize_newtype_variant(N, 3, "Float", f),
+            Value::String(x) => s.serialize_newtype_variant(N, 4, "Str", &**x),
+            Value::List(xs) => s.serialize_newtype_variant(N, 5, "List", &Seq(xs.iter().map(StoredOf))),
+            Value::Map(m) => {
+                s.serialize_newtype_variant(N, 6, "Map", &Seq(m.iter().map(|(k, v)| (k.as_str(), StoredOf(v)))))
+            }
+            Value::Date(d) => {
+                let mut t = s.serialize_tuple_variant(N, 7, "Date", 3)?;
+                t.serialize_field(&d.year)?;
+                t.serialize_field(&d.month)?;
+                t.serialize_field(&d.day)?;
+                t.end()
+            }
+            other => match temporal::kind_and_text(other) {
+                Some((kind, text)) => {
+                    let mut t = s.serialize_tuple_variant(N, 8, "Temporal", 2)?;
+                    t.serialize_field(kind)?;
+                    t.serialize_field(&text)?;
+                    t.end()
+                }
+                None => s.serialize_unit_variant(N, 0, "Null"),
+            },
+        }
+    }
+}
+
+/// A sequence serialized from an iterator that knows its length.
+struct Seq<I>(I);
+
+impl<I: ExactSizeIterator + Clone> Serialize for Seq<I>
+where
+    I::Item: Serialize,
+{
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let it = self.0.clone();
+        let mut seq = s.serialize_seq(Some(it.len()))?;
+        for x in it {
+            seq.serialize_element(&x)?;
+        }
+        seq.end()
+    }
+}
+
+/// One journal entry's [`Change`], serialized as the change would be, reading names and values
+/// from the graph in place.
+enum ChangeOf<'a> {
+    Node { g: &'a Graph, id: u64, labels: &'a [Sym], props: super::Props },
+    Rel { g: &'a Graph, id: u64, start: u64, end: u64, ty: &'a str, props: super::Props },
+    DeleteRel(u64),
+    DeleteNode(u64),
+    Prop { rel: bool, id: u64, key: &'a str, value: Option<Value> },
+    Label { add: bool, id: u64, label: &'a str },
+}
+
+impl ChangeOf<'_> {
+    /// The change itself, names and values copied.
+    fn owned(self) -> Change {
+        let props = |g: &Graph, ps: super::Props| {
+            ps.into_iter().filter_map(|(k, v)| Some((g.keys.name(k).to_string(), Stored::of(&v)?))).collect()
+        };
+        let stored = |v: Option<Value>| v.as_ref().and_then(Stored::of).unwrap_or(Stored::Null);
+        match self {
+            ChangeOf::Node { g, id, labels, props: ps } => Change::CreateNode {
+                id,
+                labels: labels.iter().map(|l| g.labels.name(*l).to_string()).collect(),
+                props: props(g, ps),
+            },
+            ChangeOf::Rel { g, id, start, end, ty, props: ps } => {
+                Change::CreateRel { id, start, end, ty: ty.to_string(), props: props(g, ps) }
+            }
+            ChangeOf::DeleteRel(id) => Change::DeleteRel { id },
+            ChangeOf::DeleteNode(id) => Change::DeleteNode { id },
+            ChangeOf::Prop { rel: false, id, key, value } => {
+                Change::SetNodeProp { id, key: key.to_string(), value: stored(value) }
+            }
+            ChangeOf::Prop { rel: true, id, key, value } => {
+                Change::SetRelProp { id, key: key.to_string(), value: stored(value) }
+            }
+            ChangeOf::Label { add: true, id, label } => Change::AddLabel { id, label: label.to_string() },
+            ChangeOf::Label { add: false, id, label } => Change::RemoveLabel { id, label: label.to_string() },
+        }
+    }
+}
+
+/// The journal of a transaction (and the changes it adds at the end), serialized as
+/// `encode_changes` of its [`Change`]s.
+struct JournalOf<'a> {
+    g: &'a Graph,
+    journal: &'a [Undo],
+    extra: &'a [Change],
+}
+
 impl Graph {
+    /// The ends and type of the relationship `id` made at journal entry `i`: from the graph, or
+    /// from its deletion later in the transaction. (The journal is searched only for one deleted
+    /// since: a search per created relationship would make a large transaction's commit
+    /// quadratic.)
+    fn created_rel(&self, journal: &[Undo], i: usize, id: u64) -> Option<(u64, u64, Sym)> {
+        let live = self.rel_ends(id).zip(self.rel_type(id)).map(|((s, e), t)| (s, e, t));
+        live.or_else(|| {
+            journal[i..].iter().find_map(|u| match u {
+                Undo::DeletedRel { id: d, start, end, ty, .. } if *d == id => Some((*start, *end, *ty)),
+                _ => None,
+            })
+        })
+    }
+
+    /// The change journal entry `i` of `journal` stands for (`None`: a relationship made and
+    /// gone again without a trace, which changes nothing).
+    fn change_of<'a>(&'a self, journal: &[Undo], i: usize) -> Option<ChangeOf<'a>> {
+        Some(match &journal[i] {
+            Undo::CreatedNode(id) => {
+                ChangeOf::Node { g: self, id: *id, labels: self.node_labels(*id), props: self.node_props(*id) }
+            }
+            Undo::CreatedRel(id) => {
+                let (start, end, ty) = self.created_rel(journal, i, *id)?;
+                ChangeOf::Rel { g: self, id: *id, start, end, ty: self.types.name(ty), props: self.rel_props(*id) }
+            }
+            Undo::DeletedNode { id, .. } => ChangeOf::DeleteNode(*id),
+            Undo::DeletedRel { id, .. } => ChangeOf::DeleteRel(*id),
+            Undo::NodeProp { id, key, .. } => {
+                ChangeOf::Prop { rel: false, id: *id, key: self.keys.name(*key), value: self.node_prop(*id, *key) }
+            }
+            Undo::RelProp { id, key, .. } => {
+                ChangeOf::Prop { rel: true, id: *id, key: self.keys.name(*key), value: self.rel_prop(*id, *key) }
+            }
+            Undo::AddedLabel { id, label } => ChangeOf::Label { add: true, id: *id, label: self.labels.name(*label) },
+            Undo::RemovedLabel { id, label } => {
+                ChangeOf::Label { add: false, id: *id, label: self.labels.name(*label) }
+            }
+        })
+    }
+
+    /// The changes journaled since `sp`, then `extra`, encoded as [`encode_changes`] encodes
+    /// them, straight from the journal and the graph: a large transaction's commit makes no
+    /// [`Change`] and no copy of a name.
+    pub fn encode_changes_since(&self, sp: Savepoint, extra: &[Change]) -> Vec<u8> {
+        let journal = self.journal.get(sp.mark()..).unwrap_or_default();
+        postcard::to_stdvec(&JournalOf { g: self, journal, extra }).unwrap_or_default()
+    }
+
     /// The changes journaled since `sp`, in order (see the module's comment).
     pub fn changes_since(&self, sp: Savepoint) -> Vec<Change> {
         let journal = self.journal.get(sp.mark()..).unwrap_or_default();
-        let key = |k| self.keys.name(k).to_string();
-        let stored = |v: Option<Value>| v.as_ref().and_then(Stored::of).unwrap_or(Stored::Null);
-        let all_props = |ps: super::Props| ps.iter().filter_map(|(k, v)| Some((key(*k), Stored::of(v)?))).collect();
-        let mut out = Vec::with_capacity(journal.len());
-        for (i, u) in journal.iter().enumerate() {
-            out.push(match u {
-                Undo::CreatedNode(id) => Change::CreateNode {
-                    id: *id,
-                    labels: self.node_labels(*id).iter().map(|l| self.labels.name(*l).to_string()).collect(),
-                    props: all_props(self.node_props(*id)),
-                },
-                Undo::CreatedRel(id) => {
-                    // Ends and type from the graph, or from its deletion later in the transaction.
-                    // (The journal is searched only for one deleted since: a search per created
-                    // relationship would make a large transaction's commit quadratic.)
-                    let live = self.rel_ends(*id).zip(self.rel_type(*id)).map(|((s, e), t)| (s, e, t));
-                    let deleted = || {
-                        journal[i..].iter().find_map(|u| match u {
-                            Undo::DeletedRel { id: d, start, end, ty, .. } if d == id => Some((*start, *end, *ty)),
-                            _ => None,
-                        })
-                    };
-                    let Some((start, end, ty)) = live.or_else(deleted) else { continue };
-                    Change::CreateRel {
-                        id: *id,
-                        start,
-                        end,
-                        ty: self.types.name(ty).to_string(),
-                        props: all_props(self.rel_props(*id)),
-                    }
-                }
-                Undo::DeletedNode { id, .. } => Change::DeleteNode { id: *id },
-                Undo::DeletedRel { id, .. } => Change::DeleteRel { id: *id },
-                Undo::NodeProp { id, key: k, .. } => {
-                    Change::SetNodeProp { id: *id, key: key(*k), value: stored(self.node_prop(*id, *k)) }
-                }
-                Undo::RelProp { id, key: k, .. } => {
-                    Change::SetRelProp { id: *id, key: key(*k), value: stored(self.rel_prop(*id, *k)) }
-                }
-                Undo::AddedLabel { id, label } => Change::AddLabel { id: *id, label: self.labels.name(*label).into() },
-                Undo::RemovedLabel { id, label } => {
-                    Change::RemoveLabel { id: *id, label: self.labels.name(*label).into() }
-                }
-            });
-        }
-        out
+        (0..journal.len()).filter_map(|i| self.change_of(journal, i)).map(ChangeOf::owned).collect()
     }
 
     /// Makes the next ids handed out at least `node` and `rel` (a replay of ids that a
@@ -290,6 +408,93 @@ fn apply(g: &mut Graph, changes: &[Change]) -> Result<(), String> {
     Ok(())
 }
 
+/// An entity's stored properties, as `(key, Stored)` pairs.
+struct PropsOf<'a>(&'a Graph, &'a super::Props);
+
+impl Serialize for PropsOf<'_> {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let kept = || self.1.iter().filter(|(_, v)| StoredOf::storable(v));
+        let mut seq = s.serialize_seq(Some(kept().count()))?;
+        for (k, v) in kept() {
+            seq.serialize_element(&(self.0.keys.name(*k), StoredOf(v)))?;
+        }
+        seq.end()
+    }
+}
+
+impl Serialize for JournalOf<'_> {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let (g, journal) = (self.g, self.journal);
+        // A relationship made and deleted again leaves no change only if its deletion is not
+        // in the journal either, which is rare: count those first, so the length is known.
+        let gone = (0..journal.len())
+            .filter(|&i| matches!(journal[i], Undo::CreatedRel(id) if g.created_rel(journal, i, id).is_none()))
+            .count();
+        let mut seq = s.serialize_seq(Some(journal.len() - gone + self.extra.len()))?;
+        for i in 0..journal.len() {
+            if let Some(c) = g.change_of(journal, i) {
+                seq.serialize_element(&c)?;
+            }
+        }
+        for c in self.extra {
+            seq.serialize_element(c)?;
+        }
+        seq.end()
+    }
+}
+
+impl Serialize for ChangeOf<'_> {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        // The variant numbers and fields of `Change`, in its order.
+        const N: &str = "Change";
+        match self {
+            ChangeOf::Node { g, id, labels, props } => {
+                let mut v = s.serialize_struct_variant(N, 0, "CreateNode", 3)?;
+                v.serialize_field("id", id)?;
+                v.serialize_field("labels", &Seq(labels.iter().map(|l| g.labels.name(*l))))?;
+                v.serialize_field("props", &PropsOf(g, props))?;
+                v.end()
+            }
+            ChangeOf::Rel { g, id, start, end, ty, props } => {
+                let mut v = s.serialize_struct_variant(N, 1, "CreateRel", 5)?;
+                v.serialize_field("id", id)?;
+                v.serialize_field("start", start)?;
+                v.serialize_field("end", end)?;
+                v.serialize_field("ty", ty)?;
+                v.serialize_field("props", &PropsOf(g, props))?;
+                v.end()
+            }
+            ChangeOf::DeleteRel(id) => {
+                let mut v = s.serialize_struct_variant(N, 2, "DeleteRel", 1)?;
+                v.serialize_field("id", id)?;
+                v.end()
+            }
+            ChangeOf::DeleteNode(id) => {
+                let mut v = s.serialize_struct_variant(N, 3, "DeleteNode", 1)?;
+                v.serialize_field("id", id)?;
+                v.end()
+            }
+            ChangeOf::Prop { rel, id, key, value } => {
+                let (index, name) = if *rel { (5, "SetRelProp") } else { (4, "SetNodeProp") };
+                let null = Value::Null;
+                let value = value.as_ref().filter(|v| StoredOf::storable(v)).unwrap_or(&null);
+                let mut v = s.serialize_struct_variant(N, index, name, 3)?;
+                v.serialize_field("id", id)?;
+                v.serialize_field("key", key)?;
+                v.serialize_field("value", &StoredOf(value))?;
+                v.end()
+            }
+            ChangeOf::Label { add, id, label } => {
+                let (index, name) = if *add { (6, "AddLabel") } else { (7, "RemoveLabel") };
+                let mut v = s.serialize_struct_variant(N, index, name, 2)?;
+                v.serialize_field("id", id)?;
+                v.serialize_field("label", label)?;
+                v.end()
+            }
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -316,5 +521,40 @@ mod tests {
         ];
         assert_eq!(decode_changes(&encode_changes(&changes)).unwrap(), changes);
         assert!(decode_changes(&[0xff, 0xff, 0xff]).is_err());
+    }
+
+    #[test]
+    fn the_journal_encodes_as_its_changes_do() {
+        let mut g = Graph::new();
+        let kept = g.create_node(["Kept"], [("k", Value::Int(1))]);
+        let sp = g.savepoint();
+        let temporal = temporal::from_tagged("datetime", "2015-07-21T21:40:32.142+01:00").unwrap().unwrap();
+        let map =
+            Value::map([("a".to_string(), Value::Float(0.5)), ("b".to_string(), Value::Null)].into_iter().collect());
+        let a = g.create_node(
+            ["A", "Ош"],
+            [
+                ("s", Value::str("x")),
+                ("l", Value::List(vec![Value::Int(1), Value::str("y"), Value::Bool(true)])),
+                ("m", map),
+                ("d", Value::Date(Date::new(2025, 8, 20).unwrap())),
+                ("t", temporal),
+            ],
+        );
+        let b = g.create_node(Vec::<&str>::new(), Vec::<(&str, Value)>::new());
+        let r = g.create_rel(a, b, "T", [("w", Value::Float(f64::NAN))]).unwrap();
+        let gone = g.create_rel(b, a, "U", Vec::<(&str, Value)>::new()).unwrap();
+        g.delete_rel(gone);
+        g.set_node_prop(kept, "k", Value::Null);
+        g.set_node_prop(kept, "j", Value::str("new"));
+        g.set_rel_prop(r, "w", Value::Int(2));
+        g.add_label(kept, "More");
+        g.remove_label(kept, "Kept");
+        g.delete_node(b, true).unwrap();
+        let extra = [Change::CreateIndex { name: "i".into(), label: "A".into(), key: "s".into() }];
+        let mut changes = g.changes_since(sp);
+        assert!(changes.len() >= 10, "{changes:?}");
+        changes.extend(extra.iter().cloned());
+        assert_eq!(g.encode_changes_since(sp, &extra), encode_changes(&changes));
     }
 }
