@@ -12,6 +12,7 @@ pub mod wal;
 
 use std::fs::File;
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 use crate::file::write_atomic;
 use crate::store::{decode_changes, encode_changes, Change, Graph};
@@ -30,6 +31,9 @@ pub struct Database {
     wal: Option<wal::Wal>,
     /// Held while open for writing; the lock goes with the file.
     _lock: Option<File>,
+    /// Why no more commits can be kept (a checkpoint wrote its snapshot but could not start
+    /// the new log: appending to the old one would be set aside at the next opening).
+    broken: Option<String>,
 }
 
 /// A database as opened: the graph it holds and what opening it did that people should know.
@@ -108,7 +112,7 @@ impl Database {
                 (!read_only).then(|| wal::Wal::open_at(&wal_path, next, log.end)).transpose()?
             }
         };
-        Ok(Opened { db: Database { path: path.to_path_buf(), wal, _lock: lock }, graph, notices })
+        Ok(Opened { db: Database { path: path.to_path_buf(), wal, _lock: lock, broken: None }, graph, notices })
     }
 
     /// Where the database lives.
@@ -118,16 +122,40 @@ impl Database {
 
     /// Whether it was opened read-only.
     pub fn read_only(&self) -> bool {
-        self.wal.is_none()
+        self.wal.is_none() && self.broken.is_none()
+    }
+
+    fn no_log(&self) -> String {
+        match &self.broken {
+            Some(why) => why.clone(),
+            None => format!("{} is open read-only: a change cannot be kept", self.path.display()),
+        }
     }
 
     /// Makes a transaction's changes durable: appended to the log and synced. When this
     /// returns, the commit survives a crash.
     pub fn commit(&mut self, changes: &[Change]) -> Result<u64, String> {
-        let Some(wal) = self.wal.as_mut() else {
-            return Err(format!("{} is open read-only: a change cannot be kept", self.path.display()));
-        };
-        wal.commit(&encode_changes(changes))
+        self.commit_encoded(&encode_changes(changes))
+    }
+
+    /// [`Database::commit`] of changes already encoded (`store::encode_changes`, or
+    /// `Graph::encode_changes_since`).
+    pub fn commit_encoded(&mut self, payload: &[u8]) -> Result<u64, String> {
+        let why = self.no_log();
+        self.wal.as_mut().ok_or(why)?.commit(payload)
+    }
+
+    /// Appends a transaction's encoded changes to the log without syncing (group commit): its
+    /// number, and the log file to sync before the commit is acknowledged.
+    pub fn append_encoded(&mut self, payload: &[u8]) -> Result<(u64, Arc<File>), String> {
+        let why = self.no_log();
+        let wal = self.wal.as_mut().ok_or(why)?;
+        Ok((wal.append(payload)?, wal.syncer()))
+    }
+
+    /// The number the last transaction appended got (0: none yet), and the log file it is in.
+    pub fn appended(&self) -> Option<(u64, Arc<File>)> {
+        self.wal.as_ref().map(|w| (w.next().saturating_sub(1), w.syncer()))
     }
 
     /// Whether the log has grown enough to be worth a checkpoint.
@@ -146,7 +174,17 @@ impl Database {
         let next = wal.next();
         let bytes = g.to_snapshot();
         write_atomic(&self.path, &bytes, true)?;
-        self.wal = Some(wal::Wal::create(&sidecar(&self.path, "-wal"), wal::Base::of(&bytes, next))?);
+        match wal::Wal::create(&sidecar(&self.path, "-wal"), wal::Base::of(&bytes, next)) {
+            Ok(w) => self.wal = Some(w),
+            Err(e) => {
+                // The snapshot holds everything; a commit appended to the old log now would be
+                // set aside at the next opening, so none is taken.
+                self.wal = None;
+                let why = format!("{e}; the checkpoint's snapshot holds every commit so far, but no more can be kept until the database is opened again");
+                self.broken = Some(why.clone());
+                return Err(why);
+            }
+        }
         Ok(())
     }
 }

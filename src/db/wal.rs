@@ -15,6 +15,7 @@
 use std::fs::{File, OpenOptions};
 use std::io::{Read, Seek, SeekFrom, Write};
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 const MAGIC: &[u8; 8] = b"SILKWAL1";
 const VERSION: u32 = 1;
@@ -146,6 +147,8 @@ pub fn read(path: &Path) -> Result<Recovered, String> {
 pub struct Wal {
     path: PathBuf,
     file: File,
+    /// The same file, for syncing it from outside the writer (group commit).
+    syncer: Arc<File>,
     /// The number of the next transaction.
     next: u64,
 }
@@ -165,7 +168,8 @@ impl Wal {
         file.set_len(end).map_err(err)?;
         file.seek(SeekFrom::Start(end)).map_err(err)?;
         file.sync_all().map_err(err)?;
-        Ok(Wal { path: path.to_path_buf(), file, next })
+        let syncer = Arc::new(file.try_clone().map_err(err)?);
+        Ok(Wal { path: path.to_path_buf(), file, syncer, next })
     }
 
     /// The number the next transaction will get.
@@ -177,6 +181,19 @@ impl Wal {
     /// failed write the log is cut back to where it was, so a later commit does not follow a
     /// half-written record.
     pub fn commit(&mut self, payload: &[u8]) -> Result<u64, String> {
+        let at = self.file.stream_position().map_err(|e| self.io_error(e))?;
+        let number = self.append(payload)?;
+        if let Err(e) = self.file.sync_data() {
+            self.cut_back(at);
+            self.next -= 1;
+            return Err(self.io_error(e));
+        }
+        Ok(number)
+    }
+
+    /// Appends one transaction's payload without syncing it (a group commit syncs many at once,
+    /// through [`Wal::syncer`]); its number. A failed write is cut back as in [`Wal::commit`].
+    pub fn append(&mut self, payload: &[u8]) -> Result<u64, String> {
         if payload.len() > MAX_RECORD {
             return Err(format!("a transaction of {} bytes of changes is larger than the log takes", payload.len()));
         }
@@ -186,15 +203,26 @@ impl Wal {
         rec.extend_from_slice(&crc_of(number, payload).to_le_bytes());
         rec.extend_from_slice(&number.to_le_bytes());
         rec.extend_from_slice(payload);
-        let err = |e: std::io::Error| format!("cannot write {}: {e}", self.path.display());
-        let at = self.file.stream_position().map_err(err)?;
-        let written = self.file.write_all(&rec).and_then(|()| self.file.sync_data());
-        if let Err(e) = written {
-            let _ = self.file.set_len(at).and_then(|()| self.file.seek(SeekFrom::Start(at)).map(|_| ()));
-            return Err(err(e));
+        let at = self.file.stream_position().map_err(|e| self.io_error(e))?;
+        if let Err(e) = self.file.write_all(&rec) {
+            self.cut_back(at);
+            return Err(self.io_error(e));
         }
         self.next += 1;
         Ok(number)
+    }
+
+    /// The log file, shared, for syncing what was appended.
+    pub fn syncer(&self) -> Arc<File> {
+        self.syncer.clone()
+    }
+
+    fn cut_back(&mut self, at: u64) {
+        let _ = self.file.set_len(at).and_then(|()| self.file.seek(SeekFrom::Start(at)).map(|_| ()));
+    }
+
+    fn io_error(&self, e: std::io::Error) -> String {
+        format!("cannot write {}: {e}", self.path.display())
     }
 
     /// The log's size in bytes.

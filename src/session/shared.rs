@@ -3,8 +3,10 @@
 //! The last committed state is an immutable [`Snapshot`] behind an `Arc`. A reader takes the
 //! `Arc` (a pointer copy) and reads that state for as long as it likes: it never sees a later
 //! commit, nor half of one. One writer at a time works on its own copy of the graph; its commit
-//! is made durable (the database's log), then published as the new snapshot in one pointer swap.
-//! Nothing a reader does blocks a commit and no commit blocks a reader.
+//! is appended to the database's log and published as the new snapshot in one pointer swap, and
+//! acknowledged once the log is synced (see [`Durable`]: commits that come together share one
+//! sync). A reader never sees a commit before it is on disk: one that arrives during the sync
+//! waits for it. Nothing a reader does blocks a commit.
 //!
 //! The writer's copy is kept between transactions: after a commit, the snapshot it replaced is
 //! brought up to date with the transaction's changes (`store::Change`, what the log holds) and
@@ -12,6 +14,7 @@
 //! When a reader still holds the replaced snapshot, it waits with the changes since: the next
 //! writer takes it once its readers are done; only if they are not is the new one cloned.
 
+use std::fs::File;
 use std::sync::{Arc, Condvar, Mutex, RwLock};
 use std::time::{Duration, Instant};
 
@@ -27,6 +30,9 @@ pub struct Snapshot {
     pub graph: Graph,
     /// How many transactions that changed something had committed (0 when opened).
     pub version: u64,
+    /// The number of the log record of its last commit (0: none since opening, or no log):
+    /// it is read only once that record is on disk.
+    pub record: u64,
 }
 
 /// What only the writer holds: the database log and its spare copy of the graph.
@@ -52,6 +58,28 @@ pub struct Shared {
     writer: Mutex<Option<Writer>>,
     freed: Condvar,
     read_only: bool,
+    /// Group commit: how much of the log is on disk.
+    durable: Mutex<Durable>,
+    synced: Condvar,
+}
+
+/// What of the database's log is synced, and who syncs it. A commit appends its record while
+/// it holds the writer, lets the writer go, then waits until its record is synced: the first
+/// to wait syncs every record appended so far in one `fsync`, the others wait for that one.
+/// So commits that arrive while one syncs are made durable together (group commit).
+#[derive(Debug, Default)]
+struct Durable {
+    /// The number of the last record appended, and the log file it is in.
+    appended: u64,
+    file: Option<Arc<File>>,
+    /// Every record up to this number is on disk.
+    synced: u64,
+    /// A thread is syncing now.
+    syncing: bool,
+    /// Why a sync failed: from then on nothing is known to be durable and writes are refused.
+    failed: Option<String>,
+    /// How many syncs group commit made.
+    syncs: u64,
 }
 
 /// How long a write waits for another client's write transaction before it gives up with a
@@ -68,11 +96,15 @@ impl Shared {
     /// `read_only` refuses every write.
     pub fn new(graph: Graph, db: Option<Database>, read_only: bool) -> Arc<Shared> {
         let read_only = read_only || db.as_ref().is_some_and(Database::read_only);
+        // What the log held when it was opened is on disk.
+        let (last, file) = db.as_ref().and_then(Database::appended).map_or((0, None), |(n, f)| (n, Some(f)));
         Arc::new(Shared {
-            current: RwLock::new(Arc::new(Snapshot { graph, version: 0 })),
+            current: RwLock::new(Arc::new(Snapshot { graph, version: 0, record: 0 })),
             writer: Mutex::new(Some(Writer { db, spare: None, lagging: None })),
             freed: Condvar::new(),
             read_only,
+            durable: Mutex::new(Durable { appended: last, file, synced: last, ..Durable::default() }),
+            synced: Condvar::new(),
         })
     }
 
@@ -81,9 +113,74 @@ impl Shared {
         self.read_only
     }
 
-    /// The last committed state.
+    /// The last committed state, once it is durable (a commit whose sync is under way is
+    /// waited for: a reader never sees what a crash could still take back).
     pub fn snapshot(&self) -> Arc<Snapshot> {
+        let s = self.latest();
+        if s.record > 0 {
+            // A failed sync refuses every write from then on; what is in memory is still read.
+            let _ = self.wait_synced(s.record);
+        }
+        s
+    }
+
+    /// The last committed state, durable or about to be (what the next write builds on).
+    fn latest(&self) -> Arc<Snapshot> {
         self.current.read().unwrap_or_else(|e| e.into_inner()).clone()
+    }
+
+    /// Waits until log record `n` is on disk, syncing the log itself when no other thread is
+    /// (see [`Durable`]).
+    fn wait_synced(&self, n: u64) -> std::result::Result<(), String> {
+        let mut st = lock(&self.durable);
+        loop {
+            if st.synced >= n {
+                return Ok(());
+            }
+            if let Some(why) = &st.failed {
+                return Err(why.clone());
+            }
+            if st.syncing {
+                st = self.synced.wait(st).unwrap_or_else(|e| e.into_inner());
+                continue;
+            }
+            st.syncing = true;
+            let (target, file) = (st.appended, st.file.clone());
+            drop(st);
+            let r = file.map_or(Ok(()), |f| f.sync_data());
+            st = lock(&self.durable);
+            st.syncing = false;
+            match r {
+                Ok(()) => {
+                    st.synced = st.synced.max(target);
+                    st.syncs += 1;
+                }
+                Err(e) => {
+                    st.failed = Some(format!(
+                        "the log could not be synced ({e}); the database takes no more writes: restart it to recover what is on disk"
+                    ))
+                }
+            }
+            self.synced.notify_all();
+        }
+    }
+
+    /// How many times the log was synced for commits (group commit makes it fewer than the
+    /// commits when they come together).
+    pub fn log_syncs(&self) -> u64 {
+        lock(&self.durable).syncs
+    }
+
+    /// Notes a record appended (by the writer), or a checkpoint that put everything up to `n`
+    /// on disk with a new log `file`.
+    fn note_log(&self, n: u64, file: Arc<File>, on_disk: bool) {
+        let mut st = lock(&self.durable);
+        st.appended = st.appended.max(n);
+        st.file = Some(file);
+        if on_disk {
+            st.synced = st.synced.max(n);
+            self.synced.notify_all();
+        }
     }
 
     /// Starts the one write transaction, waiting up to `wait` for the one running to end. The
@@ -106,7 +203,11 @@ impl Shared {
                 format!("another transaction held the write lock for {}s; try again", wait.as_secs()),
             ));
         };
-        let current = self.snapshot();
+        if let Some(why) = lock(&self.durable).failed.clone() {
+            self.give_back(writer);
+            return Err(Error::runtime(Kind::DatabaseError, Detail::CommitFailed, why));
+        }
+        let current = self.latest();
         if at.is_some_and(|v| v != current.version) {
             self.give_back(writer);
             return Err(Error::runtime(
@@ -128,11 +229,14 @@ impl Shared {
     pub fn checkpoint(&self) -> std::result::Result<(), String> {
         let mut writer = self.take_writer(None).ok_or("the writer could not be had")?;
         let r = match writer.db.as_mut() {
-            Some(db) => db.checkpoint(&self.snapshot().graph),
-            None => Ok(()),
+            Some(db) => db.checkpoint(&self.latest().graph).map(|()| db.appended()),
+            None => Ok(None),
         };
+        if let Ok(Some((n, file))) = &r {
+            self.note_log(*n, file.clone(), true);
+        }
         self.give_back(writer);
-        r
+        r.map(|_| ())
     }
 
     /// The writer, waiting for it until `deadline` (or for ever); `None` past the deadline.
@@ -204,35 +308,47 @@ impl WriteTx {
         self.version
     }
 
-    /// Commits: durable first (on a database), then published for every reader that starts
-    /// after; an error rolls everything back.
+    /// Commits: its record appended to the database's log, published for every reader that
+    /// starts after (once the record is on disk), and acknowledged (this returns) only once it
+    /// is durable; an error before the record is written rolls everything back. The writer is
+    /// free for the next transaction while the log syncs, so commits that come together are
+    /// synced together.
     pub fn commit(mut self) -> Result<()> {
         let (Some(tx), Some(mut writer)) = (self.tx.take(), self.writer.take()) else {
             return Err(tx_error(Detail::NoTransaction, "the transaction has ended"));
         };
         let mut graph = std::mem::take(&mut self.graph);
-        let changes = match tx.commit(&mut graph, writer.db.as_mut(), true) {
+        let (changes, record) = match tx.commit_to(&mut graph, writer.db.as_mut(), true, false) {
             Ok(c) => c,
             Err(e) => {
-                writer.spare = Some(Snapshot { graph, version: self.version });
+                writer.spare = Some(Snapshot { graph, version: self.version, record: 0 });
                 self.shared.give_back(writer);
                 return Err(e);
             }
         };
         if changes.is_empty() {
-            writer.spare = Some(Snapshot { graph, version: self.version });
+            writer.spare = Some(Snapshot { graph, version: self.version, record: 0 });
             self.shared.give_back(writer);
             return Ok(());
         }
+        let shared = self.shared.clone();
+        let n = record.map_or(0, |(n, file)| {
+            shared.note_log(n, file, false);
+            n
+        });
         let version = self.version + 1;
         let checkpoint = match writer.db.as_mut().filter(|db| db.wants_checkpoint()) {
-            Some(db) => db.checkpoint(&graph),
+            Some(db) => db.checkpoint(&graph).map(|()| {
+                if let Some((last, file)) = db.appended() {
+                    shared.note_log(last, file, true);
+                }
+            }),
             None => Ok(()),
         };
         let ids = graph.next_ids();
         let old = std::mem::replace(
-            &mut *self.shared.current.write().unwrap_or_else(|e| e.into_inner()),
-            Arc::new(Snapshot { graph, version }),
+            &mut *shared.current.write().unwrap_or_else(|e| e.into_inner()),
+            Arc::new(Snapshot { graph, version, record: n }),
         );
         // The replaced snapshot, if no reader holds it, becomes the next writer's copy; if one
         // does, it waits (with the changes since) for its readers to finish.
@@ -253,7 +369,10 @@ impl WriteTx {
                 None => writer.lagging = Some((held, vec![changes])),
             },
         }
-        self.shared.give_back(writer);
+        shared.give_back(writer);
+        if n > 0 {
+            shared.wait_synced(n).map_err(|why| Error::runtime(Kind::DatabaseError, Detail::CommitFailed, why))?;
+        }
         checkpoint.map_err(|why| Error::runtime(Kind::DatabaseError, Detail::None, why))
     }
 
@@ -266,7 +385,7 @@ impl WriteTx {
         if let (Some(tx), Some(mut writer)) = (self.tx.take(), self.writer.take()) {
             let mut graph = std::mem::take(&mut self.graph);
             tx.rollback(&mut graph);
-            writer.spare = Some(Snapshot { graph, version: self.version });
+            writer.spare = Some(Snapshot { graph, version: self.version, record: 0 });
             self.shared.give_back(writer);
         }
     }
@@ -333,5 +452,68 @@ mod tests {
         assert_eq!(s.snapshot().version, 8);
         // And the copy after that one agrees too.
         write(&|g| assert_eq!((g.node_count(), g.rel_count()), (7, 0)));
+    }
+
+    #[test]
+    fn commits_that_come_while_the_log_syncs_are_synced_together_and_kept() {
+        let d = std::env::temp_dir().join(format!("silkgraph-group-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&d);
+        std::fs::create_dir_all(&d).unwrap();
+        let path = d.join("g.sg");
+        let o = Database::open(&path, false).unwrap();
+        let s = Shared::new(o.graph, Some(o.db), false);
+        let commit = |s: &Arc<Shared>, i: i64| {
+            let mut w = s.begin_write(None, WRITE_WAIT).unwrap();
+            w.graph().create_node(["N"], vec![("i", crate::value::Value::Int(i))]);
+            w.commit().unwrap();
+        };
+        commit(&s, 0);
+        assert_eq!(s.log_syncs(), 1);
+        // A sync under way (as if another commit's): five commits append and wait for it.
+        lock(&s.durable).syncing = true;
+        let waiting: Vec<_> = (1..=5)
+            .map(|i| {
+                let s = s.clone();
+                std::thread::spawn(move || commit(&s, i))
+            })
+            .collect();
+        while s.latest().version < 6 {
+            std::thread::sleep(Duration::from_millis(1));
+        }
+        // Appended and published but not on disk: a reader waits rather than see them.
+        let (appended, synced) = {
+            let st = lock(&s.durable);
+            (st.appended, st.synced)
+        };
+        assert_eq!((appended, synced), (6, 1));
+        let reader = {
+            let s = s.clone();
+            std::thread::spawn(move || s.snapshot().graph.node_count())
+        };
+        std::thread::sleep(Duration::from_millis(20));
+        assert!(!reader.is_finished(), "a reader does not read commits before they are on disk");
+        {
+            let mut st = lock(&s.durable);
+            st.syncing = false;
+            s.synced.notify_all();
+        }
+        for t in waiting {
+            t.join().unwrap();
+        }
+        assert_eq!(reader.join().unwrap(), 6, "the reader saw every commit, once durable");
+        assert_eq!(s.log_syncs(), 2, "one sync made the five durable");
+        drop(s);
+        let o = Database::open(&path, false).unwrap();
+        let mut got: Vec<i64> = o
+            .graph
+            .node_ids()
+            .filter_map(|n| match o.graph.node_prop(n, o.graph.keys().get("i").unwrap()) {
+                Some(crate::value::Value::Int(i)) => Some(i),
+                _ => None,
+            })
+            .collect();
+        got.sort_unstable();
+        assert_eq!(got, (0..=5).collect::<Vec<_>>());
+        let _ = std::fs::remove_dir_all(&d);
     }
 }

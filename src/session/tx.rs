@@ -6,10 +6,16 @@
 //! marks the transaction failed: the statements after it are refused, and `commit` rolls the
 //! whole transaction back and says so. `rollback` ends it.
 
+use std::fs::File;
+use std::sync::Arc;
+
 use super::Session;
 use crate::db::Database;
 use crate::error::{Detail, Error, Kind, Result};
-use crate::store::{Change, Graph, Savepoint};
+use crate::store::{encode_changes, Change, Graph, Savepoint};
+
+/// A log record appended and not yet synced: its number and the log file.
+pub(super) type Appended = (u64, Arc<File>);
 
 /// An open transaction: where the graph stood when it began.
 #[derive(Debug)]
@@ -37,9 +43,9 @@ impl Tx {
         Tx { sp: g.savepoint(), indexes: indexes(g), failed: false }
     }
 
-    /// The transaction's changes: the journal's, and the indexes made or dropped.
-    fn changes(&self, g: &Graph) -> Vec<Change> {
-        let mut changes = g.changes_since(self.sp);
+    /// The indexes made or dropped since it began, as changes (they are not journaled).
+    fn index_changes(&self, g: &Graph) -> Vec<Change> {
+        let mut changes = Vec::new();
         let now = indexes(g);
         for (name, ..) in self.indexes.iter().filter(|i| !now.contains(i)) {
             changes.push(Change::DropIndex { name: name.clone() });
@@ -51,24 +57,44 @@ impl Tx {
     }
 
     /// Commits: durable in `db` first (if there is one), then kept; on a failed write the graph
-    /// is rolled back and the error says why. Returns the changes when `keep` asks for them
-    /// (or a database needed them).
+    /// is rolled back and the error says why. Returns the changes (the journal's, then the
+    /// indexes') when `keep` asks for them; a database without `keep` has them encoded straight
+    /// from the journal, never made.
     pub(super) fn commit(self, g: &mut Graph, db: Option<&mut Database>, keep: bool) -> Result<Vec<Change>> {
+        Ok(self.commit_to(g, db, keep, true)?.0)
+    }
+
+    /// [`Tx::commit`], with the log record only appended when `sync` is false: the caller syncs
+    /// it (a group commit) before it acknowledges the commit, with the record's number and file.
+    pub(super) fn commit_to(
+        self,
+        g: &mut Graph,
+        db: Option<&mut Database>,
+        keep: bool,
+        sync: bool,
+    ) -> Result<(Vec<Change>, Option<Appended>)> {
+        let extra = self.index_changes(g);
+        let changed = g.journal_since(self.sp) > 0 || !extra.is_empty();
         let mut changes = Vec::new();
-        if db.is_some() || keep {
-            changes = self.changes(g);
+        if keep && changed {
+            changes = g.changes_since(self.sp);
+            changes.extend(extra.iter().cloned());
         }
-        if let Some(db) = db {
-            if !changes.is_empty() {
-                if let Err(why) = db.commit(&changes) {
-                    g.rollback(self.sp);
-                    let msg = format!("the transaction could not be made durable and was rolled back: {why}");
-                    return Err(Error::runtime(Kind::DatabaseError, Detail::CommitFailed, msg));
-                }
+        let mut record = None;
+        if let Some(db) = db.filter(|_| changed) {
+            let payload = if keep { encode_changes(&changes) } else { g.encode_changes_since(self.sp, &extra) };
+            let logged = match sync {
+                true => db.commit_encoded(&payload).map(|_| ()),
+                false => db.append_encoded(&payload).map(|r| record = Some(r)),
+            };
+            if let Err(why) = logged {
+                g.rollback(self.sp);
+                let msg = format!("the transaction could not be made durable and was rolled back: {why}");
+                return Err(Error::runtime(Kind::DatabaseError, Detail::CommitFailed, msg));
             }
         }
         g.commit(self.sp);
-        Ok(changes)
+        Ok((changes, record))
     }
 
     pub(super) fn rollback(self, g: &mut Graph) {
