@@ -259,3 +259,69 @@ fn malformed_and_oversized_messages_close_only_their_connection() {
     });
     server.stop();
 }
+
+#[test]
+fn commits_from_many_clients_survive_kills_during_background_checkpoints() {
+    let dir = std::env::temp_dir().join(format!("silkgraph-serve-kill-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    let db = dir.join("kill.sg");
+    let db = db.to_str().unwrap().to_string();
+    let empty = {
+        Command::new(env!("CARGO_BIN_EXE_silkgraph")).args(["--graph", &db, "query", "RETURN 1"]).output().unwrap();
+        std::fs::metadata(&db).unwrap().len()
+    };
+    let mut rng = crate::db::Rng::new();
+    let acked = std::sync::Arc::new(std::sync::Mutex::new(Vec::new()));
+    for round in 0..15i64 {
+        // A log of a few KiB is checkpointed in the background, so kills land during them too.
+        let mut server = Server::start_with(&["--graph", &db], &["--checkpoint-after", "4KiB"]);
+        let g = server.graph("", "");
+        let runtime = rt();
+        let clients: Vec<_> = (0..4i64)
+            .map(|c| {
+                let (g, acked) = (g.clone(), acked.clone());
+                runtime.spawn(async move {
+                    for i in 0.. {
+                        let k = round * 1_000_000 + c * 100_000 + i;
+                        // Two nodes in one statement: seen whole or not at all.
+                        let q = query("CREATE (:W {k: $k}), (:W {k: $k})").param("k", k);
+                        if g.run(q).await.is_err() {
+                            break;
+                        }
+                        acked.lock().unwrap().push(k);
+                    }
+                })
+            })
+            .collect();
+        std::thread::sleep(std::time::Duration::from_millis(30 + rng.below(300)));
+        server.child.kill().unwrap();
+        server.child.wait().unwrap();
+        runtime.block_on(async {
+            for c in clients {
+                let _ = c.await;
+            }
+        });
+    }
+    assert!(
+        std::fs::metadata(&db).unwrap().len() > empty,
+        "a checkpoint in the background put commits in the snapshot"
+    );
+    let out = Command::new(env!("CARGO_BIN_EXE_silkgraph"))
+        .args(["--graph", &db, "--format", "jsonl", "query", "MATCH (w:W) RETURN w.k AS k, count(*) AS c"])
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let mut kept = std::collections::HashMap::new();
+    let result: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    for row in result["rows"].as_array().unwrap() {
+        kept.insert(row[0].as_i64().unwrap(), row[1].as_i64().unwrap());
+    }
+    let acked = acked.lock().unwrap();
+    assert!(acked.len() > 100, "the clients committed {} statements", acked.len());
+    for k in acked.iter() {
+        assert_eq!(kept.get(k), Some(&2), "acknowledged commit {k} is kept whole");
+    }
+    assert!(kept.values().all(|&c| c == 2), "no statement is half there");
+    let _ = std::fs::remove_dir_all(&dir);
+}

@@ -36,6 +36,9 @@ pub struct ServeArgs {
     /// Log every query (failed queries are always logged)
     #[arg(long)]
     pub log_queries: bool,
+    /// Checkpoint the database in the background once its log passes this size
+    #[arg(long, default_value = "64MiB", value_name = "SIZE")]
+    pub checkpoint_after: String,
 }
 
 /// `silkgraph user ...`.
@@ -153,7 +156,18 @@ pub fn serve(mut session: Session, src: &GraphSource, args: &ServeArgs) -> i32 {
         },
         _ => None,
     };
-    let db = session.db.take();
+    let mut db = session.db.take();
+    match crate::exec::parse_bytes(&args.checkpoint_after) {
+        Some(bytes) => {
+            if let Some(db) = db.as_mut() {
+                db.checkpoint_after(bytes);
+            }
+        }
+        None => {
+            eprintln!("error: --checkpoint-after takes a size such as 64MiB, not `{}`", args.checkpoint_after);
+            return FAILED;
+        }
+    }
     // A graph that is not a database has nowhere to keep writes: it is served read-only, except
     // an empty one (`--empty`), which is a scratch graph in memory.
     let read_only = src.read_only || (db.is_none() && !src.empty);

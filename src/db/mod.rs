@@ -23,6 +23,19 @@ pub const LOCKED: &str = "is open for writing in another process";
 /// A log longer than this is checkpointed at the next commit.
 pub const CHECKPOINT_BYTES: u64 = 64 << 20;
 
+/// Where a checkpoint in the background began: the log it continues and how far that log went.
+#[derive(Debug, Clone)]
+pub struct CheckpointStart {
+    /// The database's snapshot file.
+    path: PathBuf,
+    /// Which log (a checkpoint of any kind starts a new one).
+    generation: u64,
+    /// Where the log ended: what comes after is not in the snapshot.
+    offset: u64,
+    /// The number of the first transaction not in the snapshot.
+    first: u64,
+}
+
 /// An open database: where it lives, its log and its lock.
 #[derive(Debug)]
 pub struct Database {
@@ -34,6 +47,10 @@ pub struct Database {
     /// Why no more commits can be kept (a checkpoint wrote its snapshot but could not start
     /// the new log: appending to the old one would be set aside at the next opening).
     broken: Option<String>,
+    /// How long the log may grow before a checkpoint is wanted.
+    checkpoint_bytes: u64,
+    /// Counts the logs started (each checkpoint starts one).
+    generation: u64,
 }
 
 /// A database as opened: the graph it holds and what opening it did that people should know.
@@ -83,8 +100,32 @@ impl Database {
         };
         let bytes = std::fs::read(path).map_err(|e| format!("cannot read {shown}: {e}"))?;
         let mut graph = Graph::from_snapshot(&bytes).map_err(|e| format!("{shown}: {e}"))?;
-        let wal_path = sidecar(path, "-wal");
         let base = wal::Base::of(&bytes, 1);
+        let mut wal_path = sidecar(path, "-wal");
+        let next_log = sidecar(path, "-wal-next");
+        if next_log.exists() {
+            // A checkpoint in the background moved its snapshot into place and stopped before
+            // its log: that log continues the snapshot (the old one does not).
+            let continues = wal::read(&next_log)
+                .is_ok_and(|l| (l.base.snapshot_len, l.base.snapshot_crc) == (base.snapshot_len, base.snapshot_crc));
+            match (continues, read_only) {
+                (true, true) => wal_path = next_log,
+                (true, false) => {
+                    std::fs::rename(&next_log, &wal_path)
+                        .map_err(|e| format!("cannot write {}: {e}", wal_path.display()))?;
+                    crate::file::sync_dir(&wal_path);
+                    notices.push(format!("{shown}: finished a checkpoint that was interrupted"));
+                }
+                // One that stopped before its snapshot: the old log has everything.
+                (false, _) if !read_only => {
+                    let _ = std::fs::remove_file(&next_log);
+                }
+                _ => {}
+            }
+        }
+        if !read_only {
+            let _ = std::fs::remove_file(sidecar(path, "-checkpoint"));
+        }
         let wal = if !wal_path.exists() {
             (!read_only).then(|| wal::Wal::create(&wal_path, base)).transpose()?
         } else {
@@ -112,7 +153,15 @@ impl Database {
                 (!read_only).then(|| wal::Wal::open_at(&wal_path, next, log.end)).transpose()?
             }
         };
-        Ok(Opened { db: Database { path: path.to_path_buf(), wal, _lock: lock, broken: None }, graph, notices })
+        let db = Database {
+            path: path.to_path_buf(),
+            wal,
+            _lock: lock,
+            broken: None,
+            checkpoint_bytes: CHECKPOINT_BYTES,
+            generation: 0,
+        };
+        Ok(Opened { db, graph, notices })
     }
 
     /// Where the database lives.
@@ -160,7 +209,12 @@ impl Database {
 
     /// Whether the log has grown enough to be worth a checkpoint.
     pub fn wants_checkpoint(&self) -> bool {
-        self.wal.as_ref().is_some_and(|w| w.len() > CHECKPOINT_BYTES)
+        self.wal.as_ref().is_some_and(|w| w.len() > self.checkpoint_bytes)
+    }
+
+    /// Wants a checkpoint once the log passes `bytes` (64 MiB unless set).
+    pub fn checkpoint_after(&mut self, bytes: u64) {
+        self.checkpoint_bytes = bytes;
     }
 
     /// Writes `g` as the new snapshot and starts an empty log after it. A crash at any point
@@ -174,6 +228,7 @@ impl Database {
         let next = wal.next();
         let bytes = g.to_snapshot();
         write_atomic(&self.path, &bytes, true)?;
+        self.generation += 1;
         match wal::Wal::create(&sidecar(&self.path, "-wal"), wal::Base::of(&bytes, next)) {
             Ok(w) => self.wal = Some(w),
             Err(e) => {
@@ -186,6 +241,66 @@ impl Database {
             }
         }
         Ok(())
+    }
+}
+
+impl Database {
+    /// Begins a checkpoint in the background, of the graph as of the last commit: where the log
+    /// stands now. `None` when there is nothing to do (read-only, or an empty log).
+    pub fn checkpoint_start(&self) -> Option<CheckpointStart> {
+        let wal = self.wal.as_ref().filter(|w| !w.is_empty())?;
+        Some(CheckpointStart {
+            path: self.path.clone(),
+            generation: self.generation,
+            offset: wal.len(),
+            first: wal.next(),
+        })
+    }
+
+    /// Writes a background checkpoint's snapshot (`bytes`, the graph as of its start) beside
+    /// the database, synced. It needs no lock: the writer goes on meanwhile.
+    pub fn checkpoint_write(start: &CheckpointStart, bytes: &[u8]) -> Result<(), String> {
+        let pending = sidecar(&start.path, "-checkpoint");
+        let err = |e: std::io::Error| format!("cannot write {}: {e}", pending.display());
+        let mut f = File::create(&pending).map_err(err)?;
+        std::io::Write::write_all(&mut f, bytes).and_then(|()| f.sync_all()).map_err(err)
+    }
+
+    /// Finishes a background checkpoint (with the writer held): the commits made since its
+    /// start are copied into a new log that continues the new snapshot; then the snapshot and
+    /// that log are moved into place, in that order. A crash between the two renames leaves
+    /// the new snapshot beside the old log and the new one (`PATH-wal-next`), which opening
+    /// then takes. A checkpoint made meanwhile by other means makes this one give up.
+    pub fn checkpoint_finish(&mut self, start: &CheckpointStart, bytes: &[u8]) -> Result<(), String> {
+        let pending = sidecar(&self.path, "-checkpoint");
+        let next_log = sidecar(&self.path, "-wal-next");
+        let Some(wal) = self.wal.as_ref().filter(|_| start.generation == self.generation) else {
+            let _ = std::fs::remove_file(&pending);
+            return Ok(());
+        };
+        let tail = wal.tail_from(start.offset)?;
+        let next = wal.next();
+        wal::Wal::write_next(&next_log, wal::Base::of(bytes, start.first), &tail)?;
+        let shown = self.path.display();
+        std::fs::rename(&pending, &self.path).map_err(|e| format!("cannot write {shown}: {e}"))?;
+        crate::file::sync_dir(&self.path);
+        let wal_path = sidecar(&self.path, "-wal");
+        let moved =
+            std::fs::rename(&next_log, &wal_path).map_err(|e| format!("cannot write {}: {e}", wal_path.display()));
+        crate::file::sync_dir(&self.path);
+        self.generation += 1;
+        match moved.and_then(|()| wal::Wal::open_at(&wal_path, next, wal::HEADER as u64 + tail.len() as u64)) {
+            Ok(w) => {
+                self.wal = Some(w);
+                Ok(())
+            }
+            Err(e) => {
+                self.wal = None;
+                let why = format!("{e}; the checkpoint's snapshot is in place, but no more commits can be kept until the database is opened again");
+                self.broken = Some(why.clone());
+                Err(why)
+            }
+        }
     }
 }
 
@@ -295,6 +410,54 @@ mod tests {
         let o = Database::open(&p, false).unwrap();
         assert_eq!(o.graph.node_count(), 1);
         assert!(o.notices.iter().any(|n| n.contains("set aside")), "{:?}", o.notices);
+        let _ = std::fs::remove_dir_all(&d);
+    }
+
+    #[test]
+    fn a_checkpoint_in_the_background_keeps_the_commits_made_meanwhile_across_any_crash() {
+        let d = dir("background");
+        let p = d.join("g.sg");
+        let mut o = Database::open(&p, false).unwrap();
+        let add = |o: &mut Opened, i: i64| {
+            transaction(o, |g| {
+                g.create_node(["N"], [("i", Value::Int(i))]);
+            })
+        };
+        (0..3).for_each(|i| add(&mut o, i));
+        // The snapshot is of the graph now; commits go on while it is written.
+        let start = o.db.checkpoint_start().unwrap();
+        let bytes = o.graph.to_snapshot();
+        (3..6).for_each(|i| add(&mut o, i));
+        let want = state(&o.graph);
+        Database::checkpoint_write(&start, &bytes).unwrap();
+        let (old_snapshot, old_log) = (std::fs::read(&p).unwrap(), std::fs::read(sidecar(&p, "-wal")).unwrap());
+        o.db.checkpoint_finish(&start, &bytes).unwrap();
+        add(&mut o, 6);
+        let want_after = state(&o.graph);
+        let new_log = std::fs::read(sidecar(&p, "-wal")).unwrap();
+        drop(o);
+        // Finished: the new snapshot and its log.
+        let o = Database::open(&p, false).unwrap();
+        assert_eq!(state(&o.graph), want_after);
+        drop(o);
+        // A crash between the two renames: the new snapshot beside the old log and the new one.
+        let new_snapshot = std::fs::read(&p).unwrap();
+        std::fs::write(sidecar(&p, "-wal"), &old_log).unwrap();
+        std::fs::write(sidecar(&p, "-wal-next"), &new_log).unwrap();
+        let o = Database::open(&p, false).unwrap();
+        assert_eq!(state(&o.graph), want_after);
+        assert!(o.notices.iter().any(|n| n.contains("interrupted")), "{:?}", o.notices);
+        assert!(!sidecar(&p, "-wal-next").exists());
+        drop(o);
+        // A crash before the snapshot moved: the old snapshot and log hold everything, and the
+        // new log is dropped.
+        std::fs::write(&p, &old_snapshot).unwrap();
+        std::fs::write(sidecar(&p, "-wal"), &old_log).unwrap();
+        std::fs::write(sidecar(&p, "-wal-next"), &new_log).unwrap();
+        std::fs::write(sidecar(&p, "-checkpoint"), &new_snapshot).unwrap();
+        let o = Database::open(&p, false).unwrap();
+        assert_eq!(state(&o.graph), want);
+        assert!(!sidecar(&p, "-wal-next").exists() && !sidecar(&p, "-checkpoint").exists());
         let _ = std::fs::remove_dir_all(&d);
     }
 }

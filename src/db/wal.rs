@@ -19,7 +19,8 @@ use std::sync::Arc;
 
 const MAGIC: &[u8; 8] = b"SILKWAL1";
 const VERSION: u32 = 1;
-const HEADER: usize = 32;
+/// The length of the log's header.
+pub const HEADER: usize = 32;
 const RECORD_HEAD: usize = 16;
 /// No record is larger than this (a statement's changes past it are refused before the write).
 pub const MAX_RECORD: usize = 1 << 30;
@@ -223,6 +224,26 @@ impl Wal {
 
     fn io_error(&self, e: std::io::Error) -> String {
         format!("cannot write {}: {e}", self.path.display())
+    }
+
+    /// Writes the log that continues a checkpoint's snapshot (`base`) while that snapshot is
+    /// being put in place: `tail` is the records the old log got after the snapshot's state,
+    /// copied as they are (their numbers and checksums do not depend on where they sit). The
+    /// file is synced; [`crate::db`] renames it over the old log once the snapshot is in place.
+    pub fn write_next(path: &Path, base: Base, tail: &[u8]) -> Result<(), String> {
+        let err = |e: std::io::Error| format!("cannot write {}: {e}", path.display());
+        let mut f = OpenOptions::new().write(true).create(true).truncate(true).open(path).map_err(err)?;
+        f.write_all(&base.encode()).and_then(|()| f.write_all(tail)).and_then(|()| f.sync_all()).map_err(err)
+    }
+
+    /// The bytes of the log from `offset` to its end (what was appended after that point).
+    pub fn tail_from(&self, offset: u64) -> Result<Vec<u8>, String> {
+        let err = |e: std::io::Error| format!("cannot read {}: {e}", self.path.display());
+        let mut f = File::open(&self.path).map_err(err)?;
+        f.seek(SeekFrom::Start(offset)).map_err(err)?;
+        let mut tail = Vec::new();
+        f.read_to_end(&mut tail).map_err(err)?;
+        Ok(tail)
     }
 
     /// The log's size in bytes.

@@ -15,11 +15,12 @@
 //! writer takes it once its readers are done; only if they are not is the new one cloned.
 
 use std::fs::File;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Condvar, Mutex, RwLock};
 use std::time::{Duration, Instant};
 
 use super::tx::{tx_error, Tx};
-use crate::db::Database;
+use crate::db::{CheckpointStart, Database};
 use crate::error::{Detail, Error, Kind, Result};
 use crate::store::Graph;
 
@@ -61,6 +62,8 @@ pub struct Shared {
     /// Group commit: how much of the log is on disk.
     durable: Mutex<Durable>,
     synced: Condvar,
+    /// A checkpoint runs in the background.
+    checkpointing: AtomicBool,
 }
 
 /// What of the database's log is synced, and who syncs it. A commit appends its record while
@@ -105,6 +108,7 @@ impl Shared {
             read_only,
             durable: Mutex::new(Durable { appended: last, file, synced: last, ..Durable::default() }),
             synced: Condvar::new(),
+            checkpointing: AtomicBool::new(false),
         })
     }
 
@@ -239,6 +243,41 @@ impl Shared {
         r.map(|_| ())
     }
 
+    /// Writes `snap` as the database's snapshot on a thread of its own while commits go on,
+    /// then (holding the writer for a moment) moves it into place with a log of the commits
+    /// made meanwhile (`Database::checkpoint_finish`).
+    fn checkpoint_in_background(self: &Arc<Self>, start: CheckpointStart, snap: Arc<Snapshot>) {
+        let shared = self.clone();
+        let spawned = std::thread::Builder::new().name("checkpoint".into()).spawn(move || {
+            let bytes = snap.graph.to_snapshot();
+            drop(snap);
+            let r = Database::checkpoint_write(&start, &bytes).and_then(|()| {
+                let mut writer = shared.take_writer(None).ok_or("the writer could not be had")?;
+                let r = match writer.db.as_mut() {
+                    Some(db) => db.checkpoint_finish(&start, &bytes).map(|()| db.appended()),
+                    None => Ok(None),
+                };
+                if let Ok(Some((n, file))) = &r {
+                    shared.note_log(*n, file.clone(), true);
+                }
+                shared.give_back(writer);
+                r.map(|_| ())
+            });
+            shared.checkpointing.store(false, Ordering::SeqCst);
+            if let Err(e) = r {
+                eprintln!("silkgraph: a checkpoint in the background failed (the log goes on): {e}");
+            }
+        });
+        if spawned.is_err() {
+            self.checkpointing.store(false, Ordering::SeqCst);
+        }
+    }
+
+    /// Whether a checkpoint runs in the background now.
+    pub fn checkpoint_running(&self) -> bool {
+        self.checkpointing.load(Ordering::SeqCst)
+    }
+
     /// The writer, waiting for it until `deadline` (or for ever); `None` past the deadline.
     fn take_writer(&self, deadline: Option<Instant>) -> Option<Writer> {
         let mut slot = lock(&self.writer);
@@ -337,19 +376,20 @@ impl WriteTx {
             n
         });
         let version = self.version + 1;
-        let checkpoint = match writer.db.as_mut().filter(|db| db.wants_checkpoint()) {
-            Some(db) => db.checkpoint(&graph).map(|()| {
-                if let Some((last, file)) = db.appended() {
-                    shared.note_log(last, file, true);
-                }
-            }),
-            None => Ok(()),
-        };
+        // A long log is checkpointed in the background, from the snapshot published now.
+        let checkpoint = writer
+            .db
+            .as_ref()
+            .filter(|db| db.wants_checkpoint() && !shared.checkpointing.swap(true, Ordering::SeqCst))
+            .map(|db| db.checkpoint_start());
         let ids = graph.next_ids();
-        let old = std::mem::replace(
-            &mut *shared.current.write().unwrap_or_else(|e| e.into_inner()),
-            Arc::new(Snapshot { graph, version, record: n }),
-        );
+        let published = Arc::new(Snapshot { graph, version, record: n });
+        match checkpoint {
+            Some(Some(start)) => shared.checkpoint_in_background(start, published.clone()),
+            Some(None) => shared.checkpointing.store(false, Ordering::SeqCst),
+            None => {}
+        }
+        let old = std::mem::replace(&mut *shared.current.write().unwrap_or_else(|e| e.into_inner()), published);
         // The replaced snapshot, if no reader holds it, becomes the next writer's copy; if one
         // does, it waits (with the changes since) for its readers to finish.
         let changes = Arc::new(changes);
@@ -373,7 +413,7 @@ impl WriteTx {
         if n > 0 {
             shared.wait_synced(n).map_err(|why| Error::runtime(Kind::DatabaseError, Detail::CommitFailed, why))?;
         }
-        checkpoint.map_err(|why| Error::runtime(Kind::DatabaseError, Detail::None, why))
+        Ok(())
     }
 
     /// Rolls back: nothing of it is kept.
