@@ -378,7 +378,11 @@ fn run_text(mut session: Session, text: &str, params: &Option<String>, format: F
     let ok = session.run_script(text, &params, |g, r| printer.print(&mut out, g, r, text));
     let written = printer.close(&mut out);
     let code = if ok && written { OK } else { FAILED };
-    close_session(&mut session, code)
+    let code = close_session(&mut session, code);
+    // The process ends with this: its memory goes with it, faster than a large graph is freed
+    // piece by piece.
+    std::mem::forget(session);
+    code
 }
 
 /// Prints statement outcomes in one format. Errors go to stderr, except in `jsonl` where they

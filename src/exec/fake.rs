@@ -111,7 +111,7 @@ impl GraphRead for FakeGraph {
 }
 
 impl GraphWrite for FakeGraph {
-    fn create_node(&mut self, labels: &[&str], props: Vec<(&str, Value)>) -> NodeId {
+    fn create_node(&mut self, labels: &[&str], props: &mut dyn Iterator<Item = (&str, Value)>) -> NodeId {
         let s = &mut self.now;
         let mut ls = Vec::new();
         for l in labels {
@@ -129,7 +129,13 @@ impl GraphWrite for FakeGraph {
         s.nodes.insert(id, (ls, ps));
         id
     }
-    fn create_rel(&mut self, start: NodeId, end: NodeId, ty: &str, props: Vec<(&str, Value)>) -> Option<RelId> {
+    fn create_rel(
+        &mut self,
+        start: NodeId,
+        end: NodeId,
+        ty: &str,
+        props: &mut dyn Iterator<Item = (&str, Value)>,
+    ) -> Option<RelId> {
         if !self.node_exists(start) || !self.node_exists(end) {
             return None;
         }

@@ -18,6 +18,28 @@ fn int_arg(v: &Value, what: &str) -> Result<Option<i64>> {
     }
 }
 
+/// `range(start, end[, step])`'s first value, step and length; `None` when an argument is null.
+pub(crate) fn range_of(a: &[Value]) -> Result<Option<(i64, i64, u128)>> {
+    let start = int_arg(&a[0], "range()")?;
+    let end = int_arg(&a[1], "range()")?;
+    let step = match a.get(2) {
+        Some(v) => int_arg(v, "range()")?,
+        None => Some(1),
+    };
+    let (Some(s), Some(e), Some(st)) = (start, end, step) else { return Ok(None) };
+    if st == 0 {
+        return Err(arg_err("range() step cannot be zero"));
+    }
+    let count =
+        if (st > 0 && s > e) || (st < 0 && s < e) { 0 } else { ((e as i128 - s as i128) / st as i128 + 1) as u128 };
+    Ok(Some((s, st, count)))
+}
+
+/// The values of a range, made one at a time (`UNWIND range(...)` never builds the list).
+pub(crate) fn range_values(start: i64, step: i64, count: u128) -> impl Iterator<Item = Value> {
+    (0..count).map(move |i| Value::Int((start as i128 + i as i128 * step as i128) as i64))
+}
+
 fn float_arg(v: &Value, what: &str) -> Result<Option<f64>> {
     match v {
         Value::Null => Ok(None),
@@ -166,21 +188,7 @@ pub(crate) fn call(name: &str, mut a: Vec<Value>, ctx: Ctx) -> Result<Value> {
             v => return Err(type_err("reverse() expects a list or string", &v)),
         },
         "range" => {
-            let start = int_arg(&a[0], "range()")?;
-            let end = int_arg(&a[1], "range()")?;
-            let step = match a.get(2) {
-                Some(v) => int_arg(v, "range()")?,
-                None => Some(1),
-            };
-            let (Some(s), Some(e), Some(st)) = (start, end, step) else { return Ok(Value::Null) };
-            if st == 0 {
-                return Err(arg_err("range() step cannot be zero"));
-            }
-            let count = if (st > 0 && s > e) || (st < 0 && s < e) {
-                0
-            } else {
-                ((e as i128 - s as i128) / st as i128 + 1) as u128
-            };
+            let Some((s, st, count)) = range_of(&a)? else { return Ok(Value::Null) };
             if count > 100_000_000 {
                 return Err(Error::runtime(
                     Kind::ResourceLimit,
@@ -192,13 +200,7 @@ pub(crate) fn call(name: &str, mut a: Vec<Value>, ctx: Ctx) -> Result<Value> {
             let bytes = (count as u64).saturating_mul(std::mem::size_of::<Value>() as u64);
             ctx.control.charge(bytes)?;
             ctx.control.release(bytes);
-            let mut out = Vec::with_capacity(count as usize);
-            let mut i = s as i128;
-            for _ in 0..count {
-                out.push(Value::Int(i as i64));
-                i += st as i128;
-            }
-            Value::List(out)
+            Value::List(range_values(s, st, count).collect())
         }
         "tointeger" | "tointegerornull" => match first {
             Value::Int(i) => Value::Int(i),

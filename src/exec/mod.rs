@@ -427,9 +427,12 @@ fn run_pipeline(
         }
         if j < ops.len() {
             let t = Instant::now();
-            rows = write::apply(&ops[j], rows, graph, params, control, stats)?;
+            let (n, keep) = (rows.len(), j + 1 < ops.len() || !p.output.is_empty());
+            rows = write::apply(&ops[j], rows, graph, params, control, stats, keep)?;
             if let Some(p) = &control.profile {
-                p.record(&ops[j], rows.len(), t.elapsed());
+                // A CREATE whose rows were let go (see write::apply) passed each one on.
+                let passed = if matches!(ops[j], Op::Create { .. }) && !keep { n } else { rows.len() };
+                p.record(&ops[j], passed, t.elapsed());
             }
         }
         i = j + 1;

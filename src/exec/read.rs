@@ -12,7 +12,7 @@ use super::scan::scan;
 use super::sort::{count_value, feed_all};
 use super::{Ctx, Row, RowIter};
 use crate::error::{Detail, Error, Result};
-use crate::plan::Op;
+use crate::plan::{Expr, Op};
 use crate::store::Sym;
 use crate::value::{Path, RelId, Value};
 
@@ -88,6 +88,30 @@ pub(crate) fn apply<'a>(op: &'a Op, input: RowIter<'a>, ctx: Ctx<'a>) -> RowIter
                 one(Ok(row))
             }
         }),
+        // `UNWIND range(...)` hands out the range's values one at a time, never the list.
+        Op::Unwind { expr: Expr::Func(name, args), slot }
+            if name.eq_ignore_ascii_case("range") && (2..=3).contains(&args.len()) =>
+        {
+            let slot = *slot;
+            flat_map_ok(input, move |row| {
+                let a = match args.iter().map(|e| eval(e, &row, ctx)).collect::<Result<Vec<_>>>() {
+                    Ok(a) => a,
+                    Err(e) => return one(Err(e)),
+                };
+                match super::functions::range_of(&a) {
+                    Err(e) => one(Err(e)),
+                    Ok(None) => none(),
+                    Ok(Some((start, step, count))) => {
+                        Box::new(super::functions::range_values(start, step, count).map(move |v| {
+                            ctx.control.tick()?;
+                            let mut r = row.clone();
+                            r[slot] = v;
+                            Ok(r)
+                        }))
+                    }
+                }
+            })
+        }
         Op::Unwind { expr, slot } => flat_map_ok(input, move |row| match eval(expr, &row, ctx) {
             Err(e) => one(Err(e)),
             Ok(Value::Null) => none(),

@@ -3,6 +3,7 @@
 use std::borrow::Cow;
 
 use indexmap::IndexMap;
+use smallvec::SmallVec;
 
 use super::eval::eval;
 use super::functions::entity_props;
@@ -24,17 +25,22 @@ pub(crate) fn apply(
     params: &Params,
     control: &Control,
     stats: &mut Stats,
+    keep: bool,
 ) -> Result<Vec<Row>> {
     control.check()?;
     let width = rows.first().map_or(0, |r| r.len());
     match op {
         Op::Create { parts } => {
-            let mut out = Vec::with_capacity(rows.len());
+            // Rows nobody reads after (a statement that ends here) are let go one by one, so
+            // their memory serves what is created next.
+            let mut out = Vec::with_capacity(if keep { rows.len() } else { 0 });
             for mut row in rows {
                 for part in parts {
                     create_part(part, &mut row, graph, params, stats)?;
                 }
-                out.push(row);
+                if keep {
+                    out.push(row);
+                }
             }
             Ok(out)
         }
@@ -229,8 +235,10 @@ fn distinct_keys(entries: &[(String, crate::plan::Expr)]) -> bool {
 }
 
 /// Properties to hand to the store, their values moved out.
-fn props_arg<'a>(props: &'a mut [(Cow<'_, str>, Value)]) -> Vec<(&'a str, Value)> {
-    props.iter_mut().map(|(k, v)| (&**k, std::mem::replace(v, Value::Null))).collect()
+fn props_arg<'a, 'p: 'a>(
+    props: &'a mut [(Cow<'p, str>, Value)],
+) -> impl Iterator<Item = (&'a str, Value)> + use<'a, 'p> {
+    props.iter_mut().map(|(k, v)| (&**k, std::mem::replace(v, Value::Null)))
 }
 
 fn check_merge_nulls(part: &CreatePart, row: &Row, graph: &dyn GraphRead, params: &Params, width: usize) -> Result<()> {
@@ -276,8 +284,8 @@ fn create_part(
         let mut props = props_map(&n.props, row, ctx(graph, params, width))?;
         stats.properties_set += props.len() as u64;
         stats.labels_added += n.labels.len() as u64;
-        let labels: Vec<&str> = n.labels.iter().map(String::as_str).collect();
-        let id = graph.create_node(&labels, props_arg(&mut props));
+        let labels: SmallVec<[&str; 4]> = n.labels.iter().map(String::as_str).collect();
+        let id = graph.create_node(&labels, &mut props_arg(&mut props));
         stats.nodes_created += 1;
         row[n.slot] = Value::Node(id);
         ids.push(id);
@@ -286,7 +294,7 @@ fn create_part(
     for r in &part.rels {
         let mut props = props_map(&r.props, row, ctx(graph, params, width))?;
         stats.properties_set += props.len() as u64;
-        let id = graph.create_rel(ids[r.start], ids[r.end], &r.ty, props_arg(&mut props)).ok_or_else(|| {
+        let id = graph.create_rel(ids[r.start], ids[r.end], &r.ty, &mut props_arg(&mut props)).ok_or_else(|| {
             Error::runtime(
                 Kind::EntityNotFound,
                 Detail::DeletedEntityAccess,

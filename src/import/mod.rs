@@ -279,7 +279,7 @@ pub fn import(nodes: &[String], rels: &[String]) -> Result<(Graph, Summary), Str
                     _ => {}
                 }
             }
-            let n = g.add_node_syms(labels, props);
+            let n = g.add_node_syms(&labels, &props);
             if let Some((space, cell)) = id {
                 if !ids.entry(space.to_string()).or_default().insert(cell, n) {
                     return Err(format!("{}:{line}: duplicate node id `{cell}`", path.display()));

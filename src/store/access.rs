@@ -173,9 +173,15 @@ pub trait GraphRead: Sync {
 /// so that [`GraphWrite::rollback`] undoes a failed statement whole.
 pub trait GraphWrite: GraphRead {
     /// Creates a node; properties with null values are dropped.
-    fn create_node(&mut self, labels: &[&str], props: Vec<(&str, Value)>) -> NodeId;
+    fn create_node(&mut self, labels: &[&str], props: &mut dyn Iterator<Item = (&str, Value)>) -> NodeId;
     /// Creates a relationship; `None` if an end does not exist.
-    fn create_rel(&mut self, start: NodeId, end: NodeId, ty: &str, props: Vec<(&str, Value)>) -> Option<RelId>;
+    fn create_rel(
+        &mut self,
+        start: NodeId,
+        end: NodeId,
+        ty: &str,
+        props: &mut dyn Iterator<Item = (&str, Value)>,
+    ) -> Option<RelId>;
     /// Deletes a relationship; false if it did not exist.
     fn delete_rel(&mut self, id: RelId) -> bool;
     /// Deletes a node (with its relationships when `detach`); `Err(degree)` if it still has
@@ -331,10 +337,16 @@ impl GraphRead for Graph {
 }
 
 impl GraphWrite for Graph {
-    fn create_node(&mut self, labels: &[&str], props: Vec<(&str, Value)>) -> NodeId {
+    fn create_node(&mut self, labels: &[&str], props: &mut dyn Iterator<Item = (&str, Value)>) -> NodeId {
         Graph::create_node(self, labels.iter().copied(), props)
     }
-    fn create_rel(&mut self, start: NodeId, end: NodeId, ty: &str, props: Vec<(&str, Value)>) -> Option<RelId> {
+    fn create_rel(
+        &mut self,
+        start: NodeId,
+        end: NodeId,
+        ty: &str,
+        props: &mut dyn Iterator<Item = (&str, Value)>,
+    ) -> Option<RelId> {
         Graph::create_rel(self, start, end, ty, props)
     }
     fn delete_rel(&mut self, id: RelId) -> bool {

@@ -130,7 +130,7 @@ impl Indexes {
         self.list.iter_mut().filter(move |i| labels.contains(&i.label) && key.is_none_or(|k| k == i.key))
     }
 
-    pub fn node_added(&mut self, id: NodeId, labels: &[Sym], props: &Props) {
+    pub fn node_added(&mut self, id: NodeId, labels: &[Sym], props: &[(Sym, Value)]) {
         for ix in self.each(labels, None) {
             if let Some((_, v)) = props.iter().find(|(k, _)| *k == ix.key) {
                 ix.insert(v, id);

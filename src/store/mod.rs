@@ -16,6 +16,7 @@ mod snapshot;
 use std::collections::BTreeSet;
 
 use indexmap::IndexSet;
+use smallvec::SmallVec;
 
 use petgraph::stable_graph::{EdgeIndex, NodeIndex, StableDiGraph};
 use petgraph::visit::EdgeRef;
@@ -596,25 +597,31 @@ impl Graph {
     // ---- writing -----------------------------------------------------------------------
 
     /// Creates a node; properties with null values are dropped.
-    pub fn create_node<'a>(
+    pub fn create_node<'l, 'p>(
         &mut self,
-        labels: impl IntoIterator<Item = &'a str>,
-        props: impl IntoIterator<Item = (&'a str, Value)>,
+        labels: impl IntoIterator<Item = &'l str>,
+        props: impl IntoIterator<Item = (&'p str, Value)>,
     ) -> NodeId {
         self.changed();
-        let mut ls: Vec<Sym> = Vec::new();
+        let mut ls: SmallVec<[Sym; 4]> = SmallVec::new();
         for l in labels {
             let s = self.intern_label(l);
             if !ls.contains(&s) {
                 ls.push(s);
             }
         }
-        let mut ps = Props::new();
+        let mut ps: SmallVec<[(Sym, Value); 8]> = SmallVec::new();
         for (k, v) in props {
             let k = self.keys.intern(k);
-            put_prop(&mut ps, k, v);
+            // As `put_prop`: a key given twice keeps its last value; null sets nothing.
+            match (ps.iter().position(|(p, _)| *p == k), v) {
+                (Some(i), Value::Null) => drop(ps.remove(i)),
+                (Some(i), v) => ps[i].1 = v,
+                (None, Value::Null) => {}
+                (None, v) => ps.push((k, v)),
+            }
         }
-        let id = self.add_node_syms(ls, ps);
+        let id = self.add_node_syms(&ls, &ps);
         self.record(Undo::CreatedNode(id));
         id
     }
@@ -775,17 +782,17 @@ impl Graph {
     }
 
     /// Creates a node from interned labels and properties (bulk loading: not journaled).
-    pub fn add_node_syms(&mut self, labels: Vec<Sym>, props: Props) -> NodeId {
+    pub fn add_node_syms(&mut self, labels: &[Sym], props: &[(Sym, Value)]) -> NodeId {
         self.changed();
         let id = self.next_node;
         self.next_node += 1;
-        for &l in &labels {
+        for &l in labels {
             self.label_index[l as usize].insert(id);
         }
         if !self.indexes.is_empty() {
-            self.indexes.node_added(id, &labels, &props);
+            self.indexes.node_added(id, labels, props);
         }
-        let rec = NodeRec { id, labels: self.intern_label_set(&labels), props: self.node_props.store(&props) };
+        let rec = NodeRec { id, labels: self.intern_label_set(labels), props: self.node_props.store(props) };
         let ix = self.g.add_node(rec);
         if self.node_ix.len() <= id as usize {
             self.node_ix.resize(id as usize + 1, None);
