@@ -791,6 +791,9 @@ fn malformed_csv_headers_rows_and_json_graphs_are_refused() {
     assert!(import("dup.csv", "id:ID,name,name\n1,a,b\n").contains("dup.csv:1: field 3 repeats the property `name`"));
     assert!(import("ids.csv", "id:ID,other:ID\n1,2\n").contains("field 2 repeats :ID of field 1"));
     assert!(import("idprop.csv", "id:ID,id:int\n1,5\n").contains("the :ID column 1 stores"));
+    // An unclosed quote would take the rest of the file into one field.
+    let says = import("quote.csv", "id:ID,name\n1,\"Ann\n2,Bob\n3,Cy\n");
+    assert!(says.contains("quote.csv:2: a quoted field opens here and is never closed"), "{says}");
     let open = |path: &std::path::Path| {
         let out = bin().args(["--graph", path.to_str().unwrap(), "query", "RETURN 1"]).output().unwrap();
         assert_eq!(out.status.code(), Some(1), "{}", path.display());
@@ -799,6 +802,7 @@ fn malformed_csv_headers_rows_and_json_graphs_are_refused() {
     for (rows, says) in [
         ("1,A,5,extra\n", "nodes.csv:2: 4 fields where the header has 3"),
         ("1,A,5\n,B,\n", "nodes.csv:3: an empty :ID"),
+        ("1,A,\"5\n2,B,6\n", "nodes.csv:2: a quoted field opens here and is never closed"),
     ] {
         let csv = dir.join(format!("dir{}", says.len()));
         std::fs::create_dir_all(&csv).unwrap();

@@ -188,6 +188,29 @@ pub fn column_value(cell: &str, ty: Ty, array: bool) -> Result<Value, String> {
     }
 }
 
+/// Where a quoted field that is never closed begins, as a 1-based line, scanning `bytes` from
+/// the start of a record (RFC 4180: a quote opens a field only at its start, `""` inside one is
+/// a quote, a quote elsewhere in an unquoted field is text). The CSV reader takes such a field
+/// to the end of the file, so it is only ever in the last record: checking that one is enough.
+pub fn unclosed_quote(bytes: &[u8], first_line: u64) -> Option<u64> {
+    let (mut line, mut i, mut field_start, mut opened) = (first_line, 0, true, None);
+    while i < bytes.len() {
+        let b = bytes[i];
+        match opened {
+            Some(_) if b == b'"' && bytes.get(i + 1) == Some(&b'"') => i += 1,
+            Some(_) if b == b'"' => opened = None,
+            None if b == b'"' && field_start => opened = Some(line),
+            _ => {}
+        }
+        if b == b'\n' {
+            line += 1;
+        }
+        field_start = opened.is_none() && matches!(b, b',' | b'\n' | b'\r');
+        i += 1;
+    }
+    opened
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -240,5 +263,13 @@ mod tests {
         assert_eq!(parse_cell("TRUE", Ty::Bool), Ok(Value::Bool(true)));
         assert!(parse_cell("yes", Ty::Bool).is_err());
         assert_eq!(column_value("1;2", Ty::Int, true), Ok(Value::List(vec![Value::Int(1), Value::Int(2)])));
+    }
+
+    #[test]
+    fn an_unclosed_quote_is_found_where_it_opens() {
+        assert_eq!(unclosed_quote(b"1,\"Ann\n2,Bob\n", 2), Some(2));
+        assert_eq!(unclosed_quote(b"1,\"An\"\"n\"\n", 2), None);
+        assert_eq!(unclosed_quote(b"1,\"a\nb\",5\"\n", 2), None, "a quote inside an unquoted field is text");
+        assert_eq!(unclosed_quote(b"1,x\n2,\"y\"\"\n", 2), Some(3));
     }
 }

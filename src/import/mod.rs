@@ -146,6 +146,27 @@ fn open(path: &Path) -> Result<csv::Reader<std::fs::File>, String> {
         .map_err(|e| format!("cannot read {}: {e}", path.display()))
 }
 
+/// An error if the file's last record (starting at `last`, a record's position) opens a quote
+/// that is never closed: the reader would have taken the rest of the file into that field.
+fn check_closed(path: &Path, last: Option<csv::Position>) -> Result<(), String> {
+    let Some(p) = last else { return Ok(()) };
+    let mut tail = Vec::new();
+    std::fs::File::open(path)
+        .and_then(|mut f| {
+            use std::io::{Read, Seek};
+            f.seek(std::io::SeekFrom::Start(p.byte()))?;
+            f.read_to_end(&mut tail)
+        })
+        .map_err(|e| format!("cannot read {}: {e}", path.display()))?;
+    match header::unclosed_quote(&tail, p.line()) {
+        Some(line) => Err(format!(
+            "{}:{line}: a quoted field opens here and is never closed (the rest of the file would be one value)",
+            path.display()
+        )),
+        None => Ok(()),
+    }
+}
+
 fn csv_err(path: &Path, e: csv::Error) -> String {
     match e.position() {
         Some(p) => format!("{}:{}: {e}", path.display(), p.line()),
@@ -174,10 +195,17 @@ impl RelFile<'_> {
     fn parse(self, mut rdr: csv::Reader<std::fs::File>, tx: mpsc::SyncSender<Result<Batch, String>>) {
         let mut rec = csv::StringRecord::new();
         let mut batch = Batch::default();
+        let mut last = None;
         loop {
             let row = match rdr.read_record(&mut rec) {
-                Ok(false) => break,
-                Ok(true) => self.row(&rec, &mut batch.props),
+                Ok(false) => match check_closed(self.path, last.take()) {
+                    Ok(()) => break,
+                    Err(e) => Err(e),
+                },
+                Ok(true) => {
+                    last = rec.position().cloned();
+                    self.row(&rec, &mut batch.props)
+                }
                 Err(e) => Err(csv_err(self.path, e)),
             };
             match row {
@@ -239,10 +267,14 @@ pub fn import(nodes: &[String], rels: &[String]) -> Result<(Graph, Summary), Str
         let cols: Vec<Col> =
             header.iter().enumerate().map(|(i, h)| parse_header(&mut g, h, &path, i + 1)).collect::<Result<_, _>>()?;
         let mut rec = csv::StringRecord::new();
+        let mut last = None;
         loop {
             match rdr.read_record(&mut rec) {
-                Ok(false) => break,
-                Ok(true) => {}
+                Ok(false) => {
+                    check_closed(&path, last)?;
+                    break;
+                }
+                Ok(true) => last = rec.position().cloned(),
                 Err(e) => return Err(csv_err(&path, e)),
             }
             let line = rec.position().map_or(0, |p| p.line());

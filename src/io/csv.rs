@@ -27,8 +27,10 @@ fn read_records(path: &Path) -> Result<Records, String> {
     let header: Vec<String> =
         r.headers().map_err(|e| format!("{}: {e}", path.display()))?.iter().map(|s| s.to_string()).collect();
     let mut rows = Vec::new();
+    let mut last = None;
     for rec in r.records() {
         let rec = rec.map_err(|e| format!("{}: {e}", path.display()))?;
+        last = rec.position().cloned();
         let line = rec.position().map_or(0, |p| p.line() as usize + skipped);
         // A row of another length is a damaged file (a lost separator, a cut line), not data.
         if rec.len() != header.len() {
@@ -40,6 +42,16 @@ fn read_records(path: &Path) -> Result<Records, String> {
             ));
         }
         rows.push((line, rec.iter().map(|s| s.to_string()).collect()));
+    }
+    // An unclosed quote takes the rest of the file into the last record's last field.
+    if let Some(p) = last {
+        let tail = body.as_bytes().get(p.byte() as usize..).unwrap_or_default();
+        if let Some(line) = crate::import::header::unclosed_quote(tail, p.line() + skipped as u64) {
+            return Err(format!(
+                "{}:{line}: a quoted field opens here and is never closed (the rest of the file would be one value)",
+                path.display()
+            ));
+        }
     }
     Ok((header, rows))
 }
