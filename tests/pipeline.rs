@@ -199,3 +199,30 @@ fn aggregations_on_several_threads_keep_the_order_of_one() {
         assert_eq!(e.detail, s.run_statement(&pulled(&q), &Params::new()).unwrap_err().detail);
     }
 }
+
+/// A write fed by operators that read no graph runs while they make rows, a chunk at a time:
+/// it still sees its own earlier rows, a failing row undoes the whole statement, and a
+/// parameter holding a node keeps the plain way (the node's properties are read).
+#[test]
+fn a_write_fed_a_chunk_at_a_time_gives_what_it_gives_fed_all_at_once() {
+    let mut s = graph();
+    let one = |rows: Vec<Vec<Value>>| rows[0][0].clone();
+    run(&mut s, "CREATE INDEX FOR (m:Merged) ON (m.k)");
+    let merged = run(&mut s, "UNWIND range(1, 10000) AS i MERGE (m:Merged {k: i % 5000}) RETURN count(DISTINCT m)");
+    assert_eq!(one(merged), Value::Int(5000), "MERGE matched the nodes of earlier chunks");
+    assert_eq!(one(run(&mut s, "MATCH (m:Merged) RETURN count(m)")), Value::Int(5000));
+    let e = s.run_statement("UNWIND range(1, 10000) AS i CREATE (:E {v: 1 / (i - 9000)})", &Params::new());
+    assert!(e.is_err());
+    assert_eq!(one(run(&mut s, "MATCH (e:E) RETURN count(e)")), Value::Int(0), "the failed statement left nothing");
+    let node = one(run(&mut s, "MATCH (n:N {i: 3}) RETURN n"));
+    let mut p = Params::new();
+    p.insert("n".into(), node);
+    p.insert(
+        "rows".into(),
+        Value::List((0..5).map(|i| Value::map([("v".to_string(), Value::Int(i))].into_iter().collect())).collect()),
+    );
+    s.run_statement("UNWIND [$n] AS x CREATE (:Copy {i: x.i})", &p).unwrap();
+    assert_eq!(one(run(&mut s, "MATCH (c:Copy) RETURN c.i")), Value::Int(3));
+    s.run_statement("UNWIND $rows AS r CREATE (:Row {v: r.v})", &p).unwrap();
+    assert_eq!(one(run(&mut s, "MATCH (r:Row) RETURN sum(r.v)")), Value::Int(10));
+}

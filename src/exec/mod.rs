@@ -402,6 +402,10 @@ fn run_pipeline(
     let mut i = 0;
     let ops = &p.ops;
     let mut held = 0;
+    if let Some(out) = stream_first_write(p, graph, params, control, stats)? {
+        rows = out;
+        i = ops.iter().position(Op::writes).map_or(ops.len(), |j| j + 1);
+    }
     while i < ops.len() {
         let j = ops[i..].iter().position(Op::writes).map_or(ops.len(), |k| i + k);
         if j > i {
@@ -442,6 +446,62 @@ fn run_pipeline(
         return Ok(Vec::new());
     }
     Ok(rows.into_iter().map(|r| p.output.iter().map(|&s| r[s].clone()).collect()).collect())
+}
+
+/// How many rows a write takes at a time when its input streams (see [`stream_first_write`]).
+const WRITE_CHUNK: usize = 4096;
+
+/// Runs the first write of a pipeline while the operators before it make rows, a chunk at a
+/// time, when those read nothing of the graph (`plan::reads_no_graph`: `UNWIND $rows AS r
+/// CREATE ...`, `UNWIND range(...) ... CREATE`) and no parameter holds a node or relationship:
+/// their rows are the same whatever the write does, so they need not all be made and held
+/// first. `None` when the pipeline is not of that shape. Returns the write's rows.
+fn stream_first_write(
+    p: &Pipeline,
+    graph: &mut dyn GraphWrite,
+    params: &Params,
+    control: &Control,
+    stats: &mut Stats,
+) -> Result<Option<Vec<Row>>> {
+    let ops = &p.ops;
+    let Some(j) = ops.iter().position(Op::writes) else { return Ok(None) };
+    if j == 0 || !crate::plan::reads_no_graph(&ops[..j]) || params.values().any(holds_entity) {
+        return Ok(None);
+    }
+    let keep = j + 1 < ops.len() || !p.output.is_empty();
+    let ctx = Ctx { graph: crate::store::empty_graph(), params, width: p.slots, control };
+    let first = vec![Value::Null; p.slots];
+    let it = push::build(&ops[..j], Box::new(std::iter::once(Ok(first))), ctx);
+    let (t, mut passed, mut out) = (Instant::now(), 0, Vec::new());
+    let mut chunk = Vec::with_capacity(WRITE_CHUNK);
+    let mut it = it.peekable();
+    while let Some(r) = it.next() {
+        let r = r?;
+        control.tick()?;
+        chunk.push(r);
+        if chunk.len() == WRITE_CHUNK || it.peek().is_none() {
+            let size: u64 = chunk.iter().map(|r| row_size(r)).sum();
+            control.charge(size)?;
+            passed += chunk.len();
+            let rows = write::apply(&ops[j], std::mem::take(&mut chunk), graph, params, control, stats, keep);
+            control.release(size);
+            out.extend(rows?);
+        }
+    }
+    if let Some(prof) = &control.profile {
+        prof.record(&ops[j], if keep { out.len() } else { passed }, t.elapsed());
+    }
+    Ok(Some(out))
+}
+
+/// Whether a value is or holds a node, a relationship or a path.
+fn holds_entity(v: &Value) -> bool {
+    match v {
+        Value::Node(_) | Value::Rel(_) | Value::Path(_) => true,
+        Value::List(xs) => xs.iter().any(holds_entity),
+        Value::Map(m) => m.values().any(holds_entity),
+        _ => false,
+    }
 }
 
 /// Runs a sub-plan (an OPTIONAL MATCH body, an existential pattern) for one row.

@@ -623,6 +623,22 @@ pub fn expr_reads(e: &Expr) -> Option<Vec<Slot>> {
     (!out.contains(&usize::MAX)).then_some(out)
 }
 
+/// Whether operators read nothing of the graph: only unwinding, projecting, filtering,
+/// skipping, limiting and `DISTINCT`, over expressions with no pattern, sub-query, reduction or
+/// map projection in them. Run first in a pipeline (where no node or relationship is bound),
+/// such operators give the same rows whatever the graph holds, so a write after them may run
+/// while they go on making rows.
+pub fn reads_no_graph(ops: &[Op]) -> bool {
+    let pure = |e: &Expr| expr_reads(e).is_some();
+    ops.iter().all(|op| match op {
+        Op::Unwind { expr, .. } | Op::Filter { predicate: expr } => pure(expr),
+        Op::Skip { count } | Op::Limit { count } => pure(count),
+        Op::Project { items } => items.iter().all(|(e, _)| pure(e)),
+        Op::Distinct { .. } => true,
+        _ => false,
+    })
+}
+
 /// Whether calling the named procedure can change the graph (none can yet).
 pub fn procedure_writes(_name: &str) -> bool {
     false

@@ -129,6 +129,12 @@ pub struct Graph {
     columns: columns::Cache,
 }
 
+/// A graph with nothing in it, to run what reads no graph beside a write to the real one.
+pub fn empty_graph() -> &'static dyn GraphRead {
+    static EMPTY: std::sync::OnceLock<Graph> = std::sync::OnceLock::new();
+    EMPTY.get_or_init(Graph::new)
+}
+
 /// Sets (or with `Null`, removes) a property in a list; returns the previous value.
 pub fn put_prop(props: &mut Props, key: Sym, value: Value) -> Option<Value> {
     let pos = props.iter().position(|(k, _)| *k == key);
