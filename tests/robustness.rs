@@ -172,6 +172,10 @@ fn memory_held_by_one_query_is_limited() {
         "RETURN size(range(1, 10000000))",
         "RETURN size(reduce(s = 'xx', i IN range(1, 40) | s + s))",
         "RETURN size(reduce(l = [1], i IN range(1, 40) | l + l))",
+        // Values made by functions and comprehensions are counted before they are made.
+        "RETURN size(split(reduce(s = 'a', i IN range(1, 20) | s + s), ''))",
+        "RETURN size(replace(reduce(s = 'a', i IN range(1, 18) | s + s), 'a', 'aaaaaaaaaaaaaaaaaaaa'))",
+        "RETURN size([x IN range(1, 3000) | [y IN range(1, 3000) | y]])",
     ] {
         let (kind, detail) = error_of(&["--max-memory", "4MiB"], q);
         assert_eq!((kind.as_str(), detail.as_str()), ("ResourceLimit", "MemoryLimit"), "{q}");

@@ -341,19 +341,33 @@ pub fn eval(e: &Expr, row: &Row, ctx: Ctx) -> Result<Value> {
             Value::List(items) => {
                 let mut r = row.clone();
                 let mut out = Vec::new();
-                for it in items {
-                    ctx.control.tick()?;
-                    r[*slot] = it;
-                    if let Some(p) = pred {
-                        if !matches!(eval(p, &r, ctx)?, Value::Bool(true)) {
-                            continue;
+                // What the new list holds is counted as it grows (a comprehension of
+                // comprehensions can make a list of lists far past the memory limit).
+                let (mut held, mut charged) = (0u64, 0u64);
+                let kept = (|| {
+                    for it in items {
+                        ctx.control.tick()?;
+                        r[*slot] = it;
+                        if let Some(p) = pred {
+                            if !matches!(eval(p, &r, ctx)?, Value::Bool(true)) {
+                                continue;
+                            }
                         }
+                        let v = match proj {
+                            Some(p) => eval(p, &r, ctx)?,
+                            None => r[*slot].clone(),
+                        };
+                        held += super::value_size(&v);
+                        if held - charged >= 1 << 20 {
+                            ctx.control.charge(held - charged)?;
+                            charged = held;
+                        }
+                        out.push(v);
                     }
-                    out.push(match proj {
-                        Some(p) => eval(p, &r, ctx)?,
-                        None => r[*slot].clone(),
-                    });
-                }
+                    Ok(())
+                })();
+                ctx.control.release(charged);
+                kept?;
                 Value::List(out)
             }
             v => return Err(type_err("list comprehension expects a list", &v)),
@@ -488,13 +502,7 @@ fn grows_within_limit(x: &Value, y: &Value, ctx: Ctx) -> Result<()> {
     if !matches!(x, Value::List(_) | Value::String(_)) && !matches!(y, Value::List(_) | Value::String(_)) {
         return Ok(());
     }
-    let bytes = len(x).saturating_add(len(y));
-    if bytes < 1 << 20 {
-        return Ok(());
-    }
-    ctx.control.charge(bytes)?;
-    ctx.control.release(bytes);
-    Ok(())
+    ctx.control.fits(len(x).saturating_add(len(y)))
 }
 
 fn binary(op: BinaryOp, a: &Expr, b: &Expr, row: &Row, ctx: Ctx) -> Result<Value> {

@@ -276,15 +276,34 @@ pub(crate) fn call(name: &str, mut a: Vec<Value>, ctx: Ctx) -> Result<Value> {
         "replace" => {
             let s = str_arg(&first, "replace()")?.unwrap_or("");
             match (str_arg(&a[1], "replace()")?, str_arg(&a[2], "replace()")?) {
-                (Some(f), Some(t)) => Value::from(s.replace(f, t)),
+                (Some(f), Some(t)) => {
+                    // The result must fit in --max-memory before it is made.
+                    if t.len() > f.len() && s.len() >= 1024 {
+                        let n = if f.is_empty() { s.chars().count() as u64 + 1 } else { s.matches(f).count() as u64 };
+                        ctx.control
+                            .fits((s.len() as u64).saturating_add(n.saturating_mul((t.len() - f.len()) as u64)))?;
+                    }
+                    Value::from(s.replace(f, t))
+                }
                 _ => Value::Null,
             }
         }
         "split" => {
             let s = str_arg(&first, "split()")?.unwrap_or("");
+            // Each piece is a value of its own: the list must fit in --max-memory first.
+            const PIECE: u64 = std::mem::size_of::<Value>() as u64 + 16;
+            let pieces = |n: u64| n.saturating_mul(PIECE).saturating_add(s.len() as u64);
             match str_arg(&a[1], "split()")? {
-                Some("") => Value::List(s.chars().map(|c| Value::from(c.to_string())).collect()),
-                Some(d) => Value::List(s.split(d).map(Value::str).collect()),
+                Some("") => {
+                    ctx.control.fits(pieces(s.chars().count() as u64))?;
+                    Value::List(s.chars().map(|c| Value::from(c.to_string())).collect())
+                }
+                Some(d) => {
+                    if s.len() >= 1024 {
+                        ctx.control.fits(pieces(s.matches(d).count() as u64 + 1))?;
+                    }
+                    Value::List(s.split(d).map(Value::str).collect())
+                }
                 None => Value::Null,
             }
         }

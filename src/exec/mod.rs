@@ -270,6 +270,17 @@ impl Control {
     }
 
     /// Counts `bytes` as no longer held.
+    /// Whether one value of `bytes` about to be made fits beside what is held (nothing is
+    /// kept charged: whoever holds the value counts it). Small values are not checked.
+    pub fn fits(&self, bytes: u64) -> Result<()> {
+        if bytes >= 1 << 20 {
+            self.charge(bytes)?;
+            self.release(bytes);
+        }
+        Ok(())
+    }
+
+    /// Gives back what [`Control::charge`] counted.
     pub fn release(&self, bytes: u64) {
         let _ = self
             .memory
