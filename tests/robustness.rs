@@ -205,6 +205,19 @@ fn runaway_queries_time_out() {
     let (kind, detail) = error_of(&["--timeout", "0.5"], &format!("{dense}; MATCH (a)-[*]->(b) RETURN count(*)"));
     assert_eq!(kind, "ResourceLimit");
     assert!(["Timeout", "MemoryLimit", "PathLengthLimit"].contains(&detail.as_str()), "{detail}");
+    // Writes stop too (each written row is a unit of work), and leave nothing behind.
+    let db = scratch("timeout").join("w.sg");
+    let db = db.to_str().unwrap();
+    for q in [
+        "UNWIND range(1, 5000000) AS x CREATE (:X {i: x})",
+        "UNWIND range(1, 400000) AS x WITH x ORDER BY x DESC CREATE (:X {i: x})",
+    ] {
+        let out = bin().args(["--graph", db, "--timeout", "0.3", "query", q]).output().unwrap();
+        assert!(String::from_utf8_lossy(&out.stderr).contains("time limit"), "{q}");
+        let n =
+            bin().args(["--graph", db, "--format", "jsonl", "query", "MATCH (n) RETURN count(n)"]).output().unwrap();
+        assert!(String::from_utf8_lossy(&n.stdout).contains("[[0]]"), "{q} left nodes");
+    }
     // Bad values are usage errors.
     for args in [["--timeout", "-1"], ["--max-rows", "0"], ["--max-memory", "lots"]] {
         let out = bin().arg("--empty").args(args).args(["query", "RETURN 1"]).output().unwrap();

@@ -35,6 +35,7 @@ pub(crate) fn apply(
             // their memory serves what is created next.
             let mut out = Vec::with_capacity(if keep { rows.len() } else { 0 });
             for mut row in rows {
+                control.tick()?;
                 for part in parts {
                     create_part(part, &mut row, graph, params, stats)?;
                 }
@@ -69,6 +70,7 @@ pub(crate) fn apply(
         }
         Op::Set { ops } => {
             for row in &rows {
+                control.tick()?;
                 set_items(ops, row, graph, params, stats)?;
             }
             Ok(rows)
@@ -85,11 +87,13 @@ pub(crate) fn apply(
                 }
             }
             for r in rels {
+                control.tick()?;
                 if graph.delete_rel(r) {
                     stats.relationships_deleted += 1;
                 }
             }
             for n in nodes {
+                control.tick()?;
                 let degree = graph.degree(n, crate::store::Dir::Both) as u64;
                 match graph.delete_node(n, *detach) {
                     Ok(true) => {
