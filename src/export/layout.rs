@@ -396,6 +396,39 @@ fn legend_height(legend: &[(String, String, usize)], width: f64) -> f64 {
     legend_positions(legend, width).last().map_or(0.0, |(_, y)| y + 16.0)
 }
 
+/// Up to this many nodes every pair repels; above it only nodes closer than `2k` do, found
+/// through a grid (Fruchterman and Reingold's own grid variant), so a large picture's layout
+/// grows with the nodes, not their square.
+const EXACT_REPULSION: usize = 1500;
+
+/// The repulsion between nodes closer than `2k`, each found in its own or a neighbouring cell
+/// of a grid of `2k` squares.
+fn grid_repulsion(pos: &[(f64, f64)], disp: &mut [(f64, f64)], k: f64) {
+    let cell = 2.0 * k;
+    let at = |p: (f64, f64)| ((p.0 / cell).floor() as i64, (p.1 / cell).floor() as i64);
+    let mut grid: HashMap<(i64, i64), Vec<usize>> = HashMap::new();
+    for (i, &p) in pos.iter().enumerate() {
+        grid.entry(at(p)).or_default().push(i);
+    }
+    for (i, &p) in pos.iter().enumerate() {
+        let (cx, cy) = at(p);
+        for gx in cx - 1..=cx + 1 {
+            for gy in cy - 1..=cy + 1 {
+                for &j in grid.get(&(gx, gy)).map_or(&[][..], Vec::as_slice) {
+                    let (dx, dy) = (p.0 - pos[j].0, p.1 - pos[j].1);
+                    let d2 = dx * dx + dy * dy;
+                    if j == i || d2 > cell * cell {
+                        continue;
+                    }
+                    let f = k * k / d2.max(0.01);
+                    disp[i].0 += dx * f;
+                    disp[i].1 += dy * f;
+                }
+            }
+        }
+    }
+}
+
 /// Fruchterman–Reingold with gravity, from seeded random positions.
 fn force_layout(nodes: &mut [PNode], pairs: &[(usize, usize)]) {
     let n = nodes.len();
@@ -408,20 +441,26 @@ fn force_layout(nodes: &mut [PNode], pairs: &[(usize, usize)]) {
     let mut pos: Vec<(f64, f64)> = (0..n).map(|_| (rng.next() * side, rng.next() * side)).collect();
     let iterations = if n <= 1500 { 400 } else { (400 * 1500 / n).max(40) };
     let mut disp = vec![(0.0f64, 0.0f64); n];
-    let gravity = 4.0 * n as f64 * k * k / (side * side);
+    // Gravity balances the push of every other node; with only near ones pushing (the grid)
+    // it would pull a large picture into a clump, so there the random start's spread stays.
+    let gravity = if n <= EXACT_REPULSION { 4.0 * n as f64 * k * k / (side * side) } else { 0.0 };
     for it in 0..iterations {
         let temp = side / 8.0 * (1.0 - it as f64 / iterations as f64) + 0.5;
         disp.iter_mut().for_each(|d| *d = (0.0, 0.0));
-        for i in 0..n {
-            for j in (i + 1)..n {
-                let (dx, dy) = (pos[i].0 - pos[j].0, pos[i].1 - pos[j].1);
-                let d2 = (dx * dx + dy * dy).max(0.01);
-                let f = k * k / d2; // k²/d, times the unit vector (dx/d)
-                disp[i].0 += dx * f;
-                disp[i].1 += dy * f;
-                disp[j].0 -= dx * f;
-                disp[j].1 -= dy * f;
+        if n <= EXACT_REPULSION {
+            for i in 0..n {
+                for j in (i + 1)..n {
+                    let (dx, dy) = (pos[i].0 - pos[j].0, pos[i].1 - pos[j].1);
+                    let d2 = (dx * dx + dy * dy).max(0.01);
+                    let f = k * k / d2; // k²/d, times the unit vector (dx/d)
+                    disp[i].0 += dx * f;
+                    disp[i].1 += dy * f;
+                    disp[j].0 -= dx * f;
+                    disp[j].1 -= dy * f;
+                }
             }
+        } else {
+            grid_repulsion(&pos, &mut disp, k);
         }
         for &(a, b) in pairs {
             let (dx, dy) = (pos[a].0 - pos[b].0, pos[a].1 - pos[b].1);
@@ -455,7 +494,10 @@ fn force_layout(nodes: &mut [PNode], pairs: &[(usize, usize)]) {
 /// Moves nodes apart until no two footprints (circle and label) overlap.
 fn remove_overlaps(nodes: &mut [PNode]) {
     let n = nodes.len();
-    for _ in 0..5000 {
+    // Each pass costs about n log n; a large picture gets fewer (what is left is a picture too
+    // dense to read in any case).
+    let passes = if n <= EXACT_REPULSION { 5000 } else { (5000 * EXACT_REPULSION / n).max(50) };
+    for _ in 0..passes {
         let rects: Vec<Rect> = nodes.iter().map(|nd| footprint(nd, 3.0)).collect();
         let mut order: Vec<usize> = (0..n).collect();
         order.sort_by(|&a, &b| rects[a].x0.total_cmp(&rects[b].x0));
@@ -554,4 +596,23 @@ fn place_edge_labels(nodes: &[PNode], edges: &mut [PEdge]) {
 pub fn any_overlap(p: &Picture) -> bool {
     let rects: Vec<Rect> = p.nodes.iter().map(|nd| footprint(nd, 0.0)).collect();
     (0..rects.len()).any(|i| ((i + 1)..rects.len()).any(|j| rects[i].overlaps(&rects[j])))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn in_a_large_picture_only_near_nodes_push_each_other() {
+        let k = 100.0;
+        // Two near nodes push apart, equally and oppositely; a far one feels nothing.
+        let pos = [(0.0, 0.0), (50.0, 0.0), (5000.0, 5000.0)];
+        let mut disp = vec![(0.0, 0.0); 3];
+        grid_repulsion(&pos, &mut disp, k);
+        assert!(disp[0].0 < 0.0 && disp[1].0 > 0.0, "{disp:?}");
+        assert!((disp[0].0 + disp[1].0).abs() < 1e-9);
+        assert_eq!(disp[2], (0.0, 0.0));
+        // The same force as the exact way for a pair within reach.
+        assert!((disp[1].0 - k * k / 50.0).abs() < 1e-9);
+    }
 }
