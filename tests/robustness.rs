@@ -865,6 +865,25 @@ fn the_two_files_of_a_csv_export_must_come_from_one_export() {
     assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
 }
 
+/// What the neo4j-admin CSV form cannot hold (a `;` in a label or in a string of a list, where
+/// `;` separates them) is refused with what and where, never written changed.
+#[test]
+fn a_csv_export_that_would_change_the_graph_is_refused() {
+    let dir = scratch("csv-lossy");
+    for (q, says) in [
+        ("CREATE (n:`A;B` {x: 1}) RETURN n", "node 0 has the label `A;B`"),
+        ("CREATE (n:A {xs: ['a;b', 'c']}) RETURN n", "node 0's list `xs` has a string with `;`"),
+        ("CREATE ()-[r:R {ws: ['x;y']}]->() RETURN r", "relationship 0's list `ws`"),
+    ] {
+        let out = dir.join(format!("o{}", says.len()));
+        let o = bin().args(["--empty", "export", "--query", q, "--format", "csv", "-o"]).arg(&out).output().unwrap();
+        assert_eq!(o.status.code(), Some(1), "{q}");
+        let err = String::from_utf8_lossy(&o.stderr);
+        assert!(err.contains(says) && err.contains("export it as json"), "{q}: {err}");
+        assert!(!out.join("nodes.csv").exists(), "{q}: nothing written");
+    }
+}
+
 /// Names the parser takes only in backticks (`co₂_t`, `area_m²`: digits that are not XID) are
 /// written in backticks by every Cypher writer, so a saved script loads back.
 #[test]

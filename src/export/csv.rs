@@ -147,8 +147,41 @@ fn to_csv(comment: &str, header: Vec<String>, rows: Vec<Vec<String>>) -> String 
     format!("# {comment}\n{body}")
 }
 
-/// Renders `(nodes.csv, relationships.csv)`.
-pub fn render(ex: &Export) -> (String, String) {
+/// What the neo4j-admin form cannot hold without changing it: a label, or an element of a
+/// list of strings, with the `;` that separates them in a cell.
+fn unwritable(ex: &Export) -> Option<String> {
+    let g = ex.graph;
+    let split = |v: &Value| match v {
+        Value::List(xs) => xs.iter().any(|x| matches!(x, Value::String(s) if s.contains(';'))),
+        _ => false,
+    };
+    let prop =
+        |props: Vec<(Sym, Value)>| props.into_iter().find(|(_, v)| split(v)).map(|(k, _)| g.keys().name(k).to_string());
+    for &n in &ex.sub.nodes {
+        if let Some(l) = label_names(g, n).into_iter().find(|l| l.contains(';')) {
+            return Some(format!("node {n} has the label `{l}`, and `;` separates labels in a CSV cell"));
+        }
+        if let Some(k) = prop(g.node_props(n)) {
+            return Some(format!(
+                "node {n}'s list `{k}` has a string with `;`, which separates list elements in a CSV cell"
+            ));
+        }
+    }
+    for &r in &ex.sub.rels {
+        if let Some(k) = prop(g.rel_props(r)) {
+            return Some(format!(
+                "relationship {r}'s list `{k}` has a string with `;`, which separates list elements in a CSV cell"
+            ));
+        }
+    }
+    None
+}
+
+/// Renders `(nodes.csv, relationships.csv)`; an error names what the form cannot hold.
+pub fn render(ex: &Export) -> Result<(String, String), String> {
+    if let Some(why) = unwritable(ex) {
+        return Err(format!("the CSV export would change the graph: {why}; export it as json, graphml or cypher"));
+    }
     let g = ex.graph;
     let comment = ex.prov.one_line();
     let ncols = columns(g, ex.sub.nodes.iter().map(|&n| g.node_props(n)));
@@ -180,7 +213,7 @@ pub fn render(ex: &Export) -> (String, String) {
             Some(row)
         })
         .collect();
-    (nodes, to_csv(&comment, head, rows))
+    Ok((nodes, to_csv(&comment, head, rows)))
 }
 
 // ---- reading -----------------------------------------------------------------------------------

@@ -505,7 +505,7 @@ pub fn render(format: ExportFormat, ex: &Export) -> Result<Rendered, String> {
         ExportFormat::Gexf => Rendered::text(vec![("", gexf::render(ex))]),
         ExportFormat::Dot => Rendered::text(vec![("", dot::render(ex))]),
         ExportFormat::Csv => {
-            let (n, r) = csv::render(ex);
+            let (n, r) = csv::render(ex)?;
             Rendered::text(vec![(csv::NODES_FILE, n), (csv::RELS_FILE, r)])
         }
         ExportFormat::Cypher => {
