@@ -14,6 +14,52 @@ pub fn frame_into(out: &mut Vec<u8>, body: &[u8]) {
     out.extend_from_slice(&[0, 0]);
 }
 
+/// Why [`read_message`] read no message.
+#[derive(Debug)]
+pub enum Unread<E> {
+    /// Reading failed (the reader's own error).
+    Io(E),
+    /// The message's chunks added up to more than the limit.
+    TooLarge,
+    /// The message is not a PackStream structure.
+    NotAStruct,
+    /// The message does not decode; why.
+    Malformed(String),
+}
+
+/// Reads one message: its chunks (each a 16-bit big-endian size, then the bytes) up to the
+/// empty one that ends it, skipping keep-alives (empty chunks before a message), at most `max`
+/// bytes in all; then decodes it into its tag and fields. The server and the client both read
+/// with this; `read_exact` fills a buffer from the connection or fails.
+pub fn read_message<E>(
+    max: usize,
+    mut read_exact: impl FnMut(&mut [u8]) -> Result<(), E>,
+) -> Result<(u8, Vec<packstream::Pack>), Unread<E>> {
+    let mut body = Vec::new();
+    loop {
+        let mut size = [0u8; 2];
+        read_exact(&mut size).map_err(Unread::Io)?;
+        let n = usize::from(u16::from_be_bytes(size));
+        if n == 0 {
+            if body.is_empty() {
+                continue; // a keep-alive
+            }
+            break;
+        }
+        if body.len() + n > max {
+            return Err(Unread::TooLarge);
+        }
+        let at = body.len();
+        body.resize(at + n, 0);
+        read_exact(&mut body[at..]).map_err(Unread::Io)?;
+    }
+    match packstream::decode(&body) {
+        Ok(packstream::Pack::Struct(tag, fields)) => Ok((tag, fields)),
+        Ok(_) => Err(Unread::NotAStruct),
+        Err(why) => Err(Unread::Malformed(why)),
+    }
+}
+
 /// The tags of Bolt's messages, both ways.
 pub mod msg {
     /// Client: log in (and, before 5.1, authenticate).

@@ -12,8 +12,8 @@ use std::time::Duration;
 
 use indexmap::IndexMap;
 
-use crate::bolt::msg;
-use crate::bolt::packstream::{decode, encode, Pack};
+use crate::bolt::packstream::{encode, Pack};
+use crate::bolt::{msg, Unread};
 
 /// The graph a FalkorDB Bolt request goes to when no database is named.
 pub const FALKOR_DEFAULT_GRAPH: &str = "db";
@@ -386,28 +386,14 @@ impl Connection {
 
     /// Reads one message (its chunks joined; no-op chunks skipped).
     fn receive(&mut self) -> Res<(u8, Vec<Pack>)> {
-        let mut body = Vec::new();
-        loop {
-            let mut len = [0u8; 2];
-            self.read_exact(&mut len)?;
-            let n = usize::from(u16::from_be_bytes(len));
-            if n == 0 {
-                if body.is_empty() {
-                    continue;
-                }
-                break;
+        match crate::bolt::read_message(MAX_MESSAGE, |b| self.read_exact(b)) {
+            Ok(m) => Ok(m),
+            Err(Unread::Io(e)) => Err(e),
+            Err(Unread::TooLarge) => {
+                broken(format!("{}: a message larger than {} MiB", self.address, MAX_MESSAGE >> 20))
             }
-            if body.len() + n > MAX_MESSAGE {
-                return broken(format!("{}: a message larger than {} MiB", self.address, MAX_MESSAGE >> 20));
-            }
-            let at = body.len();
-            body.resize(at + n, 0);
-            self.read_exact(&mut body[at..])?;
-        }
-        match decode(&body) {
-            Ok(Pack::Struct(tag, fields)) => Ok((tag, fields)),
-            Ok(_) => broken(format!("{}: a message that is not a structure", self.address)),
-            Err(e) => broken(format!("{}: a message that does not decode: {e}", self.address)),
+            Err(Unread::NotAStruct) => broken(format!("{}: a message that is not a structure", self.address)),
+            Err(Unread::Malformed(e)) => broken(format!("{}: a message that does not decode: {e}", self.address)),
         }
     }
 }

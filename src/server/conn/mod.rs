@@ -14,7 +14,7 @@ use std::time::{Duration, Instant};
 use super::{codes, Server};
 use crate::bolt::packstream::{self, encode, struct_header, Pack};
 use crate::bolt::values::{self, Dialect};
-use crate::bolt::{frame_into, msg};
+use crate::bolt::{frame_into, msg, Unread};
 use crate::error::{Detail, Error, Kind};
 use crate::exec::{Params, Row, Stats};
 use crate::session::{Client, Prepared};
@@ -184,28 +184,12 @@ impl<'a> Conn<'a> {
         if let Some(m) = self.stash.take() {
             return Ok(m);
         }
-        let mut body = Vec::new();
-        loop {
-            let mut size = [0u8; 2];
-            self.read_exact(&mut size)?;
-            let n = usize::from(u16::from_be_bytes(size));
-            if n == 0 {
-                if body.is_empty() {
-                    continue; // a keep-alive
-                }
-                break;
-            }
-            if body.len() + n > MAX_MESSAGE {
-                return Err(self.violation(format!("a message larger than {} MiB", MAX_MESSAGE >> 20)));
-            }
-            let at = body.len();
-            body.resize(at + n, 0);
-            self.read_exact(&mut body[at..])?;
-        }
-        match packstream::decode(&body) {
-            Ok(Pack::Struct(tag, fields)) => Ok((tag, fields)),
-            Ok(_) => Err(self.violation("a message that is not a structure".into())),
-            Err(why) => Err(self.violation(format!("a malformed message: {why}"))),
+        match crate::bolt::read_message(MAX_MESSAGE, |b| self.read_exact(b)) {
+            Ok(m) => Ok(m),
+            Err(Unread::Io(end)) => Err(end),
+            Err(Unread::TooLarge) => Err(self.violation(format!("a message larger than {} MiB", MAX_MESSAGE >> 20))),
+            Err(Unread::NotAStruct) => Err(self.violation("a message that is not a structure".into())),
+            Err(Unread::Malformed(why)) => Err(self.violation(format!("a malformed message: {why}"))),
         }
     }
 
