@@ -269,7 +269,6 @@ impl Control {
         Ok(())
     }
 
-    /// Counts `bytes` as no longer held.
     /// Whether one value of `bytes` about to be made fits beside what is held (nothing is
     /// kept charged: whoever holds the value counts it). Small values are not checked.
     pub fn fits(&self, bytes: u64) -> Result<()> {
@@ -413,9 +412,9 @@ fn run_pipeline(
     let mut i = 0;
     let ops = &p.ops;
     let mut held = 0;
-    if let Some(out) = stream_first_write(p, graph, params, control, stats)? {
+    if let Some((j, out)) = stream_first_write(p, graph, params, control, stats)? {
         rows = out;
-        i = ops.iter().position(Op::writes).map_or(ops.len(), |j| j + 1);
+        i = j + 1;
     }
     while i < ops.len() {
         let j = ops[i..].iter().position(Op::writes).map_or(ops.len(), |k| i + k);
@@ -442,7 +441,7 @@ fn run_pipeline(
         }
         if j < ops.len() {
             let t = Instant::now();
-            let (n, keep) = (rows.len(), j + 1 < ops.len() || !p.output.is_empty());
+            let (n, keep) = (rows.len(), rows_read_after(p, j));
             rows = write::apply(&ops[j], rows, graph, params, control, stats, keep)?;
             if let Some(p) = &control.profile {
                 // A CREATE whose rows were let go (see write::apply) passed each one on.
@@ -466,20 +465,20 @@ const WRITE_CHUNK: usize = 4096;
 /// time, when those read nothing of the graph (`plan::reads_no_graph`: `UNWIND $rows AS r
 /// CREATE ...`, `UNWIND range(...) ... CREATE`) and no parameter holds a node or relationship:
 /// their rows are the same whatever the write does, so they need not all be made and held
-/// first. `None` when the pipeline is not of that shape. Returns the write's rows.
+/// first. `None` when the pipeline is not of that shape; else where the write is, and its rows.
 fn stream_first_write(
     p: &Pipeline,
     graph: &mut dyn GraphWrite,
     params: &Params,
     control: &Control,
     stats: &mut Stats,
-) -> Result<Option<Vec<Row>>> {
+) -> Result<Option<(usize, Vec<Row>)>> {
     let ops = &p.ops;
     let Some(j) = ops.iter().position(Op::writes) else { return Ok(None) };
     if j == 0 || !crate::plan::reads_no_graph(&ops[..j]) || params.values().any(holds_entity) {
         return Ok(None);
     }
-    let keep = j + 1 < ops.len() || !p.output.is_empty();
+    let keep = rows_read_after(p, j);
     let ctx = Ctx { graph: crate::store::empty_graph(), params, width: p.slots, control };
     let first = vec![Value::Null; p.slots];
     let it = push::build(&ops[..j], Box::new(std::iter::once(Ok(first))), ctx);
@@ -502,7 +501,12 @@ fn stream_first_write(
     if let Some(prof) = &control.profile {
         prof.record(&ops[j], if keep { out.len() } else { passed }, t.elapsed());
     }
-    Ok(Some(out))
+    Ok(Some((j, out)))
+}
+
+/// Whether anything reads the rows of the write at `j`: an operator after it, or the result.
+fn rows_read_after(p: &Pipeline, j: usize) -> bool {
+    j + 1 < p.ops.len() || !p.output.is_empty()
 }
 
 /// Whether a value is or holds a node, a relationship or a path.

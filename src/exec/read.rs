@@ -89,9 +89,7 @@ pub(crate) fn apply<'a>(op: &'a Op, input: RowIter<'a>, ctx: Ctx<'a>) -> RowIter
             }
         }),
         // `UNWIND range(...)` hands out the range's values one at a time, never the list.
-        Op::Unwind { expr: Expr::Func(name, args), slot }
-            if name.eq_ignore_ascii_case("range") && (2..=3).contains(&args.len()) =>
-        {
+        Op::Unwind { expr: Expr::Func(name, args), slot } if name == "range" && (2..=3).contains(&args.len()) => {
             let slot = *slot;
             flat_map_ok(input, move |row| {
                 let a = match args.iter().map(|e| eval(e, &row, ctx)).collect::<Result<Vec<_>>>() {

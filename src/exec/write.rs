@@ -218,9 +218,6 @@ fn props_map<'p>(e: &'p Option<crate::plan::Expr>, row: &Row, c: Ctx) -> Result<
         Some(e) => match eval(e, row, c)? {
             Value::Map(m) => {
                 let mut out = Vec::with_capacity(m.len());
-                for v in m.values() {
-                    storable(v)?;
-                }
                 for (k, v) in m.into_iter() {
                     store(&mut out, Cow::Owned(k), v)?;
                 }

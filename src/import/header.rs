@@ -192,7 +192,7 @@ pub fn column_value(cell: &str, ty: Ty, array: bool) -> Result<Value, String> {
 /// the start of a record (RFC 4180: a quote opens a field only at its start, `""` inside one is
 /// a quote, a quote elsewhere in an unquoted field is text). The CSV reader takes such a field
 /// to the end of the file, so it is only ever in the last record: checking that one is enough.
-pub fn unclosed_quote(bytes: &[u8], first_line: u64) -> Option<u64> {
+fn unclosed_quote(bytes: &[u8], first_line: u64) -> Option<u64> {
     let (mut line, mut i, mut field_start, mut opened) = (first_line, 0, true, None);
     while i < bytes.len() {
         let b = bytes[i];
@@ -209,6 +209,18 @@ pub fn unclosed_quote(bytes: &[u8], first_line: u64) -> Option<u64> {
         i += 1;
     }
     opened
+}
+
+/// An error if the last record of `path` (its bytes from the record's start in `tail`, which
+/// starts at `first_line`) opens a quote it never closes (see `unclosed_quote`).
+pub fn check_closed(path: &std::path::Path, tail: &[u8], first_line: u64) -> Result<(), String> {
+    match unclosed_quote(tail, first_line) {
+        Some(line) => Err(format!(
+            "{}:{line}: a quoted field opens here and is never closed (the rest of the file would be one value)",
+            path.display()
+        )),
+        None => Ok(()),
+    }
 }
 
 #[cfg(test)]

@@ -158,13 +158,7 @@ fn check_closed(path: &Path, last: Option<csv::Position>) -> Result<(), String> 
             f.read_to_end(&mut tail)
         })
         .map_err(|e| format!("cannot read {}: {e}", path.display()))?;
-    match header::unclosed_quote(&tail, p.line()) {
-        Some(line) => Err(format!(
-            "{}:{line}: a quoted field opens here and is never closed (the rest of the file would be one value)",
-            path.display()
-        )),
-        None => Ok(()),
-    }
+    header::check_closed(path, &tail, p.line())
 }
 
 fn csv_err(path: &Path, e: csv::Error) -> String {

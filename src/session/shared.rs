@@ -273,11 +273,6 @@ impl Shared {
         }
     }
 
-    /// Whether a checkpoint runs in the background now.
-    pub fn checkpoint_running(&self) -> bool {
-        self.checkpointing.load(Ordering::SeqCst)
-    }
-
     /// The writer, waiting for it until `deadline` (or for ever); `None` past the deadline.
     fn take_writer(&self, deadline: Option<Instant>) -> Option<Writer> {
         let mut slot = lock(&self.writer);
