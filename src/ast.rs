@@ -66,6 +66,12 @@ pub enum Clause {
     Delete(Delete),
     /// `CALL proc(args) [YIELD ...]`.
     Call(Call),
+    /// `CALL [(x, y)] { query } [IN TRANSACTIONS ...]`: a subquery run once per row.
+    Subquery(CallSubquery),
+    /// `FOREACH (x IN list | updates)`.
+    Foreach(Foreach),
+    /// `LOAD CSV [WITH HEADERS] FROM url AS row [FIELDTERMINATOR ';']`.
+    LoadCsv(LoadCsv),
     /// `CREATE INDEX [name] FOR (n:Label) ON (n.key)`
     CreateIndex(IndexDef),
     /// `DROP INDEX name [IF EXISTS]`
@@ -98,6 +104,9 @@ impl Clause {
             Clause::Remove(c) => c.span,
             Clause::Delete(c) => c.span,
             Clause::Call(c) => c.span,
+            Clause::Subquery(c) => c.span,
+            Clause::Foreach(c) => c.span,
+            Clause::LoadCsv(c) => c.span,
             Clause::CreateIndex(c) => c.span,
             Clause::DropIndex { span, .. } | Clause::ShowIndexes { span } => *span,
         }
@@ -345,6 +354,84 @@ pub struct Call {
     pub yield_star: bool,
     /// The `WHERE` predicate after `YIELD`, if any.
     pub where_: Option<Expr>,
+    /// Where the clause sits in the source text.
+    pub span: Span,
+}
+
+/// `CALL [(x, y) | (*)] { query } [IN TRANSACTIONS [OF n ROWS] [ON ERROR ...]]`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct CallSubquery {
+    /// What the subquery imports from the outer query.
+    pub import: Import,
+    /// The subquery (its parts may be joined by `UNION`).
+    pub query: Query,
+    /// `IN TRANSACTIONS`, if written.
+    pub in_transactions: Option<InTransactions>,
+    /// Where the clause sits in the source text.
+    pub span: Span,
+}
+
+/// Which outer variables a `CALL` subquery sees.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Import {
+    /// No scope clause: the subquery imports with a leading `WITH a, b` (or imports nothing).
+    Leading,
+    /// `CALL (a, b) { ... }`: these variables (none for `CALL () { ... }`).
+    Vars(Vec<Var>),
+    /// `CALL (*) { ... }`: every variable in scope.
+    All,
+}
+
+/// `IN [n] [CONCURRENT] TRANSACTIONS [OF n ROWS] [ON ERROR ...] [REPORT STATUS AS s]`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct InTransactions {
+    /// Rows per transaction (`OF n ROWS`; Neo4j's default is 1000).
+    pub batch: Option<Expr>,
+    /// What a failed batch does.
+    pub on_error: OnError,
+    /// `REPORT STATUS AS s`: the variable bound to each row's batch status.
+    pub report: Option<Var>,
+    /// Whether `CONCURRENT` was written (batches still run one after another here).
+    pub concurrent: bool,
+    /// Where it sits in the source text.
+    pub span: Span,
+}
+
+/// `ON ERROR CONTINUE | BREAK | FAIL`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum OnError {
+    /// The failed batch is rolled back and the next one runs.
+    Continue,
+    /// The failed batch is rolled back and no further batch runs.
+    Break,
+    /// The statement fails (batches committed before stay committed).
+    Fail,
+}
+
+/// `FOREACH (var IN list | update clauses)`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Foreach {
+    /// The variable bound to each element.
+    pub var: Var,
+    /// The list.
+    pub list: Expr,
+    /// The updating clauses run for each element.
+    pub clauses: Vec<Clause>,
+    /// Where the clause sits in the source text.
+    pub span: Span,
+}
+
+/// `LOAD CSV [WITH HEADERS] FROM url AS var [FIELDTERMINATOR 'c']`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct LoadCsv {
+    /// `WITH HEADERS`: rows are maps keyed by the first line's fields; else lists of strings.
+    pub headers: bool,
+    /// The file's URL (`file:///...` or a path).
+    pub from: Expr,
+    /// The variable bound to each row.
+    pub var: Var,
+    /// The field separator, if not `,`.
+    pub terminator: Option<String>,
     /// Where the clause sits in the source text.
     pub span: Span,
 }
@@ -665,6 +752,14 @@ pub enum ExprKind {
         /// The `WHERE` predicate, if any.
         where_: Option<Box<Expr>>,
     },
+    /// `EXISTS { query }`, `COUNT { query }` or `COLLECT { query }` (a pattern body is a
+    /// query of one `MATCH`).
+    Subquery {
+        /// Which of the three.
+        kind: SubqueryKind,
+        /// The subquery; it sees every variable in scope.
+        query: Box<Query>,
+    },
     /// `n {.name, .age, k: expr, .*}`
     MapProjection {
         /// The map's source variable.
@@ -672,6 +767,17 @@ pub enum ExprKind {
         /// The entries, in order.
         items: Vec<MapProjItem>,
     },
+}
+
+/// Which subquery expression.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SubqueryKind {
+    /// `EXISTS { ... }`: whether it has a row.
+    Exists,
+    /// `COUNT { ... }`: how many rows it has.
+    Count,
+    /// `COLLECT { ... }`: its single column's values, as a list.
+    Collect,
 }
 
 impl Expr {
@@ -725,7 +831,7 @@ impl Expr {
                 predicate.iter().for_each(|x| f(x));
                 f(projection);
             }
-            ExprKind::Pattern(_) | ExprKind::Exists { .. } => {}
+            ExprKind::Pattern(_) | ExprKind::Exists { .. } | ExprKind::Subquery { .. } => {}
             ExprKind::MapProjection { items, .. } => {
                 for it in items {
                     if let MapProjItem::Literal(_, x) = it {

@@ -117,6 +117,8 @@ pub enum Detail {
     DifferentColumnsInUnion,
     /// Integer division or modulo by zero.
     DivisionByZero,
+    /// A file `LOAD CSV` names cannot be read: missing, outside the import directory, or not CSV.
+    ExternalResourceFailed,
     /// A float literal is too large.
     FloatingPointOverflow,
     /// An index of that name or on that label and property exists.
@@ -209,6 +211,8 @@ pub enum Detail {
     Timeout,
     /// A variable that is not in scope.
     UndefinedVariable,
+    /// Cypher that Neo4j runs and silkgraph does not (yet): the message names the alternative.
+    UnsupportedFeature,
     /// Text the grammar does not accept.
     UnexpectedSyntax,
     /// No function has that name.
@@ -233,6 +237,7 @@ impl Detail {
             Detail::DeletedEntityAccess => "DeletedEntityAccess",
             Detail::DifferentColumnsInUnion => "DifferentColumnsInUnion",
             Detail::DivisionByZero => "DivisionByZero",
+            Detail::ExternalResourceFailed => "ExternalResourceFailed",
             Detail::FloatingPointOverflow => "FloatingPointOverflow",
             Detail::IndexAlreadyExists => "IndexAlreadyExists",
             Detail::IndexNotFound => "IndexNotFound",
@@ -279,6 +284,7 @@ impl Detail {
             Detail::TransactionFailed => "TransactionFailed",
             Detail::Timeout => "Timeout",
             Detail::UndefinedVariable => "UndefinedVariable",
+            Detail::UnsupportedFeature => "UnsupportedFeature",
             Detail::UnexpectedSyntax => "UnexpectedSyntax",
             Detail::UnknownFunction => "UnknownFunction",
             Detail::VariableAlreadyBound => "VariableAlreadyBound",

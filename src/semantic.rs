@@ -47,150 +47,296 @@ pub fn contains_aggregate(e: &Expr) -> bool {
 
 /// Checks a statement; the planner can then assume it is well formed.
 pub fn check(stmt: &Statement) -> Result<()> {
-    let q = &stmt.query;
+    check_query(&stmt.query, &Scope::new(), Body::Top, stmt.span).map(|_| ())
+}
+
+/// Where a query sits: the statement itself, or the body of a subquery of one kind.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Body {
+    Top,
+    /// `CALL { ... }`, with how it imports.
+    Call(Imports),
+    /// `EXISTS { ... }`, `COUNT { ... }`, `COLLECT { ... }`: every outer variable is visible.
+    Expr(SubqueryKind),
+}
+
+/// How a `CALL` subquery sees the outer variables.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Imports {
+    /// Through a leading `WITH`.
+    Leading,
+    /// Those of the scope clause, already chosen.
+    Chosen,
+}
+
+/// Checks a query of one or more `UNION`ed parts; gives the scope its `RETURN` makes (empty
+/// when it returns nothing).
+fn check_query(q: &Query, outer: &Scope, body: Body, span: Span) -> Result<Scope> {
     if q.union_all.len() > 1 && q.union_all.iter().any(|a| *a != q.union_all[0]) {
-        return Err(err(Detail::InvalidClauseComposition, "UNION and UNION ALL cannot be mixed", stmt.span));
+        return Err(err(Detail::InvalidClauseComposition, "UNION and UNION ALL cannot be mixed", span));
     }
+    let mut returned: Option<Scope> = None;
     for part in &q.parts {
-        check_single(part, q.parts.len() > 1)?;
+        // A CALL body without a scope clause sees outer variables only through a leading WITH.
+        let leading_with = matches!(part.clauses.first(), Some(Clause::With(_)));
+        let init = match body {
+            Body::Call(Imports::Leading) if !leading_with => Scope::new(),
+            _ => outer.clone(),
+        };
+        let out = check_single(part, q.parts.len() > 1, init, body)?;
+        if let Some(prev) = &returned {
+            if !prev.keys().eq(out.keys()) {
+                return Err(err(
+                    Detail::DifferentColumnsInUnion,
+                    "all queries in a UNION must return the same column names",
+                    part.span,
+                ));
+            }
+        }
+        returned = Some(out);
     }
-    Ok(())
+    Ok(returned.unwrap_or_default())
 }
 
 fn is_update(c: &Clause) -> bool {
-    matches!(c, Clause::Create(_) | Clause::Merge(_) | Clause::Set(_) | Clause::Remove(_) | Clause::Delete(_))
+    matches!(
+        c,
+        Clause::Create(_)
+            | Clause::Merge(_)
+            | Clause::Set(_)
+            | Clause::Remove(_)
+            | Clause::Delete(_)
+            | Clause::Foreach(_)
+    )
 }
 
-fn check_single(sq: &SingleQuery, in_union: bool) -> Result<()> {
-    let mut scope = Scope::new();
+fn check_single(sq: &SingleQuery, in_union: bool, mut scope: Scope, body: Body) -> Result<Scope> {
     let n = sq.clauses.len();
+    let mut returned = Scope::new();
     for (i, c) in sq.clauses.iter().enumerate() {
         let last = i + 1 == n;
+        if let Body::Expr(kind) = body {
+            if is_update(c) || matches!(c, Clause::Subquery(s) if writes(&s.query)) {
+                return Err(err(
+                    Detail::InvalidClauseComposition,
+                    format!("{} subquery cannot change the graph", kind_word(kind)),
+                    c.span(),
+                ));
+            }
+        }
         match c {
             Clause::Return(_) if !last => {
                 return Err(err(Detail::InvalidClauseComposition, "RETURN must be the last clause", c.span()))
             }
-            Clause::Match(m) => {
-                if let Some(Clause::Match(prev)) = i.checked_sub(1).map(|j| &sq.clauses[j]) {
-                    let _ = prev;
-                }
-                check_match(m, &mut scope)?;
-            }
-            Clause::Unwind(u) => {
-                expr(&u.expr, &scope, false)?;
-                let kind = infer(&u.expr, &scope);
-                bind_new(&mut scope, &u.alias, kind)?;
-            }
-            Clause::With(w) => {
-                let after = projection(&w.proj, &scope, false)?;
-                if let Some(p) = &w.where_ {
-                    // WHERE also sees the variables before WITH, unless it aggregates.
-                    let aggregating = w.proj.items.iter().any(|i| contains_aggregate(&i.expr));
-                    let mut visible = if aggregating { Scope::new() } else { scope.clone() };
-                    visible.extend(after.iter().map(|(k, v)| (k.clone(), *v)));
-                    expr(p, &visible, false)?;
-                }
-                scope = after;
-            }
-            Clause::Return(r) => {
-                projection(&r.proj, &scope, true)?;
-            }
-            Clause::Create(cr) => {
-                for part in &cr.pattern {
-                    check_create_part(part, &mut scope, false)?;
-                }
-            }
-            Clause::Merge(m) => {
-                check_create_part(&m.part, &mut scope, true)?;
-                for s in m.on_create.iter().chain(&m.on_match) {
-                    set_item(s, &scope)?;
-                }
-            }
-            Clause::Set(s) => {
-                for it in &s.items {
-                    set_item(it, &scope)?;
-                }
-            }
-            Clause::Remove(r) => {
-                for it in &r.items {
-                    match it {
-                        RemoveItem::Property { target, .. } => expr(target, &scope, false)?,
-                        RemoveItem::Labels { var, .. } => use_var(var, &scope)?,
-                    }
-                }
-            }
-            Clause::Delete(d) => {
-                for e in &d.exprs {
-                    expr(e, &scope, false)?;
-                    match &e.kind {
-                        ExprKind::HasLabels(..) => {
-                            return Err(err(
-                                Detail::InvalidDelete,
-                                "DELETE takes nodes, relationships or paths, not labels",
-                                e.span,
-                            ))
-                        }
-                        ExprKind::Literal(_) | ExprKind::Binary(..) | ExprKind::Map(_) => {
-                            return Err(err(
-                                Detail::InvalidArgumentType,
-                                "DELETE takes nodes, relationships or paths",
-                                e.span,
-                            ))
-                        }
-                        ExprKind::Variable(v) if scope.get(v) == Some(&Kind::Scalar) => {
-                            return Err(err(
-                                Detail::InvalidArgumentType,
-                                "DELETE takes nodes, relationships or paths",
-                                e.span,
-                            ))
-                        }
-                        _ => {}
-                    }
-                }
-            }
-            Clause::Call(call) => {
-                if let Some(args) = &call.args {
-                    for a in args {
-                        expr(a, &scope, false)?;
-                    }
-                }
-                if let Some(ys) = &call.yields {
-                    for y in ys {
-                        let name = y.alias.as_ref().map_or(&y.field, |a| &a.name);
-                        if scope.contains_key(name) {
-                            return Err(err(
-                                Detail::VariableAlreadyBound,
-                                format!("variable `{name}` is already bound"),
-                                y.span,
-                            ));
-                        }
-                        scope.insert(name.clone(), Kind::Unknown);
-                    }
-                }
-                if let Some(w) = &call.where_ {
-                    expr(w, &scope, false)?;
-                }
-                if n > 1 && call.yields.is_none() && !call.yield_star && !last {
-                    // In-query calls without YIELD must be for void procedures; let the planner decide.
-                }
-            }
-            Clause::CreateIndex(_) | Clause::DropIndex { .. } | Clause::ShowIndexes { .. } => {}
+            Clause::Return(r) => returned = projection(&r.proj, &scope, true)?,
+            Clause::Subquery(call) => call_subquery(call, &mut scope, body)?,
+            _ => clause(c, &mut scope)?,
         }
-        if last
-            && !matches!(c, Clause::Return(_))
-            && !is_update(c)
-            && !matches!(c, Clause::Call(_))
-            && !matches!(c, Clause::CreateIndex(_) | Clause::DropIndex { .. } | Clause::ShowIndexes { .. })
-        {
-            return Err(err(
-                Detail::InvalidClauseComposition,
-                "a query cannot end with this clause; add RETURN",
-                c.span(),
-            ));
+        let ends_well = match body {
+            Body::Top | Body::Call(_) => {
+                matches!(c, Clause::Return(_) | Clause::Call(_) | Clause::Subquery(_))
+                    || is_update(c)
+                    || matches!(c, Clause::CreateIndex(_) | Clause::DropIndex { .. } | Clause::ShowIndexes { .. })
+            }
+            Body::Expr(SubqueryKind::Collect) => matches!(c, Clause::Return(_)),
+            Body::Expr(_) => true,
+        };
+        if last && !ends_well {
+            let msg = match body {
+                Body::Expr(SubqueryKind::Collect) => "a COLLECT subquery must end with RETURN",
+                _ => "a query cannot end with this clause; add RETURN",
+            };
+            return Err(err(Detail::InvalidClauseComposition, msg, c.span()));
         }
         if in_union && last && !matches!(c, Clause::Return(_)) {
             return Err(err(Detail::InvalidClauseComposition, "each part of a UNION must end with RETURN", c.span()));
         }
+    }
+    if body == Body::Expr(SubqueryKind::Collect) && returned.len() != 1 {
+        return Err(err(
+            Detail::InvalidClauseComposition,
+            "a COLLECT subquery must return exactly one column",
+            sq.span,
+        ));
+    }
+    Ok(returned)
+}
+
+fn kind_word(kind: SubqueryKind) -> &'static str {
+    match kind {
+        SubqueryKind::Exists => "an EXISTS",
+        SubqueryKind::Count => "a COUNT",
+        SubqueryKind::Collect => "a COLLECT",
+    }
+}
+
+/// Whether a query has a clause that changes the graph (nested subqueries included).
+pub fn writes(q: &Query) -> bool {
+    q.parts.iter().flat_map(|p| &p.clauses).any(|c| match c {
+        Clause::Subquery(s) => writes(&s.query),
+        c => is_update(c),
+    })
+}
+
+/// `CALL [(vars)] { ... }`: the body is checked in its own scope; what it returns joins the
+/// outer scope, and may not shadow an outer variable.
+fn call_subquery(call: &CallSubquery, scope: &mut Scope, body: Body) -> Result<()> {
+    let (inner, imports) = match &call.import {
+        Import::Leading => (scope.clone(), Imports::Leading),
+        Import::All => (scope.clone(), Imports::Chosen),
+        Import::Vars(vs) => {
+            let mut inner = Scope::new();
+            for v in vs {
+                use_var(v, scope)?;
+                inner.insert(v.name.clone(), scope[&v.name]);
+            }
+            (inner, Imports::Chosen)
+        }
+    };
+    if let Some(t) = &call.in_transactions {
+        if body != Body::Top {
+            return Err(err(
+                Detail::InvalidClauseComposition,
+                "CALL { ... } IN TRANSACTIONS cannot be nested in another subquery",
+                t.span,
+            ));
+        }
+        if let Some(b) = &t.batch {
+            expr(b, scope, false)?;
+        }
+    }
+    let returned = check_query(&call.query, &inner, Body::Call(imports), call.span)?;
+    for (name, kind) in returned {
+        if scope.contains_key(&name) {
+            return Err(err(
+                Detail::VariableAlreadyBound,
+                format!("variable `{name}` is already bound outside the subquery; return it under another name"),
+                call.span,
+            ));
+        }
+        scope.insert(name, kind);
+    }
+    if let Some(r) = call.in_transactions.as_ref().and_then(|t| t.report.as_ref()) {
+        bind_new(scope, r, Kind::Scalar)?;
+    }
+    Ok(())
+}
+
+/// Checks one clause other than `RETURN` and `CALL { ... }`, binding what it binds.
+fn clause(c: &Clause, scope: &mut Scope) -> Result<()> {
+    match c {
+        Clause::Match(m) => {
+            check_match(m, scope)?;
+        }
+        Clause::Unwind(u) => {
+            expr(&u.expr, scope, false)?;
+            let kind = infer(&u.expr, scope);
+            bind_new(scope, &u.alias, kind)?;
+        }
+        Clause::With(w) => {
+            let after = projection(&w.proj, scope, false)?;
+            if let Some(p) = &w.where_ {
+                // WHERE also sees the variables before WITH, unless it aggregates.
+                let aggregating = w.proj.items.iter().any(|i| contains_aggregate(&i.expr));
+                let mut visible = if aggregating { Scope::new() } else { scope.clone() };
+                visible.extend(after.iter().map(|(k, v)| (k.clone(), *v)));
+                expr(p, &visible, false)?;
+            }
+            *scope = after;
+        }
+        Clause::Create(cr) => {
+            for part in &cr.pattern {
+                check_create_part(part, scope, false)?;
+            }
+        }
+        Clause::Merge(m) => {
+            check_create_part(&m.part, scope, true)?;
+            for s in m.on_create.iter().chain(&m.on_match) {
+                set_item(s, scope)?;
+            }
+        }
+        Clause::Set(s) => {
+            for it in &s.items {
+                set_item(it, scope)?;
+            }
+        }
+        Clause::Remove(r) => {
+            for it in &r.items {
+                match it {
+                    RemoveItem::Property { target, .. } => expr(target, scope, false)?,
+                    RemoveItem::Labels { var, .. } => use_var(var, scope)?,
+                }
+            }
+        }
+        Clause::Delete(d) => {
+            for e in &d.exprs {
+                expr(e, scope, false)?;
+                match &e.kind {
+                    ExprKind::HasLabels(..) => {
+                        return Err(err(
+                            Detail::InvalidDelete,
+                            "DELETE takes nodes, relationships or paths, not labels",
+                            e.span,
+                        ))
+                    }
+                    ExprKind::Literal(_) | ExprKind::Binary(..) | ExprKind::Map(_) => {
+                        return Err(err(
+                            Detail::InvalidArgumentType,
+                            "DELETE takes nodes, relationships or paths",
+                            e.span,
+                        ))
+                    }
+                    ExprKind::Variable(v) if scope.get(v) == Some(&Kind::Scalar) => {
+                        return Err(err(
+                            Detail::InvalidArgumentType,
+                            "DELETE takes nodes, relationships or paths",
+                            e.span,
+                        ))
+                    }
+                    _ => {}
+                }
+            }
+        }
+        Clause::Call(call) => {
+            if let Some(args) = &call.args {
+                for a in args {
+                    expr(a, scope, false)?;
+                }
+            }
+            if let Some(ys) = &call.yields {
+                for y in ys {
+                    let name = y.alias.as_ref().map_or(&y.field, |a| &a.name);
+                    if scope.contains_key(name) {
+                        return Err(err(
+                            Detail::VariableAlreadyBound,
+                            format!("variable `{name}` is already bound"),
+                            y.span,
+                        ));
+                    }
+                    scope.insert(name.clone(), Kind::Unknown);
+                }
+            }
+            if let Some(w) = &call.where_ {
+                expr(w, scope, false)?;
+            }
+        }
+        Clause::Foreach(fe) => {
+            expr(&fe.list, scope, false)?;
+            let mut inner = scope.clone();
+            inner.insert(fe.var.name.clone(), Kind::Unknown);
+            for c in &fe.clauses {
+                clause(c, &mut inner)?;
+            }
+        }
+        Clause::LoadCsv(l) => {
+            expr(&l.from, scope, false)?;
+            bind_new(scope, &l.var, Kind::Unknown)?;
+        }
+        Clause::Return(r) => {
+            projection(&r.proj, scope, true)?;
+        }
+        Clause::Subquery(call) => call_subquery(call, scope, Body::Top)?,
+        Clause::CreateIndex(_) | Clause::DropIndex { .. } | Clause::ShowIndexes { .. } => {}
     }
     Ok(())
 }
@@ -640,6 +786,9 @@ fn expr(e: &Expr, scope: &Scope, allow_agg: bool) -> Result<()> {
                     return Err(err(Detail::UndefinedVariable, format!("variable `{name}` is not defined"), e.span));
                 }
             }
+        }
+        ExprKind::Subquery { kind, query } => {
+            check_query(query, scope, Body::Expr(*kind), e.span)?;
         }
         ExprKind::Exists { pattern, where_ } => {
             let mut inner = scope.clone();

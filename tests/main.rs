@@ -15,3 +15,4 @@ mod remote;
 mod repl;
 mod robustness;
 mod server;
+mod subqueries;

@@ -57,6 +57,10 @@ pub struct Cli {
     /// Memory the rows of one statement may take, estimated, e.g. 512MiB (default 2GiB)
     #[arg(long, global = true, value_name = "SIZE")]
     pub max_memory: Option<String>,
+    /// The directory LOAD CSV reads files from, and nothing outside it (default: the current
+    /// directory; `serve` reads none unless given one)
+    #[arg(long, global = true, value_name = "DIR")]
+    pub import_dir: Option<std::path::PathBuf>,
     /// Never index a large label by itself: lookups by property scan unless CREATE INDEX made one
     #[arg(long, global = true)]
     pub no_auto_index: bool,
@@ -262,6 +266,16 @@ pub fn main() -> i32 {
         eprintln!("error: {e}");
         return USAGE;
     }
+    session.control.import_dir = match (&cli.import_dir, &cli.command) {
+        (Some(dir), _) if !dir.is_dir() => {
+            eprintln!("error: --import-dir {}: not a directory", dir.display());
+            return USAGE;
+        }
+        (Some(dir), _) => Some(dir.as_path().into()),
+        // A server's clients are not the person at this terminal: they read no file unless told.
+        (None, Some(Command::Serve(_))) => None,
+        (None, _) => Some(std::path::Path::new(".").into()),
+    };
     match cli.command {
         None => repl::run(session, cli.format),
         Some(Command::Query { params, statements }) => {

@@ -204,6 +204,7 @@ pub fn serve(mut session: Session, src: &GraphSource, args: &ServeArgs) -> i32 {
         log_queries: args.log_queries,
         limits: session.control.limits,
         timeout: session.timeout,
+        import_dir: session.control.import_dir.clone(),
     };
     match server::serve(listener, shared, opts, stop) {
         Ok(()) => {

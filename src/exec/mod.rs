@@ -7,6 +7,7 @@ mod catalog;
 mod eval;
 mod expand;
 mod functions;
+mod load_csv;
 mod pattern;
 mod procedures;
 mod profile;
@@ -17,6 +18,7 @@ mod scan;
 mod seek;
 mod shortest;
 mod sort;
+mod subquery;
 mod temporal;
 mod write;
 
@@ -152,6 +154,9 @@ pub struct Control {
     pub ticks: Arc<AtomicU64>,
     /// Set while a `PROFILE` runs: where the operators count their rows and time.
     pub profile: Option<Arc<Profile>>,
+    /// The directory `LOAD CSV` reads files from (nothing outside it); `None`: no file may be
+    /// read.
+    pub import_dir: Option<Arc<std::path::Path>>,
 }
 
 /// What one statement may use. Passing a limit raises `ResourceLimit`: nothing is silently cut.
@@ -410,20 +415,43 @@ fn run_pipeline(
 ) -> Result<Vec<Row>> {
     let mut rows: Vec<Row> = vec![vec![Value::Null; p.slots]];
     let mut i = 0;
-    let ops = &p.ops;
-    let mut held = 0;
     if let Some((j, out)) = stream_first_write(p, graph, params, control, stats)? {
         rows = out;
         i = j + 1;
     }
+    let wanted = !p.output.is_empty();
+    let rows = run_ops(&p.ops[i..], rows, p.slots, graph, params, control, stats, wanted)?;
+    if !wanted {
+        // A query that ends in an update returns no rows.
+        return Ok(Vec::new());
+    }
+    Ok(rows.into_iter().map(|r| p.output.iter().map(|&s| r[s].clone()).collect()).collect())
+}
+
+/// Runs operators over rows of `width` slots: read segments stream, write operators drain and
+/// mutate. `wanted`: the rows that come out are read (a statement's result counts against the
+/// row limit; rows nobody reads are let go as they are written).
+#[allow(clippy::too_many_arguments)]
+pub(crate) fn run_ops(
+    ops: &[Op],
+    mut rows: Vec<Row>,
+    width: usize,
+    graph: &mut dyn GraphWrite,
+    params: &Params,
+    control: &Control,
+    stats: &mut Stats,
+    wanted: bool,
+) -> Result<Vec<Row>> {
+    let mut i = 0;
+    let mut held = 0;
     while i < ops.len() {
         let j = ops[i..].iter().position(Op::writes).map_or(ops.len(), |k| i + k);
         if j > i {
-            let ctx = Ctx { graph, params, width: p.slots, control };
+            let ctx = Ctx { graph, params, width, control };
             let it = push::build(&ops[i..j], Box::new(rows.into_iter().map(Ok)), ctx);
             // The rows the statement returns count against --max-rows; all that are held here
             // count against --max-memory.
-            let returned = j == ops.len() && !p.output.is_empty();
+            let returned = j == ops.len() && wanted;
             control.release(held);
             held = 0;
             rows = Vec::new();
@@ -441,7 +469,7 @@ fn run_pipeline(
         }
         if j < ops.len() {
             let t = Instant::now();
-            let (n, keep) = (rows.len(), rows_read_after(p, j));
+            let (n, keep) = (rows.len(), j + 1 < ops.len() || wanted);
             rows = write::apply(&ops[j], rows, graph, params, control, stats, keep)?;
             if let Some(p) = &control.profile {
                 // A CREATE whose rows were let go (see write::apply) passed each one on.
@@ -451,11 +479,10 @@ fn run_pipeline(
         }
         i = j + 1;
     }
-    if p.output.is_empty() {
-        // A query that ends in an update returns no rows.
-        return Ok(Vec::new());
+    if !wanted {
+        control.release(held);
     }
-    Ok(rows.into_iter().map(|r| p.output.iter().map(|&s| r[s].clone()).collect()).collect())
+    Ok(rows)
 }
 
 /// How many rows a write takes at a time when its input streams (see [`stream_first_write`]).

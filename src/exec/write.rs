@@ -30,6 +30,15 @@ pub(crate) fn apply(
     control.check()?;
     let width = rows.first().map_or(0, |r| r.len());
     match op {
+        Op::SubQuery { sub, columns, batch } => {
+            let mut run = super::subquery::Run { graph, params, control, stats, width };
+            run.subquery(sub, columns, batch.as_ref(), rows)
+        }
+        Op::Foreach { slot, list, ops } => {
+            let mut run = super::subquery::Run { graph, params, control, stats, width };
+            run.foreach(*slot, list, ops, &rows)?;
+            Ok(rows)
+        }
         Op::Create { parts } => {
             // Rows nobody reads after (a statement that ends here) are let go one by one, so
             // their memory serves what is created next.

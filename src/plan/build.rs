@@ -19,7 +19,7 @@ pub fn build_with(stmt: &ast::Statement, catalog: &dyn Catalog, passes: Passes) 
     let mut columns: Option<Vec<String>> = None;
     for sq in &stmt.query.parts {
         let mut b = Builder { slots: 0, catalog, passes };
-        let (pipeline, cols) = b.single(sq)?;
+        let (pipeline, cols, _) = b.single(sq, Scope::default())?;
         if let Some(c) = &columns {
             if *c != cols {
                 return Err(Error::semantic(
@@ -121,11 +121,13 @@ impl Builder<'_> {
         self.slots - 1
     }
 
-    fn single(&mut self, sq: &ast::SingleQuery) -> Result<(Pipeline, Vec<String>)> {
-        let mut scope = Scope::default();
+    /// Plans one single query, starting with the variables of `scope` bound; gives its pipeline,
+    /// the names of the columns it returns and what each holds.
+    fn single(&mut self, sq: &ast::SingleQuery, mut scope: Scope) -> Result<(Pipeline, Vec<String>, Vec<VarKind>)> {
         let mut ops = Vec::new();
         let mut output = Vec::new();
         let mut columns = Vec::new();
+        let mut kinds = Vec::new();
         let n = sq.clauses.len();
         for (i, clause) in sq.clauses.iter().enumerate() {
             match clause {
@@ -170,9 +172,29 @@ impl Builder<'_> {
                     scope = new_scope;
                 }
                 Clause::Return(r) => {
-                    let (_, cols, slots) = self.projection(&r.proj, &scope, &mut ops)?;
+                    let (returned, cols, slots) = self.projection(&r.proj, &scope, &mut ops)?;
+                    kinds = cols.iter().map(|c| returned.get(c).map_or(VarKind::Any, |(_, k)| k)).collect();
                     columns = cols;
                     output = slots;
+                }
+                Clause::Subquery(c) => self.call_subquery(c, &mut scope, &mut ops)?,
+                Clause::Foreach(f) => ops.push(self.foreach(f, &scope)?),
+                Clause::LoadCsv(l) => {
+                    let from = self.expr(&l.from, &scope)?;
+                    let terminator = match l.terminator.as_deref() {
+                        None => b',',
+                        Some(t) if t.len() == 1 => t.as_bytes()[0],
+                        Some(t) => {
+                            return Err(Error::semantic(
+                                Detail::InvalidArgumentValue,
+                                format!("FIELDTERMINATOR must be one character (an ASCII one), not '{t}'"),
+                                l.span,
+                            ))
+                        }
+                    };
+                    let slot = self.slot();
+                    scope.set(&l.var.name, slot, VarKind::Any);
+                    ops.push(Op::LoadCsv { from, slot, headers: l.headers, terminator });
                 }
                 Clause::Create(c) => {
                     let mut parts = Vec::new();
@@ -249,7 +271,97 @@ impl Builder<'_> {
         if self.passes.count_expand {
             super::rewrite::count_expand(&mut ops, &mut self.slots);
         }
-        Ok((Pipeline { ops, slots: self.slots, output }, columns))
+        Ok((Pipeline { ops, slots: self.slots, output }, columns, kinds))
+    }
+
+    // ---- subqueries ---------------------------------------------------------------------
+
+    /// Plans a subquery's parts in this builder's slots, each part starting from the outer
+    /// variables `import` gives it (`None`: all of them, as expression subqueries see).
+    fn sub_plan(
+        &mut self,
+        q: &ast::Query,
+        outer: &Scope,
+        import: Option<&ast::Import>,
+    ) -> Result<(SubPlan, Vec<String>, Vec<VarKind>)> {
+        let mut parts = Vec::new();
+        let mut columns: Option<(Vec<String>, Vec<VarKind>)> = None;
+        for sq in &q.parts {
+            let init = match import {
+                None | Some(ast::Import::All) => outer.clone(),
+                Some(ast::Import::Vars(vs)) => {
+                    let mut s = Scope::default();
+                    for v in vs {
+                        let (slot, kind) = outer.get(&v.name).ok_or_else(|| undefined(&v.name, v.span))?;
+                        s.set(&v.name, slot, kind);
+                    }
+                    s
+                }
+                Some(ast::Import::Leading) if matches!(sq.clauses.first(), Some(Clause::With(_))) => outer.clone(),
+                Some(ast::Import::Leading) => Scope::default(),
+            };
+            let (pipeline, cols, kinds) = self.single(sq, init)?;
+            if let Some((c, _)) = &columns {
+                if *c != cols {
+                    return Err(Error::semantic(
+                        Detail::DifferentColumnsInUnion,
+                        "all queries in a UNION must return the same column names",
+                        sq.span,
+                    ));
+                }
+            }
+            columns.get_or_insert((cols, kinds));
+            parts.push(pipeline);
+        }
+        let (cols, kinds) = columns.unwrap_or_default();
+        Ok((SubPlan { parts, union_all: q.union_all.clone() }, cols, kinds))
+    }
+
+    /// `CALL { ... }`: the returned columns get outer slots of their own.
+    fn call_subquery(&mut self, c: &ast::CallSubquery, scope: &mut Scope, ops: &mut Vec<Op>) -> Result<()> {
+        let (sub, cols, kinds) = self.sub_plan(&c.query, scope, Some(&c.import))?;
+        let mut columns = Vec::new();
+        for (name, kind) in cols.iter().zip(kinds) {
+            if scope.get(name).is_some() {
+                return Err(Error::semantic(
+                    Detail::VariableAlreadyBound,
+                    format!("variable `{name}` is already bound outside the subquery; return it under another name"),
+                    c.span,
+                ));
+            }
+            let slot = self.slot();
+            scope.set(name, slot, kind);
+            columns.push(slot);
+        }
+        let batch = match &c.in_transactions {
+            None => None,
+            Some(t) => {
+                let rows = match &t.batch {
+                    Some(e) => Some(self.expr(e, scope)?),
+                    None => None,
+                };
+                let report = t.report.as_ref().map(|v| {
+                    let slot = self.slot();
+                    scope.set(&v.name, slot, VarKind::Any);
+                    slot
+                });
+                Some(Batching { rows, on_error: t.on_error, report })
+            }
+        };
+        ops.push(Op::SubQuery { sub, columns, batch });
+        Ok(())
+    }
+
+    /// `FOREACH (x IN list | updates)`: the updates are planned as a pipeline of their own over
+    /// the row, with `x` bound; what they bind stays inside.
+    fn foreach(&mut self, f: &ast::Foreach, scope: &Scope) -> Result<Op> {
+        let list = self.expr(&f.list, scope)?;
+        let slot = self.slot();
+        let mut inner = scope.clone();
+        inner.set(&f.var.name, slot, VarKind::Any);
+        let sq = ast::SingleQuery { clauses: f.clauses.clone(), span: f.span };
+        let (pipeline, _, _) = self.single(&sq, inner)?;
+        Ok(Op::Foreach { slot, list, ops: pipeline.ops })
     }
 
     fn var(&self, v: &ast::Var, scope: &Scope) -> Result<Slot> {
@@ -1223,6 +1335,10 @@ impl Builder<'_> {
             ExprKind::Pattern(el) => {
                 let part = ast::PatternPart { var: None, kind: PathKind::Normal, elem: (**el).clone(), span: e.span };
                 Expr::Exists(self.sub_match(&[part], None, scope, e.span)?.0)
+            }
+            ExprKind::Subquery { kind, query } => {
+                let (sub, _, _) = self.sub_plan(query, scope, None)?;
+                Expr::Sub(*kind, Box::new(sub))
             }
             ExprKind::Exists { pattern, where_ } => {
                 Expr::Exists(self.sub_match(pattern, where_.as_deref(), scope, e.span)?.0)

@@ -22,7 +22,23 @@ fn write_ops(f: &mut Formatter<'_>, ops: &[Op], depth: usize) -> fmt::Result {
         let pad = "  ".repeat(depth);
         writeln!(f, "{pad}{op}")?;
         match op {
-            Op::Optional { ops, .. } | Op::Merge { matcher: ops, .. } => write_ops(f, ops, depth + 2)?,
+            Op::Optional { ops, .. } | Op::Merge { matcher: ops, .. } | Op::Foreach { ops, .. } => {
+                write_ops(f, ops, depth + 2)?
+            }
+            Op::SubQuery { sub, .. } => {
+                for (i, p) in sub.parts.iter().enumerate() {
+                    if i > 0 {
+                        let all = sub.union_all.get(i - 1).copied().unwrap_or(false);
+                        writeln!(f, "{pad}    {}", if all { "UnionAll" } else { "Union" })?;
+                    }
+                    writeln!(
+                        f,
+                        "{pad}    Returns [{}]",
+                        list(&p.output.iter().map(|s| format!("${s}")).collect::<Vec<_>>())
+                    )?;
+                    write_ops(f, &p.ops, depth + 3)?;
+                }
+            }
             _ => {}
         }
     }
@@ -166,6 +182,19 @@ impl Display for Op {
             Op::CreateIndex { label, keys, .. } => write!(f, "CreateIndex :{label}({})", keys.join(", ")),
             Op::DropIndex { name, .. } => write!(f, "DropIndex {name}"),
             Op::ShowIndexes { .. } => write!(f, "ShowIndexes"),
+            Op::SubQuery { columns, batch, .. } => {
+                let cols = columns.iter().map(|s| format!("${s}")).collect::<Vec<_>>();
+                write!(f, "SubqueryCall [{}]", cols.join(", "))?;
+                if let Some(b) = batch {
+                    let n = b.rows.as_ref().map_or("1000".to_string(), |e| e.to_string());
+                    write!(f, " in transactions of {n} rows, on error {:?}", b.on_error)?;
+                }
+                Ok(())
+            }
+            Op::Foreach { slot, list: l, .. } => write!(f, "Foreach ${slot} IN {l}"),
+            Op::LoadCsv { from, slot, headers, .. } => {
+                write!(f, "LoadCSV {from} AS ${slot}{}", if *headers { " with headers" } else { "" })
+            }
             Op::CountStore { what, key, counts } => {
                 let counts = counts.iter().map(|s| format!("${s}")).collect::<Vec<_>>().join(", ");
                 let by = key.map_or(String::new(), |k| format!(" keys: [type AS ${k}]"));
@@ -214,6 +243,7 @@ impl Display for Expr {
             Expr::Quantified { q, slot, list: l, .. } => write!(f, "{q:?}(${slot} IN {l} ...)"),
             Expr::Reduce { .. } => write!(f, "reduce(...)"),
             Expr::Exists(_) => write!(f, "exists(pattern)"),
+            Expr::Sub(kind, _) => write!(f, "{} {{ ... }}", format!("{kind:?}").to_uppercase()),
             Expr::PatternComp(..) => write!(f, "[pattern | ...]"),
             Expr::MapProj(e, _) => write!(f, "{e} {{...}}"),
         }

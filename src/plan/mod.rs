@@ -8,7 +8,7 @@ mod rewrite;
 
 pub use build::{build, build_with};
 
-use crate::ast::{BinaryOp, Quantifier};
+use crate::ast::{BinaryOp, OnError, Quantifier, SubqueryKind};
 use crate::value::Value;
 
 /// A position in a row.
@@ -89,6 +89,22 @@ impl Plan {
     pub fn writes(&self) -> bool {
         self.parts.iter().any(|p| p.ops.iter().any(Op::writes))
     }
+
+    /// Whether it has `CALL { ... } IN TRANSACTIONS`, which runs only in a transaction of its
+    /// own (an implicit one), as in Neo4j.
+    pub fn in_transactions(&self) -> bool {
+        self.parts.iter().any(|p| p.ops.iter().any(|o| matches!(o, Op::SubQuery { batch: Some(_), .. })))
+    }
+}
+
+/// The error for `CALL { ... } IN TRANSACTIONS` in an explicit transaction.
+pub fn in_explicit_transaction() -> crate::error::Error {
+    crate::error::Error::runtime(
+        crate::error::Kind::TransactionError,
+        crate::error::Detail::None,
+        "CALL { ... } IN TRANSACTIONS runs only in a transaction of its own: commit or roll back the open \
+         transaction first (a driver's session.run(), not a transaction function)",
+    )
 }
 
 /// The operators of one single query, run in order over rows of `slots` values.
@@ -513,6 +529,39 @@ pub enum Op {
         /// Each output field kept, with the slot it goes to.
         yields: Vec<(String, Slot)>,
     },
+    /// `CALL { ... }`: runs the subquery once per row; each row it returns is the outer row
+    /// with the returned values in `columns` (a subquery that returns nothing passes the row on
+    /// once).
+    SubQuery {
+        /// The subquery.
+        sub: SubPlan,
+        /// The outer slots the returned columns go to, in column order.
+        columns: Vec<Slot>,
+        /// `IN TRANSACTIONS`: the rows run in batches.
+        batch: Option<Batching>,
+    },
+    /// `FOREACH (x IN list | ...)`: runs the updates once per element of the list, with the
+    /// element in `slot`; passes each row on unchanged.
+    Foreach {
+        /// The slot the element is bound to.
+        slot: Slot,
+        /// The list.
+        list: Expr,
+        /// The update operators.
+        ops: Vec<Op>,
+    },
+    /// `LOAD CSV`: one row per record of the file, bound to `slot` (a list of strings, or a map
+    /// by the header line's names with `WITH HEADERS`).
+    LoadCsv {
+        /// The file's URL or path.
+        from: Expr,
+        /// The slot each record is bound to.
+        slot: Slot,
+        /// `WITH HEADERS`.
+        headers: bool,
+        /// The field separator.
+        terminator: u8,
+    },
     /// `CREATE INDEX`.
     CreateIndex {
         /// The index's name, if one was given.
@@ -549,6 +598,39 @@ pub enum Op {
     },
 }
 
+/// A subquery planned inside its outer query: its pipelines work on the outer row (imported
+/// variables are the outer slots) and are joined by `UNION` like a statement's.
+#[derive(Debug, Clone)]
+pub struct SubPlan {
+    /// One pipeline per single query; `output` holds the slots it returns.
+    pub parts: Vec<Pipeline>,
+    /// `union_all[i]` joins `parts[i]` and `parts[i + 1]`.
+    pub union_all: Vec<bool>,
+}
+
+impl SubPlan {
+    /// Whether it can change the graph.
+    pub fn writes(&self) -> bool {
+        self.parts.iter().any(|p| p.ops.iter().any(Op::writes))
+    }
+
+    /// Whether rows repeated across its parts are dropped (a plain `UNION`).
+    pub fn distinct(&self) -> bool {
+        self.parts.len() > 1 && !self.union_all.iter().all(|a| *a)
+    }
+}
+
+/// How `CALL { ... } IN TRANSACTIONS` runs its rows.
+#[derive(Debug, Clone)]
+pub struct Batching {
+    /// Rows per batch (`OF n ROWS`; 1000 when not written).
+    pub rows: Option<Expr>,
+    /// What a failed batch does.
+    pub on_error: OnError,
+    /// The slot of `REPORT STATUS AS s`.
+    pub report: Option<Slot>,
+}
+
 /// What a [`Op::CountStore`] counts.
 #[derive(Debug, Clone)]
 pub enum Counted {
@@ -569,7 +651,9 @@ impl Op {
                 | Op::Delete { .. }
                 | Op::CreateIndex { .. }
                 | Op::DropIndex { .. }
+                | Op::Foreach { .. }
         ) || matches!(self, Op::Call { name, .. } if crate::plan::procedure_writes(name))
+            || matches!(self, Op::SubQuery { sub, batch, .. } if batch.is_some() || sub.writes())
     }
 }
 
@@ -611,7 +695,9 @@ pub(crate) fn expr_slots(e: &Expr, out: &mut Vec<Slot>) {
             out.extend(inner.into_iter().filter(|s| s != slot));
         }
         // Sub-plans and reductions read whatever they like: run them last.
-        Expr::Reduce { .. } | Expr::Exists(_) | Expr::PatternComp(..) | Expr::MapProj(..) => out.push(usize::MAX),
+        Expr::Reduce { .. } | Expr::Exists(_) | Expr::PatternComp(..) | Expr::MapProj(..) | Expr::Sub(..) => {
+            out.push(usize::MAX)
+        }
     }
 }
 
@@ -627,7 +713,7 @@ pub fn expr_reads(e: &Expr) -> Option<Vec<Slot>> {
 /// skipping, limiting and `DISTINCT`, over expressions with no pattern, sub-query, reduction or
 /// map projection in them. Run first in a pipeline (where no node or relationship is bound),
 /// such operators give the same rows whatever the graph holds, so a write after them may run
-/// while they go on making rows.
+/// while they go on making rows. `LOAD CSV` reads a file, not the graph.
 pub fn reads_no_graph(ops: &[Op]) -> bool {
     let pure = |e: &Expr| expr_reads(e).is_some();
     ops.iter().all(|op| match op {
@@ -635,6 +721,7 @@ pub fn reads_no_graph(ops: &[Op]) -> bool {
         Op::Skip { count } | Op::Limit { count } => pure(count),
         Op::Project { items } => items.iter().all(|(e, _)| pure(e)),
         Op::Distinct { .. } => true,
+        Op::LoadCsv { from, .. } => pure(from),
         _ => false,
     })
 }
@@ -724,6 +811,8 @@ pub enum Expr {
     Exists(Vec<Op>),
     /// The list of `proj` over the sub-plan's rows.
     PatternComp(Vec<Op>, Box<Expr>),
+    /// `EXISTS { ... }`, `COUNT { ... }` or `COLLECT { ... }` over a full subquery.
+    Sub(SubqueryKind, Box<SubPlan>),
     /// `v {.k, k: e, .*}`
     MapProj(Box<Expr>, Vec<MapProjItem>),
 }

@@ -8,6 +8,8 @@ use crate::error::{Detail, Error, Kind};
 pub fn code(e: &Error) -> &'static str {
     match (e.kind, e.detail) {
         (_, Detail::DatabaseNotFound) => "Neo.ClientError.Database.DatabaseNotFound",
+        (_, Detail::ExternalResourceFailed) => "Neo.ClientError.Statement.ExternalResourceFailed",
+        (_, Detail::UnsupportedFeature) => "Neo.ClientError.Statement.FeatureNotSupported",
         (Kind::SyntaxError, _) => "Neo.ClientError.Statement.SyntaxError",
         (Kind::SemanticError, _) => "Neo.ClientError.Statement.SemanticError",
         (Kind::TypeError, _) => "Neo.ClientError.Statement.TypeError",

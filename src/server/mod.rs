@@ -46,6 +46,8 @@ pub struct Options {
     pub limits: Limits,
     /// Time limit of a statement (a transaction's own, from its driver, comes first).
     pub timeout: Option<Duration>,
+    /// The directory `LOAD CSV` may read (none: it may read no file).
+    pub import_dir: Option<Arc<std::path::Path>>,
 }
 
 /// What every connection shares.
@@ -62,6 +64,8 @@ pub struct Server {
     pub limits: Limits,
     /// Time limit of one statement.
     pub timeout: Option<Duration>,
+    /// The directory `LOAD CSV` may read.
+    pub import_dir: Option<Arc<std::path::Path>>,
     /// `host:port` that `ROUTE` hands out.
     pub advertised: String,
 }
@@ -79,6 +83,7 @@ impl Server {
             failures: Mutex::new(HashMap::new()),
             limits: opts.limits,
             timeout: opts.timeout,
+            import_dir: opts.import_dir,
             advertised,
         }
     }
@@ -349,6 +354,7 @@ pub fn replay(bytes: &[u8]) -> Vec<u8> {
         log_queries: false,
         limits: Limits { max_rows: 10_000, max_hops: 10, max_memory: 64 << 20 },
         timeout: Some(Duration::from_secs(1)),
+        import_dir: None,
     };
     let served = Shared::new(crate::store::Graph::default(), None, false);
     let server = Server { quiet: true, ..Server::new(served, opts, "localhost:7687".into()) };

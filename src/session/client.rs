@@ -187,6 +187,10 @@ impl Client {
                 "a statement of this transaction failed; only a rollback is left",
             ));
         }
+        if prepared.1.in_transactions() {
+            tx.failed = true;
+            return Err(crate::plan::in_explicit_transaction());
+        }
         if writes && tx.write.is_none() {
             if tx.read_only {
                 return Err(Error::runtime(

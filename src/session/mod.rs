@@ -263,6 +263,9 @@ impl Session {
     /// cannot write needs none of its own.
     fn run_prepared(&mut self, prepared: Prepared, params: &Params, start: Instant) -> Result<Outcome> {
         self.check_not_failed()?;
+        if self.in_transaction() && prepared.1.in_transactions() {
+            return Err(crate::plan::in_explicit_transaction());
+        }
         if !self.in_transaction() && !prepared.1.writes() {
             return self.execute_prepared(prepared, params, start);
         }

@@ -183,6 +183,8 @@ fn hint(text: &str, pos: usize, positives: &[Rule]) -> Option<String> {
                 | Rule::remove_clause
                 | Rule::delete_clause
                 | Rule::call_clause
+                | Rule::foreach_clause
+                | Rule::load_csv_clause
         )
     });
     if clause_expected {
@@ -268,6 +270,23 @@ pub(super) fn phrase(rule: Rule) -> &'static str {
         Rule::SHOW => "SHOW",
         Rule::FOR => "FOR",
         Rule::IF => "IF",
+        Rule::FOREACH => "FOREACH",
+        Rule::TRANSACTIONS => "TRANSACTIONS",
+        Rule::CONCURRENT => "CONCURRENT",
+        Rule::OF => "OF",
+        Rule::ROWS => "ROWS",
+        Rule::ERROR => "ERROR",
+        Rule::CONTINUE => "CONTINUE",
+        Rule::BREAK => "BREAK",
+        Rule::FAIL => "FAIL",
+        Rule::REPORT => "REPORT",
+        Rule::STATUS => "STATUS",
+        Rule::COLLECT => "COLLECT",
+        Rule::LOAD => "LOAD CSV",
+        Rule::CSV => "CSV",
+        Rule::HEADERS => "HEADERS",
+        Rule::FROM => "FROM",
+        Rule::FIELDTERMINATOR => "FIELDTERMINATOR",
 
         Rule::SEMI => "';'",
         Rule::COMMA => "','",
@@ -327,6 +346,18 @@ pub(super) fn phrase(rule: Rule) -> &'static str {
         Rule::property_expression => "a property such as n.key",
         Rule::delete_clause => "DELETE",
         Rule::call_clause => "CALL",
+        Rule::call_subquery => "CALL { ... }",
+        Rule::subquery_scope => "'('",
+        Rule::in_transactions => "IN TRANSACTIONS",
+        Rule::concurrency => "CONCURRENT",
+        Rule::batch_size => "OF n ROWS",
+        Rule::on_error => "ON ERROR",
+        Rule::report_status => "REPORT STATUS",
+        Rule::foreach_clause => "FOREACH",
+        Rule::foreach_update => "an update clause such as SET or CREATE",
+        Rule::load_csv_clause => "LOAD CSV",
+        Rule::with_headers => "WITH HEADERS",
+        Rule::field_terminator => "FIELDTERMINATOR",
         Rule::procedure_name => "a procedure name",
         Rule::call_args => "'('",
         Rule::yield_clause => "YIELD",
@@ -387,6 +418,9 @@ pub(super) fn phrase(rule: Rule) -> &'static str {
         Rule::quantified => "a quantifier such as all(x IN list WHERE ...)",
         Rule::reduce => "reduce(...)",
         Rule::exists_subquery | Rule::exists_pattern => "EXISTS",
+        Rule::count_subquery => "COUNT { ... }",
+        Rule::collect_subquery => "COLLECT { ... }",
+        Rule::subquery_body => "a pattern or a query",
         Rule::pattern_predicate => "a pattern",
         Rule::relationship_ahead | Rule::name_scan | Rule::bracket_scan | Rule::scan_item => "a pattern",
         Rule::parenthesized => "'('",

@@ -265,7 +265,78 @@ fn clause(p: &P) -> Result<Clause> {
         Rule::remove_clause => Clause::Remove(remove_clause(p)?),
         Rule::delete_clause => Clause::Delete(delete_clause(p)?),
         Rule::call_clause => Clause::Call(call_clause(p)?),
+        Rule::call_subquery => Clause::Subquery(call_subquery(p)?),
+        Rule::foreach_clause => Clause::Foreach(foreach_clause(p)?),
+        Rule::load_csv_clause => Clause::LoadCsv(load_csv_clause(p)?),
         _ => return Err(shape(p)),
+    })
+}
+
+fn call_subquery(p: &P) -> Result<CallSubquery> {
+    let import = match child(p, Rule::subquery_scope) {
+        None => Import::Leading,
+        Some(s) if has(&s, Rule::STAR) => Import::All,
+        Some(s) => Import::Vars(
+            s.clone().into_inner().filter(|c| c.as_rule() == Rule::variable).map(|v| var(&v)).collect::<Result<_>>()?,
+        ),
+    };
+    let in_transactions = match child(p, Rule::in_transactions) {
+        None => None,
+        Some(t) => Some(InTransactions {
+            batch: match child(&t, Rule::batch_size) {
+                Some(b) => Some(expr(need(&b, Rule::expression)?)?),
+                None => None,
+            },
+            on_error: match child(&t, Rule::on_error) {
+                Some(e) if has(&e, Rule::CONTINUE) => OnError::Continue,
+                Some(e) if has(&e, Rule::BREAK) => OnError::Break,
+                _ => OnError::Fail,
+            },
+            report: match child(&t, Rule::report_status) {
+                Some(r) => Some(var(&need(&r, Rule::variable)?)?),
+                None => None,
+            },
+            concurrent: has(&t, Rule::concurrency),
+            span: span(&t),
+        }),
+    };
+    Ok(CallSubquery { import, query: query_(&need(p, Rule::query)?)?, in_transactions, span: span(p) })
+}
+
+fn foreach_clause(p: &P) -> Result<Foreach> {
+    let mut clauses = Vec::new();
+    for c in p.clone().into_inner() {
+        if matches!(
+            c.as_rule(),
+            Rule::create_clause
+                | Rule::merge_clause
+                | Rule::set_clause
+                | Rule::remove_clause
+                | Rule::delete_clause
+                | Rule::foreach_clause
+        ) {
+            clauses.push(clause(&c)?);
+        }
+    }
+    Ok(Foreach {
+        var: var(&need(p, Rule::variable)?)?,
+        list: expr(need(p, Rule::expression)?)?,
+        clauses,
+        span: span(p),
+    })
+}
+
+fn load_csv_clause(p: &P) -> Result<LoadCsv> {
+    let terminator = match child(p, Rule::field_terminator) {
+        Some(t) => Some(string_value(&need(&t, Rule::string_literal)?)?),
+        None => None,
+    };
+    Ok(LoadCsv {
+        headers: has(p, Rule::with_headers),
+        from: expr(need(p, Rule::expression)?)?,
+        var: var(&need(p, Rule::variable)?)?,
+        terminator,
+        span: span(p),
     })
 }
 
@@ -867,6 +938,8 @@ fn atom(p: P) -> Result<Expr> {
         Rule::quantified => quantified(&p),
         Rule::reduce => reduce(&p),
         Rule::exists_subquery => exists_subquery(&p),
+        Rule::count_subquery => subquery_expr(&p, SubqueryKind::Count),
+        Rule::collect_subquery => subquery_expr(&p, SubqueryKind::Collect),
         Rule::exists_pattern => exists_pattern(&p),
         Rule::pattern_predicate => pattern_predicate(&p),
         Rule::function_call => function_call(&p),
@@ -895,8 +968,29 @@ fn list_literal(p: &P) -> Result<Expr> {
 }
 
 fn exists_subquery(p: &P) -> Result<Expr> {
+    if has(p, Rule::query) {
+        return subquery_expr(p, SubqueryKind::Exists);
+    }
     let kind = ExprKind::Exists { pattern: pattern(&need(p, Rule::pattern)?)?, where_: where_clause(p)?.map(Box::new) };
     Ok(Expr::new(kind, span(p)))
+}
+
+/// `COUNT { ... }`, `COLLECT { ... }` or `EXISTS { query }`. A body that is a pattern with an
+/// optional `WHERE` becomes a query of that one `MATCH`.
+fn subquery_expr(p: &P, kind: SubqueryKind) -> Result<Expr> {
+    let query = match child(p, Rule::query) {
+        Some(q) => query_(&q)?,
+        None => {
+            let m = Match {
+                optional: false,
+                pattern: pattern(&need(p, Rule::pattern)?)?,
+                where_: where_clause(p)?,
+                span: span(p),
+            };
+            Query { parts: vec![SingleQuery { clauses: vec![Clause::Match(m)], span: span(p) }], union_all: Vec::new() }
+        }
+    };
+    Ok(Expr::new(ExprKind::Subquery { kind, query: Box::new(query) }, span(p)))
 }
 
 fn exists_pattern(p: &P) -> Result<Expr> {

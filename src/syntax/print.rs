@@ -129,6 +129,46 @@ impl Display for Clause {
                 write!(f, "DROP INDEX {}{}", name(n), if *if_exists { " IF EXISTS" } else { "" })
             }
             Clause::ShowIndexes { .. } => f.write_str("SHOW INDEXES"),
+            Clause::Subquery(c) => {
+                f.write_str("CALL ")?;
+                match &c.import {
+                    Import::Leading => {}
+                    Import::All => f.write_str("(*) ")?,
+                    Import::Vars(vs) => write!(f, "({}) ", join(vs, |v| name(&v.name)))?,
+                }
+                write!(f, "{{ {} }}", c.query)?;
+                if let Some(t) = &c.in_transactions {
+                    f.write_str(" IN ")?;
+                    if t.concurrent {
+                        f.write_str("CONCURRENT ")?;
+                    }
+                    f.write_str("TRANSACTIONS")?;
+                    if let Some(b) = &t.batch {
+                        write!(f, " OF {b} ROWS")?;
+                    }
+                    match t.on_error {
+                        OnError::Fail => {}
+                        OnError::Continue => f.write_str(" ON ERROR CONTINUE")?,
+                        OnError::Break => f.write_str(" ON ERROR BREAK")?,
+                    }
+                    if let Some(r) = &t.report {
+                        write!(f, " REPORT STATUS AS {}", name(&r.name))?;
+                    }
+                }
+                Ok(())
+            }
+            Clause::Foreach(fe) => {
+                let body: Vec<String> = fe.clauses.iter().map(|c| c.to_string()).collect();
+                write!(f, "FOREACH ({} IN {} | {})", name(&fe.var.name), fe.list, body.join(" "))
+            }
+            Clause::LoadCsv(l) => {
+                let headers = if l.headers { "WITH HEADERS " } else { "" };
+                write!(f, "LOAD CSV {headers}FROM {} AS {}", l.from, name(&l.var.name))?;
+                if let Some(t) = &l.terminator {
+                    write!(f, " FIELDTERMINATOR {}", literal(&Literal::String(t.clone())))?;
+                }
+                Ok(())
+            }
         }
     }
 }
@@ -471,6 +511,14 @@ impl Display for Expr {
             ExprKind::Exists { pattern, where_ } => {
                 write!(f, "EXISTS {{ MATCH {}{} }}", join(pattern, |p| p.to_string()), opt_where(where_))
             }
+            ExprKind::Subquery { kind, query } => {
+                let word = match kind {
+                    SubqueryKind::Exists => "EXISTS",
+                    SubqueryKind::Count => "COUNT",
+                    SubqueryKind::Collect => "COLLECT",
+                };
+                write!(f, "{word} {{ {query} }}")
+            }
             ExprKind::MapProjection { var, items } => {
                 let items = join(items, |it| match it {
                     MapProjItem::Property(k) => format!(".{}", name(k)),
@@ -521,6 +569,10 @@ mod tests {
         round("RETURN CASE x WHEN 1 THEN 'a' ELSE 'b' END, reduce(s = 0, x IN [1, 2] | s + x), all(x IN [] WHERE x > 1), exists { MATCH (a)-->(b) WHERE b.x IS NOT NULL }");
         round("MATCH (a) WHERE (a)-[:R]->() AND size([(a)-->(b) | b.name]) > 1 RETURN count(DISTINCT a) UNION ALL RETURN 1 AS x");
         round("CREATE INDEX ix FOR (n:Person) ON (n.name, n.age); DROP INDEX ix; SHOW INDEXES; EXPLAIN MATCH (n) RETURN n");
+        round("MATCH (a) CALL (a) { MATCH (a)-->(b) RETURN b UNION RETURN a AS b } CALL { WITH a RETURN 1 AS one } RETURN b, one");
+        round("UNWIND [1, 2] AS x CALL (*) { CREATE (:N {x: x}) } IN CONCURRENT TRANSACTIONS OF 10 ROWS ON ERROR CONTINUE REPORT STATUS AS s RETURN s");
+        round("MATCH (n) FOREACH (x IN [1] | SET n.x = x FOREACH (y IN [2] | CREATE (:M {y: y}))) RETURN COUNT { (n)-->() } AS c, COLLECT { MATCH (n)-->(m) RETURN m.name } AS ms, EXISTS { MATCH (n) RETURN n }");
+        round("LOAD CSV WITH HEADERS FROM 'file:///a.csv' AS row FIELDTERMINATOR ';' RETURN row");
         round("RETURN -9223372036854775808, 1.5e300, -0.0, $0, $p, 'a\\nb', [1, 2][0], {a: {b: [null, true]}}");
     }
 }

@@ -107,6 +107,7 @@ fn sx(e: &Expr) -> String {
             format!("(reduce {} {} {} {} {})", acc.name, sx(init), var.name, sx(list), sx(expr))
         }
         K::Pattern(p) => format!("(pattern {})", pe(p)),
+        K::Subquery { kind, query } => format!("({kind:?} {query})"),
         K::Exists { pattern, where_ } => format!(
             "(exists {} {})",
             pattern.iter().map(|p| pe(&p.elem)).collect::<Vec<_>>().join(","),

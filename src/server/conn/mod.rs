@@ -387,6 +387,7 @@ impl<'a> Conn<'a> {
             let mut c = Client::new(shared);
             c.control.cancel = self.cancel.clone();
             c.control.limits = self.server.limits;
+            c.control.import_dir = self.server.import_dir.clone();
             c.timeout = self.server.timeout;
             self.clients.insert(name.clone(), c);
         }

@@ -1,0 +1,250 @@
+//! Subqueries: `CALL { ... }` (read-only ones pulled like any operator, writing ones run row by
+//! row, `IN TRANSACTIONS` in batches), `FOREACH`, and the `EXISTS`/`COUNT`/`COLLECT`
+//! expressions. A subquery's pipelines work on the outer row: imported variables are the outer
+//! slots, and what it returns is copied into the outer row's slots for its columns.
+
+use std::collections::HashSet;
+
+use indexmap::IndexMap;
+
+use super::eval::eval;
+use super::rows::{flat_map_ok, one};
+use super::{run_ops, run_sub, type_err, Control, Ctx, Params, Row, RowIter, Stats};
+use crate::ast::{OnError, SubqueryKind};
+use crate::error::{Detail, Error, Kind, Result};
+use crate::plan::{Batching, Op, SubPlan};
+use crate::store::GraphWrite;
+use crate::value::Value;
+
+/// The values a read-only subquery returns for one outer row, one list per row it makes
+/// (empty for a part without `RETURN`), a plain `UNION`'s repeats dropped.
+fn returns<'a>(sub: &'a SubPlan, row: &Row, ctx: Ctx<'a>) -> RowIter<'a> {
+    let row = row.clone();
+    let all = sub.parts.iter().flat_map(move |p| {
+        run_sub(&p.ops, row.clone(), ctx).map(move |r| r.map(|r| p.output.iter().map(|&s| r[s].clone()).collect()))
+    });
+    if !sub.distinct() {
+        return Box::new(all);
+    }
+    let mut seen: HashSet<Row, ahash::RandomState> = HashSet::default();
+    Box::new(all.filter(move |r| match r {
+        Ok(v) => seen.insert(v.clone()),
+        Err(_) => true,
+    }))
+}
+
+/// `EXISTS { ... }`, `COUNT { ... }`, `COLLECT { ... }` for one row.
+pub(crate) fn expression(kind: SubqueryKind, sub: &SubPlan, row: &Row, ctx: Ctx) -> Result<Value> {
+    let mut rows = returns(sub, row, ctx);
+    Ok(match kind {
+        SubqueryKind::Exists => match rows.next() {
+            None => Value::Bool(false),
+            Some(r) => r.map(|_| Value::Bool(true))?,
+        },
+        SubqueryKind::Count => {
+            let mut n = 0i64;
+            for r in rows {
+                r?;
+                ctx.control.tick()?;
+                n += 1;
+            }
+            Value::Int(n)
+        }
+        SubqueryKind::Collect => {
+            let mut out = Vec::new();
+            for r in rows {
+                let mut r = r?;
+                ctx.control.tick()?;
+                let v = r.pop().unwrap_or(Value::Null);
+                ctx.control.charge(super::value_size(&v))?;
+                out.push(v);
+            }
+            Value::List(out)
+        }
+    })
+}
+
+/// A read-only `CALL { ... }`, pulled: each outer row comes out once per row the subquery
+/// returns, with its columns filled in (once, unchanged, when it returns nothing at all).
+pub(crate) fn pull<'a>(sub: &'a SubPlan, columns: &'a [usize], input: RowIter<'a>, ctx: Ctx<'a>) -> RowIter<'a> {
+    let unit = sub.parts.iter().all(|p| p.output.is_empty());
+    flat_map_ok(input, move |row| {
+        let made = returns(sub, &row, ctx);
+        if unit {
+            return match made.collect::<Result<Vec<_>>>() {
+                Ok(_) => one(Ok(row)),
+                Err(e) => one(Err(e)),
+            };
+        }
+        Box::new(made.map(move |vals| {
+            let mut out = row.clone();
+            for (&s, v) in columns.iter().zip(vals?) {
+                out[s] = v;
+            }
+            Ok(out)
+        }))
+    })
+}
+
+/// Where a writing subquery runs: the graph it changes and the statement's controls.
+pub(crate) struct Run<'a, 'g> {
+    pub graph: &'g mut dyn GraphWrite,
+    pub params: &'a Params,
+    pub control: &'a Control,
+    pub stats: &'a mut Stats,
+    pub width: usize,
+}
+
+impl Run<'_, '_> {
+    /// A `CALL { ... }` that writes, for one outer row: the rows it gives.
+    fn call(&mut self, sub: &SubPlan, columns: &[usize], row: &Row) -> Result<Vec<Row>> {
+        let unit = sub.parts.iter().all(|p| p.output.is_empty());
+        let mut seen: HashSet<Row, ahash::RandomState> = HashSet::default();
+        let mut out = Vec::new();
+        for p in &sub.parts {
+            let wanted = !p.output.is_empty();
+            let (w, params, control) = (self.width, self.params, self.control);
+            let made = run_ops(&p.ops, vec![row.clone()], w, self.graph, params, control, self.stats, wanted)?;
+            if !wanted {
+                continue;
+            }
+            for r in made {
+                let vals: Row = p.output.iter().map(|&s| r[s].clone()).collect();
+                if sub.distinct() && !seen.insert(vals.clone()) {
+                    continue;
+                }
+                let mut o = row.clone();
+                for (&s, v) in columns.iter().zip(vals) {
+                    o[s] = v;
+                }
+                out.push(o);
+            }
+        }
+        if unit {
+            out.push(row.clone());
+        }
+        Ok(out)
+    }
+
+    /// `CALL { ... }` over all rows, row after row (so each sees what the ones before wrote),
+    /// in batches with `IN TRANSACTIONS`.
+    pub(crate) fn subquery(
+        &mut self,
+        sub: &SubPlan,
+        columns: &[usize],
+        batch: Option<&Batching>,
+        rows: Vec<Row>,
+    ) -> Result<Vec<Row>> {
+        let Some(b) = batch else {
+            let mut out = Vec::new();
+            for row in &rows {
+                self.control.check()?;
+                out.extend(self.call(sub, columns, row)?);
+            }
+            return Ok(out);
+        };
+        let size = self.batch_size(b, rows.first())?;
+        let mut out = Vec::new();
+        let mut stopped = false;
+        for (n, chunk) in rows.chunks(size).enumerate() {
+            let id = Value::str(&format!("silkgraph-batch-{}", n + 1));
+            let status = |started: bool, committed: bool, error: Option<&Error>| {
+                let mut m = IndexMap::new();
+                m.insert("started".to_string(), Value::Bool(started));
+                m.insert("committed".to_string(), Value::Bool(committed));
+                m.insert("transactionId".to_string(), if started { id.clone() } else { Value::Null });
+                m.insert("errorMessage".to_string(), error.map_or(Value::Null, |e| Value::str(&e.message)));
+                Value::Map(Box::new(m))
+            };
+            // The rows of a batch that did not run: the outer rows, with nulls for the columns.
+            let skipped = |status: Value, out: &mut Vec<Row>| {
+                for row in chunk {
+                    let mut o = row.clone();
+                    columns.iter().for_each(|&s| o[s] = Value::Null);
+                    if let Some(r) = b.report {
+                        o[r] = status.clone();
+                    }
+                    out.push(o);
+                }
+            };
+            if stopped {
+                skipped(status(false, false, None), &mut out);
+                continue;
+            }
+            let sp = self.graph.savepoint();
+            let stats_before = *self.stats;
+            let mut made = Vec::new();
+            let mut failed = None;
+            for row in chunk {
+                match self.control.check().and_then(|_| self.call(sub, columns, row)) {
+                    Ok(rows) => made.extend(rows),
+                    Err(e) => {
+                        failed = Some(e);
+                        break;
+                    }
+                }
+            }
+            match failed {
+                None => {
+                    self.graph.commit(sp);
+                    if let Some(r) = b.report {
+                        made.iter_mut().for_each(|o| o[r] = status(true, true, None));
+                    }
+                    out.extend(made);
+                }
+                // Cancellation and limits stop the statement whatever ON ERROR says.
+                Some(e) if b.on_error == OnError::Fail || is_stop(&e) => {
+                    self.graph.rollback(sp);
+                    return Err(e);
+                }
+                Some(e) => {
+                    self.graph.rollback(sp);
+                    *self.stats = stats_before;
+                    skipped(status(true, false, Some(&e)), &mut out);
+                    stopped = b.on_error == OnError::Break;
+                }
+            }
+        }
+        Ok(out)
+    }
+
+    /// `OF n ROWS`: a positive integer (1000 when not written).
+    fn batch_size(&self, b: &Batching, first: Option<&Row>) -> Result<usize> {
+        let Some(e) = &b.rows else { return Ok(1000) };
+        let empty = vec![Value::Null; self.width];
+        let ctx = Ctx { graph: &*self.graph, params: self.params, width: self.width, control: self.control };
+        match eval(e, first.unwrap_or(&empty), ctx)? {
+            Value::Int(n) if n > 0 => Ok(usize::try_from(n).unwrap_or(usize::MAX)),
+            v => Err(Error::runtime(
+                Kind::ArgumentError,
+                Detail::InvalidArgumentValue,
+                format!("IN TRANSACTIONS OF n ROWS needs a positive integer, not {}", v.type_name()),
+            )),
+        }
+    }
+
+    /// `FOREACH`: the updates for each element of the list, the rows passed on unchanged.
+    pub(crate) fn foreach(&mut self, slot: usize, list: &crate::plan::Expr, ops: &[Op], rows: &[Row]) -> Result<()> {
+        for row in rows {
+            let ctx = Ctx { graph: &*self.graph, params: self.params, width: self.width, control: self.control };
+            let items = match eval(list, row, ctx)? {
+                Value::Null => continue,
+                Value::List(items) => items,
+                v => return Err(type_err("FOREACH expects a list", &v)),
+            };
+            for item in items {
+                self.control.tick()?;
+                let mut r = row.clone();
+                r[slot] = item;
+                let (w, params, control) = (self.width, self.params, self.control);
+                run_ops(ops, vec![r], w, self.graph, params, control, self.stats, false)?;
+            }
+        }
+        Ok(())
+    }
+}
+
+/// Whether an error stops a statement whatever `ON ERROR` says: a cancel or a limit.
+fn is_stop(e: &Error) -> bool {
+    e.kind == Kind::ResourceLimit
+}
