@@ -370,6 +370,13 @@ impl Error {
         self.hint = Some(hint.into());
         self
     }
+    /// The error with a hint, when there is one.
+    pub fn with_hint_opt(mut self, hint: Option<&str>) -> Error {
+        if let Some(h) = hint {
+            self.hint = Some(h.to_string());
+        }
+        self
+    }
     /// The error marked as found at compile time, whatever phase it was made with.
     pub fn compile_time(mut self) -> Error {
         self.phase = Phase::Compile;

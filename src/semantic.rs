@@ -83,7 +83,9 @@ fn check_query(q: &Query, outer: &Scope, body: Body, span: Span) -> Result<Scope
             Body::Call(Imports::Leading) if !leading_with => Scope::new(),
             _ => outer.clone(),
         };
-        let out = check_single(part, q.parts.len() > 1, init, body)?;
+        // Expression subqueries see the outer variables throughout, past a WITH too.
+        let keep = if matches!(body, Body::Expr(_)) { outer.clone() } else { Scope::new() };
+        let out = check_single(part, q.parts.len() > 1, init, body, &keep)?;
         if let Some(prev) = &returned {
             if !prev.keys().eq(out.keys()) {
                 return Err(err(
@@ -110,7 +112,7 @@ fn is_update(c: &Clause) -> bool {
     )
 }
 
-fn check_single(sq: &SingleQuery, in_union: bool, mut scope: Scope, body: Body) -> Result<Scope> {
+fn check_single(sq: &SingleQuery, in_union: bool, mut scope: Scope, body: Body, keep: &Scope) -> Result<Scope> {
     let n = sq.clauses.len();
     let mut returned = Scope::new();
     for (i, c) in sq.clauses.iter().enumerate() {
@@ -130,6 +132,23 @@ fn check_single(sq: &SingleQuery, in_union: bool, mut scope: Scope, body: Body) 
             }
             Clause::Return(r) => returned = projection(&r.proj, &scope, true)?,
             Clause::Subquery(call) => call_subquery(call, &mut scope, body)?,
+            Clause::With(w) if !keep.is_empty() => {
+                for item in &w.proj.items {
+                    let name = item.name();
+                    let same = matches!(&item.expr.kind, ExprKind::Variable(v) if v == name);
+                    if keep.contains_key(name) && !same {
+                        return Err(err(
+                            Detail::VariableAlreadyBound,
+                            format!("variable `{name}` is already bound outside the subquery; use another name"),
+                            item.expr.span,
+                        ));
+                    }
+                }
+                clause(c, &mut scope)?;
+                for (k, v) in keep {
+                    scope.entry(k.clone()).or_insert(*v);
+                }
+            }
             _ => clause(c, &mut scope)?,
         }
         let ends_well = match body {
@@ -148,7 +167,7 @@ fn check_single(sq: &SingleQuery, in_union: bool, mut scope: Scope, body: Body) 
             };
             return Err(err(Detail::InvalidClauseComposition, msg, c.span()));
         }
-        if in_union && last && !matches!(c, Clause::Return(_)) {
+        if in_union && last && !matches!(c, Clause::Return(_)) && body != Body::Expr(SubqueryKind::Exists) {
             return Err(err(Detail::InvalidClauseComposition, "each part of a UNION must end with RETURN", c.span()));
         }
     }
@@ -193,7 +212,25 @@ fn call_subquery(call: &CallSubquery, scope: &mut Scope, body: Body) -> Result<(
             (inner, Imports::Chosen)
         }
     };
+    if let (Import::Leading, Some(Clause::With(w))) = (&call.import, call.query.parts[0].clauses.first()) {
+        let imports =
+            w.proj.items.iter().any(|i| matches!(&i.expr.kind, ExprKind::Variable(v) if scope.contains_key(v)));
+        if imports && w.where_.is_some() {
+            return Err(err(
+                Detail::InvalidClauseComposition,
+                "an importing WITH takes only variables of the outer query, without WHERE; filter in a second WITH",
+                w.span,
+            ));
+        }
+    }
     if let Some(t) = &call.in_transactions {
+        if t.report.is_some() && t.on_error == OnError::Fail {
+            return Err(err(
+                Detail::InvalidClauseComposition,
+                "REPORT STATUS needs ON ERROR CONTINUE or ON ERROR BREAK (with ON ERROR FAIL the statement fails)",
+                t.span,
+            ));
+        }
         if body != Body::Top {
             return Err(err(
                 Detail::InvalidClauseComposition,
@@ -732,7 +769,8 @@ fn expr(e: &Expr, scope: &Scope, allow_agg: bool) -> Result<()> {
                 ));
             }
             let Some(sig) = crate::catalog::functions::lookup(name) else {
-                return Err(err(Detail::UnknownFunction, format!("unknown function `{name}`"), e.span));
+                let e = err(Detail::UnknownFunction, format!("unknown function `{name}`"), e.span);
+                return Err(e.with_hint_opt(crate::catalog::plugin_hint(name)));
             };
             if args.len() < sig.min || args.len() > sig.max {
                 let msg = format!("function `{name}` takes {}, not {}", sig.arity_text(), args.len());

@@ -7,6 +7,7 @@ mod db;
 mod export;
 mod golden;
 mod kg;
+mod manual;
 mod pipeline;
 mod planner;
 mod props;

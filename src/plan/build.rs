@@ -19,7 +19,7 @@ pub fn build_with(stmt: &ast::Statement, catalog: &dyn Catalog, passes: Passes) 
     let mut columns: Option<Vec<String>> = None;
     for sq in &stmt.query.parts {
         let mut b = Builder { slots: 0, catalog, passes };
-        let (pipeline, cols, _) = b.single(sq, Scope::default())?;
+        let (pipeline, cols, _) = b.single(sq, Scope::default(), &Scope::default())?;
         if let Some(c) = &columns {
             if *c != cols {
                 return Err(Error::semantic(
@@ -123,7 +123,13 @@ impl Builder<'_> {
 
     /// Plans one single query, starting with the variables of `scope` bound; gives its pipeline,
     /// the names of the columns it returns and what each holds.
-    fn single(&mut self, sq: &ast::SingleQuery, mut scope: Scope) -> Result<(Pipeline, Vec<String>, Vec<VarKind>)> {
+    /// `keep`: variables that stay visible past a `WITH` (an expression subquery's outer ones).
+    fn single(
+        &mut self,
+        sq: &ast::SingleQuery,
+        mut scope: Scope,
+        keep: &Scope,
+    ) -> Result<(Pipeline, Vec<String>, Vec<VarKind>)> {
         let mut ops = Vec::new();
         let mut output = Vec::new();
         let mut columns = Vec::new();
@@ -170,6 +176,9 @@ impl Builder<'_> {
                         }
                     }
                     scope = new_scope;
+                    for (k, v) in &keep.vars {
+                        scope.vars.entry(k.clone()).or_insert(*v);
+                    }
                 }
                 Clause::Return(r) => {
                     let (returned, cols, slots) = self.projection(&r.proj, &scope, &mut ops)?;
@@ -300,7 +309,8 @@ impl Builder<'_> {
                 Some(ast::Import::Leading) if matches!(sq.clauses.first(), Some(Clause::With(_))) => outer.clone(),
                 Some(ast::Import::Leading) => Scope::default(),
             };
-            let (pipeline, cols, kinds) = self.single(sq, init)?;
+            let keep = if import.is_none() { outer.clone() } else { Scope::default() };
+            let (pipeline, cols, kinds) = self.single(sq, init, &keep)?;
             if let Some((c, _)) = &columns {
                 if *c != cols {
                     return Err(Error::semantic(
@@ -360,7 +370,7 @@ impl Builder<'_> {
         let mut inner = scope.clone();
         inner.set(&f.var.name, slot, VarKind::Any);
         let sq = ast::SingleQuery { clauses: f.clauses.clone(), span: f.span };
-        let (pipeline, _, _) = self.single(&sq, inner)?;
+        let (pipeline, _, _) = self.single(&sq, inner, &Scope::default())?;
         Ok(Op::Foreach { slot, list, ops: pipeline.ops })
     }
 
@@ -385,6 +395,7 @@ impl Builder<'_> {
                 format!("there is no procedure `{}`", c.name),
             )
             .at(c.name_span)
+            .with_hint_opt(crate::catalog::plugin_hint(&c.name))
         })?;
         let args = match &c.args {
             Some(a) => a.iter().map(|e| self.expr(e, scope)).collect::<Result<Vec<_>>>()?,
@@ -1280,6 +1291,7 @@ impl Builder<'_> {
             ExprKind::Function { name, args, distinct: _ } => {
                 let sig = crate::catalog::functions::lookup(name).ok_or_else(|| {
                     Error::semantic(Detail::UnknownFunction, format!("unknown function `{name}`"), e.span)
+                        .with_hint_opt(crate::catalog::plugin_hint(name))
                 })?;
                 if args.len() < sig.min || args.len() > sig.max {
                     return Err(Error::semantic(

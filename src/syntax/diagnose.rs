@@ -21,6 +21,9 @@ pub(super) fn error(text: &str, err: pest::error::Error<Rule>) -> Error {
         InputLocation::Span((s, _)) => s,
     }
     .min(text.len());
+    if let Some(e) = super::unsupported::at(text, pos) {
+        return e;
+    }
     let (found, found_len) = found_at(text, pos);
     let span = Span::new(pos, pos + found_len);
     let (positives, negatives) = match err.variant {

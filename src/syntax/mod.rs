@@ -14,6 +14,7 @@ mod print;
 mod scan;
 #[cfg(test)]
 mod tests;
+mod unsupported;
 
 use std::num::NonZeroUsize;
 use std::sync::{Mutex, PoisonError};
@@ -25,6 +26,7 @@ use crate::error::{Error, Result, Span};
 
 pub use highlight::{tokens, TokenKind};
 pub use print::name as display_name;
+pub use unsupported::unsupported;
 
 /// Brackets (`(`, `[`, `{`) may nest this deep; deeper input is refused before parsing.
 pub const MAX_NESTING_DEPTH: usize = 200;
