@@ -88,6 +88,69 @@ pub enum Clause {
         /// Where the clause sits in the source text.
         span: Span,
     },
+    /// `CREATE CONSTRAINT ... REQUIRE ...`
+    CreateConstraint(ConstraintDef),
+    /// `DROP CONSTRAINT name [IF EXISTS]`
+    DropConstraint {
+        /// The constraint's name.
+        name: String,
+        /// `IF EXISTS`: no constraint of that name is not an error.
+        if_exists: bool,
+        /// Where the clause sits in the source text.
+        span: Span,
+    },
+    /// `SHOW CONSTRAINTS`, `SHOW PROCEDURES` or `SHOW FUNCTIONS`.
+    Show {
+        /// What is shown.
+        what: Shown,
+        /// Where the clause sits in the source text.
+        span: Span,
+    },
+}
+
+/// What a `SHOW` command lists.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Shown {
+    /// `SHOW CONSTRAINTS`.
+    Constraints,
+    /// `SHOW PROCEDURES`.
+    Procedures,
+    /// `SHOW FUNCTIONS`.
+    Functions,
+}
+
+/// `CREATE CONSTRAINT [name] [IF NOT EXISTS] FOR (n:Label) REQUIRE n.key ... rule`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ConstraintDef {
+    /// Its name, if given.
+    pub name: Option<String>,
+    /// `IF NOT EXISTS`.
+    pub if_not_exists: bool,
+    /// On relationships `()-[r:TYPE]-()` (else nodes `(n:Label)`).
+    pub rel: bool,
+    /// The label or type.
+    pub on: String,
+    /// The variable of `FOR`.
+    pub var: String,
+    /// The property keys.
+    pub keys: Vec<String>,
+    /// What it requires.
+    pub rule: ConstraintRule,
+    /// Where the clause sits in the source text.
+    pub span: Span,
+}
+
+/// What a constraint requires.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ConstraintRule {
+    /// `IS UNIQUE`.
+    Unique,
+    /// `IS NOT NULL`.
+    NotNull,
+    /// `IS [NODE | RELATIONSHIP] KEY`.
+    Key,
+    /// `IS :: TYPE` (the type as written, in capitals).
+    Type(String),
 }
 
 impl Clause {
@@ -109,6 +172,8 @@ impl Clause {
             Clause::LoadCsv(c) => c.span,
             Clause::CreateIndex(c) => c.span,
             Clause::DropIndex { span, .. } | Clause::ShowIndexes { span } => *span,
+            Clause::CreateConstraint(c) => c.span,
+            Clause::DropConstraint { span, .. } | Clause::Show { span, .. } => *span,
         }
     }
 }

@@ -107,6 +107,14 @@ pub enum Detail {
     CommitFailed,
     /// Two projected columns have the same name.
     ColumnNameConflict,
+    /// A constraint of that name, or another on the same label and properties, exists.
+    ConstraintAlreadyExists,
+    /// A constraint cannot be made because the graph already breaks it.
+    ConstraintCreationFailed,
+    /// No constraint has that name.
+    ConstraintNotFound,
+    /// A write broke a constraint; the statement changed nothing.
+    ConstraintValidationFailed,
     /// CREATE or MERGE was given a variable-length relationship.
     CreatingVarLength,
     /// A node with relationships was deleted without DETACH.
@@ -117,6 +125,8 @@ pub enum Detail {
     DifferentColumnsInUnion,
     /// Integer division or modulo by zero.
     DivisionByZero,
+    /// The same constraint (rule, label and properties) exists.
+    EquivalentSchemaRuleAlreadyExists,
     /// A file `LOAD CSV` names cannot be read: missing, outside the import directory, or not CSV.
     ExternalResourceFailed,
     /// A float literal is too large.
@@ -232,11 +242,16 @@ impl Detail {
             Detail::Cancelled => "Cancelled",
             Detail::CommitFailed => "CommitFailed",
             Detail::ColumnNameConflict => "ColumnNameConflict",
+            Detail::ConstraintAlreadyExists => "ConstraintAlreadyExists",
+            Detail::ConstraintCreationFailed => "ConstraintCreationFailed",
+            Detail::ConstraintNotFound => "ConstraintNotFound",
+            Detail::ConstraintValidationFailed => "ConstraintValidationFailed",
             Detail::CreatingVarLength => "CreatingVarLength",
             Detail::DeleteConnectedNode => "DeleteConnectedNode",
             Detail::DeletedEntityAccess => "DeletedEntityAccess",
             Detail::DifferentColumnsInUnion => "DifferentColumnsInUnion",
             Detail::DivisionByZero => "DivisionByZero",
+            Detail::EquivalentSchemaRuleAlreadyExists => "EquivalentSchemaRuleAlreadyExists",
             Detail::ExternalResourceFailed => "ExternalResourceFailed",
             Detail::FloatingPointOverflow => "FloatingPointOverflow",
             Detail::IndexAlreadyExists => "IndexAlreadyExists",

@@ -155,7 +155,15 @@ fn check_single(sq: &SingleQuery, in_union: bool, mut scope: Scope, body: Body, 
             Body::Top | Body::Call(_) => {
                 matches!(c, Clause::Return(_) | Clause::Call(_) | Clause::Subquery(_))
                     || is_update(c)
-                    || matches!(c, Clause::CreateIndex(_) | Clause::DropIndex { .. } | Clause::ShowIndexes { .. })
+                    || matches!(
+                        c,
+                        Clause::CreateIndex(_)
+                            | Clause::DropIndex { .. }
+                            | Clause::ShowIndexes { .. }
+                            | Clause::CreateConstraint(_)
+                            | Clause::DropConstraint { .. }
+                            | Clause::Show { .. }
+                    )
             }
             Body::Expr(SubqueryKind::Collect) => matches!(c, Clause::Return(_)),
             Body::Expr(_) => true,
@@ -374,6 +382,30 @@ fn clause(c: &Clause, scope: &mut Scope) -> Result<()> {
         }
         Clause::Subquery(call) => call_subquery(call, scope, Body::Top)?,
         Clause::CreateIndex(_) | Clause::DropIndex { .. } | Clause::ShowIndexes { .. } => {}
+        Clause::CreateConstraint(d) => {
+            if let ConstraintRule::Type(t) = &d.rule {
+                if crate::catalog::property_type(t).is_none() {
+                    return Err(err(
+                        Detail::InvalidArgumentValue,
+                        format!(
+                            "`{t}` is not a property type silkgraph knows (INTEGER, FLOAT, STRING, BOOLEAN, DATE, ...)"
+                        ),
+                        d.span,
+                    ));
+                }
+                if d.keys.len() != 1 {
+                    return Err(err(
+                        Detail::InvalidArgumentValue,
+                        "a property type constraint takes one property",
+                        d.span,
+                    ));
+                }
+            }
+            if d.rule == ConstraintRule::NotNull && d.keys.len() != 1 {
+                return Err(err(Detail::InvalidArgumentValue, "IS NOT NULL takes one property", d.span));
+            }
+        }
+        Clause::DropConstraint { .. } | Clause::Show { .. } => {}
     }
     Ok(())
 }

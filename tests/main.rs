@@ -3,6 +3,7 @@
 mod algo;
 mod architecture;
 mod cli;
+mod constraints;
 mod db;
 mod export;
 mod golden;

@@ -40,7 +40,7 @@ impl Server {
         Server { addr: addr.to_string(), child }
     }
 
-    fn graph(&self, user: &str, password: &str) -> Graph {
+    pub(crate) fn graph(&self, user: &str, password: &str) -> Graph {
         let config = ConfigBuilder::default()
             .uri(format!("bolt://{}", self.addr))
             .user(user)
@@ -69,7 +69,7 @@ impl Drop for Server {
     }
 }
 
-fn rt() -> tokio::runtime::Runtime {
+pub(crate) fn rt() -> tokio::runtime::Runtime {
     tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build().unwrap()
 }
 

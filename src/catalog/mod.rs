@@ -36,6 +36,35 @@ pub fn plugin_hint(name: &str) -> Option<&'static str> {
     Some(hint)
 }
 
+/// The Cypher property types a constraint's `IS :: TYPE` takes, with the name a value of the
+/// type gives (`Value::type_name`).
+const PROPERTY_TYPES: &[(&str, &str)] = &[
+    ("BOOLEAN", "Boolean"),
+    ("BOOL", "Boolean"),
+    ("INTEGER", "Integer"),
+    ("INT", "Integer"),
+    ("SIGNED INTEGER", "Integer"),
+    ("FLOAT", "Float"),
+    ("STRING", "String"),
+    ("DATE", "Date"),
+    ("LOCAL TIME", "LocalTime"),
+    ("TIME WITHOUT TIME ZONE", "LocalTime"),
+    ("ZONED TIME", "Time"),
+    ("TIME WITH TIME ZONE", "Time"),
+    ("LOCAL DATETIME", "LocalDateTime"),
+    ("TIMESTAMP WITHOUT TIME ZONE", "LocalDateTime"),
+    ("ZONED DATETIME", "DateTime"),
+    ("TIMESTAMP WITH TIME ZONE", "DateTime"),
+    ("DURATION", "Duration"),
+];
+
+/// The value type name a Cypher property type stands for (`LOCAL DATETIME` → `LocalDateTime`),
+/// if silkgraph knows it.
+pub fn property_type(cypher: &str) -> Option<&'static str> {
+    let words = cypher.split_whitespace().collect::<Vec<_>>().join(" ").to_ascii_uppercase();
+    PROPERTY_TYPES.iter().find(|(c, _)| *c == words).map(|(_, v)| *v)
+}
+
 #[cfg(test)]
 mod plugin_tests {
     #[test]

@@ -329,10 +329,12 @@ pub(crate) type RowIter<'a> = Box<dyn Iterator<Item = Result<Row>> + 'a>;
 /// Runs a plan; on error every change it made is undone.
 pub fn execute(plan: &Plan, graph: &mut dyn GraphWrite, params: &Params, control: &Control) -> Result<QueryResult> {
     let sp = graph.savepoint();
-    let result = execute_inner(plan, graph, params, control).and_then(|r| match graph.take_storage_error() {
-        None => Ok(r),
-        Some(why) => Err(Error::runtime(Kind::ResourceLimit, Detail::PropertyStorageFull, why)),
-    });
+    let result = execute_inner(plan, graph, params, control)
+        .and_then(|r| match graph.take_storage_error() {
+            None => Ok(r),
+            Some(why) => Err(Error::runtime(Kind::ResourceLimit, Detail::PropertyStorageFull, why)),
+        })
+        .and_then(|r| graph.check_constraints(sp).map(|_| r).map_err(constraint_error));
     match result {
         Ok(r) => {
             graph.commit(sp);
@@ -363,6 +365,19 @@ fn execute_inner(plan: &Plan, graph: &mut dyn GraphWrite, params: &Params, contr
         rows.retain(|r| seen.insert(r.clone()));
     }
     Ok(QueryResult { columns: plan.columns.clone(), rows, stats })
+}
+
+/// A constraint the store refused to make, drop or keep, as an error.
+pub(crate) fn constraint_error(e: crate::store::constraints::ConstraintError) -> Error {
+    use crate::store::constraints::ConstraintError as C;
+    let (kind, detail) = match &e {
+        C::Equivalent(_) => (Kind::SemanticError, Detail::EquivalentSchemaRuleAlreadyExists),
+        C::Exists(_) => (Kind::SemanticError, Detail::ConstraintAlreadyExists),
+        C::CreationFailed(_) => (Kind::ConstraintVerificationFailed, Detail::ConstraintCreationFailed),
+        C::NotFound(_) => (Kind::SemanticError, Detail::ConstraintNotFound),
+        C::Violated(_) => (Kind::ConstraintVerificationFailed, Detail::ConstraintValidationFailed),
+    };
+    Error::runtime(kind, detail, e.message().to_string())
 }
 
 /// Runs a plan that does not write over a read view (a transaction's snapshot), handing each

@@ -140,3 +140,58 @@ pub fn search(ctx: Ctx, text: &str, limit: usize) -> Vec<(u64, f64)> {
     hits.truncate(limit);
     hits
 }
+
+/// The rows of `SHOW CONSTRAINTS`, `SHOW PROCEDURES` or `SHOW FUNCTIONS`, in the columns of
+/// `plan::show_columns`, sorted by name as Neo4j sorts them.
+pub(crate) fn show(what: crate::ast::Shown, ctx: Ctx) -> Vec<Row> {
+    use crate::ast::Shown;
+    let strings = |xs: Vec<&str>| Value::List(xs.into_iter().map(Value::str).collect());
+    let mut rows: Vec<Row> = match what {
+        Shown::Constraints => {
+            let g = ctx.graph;
+            g.constraints()
+                .iter()
+                .enumerate()
+                .map(|(i, c)| {
+                    let on = if c.rel { g.types().name(c.on) } else { g.labels().name(c.on) };
+                    let ty = match &c.rule {
+                        crate::store::constraints::Rule::Type { cypher, .. } => Value::str(cypher),
+                        _ => Value::Null,
+                    };
+                    vec![
+                        Value::Int(i as i64 + 1),
+                        Value::str(&c.name),
+                        Value::str(&crate::store::constraints::kind_name(c)),
+                        Value::str(if c.rel { "RELATIONSHIP" } else { "NODE" }),
+                        strings(vec![on]),
+                        strings(c.keys.iter().map(|&k| g.keys().name(k)).collect()),
+                        c.index.as_deref().map_or(Value::Null, Value::str),
+                        ty,
+                    ]
+                })
+                .collect()
+        }
+        Shown::Procedures => crate::catalog::procedures::PROCEDURES
+            .iter()
+            .map(|p| {
+                let mode = if crate::plan::procedure_writes(p.name) { "WRITE" } else { "READ" };
+                vec![Value::str(p.name), Value::str(p.doc), Value::str(mode), Value::Bool(false)]
+            })
+            .collect(),
+        Shown::Functions => crate::catalog::functions::FUNCTIONS
+            .iter()
+            .map(|f| {
+                let name = f.signature.split('(').next().unwrap_or(f.name);
+                let category = if crate::catalog::is_aggregate(f.name) { "Aggregating" } else { "Scalar" };
+                vec![Value::str(name), Value::str(category), Value::str(f.signature)]
+            })
+            .collect(),
+    };
+    let name = if what == Shown::Constraints { 1 } else { 0 };
+    let text = |r: &Row| match &r[name] {
+        Value::String(s) => s.clone(),
+        _ => "".into(),
+    };
+    rows.sort_by_key(text);
+    rows
+}

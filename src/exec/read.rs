@@ -194,7 +194,19 @@ pub(crate) fn apply<'a>(op: &'a Op, input: RowIter<'a>, ctx: Ctx<'a>) -> RowIter
         Op::LoadCsv { from, slot, headers, terminator } => {
             flat_map_ok(input, move |row| super::load_csv::rows(from, *slot, *headers, *terminator, row, ctx))
         }
+        Op::Show { what, slots } => flat_map_ok(input, move |row| {
+            let rows = super::procedures::show(*what, ctx).into_iter().map(move |vals| {
+                let mut r = row.clone();
+                for (s, v) in slots.iter().zip(vals) {
+                    r[*s] = v;
+                }
+                Ok(r)
+            });
+            Box::new(rows.collect::<Vec<_>>().into_iter())
+        }),
         Op::Foreach { .. }
+        | Op::CreateConstraint(_)
+        | Op::DropConstraint { .. }
         | Op::Create { .. }
         | Op::Merge { .. }
         | Op::Set { .. }

@@ -184,6 +184,9 @@ impl Run<'_, '_> {
                     }
                 }
             }
+            if failed.is_none() {
+                failed = self.graph.check_constraints(sp).err().map(super::constraint_error);
+            }
             match failed {
                 None => {
                     self.graph.commit(sp);

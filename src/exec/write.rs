@@ -39,6 +39,30 @@ pub(crate) fn apply(
             run.foreach(*slot, list, ops, &rows)?;
             Ok(rows)
         }
+        Op::CreateConstraint(d) => {
+            use crate::ast::ConstraintRule as R;
+            use crate::store::constraints::Rule;
+            let rule = match &d.rule {
+                R::Unique => Rule::Unique,
+                R::NotNull => Rule::NotNull,
+                R::Key => Rule::Key,
+                R::Type(t) => Rule::Type {
+                    cypher: t.clone(),
+                    value: crate::catalog::property_type(t).unwrap_or_default().to_string(),
+                },
+            };
+            graph
+                .create_constraint(d.name.as_deref(), rule, d.rel, &d.on, &d.keys, d.if_not_exists)
+                .map_err(super::constraint_error)?;
+            Ok(rows)
+        }
+        Op::DropConstraint { name, if_exists } => {
+            if !graph.drop_constraint(name) && !if_exists {
+                let e = crate::store::constraints::ConstraintError::NotFound(format!("there is no constraint {name}"));
+                return Err(super::constraint_error(e));
+            }
+            Ok(rows)
+        }
         Op::Create { parts } => {
             // Rows nobody reads after (a statement that ends here) are let go one by one, so
             // their memory serves what is created next.

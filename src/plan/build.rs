@@ -264,6 +264,17 @@ impl Builder<'_> {
                 Clause::DropIndex { name, if_exists, .. } => {
                     ops.push(Op::DropIndex { name: name.clone(), if_exists: *if_exists })
                 }
+                Clause::CreateConstraint(d) => ops.push(Op::CreateConstraint(d.clone())),
+                Clause::DropConstraint { name, if_exists, .. } => {
+                    ops.push(Op::DropConstraint { name: name.clone(), if_exists: *if_exists })
+                }
+                Clause::Show { what, .. } => {
+                    let names = super::show_columns(*what);
+                    let slots: Vec<Slot> = names.iter().map(|_| self.slot()).collect();
+                    columns = names.iter().map(|s| s.to_string()).collect();
+                    output = slots.clone();
+                    ops.push(Op::Show { what: *what, slots });
+                }
                 Clause::ShowIndexes { .. } => {
                     let names = ["name", "label", "properties", "entries"];
                     let slots: Vec<Slot> = names.iter().map(|_| self.slot()).collect();

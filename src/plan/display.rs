@@ -182,6 +182,9 @@ impl Display for Op {
             Op::CreateIndex { label, keys, .. } => write!(f, "CreateIndex :{label}({})", keys.join(", ")),
             Op::DropIndex { name, .. } => write!(f, "DropIndex {name}"),
             Op::ShowIndexes { .. } => write!(f, "ShowIndexes"),
+            Op::CreateConstraint(d) => write!(f, "CreateConstraint :{}({})", d.on, d.keys.join(", ")),
+            Op::DropConstraint { name, .. } => write!(f, "DropConstraint {name}"),
+            Op::Show { what, .. } => write!(f, "Show{what:?}"),
             Op::SubQuery { columns, batch, .. } => {
                 let cols = columns.iter().map(|s| format!("${s}")).collect::<Vec<_>>();
                 write!(f, "SubqueryCall [{}]", cols.join(", "))?;

@@ -580,6 +580,22 @@ pub enum Op {
         /// No index of that name is not an error.
         if_exists: bool,
     },
+    /// `CREATE CONSTRAINT`.
+    CreateConstraint(crate::ast::ConstraintDef),
+    /// `DROP CONSTRAINT`.
+    DropConstraint {
+        /// The constraint's name.
+        name: String,
+        /// No constraint of that name is not an error.
+        if_exists: bool,
+    },
+    /// `SHOW CONSTRAINTS`, `SHOW PROCEDURES`, `SHOW FUNCTIONS`: one row per thing shown.
+    Show {
+        /// What is shown.
+        what: crate::ast::Shown,
+        /// The slots of the output columns ([`show_columns`]).
+        slots: Vec<Slot>,
+    },
     /// `SHOW INDEXES`: one row per index.
     ShowIndexes {
         /// The slots of the output columns (name, label, properties, entries).
@@ -631,6 +647,17 @@ pub struct Batching {
     pub report: Option<Slot>,
 }
 
+/// The columns a `SHOW` command gives, as Neo4j names them.
+pub fn show_columns(what: crate::ast::Shown) -> &'static [&'static str] {
+    match what {
+        crate::ast::Shown::Constraints => {
+            &["id", "name", "type", "entityType", "labelsOrTypes", "properties", "ownedIndex", "propertyType"]
+        }
+        crate::ast::Shown::Procedures => &["name", "description", "mode", "worksOnSystem"],
+        crate::ast::Shown::Functions => &["name", "category", "description"],
+    }
+}
+
 /// What a [`Op::CountStore`] counts.
 #[derive(Debug, Clone)]
 pub enum Counted {
@@ -651,6 +678,8 @@ impl Op {
                 | Op::Delete { .. }
                 | Op::CreateIndex { .. }
                 | Op::DropIndex { .. }
+                | Op::CreateConstraint(_)
+                | Op::DropConstraint { .. }
                 | Op::Foreach { .. }
         ) || matches!(self, Op::Call { name, .. } if crate::plan::procedure_writes(name))
             || matches!(self, Op::SubQuery { sub, batch, .. } if batch.is_some() || sub.writes())

@@ -9,6 +9,10 @@ pub fn code(e: &Error) -> &'static str {
     match (e.kind, e.detail) {
         (_, Detail::DatabaseNotFound) => "Neo.ClientError.Database.DatabaseNotFound",
         (_, Detail::ExternalResourceFailed) => "Neo.ClientError.Statement.ExternalResourceFailed",
+        (_, Detail::ConstraintAlreadyExists) => "Neo.ClientError.Schema.ConstraintAlreadyExists",
+        (_, Detail::ConstraintCreationFailed) => "Neo.DatabaseError.Schema.ConstraintCreationFailed",
+        (_, Detail::ConstraintNotFound) => "Neo.ClientError.Schema.ConstraintDropFailed",
+        (_, Detail::EquivalentSchemaRuleAlreadyExists) => "Neo.ClientError.Schema.EquivalentSchemaRuleAlreadyExists",
         (_, Detail::UnsupportedFeature) => "Neo.ClientError.Statement.FeatureNotSupported",
         (Kind::SyntaxError, _) => "Neo.ClientError.Statement.SyntaxError",
         (Kind::SemanticError, _) => "Neo.ClientError.Statement.SemanticError",

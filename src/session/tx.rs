@@ -23,6 +23,8 @@ pub(super) struct Tx {
     sp: Savepoint,
     /// The indexes when it began (`(name, label, key)`), so that their changes are logged too.
     indexes: Vec<(String, String, String)>,
+    /// The constraints when it began, as the changes that make them (logged likewise).
+    constraints: Vec<Change>,
     /// A statement of it failed.
     pub(super) failed: bool,
 }
@@ -40,19 +42,27 @@ pub(super) fn tx_error(detail: Detail, message: &str) -> Error {
 
 impl Tx {
     pub(super) fn begin(g: &mut Graph) -> Tx {
-        Tx { sp: g.savepoint(), indexes: indexes(g), failed: false }
+        Tx { sp: g.savepoint(), indexes: indexes(g), constraints: g.constraint_changes(), failed: false }
     }
 
-    /// The indexes made or dropped since it began, as changes (they are not journaled).
+    /// The indexes and constraints made or dropped since it began, as changes (they are not
+    /// journaled): drops first, and an index before the constraint it serves.
     fn index_changes(&self, g: &Graph) -> Vec<Change> {
         let mut changes = Vec::new();
         let now = indexes(g);
+        let constraints = g.constraint_changes();
         for (name, ..) in self.indexes.iter().filter(|i| !now.contains(i)) {
             changes.push(Change::DropIndex { name: name.clone() });
+        }
+        for c in self.constraints.iter().filter(|c| !constraints.contains(c)) {
+            if let Change::CreateConstraint { name, .. } = c {
+                changes.push(Change::DropConstraint { name: name.clone() });
+            }
         }
         for (name, label, key) in now.iter().filter(|i| !self.indexes.contains(i)) {
             changes.push(Change::CreateIndex { name: name.clone(), label: label.clone(), key: key.clone() });
         }
+        changes.extend(constraints.into_iter().filter(|c| !self.constraints.contains(c)));
         changes
     }
 

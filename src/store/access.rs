@@ -11,6 +11,7 @@
 
 use std::sync::Arc;
 
+use super::constraints::{Constraint, ConstraintError, Rule};
 use super::{
     Adjacency, Dir, Graph, Interner, NodePropReader, Projection, ProjectionError, ProjectionSpec, PropertyIndex, Props,
     Savepoint, Sym,
@@ -163,6 +164,10 @@ pub trait GraphRead: Sync {
     fn property_indexes(&self) -> &[PropertyIndex] {
         &[]
     }
+    /// The constraints.
+    fn constraints(&self) -> &[Constraint] {
+        &[]
+    }
     /// The index on a label's property, if there is one.
     fn index_on(&self, label: Sym, key: Sym) -> Option<&PropertyIndex> {
         self.property_indexes().iter().find(|ix| ix.label == label && ix.key == key)
@@ -201,6 +206,27 @@ pub trait GraphWrite: GraphRead {
     fn create_index(&mut self, name: Option<&str>, label: &str, key: &str) -> Result<String, String>;
     /// Drops an index by name; false if there is none.
     fn drop_index(&mut self, name: &str) -> bool;
+    /// Makes a constraint (see [`Graph::create_constraint`]); a store without constraints
+    /// refuses.
+    fn create_constraint(
+        &mut self,
+        _name: Option<&str>,
+        _rule: Rule,
+        _rel: bool,
+        _on: &str,
+        _keys: &[String],
+        _if_not_exists: bool,
+    ) -> Result<Option<String>, ConstraintError> {
+        Err(ConstraintError::CreationFailed("this graph keeps no constraints".into()))
+    }
+    /// Drops a constraint by name; false if there is none.
+    fn drop_constraint(&mut self, _name: &str) -> bool {
+        false
+    }
+    /// Whether the changes since the mark keep every constraint.
+    fn check_constraints(&self, _since: Savepoint) -> Result<(), ConstraintError> {
+        Ok(())
+    }
     /// Starts journaling; a mark to roll back to.
     fn savepoint(&mut self) -> Savepoint;
     /// Keeps the changes since the mark.
@@ -331,6 +357,9 @@ impl GraphRead for Graph {
     fn property_indexes(&self) -> &[PropertyIndex] {
         Graph::property_indexes(self)
     }
+    fn constraints(&self) -> &[Constraint] {
+        Graph::constraints(self)
+    }
     fn index_on(&self, label: Sym, key: Sym) -> Option<&PropertyIndex> {
         Graph::index_on(self, label, key)
     }
@@ -372,6 +401,23 @@ impl GraphWrite for Graph {
     }
     fn drop_index(&mut self, name: &str) -> bool {
         Graph::drop_index(self, name)
+    }
+    fn create_constraint(
+        &mut self,
+        name: Option<&str>,
+        rule: Rule,
+        rel: bool,
+        on: &str,
+        keys: &[String],
+        if_not_exists: bool,
+    ) -> Result<Option<String>, ConstraintError> {
+        Graph::create_constraint(self, name, rule, rel, on, keys, if_not_exists)
+    }
+    fn drop_constraint(&mut self, name: &str) -> bool {
+        Graph::drop_constraint(self, name)
+    }
+    fn check_constraints(&self, since: Savepoint) -> Result<(), ConstraintError> {
+        Graph::check_constraints(self, since)
     }
     fn savepoint(&mut self) -> Savepoint {
         Graph::savepoint(self)

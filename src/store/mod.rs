@@ -6,6 +6,7 @@
 mod access;
 mod adjacency;
 mod columns;
+pub mod constraints;
 mod index;
 mod intern;
 mod projection;
@@ -127,6 +128,8 @@ pub struct Graph {
     type_counts: Vec<u64>,
     /// Property values decoded into columns for reads in bulk, until the graph changes.
     columns: columns::Cache,
+    /// The constraints, checked when a statement ends.
+    constraints: Vec<constraints::Constraint>,
 }
 
 /// A graph with nothing in it, to run what reads no graph beside a write to the real one.
@@ -172,6 +175,7 @@ impl Default for Graph {
             adjacency: adjacency::Cache::default(),
             type_counts: Vec::new(),
             columns: columns::Cache::default(),
+            constraints: Vec::new(),
         }
     }
 }

@@ -154,6 +154,26 @@ pub enum Change {
         /// Its name.
         name: String,
     },
+    /// A constraint made (its index, if it has one, is made by a change before it).
+    CreateConstraint {
+        /// Its name.
+        name: String,
+        /// What it requires.
+        rule: super::constraints::Rule,
+        /// On relationships (else nodes).
+        rel: bool,
+        /// The label or type.
+        on: String,
+        /// The property keys.
+        keys: Vec<String>,
+        /// The index made to check it.
+        index: Option<String>,
+    },
+    /// A constraint dropped (its index by a change of its own).
+    DropConstraint {
+        /// Its name.
+        name: String,
+    },
 }
 
 /// A transaction's changes as the log's payload.
@@ -402,6 +422,22 @@ fn apply(g: &mut Graph, changes: &[Change]) -> Result<(), String> {
             }
             Change::DropIndex { name } => {
                 g.drop_index(name);
+            }
+            Change::CreateConstraint { name, rule, rel, on, keys, index } => {
+                let on = if *rel { g.types.intern(on) } else { g.intern_label(on) };
+                let keys = keys.iter().map(|k| g.keys.intern(k)).collect();
+                let c = super::constraints::Constraint {
+                    name: name.clone(),
+                    rule: rule.clone(),
+                    rel: *rel,
+                    on,
+                    keys,
+                    index: index.clone(),
+                };
+                g.restore_constraint(c);
+            }
+            Change::DropConstraint { name } => {
+                g.forget_constraint(name);
             }
         }
     }

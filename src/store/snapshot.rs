@@ -14,8 +14,9 @@ use super::props::{self, put_uvar, uvar};
 use super::{index::Indexes, Graph, NodeRec, PropertyIndex, RelRec, Sym};
 
 const MAGIC: &[u8; 8] = b"SILKG\x00SG";
-/// The snapshot format this build writes and reads.
-pub const SNAPSHOT_VERSION: u32 = 2;
+/// The newest snapshot format this build writes and reads: 3 adds the constraints after the
+/// relationships (a graph without constraints is written as version 2, which it also reads).
+pub const SNAPSHOT_VERSION: u32 = 3;
 
 #[derive(Serialize, Deserialize)]
 struct Head {
@@ -46,7 +47,8 @@ impl Graph {
         let head = postcard::to_allocvec(&head).unwrap_or_default();
         let mut out = Vec::with_capacity(32 + head.len() + self.node_props.len() + self.rel_props.len());
         out.extend_from_slice(MAGIC);
-        out.extend_from_slice(&SNAPSHOT_VERSION.to_le_bytes());
+        let version: u32 = if self.constraints.is_empty() { 2 } else { 3 };
+        out.extend_from_slice(&version.to_le_bytes());
         out.extend_from_slice(&0u64.to_le_bytes()); // the body's length, filled in below
         let body_start = out.len();
         put_uvar(&mut out, head.len() as u64);
@@ -68,6 +70,9 @@ impl Graph {
             }
             put_blob(&mut out, self.rel_props.encoded(r.props));
         }
+        if version == 3 {
+            put_blob(&mut out, &postcard::to_allocvec(&self.constraints).unwrap_or_default());
+        }
         let len = (out.len() - body_start) as u64;
         out[body_start - 8..body_start].copy_from_slice(&len.to_le_bytes());
         let crc = crc32fast::hash(&out[body_start..]);
@@ -82,7 +87,7 @@ impl Graph {
             return Err("not a silkgraph snapshot (bad header)".into());
         }
         let version = u32::from_le_bytes(bytes[8..12].try_into().unwrap_or_default());
-        if version != SNAPSHOT_VERSION {
+        if !(2..=SNAPSHOT_VERSION).contains(&version) {
             return Err(format!(
                 "snapshot format version {version} is not supported (this build reads {SNAPSHOT_VERSION}); \
                  open the graph with the silkgraph that wrote it and save it as .cypher"
@@ -101,7 +106,7 @@ impl Graph {
         if crc32fast::hash(body) != want {
             return Err("snapshot checksum mismatch: the file is corrupted".into());
         }
-        restore(body)
+        restore(body, version)
     }
 }
 
@@ -111,7 +116,7 @@ fn put_blob(out: &mut Vec<u8>, blob: &[u8]) {
 }
 
 /// Reads the body, checking every id, name and property list.
-fn restore(body: &[u8]) -> Result<Graph, String> {
+fn restore(body: &[u8], version: u32) -> Result<Graph, String> {
     let bad = |what: &str| format!("snapshot content is invalid: {what}");
     let mut pos = 0usize;
     let head_len = uvar(body, &mut pos).ok_or_else(|| bad("no header"))? as usize;
@@ -191,6 +196,11 @@ fn restore(body: &[u8]) -> Result<Graph, String> {
         g.rel_ix[id as usize] = g.g.add_edge(a, b, rec);
         g.rel_type_changed(ty as Sym, true);
     }
+    let mut constraints: Vec<super::constraints::Constraint> = Vec::new();
+    if version >= 3 {
+        let blob = blob(body, &mut pos).ok_or_else(|| bad("the constraints"))?;
+        constraints = postcard::from_bytes(blob).map_err(|e| bad(&format!("the constraints: {e}")))?;
+    }
     if pos != body.len() {
         return Err(bad("trailing bytes"));
     }
@@ -208,6 +218,14 @@ fn restore(body: &[u8]) -> Result<Graph, String> {
         indexes.list.push(ix);
     }
     g.indexes = indexes;
+    for c in constraints {
+        let on_ok = if c.rel { (c.on as usize) < nt } else { (c.on as usize) < nl };
+        let index_ok = c.index.as_ref().is_none_or(|n| g.indexes.list.iter().any(|i| i.name == *n));
+        if !on_ok || c.keys.is_empty() || c.keys.iter().any(|&k| k as usize >= nk) || !index_ok {
+            return Err(format!("snapshot constraint {} is invalid", c.name));
+        }
+        g.restore_constraint(c);
+    }
     Ok(g)
 }
 
@@ -264,13 +282,17 @@ mod tests {
         let mut g = Graph::new();
         let a = g.create_node(["A"], [("name", Value::str("x"))]);
         g.create_rel(a, a, "T", []);
+        // With a constraint, so that its part of the format is checked too (version 3).
+        let rule = super::super::constraints::Rule::Unique;
+        g.create_constraint(Some("c"), rule, false, "A", &["name".to_string()], false).unwrap();
         let good = g.to_snapshot();
+        assert_eq!(Graph::from_snapshot(&good).unwrap().constraints(), g.constraints());
         let body = &good[20..good.len() - 4];
         // Every single-byte change and every cut of the body, re-wrapped with a correct length
         // and checksum: an error or a graph, never a panic.
         let wrap = |body: &[u8]| {
             let mut out = MAGIC.to_vec();
-            out.extend_from_slice(&SNAPSHOT_VERSION.to_le_bytes());
+            out.extend_from_slice(&3u32.to_le_bytes());
             out.extend_from_slice(&(body.len() as u64).to_le_bytes());
             out.extend_from_slice(body);
             out.extend_from_slice(&crc32fast::hash(body).to_le_bytes());

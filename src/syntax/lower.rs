@@ -189,6 +189,14 @@ fn schema_command(p: &P) -> Result<Query> {
             Clause::DropIndex { name: name(&n)?, if_exists: child(&c, Rule::if_exists).is_some(), span: span(&c) }
         }
         Rule::show_indexes => Clause::ShowIndexes { span: span(&c) },
+        Rule::create_constraint => Clause::CreateConstraint(create_constraint(&c)?),
+        Rule::drop_constraint => {
+            let n = need(&c, Rule::symbolic_name)?;
+            Clause::DropConstraint { name: name(&n)?, if_exists: child(&c, Rule::if_exists).is_some(), span: span(&c) }
+        }
+        Rule::show_constraints => Clause::Show { what: Shown::Constraints, span: span(&c) },
+        Rule::show_procedures => Clause::Show { what: Shown::Procedures, span: span(&c) },
+        Rule::show_functions => Clause::Show { what: Shown::Functions, span: span(&c) },
         _ => return Err(shape(&c)),
     };
     Ok(Query { parts: vec![SingleQuery { clauses: vec![clause], span: span(p) }], union_all: vec![] })
@@ -215,6 +223,52 @@ fn create_index(p: &P) -> Result<IndexDef> {
     }
     let if_not_exists = child(p, Rule::if_not_exists).is_some();
     Ok(IndexDef { name: index_name, var: v.name, label, keys, if_not_exists, span: span(p) })
+}
+
+fn create_constraint(p: &P) -> Result<ConstraintDef> {
+    let constraint_name = match child(p, Rule::constraint_name) {
+        Some(n) => Some(name(&need(&n, Rule::symbolic_name)?)?),
+        None => None,
+    };
+    let (target, rel) = match child(p, Rule::node_target) {
+        Some(t) => (t, false),
+        None => (need(p, Rule::rel_target)?, true),
+    };
+    let v = var(&need(&target, Rule::variable)?)?;
+    let on = name(&need(&target, Rule::symbolic_name)?)?;
+    let mut keys = Vec::new();
+    for k in p.clone().into_inner().filter(|c| c.as_rule() == Rule::index_key) {
+        let kv = var(&need(&k, Rule::variable)?)?;
+        if kv.name != v.name {
+            return Err(Error::semantic(
+                Detail::UndefinedVariable,
+                format!("variable `{}` is not defined; the constraint is on `{}`", kv.name, v.name),
+                kv.span,
+            ));
+        }
+        keys.push(name(&need(&k, Rule::symbolic_name)?)?);
+    }
+    let r = need(p, Rule::constraint_rule)?;
+    let rule = if has(&r, Rule::unique_rule) {
+        ConstraintRule::Unique
+    } else if has(&r, Rule::key_rule) {
+        ConstraintRule::Key
+    } else if has(&r, Rule::not_null_rule) {
+        ConstraintRule::NotNull
+    } else {
+        let t = need(&need(&r, Rule::type_rule)?, Rule::type_name)?;
+        ConstraintRule::Type(t.as_str().split_whitespace().collect::<Vec<_>>().join(" ").to_ascii_uppercase())
+    };
+    Ok(ConstraintDef {
+        name: constraint_name,
+        if_not_exists: child(p, Rule::if_not_exists).is_some(),
+        rel,
+        on,
+        var: v.name,
+        keys,
+        rule,
+        span: span(p),
+    })
 }
 
 fn query_(p: &P) -> Result<Query> {

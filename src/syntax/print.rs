@@ -129,6 +129,35 @@ impl Display for Clause {
                 write!(f, "DROP INDEX {}{}", name(n), if *if_exists { " IF EXISTS" } else { "" })
             }
             Clause::ShowIndexes { .. } => f.write_str("SHOW INDEXES"),
+            Clause::CreateConstraint(c) => {
+                f.write_str("CREATE CONSTRAINT ")?;
+                if let Some(n) = &c.name {
+                    write!(f, "{} ", name(n))?;
+                }
+                if c.if_not_exists {
+                    f.write_str("IF NOT EXISTS ")?;
+                }
+                let v = name(&c.var);
+                match c.rel {
+                    true => write!(f, "FOR ()-[{v}:{}]-() REQUIRE ", name(&c.on))?,
+                    false => write!(f, "FOR ({v}:{}) REQUIRE ", name(&c.on))?,
+                }
+                let keys = join(&c.keys, |k| format!("{v}.{}", name(k)));
+                match c.keys.len() {
+                    1 => f.write_str(&keys)?,
+                    _ => write!(f, "({keys})")?,
+                }
+                match &c.rule {
+                    ConstraintRule::Unique => f.write_str(" IS UNIQUE"),
+                    ConstraintRule::NotNull => f.write_str(" IS NOT NULL"),
+                    ConstraintRule::Key => f.write_str(" IS KEY"),
+                    ConstraintRule::Type(t) => write!(f, " IS :: {t}"),
+                }
+            }
+            Clause::DropConstraint { name: n, if_exists, .. } => {
+                write!(f, "DROP CONSTRAINT {}{}", name(n), if *if_exists { " IF EXISTS" } else { "" })
+            }
+            Clause::Show { what, .. } => write!(f, "SHOW {}", format!("{what:?}").to_uppercase()),
             Clause::Subquery(c) => {
                 f.write_str("CALL ")?;
                 match &c.import {
@@ -572,6 +601,7 @@ mod tests {
         round("MATCH (a) CALL (a) { MATCH (a)-->(b) RETURN b UNION RETURN a AS b } CALL { WITH a RETURN 1 AS one } RETURN b, one");
         round("UNWIND [1, 2] AS x CALL (*) { CREATE (:N {x: x}) } IN CONCURRENT TRANSACTIONS OF 10 ROWS ON ERROR CONTINUE REPORT STATUS AS s RETURN s");
         round("MATCH (n) FOREACH (x IN [1] | SET n.x = x FOREACH (y IN [2] | CREATE (:M {y: y}))) RETURN COUNT { (n)-->() } AS c, COLLECT { MATCH (n)-->(m) RETURN m.name } AS ms, EXISTS { MATCH (n) RETURN n }");
+        round("CREATE CONSTRAINT c IF NOT EXISTS FOR (n:P) REQUIRE (n.a, n.b) IS NODE KEY; CREATE CONSTRAINT FOR ()-[r:R]-() REQUIRE r.k IS :: local  datetime; DROP CONSTRAINT c IF EXISTS; SHOW CONSTRAINTS; SHOW PROCEDURES; SHOW FUNCTIONS");
         round("LOAD CSV WITH HEADERS FROM 'file:///a.csv' AS row FIELDTERMINATOR ';' RETURN row");
         round("RETURN -9223372036854775808, 1.5e300, -0.0, $0, $p, 'a\\nb', [1, 2][0], {a: {b: [null, true]}}");
     }

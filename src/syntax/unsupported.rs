@@ -23,7 +23,7 @@ pub(super) fn at(text: &str, pos: usize) -> Option<Error> {
     let (what, instead) = if word == "USE" && at_clause_start {
         (
             "USE (choosing a database inside the query)",
-            "connect to the database instead: --database NAME, or the driver's database option",
+            "connect to that database instead (the driver's database option; silkgraph's own database setting)",
         )
     } else if before.ends_with(')') && (rest.starts_with('{') || rest.starts_with('+') || rest.starts_with('*')) {
         (
@@ -63,10 +63,6 @@ pub fn unsupported(what: &str, instead: &str) -> Error {
 /// Schema and administration commands of Neo4j that silkgraph does not have.
 fn admin(prev: &str, word: &str, next: &str) -> Option<(&'static str, &'static str)> {
     Some(match (prev, word, next) {
-        ("CREATE" | "DROP", "CONSTRAINT", _) | ("SHOW", "CONSTRAINTS" | "CONSTRAINT", _) => (
-            "constraints (CREATE CONSTRAINT, SHOW CONSTRAINTS)",
-            "check the rule with a query, e.g. MATCH (n:L) WITH n.k AS k, count(*) AS c WHERE c > 1 RETURN k",
-        ),
         ("CREATE", "FULLTEXT" | "TEXT" | "POINT" | "VECTOR" | "LOOKUP", _) => (
             "this kind of index",
             "CREATE INDEX FOR (n:L) ON (n.k) makes a range index; CALL db.search('words') searches names",
@@ -82,9 +78,10 @@ fn admin(prev: &str, word: &str, next: &str) -> Option<(&'static str, &'static s
             "database and user administration in Cypher",
             "silkgraph serves one database per file; users are managed with `silkgraph user add NAME`",
         ),
-        ("SHOW", "TRANSACTIONS" | "TRANSACTION" | "SETTINGS" | "SERVERS", _) | ("TERMINATE", _, _) => {
-            ("this SHOW command", "SHOW INDEXES, SHOW PROCEDURES and SHOW FUNCTIONS are what silkgraph shows")
-        }
+        ("SHOW", "TRANSACTIONS" | "TRANSACTION" | "SETTINGS" | "SERVERS", _) | ("TERMINATE", _, _) => (
+            "this SHOW command",
+            "SHOW INDEXES, SHOW CONSTRAINTS, SHOW PROCEDURES and SHOW FUNCTIONS are what silkgraph shows",
+        ),
         _ => return None,
     })
 }
@@ -128,7 +125,7 @@ mod tests {
 
     #[test]
     fn features_neo4j_has_are_named_with_what_to_write_instead() {
-        assert!(said("USE neo4j MATCH (n) RETURN n").contains("--database"));
+        assert!(said("USE neo4j MATCH (n) RETURN n").contains("connect to that database"));
         assert!(said("MATCH p = ((a)-->(b)){1,3} RETURN p").contains("-[*1..3]->"));
         assert!(said("MATCH p = ((a)-->(b))+ RETURN p").contains("quantified path"));
         assert!(said("MATCH SHORTEST 1 (a)-->+(b) RETURN a").contains("shortestPath"));
@@ -136,7 +133,6 @@ mod tests {
         assert!(said("MATCH (n:!A) RETURN n").contains("label expressions"));
         assert!(said("MATCH (n:Person WHERE n.age > 3) RETURN n").contains("move the condition"));
         assert!(said("RETURN 1 IS :: INTEGER").contains("type predicates"));
-        assert!(said("CREATE CONSTRAINT c FOR (n:P) REQUIRE n.k IS UNIQUE").contains("constraints"));
         assert!(said("SHOW DATABASES").contains("administration"));
         assert!(said("CREATE FULLTEXT INDEX f FOR (n:P) ON EACH [n.name]").contains("kind of index"));
         assert!(said("MATCH (n) FINISH").contains("GQL"));
