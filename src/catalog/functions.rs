@@ -129,6 +129,11 @@ pub const FUNCTIONS: &[FnSig] = &[
     f("datetime.statement", 0, 1, "datetime.statement([timezone]) :: ZONED DATETIME"),
     f("datetime.transaction", 0, 1, "datetime.transaction([timezone]) :: ZONED DATETIME"),
     f("datetime.realtime", 0, 1, "datetime.realtime([timezone]) :: ZONED DATETIME"),
+    f("date.truncate", 2, 3, "date.truncate(unit, temporal [, overrides]) :: DATE"),
+    f("localtime.truncate", 2, 3, "localtime.truncate(unit, temporal [, overrides]) :: LOCAL TIME"),
+    f("time.truncate", 2, 3, "time.truncate(unit, temporal [, overrides]) :: ZONED TIME"),
+    f("localdatetime.truncate", 2, 3, "localdatetime.truncate(unit, temporal [, overrides]) :: LOCAL DATETIME"),
+    f("datetime.truncate", 2, 3, "datetime.truncate(unit, temporal [, overrides]) :: ZONED DATETIME"),
     // internal
     f("__plus", 1, 1, "+number"),
 ];

@@ -16,7 +16,7 @@ fn now() -> Parts {
     let date = date_from_epoch_day(secs.div_euclid(SECONDS_PER_DAY)).unwrap_or(Date { year: 1970, month: 1, day: 1 });
     let time =
         LocalTime::from_nano_of_day(secs.rem_euclid(SECONDS_PER_DAY) * NANOS_PER_SECOND + i64::from(d.subsec_nanos()));
-    Parts { date: Some(date), time: Some(time), offset: Some(0) }
+    Parts { date: Some(date), time: Some(time), offset: Some(0), zone: None }
 }
 
 /// Moves date-time parts to another offset, keeping the instant.
@@ -27,10 +27,36 @@ fn shift_zone(p: Parts, to: i32) -> Result<Parts> {
     Ok(match p.date {
         Some(date) => {
             let l = LocalDateTime::from_local_nanos(LocalDateTime { date, time }.local_nanos() + i128::from(delta))?;
-            Parts { date: Some(l.date), time: Some(l.time), offset: Some(to) }
+            Parts { date: Some(l.date), time: Some(l.time), offset: Some(to), zone: None }
         }
-        None => Parts { date: None, time: Some(LocalTime::from_nano_of_day(time.nanos + delta)), offset: Some(to) },
+        None => Parts { time: Some(LocalTime::from_nano_of_day(time.nanos + delta)), offset: Some(to), ..p },
     })
+}
+
+/// Moves date-time parts to a zone as written, keeping the instant (a time of day without a
+/// date moves by the zone's offset today).
+fn shift_to(p: Parts, to: ZoneSpec) -> Result<Parts> {
+    match to {
+        ZoneSpec::Offset(o) => shift_zone(p, o),
+        ZoneSpec::Named(z) => {
+            let instant = match p.date {
+                Some(date) => {
+                    let local = LocalDateTime { date, time: p.time.unwrap_or(LocalTime::MIDNIGHT) };
+                    local.local_nanos() - i128::from(p.offset.unwrap_or(0)) * i128::from(NANOS_PER_SECOND)
+                }
+                None => now_nanos(),
+            };
+            let offset = zone_offset_at(z, instant)?;
+            let moved = shift_zone(p, offset)?;
+            Ok(Parts { zone: p.date.map(|_| z), ..moved })
+        }
+    }
+}
+
+/// Nanoseconds since the epoch, now.
+fn now_nanos() -> i128 {
+    let d = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap_or_default();
+    d.as_nanos() as i128
 }
 
 fn int_field(m: &IndexMap<String, Value>, key: &str) -> Result<Option<i64>> {
@@ -60,7 +86,7 @@ fn from_map(kind: &str, m: &IndexMap<String, Value>) -> Result<Value> {
     }
     let zone = match get(m, "timezone") {
         None => None,
-        Some(Value::String(s)) => Some(parse_offset(s)?),
+        Some(Value::String(s)) => Some(parse_zone(s)?),
         Some(v) => return Err(type_err(format!("timezone must be a string, got {}", v.type_name()))),
     };
     if zone.is_some() && kind.starts_with("local") {
@@ -80,7 +106,11 @@ fn from_map(kind: &str, m: &IndexMap<String, Value>) -> Result<Value> {
         let extra = i128::from(int_field(m, "millisecond")?.unwrap_or(0)) * 1_000_000
             + i128::from(int_field(m, "microsecond")?.unwrap_or(0)) * 1000
             + i128::from(int_field(m, "nanosecond")?.unwrap_or(0));
-        let dt = DateTime::from_epoch_nanos(nanos + extra, zone.unwrap_or(0))?;
+        let dt = match zone {
+            Some(ZoneSpec::Named(z)) => DateTime::at_instant_in(nanos + extra, z)?,
+            Some(ZoneSpec::Offset(o)) => DateTime::from_epoch_nanos(nanos + extra, o)?,
+            None => DateTime::from_epoch_nanos(nanos + extra, 0)?,
+        };
         return finish(kind, parts_of(&Value::DateTime(dt)).unwrap_or_default());
     }
     // The base value, if any.
@@ -112,7 +142,7 @@ fn from_map(kind: &str, m: &IndexMap<String, Value>) -> Result<Value> {
         return finish(
             kind,
             match zone {
-                Some(z) => shift_zone(n, z)?,
+                Some(z) => shift_to(n, z)?,
                 None => n,
             },
         );
@@ -158,6 +188,13 @@ fn from_map(kind: &str, m: &IndexMap<String, Value>) -> Result<Value> {
             }
         }
         let fraction = if ms.is_some() || us.is_some() || ns.is_some() {
+            // Over a base value, the units larger than the smallest one given keep the base's.
+            let b = base.map_or(0, LocalTime::nanosecond);
+            let (ms, us, ns) = match base {
+                Some(_) if ms.is_none() && us.is_none() => (Some(b / 1_000_000), Some(b / 1000 % 1000), ns),
+                Some(_) if ms.is_none() && us.is_some_and(|u| u < 1000) => (Some(b / 1_000_000), us, ns),
+                _ => (ms, us, ns),
+            };
             let (ms, us, ns) = (ms.unwrap_or(0), us.unwrap_or(0), ns.unwrap_or(0));
             let limits =
                 [(ms, 1000, "millisecond"), (us, 1_000_000, "microsecond"), (ns, NANOS_PER_SECOND, "nanosecond")];
@@ -182,7 +219,11 @@ fn from_map(kind: &str, m: &IndexMap<String, Value>) -> Result<Value> {
         )?);
     }
     if let Some(z) = zone {
-        p = if based && p.offset.is_some() { shift_zone(p, z)? } else { Parts { offset: Some(z), ..p } };
+        p = match (based && p.offset.is_some(), z) {
+            (true, z) => shift_to(p, z)?,
+            (false, ZoneSpec::Offset(o)) => Parts { offset: Some(o), zone: None, ..p },
+            (false, ZoneSpec::Named(z)) => Parts { offset: None, zone: Some(z), ..p },
+        };
     }
     finish(kind, p)
 }
@@ -360,6 +401,11 @@ pub const FUNCTIONS: &[&str] = &[
     "datetime.statement",
     "datetime.transaction",
     "datetime.realtime",
+    "date.truncate",
+    "localtime.truncate",
+    "time.truncate",
+    "localdatetime.truncate",
+    "datetime.truncate",
 ];
 
 /// Whether `name` (lowercase) is a temporal function.
@@ -369,10 +415,104 @@ pub fn is_function(name: &str) -> bool {
         && FUNCTIONS.contains(&name)
 }
 
+/// `date.truncate(unit, value [, overrides])` and its kin: the value cut down to the start of
+/// the unit (`'millennium'` .. `'microsecond'`), made a value of `kind`, then the components of
+/// the map put over it (`{day: 5}`, `{dayOfWeek: 2}`, `{timezone: 'Europe/Stockholm'}`).
+fn truncate(kind: &str, args: &[Value]) -> Result<Value> {
+    let (unit, v) = (&args[0], &args[1]);
+    if unit.is_null() || v.is_null() {
+        return Ok(Value::Null);
+    }
+    let Value::String(unit) = unit else {
+        return Err(type_err(format!("{kind}.truncate() takes the unit as a string, got {}", unit.type_name())));
+    };
+    let mut p = parts_of(v)
+        .ok_or_else(|| type_err(format!("{kind}.truncate() expects a temporal value, got {}", v.type_name())))?;
+    let u = unit.to_ascii_lowercase();
+    let dated = matches!(kind, "date" | "localdatetime" | "datetime");
+    let date_unit =
+        matches!(u.as_str(), "millennium" | "century" | "decade" | "year" | "weekyear" | "quarter" | "month" | "week");
+    if (date_unit || (u == "day" && dated)) && (p.date.is_none() || !dated) {
+        return Err(arg_err(format!("{kind}.truncate() cannot truncate a {} to the {unit}", v.type_name())));
+    }
+    if let Some(d) = p.date {
+        let y = i64::from(d.year);
+        let start = |year: i64| make_date(year, 1, 1);
+        p.date = Some(match u.as_str() {
+            "millennium" => start(y.div_euclid(1000) * 1000)?,
+            "century" => start(y.div_euclid(100) * 100)?,
+            "decade" => start(y.div_euclid(10) * 10)?,
+            "year" => start(y)?,
+            "weekyear" => date_from_week(iso_week(d).0, 1, 1)?,
+            "quarter" => make_date(y, (i64::from(d.month) - 1) / 3 * 3 + 1, 1)?,
+            "month" => make_date(y, i64::from(d.month), 1)?,
+            "week" => plus_days(d, 1 - day_of_week(d))?,
+            _ => d,
+        });
+    }
+    let t = p.time.unwrap_or(LocalTime::MIDNIGHT);
+    let keep = match u.as_str() {
+        _ if date_unit || u == "day" => 0,
+        "hour" => t.nanos - t.nanos % (3600 * NANOS_PER_SECOND),
+        "minute" => t.nanos - t.nanos % (60 * NANOS_PER_SECOND),
+        "second" => t.nanos - t.nanos % NANOS_PER_SECOND,
+        "millisecond" => t.nanos - t.nanos % 1_000_000,
+        "microsecond" => t.nanos - t.nanos % 1000,
+        _ => {
+            return Err(arg_err(format!(
+                "`{unit}` is not a unit to truncate to (millennium, century, decade, year, weekYear, quarter, month, \
+                 week, day, hour, minute, second, millisecond, microsecond)"
+            )))
+        }
+    };
+    p.time = Some(LocalTime::from_nano_of_day(keep));
+    let Some(Value::Map(m)) = args.get(2).filter(|m| !m.is_null()) else {
+        return finish(kind, p);
+    };
+    // dayOfWeek moves within the truncated week; timezone puts the truncated local value there.
+    let mut rest = (**m).clone();
+    if let Some(dow) = take(&mut rest, "dayofweek") {
+        let Value::Int(dow) = dow else { return Err(type_err("dayOfWeek must be an integer")) };
+        let d = p.date.ok_or_else(|| arg_err("dayOfWeek needs a date"))?;
+        if !(1..=7).contains(&dow) {
+            return Err(arg_err(format!("dayOfWeek {dow} is out of range (1..7)")));
+        }
+        p.date = Some(plus_days(d, dow - day_of_week(d))?);
+    }
+    match take(&mut rest, "timezone") {
+        None => {}
+        Some(Value::String(z)) => match parse_zone(&z)? {
+            ZoneSpec::Offset(o) => (p.offset, p.zone) = (Some(o), None),
+            ZoneSpec::Named(z) => (p.offset, p.zone) = (None, Some(z)),
+        },
+        Some(z) => return Err(type_err(format!("timezone must be a string, got {}", z.type_name()))),
+    }
+    let base = finish(kind, p)?;
+    if rest.is_empty() {
+        return Ok(base);
+    }
+    let key = match kind {
+        "date" => "date",
+        "time" | "localtime" => "time",
+        _ => "datetime",
+    };
+    rest.insert(key.to_string(), base);
+    from_map(kind, &rest)
+}
+
+/// Removes a key (any case) from a map, giving its value.
+fn take(m: &mut IndexMap<String, Value>, key: &str) -> Option<Value> {
+    let k = m.keys().find(|k| k.eq_ignore_ascii_case(key))?.clone();
+    m.shift_remove(&k).filter(|v| !v.is_null())
+}
+
 /// Calls a temporal function (lowercase name) on evaluated arguments.
 pub fn call(name: &str, args: &[Value]) -> Result<Value> {
     let a = args.first();
     match name {
+        "date.truncate" | "localtime.truncate" | "time.truncate" | "localdatetime.truncate" | "datetime.truncate" => {
+            truncate(name.split('.').next().unwrap_or(name), args)
+        }
         "duration.between" => between(Unit::All, &args[0], &args[1]),
         "duration.inmonths" => between(Unit::Months, &args[0], &args[1]),
         "duration.indays" => between(Unit::Days, &args[0], &args[1]),
@@ -399,7 +539,7 @@ pub fn call(name: &str, args: &[Value]) -> Result<Value> {
             Some((kind, _)) => match a {
                 None => finish(kind, now()),
                 Some(Value::Null) => Ok(Value::Null),
-                Some(Value::String(z)) => finish(kind, shift_zone(now(), parse_offset(z)?)?),
+                Some(Value::String(z)) => finish(kind, shift_to(now(), parse_zone(z)?)?),
                 Some(v) => Err(type_err(format!("{name}() expects a timezone string, got {}", v.type_name()))),
             },
             None => construct(name, a),
@@ -455,9 +595,11 @@ mod tests {
         assert_eq!(text(&v("time", "12:00+05:30:15")), "12:00+05:30:15");
         assert!(construct("time", Some(&Value::str("25:00"))).is_err());
         assert!(construct("time", Some(&Value::str("12:00+19:00"))).is_err());
-        let named = construct("datetime", Some(&Value::str("2015-07-21T21:40:32[Europe/Stockholm]"))).unwrap_err();
-        assert_eq!(named.kind, Kind::ArgumentError);
-        assert!(named.message.contains("Europe/Stockholm"));
+        let named = construct("datetime", Some(&Value::str("2015-07-21T21:40:32[Europe/Stockholm]"))).unwrap();
+        assert_eq!(text(&named), "2015-07-21T21:40:32+02:00[Europe/Stockholm]");
+        let unknown = construct("datetime", Some(&Value::str("2015-07-21T21:40:32[Europe/Atlantis]"))).unwrap_err();
+        assert_eq!(unknown.kind, Kind::ArgumentError);
+        assert!(unknown.message.contains("'Europe/Atlantis' is not a time zone"));
     }
 
     #[test]

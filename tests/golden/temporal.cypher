@@ -11,4 +11,15 @@ RETURN date('2015-01-31') + duration('P1M') AS a, date('2015-03-01') - duration(
 RETURN duration.between(date('2015-01-01'), date('2016-03-02')) AS a, duration.between(localdatetime('2015-07-21T21:40'), localdatetime('2015-08-20T20:40')) AS b, duration.inSeconds(datetime('2015-07-21T12:00+01:00'), datetime('2015-07-21T12:00Z')) AS c;
 CREATE (:Event {at: datetime('2015-07-21T21:40:32.142+01:00'), took: duration('PT1H30M'), slots: [localtime('09:00'), localtime('14:30')]});
 MATCH (e:Event) RETURN e, e.at + e.took AS finish, e.slots[1].minute AS m;
-RETURN datetime('2015-07-21T21:40[Europe/Stockholm]');
+RETURN datetime('2015-07-21T21:40[Europe/Stockholm]') AS summer, datetime('2015-01-21T21:40[Europe/Stockholm]') AS winter;
+// Daylight saving: a skipped time moves forward by the gap, a repeated one takes the summer offset.
+RETURN datetime('2025-03-30T02:30[Europe/Stockholm]') AS gap, datetime('2025-10-26T02:30[Europe/Stockholm]') AS overlap;
+// A day across the change keeps the clock; 24 hours do not.
+RETURN datetime('2025-03-29T12:00[Europe/Stockholm]') + duration('P1D') AS day, datetime('2025-03-29T12:00[Europe/Stockholm]') + duration('PT24H') AS hours;
+// Components, conversions between zones and the zone's name.
+WITH datetime({year: 2025, month: 7, day: 1, hour: 12, timezone: 'Europe/Stockholm'}) AS d
+RETURN d, d.timezone AS tz, d.offset AS off, datetime({datetime: d, timezone: 'America/New_York'}) AS ny, d = datetime('2025-07-01T12:00+02:00') AS same, d.epochSeconds = datetime('2025-07-01T12:00+02:00').epochSeconds AS instant;
+CREATE (:Flight {departs: datetime('2025-07-01T08:15[Asia/Bishkek]'), lands: datetime('2025-07-01T18:40[Asia/Tokyo]')});
+MATCH (f:Flight) RETURN f.departs AS departs, f.lands.timezone AS tz, duration.between(f.departs, f.lands) AS flight;
+RETURN date.truncate('week', date('2019-10-01'), {dayOfWeek: 4}) AS thursday, datetime.truncate('month', datetime('2025-03-30T12:00[Europe/Stockholm]')) AS month;
+RETURN datetime('2025-01-01T00:00[Mars/Olympus]');

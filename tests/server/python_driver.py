@@ -472,6 +472,26 @@ def value_checks():
 
             check("parameters are the values Cypher computes (temporals, int64 bounds, unicode)", cypher_sees_params)
 
+            def named_zones():
+                # A date-time in a named zone goes both ways as Bolt's zone-id structure, with the
+                # zone's daylight-saving offset.
+                CURRENT.append(server)
+                stockholm = pytz.timezone("Europe/Stockholm")
+                sent = stockholm.localize(dt.datetime(2025, 7, 1, 12, 0))
+                rec = d.execute_query(
+                    """RETURN $d = datetime('2025-07-01T12:00[Europe/Stockholm]') AS same, $d.timezone AS tz,
+                       datetime('2025-03-30T02:30[Europe/Stockholm]') AS gap""",
+                    {"d": sent},
+                ).records[0]
+                expect(rec["same"] is True, f"the zoned parameter is not the zoned date-time (= gave {rec['same']!r})")
+                expect_eq(rec["tz"], "Europe/Stockholm", "$d.timezone")
+                gap = rec["gap"]
+                expect(isinstance(gap, DateTime), f"got {type(gap).__name__}")
+                expect_eq((gap.hour, gap.minute, gap.utcoffset()), (3, 30, dt.timedelta(hours=2)), "the skipped hour")
+                expect_eq(getattr(gap.tzinfo, "zone", None), "Europe/Stockholm", "the zone of the answer")
+
+            check("date-times in named zones (Europe/Stockholm, across daylight saving)", named_zones)
+
             def cypher_values():
                 CURRENT.append(server)
                 rec = d.execute_query("""RETURN date('2024-02-29') AS d, localtime('10:20:30.123456789') AS lt,

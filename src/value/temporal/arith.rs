@@ -97,7 +97,10 @@ pub fn field(v: &Value, key: &str) -> Value {
         Value::LocalDateTime(t) => date_field(t.date, k).or_else(|| time_field(t.time, k)),
         Value::DateTime(t) => date_field(t.local.date, k)
             .or_else(|| time_field(t.local.time, k))
-            .or_else(|| offset_field(t.offset, k))
+            .or_else(|| match (k, t.zone) {
+                ("timezone", Some(z)) => Some(Value::from(z.name().to_string())),
+                _ => offset_field(t.offset, k),
+            })
             .or_else(|| {
                 let n = t.epoch_nanos();
                 match k {
@@ -132,7 +135,16 @@ fn shift(v: &Value, d: &Duration, sign: i64) -> Result<Value> {
         Value::LocalTime(t) => Value::LocalTime(on_time(*t)),
         Value::Time(t) => Value::Time(Time { time: on_time(t.time), offset: t.offset }),
         Value::LocalDateTime(l) => Value::LocalDateTime(on_local(*l)?),
-        Value::DateTime(t) => Value::DateTime(DateTime { local: on_local(t.local)?, offset: t.offset }),
+        // In a named zone, as Java's ZonedDateTime: months and days on the local date-time (the
+        // offset then follows the zone), the rest on the instant.
+        Value::DateTime(t) => match t.zone {
+            Some(z) => {
+                let local = LocalDateTime { date: on_date(t.local.date)?, time: t.local.time };
+                let moved = DateTime::in_zone(local, z)?;
+                DateTime::at_instant_in(moved.epoch_nanos() + ns, z).map(Value::DateTime)?
+            }
+            None => Value::DateTime(DateTime { local: on_local(t.local)?, ..*t }),
+        },
         other => return Err(type_err(format!("cannot add a Duration to a {}", other.type_name()))),
     })
 }

@@ -17,7 +17,7 @@ mod arith;
 mod parse;
 
 pub use arith::{arith, field, negate, Arith};
-pub use parse::{from_text, parse_date, parse_duration, parse_offset, DurationParts, Num, DURATION_UNITS};
+pub use parse::{from_text, parse_date, parse_duration, parse_offset, parse_zone, DurationParts, Num, DURATION_UNITS};
 
 /// Nanoseconds in a second.
 pub const NANOS_PER_SECOND: i64 = 1_000_000_000;
@@ -283,17 +283,86 @@ impl LocalDateTime {
     }
 }
 
-/// A date and time with a UTC offset. Ordered by the instant (then the offset); equal only when
-/// both the local date-time and the offset are.
+/// A date and time with a UTC offset, and the named time zone it is in, if it has one. Ordered
+/// by the instant (then the offset); equal only when the local date-time, the offset and the
+/// zone are.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub struct DateTime {
     /// The local date and time.
     pub local: LocalDateTime,
     /// Seconds east of UTC.
     pub offset: i32,
+    /// The named zone (`Europe/Stockholm`) whose rules gave the offset.
+    pub zone: Option<Zone>,
+}
+
+/// A named time zone of the IANA time-zone database, with its daylight-saving rules.
+pub type Zone = chrono_tz::Tz;
+
+/// A time zone as written: a fixed offset, or a named zone whose offset depends on the date.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ZoneSpec {
+    /// Seconds east of UTC.
+    Offset(i32),
+    /// A named zone.
+    Named(Zone),
+}
+
+/// The named zone `name` (`Europe/Stockholm`, any case), if the time-zone database has it.
+pub fn zone_named(name: &str) -> Option<Zone> {
+    name.parse::<Zone>().ok().or_else(|| Zone::from_str_insensitive(name).ok())
+}
+
+/// A local date-time as chrono's, when chrono's range holds it.
+fn naive(l: LocalDateTime) -> Result<chrono::NaiveDateTime> {
+    let n = l.local_nanos();
+    let secs = i64::try_from(n.div_euclid(i128::from(NANOS_PER_SECOND))).ok();
+    let nanos = n.rem_euclid(i128::from(NANOS_PER_SECOND)) as u32;
+    secs.and_then(|s| chrono::DateTime::from_timestamp(s, nanos))
+        .map(|d| d.naive_utc())
+        .ok_or_else(|| arg_err(format!("{l} is out of range for a named time zone")))
+}
+
+/// The offset of `zone` at an instant (nanoseconds since the epoch).
+pub fn zone_offset_at(zone: Zone, epoch_nanos: i128) -> Result<i32> {
+    use chrono::{Offset, TimeZone};
+    let utc = naive(LocalDateTime::from_local_nanos(epoch_nanos)?)?;
+    Ok(zone.offset_from_utc_datetime(&utc).fix().local_minus_utc())
 }
 
 impl DateTime {
+    /// The date-time at a local date-time in a named zone, resolved as Java's `ZonedDateTime`
+    /// (and so Neo4j) resolves it: a time the clocks pass twice takes the earlier (summer)
+    /// offset; a time they skip moves forward by the gap.
+    pub fn in_zone(local: LocalDateTime, zone: Zone) -> Result<DateTime> {
+        use chrono::{LocalResult, Offset, TimeZone};
+        let at = naive(local)?;
+        let offset = match zone.offset_from_local_datetime(&at) {
+            LocalResult::Single(o) | LocalResult::Ambiguous(o, _) => o.fix().local_minus_utc(),
+            LocalResult::None => {
+                // In a gap: the instant the local time means under the offset before it.
+                let before = zone_offset_at(zone, local.local_nanos() - i128::from(NANOS_PER_DAY))?;
+                let instant = local.local_nanos() - i128::from(before) * i128::from(NANOS_PER_SECOND);
+                return DateTime::at_instant_in(instant, zone);
+            }
+        };
+        Ok(DateTime { local, offset, zone: Some(zone) })
+    }
+
+    /// The date-time at an instant, seen in a named zone.
+    pub fn at_instant_in(epoch_nanos: i128, zone: Zone) -> Result<DateTime> {
+        let offset = zone_offset_at(zone, epoch_nanos)?;
+        Ok(DateTime { zone: Some(zone), ..DateTime::from_epoch_nanos(epoch_nanos, offset)? })
+    }
+
+    /// The date-time at a local date-time in a zone as written.
+    pub fn at(local: LocalDateTime, zone: ZoneSpec) -> Result<DateTime> {
+        match zone {
+            ZoneSpec::Offset(offset) => Ok(DateTime { local, offset, zone: None }),
+            ZoneSpec::Named(z) => DateTime::in_zone(local, z),
+        }
+    }
+
     /// Nanoseconds since the Unix epoch.
     pub fn epoch_nanos(&self) -> i128 {
         self.local.local_nanos() - i128::from(self.offset) * i128::from(NANOS_PER_SECOND)
@@ -303,7 +372,7 @@ impl DateTime {
     /// of UTC).
     pub fn from_epoch_nanos(n: i128, offset: i32) -> Result<DateTime> {
         let local = LocalDateTime::from_local_nanos(n + i128::from(offset) * i128::from(NANOS_PER_SECOND))?;
-        Ok(DateTime { local, offset })
+        Ok(DateTime { local, offset, zone: None })
     }
 }
 
@@ -501,7 +570,11 @@ impl fmt::Display for LocalDateTime {
 
 impl fmt::Display for DateTime {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}{}", self.local, offset_text(self.offset))
+        write!(f, "{}{}", self.local, offset_text(self.offset))?;
+        match self.zone {
+            Some(z) => write!(f, "[{}]", z.name()),
+            None => Ok(()),
+        }
     }
 }
 
@@ -600,6 +673,8 @@ pub struct Parts {
     pub time: Option<LocalTime>,
     /// The UTC offset in seconds east of UTC, if the value has one.
     pub offset: Option<i32>,
+    /// The named zone, if the value has one (its offset then follows the zone's rules).
+    pub zone: Option<Zone>,
 }
 
 /// The parts of a temporal value; `None` for other values and for durations.
@@ -608,10 +683,20 @@ pub fn parts_of(v: &Value) -> Option<Parts> {
         Value::Date(d) => Parts { date: Some(*d), ..Parts::default() },
         Value::LocalTime(t) => Parts { time: Some(*t), ..Parts::default() },
         Value::Time(t) => Parts { time: Some(t.time), offset: Some(t.offset), ..Parts::default() },
-        Value::LocalDateTime(t) => Parts { date: Some(t.date), time: Some(t.time), offset: None },
-        Value::DateTime(t) => Parts { date: Some(t.local.date), time: Some(t.local.time), offset: Some(t.offset) },
+        Value::LocalDateTime(t) => Parts { date: Some(t.date), time: Some(t.time), ..Parts::default() },
+        Value::DateTime(t) => {
+            Parts { date: Some(t.local.date), time: Some(t.local.time), offset: Some(t.offset), zone: t.zone }
+        }
         _ => return None,
     })
+}
+
+/// Today at midnight, UTC.
+fn today() -> LocalDateTime {
+    let d = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap_or_default();
+    let day = (d.as_secs() as i64).div_euclid(SECONDS_PER_DAY);
+    let date = date_from_epoch_day(day).unwrap_or(Date { year: 1970, month: 1, day: 1 });
+    LocalDateTime { date, time: LocalTime::MIDNIGHT }
 }
 
 /// Builds a value of `kind` from parts.
@@ -622,12 +707,26 @@ pub fn finish(kind: &str, p: Parts) -> Result<Value> {
     Ok(match kind {
         "date" => Value::Date(need_date()?),
         "localtime" => Value::LocalTime(need_time()?),
-        "time" => Value::Time(Time { time: need_time()?, offset: p.offset.unwrap_or(0) }),
+        "time" => {
+            let offset = match (p.offset, p.zone) {
+                (Some(o), _) => o,
+                // A time in a named zone takes the zone's offset on its date, or today's.
+                (None, Some(z)) => {
+                    let day = p.date.map_or_else(today, |d| LocalDateTime { date: d, time: LocalTime::MIDNIGHT });
+                    DateTime::in_zone(day, z)?.offset
+                }
+                (None, None) => 0,
+            };
+            Value::Time(Time { time: need_time()?, offset })
+        }
         "localdatetime" => Value::LocalDateTime(LocalDateTime { date: need_date()?, time: time_or_midnight }),
-        _ => Value::DateTime(DateTime {
-            local: LocalDateTime { date: need_date()?, time: time_or_midnight },
-            offset: p.offset.unwrap_or(0),
-        }),
+        _ => {
+            let local = LocalDateTime { date: need_date()?, time: time_or_midnight };
+            match p.zone {
+                Some(z) => Value::DateTime(DateTime::in_zone(local, z)?),
+                None => Value::DateTime(DateTime { local, offset: p.offset.unwrap_or(0), zone: None }),
+            }
+        }
     })
 }
 

@@ -25,13 +25,28 @@ fn fraction_nanos(digits: &str) -> Option<i64> {
     Some(num(digits)? * 10i64.pow(9 - digits.len() as u32))
 }
 
-/// The offset of a zone name that means UTC; other names are not supported.
-fn named_zone(name: &str) -> Result<i32> {
+/// A zone name: one that means UTC is the offset 0; another is a zone of the time-zone
+/// database.
+fn named_zone(name: &str) -> Result<ZoneSpec> {
     match name.to_ascii_uppercase().as_str() {
-        "Z" | "UTC" | "GMT" | "UT" | "ETC/UTC" | "ETC/GMT" | "ETC/UCT" | "UCT" | "ZULU" | "ETC/ZULU" => Ok(0),
-        _ => Err(arg_err(format!(
-            "named time zones such as '{name}' are not supported; use a UTC offset such as '+01:00'"
-        ))),
+        "Z" | "UTC" | "GMT" | "UT" | "ETC/UTC" | "ETC/GMT" | "ETC/UCT" | "UCT" | "ZULU" | "ETC/ZULU" => {
+            Ok(ZoneSpec::Offset(0))
+        }
+        _ => zone_named(name).map(ZoneSpec::Named).ok_or_else(|| {
+            arg_err(format!(
+                "'{name}' is not a time zone: write a UTC offset such as '+01:00' or a zone of the IANA database such as 'Europe/Stockholm'"
+            ))
+        }),
+    }
+}
+
+/// A time zone as written: `Z`, `+01:00`, or a name such as `Europe/Stockholm`.
+pub fn parse_zone(s: &str) -> Result<ZoneSpec> {
+    let t = s.trim();
+    match t.as_bytes().first() {
+        Some(b'+' | b'-') => parse_offset(t).map(ZoneSpec::Offset),
+        Some(_) if t.len() > 1 || t.eq_ignore_ascii_case("z") => named_zone(t),
+        _ => Err(arg_err(format!("`{s}` is not a time zone (such as '+01:00' or 'Europe/Stockholm')"))),
     }
 }
 
@@ -46,7 +61,12 @@ pub fn parse_offset(s: &str) -> Result<i32> {
     let sign = match s.as_bytes().first() {
         Some(b'+') => 1,
         Some(b'-') => -1,
-        Some(_) => return named_zone(s),
+        Some(_) => {
+            return match named_zone(s)? {
+                ZoneSpec::Offset(o) => Ok(o),
+                ZoneSpec::Named(_) => Err(arg_err(format!("`{s}` is a named time zone, not a UTC offset"))),
+            }
+        }
         None => return Err(bad()),
     };
     let body = &s[1..];
@@ -101,8 +121,8 @@ fn parse_local_time(s: &str) -> Option<LocalTime> {
     LocalTime::new(v[0], v.get(1).copied().unwrap_or(0), v.get(2).copied().unwrap_or(0), nano).ok()
 }
 
-/// A time with an optional offset and an optional `[zone]`: `(time, offset)`.
-fn parse_time_text(s: &str) -> Result<(LocalTime, Option<i32>)> {
+/// A time with an optional offset and an optional `[zone]`: `(time, offset, zone)`.
+fn parse_time_text(s: &str) -> Result<(LocalTime, Option<i32>, Option<Zone>)> {
     let s = s.trim();
     if !s.is_ascii() {
         return Err(arg_err(format!("`{s}` is not a time (such as '12:31:14.645+01:00')")));
@@ -117,14 +137,11 @@ fn parse_time_text(s: &str) -> Result<(LocalTime, Option<i32>)> {
     };
     let t =
         parse_local_time(time).ok_or_else(|| arg_err(format!("`{s}` is not a time (such as '12:31:14.645+01:00')")))?;
-    let offset = match (offset, zone) {
-        (o, Some(z)) => {
-            let zo = named_zone(z)?;
-            Some(o.unwrap_or(zo))
-        }
-        (o, None) => o,
-    };
-    Ok((t, offset))
+    Ok(match zone.map(named_zone).transpose()? {
+        Some(ZoneSpec::Offset(zo)) => (t, Some(offset.unwrap_or(zo)), None),
+        Some(ZoneSpec::Named(z)) => (t, offset, Some(z)),
+        None => (t, offset, None),
+    })
 }
 
 /// ISO-8601 dates: `2015-07-21`, `20150721`, `2015-07`, `2015-W30-2`, `2015W302`, `2015-202`,
@@ -194,8 +211,8 @@ pub fn parse_date(s: &str) -> Option<Date> {
     r.ok()
 }
 
-/// A date-time's text: `(date, time, offset)`; the time is midnight when absent.
-fn parse_datetime_text(s: &str) -> Result<(Date, LocalTime, Option<i32>)> {
+/// A date-time's text: `(date, time, offset, zone)`; the time is midnight when absent.
+fn parse_datetime_text(s: &str) -> Result<(Date, LocalTime, Option<i32>, Option<Zone>)> {
     let s = s.trim();
     let bad = || arg_err(format!("`{s}` is not a date-time (such as '2015-07-21T21:40:32.142+01:00')"));
     if !s.is_ascii() {
@@ -208,10 +225,11 @@ fn parse_datetime_text(s: &str) -> Result<(Date, LocalTime, Option<i32>)> {
     let date = parse_date(d).ok_or_else(bad)?;
     match t {
         Some(t) => {
-            let (time, offset) = parse_time_text(t).map_err(|e| if e.message.contains("named") { e } else { bad() })?;
-            Ok((date, time, offset))
+            let (time, offset, zone) =
+                parse_time_text(t).map_err(|e| if e.message.contains("time zone") { e } else { bad() })?;
+            Ok((date, time, offset, zone))
         }
-        None => Ok((date, LocalTime::MIDNIGHT, None)),
+        None => Ok((date, LocalTime::MIDNIGHT, None, None)),
     }
 }
 
@@ -402,17 +420,17 @@ pub fn from_text(kind: &str, s: &str) -> Result<Value> {
             ..Parts::default()
         },
         "time" | "localtime" => {
-            let (t, o) = parse_time_text(s)?;
-            Parts { date: None, time: Some(t), offset: o }
+            let (t, o, z) = parse_time_text(s)?;
+            Parts { date: None, time: Some(t), offset: o, zone: z }
         }
         _ => {
-            let (d, t, o) = parse_datetime_text(s)?;
-            Parts { date: Some(d), time: Some(t), offset: o }
+            let (d, t, o, z) = parse_datetime_text(s)?;
+            Parts { date: Some(d), time: Some(t), offset: o, zone: z }
         }
     };
-    if kind.starts_with("local") && p.offset.is_some() {
+    if kind.starts_with("local") && (p.offset.is_some() || p.zone.is_some()) {
         // Neo4j drops the zone of a local value's text.
-        return finish(kind, Parts { offset: None, ..p });
+        return finish(kind, Parts { offset: None, zone: None, ..p });
     }
     finish(kind, p)
 }
