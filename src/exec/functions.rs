@@ -90,6 +90,9 @@ pub(crate) fn call(name: &str, mut a: Vec<Value>, ctx: Ctx) -> Result<Value> {
     // Most functions return null for a null first argument.
     let null_in = a.first().is_some_and(Value::is_null);
     let first = a.first().cloned().unwrap_or(Value::Null);
+    if let Some(v) = super::scalar::call(n, &a)? {
+        return Ok(v);
+    }
     Ok(match n {
         "coalesce" => a.into_iter().find(|v| !v.is_null()).unwrap_or(Value::Null),
         "rand" => Value::Float(pseudo_random()),

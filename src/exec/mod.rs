@@ -14,6 +14,7 @@ mod profile;
 mod push;
 mod read;
 mod rows;
+mod scalar;
 mod scan;
 mod seek;
 mod shortest;

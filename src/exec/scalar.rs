@@ -1,0 +1,302 @@
+//! The scalar functions Neo4j 5 added to openCypher's: trims of given characters (`btrim`,
+//! `ltrim`, `rtrim`, and `trim(BOTH 'x' FROM s)` lowered to them), `lower`/`upper`,
+//! `normalize`, `char_length`, the list conversions (`toIntegerList`, ...), `round` to a
+//! precision with a rounding mode, `isNaN`, `isEmpty`, `nullIf`, `valueType` and `timestamp`.
+
+use unicode_normalization::UnicodeNormalization;
+
+use super::type_err;
+use crate::error::{Detail, Error, Kind, Result};
+use crate::value::Value;
+
+fn arg_err(msg: impl Into<String>) -> Error {
+    Error::runtime(Kind::ArgumentError, Detail::InvalidArgumentValue, msg)
+}
+
+/// Calls one of these functions (lowercase name); `None` when `name` is not one of them.
+pub(crate) fn call(name: &str, a: &[Value]) -> Result<Option<Value>> {
+    let first = a.first().unwrap_or(&Value::Null);
+    if name == "valuetype" {
+        return Ok(Some(Value::from(value_type(first))));
+    }
+    if name == "timestamp" {
+        let d = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap_or_default();
+        return Ok(Some(Value::Int(d.as_millis() as i64)));
+    }
+    let known = matches!(
+        name,
+        "btrim"
+            | "ltrim"
+            | "rtrim"
+            | "lower"
+            | "upper"
+            | "normalize"
+            | "char_length"
+            | "character_length"
+            | "tobooleanlist"
+            | "tofloatlist"
+            | "tointegerlist"
+            | "tostringlist"
+            | "isnan"
+            | "isempty"
+            | "nullif"
+            | "round"
+    );
+    if !known {
+        return Ok(None);
+    }
+    if first.is_null() || (name != "nullif" && a.iter().any(Value::is_null)) {
+        return Ok(Some(Value::Null));
+    }
+    let text = |v: &Value, f: &str| match v {
+        Value::String(s) => Ok(s.to_string()),
+        v => Err(type_err(&format!("{f}() expects a string"), v)),
+    };
+    Ok(Some(match name {
+        "btrim" | "ltrim" | "rtrim" => {
+            let s = text(first, name)?;
+            let chars: Vec<char> = match a.get(1) {
+                Some(c) => text(c, name)?.chars().collect(),
+                None => vec![],
+            };
+            let trim = |c: char| if chars.is_empty() { c.is_whitespace() } else { chars.contains(&c) };
+            Value::from(match name {
+                "btrim" => s.trim_matches(trim).to_string(),
+                "ltrim" => s.trim_start_matches(trim).to_string(),
+                _ => s.trim_end_matches(trim).to_string(),
+            })
+        }
+        "lower" => Value::from(text(first, name)?.to_lowercase()),
+        "upper" => Value::from(text(first, name)?.to_uppercase()),
+        "normalize" => {
+            let s = text(first, name)?;
+            let form = match a.get(1) {
+                Some(f) => text(f, name)?.to_ascii_uppercase(),
+                None => "NFC".into(),
+            };
+            Value::from(match form.as_str() {
+                "NFC" => s.nfc().collect::<String>(),
+                "NFD" => s.nfd().collect(),
+                "NFKC" => s.nfkc().collect(),
+                "NFKD" => s.nfkd().collect(),
+                _ => return Err(arg_err(format!("normalize() takes NFC, NFD, NFKC or NFKD, not {form}"))),
+            })
+        }
+        "char_length" | "character_length" => Value::Int(text(first, name)?.chars().count() as i64),
+        "tobooleanlist" | "tofloatlist" | "tointegerlist" | "tostringlist" => {
+            let Value::List(items) = first else { return Err(type_err(&format!("{name}() expects a list"), first)) };
+            let each = &name[..name.len() - "list".len()];
+            let each = format!("{each}ornull");
+            let mut out = Vec::with_capacity(items.len());
+            for v in items {
+                out.push(match v {
+                    Value::List(_) | Value::Map(_) => Value::Null,
+                    v => convert(&each, v),
+                });
+            }
+            Value::List(out)
+        }
+        "isnan" => match first {
+            Value::Float(f) => Value::Bool(f.is_nan()),
+            Value::Int(_) => Value::Bool(false),
+            v => return Err(type_err("isNaN() expects a number", v)),
+        },
+        "isempty" => match first {
+            Value::String(s) => Value::Bool(s.is_empty()),
+            Value::List(l) => Value::Bool(l.is_empty()),
+            Value::Map(m) => Value::Bool(m.is_empty()),
+            v => return Err(type_err("isEmpty() expects a string, list or map", v)),
+        },
+        "nullif" => match first.cypher_eq(a.get(1).unwrap_or(&Value::Null)) {
+            Some(true) => Value::Null,
+            _ => first.clone(),
+        },
+        _ => round(a)?,
+    }))
+}
+
+/// `toIntegerOrNull()` and its kin on one value.
+fn convert(func: &str, v: &Value) -> Value {
+    let v = v.clone();
+    match func {
+        "tointegerornull" => match v {
+            Value::Int(i) => Value::Int(i),
+            Value::Float(f) if f.is_finite() && f.abs() < 9.2e18 => Value::Int(f.trunc() as i64),
+            Value::String(s) => s
+                .trim()
+                .parse::<i64>()
+                .ok()
+                .or_else(|| {
+                    s.trim().parse::<f64>().ok().filter(|f| f.is_finite() && f.abs() < 9.2e18).map(|f| f.trunc() as i64)
+                })
+                .map_or(Value::Null, Value::Int),
+            Value::Bool(b) => Value::Int(i64::from(b)),
+            _ => Value::Null,
+        },
+        "tofloatornull" => match v {
+            Value::Int(i) => Value::Float(i as f64),
+            Value::Float(f) => Value::Float(f),
+            Value::String(s) => s.trim().parse::<f64>().map_or(Value::Null, Value::Float),
+            _ => Value::Null,
+        },
+        "tobooleanornull" => match v {
+            Value::Bool(b) => Value::Bool(b),
+            Value::String(s) => match s.trim().to_ascii_lowercase().as_str() {
+                "true" => Value::Bool(true),
+                "false" => Value::Bool(false),
+                _ => Value::Null,
+            },
+            Value::Int(i) => Value::Bool(i != 0),
+            _ => Value::Null,
+        },
+        _ => match v {
+            Value::String(s) => Value::String(s),
+            Value::Int(i) => Value::from(i.to_string()),
+            Value::Float(f) => Value::from(crate::value::format_float(f)),
+            Value::Bool(b) => Value::from(b.to_string()),
+            v if crate::value::temporal::is_temporal(&v) => {
+                Value::from(crate::value::temporal::kind_and_text(&v).unwrap_or_default().1)
+            }
+            _ => Value::Null,
+        },
+    }
+}
+
+/// `round(x)` (half up, towards positive infinity, as Java's `Math.round`), or
+/// `round(x, precision [, mode])` on the shortest decimal form of `x`, as Java's `BigDecimal`
+/// rounds it (the mode `HALF_UP` unless given: ties away from zero).
+fn round(a: &[Value]) -> Result<Value> {
+    let x = match &a[0] {
+        Value::Int(i) => *i as f64,
+        Value::Float(f) => *f,
+        v => return Err(type_err("round() expects a number", v)),
+    };
+    let Some(p) = a.get(1) else { return Ok(Value::Float((x + 0.5).floor())) };
+    let Value::Int(precision) = p else { return Err(type_err("round() expects an integer precision", p)) };
+    let mode = match a.get(2) {
+        Some(Value::String(m)) => m.to_ascii_uppercase(),
+        Some(v) => return Err(type_err("round() expects the rounding mode as a string", v)),
+        None => "HALF_UP".into(),
+    };
+    if !matches!(mode.as_str(), "UP" | "DOWN" | "CEILING" | "FLOOR" | "HALF_UP" | "HALF_DOWN" | "HALF_EVEN") {
+        return Err(arg_err(format!(
+            "round() takes the mode UP, DOWN, CEILING, FLOOR, HALF_UP, HALF_DOWN or HALF_EVEN, not {mode}"
+        )));
+    }
+    if !x.is_finite() || x == 0.0 {
+        return Ok(Value::Float(x));
+    }
+    Ok(Value::Float(round_decimal(x, *precision, &mode)))
+}
+
+/// `x` rounded to `precision` decimal places by `mode`, on its shortest decimal digits.
+fn round_decimal(x: f64, precision: i64, mode: &str) -> f64 {
+    let negative = x < 0.0;
+    let sci = format!("{:e}", x.abs());
+    let (mantissa, exp) = sci.split_once('e').unwrap_or((&sci, "0"));
+    let digits: String = mantissa.chars().filter(char::is_ascii_digit).collect();
+    let exp: i64 = exp.parse().unwrap_or(0);
+    // x = digits × 10^k
+    let k = exp - (digits.len() as i64 - 1);
+    if k >= -precision {
+        return x;
+    }
+    let drop = (-precision - k) as usize;
+    let (kept, dropped) = if drop >= digits.len() {
+        (String::from("0"), format!("{}{digits}", "0".repeat(drop - digits.len())))
+    } else {
+        (digits[..digits.len() - drop].to_string(), digits[digits.len() - drop..].to_string())
+    };
+    let first = dropped.as_bytes()[0];
+    let rest_nonzero = dropped.bytes().skip(1).any(|b| b != b'0');
+    let nonzero = first != b'0' || rest_nonzero;
+    let tie = first == b'5' && !rest_nonzero;
+    let above = first > b'5' || (first == b'5' && rest_nonzero);
+    let odd = kept.as_bytes().last().is_some_and(|d| (d - b'0') % 2 == 1);
+    let up = match mode {
+        "UP" => nonzero,
+        "DOWN" => false,
+        "CEILING" => nonzero && !negative,
+        "FLOOR" => nonzero && negative,
+        "HALF_DOWN" => above,
+        "HALF_EVEN" => above || (tie && odd),
+        _ => above || tie,
+    };
+    let kept: u128 = kept.parse().unwrap_or(0) + u128::from(up);
+    let sign = if negative { "-" } else { "" };
+    format!("{sign}{kept}e{}", -precision).parse().unwrap_or(x)
+}
+
+/// Neo4j's name of a value's type (`INTEGER NOT NULL`, `LIST<STRING NOT NULL> NOT NULL`).
+fn value_type(v: &Value) -> String {
+    let base = match v {
+        Value::Null => return "NULL".into(),
+        Value::Bool(_) => "BOOLEAN",
+        Value::Int(_) => "INTEGER",
+        Value::Float(_) => "FLOAT",
+        Value::String(_) => "STRING",
+        Value::Map(_) => "MAP",
+        Value::Node(_) => "NODE",
+        Value::Rel(_) => "RELATIONSHIP",
+        Value::Path(_) => "PATH",
+        Value::Date(_) => "DATE",
+        Value::LocalTime(_) => "LOCAL TIME",
+        Value::Time(_) => "ZONED TIME",
+        Value::LocalDateTime(_) => "LOCAL DATETIME",
+        Value::DateTime(_) => "ZONED DATETIME",
+        Value::Duration(_) => "DURATION",
+        Value::List(items) => {
+            let mut inner: Vec<String> = Vec::new();
+            let mut nulls = false;
+            for i in items.iter() {
+                match i {
+                    Value::Null => nulls = true,
+                    i => {
+                        let t = value_type(i);
+                        let t = t.strip_suffix(" NOT NULL").unwrap_or(&t).to_string();
+                        if !inner.contains(&t) {
+                            inner.push(t);
+                        }
+                    }
+                }
+            }
+            let of = match inner.len() {
+                0 if nulls => "NULL".to_string(),
+                0 => "NOTHING".to_string(),
+                1 => inner.remove(0),
+                _ => "ANY".to_string(),
+            };
+            let not_null = if nulls || of == "NOTHING" { "" } else { " NOT NULL" };
+            return format!("LIST<{of}{not_null}> NOT NULL");
+        }
+    };
+    format!("{base} NOT NULL")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn rounds_as_javas_big_decimal_does() {
+        let r = |x: f64, p: i64, m: &str| round_decimal(x, p, m);
+        assert_eq!(r(2.718281, 3, "HALF_UP"), 2.718);
+        assert_eq!(r(-1.55, 1, "HALF_UP"), -1.6);
+        assert_eq!(
+            [r(1.249, 1, "UP"), r(-1.251, 1, "UP"), r(1.25, 1, "UP"), r(-1.35, 1, "UP")],
+            [1.3, -1.3, 1.3, -1.4]
+        );
+        assert_eq!([r(1.25, 1, "HALF_EVEN"), r(1.35, 1, "HALF_EVEN"), r(-1.35, 1, "HALF_DOWN")], [1.2, 1.4, -1.3]);
+        assert_eq!([r(1234.5, -2, "HALF_UP"), r(0.004, 2, "CEILING"), r(-0.004, 2, "FLOOR")], [1200.0, 0.01, -0.01]);
+        assert_eq!(r(2.5, 0, "HALF_UP"), 3.0);
+    }
+
+    #[test]
+    fn value_types_are_named_as_neo4j_names_them() {
+        let list = Value::List(vec![Value::Int(1), Value::Null]);
+        assert_eq!(value_type(&list), "LIST<INTEGER> NOT NULL");
+        assert_eq!(value_type(&Value::List(vec![])), "LIST<NOTHING> NOT NULL");
+        assert_eq!(value_type(&Value::str("x")), "STRING NOT NULL");
+        assert_eq!(value_type(&Value::Null), "NULL");
+    }
+}
