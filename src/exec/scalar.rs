@@ -280,7 +280,7 @@ mod tests {
     #[test]
     fn rounds_as_javas_big_decimal_does() {
         let r = |x: f64, p: i64, m: &str| round_decimal(x, p, m);
-        assert_eq!(r(2.718281, 3, "HALF_UP"), 2.718);
+        assert_eq!(r(1.234_56, 3, "HALF_UP"), 1.235);
         assert_eq!(r(-1.55, 1, "HALF_UP"), -1.6);
         assert_eq!(
             [r(1.249, 1, "UP"), r(-1.251, 1, "UP"), r(1.25, 1, "UP"), r(-1.35, 1, "UP")],
