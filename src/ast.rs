@@ -426,6 +426,8 @@ pub struct Call {
 /// `CALL [(x, y) | (*)] { query } [IN TRANSACTIONS [OF n ROWS] [ON ERROR ...]]`.
 #[derive(Debug, Clone, PartialEq)]
 pub struct CallSubquery {
+    /// `OPTIONAL CALL`: an outer row the subquery returns nothing for is kept, with nulls.
+    pub optional: bool,
     /// What the subquery imports from the outer query.
     pub import: Import,
     /// The subquery (its parts may be joined by `UNION`).
@@ -563,6 +565,9 @@ pub struct NodePattern {
     pub labels: Vec<String>,
     /// The property map expression, if any.
     pub props: Option<Expr>,
+    /// A condition written inside the pattern (a label expression such as `:A|B`, or
+    /// `WHERE ...`); lowering moves it into the clause's `WHERE`, so later stages never see it.
+    pub predicate: Option<Box<Expr>>,
     /// Where the node pattern sits in the source text.
     pub span: Span,
 }
@@ -592,6 +597,8 @@ pub struct RelPattern {
     pub length: Option<(Option<u64>, Option<u64>)>,
     /// The property map expression, if any.
     pub props: Option<Expr>,
+    /// `WHERE ...` written inside the pattern; lowering moves it into the clause's `WHERE`.
+    pub predicate: Option<Box<Expr>>,
     /// Where the relationship pattern sits in the source text.
     pub span: Span,
 }

@@ -680,7 +680,7 @@ fn projection(p: &Projection, scope: &Scope, is_return: bool) -> Result<Scope> {
                 Span::default(),
             ));
         }
-        out = scope.clone();
+        out = scope.iter().filter(|(k, _)| !k.starts_with(' ')).map(|(k, v)| (k.clone(), *v)).collect();
     }
     let aggregating = p.items.iter().any(|i| contains_aggregate(&i.expr));
     for it in &p.items {

@@ -65,14 +65,22 @@ fn binary_op() -> impl Strategy<Value = BinaryOp> {
 
 fn node_pattern(props: BoxedStrategy<Expr>) -> impl Strategy<Value = NodePattern> {
     (prop::option::of(var()), prop::collection::vec(name(), 0..3), prop::option::of(props))
-        .prop_map(|(var, labels, props)| NodePattern { var, labels, props, span: Span::default() })
+        .prop_map(|(var, labels, props)| NodePattern { var, labels, props, predicate: None, span: Span::default() })
 }
 
 fn rel_pattern(props: BoxedStrategy<Expr>) -> impl Strategy<Value = RelPattern> {
     let length = prop::option::of((prop::option::of(0u64..5), prop::option::of(0u64..9)));
     let dir = prop::sample::select(vec![Direction::Right, Direction::Left, Direction::Both]);
     (prop::option::of(var()), prop::collection::vec(name(), 0..3), dir, length, prop::option::of(props)).prop_map(
-        |(var, types, dir, length, props)| RelPattern { var, types, dir, length, props, span: Span::default() },
+        |(var, types, dir, length, props)| RelPattern {
+            var,
+            types,
+            dir,
+            length,
+            props,
+            predicate: None,
+            span: Span::default(),
+        },
     )
 }
 
@@ -103,9 +111,10 @@ fn part(expr: BoxedStrategy<Expr>) -> impl Strategy<Value = PatternPart> {
                     dir: Direction::Both,
                     length: None,
                     props: None,
+                    predicate: None,
                     span: Span::default(),
                 },
-                NodePattern { var: None, labels: vec![], props: None, span: Span::default() },
+                NodePattern { var: None, labels: vec![], props: None, predicate: None, span: Span::default() },
             ));
         }
         PatternPart { var, kind, elem, span: Span::default() }

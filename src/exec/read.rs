@@ -190,7 +190,7 @@ pub(crate) fn apply<'a>(op: &'a Op, input: RowIter<'a>, ctx: Ctx<'a>) -> RowIter
         Op::CountStore { what, key, counts } => {
             flat_map_ok(input, move |row| Box::new(count_store(what, *key, counts, row, ctx).into_iter().map(Ok)))
         }
-        Op::SubQuery { sub, columns, .. } => super::subquery::pull(sub, columns, input, ctx),
+        Op::SubQuery { sub, columns, optional, .. } => super::subquery::pull(sub, columns, *optional, input, ctx),
         Op::LoadCsv { from, slot, headers, terminator } => {
             flat_map_ok(input, move |row| super::load_csv::rows(from, *slot, *headers, *terminator, row, ctx))
         }

@@ -66,15 +66,26 @@ pub(crate) fn expression(kind: SubqueryKind, sub: &SubPlan, row: &Row, ctx: Ctx)
 
 /// A read-only `CALL { ... }`, pulled: each outer row comes out once per row the subquery
 /// returns, with its columns filled in (once, unchanged, when it returns nothing at all).
-pub(crate) fn pull<'a>(sub: &'a SubPlan, columns: &'a [usize], input: RowIter<'a>, ctx: Ctx<'a>) -> RowIter<'a> {
+pub(crate) fn pull<'a>(
+    sub: &'a SubPlan,
+    columns: &'a [usize],
+    optional: bool,
+    input: RowIter<'a>,
+    ctx: Ctx<'a>,
+) -> RowIter<'a> {
     let unit = sub.parts.iter().all(|p| p.output.is_empty());
     flat_map_ok(input, move |row| {
-        let made = returns(sub, &row, ctx);
+        let mut made = returns(sub, &row, ctx).peekable();
         if unit {
             return match made.collect::<Result<Vec<_>>>() {
                 Ok(_) => one(Ok(row)),
                 Err(e) => one(Err(e)),
             };
+        }
+        if optional && made.peek().is_none() {
+            let mut out = row;
+            columns.iter().for_each(|&s| out[s] = Value::Null);
+            return one(Ok(out));
         }
         Box::new(made.map(move |vals| {
             let mut out = row.clone();
@@ -93,6 +104,8 @@ pub(crate) struct Run<'a, 'g> {
     pub control: &'a Control,
     pub stats: &'a mut Stats,
     pub width: usize,
+    /// `OPTIONAL CALL`.
+    pub optional: bool,
 }
 
 impl Run<'_, '_> {
@@ -122,6 +135,10 @@ impl Run<'_, '_> {
         }
         if unit {
             out.push(row.clone());
+        } else if self.optional && out.is_empty() {
+            let mut o = row.clone();
+            columns.iter().for_each(|&s| o[s] = Value::Null);
+            out.push(o);
         }
         Ok(out)
     }

@@ -30,12 +30,12 @@ pub(crate) fn apply(
     control.check()?;
     let width = rows.first().map_or(0, |r| r.len());
     match op {
-        Op::SubQuery { sub, columns, batch } => {
-            let mut run = super::subquery::Run { graph, params, control, stats, width };
+        Op::SubQuery { sub, columns, batch, optional } => {
+            let mut run = super::subquery::Run { graph, params, control, stats, width, optional: *optional };
             run.subquery(sub, columns, batch.as_ref(), rows)
         }
         Op::Foreach { slot, list, ops } => {
-            let mut run = super::subquery::Run { graph, params, control, stats, width };
+            let mut run = super::subquery::Run { graph, params, control, stats, width, optional: false };
             run.foreach(*slot, list, ops, &rows)?;
             Ok(rows)
         }

@@ -369,7 +369,7 @@ impl Builder<'_> {
                 Some(Batching { rows, on_error: t.on_error, report })
             }
         };
-        ops.push(Op::SubQuery { sub, columns, batch });
+        ops.push(Op::SubQuery { sub, columns, batch, optional: c.optional });
         Ok(())
     }
 
@@ -942,7 +942,9 @@ impl Builder<'_> {
     ) -> Result<(Scope, Vec<String>, Vec<Slot>)> {
         let mut items: Vec<ast::ProjItem> = Vec::new();
         if proj.star {
-            let mut names: Vec<&String> = scope.vars.keys().collect();
+            // Names that start with a space are the parser's own (an anonymous node a label
+            // expression tests), which no query can write.
+            let mut names: Vec<&String> = scope.vars.keys().filter(|n| !n.starts_with(' ')).collect();
             names.sort();
             for name in names {
                 items.push(ast::ProjItem {

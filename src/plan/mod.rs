@@ -539,6 +539,8 @@ pub enum Op {
         columns: Vec<Slot>,
         /// `IN TRANSACTIONS`: the rows run in batches.
         batch: Option<Batching>,
+        /// `OPTIONAL CALL`: a row the subquery returns nothing for comes out once, with nulls.
+        optional: bool,
     },
     /// `FOREACH (x IN list | ...)`: runs the updates once per element of the list, with the
     /// element in `slot`; passes each row on unchanged.

@@ -305,6 +305,12 @@ pub(super) fn phrase(rule: Rule) -> &'static str {
         Rule::FUNCTIONS => "FUNCTIONS",
         Rule::FUNCTION => "FUNCTION",
         Rule::BUILT => "BUILT IN",
+        Rule::NODETACH => "NODETACH",
+        Rule::OFFSET => "OFFSET",
+        Rule::TRIM_ => "TRIM",
+        Rule::LEADING => "LEADING",
+        Rule::TRAILING => "TRAILING",
+        Rule::BOTH => "BOTH",
 
         Rule::SEMI => "';'",
         Rule::COMMA => "','",
@@ -312,6 +318,8 @@ pub(super) fn phrase(rule: Rule) -> &'static str {
         Rule::DOT => "'.'",
         Rule::RANGE => "'..'",
         Rule::PIPE => "'|'",
+        Rule::AMP => "'&'",
+        Rule::BANG => "'!'",
         Rule::LPAREN => "'('",
         Rule::RPAREN => "')'",
         Rule::LBRACKET => "'['",
@@ -397,6 +405,10 @@ pub(super) fn phrase(rule: Rule) -> &'static str {
         Rule::pattern_chain | Rule::relationship_pattern => "a relationship such as -[r]->",
         Rule::node_pattern => "a node pattern such as (n)",
         Rule::node_labels => "a label such as :Person",
+        Rule::label_expression | Rule::label_or | Rule::label_and | Rule::label_not | Rule::label_atom => {
+            "a label expression such as :A|B"
+        }
+        Rule::pattern_where => "WHERE",
         Rule::properties => "a property map or parameter",
         Rule::relationship_detail => "'['",
         Rule::relationship_types => "a relationship type such as :KNOWS",
@@ -443,6 +455,10 @@ pub(super) fn phrase(rule: Rule) -> &'static str {
         Rule::pattern_comprehension => "a pattern comprehension",
         Rule::case_expression => "CASE",
         Rule::case_alternative => "WHEN",
+        Rule::when_operand => EXPRESSION,
+        Rule::partial_comparison => "a comparison such as > 5",
+        Rule::trim_function => "trim(...)",
+        Rule::order_clause => "ORDER BY, SKIP or LIMIT",
         Rule::case_else => "ELSE",
         Rule::count_star => "count(*)",
         Rule::quantified => "a quantifier such as all(x IN list WHERE ...)",

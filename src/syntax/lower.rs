@@ -313,7 +313,11 @@ fn clause(p: &P) -> Result<Clause> {
         Rule::unwind_clause => Clause::Unwind(unwind_clause(p)?),
         Rule::with_clause => Clause::With(with_clause(p)?),
         Rule::return_clause => Clause::Return(return_clause(p)?),
-        Rule::create_clause => Clause::Create(Create { pattern: pattern(&need(p, Rule::pattern)?)?, span: span(p) }),
+        Rule::create_clause => {
+            let mut parts = pattern(&need(p, Rule::pattern)?)?;
+            no_conditions(&mut parts, "CREATE")?;
+            Clause::Create(Create { pattern: parts, span: span(p) })
+        }
         Rule::merge_clause => Clause::Merge(merge_clause(p)?),
         Rule::set_clause => Clause::Set(set_clause(p)?),
         Rule::remove_clause => Clause::Remove(remove_clause(p)?),
@@ -322,6 +326,26 @@ fn clause(p: &P) -> Result<Clause> {
         Rule::call_subquery => Clause::Subquery(call_subquery(p)?),
         Rule::foreach_clause => Clause::Foreach(foreach_clause(p)?),
         Rule::load_csv_clause => Clause::LoadCsv(load_csv_clause(p)?),
+        Rule::order_clause => {
+            let mut proj = Projection {
+                distinct: false,
+                star: true,
+                items: Vec::new(),
+                order_by: Vec::new(),
+                skip: None,
+                limit: None,
+            };
+            if let Some(o) = child(p, Rule::order_by) {
+                proj.order_by = order_by(&o)?;
+            }
+            if let Some(sk) = child(p, Rule::skip) {
+                proj.skip = Some(expr(need(&sk, Rule::expression)?)?);
+            }
+            if let Some(l) = child(p, Rule::limit) {
+                proj.limit = Some(expr(need(&l, Rule::expression)?)?);
+            }
+            Clause::With(With { proj, where_: None, span: span(p) })
+        }
         _ => return Err(shape(p)),
     })
 }
@@ -354,7 +378,13 @@ fn call_subquery(p: &P) -> Result<CallSubquery> {
             span: span(&t),
         }),
     };
-    Ok(CallSubquery { import, query: query_(&need(p, Rule::query)?)?, in_transactions, span: span(p) })
+    Ok(CallSubquery {
+        optional: has(p, Rule::OPTIONAL),
+        import,
+        query: query_(&need(p, Rule::query)?)?,
+        in_transactions,
+        span: span(p),
+    })
 }
 
 fn foreach_clause(p: &P) -> Result<Foreach> {
@@ -402,12 +432,9 @@ fn where_clause(p: &P) -> Result<Option<Expr>> {
 }
 
 fn match_clause(p: &P) -> Result<Match> {
-    Ok(Match {
-        optional: has(p, Rule::OPTIONAL),
-        pattern: pattern(&need(p, Rule::pattern)?)?,
-        where_: where_clause(p)?,
-        span: span(p),
-    })
+    let mut parts = pattern(&need(p, Rule::pattern)?)?;
+    let where_ = with_hoisted(&mut parts, where_clause(p)?);
+    Ok(Match { optional: has(p, Rule::OPTIONAL), pattern: parts, where_, span: span(p) })
 }
 
 fn unwind_clause(p: &P) -> Result<Unwind> {
@@ -449,12 +476,17 @@ fn projection_body(p: &P) -> Result<Projection> {
 
 fn projection_item(p: &P) -> Result<ProjItem> {
     let e = need(p, Rule::expression)?;
-    let text = text(&e).to_string();
+    let mut text = text(&e).to_string();
     let alias = match child(p, Rule::variable) {
         Some(v) => Some(var(&v)?),
         None => None,
     };
-    Ok(ProjItem { expr: expr(e)?, alias, text })
+    let expr = expr(e)?;
+    // A map projection's column is named after its variable, as in Neo4j.
+    if let ExprKind::MapProjection { var, .. } = &expr.kind {
+        text = var.name.clone();
+    }
+    Ok(ProjItem { expr, alias, text })
 }
 
 fn order_by(p: &P) -> Result<Vec<SortItem>> {
@@ -467,12 +499,10 @@ fn order_by(p: &P) -> Result<Vec<SortItem>> {
 }
 
 fn merge_clause(p: &P) -> Result<Merge> {
-    let mut merge = Merge {
-        part: pattern_part(&need(p, Rule::pattern_part)?)?,
-        on_create: Vec::new(),
-        on_match: Vec::new(),
-        span: span(p),
-    };
+    let mut parts = [pattern_part(&need(p, Rule::pattern_part)?)?];
+    no_conditions(&mut parts, "MERGE")?;
+    let [part] = parts;
+    let mut merge = Merge { part, on_create: Vec::new(), on_match: Vec::new(), span: span(p) };
     for action in p.clone().into_inner().filter(|c| c.as_rule() == Rule::merge_action) {
         let items = set_items(&action)?;
         if has(&action, Rule::CREATE) {
@@ -658,16 +688,166 @@ fn node_pattern(p: &P) -> Result<NodePattern> {
     if p.as_rule() != Rule::node_pattern {
         return Err(shape(p));
     }
-    let mut node = NodePattern { var: None, labels: Vec::new(), props: None, span: span(p) };
+    let mut node = NodePattern { var: None, labels: Vec::new(), props: None, predicate: None, span: span(p) };
+    let mut expression = None;
+    let mut where_ = None;
     for c in kids(p) {
         match c.as_rule() {
             Rule::variable => node.var = Some(var(&c)?),
             Rule::node_labels => node.labels = labels(&c)?,
+            Rule::label_expression => expression = Some(c),
             Rule::properties => node.props = Some(properties(&c)?),
+            Rule::pattern_where => where_ = Some(expr(need(&c, Rule::expression)?)?),
             _ => return Err(shape(&c)),
         }
     }
+    if let Some(le) = expression {
+        let tree = label_tree(&need(&le, Rule::label_or)?)?;
+        match plain_labels(&tree) {
+            // `:A&B` is `:A:B`.
+            Some(ls) => node.labels = ls,
+            None => {
+                // Tested as a condition on the node; an anonymous node gets a name no query can
+                // write (it starts with a space), which `RETURN *` leaves out.
+                let v =
+                    node.var.clone().unwrap_or_else(|| Var { name: format!(" node{}", span(p).start), span: span(p) });
+                node.var = Some(v.clone());
+                let test = label_test(&tree, &v, span(&le));
+                where_ = Some(match where_ {
+                    Some(w) => and(test, w),
+                    None => test,
+                });
+            }
+        }
+    }
+    node.predicate = where_.map(Box::new);
     Ok(node)
+}
+
+/// A label expression as a tree.
+enum LabelTree {
+    Name(String),
+    Any,
+    Not(Box<LabelTree>),
+    And(Vec<LabelTree>),
+    Or(Vec<LabelTree>),
+}
+
+fn label_tree(p: &P) -> Result<LabelTree> {
+    let parts = |rule| -> Result<Vec<LabelTree>> {
+        p.clone().into_inner().filter(|c| c.as_rule() == rule).map(|c| label_tree(&c)).collect()
+    };
+    Ok(match p.as_rule() {
+        Rule::label_or => {
+            let mut xs = parts(Rule::label_and)?;
+            if xs.len() == 1 {
+                xs.remove(0)
+            } else {
+                LabelTree::Or(xs)
+            }
+        }
+        Rule::label_and => {
+            let mut xs = parts(Rule::label_not)?;
+            if xs.len() == 1 {
+                xs.remove(0)
+            } else {
+                LabelTree::And(xs)
+            }
+        }
+        Rule::label_not => {
+            let bangs = p.clone().into_inner().filter(|c| c.as_rule() == Rule::BANG).count();
+            let mut t = label_tree(&need(p, Rule::label_atom)?)?;
+            for _ in 0..bangs {
+                t = LabelTree::Not(Box::new(t));
+            }
+            t
+        }
+        Rule::label_atom => match child(p, Rule::label_or) {
+            Some(inner) => label_tree(&inner)?,
+            None if has(p, Rule::PERCENT) => LabelTree::Any,
+            None => LabelTree::Name(name(&need(p, Rule::symbolic_name)?)?),
+        },
+        _ => return Err(shape(p)),
+    })
+}
+
+/// The labels of a label expression that only asks for labels, all of them (`A`, `A&B`).
+fn plain_labels(t: &LabelTree) -> Option<Vec<String>> {
+    match t {
+        LabelTree::Name(n) => Some(vec![n.clone()]),
+        LabelTree::And(xs) => xs.iter().map(plain_labels).collect::<Option<Vec<_>>>().map(|v| v.concat()),
+        _ => None,
+    }
+}
+
+/// A label expression as a condition on `v`.
+fn label_test(t: &LabelTree, v: &Var, s: Span) -> Expr {
+    let var = || Box::new(Expr::new(ExprKind::Variable(v.name.clone()), v.span));
+    let kind = match t {
+        LabelTree::Name(n) => ExprKind::HasLabels(var(), vec![n.clone()]),
+        LabelTree::Any => {
+            let labels =
+                Expr::new(ExprKind::Function { name: "labels".into(), distinct: false, args: vec![*var()] }, s);
+            let size = Expr::new(ExprKind::Function { name: "size".into(), distinct: false, args: vec![labels] }, s);
+            ExprKind::Binary(BinaryOp::Gt, Box::new(size), Box::new(Expr::new(ExprKind::Literal(Literal::Int(0)), s)))
+        }
+        LabelTree::Not(x) => ExprKind::Unary(UnaryOp::Not, Box::new(label_test(x, v, s))),
+        LabelTree::And(xs) | LabelTree::Or(xs) => {
+            let op = if matches!(t, LabelTree::And(_)) { BinaryOp::And } else { BinaryOp::Or };
+            let mut it = xs.iter().map(|x| label_test(x, v, s));
+            let first = it.next().unwrap_or_else(|| Expr::new(ExprKind::Literal(Literal::Bool(true)), s));
+            return it.fold(first, |a, b| Expr::new(ExprKind::Binary(op, Box::new(a), Box::new(b)), s));
+        }
+    };
+    Expr::new(kind, s)
+}
+
+/// `a AND b`.
+fn and(a: Expr, b: Expr) -> Expr {
+    let s = Span::new(a.span.start.min(b.span.start), a.span.end.max(b.span.end));
+    Expr::new(ExprKind::Binary(BinaryOp::And, Box::new(a), Box::new(b)), s)
+}
+
+/// Takes the conditions written inside patterns (`WHERE` in a node or relationship, label
+/// expressions) out of them, joined with `AND`.
+fn hoist(parts: &mut [PatternPart]) -> Option<Expr> {
+    let mut found: Option<Expr> = None;
+    let mut add = |e: Option<Box<Expr>>| {
+        if let Some(e) = e {
+            found = Some(match found.take() {
+                Some(f) => and(f, *e),
+                None => *e,
+            });
+        }
+    };
+    for part in parts.iter_mut() {
+        add(part.elem.start.predicate.take());
+        for (r, n) in part.elem.chain.iter_mut() {
+            add(r.predicate.take());
+            add(n.predicate.take());
+        }
+    }
+    found
+}
+
+/// `where_` with the pattern's own conditions joined to it.
+fn with_hoisted(parts: &mut [PatternPart], where_: Option<Expr>) -> Option<Expr> {
+    match (hoist(parts), where_) {
+        (Some(h), Some(w)) => Some(and(h, w)),
+        (h, w) => h.or(w),
+    }
+}
+
+/// Refuses conditions inside the patterns of a clause that creates what it names.
+fn no_conditions(parts: &mut [PatternPart], clause: &str) -> Result<()> {
+    match hoist(parts) {
+        Some(e) => Err(Error::syntax(
+            UNEXPECTED,
+            format!("{clause} cannot take a label expression such as :A|B or a WHERE inside its pattern"),
+            e.span,
+        )),
+        None => Ok(()),
+    }
 }
 
 fn properties(p: &P) -> Result<Expr> {
@@ -686,7 +866,8 @@ fn relationship_pattern(p: &P) -> Result<RelPattern> {
         (false, true) => Direction::Right,
         _ => Direction::Both,
     };
-    let mut rel = RelPattern { var: None, types: Vec::new(), dir, length: None, props: None, span: span(p) };
+    let mut rel =
+        RelPattern { var: None, types: Vec::new(), dir, length: None, props: None, predicate: None, span: span(p) };
     if let Some(detail) = child(p, Rule::relationship_detail) {
         for c in kids(&detail) {
             match c.as_rule() {
@@ -694,9 +875,17 @@ fn relationship_pattern(p: &P) -> Result<RelPattern> {
                 Rule::relationship_types => rel.types = labels(&c)?,
                 Rule::range_literal => rel.length = Some(range_literal(&c)?),
                 Rule::properties => rel.props = Some(properties(&c)?),
+                Rule::pattern_where => rel.predicate = Some(Box::new(expr(need(&c, Rule::expression)?)?)),
                 _ => return Err(shape(&c)),
             }
         }
+    }
+    if let (Some(_), Some(w)) = (rel.length, &rel.predicate) {
+        return Err(Error::syntax(
+            UNEXPECTED,
+            "a variable-length relationship cannot take WHERE inside it; test its list: WHERE all(x IN r WHERE ...)",
+            w.span,
+        ));
     }
     Ok(rel)
 }
@@ -997,6 +1186,7 @@ fn atom(p: P) -> Result<Expr> {
         Rule::exists_pattern => exists_pattern(&p),
         Rule::pattern_predicate => pattern_predicate(&p),
         Rule::function_call => function_call(&p),
+        Rule::trim_function => trim_function(&p),
         Rule::map_projection => map_projection(&p),
         Rule::variable => variable(&p),
         rule if is_passthrough(rule) || rule == Rule::parenthesized => expr(p),
@@ -1025,7 +1215,9 @@ fn exists_subquery(p: &P) -> Result<Expr> {
     if has(p, Rule::query) {
         return subquery_expr(p, SubqueryKind::Exists);
     }
-    let kind = ExprKind::Exists { pattern: pattern(&need(p, Rule::pattern)?)?, where_: where_clause(p)?.map(Box::new) };
+    let mut parts = pattern(&need(p, Rule::pattern)?)?;
+    let where_ = with_hoisted(&mut parts, where_clause(p)?).map(Box::new);
+    let kind = ExprKind::Exists { pattern: parts, where_ };
     Ok(Expr::new(kind, span(p)))
 }
 
@@ -1035,12 +1227,9 @@ fn subquery_expr(p: &P, kind: SubqueryKind) -> Result<Expr> {
     let query = match child(p, Rule::query) {
         Some(q) => query_(&q)?,
         None => {
-            let m = Match {
-                optional: false,
-                pattern: pattern(&need(p, Rule::pattern)?)?,
-                where_: where_clause(p)?,
-                span: span(p),
-            };
+            let mut parts = pattern(&need(p, Rule::pattern)?)?;
+            let where_ = with_hoisted(&mut parts, where_clause(p)?);
+            let m = Match { optional: false, pattern: parts, where_, span: span(p) };
             Query { parts: vec![SingleQuery { clauses: vec![Clause::Match(m)], span: span(p) }], union_all: Vec::new() }
         }
     };
@@ -1049,12 +1238,22 @@ fn subquery_expr(p: &P, kind: SubqueryKind) -> Result<Expr> {
 
 fn exists_pattern(p: &P) -> Result<Expr> {
     let el = need(p, Rule::pattern_element)?;
-    let part = PatternPart { var: None, kind: PathKind::Normal, elem: pattern_element(&el)?, span: span(&el) };
-    Ok(Expr::new(ExprKind::Exists { pattern: vec![part], where_: None }, span(p)))
+    let mut parts =
+        vec![PatternPart { var: None, kind: PathKind::Normal, elem: pattern_element(&el)?, span: span(&el) }];
+    let where_ = hoist(&mut parts).map(Box::new);
+    Ok(Expr::new(ExprKind::Exists { pattern: parts, where_ }, span(p)))
 }
 
 fn pattern_predicate(p: &P) -> Result<Expr> {
-    Ok(Expr::new(ExprKind::Pattern(Box::new(chain(p)?)), span(p)))
+    let mut parts = [PatternPart { var: None, kind: PathKind::Normal, elem: chain(p)?, span: span(p) }];
+    match hoist(&mut parts) {
+        // `(a)-[r WHERE ...]->()` as a predicate: an existential subquery with the condition.
+        Some(w) => Ok(Expr::new(ExprKind::Exists { pattern: parts.to_vec(), where_: Some(Box::new(w)) }, span(p))),
+        None => {
+            let [part] = parts;
+            Ok(Expr::new(ExprKind::Pattern(Box::new(part.elem)), span(p)))
+        }
+    }
 }
 
 fn parameter(p: &P) -> Result<Expr> {
@@ -1100,13 +1299,17 @@ fn pattern_comprehension(p: &P) -> Result<Expr> {
 }
 
 fn pattern_comprehension_kind(p: &P) -> Result<ExprKind> {
+    let el = need(p, Rule::pattern_element)?;
+    let mut parts = [PatternPart { var: None, kind: PathKind::Normal, elem: pattern_element(&el)?, span: span(&el) }];
+    let predicate = with_hoisted(&mut parts, where_clause(p)?).map(Box::new);
+    let [part] = parts;
     Ok(ExprKind::PatternComprehension {
         var: match child(p, Rule::variable) {
             Some(v) => Some(var(&v)?),
             None => None,
         },
-        pattern: Box::new(pattern_element(&need(p, Rule::pattern_element)?)?),
-        predicate: where_clause(p)?.map(Box::new),
+        pattern: Box::new(part.elem),
+        predicate,
         projection: Box::new(expr(need(p, Rule::projection)?)?),
     })
 }
@@ -1116,21 +1319,84 @@ fn case_expression(p: &P) -> Result<Expr> {
 }
 
 fn case_expression_kind(p: &P) -> Result<ExprKind> {
-    let mut operand = None;
+    let mut operand: Option<Box<Expr>> = None;
     let mut whens = Vec::new();
     let mut else_ = None;
+    // A simple CASE whose WHENs all hold one plain value compares it with `=` at run time;
+    // several values or other comparisons (`WHEN 1, 2`, `WHEN > 5`, `WHEN IS NULL`) make it a
+    // generic CASE over conditions on the operand.
+    let mut extended = false;
+    let mut alternatives = Vec::new();
     for c in p.clone().into_inner() {
         match c.as_rule() {
             Rule::case_operand => operand = Some(Box::new(expr(c)?)),
             Rule::case_alternative => {
-                let mut it = c.clone().into_inner().filter(|x| x.as_rule() == Rule::expression);
-                let when = expr(next(&mut it, &c)?)?;
-                let then = expr(next(&mut it, &c)?)?;
-                whens.push((when, then));
+                let ops: Vec<P> = c.clone().into_inner().filter(|x| x.as_rule() == Rule::when_operand).collect();
+                let then = expr(need(&c, Rule::expression)?)?;
+                extended |= ops.len() > 1
+                    || ops
+                        .iter()
+                        .any(|o| o.clone().into_inner().next().is_some_and(|i| i.as_rule() != Rule::expression));
+                alternatives.push((ops, then));
             }
             Rule::case_else => else_ = Some(Box::new(expr(need(&c, Rule::expression)?)?)),
             _ => {}
         }
+    }
+    for (ops, then) in alternatives {
+        let mut conds = Vec::new();
+        for o in &ops {
+            let inner = o.clone().into_inner().next().ok_or_else(|| shape(o))?;
+            conds.push(match (&operand, inner.as_rule()) {
+                (None, Rule::expression) => expr(inner)?,
+                (None, _) => {
+                    return Err(Error::syntax(UNEXPECTED, "a WHEN without a value needs a CASE operand", span(o)))
+                }
+                (Some(x), _) if !extended => {
+                    let _ = x;
+                    expr(inner)?
+                }
+                (Some(x), rule) => {
+                    let s = span(o);
+                    let kind = match rule {
+                        Rule::expression => ExprKind::Binary(BinaryOp::Eq, x.clone(), Box::new(expr(inner)?)),
+                        Rule::partial_comparison => {
+                            let op = match inner.clone().into_inner().next().map(|t| t.as_rule()) {
+                                Some(Rule::EQ) => BinaryOp::Eq,
+                                Some(Rule::NE) => BinaryOp::Ne,
+                                Some(Rule::LE) => BinaryOp::Le,
+                                Some(Rule::GE) => BinaryOp::Ge,
+                                Some(Rule::LT) => BinaryOp::Lt,
+                                _ => BinaryOp::Gt,
+                            };
+                            ExprKind::Binary(op, x.clone(), Box::new(expr(need(&inner, Rule::predicate_expression)?)?))
+                        }
+                        Rule::null_check => ExprKind::IsNull { expr: x.clone(), negated: has(&inner, Rule::NOT) },
+                        rule => {
+                            let op = match rule {
+                                Rule::in_check => BinaryOp::In,
+                                Rule::starts_with => BinaryOp::StartsWith,
+                                Rule::ends_with => BinaryOp::EndsWith,
+                                Rule::contains => BinaryOp::Contains,
+                                Rule::regex_match => BinaryOp::Regex,
+                                _ => return Err(shape(&inner)),
+                            };
+                            ExprKind::Binary(op, x.clone(), Box::new(expr(need(&inner, Rule::additive)?)?))
+                        }
+                    };
+                    Expr::new(kind, s)
+                }
+            });
+        }
+        let mut cond = conds.remove(0);
+        for c in conds {
+            let s = Span::new(cond.span.start, c.span.end);
+            cond = Expr::new(ExprKind::Binary(BinaryOp::Or, Box::new(cond), Box::new(c)), s);
+        }
+        whens.push((cond, then));
+    }
+    if extended {
+        operand = None;
     }
     Ok(ExprKind::Case { operand, whens, else_ })
 }
@@ -1181,11 +1447,34 @@ fn function_call(p: &P) -> Result<Expr> {
 }
 
 fn function_call_kind(p: &P) -> Result<ExprKind> {
-    Ok(ExprKind::Function {
-        name: dotted_name(&need(p, Rule::function_name)?),
-        distinct: has(p, Rule::DISTINCT),
-        args: expr_list(p)?,
-    })
+    let name = dotted_name(&need(p, Rule::function_name)?);
+    let mut args = expr_list(p)?;
+    // normalize(s, NFKC): the form is a bare word, not a variable.
+    if name.eq_ignore_ascii_case("normalize") {
+        if let Some(ExprKind::Variable(v)) = args.get(1).map(|a| &a.kind) {
+            if ["NFC", "NFD", "NFKC", "NFKD"].iter().any(|f| f.eq_ignore_ascii_case(v)) {
+                args[1].kind = ExprKind::Literal(Literal::String(v.to_ascii_uppercase()));
+            }
+        }
+    }
+    Ok(ExprKind::Function { name, distinct: has(p, Rule::DISTINCT), args })
+}
+
+/// `trim([LEADING | TRAILING | BOTH] [characters] FROM string)` as `ltrim`, `rtrim` or `btrim`.
+fn trim_function(p: &P) -> Result<Expr> {
+    let name = if has(p, Rule::LEADING) {
+        "ltrim"
+    } else if has(p, Rule::TRAILING) {
+        "rtrim"
+    } else {
+        "btrim"
+    };
+    let mut exprs: Vec<Expr> =
+        p.clone().into_inner().filter(|c| c.as_rule() == Rule::expression).map(expr).collect::<Result<_>>()?;
+    let source = exprs.pop().ok_or_else(|| shape(p))?;
+    let mut args = vec![source];
+    args.extend(exprs);
+    Ok(Expr::new(ExprKind::Function { name: name.into(), distinct: false, args }, span(p)))
 }
 
 fn map_projection(p: &P) -> Result<Expr> {

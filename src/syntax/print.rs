@@ -159,7 +159,7 @@ impl Display for Clause {
             }
             Clause::Show { what, .. } => write!(f, "SHOW {}", format!("{what:?}").to_uppercase()),
             Clause::Subquery(c) => {
-                f.write_str("CALL ")?;
+                f.write_str(if c.optional { "OPTIONAL CALL " } else { "CALL " })?;
                 match &c.import {
                     Import::Leading => {}
                     Import::All => f.write_str("(*) ")?,

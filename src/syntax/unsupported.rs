@@ -37,13 +37,6 @@ pub(super) fn at(text: &str, pos: usize) -> Option<Error> {
             "path selectors such as SHORTEST 1 and ANY SHORTEST",
             "use shortestPath((a)-[*]-(b)) or allShortestPaths((a)-[*]-(b))",
         )
-    } else if in_label_position(before) && (rest.starts_with('|') || rest.starts_with('&') || rest.starts_with('!')) {
-        (
-            "label expressions such as :A|B, :A&B and :!A on nodes",
-            "test the labels in WHERE: WHERE n:A OR n:B, WHERE n:A AND n:B, WHERE NOT n:A",
-        )
-    } else if word == "WHERE" && inside_node_pattern(before) {
-        ("WHERE inside a node pattern", "move the condition to the clause: MATCH (n:L) WHERE n.k > 1")
     } else if before.ends_with("IS") && rest.starts_with("::") || rest.starts_with("::") {
         ("type predicates such as x IS :: INTEGER", "test the value another way, e.g. toInteger(x) = x, or x IS NULL")
     } else if at_clause_start && matches!(word.as_str(), "FINISH" | "LET" | "FILTER" | "NEXT" | "INSERT") {
@@ -96,25 +89,6 @@ fn last_word(s: &str) -> &str {
     &s[start..]
 }
 
-/// Whether `before` ends inside a node pattern's labels: `(n:Person` or `(:A`, or right after
-/// the `:` of `(n:`.
-fn in_label_position(before: &str) -> bool {
-    let Some(open) = before.rfind(['(', ')', '[', ']']) else { return false };
-    if !before[open..].starts_with('(') {
-        return false;
-    }
-    let inside = &before[open + 1..];
-    inside.contains(':')
-        && inside.chars().all(|c| c.is_alphanumeric() || matches!(c, '_' | ':' | ' ' | '`' | '|' | '&' | '!'))
-}
-
-/// Whether `before` ends inside `(n:Label` with nothing but a variable and labels.
-fn inside_node_pattern(before: &str) -> bool {
-    let Some(open) = before.rfind(['(', ')']) else { return false };
-    before[open..].starts_with('(')
-        && before[open + 1..].chars().all(|c| c.is_alphanumeric() || matches!(c, '_' | ':' | ' ' | '`'))
-}
-
 #[cfg(test)]
 mod tests {
     fn said(q: &str) -> String {
@@ -129,9 +103,6 @@ mod tests {
         assert!(said("MATCH p = ((a)-->(b)){1,3} RETURN p").contains("-[*1..3]->"));
         assert!(said("MATCH p = ((a)-->(b))+ RETURN p").contains("quantified path"));
         assert!(said("MATCH SHORTEST 1 (a)-->+(b) RETURN a").contains("shortestPath"));
-        assert!(said("MATCH (n:A|B) RETURN n").contains("WHERE n:A OR n:B"));
-        assert!(said("MATCH (n:!A) RETURN n").contains("label expressions"));
-        assert!(said("MATCH (n:Person WHERE n.age > 3) RETURN n").contains("move the condition"));
         assert!(said("RETURN 1 IS :: INTEGER").contains("type predicates"));
         assert!(said("SHOW DATABASES").contains("administration"));
         assert!(said("CREATE FULLTEXT INDEX f FOR (n:P) ON EACH [n.name]").contains("kind of index"));
