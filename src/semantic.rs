@@ -777,8 +777,146 @@ fn infer(e: &Expr, scope: &Scope) -> Kind {
     }
 }
 
+/// A type an expression has whatever the data, as far as the text shows it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Ty {
+    Null,
+    Bool,
+    Int,
+    Float,
+    Str,
+    List,
+    Map,
+    Node,
+    Rel,
+    Path,
+}
+
+fn ty_name(t: Ty) -> &'static str {
+    match t {
+        Ty::Null => "null",
+        Ty::Bool => "a boolean",
+        Ty::Int => "an integer",
+        Ty::Float => "a float",
+        Ty::Str => "a string",
+        Ty::List => "a list",
+        Ty::Map => "a map",
+        Ty::Node => "a node",
+        Ty::Rel => "a relationship",
+        Ty::Path => "a path",
+    }
+}
+
+/// The type of `e` when the text alone fixes it (literals, operators over them, entities).
+fn static_ty(e: &Expr, scope: &Scope) -> Option<Ty> {
+    use BinaryOp::*;
+    Some(match &e.kind {
+        ExprKind::Literal(Literal::Null) => Ty::Null,
+        ExprKind::Literal(Literal::Bool(_)) => Ty::Bool,
+        ExprKind::Literal(Literal::Int(_)) => Ty::Int,
+        ExprKind::Literal(Literal::Float(_)) => Ty::Float,
+        ExprKind::Literal(Literal::String(_)) => Ty::Str,
+        ExprKind::List(_) | ExprKind::ListComprehension { .. } | ExprKind::PatternComprehension { .. } => Ty::List,
+        ExprKind::Map(_) | ExprKind::MapProjection { .. } => Ty::Map,
+        ExprKind::IsNull { .. } | ExprKind::HasLabels(..) | ExprKind::Exists { .. } | ExprKind::Pattern(_) => Ty::Bool,
+        ExprKind::Quantified { .. } => Ty::Bool,
+        ExprKind::Unary(UnaryOp::Not, _) => Ty::Bool,
+        ExprKind::Variable(v) => match scope.get(v)? {
+            Kind::Node => Ty::Node,
+            Kind::Rel => Ty::Rel,
+            Kind::Path => Ty::Path,
+            Kind::RelList => Ty::List,
+            _ => return None,
+        },
+        ExprKind::Binary(op, a, b) => match op {
+            Or | Xor | And | Eq | Ne | Lt | Le | Gt | Ge | In | StartsWith | EndsWith | Contains | Regex => Ty::Bool,
+            Add => match (static_ty(a, scope)?, static_ty(b, scope)?) {
+                (Ty::Int, Ty::Int) => Ty::Int,
+                (Ty::Int | Ty::Float, Ty::Int | Ty::Float) => Ty::Float,
+                (Ty::Str, Ty::Str | Ty::Int | Ty::Float) | (Ty::Int | Ty::Float, Ty::Str) => Ty::Str,
+                (Ty::List, _) | (_, Ty::List) => Ty::List,
+                _ => return None,
+            },
+            Sub | Mul | Div | Mod | Pow => match (static_ty(a, scope)?, static_ty(b, scope)?) {
+                (Ty::Int, Ty::Int) if *op != Pow => Ty::Int,
+                (Ty::Int | Ty::Float, Ty::Int | Ty::Float) => Ty::Float,
+                _ => return None,
+            },
+        },
+        _ => return None,
+    })
+}
+
+/// The type errors openCypher finds before running: an operand whose type the text fixes and
+/// the operator cannot take (`'a' AND true`, `NOT [1]`, `1 - 'x'`, `123.prop`).
+fn static_check(e: &Expr, scope: &Scope) -> Result<()> {
+    use BinaryOp::*;
+    let bad = |what: String, at: &Expr| Err(err(Detail::InvalidArgumentType, what, at.span));
+    let known = |x: &Expr| static_ty(x, scope).filter(|t| *t != Ty::Null);
+    match &e.kind {
+        ExprKind::Binary(op @ (And | Or | Xor), a, b) => {
+            for x in [a, b] {
+                if let Some(t) = known(x).filter(|t| *t != Ty::Bool) {
+                    return bad(
+                        format!("{} takes booleans; this is {}", format!("{op:?}").to_uppercase(), ty_name(t)),
+                        x,
+                    );
+                }
+            }
+        }
+        ExprKind::Unary(UnaryOp::Not, x) => {
+            if let Some(t) = known(x).filter(|t| *t != Ty::Bool) {
+                return bad(format!("NOT takes a boolean; this is {}", ty_name(t)), x);
+            }
+        }
+        ExprKind::Unary(UnaryOp::Neg, x) => {
+            if let Some(t) = known(x).filter(|t| !matches!(t, Ty::Int | Ty::Float)) {
+                return bad(format!("- takes a number; this is {}", ty_name(t)), x);
+            }
+        }
+        ExprKind::Binary(op @ (Sub | Mul | Div | Mod | Pow), a, b) => {
+            for x in [a, b] {
+                if let Some(t) = known(x).filter(|t| !matches!(t, Ty::Int | Ty::Float)) {
+                    return bad(
+                        format!("{} takes numbers (or temporal values); this is {}", op_word(*op), ty_name(t)),
+                        x,
+                    );
+                }
+            }
+        }
+        ExprKind::Binary(Add, a, b) => {
+            let (ta, tb) = (known(a), known(b));
+            let list = ta == Some(Ty::List) || tb == Some(Ty::List);
+            for (x, t) in [(a, ta), (b, tb)] {
+                if let Some(t) = t.filter(|t| !list && matches!(t, Ty::Bool | Ty::Map | Ty::Node | Ty::Rel | Ty::Path))
+                {
+                    return bad(format!("+ cannot take {}", ty_name(t)), x);
+                }
+            }
+        }
+        ExprKind::Property(x, key) => {
+            if let Some(t) = known(x).filter(|t| matches!(t, Ty::Bool | Ty::Int | Ty::Float | Ty::Str | Ty::List)) {
+                return bad(format!("{} has no properties (reading `{key}`)", ty_name(t)), x);
+            }
+        }
+        _ => {}
+    }
+    Ok(())
+}
+
+fn op_word(op: BinaryOp) -> &'static str {
+    match op {
+        BinaryOp::Sub => "-",
+        BinaryOp::Mul => "*",
+        BinaryOp::Div => "/",
+        BinaryOp::Mod => "%",
+        _ => "^",
+    }
+}
+
 /// Checks an expression: variables defined, aggregates only where allowed.
 fn expr(e: &Expr, scope: &Scope, allow_agg: bool) -> Result<()> {
+    static_check(e, scope)?;
     match &e.kind {
         ExprKind::Variable(v) => {
             if !scope.contains_key(v) {

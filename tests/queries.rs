@@ -114,3 +114,34 @@ fn the_type_of_a_relationship_deleted_by_the_statement_is_still_known() {
     assert_eq!(run(&mut s, "MATCH ()-[r]->() DELETE r RETURN type(r)"), vec![vec![Value::str("T")]]);
     assert_eq!(run(&mut s, "MATCH ()-[r]->() RETURN count(r)"), vec![vec![Value::Int(0)]]);
 }
+
+#[test]
+fn types_the_text_fixes_are_refused_before_running() {
+    let mut s = Session::default();
+    for q in [
+        "RETURN 'a' AND true",
+        "RETURN NOT [1]",
+        "RETURN 1 + true",
+        "RETURN {a: 1} + 1",
+        "RETURN 'x' * 2",
+        "RETURN -'x'",
+        "RETURN 123.prop",
+        "MATCH (n) WHERE n.x = 1 OR 'x' RETURN n",
+        "MATCH (n) WHERE (n.x > 1) XOR [] RETURN n",
+    ] {
+        let e = s.run_statement(q, &Params::new()).expect_err(q);
+        assert_eq!((e.kind.as_str(), e.detail.as_str()), ("SyntaxError", "InvalidArgumentType"), "{q}: {}", e.message);
+        assert_eq!(e.phase, silkgraph::error::Phase::Compile, "{q}");
+    }
+    // What the text leaves open, or what the operator takes, runs.
+    assert_eq!(
+        run(&mut s, "RETURN [1] + true AS l, 'a' + 1 AS s, null AND true AS n, 1 - 2.0 AS f, NOT (1 < 2) AS b"),
+        vec![vec![
+            Value::List(vec![Value::Int(1), Value::Bool(true)]),
+            Value::str("a1"),
+            Value::Null,
+            Value::Float(-1.0),
+            Value::Bool(false)
+        ]]
+    );
+}
