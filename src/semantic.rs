@@ -14,8 +14,9 @@ enum Kind {
     Rel,
     RelList,
     Path,
-    /// A value whose type is known not to be an entity (a literal, list, map).
-    Scalar,
+    /// A value whose type is known not to be an entity (a literal, list, map), with its type
+    /// when the text fixes it.
+    Scalar(Option<Ty>),
     /// Anything (a parameter, a function result, a property).
     Unknown,
 }
@@ -262,7 +263,7 @@ fn call_subquery(call: &CallSubquery, scope: &mut Scope, body: Body) -> Result<(
         scope.insert(name, kind);
     }
     if let Some(r) = call.in_transactions.as_ref().and_then(|t| t.report.as_ref()) {
-        bind_new(scope, r, Kind::Scalar)?;
+        bind_new(scope, r, Kind::Scalar(Some(Ty::Map)))?;
     }
     Ok(())
 }
@@ -275,7 +276,13 @@ fn clause(c: &Clause, scope: &mut Scope) -> Result<()> {
         }
         Clause::Unwind(u) => {
             expr(&u.expr, scope, false)?;
-            let kind = infer(&u.expr, scope);
+            // An element of a list of literals is no entity; of anything else, it may be one.
+            let kind = match &u.expr.kind {
+                ExprKind::List(items) if items.iter().all(|i| matches!(i.kind, ExprKind::Literal(_))) => {
+                    Kind::Scalar(None)
+                }
+                _ => Kind::Unknown,
+            };
             bind_new(scope, &u.alias, kind)?;
         }
         Clause::With(w) => {
@@ -331,7 +338,7 @@ fn clause(c: &Clause, scope: &mut Scope) -> Result<()> {
                             e.span,
                         ))
                     }
-                    ExprKind::Variable(v) if scope.get(v) == Some(&Kind::Scalar) => {
+                    ExprKind::Variable(v) if matches!(scope.get(v), Some(Kind::Scalar(_))) => {
                         return Err(err(
                             Detail::InvalidArgumentType,
                             "DELETE takes nodes, relationships or paths",
@@ -440,7 +447,7 @@ fn kind_name(k: Kind) -> &'static str {
         Kind::Rel => "a relationship",
         Kind::RelList => "a list of relationships",
         Kind::Path => "a path",
-        Kind::Scalar => "a value that is not a node or relationship",
+        Kind::Scalar(_) => "a value that is not a node or relationship",
         Kind::Unknown => "a value",
     }
 }
@@ -511,7 +518,7 @@ fn check_pattern(parts: &[PatternPart], scope: &mut Scope, in_match: bool) -> Re
                             ));
                         }
                     }
-                    Some(Kind::Scalar) if want == Kind::RelList => {}
+                    Some(Kind::Scalar(_)) if want == Kind::RelList => {}
                     Some(Kind::Rel | Kind::RelList) => {
                         return Err(conflict(
                             v,
@@ -765,14 +772,16 @@ fn strip_spans(e: &Expr) -> String {
 
 /// The kind of value an expression gives, as far as can be told before running it.
 fn infer(e: &Expr, scope: &Scope) -> Kind {
+    let ty = static_ty(e, scope).filter(|t| !matches!(t, Ty::Null | Ty::Node | Ty::Rel | Ty::Path));
     match &e.kind {
         ExprKind::Variable(v) => scope.get(v).copied().unwrap_or(Kind::Unknown),
         ExprKind::Literal(Literal::Null) => Kind::Unknown,
         ExprKind::Literal(_) | ExprKind::List(_) | ExprKind::Map(_) | ExprKind::ListComprehension { .. } => {
-            Kind::Scalar
+            Kind::Scalar(ty)
         }
-        ExprKind::Binary(op, _, _) if !matches!(op, BinaryOp::Add) => Kind::Scalar,
-        ExprKind::IsNull { .. } | ExprKind::HasLabels(..) => Kind::Scalar,
+        ExprKind::Binary(op, _, _) if !matches!(op, BinaryOp::Add) => Kind::Scalar(ty),
+        ExprKind::IsNull { .. } | ExprKind::HasLabels(..) => Kind::Scalar(ty),
+        _ if ty.is_some() => Kind::Scalar(ty),
         _ => Kind::Unknown,
     }
 }
@@ -826,6 +835,7 @@ fn static_ty(e: &Expr, scope: &Scope) -> Option<Ty> {
             Kind::Rel => Ty::Rel,
             Kind::Path => Ty::Path,
             Kind::RelList => Ty::List,
+            Kind::Scalar(t) => (*t)?,
             _ => return None,
         },
         ExprKind::Binary(op, a, b) => match op {

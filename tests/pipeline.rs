@@ -192,7 +192,7 @@ fn aggregations_on_several_threads_keep_the_order_of_one() {
     // The first error in row order is the one reported, whichever thread meets it.
     for (a, b) in [(20000, 25000), (25000, 20000)] {
         let q = format!(
-            "MATCH (a:Q) RETURN sum(CASE a.i WHEN {a} THEN 1 / 0 WHEN {b} THEN 'x' - 1 WHEN 29999 THEN 1 / 0 ELSE a.v END)"
+            "MATCH (a:Q) RETURN sum(CASE a.i WHEN {a} THEN 1 / 0 WHEN {b} THEN toString(a.i) - 1 WHEN 29999 THEN 1 / 0 ELSE a.v END)"
         );
         let e = s.run_statement(&q, &Params::new()).unwrap_err();
         assert_eq!(e.detail, if a < b { "DivisionByZero" } else { "InvalidArgumentType" }, "{q}");

@@ -128,6 +128,9 @@ fn types_the_text_fixes_are_refused_before_running() {
         "RETURN 123.prop",
         "MATCH (n) WHERE n.x = 1 OR 'x' RETURN n",
         "MATCH (n) WHERE (n.x > 1) XOR [] RETURN n",
+        // Through a variable the text gives a type.
+        "WITH 123 AS num RETURN num.prop",
+        "WITH [1] AS l, 2 AS two RETURN NOT l",
     ] {
         let e = s.run_statement(q, &Params::new()).expect_err(q);
         assert_eq!((e.kind.as_str(), e.detail.as_str()), ("SyntaxError", "InvalidArgumentType"), "{q}: {}", e.message);
@@ -135,7 +138,11 @@ fn types_the_text_fixes_are_refused_before_running() {
     }
     // What the text leaves open, or what the operator takes, runs.
     assert_eq!(
-        run(&mut s, "RETURN [1] + true AS l, 'a' + 1 AS s, null AND true AS n, 1 - 2.0 AS f, NOT (1 < 2) AS b"),
+        run(
+            &mut s,
+            "UNWIND [{k: 1}] AS m WITH m RETURN [1] + true AS l, 'a' + 1 AS s, null AND true AS n, 1 - 2.0 AS f, \
+             NOT (1 < 2) AS b"
+        ),
         vec![vec![
             Value::List(vec![Value::Int(1), Value::Bool(true)]),
             Value::str("a1"),
