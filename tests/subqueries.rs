@@ -97,6 +97,48 @@ fn batches_written_in_transactions_are_kept_by_a_database() {
 }
 
 #[test]
+fn batches_committed_before_a_kill_or_a_failure_stay() {
+    let dir = scratch("kill-batches");
+    let db = dir.join("g.sg");
+    let bin = env!("CARGO_BIN_EXE_silkgraph");
+    let count = || {
+        let o = Command::new(bin)
+            .args(["--graph", db.to_str().unwrap(), "query", "--format", "csv", "MATCH (n:N) RETURN count(n) AS n"])
+            .output()
+            .unwrap();
+        String::from_utf8_lossy(&o.stdout).lines().last().unwrap_or("").parse::<u64>().unwrap()
+    };
+    // A long batched write killed with SIGKILL: every batch it finished is there, whole.
+    let mut child = Command::new(bin)
+        .args(["--graph", db.to_str().unwrap(), "query"])
+        .arg("UNWIND range(1, 100000000) AS x CALL (x) { CREATE (:N {x: x}) } IN TRANSACTIONS OF 1000 ROWS")
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    std::thread::sleep(std::time::Duration::from_millis(2500));
+    child.kill().unwrap();
+    child.wait().unwrap();
+    let kept = count();
+    assert!(kept > 0 && kept % 1000 == 0, "{kept} nodes kept");
+    // A batch that fails stops the statement (ON ERROR FAIL); the batches before it stay.
+    let o = Command::new(bin)
+        .args(["--graph", db.to_str().unwrap(), "query"])
+        .arg("MATCH (n:N) DETACH DELETE n")
+        .output()
+        .unwrap();
+    assert!(o.status.success());
+    let o = Command::new(bin)
+        .args(["--graph", db.to_str().unwrap(), "query"])
+        .arg("UNWIND range(1, 10) AS x CALL (x) { CREATE (:N {x: 1 / (x - 7)}) } IN TRANSACTIONS OF 3 ROWS")
+        .output()
+        .unwrap();
+    assert!(!o.status.success() && String::from_utf8_lossy(&o.stderr).contains("division by zero"));
+    assert_eq!(count(), 6, "the two batches before the failing one");
+    std::fs::remove_dir_all(&dir).unwrap();
+}
+
+#[test]
 fn foreach_nests_and_sees_the_row() {
     let mut s = Session::default();
     run(

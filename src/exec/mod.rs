@@ -158,6 +158,27 @@ pub struct Control {
     /// The directory `LOAD CSV` reads files from (nothing outside it); `None`: no file may be
     /// read.
     pub import_dir: Option<Arc<std::path::Path>>,
+    /// Where a batch of `CALL { ... } IN TRANSACTIONS` is made durable as it ends (on a
+    /// database); without it the batches are kept with the statement.
+    pub durable: Option<Durable>,
+    /// Batches of `IN TRANSACTIONS` the statement has run (its rows may come a chunk at a time).
+    pub batches: Arc<AtomicU64>,
+    /// A batch failed under `ON ERROR BREAK`: no later batch runs.
+    pub batches_stopped: Arc<AtomicBool>,
+}
+
+/// Makes the changes a graph's journal holds durable, then has it forget them: what a batch of
+/// `IN TRANSACTIONS` committed stays, whatever the statement does after it.
+#[derive(Clone)]
+pub struct Durable(pub Arc<MakeDurable>);
+
+/// What [`Durable`] calls with the graph when a batch ends.
+pub type MakeDurable = dyn Fn(&mut dyn GraphWrite) -> Result<()> + Send + Sync;
+
+impl std::fmt::Debug for Durable {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("Durable")
+    }
 }
 
 /// What one statement may use. Passing a limit raises `ResourceLimit`: nothing is silently cut.
@@ -354,6 +375,8 @@ fn execute_inner(plan: &Plan, graph: &mut dyn GraphWrite, params: &Params, contr
     let mut stats = Stats::default();
     let mut rows: Vec<Row> = Vec::new();
     control.memory.store(0, AtomicOrdering::Relaxed);
+    control.batches.store(0, AtomicOrdering::Relaxed);
+    control.batches_stopped.store(false, AtomicOrdering::Relaxed);
     for part in &plan.parts {
         rows.extend(run_pipeline(part, graph, params, control, &mut stats)?);
         if rows.len() as u64 > control.limits.max_rows {
@@ -521,18 +544,26 @@ fn stream_first_write(
     if j == 0 || !crate::plan::reads_no_graph(&ops[..j]) || params.values().any(holds_entity) {
         return Ok(None);
     }
+    // IN TRANSACTIONS takes its rows a batch at a time.
+    let size = match &ops[j] {
+        Op::SubQuery { batch: Some(b), .. } => {
+            let ctx = Ctx { graph: crate::store::empty_graph(), params, width: p.slots, control };
+            subquery::batch_size(b, ctx, None)?
+        }
+        _ => WRITE_CHUNK,
+    };
     let keep = rows_read_after(p, j);
     let ctx = Ctx { graph: crate::store::empty_graph(), params, width: p.slots, control };
     let first = vec![Value::Null; p.slots];
     let it = push::build(&ops[..j], Box::new(std::iter::once(Ok(first))), ctx);
     let (t, mut passed, mut out) = (Instant::now(), 0, Vec::new());
-    let mut chunk = Vec::with_capacity(WRITE_CHUNK);
+    let mut chunk = Vec::with_capacity(size.min(WRITE_CHUNK));
     let mut it = it.peekable();
     while let Some(r) = it.next() {
         let r = r?;
         control.tick()?;
         chunk.push(r);
-        if chunk.len() == WRITE_CHUNK || it.peek().is_none() {
+        if chunk.len() == size || it.peek().is_none() {
             let size: u64 = chunk.iter().map(|r| row_size(r)).sum();
             control.charge(size)?;
             passed += chunk.len();

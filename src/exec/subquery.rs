@@ -4,6 +4,7 @@
 //! slots, and what it returns is copied into the outer row's slots for its columns.
 
 use std::collections::HashSet;
+use std::sync::atomic::Ordering;
 
 use indexmap::IndexMap;
 
@@ -160,11 +161,13 @@ impl Run<'_, '_> {
             }
             return Ok(out);
         };
-        let size = self.batch_size(b, rows.first())?;
+        let ctx = Ctx { graph: &*self.graph, params: self.params, width: self.width, control: self.control };
+        let size = batch_size(b, ctx, rows.first())?;
         let mut out = Vec::new();
-        let mut stopped = false;
-        for (n, chunk) in rows.chunks(size).enumerate() {
-            let id = Value::str(&format!("silkgraph-batch-{}", n + 1));
+        let counter = &self.control.batches;
+        for chunk in rows.chunks(size) {
+            let stopped = self.control.batches_stopped.load(Ordering::Relaxed);
+            let id = Value::str(&format!("silkgraph-batch-{}", counter.fetch_add(1, Ordering::Relaxed) + 1));
             let status = |started: bool, committed: bool, error: Option<&Error>| {
                 let mut m = IndexMap::new();
                 m.insert("started".to_string(), Value::Bool(started));
@@ -204,14 +207,20 @@ impl Run<'_, '_> {
             if failed.is_none() {
                 failed = self.graph.check_constraints(sp).err().map(super::constraint_error);
             }
-            match failed {
-                None => {
-                    self.graph.commit(sp);
-                    if let Some(r) = b.report {
-                        made.iter_mut().for_each(|o| o[r] = status(true, true, None));
-                    }
-                    out.extend(made);
+            if failed.is_none() {
+                self.graph.commit(sp);
+                // On a database the batch is made durable now, whatever comes after it.
+                if let Some(d) = &self.control.durable {
+                    (d.0)(self.graph)?;
                 }
+                if let Some(r) = b.report {
+                    made.iter_mut().for_each(|o| o[r] = status(true, true, None));
+                }
+                out.extend(made);
+                continue;
+            }
+            match failed {
+                None => {}
                 // Cancellation and limits stop the statement whatever ON ERROR says.
                 Some(e) if b.on_error == OnError::Fail || is_stop(&e) => {
                     self.graph.rollback(sp);
@@ -221,26 +230,13 @@ impl Run<'_, '_> {
                     self.graph.rollback(sp);
                     *self.stats = stats_before;
                     skipped(status(true, false, Some(&e)), &mut out);
-                    stopped = b.on_error == OnError::Break;
+                    if b.on_error == OnError::Break {
+                        self.control.batches_stopped.store(true, Ordering::Relaxed);
+                    }
                 }
             }
         }
         Ok(out)
-    }
-
-    /// `OF n ROWS`: a positive integer (1000 when not written).
-    fn batch_size(&self, b: &Batching, first: Option<&Row>) -> Result<usize> {
-        let Some(e) = &b.rows else { return Ok(1000) };
-        let empty = vec![Value::Null; self.width];
-        let ctx = Ctx { graph: &*self.graph, params: self.params, width: self.width, control: self.control };
-        match eval(e, first.unwrap_or(&empty), ctx)? {
-            Value::Int(n) if n > 0 => Ok(usize::try_from(n).unwrap_or(usize::MAX)),
-            v => Err(Error::runtime(
-                Kind::ArgumentError,
-                Detail::InvalidArgumentValue,
-                format!("IN TRANSACTIONS OF n ROWS needs a positive integer, not {}", v.type_name()),
-            )),
-        }
     }
 
     /// `FOREACH`: the updates for each element of the list, the rows passed on unchanged.
@@ -261,6 +257,20 @@ impl Run<'_, '_> {
             }
         }
         Ok(())
+    }
+}
+
+/// `OF n ROWS`: a positive integer (1000 when not written), evaluated over the first row.
+pub(crate) fn batch_size(b: &Batching, ctx: Ctx, first: Option<&Row>) -> Result<usize> {
+    let Some(e) = &b.rows else { return Ok(1000) };
+    let empty = vec![Value::Null; ctx.width];
+    match eval(e, first.unwrap_or(&empty), ctx)? {
+        Value::Int(n) if n > 0 => Ok(usize::try_from(n).unwrap_or(usize::MAX)),
+        v => Err(Error::runtime(
+            Kind::ArgumentError,
+            Detail::InvalidArgumentValue,
+            format!("IN TRANSACTIONS OF n ROWS needs a positive integer, not {}", v.type_name()),
+        )),
     }
 }
 

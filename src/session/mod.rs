@@ -266,6 +266,9 @@ impl Session {
         if self.in_transaction() && prepared.1.in_transactions() {
             return Err(crate::plan::in_explicit_transaction());
         }
+        if prepared.1.in_transactions() && self.db.is_some() {
+            return self.run_batched(prepared, params, start);
+        }
         if !self.in_transaction() && !prepared.1.writes() {
             return self.execute_prepared(prepared, params, start);
         }

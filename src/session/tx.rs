@@ -205,6 +205,48 @@ impl Session {
         }
     }
 
+    /// Runs `CALL { ... } IN TRANSACTIONS` on a database: each batch, as it ends, is appended
+    /// to the log and synced, and the statement's journal forgets it, so a later failure (or a
+    /// crash) takes back only what came after the last batch, as in Neo4j.
+    pub(super) fn run_batched(
+        &mut self,
+        prepared: super::Prepared,
+        params: &crate::exec::Params,
+        start: std::time::Instant,
+    ) -> Result<super::Outcome> {
+        let db = Arc::new(std::sync::Mutex::new(self.db.take()));
+        let log = db.clone();
+        self.control.durable = Some(crate::exec::Durable(Arc::new(move |g: &mut dyn crate::store::GraphWrite| {
+            let payload = g.encode_journal();
+            if !payload.is_empty() {
+                let mut held = log.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+                if let Some(d) = held.as_mut() {
+                    d.commit_encoded(&payload).map_err(|why| {
+                        let msg = format!("a batch could not be made durable; the batches before it are kept: {why}");
+                        Error::runtime(Kind::DatabaseError, Detail::CommitFailed, msg)
+                    })?;
+                }
+            }
+            g.forget_journal();
+            Ok(())
+        })));
+        let tx = Tx::begin(&mut self.graph);
+        let r = self.execute_prepared(prepared, params, start);
+        self.control.durable = None;
+        self.db = std::mem::take(&mut *db.lock().unwrap_or_else(std::sync::PoisonError::into_inner));
+        match r {
+            Ok(v) => {
+                tx.commit(&mut self.graph, self.db.as_mut(), false)?;
+                self.after_commit()?;
+                Ok(v)
+            }
+            Err(e) => {
+                tx.rollback(&mut self.graph);
+                Err(e)
+            }
+        }
+    }
+
     /// Ends the session: an open transaction is rolled back (and `true` returned, so the caller
     /// can say so); a database is checkpointed, so its snapshot alone holds everything.
     pub fn close(&mut self) -> std::result::Result<bool, String> {

@@ -227,6 +227,13 @@ pub trait GraphWrite: GraphRead {
     fn check_constraints(&self, _since: Savepoint) -> Result<(), ConstraintError> {
         Ok(())
     }
+    /// Everything the journal holds, encoded as a log record's payload (empty when it holds
+    /// nothing).
+    fn encode_journal(&self) -> Vec<u8> {
+        Vec::new()
+    }
+    /// Keeps what the journal holds for good (see [`Graph::forget_journal`]).
+    fn forget_journal(&mut self) {}
     /// Starts journaling; a mark to roll back to.
     fn savepoint(&mut self) -> Savepoint;
     /// Keeps the changes since the mark.
@@ -418,6 +425,15 @@ impl GraphWrite for Graph {
     }
     fn check_constraints(&self, since: Savepoint) -> Result<(), ConstraintError> {
         Graph::check_constraints(self, since)
+    }
+    fn encode_journal(&self) -> Vec<u8> {
+        match self.journal_since(Savepoint::at(0)) {
+            0 => Vec::new(),
+            _ => self.encode_changes_since(Savepoint::at(0), &[]),
+        }
+    }
+    fn forget_journal(&mut self) {
+        Graph::forget_journal(self)
     }
     fn savepoint(&mut self) -> Savepoint {
         Graph::savepoint(self)

@@ -517,6 +517,12 @@ impl Graph {
         }
     }
 
+    /// Forgets the journal while the savepoints stay open: what it held is kept for good (a
+    /// batch of `IN TRANSACTIONS` made durable). Only for savepoints that all mark the start.
+    pub fn forget_journal(&mut self) {
+        self.journal.clear();
+    }
+
     /// Undoes every change made since the mark.
     pub fn rollback(&mut self, sp: Savepoint) {
         self.journaling = false;

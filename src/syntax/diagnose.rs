@@ -458,6 +458,7 @@ pub(super) fn phrase(rule: Rule) -> &'static str {
         Rule::when_operand => EXPRESSION,
         Rule::partial_comparison => "a comparison such as > 5",
         Rule::trim_function => "trim(...)",
+        Rule::all_continues => OPERATOR,
         Rule::order_clause => "ORDER BY, SKIP or LIMIT",
         Rule::case_else => "ELSE",
         Rule::count_star => "count(*)",
