@@ -151,6 +151,8 @@ pub const FUNCTIONS: &[FnSig] = &[
     f("datetime.truncate", 2, 3, "datetime.truncate(unit, temporal [, overrides]) :: ZONED DATETIME"),
     // internal
     f("__plus", 1, 1, "+number"),
+    f("__is_typed", 2, 2, "value IS :: TYPE"),
+    f("__is_normalized", 2, 2, "string IS NORMALIZED"),
 ];
 
 /// Finds a function by name, case-insensitively.

@@ -180,6 +180,7 @@ pub(crate) fn show(what: crate::ast::Shown, ctx: Ctx) -> Vec<Row> {
             .collect(),
         Shown::Functions => crate::catalog::functions::FUNCTIONS
             .iter()
+            .filter(|f| !f.name.starts_with("__"))
             .map(|f| {
                 let name = f.signature.split('(').next().unwrap_or(f.name);
                 let category = if crate::catalog::is_aggregate(f.name) { "Aggregating" } else { "Scalar" };

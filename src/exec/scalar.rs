@@ -19,6 +19,23 @@ pub(crate) fn call(name: &str, a: &[Value]) -> Result<Option<Value>> {
     if name == "valuetype" {
         return Ok(Some(Value::from(value_type(first))));
     }
+    if name == "__is_typed" {
+        let Some(Value::String(t)) = a.get(1) else { return Err(arg_err("IS :: needs a type")) };
+        return Ok(Some(Value::Bool(is_typed(first, t)?)));
+    }
+    if name == "__is_normalized" {
+        let Some(Value::String(form)) = a.get(1) else { return Err(arg_err("IS NORMALIZED needs a form")) };
+        return Ok(match first {
+            Value::Null => Some(Value::Null),
+            Value::String(s) => Some(Value::Bool(match form.as_ref() {
+                "NFD" => s.nfd().eq(s.chars()),
+                "NFKC" => s.nfkc().eq(s.chars()),
+                "NFKD" => s.nfkd().eq(s.chars()),
+                _ => s.nfc().eq(s.chars()),
+            })),
+            v => return Err(type_err("IS NORMALIZED expects a string", v)),
+        });
+    }
     if name == "timestamp" {
         let d = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap_or_default();
         return Ok(Some(Value::Int(d.as_millis() as i64)));
@@ -227,6 +244,76 @@ fn round_decimal(x: f64, precision: i64, mode: &str) -> f64 {
     format!("{sign}{kept}e{}", -precision).parse().unwrap_or(x)
 }
 
+/// Whether `v` is of the type written (`INTEGER | FLOAT`, `STRING NOT NULL`, `LIST<DATE>`, `ANY`):
+/// every type but `NOTHING` and those marked `NOT NULL` holds null.
+fn is_typed(v: &Value, text: &str) -> Result<bool> {
+    for alt in split_union(text) {
+        let words = alt.split_whitespace().collect::<Vec<_>>().join(" ").to_ascii_uppercase();
+        let (base, not_null) = match words.strip_suffix(" NOT NULL") {
+            Some(b) => (b.trim().to_string(), true),
+            None => (words.clone(), false),
+        };
+        if v.is_null() {
+            if !not_null && base != "NOTHING" {
+                return Ok(true);
+            }
+            continue;
+        }
+        let inner = base.strip_prefix("LIST").or_else(|| base.strip_prefix("ARRAY")).map(str::trim);
+        let fits = match (base.as_str(), v, inner) {
+            (_, Value::List(items), Some(i)) if i.starts_with('<') && i.ends_with('>') => {
+                let t = &i[1..i.len() - 1];
+                let mut ok = true;
+                for item in items.iter() {
+                    ok &= is_typed(item, t)?;
+                }
+                ok
+            }
+            (_, _, Some(i)) if i.starts_with('<') => false,
+            ("ANY" | "ANY VALUE", _, _) => true,
+            ("NOTHING" | "NULL", _, _) => false,
+            ("BOOLEAN" | "BOOL", v, _) => matches!(v, Value::Bool(_)),
+            ("INTEGER" | "INT" | "SIGNED INTEGER" | "INTEGER64", v, _) => matches!(v, Value::Int(_)),
+            ("FLOAT" | "FLOAT64", v, _) => matches!(v, Value::Float(_)),
+            ("STRING" | "VARCHAR", v, _) => matches!(v, Value::String(_)),
+            ("DATE", v, _) => matches!(v, Value::Date(_)),
+            ("LOCAL TIME" | "TIME WITHOUT TIME ZONE", v, _) => matches!(v, Value::LocalTime(_)),
+            ("ZONED TIME" | "TIME WITH TIME ZONE", v, _) => matches!(v, Value::Time(_)),
+            ("LOCAL DATETIME" | "TIMESTAMP WITHOUT TIME ZONE", v, _) => matches!(v, Value::LocalDateTime(_)),
+            ("ZONED DATETIME" | "TIMESTAMP WITH TIME ZONE", v, _) => matches!(v, Value::DateTime(_)),
+            ("DURATION", v, _) => matches!(v, Value::Duration(_)),
+            ("NODE" | "ANY NODE" | "VERTEX" | "ANY VERTEX", v, _) => matches!(v, Value::Node(_)),
+            ("RELATIONSHIP" | "ANY RELATIONSHIP" | "EDGE" | "ANY EDGE", v, _) => matches!(v, Value::Rel(_)),
+            ("PATH", v, _) => matches!(v, Value::Path(_)),
+            ("MAP" | "ANY MAP", v, _) => matches!(v, Value::Map(_)),
+            ("LIST" | "ARRAY" | "ANY LIST", v, _) => matches!(v, Value::List(_)),
+            (other, _, _) => return Err(arg_err(format!("`{other}` is not a type silkgraph knows"))),
+        };
+        if fits {
+            return Ok(true);
+        }
+    }
+    Ok(false)
+}
+
+/// The alternatives of a type union, split at the `|`s outside `<...>`.
+fn split_union(text: &str) -> Vec<&str> {
+    let (mut out, mut depth, mut start) = (Vec::new(), 0i32, 0);
+    for (i, c) in text.char_indices() {
+        match c {
+            '<' => depth += 1,
+            '>' => depth -= 1,
+            '|' if depth == 0 => {
+                out.push(text[start..i].trim());
+                start = i + 1;
+            }
+            _ => {}
+        }
+    }
+    out.push(text[start..].trim());
+    out
+}
+
 /// Neo4j's name of a value's type (`INTEGER NOT NULL`, `LIST<STRING NOT NULL> NOT NULL`).
 fn value_type(v: &Value) -> String {
     let base = match v {
@@ -298,5 +385,16 @@ mod tests {
         assert_eq!(value_type(&Value::List(vec![])), "LIST<NOTHING> NOT NULL");
         assert_eq!(value_type(&Value::str("x")), "STRING NOT NULL");
         assert_eq!(value_type(&Value::Null), "NULL");
+    }
+
+    #[test]
+    fn type_predicates_follow_neo4j() {
+        let t = |v: Value, ty: &str| is_typed(&v, ty).unwrap();
+        assert!(t(Value::Int(1), "INTEGER") && t(Value::Null, "INTEGER") && !t(Value::Null, "INTEGER NOT NULL"));
+        assert!(t(Value::Float(1.5), "INTEGER | FLOAT") && !t(Value::str("x"), "INTEGER | FLOAT"));
+        let l = Value::List(vec![Value::Int(1), Value::Null]);
+        assert!(t(l.clone(), "LIST<INTEGER>") && !t(l, "LIST<INTEGER NOT NULL>"));
+        assert!(t(Value::str("x"), "ANY") && !t(Value::str("x"), "NOTHING"));
+        assert!(is_typed(&Value::Int(1), "WIDGET").is_err());
     }
 }

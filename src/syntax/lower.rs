@@ -1070,6 +1070,7 @@ fn predicate_expression(p: &P) -> Result<Expr> {
         let s = Span::new(start, span(&suffix).end);
         let kind = match suffix.as_rule() {
             Rule::null_check => ExprKind::IsNull { expr: Box::new(acc), negated: has(&suffix, Rule::NOT) },
+            Rule::type_check | Rule::normalized_check => typed_check(&suffix, acc, s)?,
             rule => {
                 let op = match rule {
                     Rule::in_check => BinaryOp::In,
@@ -1086,6 +1087,21 @@ fn predicate_expression(p: &P) -> Result<Expr> {
         acc = Expr::new(kind, s);
     }
     Ok(acc)
+}
+
+/// `x IS [NOT] :: TYPE` as `__is_typed(x, 'TYPE')`, `s IS [NOT] NFC NORMALIZED` as
+/// `__is_normalized(s, 'NFC')`, negated with `NOT`.
+fn typed_check(p: &P, x: Expr, s: Span) -> Result<ExprKind> {
+    let (name, arg) = match p.as_rule() {
+        Rule::type_check => ("__is_typed", need(p, Rule::type_union)?.as_str().to_string()),
+        _ => ("__is_normalized", child(p, Rule::normal_form).map_or("NFC".to_string(), |f| f.as_str().to_uppercase())),
+    };
+    let arg = Expr::new(ExprKind::Literal(Literal::String(arg)), s);
+    let call = ExprKind::Function { name: name.into(), distinct: false, args: vec![x, arg] };
+    Ok(match has(p, Rule::NOT) {
+        true => ExprKind::Unary(UnaryOp::Not, Box::new(Expr::new(call, s))),
+        false => call,
+    })
 }
 
 /// Signs, innermost last. A minus applied directly to a number literal is folded into a
@@ -1372,6 +1388,7 @@ fn case_expression_kind(p: &P) -> Result<ExprKind> {
                             ExprKind::Binary(op, x.clone(), Box::new(expr(need(&inner, Rule::predicate_expression)?)?))
                         }
                         Rule::null_check => ExprKind::IsNull { expr: x.clone(), negated: has(&inner, Rule::NOT) },
+                        Rule::type_check | Rule::normalized_check => typed_check(&inner, (**x).clone(), s)?,
                         rule => {
                             let op = match rule {
                                 Rule::in_check => BinaryOp::In,

@@ -103,7 +103,6 @@ mod tests {
         assert!(said("MATCH p = ((a)-->(b)){1,3} RETURN p").contains("-[*1..3]->"));
         assert!(said("MATCH p = ((a)-->(b))+ RETURN p").contains("quantified path"));
         assert!(said("MATCH SHORTEST 1 (a)-->+(b) RETURN a").contains("shortestPath"));
-        assert!(said("RETURN 1 IS :: INTEGER").contains("type predicates"));
         assert!(said("SHOW DATABASES").contains("administration"));
         assert!(said("CREATE FULLTEXT INDEX f FOR (n:P) ON EACH [n.name]").contains("kind of index"));
         assert!(said("MATCH (n) FINISH").contains("GQL"));
