@@ -73,6 +73,44 @@ fn parse_int(s: &str) -> Option<i64> {
     })
 }
 
+/// `toInteger()`, `toFloat()`, `toString()` or `toBoolean()` (by the lowercase name, with or
+/// without `OrNull`) of a value: `None` when the value is of a type the function does not
+/// convert; a string that does not read as one is null.
+pub(crate) fn convert(func: &str, v: Value) -> Option<Value> {
+    let base = func.strip_suffix("ornull").unwrap_or(func);
+    Some(match (base, v) {
+        (_, Value::Null) => Value::Null,
+        ("tointeger", Value::Int(i)) => Value::Int(i),
+        ("tointeger", Value::Float(f)) if f.is_finite() && f.abs() < 9.2e18 => Value::Int(f.trunc() as i64),
+        ("tointeger", Value::Float(_)) => Value::Null,
+        ("tointeger", Value::String(s)) => parse_int(&s).map_or(Value::Null, Value::Int),
+        ("tointeger", Value::Bool(b)) => Value::Int(i64::from(b)),
+        ("tofloat", Value::Int(i)) => Value::Float(i as f64),
+        ("tofloat", Value::Float(f)) => Value::Float(f),
+        ("tofloat", Value::String(s)) => s.trim().parse::<f64>().map_or(Value::Null, Value::Float),
+        ("tostring", Value::String(s)) => Value::String(s),
+        ("tostring", Value::Int(i)) => Value::from(i.to_string()),
+        ("tostring", Value::Float(f)) => Value::from(crate::value::format_float(f)),
+        ("tostring", Value::Bool(b)) => Value::from(b.to_string()),
+        ("tostring", v) if crate::value::temporal::is_temporal(&v) => {
+            Value::from(crate::value::temporal::kind_and_text(&v).unwrap_or_default().1)
+        }
+        ("toboolean", Value::Bool(b)) => Value::Bool(b),
+        ("toboolean", Value::String(s)) => match s.trim().to_ascii_lowercase().as_str() {
+            "true" => Value::Bool(true),
+            "false" => Value::Bool(false),
+            _ => Value::Null,
+        },
+        ("toboolean", Value::Int(i)) => Value::Bool(i != 0),
+        _ => return None,
+    })
+}
+
+/// [`convert`], null for what it does not convert.
+pub(crate) fn convert_or_null(func: &str, v: Value) -> Value {
+    convert(func, v).unwrap_or(Value::Null)
+}
+
 /// The properties of a node or relationship as a map.
 pub(crate) fn entity_props(ctx: Ctx, v: &Value) -> Option<IndexMap<String, Value>> {
     let props: Vec<(crate::store::Sym, Value)> = match v {
@@ -90,8 +128,10 @@ pub(crate) fn call(name: &str, mut a: Vec<Value>, ctx: Ctx) -> Result<Value> {
     // Most functions return null for a null first argument.
     let null_in = a.first().is_some_and(Value::is_null);
     let first = a.first().cloned().unwrap_or(Value::Null);
-    if let Some(v) = super::scalar::call(n, &a)? {
-        return Ok(v);
+    // Neo4j 5's functions (exec/scalar.rs) are tried after the ones here; these two must see a
+    // null argument.
+    if matches!(n, "valuetype" | "__is_typed") {
+        return Ok(super::scalar::call(n, &a)?.unwrap_or(Value::Null));
     }
     Ok(match n {
         "coalesce" => a.into_iter().find(|v| !v.is_null()).unwrap_or(Value::Null),
@@ -205,58 +245,23 @@ pub(crate) fn call(name: &str, mut a: Vec<Value>, ctx: Ctx) -> Result<Value> {
             ctx.control.release(bytes);
             Value::List(range_values(s, st, count).collect())
         }
-        "tointeger" | "tointegerornull" => match first {
-            Value::Int(i) => Value::Int(i),
-            Value::Float(f) => {
-                if f.is_finite() && f.abs() < 9.2e18 {
-                    Value::Int(f.trunc() as i64)
-                } else {
-                    Value::Null
-                }
+        "tointeger" | "tointegerornull" | "tofloat" | "tofloatornull" | "tostring" | "tostringornull" | "toboolean"
+        | "tobooleanornull" => match convert(n, first.clone()) {
+            Some(v) => v,
+            None if n.ends_with("ornull") => Value::Null,
+            None => {
+                let what = match n {
+                    "tointeger" => "toInteger()",
+                    "tofloat" => "toFloat()",
+                    "tostring" => "toString()",
+                    _ => "toBoolean()",
+                };
+                return Err(type_err(&format!("{what} cannot convert"), &first));
             }
-            Value::String(s) => parse_int(&s).map_or(Value::Null, Value::Int),
-            Value::Bool(b) => Value::Int(b as i64),
-            v if n == "tointegerornull" => {
-                let _ = v;
-                Value::Null
-            }
-            v => return Err(type_err("toInteger() cannot convert", &v)),
-        },
-        "tofloat" | "tofloatornull" => match first {
-            Value::Int(i) => Value::Float(i as f64),
-            Value::Float(f) => Value::Float(f),
-            Value::String(s) => s.trim().parse::<f64>().map_or(Value::Null, Value::Float),
-            _ if n == "tofloatornull" => Value::Null,
-            v => return Err(type_err("toFloat() cannot convert", &v)),
-        },
-        "tostring" | "tostringornull" => match first {
-            Value::Null => Value::Null,
-            Value::String(s) => Value::String(s),
-            Value::Int(i) => Value::from(i.to_string()),
-            Value::Float(f) => Value::from(crate::value::format_float(f)),
-            Value::Bool(b) => Value::from(b.to_string()),
-            v if crate::value::temporal::is_temporal(&v) => {
-                Value::from(crate::value::temporal::kind_and_text(&v).unwrap_or_default().1)
-            }
-            _ if n == "tostringornull" => Value::Null,
-            v => return Err(type_err("toString() cannot convert", &v)),
-        },
-        "toboolean" | "tobooleanornull" => match first {
-            Value::Bool(b) => Value::Bool(b),
-            Value::String(s) => match s.trim().to_ascii_lowercase().as_str() {
-                "true" => Value::Bool(true),
-                "false" => Value::Bool(false),
-                _ => Value::Null,
-            },
-            Value::Int(i) => Value::Bool(i != 0),
-            _ if n == "tobooleanornull" => Value::Null,
-            v => return Err(type_err("toBoolean() cannot convert", &v)),
         },
         "toupper" => Value::from(str_arg(&first, "toUpper()")?.unwrap_or("").to_uppercase()),
         "tolower" => Value::from(str_arg(&first, "toLower()")?.unwrap_or("").to_lowercase()),
         "trim" => Value::str(str_arg(&first, "trim()")?.unwrap_or("").trim()),
-        "ltrim" => Value::str(str_arg(&first, "lTrim()")?.unwrap_or("").trim_start()),
-        "rtrim" => Value::str(str_arg(&first, "rTrim()")?.unwrap_or("").trim_end()),
         "substring" => {
             let s = str_arg(&first, "substring()")?.unwrap_or("");
             let Some(start) = int_arg(&a[1], "substring()")? else { return Ok(Value::Null) };
@@ -346,15 +351,11 @@ pub(crate) fn call(name: &str, mut a: Vec<Value>, ctx: Ctx) -> Result<Value> {
             }),
             v => return Err(type_err("sign() expects a number", &v)),
         },
-        "ceil" | "floor" | "round" | "sqrt" | "exp" | "log" | "log10" | "sin" | "cos" | "tan" => {
+        "ceil" | "floor" | "sqrt" | "exp" | "log" | "log10" | "sin" | "cos" | "tan" => {
             let x = float_arg(&first, n)?.unwrap_or(f64::NAN);
             Value::Float(match n {
                 "ceil" => x.ceil(),
                 "floor" => x.floor(),
-                "round" => {
-                    // Half away from zero... Cypher rounds half up (towards +inf).
-                    (x + 0.5).floor()
-                }
                 "sqrt" => x.sqrt(),
                 "exp" => x.exp(),
                 "log" => x.ln(),
@@ -364,14 +365,17 @@ pub(crate) fn call(name: &str, mut a: Vec<Value>, ctx: Ctx) -> Result<Value> {
                 _ => x.tan(),
             })
         }
-        _ => {
-            a.clear();
-            return Err(Error::runtime(
-                Kind::SyntaxError,
-                Detail::UnknownFunction,
-                format!("unknown function `{name}`"),
-            ));
-        }
+        _ => match super::scalar::call(n, &a)? {
+            Some(v) => v,
+            None => {
+                a.clear();
+                return Err(Error::runtime(
+                    Kind::SyntaxError,
+                    Detail::UnknownFunction,
+                    format!("unknown function `{name}`"),
+                ));
+            }
+        },
     })
 }
 

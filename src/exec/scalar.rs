@@ -132,51 +132,9 @@ pub(crate) fn call(name: &str, a: &[Value]) -> Result<Option<Value>> {
     }))
 }
 
-/// `toIntegerOrNull()` and its kin on one value.
+/// `toIntegerOrNull()` and its kin on one value (the conversions of `functions.rs`).
 fn convert(func: &str, v: &Value) -> Value {
-    let v = v.clone();
-    match func {
-        "tointegerornull" => match v {
-            Value::Int(i) => Value::Int(i),
-            Value::Float(f) if f.is_finite() && f.abs() < 9.2e18 => Value::Int(f.trunc() as i64),
-            Value::String(s) => s
-                .trim()
-                .parse::<i64>()
-                .ok()
-                .or_else(|| {
-                    s.trim().parse::<f64>().ok().filter(|f| f.is_finite() && f.abs() < 9.2e18).map(|f| f.trunc() as i64)
-                })
-                .map_or(Value::Null, Value::Int),
-            Value::Bool(b) => Value::Int(i64::from(b)),
-            _ => Value::Null,
-        },
-        "tofloatornull" => match v {
-            Value::Int(i) => Value::Float(i as f64),
-            Value::Float(f) => Value::Float(f),
-            Value::String(s) => s.trim().parse::<f64>().map_or(Value::Null, Value::Float),
-            _ => Value::Null,
-        },
-        "tobooleanornull" => match v {
-            Value::Bool(b) => Value::Bool(b),
-            Value::String(s) => match s.trim().to_ascii_lowercase().as_str() {
-                "true" => Value::Bool(true),
-                "false" => Value::Bool(false),
-                _ => Value::Null,
-            },
-            Value::Int(i) => Value::Bool(i != 0),
-            _ => Value::Null,
-        },
-        _ => match v {
-            Value::String(s) => Value::String(s),
-            Value::Int(i) => Value::from(i.to_string()),
-            Value::Float(f) => Value::from(crate::value::format_float(f)),
-            Value::Bool(b) => Value::from(b.to_string()),
-            v if crate::value::temporal::is_temporal(&v) => {
-                Value::from(crate::value::temporal::kind_and_text(&v).unwrap_or_default().1)
-            }
-            _ => Value::Null,
-        },
-    }
+    super::functions::convert_or_null(func, v.clone())
 }
 
 /// `round(x)` (half up, towards positive infinity, as Java's `Math.round`), or

@@ -192,17 +192,8 @@ impl Session {
             return f(self);
         }
         let tx = Tx::begin(&mut self.graph);
-        match f(self) {
-            Ok(v) => {
-                tx.commit(&mut self.graph, self.db.as_mut(), false)?;
-                self.after_commit()?;
-                Ok(v)
-            }
-            Err(e) => {
-                tx.rollback(&mut self.graph);
-                Err(e)
-            }
-        }
+        let r = f(self);
+        self.end_statement_tx(tx, r)
     }
 
     /// Runs `CALL { ... } IN TRANSACTIONS` on a database: each batch, as it ends, is appended
@@ -234,6 +225,12 @@ impl Session {
         let r = self.execute_prepared(prepared, params, start);
         self.control.durable = None;
         self.db = std::mem::take(&mut *db.lock().unwrap_or_else(std::sync::PoisonError::into_inner));
+        self.end_statement_tx(tx, r)
+    }
+
+    /// Commits a statement's own transaction when it succeeded (durably on a database), rolls it
+    /// back when it failed.
+    fn end_statement_tx<T>(&mut self, tx: Tx, r: Result<T>) -> Result<T> {
         match r {
             Ok(v) => {
                 tx.commit(&mut self.graph, self.db.as_mut(), false)?;

@@ -209,20 +209,26 @@ fn create_index(p: &P) -> Result<IndexDef> {
     };
     let v = var(&need(p, Rule::variable)?)?;
     let label = name(&need(p, Rule::symbolic_name)?)?;
+    let keys = index_keys(p, &v, "index")?;
+    let if_not_exists = child(p, Rule::if_not_exists).is_some();
+    Ok(IndexDef { name: index_name, var: v.name, label, keys, if_not_exists, span: span(p) })
+}
+
+/// The keys of `v.key, ...` in an index or constraint declared for `v`.
+fn index_keys(p: &P, v: &Var, what: &str) -> Result<Vec<String>> {
     let mut keys = Vec::new();
     for k in p.clone().into_inner().filter(|c| c.as_rule() == Rule::index_key) {
         let kv = var(&need(&k, Rule::variable)?)?;
         if kv.name != v.name {
             return Err(Error::semantic(
                 Detail::UndefinedVariable,
-                format!("variable `{}` not defined: the index is declared for `{}`", kv.name, v.name),
+                format!("variable `{}` not defined: the {what} is declared for `{}`", kv.name, v.name),
                 kv.span,
             ));
         }
         keys.push(name(&need(&k, Rule::symbolic_name)?)?);
     }
-    let if_not_exists = child(p, Rule::if_not_exists).is_some();
-    Ok(IndexDef { name: index_name, var: v.name, label, keys, if_not_exists, span: span(p) })
+    Ok(keys)
 }
 
 fn create_constraint(p: &P) -> Result<ConstraintDef> {
@@ -236,18 +242,7 @@ fn create_constraint(p: &P) -> Result<ConstraintDef> {
     };
     let v = var(&need(&target, Rule::variable)?)?;
     let on = name(&need(&target, Rule::symbolic_name)?)?;
-    let mut keys = Vec::new();
-    for k in p.clone().into_inner().filter(|c| c.as_rule() == Rule::index_key) {
-        let kv = var(&need(&k, Rule::variable)?)?;
-        if kv.name != v.name {
-            return Err(Error::semantic(
-                Detail::UndefinedVariable,
-                format!("variable `{}` is not defined; the constraint is on `{}`", kv.name, v.name),
-                kv.span,
-            ));
-        }
-        keys.push(name(&need(&k, Rule::symbolic_name)?)?);
-    }
+    let keys = index_keys(p, &v, "constraint")?;
     let r = need(p, Rule::constraint_rule)?;
     let rule = if has(&r, Rule::unique_rule) {
         ConstraintRule::Unique
