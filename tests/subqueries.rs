@@ -180,7 +180,7 @@ fn load_csv_reads_only_the_import_directory_and_says_where_a_file_is_bad() {
     let e = fails(&mut s, "LOAD CSV FROM 'file:///../silkgraph-sub-outside.csv' AS row RETURN row");
     assert!(e.message.contains("outside the import directory"), "{}", e.message);
     let e = fails(&mut s, "LOAD CSV FROM 'file:///bad.csv' AS row RETURN row");
-    assert!(e.message.contains("bad.csv, line 3") && e.message.contains("UTF-8"), "{}", e.message);
+    assert!(e.message.contains("bad.csv, line 3, field 1") && e.message.contains("UTF-8"), "{}", e.message);
     let e = fails(&mut s, "LOAD CSV FROM 'https://example.com/x.csv' AS row RETURN row");
     assert!(e.message.contains("https://"), "{}", e.message);
     let e = fails(&mut s, "LOAD CSV FROM 'file:///missing.csv' AS row RETURN row");

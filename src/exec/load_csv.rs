@@ -69,11 +69,14 @@ pub(crate) fn rows<'a>(from: &Expr, slot: usize, headers: bool, sep: u8, row: Ro
     }))
 }
 
-/// A record the CSV reader refused, with its line.
+/// A record the CSV reader refused, with its line (and field, when one is to blame).
 fn bad_record(url: &str, e: &csv::Error) -> Error {
-    let at = e.position().map(|p| format!(", line {}", p.line())).unwrap_or_default();
+    let mut at = e.position().map(|p| format!(", line {}", p.line())).unwrap_or_default();
     let why = match e.kind() {
-        csv::ErrorKind::Utf8 { .. } => "a field is not UTF-8 text".to_string(),
+        csv::ErrorKind::Utf8 { err, .. } => {
+            at.push_str(&format!(", field {}", err.field() + 1));
+            "the field is not UTF-8 text".to_string()
+        }
         csv::ErrorKind::Io(io) => io.to_string(),
         _ => e.to_string(),
     };

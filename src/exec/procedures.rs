@@ -196,3 +196,36 @@ pub(crate) fn show(what: crate::ast::Shown, ctx: Ctx) -> Vec<Row> {
     rows.sort_by_key(text);
     rows
 }
+
+/// The rows of `SHOW INDEXES`, in Neo4j's columns (`plan::INDEX_COLUMNS`), sorted by name:
+/// every property index is a range index, online and whole.
+pub(crate) fn show_indexes(ctx: Ctx) -> Vec<Row> {
+    let g = ctx.graph;
+    let mut rows: Vec<Row> = g
+        .property_indexes()
+        .iter()
+        .enumerate()
+        .map(|(i, ix)| {
+            let owner = g.constraints().iter().find(|c| c.index.as_deref() == Some(ix.name.as_str()));
+            vec![
+                Value::Int(i as i64 + 1),
+                Value::str(&ix.name),
+                Value::str("ONLINE"),
+                Value::Float(100.0),
+                Value::str("RANGE"),
+                Value::str("NODE"),
+                Value::List(vec![Value::str(g.labels().name(ix.label))]),
+                Value::List(vec![Value::str(g.keys().name(ix.key))]),
+                Value::str("range-1.0"),
+                owner.map_or(Value::Null, |c| Value::str(&c.name)),
+                Value::Null,
+                Value::Int(ix.entries() as i64),
+            ]
+        })
+        .collect();
+    rows.sort_by_key(|r| match &r[1] {
+        Value::String(s) => s.clone(),
+        _ => "".into(),
+    });
+    rows
+}

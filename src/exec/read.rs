@@ -167,18 +167,10 @@ pub(crate) fn apply<'a>(op: &'a Op, input: RowIter<'a>, ctx: Ctx<'a>) -> RowIter
             })
         }
         Op::ShowIndexes { slots } => flat_map_ok(input, move |row| {
-            let g = ctx.graph;
-            let rows: Vec<Result<Row>> = g
-                .property_indexes()
-                .iter()
-                .map(|ix| {
+            let rows: Vec<Result<Row>> = super::procedures::show_indexes(ctx)
+                .into_iter()
+                .map(|vals| {
                     let mut r = row.clone();
-                    let vals = [
-                        Value::str(&ix.name),
-                        Value::str(g.labels().name(ix.label)),
-                        Value::List(vec![Value::str(g.keys().name(ix.key))]),
-                        Value::Int(ix.entries() as i64),
-                    ];
                     for (s, v) in slots.iter().zip(vals) {
                         r[*s] = v;
                     }

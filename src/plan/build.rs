@@ -276,7 +276,7 @@ impl Builder<'_> {
                     ops.push(Op::Show { what: *what, slots });
                 }
                 Clause::ShowIndexes { .. } => {
-                    let names = ["name", "label", "properties", "entries"];
+                    let names = super::INDEX_COLUMNS;
                     let slots: Vec<Slot> = names.iter().map(|_| self.slot()).collect();
                     columns = names.iter().map(|s| s.to_string()).collect();
                     output = slots.clone();

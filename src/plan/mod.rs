@@ -649,6 +649,23 @@ pub struct Batching {
     pub report: Option<Slot>,
 }
 
+/// The columns of `SHOW INDEXES`, as Neo4j names them (silkgraph's `entries` stands where
+/// Neo4j counts reads: how many nodes the index holds).
+pub const INDEX_COLUMNS: [&str; 12] = [
+    "id",
+    "name",
+    "state",
+    "populationPercent",
+    "type",
+    "entityType",
+    "labelsOrTypes",
+    "properties",
+    "indexProvider",
+    "owningConstraint",
+    "lastRead",
+    "entries",
+];
+
 /// The columns a `SHOW` command gives, as Neo4j names them.
 pub fn show_columns(what: crate::ast::Shown) -> &'static [&'static str] {
     match what {
