@@ -37,10 +37,13 @@ pub(super) fn at(text: &str, pos: usize) -> Option<Error> {
             "path selectors such as SHORTEST 1 and ANY SHORTEST",
             "use shortestPath((a)-[*]-(b)) or allShortestPaths((a)-[*]-(b))",
         )
-    } else if before.ends_with("IS") && rest.starts_with("::") || rest.starts_with("::") {
-        ("type predicates such as x IS :: INTEGER", "test the value another way, e.g. toInteger(x) = x, or x IS NULL")
-    } else if at_clause_start && matches!(word.as_str(), "FINISH" | "LET" | "FILTER" | "NEXT" | "INSERT") {
-        ("the GQL clauses FINISH, LET, FILTER, NEXT and INSERT", "write them as WITH ... WHERE and CREATE")
+    } else if rest.starts_with('[') && matches!(prev2.as_str(), "SET" | "REMOVE") && !prev.is_empty() {
+        (
+            "dynamic property keys such as SET n[key] = value",
+            "set a map of them: SET n += $properties, or name the key: SET n.key = value",
+        )
+    } else if at_clause_start && matches!(word.as_str(), "FINISH" | "LET" | "FILTER" | "NEXT") {
+        ("the GQL clauses FINISH, LET, FILTER and NEXT", "write them with WITH ... WHERE")
     } else {
         admin(&prev, &word, &next).or_else(|| admin(&prev2, &prev, &word))?
     };
@@ -106,6 +109,8 @@ mod tests {
         assert!(said("SHOW DATABASES").contains("administration"));
         assert!(said("CREATE FULLTEXT INDEX f FOR (n:P) ON EACH [n.name]").contains("kind of index"));
         assert!(said("MATCH (n) FINISH").contains("GQL"));
+        assert!(said("MATCH (n) SET n[$k] = 1").contains("SET n += $properties"));
+        assert!(said("MATCH (n) REMOVE n['k']").contains("dynamic property keys"));
         // Plain mistakes stay plain syntax errors.
         let e = crate::syntax::parse("MATCH (n RETURN n").unwrap_err();
         assert_eq!(e.detail, crate::error::Detail::UnexpectedSyntax);
