@@ -161,7 +161,8 @@ fn round(a: &[Value]) -> Result<Value> {
     if !x.is_finite() || x == 0.0 {
         return Ok(Value::Float(x));
     }
-    Ok(Value::Float(round_decimal(x, *precision, &mode)))
+    // Past a thousand places a float has no digits left to round (and -i64::MIN overflows).
+    Ok(Value::Float(round_decimal(x, (*precision).clamp(-1000, 1000), &mode)))
 }
 
 /// `x` rounded to `precision` decimal places by `mode`, on its shortest decimal digits.
@@ -334,6 +335,9 @@ mod tests {
         assert_eq!([r(1.25, 1, "HALF_EVEN"), r(1.35, 1, "HALF_EVEN"), r(-1.35, 1, "HALF_DOWN")], [1.2, 1.4, -1.3]);
         assert_eq!([r(1234.5, -2, "HALF_UP"), r(0.004, 2, "CEILING"), r(-0.004, 2, "FLOOR")], [1200.0, 0.01, -0.01]);
         assert_eq!(r(2.5, 0, "HALF_UP"), 3.0);
+        let huge = round(&[Value::Float(1.5), Value::Int(i64::MIN)]).unwrap();
+        assert_eq!(huge, Value::Float(0.0));
+        assert_eq!(round(&[Value::Float(1.5), Value::Int(i64::MAX)]).unwrap(), Value::Float(1.5));
     }
 
     #[test]

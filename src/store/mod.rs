@@ -878,6 +878,11 @@ impl Graph {
         &self.indexes.list
     }
 
+    /// The index of this name, if there is one.
+    pub fn index_named(&self, name: &str) -> Option<&PropertyIndex> {
+        self.indexes.list.iter().find(|i| i.name == name)
+    }
+
     /// The index on `:label(key)`, if there is one.
     pub fn index_on(&self, label: Sym, key: Sym) -> Option<&PropertyIndex> {
         self.indexes.get(label, key)

@@ -424,6 +424,9 @@ fn apply(g: &mut Graph, changes: &[Change]) -> Result<(), String> {
                 g.drop_index(name);
             }
             Change::CreateConstraint { name, rule, rel, on, keys, index } => {
+                if keys.is_empty() || index.as_ref().is_some_and(|ix| g.index_named(ix).is_none()) {
+                    return fail("a constraint");
+                }
                 let on = if *rel { g.types.intern(on) } else { g.intern_label(on) };
                 let keys = keys.iter().map(|k| g.keys.intern(k)).collect();
                 let c = super::constraints::Constraint {
@@ -557,6 +560,41 @@ mod tests {
         ];
         assert_eq!(decode_changes(&encode_changes(&changes)).unwrap(), changes);
         assert!(decode_changes(&[0xff, 0xff, 0xff]).is_err());
+    }
+
+    #[test]
+    fn a_logged_constraint_comes_back_and_a_broken_one_is_refused() {
+        let mut g = Graph::new();
+        let made = Change::CreateConstraint {
+            name: "c".into(),
+            rule: crate::store::constraints::Rule::NotNull,
+            rel: false,
+            on: "A".into(),
+            keys: vec!["k".into()],
+            index: None,
+        };
+        g.apply_changes(std::slice::from_ref(&made)).unwrap();
+        assert_eq!(g.constraint_changes(), vec![made]);
+        let no_keys = Change::CreateConstraint {
+            name: "d".into(),
+            rule: crate::store::constraints::Rule::Unique,
+            rel: false,
+            on: "A".into(),
+            keys: vec![],
+            index: None,
+        };
+        assert!(g.apply_changes(&[no_keys]).unwrap_err().contains("constraint"));
+        let missing_index = Change::CreateConstraint {
+            name: "e".into(),
+            rule: crate::store::constraints::Rule::Unique,
+            rel: false,
+            on: "A".into(),
+            keys: vec!["k".into()],
+            index: Some("nowhere".into()),
+        };
+        assert!(g.apply_changes(&[missing_index]).is_err());
+        g.apply_changes(&[Change::DropConstraint { name: "c".into() }]).unwrap();
+        assert!(g.constraints().is_empty());
     }
 
     #[test]
