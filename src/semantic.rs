@@ -818,7 +818,17 @@ fn ty_name(t: Ty) -> &'static str {
 
 /// The type of `e` when the text alone fixes it (literals, operators over them, entities).
 fn static_ty(e: &Expr, scope: &Scope) -> Option<Ty> {
+    static_ty_within(e, scope, STATIC_DEPTH)
+}
+
+/// How deep into arithmetic [`static_ty`] looks: every node of an expression asks for its
+/// operands' types, so an unbounded look would make a chain of n operators cost n² (a type
+/// fixed deeper down is still found when the operator meeting it is checked).
+const STATIC_DEPTH: u32 = 16;
+
+fn static_ty_within(e: &Expr, scope: &Scope, depth: u32) -> Option<Ty> {
     use BinaryOp::*;
+    let below = |x: &Expr| if depth == 0 { None } else { static_ty_within(x, scope, depth - 1) };
     Some(match &e.kind {
         ExprKind::Literal(Literal::Null) => Ty::Null,
         ExprKind::Literal(Literal::Bool(_)) => Ty::Bool,
@@ -840,14 +850,14 @@ fn static_ty(e: &Expr, scope: &Scope) -> Option<Ty> {
         },
         ExprKind::Binary(op, a, b) => match op {
             Or | Xor | And | Eq | Ne | Lt | Le | Gt | Ge | In | StartsWith | EndsWith | Contains | Regex => Ty::Bool,
-            Add => match (static_ty(a, scope)?, static_ty(b, scope)?) {
+            Add => match (below(a)?, below(b)?) {
                 (Ty::Int, Ty::Int) => Ty::Int,
                 (Ty::Int | Ty::Float, Ty::Int | Ty::Float) => Ty::Float,
                 (Ty::Str, Ty::Str | Ty::Int | Ty::Float) | (Ty::Int | Ty::Float, Ty::Str) => Ty::Str,
                 (Ty::List, _) | (_, Ty::List) => Ty::List,
                 _ => return None,
             },
-            Sub | Mul | Div | Mod | Pow => match (static_ty(a, scope)?, static_ty(b, scope)?) {
+            Sub | Mul | Div | Mod | Pow => match (below(a)?, below(b)?) {
                 (Ty::Int, Ty::Int) if *op != Pow => Ty::Int,
                 (Ty::Int | Ty::Float, Ty::Int | Ty::Float) => Ty::Float,
                 _ => return None,

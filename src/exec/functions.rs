@@ -6,7 +6,7 @@ use super::{type_err, Ctx};
 use crate::error::{Detail, Error, Kind, Result};
 use crate::value::{Path, Value};
 
-fn arg_err(msg: impl Into<String>) -> Error {
+pub(crate) fn arg_err(msg: impl Into<String>) -> Error {
     Error::runtime(Kind::ArgumentError, Detail::InvalidArgumentValue, msg)
 }
 

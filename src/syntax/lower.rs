@@ -732,23 +732,14 @@ fn label_tree(p: &P) -> Result<LabelTree> {
     let parts = |rule| -> Result<Vec<LabelTree>> {
         p.clone().into_inner().filter(|c| c.as_rule() == rule).map(|c| label_tree(&c)).collect()
     };
+    // One operand is itself, not a list of one.
+    let joined = |mut xs: Vec<LabelTree>, join: fn(Vec<LabelTree>) -> LabelTree| match xs.len() {
+        1 => xs.remove(0),
+        _ => join(xs),
+    };
     Ok(match p.as_rule() {
-        Rule::label_or => {
-            let mut xs = parts(Rule::label_and)?;
-            if xs.len() == 1 {
-                xs.remove(0)
-            } else {
-                LabelTree::Or(xs)
-            }
-        }
-        Rule::label_and => {
-            let mut xs = parts(Rule::label_not)?;
-            if xs.len() == 1 {
-                xs.remove(0)
-            } else {
-                LabelTree::And(xs)
-            }
-        }
+        Rule::label_or => joined(parts(Rule::label_and)?, LabelTree::Or),
+        Rule::label_and => joined(parts(Rule::label_not)?, LabelTree::And),
         Rule::label_not => {
             let bangs = p.clone().into_inner().filter(|c| c.as_rule() == Rule::BANG).count();
             let mut t = label_tree(&need(p, Rule::label_atom)?)?;
