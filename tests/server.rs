@@ -325,3 +325,63 @@ fn commits_from_many_clients_survive_kills_during_background_checkpoints() {
     assert!(kept.values().all(|&c| c == 2), "no statement is half there");
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+#[test]
+fn a_batched_write_on_a_server_commits_each_batch_for_readers_and_for_good() {
+    let dir = std::env::temp_dir().join(format!("silkgraph-serve-batches-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    let db = dir.join("b.sg");
+    let db = db.to_str().unwrap().to_string();
+    let bin = env!("CARGO_BIN_EXE_silkgraph");
+    let count = |label: &str| {
+        let q = format!("MATCH (n:{label}) RETURN count(n) AS n");
+        let o = Command::new(bin).args(["--graph", &db, "query", "--format", "csv", &q]).output().unwrap();
+        String::from_utf8_lossy(&o.stdout).lines().last().unwrap_or("").parse::<i64>().unwrap()
+    };
+    let mut server = Server::start(&["--graph", &db]);
+    let uri = format!("bolt://{}", server.addr);
+    // A batch that fails ends the statement (ON ERROR FAIL); the two batches before it stay.
+    let failed = Command::new(bin)
+        .args(["--connect", &uri, "query"])
+        .arg("UNWIND range(1, 10) AS x CALL (x) { CREATE (:F {x: 1 / (x - 7)}) } IN TRANSACTIONS OF 3 ROWS")
+        .output()
+        .unwrap();
+    assert!(!failed.status.success(), "{}", String::from_utf8_lossy(&failed.stdout));
+    assert!(String::from_utf8_lossy(&failed.stderr).contains("division by zero"));
+    // A long batched write: another client sees it grow a whole batch at a time.
+    let mut writer = Command::new(bin)
+        .args(["--connect", &uri, "query"])
+        .arg("UNWIND range(1, 100000000) AS x CALL (x) { CREATE (:B {x: x}) } IN TRANSACTIONS OF 100 ROWS")
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let g = server.graph("", "");
+    let runtime = rt();
+    let seen = runtime.block_on(async {
+        let mut seen = Vec::new();
+        for _ in 0..2000 {
+            let mut rows = g.execute(query("MATCH (b:B) RETURN count(b) AS n")).await.unwrap();
+            let n: i64 = rows.next().await.unwrap().unwrap().get("n").unwrap();
+            seen.push(n);
+            if seen.iter().filter(|&&n| n > 0).count() >= 3 {
+                break;
+            }
+            tokio::time::sleep(std::time::Duration::from_millis(10)).await;
+        }
+        seen
+    });
+    assert!(seen.iter().all(|n| n % 100 == 0), "only whole batches are seen: {seen:?}");
+    assert!(seen.windows(2).all(|w| w[0] <= w[1]), "{seen:?}");
+    let last = *seen.last().unwrap();
+    assert!(last > 0, "the batches were seen while the statement ran: {:?}", &seen[seen.len().saturating_sub(5)..]);
+    // Killed mid-statement: every batch a reader saw is on disk, and only whole batches are.
+    server.child.kill().unwrap();
+    server.child.wait().unwrap();
+    let _ = writer.wait();
+    assert_eq!(count("F"), 6, "the batches before the failing one");
+    let kept = count("B");
+    assert!(kept >= last && kept % 100 == 0, "{kept} kept, {last} seen");
+    let _ = std::fs::remove_dir_all(&dir);
+}

@@ -173,7 +173,12 @@ impl Client {
         let Some(tx) = self.tx.as_mut() else {
             if writes {
                 let mut w = shared.begin_write(None, WRITE_WAIT)?;
-                let result = run_on(prepared, w.graph(), params, control, start)?;
+                // Each batch of `IN TRANSACTIONS` commits as it ends; a failure (dropping
+                // `w`) takes back only what came after the last one.
+                let result = match prepared.1.in_transactions() {
+                    true => w.run_batched(control, |g, c| run_on(prepared, g, params, c, start))?,
+                    false => run_on(prepared, w.graph(), params, control, start)?,
+                };
                 w.commit()?;
                 // Its rows read the graph as the commit left it.
                 return feed(&shared.snapshot().graph, result.rows, result.stats, sink);
@@ -473,5 +478,27 @@ mod tests {
         let r = Shared::new(big(), None, true);
         assert_eq!(rows(&mut Client::new(r.clone()), "MATCH (p:P {k: 1}) RETURN p.k").unwrap().len(), 1);
         assert!(r.snapshot().graph.property_indexes().is_empty());
+    }
+
+    #[test]
+    fn batches_a_reader_holds_back_are_published_at_the_end_even_when_a_later_one_fails() {
+        let s = shared();
+        let mut c = Client::new(s.clone());
+        rows(&mut c, "CREATE (:Before)").unwrap();
+        // A reader holds the last snapshot through the statement: no batch is published in
+        // its place, and its view does not move.
+        let held = s.snapshot();
+        let write = "UNWIND range(1, 10) AS x CALL (x) { CREATE (:N {x: 1 / (x - 7)}) } IN TRANSACTIONS OF 3 ROWS";
+        assert_eq!(rows(&mut c, write).unwrap_err().detail, Detail::DivisionByZero);
+        assert_eq!((held.graph.node_count(), held.version), (1, 1));
+        // The two batches before the failing one are there for everyone after.
+        assert_eq!(count(&mut c, "N"), 6);
+        assert_eq!(s.snapshot().version, 3, "each batch is a commit");
+        drop(held);
+        // The writer's copies keep up: later writes, batched or not, build on all of it.
+        rows(&mut c, "UNWIND range(1, 5) AS x CALL (x) { CREATE (:N {x: x}) } IN TRANSACTIONS OF 2 ROWS").unwrap();
+        rows(&mut c, "MATCH (n:N) SET n.seen = true").unwrap();
+        assert_eq!(rows(&mut c, "MATCH (n:N {seen: true}) RETURN count(n)").unwrap(), vec![vec![Value::Int(11)]]);
+        assert_eq!(s.snapshot().version, 7);
     }
 }

@@ -22,6 +22,7 @@ use std::time::{Duration, Instant};
 use super::tx::{tx_error, Tx};
 use crate::db::{CheckpointStart, Database};
 use crate::error::{Detail, Error, Kind, Result};
+use crate::exec::Control;
 use crate::store::Graph;
 
 /// A committed state of the graph, read by any number of clients at once.
@@ -225,7 +226,14 @@ impl Shared {
             _ => current.graph.clone(),
         };
         let tx = Tx::begin(&mut graph);
-        Ok(WriteTx { shared: self.clone(), writer: Some(writer), graph, tx: Some(tx), version: current.version })
+        Ok(WriteTx {
+            shared: self.clone(),
+            writer: Some(writer),
+            graph,
+            tx: Some(tx),
+            version: current.version,
+            unpublished: Vec::new(),
+        })
     }
 
     /// Checkpoints the database (the last commit written as its snapshot, its log emptied),
@@ -328,7 +336,71 @@ pub struct WriteTx {
     writer: Option<Writer>,
     graph: Graph,
     tx: Option<Tx>,
+    /// The version its graph is at: the snapshot's it began from, plus one for each batch of
+    /// `IN TRANSACTIONS` it committed.
     version: u64,
+    /// Batches committed (durable) but not yet published, because a reader held the snapshot
+    /// they would have been applied to: the next publication takes them along.
+    unpublished: Vec<Commit>,
+}
+
+/// A write transaction's state while a `CALL { ... } IN TRANSACTIONS` statement runs on its
+/// graph: what the hook that commits each batch needs (see [`WriteTx::run_batched`]).
+struct Batches {
+    shared: Arc<Shared>,
+    writer: Option<Writer>,
+    version: u64,
+    unpublished: Vec<Commit>,
+}
+
+impl Batches {
+    /// Commits the batch the graph's journal holds: appended to the log and synced (so it
+    /// stays whatever the statement does next), forgotten by the journal, and published in
+    /// place when no reader holds the last snapshot (else with a later batch).
+    fn commit(&mut self, g: &mut dyn crate::store::GraphWrite) -> Result<()> {
+        let failed = |why: String| {
+            let msg = format!("a batch could not be made durable; the batches before it are kept: {why}");
+            Error::runtime(Kind::DatabaseError, Detail::CommitFailed, msg)
+        };
+        let payload = g.encode_journal();
+        if payload.is_empty() {
+            return Ok(());
+        }
+        let Some(writer) = self.writer.as_mut() else { return Err(failed("the writer is gone".into())) };
+        let changes = crate::store::decode_changes(&payload).map_err(failed)?;
+        let n = match writer.db.as_mut() {
+            Some(db) => {
+                let (n, file) = db.append_encoded(&payload).map_err(failed)?;
+                self.shared.note_log(n, file, false);
+                n
+            }
+            None => 0,
+        };
+        g.forget_journal();
+        if n > 0 {
+            self.shared.wait_synced(n).map_err(failed)?;
+        }
+        self.version += 1;
+        self.unpublished.push(Arc::new(changes));
+        // No reader can take the snapshot while the lock is held: if none holds it now, it is
+        // brought up to this batch where it is.
+        let mut current = self.shared.current.write().unwrap_or_else(|e| e.into_inner());
+        if let Some(snap) = Arc::get_mut(&mut current) {
+            if !self.unpublished.iter().all(|c| snap.graph.apply_changes(c).is_ok()) {
+                // (Never seen: the snapshot and the changes come from one history.)
+                if let Some(g) = g.as_graph_mut() {
+                    snap.graph = g.clone();
+                }
+            }
+            snap.version = self.version;
+            snap.record = n;
+            let published = std::mem::take(&mut self.unpublished);
+            if let Some((_, pending)) = writer.lagging.as_mut() {
+                pending.extend(published);
+            }
+        }
+        Ok(())
+    }
 }
 
 impl WriteTx {
@@ -344,9 +416,9 @@ impl WriteTx {
 
     /// Commits: its record appended to the database's log, published for every reader that
     /// starts after (once the record is on disk), and acknowledged (this returns) only once it
-    /// is durable; an error before the record is written rolls everything back. The writer is
-    /// free for the next transaction while the log syncs, so commits that come together are
-    /// synced together.
+    /// is durable; an error before the record is written rolls everything back (but the batches
+    /// of `IN TRANSACTIONS` committed before it). The writer is free for the next transaction
+    /// while the log syncs, so commits that come together are synced together.
     pub fn commit(mut self) -> Result<()> {
         let (Some(tx), Some(mut writer)) = (self.tx.take(), self.writer.take()) else {
             return Err(tx_error(Detail::NoTransaction, "the transaction has ended"));
@@ -355,22 +427,37 @@ impl WriteTx {
         let (changes, record) = match tx.commit_to(&mut graph, writer.db.as_mut(), true, false) {
             Ok(c) => c,
             Err(e) => {
-                writer.spare = Some(Snapshot { graph, version: self.version, record: 0 });
-                self.shared.give_back(writer);
+                self.publish(writer, graph, 0);
                 return Err(e);
             }
         };
-        if changes.is_empty() {
-            writer.spare = Some(Snapshot { graph, version: self.version, record: 0 });
-            self.shared.give_back(writer);
-            return Ok(());
+        if !changes.is_empty() {
+            self.version += 1;
+            self.unpublished.push(Arc::new(changes));
         }
-        let shared = self.shared.clone();
         let n = record.map_or(0, |(n, file)| {
-            shared.note_log(n, file, false);
+            self.shared.note_log(n, file, false);
             n
         });
-        let version = self.version + 1;
+        let shared = self.shared.clone();
+        self.publish(writer, graph, n);
+        if n > 0 {
+            shared.wait_synced(n).map_err(|why| Error::runtime(Kind::DatabaseError, Detail::CommitFailed, why))?;
+        }
+        Ok(())
+    }
+
+    /// Publishes the graph, when it holds commits readers have not seen, as the snapshot of
+    /// `self.version` (log record `n`), and gives the writer back with a copy for the next
+    /// transaction.
+    fn publish(&mut self, mut writer: Writer, graph: Graph, n: u64) {
+        let shared = self.shared.clone();
+        let version = self.version;
+        if self.unpublished.is_empty() {
+            writer.spare = Some(Snapshot { graph, version, record: 0 });
+            shared.give_back(writer);
+            return;
+        }
         // A long log is checkpointed in the background, from the snapshot published now.
         let checkpoint = writer
             .db
@@ -387,12 +474,12 @@ impl WriteTx {
         let old = std::mem::replace(&mut *shared.current.write().unwrap_or_else(|e| e.into_inner()), published);
         // The replaced snapshot, if no reader holds it, becomes the next writer's copy; if one
         // does, it waits (with the changes since) for its readers to finish.
-        let changes = Arc::new(changes);
+        let commits = std::mem::take(&mut self.unpublished);
         match Arc::try_unwrap(old) {
             Ok(mut s) => {
                 // (A lagging older one is not needed any more: let its memory go.)
                 writer.lagging = None;
-                writer.spare = s.graph.apply_changes(&changes).ok().map(|()| {
+                writer.spare = commits.iter().all(|c| s.graph.apply_changes(c).is_ok()).then(|| {
                     s.graph.skip_ids_to(ids.0, ids.1);
                     s.version = version;
                     s
@@ -400,28 +487,49 @@ impl WriteTx {
             }
             Err(held) => match writer.lagging.as_mut() {
                 // An older one still waiting takes these changes too.
-                Some((_, pending)) => pending.push(changes),
-                None => writer.lagging = Some((held, vec![changes])),
+                Some((_, pending)) => pending.extend(commits),
+                None => writer.lagging = Some((held, commits)),
             },
         }
         shared.give_back(writer);
-        if n > 0 {
-            shared.wait_synced(n).map_err(|why| Error::runtime(Kind::DatabaseError, Detail::CommitFailed, why))?;
-        }
-        Ok(())
     }
 
-    /// Rolls back: nothing of it is kept.
+    /// Runs `f`, a `CALL { ... } IN TRANSACTIONS` statement, on the transaction's graph with
+    /// each batch committed as it ends: durable in the log, and seen by the readers that start
+    /// after it (at once when no reader holds the last snapshot, else with a later batch or
+    /// the statement's end). A failure after a batch takes back only what came after it.
+    pub fn run_batched<T>(
+        &mut self,
+        control: &mut Control,
+        f: impl FnOnce(&mut Graph, &mut Control) -> Result<T>,
+    ) -> Result<T> {
+        let batches = Arc::new(Mutex::new(Batches {
+            shared: self.shared.clone(),
+            writer: self.writer.take(),
+            version: self.version,
+            unpublished: std::mem::take(&mut self.unpublished),
+        }));
+        let hook = batches.clone();
+        control.durable = Some(crate::exec::Durable(Arc::new(move |g| lock(&hook).commit(g))));
+        let r = f(&mut self.graph, control);
+        control.durable = None;
+        let mut b = lock(&batches);
+        self.writer = b.writer.take();
+        self.version = b.version;
+        self.unpublished = std::mem::take(&mut b.unpublished);
+        r
+    }
+
+    /// Rolls back: nothing of it is kept (but batches of `IN TRANSACTIONS` it committed).
     pub fn rollback(mut self) {
         self.end();
     }
 
     fn end(&mut self) {
-        if let (Some(tx), Some(mut writer)) = (self.tx.take(), self.writer.take()) {
+        if let (Some(tx), Some(writer)) = (self.tx.take(), self.writer.take()) {
             let mut graph = std::mem::take(&mut self.graph);
             tx.rollback(&mut graph);
-            writer.spare = Some(Snapshot { graph, version: self.version, record: 0 });
-            self.shared.give_back(writer);
+            self.publish(writer, graph, 0);
         }
     }
 }

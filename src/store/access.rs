@@ -234,6 +234,11 @@ pub trait GraphWrite: GraphRead {
     }
     /// Keeps what the journal holds for good (see [`Graph::forget_journal`]).
     fn forget_journal(&mut self) {}
+    /// The store's own graph, for a caller above the executor that keeps copies of it (a
+    /// server publishing a batch of `IN TRANSACTIONS` to its readers); `None` for other stores.
+    fn as_graph_mut(&mut self) -> Option<&mut Graph> {
+        None
+    }
     /// Starts journaling; a mark to roll back to.
     fn savepoint(&mut self) -> Savepoint;
     /// Keeps the changes since the mark.
@@ -434,6 +439,9 @@ impl GraphWrite for Graph {
     }
     fn forget_journal(&mut self) {
         Graph::forget_journal(self)
+    }
+    fn as_graph_mut(&mut self) -> Option<&mut Graph> {
+        Some(self)
     }
     fn savepoint(&mut self) -> Savepoint {
         Graph::savepoint(self)
