@@ -359,6 +359,17 @@ pub enum SetItem {
         /// Where the item sits in the source text.
         span: Span,
     },
+    /// `n[key] = expr`: a property whose key is computed (Neo4j 5.26).
+    Dynamic {
+        /// The node or relationship variable.
+        var: Var,
+        /// The key, a string expression.
+        key: Expr,
+        /// The new value (null removes the property).
+        value: Expr,
+        /// Where the item sits in the source text.
+        span: Span,
+    },
 }
 
 /// `REMOVE item, ...`.
@@ -388,6 +399,15 @@ pub enum RemoveItem {
         var: Var,
         /// The labels, in order.
         labels: Vec<String>,
+        /// Where the item sits in the source text.
+        span: Span,
+    },
+    /// `n[key]`: removes a property whose key is computed (Neo4j 5.26).
+    Dynamic {
+        /// The node or relationship variable.
+        var: Var,
+        /// The key, a string expression.
+        key: Expr,
         /// Where the item sits in the source text.
         span: Span,
     },

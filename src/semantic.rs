@@ -317,6 +317,10 @@ fn clause(c: &Clause, scope: &mut Scope) -> Result<()> {
                 match it {
                     RemoveItem::Property { target, .. } => expr(target, scope, false)?,
                     RemoveItem::Labels { var, .. } => use_var(var, scope)?,
+                    RemoveItem::Dynamic { var, key, .. } => {
+                        use_var(var, scope)?;
+                        expr(key, scope, false)?
+                    }
                 }
             }
         }
@@ -673,6 +677,11 @@ fn set_item(s: &SetItem, scope: &Scope) -> Result<()> {
             expr(value, scope, false)
         }
         SetItem::Labels { var, .. } => use_var(var, scope),
+        SetItem::Dynamic { var, key, value, .. } => {
+            use_var(var, scope)?;
+            expr(key, scope, false)?;
+            expr(value, scope, false)
+        }
     }
 }
 

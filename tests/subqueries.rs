@@ -188,3 +188,21 @@ fn load_csv_reads_only_the_import_directory_and_says_where_a_file_is_bad() {
     std::fs::remove_dir_all(&dir).unwrap();
     let _ = std::fs::remove_file(std::env::temp_dir().join("silkgraph-sub-outside.csv"));
 }
+
+#[test]
+fn a_dynamic_property_key_must_be_a_string_and_nothing_is_half_set() {
+    let mut s = Session::default();
+    run(&mut s, "CREATE (:P {k: 'a'}), (:P {k: 1})");
+    // The second node's key is an integer: the statement fails whole.
+    let e = fails(&mut s, "MATCH (p:P) SET p[p.k] = true");
+    assert_eq!(e.detail, "InvalidArgumentType", "{}", e.message);
+    assert!(e.message.contains("dynamic property key must be a string"), "{}", e.message);
+    assert_eq!(run(&mut s, "MATCH (p:P) WHERE p.a IS NOT NULL RETURN count(p)"), vec![vec![Value::Int(0)]]);
+    let e = fails(&mut s, "MATCH (p:P {k: 'a'}) SET p[p.k] = {nested: 1}");
+    assert!(e.message.contains("Map cannot be stored"), "{}", e.message);
+    run(&mut s, "MATCH (p:P {k: 'a'}) SET p[p.k] = [1, 2]");
+    assert_eq!(
+        run(&mut s, "MATCH (p:P {k: 'a'}) RETURN p.a"),
+        vec![vec![Value::List(vec![Value::Int(1), Value::Int(2)])]]
+    );
+}

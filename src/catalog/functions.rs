@@ -153,6 +153,7 @@ pub const FUNCTIONS: &[FnSig] = &[
     f("__plus", 1, 1, "+number"),
     f("__is_typed", 2, 2, "value IS :: TYPE"),
     f("__is_normalized", 2, 2, "string IS NORMALIZED"),
+    f("__property_map", 2, 2, "SET n[key] = value"),
 ];
 
 /// Finds a function by name, case-insensitively.

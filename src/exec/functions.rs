@@ -128,9 +128,9 @@ pub(crate) fn call(name: &str, mut a: Vec<Value>, ctx: Ctx) -> Result<Value> {
     // Most functions return null for a null first argument.
     let null_in = a.first().is_some_and(Value::is_null);
     let first = a.first().cloned().unwrap_or(Value::Null);
-    // Neo4j 5's functions (exec/scalar.rs) are tried after the ones here; these two must see a
+    // Neo4j 5's functions (exec/scalar.rs) are tried after the ones here; these must see a
     // null argument.
-    if matches!(n, "valuetype" | "__is_typed") {
+    if matches!(n, "valuetype" | "__is_typed" | "__property_map") {
         return Ok(super::scalar::call(n, &a)?.unwrap_or(Value::Null));
     }
     Ok(match n {

@@ -20,6 +20,16 @@ pub(crate) fn call(name: &str, a: &[Value]) -> Result<Option<Value>> {
         let Some(Value::String(t)) = a.get(1) else { return Err(arg_err("IS :: needs a type")) };
         return Ok(Some(Value::Bool(is_typed(first, t)?)));
     }
+    if name == "__property_map" {
+        // `SET n[key] = value`: the one-entry map `SET n += ...` writes.
+        return match first {
+            Value::String(k) => {
+                let value = a.get(1).cloned().unwrap_or(Value::Null);
+                Ok(Some(Value::map([(k.to_string(), value)].into_iter().collect())))
+            }
+            v => Err(type_err("a dynamic property key must be a string", v)),
+        };
+    }
     if name == "__is_normalized" {
         let Some(Value::String(form)) = a.get(1) else { return Err(arg_err("IS NORMALIZED needs a form")) };
         return Ok(match first {

@@ -239,6 +239,10 @@ impl Builder<'_> {
                             ast::RemoveItem::Labels { var, labels, .. } => {
                                 SetOp::RemoveLabels { slot: self.var(var, &scope)?, labels: labels.clone() }
                             }
+                            ast::RemoveItem::Dynamic { var, key, span } => {
+                                let null = ast::Expr::new(ExprKind::Literal(ast::Literal::Null), *span);
+                                self.dynamic_property(var, key, &null, *span, &scope)?
+                            }
                         });
                     }
                     ops.push(Op::Set { ops: list });
@@ -926,9 +930,30 @@ impl Builder<'_> {
                 ast::SetItem::Labels { var, labels, .. } => {
                     SetOp::Labels { slot: self.var(var, scope)?, labels: labels.clone() }
                 }
+                ast::SetItem::Dynamic { var, key, value, span } => {
+                    self.dynamic_property(var, key, value, *span, scope)?
+                }
             });
         }
         Ok(out)
+    }
+
+    /// `SET n[key] = value` (and `REMOVE n[key]`, with a null value) as `SET n += {key: value}`,
+    /// the map made at run time by `__property_map`, which refuses a key that is not a string.
+    fn dynamic_property(
+        &mut self,
+        var: &ast::Var,
+        key: &ast::Expr,
+        value: &ast::Expr,
+        span: Span,
+        scope: &Scope,
+    ) -> Result<SetOp> {
+        let map = ExprKind::Function {
+            name: "__property_map".into(),
+            distinct: false,
+            args: vec![key.clone(), value.clone()],
+        };
+        Ok(SetOp::Merge { slot: self.var(var, scope)?, value: self.expr(&ast::Expr::new(map, span), scope)? })
     }
 
     // ---- projections --------------------------------------------------------------------

@@ -376,11 +376,14 @@ pub(super) fn phrase(rule: Rule) -> &'static str {
         Rule::merge_clause => "MERGE",
         Rule::merge_action => "ON CREATE SET or ON MATCH SET",
         Rule::set_clause => "SET",
-        Rule::set_item | Rule::set_property | Rule::set_labels | Rule::set_merge | Rule::set_replace => {
-            "an item to set, such as n.key = value"
-        }
+        Rule::set_item
+        | Rule::set_property
+        | Rule::set_dynamic
+        | Rule::set_labels
+        | Rule::set_merge
+        | Rule::set_replace => "an item to set, such as n.key = value",
         Rule::remove_clause => "REMOVE",
-        Rule::remove_item | Rule::remove_property | Rule::remove_labels => {
+        Rule::remove_item | Rule::remove_property | Rule::remove_dynamic | Rule::remove_labels => {
             "an item to remove, such as n.key or n:Label"
         }
         Rule::property_expression => "a property such as n.key",

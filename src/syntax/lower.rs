@@ -518,6 +518,16 @@ fn set_items(p: &P) -> Result<Vec<SetItem>> {
     for c in p.clone().into_inner() {
         match c.as_rule() {
             Rule::set_property => out.push(set_property(&c)?),
+            Rule::set_dynamic => {
+                let mut e = c.clone().into_inner().filter(|x| x.as_rule() == Rule::expression);
+                let (key, value) = (next(&mut e, &c)?, next(&mut e, &c)?);
+                out.push(SetItem::Dynamic {
+                    var: var(&need(&c, Rule::variable)?)?,
+                    key: expr(key)?,
+                    value: expr(value)?,
+                    span: span(&c),
+                })
+            }
             Rule::set_labels => out.push(SetItem::Labels {
                 var: var(&need(&c, Rule::variable)?)?,
                 labels: labels(&need(&c, Rule::node_labels)?)?,
@@ -569,6 +579,11 @@ fn remove_clause(p: &P) -> Result<RemoveClause> {
                 let (target, key) = property_expression(&need(&c, Rule::property_expression)?)?;
                 items.push(RemoveItem::Property { target, key, span: span(&c) });
             }
+            Rule::remove_dynamic => items.push(RemoveItem::Dynamic {
+                var: var(&need(&c, Rule::variable)?)?,
+                key: expr(need(&c, Rule::expression)?)?,
+                span: span(&c),
+            }),
             Rule::remove_labels => items.push(RemoveItem::Labels {
                 var: var(&need(&c, Rule::variable)?)?,
                 labels: labels(&need(&c, Rule::node_labels)?)?,

@@ -89,6 +89,7 @@ impl Display for Clause {
                         format!("{}.{}", Prec::wrap(target, Prec::Postfix), name(key))
                     }
                     RemoveItem::Labels { var, labels, .. } => format!("{}{}", name(&var.name), label_list(labels)),
+                    RemoveItem::Dynamic { var, key, .. } => format!("{}[{key}]", name(&var.name)),
                 });
                 write!(f, "REMOVE {items}")
             }
@@ -241,6 +242,7 @@ impl Display for SetItem {
             SetItem::Replace { var, value, .. } => write!(f, "{} = {value}", name(&var.name)),
             SetItem::Merge { var, value, .. } => write!(f, "{} += {value}", name(&var.name)),
             SetItem::Labels { var, labels, .. } => write!(f, "{}{}", name(&var.name), label_list(labels)),
+            SetItem::Dynamic { var, key, value, .. } => write!(f, "{}[{key}] = {value}", name(&var.name)),
         }
     }
 }
