@@ -55,9 +55,14 @@ pub struct ExportCli {
     /// Pictures: size nodes by a numeric property or a score (pagerank, degree, betweenness, community)
     #[arg(long)]
     pub size: Option<String>,
-    /// Pictures: colour nodes by `label` (the default) or by a property
+    /// Pictures: colour nodes by `label` (the default), a property or a score (community)
     #[arg(long)]
     pub color: Option<String>,
+    /// Pictures and exports: the relationships are ties without a direction (no arrows; GraphML,
+    /// GEXF and node-link say undirected). Graphs whose script says `// silkgraph: undirected`
+    /// (the teaching graphs) are drawn so anyway
+    #[arg(long)]
+    pub undirected: bool,
     /// Stop the query if it runs longer than this many seconds
     #[arg(long, value_name = "SECONDS")]
     pub timeout: Option<f64>,
@@ -205,7 +210,11 @@ fn write_export(
 ) -> Result<String, (i32, String)> {
     let usage = |m: String| (USAGE, m);
     let failed = |m: String| (FAILED, m);
-    let style = style(&mut session, cli.size.as_deref(), cli.color.as_deref()).map_err(usage)?;
+    if cli.undirected {
+        session.graph.set_undirected(true);
+    }
+    let mut style = style(&mut session, cli.size.as_deref(), cli.color.as_deref()).map_err(usage)?;
+    style.undirected = cli.undirected;
     let sub = match &result {
         Some(r) => Subgraph::from_result(&session.graph, r),
         None => Subgraph::whole(&session.graph),
@@ -262,11 +271,11 @@ pub fn style(session: &mut Session, size: Option<&str>, color: Option<&str>) -> 
         Some(s) => export::size_by(session, s)?,
         None => export::SizeBy::Uniform,
     };
-    let color = match color.map(str::trim) {
-        None | Some("") | Some("label") | Some("labels") => ColorBy::Label,
-        Some(p) => ColorBy::Property(p.to_string()),
+    let color = match color {
+        Some(c) => export::color_by(session, c)?,
+        None => ColorBy::Label,
     };
-    Ok(Style { size, color })
+    Ok(Style { size, color, undirected: false })
 }
 
 /// The REPL's `:export` and `:show`: writes the last result's subgraph; returns what to say.

@@ -149,7 +149,9 @@ fn attrs(g: &Graph, props: &[(Sym, Value)], out: &mut Vec<String>) {
 pub fn render(ex: &Export) -> String {
     let g = ex.graph;
     let mut s = format!("// {}\n", ex.prov.one_line());
-    s.push_str("digraph silkgraph {\n");
+    // A graph of undirected ties is a Graphviz `graph`, its edges `--`.
+    let (kind, edge) = if ex.graph.undirected() { ("graph", "--") } else { ("digraph", "->") };
+    let _ = writeln!(s, "{kind} silkgraph {{");
     let _ = writeln!(
         s,
         "  graph [comment={}, overlap=false, splines=true, fontname=\"Helvetica\"];",
@@ -159,7 +161,7 @@ pub fn render(ex: &Export) -> String {
         "  node [shape=box, style=\"rounded,filled\", fontname=\"Helvetica\", fontsize=10, color=\"#555555\"];\n",
     );
     s.push_str("  edge [fontname=\"Helvetica\", fontsize=8, color=\"#888888\", fontcolor=\"#444444\"];\n");
-    let palette = super::layout::Palette::for_labels(g, &ex.sub.nodes);
+    let palette = super::layout::Palette::for_labels(g);
     for &n in &ex.sub.nodes {
         let labels = label_names(g, n);
         let mut a = vec![
@@ -177,7 +179,7 @@ pub fn render(ex: &Export) -> String {
             a.push(format!("tooltip={}", quoted(&q)));
         }
         attrs(g, &g.rel_props(r), &mut a);
-        let _ = writeln!(s, "  n{x} -> n{y} [{}];", a.join(", "));
+        let _ = writeln!(s, "  n{x} {edge} n{y} [{}];", a.join(", "));
     }
     s.push_str("}\n");
     s

@@ -33,7 +33,8 @@ pub fn render(ex: &Export) -> String {
     let _ = writeln!(s, "  <meta>\n    <creator>silkgraph {}</creator>", escape(&ex.prov.version));
     let _ = writeln!(s, "    <description>{}</description>", escape(&ex.prov.one_line()));
     let _ = writeln!(s, "    <keywords>{}</keywords>\n  </meta>", escape(&ex.prov.graph_hash));
-    s.push_str("  <graph mode=\"static\" defaultedgetype=\"directed\">\n");
+    let kind = if ex.graph.undirected() { "undirected" } else { "directed" };
+    s.push_str(&format!("  <graph mode=\"static\" defaultedgetype=\"{kind}\">\n"));
     let node_cols = attr_columns(ex, true);
     let rel_cols = attr_columns(ex, false);
     for (class, cols, extra) in [("node", &node_cols, "labels"), ("edge", &rel_cols, "type")] {
@@ -54,7 +55,7 @@ pub fn render(ex: &Export) -> String {
             }
         }
     };
-    let palette = super::layout::Palette::for_labels(g, &ex.sub.nodes);
+    let palette = super::layout::Palette::for_labels(g);
     s.push_str("    <nodes>\n");
     for &n in &ex.sub.nodes {
         let _ = writeln!(s, "      <node id=\"n{n}\" label=\"{}\">", escape(&display_name(g, n)));

@@ -61,7 +61,8 @@ pub fn render(ex: &Export) -> String {
             );
         }
     }
-    s.push_str("  <graph id=\"G\" edgedefault=\"directed\">\n");
+    let kind = if ex.graph.undirected() { "undirected" } else { "directed" };
+    s.push_str(&format!("  <graph id=\"G\" edgedefault=\"{kind}\">\n"));
     let params = serde_json::Value::Object(ex.prov.params.clone()).to_string();
     let values = [ex.prov.version.as_str(), ex.prov.query.as_deref().unwrap_or(""), &params, &ex.prov.graph_hash];
     for ((_, id), v) in graph_keys.iter().zip(values) {

@@ -1,7 +1,9 @@
 //! The picture as one self-contained HTML page: the layout computed in Rust, drawn as SVG by
-//! a little inline script (no network, no library). Scroll to zoom, drag the background to
-//! pan, drag a node to move it; hovering shows a node's properties, or a relationship's type,
-//! quote and source. A search box highlights nodes by name. The provenance is in
+//! a little inline script (no network, no library). Scroll or pinch to zoom, drag the
+//! background to pan, drag a node to move it (mouse, touch and pen alike: pointer events);
+//! it opens fitted to the window, and captions too small to read at the zoom are hidden until
+//! zoomed in. Hovering (or tapping) shows a node's properties, or a relationship's type, quote
+//! and source. A search box highlights nodes by name. The provenance is in
 //! `<meta name="silkgraph-provenance">` and in the page's footer.
 
 use serde_json::{json, Value as J};
@@ -42,6 +44,7 @@ pub fn render(ex: &Export) -> String {
     let data = json!({
         "width": p.width, "height": p.height, "nodeFont": NODE_FONT, "edgeFont": EDGE_FONT,
         "legend": p.legend, "sizeNote": p.size_note, "colorNote": p.color_note,
+        "legendTitle": layout::legend_title(&p), "undirected": p.undirected,
         "nodes": nodes, "edges": edges, "provenance": ex.prov.to_json(),
     });
     let title = match &ex.prov.query {
@@ -80,7 +83,9 @@ header { padding: 6px 10px; border-bottom: 1px solid #ddd; font-size: 13px; }
 header input { margin: 0 10px; font-size: 12px; }
 #legend span.item { margin-right: 10px; white-space: nowrap; font-size: 12px; }
 #legend span.dot { display: inline-block; width: 10px; height: 10px; border-radius: 5px; margin-right: 3px; }
-#canvas { flex: 1; width: 100%; cursor: grab; user-select: none; }
+#canvas { flex: 1; width: 100%; cursor: grab; user-select: none; touch-action: none; }
+#canvas.small-captions .node text, #canvas.small-elabels .elabel { display: none; }
+#legend b { margin-right: 8px; font-size: 12px; }
 #canvas.panning { cursor: grabbing; }
 footer { padding: 3px 10px; font-size: 10px; color: #777; border-top: 1px solid #eee; overflow: hidden;
   white-space: nowrap; text-overflow: ellipsis; }
@@ -116,6 +121,7 @@ const JS: &str = r##"(function () {
   document.getElementById("counts").textContent =
     "(" + D.nodes.length + " nodes, " + D.edges.length + " relationships" + (D.sizeNote ? "; " + D.sizeNote : "") + ")";
   var legend = document.getElementById("legend");
+  var title = document.createElement("b"); title.textContent = D.legendTitle; legend.appendChild(title);
   D.legend.forEach(function (it) {
     var s = document.createElement("span"); s.className = "item";
     s.innerHTML = '<span class="dot" style="background:' + esc(it[1]) + '"></span>' + esc(it[0]) + " (" + it[2] + ")";
@@ -147,7 +153,8 @@ const JS: &str = r##"(function () {
   }
   var byNode = D.nodes.map(function () { return []; });
   D.edges.forEach(function (e) {
-    e.path = el("path", {"class": "edge", d: pathOf(e), "marker-end": "url(#arrow)"}, gE);
+    e.path = el("path", D.undirected ? {"class": "edge", d: pathOf(e)} :
+      {"class": "edge", d: pathOf(e), "marker-end": "url(#arrow)"}, gE);
     if (e.lt !== null && e.lt !== undefined) {
       var p = pointAt(D.nodes[e.s], D.nodes[e.t], e.bend + e.ls, e.lt);
       e.label = el("text", {"class": "elabel", x: p.x, y: p.y + D.edgeFont / 3, "font-size": D.edgeFont,
@@ -155,17 +162,21 @@ const JS: &str = r##"(function () {
       e.label.textContent = e.ty;
     }
     byNode[e.s].push(e); if (e.t !== e.s) byNode[e.t].push(e);
-    e.path.addEventListener("mousemove", function (ev) { showTip(ev, edgeTip(e)); });
-    e.path.addEventListener("mouseleave", hideTip);
+    e.path.addEventListener("pointermove", function (ev) { showTip(ev, edgeTip(e)); });
+    e.path.addEventListener("pointerleave", hideTip);
+    e.path.addEventListener("pointerdown", function (ev) { if (ev.pointerType !== "mouse") showTip(ev, edgeTip(e)); });
   });
   D.nodes.forEach(function (n, i) {
     n.g = el("g", {"class": "node", transform: "translate(" + n.x + "," + n.y + ")"}, gN);
     el("circle", {r: n.r, fill: n.c, stroke: "#fff", "stroke-width": 1.5}, n.g);
     var t = el("text", {y: n.r + D.nodeFont + 1, "text-anchor": "middle", "font-size": D.nodeFont}, n.g);
     t.textContent = n.l;
-    n.g.addEventListener("mousemove", function (ev) { if (!drag) showTip(ev, nodeTip(n)); });
-    n.g.addEventListener("mouseleave", hideTip);
-    n.g.addEventListener("mousedown", function (ev) { ev.stopPropagation(); drag = {node: n, i: i}; hideTip(); });
+    n.g.addEventListener("pointermove", function (ev) { if (!drag) showTip(ev, nodeTip(n)); });
+    n.g.addEventListener("pointerleave", hideTip);
+    n.g.addEventListener("pointerdown", function (ev) {
+      ev.stopPropagation(); drag = {node: n, i: i, id: ev.pointerId, moved: false};
+      if (ev.pointerType !== "mouse") showTip(ev, nodeTip(n)); else hideTip();
+    });
   });
   function rows(props) {
     return "<table>" + props.map(function (p) {
@@ -189,17 +200,41 @@ const JS: &str = r##"(function () {
     tip.style.left = x + "px"; tip.style.top = y + "px";
   }
   function hideTip() { tip.style.display = "none"; }
-  function apply() { view.setAttribute("transform", "translate(" + tx + "," + ty + ") scale(" + k + ")"); }
+  // Captions smaller than this many pixels on screen are hidden until zoomed in.
+  var READABLE = 7;
+  function apply() {
+    view.setAttribute("transform", "translate(" + tx + "," + ty + ") scale(" + k + ")");
+    svg.classList.toggle("small-captions", D.nodeFont * k < READABLE);
+    svg.classList.toggle("small-elabels", D.edgeFont * k < READABLE);
+  }
   function fit() {
     var r = svg.getBoundingClientRect(), W = r.width || 1000, H = r.height || 700;
     k = Math.min(W / D.width, H / D.height, 2);
     tx = (W - D.width * k) / 2; ty = (H - D.height * k) / 2; apply();
   }
-  var drag = null, pan = null;
+  var drag = null, pan = null, pointers = {}, pinch = null;
   function local(ev) { var r = svg.getBoundingClientRect(); return {x: (ev.clientX - r.left - tx) / k, y: (ev.clientY - r.top - ty) / k}; }
-  svg.addEventListener("mousedown", function (ev) { pan = {x: ev.clientX - tx, y: ev.clientY - ty}; svg.classList.add("panning"); });
-  window.addEventListener("mousemove", function (ev) {
-    if (drag) {
+  function zoomAt(cx, cy, nk) {
+    var r = svg.getBoundingClientRect(), mx = cx - r.left, my = cy - r.top;
+    nk = Math.min(Math.max(nk, 0.05), 20);
+    tx = mx - (mx - tx) * nk / k; ty = my - (my - ty) * nk / k; k = nk; apply();
+  }
+  function spread() {
+    var ps = Object.keys(pointers).map(function (id) { return pointers[id]; });
+    var dx = ps[0].x - ps[1].x, dy = ps[0].y - ps[1].y;
+    return {d: Math.max(Math.sqrt(dx * dx + dy * dy), 1), x: (ps[0].x + ps[1].x) / 2, y: (ps[0].y + ps[1].y) / 2};
+  }
+  svg.addEventListener("pointerdown", function (ev) {
+    pointers[ev.pointerId] = {x: ev.clientX, y: ev.clientY};
+    if (Object.keys(pointers).length === 2) { drag = null; pan = null; pinch = spread(); pinch.k = k; return; }
+    if (!drag) { pan = {x: ev.clientX - tx, y: ev.clientY - ty}; svg.classList.add("panning"); if (ev.pointerType !== "mouse") hideTip(); }
+  });
+  window.addEventListener("pointermove", function (ev) {
+    if (pointers[ev.pointerId]) pointers[ev.pointerId] = {x: ev.clientX, y: ev.clientY};
+    if (pinch && Object.keys(pointers).length === 2) {
+      var s = spread(); zoomAt(s.x, s.y, pinch.k * s.d / pinch.d); return;
+    }
+    if (drag && drag.id === ev.pointerId) {
       var p = local(ev), n = drag.node; n.x = p.x; n.y = p.y;
       n.g.setAttribute("transform", "translate(" + n.x + "," + n.y + ")");
       byNode[drag.i].forEach(function (e) {
@@ -211,12 +246,17 @@ const JS: &str = r##"(function () {
       });
     } else if (pan) { tx = ev.clientX - pan.x; ty = ev.clientY - pan.y; apply(); }
   });
-  window.addEventListener("mouseup", function () { drag = null; pan = null; svg.classList.remove("panning"); });
+  function up(ev) {
+    delete pointers[ev.pointerId];
+    if (Object.keys(pointers).length < 2) pinch = null;
+    if (drag && drag.id === ev.pointerId) drag = null;
+    if (Object.keys(pointers).length === 0) { pan = null; svg.classList.remove("panning"); }
+  }
+  window.addEventListener("pointerup", up);
+  window.addEventListener("pointercancel", up);
   svg.addEventListener("wheel", function (ev) {
     ev.preventDefault();
-    var r = svg.getBoundingClientRect(), mx = ev.clientX - r.left, my = ev.clientY - r.top;
-    var f = Math.exp(-ev.deltaY * 0.0015), nk = Math.min(Math.max(k * f, 0.05), 20);
-    tx = mx - (mx - tx) * nk / k; ty = my - (my - ty) * nk / k; k = nk; apply();
+    zoomAt(ev.clientX, ev.clientY, k * Math.exp(-ev.deltaY * 0.0015));
   }, {passive: false});
   svg.addEventListener("dblclick", fit);
   document.getElementById("search").addEventListener("input", function (ev) {

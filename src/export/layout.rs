@@ -53,9 +53,15 @@ impl Palette {
         Palette { keys: ks.into_iter().map(|(k, _)| k.to_string()).collect() }
     }
 
-    /// A palette over the nodes' first labels.
-    pub fn for_labels(g: &Graph, nodes: &[NodeId]) -> Palette {
-        Palette::for_keys(nodes.iter().map(|&n| label_names(g, n).first().copied().unwrap_or("")))
+    /// Colours for keys in the order given (the first key gets the first colour).
+    pub fn ordered(keys: Vec<String>) -> Palette {
+        Palette { keys }
+    }
+
+    /// A palette over the graph's labels in the order the graph first met them, so that a
+    /// label has the same colour in every picture of the graph, whichever nodes it shows.
+    pub fn for_labels(g: &Graph) -> Palette {
+        Palette::ordered(g.labels().iter().map(|(_, l)| l.to_string()).collect())
     }
 
     /// The keys, the most frequent first.
@@ -167,6 +173,8 @@ pub struct Picture {
     pub size_note: Option<String>,
     /// What the colours mean (`label` or a property name).
     pub color_note: String,
+    /// Relationships are drawn as ties, without arrows.
+    pub undirected: bool,
 }
 
 /// A small deterministic generator (SplitMix64).
@@ -182,9 +190,17 @@ impl Rng {
     }
 }
 
-/// The label shown under a node: its display name, cut to a length.
+/// The label shown under a node: its display name, cut in the middle when long, so that names
+/// sharing a long beginning ("Agreement between ... on X", "... on Y") stay apart.
 pub fn short_label(name: &str) -> String {
-    crate::output::truncate(&super::one_line(name), LABEL_MAX)
+    let s = super::one_line(name);
+    let n = s.chars().count();
+    if n <= LABEL_MAX {
+        return s;
+    }
+    let head: String = s.chars().take(LABEL_MAX / 2 - 1).collect();
+    let tail: String = s.chars().skip(n - LABEL_MAX / 2).collect();
+    format!("{}…{}", head.trim_end(), tail.trim_start())
 }
 
 /// The estimated width of a text in a sans-serif face of size `font`.
@@ -226,24 +242,51 @@ pub fn picture(ex: &Export) -> Picture {
     let sub = ex.sub;
     let index: HashMap<NodeId, usize> = sub.nodes.iter().enumerate().map(|(i, &id)| (id, i)).collect();
 
-    // Colours.
-    let color_key = |id: NodeId| -> String {
+    // Colours: a label keeps its colour in every picture of the graph; the values of a property
+    // or a score are coloured, and listed, in their order.
+    let color_value = |id: NodeId| -> Option<Value> {
         match &ex.style.color {
-            ColorBy::Label => label_names(g, id).first().copied().unwrap_or("").to_string(),
-            ColorBy::Property(p) => match g.key_id(p).and_then(|k| g.node_prop(id, k)) {
-                Some(v) => super::value_text(g, &v),
-                None => String::new(),
-            },
+            ColorBy::Label => None,
+            ColorBy::Property(p) => g.key_id(p).and_then(|k| g.node_prop(id, k)),
+            ColorBy::Scores(_, s) => s.get(&id).map(|f| match f.fract() == 0.0 && f.abs() < 1e15 {
+                true => Value::Int(*f as i64),
+                false => Value::Float(*f),
+            }),
         }
     };
-    let keys: Vec<String> = sub.nodes.iter().map(|&id| color_key(id)).collect();
-    let palette = Palette::for_keys(keys.iter().map(String::as_str));
-    let legend: Vec<(String, String, usize)> = palette
-        .keys()
+    let keys: Vec<String> = sub
+        .nodes
         .iter()
+        .map(|&id| match &ex.style.color {
+            ColorBy::Label => label_names(g, id).first().copied().unwrap_or("").to_string(),
+            _ => color_value(id).map_or_else(String::new, |v| super::value_text(g, &v)),
+        })
+        .collect();
+    let palette = match &ex.style.color {
+        ColorBy::Label => Palette::for_labels(g),
+        _ => {
+            let mut values: Vec<Value> = sub.nodes.iter().filter_map(|&id| color_value(id)).collect();
+            values.sort_by(crate::value::Value::order);
+            values.dedup();
+            Palette::ordered(values.iter().map(|v| super::value_text(g, v)).collect())
+        }
+    };
+    let none = String::new();
+    let mut shown: Vec<&String> = Vec::new();
+    for k in palette.keys().iter().chain(std::iter::once(&none)) {
+        if keys.contains(k) && !shown.contains(&k) {
+            shown.push(k);
+        }
+    }
+    let count = |k: &String| keys.iter().filter(|x| *x == k).count();
+    if matches!(ex.style.color, ColorBy::Label) {
+        shown.sort_by_key(|k| std::cmp::Reverse(count(k)));
+    }
+    let legend: Vec<(String, String, usize)> = shown
+        .into_iter()
         .map(|k| {
-            let shown = if k.is_empty() { "(none)".to_string() } else { short_label(k) };
-            (shown, palette.hex(k), keys.iter().filter(|x| *x == k).count())
+            let name = if k.is_empty() { "(none)".to_string() } else { short_label(k) };
+            (name, palette.hex(k), count(k))
         })
         .collect();
 
@@ -328,7 +371,7 @@ pub fn picture(ex: &Export) -> Picture {
     remove_overlaps(&mut nodes);
 
     // Frame: shift everything into view, below the legend.
-    let legend_h = legend_height(&legend, frame_width(&nodes)) + if size_note.is_some() { 16.0 } else { 0.0 };
+    let legend_h = legend_height(&legend, frame_width(&nodes));
     let (mut x0, mut y0, mut x1, mut y1) = (f64::INFINITY, f64::INFINITY, f64::NEG_INFINITY, f64::NEG_INFINITY);
     for nd in &nodes {
         let f = footprint(nd, 0.0);
@@ -350,6 +393,18 @@ pub fn picture(ex: &Export) -> Picture {
     let width = (x1 - x0 + 2.0 * margin).max(320.0);
     let height = y1 - y0 + 2.0 * margin + legend_h;
     place_edge_labels(&nodes, &mut edges);
+    // A type's name is written on one of its relationships; every one shows it on hover.
+    let mut named: Vec<String> = Vec::new();
+    for e in &mut edges {
+        if e.label_at.is_some() {
+            if named.contains(&e.ty) {
+                e.label_at = None;
+                e.label_t = None;
+            } else {
+                named.push(e.ty.clone());
+            }
+        }
+    }
     Picture {
         nodes,
         edges,
@@ -360,13 +415,16 @@ pub fn picture(ex: &Export) -> Picture {
         color_note: match &ex.style.color {
             ColorBy::Label => "label".into(),
             ColorBy::Property(p) => p.clone(),
+            ColorBy::Scores(name, _) => name.clone(),
         },
+        undirected: ex.style.undirected(g),
     }
 }
 
 /// The legend's rows laid out left to right within `width`: `(x, y)` of each entry.
 pub fn legend_positions(legend: &[(String, String, usize)], width: f64) -> Vec<(f64, f64)> {
-    let (mut x, mut y) = (24.0, 20.0);
+    // Below the legend's title (`LEGEND_TITLE_Y`).
+    let (mut x, mut y) = (24.0, LEGEND_TITLE_Y + 18.0);
     let mut out = Vec::new();
     for (name, _, count) in legend {
         let w = 18.0 + text_width(&format!("{name} ({count})"), NODE_FONT) + 14.0;
@@ -378,6 +436,24 @@ pub fn legend_positions(legend: &[(String, String, usize)], width: f64) -> Vec<(
         x += w;
     }
     out
+}
+
+/// Where the legend's title (what the colours mean) stands.
+pub const LEGEND_TITLE_Y: f64 = 20.0;
+
+/// The legend's title: what the colours (and sizes) mean.
+pub fn legend_title(p: &Picture) -> String {
+    let mut t = match p.color_note.as_str() {
+        "label" => "colour: the node's label".to_string(),
+        note => format!("colour: {note}"),
+    };
+    if let Some(size) = &p.size_note {
+        t.push_str(&format!("; {size} (larger is more)"));
+    }
+    if p.undirected {
+        t.push_str("; ties without direction");
+    }
+    t
 }
 
 fn frame_width(nodes: &[PNode]) -> f64 {

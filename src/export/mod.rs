@@ -398,13 +398,15 @@ pub enum SizeBy {
 }
 
 /// What colours the nodes of a picture.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub enum ColorBy {
     /// A colour per node's first label.
     #[default]
     Label,
     /// A colour per value of the named property.
     Property(String),
+    /// A colour per value of a score (`community`), with its name.
+    Scores(String, HashMap<NodeId, f64>),
 }
 
 /// Picture options.
@@ -414,33 +416,84 @@ pub struct Style {
     pub size: SizeBy,
     /// What colours the nodes.
     pub color: ColorBy,
+    /// Draw relationships without arrows, as ties (also when the graph says it is undirected).
+    pub undirected: bool,
+}
+
+impl Style {
+    /// Whether the picture draws ties without arrows.
+    pub fn undirected(&self, g: &Graph) -> bool {
+        self.undirected || g.undirected()
+    }
 }
 
 /// Score names `size=` accepts besides property names.
 pub const SCORES: &[&str] = &["pagerank", "degree", "betweenness", "community"];
 
 /// Resolves `size=`: a score name runs `CALL algo.<name>()` through the session when such a
-/// procedure exists (`degree` is also counted here when it does not); anything else is a
-/// property name.
+/// procedure exists (`degree` is also counted here when it does not), following relationships
+/// both ways on an undirected graph; anything else is a property name, which some node must
+/// have.
 pub fn size_by(session: &mut Session, spec: &str) -> Result<SizeBy, String> {
     let s = spec.trim();
     if s.is_empty() {
         return Ok(SizeBy::Uniform);
     }
+    match scores(session, s, "size")? {
+        Some((name, scores)) => Ok(SizeBy::Scores(name, scores)),
+        None => Ok(SizeBy::Property(s.to_string())),
+    }
+}
+
+/// Resolves `color=`: `label`, a score (`community`, ...) or a property some node has.
+pub fn color_by(session: &mut Session, spec: &str) -> Result<ColorBy, String> {
+    let s = spec.trim();
+    if s.is_empty() || s.eq_ignore_ascii_case("label") || s.eq_ignore_ascii_case("labels") {
+        return Ok(ColorBy::Label);
+    }
+    match scores(session, s, "color")? {
+        Some((name, scores)) => Ok(ColorBy::Scores(name, scores)),
+        None => Ok(ColorBy::Property(s.to_string())),
+    }
+}
+
+/// A score's name and its value per node.
+type Named = (String, HashMap<NodeId, f64>);
+
+/// A score per node when `spec` names one, `None` when it names a property of some node; an
+/// error naming the nearest key when it names neither.
+fn scores(session: &mut Session, s: &str, what: &str) -> Result<Option<Named>, String> {
     let lower = s.to_ascii_lowercase();
+    let g = &session.graph;
+    let is_property = g.key_id(s).is_some_and(|k| g.node_ids().any(|n| g.node_prop(n, k).is_some()));
+    if is_property {
+        return Ok(None);
+    }
     if !SCORES.contains(&lower.as_str()) {
-        return Ok(SizeBy::Property(s.to_string()));
+        let mut keys: Vec<&str> = g.keys().iter().map(|(_, k)| k).collect();
+        keys.extend(SCORES);
+        if what == "color" {
+            keys.push("label");
+        }
+        let hint = crate::similar::did_you_mean(s, keys.iter().copied())
+            .map_or_else(String::new, |k| format!("; did you mean {what}={k}?"));
+        return Err(format!(
+            "{what}={s}: no node has a property `{s}`, and it is not a score ({}){hint}",
+            SCORES.join(", ")
+        ));
     }
     let proc = crate::catalog::procedures::PROCEDURES.iter().find(|p| {
         p.name.len() > 5
             && p.name[..5].eq_ignore_ascii_case("algo.")
-            && p.name[5..].to_ascii_lowercase().starts_with(&lower)
+            && p.name[5..].to_ascii_lowercase().starts_with(lower.trim_end_matches('y'))
     });
     match proc {
         Some(p) => {
             let field =
                 p.outputs.iter().find(|o| **o != "node").ok_or_else(|| format!("{} yields no score", p.name))?;
-            let q = format!("CALL {}() YIELD node, {field} RETURN node, {field}", p.name);
+            let both = session.graph.undirected() && p.inputs.contains(&"config") && lower != "community";
+            let config = if both { "{direction: 'both'}" } else { "" };
+            let q = format!("CALL {}({config}) YIELD node, {field} RETURN node, {field}", p.name);
             let o = session.run_statement(&q, &Params::new()).map_err(|e| format!("{}: {}", p.name, e.message))?;
             let mut scores = HashMap::new();
             for row in o.result.rows {
@@ -453,14 +506,14 @@ pub fn size_by(session: &mut Session, spec: &str) -> Result<SizeBy, String> {
                     scores.insert(*n, f);
                 }
             }
-            Ok(SizeBy::Scores(lower, scores))
+            Ok(Some((lower, scores)))
         }
         None if lower == "degree" => {
             let g = &session.graph;
             let scores = g.node_ids().map(|n| (n, g.degree(n, crate::store::Dir::Both) as f64)).collect();
-            Ok(SizeBy::Scores(lower, scores))
+            Ok(Some((lower, scores)))
         }
-        None => Err(format!("size={s} needs the procedure algo.{s}(), which this build does not have")),
+        None => Err(format!("{what}={s} needs the procedure algo.{s}(), which this build does not have")),
     }
 }
 

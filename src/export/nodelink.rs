@@ -39,7 +39,7 @@ pub fn render(ex: &Export) -> String {
         })
         .collect();
     let doc = json!({
-        "directed": true,
+        "directed": !ex.graph.undirected(),
         "multigraph": true,
         "graph": {"name": "silkgraph export", "provenance": ex.prov.to_json()},
         "nodes": nodes,

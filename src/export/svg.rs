@@ -101,15 +101,22 @@ pub fn render_picture(ex: &Export, p: &Picture) -> String {
     );
     let _ = writeln!(s, "<desc>{}</desc>", escape(&ex.prov.one_line()));
     let _ = writeln!(s, "<metadata>{}</metadata>", escape(&ex.prov.to_json().to_string()));
-    s.push_str(
-        "<defs><marker id=\"arrow\" viewBox=\"0 0 10 10\" refX=\"9\" refY=\"5\" markerWidth=\"7\" \
-         markerHeight=\"7\" orient=\"auto\"><path d=\"M0,1 L10,5 L0,9 z\" fill=\"#8a8a8a\"/></marker></defs>\n",
-    );
+    if !p.undirected {
+        s.push_str(
+            "<defs><marker id=\"arrow\" viewBox=\"0 0 10 10\" refX=\"9\" refY=\"5\" markerWidth=\"7\" \
+             markerHeight=\"7\" orient=\"auto\"><path d=\"M0,1 L10,5 L0,9 z\" fill=\"#8a8a8a\"/></marker></defs>\n",
+        );
+    }
     s.push_str("<rect width=\"100%\" height=\"100%\" fill=\"#ffffff\"/>\n");
     // Legend.
     s.push_str("<g class=\"legend\" font-size=\"11\" fill=\"#333333\">\n");
+    let _ = writeln!(
+        s,
+        "  <text class=\"legend-title\" x=\"24\" y=\"{:.1}\" font-weight=\"bold\">{}</text>",
+        layout::LEGEND_TITLE_Y,
+        escape(&layout::legend_title(p))
+    );
     let places = layout::legend_positions(&p.legend, p.width);
-    let mut last_y: f64 = 0.0;
     for ((name, color, count), (x, y)) in p.legend.iter().zip(places) {
         let _ = writeln!(
             s,
@@ -120,18 +127,15 @@ pub fn render_picture(ex: &Export, p: &Picture) -> String {
             y,
             escape(name)
         );
-        last_y = y;
-    }
-    if let Some(note) = &p.size_note {
-        let _ = writeln!(s, "  <text x=\"24\" y=\"{:.1}\" fill=\"#666666\">{}</text>", last_y + 16.0, escape(note));
     }
     s.push_str("</g>\n");
     // Edges.
     s.push_str("<g class=\"edges\" fill=\"none\" stroke=\"#9a9a9a\" stroke-width=\"1.2\">\n");
+    let marker = if p.undirected { "" } else { " marker-end=\"url(#arrow)\"" };
     for e in &p.edges {
         let _ = writeln!(
             s,
-            "  <path id=\"e{}\" d=\"{}\" marker-end=\"url(#arrow)\"><title>{}</title></path>",
+            "  <path id=\"e{}\" d=\"{}\"{marker}><title>{}</title></path>",
             e.id,
             edge_path(p, e),
             escape(&edge_title(g, e.id))

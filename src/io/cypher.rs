@@ -49,7 +49,10 @@ const BATCH: usize = 500;
 /// the temporary label, ids and index removed.
 pub fn to_cypher_script(g: &Graph) -> String {
     let (nodes, rels): (Vec<NodeId>, Vec<RelId>) = (g.node_ids().collect(), g.rel_ids().collect());
-    let head = format!("// silkgraph graph: {} nodes, {} relationships\n", g.node_count(), g.rel_count());
+    let mut head = format!("// silkgraph graph: {} nodes, {} relationships\n", g.node_count(), g.rel_count());
+    if g.undirected() {
+        head.push_str(&format!("// {}\n", crate::session::UNDIRECTED));
+    }
     if nodes.len() + rels.len() <= ONE_STATEMENT_MAX {
         return to_cypher_subscript(g, &nodes, &rels, head);
     }

@@ -339,10 +339,23 @@ impl Session {
         });
         match err {
             Some(e) => Err(e),
-            None => Ok(s.graph),
+            None => {
+                // A script that says so in its opening comments is a graph of undirected ties.
+                let undirected = text
+                    .lines()
+                    .map(str::trim)
+                    .take_while(|l| l.is_empty() || l.starts_with("//"))
+                    .any(|l| l.trim_start_matches('/').trim() == UNDIRECTED);
+                s.graph.set_undirected(undirected);
+                Ok(s.graph)
+            }
         }
     }
 }
+
+/// The comment line by which a Cypher script says its relationships have no direction
+/// (`// silkgraph: undirected`, among its opening comments).
+pub const UNDIRECTED: &str = "silkgraph: undirected";
 
 #[cfg(test)]
 mod tests {

@@ -130,6 +130,9 @@ pub struct Graph {
     columns: columns::Cache,
     /// The constraints, checked when a statement ends.
     constraints: Vec<constraints::Constraint>,
+    /// Its relationships stand for ties without a direction (a teaching graph's friendships):
+    /// pictures draw no arrows, exports say so, and the algorithms a picture runs ignore it.
+    undirected: bool,
 }
 
 /// A graph with nothing in it, to run what reads no graph beside a write to the real one.
@@ -176,6 +179,7 @@ impl Default for Graph {
             type_counts: Vec::new(),
             columns: columns::Cache::default(),
             constraints: Vec::new(),
+            undirected: false,
         }
     }
 }
@@ -237,6 +241,15 @@ impl Graph {
     }
 
     // ---- counts and scans --------------------------------------------------------------
+
+    /// Whether its relationships are ties without a direction (see the field).
+    pub fn undirected(&self) -> bool {
+        self.undirected
+    }
+    /// Says whether its relationships are ties without a direction.
+    pub fn set_undirected(&mut self, undirected: bool) {
+        self.undirected = undirected;
+    }
 
     /// The number of live nodes.
     pub fn node_count(&self) -> usize {
