@@ -89,7 +89,7 @@ pub struct ExportArgs {
 
 const EXPORT_USAGE: &str = "usage: :export FORMAT FILE [--force] [size=KEY] [color=KEY]   formats: ";
 const SHOW_USAGE: &str =
-    "usage: :show [FILE.html|FILE.svg|FILE.png] [--force] [size=PROPERTY|pagerank|degree] [color=label|PROPERTY]";
+    "usage: :show [FILE.html|FILE.svg|FILE.png] [--force] [size=PROPERTY|pagerank|degree|betweenness] [color=label|PROPERTY|community]";
 
 const NO_RESULT: &str = "run a query first; :export and :show write the nodes and relationships of its result";
 
