@@ -251,20 +251,66 @@ pub fn table(graph: &Graph, r: &QueryResult, max_cell: Option<usize>) -> String 
     out
 }
 
-/// RFC 4180 CSV with a header row; values as text (strings bare, others in Cypher notation).
+/// RFC 4180 CSV with a header row; each value as data a CSV reader (pandas, a spreadsheet)
+/// takes as it is: see [`csv_cell`].
 pub fn csv(graph: &Graph, r: &QueryResult) -> String {
     let mut w = ::csv::WriterBuilder::new().terminator(::csv::Terminator::CRLF).from_writer(Vec::new());
     let _ = w.write_record(&r.columns);
     for row in &r.rows {
-        let rec: Vec<String> = row
-            .iter()
-            .map(|v| match v {
-                Value::Null => String::new(),
-                Value::String(s) => s.to_string(),
-                other => to_cypher(graph, other),
-            })
-            .collect();
+        let rec: Vec<String> = row.iter().map(|v| csv_cell(graph, v)).collect();
         let _ = w.write_record(&rec);
     }
     String::from_utf8(w.into_inner().unwrap_or_default()).unwrap_or_default()
+}
+
+/// One CSV cell: null empty, strings bare, numbers and booleans as written, dates and times in
+/// ISO 8601 (`2025-01-02`, durations `P1D`), lists, maps, nodes, relationships and paths as
+/// JSON ([`plain_json`]); never Cypher notation such as `date('2025-01-02')`.
+pub fn csv_cell(graph: &Graph, v: &Value) -> String {
+    match v {
+        Value::Null => String::new(),
+        Value::String(s) => s.to_string(),
+        Value::Bool(_) | Value::Int(_) | Value::Float(_) => to_cypher(graph, v),
+        Value::List(_) | Value::Map(_) | Value::Node(_) | Value::Rel(_) | Value::Path(_) => {
+            plain_json(graph, v).to_string()
+        }
+        other => crate::value::temporal::kind_and_text(other).map_or_else(|| to_cypher(graph, other), |(_, t)| t),
+    }
+}
+
+/// A value as plain JSON for other tools: temporal values as ISO text, special floats as
+/// `"NaN"`/`"Infinity"`, a node as `{"id", "labels", "properties"}`, a relationship as `{"id",
+/// "type", "start", "end", "properties"}`, a path as the list of its nodes and relationships.
+pub fn plain_json(graph: &Graph, v: &Value) -> J {
+    let props = |ps: &[(crate::store::Sym, Value)]| -> J {
+        J::Object(ps.iter().map(|(k, v)| (graph.keys().name(*k).to_string(), plain_json(graph, v))).collect())
+    };
+    let node = |id: u64| {
+        let labels: Vec<&str> = graph.node_labels(id).iter().map(|l| graph.labels().name(*l)).collect();
+        json!({"id": id, "labels": labels, "properties": props(&graph.node_props(id))})
+    };
+    let rel = |id: u64| {
+        let ty = graph.rel_type(id).map_or("", |t| graph.types().name(t));
+        let (s, e) = graph.rel_ends(id).unwrap_or((0, 0));
+        json!({"id": id, "type": ty, "start": s, "end": e, "properties": props(&graph.rel_props(id))})
+    };
+    match v {
+        Value::Float(f) if !f.is_finite() => J::String(to_cypher(graph, v)),
+        Value::List(xs) => J::Array(xs.iter().map(|x| plain_json(graph, x)).collect()),
+        Value::Map(m) => J::Object(m.iter().map(|(k, v)| (k.clone(), plain_json(graph, v))).collect()),
+        Value::Node(id) => node(*id),
+        Value::Rel(id) => rel(*id),
+        Value::Path(p) => {
+            let mut items = vec![node(p.nodes[0])];
+            for (r, n) in p.rels.iter().zip(&p.nodes[1..]) {
+                items.push(rel(*r));
+                items.push(node(*n));
+            }
+            J::Array(items)
+        }
+        other => match crate::value::temporal::kind_and_text(other) {
+            Some((_, t)) => J::String(t),
+            None => to_json(graph, other),
+        },
+    }
 }

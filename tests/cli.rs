@@ -130,3 +130,54 @@ fn piped_repl_runs_statements_without_prompts() {
     assert!(!text.contains('\u{1b}'), "no escape codes when not a terminal");
     assert_eq!(out.status.code(), Some(1));
 }
+
+#[test]
+fn csv_output_is_data_that_csv_readers_take_as_it_is() {
+    let q = "CREATE (a:P {name: 'Ann', born: date('1990-05-01')}) \
+             RETURN a.born AS born, [1, 2] AS l, {k: 'v', d: duration('P2D')} AS m, a, 1.5 AS f, null AS nothing";
+    let out = bin().args(["query", "--empty", "--format", "csv", q]).output().unwrap();
+    let text = String::from_utf8_lossy(&out.stdout).to_string();
+    let mut reader = csv::Reader::from_reader(text.as_bytes());
+    let row = reader.records().next().unwrap().unwrap();
+    assert_eq!(&row[0], "1990-05-01", "ISO dates, not date('...')");
+    assert_eq!(serde_json::from_str::<serde_json::Value>(&row[1]).unwrap(), serde_json::json!([1, 2]));
+    assert_eq!(serde_json::from_str::<serde_json::Value>(&row[2]).unwrap(), serde_json::json!({"k": "v", "d": "P2D"}));
+    let node: serde_json::Value = serde_json::from_str(&row[3]).unwrap();
+    assert_eq!(node["labels"], serde_json::json!(["P"]));
+    assert_eq!(node["properties"]["born"], "1990-05-01");
+    assert_eq!((&row[4], &row[5]), ("1.5", ""));
+    // Several statements: each result with its header, apart by an empty line.
+    let mut child = bin()
+        .args(["run", "--empty", "--format", "csv", "-"])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .spawn()
+        .unwrap();
+    child.stdin.take().unwrap().write_all(b"RETURN 1 AS a;\nRETURN 2 AS b;\n").unwrap();
+    let out = child.wait_with_output().unwrap();
+    assert_eq!(String::from_utf8_lossy(&out.stdout), "a\r\n1\r\n\r\nb\r\n2\r\n");
+}
+
+#[test]
+fn a_misspelt_graph_name_is_not_made_a_new_database_and_a_closed_pipe_is_no_failure() {
+    let dir = std::env::temp_dir().join(format!("silkgraph-karat-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let out = bin().current_dir(&dir).args(["--graph", "karat", "query", "RETURN 1"]).output().unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("did you mean --graph karate?"));
+    assert_eq!(std::fs::read_dir(&dir).unwrap().count(), 0, "no database was made");
+    let _ = std::fs::remove_dir_all(&dir);
+    // A reader that stops early (`| head -1`): silent, status 0, for results and exports.
+    for args in [
+        &["query", "--format", "csv", "UNWIND range(1, 200000) AS x RETURN x"][..],
+        &["export", "--format", "nodelink", "-o", "-"][..],
+    ] {
+        let mut child = bin().args(args).stdout(Stdio::piped()).stderr(Stdio::piped()).spawn().unwrap();
+        let mut first = [0u8; 1];
+        std::io::Read::read_exact(child.stdout.as_mut().unwrap(), &mut first).unwrap();
+        drop(child.stdout.take());
+        let out = child.wait_with_output().unwrap();
+        assert_eq!(out.status.code(), Some(0), "{args:?}: {}", String::from_utf8_lossy(&out.stderr));
+        assert!(out.stderr.is_empty() || !String::from_utf8_lossy(&out.stderr).contains("error"), "{args:?}");
+    }
+}

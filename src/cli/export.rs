@@ -115,7 +115,9 @@ fn main(args: Vec<OsString>) -> i32 {
     };
     match run(&cli) {
         Ok(msg) => {
-            eprintln!("{msg}");
+            if !msg.is_empty() {
+                eprintln!("{msg}");
+            }
             OK
         }
         Err((code, msg)) => {
@@ -234,10 +236,11 @@ fn write_export(
         let rendered = export::render(format, &ex).map_err(failed)?;
         let mut stdout = std::io::stdout().lock();
         for (_, bytes) in &rendered.files {
-            stdout
-                .write_all(bytes)
-                .and_then(|()| stdout.flush())
-                .map_err(|e| failed(format!("standard output: {e}")))?;
+            match stdout.write_all(bytes).and_then(|()| stdout.flush()) {
+                // A reader that stopped reading (`| head`) is not a failure.
+                Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => return Ok(String::new()),
+                r => r.map_err(|e| failed(format!("standard output: {e}")))?,
+            }
         }
         msg.push_str(&warnings(&rendered.warnings));
         msg.push_str(&format!("{} nodes, {} relationships as {}", sub.nodes.len(), sub.rels.len(), format.name()));

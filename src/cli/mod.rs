@@ -182,9 +182,29 @@ pub fn is_database(spec: &str) -> bool {
     }
 }
 
+/// Refuses a bare name that is no file and is close to a bundled graph's name (`karat`): a
+/// typo would otherwise create a new, empty database of that name.
+fn misspelt_bundled(spec: &str) -> Result<(), String> {
+    let path = std::path::Path::new(spec);
+    if path.exists() || path.extension().is_some() || spec.contains(std::path::MAIN_SEPARATOR) {
+        return Ok(());
+    }
+    let names = crate::graphs::BUNDLED.iter().map(|(n, _, _)| *n);
+    match crate::similar::did_you_mean(spec, names).filter(|n| *n != spec) {
+        Some(near) => Err(format!(
+            "--graph {spec}: there is no bundled graph or file of that name; did you mean --graph {near}? \
+             (--list-graphs lists the bundled graphs; a new database is made by naming it, such as {spec}.sg)"
+        )),
+        None => Ok(()),
+    }
+}
+
 /// The session a command works in: on a database (its notices, such as "created", go to
 /// standard error), or on a graph in memory.
 pub fn open_session(src: &GraphSource) -> Result<Session, String> {
+    if let Some(spec) = src.graph.as_deref().filter(|_| !src.empty) {
+        misspelt_bundled(spec)?;
+    }
     match &src.graph {
         Some(spec) if !src.empty && is_database(spec) => {
             let opened = crate::db::Database::open(std::path::Path::new(spec), src.read_only).map_err(|e| {
@@ -405,6 +425,8 @@ pub struct Printer {
     format: Format,
     tty: bool,
     json_items: Vec<serde_json::Value>,
+    /// How many CSV results were printed (the next one comes after an empty line).
+    csv_results: usize,
     /// The first failed write, if one failed.
     pub write_error: Option<std::io::Error>,
 }
@@ -413,7 +435,7 @@ impl Printer {
     /// A printer in `format`; `tty` says whether standard output is a terminal (tables then cut
     /// long cells).
     pub fn new(format: Format, tty: bool) -> Printer {
-        Printer { format, tty, json_items: Vec::new(), write_error: None }
+        Printer { format, tty, json_items: Vec::new(), csv_results: 0, write_error: None }
     }
 
     /// Prints one statement's result, or its error: on standard error, but as a line in `jsonl` and
@@ -445,7 +467,12 @@ impl Printer {
                 self.json_items.push(crate::error::to_json(&e, source));
                 Ok(())
             }
-            (Format::Csv, Ok(o)) => write!(out, "{}", output::csv(g, o.0)),
+            // Several statements' results, each with its header, apart by an empty line.
+            (Format::Csv, Ok(o)) => {
+                self.csv_results += 1;
+                let gap = if self.csv_results > 1 { "\r\n" } else { "" };
+                write!(out, "{gap}{}", output::csv(g, o.0))
+            }
             (Format::Table, Ok(o)) => {
                 let width = if self.tty { Some(60) } else { None };
                 writeln!(out, "{}", output::table(g, o.0, width))
@@ -473,6 +500,8 @@ impl Printer {
         self.finish(out);
         match self.write_error.take().map(Err).unwrap_or_else(|| out.flush()) {
             Ok(()) => true,
+            // A reader that stopped reading (`| head`) is not a failure.
+            Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => true,
             Err(e) => {
                 eprintln!("error: cannot write the results: {e}");
                 false
