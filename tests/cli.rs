@@ -181,3 +181,21 @@ fn a_misspelt_graph_name_is_not_made_a_new_database_and_a_closed_pipe_is_no_fail
         assert!(out.stderr.is_empty() || !String::from_utf8_lossy(&out.stderr).contains("error"), "{args:?}");
     }
 }
+
+#[test]
+fn query_and_run_give_the_repls_warnings_and_hints() {
+    let out = bin().args(["query", "MATCH (n:Contry) RETURN n.name"]).output().unwrap();
+    assert_eq!(out.status.code(), Some(0));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("warning: the graph has no label :Contry; did you mean :Country?"), "{err}");
+    let out = bin().args(["query", "--format", "jsonl", "MATCH (n:Contry) RETURN n.name"]).output().unwrap();
+    let j: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert!(j["warnings"][0].as_str().unwrap().contains(":Country"), "{j}");
+    // A statement without a problem has no warnings key.
+    let out = bin().args(["query", "--format", "jsonl", "MATCH (n:Country) RETURN count(n)"]).output().unwrap();
+    let j: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert!(j.get("warnings").is_none(), "{j}");
+    let (code, lines, _) = run_jsonl("RETURN toUper('a');", "{}");
+    assert_eq!(code, 1);
+    assert_eq!(lines[0]["error"]["hint"], "did you mean toUpper()?");
+}

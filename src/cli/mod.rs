@@ -409,7 +409,33 @@ fn run_text(mut session: Session, text: &str, params: &Option<String>, format: F
     let stdout = std::io::stdout();
     let mut out = stdout.lock();
     let mut printer = Printer::new(format, std::io::stdout().is_terminal());
-    let ok = session.run_script(text, &params, |g, r| printer.print(&mut out, g, r, text));
+    // The REPL's warnings (unknown names, with the nearest) and error hints, here too.
+    let mut schema: Option<diagnose::SchemaSnapshot> = None;
+    let ok = session.run_script_pieces(text, &params, |g, piece, r| {
+        // A statement that changed the graph is not warned about; its changes renew the
+        // schema the warnings read (made only when one is needed: a script of many writes
+        // never makes it).
+        let wrote = r.as_ref().is_ok_and(|o| !o.result.stats.is_empty());
+        if wrote {
+            schema = None;
+        }
+        printer.warnings = match (&r, wrote) {
+            (Ok(_), false) => {
+                let known = schema.get_or_insert_with(|| diagnose::SchemaSnapshot::of(g));
+                let stmts = crate::syntax::parse(piece).unwrap_or_default();
+                stmts.iter().flat_map(|s| diagnose::warnings(s, known)).collect()
+            }
+            _ => Vec::new(),
+        };
+        let r = r.map_err(|mut e| {
+            if e.hint.is_none() {
+                let known = schema.get_or_insert_with(|| diagnose::SchemaSnapshot::of(g));
+                e.hint = diagnose::error_hint(&e, piece, known);
+            }
+            e
+        });
+        printer.print(&mut out, g, r, text)
+    });
     let written = printer.close(&mut out);
     let code = if ok && written { OK } else { FAILED };
     let code = close_session(&mut session, code);
@@ -427,6 +453,9 @@ pub struct Printer {
     json_items: Vec<serde_json::Value>,
     /// How many CSV results were printed (the next one comes after an empty line).
     csv_results: usize,
+    /// Warnings about the next result's statement (unknown names): on standard error, or as
+    /// the result's `"warnings"` in JSON.
+    pub warnings: Vec<String>,
     /// The first failed write, if one failed.
     pub write_error: Option<std::io::Error>,
 }
@@ -435,7 +464,7 @@ impl Printer {
     /// A printer in `format`; `tty` says whether standard output is a terminal (tables then cut
     /// long cells).
     pub fn new(format: Format, tty: bool) -> Printer {
-        Printer { format, tty, json_items: Vec::new(), csv_results: 0, write_error: None }
+        Printer { format, tty, json_items: Vec::new(), csv_results: 0, warnings: Vec::new(), write_error: None }
     }
 
     /// Prints one statement's result, or its error: on standard error, but as a line in `jsonl` and
@@ -456,11 +485,24 @@ impl Printer {
             limits::add_hint(&mut e);
             e
         });
+        let warnings = std::mem::take(&mut self.warnings);
+        let result_json = |o: (&crate::exec::QueryResult, f64)| {
+            let mut j = output::result_json(g, o.0, o.1);
+            if let Some(m) = j.as_object_mut().filter(|_| !warnings.is_empty()) {
+                m.insert("warnings".into(), serde_json::json!(warnings));
+            }
+            j
+        };
+        if matches!(self.format, Format::Table | Format::Csv) {
+            for w in &warnings {
+                eprintln!("warning: {w}");
+            }
+        }
         let res = match (self.format, r) {
-            (Format::Jsonl, Ok(o)) => writeln!(out, "{}", output::result_json(g, o.0, o.1)),
+            (Format::Jsonl, Ok(o)) => writeln!(out, "{}", result_json(o)),
             (Format::Jsonl, Err(e)) => writeln!(out, "{}", crate::error::to_json(&e, source)),
             (Format::Json, Ok(o)) => {
-                self.json_items.push(output::result_json(g, o.0, o.1));
+                self.json_items.push(result_json(o));
                 Ok(())
             }
             (Format::Json, Err(e)) => {

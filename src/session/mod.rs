@@ -289,6 +289,16 @@ impl Session {
     /// Runs a script's statements in order, handing each outcome to `each`; stops at the first
     /// error (spans in errors are relative to the whole script). Returns false if one failed.
     pub fn run_script(&mut self, text: &str, params: &Params, mut each: impl FnMut(&Graph, Result<Outcome>)) -> bool {
+        self.run_script_pieces(text, params, |g, _, r| each(g, r))
+    }
+
+    /// [`Session::run_script`], handing `each` the statement's text too.
+    pub fn run_script_pieces(
+        &mut self,
+        text: &str,
+        params: &Params,
+        mut each: impl FnMut(&Graph, &str, Result<Outcome>),
+    ) -> bool {
         for (a, b) in crate::script::split(text) {
             let piece = &text[a..b];
             if let Some(command) = crate::script::command(piece) {
@@ -307,20 +317,20 @@ impl Session {
                     )),
                 };
                 if let Err(e) = r {
-                    each(&self.graph, Err(shift(e, a)));
+                    each(&self.graph, piece, Err(shift(e, a)));
                     return false;
                 }
                 continue;
             }
             match self.run_statement(piece, params) {
-                Ok(o) => each(&self.graph, Ok(o)),
+                Ok(o) => each(&self.graph, piece, Ok(o)),
                 Err(mut e) => {
                     // An error found while running has no place of its own: the statement's.
                     if e.span.is_none() {
                         let lead = piece.len() - piece.trim_start().len();
                         e.span = Some(Span::new(lead, piece.trim_end().len().max(lead)));
                     }
-                    each(&self.graph, Err(shift(e, a)));
+                    each(&self.graph, piece, Err(shift(e, a)));
                     return false;
                 }
             }
