@@ -413,13 +413,15 @@ fn run_text(mut session: Session, text: &str, params: &Option<String>, format: F
     let mut schema: Option<diagnose::SchemaSnapshot> = None;
     let ok = session.run_script_pieces(text, &params, |g, piece, r| {
         // A statement that changed the graph is not warned about; its changes renew the
-        // schema the warnings read (made only when one is needed: a script of many writes
-        // never makes it).
+        // schema the warnings read. The schema (a pass over the graph) is made only when a
+        // statement that reads gave no rows, where a misspelt name is the usual cause, or for
+        // an error's hint: a script of many writes, or of queries that answer, never makes it.
         let wrote = r.as_ref().is_ok_and(|o| !o.result.stats.is_empty());
         if wrote {
             schema = None;
         }
-        printer.warnings = match (&r, wrote) {
+        let empty = r.as_ref().is_ok_and(|o| o.result.rows.is_empty() && !o.result.columns.is_empty());
+        printer.warnings = match (&r, wrote || !empty) {
             (Ok(_), false) => {
                 let known = schema.get_or_insert_with(|| diagnose::SchemaSnapshot::of(g));
                 let stmts = crate::syntax::parse(piece).unwrap_or_default();
