@@ -848,8 +848,9 @@ fn malformed_csv_headers_rows_and_json_graphs_are_refused() {
     }
 }
 
-/// A CSV export is two files; a new `nodes.csv` beside an old `relationships.csv` (an export
-/// cut short between them) is refused, not read as a wrong graph.
+/// A CSV export is plain CSV files (the header first, as any CSV reader wants) and
+/// `provenance.json` with their hashes; a new `nodes.csv` beside an old `relationships.csv` (an
+/// export cut short between them) is refused, not read as a wrong graph.
 #[test]
 fn the_two_files_of_a_csv_export_must_come_from_one_export() {
     let dir = scratch("csv-pair");
@@ -860,10 +861,16 @@ fn the_two_files_of_a_csv_export_must_come_from_one_export() {
     let (a, b) = (dir.join("a"), dir.join("b"));
     export("CREATE p = (:A {n: 1})-[:R]->(:A {n: 2}) RETURN p", &a);
     export("CREATE p = (:A {n: 1})-[:R]->(:B {n: 3}) RETURN p", &b);
+    let nodes = std::fs::read_to_string(b.join("nodes.csv")).unwrap();
+    assert!(nodes.starts_with("id:ID,:LABEL,n:"), "{nodes}");
+    let prov: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(b.join("provenance.json")).unwrap()).unwrap();
+    assert_eq!(prov["query"], "CREATE p = (:A {n: 1})-[:R]->(:B {n: 3}) RETURN p");
     std::fs::copy(b.join("nodes.csv"), a.join("nodes.csv")).unwrap();
     let out = bin().args(["--graph", a.to_str().unwrap(), "query", "MATCH (n) RETURN count(n)"]).output().unwrap();
     assert_eq!(out.status.code(), Some(1));
-    assert!(String::from_utf8_lossy(&out.stderr).contains("come from different exports"));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("nodes.csv is not the file") && err.contains("provenance.json"), "{err}");
     let out = bin().args(["--graph", b.to_str().unwrap(), "query", "MATCH (n) RETURN count(n)"]).output().unwrap();
     assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
 }

@@ -6,9 +6,11 @@
 //! `float` (or `double` when a value needs 64 bits), `string`, `date`, and arrays of those
 //! (`string[]`, elements separated by `;`). Lists of mixed or nested values and maps are
 //! written as JSON text in a `string` column. A key whose values have several types gets one
-//! column per type. Labels are separated by `;`. The first line of each file is a `#` comment
-//! with the provenance: silkgraph's reader (`crate::io::import_dir`, what `--graph DIR` opens)
-//! skips it; for `neo4j-admin database import`, drop it first (`tail -n +2`).
+//! column per type. Labels are separated by `;`. The files are plain CSV that any reader takes
+//! (pandas, `csv.DictReader`, `neo4j-admin database import`); the provenance (query, parameters,
+//! graph hash) is in a third file, `provenance.json`, with the SHA-256 of each CSV file, which
+//! silkgraph's reader (`crate::io::import_dir`, what `--graph DIR` opens) checks so that files of
+//! two exports are never read as one graph.
 
 use std::collections::HashMap;
 
@@ -20,6 +22,8 @@ use crate::value::Value;
 pub const NODES_FILE: &str = "nodes.csv";
 /// The name of the relationships file in a CSV export's directory.
 pub const RELS_FILE: &str = "relationships.csv";
+/// The name of the provenance file in a CSV export's directory.
+pub const PROVENANCE_FILE: &str = "provenance.json";
 
 /// The base type of a column.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -137,14 +141,13 @@ fn cells(g: &Graph, cols: &[Column], props: &[(Sym, Value)]) -> Vec<String> {
     row
 }
 
-fn to_csv(comment: &str, header: Vec<String>, rows: Vec<Vec<String>>) -> String {
+fn to_csv(header: Vec<String>, rows: Vec<Vec<String>>) -> String {
     let mut w = ::csv::WriterBuilder::new().from_writer(Vec::new());
     let _ = w.write_record(&header);
     for r in rows {
         let _ = w.write_record(&r);
     }
-    let body = String::from_utf8(w.into_inner().unwrap_or_default()).unwrap_or_default();
-    format!("# {comment}\n{body}")
+    String::from_utf8(w.into_inner().unwrap_or_default()).unwrap_or_default()
 }
 
 /// What the neo4j-admin form cannot hold without changing it: a label, or an element of a
@@ -177,13 +180,19 @@ fn unwritable(ex: &Export) -> Option<String> {
     None
 }
 
-/// Renders `(nodes.csv, relationships.csv)`; an error names what the form cannot hold.
-pub fn render(ex: &Export) -> Result<(String, String), String> {
+/// The SHA-256 of a file's bytes, in hex.
+pub fn sha256(bytes: &[u8]) -> String {
+    use sha2::Digest;
+    sha2::Sha256::digest(bytes).iter().map(|b| format!("{b:02x}")).collect()
+}
+
+/// Renders `nodes.csv`, `relationships.csv` and `provenance.json`, in that order (the order they
+/// are written in); an error names what the form cannot hold.
+pub fn render(ex: &Export) -> Result<[(&'static str, String); 3], String> {
     if let Some(why) = unwritable(ex) {
         return Err(format!("the CSV export would change the graph: {why}; export it as json, graphml or cypher"));
     }
     let g = ex.graph;
-    let comment = ex.prov.one_line();
     let ncols = columns(g, ex.sub.nodes.iter().map(|&n| g.node_props(n)));
     let id_head = if ncols.iter().any(|c| c.key == "id") { ":ID" } else { "id:ID" };
     let mut head = vec![id_head.to_string(), ":LABEL".to_string()];
@@ -198,7 +207,7 @@ pub fn render(ex: &Export) -> Result<(String, String), String> {
             r
         })
         .collect();
-    let nodes = to_csv(&comment, head, rows);
+    let nodes = to_csv(head, rows);
     let rcols = columns(g, ex.sub.rels.iter().map(|&r| g.rel_props(r)));
     let mut head = vec![":START_ID".to_string(), ":END_ID".to_string(), ":TYPE".to_string()];
     head.extend(rcols.iter().map(header));
@@ -213,7 +222,14 @@ pub fn render(ex: &Export) -> Result<(String, String), String> {
             Some(row)
         })
         .collect();
-    Ok((nodes, to_csv(&comment, head, rows)))
+    let rels = to_csv(head, rows);
+    let mut prov = ex.prov.to_json();
+    if let Some(m) = prov.as_object_mut() {
+        let files = serde_json::json!({ NODES_FILE: sha256(nodes.as_bytes()), RELS_FILE: sha256(rels.as_bytes()) });
+        m.insert("files".into(), files);
+    }
+    let prov = serde_json::to_string_pretty(&prov).unwrap_or_default() + "\n";
+    Ok([(NODES_FILE, nodes), (RELS_FILE, rels), (PROVENANCE_FILE, prov)])
 }
 
 // ---- reading -----------------------------------------------------------------------------------

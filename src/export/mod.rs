@@ -557,10 +557,7 @@ pub fn render(format: ExportFormat, ex: &Export) -> Result<Rendered, String> {
         ExportFormat::GraphMl => Rendered::text(vec![("", graphml::render(ex))]),
         ExportFormat::Gexf => Rendered::text(vec![("", gexf::render(ex))]),
         ExportFormat::Dot => Rendered::text(vec![("", dot::render(ex))]),
-        ExportFormat::Csv => {
-            let (n, r) = csv::render(ex)?;
-            Rendered::text(vec![(csv::NODES_FILE, n), (csv::RELS_FILE, r)])
-        }
+        ExportFormat::Csv => Rendered::text(csv::render(ex)?.into()),
         ExportFormat::Cypher => {
             Rendered { files: vec![("", cypher::render(ex).into_bytes())], warnings: cypher::falkordb_warnings(ex) }
         }
@@ -584,7 +581,7 @@ pub struct Written {
 }
 
 /// Renders and writes an export to `path` (for CSV a directory, made when missing, that gets
-/// `nodes.csv` and `relationships.csv`). Refuses to replace existing files unless `force`.
+/// `nodes.csv`, `relationships.csv` and `provenance.json`). Refuses to replace existing files unless `force`.
 pub fn write(format: ExportFormat, ex: &Export, path: &Path, force: bool) -> Result<Written, String> {
     if !force && format != ExportFormat::Csv && path.exists() {
         // Before rendering: a picture can take a while to draw.

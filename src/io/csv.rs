@@ -153,10 +153,42 @@ pub fn import_dir(dir: &Path) -> Result<Graph, String> {
     nodes.sort();
     rels.sort();
     same_export(nodes.iter().chain(&rels))?;
+    as_exported(dir)?;
     import_files(&nodes, &rels)
 }
 
-/// The files of one silkgraph CSV export begin with the same provenance line; files of two
+/// A silkgraph CSV export's `provenance.json` names each file with its SHA-256; a file that
+/// differs (a new `nodes.csv` beside an old `relationships.csv`, when an export was cut short,
+/// or files mixed from two exports) would make a wrong graph, so it is refused. A directory
+/// without the file (written for or by neo4j-admin) is not checked.
+fn as_exported(dir: &Path) -> Result<(), String> {
+    let path = dir.join(crate::export::csv::PROVENANCE_FILE);
+    let Ok(text) = std::fs::read_to_string(&path) else { return Ok(()) };
+    let prov: serde_json::Value =
+        serde_json::from_str(&text).map_err(|e| format!("{}: not the JSON of an export: {e}", path.display()))?;
+    let Some(files) = prov.get("files").and_then(|f| f.as_object()) else { return Ok(()) };
+    for (name, want) in files {
+        // Only plain names in this directory.
+        if name.contains(['/', '\\']) || name.starts_with('.') {
+            continue;
+        }
+        let file = dir.join(name);
+        let bytes = std::fs::read(&file).map_err(|e| format!("cannot read {}: {e}", file.display()))?;
+        if want.as_str() != Some(crate::export::csv::sha256(&bytes).as_str()) {
+            return Err(format!(
+                "{} is not the file {} was written with (its SHA-256 differs): an export was cut short, files \
+                 of two exports were mixed, or it was edited; export again, or remove {} to read the files as \
+                 they are",
+                file.display(),
+                path.display(),
+                path.display()
+            ));
+        }
+    }
+    Ok(())
+}
+
+/// Older exports: the files of one silkgraph CSV export begin with the same provenance line; files of two
 /// exports (a new `nodes.csv` beside an old `relationships.csv`, when an export was cut short
 /// between its two files) would make a wrong graph, so they are refused. Files without such a
 /// line (written for or by neo4j-admin) are not compared.

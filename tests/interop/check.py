@@ -286,11 +286,31 @@ def read_neo4j_csv(path):
     import csv
 
     with open(path, encoding="utf-8", newline="") as f:
-        lines = f.read().split("\n")
-    while lines and lines[0].startswith("#"):
-        lines.pop(0)
-    rows = list(csv.reader("\n".join(lines).splitlines(True)))
+        rows = list(csv.reader(f))
+    assert rows and not rows[0][0].startswith("#"), "the file begins with its header row"
     return rows[0], [r for r in rows[1:] if r]
+
+
+def check_pandas(truth, csv_dir):
+    """pandas.read_csv and csv.DictReader take the files as they are; provenance.json names them."""
+    import csv
+    import hashlib
+
+    import pandas as pd
+
+    nodes = pd.read_csv(os.path.join(csv_dir, "nodes.csv"))
+    rels = pd.read_csv(os.path.join(csv_dir, "relationships.csv"))
+    assert len(nodes) == len(truth.nodes), f"{len(nodes)} node rows, {len(truth.nodes)} nodes"
+    assert len(rels) == sum(truth.rels.values()), f"{len(rels)} relationship rows"
+    assert ":LABEL" in nodes.columns and ":TYPE" in rels.columns, list(nodes.columns)
+    with open(os.path.join(csv_dir, "nodes.csv"), encoding="utf-8", newline="") as f:
+        ids = [row[nodes.columns[0]] for row in csv.DictReader(f)]
+    assert len(set(ids)) == len(truth.nodes), "DictReader: one row per node"
+    prov = json.load(open(os.path.join(csv_dir, "provenance.json"), encoding="utf-8"))
+    assert prov["graph_hash"] == truth.prov["graph_hash"], "provenance.json: the graph hash"
+    for name, digest in prov["files"].items():
+        assert hashlib.sha256(open(os.path.join(csv_dir, name), "rb").read()).hexdigest() == digest, name
+    return f"{len(nodes)} node rows, {len(rels)} relationship rows; provenance.json matches"
 
 
 CSV_KUZU = {"int": "INT64", "long": "INT64", "float": "DOUBLE", "double": "DOUBLE", "boolean": "BOOLEAN", "date": "DATE", "string": "STRING"}
@@ -533,6 +553,7 @@ def main():
         check(f"{case}: GEXF → NetworkX", lambda: check_gexf(truth, p("gexf")))
         check(f"{case}: DOT → Graphviz", lambda: check_dot(truth, p("dot"), os.path.join(d, "dot")))
         check(f"{case}: CSV → silkgraph", lambda: check_reload(truth, args.bin, os.path.join(d, "csv"), os.path.join(d, "back-csv.json"), whole))
+        check(f"{case}: CSV → pandas", lambda: check_pandas(truth, os.path.join(d, "csv")))
         check(f"{case}: CSV → kuzu", lambda: check_kuzu(truth, os.path.join(d, "csv"), d))
         check(f"{case}: Cypher → silkgraph", lambda: check_reload(truth, args.bin, p("cypher"), os.path.join(d, "back-cypher.json"), whole))
         check(f"{case}: Cypher → FalkorDB", lambda: check_falkordb(truth, p("cypher"), d))

@@ -58,8 +58,8 @@ if [ ! -x "$VENV/bin/python" ]; then
   echo "making $VENV with $($PY --version 2>&1)"
   "$PY" -m venv "$VENV" || { echo "0 passed, 1 failed"; exit 1; }
 fi
-if ! "$VENV/bin/python" -c 'import networkx, kuzu, PIL' 2>/dev/null; then
-  "$VENV/bin/pip" install -q --disable-pip-version-check networkx kuzu pillow || { echo "0 passed, 1 failed"; exit 1; }
+if ! "$VENV/bin/python" -c 'import networkx, kuzu, PIL, pandas' 2>/dev/null; then
+  "$VENV/bin/pip" install -q --disable-pip-version-check networkx kuzu pillow pandas || { echo "0 passed, 1 failed"; exit 1; }
 fi
 "$VENV/bin/python" -c 'import igraph' 2>/dev/null ||
   "$VENV/bin/pip" install -q --disable-pip-version-check igraph >/dev/null 2>&1 || echo "igraph unavailable: its check skips"
