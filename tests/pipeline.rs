@@ -81,7 +81,8 @@ fn pushed_pipelines_give_the_rows_of_pulled_ones() {
 fn profile_counts_the_rows_of_pushed_operators() {
     let mut s = graph();
     let n = run(&mut s, "MATCH (a:N)-[r:R]->(b)-[t:S]->(c) RETURN count(*)")[0][0].clone();
-    let profile = run(&mut s, "PROFILE MATCH (a:N)-[r:R]->(b)-[t:S]->(c) RETURN count(c.i)");
+    let out = s.run_statement("PROFILE MATCH (a:N)-[r:R]->(b)-[t:S]->(c) RETURN count(c.i)", &Params::new()).unwrap();
+    let profile = out.result.profile.expect("PROFILE gives each operator's rows");
     // The last expansion (the first listed) makes the rows the aggregation counts.
     let expand = profile
         .iter()

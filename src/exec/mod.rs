@@ -91,6 +91,14 @@ pub struct Stats {
     pub properties_set: u64,
     /// Properties removed (by `REMOVE`, or by setting them to null).
     pub properties_removed: u64,
+    /// Indexes made by `CREATE INDEX`.
+    pub indexes_added: u64,
+    /// Indexes dropped by `DROP INDEX`.
+    pub indexes_removed: u64,
+    /// Constraints made by `CREATE CONSTRAINT`.
+    pub constraints_added: u64,
+    /// Constraints dropped by `DROP CONSTRAINT`.
+    pub constraints_removed: u64,
 }
 
 impl Stats {
@@ -112,6 +120,17 @@ impl Stats {
             ("properties_removed", self.properties_removed),
         ]
     }
+
+    /// `(name, count)` pairs of the schema changes (indexes and constraints), which the
+    /// contract's `stats` object shows only when there are some.
+    pub fn schema_fields(&self) -> [(&'static str, u64); 4] {
+        [
+            ("indexes_added", self.indexes_added),
+            ("indexes_removed", self.indexes_removed),
+            ("constraints_added", self.constraints_added),
+            ("constraints_removed", self.constraints_removed),
+        ]
+    }
 }
 
 /// The rows a statement returned and what it changed.
@@ -123,7 +142,13 @@ pub struct QueryResult {
     pub rows: Vec<Row>,
     /// What the statement changed.
     pub stats: Stats,
+    /// `PROFILE`: each operator of the plan as a row of [`PROFILE_COLUMNS`] (its line of the
+    /// plan, the rows it made, its own time in milliseconds), the last row the total.
+    pub profile: Option<Vec<Row>>,
 }
+
+/// The columns of a `PROFILE`'s operator rows.
+pub const PROFILE_COLUMNS: [&str; 3] = ["operator", "rows", "ms"];
 
 /// Everything an operator reads: the graph, the parameters and the run's controls.
 #[derive(Clone, Copy)]
@@ -388,7 +413,7 @@ fn execute_inner(plan: &Plan, graph: &mut dyn GraphWrite, params: &Params, contr
         let mut seen = std::collections::HashSet::new();
         rows.retain(|r| seen.insert(r.clone()));
     }
-    Ok(QueryResult { columns: plan.columns.clone(), rows, stats })
+    Ok(QueryResult { columns: plan.columns.clone(), rows, stats, profile: None })
 }
 
 /// A constraint the store refused to make, drop or keep, as an error.

@@ -93,13 +93,20 @@ impl Profile {
                 Value::Int(rows as i64),
                 Value::Null,
             ]);
-            self.chain(&p.ops, 1, &mut out, &ms);
+            self.chain(&p.ops, 1, &p.names, &mut out, &ms);
         }
         out.push(vec![Value::str("Total"), Value::Int(returned as i64), ms(elapsed)]);
         out
     }
 
-    fn chain(&self, ops: &[Op], depth: usize, out: &mut Vec<Vec<Value>>, ms: &dyn Fn(Duration) -> Value) {
+    fn chain(
+        &self,
+        ops: &[Op],
+        depth: usize,
+        names: &[String],
+        out: &mut Vec<Vec<Value>>,
+        ms: &dyn Fn(Duration) -> Value,
+    ) {
         for (k, op) in ops.iter().enumerate().rev() {
             let s = self.get(op);
             let below = if k > 0 { self.get(&ops[k - 1]).total } else { Duration::ZERO };
@@ -111,9 +118,10 @@ impl Profile {
             };
             // Write operators are timed alone (they drain their input first).
             let own = if op.writes() { s.total } else { s.total.saturating_sub(below).saturating_sub(inner) };
-            out.push(vec![Value::str(&format!("{}{op}", "  ".repeat(depth))), Value::Int(s.rows as i64), ms(own)]);
+            let line = crate::plan::name_slots(&format!("{}{op}", "  ".repeat(depth)), names);
+            out.push(vec![Value::str(&line), Value::Int(s.rows as i64), ms(own)]);
             if let Op::Optional { ops, .. } | Op::Merge { matcher: ops, .. } = op {
-                self.chain(ops, depth + 2, out, ms);
+                self.chain(ops, depth + 2, names, out, ms);
             }
         }
     }

@@ -51,13 +51,17 @@ pub(crate) fn apply(
                     value: crate::catalog::property_type(t).unwrap_or_default().to_string(),
                 },
             };
+            let before = graph.constraints().len();
             graph
                 .create_constraint(d.name.as_deref(), rule, d.rel, &d.on, &d.keys, d.if_not_exists)
                 .map_err(super::constraint_error)?;
+            stats.constraints_added += graph.constraints().len().saturating_sub(before) as u64;
             Ok(rows)
         }
         Op::DropConstraint { name, if_exists } => {
-            if !graph.drop_constraint(name) && !if_exists {
+            if graph.drop_constraint(name) {
+                stats.constraints_removed += 1;
+            } else if !if_exists {
                 let e = crate::store::constraints::ConstraintError::NotFound(format!("there is no constraint {name}"));
                 return Err(super::constraint_error(e));
             }
@@ -167,10 +171,13 @@ pub(crate) fn apply(
             graph
                 .create_index(name.as_deref(), label, key)
                 .map_err(|m| Error::runtime(Kind::SemanticError, Detail::IndexAlreadyExists, m))?;
+            stats.indexes_added += 1;
             Ok(rows)
         }
         Op::DropIndex { name, if_exists } => {
-            if !graph.drop_index(name) && !*if_exists {
+            if graph.drop_index(name) {
+                stats.indexes_removed += 1;
+            } else if !*if_exists {
                 return Err(Error::runtime(
                     Kind::SemanticError,
                     Detail::IndexNotFound,

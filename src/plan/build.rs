@@ -18,7 +18,7 @@ pub fn build_with(stmt: &ast::Statement, catalog: &dyn Catalog, passes: Passes) 
     let mut parts = Vec::new();
     let mut columns: Option<Vec<String>> = None;
     for sq in &stmt.query.parts {
-        let mut b = Builder { slots: 0, catalog, passes };
+        let mut b = Builder { slots: 0, names: Vec::new(), catalog, passes };
         let (pipeline, cols, _) = b.single(sq, Scope::default(), &Scope::default())?;
         if let Some(c) = &columns {
             if *c != cols {
@@ -52,6 +52,8 @@ impl Scope {
 
 struct Builder<'c> {
     slots: usize,
+    /// The variable name each slot was first bound to (empty: an anonymous one), for `EXPLAIN`.
+    names: Vec<String>,
     catalog: &'c dyn Catalog,
     passes: Passes,
 }
@@ -116,6 +118,17 @@ fn reverse(d: Dir) -> Dir {
 }
 
 impl Builder<'_> {
+    /// Binds `name` to `slot` in `scope`, and remembers the name for the plan's text.
+    fn bind(&mut self, scope: &mut Scope, name: &str, slot: Slot, kind: VarKind) {
+        if self.names.len() <= slot {
+            self.names.resize(slot + 1, String::new());
+        }
+        if self.names[slot].is_empty() {
+            self.names[slot] = name.to_string();
+        }
+        scope.set(name, slot, kind);
+    }
+
     fn slot(&mut self) -> Slot {
         self.slots += 1;
         self.slots - 1
@@ -150,7 +163,7 @@ impl Builder<'_> {
                 Clause::Unwind(u) => {
                     let expr = self.expr(&u.expr, &scope)?;
                     let slot = self.slot();
-                    scope.set(&u.alias.name, slot, VarKind::Any);
+                    self.bind(&mut scope, &u.alias.name, slot, VarKind::Any);
                     ops.push(Op::Unwind { expr, slot });
                 }
                 Clause::With(w) => {
@@ -202,7 +215,7 @@ impl Builder<'_> {
                         }
                     };
                     let slot = self.slot();
-                    scope.set(&l.var.name, slot, VarKind::Any);
+                    self.bind(&mut scope, &l.var.name, slot, VarKind::Any);
                     ops.push(Op::LoadCsv { from, slot, headers: l.headers, terminator });
                 }
                 Clause::Create(c) => {
@@ -295,7 +308,7 @@ impl Builder<'_> {
         if self.passes.count_expand {
             super::rewrite::count_expand(&mut ops, &mut self.slots);
         }
-        Ok((Pipeline { ops, slots: self.slots, output }, columns, kinds))
+        Ok((Pipeline { ops, slots: self.slots, output, names: self.names.clone() }, columns, kinds))
     }
 
     // ---- subqueries ---------------------------------------------------------------------
@@ -317,7 +330,7 @@ impl Builder<'_> {
                     let mut s = Scope::default();
                     for v in vs {
                         let (slot, kind) = outer.get(&v.name).ok_or_else(|| undefined(&v.name, v.span))?;
-                        s.set(&v.name, slot, kind);
+                        self.bind(&mut s, &v.name, slot, kind);
                     }
                     s
                 }
@@ -355,7 +368,7 @@ impl Builder<'_> {
                 ));
             }
             let slot = self.slot();
-            scope.set(name, slot, kind);
+            self.bind(scope, name, slot, kind);
             columns.push(slot);
         }
         let batch = match &c.in_transactions {
@@ -367,7 +380,7 @@ impl Builder<'_> {
                 };
                 let report = t.report.as_ref().map(|v| {
                     let slot = self.slot();
-                    scope.set(&v.name, slot, VarKind::Any);
+                    self.bind(scope, &v.name, slot, VarKind::Any);
                     slot
                 });
                 Some(Batching { rows, on_error: t.on_error, report })
@@ -383,7 +396,7 @@ impl Builder<'_> {
         let list = self.expr(&f.list, scope)?;
         let slot = self.slot();
         let mut inner = scope.clone();
-        inner.set(&f.var.name, slot, VarKind::Any);
+        self.bind(&mut inner, &f.var.name, slot, VarKind::Any);
         let sq = ast::SingleQuery { clauses: f.clauses.clone(), span: f.span };
         let (pipeline, _, _) = self.single(&sq, inner, &Scope::default())?;
         Ok(Op::Foreach { slot, list, ops: pipeline.ops })
@@ -452,7 +465,7 @@ impl Builder<'_> {
                 ));
             }
             let slot = self.slot();
-            scope.set(&name, slot, VarKind::Any);
+            self.bind(scope, &name, slot, VarKind::Any);
             yields.push((field, slot));
             columns.push(name);
             slots.push(slot);
@@ -489,7 +502,7 @@ impl Builder<'_> {
                 Some((s, _)) => (s, true),
                 None => {
                     let s = self.slot();
-                    scope.set(&v.name, s, VarKind::Node);
+                    self.bind(scope, &v.name, s, VarKind::Node);
                     (s, false)
                 }
             },
@@ -512,7 +525,7 @@ impl Builder<'_> {
                 Some((s, _)) => (s, true),
                 None => {
                     let s = self.slot();
-                    scope.set(&v.name, s, kind);
+                    self.bind(scope, &v.name, s, kind);
                     (s, false)
                 }
             },
@@ -790,7 +803,7 @@ impl Builder<'_> {
         }
         if let Some(pv) = &part.var {
             let slot = self.slot();
-            scope.set(&pv.name, slot, VarKind::Path);
+            self.bind(scope, &pv.name, slot, VarKind::Path);
             let steps = (0..el.chain.len()).map(|i| (rel_slot_of[i], node_slots[i + 1])).collect();
             ops.push(Op::BuildPath { slot, start: node_slots[0], steps });
         }
@@ -826,7 +839,7 @@ impl Builder<'_> {
         let path = match &part.var {
             Some(pv) => {
                 let slot = self.slot();
-                scope.set(&pv.name, slot, VarKind::Path);
+                self.bind(scope, &pv.name, slot, VarKind::Path);
                 Some(slot)
             }
             None => None,
@@ -841,7 +854,7 @@ impl Builder<'_> {
                 Some((s, _)) => (s, true),
                 None => {
                     let s = self.slot();
-                    scope.set(&v.name, s, VarKind::Node);
+                    self.bind(scope, &v.name, s, VarKind::Node);
                     (s, false)
                 }
             },
@@ -859,7 +872,7 @@ impl Builder<'_> {
             let slot = match &rp.var {
                 Some(v) => {
                     let s = self.slot();
-                    scope.set(&v.name, s, VarKind::Rel);
+                    self.bind(scope, &v.name, s, VarKind::Rel);
                     s
                 }
                 None => self.slot(),
@@ -874,7 +887,7 @@ impl Builder<'_> {
         let path = match &part.var {
             Some(pv) => {
                 let s = self.slot();
-                scope.set(&pv.name, s, VarKind::Path);
+                self.bind(scope, &pv.name, s, VarKind::Path);
                 Some(s)
             }
             None => None,
@@ -996,7 +1009,7 @@ impl Builder<'_> {
                 };
                 let slot = self.slot();
                 planned.push((e, slot));
-                new_scope.set(it.name(), slot, kind);
+                self.bind(&mut new_scope, it.name(), slot, kind);
                 columns.push(it.name().to_string());
                 slots.push(slot);
             }
@@ -1048,7 +1061,7 @@ impl Builder<'_> {
             for (e, slot) in &key_exprs {
                 if let ExprKind::Variable(v) = &e.kind {
                     let kind = scope.get(v).map_or(VarKind::Any, |(_, k)| k);
-                    post_scope.set(v, *slot, kind);
+                    self.bind(&mut post_scope, v, *slot, kind);
                 }
             }
             for (i, it) in items.iter().enumerate() {
@@ -1064,7 +1077,7 @@ impl Builder<'_> {
                     ExprKind::Variable(v) => scope.get(v).map_or(VarKind::Any, |(_, k)| k),
                     _ => VarKind::Any,
                 };
-                new_scope.set(it.name(), item_slots[i], kind);
+                self.bind(&mut new_scope, it.name(), item_slots[i], kind);
                 columns.push(it.name().to_string());
                 slots.push(item_slots[i]);
             }
@@ -1356,7 +1369,7 @@ impl Builder<'_> {
                 let list = self.bx(list, scope, agg)?;
                 let slot = self.slot();
                 let mut inner = scope.clone();
-                inner.set(&var.name, slot, VarKind::Any);
+                self.bind(&mut inner, &var.name, slot, VarKind::Any);
                 let pred = predicate.as_ref().map(|x| self.bx(x, &inner, &mut None)).transpose()?;
                 let proj = projection.as_ref().map(|x| self.bx(x, &inner, agg)).transpose()?;
                 Expr::ListComp { slot, list, pred, proj }
@@ -1365,7 +1378,7 @@ impl Builder<'_> {
                 let list = self.bx(list, scope, agg)?;
                 let slot = self.slot();
                 let mut inner = scope.clone();
-                inner.set(&var.name, slot, VarKind::Any);
+                self.bind(&mut inner, &var.name, slot, VarKind::Any);
                 let pred = match predicate {
                     Some(p) => self.bx(p, &inner, &mut None)?,
                     None => Box::new(Expr::Const(Value::Bool(true))),
@@ -1377,8 +1390,8 @@ impl Builder<'_> {
                 let list = self.bx(list, scope, agg)?;
                 let (acc_slot, slot) = (self.slot(), self.slot());
                 let mut inner = scope.clone();
-                inner.set(&acc.name, acc_slot, VarKind::Any);
-                inner.set(&var.name, slot, VarKind::Any);
+                self.bind(&mut inner, &acc.name, acc_slot, VarKind::Any);
+                self.bind(&mut inner, &var.name, slot, VarKind::Any);
                 let expr = self.bx(expr, &inner, &mut None)?;
                 Expr::Reduce { acc: acc_slot, init, slot, list, expr }
             }

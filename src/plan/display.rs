@@ -11,13 +11,42 @@ impl Display for Plan {
                 writeln!(f, "{}", if self.union_all[i - 1] { "UnionAll" } else { "Union" })?;
             }
             writeln!(f, "ProduceResults [{}]", self.columns.join(", "))?;
-            write_ops(f, &p.ops, 1)?;
+            let mut ops = String::new();
+            write_ops(&mut ops, &p.ops, 1)?;
+            f.write_str(&name_slots(&ops, &p.names))?;
         }
         Ok(())
     }
 }
 
-fn write_ops(f: &mut Formatter<'_>, ops: &[Op], depth: usize) -> fmt::Result {
+/// Operator text names row slots between \u{1} and \u{2}; this gives each the variable name
+/// the query used (`anon_3` for one it did not name), as Neo4j's plans do.
+pub fn name_slots(text: &str, names: &[String]) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text;
+    while let Some(i) = rest.find('\u{1}') {
+        out.push_str(&rest[..i]);
+        let tail = &rest[i + 1..];
+        let Some(j) = tail.find('\u{2}') else {
+            rest = tail;
+            continue;
+        };
+        let slot = &tail[..j];
+        match slot.parse::<usize>().ok().and_then(|n| names.get(n)).filter(|n| !n.is_empty()) {
+            Some(name) => out.push_str(&crate::value::quote_name(name)),
+            None => out.push_str(&format!("anon_{slot}")),
+        }
+        rest = &tail[j + 1..];
+    }
+    out.push_str(rest);
+    out
+}
+
+fn slots(xs: &[Slot]) -> String {
+    xs.iter().map(|s| format!("\u{1}{s}\u{2}")).collect::<Vec<_>>().join(", ")
+}
+
+fn write_ops(f: &mut String, ops: &[Op], depth: usize) -> fmt::Result {
     for op in ops.iter().rev() {
         let pad = "  ".repeat(depth);
         writeln!(f, "{pad}{op}")?;
@@ -34,7 +63,7 @@ fn write_ops(f: &mut Formatter<'_>, ops: &[Op], depth: usize) -> fmt::Result {
                     writeln!(
                         f,
                         "{pad}    Returns [{}]",
-                        list(&p.output.iter().map(|s| format!("${s}")).collect::<Vec<_>>())
+                        list(&p.output.iter().map(|s| format!("\u{1}{s}\u{2}")).collect::<Vec<_>>())
                     )?;
                     write_ops(f, &p.ops, depth + 3)?;
                 }
@@ -50,7 +79,7 @@ fn list<T: Display>(xs: &[T]) -> String {
 }
 
 fn node(n: &NodeSpec) -> String {
-    let mut s = format!("(${}", n.slot);
+    let mut s = format!("(\u{1}{}\u{2}", n.slot);
     for l in &n.labels {
         let _ = write!(s, ":{l}");
     }
@@ -62,7 +91,7 @@ fn node(n: &NodeSpec) -> String {
 }
 
 fn rel(r: &RelSpec) -> String {
-    let mut s = format!("[${}", r.slot);
+    let mut s = format!("[\u{1}{}\u{2}", r.slot);
     if !r.types.is_empty() {
         let _ = write!(s, ":{}", r.types.join("|"));
     }
@@ -120,9 +149,9 @@ impl Display for Op {
                     (false, true) => "ExpandInto",
                     (false, false) => "Expand",
                 };
-                write!(f, "{name} (${from}){}{}", rel(r), node(to))?;
+                write!(f, "{name} (\u{1}{from}\u{2}){}{}", rel(r), node(to))?;
                 if let Some(c) = count {
-                    write!(f, " counting matches AS ${c}")?;
+                    write!(f, " counting matches AS \u{1}{c}\u{2}")?;
                 }
                 match (r.var_len, r.cap) {
                     (Some((_, None)), Some(cap)) => {
@@ -134,33 +163,33 @@ impl Display for Op {
             }
             Op::ShortestPath { from, to, rel: r, all, .. } => {
                 let name = if *all { "AllShortestPaths" } else { "ShortestPath" };
-                write!(f, "{name} (${from}){}(${to})", rel(r))?;
+                write!(f, "{name} (\u{1}{from}\u{2}){}(\u{1}{to}\u{2})", rel(r))?;
                 if matches!(r.var_len, Some((_, None))) {
                     // Breadth-first search visits each node once: no hop cap applies.
                     write!(f, " breadth-first, unbounded")?;
                 }
                 Ok(())
             }
-            Op::BuildPath { slot, .. } => write!(f, "BuildPath ${slot}"),
+            Op::BuildPath { slot, .. } => write!(f, "BuildPath \u{1}{slot}\u{2}"),
             Op::Filter { predicate } => write!(f, "Filter {predicate}"),
-            Op::Optional { nulls, .. } => write!(f, "Optional (nulls: {})", list(nulls)),
-            Op::Unwind { expr, slot } => write!(f, "Unwind {expr} AS ${slot}"),
+            Op::Optional { nulls, .. } => write!(f, "Optional (nulls: {})", slots(nulls)),
+            Op::Unwind { expr, slot } => write!(f, "Unwind {expr} AS \u{1}{slot}\u{2}"),
             Op::Project { items } => {
-                let xs: Vec<String> = items.iter().map(|(e, s)| format!("{e} AS ${s}")).collect();
+                let xs: Vec<String> = items.iter().map(|(e, s)| format!("{e} AS \u{1}{s}\u{2}")).collect();
                 write!(f, "Projection {}", xs.join(", "))
             }
             Op::Aggregate { keys, aggs } => {
-                let ks: Vec<String> = keys.iter().map(|(e, s)| format!("{e} AS ${s}")).collect();
+                let ks: Vec<String> = keys.iter().map(|(e, s)| format!("{e} AS \u{1}{s}\u{2}")).collect();
                 let ags: Vec<String> = aggs
                     .iter()
                     .map(|a| {
                         let d = if a.distinct { "DISTINCT " } else { "" };
-                        format!("{:?}({d}{}) AS ${}", a.func, list(&a.args), a.slot)
+                        format!("{:?}({d}{}) AS \u{1}{}\u{2}", a.func, list(&a.args), a.slot)
                     })
                     .collect();
                 write!(f, "Aggregation keys: [{}] aggregates: [{}]", ks.join(", "), ags.join(", "))
             }
-            Op::Distinct { slots } => write!(f, "Distinct {}", list(slots)),
+            Op::Distinct { slots: s } => write!(f, "Distinct {}", slots(s)),
             Op::Sort { keys, top } => {
                 let ks: Vec<String> =
                     keys.iter().map(|(e, d)| format!("{e}{}", if *d { " DESC" } else { "" })).collect();
@@ -186,7 +215,7 @@ impl Display for Op {
             Op::DropConstraint { name, .. } => write!(f, "DropConstraint {name}"),
             Op::Show { what, .. } => write!(f, "Show{what:?}"),
             Op::SubQuery { columns, batch, .. } => {
-                let cols = columns.iter().map(|s| format!("${s}")).collect::<Vec<_>>();
+                let cols = columns.iter().map(|s| format!("\u{1}{s}\u{2}")).collect::<Vec<_>>();
                 write!(f, "SubqueryCall [{}]", cols.join(", "))?;
                 if let Some(b) = batch {
                     let n = b.rows.as_ref().map_or("1000".to_string(), |e| e.to_string());
@@ -194,13 +223,13 @@ impl Display for Op {
                 }
                 Ok(())
             }
-            Op::Foreach { slot, list: l, .. } => write!(f, "Foreach ${slot} IN {l}"),
+            Op::Foreach { slot, list: l, .. } => write!(f, "Foreach \u{1}{slot}\u{2} IN {l}"),
             Op::LoadCsv { from, slot, headers, .. } => {
-                write!(f, "LoadCSV {from} AS ${slot}{}", if *headers { " with headers" } else { "" })
+                write!(f, "LoadCSV {from} AS \u{1}{slot}\u{2}{}", if *headers { " with headers" } else { "" })
             }
             Op::CountStore { what, key, counts } => {
-                let counts = counts.iter().map(|s| format!("${s}")).collect::<Vec<_>>().join(", ");
-                let by = key.map_or(String::new(), |k| format!(" keys: [type AS ${k}]"));
+                let counts = counts.iter().map(|s| format!("\u{1}{s}\u{2}")).collect::<Vec<_>>().join(", ");
+                let by = key.map_or(String::new(), |k| format!(" keys: [type AS \u{1}{k}\u{2}]"));
                 match what {
                     super::Counted::Nodes(l) => {
                         let l = l.as_ref().map_or(String::new(), |l| format!(":{l}"));
@@ -221,7 +250,7 @@ impl Display for Expr {
         match self {
             Expr::Const(v) => write!(f, "{}", crate::value::to_cypher_literal(v)),
             Expr::Param(p) => write!(f, "${p}"),
-            Expr::Slot(s) => write!(f, "${s}"),
+            Expr::Slot(s) => write!(f, "\u{1}{s}\u{2}"),
             Expr::Prop(e, k) => write!(f, "{e}.{k}"),
             Expr::List(xs) => write!(f, "[{}]", list(xs)),
             Expr::Map(kv) => {
@@ -242,8 +271,8 @@ impl Display for Expr {
             ),
             Expr::Func(n, args) => write!(f, "{n}({})", list(args)),
             Expr::Case { .. } => write!(f, "CASE ... END"),
-            Expr::ListComp { slot, list: l, .. } => write!(f, "[${slot} IN {l} ...]"),
-            Expr::Quantified { q, slot, list: l, .. } => write!(f, "{q:?}(${slot} IN {l} ...)"),
+            Expr::ListComp { slot, list: l, .. } => write!(f, "[\u{1}{slot}\u{2} IN {l} ...]"),
+            Expr::Quantified { q, slot, list: l, .. } => write!(f, "{q:?}(\u{1}{slot}\u{2} IN {l} ...)"),
             Expr::Reduce { .. } => write!(f, "reduce(...)"),
             Expr::Exists(_) => write!(f, "exists(pattern)"),
             Expr::Sub(kind, _) => write!(f, "{} {{ ... }}", format!("{kind:?}").to_uppercase()),

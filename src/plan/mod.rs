@@ -3,6 +3,7 @@
 
 mod build;
 mod display;
+pub use display::name_slots;
 mod estimate;
 mod rewrite;
 
@@ -116,6 +117,9 @@ pub struct Pipeline {
     pub slots: usize,
     /// Slots returned, in column order.
     pub output: Vec<Slot>,
+    /// The variable each slot holds, by slot (empty, or missing, for an anonymous one): the
+    /// plan's text names them as the query did.
+    pub names: Vec<String>,
 }
 
 /// What a row slot holds, as far as the planner knows.

@@ -470,7 +470,7 @@ impl Decoded {
             .filter_map(|k| reply.summary.get(*k).and_then(Pack::as_int))
             .reduce(|a, b| a + b)
             .map(|ms| ms as f64);
-        Answer { graph, result: QueryResult { columns: reply.fields.clone(), rows, stats }, server_ms }
+        Answer { graph, result: QueryResult { columns: reply.fields.clone(), rows, stats, profile: None }, server_ms }
     }
 }
 
@@ -581,6 +581,10 @@ fn stats(p: Option<&Pack>) -> Stats {
         labels_removed: n("labels-removed"),
         properties_set: n("properties-set"),
         properties_removed: 0,
+        indexes_added: n("indexes-added"),
+        indexes_removed: n("indexes-removed"),
+        constraints_added: n("constraints-added"),
+        constraints_removed: n("constraints-removed"),
     }
 }
 

@@ -65,6 +65,10 @@ pub fn stat_name(field: &str) -> &'static str {
         "labels_added" => "labels-added",
         "labels_removed" => "labels-removed",
         "properties_set" => "properties-set",
+        "indexes_added" => "indexes-added",
+        "indexes_removed" => "indexes-removed",
+        "constraints_added" => "constraints-added",
+        "constraints_removed" => "constraints-removed",
         _ => "properties-set",
     }
 }

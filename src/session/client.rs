@@ -181,7 +181,7 @@ impl Client {
                 };
                 w.commit()?;
                 // Its rows read the graph as the commit left it.
-                return feed(&shared.snapshot().graph, result.rows, result.stats, sink);
+                return feed(&shared.snapshot().graph, streamed(result.rows, result.profile), result.stats, sink);
             }
             let snap = shared.snapshot();
             return read_on(&snap.graph, prepared, params, control, start, sink);
@@ -212,9 +212,8 @@ impl Client {
         }
         tx.has_read = true;
         let r = match tx.write.as_mut() {
-            Some(w) => {
-                run_on(prepared, w.graph(), params, control, start).and_then(|r| feed(w.graph(), r.rows, r.stats, sink))
-            }
+            Some(w) => run_on(prepared, w.graph(), params, control, start)
+                .and_then(|r| feed(w.graph(), streamed(r.rows, r.profile), r.stats, sink)),
             None => read_on(&tx.snap.graph, prepared, params, control, start, sink),
         };
         if r.is_err() {
@@ -237,6 +236,12 @@ fn feed(g: &Graph, rows: Vec<Row>, stats: Stats, sink: &mut dyn FnMut(&Graph, Ro
         }
     }
     Ok(Summary { stats, stopped: false })
+}
+
+/// The rows a client is sent: a `PROFILE`'s operator rows (the columns it was told), else the
+/// statement's own.
+fn streamed(rows: Vec<Row>, profile: Option<Vec<Row>>) -> Vec<Row> {
+    profile.unwrap_or(rows)
 }
 
 /// Runs a statement that does not write on a snapshot, streaming its rows.

@@ -69,7 +69,7 @@ impl Conn<'_> {
         if !stats.is_empty() {
             // Bolt counts a removed property as one set (to null).
             let mut m: indexmap::IndexMap<String, Pack> = indexmap::IndexMap::new();
-            for (k, v) in stats.fields().iter().filter(|(_, v)| *v > 0) {
+            for (k, v) in stats.fields().iter().chain(&stats.schema_fields()).filter(|(_, v)| *v > 0) {
                 let e = m.entry(codes::stat_name(k).to_string()).or_insert(Pack::Int(0));
                 if let Pack::Int(n) = e {
                     *n += *v as i64;
