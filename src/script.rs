@@ -98,6 +98,42 @@ pub fn command(piece: &str) -> Option<&str> {
     t.starts_with(':').then_some(t)
 }
 
+/// A `:param` command: one parameter, a map of them, or `clear`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ParamCommand {
+    /// `:param name => expression` (also `:param name: expression`).
+    One {
+        /// The parameter's name, without `$` or backticks.
+        name: String,
+        /// The Cypher expression whose value the parameter takes.
+        expr: String,
+    },
+    /// `:param {name: value, ...}`: cypher-shell's form, a map expression.
+    Map(String),
+    /// `:param clear`: removes every parameter.
+    Clear,
+}
+
+const PARAM_USAGE: &str = "usage: :param NAME => VALUE or :param {NAME: VALUE, ...}   (e.g. :param year => 2004)";
+
+/// Parses what follows `:param`.
+pub fn param(rest: &str) -> Result<ParamCommand, String> {
+    let rest = rest.trim().trim_end_matches(';').trim_end();
+    if rest.starts_with('{') {
+        return Ok(ParamCommand::Map(rest.to_string()));
+    }
+    if rest.eq_ignore_ascii_case("clear") {
+        return Ok(ParamCommand::Clear);
+    }
+    let (name, expr) = rest.split_once("=>").or_else(|| rest.split_once(':')).ok_or(PARAM_USAGE)?;
+    let name = name.trim().trim_start_matches('$').trim_matches('`').to_string();
+    let expr = expr.trim().to_string();
+    if name.is_empty() || expr.is_empty() {
+        return Err(PARAM_USAGE.into());
+    }
+    Ok(ParamCommand::One { name, expr })
+}
+
 /// Whether REPL input is ready to run: a `:command` always is; a statement is once it ends with
 /// a `;` outside strings, brackets and comments.
 pub fn is_complete(input: &str) -> bool {

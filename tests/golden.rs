@@ -14,7 +14,7 @@ pub fn render_script(text: &str, graph: silkgraph::store::Graph) -> String {
     let mut out = String::new();
     s.run_script(text, &Params::new(), |g, r| match r {
         Ok(o) => {
-            out.push_str(&silkgraph::output::table(g, &o.result, None));
+            out.push_str(&silkgraph::output::table(g, &o.result));
             out.push_str("\n\n");
         }
         Err(e) => {

@@ -18,3 +18,4 @@ mod repl;
 mod robustness;
 mod server;
 mod subqueries;
+mod terminal;

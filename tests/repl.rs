@@ -174,7 +174,7 @@ fn a_graph_in_memory_is_never_lost_or_saved_wrongly_without_a_word() {
     p.send_line(":save g.graphml").unwrap();
     p.exp_string(":export writes the other formats").unwrap();
     p.send_line(":save g.sg").unwrap();
-    p.exp_string("saved 1 nodes").unwrap();
+    p.exp_string("saved 1 node,").unwrap();
     p.send_line(":save g.sg").unwrap();
     p.exp_string("g.sg exists; :save g.sg --force replaces it").unwrap();
     // :load over unsaved changes is refused until they are saved or dropped.
@@ -183,7 +183,7 @@ fn a_graph_in_memory_is_never_lost_or_saved_wrongly_without_a_word() {
     p.send_line(":load g.sg").unwrap();
     p.exp_string("unsaved changes").unwrap();
     p.send_line(":load g.sg --discard").unwrap();
-    p.exp_string("loaded g.sg: 1 nodes").unwrap();
+    p.exp_string("loaded g.sg: 1 node,").unwrap();
     // The question on leaving takes no command for a file name.
     p.send_line("CREATE (:C);").unwrap();
     p.exp_string("nodes created 1").unwrap();
@@ -344,4 +344,81 @@ fn the_repl_on_a_server_completes_warns_and_shows_evidence() {
     p.send_line(":quit").unwrap();
     p.exp_eof().unwrap();
     server.stop();
+}
+
+/// The REPL in a terminal of 100 columns and 30 lines: an unfinished statement gets the `...>`
+/// prompt, `:format` and `:timing` say their setting, long cells are cut with a notice and
+/// shown whole by `:format vertical`, a result longer than the terminal goes through the pager,
+/// and completion knows `algo.` and names with a quote.
+#[test]
+fn results_fit_the_terminal_and_long_ones_go_through_the_pager() {
+    let scratch = Scratch::new("pager");
+    let script = format!("stty rows 30 cols 100; exec '{}' --empty", env!("CARGO_BIN_EXE_silkgraph"));
+    let mut cmd = Command::new("sh");
+    cmd.args(["-c", &script])
+        .current_dir(&scratch.0)
+        .env("XDG_DATA_HOME", scratch.0.join("data"))
+        .env("HOME", &scratch.0)
+        .env("TERM", "xterm-256color")
+        .env("NO_COLOR", "1")
+        .env("PAGER", "cat > paged.txt");
+    let opts = Options::new().timeout_ms(Some(TIMEOUT_MS)).strip_ansi_escape_codes(true);
+    let mut p = spawn_with_options(cmd, opts).expect("the REPL starts in a pty");
+    p.exp_string("silkgraph>").unwrap();
+
+    // A statement over two lines: the second prompt says it continues.
+    p.send_line("RETURN 1").unwrap();
+    p.exp_string("...>").unwrap();
+    p.send_line("AS one;").unwrap();
+    p.exp_regex(r"1 row \(").unwrap();
+
+    p.send_line(":format").unwrap();
+    p.exp_string("results as table").unwrap();
+    p.send_line(":timing").unwrap();
+    p.exp_string("timing on").unwrap();
+
+    // A value longer than the terminal: cut, with a notice; whole in the vertical layout.
+    let long = "word ".repeat(40);
+    p.send_line(&format!("RETURN '{long}end' AS text, '日本' AS jp;")).unwrap();
+    p.exp_string("long values cut to fit the terminal; :format wrap or :format vertical shows them whole").unwrap();
+    p.send_line(":format vertical").unwrap();
+    p.exp_string("results as vertical").unwrap();
+    p.send_line(&format!("RETURN '{long}end' AS text;")).unwrap();
+    p.exp_string("[ row 1 ]").unwrap();
+    p.exp_string("end'").unwrap();
+    p.send_line(":format table").unwrap();
+    p.exp_string("results as table").unwrap();
+
+    // 200 rows do not fit 30 lines: they go to the pager, not the screen.
+    p.send_line("UNWIND range(1, 200) AS i RETURN i;").unwrap();
+    let paged_file = scratch.0.join("paged.txt");
+    let t0 = std::time::Instant::now();
+    let paged = loop {
+        let text = std::fs::read_to_string(&paged_file).unwrap_or_default();
+        if text.contains("200 rows") || t0.elapsed().as_millis() > u128::from(TIMEOUT_MS) {
+            break text;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(100));
+    };
+    assert!(paged.contains("│ 150 ") && paged.contains("200 rows"), "{paged}");
+    std::thread::sleep(std::time::Duration::from_millis(300));
+    p.send_line("RETURN 'after' AS marker;").unwrap();
+    let before = p.exp_string("'after'").unwrap();
+    assert!(!before.contains(" 150 "), "the long result was not paged: {before}");
+
+    // Completion of a procedure's namespace, and of a name with a quote in it.
+    p.send_line("CREATE (:Person {name: 'Kyrgyz People\\'s Party'});").unwrap();
+    p.exp_string("nodes created 1").unwrap();
+    type_keys(&mut p, "CALL algo.pag");
+    type_keys(&mut p, "\t");
+    p.exp_string("algo.pageRank(").unwrap();
+    p.send_control('u').unwrap();
+    type_keys(&mut p, "MATCH (p:Person {name: 'Kyrgyz People\\'");
+    type_keys(&mut p, "\t");
+    p.exp_string("Party'").unwrap();
+    p.send_control('u').unwrap();
+    p.send_line(":quit").unwrap();
+    p.exp_string("Save to").unwrap();
+    p.send_line("").unwrap();
+    p.exp_eof().unwrap();
 }

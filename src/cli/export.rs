@@ -1,14 +1,12 @@
 //! `silkgraph export` and the REPL's `:export` and `:show`: write the subgraph of a query's
 //! result (or the whole graph) in one of the [`crate::export`] formats.
 //!
-//! `export` has its own parser because its `--format` takes export formats, where the main
-//! command line's global `--format` takes result formats; [`dispatch`] routes to it.
+//! `export`'s `--format` takes export formats, where `query` and `run` take result formats.
 
-use std::ffi::OsString;
 use std::io::Write as _;
 use std::path::{Path, PathBuf};
 
-use clap::Parser;
+use clap::Args;
 
 use super::{parse_params, FAILED, OK, USAGE};
 use crate::error::render;
@@ -16,12 +14,10 @@ use crate::exec::{Params, QueryResult};
 use crate::export::{self, ColorBy, Export, ExportFormat, Provenance, Style, Subgraph};
 use crate::session::Session;
 
-/// The `silkgraph export` command line: where the graph comes from, the query whose result
-/// to write, the format and the file, and how to draw pictures.
-#[derive(Parser, Debug)]
+/// `silkgraph export`: the query whose result to write, the format and the file, and how to
+/// draw pictures. The graph, limits and server come from the main command line's options.
+#[derive(Args, Debug)]
 #[command(
-    name = "silkgraph export",
-    version,
     about = "Write the subgraph of a query's result (every node and relationship in it), or the whole graph, \
              in a format other tools read, or as a picture",
     after_help = "Formats: nodelink (NetworkX node-link JSON), graphml, gexf, dot, csv (neo4j-admin: a directory \
@@ -30,13 +26,7 @@ use crate::session::Session;
                   Examples:\n  silkgraph export --format graphml -o kg.graphml\n  silkgraph export --query \
                   \"MATCH p = (s)-[:SIGNED]->(:Agreement) RETURN p\" -o signed.html"
 )]
-pub struct ExportCli {
-    /// Open this graph: a .cypher script, a .json graph, a CSV export directory, or a bundled graph's name
-    #[arg(long, conflicts_with = "empty")]
-    pub graph: Option<String>,
-    /// Start from an empty graph
-    #[arg(long)]
-    pub empty: bool,
+pub struct ExportArgs {
     /// The query whose result to export (`;`-separated statements: the last one's result); the whole graph when absent
     #[arg(long, short = 'q')]
     pub query: Option<String>,
@@ -63,57 +53,11 @@ pub struct ExportCli {
     /// (the teaching graphs) are drawn so anyway
     #[arg(long)]
     pub undirected: bool,
-    /// Stop the query if it runs longer than this many seconds
-    #[arg(long, value_name = "SECONDS")]
-    pub timeout: Option<f64>,
-    /// Export from a Bolt server instead: `--connect URI`, `--user`, `--database`, `--max-fetch`.
-    #[command(flatten)]
-    pub remote: super::connect::ConnectArgs,
 }
 
-/// Options that take a value on the main command line (to find the subcommand after them).
-const VALUE_OPTIONS: &[&str] = &[
-    "--graph",
-    "--format",
-    "--timeout",
-    "--params",
-    "--max-rows",
-    "--max-hops",
-    "--max-memory",
-    "--connect",
-    "--user",
-    "--database",
-    "--max-fetch",
-];
-
-/// Runs `silkgraph export ...` when the command line names that subcommand; `None` otherwise.
-pub fn dispatch(args: &[OsString]) -> Option<i32> {
-    let mut i = 1;
-    while i < args.len() {
-        let a = args[i].to_string_lossy();
-        if a == "export" {
-            let mut rest: Vec<OsString> = args.to_vec();
-            rest.remove(i);
-            return Some(main(rest));
-        }
-        if a == "--" || !a.starts_with('-') {
-            return None;
-        }
-        i += if VALUE_OPTIONS.contains(&a.as_ref()) { 2 } else { 1 };
-    }
-    None
-}
-
-fn main(args: Vec<OsString>) -> i32 {
-    let cli = match ExportCli::try_parse_from(args) {
-        Ok(c) => c,
-        Err(e) => {
-            let code = if e.use_stderr() { USAGE } else { OK };
-            let _ = e.print();
-            return code;
-        }
-    };
-    match run(&cli) {
+/// Runs `silkgraph export`; returns the exit code.
+pub fn main(args: &ExportArgs, cli: &super::Cli) -> i32 {
+    match run(args, cli) {
         Ok(msg) => {
             if !msg.is_empty() {
                 eprintln!("{msg}");
@@ -138,25 +82,27 @@ pub fn format_for(name: Option<&str>, path: &Path) -> Result<ExportFormat, Strin
     })
 }
 
-fn run(cli: &ExportCli) -> Result<String, (i32, String)> {
+fn run(cli: &ExportArgs, main: &super::Cli) -> Result<String, (i32, String)> {
     let usage = |m: String| (USAGE, m);
     let failed = |m: String| (FAILED, m);
     let format = format_for(cli.format.as_deref(), &cli.output).map_err(usage)?;
     let params = parse_params(&cli.params).map_err(usage)?;
-    if cli.remote.connect.is_some() {
-        if cli.graph.is_some() || cli.empty {
+    let source = &main.source;
+    if main.remote.connect.is_some() {
+        if source.graph.is_some() || source.empty {
             return Err(usage("--connect exports from the server; --graph and --empty name a local graph".into()));
         }
-        let (graph, result) = remote_source(cli, &params).map_err(failed)?;
+        let (graph, result) = remote_source(cli, &main.remote, &params).map_err(failed)?;
         return write_export(cli, format, Session::new(graph), result, &params);
     }
     // An export reads a database without writing it (another process may have it open).
-    let read_only = !cli.empty && cli.graph.as_deref().is_some_and(super::is_database);
-    let src = super::GraphSource { graph: cli.graph.clone(), empty: cli.empty, read_only };
+    let read_only = !source.empty && source.graph.as_deref().is_some_and(super::is_database);
+    let src = super::GraphSource { graph: source.graph.clone(), empty: source.empty, read_only };
     let mut session = super::open_session(&src).map_err(failed)?;
-    if let Some(t) = cli.timeout.and_then(super::limits::seconds) {
-        session.timeout = Some(t);
-    }
+    super::limits::apply(&mut session, main.timeout, main.max_rows, main.max_hops, main.max_memory.as_deref())
+        .map_err(usage)?;
+    session.no_auto_index = main.no_auto_index;
+    session.control.import_dir = Some(main.import_dir.as_deref().unwrap_or(Path::new(".")).into());
     let result = match &cli.query {
         None => None,
         Some(q) => {
@@ -180,10 +126,14 @@ fn run(cli: &ExportCli) -> Result<String, (i32, String)> {
 
 /// The graph an export reads from a server: the answer of `--query` (its last statement), or
 /// the whole remote graph (within `--max-fetch`).
-fn remote_source(cli: &ExportCli, params: &Params) -> Result<(crate::store::Graph, Option<QueryResult>), String> {
-    let mut remote = cli.remote.open()?;
+fn remote_source(
+    cli: &ExportArgs,
+    connect: &super::connect::ConnectArgs,
+    params: &Params,
+) -> Result<(crate::store::Graph, Option<QueryResult>), String> {
+    let mut remote = connect.open()?;
     let got = match &cli.query {
-        None => cli.remote.fetch(&mut remote, "the export").map(|g| (g, None)),
+        None => connect.fetch(&mut remote, "the export").map(|g| (g, None)),
         Some(q) => {
             let mut last = None;
             for (a, b) in crate::script::split(q) {
@@ -204,7 +154,7 @@ fn remote_source(cli: &ExportCli, params: &Params) -> Result<(crate::store::Grap
 
 /// Writes the export of `result`'s subgraph (or the whole graph) of `session`'s graph.
 fn write_export(
-    cli: &ExportCli,
+    cli: &ExportArgs,
     format: ExportFormat,
     mut session: Session,
     result: Option<QueryResult>,
@@ -243,12 +193,20 @@ fn write_export(
             }
         }
         msg.push_str(&warnings(&rendered.warnings));
-        msg.push_str(&format!("{} nodes, {} relationships as {}", sub.nodes.len(), sub.rels.len(), format.name()));
+        msg.push_str(&format!("{}, {} as {}", nodes(sub.nodes.len()), rels(sub.rels.len()), format.name()));
         return Ok(msg);
     }
     let w = export::write(format, &ex, &cli.output, cli.force).map_err(failed)?;
     msg.push_str(&written(format, &sub, &w));
     Ok(msg)
+}
+
+fn nodes(n: usize) -> String {
+    super::plural(n as u64, "node")
+}
+
+fn rels(n: usize) -> String {
+    super::plural(n as u64, "relationship")
 }
 
 /// `warning: ...` lines, each ending with a line break.
@@ -259,10 +217,10 @@ fn warnings(ws: &[String]) -> String {
 fn written(format: ExportFormat, sub: &Subgraph, w: &export::Written) -> String {
     let names: Vec<String> = w.files.iter().map(|p| p.display().to_string()).collect();
     format!(
-        "{}wrote {} nodes, {} relationships as {} to {}",
+        "{}wrote {}, {} as {} to {}",
         warnings(&w.warnings),
-        sub.nodes.len(),
-        sub.rels.len(),
+        nodes(sub.nodes.len()),
+        rels(sub.rels.len()),
         format.name(),
         names.join(" and ")
     )
@@ -332,17 +290,6 @@ pub fn open_in_browser(path: &Path) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    fn args(s: &[&str]) -> Vec<OsString> {
-        s.iter().map(OsString::from).collect()
-    }
-
-    #[test]
-    fn finds_the_subcommand_after_global_options() {
-        assert_eq!(dispatch(&args(&["silkgraph", "query", "RETURN 1"])), None);
-        assert_eq!(dispatch(&args(&["silkgraph", "--graph", "export", "query", "x"])), None);
-        assert_eq!(dispatch(&args(&["silkgraph"])), None);
-    }
 
     #[test]
     fn formats_from_names_and_extensions() {

@@ -8,7 +8,7 @@ use std::borrow::Cow;
 use rustyline::completion::Completer;
 use rustyline::highlight::{CmdKind, Highlighter};
 use rustyline::hint::Hinter;
-use rustyline::validate::{ValidationContext, ValidationResult, Validator};
+use rustyline::validate::Validator;
 use rustyline::{Context, Helper};
 
 use crate::cli::diagnose::{ident_text, labels_of, lex, variables_in, SchemaSnapshot, Tok, TokKind};
@@ -46,10 +46,11 @@ pub const COMMANDS: &[(&str, &str)] = &[
     (":help", "[TOPIC]  this help, or help on a clause, function or procedure"),
     (":schema", "labels, relationship types, what they connect and their property keys"),
     (":stats", "counts of nodes, relationships, labels, types and keys"),
-    (":param", "NAME => VALUE  set a parameter ($NAME) to a Cypher expression's value"),
+    (":param", "NAME => VALUE  set a parameter ($NAME) to a Cypher expression's value (also :param {NAME: VALUE, ...})"),
     (":params", "[clear]  list (or clear) the parameters"),
-    (":format", "table|json|jsonl|csv  how results are printed"),
-    (":timing", "on|off  show how long each statement took"),
+    (":format", "[table|wrap|vertical|json|jsonl|csv]  how results are printed: tables cut long values to fit, wrap them, or show one per line"),
+    (":timing", "[on|off]  show how long each statement took"),
+    (":pager", "[on|off|COMMAND]  show results longer than the terminal through a pager (less)"),
     (":timeout", "SECONDS|off  a time limit for each statement"),
     (":limits", "[rows N|hops N|memory SIZE|timeout S]  show or set the limits on one statement"),
     (":load", "FILE  replace the graph by a .cypher script or .json graph"),
@@ -66,29 +67,6 @@ pub const COMMANDS: &[(&str, &str)] = &[
     (":checkpoint", "write the database's snapshot now (a copy of its file is then a backup)"),
     (":clear", "clear the screen"),
     (":quit", "leave (also Ctrl-D)"),
-];
-
-/// Topics `:help` knows besides functions and procedures.
-pub const HELP_TOPICS: &[&str] = &[
-    "MATCH",
-    "OPTIONAL MATCH",
-    "WHERE",
-    "WITH",
-    "RETURN",
-    "ORDER BY",
-    "SKIP",
-    "LIMIT",
-    "UNWIND",
-    "UNION",
-    "CREATE",
-    "MERGE",
-    "SET",
-    "REMOVE",
-    "DELETE",
-    "CALL",
-    "EXPLAIN",
-    "patterns",
-    "keys",
 ];
 
 const MAX_CANDIDATES: usize = 200;
@@ -182,12 +160,27 @@ pub fn complete(line: &str, pos: usize, schema: &SchemaSnapshot) -> (usize, Vec<
             let dot = prev_ix - 1;
             if let Some(v) = dot.checked_sub(1).and_then(|i| toks.get(i)).filter(|t| t.kind == TokKind::Ident) {
                 let var = ident_text(before, v);
-                if var.eq_ignore_ascii_case("db") {
+                // A namespace (`db.`, `algo.`, `duration.`): its procedures and functions.
+                let spaced = format!("{var}.");
+                let in_space = |name: &str| starts_with_ci(name, &spaced);
+                let is_space = crate::catalog::procedures::PROCEDURES.iter().any(|p| in_space(p.name))
+                    || crate::catalog::functions::FUNCTIONS.iter().any(|f| in_space(f.name));
+                if is_space && !variables_in(line).contains(&var) {
+                    let typed = format!("{var}.{word}");
                     for p in crate::catalog::procedures::PROCEDURES {
-                        if starts_with_ci(p.name, &format!("db.{word}")) {
+                        if starts_with_ci(p.name, &typed) {
                             push_unique(
                                 &mut out,
                                 Candidate { replacement: format!("{}(", p.name), display: p.doc.to_string() },
+                            );
+                        }
+                    }
+                    for f in crate::catalog::functions::FUNCTIONS {
+                        if starts_with_ci(f.name, &typed) {
+                            let shown = f.signature.split('(').next().unwrap_or(f.name);
+                            push_unique(
+                                &mut out,
+                                Candidate { replacement: format!("{shown}("), display: f.signature.to_string() },
                             );
                         }
                     }
@@ -265,14 +258,14 @@ fn complete_command(before: &str, schema: &SchemaSnapshot) -> (usize, Vec<Candid
         before.char_indices().rev().find(|(_, c)| c.is_whitespace()).map_or(before.len(), |(i, c)| i + c.len_utf8());
     let arg = &before[arg_start..];
     let words: Vec<String> = match cmd {
-        ":help" => HELP_TOPICS
-            .iter()
+        ":help" => super::help::topics()
             .map(|s| s.to_string())
             .chain(COMMANDS.iter().map(|(c, _)| c.to_string()))
             .chain(crate::cli::diagnose::function_names().into_iter().map(String::from))
             .chain(crate::catalog::procedures::PROCEDURES.iter().map(|p| p.name.to_string()))
             .collect(),
-        ":format" => ["table", "json", "jsonl", "csv"].map(String::from).to_vec(),
+        ":format" => ["table", "wrap", "vertical", "json", "jsonl", "csv"].map(String::from).to_vec(),
+        ":pager" => ["on", "off", "less -S"].map(String::from).to_vec(),
         ":timing" => ["on", "off"].map(String::from).to_vec(),
         ":timeout" => ["off"].map(String::from).to_vec(),
         ":params" => ["clear"].map(String::from).to_vec(),
@@ -342,7 +335,12 @@ fn complete_in_string(before: &str, toks: &[Tok], t: &Tok, schema: &SchemaSnapsh
             .unwrap_or_default()
     };
     let quote = before[t.start..].chars().next().unwrap_or('\'');
-    let typed = &before[t.start + quote.len_utf8()..];
+    // What was typed, its escapes read (`People\'s` is `People's`).
+    let mut typed = String::new();
+    let mut chars = before[t.start + quote.len_utf8()..].chars();
+    while let Some(c) = chars.next() {
+        typed.push(if c == '\\' { chars.next().unwrap_or(c) } else { c });
+    }
     let typed_lower = typed.to_lowercase();
     // Names that start with the typed text (those of the pattern's labels first); if none do,
     // names that contain it.
@@ -687,13 +685,21 @@ pub struct ReplHelper {
     pub schema: SchemaSnapshot,
     /// Colours on (a terminal, and `NO_COLOR` not set).
     pub colors: bool,
+    /// The lines of an unfinished statement typed before this one (after the `...>` prompt),
+    /// which completion reads as the start of the statement.
+    pub pending: String,
 }
 
 impl Completer for ReplHelper {
     type Candidate = Candidate;
 
     fn complete(&self, line: &str, pos: usize, _ctx: &Context<'_>) -> rustyline::Result<(usize, Vec<Candidate>)> {
-        Ok(complete(line, pos, &self.schema))
+        if self.pending.is_empty() {
+            return Ok(complete(line, pos, &self.schema));
+        }
+        let lead = self.pending.len() + 1;
+        let (start, candidates) = complete(&format!("{}\n{line}", self.pending), lead + pos, &self.schema);
+        Ok((start.saturating_sub(lead), candidates))
     }
 }
 
@@ -701,6 +707,9 @@ impl Hinter for ReplHelper {
     type Hint = Hint;
 
     fn hint(&self, line: &str, pos: usize, _ctx: &Context<'_>) -> Option<Hint> {
+        if !self.pending.is_empty() {
+            return None;
+        }
         hint(line, pos, &self.schema)
     }
 }
@@ -737,15 +746,9 @@ impl Highlighter for ReplHelper {
     }
 }
 
-impl Validator for ReplHelper {
-    fn validate(&self, ctx: &mut ValidationContext) -> rustyline::Result<ValidationResult> {
-        Ok(if crate::script::is_complete(ctx.input()) {
-            ValidationResult::Valid(None)
-        } else {
-            ValidationResult::Incomplete
-        })
-    }
-}
+/// Each line is taken as typed: the REPL itself gathers the lines of an unfinished statement
+/// under a `...>` prompt.
+impl Validator for ReplHelper {}
 
 impl Helper for ReplHelper {}
 

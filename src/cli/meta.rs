@@ -5,7 +5,7 @@ use std::io::Write;
 
 use super::helper::COMMANDS;
 use super::statements::{print_outcome, run_statements, State, RED};
-use super::Format;
+use super::{plural, Format};
 use crate::cli::diagnose;
 use crate::error::render;
 use crate::similar::did_you_mean;
@@ -31,10 +31,15 @@ pub enum Meta {
     Params,
     /// `:params clear`: removes every parameter.
     ParamsClear,
-    /// `:format table|json|jsonl|csv`: how results are printed from now on.
-    Format(Format),
-    /// `None` toggles.
+    /// `:param {name: value, ...}`: sets each key of the map (cypher-shell's form).
+    ParamMap(String),
+    /// `:format table|wrap|vertical|json|jsonl|csv`: how results are printed from now on;
+    /// `None` says which.
+    Format(Option<Format>),
+    /// `:timing on|off`; `None` says which.
     Timing(Option<bool>),
+    /// `:pager on|off|COMMAND`; `None` says which.
+    Pager(Option<String>),
     /// Seconds; `None` removes the limit.
     Timeout(Option<f64>),
     /// `:limits [NAME VALUE]`
@@ -90,6 +95,8 @@ pub struct ExportArgs {
 const EXPORT_USAGE: &str = "usage: :export FORMAT FILE [--force] [size=KEY] [color=KEY]   formats: ";
 const SHOW_USAGE: &str =
     "usage: :show [FILE.html|FILE.svg|FILE.png] [--force] [size=PROPERTY|pagerank|degree|betweenness] [color=label|PROPERTY|community]";
+
+const FORMAT_USAGE: &str = "usage: :format [table|wrap|vertical|json|jsonl|csv]";
 
 const NO_RESULT: &str = "run a query first; :export and :show write the nodes and relationships of its result";
 
@@ -172,36 +179,27 @@ pub fn parse(line: &str) -> Result<Meta, String> {
         ":help" | ":h" | ":?" => Meta::Help(arg(rest)),
         ":schema" => Meta::Schema,
         ":stats" => Meta::Stats,
-        ":param" => {
-            let (name, expr) = rest
-                .split_once("=>")
-                .or_else(|| rest.split_once(':'))
-                .ok_or("usage: :param NAME => VALUE   (e.g. :param year => 2004)")?;
-            let name = name.trim().trim_start_matches('$').trim_matches('`').to_string();
-            let expr = expr.trim().to_string();
-            if name.is_empty() || expr.is_empty() {
-                return Err("usage: :param NAME => VALUE   (e.g. :param year => 2004)".into());
-            }
-            Meta::Param { name, expr }
-        }
+        ":param" => match crate::script::param(rest)? {
+            crate::script::ParamCommand::One { name, expr } => Meta::Param { name, expr },
+            crate::script::ParamCommand::Map(expr) => Meta::ParamMap(expr),
+            crate::script::ParamCommand::Clear => Meta::ParamsClear,
+        },
         ":params" => match rest {
             "" => Meta::Params,
             "clear" => Meta::ParamsClear,
             _ => return Err("usage: :params [clear]".into()),
         },
-        ":format" => Meta::Format(match rest.to_ascii_lowercase().as_str() {
-            "table" => Format::Table,
-            "json" => Format::Json,
-            "jsonl" => Format::Jsonl,
-            "csv" => Format::Csv,
-            _ => return Err("usage: :format table|json|jsonl|csv".into()),
+        ":format" => Meta::Format(match rest {
+            "" => None,
+            name => Some(Format::parse(name).ok_or(FORMAT_USAGE)?),
         }),
         ":timing" => Meta::Timing(match rest.to_ascii_lowercase().as_str() {
             "" => None,
             "on" => Some(true),
             "off" => Some(false),
-            _ => return Err("usage: :timing on|off".into()),
+            _ => return Err("usage: :timing [on|off]".into()),
         }),
+        ":pager" => Meta::Pager(arg(rest)),
         ":timeout" => Meta::Timeout(match rest.to_ascii_lowercase().as_str() {
             "off" | "0" | "none" => None,
             s => match s.trim_end_matches('s').parse::<f64>() {
@@ -303,7 +301,7 @@ fn run_inner(state: &mut State, meta: Meta, out: &mut dyn Write, err: &mut dyn W
             state.session.checkpoint()?;
             w(out, "checkpoint written");
         }
-        Meta::Help(topic) => w(out, &help(topic.as_deref())?),
+        Meta::Help(topic) => w(out, &super::help::help(topic.as_deref())?),
         Meta::Schema => w(out, &schema_text(state)),
         Meta::Stats => {
             let text = match &mut state.remote {
@@ -323,13 +321,19 @@ fn run_inner(state: &mut State, meta: Meta, out: &mut dyn Write, err: &mut dyn W
             w(out, &text);
         }
         Meta::Param { name, expr } => {
-            let o = state
-                .session
-                .run_statement(&format!("RETURN {expr} AS value"), &state.params)
-                .map_err(|e| render(&e, &format!("RETURN {expr} AS value")))?;
-            let v = o.result.rows.into_iter().next().and_then(|r| r.into_iter().next()).unwrap_or(Value::Null);
+            let v =
+                state.session.param_value(&expr, &state.params).map_err(|e| render(&e, &format!("RETURN {expr}")))?;
             w(out, &format!("${} => {}", quote_name(&name), crate::output::to_cypher(&state.session.graph, &v)));
             state.params.insert(name, v);
+            state.schema.params = state.params.keys().cloned().collect();
+        }
+        Meta::ParamMap(expr) => {
+            let set =
+                state.session.param_map(&expr, &state.params).map_err(|e| render(&e, &format!("RETURN {expr}")))?;
+            for (name, v) in set {
+                w(out, &format!("${} => {}", quote_name(&name), crate::output::to_cypher(&state.session.graph, &v)));
+                state.params.insert(name, v);
+            }
             state.schema.params = state.params.keys().cloned().collect();
         }
         Meta::Params => {
@@ -345,13 +349,31 @@ fn run_inner(state: &mut State, meta: Meta, out: &mut dyn Write, err: &mut dyn W
             state.schema.params.clear();
             w(out, "parameters cleared");
         }
-        Meta::Format(f) => {
+        Meta::Format(Some(f)) => {
             state.format = f;
-            w(out, &format!("results as {}", format!("{f:?}").to_lowercase()));
+            w(out, &format!("results as {}", f.name()));
         }
+        Meta::Format(None) => w(out, &format!("results as {}  ({FORMAT_USAGE})", state.format.name())),
         Meta::Timing(on) => {
-            state.timing = on.unwrap_or(!state.timing);
+            state.timing = on.unwrap_or(state.timing);
             w(out, if state.timing { "timing on" } else { "timing off" });
+        }
+        Meta::Pager(p) => {
+            match p.as_deref() {
+                None => {}
+                Some("off") => state.pager = None,
+                Some("on") => {
+                    state.pager = super::term::Pager::default_less();
+                    if state.pager.is_none() {
+                        return Err("no less here: :pager COMMAND names the pager to use".into());
+                    }
+                }
+                Some(command) => state.pager = Some(super::term::Pager { command: command.to_string() }),
+            }
+            match &state.pager {
+                Some(p) => w(out, &format!("pager: {} (results longer than the terminal go through it)", p.command)),
+                None => w(out, "pager off"),
+            }
         }
         Meta::Timeout(secs) => {
             state.session.timeout = secs.and_then(super::limits::seconds);
@@ -374,7 +396,14 @@ fn run_inner(state: &mut State, meta: Meta, out: &mut dyn Write, err: &mut dyn W
                 ));
             }
             let g = crate::graphs::open(&file)?;
-            w(out, &format!("loaded {file}: {} nodes, {} relationships", g.node_count(), g.rel_count()));
+            w(
+                out,
+                &format!(
+                    "loaded {file}: {}, {}",
+                    plural(g.node_count() as u64, "node"),
+                    plural(g.rel_count() as u64, "relationship")
+                ),
+            );
             state.session.graph = g;
             state.session.dirty = false;
             state.last = None;
@@ -401,7 +430,14 @@ fn run_inner(state: &mut State, meta: Meta, out: &mut dyn Write, err: &mut dyn W
             let g = &state.session.graph;
             // Atomically: a save cut short (a crash, a full disk) leaves the old file whole.
             crate::graphs::save(g, std::path::Path::new(&file))?;
-            w(out, &format!("saved {} nodes, {} relationships to {file}", g.node_count(), g.rel_count()));
+            w(
+                out,
+                &format!(
+                    "saved {}, {} to {file}",
+                    plural(g.node_count() as u64, "node"),
+                    plural(g.rel_count() as u64, "relationship")
+                ),
+            );
             state.session.dirty = false;
         }
         Meta::Why => w(out, &why_text(state)?),
@@ -503,81 +539,6 @@ fn run_inner(state: &mut State, meta: Meta, out: &mut dyn Write, err: &mut dyn W
         }
     }
     Ok(Flow::Continue)
-}
-
-// ---- :help ----------------------------------------------------------------------------------
-
-const CLAUSE_HELP: &[(&str, &str)] = &[
-    ("MATCH", "MATCH pattern [WHERE condition]\n  finds every way the pattern fits the graph.\n  MATCH (p:Person)-[v:VISITED]->(c:Country {name: 'Japan'}) RETURN p.name, v.year;"),
-    ("OPTIONAL MATCH", "OPTIONAL MATCH pattern [WHERE condition]\n  like MATCH, but keeps the row (with nulls) when nothing fits.\n  MATCH (c:Country) OPTIONAL MATCH (c)<-[:VISITED]-(p) RETURN c.name, count(p);"),
-    ("WHERE", "... WHERE condition\n  filters the rows of MATCH, OPTIONAL MATCH or WITH.\n  MATCH (v)-[r:VISITED]->() WHERE r.year >= 2010 AND v.name CONTAINS 'Minister' RETURN v.name;"),
-    ("WITH", "WITH expr [AS name], ... [ORDER BY ...] [SKIP n] [LIMIT n] [WHERE condition]\n  passes on (and aggregates) values to the next part of the query.\n  MATCH (p)-[:VISITED]->(c) WITH c, count(*) AS visits WHERE visits > 2 RETURN c.name, visits;"),
-    ("RETURN", "RETURN [DISTINCT] expr [AS name], ... [ORDER BY ...] [SKIP n] [LIMIT n]\n  the columns of the result; aggregates (count, collect, ...) group by the other columns.\n  MATCH (o:Office) RETURN o.name AS office ORDER BY office LIMIT 5;"),
-    ("ORDER BY", "ORDER BY expr [ASC|DESC], ...\n  sorts the rows of RETURN or WITH.\n  MATCH ()-[v:VISITED]->() RETURN v.year ORDER BY v.year DESC;"),
-    ("SKIP", "SKIP n\n  drops the first n rows.\n  MATCH (c:Country) RETURN c.name ORDER BY c.name SKIP 2;"),
-    ("LIMIT", "LIMIT n\n  keeps the first n rows.\n  MATCH (c:Country) RETURN c.name LIMIT 3;"),
-    ("UNWIND", "UNWIND list AS name\n  one row per element of the list.\n  UNWIND ['Japan', 'China'] AS n MATCH (c:Country {name: n}) RETURN c;"),
-    ("UNION", "query UNION [ALL] query\n  the rows of both queries (UNION removes duplicates).\n  MATCH (c:Country) RETURN c.name AS name UNION MATCH (c:City) RETURN c.name AS name;"),
-    ("CREATE", "CREATE pattern\n  creates the nodes and relationships of the pattern.\n  CREATE (:Person {name: 'Ann'})-[:VISITED {year: 2024}]->(:Country {name: 'Japan'});"),
-    ("MERGE", "MERGE pattern [ON CREATE SET ...] [ON MATCH SET ...]\n  matches the pattern, or creates it when it does not exist.\n  MERGE (c:Country {name: 'Japan'}) ON CREATE SET c.new = true RETURN c;"),
-    ("SET", "SET n.key = value | n = {map} | n += {map} | n:Label\n  changes properties and labels.\n  MATCH (c:Country {name: 'Japan'}) SET c.capital = 'Tokyo';"),
-    ("REMOVE", "REMOVE n.key | n:Label\n  removes properties and labels.\n  MATCH (c:Country {name: 'Japan'}) REMOVE c.capital;"),
-    ("DELETE", "[DETACH] DELETE n, r, ...\n  deletes nodes and relationships (DETACH also deletes a node's relationships).\n  MATCH (p:Person {name: 'Ann'}) DETACH DELETE p;"),
-    ("CALL", "CALL procedure(args) [YIELD field [AS name], ... [WHERE condition]]\n  runs a procedure: db.labels(), db.relationshipTypes(), db.propertyKeys(), db.schema(), db.search(text).\n  CALL db.search('kyrgyz president') YIELD node, score RETURN node.name, score;"),
-    ("EXPLAIN", "EXPLAIN query\n  shows the plan instead of running the query (or :explain for the last query).\n  EXPLAIN MATCH (c:Country) RETURN c;"),
-    ("patterns", "(n:Label {key: value})  a node;  -[r:TYPE]->  a relationship;  -[:A|B]-  either type, either direction;\n  -[*1..3]->  one to three hops;  p = (a)-->(b)  a named path;  shortestPath((a)-[*]-(b))"),
-    ("keys", "Tab completes keywords, functions, labels (after ':'), types (after '-[:'), property keys (after 'v.'),\n  node names (inside 'name: ...' strings), variables and $parameters.  Ctrl-R searches the history.\n  Right-arrow accepts a grey hint.  Ctrl-C cancels a running query or clears the line.  Ctrl-D quits."),
-];
-
-/// The text of `:help` or `:help TOPIC`.
-pub fn help(topic: Option<&str>) -> Result<String, String> {
-    let Some(topic) = topic else {
-        let mut s = String::from(
-            "Statements end with ';' and may span several lines; :commands run at once.\n\
-             Tab completes, Ctrl-R searches history, Ctrl-C cancels a running query, Ctrl-D quits.\n\nCommands:\n",
-        );
-        for (c, about) in COMMANDS {
-            let (args, text) = match about.split_once("  ") {
-                Some((a, t))
-                    if a.chars().next().is_some_and(|c| c.is_ascii_uppercase() || c == '[') || a.contains('|') =>
-                {
-                    (a, t)
-                }
-                _ => ("", *about),
-            };
-            s.push_str(&format!("  {:<30} {text}\n", format!("{c} {args}").trim_end()));
-        }
-        s.push_str("\n:help CLAUSE (MATCH, WHERE, RETURN, ...), :help FUNCTION or :help keys for more.");
-        return Ok(s);
-    };
-    let t = topic.trim().trim_start_matches(':');
-    let upper = t.to_uppercase();
-    if let Some((name, text)) = CLAUSE_HELP.iter().find(|(n, _)| n.eq_ignore_ascii_case(t)) {
-        return Ok(format!("{name}: {text}"));
-    }
-    if let Some(f) = crate::catalog::functions::lookup(t).filter(|f| !f.name.starts_with("__")) {
-        let kind = if crate::catalog::is_aggregate(f.name) { "aggregate function" } else { "function" };
-        return Ok(format!("{} — {kind}, {}", f.signature, f.arity_text()));
-    }
-    if let Some(p) = crate::catalog::procedures::signature(t) {
-        return Ok(format!("{}\n  outputs: {}", p.doc, p.outputs.join(", ")));
-    }
-    if let Some((c, about)) = COMMANDS.iter().find(|(c, _)| c[1..].eq_ignore_ascii_case(t)) {
-        return Ok(format!("{c} {about}"));
-    }
-    let names: Vec<String> = CLAUSE_HELP
-        .iter()
-        .map(|(n, _)| n.to_string())
-        .chain(diagnose::function_names().into_iter().map(String::from))
-        .chain(crate::catalog::procedures::PROCEDURES.iter().map(|p| p.name.to_string()))
-        .collect();
-    let mut m = format!("no help on `{t}`");
-    if let Some(s) = did_you_mean(&upper, names.iter().map(String::as_str))
-        .or_else(|| did_you_mean(t, names.iter().map(String::as_str)))
-    {
-        m.push_str(&format!("; did you mean :help {s}?"));
-    }
-    Err(m)
 }
 
 // ---- :schema, :stats, :why --------------------------------------------------------------------
@@ -830,7 +791,11 @@ mod tests {
             Ok(Meta::Param { name: "who".into(), expr: "'Ann' + 'a'".into() })
         );
         assert!(parse(":param year").is_err());
-        assert_eq!(parse(":format csv"), Ok(Meta::Format(Format::Csv)));
+        assert_eq!(parse(":format csv"), Ok(Meta::Format(Some(Format::Csv))));
+        assert_eq!(parse(":format Vertical"), Ok(Meta::Format(Some(Format::Vertical))));
+        assert_eq!(parse(":format"), Ok(Meta::Format(None)));
+        assert_eq!(parse(":timing"), Ok(Meta::Timing(None)));
+        assert_eq!(parse(":param {x: 1, y: 's'}"), Ok(Meta::ParamMap("{x: 1, y: 's'}".into())));
         assert!(parse(":format xml").is_err());
         assert_eq!(parse(":timing off"), Ok(Meta::Timing(Some(false))));
         assert_eq!(parse(":timeout 2.5"), Ok(Meta::Timeout(Some(2.5))));
@@ -880,14 +845,5 @@ mod tests {
         );
         assert_eq!(with_relationships_returned("MATCH (a)-->(b) RETURN b"), None);
         assert_eq!(with_relationships_returned("RETURN 1"), None);
-    }
-
-    #[test]
-    fn help_topics() {
-        assert!(help(None).unwrap().contains(":whynot"));
-        assert!(help(Some("match")).unwrap().starts_with("MATCH:"));
-        assert!(help(Some("toupper")).unwrap().contains("toUpper(string) :: STRING"));
-        assert!(help(Some("db.search")).unwrap().contains("outputs: node, score"));
-        assert_eq!(help(Some("MACTH")), Err("no help on `MACTH`; did you mean :help MATCH?".into()));
     }
 }

@@ -2,7 +2,9 @@
 
 pub mod connect;
 pub mod diagnose;
+pub mod examples;
 pub mod export;
+pub mod help;
 pub mod helper;
 pub mod limits;
 pub mod meta;
@@ -10,6 +12,7 @@ pub mod push;
 pub mod repl;
 pub mod serve;
 pub mod statements;
+pub mod term;
 
 use std::io::{IsTerminal, Read, Write};
 
@@ -28,9 +31,8 @@ use crate::store::Graph;
     name = "silkgraph",
     version,
     about = "A knowledge-graph engine with an openCypher query language",
-    after_help = "Export: silkgraph export [--graph FILE] [--query Q] --format FMT -o FILE writes a query's \
-                  subgraph (or the whole graph) as nodelink, graphml, gexf, dot, csv, cypher, json, svg, png or html; \
-                  see silkgraph export --help."
+    after_help = "Without a subcommand, the REPL starts (or, with statements on standard input, runs them).\n\
+                  silkgraph help COMMAND tells more of one."
 )]
 pub struct Cli {
     /// Which graph to open: `--graph`, `--empty`, `--read-only`.
@@ -39,8 +41,8 @@ pub struct Cli {
     /// A remote server to run on instead: `--connect`, `--user`, `--database`.
     #[command(flatten)]
     pub remote: connect::ConnectArgs,
-    /// Output format
-    #[arg(long, value_enum, global = true)]
+    /// How results are printed
+    #[arg(long, value_enum)]
     pub format: Option<Format>,
     /// List the bundled graphs and exit
     #[arg(long)]
@@ -92,9 +94,14 @@ pub enum Command {
         /// Query parameters as a JSON object
         #[arg(long)]
         params: Option<String>,
+        /// How results are printed
+        #[arg(long, value_enum)]
+        format: Option<Format>,
         /// The statements
         statements: String,
     },
+    /// Write a query's subgraph (or the whole graph) for other tools, or as a picture
+    Export(export::ExportArgs),
     /// Bulk-load CSV files (neo4j-admin convention) into a `.sg` snapshot that `--graph` opens
     Import {
         /// A node file, optionally with a label for every row: `Person=people.csv`
@@ -126,6 +133,9 @@ pub enum Command {
         /// Query parameters as a JSON object
         #[arg(long)]
         params: Option<String>,
+        /// How results are printed
+        #[arg(long, value_enum)]
+        format: Option<Format>,
         /// The script, or `-`
         script: String,
     },
@@ -134,14 +144,49 @@ pub enum Command {
 /// How results are printed: `--format`, or `:format` in the REPL.
 #[derive(ValueEnum, Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Format {
-    /// An aligned table per result, values in Cypher notation (the default)
+    /// An aligned table per result, values in Cypher notation (the default); on a terminal, long
+    /// cells are cut to fit it
     Table,
+    /// A table whose long cells wrap onto more lines instead of being cut
+    Wrap,
+    /// One value per line, each row under a `row N` rule (as `\\G` in MySQL)
+    Vertical,
     /// Pretty-printed JSON; outside the interactive prompt, one array of every statement's result or error
     Json,
     /// One line of JSON per result; outside the interactive prompt, errors are lines too
     Jsonl,
     /// CSV (RFC 4180) with a header row
     Csv,
+}
+
+impl Format {
+    /// The layout of a format that prints tables for people; `None` for the data formats.
+    pub fn layout(self) -> Option<output::table::Layout> {
+        use output::table::Layout;
+        match self {
+            Format::Table => Some(Layout::Cut),
+            Format::Wrap => Some(Layout::Wrap),
+            Format::Vertical => Some(Layout::Vertical),
+            Format::Json | Format::Jsonl | Format::Csv => None,
+        }
+    }
+
+    /// The format's name, as `--format` and `:format` take it.
+    pub fn name(self) -> &'static str {
+        match self {
+            Format::Table => "table",
+            Format::Wrap => "wrap",
+            Format::Vertical => "vertical",
+            Format::Json => "json",
+            Format::Jsonl => "jsonl",
+            Format::Csv => "csv",
+        }
+    }
+
+    /// The format `name` names (any case).
+    pub fn parse(name: &str) -> Option<Format> {
+        Format::value_variants().iter().copied().find(|f| f.name().eq_ignore_ascii_case(name))
+    }
 }
 
 /// Exit code of the contract: everything ran.
@@ -248,10 +293,7 @@ pub fn close_session(session: &mut Session, code: i32) -> i32 {
 
 /// Runs the program; returns the exit code.
 pub fn main() -> i32 {
-    if let Some(code) = export::dispatch(&std::env::args_os().collect::<Vec<_>>()) {
-        return code;
-    }
-    let cli = match Cli::try_parse() {
+    let mut cli = match Cli::try_parse() {
         Ok(c) => c,
         Err(e) => {
             let code = if e.use_stderr() { USAGE } else { OK };
@@ -261,6 +303,17 @@ pub fn main() -> i32 {
     };
     if cli.list_graphs {
         return list_graphs();
+    }
+    // `query --format json` and `--format json query` alike.
+    if let Some(Command::Query { format: Some(f), .. } | Command::Run { format: Some(f), .. }) = &cli.command {
+        cli.format = Some(*f);
+    }
+    if let Some(why) = ignored_options(&cli) {
+        eprintln!("error: {why}");
+        return USAGE;
+    }
+    if let Some(Command::Export(args)) = &cli.command {
+        return export::main(args, &cli);
     }
     if let Some(Command::Import { nodes, relationships, out, force }) = &cli.command {
         return import(nodes, relationships, out, *force);
@@ -298,20 +351,93 @@ pub fn main() -> i32 {
     };
     match cli.command {
         None => repl::run(session, cli.format),
-        Some(Command::Query { params, statements }) => {
+        Some(Command::Query { params, statements, .. }) => {
             run_text(session, &statements, &params, cli.format.unwrap_or(Format::Table))
         }
-        Some(Command::Import { .. } | Command::Checkpoint { .. } | Command::User(_)) => OK,
+        Some(Command::Import { .. } | Command::Checkpoint { .. } | Command::User(_) | Command::Export(_)) => OK,
         Some(Command::Serve(args)) => serve::serve(session, &cli.source, &args),
         Some(Command::Push(args)) => {
             let code = push::push(&mut session, &args, &cli.remote);
             close_session(&mut session, code)
         }
-        Some(Command::Run { params, script }) => match read_script(&script) {
+        Some(Command::Run { params, script, .. }) => match read_script(&script) {
             Ok(text) => run_text(session, &text, &params, cli.format.unwrap_or(Format::Table)),
             Err(code) => code,
         },
     }
+}
+
+/// What is wrong when options are given to a subcommand that would ignore them (`import`
+/// reads its CSV files and writes `--out`, whatever `--graph` says).
+fn ignored_options(cli: &Cli) -> Option<String> {
+    let (name, allowed): (&str, &[&str]) = match &cli.command {
+        Some(Command::Import { .. }) => ("import", &[]),
+        Some(Command::Checkpoint { .. }) => ("checkpoint", &[]),
+        Some(Command::User(_)) => ("user", &[]),
+        Some(Command::Serve(_)) => (
+            "serve",
+            &[
+                "--graph",
+                "--empty",
+                "--read-only",
+                "--timeout",
+                "--max-rows",
+                "--max-hops",
+                "--max-memory",
+                "--import-dir",
+                "--no-auto-index",
+            ],
+        ),
+        Some(Command::Export(_)) => (
+            "export",
+            &[
+                "--graph",
+                "--empty",
+                "--timeout",
+                "--max-rows",
+                "--max-hops",
+                "--max-memory",
+                "--import-dir",
+                "--no-auto-index",
+                "--connect",
+                "--user",
+                "--password-stdin",
+                "--database",
+                "--max-fetch",
+            ],
+        ),
+        _ => return None,
+    };
+    let r = &cli.remote;
+    let given = [
+        ("--graph", cli.source.graph.is_some()),
+        ("--empty", cli.source.empty),
+        ("--read-only", cli.source.read_only),
+        ("--format", cli.format.is_some()),
+        ("--timeout", cli.timeout.is_some()),
+        ("--max-rows", cli.max_rows.is_some()),
+        ("--max-hops", cli.max_hops.is_some()),
+        ("--max-memory", cli.max_memory.is_some()),
+        ("--import-dir", cli.import_dir.is_some()),
+        ("--no-auto-index", cli.no_auto_index),
+        ("--connect", r.connect.is_some()),
+        ("--user", r.user.is_some()),
+        ("--password-stdin", r.password_stdin),
+        ("--database", r.database.is_some()),
+        ("--max-fetch", r.max_fetch.is_some()),
+    ];
+    let ignored: Vec<&str> = given.iter().filter(|(o, set)| *set && !allowed.contains(o)).map(|(o, _)| *o).collect();
+    if ignored.is_empty() {
+        return None;
+    }
+    let what = match name {
+        "import" => "it reads the CSV files it is given and writes --out",
+        "checkpoint" => "it opens the database it names",
+        "user" => "it edits the users file it names",
+        "export" => "its --format names the export format, after `export`",
+        _ => "the server takes its graph and limits; clients choose their own formats",
+    };
+    Some(format!("{name} does not take {}: {what} (silkgraph help {name})", ignored.join(", ")))
 }
 
 /// A script's text from its file, or standard input for `-`; an unreadable one is a usage
@@ -337,8 +463,8 @@ fn remote(cli: &Cli) -> i32 {
     }
     let format = cli.format.unwrap_or(Format::Table);
     match &cli.command {
-        Some(Command::Query { params, statements }) => connect::run_text(&cli.remote, statements, params, format),
-        Some(Command::Run { params, script }) => match read_script(script) {
+        Some(Command::Query { params, statements, .. }) => connect::run_text(&cli.remote, statements, params, format),
+        Some(Command::Run { params, script, .. }) => match read_script(script) {
             Ok(text) => connect::run_text(&cli.remote, &text, params, format),
             Err(code) => code,
         },
@@ -391,6 +517,8 @@ fn list_graphs() -> i32 {
     let written = crate::graphs::BUNDLED.iter().try_for_each(|(name, about, _)| writeln!(out, "{name}\t{about}"));
     match written.and_then(|()| out.flush()) {
         Ok(()) => OK,
+        // A reader that stopped reading (`| head`) is not a failure.
+        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => OK,
         Err(e) => {
             eprintln!("error: cannot write the list of graphs: {e}");
             FAILED
@@ -411,7 +539,7 @@ fn run_text(mut session: Session, text: &str, params: &Option<String>, format: F
     let mut printer = Printer::new(format, std::io::stdout().is_terminal());
     // The REPL's warnings (unknown names, with the nearest) and error hints, here too.
     let mut schema: Option<diagnose::SchemaSnapshot> = None;
-    let ok = session.run_script_pieces(text, &params, |g, piece, r| {
+    let ok = session.run_script_with(text, &params, |s, piece, params, r| {
         // A statement that changed the graph is not warned about; its changes renew the
         // schema the warnings read. The schema (a pass over the graph) is made only when a
         // statement that reads gave no rows, where a misspelt name is the usual cause, or for
@@ -423,20 +551,28 @@ fn run_text(mut session: Session, text: &str, params: &Option<String>, format: F
         let empty = r.as_ref().is_ok_and(|o| o.result.rows.is_empty() && !o.result.columns.is_empty());
         printer.warnings = match (&r, wrote || !empty) {
             (Ok(_), false) => {
-                let known = schema.get_or_insert_with(|| diagnose::SchemaSnapshot::of(g));
+                let known = schema.get_or_insert_with(|| diagnose::SchemaSnapshot::of(&s.graph));
                 let stmts = crate::syntax::parse(piece).unwrap_or_default();
                 stmts.iter().flat_map(|s| diagnose::warnings(s, known)).collect()
             }
             _ => Vec::new(),
         };
+        // No unknown name to blame: say what emptied the result, as the REPL does (a probe of
+        // two seconds at most; a slow query is not probed).
+        let quick = r.as_ref().is_ok_and(|o| o.time_ms < 1000.0 && o.mode() == crate::ast::Mode::Run);
+        if empty && !wrote && quick && printer.warnings.is_empty() {
+            if let Ok(why) = diagnose::why_no_rows(s, params, piece, std::time::Duration::from_secs(2)) {
+                printer.warnings.extend(why.reason.map(|reason| format!("no rows: {reason}")));
+            }
+        }
         let r = r.map_err(|mut e| {
             if e.hint.is_none() {
-                let known = schema.get_or_insert_with(|| diagnose::SchemaSnapshot::of(g));
+                let known = schema.get_or_insert_with(|| diagnose::SchemaSnapshot::of(&s.graph));
                 e.hint = diagnose::error_hint(&e, piece, known);
             }
             e
         });
-        printer.print(&mut out, g, r, text)
+        printer.print(&mut out, &s.graph, r, text)
     });
     let written = printer.close(&mut out);
     let code = if ok && written { OK } else { FAILED };
@@ -460,18 +596,29 @@ pub struct Printer {
     pub warnings: Vec<String>,
     /// The first failed write, if one failed.
     pub write_error: Option<std::io::Error>,
+    /// Errors in red and warnings in yellow: standard error is a terminal and `NO_COLOR` is not set.
+    colors: bool,
 }
 
 impl Printer {
     /// A printer in `format`; `tty` says whether standard output is a terminal (tables then cut
     /// long cells).
     pub fn new(format: Format, tty: bool) -> Printer {
-        Printer { format, tty, json_items: Vec::new(), csv_results: 0, warnings: Vec::new(), write_error: None }
+        let colors = statements::colors_wanted(std::io::stderr().is_terminal());
+        Printer { format, tty, json_items: Vec::new(), csv_results: 0, warnings: Vec::new(), write_error: None, colors }
     }
 
     /// Prints one statement's result, or its error: on standard error, but as a line in `jsonl` and
     /// an element in `json`; `source` is the text the error's place points into.
     pub fn print(&mut self, out: &mut dyn Write, g: &Graph, r: crate::error::Result<Outcome>, source: &str) {
+        // A plan reads as a plan, not as a table of quoted lines.
+        if let Some(o) =
+            r.as_ref().ok().filter(|o| o.mode() == crate::ast::Mode::Explain && self.format.layout().is_some())
+        {
+            let res = write!(out, "{}", output::table::plan(&o.result));
+            self.keep_first_error(res);
+            return;
+        }
         self.print_result(out, g, r.as_ref().map(|o| (&o.result, o.time_ms)).map_err(Clone::clone), source);
     }
 
@@ -495,9 +642,9 @@ impl Printer {
             }
             j
         };
-        if matches!(self.format, Format::Table | Format::Csv) {
+        if matches!(self.format, Format::Table | Format::Wrap | Format::Vertical | Format::Csv) {
             for w in &warnings {
-                eprintln!("warning: {w}");
+                eprintln!("{}", self.paint(statements::YELLOW, &format!("warning: {w}")));
             }
         }
         let res = match (self.format, r) {
@@ -517,12 +664,16 @@ impl Printer {
                 let gap = if self.csv_results > 1 { "\r\n" } else { "" };
                 write!(out, "{gap}{}", output::csv(g, o.0))
             }
-            (Format::Table, Ok(o)) => {
-                let width = if self.tty { Some(60) } else { None };
-                writeln!(out, "{}", output::table(g, o.0, width))
+            (f, Ok(o)) => {
+                let layout = f.layout().unwrap_or(output::table::Layout::Cut);
+                let screen = if self.tty { term::width() } else { None };
+                let t = output::table::render(g, o.0, layout, screen);
+                let notice = term::cut_notice(&t, "--format wrap or --format vertical");
+                let profile = o.0.profile.as_deref().map(output::table::profile).unwrap_or_default();
+                writeln!(out, "{}{profile}{}{notice}", t.body, t.footer)
             }
             (_, Err(e)) => {
-                eprintln!("{}", render(&e, source));
+                eprintln!("{}", self.paint(statements::RED, &render(&e, source)));
                 Ok(())
             }
         };
@@ -553,6 +704,14 @@ impl Printer {
         }
     }
 
+    fn paint(&self, style: &str, text: &str) -> String {
+        if self.colors {
+            format!("{style}{text}\x1b[0m")
+        } else {
+            text.to_string()
+        }
+    }
+
     fn keep_first_error(&mut self, res: std::io::Result<()>) {
         if let Err(e) = res {
             self.write_error.get_or_insert(e);
@@ -574,12 +733,17 @@ fn import(nodes: &[String], rels: &[String], out: &std::path::Path, force: bool)
         return FAILED;
     }
     eprintln!(
-        "imported {} nodes and {} relationships in {:.2} s; wrote {} ({:.1} MiB)",
-        sum.nodes,
-        sum.relationships,
+        "imported {} and {} in {:.2} s; wrote {} ({:.1} MiB)",
+        plural(sum.nodes, "node"),
+        plural(sum.relationships, "relationship"),
         sum.seconds,
         out.display(),
         bytes.len() as f64 / (1024.0 * 1024.0)
     );
     OK
+}
+
+/// `1 node`, `2 nodes`.
+pub fn plural(n: u64, noun: &str) -> String {
+    format!("{n} {noun}{}", if n == 1 { "" } else { "s" })
 }

@@ -121,13 +121,14 @@ pub fn push(session: &mut Session, args: &PushArgs, remote_args: &ConnectArgs) -
     let there = (sub.nodes.len() + sub.rels.len()) as u64
         - (nodes_created + rels_created).min((sub.nodes.len() + sub.rels.len()) as u64);
     eprintln!(
-        "pushed {} nodes and {} relationships to {} ({}) in {:.1} s: {nodes_created} nodes and {rels_created} \
-         relationships created{}",
-        sub.nodes.len(),
-        sub.rels.len(),
+        "pushed {} and {} to {} ({}) in {:.1} s: {} and {} created{}",
+        super::plural(sub.nodes.len() as u64, "node"),
+        super::plural(sub.rels.len() as u64, "relationship"),
         args.to,
         remote.agent(),
         started.elapsed().as_secs_f64(),
+        super::plural(nodes_created, "node"),
+        super::plural(rels_created, "relationship"),
         if there > 0 { format!(", {there} there already") } else { String::new() }
     );
     remote.close();

@@ -16,17 +16,20 @@ use rustyline::Editor;
 
 use super::helper::ReplHelper;
 use super::meta::{self, Flow};
-pub use super::statements::{
-    colors_wanted, fit_width, format_ms, print_outcome, run_statements, Last, State, DIM, RED, YELLOW,
-};
-use super::{Format, Printer, FAILED, OK};
-use crate::exec::Params;
+pub use super::statements::{colors_wanted, format_ms, print_outcome, run_statements, Last, State, DIM, RED, YELLOW};
+use super::{Format, FAILED, OK};
 use crate::session::Session;
 
 /// The file history is kept in: `silkgraph/history` in the platform's data directory.
 pub fn history_path() -> Option<std::path::PathBuf> {
     Some(dirs::data_dir()?.join("silkgraph").join("history"))
 }
+
+/// The prompt for a new statement.
+const PROMPT: &str = "silkgraph> ";
+
+/// The prompt for the next line of an unfinished statement, aligned under [`PROMPT`].
+const CONTINUATION: &str = "      ...> ";
 
 /// Runs the REPL on `session`, printing results in `format` (tables by default); without a terminal
 /// on standard input, runs it as a script instead. Returns the exit code.
@@ -36,10 +39,10 @@ pub fn run(session: Session, format: Option<Format>) -> i32 {
         return run_piped(session, format);
     }
     let banner = format!(
-        "silkgraph {} — {} nodes, {} relationships. End statements with ';'. :help for help, :quit to leave.",
+        "silkgraph {} — {}, {}. End statements with ';'. :help for help, :quit to leave.",
         env!("CARGO_PKG_VERSION"),
-        session.graph.node_count(),
-        session.graph.rel_count()
+        super::plural(session.graph.node_count() as u64, "node"),
+        super::plural(session.graph.rel_count() as u64, "relationship")
     );
     interact(State::new(session, format), &banner)
 }
@@ -78,6 +81,7 @@ pub fn run_remote(args: &super::connect::ConnectArgs, format: Option<Format>) ->
 fn interact(mut state: State, banner: &str) -> i32 {
     state.colors = colors_wanted(std::io::stdout().is_terminal());
     state.spinner = std::io::stderr().is_terminal();
+    state.pager = super::term::Pager::from_env();
     let config = Config::builder()
         .completion_type(CompletionType::List)
         .auto_add_history(false)
@@ -96,17 +100,36 @@ fn interact(mut state: State, banner: &str) -> i32 {
     // (Installed after the editor, which otherwise takes SIGINT over for its own lifetime.)
     let cancel = Arc::clone(&state.session.control.cancel);
     let _ = ctrlc::set_handler(move || cancel.store(true, Ordering::Relaxed));
-    rl.set_helper(Some(ReplHelper { schema: state.schema.clone(), colors: state.colors }));
+    rl.set_helper(Some(ReplHelper { schema: state.schema.clone(), colors: state.colors, pending: String::new() }));
     let history = history_path();
     if let Some(h) = &history {
         let _ = std::fs::create_dir_all(h.parent().unwrap_or(h));
         let _ = rl.load_history(h);
     }
     println!("{banner}");
+    let mut pending = String::new();
     loop {
-        state.width = rl.dimensions().map(|(w, _)| usize::from(w)).filter(|w| *w > 0);
-        match rl.readline("silkgraph> ") {
-            Ok(input) => {
+        let size = super::term::size();
+        state.width = size.map(|(w, _)| w);
+        state.height = size.map(|(_, h)| h);
+        let prompt = if pending.is_empty() { PROMPT } else { CONTINUATION };
+        match rl.readline(prompt) {
+            Ok(line) => {
+                // The lines of a statement are gathered until it ends with `;`.
+                if !pending.is_empty() {
+                    pending.push('\n');
+                }
+                pending.push_str(&line);
+                if !crate::script::is_complete(&pending) {
+                    if let Some(h) = rl.helper_mut() {
+                        h.pending.clone_from(&pending);
+                    }
+                    continue;
+                }
+                let input = std::mem::take(&mut pending);
+                if let Some(h) = rl.helper_mut() {
+                    h.pending.clear();
+                }
                 let text = input.trim();
                 if text.is_empty() {
                     continue;
@@ -119,7 +142,13 @@ fn interact(mut state: State, banner: &str) -> i32 {
                 let (mut out, mut err) = (std::io::stdout(), std::io::stderr());
                 let flow = if text.starts_with(':') {
                     match meta::parse(text) {
-                        Ok(m) => meta::run(&mut state, m, &mut out, &mut err),
+                        Ok(m) => {
+                            // A command's output as a whole, for the pager (`:schema`, `:help`).
+                            let mut shown = Vec::new();
+                            let flow = meta::run(&mut state, m, &mut shown, &mut err);
+                            state.emit(&shown, &mut out);
+                            flow
+                        }
                         Err(e) => {
                             let _ = writeln!(err, "{}", state.paint(RED, &e));
                             Flow::Continue
@@ -141,9 +170,20 @@ fn interact(mut state: State, banner: &str) -> i32 {
                     Flow::Quit => break,
                 }
             }
-            // Ctrl-C at the prompt: the line is dropped, the prompt comes back.
-            Err(ReadlineError::Interrupted) => continue,
-            Err(ReadlineError::Eof) => break,
+            // Ctrl-C at the prompt: the line (and an unfinished statement) is dropped.
+            Err(ReadlineError::Interrupted) => {
+                pending.clear();
+                if let Some(h) = rl.helper_mut() {
+                    h.pending.clear();
+                }
+                continue;
+            }
+            Err(ReadlineError::Eof) => {
+                if !pending.trim().is_empty() {
+                    eprintln!("the unfinished statement was not run (a statement ends with ';')");
+                }
+                break;
+            }
             Err(e) => {
                 eprintln!("error: {e}");
                 break;
@@ -189,35 +229,19 @@ fn offer_to_save(rl: &mut Editor<ReplHelper, DefaultHistory>, state: &mut State)
     }
 }
 
-/// Standard input is not a terminal: run it as a script, print results plainly.
-fn run_piped(mut session: Session, format: Format) -> i32 {
+/// Standard input is not a terminal: run it as a script, print results plainly, with the
+/// warnings and hints `query` and `run` give.
+fn run_piped(session: Session, format: Format) -> i32 {
     let mut text = String::new();
     if std::io::stdin().read_to_string(&mut text).is_err() {
         return FAILED;
     }
-    let mut out = std::io::stdout().lock();
-    let mut printer = Printer::new(format, false);
-    let ok = session.run_script(&text, &Params::new(), |g, r| printer.print(&mut out, g, r, &text));
-    printer.finish(&mut out);
-    let _ = out.flush();
-    super::close_session(&mut session, if ok { OK } else { FAILED })
+    super::run_text(session, &text, &None, format)
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn tables_fit_the_terminal() {
-        // Fits uncut.
-        assert_eq!(fit_width(&[(4, 10), (3, 5)], 80), None);
-        // 2 columns, one long: 3+3+1 = 7 of borders.
-        let cols = [(4, 10), (8, 200)];
-        let m = fit_width(&cols, 80).unwrap();
-        assert_eq!(10 + 3 + m + 3 + 1, 80);
-        // Headers are never cut, and cells not below 12.
-        assert_eq!(fit_width(&[(30, 100), (30, 100), (30, 100)], 40), Some(12));
-    }
 
     #[test]
     fn times_read_well() {

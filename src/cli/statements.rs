@@ -29,6 +29,10 @@ pub struct State {
     pub colors: bool,
     /// Terminal width for tables; `None` leaves cells uncut.
     pub width: Option<usize>,
+    /// Terminal height in lines: output longer than it goes through the pager.
+    pub height: Option<usize>,
+    /// The pager long output goes through (`:pager`); `None` off.
+    pub pager: Option<super::term::Pager>,
     /// A "running…" indicator on stderr for statements that take over a second.
     pub spinner: bool,
     /// The last statement that ran and its result.
@@ -60,6 +64,8 @@ impl State {
             timing: true,
             colors: false,
             width: None,
+            height: None,
+            pager: None,
             spinner: false,
             last: None,
             schema,
@@ -74,6 +80,15 @@ impl State {
             None => SchemaSnapshot::of(&self.session.graph),
         };
         self.schema.params = self.params.keys().cloned().collect();
+    }
+
+    /// Writes `text` to `out`, through the pager when there is one and the text is longer than
+    /// the terminal.
+    pub fn emit(&self, text: &[u8], out: &mut dyn Write) {
+        let _ = match (&self.pager, self.height) {
+            (Some(p), Some(rows)) => p.show(text, rows, out),
+            _ => out.write_all(text),
+        };
     }
 
     /// `text` in an ANSI style when colours are on.
@@ -104,7 +119,11 @@ pub fn colors_wanted(is_tty: bool) -> bool {
 /// Returns false if one failed.
 pub fn run_statements(state: &mut State, text: &str, out: &mut dyn Write, err: &mut dyn Write) -> bool {
     for (a, b) in crate::script::split(text) {
-        if !run_one(state, &text[a..b], out, err) {
+        // Each statement's output as a whole, so a long one can go through the pager.
+        let mut shown = Vec::new();
+        let ok = run_one(state, &text[a..b], &mut shown, err);
+        state.emit(&shown, out);
+        if !ok {
             return false;
         }
     }
@@ -140,7 +159,7 @@ fn run_one(state: &mut State, stmt: &str, out: &mut dyn Write, err: &mut dyn Wri
             let explained = o.mode() == Mode::Explain;
             state.last = Some(Last { text: stmt.to_string(), result: o.result });
             // Under an empty result, say what emptied it (unless a warning already did).
-            if empty && !warned && state.format == Format::Table && !explained {
+            if empty && !warned && state.format.layout().is_some() && !explained {
                 if let Ok(why) = diagnose::why_no_rows(&mut state.session, &state.params, stmt, Duration::from_secs(2))
                 {
                     if let Some(reason) = why.reason {
@@ -199,23 +218,6 @@ fn run_remote(state: &mut State, stmt: &str, out: &mut dyn Write, err: &mut dyn 
     }
 }
 
-/// A `PROFILE` result as the plan tree with each operator's rows and time beside it.
-fn profile_text(r: &crate::exec::QueryResult) -> String {
-    let cell = |v: Option<&crate::value::Value>| match v {
-        Some(crate::value::Value::String(s)) => s.to_string(),
-        Some(crate::value::Value::Int(i)) => i.to_string(),
-        Some(crate::value::Value::Float(f)) => format!("{f:.3}"),
-        _ => String::new(),
-    };
-    let rows: Vec<[String; 3]> = r.rows.iter().map(|row| [0, 1, 2].map(|i| cell(row.get(i)))).collect();
-    let w = rows.iter().map(|r| r[0].chars().count()).max().unwrap_or(0).max(8);
-    let mut out = format!("{:<w$}  {:>10}  {:>10}\n", "operator", "rows", "ms");
-    for [op, n, ms] in rows {
-        out.push_str(&format!("{op:<w$}  {n:>10}  {ms:>10}\n"));
-    }
-    out
-}
-
 /// Prints a result in the session's format; tables fit the terminal and end with a footer of
 /// the row count and the time taken.
 pub fn print_outcome(state: &State, o: &Outcome, out: &mut dyn Write) {
@@ -225,25 +227,17 @@ pub fn print_outcome(state: &State, o: &Outcome, out: &mut dyn Write) {
 /// [`print_outcome`] for a result, what the statement asked for and its time.
 pub fn print_result(state: &State, r: &QueryResult, mode: Mode, time_ms: f64, out: &mut dyn Write) {
     let g = &state.session.graph;
+    let table = state.format.layout();
     let _ = match state.format {
-        Format::Table if mode == Mode::Profile => write!(out, "{}", profile_text(r)),
-        Format::Table if mode == Mode::Explain => {
-            for row in &r.rows {
-                if let Some(crate::value::Value::String(s)) = row.first() {
-                    let _ = writeln!(out, "{s}");
-                }
-            }
-            Ok(())
-        }
-        Format::Table => {
-            let cut = state.width.and_then(|w| fit_width(&natural_widths(g, r), w));
-            let table = output::table(g, r, cut);
-            let (body, footer) = match table.rsplit_once('\n') {
-                Some((b, f)) => (format!("{b}\n"), f.to_string()),
-                None => (String::new(), table.clone()),
-            };
-            let footer = if state.timing { format!("{footer} ({})", format_ms(time_ms)) } else { footer };
-            write!(out, "{body}").and_then(|_| writeln!(out, "{}", state.paint(DIM, &footer)))
+        _ if table.is_some() && mode == Mode::Explain => write!(out, "{}", output::table::plan(r)),
+        Format::Table | Format::Wrap | Format::Vertical => {
+            let layout = table.unwrap_or(output::table::Layout::Cut);
+            let t = output::table::render(g, r, layout, state.width);
+            let footer = if state.timing { format!("{} ({})", t.footer, format_ms(time_ms)) } else { t.footer.clone() };
+            let notice = super::term::cut_notice(&t, ":format wrap or :format vertical");
+            let profile = r.profile.as_deref().map(output::table::profile).unwrap_or_default();
+            write!(out, "{}{profile}", t.body)
+                .and_then(|_| writeln!(out, "{}", state.paint(DIM, &format!("{footer}{notice}"))))
         }
         Format::Json => {
             writeln!(out, "{}", serde_json::to_string_pretty(&output::result_json(g, r, time_ms)).unwrap_or_default())
@@ -262,43 +256,6 @@ pub fn format_ms(ms: f64) -> String {
     } else {
         format!("{:.1} s", ms / 1000.0)
     }
-}
-
-/// Each column's header width and widest cell, in characters.
-fn natural_widths(g: &crate::store::Graph, r: &QueryResult) -> Vec<(usize, usize)> {
-    let mut w: Vec<(usize, usize)> = r.columns.iter().map(|c| (c.chars().count(), 0)).collect();
-    for row in &r.rows {
-        for (i, v) in row.iter().enumerate() {
-            if let Some(col) = w.get_mut(i) {
-                let n = output::to_cypher(g, v).replace('\n', "\\n").chars().count();
-                col.1 = col.1.max(n);
-            }
-        }
-    }
-    w
-}
-
-/// The longest cell (in characters) that lets a table with these `(header, widest cell)`
-/// columns fit `width` terminal columns; `None` when it fits uncut. Never below 12.
-pub fn fit_width(cols: &[(usize, usize)], width: usize) -> Option<usize> {
-    let total = |m: usize| -> usize { cols.iter().map(|(h, c)| (*h).max((*c).min(m)) + 3).sum::<usize>() + 1 };
-    let widest = cols.iter().map(|(_, c)| *c).max().unwrap_or(0);
-    if total(widest) <= width {
-        return None;
-    }
-    let (mut lo, mut hi) = (12usize, widest);
-    if total(lo) > width {
-        return Some(lo);
-    }
-    while lo < hi {
-        let mid = (lo + hi).div_ceil(2);
-        if total(mid) <= width {
-            lo = mid;
-        } else {
-            hi = mid - 1;
-        }
-    }
-    Some(lo)
 }
 
 /// A "running…" line on stderr once a statement has taken a second, until it ends.

@@ -3,6 +3,8 @@
 
 use serde_json::{json, Map as JMap, Value as J};
 
+pub mod table;
+
 use crate::exec::{QueryResult, Stats};
 use crate::store::Graph;
 use crate::value::{format_float, quote_name, quote_string, Value};
@@ -108,17 +110,30 @@ pub fn from_json(j: &J) -> Result<Value, String> {
 /// The jsonl line of a successful statement.
 pub fn result_json(graph: &Graph, r: &QueryResult, time_ms: f64) -> J {
     let rows: Vec<J> = r.rows.iter().map(|row| J::Array(row.iter().map(|v| to_json(graph, v)).collect())).collect();
-    json!({
+    let mut j = json!({
         "columns": r.columns,
         "rows": rows,
         "stats": stats_json(&r.stats),
         "time_ms": (time_ms * 1000.0).round() / 1000.0,
-    })
+    });
+    // PROFILE: each operator with the rows it made and its own time.
+    if let (Some(ops), Some(m)) = (&r.profile, j.as_object_mut()) {
+        let ops: Vec<J> = ops
+            .iter()
+            .map(|op| {
+                let cols = crate::exec::PROFILE_COLUMNS.iter().zip(op);
+                J::Object(cols.map(|(k, v)| (k.to_string(), to_json(graph, v))).collect())
+            })
+            .collect();
+        m.insert("profile".into(), J::Array(ops));
+    }
+    j
 }
 
 /// What a statement changed, as the contract's `stats` object: a count per kind of change.
 pub fn stats_json(s: &Stats) -> J {
-    J::Object(s.fields().iter().map(|(k, v)| (k.to_string(), J::from(*v))).collect())
+    let schema = s.schema_fields().into_iter().filter(|(_, v)| *v > 0);
+    J::Object(s.fields().into_iter().chain(schema).map(|(k, v)| (k.to_string(), J::from(v))).collect())
 }
 
 // ---- Cypher notation -------------------------------------------------------------------------
@@ -181,74 +196,16 @@ pub fn to_cypher(graph: &Graph, v: &Value) -> String {
     }
 }
 
-fn display_width(s: &str) -> usize {
-    s.chars().count()
-}
-
-/// Cuts a cell to `max` characters with an ellipsis.
+/// Cuts a text to `max` screen columns with an ellipsis.
 pub fn truncate(s: &str, max: usize) -> String {
-    if display_width(s) <= max || max < 2 {
-        return s.to_string();
-    }
-    let mut out: String = s.chars().take(max - 1).collect();
-    out.push('…');
-    out
+    table::cut(s, max)
 }
 
-/// An aligned table with a border, values in Cypher notation; cells longer than `max_cell`
-/// are cut. The last line counts the rows.
-pub fn table(graph: &Graph, r: &QueryResult, max_cell: Option<usize>) -> String {
-    let cells: Vec<Vec<String>> = r
-        .rows
-        .iter()
-        .map(|row| {
-            row.iter()
-                .map(|v| {
-                    let s = crate::error::printable(&to_cypher(graph, v)).into_owned();
-                    max_cell.map_or(s.clone(), |m| truncate(&s, m))
-                })
-                .collect()
-        })
-        .collect();
-    let columns: Vec<String> = r.columns.iter().map(|c| crate::error::printable(c).into_owned()).collect();
-    let mut out = String::new();
-    if !columns.is_empty() {
-        let mut widths: Vec<usize> = columns.iter().map(|c| display_width(c)).collect();
-        for row in &cells {
-            for (w, c) in widths.iter_mut().zip(row) {
-                *w = (*w).max(display_width(c));
-            }
-        }
-        let rule = |l: &str, m: &str, r_: &str| {
-            let parts: Vec<String> = widths.iter().map(|w| "─".repeat(w + 2)).collect();
-            format!("{l}{}{r_}\n", parts.join(m))
-        };
-        let line = |vals: &[String]| {
-            let parts: Vec<String> =
-                vals.iter().zip(&widths).map(|(v, w)| format!(" {v}{} ", " ".repeat(w - display_width(v)))).collect();
-            format!("│{}│\n", parts.join("│"))
-        };
-        out.push_str(&rule("╭", "┬", "╮"));
-        out.push_str(&line(&columns));
-        out.push_str(&rule("├", "┼", "┤"));
-        for row in &cells {
-            out.push_str(&line(row));
-        }
-        out.push_str(&rule("╰", "┴", "╯"));
-    }
-    let n = r.rows.len();
-    out.push_str(&format!("{n} row{}", if n == 1 { "" } else { "s" }));
-    if !r.stats.is_empty() {
-        let changes: Vec<String> = r
-            .stats
-            .fields()
-            .iter()
-            .filter(|(_, v)| *v > 0)
-            .map(|(k, v)| format!("{} {v}", k.replace('_', " ")))
-            .collect();
-        out.push_str(&format!("; {}", changes.join(", ")));
-    }
-    out
+/// An aligned table with a border, values in Cypher notation, nothing cut; the last line
+/// counts the rows (the layouts that fit a terminal are [`table::render`]'s).
+pub fn table(graph: &Graph, r: &QueryResult) -> String {
+    let t = table::render(graph, r, table::Layout::Cut, None);
+    format!("{}{}", t.body, t.footer)
 }
 
 /// RFC 4180 CSV with a header row; each value as data a CSV reader (pandas, a spreadsheet)

@@ -170,8 +170,9 @@ pub(crate) fn run_on(
             let result = exec::execute(plan, graph, params, control);
             control.profile = None;
             let result = result?;
-            let rows = profile.rows(plan, result.rows.len(), start.elapsed());
-            Ok(QueryResult { columns: profile_columns(), rows, stats: result.stats })
+            // The rows, as Neo4j's PROFILE gives them, and what each operator did.
+            let ops = profile.rows(plan, result.rows.len(), start.elapsed());
+            Ok(QueryResult { profile: Some(ops), ..result })
         }
         _ => {
             control.cancel.store(false, std::sync::atomic::Ordering::Relaxed);
@@ -188,7 +189,7 @@ pub(crate) fn explain(plan: &crate::plan::Plan) -> QueryResult {
 
 /// The columns of a `PROFILE`'s rows.
 pub(crate) fn profile_columns() -> Vec<String> {
-    vec!["operator".into(), "rows".into(), "ms".into()]
+    exec::PROFILE_COLUMNS.iter().map(|c| c.to_string()).collect()
 }
 
 /// Moves an error's span by `offset` bytes (statements are parsed on their own).
@@ -299,43 +300,113 @@ impl Session {
         params: &Params,
         mut each: impl FnMut(&Graph, &str, Result<Outcome>),
     ) -> bool {
+        self.run_script_with(text, params, |s, piece, _, r| each(&s.graph, piece, r))
+    }
+
+    /// [`Session::run_script_pieces`], handing `each` the session itself and the parameters the
+    /// statement ran with (a script's `:param` sets them), to look further into an outcome.
+    pub fn run_script_with(
+        &mut self,
+        text: &str,
+        params: &Params,
+        mut each: impl FnMut(&mut Session, &str, &Params, Result<Outcome>),
+    ) -> bool {
+        // `:param` in the script sets parameters for the statements after it.
+        let mut params = std::borrow::Cow::Borrowed(params);
         for (a, b) in crate::script::split(text) {
             let piece = &text[a..b];
             if let Some(command) = crate::script::command(piece) {
-                // `:begin`, `:commit`, `:rollback` as cypher-shell scripts spell them.
-                let r = match command.to_ascii_lowercase().as_str() {
-                    ":begin" => self.begin(),
-                    ":commit" => self.commit(),
-                    ":rollback" => self.rollback(),
-                    ":checkpoint" => self
-                        .checkpoint()
-                        .map_err(|why| Error::runtime(crate::error::Kind::DatabaseError, Detail::None, why)),
-                    other => Err(Error::syntax(
-                        Detail::UnexpectedSyntax,
-                        format!("`{other}` is a REPL command; scripts take :begin, :commit, :rollback and :checkpoint"),
-                        Span::new(0, piece.len()),
-                    )),
-                };
-                if let Err(e) = r {
-                    each(&self.graph, piece, Err(shift(e, a)));
+                if let Err(e) = self.script_command(command, params.to_mut()) {
+                    let lead = piece.find(command).unwrap_or(0);
+                    each(self, piece, &params, Err(shift(e, a + lead)));
                     return false;
                 }
                 continue;
             }
-            match self.run_statement(piece, params) {
-                Ok(o) => each(&self.graph, piece, Ok(o)),
+            match self.run_statement(piece, &params) {
+                Ok(o) => each(self, piece, &params, Ok(o)),
                 Err(mut e) => {
                     // An error found while running has no place of its own: the statement's.
                     if e.span.is_none() {
                         let lead = piece.len() - piece.trim_start().len();
                         e.span = Some(Span::new(lead, piece.trim_end().len().max(lead)));
                     }
-                    each(&self.graph, piece, Err(shift(e, a)));
+                    each(self, piece, &params, Err(shift(e, a)));
                     return false;
                 }
             }
         }
         true
+    }
+
+    /// Runs a `:command` of a script: `:begin`, `:commit`, `:rollback` and `:param` as
+    /// cypher-shell scripts spell them, `:params clear`, `:checkpoint`. Error places are in
+    /// `command`.
+    fn script_command(&mut self, command: &str, params: &mut Params) -> Result<()> {
+        let (name, rest) = command.split_once(char::is_whitespace).unwrap_or((command, ""));
+        let rest = rest.trim().trim_end_matches(';').trim_end();
+        let name = name.trim_end_matches(';').to_ascii_lowercase();
+        // An error in a parameter's expression points into the command.
+        let in_command = |mut e: Error, expr: &str| {
+            let at = command.find(expr).unwrap_or(0);
+            if let Some(sp) = e.span.as_mut() {
+                let lead = "RETURN ".len();
+                *sp = Span::new((sp.start + at).saturating_sub(lead), (sp.end + at).saturating_sub(lead).max(at));
+            }
+            e
+        };
+        let usage = |why: String| Error::syntax(Detail::UnexpectedSyntax, why, Span::new(0, command.len()));
+        match (name.as_str(), rest) {
+            (":begin", "") => self.begin(),
+            (":commit", "") => self.commit(),
+            (":rollback", "") => self.rollback(),
+            (":checkpoint", "") => {
+                self.checkpoint().map_err(|why| Error::runtime(crate::error::Kind::DatabaseError, Detail::None, why))
+            }
+            (":params", "clear") => {
+                params.clear();
+                Ok(())
+            }
+            (":param", _) => match crate::script::param(rest).map_err(usage)? {
+                crate::script::ParamCommand::One { name, expr } => {
+                    let v = self.param_value(&expr, params).map_err(|e| in_command(e, &expr))?;
+                    params.insert(name, v);
+                    Ok(())
+                }
+                crate::script::ParamCommand::Map(expr) => {
+                    for (k, v) in self.param_map(&expr, params).map_err(|e| in_command(e, &expr))? {
+                        params.insert(k, v);
+                    }
+                    Ok(())
+                }
+                crate::script::ParamCommand::Clear => {
+                    params.clear();
+                    Ok(())
+                }
+            },
+            (other, _) => Err(usage(format!(
+                "`{other}` is a REPL command; scripts take :param, :params clear, :begin, :commit, :rollback and :checkpoint"
+            ))),
+        }
+    }
+
+    /// The value of a parameter's Cypher expression (`:param x => 1 + 1`), read as
+    /// `RETURN expr`: error places are in that text.
+    pub fn param_value(&mut self, expr: &str, params: &Params) -> Result<Value> {
+        let o = self.run_statement(&format!("RETURN {expr}"), params)?;
+        Ok(o.result.rows.into_iter().next().and_then(|r| r.into_iter().next()).unwrap_or(Value::Null))
+    }
+
+    /// The parameters of cypher-shell's `:param {x: 1, y: 's'}`, read as `RETURN expr`.
+    pub fn param_map(&mut self, expr: &str, params: &Params) -> Result<Vec<(String, Value)>> {
+        match self.param_value(expr, params)? {
+            Value::Map(m) => Ok(m.iter().map(|(k, v)| (k.to_string(), v.clone())).collect()),
+            other => Err(Error::runtime(
+                crate::error::Kind::TypeError,
+                Detail::InvalidArgumentType,
+                format!(":param {{...}} takes a map of parameters, not {}", other.type_name()),
+            )),
+        }
     }
 
     /// Builds a graph from a Cypher script; all or nothing.
