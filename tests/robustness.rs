@@ -922,3 +922,42 @@ fn cypher_exports_quote_every_name_the_parser_would_refuse_bare() {
     assert_eq!(j[0]["rows"][0][1], serde_json::json!("R₁"));
     assert_eq!(j[0]["rows"][0][2]["co₂_t"], serde_json::json!(1));
 }
+
+/// Values and keys that broke the text exports: a run of dashes in the provenance comment of
+/// GraphML and GEXF, `<!--` in the HTML view's data, property keys named like what the formats
+/// write themselves (`labels`, `label`, `id`, `type`) or like DOT's keywords (`node`, `edge`),
+/// and a control character. Each file stays well formed and every value keeps its own name.
+#[test]
+fn hostile_values_and_keys_keep_every_text_export_readable() {
+    let q = "CREATE p = (:A {labels: 'M', label: 'L', id: 'x', node: 1, edge: 2, \
+             note: 'a <!-- b --> c --- d \\u0007 e </script> f'})-[:R {type: 't', id: 5}]->(:B) RETURN p";
+    let export = |format: &str| {
+        let o = bin().args(["--empty", "export", "--query", q, "--format", format, "-o", "-"]).output().unwrap();
+        assert!(o.status.success(), "{format}: {}", String::from_utf8_lossy(&o.stderr));
+        String::from_utf8(o.stdout).unwrap()
+    };
+    for format in ["graphml", "gexf"] {
+        let text = export(format);
+        for c in text.split("<!--").skip(1) {
+            let body = c.split("-->").next().unwrap();
+            assert!(!body.contains("--") && !body.ends_with('-'), "{format} comment: {body}");
+        }
+        assert!(!text.contains('\u{7}'), "{format} carries a control character XML 1.0 forbids");
+        let names: Vec<&str> = text
+            .split(if format == "graphml" { "attr.name=\"" } else { "title=\"" })
+            .skip(1)
+            .map(|s| s.split('"').next().unwrap())
+            .collect();
+        // The node's and the relationship's `id` property: one attribute each.
+        for (own, times) in [("labels", 1), ("prop_labels", 1), ("prop_label", 1), ("prop_type", 1), ("prop_id", 2)] {
+            assert_eq!(names.iter().filter(|n| **n == own).count(), times, "{format} names {own}: {names:?}");
+        }
+    }
+    let html = export("html");
+    let data = html.split("id=\"data\">").nth(1).and_then(|s| s.split("</script>").next()).unwrap();
+    let j: serde_json::Value = serde_json::from_str(data).unwrap_or_else(|e| panic!("the view's data: {e}\n{data}"));
+    assert!(j.to_string().contains("a <!-- b --> c --- d"), "{j}");
+    let dot = export("dot");
+    let line = dot.lines().find(|l| l.contains("prop_labels")).unwrap_or_else(|| panic!("{dot}"));
+    assert!(line.contains("\"node\"=1") && line.contains("\"edge\"=2") && !line.contains('\u{7}'), "{line}");
+}

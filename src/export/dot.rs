@@ -96,6 +96,8 @@ pub fn quoted(s: &str) -> String {
             '\\' => out.push_str("\\\\"),
             '\n' => out.push_str("\\n"),
             '\r' => {}
+            // Graphviz has no escape for other control characters.
+            c if c.is_control() => out.push('\u{FFFD}'),
             c => out.push(c),
         }
     }
@@ -122,11 +124,17 @@ pub fn wrap(s: &str, width: usize) -> Vec<String> {
     lines
 }
 
+/// DOT's keywords, which cannot be a bare attribute name (any case).
+const DOT_KEYWORDS: &[&str] = &["node", "edge", "graph", "digraph", "subgraph", "strict"];
+
 fn attr_name(k: &str) -> String {
+    let lower = k.to_ascii_lowercase();
+    // `labels` is the attribute silkgraph writes a node's labels in.
     let name =
-        if GRAPHVIZ_ATTRS.contains(&k.to_ascii_lowercase().as_str()) { format!("prop_{k}") } else { k.to_string() };
+        if GRAPHVIZ_ATTRS.contains(&lower.as_str()) || lower == "labels" { format!("prop_{k}") } else { k.to_string() };
     if name.chars().next().is_some_and(|c| c.is_ascii_alphabetic() || c == '_')
         && name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_')
+        && !DOT_KEYWORDS.contains(&name.to_ascii_lowercase().as_str())
     {
         name
     } else {

@@ -41,8 +41,12 @@ pub fn render(ex: &Export) -> String {
         let _ = writeln!(s, "    <attributes class=\"{class}\" mode=\"static\">");
         let _ = writeln!(s, "      <attribute id=\"{extra}\" title=\"{extra}\" type=\"string\"/>");
         for (i, (name, kind)) in cols.iter().enumerate() {
-            let _ =
-                writeln!(s, "      <attribute id=\"{i}\" title=\"{}\" type=\"{}\"/>", escape(name), type_attr(*kind));
+            let _ = writeln!(
+                s,
+                "      <attribute id=\"{i}\" title=\"{}\" type=\"{}\"/>",
+                escape(&super::attr_title(name)),
+                type_attr(*kind)
+            );
         }
         s.push_str("    </attributes>\n");
     }

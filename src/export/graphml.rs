@@ -55,7 +55,7 @@ pub fn render(ex: &Export) -> String {
             let _ = writeln!(
                 s,
                 "  <key id=\"{prefix}{i}\" for=\"{domain}\" attr.name=\"{}\" attr.type=\"{}\"{}",
-                escape(name),
+                escape(&super::attr_title(name)),
                 type_attr(*kind),
                 kind_desc(*kind)
             );

@@ -14,7 +14,9 @@ use super::{value_text, Export};
 
 /// JSON that can sit inside a `<script>` element.
 fn script_json(j: &J) -> String {
-    j.to_string().replace("</", "<\\/").replace("<!--", "<\\!--")
+    // `<` appears in JSON only inside strings, where `\u003c` is the same character: no `</script>`
+    // or `<!--` can then end or change the element, and the text stays valid JSON.
+    j.to_string().replace('<', "\\u003c")
 }
 
 /// The export's picture as one self-contained HTML page.

@@ -662,6 +662,18 @@ impl AttrKind {
     }
 }
 
+/// The attribute name a property key is written under in GraphML and GEXF: the names their
+/// readers give to what silkgraph writes itself (`id`, `label`, `labels`, `type`) are kept for
+/// that, and a property of one of those names is written as `prop_NAME` (as DOT does for
+/// Graphviz's own attributes), so neither overwrites the other when NetworkX reads the file.
+pub fn attr_title(key: &str) -> std::borrow::Cow<'_, str> {
+    if ["id", "label", "labels", "type"].contains(&key.to_ascii_lowercase().as_str()) {
+        std::borrow::Cow::Owned(format!("prop_{key}"))
+    } else {
+        std::borrow::Cow::Borrowed(key)
+    }
+}
+
 /// The typed attribute columns of a subgraph's nodes (`nodes == true`) or relationships: one
 /// per property key and value kind, in order of first appearance.
 pub fn attr_columns(ex: &Export, nodes: bool) -> Vec<(String, AttrKind)> {

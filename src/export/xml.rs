@@ -22,9 +22,12 @@ pub fn escape(s: &str) -> String {
     out
 }
 
-/// Text for inside an XML comment: no `--`.
+/// Text for inside an XML comment: no `--` (a run of dashes is spaced out), no `-` at the end.
 pub fn comment(s: &str) -> String {
-    let mut t = escape(s).replace("--", "- -");
+    let mut t = escape(s);
+    while t.contains("--") {
+        t = t.replace("--", "- -");
+    }
     if t.ends_with('-') {
         t.push(' ');
     }
@@ -37,5 +40,6 @@ mod tests {
     fn escapes() {
         assert_eq!(super::escape("a<b & \"c\"\n\u{1}"), "a&lt;b &amp; &quot;c&quot;&#10;\u{FFFD}");
         assert_eq!(super::comment("a--b-"), "a- -b- ");
+        assert_eq!(super::comment("c --- d ----"), "c - - - d - - - - ");
     }
 }
