@@ -370,42 +370,24 @@ pub fn main() -> i32 {
 /// What is wrong when options are given to a subcommand that would ignore them (`import`
 /// reads its CSV files and writes `--out`, whatever `--graph` says).
 fn ignored_options(cli: &Cli) -> Option<String> {
-    let (name, allowed): (&str, &[&str]) = match &cli.command {
+    // What opens and limits a local graph, and what reaches a server.
+    const LOCAL: &[&str] = &[
+        "--graph",
+        "--empty",
+        "--timeout",
+        "--max-rows",
+        "--max-hops",
+        "--max-memory",
+        "--import-dir",
+        "--no-auto-index",
+    ];
+    const REMOTE: &[&str] = &["--connect", "--user", "--password-stdin", "--database", "--max-fetch"];
+    let (name, allowed): (&str, &[&[&str]]) = match &cli.command {
         Some(Command::Import { .. }) => ("import", &[]),
         Some(Command::Checkpoint { .. }) => ("checkpoint", &[]),
         Some(Command::User(_)) => ("user", &[]),
-        Some(Command::Serve(_)) => (
-            "serve",
-            &[
-                "--graph",
-                "--empty",
-                "--read-only",
-                "--timeout",
-                "--max-rows",
-                "--max-hops",
-                "--max-memory",
-                "--import-dir",
-                "--no-auto-index",
-            ],
-        ),
-        Some(Command::Export(_)) => (
-            "export",
-            &[
-                "--graph",
-                "--empty",
-                "--timeout",
-                "--max-rows",
-                "--max-hops",
-                "--max-memory",
-                "--import-dir",
-                "--no-auto-index",
-                "--connect",
-                "--user",
-                "--password-stdin",
-                "--database",
-                "--max-fetch",
-            ],
-        ),
+        Some(Command::Serve(_)) => ("serve", &[LOCAL, &["--read-only"]]),
+        Some(Command::Export(_)) => ("export", &[LOCAL, REMOTE]),
         _ => return None,
     };
     let r = &cli.remote;
@@ -426,7 +408,8 @@ fn ignored_options(cli: &Cli) -> Option<String> {
         ("--database", r.database.is_some()),
         ("--max-fetch", r.max_fetch.is_some()),
     ];
-    let ignored: Vec<&str> = given.iter().filter(|(o, set)| *set && !allowed.contains(o)).map(|(o, _)| *o).collect();
+    let ignored: Vec<&str> =
+        given.iter().filter(|(o, set)| *set && !allowed.iter().any(|a| a.contains(o))).map(|(o, _)| *o).collect();
     if ignored.is_empty() {
         return None;
     }
