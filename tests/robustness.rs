@@ -199,6 +199,16 @@ fn runaway_queries_time_out() {
     );
     assert_eq!((kind.as_str(), detail.as_str()), ("ResourceLimit", "Timeout"));
     assert!(t0.elapsed() < Duration::from_secs(20), "took {:?}", t0.elapsed());
+    // A reduce whose accumulator grows makes each step costly (the list is copied at each
+    // `acc + [i]`): it stops at the limit, not thousands of steps later.
+    let (kind, detail) =
+        error_of(&["--timeout", "0.5"], "RETURN size(reduce(acc = [], i IN range(1, 300000) | acc + [i])) AS n");
+    assert_eq!((kind.as_str(), detail.as_str()), ("ResourceLimit", "Timeout"));
+    // One that doubles in a few steps is held to the memory limit (2^25 elements would be
+    // a gigabyte or more).
+    let (kind, detail) =
+        error_of(&["--max-memory", "64MiB"], "RETURN size(reduce(acc = [0], i IN range(1, 25) | acc + acc)) AS n");
+    assert_eq!((kind.as_str(), detail.as_str()), ("ResourceLimit", "MemoryLimit"));
     // A path explosion on a dense graph stops too.
     let dense = "UNWIND range(1, 12) AS i CREATE (:K {i: i}) WITH count(*) AS c \
                  MATCH (a:K), (b:K) WHERE a <> b CREATE (a)-[:E]->(b)";

@@ -440,6 +440,13 @@ pub fn eval(e: &Expr, row: &Row, ctx: Ctx) -> Result<Value> {
                         ctx.control.tick()?;
                         r[*slot] = it;
                         r[*acc] = eval(expr, &r, ctx)?;
+                        // A large accumulator makes every step costly (`acc + [i]` copies it): the
+                        // clock and the memory limit are then checked at each step, not each 4096th.
+                        let held = shallow_size(&r[*acc]);
+                        if held >= 1 << 16 {
+                            ctx.control.check()?;
+                            ctx.control.fits(held)?;
+                        }
                     }
                     r[*acc].clone()
                 }
@@ -601,4 +608,16 @@ pub(crate) fn operate(op: BinaryOp, x: Value, y: Value, ctx: Ctx) -> Result<Valu
         },
         _ => arith(op, x, y)?,
     })
+}
+
+/// The bytes a value holds at its top level (a string's text, a list's or map's slots), in
+/// constant time: enough to tell a large accumulator from a small one.
+fn shallow_size(v: &Value) -> u64 {
+    const SLOT: u64 = std::mem::size_of::<Value>() as u64;
+    match v {
+        Value::String(s) => s.len() as u64,
+        Value::List(xs) => xs.len() as u64 * SLOT,
+        Value::Map(m) => m.len() as u64 * (SLOT + 40),
+        _ => 0,
+    }
 }
