@@ -688,11 +688,7 @@ impl Printer {
     }
 
     fn paint(&self, style: &str, text: &str) -> String {
-        if self.colors {
-            format!("{style}{text}\x1b[0m")
-        } else {
-            text.to_string()
-        }
+        statements::paint(self.colors, style, text)
     }
 
     fn keep_first_error(&mut self, res: std::io::Result<()>) {

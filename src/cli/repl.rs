@@ -112,6 +112,10 @@ fn interact(mut state: State, banner: &str) -> i32 {
         let size = super::term::size();
         state.width = size.map(|(w, _)| w);
         state.height = size.map(|(_, h)| h);
+        // Completion reads the lines of an unfinished statement too.
+        if let Some(h) = rl.helper_mut() {
+            h.pending.clone_from(&pending);
+        }
         let prompt = if pending.is_empty() { PROMPT } else { CONTINUATION };
         match rl.readline(prompt) {
             Ok(line) => {
@@ -121,15 +125,9 @@ fn interact(mut state: State, banner: &str) -> i32 {
                 }
                 pending.push_str(&line);
                 if !crate::script::is_complete(&pending) {
-                    if let Some(h) = rl.helper_mut() {
-                        h.pending.clone_from(&pending);
-                    }
                     continue;
                 }
                 let input = std::mem::take(&mut pending);
-                if let Some(h) = rl.helper_mut() {
-                    h.pending.clear();
-                }
                 let text = input.trim();
                 if text.is_empty() {
                     continue;
@@ -171,13 +169,7 @@ fn interact(mut state: State, banner: &str) -> i32 {
                 }
             }
             // Ctrl-C at the prompt: the line (and an unfinished statement) is dropped.
-            Err(ReadlineError::Interrupted) => {
-                pending.clear();
-                if let Some(h) = rl.helper_mut() {
-                    h.pending.clear();
-                }
-                continue;
-            }
+            Err(ReadlineError::Interrupted) => pending.clear(),
             Err(ReadlineError::Eof) => {
                 if !pending.trim().is_empty() {
                     eprintln!("the unfinished statement was not run (a statement ends with ';')");

@@ -93,11 +93,16 @@ impl State {
 
     /// `text` in an ANSI style when colours are on.
     pub fn paint(&self, style: &str, text: &str) -> String {
-        if self.colors {
-            format!("{style}{text}\x1b[0m")
-        } else {
-            text.to_string()
-        }
+        paint(self.colors, style, text)
+    }
+}
+
+/// `text` in an ANSI style when `colors` is on.
+pub fn paint(colors: bool, style: &str, text: &str) -> String {
+    if colors {
+        format!("{style}{text}\x1b[0m")
+    } else {
+        text.to_string()
     }
 }
 
