@@ -83,8 +83,10 @@ pub enum Clause {
         /// Where the clause sits in the source text.
         span: Span,
     },
-    /// `SHOW INDEXES`
+    /// `SHOW [FULLTEXT] INDEXES`
     ShowIndexes {
+        /// `SHOW FULLTEXT INDEXES`: only those.
+        fulltext: bool,
         /// Where the clause sits in the source text.
         span: Span,
     },
@@ -171,7 +173,7 @@ impl Clause {
             Clause::Foreach(c) => c.span,
             Clause::LoadCsv(c) => c.span,
             Clause::CreateIndex(c) => c.span,
-            Clause::DropIndex { span, .. } | Clause::ShowIndexes { span } => *span,
+            Clause::DropIndex { span, .. } | Clause::ShowIndexes { span, .. } => *span,
             Clause::CreateConstraint(c) => c.span,
             Clause::DropConstraint { span, .. } | Clause::Show { span, .. } => *span,
         }
@@ -192,8 +194,19 @@ pub struct IndexDef {
     /// `IF NOT EXISTS`: an index that is already there (by name, or on the label and keys) is
     /// not an error.
     pub if_not_exists: bool,
+    /// `CREATE FULLTEXT INDEX`: what it covers (`label` is then the first of them).
+    pub fulltext: Option<FulltextTarget>,
     /// Where the clause sits in the source text.
     pub span: Span,
+}
+
+/// What a full-text index covers: `FOR (n:A|B)` or `FOR ()-[r:T|U]-()`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct FulltextTarget {
+    /// Relationships (else nodes).
+    pub rel: bool,
+    /// The labels or types, any of which an entity may carry.
+    pub on: Vec<String>,
 }
 
 /// `[OPTIONAL] MATCH pattern [WHERE predicate]`.

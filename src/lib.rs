@@ -18,6 +18,7 @@ pub mod export;
 pub mod file;
 pub mod import;
 pub mod io;
+pub mod kg;
 pub mod output;
 pub mod plan;
 pub mod remote;

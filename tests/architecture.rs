@@ -19,6 +19,8 @@ const RULES: &[(&str, &[&str])] = &[
     ("syntax", &["ast", "error", "value", "similar"]),
     ("semantic", &["ast", "error", "catalog"]),
     ("plan", &["ast", "error", "value", "catalog", "semantic"]),
+    // The knowledge-graph layer (evidence, search, connections, check) reads any store.
+    ("kg", &["store", "value", "error", "similar"]),
 ];
 
 /// Imports below `cli` that no stage may make, whatever else it may: the planner never sees the

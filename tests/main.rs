@@ -16,6 +16,7 @@ mod queries;
 mod remote;
 mod repl;
 mod robustness;
+mod search;
 mod server;
 mod subqueries;
 mod terminal;

@@ -301,11 +301,29 @@ fn statement() -> impl Strategy<Value = Statement> {
                 label,
                 keys,
                 if_not_exists,
+                fulltext: None,
                 span: s
             })
         ),
+        (
+            prop::option::of(name()),
+            name(),
+            prop::collection::vec(name(), 1..3),
+            prop::collection::vec(name(), 1..3),
+            any::<bool>(),
+            any::<bool>()
+        )
+            .prop_map(move |(n, v, on, keys, rel, if_not_exists)| Clause::CreateIndex(IndexDef {
+                name: n,
+                var: v,
+                label: on[0].clone(),
+                keys,
+                if_not_exists,
+                fulltext: Some(silkgraph::ast::FulltextTarget { rel, on }),
+                span: s
+            })),
         (name(), any::<bool>()).prop_map(move |(n, if_exists)| Clause::DropIndex { name: n, if_exists, span: s }),
-        Just(Clause::ShowIndexes { span: s }),
+        any::<bool>().prop_map(move |fulltext| Clause::ShowIndexes { fulltext, span: s }),
         prop::option::of(prop::collection::vec(expr(), 0..2)).prop_map(move |args| Clause::Call(Call {
             name: "db.labels".into(),
             name_span: s,

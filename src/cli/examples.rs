@@ -126,7 +126,26 @@ pub const EXAMPLES: &[(&str, &str)] = &[
     ("db.relationshipTypes", "CALL db.relationshipTypes() YIELD relationshipType RETURN relationshipType LIMIT 3"),
     ("db.propertyKeys", "CALL db.propertyKeys() YIELD propertyKey RETURN propertyKey ORDER BY propertyKey LIMIT 3"),
     ("db.schema", "CALL db.schema() YIELD name, from, to WHERE name = 'VISITED' RETURN from, to"),
-    ("db.search", "CALL db.search('japarov', 3) YIELD node, score RETURN node.name AS name, score"),
+    ("db.search", "CALL db.search('consultations 2018', 1) YIELD node, quote RETURN node.name AS name, quote"),
+    (
+        "db.index.fulltext.queryNodes",
+        "CALL db.index.fulltext.queryNodes('entities', 'japar*') YIELD node, score RETURN node.name, score",
+    ),
+    (
+        "db.index.fulltext.queryRelationships",
+        "CALL db.index.fulltext.queryRelationships('facts', 'roadmap AND signed') YIELD relationship \
+         RETURN startNode(relationship).name AS signer",
+    ),
+    (
+        "kg.evidence",
+        "MATCH (p:Project) WHERE p.amount_usd > 0 CALL kg.evidence(p) YIELD key, quote \
+         WHERE key = 'amount_usd' RETURN p.amount_usd, quote",
+    ),
+    (
+        "kg.connections",
+        "MATCH (a {name: 'Sadyr Japarov'}), (b {name: 'Muru Systems'}) \
+         CALL kg.connections(a, b, {limit: 1}) YIELD path, quotes RETURN [n IN nodes(path) | n.name] AS via",
+    ),
     ("algo.degree", "CALL algo.degree() YIELD node, score RETURN node.name, score ORDER BY score DESC LIMIT 3"),
     ("algo.pageRank", "CALL algo.pageRank() YIELD node, score RETURN node.name, score ORDER BY score DESC LIMIT 3"),
     ("algo.betweenness", "CALL algo.betweenness() YIELD node, score WHERE node:Person RETURN node.name, score"),

@@ -200,6 +200,9 @@ impl GraphWrite for FakeGraph {
     fn create_index(&mut self, _: Option<&str>, _: &str, _: &str) -> Result<String, String> {
         Err("the test graph has no indexes".into())
     }
+    fn create_fulltext(&mut self, _: crate::store::FulltextIndex) -> Result<String, String> {
+        Err("a test graph has no indexes".into())
+    }
     fn drop_index(&mut self, _: &str) -> bool {
         false
     }

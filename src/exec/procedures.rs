@@ -31,9 +31,89 @@ pub(crate) fn call(name: &str, args: &[Expr], yields: &[(String, usize)], row: &
                 None | Some(Value::Null) => 10,
                 Some(v) => return Err(super::type_err("db.search() limit must be a non-negative integer", v)),
             };
-            search(ctx, &text, limit)
+            let check = || ctx.control.check();
+            crate::kg::search::search(ctx.graph, &text, limit, &check)?
                 .into_iter()
-                .map(|(id, score)| IndexMap::from([("node", Value::Node(id)), ("score", Value::Float(score))]))
+                .map(|h| {
+                    IndexMap::from([
+                        ("node", Value::Node(h.node)),
+                        ("score", Value::Float(h.score)),
+                        ("fact", entity(h.fact)),
+                        ("quote", h.quote.map_or(Value::Null, |q| Value::str(&q))),
+                        ("source", h.source.map_or(Value::Null, |s| Value::str(&s))),
+                    ])
+                })
+                .collect()
+        }
+        "db.index.fulltext.queryNodes" | "db.index.fulltext.queryRelationships" => {
+            let rel = name.ends_with("Relationships");
+            let (Some(Value::String(index)), Some(Value::String(query))) = (args.first(), args.get(1)) else {
+                return Err(super::type_err(
+                    &format!("{name}(indexName, queryString [, options]) expects two strings"),
+                    args.iter().find(|a| !matches!(a, Value::String(_))).unwrap_or(&Value::Null),
+                ));
+            };
+            let (skip, limit) = paging(args.get(2), name)?;
+            let check = || ctx.control.check();
+            let field = if rel { "relationship" } else { "node" };
+            crate::kg::search::fulltext(ctx.graph, index, rel, query, skip, limit, &check)?
+                .into_iter()
+                .map(|(id, score)| {
+                    let e = if rel { Value::Rel(id) } else { Value::Node(id) };
+                    IndexMap::from([(field, e), ("score", Value::Float(score))])
+                })
+                .collect()
+        }
+        "kg.evidence" => {
+            let e = match args.first() {
+                Some(Value::Node(id)) => crate::kg::evidence::Entity::Node(*id),
+                Some(Value::Rel(id)) => crate::kg::evidence::Entity::Rel(*id),
+                Some(Value::Null) | None => return Ok(Vec::new()),
+                Some(v) => return Err(super::type_err("kg.evidence() expects a node or a relationship", v)),
+            };
+            let text = |s: Option<String>| s.map_or(Value::Null, |s| Value::str(&s));
+            crate::kg::evidence::of(ctx.graph, e)
+                .into_iter()
+                .map(|ev| {
+                    IndexMap::from([
+                        ("key", text(ev.key)),
+                        ("value", ev.value),
+                        ("source", text(ev.source)),
+                        ("quote", text(ev.quote)),
+                        ("derived", text(ev.derived)),
+                    ])
+                })
+                .collect()
+        }
+        "kg.connections" => {
+            let node = |v: Option<&Value>, what: &str| match v {
+                Some(Value::Node(id)) => Ok(Some(*id)),
+                Some(Value::Null) | None => Ok(None),
+                Some(v) => Err(super::type_err(&format!("kg.connections() expects a node as its {what}"), v)),
+            };
+            let (Some(a), Some(b)) = (node(args.first(), "first argument")?, node(args.get(1), "second argument")?)
+            else {
+                return Ok(Vec::new());
+            };
+            let opts = connection_options(ctx, args.get(2))?;
+            let check = || ctx.control.check();
+            let quote = ctx.graph.key_id("quote");
+            crate::kg::connections::connections(ctx.graph, a, b, &opts, &check)?
+                .into_iter()
+                .map(|c| {
+                    let quotes = c
+                        .path
+                        .rels
+                        .iter()
+                        .map(|r| quote.and_then(|k| ctx.graph.rel_prop(*r, k)).unwrap_or(Value::Null))
+                        .collect();
+                    IndexMap::from([
+                        ("hops", Value::Int(c.path.rels.len() as i64)),
+                        ("path", Value::Path(Box::new(c.path))),
+                        ("score", Value::Float((c.score * 1000.0).round() / 1000.0)),
+                        ("quotes", Value::List(quotes)),
+                    ])
+                })
                 .collect()
         }
         n if n.starts_with("algo.") => {
@@ -57,6 +137,71 @@ pub(crate) fn call(name: &str, args: &[Expr], yields: &[(String, usize)], row: &
             r
         })
         .collect())
+}
+
+fn entity(e: crate::kg::evidence::Entity) -> Value {
+    match e {
+        crate::kg::evidence::Entity::Node(id) => Value::Node(id),
+        crate::kg::evidence::Entity::Rel(id) => Value::Rel(id),
+    }
+}
+
+fn bad_option(what: &str, v: &Value) -> Error {
+    super::type_err(what, v)
+}
+
+/// A non-negative integer option of a map, or its default.
+fn count_option(m: &indexmap::IndexMap<String, Value>, key: &str, default: usize, proc_: &str) -> Result<usize> {
+    match m.get(key) {
+        None | Some(Value::Null) => Ok(default),
+        Some(Value::Int(i)) if *i >= 0 => Ok(*i as usize),
+        Some(v) => Err(bad_option(&format!("{proc_}: option `{key}` must be a non-negative integer"), v)),
+    }
+}
+
+fn options_map<'a>(v: Option<&'a Value>, proc_: &str) -> Result<Option<&'a indexmap::IndexMap<String, Value>>> {
+    match v {
+        None | Some(Value::Null) => Ok(None),
+        Some(Value::Map(m)) => Ok(Some(m)),
+        Some(v) => Err(bad_option(&format!("{proc_}: the options must be a map"), v)),
+    }
+}
+
+/// `{skip, limit}` of a full-text query (Neo4j's options; others are refused by name).
+fn paging(v: Option<&Value>, proc_: &str) -> Result<(usize, usize)> {
+    let Some(m) = options_map(v, proc_)? else { return Ok((0, usize::MAX >> 1)) };
+    if let Some(k) = m.keys().find(|k| !["skip", "limit", "analyzer"].contains(&k.as_str())) {
+        return Err(bad_option(&format!("{proc_}: unknown option `{k}` (it takes skip, limit)"), &Value::str(k)));
+    }
+    Ok((count_option(m, "skip", 0, proc_)?, count_option(m, "limit", usize::MAX >> 1, proc_)?))
+}
+
+/// `{maxHops, avoidHubs, types, limit}` of `kg.connections`.
+fn connection_options(ctx: Ctx, v: Option<&Value>) -> Result<crate::kg::connections::Options> {
+    const P: &str = "kg.connections()";
+    let mut o = crate::kg::connections::Options::default();
+    let Some(m) = options_map(v, P)? else { return Ok(o) };
+    for (k, v) in m {
+        match (k.as_str(), v) {
+            ("maxHops", _) => o.max_hops = count_option(m, "maxHops", 4, P)?.min(8),
+            ("limit", _) => o.limit = count_option(m, "limit", 5, P)?,
+            ("avoidHubs", Value::Bool(b)) => o.avoid_hubs = *b,
+            ("types", Value::List(ts)) => {
+                for t in ts {
+                    let Value::String(t) = t else { return Err(bad_option(&format!("{P}: `types` holds type names"), t)) };
+                    // A type the graph has never seen matches nothing, as in a pattern.
+                    o.types.push(ctx.graph.type_id(t).unwrap_or(crate::store::Sym::MAX));
+                }
+            }
+            (k, v) => {
+                return Err(bad_option(
+                    &format!("{P}: option `{k}` is not one of maxHops (integer), avoidHubs (boolean), types (list), limit (integer)"),
+                    v,
+                ))
+            }
+        }
+    }
+    Ok(o)
 }
 
 fn used_labels(ctx: Ctx) -> Vec<String> {
@@ -112,33 +257,6 @@ fn schema(ctx: Ctx) -> Vec<IndexMap<&'static str, Value>> {
         }
     }
     out
-}
-
-/// Nodes whose name or aliases resemble `text`, best first.
-pub fn search(ctx: Ctx, text: &str, limit: usize) -> Vec<(u64, f64)> {
-    let q = crate::similar::normalize(text);
-    let g = ctx.graph;
-    let (Some(name_key), alias_key) = (g.key_id("name"), g.key_id("aliases")) else { return Vec::new() };
-    let mut hits = Vec::new();
-    for id in g.node_ids() {
-        let mut names = Vec::new();
-        if let Some(Value::String(s)) = g.node_prop(id, name_key) {
-            names.push(s.to_string());
-        }
-        if let Some(Value::List(l)) = alias_key.and_then(|k| g.node_prop(id, k)) {
-            names.extend(l.iter().filter_map(|v| if let Value::String(s) = v { Some(s.to_string()) } else { None }));
-        }
-        let score = names
-            .iter()
-            .map(|n| crate::similar::normalized_score(&q, &crate::similar::normalize(n)))
-            .fold(0.0, f64::max);
-        if score >= 0.6 {
-            hits.push((id, (score * 1000.0).round() / 1000.0));
-        }
-    }
-    hits.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
-    hits.truncate(limit);
-    hits
 }
 
 /// The rows of `SHOW CONSTRAINTS`, `SHOW PROCEDURES` or `SHOW FUNCTIONS`, in the columns of
@@ -199,10 +317,10 @@ pub(crate) fn show(what: crate::ast::Shown, ctx: Ctx) -> Vec<Row> {
 
 /// The rows of `SHOW INDEXES`, in Neo4j's columns (`plan::INDEX_COLUMNS`), sorted by name:
 /// every property index is a range index, online and whole.
-pub(crate) fn show_indexes(ctx: Ctx) -> Vec<Row> {
+pub(crate) fn show_indexes(ctx: Ctx, fulltext_only: bool) -> Vec<Row> {
     let g = ctx.graph;
-    let mut rows: Vec<Row> = g
-        .property_indexes()
+    let ranges = if fulltext_only { &[][..] } else { g.property_indexes() };
+    let mut rows: Vec<Row> = ranges
         .iter()
         .enumerate()
         .map(|(i, ix)| {
@@ -223,6 +341,23 @@ pub(crate) fn show_indexes(ctx: Ctx) -> Vec<Row> {
             ]
         })
         .collect();
+    let strings = |xs: &[String]| Value::List(xs.iter().map(|x| Value::str(x)).collect());
+    for ix in g.fulltext_indexes() {
+        rows.push(vec![
+            Value::Int((rows.len() + 1) as i64),
+            Value::str(&ix.name),
+            Value::str("ONLINE"),
+            Value::Float(100.0),
+            Value::str("FULLTEXT"),
+            Value::str(if ix.rel { "RELATIONSHIP" } else { "NODE" }),
+            strings(&ix.on),
+            strings(&ix.keys),
+            Value::str("fulltext-1.0"),
+            Value::Null,
+            Value::Null,
+            Value::Null,
+        ]);
+    }
     rows.sort_by_key(|r| match &r[1] {
         Value::String(s) => s.clone(),
         _ => "".into(),

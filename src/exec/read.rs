@@ -166,8 +166,8 @@ pub(crate) fn apply<'a>(op: &'a Op, input: RowIter<'a>, ctx: Ctx<'a>) -> RowIter
                 Err(e) => one(Err(e)),
             })
         }
-        Op::ShowIndexes { slots } => flat_map_ok(input, move |row| {
-            let rows: Vec<Result<Row>> = super::procedures::show_indexes(ctx)
+        Op::ShowIndexes { slots, fulltext } => flat_map_ok(input, move |row| {
+            let rows: Vec<Result<Row>> = super::procedures::show_indexes(ctx, *fulltext)
                 .into_iter()
                 .map(|vals| {
                     let mut r = row.clone();

@@ -149,7 +149,30 @@ pub(crate) fn apply(
             }
             Ok(rows)
         }
-        Op::CreateIndex { name, label, keys, if_not_exists } => {
+        Op::CreateIndex { name, keys, if_not_exists, fulltext: Some((rel, on)), .. } => {
+            let ix = crate::store::FulltextIndex {
+                name: name.clone().unwrap_or_else(|| {
+                    format!("fulltext_{}_{}", on.join("_"), keys.join("_")).to_lowercase().replace(' ', "_")
+                }),
+                rel: *rel,
+                on: on.clone(),
+                keys: keys.clone(),
+            };
+            let there = graph
+                .fulltext_indexes()
+                .iter()
+                .any(|f| f.name == ix.name || (f.rel == ix.rel && f.on == ix.on && f.keys == ix.keys))
+                || graph.property_indexes().iter().any(|p| p.name == ix.name);
+            if *if_not_exists && there {
+                return Ok(rows);
+            }
+            graph
+                .create_fulltext(ix)
+                .map_err(|m| Error::runtime(Kind::SemanticError, Detail::IndexAlreadyExists, m))?;
+            stats.indexes_added += 1;
+            Ok(rows)
+        }
+        Op::CreateIndex { name, label, keys, if_not_exists, fulltext: None } => {
             let [key] = keys.as_slice() else {
                 return Err(Error::runtime(
                     Kind::ArgumentError,

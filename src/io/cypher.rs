@@ -53,10 +53,32 @@ pub fn to_cypher_script(g: &Graph) -> String {
     if g.undirected() {
         head.push_str(&format!("// {}\n", crate::session::UNDIRECTED));
     }
-    if nodes.len() + rels.len() <= ONE_STATEMENT_MAX {
-        return to_cypher_subscript(g, &nodes, &rels, head);
+    let mut out = match nodes.len() + rels.len() <= ONE_STATEMENT_MAX {
+        true => to_cypher_subscript(g, &nodes, &rels, head),
+        false => batched_script(g, &nodes, &rels, head),
+    };
+    out.push_str(&fulltext_statements(g));
+    out
+}
+
+/// `CREATE FULLTEXT INDEX` statements that make the graph's full-text indexes again.
+pub fn fulltext_statements(g: &Graph) -> String {
+    use crate::value::quote_name;
+    let mut out = String::new();
+    for ix in g.fulltext_indexes() {
+        let on: Vec<String> = ix.on.iter().map(|o| quote_name(o)).collect();
+        let keys: Vec<String> = ix.keys.iter().map(|k| format!("e.{}", quote_name(k))).collect();
+        let target = match ix.rel {
+            true => format!("()-[e:{}]-()", on.join("|")),
+            false => format!("(e:{})", on.join("|")),
+        };
+        out.push_str(&format!(
+            "CREATE FULLTEXT INDEX {} FOR {target} ON EACH [{}];\n",
+            quote_name(&ix.name),
+            keys.join(", ")
+        ));
     }
-    batched_script(g, &nodes, &rels, head)
+    out
 }
 
 /// See [`to_cypher_script`].

@@ -277,6 +277,7 @@ impl Builder<'_> {
                     label: d.label.clone(),
                     keys: d.keys.clone(),
                     if_not_exists: d.if_not_exists,
+                    fulltext: d.fulltext.as_ref().map(|t| (t.rel, t.on.clone())),
                 }),
                 Clause::DropIndex { name, if_exists, .. } => {
                     ops.push(Op::DropIndex { name: name.clone(), if_exists: *if_exists })
@@ -292,12 +293,12 @@ impl Builder<'_> {
                     output = slots.clone();
                     ops.push(Op::Show { what: *what, slots });
                 }
-                Clause::ShowIndexes { .. } => {
+                Clause::ShowIndexes { fulltext, .. } => {
                     let names = super::INDEX_COLUMNS;
                     let slots: Vec<Slot> = names.iter().map(|_| self.slot()).collect();
                     columns = names.iter().map(|s| s.to_string()).collect();
                     output = slots.clone();
-                    ops.push(Op::ShowIndexes { slots });
+                    ops.push(Op::ShowIndexes { slots, fulltext: *fulltext });
                 }
             }
             let _ = i;

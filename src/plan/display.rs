@@ -208,7 +208,13 @@ impl Display for Op {
                 write!(f, "{}Delete {}", if *detach { "Detach" } else { "" }, list(exprs))
             }
             Op::Call { name, args, .. } => write!(f, "ProcedureCall {name}({})", list(args)),
-            Op::CreateIndex { label, keys, .. } => write!(f, "CreateIndex :{label}({})", keys.join(", ")),
+            Op::CreateIndex { label, keys, fulltext: None, .. } => {
+                write!(f, "CreateIndex :{label}({})", keys.join(", "))
+            }
+            Op::CreateIndex { keys, fulltext: Some((rel, on)), .. } => {
+                let on = if *rel { format!("[:{}]", on.join("|")) } else { format!(":{}", on.join("|")) };
+                write!(f, "CreateFulltextIndex {on}[{}]", keys.join(", "))
+            }
             Op::DropIndex { name, .. } => write!(f, "DropIndex {name}"),
             Op::ShowIndexes { .. } => write!(f, "ShowIndexes"),
             Op::CreateConstraint(d) => write!(f, "CreateConstraint :{}({})", d.on, d.keys.join(", ")),

@@ -578,6 +578,8 @@ pub enum Op {
         keys: Vec<String>,
         /// An index already there is not an error.
         if_not_exists: bool,
+        /// A full-text index: over relationships or nodes, of these labels or types.
+        fulltext: Option<(bool, Vec<String>)>,
     },
     /// `DROP INDEX`.
     DropIndex {
@@ -606,6 +608,8 @@ pub enum Op {
     ShowIndexes {
         /// The slots of the output columns (name, label, properties, entries).
         slots: Vec<Slot>,
+        /// Only the full-text indexes.
+        fulltext: bool,
     },
     /// Counts the store keeps instead of a match and an aggregation (see `count_store`):
     /// `count(*)` of the nodes with a label, or of the relationships of some types, one row

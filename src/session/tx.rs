@@ -12,7 +12,7 @@ use std::sync::Arc;
 use super::Session;
 use crate::db::Database;
 use crate::error::{Detail, Error, Kind, Result};
-use crate::store::{encode_changes, Change, Graph, Savepoint};
+use crate::store::{encode_changes, Change, FulltextIndex, Graph, Savepoint};
 
 /// A log record appended and not yet synced: its number and the log file.
 pub(super) type Appended = (u64, Arc<File>);
@@ -25,6 +25,8 @@ pub(super) struct Tx {
     indexes: Vec<(String, String, String)>,
     /// The constraints when it began, as the changes that make them (logged likewise).
     constraints: Vec<Change>,
+    /// The full-text indexes when it began.
+    fulltext: Vec<FulltextIndex>,
     /// A statement of it failed.
     pub(super) failed: bool,
 }
@@ -42,7 +44,13 @@ pub(super) fn tx_error(detail: Detail, message: &str) -> Error {
 
 impl Tx {
     pub(super) fn begin(g: &mut Graph) -> Tx {
-        Tx { sp: g.savepoint(), indexes: indexes(g), constraints: g.constraint_changes(), failed: false }
+        Tx {
+            sp: g.savepoint(),
+            indexes: indexes(g),
+            constraints: g.constraint_changes(),
+            fulltext: g.fulltext_indexes().to_vec(),
+            failed: false,
+        }
     }
 
     /// The indexes and constraints made or dropped since it began, as changes (they are not
@@ -54,6 +62,10 @@ impl Tx {
         for (name, ..) in self.indexes.iter().filter(|i| !now.contains(i)) {
             changes.push(Change::DropIndex { name: name.clone() });
         }
+        let fulltext = g.fulltext_indexes();
+        for ix in self.fulltext.iter().filter(|i| !fulltext.contains(i)) {
+            changes.push(Change::DropIndex { name: ix.name.clone() });
+        }
         for c in self.constraints.iter().filter(|c| !constraints.contains(c)) {
             if let Change::CreateConstraint { name, .. } = c {
                 changes.push(Change::DropConstraint { name: name.clone() });
@@ -63,6 +75,7 @@ impl Tx {
             changes.push(Change::CreateIndex { name: name.clone(), label: label.clone(), key: key.clone() });
         }
         changes.extend(constraints.into_iter().filter(|c| !self.constraints.contains(c)));
+        changes.extend(fulltext.iter().filter(|i| !self.fulltext.contains(i)).cloned().map(Change::CreateFulltext));
         changes
     }
 
@@ -109,6 +122,7 @@ impl Tx {
 
     pub(super) fn rollback(self, g: &mut Graph) {
         g.rollback(self.sp);
+        g.restore_fulltext(self.fulltext);
     }
 }
 

@@ -9,12 +9,13 @@
 //! property reads, index seeks, count store) are provided methods with plain defaults that
 //! [`Graph`] overrides.
 
+use std::any::Any;
 use std::sync::Arc;
 
 use super::constraints::{Constraint, ConstraintError, Rule};
 use super::{
-    Adjacency, Dir, Graph, Interner, NodePropReader, Projection, ProjectionError, ProjectionSpec, PropertyIndex, Props,
-    Savepoint, Sym,
+    Adjacency, Dir, FulltextIndex, Graph, Interner, NodePropReader, Projection, ProjectionError, ProjectionSpec,
+    PropertyIndex, Props, Savepoint, Sym,
 };
 use crate::value::{NodeId, RelId, Value};
 
@@ -172,6 +173,17 @@ pub trait GraphRead: Sync {
     fn index_on(&self, label: Sym, key: Sym) -> Option<&PropertyIndex> {
         self.property_indexes().iter().find(|ix| ix.label == label && ix.key == key)
     }
+    /// The full-text indexes' definitions.
+    fn fulltext_indexes(&self) -> &[FulltextIndex] {
+        &[]
+    }
+    /// A value derived from the graph as it is, kept under `key` by [`GraphRead::keep_derived`]
+    /// since the graph last changed (a store that keeps none has none).
+    fn derived(&self, _key: &str) -> Option<Arc<dyn Any + Send + Sync>> {
+        None
+    }
+    /// Keeps a value derived from the graph as it is, until the graph changes.
+    fn keep_derived(&self, _key: &str, _value: Arc<dyn Any + Send + Sync>) {}
 }
 
 /// A graph one statement changes. Every change is journaled from [`GraphWrite::savepoint`] on,
@@ -206,6 +218,8 @@ pub trait GraphWrite: GraphRead {
     fn create_index(&mut self, name: Option<&str>, label: &str, key: &str) -> Result<String, String>;
     /// Drops an index by name; false if there is none.
     fn drop_index(&mut self, name: &str) -> bool;
+    /// Makes a full-text index; the error says why not.
+    fn create_fulltext(&mut self, ix: FulltextIndex) -> Result<String, String>;
     /// Makes a constraint (see [`Graph::create_constraint`]); a store without constraints
     /// refuses.
     fn create_constraint(
@@ -366,6 +380,15 @@ impl GraphRead for Graph {
     fn adjacency(&self, ty: Sym, dir: Dir) -> Option<Arc<Adjacency>> {
         Graph::adjacency(self, ty, dir)
     }
+    fn fulltext_indexes(&self) -> &[FulltextIndex] {
+        Graph::fulltext_indexes(self)
+    }
+    fn derived(&self, key: &str) -> Option<Arc<dyn Any + Send + Sync>> {
+        self.derived.get(key)
+    }
+    fn keep_derived(&self, key: &str, value: Arc<dyn Any + Send + Sync>) {
+        self.derived.keep(key, value)
+    }
     fn property_indexes(&self) -> &[PropertyIndex] {
         Graph::property_indexes(self)
     }
@@ -410,6 +433,9 @@ impl GraphWrite for Graph {
     }
     fn create_index(&mut self, name: Option<&str>, label: &str, key: &str) -> Result<String, String> {
         Graph::create_index(self, name, label, key)
+    }
+    fn create_fulltext(&mut self, ix: FulltextIndex) -> Result<String, String> {
+        Graph::create_fulltext(self, ix)
     }
     fn drop_index(&mut self, name: &str) -> bool {
         Graph::drop_index(self, name)

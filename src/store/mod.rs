@@ -7,6 +7,7 @@ mod access;
 mod adjacency;
 mod columns;
 pub mod constraints;
+mod fulltext;
 mod index;
 mod intern;
 mod projection;
@@ -26,6 +27,7 @@ use petgraph::Direction as PgDir;
 pub use access::{GraphRead, GraphWrite, Ids};
 pub use adjacency::Adjacency;
 pub use columns::NodePropReader;
+pub use fulltext::FulltextIndex;
 pub use index::PropertyIndex;
 pub use intern::{Interner, Sym};
 pub use projection::{Projection, ProjectionError, ProjectionSpec};
@@ -133,6 +135,10 @@ pub struct Graph {
     /// Its relationships stand for ties without a direction (a teaching graph's friendships):
     /// pictures draw no arrows, exports say so, and the algorithms a picture runs ignore it.
     undirected: bool,
+    /// The full-text indexes' definitions.
+    fulltext: Vec<fulltext::FulltextIndex>,
+    /// Values derived from the graph (full-text terms), until it changes.
+    derived: fulltext::Derived,
 }
 
 /// A graph with nothing in it, to run what reads no graph beside a write to the real one.
@@ -180,6 +186,8 @@ impl Default for Graph {
             columns: columns::Cache::default(),
             constraints: Vec::new(),
             undirected: false,
+            fulltext: Vec::new(),
+            derived: fulltext::Derived::default(),
         }
     }
 }
@@ -200,6 +208,7 @@ impl Graph {
     fn changed(&mut self) {
         self.projections.clear();
         self.columns.clear();
+        self.derived.clear();
     }
 
     // ---- names -------------------------------------------------------------------------
@@ -866,7 +875,7 @@ impl Graph {
         }
         let name =
             name.map_or_else(|| format!("index_{}_{}", label.to_lowercase(), key.to_lowercase()), str::to_string);
-        if self.indexes.list.iter().any(|i| i.name == name) {
+        if self.indexes.list.iter().any(|i| i.name == name) || self.fulltext.iter().any(|i| i.name == name) {
             return Err(format!("an index named {name} already exists"));
         }
         let mut ix = PropertyIndex::new(name.clone(), l, k);
@@ -879,11 +888,21 @@ impl Graph {
         Ok(name)
     }
 
-    /// Drops an index by name; false if there is none.
+    /// The node and relationship ids handed out so far (the next ones made get these).
+    pub fn ids_handed_out(&self) -> (u64, u64) {
+        (self.next_node, self.next_rel)
+    }
+
+    /// Drops an index (a property or a full-text one) by name; false if there is none.
     pub fn drop_index(&mut self, name: &str) -> bool {
-        let before = self.indexes.list.len();
+        let before = self.indexes.list.len() + self.fulltext.len();
         self.indexes.list.retain(|i| i.name != name);
-        self.indexes.list.len() != before
+        self.fulltext.retain(|i| i.name != name);
+        let dropped = self.indexes.list.len() + self.fulltext.len() != before;
+        if dropped {
+            self.changed();
+        }
+        dropped
     }
 
     /// The property indexes.

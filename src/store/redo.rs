@@ -174,6 +174,8 @@ pub enum Change {
         /// Its name.
         name: String,
     },
+    /// A full-text index made.
+    CreateFulltext(super::FulltextIndex),
 }
 
 /// A transaction's changes as the log's payload.
@@ -422,6 +424,9 @@ fn apply(g: &mut Graph, changes: &[Change]) -> Result<(), String> {
             }
             Change::DropIndex { name } => {
                 g.drop_index(name);
+            }
+            Change::CreateFulltext(ix) => {
+                let _ = g.create_fulltext(ix.clone());
             }
             Change::CreateConstraint { name, rule, rel, on, keys, index } => {
                 if keys.is_empty() || index.as_ref().is_some_and(|ix| g.index_named(ix).is_none()) {

@@ -15,8 +15,9 @@ use super::{index::Indexes, Graph, NodeRec, PropertyIndex, RelRec, Sym};
 
 const MAGIC: &[u8; 8] = b"SILKG\x00SG";
 /// The newest snapshot format this build writes and reads: 3 adds the constraints after the
-/// relationships (a graph without constraints is written as version 2, which it also reads).
-pub const SNAPSHOT_VERSION: u32 = 3;
+/// relationships, 4 the full-text indexes after them (a graph without either is written as
+/// version 2, without full-text indexes as version 3, so older builds still read it).
+pub const SNAPSHOT_VERSION: u32 = 4;
 
 #[derive(Serialize, Deserialize)]
 struct Head {
@@ -47,7 +48,11 @@ impl Graph {
         let head = postcard::to_allocvec(&head).unwrap_or_default();
         let mut out = Vec::with_capacity(32 + head.len() + self.node_props.len() + self.rel_props.len());
         out.extend_from_slice(MAGIC);
-        let version: u32 = if self.constraints.is_empty() { 2 } else { 3 };
+        let version: u32 = match (self.constraints.is_empty(), self.fulltext.is_empty()) {
+            (_, false) => 4,
+            (false, true) => 3,
+            (true, true) => 2,
+        };
         out.extend_from_slice(&version.to_le_bytes());
         out.extend_from_slice(&0u64.to_le_bytes()); // the body's length, filled in below
         let body_start = out.len();
@@ -70,8 +75,11 @@ impl Graph {
             }
             put_blob(&mut out, self.rel_props.encoded(r.props));
         }
-        if version == 3 {
+        if version >= 3 {
             put_blob(&mut out, &postcard::to_allocvec(&self.constraints).unwrap_or_default());
+        }
+        if version >= 4 {
+            put_blob(&mut out, &postcard::to_allocvec(&self.fulltext).unwrap_or_default());
         }
         let len = (out.len() - body_start) as u64;
         out[body_start - 8..body_start].copy_from_slice(&len.to_le_bytes());
@@ -201,6 +209,11 @@ fn restore(body: &[u8], version: u32) -> Result<Graph, String> {
         let blob = blob(body, &mut pos).ok_or_else(|| bad("the constraints"))?;
         constraints = postcard::from_bytes(blob).map_err(|e| bad(&format!("the constraints: {e}")))?;
     }
+    let mut fulltext: Vec<super::FulltextIndex> = Vec::new();
+    if version >= 4 {
+        let blob = blob(body, &mut pos).ok_or_else(|| bad("the full-text indexes"))?;
+        fulltext = postcard::from_bytes(blob).map_err(|e| bad(&format!("the full-text indexes: {e}")))?;
+    }
     if pos != body.len() {
         return Err(bad("trailing bytes"));
     }
@@ -226,6 +239,10 @@ fn restore(body: &[u8], version: u32) -> Result<Graph, String> {
         }
         g.restore_constraint(c);
     }
+    if fulltext.iter().any(|f| f.on.is_empty() || f.keys.is_empty()) {
+        return Err(bad("a full-text index names no label or no property"));
+    }
+    g.restore_fulltext(fulltext);
     Ok(g)
 }
 

@@ -184,11 +184,12 @@ fn schema_command(p: &P) -> Result<Query> {
     let c = p.clone().into_inner().next().ok_or_else(|| shape(p))?;
     let clause = match c.as_rule() {
         Rule::create_index => Clause::CreateIndex(create_index(&c)?),
+        Rule::create_fulltext => Clause::CreateIndex(create_fulltext(&c)?),
         Rule::drop_index => {
             let n = need(&c, Rule::symbolic_name)?;
             Clause::DropIndex { name: name(&n)?, if_exists: child(&c, Rule::if_exists).is_some(), span: span(&c) }
         }
-        Rule::show_indexes => Clause::ShowIndexes { span: span(&c) },
+        Rule::show_indexes => Clause::ShowIndexes { fulltext: has(&c, Rule::fulltext_only), span: span(&c) },
         Rule::create_constraint => Clause::CreateConstraint(create_constraint(&c)?),
         Rule::drop_constraint => {
             let n = need(&c, Rule::symbolic_name)?;
@@ -211,7 +212,35 @@ fn create_index(p: &P) -> Result<IndexDef> {
     let label = name(&need(p, Rule::symbolic_name)?)?;
     let keys = index_keys(p, &v, "index")?;
     let if_not_exists = child(p, Rule::if_not_exists).is_some();
-    Ok(IndexDef { name: index_name, var: v.name, label, keys, if_not_exists, span: span(p) })
+    Ok(IndexDef { name: index_name, var: v.name, label, keys, if_not_exists, fulltext: None, span: span(p) })
+}
+
+fn create_fulltext(p: &P) -> Result<IndexDef> {
+    let index_name = match child(p, Rule::index_name) {
+        Some(n) => Some(name(&need(&n, Rule::symbolic_name)?)?),
+        None => None,
+    };
+    let (target, rel) = match child(p, Rule::fulltext_nodes) {
+        Some(t) => (t, false),
+        None => (need(p, Rule::fulltext_rels)?, true),
+    };
+    let v = var(&need(&target, Rule::variable)?)?;
+    let on = target
+        .clone()
+        .into_inner()
+        .filter(|c| c.as_rule() == Rule::symbolic_name)
+        .map(|c| name(&c))
+        .collect::<Result<Vec<_>>>()?;
+    let keys = index_keys(p, &v, "index")?;
+    Ok(IndexDef {
+        name: index_name,
+        var: v.name,
+        label: on.first().cloned().unwrap_or_default(),
+        keys,
+        if_not_exists: child(p, Rule::if_not_exists).is_some(),
+        fulltext: Some(crate::ast::FulltextTarget { rel, on }),
+        span: span(p),
+    })
 }
 
 /// The keys of `v.key, ...` in an index or constraint declared for `v`.

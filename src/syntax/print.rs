@@ -115,7 +115,7 @@ impl Display for Clause {
                 write!(f, "{}", where_(&c.where_))
             }
             Clause::CreateIndex(ix) => {
-                f.write_str("CREATE INDEX ")?;
+                f.write_str(if ix.fulltext.is_some() { "CREATE FULLTEXT INDEX " } else { "CREATE INDEX " })?;
                 if let Some(n) = &ix.name {
                     write!(f, "{} ", name(n))?;
                 }
@@ -124,12 +124,23 @@ impl Display for Clause {
                 }
                 let v = name(&ix.var);
                 let keys = join(&ix.keys, |k| format!("{v}.{}", name(k)));
-                write!(f, "FOR ({v}:{}) ON ({keys})", name(&ix.label))
+                match &ix.fulltext {
+                    None => write!(f, "FOR ({v}:{}) ON ({keys})", name(&ix.label)),
+                    Some(t) => {
+                        let on: Vec<String> = t.on.iter().map(|o| name(o)).collect();
+                        match t.rel {
+                            false => write!(f, "FOR ({v}:{}) ON EACH [{keys}]", on.join("|")),
+                            true => write!(f, "FOR ()-[{v}:{}]-() ON EACH [{keys}]", on.join("|")),
+                        }
+                    }
+                }
             }
             Clause::DropIndex { name: n, if_exists, .. } => {
                 write!(f, "DROP INDEX {}{}", name(n), if *if_exists { " IF EXISTS" } else { "" })
             }
-            Clause::ShowIndexes { .. } => f.write_str("SHOW INDEXES"),
+            Clause::ShowIndexes { fulltext, .. } => {
+                f.write_str(if *fulltext { "SHOW FULLTEXT INDEXES" } else { "SHOW INDEXES" })
+            }
             Clause::CreateConstraint(c) => {
                 f.write_str("CREATE CONSTRAINT ")?;
                 if let Some(n) = &c.name {

@@ -54,9 +54,9 @@ pub fn unsupported(what: &str, instead: &str) -> Error {
 /// Schema and administration commands of Neo4j that silkgraph does not have.
 fn admin(prev: &str, word: &str, next: &str) -> Option<(&'static str, &'static str)> {
     Some(match (prev, word, next) {
-        ("CREATE", "FULLTEXT" | "TEXT" | "POINT" | "VECTOR" | "LOOKUP", _) => (
+        ("CREATE", "TEXT" | "POINT" | "VECTOR" | "LOOKUP", _) => (
             "this kind of index",
-            "CREATE INDEX FOR (n:L) ON (n.k) makes a range index; CALL db.search('words') searches names",
+            "CREATE INDEX FOR (n:L) ON (n.k) makes a range index; CREATE FULLTEXT INDEX one for words",
         ),
         (
             "SHOW" | "CREATE" | "DROP" | "ALTER" | "START" | "STOP",
@@ -102,7 +102,8 @@ mod tests {
         assert!(said("MATCH p = ((a)-->(b))+ RETURN p").contains("quantified path"));
         assert!(said("MATCH SHORTEST 1 (a)-->+(b) RETURN a").contains("shortestPath"));
         assert!(said("SHOW DATABASES").contains("administration"));
-        assert!(said("CREATE FULLTEXT INDEX f FOR (n:P) ON EACH [n.name]").contains("kind of index"));
+        assert!(said("CREATE TEXT INDEX f FOR (n:P) ON (n.name)").contains("kind of index"));
+        assert!(crate::syntax::parse("CREATE FULLTEXT INDEX f FOR (n:P) ON EACH [n.name]").is_ok());
         assert!(said("MATCH (n) FINISH").contains("GQL"));
         // Dynamic property keys (Neo4j 5.26) are there.
         assert!(crate::syntax::parse("MATCH (n) SET n[$k] = 1 REMOVE n['k' + 1]").is_ok());
