@@ -25,9 +25,8 @@ MATCH (x)-[v:VISITED]->(:Country {name: 'Kyrgyzstan'})
 RETURN x.name AS visitor, count(v) AS visits
 ORDER BY visits DESC, visitor;
 
-// Q: How many visits went in each direction (not double-counting the named minister's 2017 visit)?
+// Q: How many visits went in each direction (each visit is stored once)?
 MATCH (x)-[v:VISITED]->(c:Country)
-WHERE v.in_capacity_of IS NULL
 RETURN c.name AS host_country, count(v) AS visits
 ORDER BY host_country;
 
@@ -49,9 +48,10 @@ RETURN x.name AS visitor, c.name AS destination, v.year AS year
 ORDER BY year, visitor;
 
 // Q: Who visited Japan in March 2017, in what capacity, and what was signed during that visit?
-MATCH (p:Person)-[v:VISITED]->(:Country {name: 'Japan'}), (a:Agreement)
-WHERE v.year = 2017 AND v.month = 3 AND a.year = 2017 AND a.month = 3
-RETURN p.name AS visitor, v.in_capacity_of AS capacity, a.name AS signed, a.agreements AS number_of_agreements, v.quote AS evidence;
+// The visit is the office's; the person acting in it HELD the office then.
+MATCH (p:Person)-[h:HELD]->(o:Office)-[v:VISITED]->(:Country {name: 'Japan'}), (a:Agreement)
+WHERE v.year = h.year AND v.month = h.month AND a.year = v.year AND a.month = v.month
+RETURN p.name AS visitor, o.name AS capacity, a.name AS signed, a.agreements AS number_of_agreements, v.date_quote AS evidence;
 
 // Q: Which named people held which offices, and when does the source show them in office?
 MATCH (p:Person)-[h:HELD]->(o:Office)
