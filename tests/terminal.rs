@@ -181,8 +181,8 @@ fn help_answers_for_everything_the_readme_lists() {
     for c in commands.captures_iter(&readme).filter(|c| &c[1] != ":commands") {
         ask(&c[1]);
     }
-    // Procedures: every `db.name` and `algo.name`.
-    let procs = regex::Regex::new(r"\b((?:db|algo)\.[A-Za-z]+)\b").unwrap();
+    // Procedures: every `db.name`, `db.index.fulltext.name`, `algo.name` and `kg.name`.
+    let procs = regex::Regex::new(r"\b((?:db|algo|kg)(?:\.[A-Za-z]+)+)\b").unwrap();
     for p in procs.captures_iter(&readme) {
         ask(&p[1]);
     }

@@ -57,6 +57,7 @@ pub const COMMANDS: &[(&str, &str)] = &[
     (":run", "FILE  run a script's statements on the current graph"),
     (":save", "FILE  write the whole graph: .sg snapshot, .json graph, else a Cypher script"),
     (":why", "the evidence (source and quote) of each relationship in the last result"),
+ (":connect", "A B  the most specific paths between two entities (names quoted, or A to B), with their quotes"),
     (":whynot", "[QUERY]  which pattern part or filter left the last query without rows"),
     (":explain", "[QUERY]  the plan of the last (or the given) query"),
     (":export", "FORMAT FILE [--force]  write the last result's nodes and relationships (graphml, gexf, csv, dot, svg, png, html, ...)"),

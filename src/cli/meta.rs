@@ -54,6 +54,9 @@ pub enum Meta {
     Save(String),
     /// `:why`: the evidence (source and quote) of each relationship in the last result.
     Why,
+    /// `:connect A B` (names, quoted when they have spaces, or `A to B`): the most specific
+    /// paths between two entities (`kg.connections`), each relationship with its quote.
+    Connect(String, String),
     /// `:whynot [QUERY]` (also `:why-not`): which pattern part or filter left the query (by default
     /// the last one) without rows.
     WhyNot(Option<String>),
@@ -212,6 +215,12 @@ pub fn parse(line: &str) -> Result<Meta, String> {
         ":run" | ":source" => Meta::Run(file_arg(cmd, rest)?),
         ":save" => Meta::Save(file_arg(cmd, rest)?),
         ":why" => Meta::Why,
+        ":connect" => {
+            let (a, b) = two_names(rest).ok_or(
+                "say which two entities: :connect 'Sadyr Japarov' 'Muru Systems' (or :connect Japarov to Muru Systems)",
+            )?;
+            Meta::Connect(a, b)
+        }
         ":whynot" | ":why-not" => Meta::WhyNot(arg(rest)),
         ":explain" => Meta::Explain(arg(rest)),
         ":export" => Meta::Export(export_args(rest, true)?),
@@ -253,6 +262,7 @@ fn not_remote(meta: &Meta) -> Option<&'static str> {
             "this works on a local graph; on a server, push (silkgraph push --to) and export (:export) move data"
         }
         Meta::Explain(_) => "the plan is the server's own: send EXPLAIN to it as a statement",
+        Meta::Connect(..) => "on a server, CALL kg.connections(a, b) as a statement (a silkgraph server has it)",
         Meta::Timeout(_) | Meta::Limits(_) => "limits are the server's on a remote graph",
         _ => return None,
     })
@@ -441,6 +451,7 @@ fn run_inner(state: &mut State, meta: Meta, out: &mut dyn Write, err: &mut dyn W
             state.session.dirty = false;
         }
         Meta::Why => w(out, &why_text(state)?),
+        Meta::Connect(a, b) => w(out, &connect_text(state, &a, &b)?),
         Meta::Export(a) => {
             let last = state.last.as_ref().ok_or(NO_RESULT)?;
             let (text, result) = (last.text.clone(), last.result.clone());
@@ -738,8 +749,187 @@ fn with_relationships_returned(text: &str) -> Option<String> {
     Some(format!("{}, {}{}", &text[..at], extra.join(", "), &text[at..]))
 }
 
-/// `:why`: one line per relationship of the last result — the fact, its source, its quote.
+/// Two names: quoted (`'A b' "C d"`), or `A to B`, or two words.
+fn two_names(rest: &str) -> Option<(String, String)> {
+    let rest = rest.trim();
+    if rest.starts_with(['\'', '"']) {
+        let mut names = Vec::new();
+        let mut chars = rest.chars().peekable();
+        while let Some(q) = chars.next() {
+            if q.is_whitespace() || q == ',' {
+                continue;
+            }
+            if q != '\'' && q != '"' {
+                return None;
+            }
+            let name: String = chars.by_ref().take_while(|c| *c != q).collect();
+            names.push(name);
+        }
+        return match names.as_slice() {
+            [a, b] if !a.is_empty() && !b.is_empty() => Some((a.clone(), b.clone())),
+            _ => None,
+        };
+    }
+    if let Some((a, b)) = rest.split_once(" to ") {
+        return Some((a.trim().to_string(), b.trim().to_string())).filter(|(a, b)| !a.is_empty() && !b.is_empty());
+    }
+    match rest.split_whitespace().collect::<Vec<_>>().as_slice() {
+        [a, b] => Some((a.to_string(), b.to_string())),
+        _ => None,
+    }
+}
+
+/// A path as Cypher draws it, with each relationship's direction.
+fn path_text(g: &crate::store::Graph, p: &crate::value::Path) -> String {
+    let mut s = format!("({})", node_name(g, p.nodes[0]));
+    for (i, r) in p.rels.iter().enumerate() {
+        let ty = g.rel_type(*r).map_or(String::new(), |t| quote_name(g.types().name(t)));
+        let forward = g.rel_ends(*r).is_some_and(|(a, _)| a == p.nodes[i]);
+        let next = node_name(g, p.nodes[i + 1]);
+        s.push_str(&if forward { format!("-[:{ty}]->({next})") } else { format!("<-[:{ty}]-({next})") });
+    }
+    s
+}
+
+/// `:connect A B`: each entity found as `db.search` finds it, then `kg.connections` between them.
+fn connect_text(state: &mut State, a: &str, b: &str) -> Result<String, String> {
+    let q = "CALL db.search($a, 1) YIELD node AS a CALL db.search($b, 1) YIELD node AS b \
+             CALL kg.connections(a, b) YIELD path, score RETURN a, b, path, score";
+    let mut params = state.params.clone();
+    params.insert("a".into(), Value::str(a));
+    params.insert("b".into(), Value::str(b));
+    let o = state.session.run_statement(q, &params).map_err(|e| e.message.clone())?;
+    let g = &state.session.graph;
+    let Some(first) = o.result.rows.first() else {
+        let names: Vec<String> = [a, b]
+            .iter()
+            .map(|n| {
+                let hits = crate::kg::names_like(g, n);
+                match hits.is_empty() && crate::kg::search::search(g, n, 1, &|| Ok(())).map_or(true, |h| h.is_empty()) {
+                    true => format!("nothing is named like {n:?}"),
+                    false => String::new(),
+                }
+            })
+            .filter(|s| !s.is_empty())
+            .collect();
+        return Ok(match names.is_empty() {
+            true => format!("no path of at most 4 relationships joins {a:?} and {b:?}"),
+            false => names.join("; "),
+        });
+    };
+    let (Value::Node(x), Value::Node(y)) = (&first[0], &first[1]) else { return Err("no entities found".into()) };
+    let mut out = vec![format!("{} to {}: the most specific connections first", node_name(g, *x), node_name(g, *y))];
+    let quote = g.key_id("quote");
+    for (i, row) in o.result.rows.iter().enumerate() {
+        let (Value::Path(p), Value::Float(score)) = (&row[2], &row[3]) else { continue };
+        out.push(format!("{}. {}  (score {score})", i + 1, path_text(g, p)));
+        for r in &p.rels {
+            let ty = g.rel_type(*r).map_or(String::new(), |t| quote_name(g.types().name(t)));
+            if let Some(Value::String(q)) = quote.and_then(|k| g.rel_prop(*r, k)) {
+                out.push(format!("     [:{ty}] \"{q}\""));
+            }
+        }
+    }
+    Ok(out.join("\n"))
+}
+
+/// The `var.key` items of the last `RETURN` of `text` whose key states a fact, and the text
+/// with each such variable returned too (as `__why_N`, after the other items).
+fn stated_properties(text: &str) -> Option<(Vec<(usize, String)>, String)> {
+    use crate::ast::{Clause, ExprKind};
+    let stmt = crate::syntax::parse(text).ok()?.into_iter().next()?;
+    let part = stmt.query.parts.last()?;
+    let Some(Clause::Return(ret)) = part.clauses.last() else { return None };
+    if ret.proj.distinct || ret.proj.items.iter().any(|it| crate::semantic::contains_aggregate(&it.expr)) {
+        return None;
+    }
+    let mut vars: Vec<String> = Vec::new();
+    let mut items = Vec::new();
+    for it in &ret.proj.items {
+        if let ExprKind::Property(x, key) = &it.expr.kind {
+            if let ExprKind::Variable(v) = &x.kind {
+                if crate::kg::evidence::states_fact(key) && key != "quote" {
+                    let i = vars.iter().position(|x| x == v).unwrap_or_else(|| {
+                        vars.push(v.clone());
+                        vars.len() - 1
+                    });
+                    items.push((i, key.clone()));
+                }
+            }
+        }
+    }
+    let last_item = ret.proj.items.last()?;
+    let at = last_item.alias.as_ref().map_or(last_item.expr.span.end, |a| a.span.end);
+    if vars.is_empty() || at > text.len() || !text.is_char_boundary(at) {
+        return None;
+    }
+    let extra: Vec<String> = vars.iter().enumerate().map(|(i, v)| format!("{} AS __why_{i}", quote_name(v))).collect();
+    Some((items, format!("{}, {}{}", &text[..at], extra.join(", "), &text[at..])))
+}
+
+/// `:why` for the stated values the last result returned (`p.amount_usd`): each value with the
+/// sentence it rests on, read with `kg.evidence`'s convention.
+fn why_values(state: &mut State) -> Vec<String> {
+    let Some(last) = state.last.as_ref() else { return Vec::new() };
+    if !last.result.stats.is_empty() || last.result.rows.is_empty() {
+        return Vec::new();
+    }
+    let Some((items, text)) = stated_properties(&last.text) else { return Vec::new() };
+    let vars = items.iter().map(|(i, _)| *i).max().map_or(0, |m| m + 1);
+    let rows = match &mut state.remote {
+        Some((remote, args)) => match super::connect::run_one(args, remote, &text, &state.params) {
+            Ok(((graph, result), _)) => {
+                state.session = crate::session::Session::new(graph);
+                result.rows
+            }
+            Err(_) => return Vec::new(),
+        },
+        None => match state.session.run_statement(&text, &state.params) {
+            Ok(o) => o.result.rows,
+            Err(_) => return Vec::new(),
+        },
+    };
+    let g = &state.session.graph;
+    let mut out: Vec<String> = Vec::new();
+    for row in &rows {
+        let Some(extra) = row.len().checked_sub(vars).map(|at| &row[at..]) else { continue };
+        for (i, key) in &items {
+            let (entity, shown) = match &extra[*i] {
+                Value::Node(id) => (crate::kg::evidence::Entity::Node(*id), format!("({})", node_name(g, *id))),
+                Value::Rel(id) => {
+                    let ty = g.rel_type(*id).map_or(String::new(), |t| quote_name(g.types().name(t)));
+                    let (a, b) = g.rel_ends(*id).unwrap_or_default();
+                    (
+                        crate::kg::evidence::Entity::Rel(*id),
+                        format!("({})-[:{ty}]->({})", node_name(g, a), node_name(g, b)),
+                    )
+                }
+                _ => continue,
+            };
+            let Some(ev) = crate::kg::evidence::of(g, entity).into_iter().find(|e| e.key.as_deref() == Some(key))
+            else {
+                continue;
+            };
+            let value = crate::output::to_cypher(g, &ev.value);
+            let line = match (&ev.quote, &ev.derived) {
+                (Some(q), _) => {
+                    format!("{shown}.{key} = {value}  [{}] \"{q}\"", ev.source.as_deref().unwrap_or("no source"))
+                }
+                (None, Some(rule)) => format!("{shown}.{key} = {value}  derived: {rule}"),
+                (None, None) => format!("{shown}.{key} = {value}  no evidence"),
+            };
+            if !out.contains(&line) {
+                out.push(line);
+            }
+        }
+    }
+    out
+}
+
+/// `:why`: one line per relationship of the last result — the fact, its source, its quote —
+/// and one per stated value it returned, with the sentence that states it.
 fn why_text(state: &mut State) -> Result<String, String> {
+    let values = why_values(state);
     let rels = last_rels(state)?;
     let Some(last) = state.last.as_ref() else {
         return Err("run a query first".into());
@@ -756,6 +946,7 @@ fn why_text(state: &mut State) -> Result<String, String> {
         let quote = prop_text(g, &props, "quote").map_or_else(|| "no quote".into(), |q| format!("\"{q}\""));
         out.push(format!("({})-[:{ty}]->({})  [{source}] {quote}", node_name(g, a), node_name(g, b)));
     }
+    out.extend(values);
     if out.is_empty() {
         let mut nodes = Vec::new();
         for row in &last.result.rows {

@@ -1,5 +1,6 @@
 //! The command line: `silkgraph [query|run] ...` as the contract describes, and the REPL.
 
+pub mod check;
 pub mod connect;
 pub mod diagnose;
 pub mod examples;
@@ -126,6 +127,9 @@ pub enum Command {
     Serve(serve::ServeArgs),
     /// Copy the graph (or a query's subgraph) into a remote database: silkgraph push --to URI
     Push(push::PushArgs),
+    /// Check a graph against its source documents: every quote a verbatim sentence, every
+    /// stated value with evidence, no date more precise than its sentence, no fact twice
+    Check(check::CheckArgs),
     /// Manage the users a server lets in: `silkgraph user add NAME --users FILE`
     User(serve::UserArgs),
     /// Run a script file (or `-` for standard input)
@@ -324,6 +328,9 @@ pub fn main() -> i32 {
     if let Some(Command::User(args)) = &cli.command {
         return serve::user(args);
     }
+    if let Some(Command::Check(args)) = &cli.command {
+        return check::main(args);
+    }
     if cli.remote.connect.is_some() {
         return remote(&cli);
     }
@@ -354,7 +361,13 @@ pub fn main() -> i32 {
         Some(Command::Query { params, statements, .. }) => {
             run_text(session, &statements, &params, cli.format.unwrap_or(Format::Table))
         }
-        Some(Command::Import { .. } | Command::Checkpoint { .. } | Command::User(_) | Command::Export(_)) => OK,
+        Some(
+            Command::Import { .. }
+            | Command::Checkpoint { .. }
+            | Command::User(_)
+            | Command::Export(_)
+            | Command::Check(_),
+        ) => OK,
         Some(Command::Serve(args)) => serve::serve(session, &cli.source, &args),
         Some(Command::Push(args)) => {
             let code = push::push(&mut session, &args, &cli.remote);
@@ -386,6 +399,7 @@ fn ignored_options(cli: &Cli) -> Option<String> {
         Some(Command::Import { .. }) => ("import", &[]),
         Some(Command::Checkpoint { .. }) => ("checkpoint", &[]),
         Some(Command::User(_)) => ("user", &[]),
+        Some(Command::Check(_)) => ("check", &[]),
         Some(Command::Serve(_)) => ("serve", &[LOCAL, &["--read-only"]]),
         Some(Command::Export(_)) => ("export", &[LOCAL, REMOTE]),
         _ => return None,
@@ -417,6 +431,7 @@ fn ignored_options(cli: &Cli) -> Option<String> {
         "import" => "it reads the CSV files it is given and writes --out",
         "checkpoint" => "it opens the database it names",
         "user" => "it edits the users file it names",
+        "check" => "it loads the graph it names and reads the documents of --sources",
         "export" => "its --format names the export format, after `export`",
         _ => "the server takes its graph and limits; clients choose their own formats",
     };
