@@ -117,10 +117,10 @@ pub fn main(args: &CheckArgs) -> i32 {
     }
     if problems.is_empty() {
         println!(
-            "{spec}: ok: {} nodes and {} relationships rest on sentences of {} documents in {}",
-            graph.node_count(),
-            graph.rel_count(),
-            docs.len(),
+            "{spec}: ok: {} and {} rest on sentences of {} in {}",
+            super::plural(graph.node_count() as u64, "node"),
+            super::plural(graph.rel_count() as u64, "relationship"),
+            super::plural(docs.len() as u64, "document"),
             args.sources.display()
         );
         super::OK
