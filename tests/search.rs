@@ -298,3 +298,28 @@ fn connections_rank_specific_paths_above_hubs() {
     assert_eq!(quotes.len(), via.len() - 1);
     assert!(quotes.iter().all(|q| matches!(q, Value::String(_))));
 }
+
+#[test]
+fn hostile_fulltext_queries_get_errors_not_crashes() {
+    let mut s = kg();
+    let deep = format!("{}a{}", "(".repeat(5000), ")".repeat(5000));
+    let long = "word ".repeat(20_000);
+    for query in [deep.as_str(), "\"unclosed phrase", "name:", ")(", "*", "~", "a~9", "日本 Кыргызстан", &long, ""]
+    {
+        let r = s.run_statement(
+            "CALL db.index.fulltext.queryNodes('entities', $q, {limit: 9223372036854775807}) YIELD node RETURN count(node)",
+            &[("q".to_string(), Value::str(query))].into_iter().collect(),
+        );
+        // Either rows or an error that says what: never a panic, whatever the text.
+        if let Err(e) = &r {
+            assert!(e.message.contains("full-text"), "{}: {}", query.chars().take(40).collect::<String>(), e.message);
+        }
+    }
+    // db.search takes any text as words.
+    for text in [deep.as_str(), "\"", "AND OR NOT", "+-&|!(){}[]^\"~*?:\\/"] {
+        rows(
+            &mut s,
+            &format!("CALL db.search({}) YIELD node RETURN count(node)", silkgraph::value::quote_string(text)),
+        );
+    }
+}
