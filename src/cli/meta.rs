@@ -648,6 +648,13 @@ fn collect_nodes(v: &Value, out: &mut Vec<u64>) {
     }
 }
 
+/// A relationship as people read it: `(start)-[:TYPE]->(end)`.
+fn rel_text(g: &crate::store::Graph, id: u64) -> String {
+    let ty = g.rel_type(id).map_or(String::new(), |t| quote_name(g.types().name(t)));
+    let (a, b) = g.rel_ends(id).unwrap_or_default();
+    format!("({})-[:{ty}]->({})", node_name(g, a), node_name(g, b))
+}
+
 /// A node as people name it: its `name`, else its first label and id.
 fn node_name(g: &crate::store::Graph, id: u64) -> String {
     if let Some(Value::String(s)) = g.key_id("name").and_then(|k| g.node_prop(id, k)) {
@@ -684,22 +691,31 @@ fn last_rels(state: &mut State) -> Result<Vec<u64>, String> {
     let Some(text) = with_relationships_returned(&last.text) else {
         return Ok(rels);
     };
-    // On a server, the rewritten query runs there and its answer becomes the graph :why reads.
-    if let Some((remote, args)) = &mut state.remote {
-        if let Ok(((graph, result), _)) = super::connect::run_one(args, remote, &text, &state.params) {
-            state.session = crate::session::Session::new(graph);
-            result.rows.iter().flatten().for_each(|v| collect_rels(v, &mut rels));
-        }
-        return Ok(rels);
-    }
-    if let Ok(o) = state.session.run_statement(&text, &state.params) {
-        for row in &o.result.rows {
-            for v in row {
-                collect_rels(v, &mut rels);
-            }
-        }
-    }
+    rerun(state, &text).iter().flatten().flatten().for_each(|v| collect_rels(v, &mut rels));
     Ok(rels)
+}
+
+/// The rows of a query `:why` rewrote; on a server, the query runs there and its answer becomes
+/// the graph `:why` reads. `None` when it fails.
+fn rerun(state: &mut State, text: &str) -> Option<Vec<Vec<Value>>> {
+    match &mut state.remote {
+        Some((remote, args)) => {
+            let ((graph, result), _) = super::connect::run_one(args, remote, text, &state.params).ok()?;
+            state.session = crate::session::Session::new(graph);
+            Some(result.rows)
+        }
+        None => state.session.run_statement(text, &state.params).ok().map(|o| o.result.rows),
+    }
+}
+
+/// `text` with `extra` items added after the last item of its final `RETURN` (`ret`).
+fn append_to_return(text: &str, ret: &crate::ast::Return, extra: &[String]) -> Option<String> {
+    let last_item = ret.proj.items.last()?;
+    let at = last_item.alias.as_ref().map_or(last_item.expr.span.end, |a| a.span.end);
+    if extra.is_empty() || at > text.len() || !text.is_char_boundary(at) {
+        return None;
+    }
+    Some(format!("{}, {}{}", &text[..at], extra.join(", "), &text[at..]))
 }
 
 /// `text` with the relationship and path variables of its last part added to its `RETURN`
@@ -740,13 +756,8 @@ fn with_relationships_returned(text: &str) -> Option<String> {
         .collect();
     vars.retain(|v| !returned.contains(&v.as_str()));
     vars.dedup();
-    let last_item = ret.proj.items.last()?;
-    let at = last_item.alias.as_ref().map_or(last_item.expr.span.end, |a| a.span.end);
-    if vars.is_empty() || at > text.len() || !text.is_char_boundary(at) {
-        return None;
-    }
     let extra: Vec<String> = vars.iter().map(|v| quote_name(v)).collect();
-    Some(format!("{}, {}{}", &text[..at], extra.join(", "), &text[at..]))
+    append_to_return(text, ret, &extra)
 }
 
 /// Two names: quoted (`'A b' "C d"`), or `A to B`, or two words.
@@ -801,20 +812,16 @@ fn connect_text(state: &mut State, a: &str, b: &str) -> Result<String, String> {
     let o = state.session.run_statement(q, &params).map_err(|e| e.message.clone())?;
     let g = &state.session.graph;
     let Some(first) = o.result.rows.first() else {
-        let names: Vec<String> = [a, b]
+        // db.search found both, or one of them not at all.
+        let missing: Vec<String> = [a, b]
             .iter()
-            .map(|n| {
-                let hits = crate::kg::names_like(g, n);
-                match hits.is_empty() && crate::kg::search::search(g, n, 1, &|| Ok(())).map_or(true, |h| h.is_empty()) {
-                    true => format!("nothing is named like {n:?}"),
-                    false => String::new(),
-                }
-            })
-            .filter(|s| !s.is_empty())
+            .filter(|n| crate::kg::search::search(g, n, 1, &|| Ok(())).map_or(true, |h| h.is_empty()))
+            .map(|n| format!("nothing is named like {n:?}"))
             .collect();
-        return Ok(match names.is_empty() {
-            true => format!("no path of at most 4 relationships joins {a:?} and {b:?}"),
-            false => names.join("; "),
+        let hops = crate::kg::connections::Options::default().max_hops;
+        return Ok(match missing.is_empty() {
+            true => format!("no path of at most {hops} relationships joins {a:?} and {b:?}"),
+            false => missing.join("; "),
         });
     };
     let (Value::Node(x), Value::Node(y)) = (&first[0], &first[1]) else { return Err("no entities found".into()) };
@@ -848,7 +855,7 @@ fn stated_properties(text: &str) -> Option<(Vec<(usize, String)>, String)> {
     for it in &ret.proj.items {
         if let ExprKind::Property(x, key) = &it.expr.kind {
             if let ExprKind::Variable(v) = &x.kind {
-                if crate::kg::evidence::states_fact(key) && key != "quote" {
+                if crate::kg::evidence::states_fact(key) {
                     let i = vars.iter().position(|x| x == v).unwrap_or_else(|| {
                         vars.push(v.clone());
                         vars.len() - 1
@@ -858,13 +865,8 @@ fn stated_properties(text: &str) -> Option<(Vec<(usize, String)>, String)> {
             }
         }
     }
-    let last_item = ret.proj.items.last()?;
-    let at = last_item.alias.as_ref().map_or(last_item.expr.span.end, |a| a.span.end);
-    if vars.is_empty() || at > text.len() || !text.is_char_boundary(at) {
-        return None;
-    }
     let extra: Vec<String> = vars.iter().enumerate().map(|(i, v)| format!("{} AS __why_{i}", quote_name(v))).collect();
-    Some((items, format!("{}, {}{}", &text[..at], extra.join(", "), &text[at..])))
+    Some((items, append_to_return(text, ret, &extra)?))
 }
 
 /// `:why` for the stated values the last result returned (`p.amount_usd`): each value with the
@@ -876,19 +878,7 @@ fn why_values(state: &mut State) -> Vec<String> {
     }
     let Some((items, text)) = stated_properties(&last.text) else { return Vec::new() };
     let vars = items.iter().map(|(i, _)| *i).max().map_or(0, |m| m + 1);
-    let rows = match &mut state.remote {
-        Some((remote, args)) => match super::connect::run_one(args, remote, &text, &state.params) {
-            Ok(((graph, result), _)) => {
-                state.session = crate::session::Session::new(graph);
-                result.rows
-            }
-            Err(_) => return Vec::new(),
-        },
-        None => match state.session.run_statement(&text, &state.params) {
-            Ok(o) => o.result.rows,
-            Err(_) => return Vec::new(),
-        },
-    };
+    let Some(rows) = rerun(state, &text) else { return Vec::new() };
     let g = &state.session.graph;
     let mut out: Vec<String> = Vec::new();
     for row in &rows {
@@ -896,14 +886,7 @@ fn why_values(state: &mut State) -> Vec<String> {
         for (i, key) in &items {
             let (entity, shown) = match &extra[*i] {
                 Value::Node(id) => (crate::kg::evidence::Entity::Node(*id), format!("({})", node_name(g, *id))),
-                Value::Rel(id) => {
-                    let ty = g.rel_type(*id).map_or(String::new(), |t| quote_name(g.types().name(t)));
-                    let (a, b) = g.rel_ends(*id).unwrap_or_default();
-                    (
-                        crate::kg::evidence::Entity::Rel(*id),
-                        format!("({})-[:{ty}]->({})", node_name(g, a), node_name(g, b)),
-                    )
-                }
+                Value::Rel(id) => (crate::kg::evidence::Entity::Rel(*id), rel_text(g, *id)),
                 _ => continue,
             };
             let Some(ev) = crate::kg::evidence::of(g, entity).into_iter().find(|e| e.key.as_deref() == Some(key))
@@ -936,15 +919,11 @@ fn why_text(state: &mut State) -> Result<String, String> {
     };
     let g = &state.session.graph;
     let mut out = Vec::new();
-    for id in &rels {
-        let Some((a, b)) = g.rel_ends(*id) else {
-            continue;
-        };
-        let ty = g.rel_type(*id).map_or(String::new(), |t| quote_name(g.types().name(t)));
+    for id in rels.iter().filter(|id| g.rel_exists(**id)) {
         let props = g.rel_props(*id);
         let source = prop_text(g, &props, "source").unwrap_or_else(|| "no source".into());
         let quote = prop_text(g, &props, "quote").map_or_else(|| "no quote".into(), |q| format!("\"{q}\""));
-        out.push(format!("({})-[:{ty}]->({})  [{source}] {quote}", node_name(g, a), node_name(g, b)));
+        out.push(format!("{}  [{source}] {quote}", rel_text(g, *id)));
     }
     out.extend(values);
     if out.is_empty() {

@@ -146,16 +146,12 @@ fn entity(e: crate::kg::evidence::Entity) -> Value {
     }
 }
 
-fn bad_option(what: &str, v: &Value) -> Error {
-    super::type_err(what, v)
-}
-
 /// A non-negative integer option of a map, or its default.
 fn count_option(m: &indexmap::IndexMap<String, Value>, key: &str, default: usize, proc_: &str) -> Result<usize> {
     match m.get(key) {
         None | Some(Value::Null) => Ok(default),
         Some(Value::Int(i)) if *i >= 0 => Ok(*i as usize),
-        Some(v) => Err(bad_option(&format!("{proc_}: option `{key}` must be a non-negative integer"), v)),
+        Some(v) => Err(super::type_err(&format!("{proc_}: option `{key}` must be a non-negative integer"), v)),
     }
 }
 
@@ -163,7 +159,7 @@ fn options_map<'a>(v: Option<&'a Value>, proc_: &str) -> Result<Option<&'a index
     match v {
         None | Some(Value::Null) => Ok(None),
         Some(Value::Map(m)) => Ok(Some(m)),
-        Some(v) => Err(bad_option(&format!("{proc_}: the options must be a map"), v)),
+        Some(v) => Err(super::type_err(&format!("{proc_}: the options must be a map"), v)),
     }
 }
 
@@ -171,7 +167,7 @@ fn options_map<'a>(v: Option<&'a Value>, proc_: &str) -> Result<Option<&'a index
 fn paging(v: Option<&Value>, proc_: &str) -> Result<(usize, usize)> {
     let Some(m) = options_map(v, proc_)? else { return Ok((0, usize::MAX >> 1)) };
     if let Some(k) = m.keys().find(|k| !["skip", "limit", "analyzer"].contains(&k.as_str())) {
-        return Err(bad_option(&format!("{proc_}: unknown option `{k}` (it takes skip, limit)"), &Value::str(k)));
+        return Err(super::type_err(&format!("{proc_}: unknown option `{k}` (it takes skip, limit)"), &Value::str(k)));
     }
     Ok((count_option(m, "skip", 0, proc_)?, count_option(m, "limit", usize::MAX >> 1, proc_)?))
 }
@@ -188,13 +184,13 @@ fn connection_options(ctx: Ctx, v: Option<&Value>) -> Result<crate::kg::connecti
             ("avoidHubs", Value::Bool(b)) => o.avoid_hubs = *b,
             ("types", Value::List(ts)) => {
                 for t in ts {
-                    let Value::String(t) = t else { return Err(bad_option(&format!("{P}: `types` holds type names"), t)) };
+                    let Value::String(t) = t else { return Err(super::type_err(&format!("{P}: `types` holds type names"), t)) };
                     // A type the graph has never seen matches nothing, as in a pattern.
                     o.types.push(ctx.graph.type_id(t).unwrap_or(crate::store::Sym::MAX));
                 }
             }
             (k, v) => {
-                return Err(bad_option(
+                return Err(super::type_err(
                     &format!("{P}: option `{k}` is not one of maxHops (integer), avoidHubs (boolean), types (list), limit (integer)"),
                     v,
                 ))

@@ -6,7 +6,7 @@ use std::any::Any;
 use std::sync::Arc;
 
 use super::evidence::{self, Entity};
-use super::text::{english_terms, Analyzer, Field, TextIndex};
+use super::text::{Analyzer, English, Field, TextIndex};
 use crate::error::Result;
 use crate::store::{FulltextIndex, GraphRead};
 use crate::value::Value;
@@ -125,7 +125,8 @@ pub fn search(g: &dyn GraphRead, text: &str, limit: usize, check: &dyn Fn() -> R
     }
     scores.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
     scores.truncate(limit);
-    let terms = english_terms(&spoken(text));
+    let mut english = English::new();
+    let terms = english.terms(&spoken(text));
     let source_key = g.key_id("source");
     Ok(scores
         .into_iter()
@@ -133,7 +134,7 @@ pub fn search(g: &dyn GraphRead, text: &str, limit: usize, check: &dyn Fn() -> R
             let best = sentences(g, node)
                 .into_iter()
                 .map(|(e, q, s)| {
-                    let words = english_terms(&spoken(&q));
+                    let words = english.terms(&spoken(&q));
                     let n = terms.iter().filter(|t| words.contains(t)).count();
                     (n, e, q, s)
                 })

@@ -233,16 +233,33 @@ impl TextIndex {
     }
 }
 
-/// The words of a text as the English analyzer keeps them (lower-cased, stemmed), to tell which
-/// of several sentences a query matches best.
-pub fn english_terms(text: &str) -> Vec<String> {
-    let mut analyzer = tantivy::tokenizer::TokenizerManager::default()
-        .get("en_stem")
-        .unwrap_or_else(|| tantivy::tokenizer::TextAnalyzer::from(tantivy::tokenizer::SimpleTokenizer::default()));
-    let mut stream = analyzer.token_stream(text);
-    let mut out = Vec::new();
-    while let Some(t) = stream.next() {
-        out.push(t.text.clone());
+/// The English analyzer on its own (lower-cased, stemmed words), to tell which of several
+/// sentences a query matches best; made once and used for every sentence.
+pub struct English(tantivy::tokenizer::TextAnalyzer);
+
+impl English {
+    /// The analyzer `Analyzer::English` indexes with.
+    pub fn new() -> English {
+        English(
+            tantivy::tokenizer::TokenizerManager::default().get(Analyzer::English.tokenizer()).unwrap_or_else(|| {
+                tantivy::tokenizer::TextAnalyzer::from(tantivy::tokenizer::SimpleTokenizer::default())
+            }),
+        )
     }
-    out
+
+    /// The words of a text as it keeps them.
+    pub fn terms(&mut self, text: &str) -> Vec<String> {
+        let mut stream = self.0.token_stream(text);
+        let mut out = Vec::new();
+        while let Some(t) = stream.next() {
+            out.push(t.text.clone());
+        }
+        out
+    }
+}
+
+impl Default for English {
+    fn default() -> English {
+        English::new()
+    }
 }

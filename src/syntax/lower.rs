@@ -203,11 +203,13 @@ fn schema_command(p: &P) -> Result<Query> {
     Ok(Query { parts: vec![SingleQuery { clauses: vec![clause], span: span(p) }], union_all: vec![] })
 }
 
+/// The name a schema command gives its index or constraint, if it gives one.
+fn given_name(p: &P, rule: Rule) -> Result<Option<String>> {
+    child(p, rule).map(|n| name(&need(&n, Rule::symbolic_name)?)).transpose()
+}
+
 fn create_index(p: &P) -> Result<IndexDef> {
-    let index_name = match child(p, Rule::index_name) {
-        Some(n) => Some(name(&need(&n, Rule::symbolic_name)?)?),
-        None => None,
-    };
+    let index_name = given_name(p, Rule::index_name)?;
     let v = var(&need(p, Rule::variable)?)?;
     let label = name(&need(p, Rule::symbolic_name)?)?;
     let keys = index_keys(p, &v, "index")?;
@@ -216,10 +218,7 @@ fn create_index(p: &P) -> Result<IndexDef> {
 }
 
 fn create_fulltext(p: &P) -> Result<IndexDef> {
-    let index_name = match child(p, Rule::index_name) {
-        Some(n) => Some(name(&need(&n, Rule::symbolic_name)?)?),
-        None => None,
-    };
+    let index_name = given_name(p, Rule::index_name)?;
     let (target, rel) = match child(p, Rule::fulltext_nodes) {
         Some(t) => (t, false),
         None => (need(p, Rule::fulltext_rels)?, true),
@@ -261,10 +260,7 @@ fn index_keys(p: &P, v: &Var, what: &str) -> Result<Vec<String>> {
 }
 
 fn create_constraint(p: &P) -> Result<ConstraintDef> {
-    let constraint_name = match child(p, Rule::constraint_name) {
-        Some(n) => Some(name(&need(&n, Rule::symbolic_name)?)?),
-        None => None,
-    };
+    let constraint_name = given_name(p, Rule::constraint_name)?;
     let (target, rel) = match child(p, Rule::node_target) {
         Some(t) => (t, false),
         None => (need(p, Rule::rel_target)?, true),
