@@ -7,6 +7,7 @@
 #![warn(missing_docs)]
 
 pub mod algo;
+pub mod assist;
 pub mod ast;
 pub mod bolt;
 pub mod catalog;

@@ -269,7 +269,7 @@ fn a_saved_graph_loads_back_the_same() {
 
 #[test]
 fn why_no_rows_names_the_step_that_emptied_the_result() {
-    use silkgraph::cli::diagnose::why_no_rows;
+    use silkgraph::assist::diagnose::why_no_rows;
     use silkgraph::session::Session;
     let mut s = Session::new(silkgraph::graphs::default_graph().unwrap());
     let before = silkgraph::graphs::to_cypher_script(&s.graph);

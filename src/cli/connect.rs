@@ -286,8 +286,8 @@ pub const SCHEMA_SAMPLE: u64 = 100_000;
 
 /// The remote graph's schema, from a sample of at most [`SCHEMA_SAMPLE`] nodes and as many
 /// relationships (counts are the sample's); an empty one if the server refuses.
-pub fn schema(remote: &mut Remote) -> crate::cli::diagnose::SchemaSnapshot {
-    remote.fetch_graph(Some(SCHEMA_SAMPLE)).map(|g| crate::cli::diagnose::SchemaSnapshot::of(&g)).unwrap_or_default()
+pub fn schema(remote: &mut Remote) -> crate::assist::diagnose::SchemaSnapshot {
+    remote.fetch_graph(Some(SCHEMA_SAMPLE)).map(|g| crate::assist::diagnose::SchemaSnapshot::of(&g)).unwrap_or_default()
 }
 
 /// `query` or `run` with `--connect`: each statement of `text` runs on the server, in order,

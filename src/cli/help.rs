@@ -3,7 +3,7 @@
 
 use super::examples::EXAMPLES;
 use super::helper::COMMANDS;
-use crate::cli::diagnose;
+use crate::assist::diagnose;
 use crate::similar::did_you_mean;
 
 /// Help on clauses and topics: the syntax, what it does, and an example.

@@ -6,7 +6,7 @@ use std::io::Write;
 use super::helper::COMMANDS;
 use super::statements::{print_outcome, run_statements, State, RED};
 use super::{plural, Format};
-use crate::cli::diagnose;
+use crate::assist::diagnose;
 use crate::error::render;
 use crate::similar::did_you_mean;
 use crate::value::{quote_name, Value};

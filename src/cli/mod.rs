@@ -2,7 +2,6 @@
 
 pub mod check;
 pub mod connect;
-pub mod diagnose;
 pub mod examples;
 pub mod export;
 pub mod help;
@@ -19,6 +18,7 @@ use std::io::{IsTerminal, Read, Write};
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
+use crate::assist::diagnose;
 use crate::error::render;
 use crate::exec::Params;
 use crate::output;

@@ -8,8 +8,8 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use super::Format;
+use crate::assist::diagnose::{self, SchemaSnapshot};
 use crate::ast::Mode;
-use crate::cli::diagnose::{self, SchemaSnapshot};
 use crate::error::render;
 use crate::exec::{Params, QueryResult};
 use crate::output;

@@ -5,7 +5,7 @@
 //! Everything that reads Cypher text before or beside the grammar is built on it: the checks
 //! before parsing (`scan`), splitting a script into statements and telling whether REPL input is
 //! complete (`crate::script`), highlighting (`highlight`), and the REPL's completion and
-//! did-you-mean (`crate::cli::diagnose`).
+//! did-you-mean (`crate::assist::diagnose`).
 
 use crate::error::Span;
 

@@ -588,7 +588,7 @@ impl WhyNot {
 /// zero. The graph is not changed (queries that write are refused). Each probe may take at
 /// most `per_probe`.
 pub fn why_no_rows(
-    session: &mut Session,
+    session: &mut dyn Probe,
     params: &Params,
     text: &str,
     per_probe: std::time::Duration,
@@ -616,23 +616,55 @@ pub fn why_no_rows(
             }
         }
     }
-    let saved = session.timeout;
-    session.timeout = Some(saved.map_or(per_probe, |t| t.min(per_probe)));
+    let saved = session.timeout();
+    session.set_timeout(Some(saved.map_or(per_probe, |t| t.min(per_probe))));
     let mut why = WhyNot::default();
-    let schema = SchemaSnapshot::of(&session.graph);
+    let schema = SchemaSnapshot::of(session.graph());
     for part in &stmt.query.parts {
         let mut p = Prober { session, params, text, why: &mut why, schema: &schema, stopped: false };
         let done = p.single(part);
-        if done || session.control.cancel.load(std::sync::atomic::Ordering::Relaxed) {
+        if done || session.cancelled() {
             break;
         }
     }
-    session.timeout = saved;
+    session.set_timeout(saved);
     Ok(why)
 }
 
+/// What "why no rows?" runs its probes on: a REPL's [`Session`], or a server client's snapshot.
+pub trait Probe {
+    /// The graph the probes read.
+    fn graph(&self) -> &Graph;
+    /// The rows of a read query.
+    fn rows(&mut self, query: &str, params: &Params) -> Result<Vec<Vec<Value>>, Error>;
+    /// Whether the user cancelled (then no more probes run).
+    fn cancelled(&self) -> bool;
+    /// The time limit of a statement.
+    fn timeout(&self) -> Option<std::time::Duration>;
+    /// Sets the time limit of a statement.
+    fn set_timeout(&mut self, t: Option<std::time::Duration>);
+}
+
+impl Probe for Session {
+    fn graph(&self) -> &Graph {
+        &self.graph
+    }
+    fn rows(&mut self, query: &str, params: &Params) -> Result<Vec<Vec<Value>>, Error> {
+        self.run_statement(query, params).map(|o| o.result.rows)
+    }
+    fn cancelled(&self) -> bool {
+        self.control.cancel.load(std::sync::atomic::Ordering::Relaxed)
+    }
+    fn timeout(&self) -> Option<std::time::Duration> {
+        self.timeout
+    }
+    fn set_timeout(&mut self, t: Option<std::time::Duration>) {
+        self.timeout = t;
+    }
+}
+
 struct Prober<'a> {
-    session: &'a mut Session,
+    session: &'a mut dyn Probe,
     params: &'a Params,
     text: &'a str,
     why: &'a mut WhyNot,
@@ -665,19 +697,19 @@ impl Prober<'_> {
     /// Rows returned by `prefix` + `RETURN count(*)`; `None` if it could not be run (or the
     /// user pressed Ctrl-C during an earlier probe: then no more probes run).
     fn count(&mut self, prefix: &str) -> Option<u64> {
-        if self.stopped || self.session.control.cancel.load(std::sync::atomic::Ordering::Relaxed) {
+        if self.stopped || self.session.cancelled() {
             self.stopped = true;
             return None;
         }
         let q = format!("{prefix}\nRETURN count(*) AS rows");
-        let out = match self.session.run_statement(&q, self.params) {
-            Ok(o) => o,
+        let rows = match self.session.rows(&q, self.params) {
+            Ok(rows) => rows,
             Err(e) => {
                 self.stopped |= e.detail == Detail::Cancelled;
                 return None;
             }
         };
-        match out.result.rows.first().and_then(|r| r.first()) {
+        match rows.first().and_then(|r| r.first()) {
             Some(Value::Int(n)) => Some((*n).max(0) as u64),
             _ => None,
         }
@@ -688,8 +720,8 @@ impl Prober<'_> {
             return Vec::new();
         }
         let q = format!("{prefix}\nRETURN DISTINCT {expr} AS v LIMIT 20000");
-        match self.session.run_statement(&q, self.params) {
-            Ok(o) => o.result.rows.into_iter().filter_map(|r| r.into_iter().next()).filter(|v| !v.is_null()).collect(),
+        match self.session.rows(&q, self.params) {
+            Ok(rows) => rows.into_iter().filter_map(|r| r.into_iter().next()).filter(|v| !v.is_null()).collect(),
             Err(_) => Vec::new(),
         }
     }
@@ -894,7 +926,7 @@ impl Prober<'_> {
 
     /// Why a node pattern matches nothing: a missing label, or no node with a property value.
     fn explain_node(&mut self, np: &NodePattern, first: bool) -> String {
-        let g = &self.session.graph;
+        let g = self.session.graph();
         let pat = self.src(np.span.start, np.span.end).to_string();
         let labels: Vec<&str> = self.schema.labels.iter().map(|(l, _)| l.as_str()).collect();
         for l in &np.labels {
@@ -1070,7 +1102,7 @@ impl Prober<'_> {
         let Some(Expr { kind: ExprKind::Map(kv), .. }) = &r.props else {
             return None;
         };
-        let g = &self.session.graph;
+        let g = self.session.graph();
         let types: Vec<_> = r.types.iter().filter_map(|t| g.type_id(t)).collect();
         let mut cands: Vec<u64> =
             g.rel_ids().filter(|id| types.is_empty() || g.rel_type(*id).is_some_and(|t| types.contains(&t))).collect();
