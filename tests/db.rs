@@ -244,3 +244,14 @@ fn a_checkpoint_makes_the_file_alone_a_backup() {
     assert_eq!(out.status.code(), Some(1));
     let _ = std::fs::remove_dir_all(&d);
 }
+
+#[test]
+fn a_database_made_at_a_path_without_an_extension_opens_again() {
+    let dir = scratch("noext");
+    let db = dir.join("team");
+    for q in ["CREATE (:A {v: 1})", "CREATE (:A {v: 2})"] {
+        let out = bin().args(["--graph", db.to_str().unwrap(), "query", q]).output().unwrap();
+        assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    }
+    assert_eq!(column(&db, "MATCH (a:A) RETURN a.v ORDER BY a.v"), [1, 2]);
+}

@@ -219,14 +219,16 @@ pub fn open_graph(src: &GraphSource) -> Result<Graph, String> {
     }
 }
 
-/// Whether `--graph SPEC` names a database: a `.sg` file, or a path where nothing is yet
-/// (other than a graph file's or a bundled graph's name).
+/// Whether `--graph SPEC` names a database: a `.sg` file, a file that is a snapshot whatever
+/// its name, or a path where nothing is yet (other than a graph file's or a bundled graph's
+/// name).
 pub fn is_database(spec: &str) -> bool {
     let path = std::path::Path::new(spec);
     let ext = path.extension().and_then(|e| e.to_str()).map(str::to_ascii_lowercase);
     match ext.as_deref() {
         Some("sg") => !path.is_dir(),
         Some("cypher" | "cql" | "json" | "csv") => false,
+        _ if path.is_file() => crate::io::is_snapshot(path),
         _ => !path.exists() && !crate::graphs::BUNDLED.iter().any(|(n, _, _)| *n == spec),
     }
 }

@@ -56,7 +56,7 @@ pub fn open(spec: &str) -> Result<Graph, String> {
     if path.is_dir() {
         return import_dir(path).map_err(|e| format!("{spec}: {e}"));
     }
-    if path.extension().is_some_and(|e| e.eq_ignore_ascii_case("sg")) {
+    if path.extension().is_some_and(|e| e.eq_ignore_ascii_case("sg")) || is_snapshot(path) {
         let bytes = std::fs::read(path).map_err(|e| format!("cannot read {spec}: {e}"))?;
         return Graph::from_snapshot(&bytes).map_err(|e| format!("{spec}: {e}"));
     }
@@ -93,4 +93,11 @@ pub fn save(g: &Graph, path: &Path) -> Result<(), String> {
         _ => to_cypher_script(g).into_bytes(),
     };
     write_atomic(path, &bytes, true)
+}
+
+/// Whether a file starts as a snapshot does (a database made at a path without `.sg` is one).
+pub fn is_snapshot(path: &Path) -> bool {
+    use std::io::Read;
+    let mut head = [0u8; 8];
+    std::fs::File::open(path).and_then(|mut f| f.read_exact(&mut head)).is_ok() && &head == crate::store::SNAPSHOT_MAGIC
 }

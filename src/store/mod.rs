@@ -32,7 +32,7 @@ pub use index::PropertyIndex;
 pub use intern::{Interner, Sym};
 pub use projection::{Projection, ProjectionError, ProjectionSpec};
 pub use redo::{decode_changes, encode_changes, Change, Stored};
-pub use snapshot::SNAPSHOT_VERSION;
+pub use snapshot::{MAGIC as SNAPSHOT_MAGIC, SNAPSHOT_VERSION};
 
 use crate::value::{NodeId, RelId, Value};
 

@@ -13,7 +13,8 @@ use serde::{Deserialize, Serialize};
 use super::props::{self, put_uvar, uvar};
 use super::{index::Indexes, Graph, NodeRec, PropertyIndex, RelRec, Sym};
 
-const MAGIC: &[u8; 8] = b"SILKG\x00SG";
+/// The bytes every snapshot starts with (files are told by them, whatever their names).
+pub const MAGIC: &[u8; 8] = b"SILKG\x00SG";
 /// The newest snapshot format this build writes and reads: 3 adds the constraints after the
 /// relationships, 4 the full-text indexes after them (a graph without either is written as
 /// version 2, without full-text indexes as version 3, so older builds still read it).
