@@ -31,6 +31,7 @@ pub mod similar;
 pub mod store;
 pub mod syntax;
 pub mod value;
+pub mod web;
 
 /// The former name of [`io`], kept for the library's users.
 pub use io as graphs;

@@ -30,11 +30,16 @@ const NEVER: &[(&str, &[&str])] = &[
     ("exec", &["cli", "session", "output", "export", "graphs", "syntax"]),
     ("store", &["exec", "plan", "cli", "session"]),
     // The server stands on a session's client, as the CLI does; neither knows the other.
-    ("server", &["cli", "plan", "syntax", "semantic", "db", "remote"]),
+    ("server", &["cli", "plan", "syntax", "semantic", "db", "remote", "web", "assist"]),
     // Bolt's encoding serves both ends; the client end (`remote`) knows no front end or server.
     ("bolt", &["cli", "server", "remote", "session", "plan", "syntax", "semantic"]),
     ("remote", &["cli", "server", "session", "plan", "syntax", "semantic", "db"]),
-    ("session", &["cli", "server"]),
+    ("session", &["cli", "server", "web"]),
+    // What the REPL and the browser both offer while typing and after a run; no front end.
+    ("assist", &["cli", "server", "web", "remote"]),
+    // The browser's HTTP side stands on the server (its users, databases, TLS) and a session's
+    // client; it never reaches the CLI, the planner or the files of a database.
+    ("web", &["cli", "plan", "db", "remote"]),
 ];
 
 /// Known breaches on the way to the rules: `(file, module it imports)`.

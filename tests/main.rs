@@ -20,3 +20,4 @@ mod search;
 mod server;
 mod subqueries;
 mod terminal;
+mod web;

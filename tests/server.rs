@@ -12,6 +12,8 @@ use neo4rs::{query, ConfigBuilder, Graph};
 pub(crate) struct Server {
     child: Child,
     pub(crate) addr: String,
+    /// The browser's HTTP address, when started with `--http`.
+    pub(crate) http: Option<String>,
 }
 
 impl Server {
@@ -19,25 +21,35 @@ impl Server {
         Server::start_with(args, &[])
     }
 
-    /// `silkgraph ARGS serve --listen 127.0.0.1:0 SERVE_ARGS`.
+    /// `silkgraph ARGS serve --listen 127.0.0.1:0 SERVE_ARGS` (with `--no-http` unless
+    /// SERVE_ARGS give `--http`).
     pub(crate) fn start_with(args: &[&str], serve_args: &[&str]) -> Server {
+        let with_http = serve_args.contains(&"--http");
         let mut child = Command::new(env!("CARGO_BIN_EXE_silkgraph"))
             .args(args)
             .args(["serve", "--listen", "127.0.0.1:0"])
             .args(serve_args)
+            .args(if with_http { None } else { Some("--no-http") })
             .stdin(Stdio::null())
             .stdout(Stdio::piped())
             .stderr(Stdio::piped())
             .spawn()
             .unwrap();
         let mut line = String::new();
-        BufReader::new(child.stdout.take().unwrap()).read_line(&mut line).unwrap();
+        let mut out = BufReader::new(child.stdout.take().unwrap());
+        out.read_line(&mut line).unwrap();
         let addr = line.split("bolt://").nth(1).and_then(|r| r.split_whitespace().next()).unwrap_or_else(|| {
             let mut err = String::new();
             child.stderr.take().unwrap().read_to_string(&mut err).unwrap();
             panic!("the server did not start: {line} {err}")
         });
-        Server { addr: addr.to_string(), child }
+        let http = with_http.then(|| {
+            let mut l = String::new();
+            out.read_line(&mut l).unwrap();
+            let a = l.split("http://").nth(1).and_then(|r| r.split('/').next());
+            a.unwrap_or_else(|| panic!("no browser address in {l:?}")).to_string()
+        });
+        Server { addr: addr.to_string(), child, http }
     }
 
     pub(crate) fn graph(&self, user: &str, password: &str) -> Graph {

@@ -36,6 +36,16 @@ pub struct ServeArgs {
     /// Log every query (failed queries are always logged)
     #[arg(long)]
     pub log_queries: bool,
+    /// Address and port of the browser app and the HTTP API (Neo4j's Query API); without it,
+    /// 127.0.0.1:7474 when that port is free
+    #[arg(long, value_name = "HOST:PORT", conflicts_with = "no_http")]
+    pub http: Option<String>,
+    /// Serve no browser app or HTTP API
+    #[arg(long)]
+    pub no_http: bool,
+    /// A directory of Markdown guides to show in the app beside the bundled ones
+    #[arg(long, value_name = "DIR")]
+    pub guides: Option<PathBuf>,
     /// Checkpoint the database in the background once its log passes this size
     #[arg(long, default_value = "64MiB", value_name = "SIZE")]
     pub checkpoint_after: String,
@@ -121,6 +131,42 @@ fn served_name(src: &GraphSource) -> String {
     }
 }
 
+/// The browser's listener: `--http`'s address (an error if it cannot be had), else
+/// 127.0.0.1:7474 when free (a note when not), none with `--no-http`.
+fn http_listener(args: &ServeArgs, users: bool) -> Result<Option<std::net::TcpListener>, i32> {
+    if args.no_http {
+        return Ok(None);
+    }
+    let Some(spec) = &args.http else {
+        return Ok(match std::net::TcpListener::bind("127.0.0.1:7474") {
+            Ok(l) => Some(l),
+            Err(e) => {
+                eprintln!(
+                    "note: no browser app: 127.0.0.1:7474 is not free ({e}); give --http HOST:PORT for another port"
+                );
+                None
+            }
+        });
+    };
+    let addr = match spec.to_socket_addrs().map(|mut a| a.next()) {
+        Ok(Some(a)) => a,
+        Ok(None) | Err(_) => {
+            eprintln!("error: --http {spec}: not an address and port (such as 127.0.0.1:7474)");
+            return Err(USAGE);
+        }
+    };
+    if !server::is_loopback(&addr) && !users && !args.no_auth {
+        eprintln!(
+            "error: --http {addr} lets other machines in: give --users FILE (see silkgraph user add) or, to let anyone in, --no-auth"
+        );
+        return Err(USAGE);
+    }
+    std::net::TcpListener::bind(addr).map(Some).map_err(|e| {
+        eprintln!("error: cannot listen on {addr} for the browser: {e}");
+        FAILED
+    })
+}
+
 /// `silkgraph serve`: serves the session's graph until SIGTERM or Ctrl-C.
 pub fn serve(mut session: Session, src: &GraphSource, args: &ServeArgs) -> i32 {
     let addr = match args.listen.to_socket_addrs().map(|mut a| a.next()) {
@@ -180,6 +226,17 @@ pub fn serve(mut session: Session, src: &GraphSource, args: &ServeArgs) -> i32 {
             return FAILED;
         }
     };
+    let http = match http_listener(args, users.is_some()) {
+        Ok(h) => h,
+        Err(code) => return code,
+    };
+    if let Some(dir) = &args.guides {
+        if !dir.is_dir() {
+            eprintln!("error: --guides {}: not a directory", dir.display());
+            return USAGE;
+        }
+        crate::web::guides::add_dir(dir.clone());
+    }
     let local = listener.local_addr().unwrap_or(addr);
     let s = if tls.is_some() { "+s" } else { "" };
     let mut out = std::io::stdout();
@@ -189,6 +246,14 @@ pub fn serve(mut session: Session, src: &GraphSource, args: &ServeArgs) -> i32 {
         if read_only { ", read-only" } else { "" },
         if users.is_some() { ", users from the users file" } else { ", no authentication" },
     );
+    if let Some(h) = &http {
+        if let Ok(a) = h.local_addr() {
+            let _ = writeln!(
+                out,
+                "silkgraph serve: the browser at http{s}://{a}/ (Neo4j's Query API: POST /db/{name}/query/v2)"
+            );
+        }
+    }
     let _ = out.flush();
     if !read_only && src.empty {
         eprintln!("note: the graph is in memory: what clients write is gone when the server stops");
@@ -205,6 +270,7 @@ pub fn serve(mut session: Session, src: &GraphSource, args: &ServeArgs) -> i32 {
         limits: session.control.limits,
         timeout: session.timeout,
         import_dir: session.control.import_dir.clone(),
+        http: http.map(|l| (l, crate::web::serve_connection as server::HttpHandler)),
     };
     match server::serve(listener, shared, opts, stop) {
         Ok(()) => {

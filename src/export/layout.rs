@@ -78,6 +78,11 @@ impl Palette {
         }
     }
 
+    /// The colours keys get in turn, as `#rrggbb` (the browser colours by them too).
+    pub fn hex_colors() -> Vec<String> {
+        COLORS.iter().map(|(r, g, b)| format!("#{r:02x}{g:02x}{b:02x}")).collect()
+    }
+
     /// The colour of a key as `#rrggbb`.
     pub fn hex(&self, key: &str) -> String {
         let (r, g, b) = self.rgb(key);

@@ -6,13 +6,14 @@
 //! snapshots in parallel; writes commit one at a time (see `session::Shared`).
 
 pub mod auth;
-mod codes;
+pub mod codes;
 pub mod conn;
 
 #[cfg(test)]
 mod tests;
 
 use std::collections::HashMap;
+use std::io::Write;
 use std::net::{IpAddr, SocketAddr, TcpListener, TcpStream};
 use std::sync::atomic::{AtomicBool, AtomicU64, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
@@ -48,7 +49,14 @@ pub struct Options {
     pub timeout: Option<Duration>,
     /// The directory `LOAD CSV` may read (none: it may read no file).
     pub import_dir: Option<Arc<std::path::Path>>,
+    /// A second listener whose connections another front end serves (the browser's HTTP, in
+    /// `web`), with the same users, TLS, databases and connection limit.
+    pub http: Option<(TcpListener, HttpHandler)>,
 }
+
+/// Serves one HTTP connection: the server, the stream (TLS already wrapped), the peer, the
+/// connection's number, and the flag set when the server stops.
+pub type HttpHandler = fn(&Server, Box<dyn conn::Stream>, SocketAddr, u64, &AtomicBool);
 
 /// What every connection shares.
 pub struct Server {
@@ -86,6 +94,16 @@ impl Server {
             import_dir: opts.import_dir,
             advertised,
         }
+    }
+
+    /// The served database's own name.
+    pub fn name(&self) -> &str {
+        &self.name
+    }
+
+    /// Whether logons are checked (a users file was given).
+    pub fn has_users(&self) -> bool {
+        self.users.is_some()
     }
 
     /// The database a request names: none, `neo4j` or the served name is the served one.
@@ -210,13 +228,25 @@ type Open = Mutex<HashMap<u64, (TcpStream, Arc<AtomicBool>)>>;
 pub fn serve(listener: TcpListener, served: Arc<Shared>, opts: Options, stop: Arc<AtomicBool>) -> Result<(), String> {
     let local = listener.local_addr().map_err(|e| e.to_string())?;
     let (tls, max_connections) = (opts.tls.clone(), opts.max_connections);
+    let mut opts = opts;
+    let http = opts.http.take();
     let server = Arc::new(Server::new(served.clone(), opts, local.to_string()));
     listener.set_nonblocking(true).map_err(|e| e.to_string())?;
+    if let Some((l, _)) = &http {
+        l.set_nonblocking(true).map_err(|e| e.to_string())?;
+    }
     let active = Arc::new(AtomicUsize::new(0));
     let open: Arc<Open> = Arc::default();
     let ids = AtomicU64::new(0);
     while !stop.load(Ordering::SeqCst) {
-        let (tcp, peer) = match listener.accept() {
+        let accepted = match listener.accept() {
+            Err(e) if e.kind() == std::io::ErrorKind::WouldBlock => match &http {
+                Some((l, handler)) => l.accept().map(|c| (c, Some(*handler))),
+                None => Err(e),
+            },
+            other => other.map(|c| (c, None)),
+        };
+        let ((tcp, peer), handler) = match accepted {
             Ok(c) => c,
             Err(e) if e.kind() == std::io::ErrorKind::WouldBlock => {
                 std::thread::sleep(Duration::from_millis(20));
@@ -234,8 +264,12 @@ pub fn serve(listener: TcpListener, served: Arc<Shared>, opts: Options, stop: Ar
         let over = active.load(Ordering::SeqCst) >= max_connections;
         active.fetch_add(1, Ordering::SeqCst);
         let (shared_server, done, open, tls) = (server.clone(), active.clone(), open.clone(), tls.clone());
-        let spawned = std::thread::Builder::new().name(format!("bolt-{id}")).spawn(move || {
-            connection(&shared_server, tcp, peer, id, over, tls, &open);
+        let kind = if handler.is_some() { "http" } else { "bolt" };
+        let spawned = std::thread::Builder::new().name(format!("{kind}-{id}")).spawn(move || {
+            match handler {
+                Some(h) => http_connection(&shared_server, h, tcp, peer, id, over, tls, &open),
+                None => connection(&shared_server, tcp, peer, id, over, tls, &open),
+            }
             done.fetch_sub(1, Ordering::SeqCst);
         });
         if let Err(e) = spawned {
@@ -298,6 +332,47 @@ fn connection(
     }
 }
 
+/// An HTTP connection, handed to the front end that serves it once TLS is set up; over the
+/// connection limit, it is answered 503.
+#[allow(clippy::too_many_arguments)]
+fn http_connection(
+    server: &Server,
+    handler: HttpHandler,
+    tcp: TcpStream,
+    peer: SocketAddr,
+    id: u64,
+    over: bool,
+    tls: Option<Arc<rustls::ServerConfig>>,
+    open: &Open,
+) {
+    let _ = tcp.set_read_timeout(Some(Duration::from_secs(30)));
+    let Ok(handle) = tcp.try_clone() else { return };
+    let mut io: Box<dyn conn::Stream> = match tls {
+        Some(cfg) => match rustls::ServerConnection::new(cfg) {
+            Ok(c) => Box::new(rustls::StreamOwned::new(c, tcp)),
+            Err(e) => {
+                server.log(&format!("http connection {id} from {peer}: TLS failed: {e}"));
+                return;
+            }
+        },
+        None => Box::new(tcp),
+    };
+    if over {
+        let body = "the server is at its connection limit; try again shortly";
+        let _ = write!(
+            io,
+            "HTTP/1.1 503 Service Unavailable\r\nContent-Type: text/plain; charset=utf-8\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
+            body.len()
+        );
+        let _ = io.flush();
+        return;
+    }
+    let stop = Arc::new(AtomicBool::new(false));
+    open.lock().unwrap_or_else(|e| e.into_inner()).insert(id, (handle, stop.clone()));
+    handler(server, io, peer, id, &stop);
+    open.lock().unwrap_or_else(|e| e.into_inner()).remove(&id);
+}
+
 /// TLS from a certificate chain and a private key, both PEM files.
 pub fn tls_config(cert: &std::path::Path, key: &std::path::Path) -> Result<Arc<rustls::ServerConfig>, String> {
     use rustls::pki_types::pem::PemObject;
@@ -355,6 +430,7 @@ pub fn replay(bytes: &[u8]) -> Vec<u8> {
         limits: Limits { max_rows: 10_000, max_hops: 10, max_memory: 64 << 20 },
         timeout: Some(Duration::from_secs(1)),
         import_dir: None,
+        http: None,
     };
     let served = Shared::new(crate::store::Graph::default(), None, false);
     let server = Server { quiet: true, ..Server::new(served, opts, "localhost:7687".into()) };
