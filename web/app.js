@@ -13,7 +13,10 @@ const state = {
 async function api(path, body, signal) {
   const opts = body === undefined ? {} : { method: "POST", headers: { "Content-Type": "application/json" }, body: JSON.stringify(body), signal };
   const r = await fetch("/api/" + path, opts);
-  const j = await r.json().catch(() => ({ errors: [{ code: "", message: `HTTP ${r.status}` }] }));
+  const j = await r.json().catch((e) => {
+    if (e.name === "AbortError") throw e;
+    return { errors: [{ code: "", message: `HTTP ${r.status}: the answer is not JSON` }] };
+  });
   if (!r.ok) throw new Error((j.errors && j.errors[0] && j.errors[0].message) || `HTTP ${r.status}`);
   return j;
 }
@@ -45,12 +48,13 @@ async function rehighlight() {
   }
 }
 
-function onEdit() {
+// After each change: highlighting, and (when the user typed) completion a moment later.
+function onEdit(typed) {
   highlightPre.textContent = query.value + "\n";
   clearTimeout(highlightTimer);
   highlightTimer = setTimeout(rehighlight, 60);
   clearTimeout(completeTimer);
-  completeTimer = setTimeout(() => complete(false), 180);
+  if (typed === true) completeTimer = setTimeout(() => complete(false), 180);
   localStorage.setItem("silkgraph.draft", query.value);
 }
 
@@ -93,7 +97,7 @@ function acceptCompletion() {
   onEdit();
 }
 
-query.addEventListener("input", onEdit);
+query.addEventListener("input", () => onEdit(true));
 query.addEventListener("scroll", () => { highlightPre.scrollTop = query.scrollTop; highlightPre.scrollLeft = query.scrollLeft; });
 query.addEventListener("blur", () => setTimeout(closeCompletion, 150));
 query.addEventListener("keydown", (e) => {
@@ -158,6 +162,8 @@ function showError(err, text) {
 async function run(textArg) {
   const text = textArg !== undefined ? textArg : query.value;
   if (!text.trim()) return;
+  clearTimeout(completeTimer);
+  closeCompletion();
   let p;
   try { p = params(); } catch (e) { showError({ code: "Parameters", message: e.message }); return; }
   if (state.abort) await cancel();
@@ -175,7 +181,9 @@ async function run(textArg) {
     const last = results[results.length - 1];
     const failed = results.find((x) => x.error);
     const summary = results.filter((x) => !x.error).map(describe).join(" · ");
-    setStatus(`${summary}${summary ? " · " : ""}${(performance.now() - started).toFixed(0)} ms`);
+    const took = `${(performance.now() - started).toFixed(0)} ms`;
+    const cancelled = failed && /Terminated/.test(failed.error.code);
+    setStatus(cancelled ? `cancelled after ${took}` : `${summary}${summary ? " · " : ""}${took}`);
     if (failed) showError(failed.error, text);
     const shown = failed ? results.filter((x) => !x.error).pop() : last;
     if (shown) { state.lastText = shown.statement; show(shown); }
@@ -184,6 +192,7 @@ async function run(textArg) {
     if (e.name === "AbortError") setStatus("cancelled");
     else showError({ code: "Error", message: e.message });
   } finally {
+    document.body.dataset.runs = String((+document.body.dataset.runs || 0) + 1);
     state.abort = null;
     $("#cancel").disabled = true;
     $("#run").disabled = false;
@@ -334,6 +343,7 @@ function colorFor(n) {
 
 function sizeFor(n) {
   if (!state.sizes) return 12;
+  if (state.sizes.categorical) return 12;
   const t = scaled(state.sizes.values, n.id);
   return t === null ? 7 : 7 + 20 * Math.sqrt(t);
 }
@@ -343,6 +353,7 @@ const graph = new GraphView($("#graph"), {
   onSelect: (kind, item) => evidence(kind === "node" ? [item.id] : [], kind === "rel" ? [item.id] : []),
   onExpand: (n, e) => expand(n, e),
 });
+window.graphView = graph;
 
 async function scores(by) {
   const nodes = [...graph.nodes.keys()];
@@ -370,7 +381,8 @@ function legend() {
     const c = state.colors;
     if (c.categorical) {
       const vals = [...new Set(Object.values(c.values))].sort((a, b) => a - b).slice(0, 12);
-      sections.push({ title: `Colour: ${c.by}`, items: vals.map((v) => ({ color: c.pick(v), text: `${c.by} ${v}` })) });
+      const name = (v) => (c.names && c.names.length ? c.names[v] : `${c.by} ${v}`);
+      sections.push({ title: `Colour: ${c.by}`, items: vals.map((v) => ({ color: c.pick(v), text: name(v) })) });
     } else {
       const all = Object.values(c.values);
       sections.push({ title: `Colour: ${c.by} (light = low, dark = high)`, items: [
@@ -382,7 +394,7 @@ function legend() {
     const color = (l) => { const n = [...graph.nodes.values()].find((x) => (x.labels[0] || "(no label)") === l); return n ? n.color : "#bbb"; };
     sections.push({ title: "Colour: label", items: labels.map((l) => ({ color: color(l), text: l })) });
   }
-  if (state.sizes) {
+  if (state.sizes && !state.sizes.categorical) {
     const all = Object.values(state.sizes.values);
     if (all.length) sections.push({ title: `Size: ${state.sizes.by}`, items: [
       { r: 3, text: `${Math.min(...all).toPrecision(3)} (smallest)` }, { r: 8, text: `${Math.max(...all).toPrecision(3)} (largest)` }] });
@@ -585,8 +597,24 @@ $("#guide-body").addEventListener("click", async (e) => {
 
 // ---- start ------------------------------------------------------------------------------------------------
 
+// Size and colour by any property too (numbers are scaled; other values are categories).
+function fillStyleChoices() {
+  for (const id of ["#size-by", "#color-by"]) {
+    const sel = $(id);
+    const keep = sel.value;
+    for (const o of [...sel.querySelectorAll("option[data-property]")]) o.remove();
+    for (const k of state.schema.keys) {
+      const o = new Option(`property ${k}`, k);
+      o.dataset.property = "1";
+      sel.appendChild(o);
+    }
+    sel.value = [...sel.options].some((o) => o.value === keep) ? keep : sel.options[0].value;
+  }
+}
+
 async function loadSchema() {
   state.schema = await api("schema?db=" + encodeURIComponent(state.db));
+  fillStyleChoices();
   $("#dbinfo").textContent = `${state.schema.nodes} nodes, ${state.schema.relationships} relationships` + (state.info.readOnly ? " · read-only" : "");
 }
 

@@ -15,8 +15,9 @@ function el(name, attrs, parent) {
 }
 
 // Splits a caption into lines of at most `width` characters, breaking at spaces (and inside
-// words longer than a line); never more than `max` lines, the last ending in "…" if cut.
-function wrap(text, width = 16, max = 4) {
+// words longer than a line); never more than `max` lines (the last ending in "…" if cut), so
+// names that share a long beginning still differ on screen.
+function wrap(text, width = 16, max = 6) {
   const words = String(text).split(/\s+/).filter(Boolean);
   const lines = [];
   let line = "";
@@ -56,6 +57,8 @@ class GraphView {
     this.root = el("g", { class: "viewport" }, this.svg);
     this.relLayer = el("g", { class: "rels" }, this.root);
     this.nodeLayer = el("g", { class: "nodes" }, this.root);
+    // Captions above every circle, so no node hides another's name.
+    this.captionLayer = el("g", { class: "captions" }, this.root);
     this.bindPointers();
   }
 
@@ -64,6 +67,7 @@ class GraphView {
     this.rels.clear();
     this.relLayer.replaceChildren();
     this.nodeLayer.replaceChildren();
+    this.captionLayer.replaceChildren();
     this.view = { x: 0, y: 0, k: 1 };
     this.applyView();
   }
@@ -103,7 +107,7 @@ class GraphView {
     const g = el("g", { class: "node", tabindex: "0", "data-id": n.id }, this.nodeLayer);
     n.el = g;
     n.circle = el("circle", { r: 10 }, g);
-    n.label = el("text", { class: "caption", "text-anchor": "middle" }, g);
+    n.label = el("text", { class: "caption", "text-anchor": "middle" }, this.captionLayer);
     n.title = el("title", {}, g);
     g.addEventListener("click", (e) => {
       if (e.altKey) { n.fixed = false; this.kick(0.3); }
@@ -142,9 +146,11 @@ class GraphView {
       n.circle.setAttribute("fill", this.opts.colorFor(n));
       const lines = wrap(this.opts.captionFor(n));
       n.lines = lines;
+      n.width = Math.max(...lines.map((l) => l.length), 1);
       n.label.replaceChildren();
-      lines.forEach((l, i) => {
-        const t = el("tspan", { x: 0, dy: i === 0 ? n.radius + 12 : 12 }, n.label);
+      n.label.setAttribute("y", n.radius + 1);
+      lines.forEach((l) => {
+        const t = el("tspan", { x: 0, dy: "1.1em" }, n.label);
         t.textContent = l;
       });
       n.title.textContent = `${n.labels.map((l) => ":" + l).join("")} ${n.caption}`;
@@ -158,6 +164,9 @@ class GraphView {
       if (this.undirected) r.line.removeAttribute("marker-end");
       else r.line.setAttribute("marker-end", "url(#arrow)");
     }
+    // A picture of one relationship type does not name it on every line.
+    const types = new Set([...this.rels.values()].map((r) => r.type));
+    this.svg.classList.toggle("one-type", types.size <= 1);
     for (const group of pairs.values()) {
       const named = new Set();
       group.forEach((r, i) => {
@@ -195,9 +204,9 @@ class GraphView {
         let d2 = dx * dx + dy * dy;
         if (d2 < 0.01) { dx = Math.random() - 0.5; dy = Math.random() - 0.5; d2 = dx * dx + dy * dy; }
         const d = Math.sqrt(d2);
-        // Room for both circles and their captions.
-        const room = a.radius + b.radius + 14 + 4 * Math.max(a.lines.length, b.lines.length);
-        let f = (900 * alpha) / d2;
+        // Room for both circles and their captions (wrapped to 16 characters a line).
+        const room = a.radius + b.radius + 10 + 2.6 * Math.max(a.width, b.width) + 3 * Math.max(a.lines.length, b.lines.length);
+        let f = (300 * alpha) / d2;
         if (d < room) f += ((room - d) / d) * 0.5;
         const fx = dx * f, fy = dy * f;
         a.vx -= fx; a.vy -= fy; b.vx += fx; b.vy += fy;
@@ -208,8 +217,8 @@ class GraphView {
       if (a === b) continue;
       const dx = b.x - a.x, dy = b.y - a.y;
       const d = Math.sqrt(dx * dx + dy * dy) || 1;
-      const want = 70 + a.radius + b.radius;
-      const f = ((d - want) / d) * 0.06 * alpha;
+      const want = 45 + a.radius + b.radius;
+      const f = ((d - want) / d) * 0.1 * alpha;
       a.vx += dx * f; a.vy += dy * f; b.vx -= dx * f; b.vy -= dy * f;
     }
     let cx = 0, cy = 0;
@@ -242,7 +251,11 @@ class GraphView {
   }
 
   render() {
-    for (const n of this.nodes.values()) n.el.setAttribute("transform", `translate(${n.x.toFixed(1)},${n.y.toFixed(1)})`);
+    for (const n of this.nodes.values()) {
+      const t = `translate(${n.x.toFixed(1)},${n.y.toFixed(1)})`;
+      n.el.setAttribute("transform", t);
+      n.label.setAttribute("transform", t);
+    }
     for (const r of this.rels.values()) {
       const a = this.nodes.get(r.start), b = this.nodes.get(r.end);
       if (r.loop >= 0) {
@@ -275,6 +288,8 @@ class GraphView {
 
   applyView() {
     this.root.setAttribute("transform", `translate(${this.view.x},${this.view.y}) scale(${this.view.k})`);
+    // Zoomed out, captions shrink less than the drawing, so they stay readable.
+    this.svg.style.setProperty("--caption", `${(10 / Math.sqrt(Math.min(1, this.view.k))).toFixed(2)}px`);
   }
 
   // Fits the drawing into the view.
@@ -387,7 +402,8 @@ class GraphView {
       .rel .line { stroke: #999; stroke-width: 1.3; fill: none; } .rel .hit { stroke: none; fill: none; }
       .rel-type { font-size: 8px; fill: #666; }
       .node circle { stroke: #fff; stroke-width: 1.5; }
-      .caption { font-size: 10px; fill: #222; paint-order: stroke; stroke: #fff; stroke-width: 3px; }
+      .caption { font-size: ${getComputedStyle(this.svg).getPropertyValue("--caption") || "10px"}; fill: #222; paint-order: stroke; stroke: #fff; stroke-width: 3px; }
+      .one-type .rel-type { display: none; }
       .legend-title { font-size: 11px; font-weight: bold; fill: #222; } .legend-text { font-size: 10px; fill: #333; }`;
     clone.insertBefore(style, clone.firstChild);
     if (legend) {

@@ -485,21 +485,40 @@ fn scores(server: &Server, db: &str, body: &J) -> Result<Response, Error> {
         }
         None => return Ok(bad("say what to score by: degree, pagerank, betweenness, community or a property")),
     };
-    let (_, rows) = run_rows(&mut c, &q, &Params::new())?;
+    let (snap, rows) = run_rows(&mut c, &q, &Params::new())?;
+    let rows: Vec<(u64, &Value)> = rows
+        .iter()
+        .filter_map(|r| match r.as_slice() {
+            [Value::Int(id), v] if wanted.is_empty() || wanted.contains(&(*id as u64)) => Some((*id as u64, v)),
+            _ => None,
+        })
+        .collect();
+    let number = |v: &Value| match v {
+        Value::Int(i) => Some(*i as f64),
+        Value::Float(f) if f.is_finite() => Some(*f),
+        _ => None,
+    };
+    // A property with values that are not all numbers colours by category: each distinct value
+    // is a number here and a name in `names`.
+    let categorical = lower == "community" || (proc.is_none() && rows.iter().any(|(_, v)| number(v).is_none()));
+    let mut names: Vec<String> = Vec::new();
     let mut values = serde_json::Map::new();
-    for r in rows {
-        if let [Value::Int(id), v] = r.as_slice() {
-            let f = match v {
-                Value::Int(i) => *i as f64,
-                Value::Float(f) if f.is_finite() => *f,
-                _ => continue,
-            };
-            if wanted.is_empty() || wanted.contains(&(*id as u64)) {
-                values.insert(id.to_string(), json!(f));
+    for (id, v) in rows {
+        let x = match number(v) {
+            Some(x) if !categorical || lower == "community" => x,
+            _ => {
+                let text = crate::export::value_text(&snap.graph, v);
+                let i = names.iter().position(|n| *n == text).unwrap_or_else(|| {
+                    names.push(text);
+                    names.len() - 1
+                });
+                i as f64
             }
-        }
+        };
+        values.insert(id.to_string(), json!(x));
     }
-    Ok(Response::json(200, &json!({"by": lower, "categorical": lower == "community", "values": values})))
+    let by = if proc.is_some() { lower } else { by };
+    Ok(Response::json(200, &json!({"by": by, "categorical": categorical, "names": names, "values": values})))
 }
 
 // ---- exports and guides -----------------------------------------------------------------------
