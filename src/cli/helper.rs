@@ -9,6 +9,7 @@ use rustyline::hint::Hinter;
 use rustyline::validate::Validator;
 use rustyline::{Context, Helper};
 
+use super::help::COMMANDS;
 use crate::assist::complete::{
     complete, highlight, hint, push_unique, starts_with_ci, tokens, Candidate, Hint, MAX_CANDIDATES, RESET,
 };
@@ -106,35 +107,6 @@ impl Highlighter for ReplHelper {
 impl Validator for ReplHelper {}
 
 impl Helper for ReplHelper {}
-
-/// The REPL's `:commands` with a one-line description each.
-pub const COMMANDS: &[(&str, &str)] = &[
-    (":help", "[TOPIC]  this help, or help on a clause, function or procedure"),
-    (":schema", "labels, relationship types, what they connect and their property keys"),
-    (":stats", "counts of nodes, relationships, labels, types and keys"),
-    (":param", "NAME => VALUE  set a parameter ($NAME) to a Cypher expression's value (also :param {NAME: VALUE, ...})"),
-    (":params", "[clear]  list (or clear) the parameters"),
-    (":format", "[table|wrap|vertical|json|jsonl|csv]  how results are printed: tables cut long values to fit, wrap them, or show one per line"),
-    (":timing", "[on|off]  show how long each statement took"),
-    (":pager", "[on|off|COMMAND]  show results longer than the terminal through a pager (less)"),
-    (":timeout", "SECONDS|off  a time limit for each statement"),
-    (":limits", "[rows N|hops N|memory SIZE|timeout S]  show or set the limits on one statement"),
-    (":load", "FILE  replace the graph by a .cypher script or .json graph"),
-    (":run", "FILE  run a script's statements on the current graph"),
-    (":save", "FILE  write the whole graph: .sg snapshot, .json graph, else a Cypher script"),
-    (":why", "the evidence (source and quote) of each relationship in the last result"),
- (":connect", "A B  the most specific paths between two entities (names quoted, or A to B), with their quotes"),
-    (":whynot", "[QUERY]  which pattern part or filter left the last query without rows"),
-    (":explain", "[QUERY]  the plan of the last (or the given) query"),
-    (":export", "FORMAT FILE [--force]  write the last result's nodes and relationships (graphml, gexf, csv, dot, svg, png, html, ...)"),
-    (":show", "[FILE] [size=KEY] [color=KEY]  draw the last result as an interactive page and open it"),
-    (":begin", "open a transaction: the statements until :commit are kept together, or not at all"),
-    (":commit", "keep the open transaction's changes (on a database, durably)"),
-    (":rollback", "undo the open transaction's changes"),
-    (":checkpoint", "write the database's snapshot now (a copy of its file is then a backup)"),
-    (":clear", "clear the screen"),
-    (":quit", "leave (also Ctrl-D)"),
-];
 
 /// Completion in the REPL: its `:commands` and their arguments, else Cypher's.
 pub fn complete_line(line: &str, pos: usize, schema: &SchemaSnapshot) -> (usize, Vec<Candidate>) {

@@ -3,7 +3,7 @@
 
 use std::io::Write;
 
-use super::helper::COMMANDS;
+use super::help::COMMANDS;
 use super::statements::{print_outcome, run_statements, State, RED};
 use super::{plural, Format};
 use crate::assist::diagnose;

@@ -292,6 +292,25 @@ pub fn serve(listener: TcpListener, served: Arc<Shared>, opts: Options, stop: Ar
     Ok(())
 }
 
+/// The connection's stream: the socket, or TLS over it (`None`, logged, when TLS cannot start).
+fn stream(
+    server: &Server,
+    tcp: TcpStream,
+    tls: Option<Arc<rustls::ServerConfig>>,
+    who: &str,
+) -> Option<Box<dyn conn::Stream>> {
+    match tls {
+        Some(cfg) => match rustls::ServerConnection::new(cfg) {
+            Ok(c) => Some(Box::new(rustls::StreamOwned::new(c, tcp))),
+            Err(e) => {
+                server.log(&format!("{who}: TLS failed: {e}"));
+                None
+            }
+        },
+        None => Some(Box::new(tcp)),
+    }
+}
+
 fn connection(
     server: &Server,
     tcp: TcpStream,
@@ -304,16 +323,7 @@ fn connection(
     // A client gets 30 s to introduce itself; after that it may idle.
     let _ = tcp.set_read_timeout(Some(Duration::from_secs(30)));
     let Ok(handle) = tcp.try_clone() else { return };
-    let io: Box<dyn conn::Stream> = match tls {
-        Some(cfg) => match rustls::ServerConnection::new(cfg) {
-            Ok(c) => Box::new(rustls::StreamOwned::new(c, tcp)),
-            Err(e) => {
-                server.log(&format!("connection {id} from {peer}: TLS failed: {e}"));
-                return;
-            }
-        },
-        None => Box::new(tcp),
-    };
+    let Some(io) = stream(server, tcp, tls, &format!("connection {id} from {peer}")) else { return };
     let mut c = conn::Conn::new(io, server, id, peer.to_string());
     c.idle_after_hello(handle.try_clone().ok());
     if over {
@@ -347,16 +357,7 @@ fn http_connection(
 ) {
     let _ = tcp.set_read_timeout(Some(Duration::from_secs(30)));
     let Ok(handle) = tcp.try_clone() else { return };
-    let mut io: Box<dyn conn::Stream> = match tls {
-        Some(cfg) => match rustls::ServerConnection::new(cfg) {
-            Ok(c) => Box::new(rustls::StreamOwned::new(c, tcp)),
-            Err(e) => {
-                server.log(&format!("http connection {id} from {peer}: TLS failed: {e}"));
-                return;
-            }
-        },
-        None => Box::new(tcp),
-    };
+    let Some(mut io) = stream(server, tcp, tls, &format!("http connection {id} from {peer}")) else { return };
     if over {
         let body = "the server is at its connection limit; try again shortly";
         let _ = write!(

@@ -812,9 +812,19 @@ def tls_checks():
                             "-addext", "subjectAltName=DNS:localhost,IP:127.0.0.1"],
                            stdin=subprocess.DEVNULL, capture_output=True, timeout=60)
         expect(p.returncode == 0, f"openssl: {p.stderr.decode()[-300:]}")
-        server = Server("--tls-cert", cert, "--tls-key", key, name="tls")
+        http_port = free_port()
+        server = Server("--tls-cert", cert, "--tls-key", key, "--http", f"127.0.0.1:{http_port}", name="tls")
         q = "MATCH (c:Country) RETURN c.name AS name ORDER BY name"
         want = [r[0] for r in silkgraph_query([q])[0]["rows"]]
+        # The browser's port speaks TLS too: the Query API over https://.
+        import ssl
+        import urllib.request
+        req = urllib.request.Request(f"https://127.0.0.1:{http_port}/db/neo4j/query/v2",
+                                     data=json.dumps({"statement": q}).encode(),
+                                     headers={"Content-Type": "application/json"})
+        with urllib.request.urlopen(req, context=ssl.create_default_context(cafile=cert), timeout=20) as r:
+            got = json.load(r)
+        expect_eq([row[0] for row in got["data"]["values"]], want, "rows over https:// from the Query API")
         for scheme in ("bolt+ssc", "neo4j+ssc"):
             with driver(server.uri(scheme)) as d:
                 got = [r["name"] for r in d.execute_query(q).records]
