@@ -345,7 +345,8 @@ class GraphView {
       const p = this.local(e);
       const prev = this.pointers.get(e.pointerId);
       // Captured once it moves (a press that does not move stays a click on what it is on).
-      if (!svg.hasPointerCapture(e.pointerId)) svg.setPointerCapture(e.pointerId);
+      // (A pointer the browser no longer tracks cannot be captured; the move still counts.)
+      try { if (!svg.hasPointerCapture(e.pointerId)) svg.setPointerCapture(e.pointerId); } catch (_) { /* see above */ }
       if (this.pointers.size === 2) {
         // Pinch: zoom by the change in distance between the two pointers.
         const [a, b] = [...this.pointers.entries()].map(([id, q]) => (id === e.pointerId ? p : q));

@@ -316,6 +316,42 @@ async function main () {
     assert(b.every(([l, c]) => l !== ':Country' || c === country[1]), JSON.stringify(b))
   })
 
+  await check('pen drags and pins a node; two fingers pinch to zoom', async () => {
+    await page.selectOption('#db', 'karate')
+    await page.waitForTimeout(300)
+    await runInApp(page, 'MATCH (a)-[t:INTERACTS]-(b) RETURN a, t, b')
+    await page.waitForTimeout(500)
+    const moved = await page.evaluate(() => {
+      const svg = document.querySelector('#graph svg')
+      const node = document.querySelector('#graph .node')
+      const id = Number(node.dataset.id)
+      const g = window.graphView
+      const before = { x: g.nodes.get(id).x, y: g.nodes.get(id).y }
+      const r = node.getBoundingClientRect()
+      const at = (x, y, extra) => Object.assign({ bubbles: true, clientX: x, clientY: y, pointerType: 'pen', pointerId: 7, isPrimary: true }, extra)
+      node.dispatchEvent(new PointerEvent('pointerdown', at(r.x + 3, r.y + 3)))
+      svg.dispatchEvent(new PointerEvent('pointermove', at(r.x + 83, r.y + 43)))
+      svg.dispatchEvent(new PointerEvent('pointerup', at(r.x + 83, r.y + 43)))
+      const after = g.nodes.get(id)
+      return { pinned: node.classList.contains('pinned') && after.fixed, dx: after.x - before.x }
+    })
+    assert(moved.pinned && moved.dx > 20, JSON.stringify(moved))
+    const zoom = await page.evaluate(() => {
+      const svg = document.querySelector('#graph svg')
+      const g = window.graphView
+      const k0 = g.view.k
+      const r = svg.getBoundingClientRect()
+      const t = (id, x, y) => ({ bubbles: true, clientX: r.x + x, clientY: r.y + y, pointerType: 'touch', pointerId: id })
+      svg.dispatchEvent(new PointerEvent('pointerdown', t(1, 300, 300)))
+      svg.dispatchEvent(new PointerEvent('pointerdown', t(2, 340, 300)))
+      svg.dispatchEvent(new PointerEvent('pointermove', t(2, 420, 300)))
+      svg.dispatchEvent(new PointerEvent('pointerup', t(2, 420, 300)))
+      svg.dispatchEvent(new PointerEvent('pointerup', t(1, 300, 300)))
+      return g.view.k / k0
+    })
+    assert(zoom > 2.5, `pinch zoomed ${zoom}x`)
+  })
+
   await check('no script errors on the page', async () => {
     assert(errors.length === 0, errors.join(' | '))
   })
