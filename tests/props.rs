@@ -408,8 +408,8 @@ fn prop_value() -> impl Strategy<Value = Value> {
         any::<f64>().prop_map(Value::Float),
         any::<bool>().prop_map(Value::Bool),
         any::<String>().prop_map(|s| Value::str(&s)),
-        prop::collection::vec(any::<i64>().prop_map(Value::Int), 0..4).prop_map(Value::List),
-        prop::collection::vec(".{0,4}".prop_map(|s: String| Value::str(&s)), 0..3).prop_map(Value::List),
+        prop::collection::vec(any::<i64>().prop_map(Value::Int), 0..4).prop_map(Value::list),
+        prop::collection::vec(".{0,4}".prop_map(|s: String| Value::str(&s)), 0..3).prop_map(Value::list),
     ]
 }
 

@@ -145,7 +145,7 @@ fn types_the_text_fixes_are_refused_before_running() {
              NOT (1 < 2) AS b"
         ),
         vec![vec![
-            Value::List(vec![Value::Int(1), Value::Bool(true)]),
+            Value::list(vec![Value::Int(1), Value::Bool(true)]),
             Value::str("a1"),
             Value::Null,
             Value::Float(-1.0),

@@ -203,6 +203,6 @@ fn a_dynamic_property_key_must_be_a_string_and_nothing_is_half_set() {
     run(&mut s, "MATCH (p:P {k: 'a'}) SET p[p.k] = [1, 2]");
     assert_eq!(
         run(&mut s, "MATCH (p:P {k: 'a'}) RETURN p.a"),
-        vec![vec![Value::List(vec![Value::Int(1), Value::Int(2)])]]
+        vec![vec![Value::list(vec![Value::Int(1), Value::Int(2)])]]
     );
 }

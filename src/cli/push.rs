@@ -177,7 +177,7 @@ fn props(g: &Graph, ps: crate::store::Props, flavour: Flavour) -> Value {
         m.insert(key, v);
     }
     if !temporal.is_empty() {
-        m.insert("silkgraph_temporal".to_string(), Value::List(temporal));
+        m.insert("silkgraph_temporal".to_string(), Value::list(temporal));
     }
     Value::map(m)
 }

@@ -179,7 +179,7 @@ impl State {
             Acc::Durations(s, _) => s,
             Acc::Best(b) => b.unwrap_or(Value::Null),
             Acc::Values(vs) => match a.func {
-                AggFunc::Collect => Value::List(vs),
+                AggFunc::Collect => Value::list(vs),
                 AggFunc::StDev | AggFunc::StDevP => {
                     let xs: Vec<f64> = vs.iter().map(num).collect();
                     let n = xs.len() as f64;

@@ -81,17 +81,17 @@ fn arith(op: BinaryOp, a: Value, b: Value) -> Result<Value> {
         (BinaryOp::Add, String(x), y @ (Int(_) | Float(_) | Bool(_))) => Value::from(format!("{x}{}", scalar_text(&y))),
         (BinaryOp::Add, x @ (Int(_) | Float(_) | Bool(_)), String(y)) => Value::from(format!("{}{y}", scalar_text(&x))),
         (BinaryOp::Add, List(mut x), List(y)) => {
-            x.extend(y);
+            x.make_mut().extend(y);
             List(x)
         }
         (BinaryOp::Add, List(mut x), y) => {
-            x.push(y);
+            x.make_mut().push(y);
             List(x)
         }
         (BinaryOp::Add, x, List(y)) => {
             let mut v = vec![x];
             v.extend(y);
-            List(v)
+            List(v.into())
         }
         (op, x, y) if temporal::is_temporal(&x) || temporal::is_temporal(&y) => {
             let op = match op {
@@ -307,8 +307,8 @@ pub fn eval(e: &Expr, row: &Row, ctx: Ctx) -> Result<Value> {
                         }
                     };
                     match (bound(f, 0)?, bound(t, len)?) {
-                        (Some(a), Some(b)) if a < b => Value::List(l[a as usize..b as usize].to_vec()),
-                        (Some(_), Some(_)) => Value::List(Vec::new()),
+                        (Some(a), Some(b)) if a < b => Value::list(l[a as usize..b as usize].to_vec()),
+                        (Some(_), Some(_)) => Value::list(Vec::new()),
                         _ => Value::Null,
                     }
                 }
@@ -368,7 +368,7 @@ pub fn eval(e: &Expr, row: &Row, ctx: Ctx) -> Result<Value> {
                 })();
                 ctx.control.release(charged);
                 kept?;
-                Value::List(out)
+                Value::list(out)
             }
             v => return Err(type_err("list comprehension expects a list", &v)),
         },
@@ -467,7 +467,7 @@ pub fn eval(e: &Expr, row: &Row, ctx: Ctx) -> Result<Value> {
             for r in super::run_sub(ops, row.clone(), ctx) {
                 out.push(eval(proj, &r?, ctx)?);
             }
-            Value::List(out)
+            Value::list(out)
         }
         Expr::MapProj(base, items) => {
             let b = eval(base, row, ctx)?;

@@ -224,7 +224,7 @@ pub(crate) fn call(name: &str, mut a: Vec<Value>, ctx: Ctx) -> Result<Value> {
         },
         "reverse" => match first {
             Value::List(mut l) => {
-                l.reverse();
+                l.make_mut().reverse();
                 Value::List(l)
             }
             Value::String(s) => Value::from(s.chars().rev().collect::<String>()),

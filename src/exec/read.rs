@@ -114,11 +114,13 @@ pub(crate) fn apply<'a>(op: &'a Op, input: RowIter<'a>, ctx: Ctx<'a>) -> RowIter
             Err(e) => one(Err(e)),
             Ok(Value::Null) => none(),
             Ok(Value::List(items)) => {
+                // The items are read where they are (the row may hold the same list), and each
+                // row out shares the row's other values.
                 let slot = *slot;
-                Box::new(items.into_iter().map(move |v| {
+                Box::new((0..items.len()).map(move |i| {
                     ctx.control.tick()?;
                     let mut r = row.clone();
-                    r[slot] = v;
+                    r[slot] = items[i].clone();
                     Ok(r)
                 }))
             }

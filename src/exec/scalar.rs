@@ -118,7 +118,7 @@ pub(crate) fn call(name: &str, a: &[Value]) -> Result<Option<Value>> {
                     v => convert(&each, v),
                 });
             }
-            Value::List(out)
+            Value::list(out)
         }
         "isnan" => match first {
             Value::Float(f) => Value::Bool(f.is_nan()),
@@ -343,9 +343,9 @@ mod tests {
 
     #[test]
     fn value_types_are_named_as_neo4j_names_them() {
-        let list = Value::List(vec![Value::Int(1), Value::Null]);
+        let list = Value::list(vec![Value::Int(1), Value::Null]);
         assert_eq!(value_type(&list), "LIST<INTEGER> NOT NULL");
-        assert_eq!(value_type(&Value::List(vec![])), "LIST<NOTHING> NOT NULL");
+        assert_eq!(value_type(&Value::list(vec![])), "LIST<NOTHING> NOT NULL");
         assert_eq!(value_type(&Value::str("x")), "STRING NOT NULL");
         assert_eq!(value_type(&Value::Null), "NULL");
     }
@@ -355,7 +355,7 @@ mod tests {
         let t = |v: Value, ty: &str| is_typed(&v, ty).unwrap();
         assert!(t(Value::Int(1), "INTEGER") && t(Value::Null, "INTEGER") && !t(Value::Null, "INTEGER NOT NULL"));
         assert!(t(Value::Float(1.5), "INTEGER | FLOAT") && !t(Value::str("x"), "INTEGER | FLOAT"));
-        let l = Value::List(vec![Value::Int(1), Value::Null]);
+        let l = Value::list(vec![Value::Int(1), Value::Null]);
         assert!(t(l.clone(), "LIST<INTEGER>") && !t(l, "LIST<INTEGER NOT NULL>"));
         assert!(t(Value::str("x"), "ANY") && !t(Value::str("x"), "NOTHING"));
         assert!(is_typed(&Value::Int(1), "WIDGET").is_err());

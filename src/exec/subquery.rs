@@ -60,7 +60,7 @@ pub(crate) fn expression(kind: SubqueryKind, sub: &SubPlan, row: &Row, ctx: Ctx)
                 ctx.control.charge(super::value_size(&v))?;
                 out.push(v);
             }
-            Value::List(out)
+            Value::list(out)
         }
     })
 }

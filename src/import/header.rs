@@ -274,7 +274,7 @@ mod tests {
         assert!(matches!(parse_cell("NaN", Ty::Float), Ok(Value::Float(f)) if f.is_nan()));
         assert_eq!(parse_cell("TRUE", Ty::Bool), Ok(Value::Bool(true)));
         assert!(parse_cell("yes", Ty::Bool).is_err());
-        assert_eq!(column_value("1;2", Ty::Int, true), Ok(Value::List(vec![Value::Int(1), Value::Int(2)])));
+        assert_eq!(column_value("1;2", Ty::Int, true), Ok(Value::list(vec![Value::Int(1), Value::Int(2)])));
     }
 
     #[test]

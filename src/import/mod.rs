@@ -411,7 +411,7 @@ mod tests {
         assert_eq!(g.node_prop(0, born), Some(Value::Int(1980)));
         assert_eq!(g.node_prop(1, born), None);
         let tags = g.key_id("tags").unwrap();
-        assert_eq!(g.node_prop(0, tags), Some(Value::List(vec![Value::str("a"), Value::str("b")])));
+        assert_eq!(g.node_prop(0, tags), Some(Value::list(vec![Value::str("a"), Value::str("b")])));
         assert_eq!(g.rel_type(0).map(|t| g.types().name(t).to_string()), Some("KNOWS".into()));
         std::fs::remove_dir_all(d).ok();
     }

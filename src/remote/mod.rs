@@ -342,7 +342,7 @@ impl Flavour {
 /// `inline`, written into the statement as escaped literals (for FalkorDB, whose Bolt endpoint
 /// mangles string parameters and refuses dates).
 pub fn unwind(rows: Vec<Value>, body: &str, inline: bool) -> (String, Params) {
-    let rows = Value::List(rows);
+    let rows = Value::list(rows);
     if inline {
         return (format!("UNWIND {} AS row {body}", crate::value::to_cypher_literal(&rows)), Params::new());
     }

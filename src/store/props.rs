@@ -392,7 +392,7 @@ fn value_at(b: &[u8], pos: &mut usize, depth: usize) -> Option<Value> {
             for _ in 0..n {
                 xs.push(value_at(b, pos, depth + 1)?);
             }
-            Value::List(xs)
+            Value::list(xs)
         }
         7 => {
             let year = i32::try_from(ivar(b, pos)?).ok()?;
@@ -499,7 +499,7 @@ mod tests {
             (1, Value::Int(i64::MAX)),
             (2, Value::Float(-0.0)),
             (3, Value::str("Ош, Кыргызстан")),
-            (4, Value::List(vec![Value::Int(1), Value::List(vec![Value::str("x")]), Value::Bool(true)])),
+            (4, Value::list(vec![Value::Int(1), Value::list(vec![Value::str("x")]), Value::Bool(true)])),
             (5, Value::Date(Date::new(2025, 8, 20).unwrap())),
             (6, crate::value::temporal::from_tagged("duration", "P1Y2M3DT4H").unwrap().unwrap()),
             (7, Value::map(m)),

@@ -550,7 +550,7 @@ mod tests {
             Value::Int(i64::MIN),
             Value::Float(f64::NAN),
             Value::str("Ош"),
-            Value::List(vec![Value::Int(1), Value::str("x")]),
+            Value::list(vec![Value::Int(1), Value::str("x")]),
             Value::Date(Date::new(2025, 8, 20).unwrap()),
             temporal::from_tagged("duration", "P1Y2M3DT4H").unwrap().unwrap(),
             temporal::from_tagged("datetime", "2015-07-21T21:40:32.142+01:00").unwrap().unwrap(),
@@ -614,7 +614,7 @@ mod tests {
             ["A", "Ош"],
             [
                 ("s", Value::str("x")),
-                ("l", Value::List(vec![Value::Int(1), Value::str("y"), Value::Bool(true)])),
+                ("l", Value::list(vec![Value::Int(1), Value::str("y"), Value::Bool(true)])),
                 ("m", map),
                 ("d", Value::Date(Date::new(2025, 8, 20).unwrap())),
                 ("t", temporal),

@@ -266,7 +266,7 @@ mod tests {
         let a = g.create_node(["A", "B"], [("x", Value::Int(1)), ("d", Value::Date(Date::new(2015, 5, 20).unwrap()))]);
         let gone = g.create_node(["A"], []);
         let c =
-            g.create_node([], [("l", Value::List(vec![Value::str("p"), Value::str("q")])), ("f", Value::Float(0.5))]);
+            g.create_node([], [("l", Value::list(vec![Value::str("p"), Value::str("q")])), ("f", Value::Float(0.5))]);
         g.create_rel(a, c, "T", [("w", Value::Int(2))]);
         g.delete_node(gone, true).unwrap();
         g.create_index(None, "A", "x").unwrap();

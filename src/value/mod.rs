@@ -84,6 +84,64 @@ pub struct Path {
     pub rels: Vec<RelId>,
 }
 
+/// The items of a list value, shared between its copies: a clone is a reference count, and a
+/// change copies the items only when another copy still holds them (`make_mut`). It reads as
+/// a `Vec<Value>`.
+#[derive(Debug, Clone, Default)]
+pub struct List(Arc<Vec<Value>>);
+
+impl List {
+    /// The items, to change (copied first if another list shares them).
+    pub fn make_mut(&mut self) -> &mut Vec<Value> {
+        Arc::make_mut(&mut self.0)
+    }
+
+    /// Whether other copies share the items (then they take no more memory for this one).
+    pub fn is_shared(&self) -> bool {
+        Arc::strong_count(&self.0) > 1
+    }
+
+    /// The items, owned (copied if another list shares them).
+    pub fn into_vec(self) -> Vec<Value> {
+        Arc::unwrap_or_clone(self.0)
+    }
+}
+
+impl std::ops::Deref for List {
+    type Target = Vec<Value>;
+    fn deref(&self) -> &Vec<Value> {
+        &self.0
+    }
+}
+
+impl From<Vec<Value>> for List {
+    fn from(v: Vec<Value>) -> List {
+        List(Arc::new(v))
+    }
+}
+
+impl FromIterator<Value> for List {
+    fn from_iter<I: IntoIterator<Item = Value>>(iter: I) -> List {
+        List(Arc::new(iter.into_iter().collect()))
+    }
+}
+
+impl IntoIterator for List {
+    type Item = Value;
+    type IntoIter = std::vec::IntoIter<Value>;
+    fn into_iter(self) -> Self::IntoIter {
+        self.into_vec().into_iter()
+    }
+}
+
+impl<'a> IntoIterator for &'a List {
+    type Item = &'a Value;
+    type IntoIter = std::slice::Iter<'a, Value>;
+    fn into_iter(self) -> Self::IntoIter {
+        self.0.iter()
+    }
+}
+
 /// A Cypher value.
 #[derive(Debug, Clone)]
 pub enum Value {
@@ -97,8 +155,9 @@ pub enum Value {
     Float(f64),
     /// A string (shared, so cloning is cheap).
     String(Arc<str>),
-    /// A list of values.
-    List(Vec<Value>),
+    /// A list of values (shared, so cloning a row that holds a long list is cheap: `UNWIND`
+    /// of a collected list hands out rows that share it).
+    List(List),
     /// A map from string keys to values, in insertion order.
     Map(Box<IndexMap<String, Value>>),
     /// A node, by id.
@@ -125,6 +184,11 @@ impl Value {
     /// A string value holding a copy of `s`.
     pub fn str(s: &str) -> Value {
         Value::String(Arc::from(s))
+    }
+
+    /// A list value holding `items`.
+    pub fn list(items: Vec<Value>) -> Value {
+        Value::List(List::from(items))
     }
 
     /// A map value holding `m`.
@@ -375,7 +439,7 @@ impl PartialEq for Value {
             (Int(_) | Float(_), Int(_) | Float(_)) => num_cmp(self, other) == Some(Ordering::Equal),
             (Bool(a), Bool(b)) => a == b,
             (String(a), String(b)) => a == b,
-            (List(a), List(b)) => a == b,
+            (List(a), List(b)) => **a == **b,
             (Map(a), Map(b)) => a.len() == b.len() && a.iter().all(|(k, v)| b.get(k) == Some(v)),
             (Node(a), Node(b)) | (Rel(a), Rel(b)) => a == b,
             (Path(a), Path(b)) => a == b,
@@ -569,8 +633,8 @@ mod tests {
     fn equality_is_ternary() {
         assert_eq!(Value::Int(1).cypher_eq(&Value::Float(1.0)), Some(true));
         assert_eq!(Value::Null.cypher_eq(&Value::Null), None);
-        let l1 = Value::List(vec![Value::Int(1), Value::Null]);
-        let l2 = Value::List(vec![Value::Int(2), Value::Null]);
+        let l1 = Value::list(vec![Value::Int(1), Value::Null]);
+        let l2 = Value::list(vec![Value::Int(2), Value::Null]);
         assert_eq!(l1.cypher_eq(&l2), Some(false));
         assert_eq!(l1.cypher_eq(&l1.clone()), None);
         assert_eq!(Value::str("a").cypher_eq(&Value::Int(1)), Some(false));
@@ -592,7 +656,7 @@ mod tests {
             Value::Float(f64::NAN),
             Value::str("a"),
             Value::Bool(true),
-            Value::List(vec![]),
+            Value::list(vec![]),
             Value::Float(1.5),
         ];
         v.sort_by(|a, b| a.order(b));
