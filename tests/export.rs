@@ -215,7 +215,7 @@ fn the_picture_is_deterministic_and_no_two_node_labels_overlap() {
     let prov = fixed_provenance(&g, None);
     let style = Style::default();
     let ex = Export { graph: &g, sub: &sub, prov: &prov, style: &style };
-    let p = export::layout::picture(&ex);
+    let p = export::layout::picture(&ex).unwrap();
     assert_eq!(p.nodes.len(), g.node_count());
     assert!(!export::layout::any_overlap(&p), "node labels overlap");
     // Each type's name is written once (every relationship shows it on hover).
@@ -228,8 +228,8 @@ fn the_picture_is_deterministic_and_no_two_node_labels_overlap() {
     types.sort_unstable();
     types.dedup();
     assert!(labelled * 5 >= types.len() * 4, "most types are named: {labelled} of {}", types.len());
-    assert_eq!(export::svg::render(&ex), export::svg::render(&ex), "same input, same picture");
-    let svg = export::svg::render(&ex);
+    assert_eq!(export::svg::render(&ex).unwrap(), export::svg::render(&ex).unwrap(), "same input, same picture");
+    let svg = export::svg::render(&ex).unwrap();
     assert_eq!(svg.matches("<circle").count() - p.legend.len(), g.node_count());
     assert!(
         svg.contains("<title>VISITED&#10;&#x201c;") || svg.contains("<title>VISITED&#10;“"),
@@ -244,7 +244,7 @@ fn pictures_size_by_a_property_or_a_score_and_colour_by_a_property() {
     let sub = Subgraph::whole(&s.graph);
     let prov = fixed_provenance(&s.graph, None);
     let ex = Export { graph: &s.graph, sub: &sub, prov: &prov, style: &style };
-    let p = export::layout::picture(&ex);
+    let p = export::layout::picture(&ex).unwrap();
     let japan = p.nodes.iter().find(|n| n.name == "Japan").unwrap();
     let lake = p.nodes.iter().find(|n| n.name == "Lake Issyk-Kul").unwrap();
     assert!(japan.r > lake.r, "a hub is drawn bigger");
@@ -312,7 +312,7 @@ fn a_png_of_the_bundled_graph_is_the_svg_at_twice_the_size_with_its_colours_text
     let prov = fixed_provenance(&g, None);
     let style = Style::default();
     let ex = Export { graph: &g, sub: &sub, prov: &prov, style: &style };
-    let p = export::layout::picture(&ex);
+    let p = export::layout::picture(&ex).unwrap();
     let fonts = export::png::system_fonts();
     let png = export::png::render_with_fonts(&ex, fonts.clone()).unwrap();
     let d = decode_png(&png.bytes);
@@ -551,7 +551,7 @@ fn teaching_pictures_draw_ties_name_each_type_once_and_size_by_the_undirected_sc
     let sub = Subgraph::whole(&s.graph);
     let prov = fixed_provenance(&s.graph, None);
     let ex = Export { graph: &s.graph, sub: &sub, prov: &prov, style: &style };
-    let p = export::layout::picture(&ex);
+    let p = export::layout::picture(&ex).unwrap();
     let svg = export::svg::render_picture(&ex, &p);
     assert!(!svg.contains("marker-end"), "no arrows on ties");
     assert_eq!(svg.matches(">INTERACTS</text>").count(), 1, "the one type is named once");
@@ -589,7 +589,7 @@ fn a_label_keeps_its_colour_in_every_picture_and_long_captions_stay_apart() {
         let sub = Subgraph::from_result(&s.graph, &r);
         let prov = fixed_provenance(&s.graph, None);
         let style = Style::default();
-        let p = export::layout::picture(&Export { graph: &s.graph, sub: &sub, prov: &prov, style: &style });
+        let p = export::layout::picture(&Export { graph: &s.graph, sub: &sub, prov: &prov, style: &style }).unwrap();
         p.legend.iter().map(|(n, c, _)| (n.clone(), c.clone())).collect()
     };
     let all = colours("MATCH (n) RETURN n");

@@ -996,3 +996,24 @@ fn unwinding_a_list_held_in_a_variable_shares_it_between_rows() {
         error_of(&["--max-memory", "64MiB"], "UNWIND range(1, 3000000) AS i WITH collect(i) AS l RETURN size(l)");
     assert_eq!(kind, "ResourceLimit");
 }
+
+/// A picture's layout keeps the time limit: a 40,000-node SVG took ten seconds under
+/// `--timeout 1` and was written anyway; now it stops with a message that says why.
+#[test]
+fn a_pictures_layout_keeps_the_time_limit() {
+    let dir = scratch("layout-timeout");
+    let graph = dir.join("many.cypher");
+    std::fs::write(&graph, "UNWIND range(1, 40000) AS i CREATE (:N {name: 'node ' + toString(i)});\n").unwrap();
+    for format in ["svg", "html"] {
+        let out_file = dir.join(format!("many.{format}"));
+        let out = bin()
+            .args(["--graph", graph.to_str().unwrap(), "--timeout", "1", "export", "--format", format, "--output"])
+            .arg(&out_file)
+            .output()
+            .unwrap();
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(1), "{format}: {err}");
+        assert!(err.contains("time limit") && err.contains("40000 nodes"), "{format}: {err}");
+        assert!(!out_file.exists(), "{format}: nothing is written");
+    }
+}

@@ -236,7 +236,9 @@ pub fn style(session: &mut Session, size: Option<&str>, color: Option<&str>) -> 
         Some(c) => export::color_by(session, c)?,
         None => ColorBy::Label,
     };
-    Ok(Style { size, color, undirected: false })
+    // The layout has the statement's time limit (counted from its start) and stops at Ctrl-C.
+    let stop = export::Stop::new(session.timeout, session.control.cancel.clone());
+    Ok(Style { size, color, undirected: false, stop })
 }
 
 /// The REPL's `:export` and `:show`: writes the last result's subgraph; returns what to say.

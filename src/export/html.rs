@@ -20,9 +20,9 @@ fn script_json(j: &J) -> String {
 }
 
 /// The export's picture as one self-contained HTML page.
-pub fn render(ex: &Export) -> String {
+pub fn render(ex: &Export) -> Result<String, String> {
     let g = ex.graph;
-    let p = layout::picture(ex);
+    let p = layout::picture(ex)?;
     let props = |ps: &[(crate::store::Sym, crate::value::Value)]| -> J {
         J::Array(ps.iter().map(|(k, v)| json!([g.keys().name(*k), value_text(g, v)])).collect())
     };
@@ -76,7 +76,7 @@ pub fn render(ex: &Export) -> String {
     s.push_str(&format!("<footer>{}</footer>\n", escape(&ex.prov.one_line())));
     s.push_str(&format!("<script type=\"application/json\" id=\"data\">{}</script>\n", script_json(&data)));
     s.push_str(&format!("<script>\n{JS}</script>\n</body>\n</html>\n"));
-    s
+    Ok(s)
 }
 
 const CSS: &str = r##"html, body { margin: 0; height: 100%; font-family: "DejaVu Sans", Helvetica, Arial, sans-serif; }

@@ -242,7 +242,7 @@ fn number(v: Option<&Value>) -> Option<f64> {
 }
 
 /// Lays out the subgraph.
-pub fn picture(ex: &Export) -> Picture {
+pub fn picture(ex: &Export) -> Result<Picture, String> {
     let g = ex.graph;
     let sub = ex.sub;
     let index: HashMap<NodeId, usize> = sub.nodes.iter().enumerate().map(|(i, &id)| (id, i)).collect();
@@ -372,8 +372,8 @@ pub fn picture(ex: &Export) -> Picture {
     // Sorted, so that the sums (and so the picture) do not depend on hash order.
     let mut linked: Vec<(usize, usize)> = pairs.keys().copied().filter(|(a, b)| a != b).collect();
     linked.sort_unstable();
-    force_layout(&mut nodes, &linked);
-    remove_overlaps(&mut nodes);
+    force_layout(&mut nodes, &linked, &ex.style.stop)?;
+    remove_overlaps(&mut nodes, &ex.style.stop)?;
 
     // Frame: shift everything into view, below the legend.
     let legend_h = legend_height(&legend, frame_width(&nodes));
@@ -410,7 +410,7 @@ pub fn picture(ex: &Export) -> Picture {
             }
         }
     }
-    Picture {
+    Ok(Picture {
         nodes,
         edges,
         width: width.ceil(),
@@ -423,7 +423,7 @@ pub fn picture(ex: &Export) -> Picture {
             ColorBy::Scores(name, _) => name.clone(),
         },
         undirected: ex.style.undirected(g),
-    }
+    })
 }
 
 /// The legend's rows laid out left to right within `width`: `(x, y)` of each entry.
@@ -511,10 +511,10 @@ fn grid_repulsion(pos: &[(f64, f64)], disp: &mut [(f64, f64)], k: f64) {
 }
 
 /// Fruchterman–Reingold with gravity, from seeded random positions.
-fn force_layout(nodes: &mut [PNode], pairs: &[(usize, usize)]) {
+fn force_layout(nodes: &mut [PNode], pairs: &[(usize, usize)], stop: &super::Stop) -> Result<(), String> {
     let n = nodes.len();
     if n == 0 {
-        return;
+        return Ok(());
     }
     let mut rng = Rng(0x5EED_5EED);
     let k = 115.0; // the ideal distance between linked nodes
@@ -526,6 +526,7 @@ fn force_layout(nodes: &mut [PNode], pairs: &[(usize, usize)]) {
     // it would pull a large picture into a clump, so there the random start's spread stays.
     let gravity = if n <= EXACT_REPULSION { 4.0 * n as f64 * k * k / (side * side) } else { 0.0 };
     for it in 0..iterations {
+        stop.check(n)?;
         let temp = side / 8.0 * (1.0 - it as f64 / iterations as f64) + 0.5;
         disp.iter_mut().for_each(|d| *d = (0.0, 0.0));
         if n <= EXACT_REPULSION {
@@ -570,15 +571,17 @@ fn force_layout(nodes: &mut [PNode], pairs: &[(usize, usize)]) {
         nd.x = p.0;
         nd.y = p.1;
     }
+    Ok(())
 }
 
 /// Moves nodes apart until no two footprints (circle and label) overlap.
-fn remove_overlaps(nodes: &mut [PNode]) {
+fn remove_overlaps(nodes: &mut [PNode], stop: &super::Stop) -> Result<(), String> {
     let n = nodes.len();
     // Each pass costs about n log n; a large picture gets fewer (what is left is a picture too
     // dense to read in any case).
     let passes = if n <= EXACT_REPULSION { 5000 } else { (5000 * EXACT_REPULSION / n).max(50) };
     for _ in 0..passes {
+        stop.check(n)?;
         let rects: Vec<Rect> = nodes.iter().map(|nd| footprint(nd, 3.0)).collect();
         let mut order: Vec<usize> = (0..n).collect();
         order.sort_by(|&a, &b| rects[a].x0.total_cmp(&rects[b].x0));
@@ -612,6 +615,7 @@ fn remove_overlaps(nodes: &mut [PNode]) {
             break;
         }
     }
+    Ok(())
 }
 
 /// The point at `t` on an edge drawn as a quadratic curve bent by `bend`.

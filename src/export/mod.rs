@@ -418,6 +418,45 @@ pub struct Style {
     pub color: ColorBy,
     /// Draw relationships without arrows, as ties (also when the graph says it is undirected).
     pub undirected: bool,
+    /// When the layout must give up: a time limit, and a flag that cancels it (Ctrl-C).
+    pub stop: Stop,
+}
+
+/// When a picture's layout gives up (it is the slow part of a large picture).
+#[derive(Debug, Clone, Default)]
+pub struct Stop {
+    /// The time by which the layout must be done.
+    pub deadline: Option<std::time::Instant>,
+    /// Set to cancel it.
+    pub cancel: Option<std::sync::Arc<std::sync::atomic::AtomicBool>>,
+}
+
+impl PartialEq for Stop {
+    /// Two styles draw the same picture whatever their limits.
+    fn eq(&self, _: &Stop) -> bool {
+        true
+    }
+}
+
+impl Stop {
+    /// Stops after `timeout` from now (none: no time limit) or when `cancel` is set.
+    pub fn new(timeout: Option<std::time::Duration>, cancel: std::sync::Arc<std::sync::atomic::AtomicBool>) -> Stop {
+        Stop { deadline: timeout.and_then(|t| std::time::Instant::now().checked_add(t)), cancel: Some(cancel) }
+    }
+
+    /// An error if the layout must stop now.
+    pub fn check(&self, nodes: usize) -> Result<(), String> {
+        if self.cancel.as_ref().is_some_and(|c| c.load(std::sync::atomic::Ordering::Relaxed)) {
+            return Err("the picture was cancelled".into());
+        }
+        if self.deadline.is_some_and(|d| std::time::Instant::now() >= d) {
+            return Err(format!(
+                "laying out the picture of {nodes} nodes passed the time limit; draw a smaller subgraph \
+                 (a LIMIT, or fewer hops) or give it more time"
+            ));
+        }
+        Ok(())
+    }
 }
 
 impl Style {
@@ -562,12 +601,12 @@ pub fn render(format: ExportFormat, ex: &Export) -> Result<Rendered, String> {
             Rendered { files: vec![("", cypher::render(ex).into_bytes())], warnings: cypher::falkordb_warnings(ex) }
         }
         ExportFormat::Json => Rendered::text(vec![("", json::render(ex))]),
-        ExportFormat::Svg => Rendered::text(vec![("", svg::render(ex))]),
+        ExportFormat::Svg => Rendered::text(vec![("", svg::render(ex)?)]),
         ExportFormat::Png => {
             let p = png::render(ex)?;
             Rendered { files: vec![("", p.bytes)], warnings: p.warnings }
         }
-        ExportFormat::Html => Rendered::text(vec![("", html::render(ex))]),
+        ExportFormat::Html => Rendered::text(vec![("", html::render(ex)?)]),
     })
 }
 

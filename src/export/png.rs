@@ -59,7 +59,7 @@ pub fn render(ex: &Export) -> Result<Png, String> {
 
 /// Renders the export's picture as PNG with the given fonts (an empty database draws no text).
 pub fn render_with_fonts(ex: &Export, fonts: Arc<fontdb::Database>) -> Result<Png, String> {
-    let svg = super::svg::render(ex);
+    let svg = super::svg::render(ex)?;
     let version = format!("silkgraph {}", ex.prov.version);
     let one_line = ex.prov.one_line();
     let json = ex.prov.to_json().to_string();

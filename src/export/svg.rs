@@ -83,9 +83,9 @@ pub fn edge_path(p: &Picture, e: &layout::PEdge) -> String {
 }
 
 /// The export's picture, laid out and drawn as an SVG document.
-pub fn render(ex: &Export) -> String {
-    let p = layout::picture(ex);
-    render_picture(ex, &p)
+pub fn render(ex: &Export) -> Result<String, String> {
+    let p = layout::picture(ex)?;
+    Ok(render_picture(ex, &p))
 }
 
 /// A laid-out picture drawn as an SVG document.

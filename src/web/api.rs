@@ -556,7 +556,8 @@ fn export(server: &Server, user: &User, db: &str, body: &J) -> Result<Response, 
     };
     let g = &snap.graph;
     let prov = Provenance::new(g, Some(text), &params);
-    let style = Style::default();
+    // The layout of a picture has the server's time limit for a statement.
+    let style = Style { stop: crate::export::Stop::new(server.timeout, c.control.cancel.clone()), ..Style::default() };
     let rendered = render(format, &Export { graph: g, sub: &sub, prov: &prov, style: &style })
         .map_err(|e| Error::runtime(crate::error::Kind::ArgumentError, crate::error::Detail::None, e))?;
     let ext = match format {
