@@ -1017,3 +1017,18 @@ fn a_pictures_layout_keeps_the_time_limit() {
         assert!(!out_file.exists(), "{format}: nothing is written");
     }
 }
+
+/// A full-text index made on first use counts against the memory limit of the statement that
+/// makes it (it was made whatever its size).
+#[test]
+fn a_full_text_index_counts_against_the_memory_limit() {
+    let script = "UNWIND range(1, 20000) AS i CREATE (:Doc {text: 'a quick brown fox, number ' + toString(i) + ', jumps over the lazy dog'});\n\
+                  CREATE FULLTEXT INDEX docs FOR (d:Doc) ON EACH [d.text];\n\
+                  CALL db.index.fulltext.queryNodes('docs', 'fox', {limit: 5}) YIELD node RETURN count(node) AS n;\n";
+    let (code, lines) = query(&["--max-memory", "1MiB"], script);
+    assert_eq!(code, 1, "{lines:?}");
+    assert_eq!(lines.last().unwrap()["error"]["detail"], "MemoryLimit", "{lines:?}");
+    let (code, lines) = query(&["--max-memory", "64MiB"], script);
+    assert_eq!(code, 0, "{lines:?}");
+    assert_eq!(lines[2]["rows"][0][0], 5);
+}

@@ -815,7 +815,7 @@ fn connect_text(state: &mut State, a: &str, b: &str) -> Result<String, String> {
         // db.search found both, or one of them not at all.
         let missing: Vec<String> = [a, b]
             .iter()
-            .filter(|n| crate::kg::search::search(g, n, 1, &|| Ok(())).map_or(true, |h| h.is_empty()))
+            .filter(|n| crate::kg::search::search(g, n, 1, &|_| Ok(())).map_or(true, |h| h.is_empty()))
             .map(|n| format!("nothing is named like {n:?}"))
             .collect();
         let hops = crate::kg::connections::Options::default().max_hops;

@@ -31,7 +31,8 @@ pub(crate) fn call(name: &str, args: &[Expr], yields: &[(String, usize)], row: &
                 None | Some(Value::Null) => 10,
                 Some(v) => return Err(super::type_err("db.search() limit must be a non-negative integer", v)),
             };
-            let check = || ctx.control.check();
+            // Building the text index (the first time) counts against the memory limit.
+            let check = |bytes| ctx.control.charge(bytes).and_then(|()| ctx.control.check());
             crate::kg::search::search(ctx.graph, &text, limit, &check)?
                 .into_iter()
                 .map(|h| {
@@ -54,7 +55,7 @@ pub(crate) fn call(name: &str, args: &[Expr], yields: &[(String, usize)], row: &
                 ));
             };
             let (skip, limit) = paging(args.get(2), name)?;
-            let check = || ctx.control.check();
+            let check = |bytes| ctx.control.charge(bytes).and_then(|()| ctx.control.check());
             let field = if rel { "relationship" } else { "node" };
             crate::kg::search::fulltext(ctx.graph, index, rel, query, skip, limit, &check)?
                 .into_iter()

@@ -87,7 +87,7 @@ fn sentences(g: &dyn GraphRead, node: u64) -> Vec<(Entity, String, Option<String
 
 const SEARCH_KEY: &str = "kg.search";
 
-fn search_index(g: &dyn GraphRead, check: &dyn Fn() -> Result<()>) -> Result<Arc<TextIndex>> {
+fn search_index(g: &dyn GraphRead, check: &dyn Fn(u64) -> Result<()>) -> Result<Arc<TextIndex>> {
     if let Some(ix) = g.derived(SEARCH_KEY).and_then(|a| a.downcast::<TextIndex>().ok()) {
         return Ok(ix);
     }
@@ -111,7 +111,7 @@ fn search_index(g: &dyn GraphRead, check: &dyn Fn() -> Result<()>) -> Result<Arc
 
 /// `db.search(text, limit)`: nodes whose names resemble `text` (forgiving case, accents and
 /// typos) or whose names, initials or sentences hold its words, best first.
-pub fn search(g: &dyn GraphRead, text: &str, limit: usize, check: &dyn Fn() -> Result<()>) -> Result<Vec<Hit>> {
+pub fn search(g: &dyn GraphRead, text: &str, limit: usize, check: &dyn Fn(u64) -> Result<()>) -> Result<Vec<Hit>> {
     let mut scores: Vec<(u64, f64)> = super::names_like(g, text);
     let ranked = search_index(g, check)?.words(&spoken(text), limit.saturating_mul(2).max(20))?;
     if let Some(&(_, top)) = ranked.first() {
@@ -158,7 +158,7 @@ pub fn search(g: &dyn GraphRead, text: &str, limit: usize, check: &dyn Fn() -> R
 }
 
 /// The full-text index of this name, built from the graph as it is.
-fn fulltext_index(g: &dyn GraphRead, def: &FulltextIndex, check: &dyn Fn() -> Result<()>) -> Result<Arc<TextIndex>> {
+fn fulltext_index(g: &dyn GraphRead, def: &FulltextIndex, check: &dyn Fn(u64) -> Result<()>) -> Result<Arc<TextIndex>> {
     let key = format!("fulltext:{}", def.name);
     if let Some(ix) = g.derived(&key).and_then(|a| a.downcast::<TextIndex>().ok()) {
         return Ok(ix);
@@ -198,7 +198,7 @@ pub fn fulltext(
     query: &str,
     skip: usize,
     limit: usize,
-    check: &dyn Fn() -> Result<()>,
+    check: &dyn Fn(u64) -> Result<()>,
 ) -> Result<Vec<(u64, f64)>> {
     let Some(def) = g.fulltext_indexes().iter().find(|f| f.name == name) else {
         let known: Vec<&str> = g.fulltext_indexes().iter().map(|f| f.name.as_str()).collect();

@@ -57,11 +57,12 @@ fn field_name(name: &str, i: usize) -> String {
 
 impl TextIndex {
     /// Indexes `docs`: an entity id and, per field (by position in `fields`), its texts.
-    /// `check` is called now and then, so that a long build obeys the statement's limits.
+    /// `check` is called now and then with the bytes the index grew by since its last call, so
+    /// that a long or large build obeys the statement's time and memory limits.
     pub fn build(
         fields: &[Field],
         docs: &mut dyn Iterator<Item = (u64, Vec<Vec<String>>)>,
-        check: &dyn Fn() -> crate::error::Result<()>,
+        check: &dyn Fn(u64) -> crate::error::Result<()>,
     ) -> crate::error::Result<TextIndex> {
         let err = |e: tantivy::TantivyError| super::failed(format!("the text index failed: {e}"));
         let mut schema = Schema::builder();
@@ -77,19 +78,25 @@ impl TextIndex {
         }
         let index = Index::create_in_ram(schema.build());
         let mut writer = index.writer_with_num_threads::<TantivyDocument>(1, 15_000_000).map_err(err)?;
+        // What the index will hold, told to `check` as it grows (a document's postings and
+        // positions take about twice its text, and a little for the document itself).
+        let mut bytes = 0u64;
         for (n, (entity, texts)) in docs.enumerate() {
             if n.is_multiple_of(4096) {
-                check()?;
+                check(std::mem::take(&mut bytes))?;
             }
             let mut doc = TantivyDocument::default();
             doc.add_u64(id, entity);
+            bytes += 64;
             for (h, values) in handles.iter().zip(texts) {
                 for v in values {
+                    bytes += 2 * v.len() as u64;
                     doc.add_text(*h, &v);
                 }
             }
             writer.add_document(doc).map_err(err)?;
         }
+        check(bytes)?;
         writer.commit().map_err(err)?;
         let reader = index.reader().map_err(err)?;
         Ok(TextIndex { index, reader, id, fields: handles, boosts: fields.iter().map(|f| f.boost).collect() })
