@@ -11,7 +11,7 @@ secs=${1:-600}
 shift || true
 targets=("$@")
 if [ ${#targets[@]} -eq 0 ]; then
-  targets=(parse pipeline plans load_cypher load_json load_sg import_csv bolt)
+  targets=(parse pipeline plans load_cypher load_json load_sg import_csv bolt http)
 fi
 cargo fuzz build -s none -a
 for t in "${targets[@]}"; do

@@ -422,6 +422,15 @@ impl std::io::Write for Replay {
 /// (each statement limited to a second, nothing logged); returns what the server answered. For
 /// the fuzzer (`fuzz/fuzz_targets/bolt.rs`) and tests: whatever the bytes, this returns.
 pub fn replay(bytes: &[u8]) -> Vec<u8> {
+    replay_with(bytes, |server, io| {
+        let _ = conn::Conn::new(io, server, 0, "replay".into()).serve();
+    })
+}
+
+/// Runs `serve` on a connection whose client sent `bytes` and hung up, with a quiet server of
+/// an empty graph in memory (each statement limited to a second); returns what was answered.
+/// The HTTP side's fuzz target uses it too (`web::replay`).
+pub fn replay_with(bytes: &[u8], serve: impl FnOnce(&Server, Box<dyn conn::Stream>)) -> Vec<u8> {
     let opts = Options {
         name: "memory".into(),
         users: None,
@@ -437,7 +446,7 @@ pub fn replay(bytes: &[u8]) -> Vec<u8> {
     let server = Server { quiet: true, ..Server::new(served, opts, "localhost:7687".into()) };
     let output = Arc::new(Mutex::new(Vec::new()));
     let io = Replay { input: std::io::Cursor::new(bytes.to_vec()), output: output.clone() };
-    let _ = conn::Conn::new(Box::new(io), &server, 0, "replay".into()).serve();
+    serve(&server, Box::new(io));
     let out = output.lock().unwrap_or_else(|e| e.into_inner()).clone();
     out
 }

@@ -66,6 +66,14 @@ pub fn serve_connection(server: &Server, io: Box<dyn Stream>, peer: SocketAddr, 
     }
 }
 
+/// Serves one HTTP connection from this machine whose client sent `bytes` and hung up, on an
+/// empty graph in memory; returns what was answered. For the fuzzer (`fuzz/fuzz_targets/http.rs`)
+/// and tests: whatever the bytes, this returns.
+pub fn replay(bytes: &[u8]) -> Vec<u8> {
+    let peer = SocketAddr::from(([127, 0, 0, 1], 40000));
+    crate::server::replay_with(bytes, |server, io| serve_connection(server, io, peer, 0, &AtomicBool::new(false)))
+}
+
 /// Whether a `Host` header names this machine (any port).
 fn local_host(host: &str) -> bool {
     let name = match host.strip_prefix('[') {
@@ -194,7 +202,50 @@ fn respond(server: &Server, req: &Request, peer: SocketAddr) -> Response {
 
 #[cfg(test)]
 mod tests {
-    use super::local_host;
+    use super::{local_host, replay};
+    use proptest::prelude::*;
+
+    fn statuses(out: &[u8]) -> Vec<u16> {
+        let text = String::from_utf8_lossy(out);
+        text.match_indices("HTTP/1.1 ").filter_map(|(i, _)| text[i + 9..].get(..3)?.parse().ok()).collect()
+    }
+
+    #[test]
+    fn a_replayed_connection_answers_each_request() {
+        let req = |body: &str| {
+            format!(
+                "POST /db/neo4j/query/v2 HTTP/1.1\r\nHost: localhost:7474\r\nContent-Type: application/json\r\nContent-Length: {}\r\n\r\n{body}",
+                body.len()
+            )
+        };
+        let two = req(r#"{"statement": "CREATE (n:X {v: 1}) RETURN n.v"}"#)
+            + &req(r#"{"statement": "MATCH (n:X) RETURN count(n)"}"#);
+        let out = replay(two.as_bytes());
+        assert_eq!(statuses(&out), [202, 202]);
+        assert!(String::from_utf8_lossy(&out).contains(r#""values":[[1]]"#));
+        assert_eq!(statuses(&replay(b"GET /nothing HTTP/1.1\r\nHost: localhost\r\n\r\n")), [404]);
+        assert_eq!(statuses(&replay(b"\x00\xff garbage\r\n\r\n")), [400]);
+        assert!(replay(b"").is_empty());
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig { cases: 300, ..ProptestConfig::default() })]
+        // Any bytes after a request line get an answer with a status, or a closed connection;
+        // never a panic or a hang (the fuzz target `http` goes further).
+        #[test]
+        fn any_request_gets_a_status_or_nothing(
+            path in prop::sample::select(vec!["/", "/db/neo4j/query/v2", "/api/run", "/api/complete", "/api/expand", "/api/guides/tour", "/app.js"]),
+            method in prop::sample::select(vec!["GET", "POST", "PUT", "HEAD"]),
+            body in proptest::collection::vec(any::<u8>(), 0..200),
+            json in any::<bool>(),
+        ) {
+            let ct = if json { "Content-Type: application/json\r\n" } else { "" };
+            let mut bytes = format!("{method} {path} HTTP/1.1\r\nHost: 127.0.0.1:7474\r\n{ct}Content-Length: {}\r\n\r\n", body.len()).into_bytes();
+            bytes.extend(&body);
+            let out = replay(&bytes);
+            prop_assert!(out.is_empty() || !statuses(&out).is_empty());
+        }
+    }
 
     #[test]
     fn only_this_machines_names_are_local() {
