@@ -30,7 +30,7 @@ fuzz_target!(|data: &[u8]| {
     params.insert("p".into(), silkgraph::value::Value::Int(1));
     session.run_script(text, &params, |g, r| match r {
         Ok(o) => {
-            let _ = silkgraph::output::table(g, &o.result, Some(40));
+            let _ = silkgraph::output::table(g, &o.result);
             let _ = silkgraph::output::result_json(g, &o.result, o.time_ms);
         }
         Err(e) => {
