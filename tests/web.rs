@@ -220,6 +220,17 @@ fn bad_requests_get_a_status_and_a_reason_and_the_server_lives_on() {
     let two = format!("GET /api/info HTTP/1.1\r\nHost: {http}\r\n\r\nGET /api/guides HTTP/1.1\r\nHost: {http}\r\nConnection: close\r\n\r\n");
     let (_, body) = raw(&http, two.as_bytes());
     assert!(body.contains("HTTP/1.1 200") && body.contains("\"tour\""), "{body}");
+    // A HEAD has the headers and no body, so the next answer on the connection is whole.
+    let head = format!(
+        "HEAD / HTTP/1.1\r\nHost: {http}\r\n\r\nGET /api/guides HTTP/1.1\r\nHost: {http}\r\nConnection: close\r\n\r\n"
+    );
+    let (status, body) = raw(&http, head.as_bytes());
+    assert_eq!(status, 200);
+    assert!(body.starts_with("HTTP/1.1 200") && body.contains("\"tour\"") && !body.contains("<title>"), "{body}");
+    // Without users, a host name that is not this machine's is refused even on its address
+    // (DNS rebinding); plain addresses are answered.
+    let (s, _) = request(&http, "GET", "/api/info", &[], "");
+    assert_eq!(s, 200);
     let mut s = TcpStream::connect(&http).unwrap();
     write!(s, "GET / HTTP/1.1\r\nHost: {http}\r\nConnection: close\r\n\r\n").unwrap();
     let mut page = String::new();

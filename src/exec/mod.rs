@@ -266,13 +266,12 @@ pub fn parse_bytes(text: &str) -> Option<u64> {
     (v.is_finite() && v >= 1.0 && v < u64::MAX as f64).then_some(v as u64)
 }
 
-/// An estimate of the bytes a value takes. A list shared with other values (rows an `UNWIND`
-/// of it made, say) is counted where it was made, not again for each copy.
+/// An estimate of the bytes a value takes. (A list shared between rows is counted whole in
+/// each: an estimate that only depends on the value, so what is charged is what is released.)
 pub fn value_size(v: &Value) -> u64 {
     const BASE: u64 = std::mem::size_of::<Value>() as u64;
     BASE + match v {
         Value::String(s) => 16 + s.len() as u64,
-        Value::List(xs) if xs.is_shared() => 8,
         Value::List(xs) => xs.iter().map(value_size).sum::<u64>() + 24,
         Value::Map(m) => m.iter().map(|(k, v)| 40 + k.len() as u64 + value_size(v)).sum::<u64>() + 64,
         Value::Path(p) => 48 + 8 * (p.nodes.len() + p.rels.len()) as u64,

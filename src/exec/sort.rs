@@ -88,7 +88,7 @@ impl<'a> Sorter<'a> {
                 self.rows.truncate(k);
                 self.cutoff = Some(self.rows[k - 1].0.clone());
                 let kept: u64 = self.rows.iter().map(|(k, _, r)| super::row_size(k) + super::row_size(r)).sum();
-                self.ctx.control.release(self.held - kept);
+                self.ctx.control.release(self.held.saturating_sub(kept));
                 self.held = kept;
             }
         }

@@ -96,11 +96,6 @@ impl List {
         Arc::make_mut(&mut self.0)
     }
 
-    /// Whether other copies share the items (then they take no more memory for this one).
-    pub fn is_shared(&self) -> bool {
-        Arc::strong_count(&self.0) > 1
-    }
-
     /// The items, owned (copied if another list shares them).
     pub fn into_vec(self) -> Vec<Value> {
         Arc::unwrap_or_clone(self.0)

@@ -49,7 +49,7 @@ pub fn route(server: &Server, user: &User, req: &Request, rest: &str) -> Respons
         ("POST", "complete") => completion(server, &db, &body),
         ("POST", "highlight") => Ok(highlight(&body)),
         ("POST", "run") => run(server, user, &db, &body),
-        ("POST", "cancel") => Ok(cancel(server, &body)),
+        ("POST", "cancel") => Ok(cancel(server, user, &body)),
         ("POST", "evidence") => evidence(server, &db, &body),
         ("POST", "expand") => expand(server, &db, &body),
         ("POST", "scores") => scores(server, &db, &body),
@@ -175,18 +175,18 @@ fn highlight(body: &J) -> Response {
 
 // ---- running statements ---------------------------------------------------------------------
 
-/// The cancel flags of running requests, by the server and the run's id.
-type Running = Mutex<HashMap<(usize, String), Arc<AtomicBool>>>;
+/// The cancel flags of running requests, by the server, the user and the run's id (a user
+/// cancels only their own runs).
+type Running = Mutex<HashMap<(usize, String, String), Arc<AtomicBool>>>;
 
 fn running() -> &'static Running {
     static R: OnceLock<Running> = OnceLock::new();
     R.get_or_init(Running::default)
 }
 
-fn cancel(server: &Server, body: &J) -> Response {
-    let id = str_field(body, "runId").to_string();
-    let found =
-        running().lock().unwrap_or_else(|e| e.into_inner()).get(&(server as *const Server as usize, id)).cloned();
+fn cancel(server: &Server, user: &User, body: &J) -> Response {
+    let key = (server as *const Server as usize, user.name.clone(), str_field(body, "runId").to_string());
+    let found = running().lock().unwrap_or_else(|e| e.into_inner()).get(&key).cloned();
     if let Some(f) = &found {
         f.store(true, Ordering::SeqCst);
     }
@@ -267,9 +267,9 @@ fn run(server: &Server, user: &User, db: &str, body: &J) -> Result<Response, Err
         Err(e) => return Ok(bad(&e)),
     };
     let mut c = client(server, db)?;
-    let run_id = (server as *const Server as usize, str_field(body, "runId").to_string());
+    let run_id = (server as *const Server as usize, user.name.clone(), str_field(body, "runId").to_string());
     let flag = c.control.cancel.clone();
-    if !run_id.1.is_empty() {
+    if !run_id.2.is_empty() {
         running().lock().unwrap_or_else(|e| e.into_inner()).insert(run_id.clone(), flag);
     }
     let mut results = Vec::new();

@@ -75,6 +75,16 @@ fn escape(s: &str) -> String {
     s.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;").replace('"', "&quot;")
 }
 
+/// A link's address if it is a web address, a mail address or a path on this server; else `#`.
+fn safe_url(url: pulldown_cmark::CowStr<'_>) -> pulldown_cmark::CowStr<'_> {
+    let lower = url.trim().to_ascii_lowercase();
+    let scheme = lower.split_once(':').map(|(s, _)| s).filter(|s| !s.contains(['/', '?', '#']));
+    match scheme {
+        None | Some("http" | "https" | "mailto") => url,
+        Some(_) => "#".into(),
+    }
+}
+
 /// One step's Markdown as HTML: queries become runnable blocks, raw HTML becomes text.
 fn render(md: &str) -> String {
     let mut events = Vec::new();
@@ -101,6 +111,13 @@ fn render(md: &str) -> String {
             }
             (Some(_), _) => {}
             (None, Event::Html(h)) | (None, Event::InlineHtml(h)) => events.push(Event::Text(h)),
+            // Links and pictures lead to web addresses or this server's files, never to script.
+            (None, Event::Start(Tag::Link { link_type, dest_url, title, id })) => {
+                events.push(Event::Start(Tag::Link { link_type, dest_url: safe_url(dest_url), title, id }))
+            }
+            (None, Event::Start(Tag::Image { link_type, dest_url, title, id })) => {
+                events.push(Event::Start(Tag::Image { link_type, dest_url: safe_url(dest_url), title, id }))
+            }
             (None, e) => events.push(e),
         }
     }
@@ -156,11 +173,13 @@ mod tests {
     fn steps_queries_and_no_raw_html() {
         let g = Guide::parse(
             "x",
-            "# Title\n\nIntro <script>alert(1)</script>\n\n---\n\nStep two\n\n```cypher db=karate\nMATCH (n) RETURN n\n```\n\n```\n---\n```\n",
+            "# Title\n\nIntro <script>alert(1)</script> [x](javascript:alert(1)) [y](https://example.org/a) ![p](data:text/html,z)\n\n---\n\nStep two\n\n```cypher db=karate\nMATCH (n) RETURN n\n```\n\n```\n---\n```\n",
         );
         assert_eq!(g.title, "Title");
         assert_eq!(g.steps.len(), 2, "{:?}", g.steps);
         assert!(g.steps[0].contains("&lt;script&gt;") && !g.steps[0].contains("<script>"));
+        assert!(!g.steps[0].contains("javascript:") && !g.steps[0].contains("data:text"), "{}", g.steps[0]);
+        assert!(g.steps[0].contains("href=\"https://example.org/a\""));
         assert!(g.steps[1].contains("data-db=\"karate\"") && g.steps[1].contains("MATCH (n) RETURN n"));
         assert!(g.steps[1].contains("---"), "a fence's --- is not a step break");
         for (name, _) in BUNDLED {

@@ -54,12 +54,14 @@ pub struct Response {
     pub headers: Vec<(&'static str, String)>,
     /// The body.
     pub body: Vec<u8>,
+    /// For a HEAD: the length the body would have.
+    pub head_only: Option<usize>,
 }
 
 impl Response {
     /// A response with a body.
     pub fn new(status: u16, content_type: &'static str, body: impl Into<Vec<u8>>) -> Response {
-        Response { status, content_type, headers: Vec::new(), body: body.into() }
+        Response { status, content_type, headers: Vec::new(), body: body.into(), head_only: None }
     }
 
     /// A JSON response.
@@ -72,6 +74,13 @@ impl Response {
         let mut s = why.into();
         s.push('\n');
         Response::new(status, "text/plain; charset=utf-8", s)
+    }
+
+    /// The response to a HEAD: its headers (with the body's length), no body.
+    pub fn headers_only(mut self) -> Response {
+        self.head_only = Some(self.body.len());
+        self.body.clear();
+        self
     }
 
     /// Adds a header.
@@ -215,7 +224,7 @@ impl Conn {
             r.status,
             reason(r.status),
             r.content_type,
-            r.body.len()
+            r.head_only.unwrap_or(r.body.len())
         );
         for (k, v) in &r.headers {
             head.push_str(&format!("{k}: {}\r\n", v.replace(['\r', '\n'], " ")));

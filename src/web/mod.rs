@@ -60,6 +60,8 @@ pub fn serve_connection(server: &Server, io: Box<dyn Stream>, peer: SocketAddr, 
             ));
         }
         let close = !req.keep_alive() || stop.load(Ordering::SeqCst);
+        // A HEAD is answered with the headers a GET would have, and no body.
+        let resp = if req.method == "HEAD" { resp.headers_only() } else { resp };
         if conn.write(&resp, close).is_err() || close {
             return;
         }
@@ -85,6 +87,15 @@ fn local_host(host: &str) -> bool {
     name.eq_ignore_ascii_case("localhost")
         || name.parse::<std::net::IpAddr>().is_ok_and(|ip| ip.is_loopback())
         || name.to_ascii_lowercase().ends_with(".localhost")
+}
+
+/// Whether a `Host` header is an IP address (any port), which no DNS rebinding can give.
+fn ip_host(host: &str) -> bool {
+    let name = match host.strip_prefix('[') {
+        Some(rest) => rest.split(']').next().unwrap_or(""),
+        None => host.rsplit_once(':').map_or(host, |(h, _)| h),
+    };
+    name.parse::<std::net::IpAddr>().is_ok()
 }
 
 /// Credentials already checked: a hash of the server's address and the `Authorization`
@@ -143,10 +154,12 @@ pub(crate) fn error_body(code: &str, message: &str) -> serde_json::Value {
 
 fn respond(server: &Server, req: &Request, peer: SocketAddr) -> Response {
     let api = req.path.starts_with("/db/") || req.path.starts_with("/api/");
-    if peer.ip().is_loopback() && !server.has_users() && !req.header("host").is_some_and(local_host) {
+    // Without users, a page that rebinds its own host name to this server's address must not
+    // reach it: only this machine's names and plain addresses are answered.
+    if !server.has_users() && !req.header("host").is_some_and(|h| local_host(h) || ip_host(h)) {
         return Response::text(
             403,
-            "this server answers only to this machine's names (localhost, 127.0.0.1, [::1]): the Host header names another",
+            "without users, this server answers only to this machine's names (localhost) and to IP addresses: the Host header names another",
         );
     }
     if req.method == "POST" {
@@ -255,5 +268,9 @@ mod tests {
         for h in ["evil.example", "evil.example:7474", "192.168.1.5:7474", "localhost.evil.example", ""] {
             assert!(!local_host(h), "{h}");
         }
+        for h in ["192.168.1.5:7474", "10.0.0.1", "[fe80::1]:7474"] {
+            assert!(super::ip_host(h), "{h}");
+        }
+        assert!(!super::ip_host("evil.example:7474"));
     }
 }
