@@ -233,13 +233,7 @@ impl Probe for ClientProbe<'_> {
         &self.snap.graph
     }
     fn rows(&mut self, query: &str, params: &Params) -> Result<Vec<Vec<Value>>, Error> {
-        let p = self.client.prepare(query)?;
-        let mut rows = Vec::new();
-        self.client.run(&p, params, &mut |_, r| {
-            rows.push(r);
-            Ok(true)
-        })?;
-        Ok(rows)
+        run_rows(self.client, query, params).map(|(_, rows)| rows)
     }
     fn cancelled(&self) -> bool {
         self.client.control.cancel.load(Ordering::Relaxed)
@@ -275,7 +269,7 @@ fn run(server: &Server, user: &User, db: &str, body: &J) -> Result<Response, Err
     let mut results = Vec::new();
     for (a, b) in crate::script::split(text) {
         let piece = &text[a..b];
-        let r = run_one(server, user, &mut c, piece, &params, text, a);
+        let r = run_one(server, user, db, &mut c, piece, &params, text, a);
         let failed = r.get("error").is_some_and(|e| !e.is_null());
         results.push(r);
         if failed {
@@ -286,7 +280,19 @@ fn run(server: &Server, user: &User, db: &str, body: &J) -> Result<Response, Err
     Ok(Response::json(200, &json!({"results": results})))
 }
 
-fn run_one(server: &Server, user: &User, c: &mut Client, piece: &str, params: &Params, text: &str, at: usize) -> J {
+#[allow(clippy::too_many_arguments)]
+fn run_one(
+    server: &Server,
+    user: &User,
+    db: &str,
+    c: &mut Client,
+    piece: &str,
+    params: &Params,
+    text: &str,
+    at: usize,
+) -> J {
+    // The schema hints and warnings read: the one completion keeps per commit.
+    let schema = || schema_of(server, db).map(|(_, s)| s).unwrap_or_default();
     let started = Instant::now();
     let head = json!({"statement": piece, "start": utf16(text, at), "end": utf16(text, at + piece.len())});
     let fail = |e: &Error, hint_schema: Option<&SchemaSnapshot>| {
@@ -309,7 +315,7 @@ fn run_one(server: &Server, user: &User, c: &mut Client, piece: &str, params: &P
     server.log_query(0, piece);
     let prepared = match c.prepare(piece) {
         Ok(p) => p,
-        Err(e) => return fail(&e, Some(&SchemaSnapshot::of(&c.shared().snapshot().graph))),
+        Err(e) => return fail(&e, Some(&schema())),
     };
     if prepared.1.writes() && user.read_only {
         return fail(&access_error(user), None);
@@ -333,7 +339,7 @@ fn run_one(server: &Server, user: &User, c: &mut Client, piece: &str, params: &P
         Ok(s) => s,
         Err(e) => {
             server.log_failure(0, &e, piece);
-            return fail(&e, Some(&SchemaSnapshot::of(&c.shared().snapshot().graph)));
+            return fail(&e, Some(&schema()));
         }
     };
     let mode = format!("{:?}", prepared.0.mode).to_ascii_lowercase();
@@ -349,7 +355,7 @@ fn run_one(server: &Server, user: &User, c: &mut Client, piece: &str, params: &P
     out["stats"] = crate::output::stats_json(&summary.stats);
     // No rows from a query that reads: say which step emptied it, as the REPL's :whynot does.
     if count == 0 && !columns.is_empty() && summary.stats.is_empty() && mode == "run" && !prepared.1.writes() {
-        let schema = SchemaSnapshot::of(&c.shared().snapshot().graph);
+        let schema = schema();
         let warnings: Vec<String> = crate::syntax::parse(piece)
             .unwrap_or_default()
             .iter()

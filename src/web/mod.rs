@@ -76,14 +76,19 @@ pub fn replay(bytes: &[u8]) -> Vec<u8> {
     crate::server::replay_with(bytes, |server, io| serve_connection(server, io, peer, 0, &AtomicBool::new(false)))
 }
 
-/// Whether a `Host` header names this machine (any port).
-fn local_host(host: &str) -> bool {
-    let name = match host.strip_prefix('[') {
+/// The name or address of a `Host` header, without its port or an IPv6 address's brackets.
+fn host_name(host: &str) -> &str {
+    match host.strip_prefix('[') {
         Some(rest) => rest.split(']').next().unwrap_or(""),
         None => {
             host.rsplit_once(':').map_or(host, |(h, p)| if p.chars().all(|c| c.is_ascii_digit()) { h } else { host })
         }
-    };
+    }
+}
+
+/// Whether a `Host` header names this machine (any port).
+fn local_host(host: &str) -> bool {
+    let name = host_name(host);
     name.eq_ignore_ascii_case("localhost")
         || name.parse::<std::net::IpAddr>().is_ok_and(|ip| ip.is_loopback())
         || name.to_ascii_lowercase().ends_with(".localhost")
@@ -91,11 +96,7 @@ fn local_host(host: &str) -> bool {
 
 /// Whether a `Host` header is an IP address (any port), which no DNS rebinding can give.
 fn ip_host(host: &str) -> bool {
-    let name = match host.strip_prefix('[') {
-        Some(rest) => rest.split(']').next().unwrap_or(""),
-        None => host.rsplit_once(':').map_or(host, |(h, _)| h),
-    };
-    name.parse::<std::net::IpAddr>().is_ok()
+    host_name(host).parse::<std::net::IpAddr>().is_ok()
 }
 
 /// Credentials already checked: a hash of the server's address and the `Authorization`
