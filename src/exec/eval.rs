@@ -436,10 +436,25 @@ pub fn eval(e: &Expr, row: &Row, ctx: Ctx) -> Result<Value> {
                 Value::List(items) => {
                     let mut r = row.clone();
                     r[*acc] = start;
+                    // `acc + x` where x does not read the accumulator: the accumulator is taken
+                    // out of the row before the add, so the add owns its list and appends in
+                    // place instead of copying it at each step.
+                    let append = match &**expr {
+                        Expr::Binary(BinaryOp::Add, a, b) if matches!(**a, Expr::Slot(s) if s == *acc) => {
+                            crate::plan::expr_reads(b).filter(|reads| !reads.contains(acc)).map(|_| &**b)
+                        }
+                        _ => None,
+                    };
                     for it in items {
                         ctx.control.tick()?;
                         r[*slot] = it;
-                        r[*acc] = eval(expr, &r, ctx)?;
+                        r[*acc] = match append {
+                            Some(b) => {
+                                let y = eval(b, &r, ctx)?;
+                                operate(BinaryOp::Add, std::mem::replace(&mut r[*acc], Value::Null), y, ctx)?
+                            }
+                            None => eval(expr, &r, ctx)?,
+                        };
                         // A large accumulator makes every step costly (`acc + [i]` copies it): the
                         // clock and the memory limit are then checked at each step, not each 4096th.
                         let held = shallow_size(&r[*acc]);
