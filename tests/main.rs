@@ -15,6 +15,7 @@ mod props;
 mod queries;
 mod remote;
 mod repl;
+mod resources;
 mod robustness;
 mod search;
 mod server;

@@ -65,9 +65,11 @@ impl State {
             }
         }
         if let Some(seen) = &mut self.seen {
+            let size = super::value_size(&v) + super::set_entry(std::mem::size_of::<Value>() as u64);
             if !seen.insert(v.clone()) {
                 return Ok(());
             }
+            ctx.control.charge(size)?;
         }
         match (&mut self.acc, a.func) {
             (Acc::Count(c), _) => *c += 1,

@@ -299,7 +299,7 @@ pub(crate) fn call(name: &str, mut a: Vec<Value>, ctx: Ctx) -> Result<Value> {
         "split" => {
             let s = str_arg(&first, "split()")?.unwrap_or("");
             // Each piece is a value of its own: the list must fit in --max-memory first.
-            const PIECE: u64 = std::mem::size_of::<Value>() as u64 + 16;
+            const PIECE: u64 = std::mem::size_of::<Value>() as u64 + super::heap(17);
             let pieces = |n: u64| n.saturating_mul(PIECE).saturating_add(s.len() as u64);
             match str_arg(&a[1], "split()")? {
                 Some("") => {

@@ -102,6 +102,13 @@ pub struct Stats {
 }
 
 impl Stats {
+    /// An estimate of the bytes what was written takes in the store: a node's record and
+    /// label entry, a relationship's record and its two adjacency entries, a property's value
+    /// and key in the property arena.
+    pub fn written_bytes(&self) -> u64 {
+        self.nodes_created * 64 + self.relationships_created * 96 + self.labels_added * 16 + self.properties_set * 40
+    }
+
     /// Whether the statement changed nothing.
     pub fn is_empty(&self) -> bool {
         *self == Stats::default()
@@ -190,6 +197,9 @@ pub struct Control {
     pub batches: Arc<AtomicU64>,
     /// A batch failed under `ON ERROR BREAK`: no later batch runs.
     pub batches_stopped: Arc<AtomicBool>,
+    /// What the statement's writes are charged in [`Control::memory`]: `[the written bytes
+    /// charged up to, bytes held]` (see [`Control::charge_writes`]).
+    pub(crate) written: Arc<[AtomicU64; 2]>,
 }
 
 /// Makes the changes a graph's journal holds durable, then has it forget them: what a batch of
@@ -266,23 +276,59 @@ pub fn parse_bytes(text: &str) -> Option<u64> {
     (v.is_finite() && v >= 1.0 && v < u64::MAX as f64).then_some(v as u64)
 }
 
-/// An estimate of the bytes a value takes. (A list shared between rows is counted whole in
-/// each: an estimate that only depends on the value, so what is charged is what is released.)
+/// The bytes the allocator takes for a request of `n`: a block of at least 32 with an 8-byte
+/// header, in steps of 16 (glibc's malloc).
+pub const fn heap(n: u64) -> u64 {
+    let b = (n + 8 + 15) & !15;
+    if b < 32 {
+        32
+    } else {
+        b
+    }
+}
+
+/// An estimate of the bytes a value takes: its slot and the heap blocks it owns, each as the
+/// allocator rounds it (a two-element list is three blocks' worth, not two slots'). A list
+/// shared between rows is counted whole in each: an estimate that only depends on the value,
+/// so what is charged is what is released.
 pub fn value_size(v: &Value) -> u64 {
     const BASE: u64 = std::mem::size_of::<Value>() as u64;
     BASE + match v {
-        Value::String(s) => 16 + s.len() as u64,
-        Value::List(xs) => xs.iter().map(value_size).sum::<u64>() + 24,
-        Value::Map(m) => m.iter().map(|(k, v)| 40 + k.len() as u64 + value_size(v)).sum::<u64>() + 64,
-        Value::Path(p) => 48 + 8 * (p.nodes.len() + p.rels.len()) as u64,
-        Value::Duration(_) => 32,
+        // An `Arc<str>`: two counts and the text in one block.
+        Value::String(s) => heap(16 + s.len() as u64),
+        // An `Arc<Vec<Value>>`: the counts and the vector's header, then the slots.
+        Value::List(xs) => heap(16 + 24) + slots(xs) - BASE * xs.len() as u64 + xs.iter().map(value_size).sum::<u64>(),
+        // An index map: its header, the entries (hash, key, value) and the index table.
+        Value::Map(m) => {
+            heap(96)
+                + heap((8 + 24 + BASE) * m.len() as u64)
+                + heap(9 * m.len() as u64)
+                + m.iter().map(|(k, v)| heap(k.len() as u64) + value_size(v) - BASE).sum::<u64>()
+        }
+        Value::Path(p) => heap(48) + heap(8 * p.nodes.len() as u64) + heap(8 * p.rels.len() as u64),
+        Value::Duration(_) => heap(32),
         _ => 0,
     }
 }
 
-/// An estimate of the bytes a row takes.
+/// The heap block of `values.len()` slots (none for none), as [`heap`] counts it.
+fn slots(values: &[Value]) -> u64 {
+    match values.len() as u64 {
+        0 => 0,
+        n => heap(n * std::mem::size_of::<Value>() as u64),
+    }
+}
+
+/// An estimate of the bytes a row takes (a vector of values).
 pub fn row_size(row: &[Value]) -> u64 {
-    24 + row.iter().map(value_size).sum::<u64>()
+    24 + slots(row) - std::mem::size_of_val(row) as u64 + row.iter().map(value_size).sum::<u64>()
+}
+
+/// What a hash set or map spends per entry beyond the entry itself: a control byte, and the
+/// free slots of a table that doubles when seven eighths are full (one slot's worth, taking
+/// the growth that copies the table into account).
+pub const fn set_entry(slot: u64) -> u64 {
+    slot + 1
 }
 
 impl Control {
@@ -320,6 +366,30 @@ impl Control {
             ));
         }
         Ok(())
+    }
+
+    /// Charges what the statement has added to the graph since the last charge, once it adds
+    /// up to 64 KiB: the new state of a transaction, as Neo4j counts it, so a statement that
+    /// creates millions of nodes stops at `--max-memory` instead of growing the process past
+    /// it.
+    pub(crate) fn charge_writes(&self, stats: &Stats) -> Result<()> {
+        let bytes = stats.written_bytes();
+        let [mark, held] = &*self.written;
+        let from = mark.load(AtomicOrdering::Relaxed);
+        if bytes >= from + (1 << 16) {
+            self.charge(bytes - from)?;
+            mark.store(bytes, AtomicOrdering::Relaxed);
+            held.fetch_add(bytes - from, AtomicOrdering::Relaxed);
+        }
+        Ok(())
+    }
+
+    /// Lets go what the writes so far were charged (a batch of `IN TRANSACTIONS` ended: what it
+    /// wrote is the graph's, or gone); later writes are charged from `stats` on.
+    pub(crate) fn release_writes(&self, stats: &Stats) {
+        let [mark, held] = &*self.written;
+        self.release(held.swap(0, AtomicOrdering::Relaxed));
+        mark.store(stats.written_bytes(), AtomicOrdering::Relaxed);
     }
 
     /// Whether one value of `bytes` about to be made fits beside what is held (nothing is
@@ -401,6 +471,7 @@ fn execute_inner(plan: &Plan, graph: &mut dyn GraphWrite, params: &Params, contr
     let mut stats = Stats::default();
     let mut rows: Vec<Row> = Vec::new();
     control.memory.store(0, AtomicOrdering::Relaxed);
+    control.written.iter().for_each(|w| w.store(0, AtomicOrdering::Relaxed));
     control.batches.store(0, AtomicOrdering::Relaxed);
     control.batches_stopped.store(false, AtomicOrdering::Relaxed);
     for part in &plan.parts {

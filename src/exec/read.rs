@@ -144,7 +144,7 @@ pub(crate) fn apply<'a>(op: &'a Op, input: RowIter<'a>, ctx: Ctx<'a>) -> RowIter
                 Err(e) => Some(Err(e)),
                 Ok(row) => {
                     let key: Vec<Value> = slots.iter().map(|&s| row[s].clone()).collect();
-                    let size = super::row_size(&key);
+                    let size = super::row_size(&key) + super::set_entry(24);
                     if !seen.insert(key) {
                         return None;
                     }

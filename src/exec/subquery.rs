@@ -209,6 +209,7 @@ impl Run<'_, '_> {
             }
             if failed.is_none() {
                 self.graph.commit(sp);
+                self.control.release_writes(self.stats);
                 // On a database the batch is made durable now, whatever comes after it.
                 if let Some(d) = &self.control.durable {
                     (d.0)(self.graph)?;
@@ -229,6 +230,7 @@ impl Run<'_, '_> {
                 Some(e) => {
                     self.graph.rollback(sp);
                     *self.stats = stats_before;
+                    self.control.release_writes(self.stats);
                     skipped(status(true, false, Some(&e)), &mut out);
                     if b.on_error == OnError::Break {
                         self.control.batches_stopped.store(true, Ordering::Relaxed);

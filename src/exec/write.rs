@@ -76,6 +76,7 @@ pub(crate) fn apply(
                 for part in parts {
                     create_part(part, &mut row, graph, params, stats)?;
                 }
+                control.charge_writes(stats)?;
                 if keep {
                     out.push(row);
                 }
@@ -86,6 +87,7 @@ pub(crate) fn apply(
             let mut out = Vec::new();
             for row in rows {
                 control.check()?;
+                control.charge_writes(stats)?;
                 let matched: Vec<Row> = {
                     let c = Ctx { graph, params, width, control };
                     super::run_sub(matcher, row.clone(), c).collect::<Result<_>>()?
@@ -109,6 +111,7 @@ pub(crate) fn apply(
             for row in &rows {
                 control.tick()?;
                 set_items(ops, row, graph, params, stats)?;
+                control.charge_writes(stats)?;
             }
             Ok(rows)
         }
