@@ -98,9 +98,10 @@ fn run(cli: &ExportArgs, main: &super::Cli) -> Result<String, (i32, String)> {
     // An export reads a database without writing it (another process may have it open).
     let read_only = !source.empty && source.graph.as_deref().is_some_and(super::is_database);
     let src = super::GraphSource { graph: source.graph.clone(), empty: source.empty, read_only };
-    let mut session = super::open_session(&src).map_err(failed)?;
-    super::limits::apply(&mut session, main.timeout, main.max_rows, main.max_hops, main.max_memory.as_deref())
+    let mut bounds = Session::default();
+    super::limits::apply(&mut bounds, main.timeout, main.max_rows, main.max_hops, main.max_memory.as_deref())
         .map_err(usage)?;
+    let mut session = super::open_session(&src, &bounds).map_err(failed)?;
     session.no_auto_index = main.no_auto_index;
     session.control.import_dir = Some(main.import_dir.as_deref().unwrap_or(Path::new(".")).into());
     let result = match &cli.query {

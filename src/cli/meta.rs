@@ -405,7 +405,8 @@ fn run_inner(state: &mut State, meta: Meta, out: &mut dyn Write, err: &mut dyn W
                     "the graph has unsaved changes: :save FILE.sg keeps them, or :load {file} --discard drops them"
                 ));
             }
-            let g = crate::graphs::open(&file)?;
+            // Under the session's limits; Ctrl-C stops a costly statement in the file.
+            let g = crate::graphs::open_within(&file, &state.session)?;
             w(
                 out,
                 &format!(

@@ -210,10 +210,16 @@ fn parse_params(p: &Option<String>) -> Result<Params, String> {
 /// The graph a command names, in memory: an empty one (`--empty`), the file or bundled graph
 /// `--graph` names, else the default bundled graph.
 pub fn open_graph(src: &GraphSource) -> Result<Graph, String> {
+    open_graph_within(src, &Session::default())
+}
+
+/// [`open_graph`], a graph file's statements under `like`'s limits (see
+/// [`crate::io::open_within`]).
+fn open_graph_within(src: &GraphSource, like: &Session) -> Result<Graph, String> {
     if src.empty {
         Ok(Graph::new())
     } else if let Some(g) = &src.graph {
-        crate::graphs::open(g)
+        crate::graphs::open_within(g, like)
     } else {
         crate::graphs::default_graph()
     }
@@ -251,8 +257,15 @@ fn misspelt_bundled(spec: &str) -> Result<(), String> {
 }
 
 /// The session a command works in: on a database (its notices, such as "created", go to
-/// standard error), or on a graph in memory.
-pub fn open_session(src: &GraphSource) -> Result<Session, String> {
+/// standard error), or on a graph in memory. It takes `like`'s limits (see
+/// [`limits::apply`]), and a graph file loads under them.
+pub fn open_session(src: &GraphSource, like: &Session) -> Result<Session, String> {
+    let mut session = open_session_unbounded(src, like)?;
+    session.take_bounds(like);
+    Ok(session)
+}
+
+fn open_session_unbounded(src: &GraphSource, like: &Session) -> Result<Session, String> {
     if let Some(spec) = src.graph.as_deref().filter(|_| !src.empty) {
         misspelt_bundled(spec)?;
     }
@@ -271,7 +284,7 @@ pub fn open_session(src: &GraphSource) -> Result<Session, String> {
             Ok(Session::on_database(opened))
         }
         _ if src.read_only => Err("--read-only is for databases; this graph is opened in memory".into()),
-        _ => open_graph(src).map(Session::new),
+        _ => open_graph_within(src, like).map(Session::new),
     }
 }
 
@@ -336,7 +349,12 @@ pub fn main() -> i32 {
     if cli.remote.connect.is_some() {
         return remote(&cli);
     }
-    let mut session = match open_session(&cli.source) {
+    let mut bounds = Session::default();
+    if let Err(e) = limits::apply(&mut bounds, cli.timeout, cli.max_rows, cli.max_hops, cli.max_memory.as_deref()) {
+        eprintln!("error: {e}");
+        return USAGE;
+    }
+    let mut session = match open_session(&cli.source, &bounds) {
         Ok(s) => s,
         Err(e) => {
             eprintln!("error: {e}");
@@ -344,10 +362,6 @@ pub fn main() -> i32 {
         }
     };
     session.no_auto_index = cli.no_auto_index;
-    if let Err(e) = limits::apply(&mut session, cli.timeout, cli.max_rows, cli.max_hops, cli.max_memory.as_deref()) {
-        eprintln!("error: {e}");
-        return USAGE;
-    }
     session.control.import_dir = match (&cli.import_dir, &cli.command) {
         (Some(dir), _) if !dir.is_dir() => {
             eprintln!("error: --import-dir {}: not a directory", dir.display());

@@ -49,6 +49,12 @@ pub fn default_graph() -> Result<Graph, String> {
 /// Opens a graph by file name (`.cypher`, `.json`, a directory with a CSV export) or by bundled
 /// name.
 pub fn open(spec: &str) -> Result<Graph, String> {
+    open_within(spec, &Session::default())
+}
+
+/// [`open`], with a Cypher script's statements under `like`'s limits, time limit and Ctrl-C
+/// flag (the other forms load in time linear in their size).
+pub fn open_within(spec: &str, like: &Session) -> Result<Graph, String> {
     if let Some((_, _, text)) = BUNDLED.iter().find(|(n, _, _)| *n == spec) {
         return Session::load_script(text).map_err(|e| format!("{spec}: {}", render(&e, text)));
     }
@@ -63,7 +69,7 @@ pub fn open(spec: &str) -> Result<Graph, String> {
     let text = std::fs::read_to_string(path).map_err(|e| format!("cannot read {spec}: {e}"))?;
     match path.extension().and_then(|e| e.to_str()).map(|e| e.to_ascii_lowercase()).as_deref() {
         Some("json") => from_json_text(&text).map_err(|e| format!("{spec}: {e}")),
-        _ => Session::load_script(&text).map_err(|e| {
+        _ => Session::load_script_within(&text, like).map_err(|e| {
             let (line, col) = e.span.map_or((0, 0), |s| line_col(&text, s.start));
             // A file whose very first word is not Cypher is not a script at all: say so without
             // echoing its text (it may be any file, a secret one included).

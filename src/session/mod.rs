@@ -411,7 +411,28 @@ impl Session {
 
     /// Builds a graph from a Cypher script; all or nothing.
     pub fn load_script(text: &str) -> Result<Graph> {
-        let mut s = Session::default();
+        Session::load_script_within(text, &Session::default())
+    }
+
+    /// A session in memory on `graph` under this one's limits, time limit and Ctrl-C flag.
+    pub fn bounded_like(&self, graph: Graph) -> Session {
+        let mut s = Session::new(graph);
+        s.take_bounds(self);
+        s
+    }
+
+    /// Takes another session's limits, time limit and Ctrl-C flag.
+    pub fn take_bounds(&mut self, like: &Session) {
+        self.timeout = like.timeout;
+        self.control.limits = like.control.limits;
+        self.control.cancel = std::sync::Arc::clone(&like.control.cancel);
+    }
+
+    /// [`Session::load_script`] with each statement under `like`'s limits, time limit and
+    /// Ctrl-C flag: a graph file is text from anywhere, and a costly statement in it is stopped
+    /// as the same statement typed would be.
+    pub fn load_script_within(text: &str, like: &Session) -> Result<Graph> {
+        let mut s = like.bounded_like(Graph::new());
         let mut err = None;
         s.run_script(text, &Params::new(), |_, r| {
             if let Err(e) = r {
