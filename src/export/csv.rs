@@ -126,7 +126,10 @@ fn scalar_text(v: &Value) -> String {
     }
 }
 
-fn cells(g: &Graph, cols: &[Column], props: &[(Sym, Value)]) -> Vec<String> {
+/// The cells of one record's properties. A value whose cell is empty (`''`, `[]`, `['']`)
+/// would read back as no value: it goes to `empties` as (column, value), for the provenance
+/// file, at `offset` past the id and label or type columns.
+fn cells(g: &Graph, cols: &[Column], props: &[(Sym, Value)], offset: usize, empties: &mut Vec<Empty>) -> Vec<String> {
     let mut row = vec![String::new(); cols.len()];
     for (k, v) in props {
         let Some(kind) = kind_of(v) else { continue };
@@ -137,9 +140,25 @@ fn cells(g: &Graph, cols: &[Column], props: &[(Sym, Value)]) -> Vec<String> {
             (_, Value::List(xs)) => xs.iter().map(scalar_text).collect::<Vec<_>>().join(";"),
             (_, v) => scalar_text(v),
         };
+        if row[i].is_empty() {
+            empties.push((offset + i, crate::output::to_json(g, v)));
+        }
     }
     row
 }
+
+/// A property whose cell is empty though it has a value: its column and its value as JSON.
+type Empty = (usize, serde_json::Value);
+
+/// The provenance file's record of such values: `[[record, column, value], ...]` (both
+/// 0-based, the header not counted).
+fn empties_json(records: &[Vec<Empty>]) -> serde_json::Value {
+    let all = records.iter().enumerate().flat_map(|(r, es)| es.iter().map(move |(c, v)| serde_json::json!([r, c, v])));
+    serde_json::Value::Array(all.collect())
+}
+
+/// The key in `provenance.json` that lists the values of empty cells, by file.
+pub const EMPTY_CELLS: &str = "empty_cells";
 
 fn to_csv(header: Vec<String>, rows: Vec<Vec<String>>) -> String {
     let mut w = ::csv::WriterBuilder::new().from_writer(Vec::new());
@@ -197,13 +216,16 @@ pub fn render(ex: &Export) -> Result<[(&'static str, String); 3], String> {
     let id_head = if ncols.iter().any(|c| c.key == "id") { ":ID" } else { "id:ID" };
     let mut head = vec![id_head.to_string(), ":LABEL".to_string()];
     head.extend(ncols.iter().map(header));
+    let mut node_empties = Vec::new();
     let rows = ex
         .sub
         .nodes
         .iter()
         .map(|&n| {
             let mut r = vec![n.to_string(), label_names(g, n).join(";")];
-            r.extend(cells(g, &ncols, &g.node_props(n)));
+            let mut empties = Vec::new();
+            r.extend(cells(g, &ncols, &g.node_props(n), 2, &mut empties));
+            node_empties.push(empties);
             r
         })
         .collect();
@@ -211,6 +233,7 @@ pub fn render(ex: &Export) -> Result<[(&'static str, String); 3], String> {
     let rcols = columns(g, ex.sub.rels.iter().map(|&r| g.rel_props(r)));
     let mut head = vec![":START_ID".to_string(), ":END_ID".to_string(), ":TYPE".to_string()];
     head.extend(rcols.iter().map(header));
+    let mut rel_empties = Vec::new();
     let rows = ex
         .sub
         .rels
@@ -218,7 +241,9 @@ pub fn render(ex: &Export) -> Result<[(&'static str, String); 3], String> {
         .filter_map(|&r| {
             let (a, b) = g.rel_ends(r)?;
             let mut row = vec![a.to_string(), b.to_string(), type_name(g, r).to_string()];
-            row.extend(cells(g, &rcols, &g.rel_props(r)));
+            let mut empties = Vec::new();
+            row.extend(cells(g, &rcols, &g.rel_props(r), 3, &mut empties));
+            rel_empties.push(empties);
             Some(row)
         })
         .collect();
@@ -227,6 +252,11 @@ pub fn render(ex: &Export) -> Result<[(&'static str, String); 3], String> {
     if let Some(m) = prov.as_object_mut() {
         let files = serde_json::json!({ NODES_FILE: sha256(nodes.as_bytes()), RELS_FILE: sha256(rels.as_bytes()) });
         m.insert("files".into(), files);
+        let empties =
+            serde_json::json!({ NODES_FILE: empties_json(&node_empties), RELS_FILE: empties_json(&rel_empties) });
+        if empties.as_object().is_some_and(|o| o.values().any(|v| v.as_array().is_some_and(|a| !a.is_empty()))) {
+            m.insert(EMPTY_CELLS.into(), empties);
+        }
     }
     let prov = serde_json::to_string_pretty(&prov).unwrap_or_default() + "\n";
     Ok([(NODES_FILE, nodes), (RELS_FILE, rels), (PROVENANCE_FILE, prov)])

@@ -61,11 +61,18 @@ fn fields_of(path: &Path, header: &[String]) -> Result<Vec<Field>, String> {
     header.iter().enumerate().map(field).collect()
 }
 
-fn props_of(fields: &[Field], rec: &[String]) -> Result<Vec<(String, Value)>, String> {
+/// The values of a file's empty cells that are not absent properties, by record and column
+/// (from an export's `provenance.json`).
+type Filled = HashMap<(usize, usize), Value>;
+
+fn props_of(fields: &[Field], rec: &[String], record: usize, filled: &Filled) -> Result<Vec<(String, Value)>, String> {
     let mut out = Vec::new();
-    for (f, cell) in fields.iter().zip(rec) {
+    for (col, (f, cell)) in fields.iter().zip(rec).enumerate() {
         let Field::Prop { name: key, ty, array } = f else { continue };
         if cell.is_empty() {
+            if let Some(v) = filled.get(&(record, col)) {
+                out.push((key.clone(), v.clone()));
+            }
             continue;
         }
         out.push((key.clone(), column_value(cell, *ty, *array)?));
@@ -75,13 +82,22 @@ fn props_of(fields: &[Field], rec: &[String]) -> Result<Vec<(String, Value)>, St
 
 /// Reads neo4j-admin CSV files into a new graph.
 pub fn import_files(nodes: &[PathBuf], rels: &[PathBuf]) -> Result<Graph, String> {
+    import_filled(nodes, rels, &HashMap::new())
+}
+
+/// [`import_files`], with the values of empty cells an export listed, by file name.
+fn import_filled(nodes: &[PathBuf], rels: &[PathBuf], empties: &HashMap<String, Filled>) -> Result<Graph, String> {
+    let none = Filled::new();
+    let filled =
+        |path: &Path| path.file_name().and_then(|n| empties.get(n.to_string_lossy().as_ref())).unwrap_or(&none);
     let mut g = Graph::new();
     let mut ids: HashMap<(String, String), u64> = HashMap::new();
     for path in nodes {
         let (header, rows) = read_records(path)?;
         let fields = fields_of(path, &header)?;
         let id_at = fields.iter().position(|f| matches!(f, Field::Id { .. }));
-        for (line, rec) in rows {
+        let filled = filled(path);
+        for (record, (line, rec)) in rows.into_iter().enumerate() {
             let at = |e: String| format!("{}:{line}: {e}", path.display());
             let labels: Vec<&str> = fields
                 .iter()
@@ -90,7 +106,7 @@ pub fn import_files(nodes: &[PathBuf], rels: &[PathBuf]) -> Result<Graph, String
                 .flat_map(|(_, c)| c.split(';'))
                 .filter(|l| !l.is_empty())
                 .collect();
-            let props = props_of(&fields, &rec).map_err(at)?;
+            let props = props_of(&fields, &rec, record, filled).map_err(at)?;
             let n = g.create_node(labels, props.iter().map(|(k, v)| (k.as_str(), v.clone())));
             if let Some(i) = id_at {
                 let Field::Id { space, .. } = &fields[i] else { continue };
@@ -115,7 +131,8 @@ pub fn import_files(nodes: &[PathBuf], rels: &[PathBuf]) -> Result<Graph, String
             return Err(format!("{}: needs :START_ID and :END_ID columns", path.display()));
         };
         let ti = fields.iter().position(|f| *f == Field::Type);
-        for (line, rec) in rows {
+        let filled = filled(path);
+        for (record, (line, rec)) in rows.into_iter().enumerate() {
             let at = |e: String| format!("{}:{line}: {e}", path.display());
             let node = |i: usize, space: &String| -> Result<u64, String> {
                 let id = rec.get(i).cloned().unwrap_or_default();
@@ -123,7 +140,7 @@ pub fn import_files(nodes: &[PathBuf], rels: &[PathBuf]) -> Result<Graph, String
             };
             let (a, b) = (node(si, ss)?, node(ei, es)?);
             let ty = ti.and_then(|i| rec.get(i)).filter(|t| !t.is_empty()).ok_or_else(|| at("no :TYPE".into()))?;
-            let props = props_of(&fields, &rec).map_err(at)?;
+            let props = props_of(&fields, &rec, record, filled).map_err(at)?;
             g.create_rel(a, b, ty, props.iter().map(|(k, v)| (k.as_str(), v.clone())));
         }
     }
@@ -153,20 +170,21 @@ pub fn import_dir(dir: &Path) -> Result<Graph, String> {
     nodes.sort();
     rels.sort();
     same_export(nodes.iter().chain(&rels))?;
-    as_exported(dir)?;
-    import_files(&nodes, &rels)
+    let empties = as_exported(dir)?;
+    import_filled(&nodes, &rels, &empties)
 }
 
 /// A silkgraph CSV export's `provenance.json` names each file with its SHA-256; a file that
 /// differs (a new `nodes.csv` beside an old `relationships.csv`, when an export was cut short,
 /// or files mixed from two exports) would make a wrong graph, so it is refused. A directory
-/// without the file (written for or by neo4j-admin) is not checked.
-fn as_exported(dir: &Path) -> Result<(), String> {
+/// without the file (written for or by neo4j-admin) is not checked. Returns the values of empty
+/// cells the export listed (`''`, `[]`, `['']`, which a cell cannot tell from no value), by file.
+fn as_exported(dir: &Path) -> Result<HashMap<String, Filled>, String> {
     let path = dir.join(crate::export::csv::PROVENANCE_FILE);
-    let Ok(text) = std::fs::read_to_string(&path) else { return Ok(()) };
+    let Ok(text) = std::fs::read_to_string(&path) else { return Ok(HashMap::new()) };
     let prov: serde_json::Value =
         serde_json::from_str(&text).map_err(|e| format!("{}: not the JSON of an export: {e}", path.display()))?;
-    let Some(files) = prov.get("files").and_then(|f| f.as_object()) else { return Ok(()) };
+    let Some(files) = prov.get("files").and_then(|f| f.as_object()) else { return Ok(HashMap::new()) };
     for (name, want) in files {
         // Only plain names in this directory.
         if name.contains(['/', '\\']) || name.starts_with('.') {
@@ -185,7 +203,32 @@ fn as_exported(dir: &Path) -> Result<(), String> {
             ));
         }
     }
-    Ok(())
+    let mut out: HashMap<String, Filled> = HashMap::new();
+    let listed = prov.get(crate::export::csv::EMPTY_CELLS).and_then(|e| e.as_object());
+    for (name, cells) in listed.into_iter().flatten() {
+        for cell in cells.as_array().into_iter().flatten() {
+            let bad = || format!("{}: `{}` has an entry that is not [record, column, value]", path.display(), name);
+            let (Some(r), Some(c), Some(v)) = (
+                cell.get(0).and_then(|v| v.as_u64()),
+                cell.get(1).and_then(|v| v.as_u64()),
+                cell.get(2).and_then(empty_value),
+            ) else {
+                return Err(bad());
+            };
+            out.entry(name.clone()).or_default().insert((r as usize, c as usize), v);
+        }
+    }
+    Ok(out)
+}
+
+/// The value of an empty cell: `""`, `[]` or `[""]` (nothing else is written as one).
+fn empty_value(v: &serde_json::Value) -> Option<Value> {
+    match v {
+        serde_json::Value::String(s) if s.is_empty() => Some(Value::str("")),
+        serde_json::Value::Array(xs) if xs.is_empty() => Some(Value::list(Vec::new())),
+        serde_json::Value::Array(xs) if xs.len() == 1 && xs[0] == "" => Some(Value::list(vec![Value::str("")])),
+        _ => None,
+    }
 }
 
 /// Older exports: the files of one silkgraph CSV export begin with the same provenance line; files of two
