@@ -11,13 +11,13 @@ secs=${1:-600}
 shift || true
 targets=("$@")
 if [ ${#targets[@]} -eq 0 ]; then
-  targets=(parse pipeline plans load_cypher load_json load_sg import_csv bolt http)
+  targets=(parse pipeline plans load_cypher load_json load_sg import_csv bolt http roundtrip)
 fi
 cargo fuzz build -s none -a
 for t in "${targets[@]}"; do
   mkdir -p "corpus/$t"
   dict=()
-  case "$t" in parse | pipeline | plans | load_cypher) dict=(-dict=cypher.dict) ;; esac
+  case "$t" in parse | pipeline | plans | load_cypher | roundtrip) dict=(-dict=cypher.dict) ;; esac
   echo "== $t for $secs s"
   cargo fuzz run -s none -a "$t" "corpus/$t" "seeds/$t" -- \
     -max_total_time="$secs" -timeout=10 -rss_limit_mb=4096 -max_len=4096 "${dict[@]}"

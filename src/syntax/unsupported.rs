@@ -83,7 +83,9 @@ fn first_word(s: &str) -> &str {
 }
 
 fn last_word(s: &str) -> &str {
-    let start = s.rfind(|c: char| !(c.is_alphanumeric() || c == '_')).map_or(0, |i| i + 1);
+    // After the last character that is not part of a word, whatever its width in bytes.
+    let start =
+        s.char_indices().rev().find(|(_, c)| !(c.is_alphanumeric() || *c == '_')).map_or(0, |(i, c)| i + c.len_utf8());
     &s[start..]
 }
 
@@ -93,6 +95,14 @@ mod tests {
         let e = crate::syntax::parse(q).unwrap_err();
         assert_eq!(e.detail, crate::error::Detail::UnsupportedFeature, "{q}: {}", e.message);
         e.message
+    }
+
+    #[test]
+    fn a_word_after_a_wide_character_is_found() {
+        // A byte-order mark (three bytes) before the error's place once split a character.
+        assert_eq!(super::last_word("range81\u{feff}"), "");
+        assert_eq!(super::last_word("a\u{feff}range"), "range");
+        assert!(crate::syntax::parse("UNWIND range81\u{feff}, 20) AS i RETURN i").is_err());
     }
 
     #[test]

@@ -1,0 +1,1 @@
+CREATE (a:`A;B`:Person {name: 'Ann', s: '', l: [], one: [''], tags: ['x', 'y;z'], n: -9223372036854775808, f: -0.0, d: date('2025-12-22'), t: datetime('2025-12-22T10:00:00+06:00'), m: 1.5e308})-[:`KNOWS -- <!--` {since: 2001, note: 'a <!-- b --> c --- d', empty: ''}]->(b:`node` {`co₂_t`: 1, edge: 2, id: 'x', labels: 'M'}), (b)-[:R]->(b)
