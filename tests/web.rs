@@ -265,3 +265,42 @@ fn the_app_api_completes_highlights_explains_empty_results_and_shows_evidence() 
     assert!(sc["values"].as_object().unwrap().len() > 100);
     server.stop();
 }
+
+/// A cancel halts every run of the user with that id (two tabs may send the same one), the
+/// statement running and the ones after it; stopping the server halts what is still running
+/// instead of waiting out its time limit.
+#[test]
+fn cancels_and_a_stopping_server_halt_running_requests() {
+    let server = Server::start_with(&["--empty", "--timeout", "120"], &["--http", "127.0.0.1:0"]);
+    let http = server.http.clone().unwrap();
+    let slow = "UNWIND range(1, 3000) AS a UNWIND range(1, 3000) AS b UNWIND range(1, 3000) AS c RETURN count(*)";
+    let started = std::time::Instant::now();
+    let runs: Vec<_> = [format!("{slow}; {slow}"), slow.to_string()]
+        .into_iter()
+        .map(|text| {
+            let http = http.clone();
+            std::thread::spawn(move || post(&http, "/api/run", &json!({"text": text, "runId": "same"}), None).1)
+        })
+        .collect();
+    std::thread::sleep(std::time::Duration::from_millis(800));
+    let (_, c) = post(&http, "/api/cancel", &json!({"runId": "same"}), None);
+    assert_eq!(c["cancelled"], json!(true));
+    for r in runs {
+        let results = r.join().unwrap()["results"].clone();
+        // The first statement was cancelled, and no later one ran.
+        assert_eq!(results.as_array().unwrap().len(), 1, "{results}");
+        assert!(results[0]["error"]["message"].as_str().unwrap_or("").contains("cancelled"), "{results}");
+    }
+    assert!(started.elapsed().as_secs() < 60, "the cancel took {:?}", started.elapsed());
+    // A query API request still running when the server stops.
+    let running = std::thread::spawn({
+        let http = http.clone();
+        move || post(&http, "/db/neo4j/query/v2", &json!({"statement": slow}), None)
+    });
+    std::thread::sleep(std::time::Duration::from_millis(800));
+    let stopped = std::time::Instant::now();
+    server.stop();
+    assert!(stopped.elapsed().as_secs() < 20, "the stop waited {:?}", stopped.elapsed());
+    let (status, body) = running.join().unwrap();
+    assert!(status >= 400 && body.to_string().contains("cancelled"), "{status} {body}");
+}

@@ -197,6 +197,9 @@ pub struct Control {
     pub batches: Arc<AtomicU64>,
     /// A batch failed under `ON ERROR BREAK`: no later batch runs.
     pub batches_stopped: Arc<AtomicBool>,
+    /// Set to stop every statement from now on (a request cancelled as a whole, a server that
+    /// is stopping); unlike [`Control::cancel`], nothing clears it before a statement.
+    pub halt: Option<Arc<AtomicBool>>,
     /// What the statement's writes are charged in [`Control::memory`]: `[the written bytes
     /// charged up to, bytes held]` (see [`Control::charge_writes`]).
     pub(crate) written: Arc<[AtomicU64; 2]>,
@@ -432,7 +435,9 @@ impl Control {
 
     /// An error once the statement has been cancelled or has run out of time.
     pub fn check(&self) -> Result<()> {
-        if self.cancel.load(AtomicOrdering::Relaxed) {
+        if self.cancel.load(AtomicOrdering::Relaxed)
+            || self.halt.as_ref().is_some_and(|h| h.load(AtomicOrdering::Relaxed))
+        {
             return Err(Error::runtime(Kind::ResourceLimit, Detail::Cancelled, "the query was cancelled"));
         }
         if self.deadline.is_some_and(|d| Instant::now() > d) {

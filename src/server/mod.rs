@@ -76,6 +76,13 @@ pub struct Server {
     pub import_dir: Option<Arc<std::path::Path>>,
     /// `host:port` that `ROUTE` hands out.
     pub advertised: String,
+    /// The halt flags of the requests the HTTP front end runs, by a number of their own (see
+    /// [`Server::begin_run`]), all set when the server stops.
+    runs: Mutex<(u64, HashMap<u64, Arc<AtomicBool>>)>,
+    /// Set when the server stops: a request that begins after it is halted at once.
+    stopping: AtomicBool,
+    /// A number no other server of this process has (front ends key their caches by it).
+    id: u64,
 }
 
 impl Server {
@@ -93,6 +100,41 @@ impl Server {
             timeout: opts.timeout,
             import_dir: opts.import_dir,
             advertised,
+            runs: Mutex::default(),
+            stopping: AtomicBool::new(false),
+            id: {
+                static IDS: AtomicU64 = AtomicU64::new(0);
+                IDS.fetch_add(1, Ordering::Relaxed)
+            },
+        }
+    }
+
+    /// A number no other server of this process has.
+    pub fn id(&self) -> u64 {
+        self.id
+    }
+
+    /// A request begins: its number and the flag that halts its statements (see
+    /// [`crate::exec::Control::halt`]), which [`Server::end_run`] lets go.
+    pub fn begin_run(&self) -> (u64, Arc<AtomicBool>) {
+        let flag = Arc::new(AtomicBool::new(self.stopping.load(Ordering::SeqCst)));
+        let mut runs = self.runs.lock().unwrap_or_else(|e| e.into_inner());
+        runs.0 += 1;
+        let id = runs.0;
+        runs.1.insert(id, flag.clone());
+        (id, flag)
+    }
+
+    /// A request ended (see [`Server::begin_run`]).
+    pub fn end_run(&self, id: u64) {
+        self.runs.lock().unwrap_or_else(|e| e.into_inner()).1.remove(&id);
+    }
+
+    /// Halts every request running, and every one that begins from now on.
+    fn halt_runs(&self) {
+        self.stopping.store(true, Ordering::SeqCst);
+        for flag in self.runs.lock().unwrap_or_else(|e| e.into_inner()).1.values() {
+            flag.store(true, Ordering::SeqCst);
         }
     }
 
@@ -220,8 +262,9 @@ pub fn is_loopback(addr: &SocketAddr) -> bool {
     addr.ip().is_loopback()
 }
 
-/// The open connections: their sockets (to shut at a stop) and their cancel flags.
-type Open = Mutex<HashMap<u64, (TcpStream, Arc<AtomicBool>)>>;
+/// The open connections: their sockets (to shut at a stop), their cancel flags, and whether
+/// they are HTTP (whose answer to a request halted by the stop still goes out).
+type Open = Mutex<HashMap<u64, (TcpStream, Arc<AtomicBool>, bool)>>;
 
 /// Serves `served` on `listener` until `stop` is set: then open transactions are rolled back,
 /// the database checkpointed, and this returns.
@@ -238,49 +281,53 @@ pub fn serve(listener: TcpListener, served: Arc<Shared>, opts: Options, stop: Ar
     let active = Arc::new(AtomicUsize::new(0));
     let open: Arc<Open> = Arc::default();
     let ids = AtomicU64::new(0);
+    // Bolt's listener, then the HTTP one's (with its front end): each turn takes at most one
+    // connection from each, so a flood on one cannot keep the other's clients waiting.
+    let mut listeners: Vec<(&TcpListener, Option<HttpHandler>)> = vec![(&listener, None)];
+    if let Some((l, handler)) = &http {
+        listeners.push((l, Some(*handler)));
+    }
     while !stop.load(Ordering::SeqCst) {
-        let accepted = match listener.accept() {
-            Err(e) if e.kind() == std::io::ErrorKind::WouldBlock => match &http {
-                Some((l, handler)) => l.accept().map(|c| (c, Some(*handler))),
-                None => Err(e),
-            },
-            other => other.map(|c| (c, None)),
-        };
-        let ((tcp, peer), handler) = match accepted {
-            Ok(c) => c,
-            Err(e) if e.kind() == std::io::ErrorKind::WouldBlock => {
-                std::thread::sleep(Duration::from_millis(20));
-                continue;
+        let mut idle = true;
+        for &(l, handler) in &listeners {
+            let (tcp, peer) = match l.accept() {
+                Ok(c) => c,
+                Err(e) if e.kind() == std::io::ErrorKind::WouldBlock => continue,
+                Err(e) => {
+                    server.log(&format!("accept failed: {e}"));
+                    std::thread::sleep(Duration::from_millis(100));
+                    continue;
+                }
+            };
+            idle = false;
+            let id = ids.fetch_add(1, Ordering::Relaxed) + 1;
+            let _ = tcp.set_nonblocking(false);
+            let _ = tcp.set_nodelay(true);
+            let over = active.load(Ordering::SeqCst) >= max_connections;
+            active.fetch_add(1, Ordering::SeqCst);
+            let (shared_server, done, open, tls) = (server.clone(), active.clone(), open.clone(), tls.clone());
+            let kind = if handler.is_some() { "http" } else { "bolt" };
+            let spawned = std::thread::Builder::new().name(format!("{kind}-{id}")).spawn(move || {
+                match handler {
+                    Some(h) => http_connection(&shared_server, h, tcp, peer, id, over, tls, &open),
+                    None => connection(&shared_server, tcp, peer, id, over, tls, &open),
+                }
+                done.fetch_sub(1, Ordering::SeqCst);
+            });
+            if let Err(e) = spawned {
+                server.log(&format!("cannot start a thread for connection {id}: {e}"));
+                active.fetch_sub(1, Ordering::SeqCst);
             }
-            Err(e) => {
-                server.log(&format!("accept failed: {e}"));
-                std::thread::sleep(Duration::from_millis(100));
-                continue;
-            }
-        };
-        let id = ids.fetch_add(1, Ordering::Relaxed) + 1;
-        let _ = tcp.set_nonblocking(false);
-        let _ = tcp.set_nodelay(true);
-        let over = active.load(Ordering::SeqCst) >= max_connections;
-        active.fetch_add(1, Ordering::SeqCst);
-        let (shared_server, done, open, tls) = (server.clone(), active.clone(), open.clone(), tls.clone());
-        let kind = if handler.is_some() { "http" } else { "bolt" };
-        let spawned = std::thread::Builder::new().name(format!("{kind}-{id}")).spawn(move || {
-            match handler {
-                Some(h) => http_connection(&shared_server, h, tcp, peer, id, over, tls, &open),
-                None => connection(&shared_server, tcp, peer, id, over, tls, &open),
-            }
-            done.fetch_sub(1, Ordering::SeqCst);
-        });
-        if let Err(e) = spawned {
-            server.log(&format!("cannot start a thread for connection {id}: {e}"));
-            active.fetch_sub(1, Ordering::SeqCst);
+        }
+        if idle {
+            std::thread::sleep(Duration::from_millis(20));
         }
     }
     server.log("stopping: open transactions are rolled back");
-    for (tcp, cancel) in open.lock().unwrap_or_else(|e| e.into_inner()).values() {
+    server.halt_runs();
+    for (tcp, cancel, http) in open.lock().unwrap_or_else(|e| e.into_inner()).values() {
         cancel.store(true, Ordering::SeqCst);
-        let _ = tcp.shutdown(std::net::Shutdown::Both);
+        let _ = tcp.shutdown(if *http { std::net::Shutdown::Read } else { std::net::Shutdown::Both });
     }
     let waited = Instant::now();
     while active.load(Ordering::SeqCst) > 0 && waited.elapsed() < Duration::from_secs(30) {
@@ -331,7 +378,7 @@ fn connection(
         c.refuse_busy();
         return;
     }
-    open.lock().unwrap_or_else(|e| e.into_inner()).insert(id, (handle, c.cancel_flag()));
+    open.lock().unwrap_or_else(|e| e.into_inner()).insert(id, (handle, c.cancel_flag(), false));
     server.log(&format!("connection {id} from {peer}: opened"));
     let end = c.serve();
     open.lock().unwrap_or_else(|e| e.into_inner()).remove(&id);
@@ -369,7 +416,7 @@ fn http_connection(
         return;
     }
     let stop = Arc::new(AtomicBool::new(false));
-    open.lock().unwrap_or_else(|e| e.into_inner()).insert(id, (handle, stop.clone()));
+    open.lock().unwrap_or_else(|e| e.into_inner()).insert(id, (handle, stop.clone(), true));
     handler(server, io, peer, id, &stop);
     open.lock().unwrap_or_else(|e| e.into_inner()).remove(&id);
 }

@@ -167,6 +167,8 @@ impl Client {
         let timeout = self.tx.as_ref().and_then(|t| t.timeout).or(self.timeout);
         self.control.deadline = timeout.and_then(|t| start.checked_add(t));
         self.control.cancel.store(false, std::sync::atomic::Ordering::Relaxed);
+        // A halted request or server starts nothing more.
+        self.control.check()?;
         let writes = prepared.1.writes() && prepared.0.mode != Mode::Explain;
         let shared = self.shared.clone();
         let control = &mut self.control;

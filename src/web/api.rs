@@ -114,18 +114,25 @@ fn info(server: &Server, user: &User) -> Response {
 
 /// The schema completion reads, made once per database and commit.
 fn schema_of(server: &Server, db: &str) -> Result<(Arc<Snapshot>, Arc<SchemaSnapshot>), Error> {
-    type Cache = Mutex<HashMap<(usize, String), (u64, Arc<SchemaSnapshot>)>>;
+    type Cache = Mutex<HashMap<(u64, String), (u64, Arc<SchemaSnapshot>)>>;
     static CACHE: OnceLock<Cache> = OnceLock::new();
     let name = server.resolve(Some(db))?;
     let snap = server.database(&name)?.snapshot();
-    let key = (server as *const Server as usize, name);
-    let mut c = CACHE.get_or_init(Cache::default).lock().unwrap_or_else(|e| e.into_inner());
-    if let Some((v, s)) = c.get(&key) {
+    let key = (server.id(), name);
+    let cache = CACHE.get_or_init(Cache::default);
+    if let Some((v, s)) = cache.lock().unwrap_or_else(|e| e.into_inner()).get(&key) {
         if *v == snap.version {
             return Ok((snap, s.clone()));
         }
     }
+    // Made without the lock (a large graph takes a while, and other databases' requests need
+    // not wait); one entry per server and database, and servers that are gone are let go of
+    // once there are more than a few.
     let s = Arc::new(SchemaSnapshot::of(&snap.graph));
+    let mut c = cache.lock().unwrap_or_else(|e| e.into_inner());
+    if c.len() >= 64 {
+        c.clear();
+    }
     c.insert(key, (snap.version, s.clone()));
     Ok((snap, s))
 }
@@ -175,9 +182,10 @@ fn highlight(body: &J) -> Response {
 
 // ---- running statements ---------------------------------------------------------------------
 
-/// The cancel flags of running requests, by the server, the user and the run's id (a user
-/// cancels only their own runs).
-type Running = Mutex<HashMap<(usize, String, String), Arc<AtomicBool>>>;
+/// The halt flags of running requests, by the server, the user and the run's id (a user
+/// cancels only their own runs), then by the server's number for the request (two runs may
+/// share an id: a cancel halts both, and each lets go of only its own).
+type Running = Mutex<HashMap<(u64, String, String), HashMap<u64, Arc<AtomicBool>>>>;
 
 fn running() -> &'static Running {
     static R: OnceLock<Running> = OnceLock::new();
@@ -185,11 +193,10 @@ fn running() -> &'static Running {
 }
 
 fn cancel(server: &Server, user: &User, body: &J) -> Response {
-    let key = (server as *const Server as usize, user.name.clone(), str_field(body, "runId").to_string());
-    let found = running().lock().unwrap_or_else(|e| e.into_inner()).get(&key).cloned();
-    if let Some(f) = &found {
-        f.store(true, Ordering::SeqCst);
-    }
+    let key = (server.id(), user.name.clone(), str_field(body, "runId").to_string());
+    let runs = running().lock().unwrap_or_else(|e| e.into_inner());
+    let found = runs.get(&key);
+    found.iter().flat_map(|m| m.values()).for_each(|f| f.store(true, Ordering::SeqCst));
     Response::json(200, &json!({"cancelled": found.is_some()}))
 }
 
@@ -236,7 +243,8 @@ impl Probe for ClientProbe<'_> {
         run_rows(self.client, query, params).map(|(_, rows)| rows)
     }
     fn cancelled(&self) -> bool {
-        self.client.control.cancel.load(Ordering::Relaxed)
+        let c = &self.client.control;
+        c.cancel.load(Ordering::Relaxed) || c.halt.as_ref().is_some_and(|h| h.load(Ordering::Relaxed))
     }
     fn timeout(&self) -> Option<Duration> {
         self.client.timeout
@@ -261,10 +269,11 @@ fn run(server: &Server, user: &User, db: &str, body: &J) -> Result<Response, Err
         Err(e) => return Ok(bad(&e)),
     };
     let mut c = client(server, db)?;
-    let run_id = (server as *const Server as usize, user.name.clone(), str_field(body, "runId").to_string());
-    let flag = c.control.cancel.clone();
+    let run_id = (server.id(), user.name.clone(), str_field(body, "runId").to_string());
+    // The request's halt flag: a cancel stops the running statement and starts no other.
+    let flag = c.control.halt.clone().unwrap_or_default();
     if !run_id.2.is_empty() {
-        running().lock().unwrap_or_else(|e| e.into_inner()).insert(run_id.clone(), flag);
+        running().lock().unwrap_or_else(|e| e.into_inner()).entry(run_id.clone()).or_default().insert(c.run, flag);
     }
     let mut results = Vec::new();
     for (a, b) in crate::script::split(text) {
@@ -276,7 +285,14 @@ fn run(server: &Server, user: &User, db: &str, body: &J) -> Result<Response, Err
             break;
         }
     }
-    running().lock().unwrap_or_else(|e| e.into_inner()).remove(&run_id);
+    let mut runs = running().lock().unwrap_or_else(|e| e.into_inner());
+    if let Some(m) = runs.get_mut(&run_id) {
+        m.remove(&c.run);
+        if m.is_empty() {
+            runs.remove(&run_id);
+        }
+    }
+    drop(runs);
     Ok(Response::json(200, &json!({"results": results})))
 }
 
@@ -563,7 +579,10 @@ fn export(server: &Server, user: &User, db: &str, body: &J) -> Result<Response, 
     let g = &snap.graph;
     let prov = Provenance::new(g, Some(text), &params);
     // The layout of a picture has the server's time limit for a statement.
-    let style = Style { stop: crate::export::Stop::new(server.timeout, c.control.cancel.clone()), ..Style::default() };
+    let style = Style {
+        stop: crate::export::Stop::new(server.timeout, c.control.halt.clone().unwrap_or_default()),
+        ..Style::default()
+    };
     let rendered = render(format, &Export { graph: g, sub: &sub, prov: &prov, style: &style })
         .map_err(|e| Error::runtime(crate::error::Kind::ArgumentError, crate::error::Detail::None, e))?;
     let ext = match format {

@@ -24,6 +24,8 @@ pub struct Request {
     pub headers: Vec<(String, String)>,
     /// The body.
     pub body: Vec<u8>,
+    /// Whether the request is HTTP/1.0 (whose connections close unless asked to stay).
+    pub http10: bool,
 }
 
 impl Request {
@@ -37,9 +39,22 @@ impl Request {
         self.query.iter().find(|(k, _)| k == name).map(|(_, v)| v.as_str())
     }
 
-    /// Whether the client wants the connection kept open.
+    /// Whether the client wants the connection kept open: HTTP/1.1 keeps it unless told
+    /// `Connection: close`, HTTP/1.0 closes it unless told `Connection: keep-alive` (the header
+    /// is a list of tokens).
     pub fn keep_alive(&self) -> bool {
-        !self.header("connection").is_some_and(|c| c.eq_ignore_ascii_case("close"))
+        let has = |token: &str| {
+            self.headers
+                .iter()
+                .filter(|(k, _)| k == "connection")
+                .flat_map(|(_, v)| v.split(','))
+                .any(|t| t.trim().eq_ignore_ascii_case(token))
+        };
+        if self.http10 {
+            has("keep-alive")
+        } else {
+            !has("close")
+        }
     }
 }
 
@@ -152,6 +167,7 @@ impl Conn {
                 Ok(httparse::Status::Complete(n)) => {
                     let mut req = Request {
                         method: parsed.method.unwrap_or("").to_string(),
+                        http10: parsed.version == Some(0),
                         headers: parsed
                             .headers
                             .iter()
@@ -298,5 +314,18 @@ mod tests {
         big.extend(std::iter::repeat_n(b'a', MAX_HEAD + 10));
         assert!(matches!(read(&big), Err(ReadError::Bad(431, _))));
         assert_eq!(decode("%zz%41%", false), "%zzA%");
+    }
+
+    #[test]
+    fn http_1_0_closes_unless_asked_and_1_1_keeps_unless_told() {
+        for (head, keep) in [
+            ("GET / HTTP/1.0\r\n\r\n", false),
+            ("GET / HTTP/1.0\r\nConnection: Keep-Alive\r\n\r\n", true),
+            ("GET / HTTP/1.1\r\n\r\n", true),
+            ("GET / HTTP/1.1\r\nConnection: close\r\n\r\n", false),
+            ("GET / HTTP/1.1\r\nConnection: TE, close\r\n\r\n", false),
+        ] {
+            assert_eq!(read(head.as_bytes()).unwrap().keep_alive(), keep, "{head}");
+        }
     }
 }

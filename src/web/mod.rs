@@ -61,7 +61,10 @@ pub fn serve_connection(server: &Server, io: Box<dyn Stream>, peer: SocketAddr, 
         }
         let close = !req.keep_alive() || stop.load(Ordering::SeqCst);
         // A HEAD is answered with the headers a GET would have, and no body.
-        let resp = if req.method == "HEAD" { resp.headers_only() } else { resp };
+        let mut resp = if req.method == "HEAD" { resp.headers_only() } else { resp };
+        if req.http10 && !close {
+            resp.headers.push(("Connection", "keep-alive".into()));
+        }
         if conn.write(&resp, close).is_err() || close {
             return;
         }
@@ -119,7 +122,7 @@ fn user_of(server: &Server, req: &Request, peer: SocketAddr) -> Result<User, Str
     };
     use sha2::Digest;
     let mut h = sha2::Sha256::new();
-    h.update((server as *const Server as usize).to_le_bytes());
+    h.update(server.id().to_le_bytes());
     h.update(header.as_bytes());
     let key: [u8; 32] = h.finalize().into();
     {

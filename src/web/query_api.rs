@@ -57,13 +57,43 @@ pub fn params(j: Option<&J>) -> Result<Params, String> {
 }
 
 /// A client of the database a request names, with the server's limits.
-pub fn client(server: &Server, db: &str) -> Result<Client, Error> {
+pub fn client<'a>(server: &'a Server, db: &str) -> Result<Served<'a>, Error> {
     let name = server.resolve(Some(db))?;
     let mut c = Client::new(server.database(&name)?);
     c.control.limits = server.limits;
     c.control.import_dir = server.import_dir.clone();
     c.timeout = server.timeout;
-    Ok(c)
+    let (run, halt) = server.begin_run();
+    c.control.halt = Some(halt);
+    Ok(Served { client: c, server, run })
+}
+
+/// A request's client: its statements halt when the server stops (or the request is
+/// cancelled, see `api::cancel`); dropped, it is let go of.
+pub struct Served<'a> {
+    client: Client,
+    server: &'a Server,
+    /// The request's number with the server.
+    pub run: u64,
+}
+
+impl std::ops::Deref for Served<'_> {
+    type Target = Client;
+    fn deref(&self) -> &Client {
+        &self.client
+    }
+}
+
+impl std::ops::DerefMut for Served<'_> {
+    fn deref_mut(&mut self) -> &mut Client {
+        &mut self.client
+    }
+}
+
+impl Drop for Served<'_> {
+    fn drop(&mut self) {
+        self.server.end_run(self.run);
+    }
 }
 
 /// The error of a write by a reader, or in a request that asked for read access.
