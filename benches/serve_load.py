@@ -156,7 +156,14 @@ def client(uri, names, kind, seconds, seed, out):
     os._exit(0)
 
 
-def measure(uri, names, kind, clients, seconds):
+def cpu_seconds(pid):
+    """A process's CPU time so far (user and system, all its threads), from /proc."""
+    fields = open(f"/proc/{pid}/stat").read().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def measure(uri, names, kind, clients, seconds, pid=None):
+    cpu0 = cpu_seconds(pid) if pid else None
     q = mp.Queue()
     ps = [mp.Process(target=client, args=(uri, names, kind, seconds, i, q)) for i in range(clients)]
     for p in ps:
@@ -170,7 +177,9 @@ def measure(uri, names, kind, clients, seconds):
         p.join()
     lat.sort()
     pct = lambda p: lat[min(len(lat) - 1, int(p * len(lat)))] * 1000 if lat else float("nan")
-    return {"qps": len(lat) / seconds, "p50": pct(0.50), "p99": pct(0.99), "failed": failed}
+    # The server's CPU per answered query: what the clients, sharing the cores, wait for.
+    cpu = (cpu_seconds(pid) - cpu0) / max(1, len(lat)) * 1e6 if pid else float("nan")
+    return {"qps": len(lat) / seconds, "p50": pct(0.50), "p99": pct(0.99), "failed": failed, "cpu_us": cpu}
 
 
 def main():
@@ -201,10 +210,10 @@ def main():
             print(f"{engine}: loaded in {load:.1f} s, serving {uri}", file=sys.stderr)
             for kind in QUERIES:
                 for c in map(int, opts.clients.split(",")):
-                    r = measure(uri, names, kind, c, opts.seconds)
+                    r = measure(uri, names, kind, c, opts.seconds, proc.pid)
                     results[(engine, kind, c)] = r
                     print(f"{engine} {kind} x{c}: {r['qps']:.0f} q/s p50 {r['p50']:.2f} ms p99 {r['p99']:.2f} ms "
-                          f"failed {r['failed']}", file=sys.stderr)
+                          f"server CPU {r['cpu_us']:.0f} µs/query failed {r['failed']}", file=sys.stderr)
         finally:
             if proc:
                 proc.send_signal(signal.SIGTERM)
