@@ -282,7 +282,8 @@ fn cancels_and_a_stopping_server_halt_running_requests() {
             std::thread::spawn(move || post(&http, "/api/run", &json!({"text": text, "runId": "same"}), None).1)
         })
         .collect();
-    std::thread::sleep(std::time::Duration::from_millis(800));
+    // Once both runs have begun (each takes minutes uncancelled).
+    std::thread::sleep(std::time::Duration::from_secs(2));
     let (_, c) = post(&http, "/api/cancel", &json!({"runId": "same"}), None);
     assert_eq!(c["cancelled"], json!(true));
     for r in runs {
@@ -297,7 +298,7 @@ fn cancels_and_a_stopping_server_halt_running_requests() {
         let http = http.clone();
         move || post(&http, "/db/neo4j/query/v2", &json!({"statement": slow}), None)
     });
-    std::thread::sleep(std::time::Duration::from_millis(800));
+    std::thread::sleep(std::time::Duration::from_secs(2));
     let stopped = std::time::Instant::now();
     server.stop();
     assert!(stopped.elapsed().as_secs() < 20, "the stop waited {:?}", stopped.elapsed());
