@@ -225,7 +225,7 @@ fn runaway_queries_time_out() {
     let db = db.to_str().unwrap();
     for q in [
         "UNWIND range(1, 5000000) AS x CREATE (:X {i: x})",
-        "UNWIND range(1, 400000) AS x WITH x ORDER BY x DESC CREATE (:X {i: x})",
+        "UNWIND range(1, 1000000) AS x WITH x ORDER BY x DESC CREATE (:X {i: x, s: toString(x), t: x * 2})",
     ] {
         let out = bin().args(["--graph", db, "--timeout", "0.3", "query", q]).output().unwrap();
         assert!(String::from_utf8_lossy(&out.stderr).contains("time limit"), "{q}");

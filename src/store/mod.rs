@@ -8,14 +8,13 @@ mod adjacency;
 mod columns;
 pub mod constraints;
 mod fulltext;
+mod idset;
 mod index;
 mod intern;
 mod projection;
 mod props;
 mod redo;
 mod snapshot;
-
-use std::collections::BTreeSet;
 
 use indexmap::IndexSet;
 use smallvec::SmallVec;
@@ -116,7 +115,7 @@ pub struct Graph {
     labels: Interner,
     types: Interner,
     keys: Interner,
-    label_index: Vec<BTreeSet<NodeId>>,
+    label_index: Vec<idset::IdSet>,
     indexes: index::Indexes,
     journal: Vec<Undo>,
     journaling: bool,
@@ -244,7 +243,7 @@ impl Graph {
     fn intern_label(&mut self, name: &str) -> Sym {
         let l = self.labels.intern(name);
         if self.label_index.len() <= l as usize {
-            self.label_index.resize_with(l as usize + 1, BTreeSet::new);
+            self.label_index.resize_with(l as usize + 1, idset::IdSet::default);
         }
         l
     }
