@@ -121,6 +121,32 @@ fn an_analysts_session() {
     assert!(history.contains(":whynot"), "history: {history}");
 }
 
+/// `:load` of a graph file runs its statements as typed ones run: Ctrl-C stops one that would
+/// not end, and the graph in the session is the one it had.
+#[test]
+fn ctrl_c_stops_a_graph_file_that_would_not_end() {
+    let scratch = Scratch::new("load-cancel");
+    std::fs::write(
+        scratch.0.join("slow.cypher"),
+        "CREATE (:Loaded);\nUNWIND range(1, 3000) AS a UNWIND range(1, 3000) AS b UNWIND range(1, 3000) AS c CREATE (:B);\n",
+    )
+    .unwrap();
+    let mut p = spawn(&["--empty"], &scratch, false);
+    p.exp_string("silkgraph>").unwrap();
+    p.send_line("CREATE (:Kept);").unwrap();
+    p.exp_string("nodes created 1").unwrap();
+    p.send_line(":load slow.cypher --discard").unwrap();
+    std::thread::sleep(std::time::Duration::from_millis(1500));
+    p.send_control('c').unwrap();
+    p.exp_string("cancelled").unwrap();
+    p.send_line("MATCH (n) RETURN count(n) = 1 AND all(x IN collect(n) WHERE x:Kept) AS kept;").unwrap();
+    p.exp_string("true").unwrap();
+    p.send_line(":quit").unwrap();
+    p.exp_string("Save to").unwrap();
+    p.send_line("").unwrap();
+    p.exp_eof().unwrap();
+}
+
 #[test]
 fn ctrl_c_cancels_a_long_query_and_the_graph_is_unchanged() {
     let scratch = Scratch::new("cancel");
