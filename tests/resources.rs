@@ -5,7 +5,8 @@
 //! really took.)
 
 use std::io::{Read, Write};
-use std::process::{Command, Stdio};
+use std::process::{Child, Command, Stdio};
+use std::thread::JoinHandle;
 use std::time::{Duration, Instant};
 
 const LIMIT_MIB: u64 = 256;
@@ -27,17 +28,10 @@ const MEASURE_VAR: &str = "SILKGRAPH_TEST_MEASURE";
 /// keeps the peak memory of a process's children together, and that process has one child.
 fn run_measured(script: &str) -> Run {
     let t0 = Instant::now();
-    let mut child = Command::new(std::env::current_exe().unwrap())
-        .args(["--exact", "resources::measured_child", "--ignored", "--nocapture", "--test-threads", "1"])
-        .env(MEASURE_VAR, "1")
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::null())
-        .spawn()
-        .expect("the test binary runs");
-    let mut stdin = child.stdin.take().unwrap();
-    let owned = script.to_string();
-    let writer = std::thread::spawn(move || stdin.write_all(owned.as_bytes()));
+    let mut cmd = Command::new(std::env::current_exe().unwrap());
+    cmd.args(["--exact", "resources::measured_child", "--ignored", "--nocapture", "--test-threads", "1"])
+        .env(MEASURE_VAR, "1");
+    let (child, writer) = spawn_fed(&mut cmd, script.to_string());
     let out = child.wait_with_output().unwrap();
     let _ = writer.join();
     let text = String::from_utf8_lossy(&out.stdout);
@@ -49,6 +43,15 @@ fn run_measured(script: &str) -> Run {
     Run { code: field("EXIT ") as i32, stdout, peak: field("PEAK_KB ") as u64 * 1024, took: t0.elapsed() }
 }
 
+/// Starts `cmd` with `input` written to its standard input from a thread of its own (a large
+/// script would fill the pipe while the child's output is not yet read).
+fn spawn_fed(cmd: &mut Command, input: String) -> (Child, JoinHandle<std::io::Result<()>>) {
+    let mut child =
+        cmd.stdin(Stdio::piped()).stdout(Stdio::piped()).stderr(Stdio::null()).spawn().expect("the program runs");
+    let mut stdin = child.stdin.take().unwrap();
+    (child, std::thread::spawn(move || stdin.write_all(input.as_bytes())))
+}
+
 /// The measuring process of [`run_measured`] (it does nothing when run as a test of its own).
 #[test]
 #[ignore = "run by run_measured in a process of its own"]
@@ -58,16 +61,10 @@ fn measured_child() {
     }
     let mut script = String::new();
     std::io::stdin().read_to_string(&mut script).unwrap();
-    let mut child = Command::new(env!("CARGO_BIN_EXE_silkgraph"))
-        .args(["--empty", "--max-memory", &format!("{LIMIT_MIB}MiB"), "--timeout", "2"])
-        .args(["--format", "jsonl", "run", "-"])
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::null())
-        .spawn()
-        .expect("the binary runs");
-    let mut stdin = child.stdin.take().unwrap();
-    let writer = std::thread::spawn(move || stdin.write_all(script.as_bytes()));
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_silkgraph"));
+    cmd.args(["--empty", "--max-memory", &format!("{LIMIT_MIB}MiB"), "--timeout", "2"])
+        .args(["--format", "jsonl", "run", "-"]);
+    let (mut child, writer) = spawn_fed(&mut cmd, script);
     let mut text = String::new();
     child.stdout.take().unwrap().read_to_string(&mut text).unwrap();
     let status = child.wait().unwrap();

@@ -429,7 +429,7 @@ pub fn eval(e: &Expr, row: &Row, ctx: Ctx) -> Result<Value> {
             }
             v => return Err(type_err("quantifier expects a list", &v)),
         },
-        Expr::Reduce { acc, init, slot, list, expr } => {
+        Expr::Reduce { acc, init, slot, list, expr, appends } => {
             let start = eval(init, row, ctx)?;
             match eval(list, row, ctx)? {
                 Value::Null => Value::Null,
@@ -440,9 +440,7 @@ pub fn eval(e: &Expr, row: &Row, ctx: Ctx) -> Result<Value> {
                     // out of the row before the add, so the add owns its list and appends in
                     // place instead of copying it at each step.
                     let append = match &**expr {
-                        Expr::Binary(BinaryOp::Add, a, b) if matches!(**a, Expr::Slot(s) if s == *acc) => {
-                            crate::plan::expr_reads(b).filter(|reads| !reads.contains(acc)).map(|_| &**b)
-                        }
+                        Expr::Binary(_, _, b) if *appends => Some(&**b),
                         _ => None,
                     };
                     for it in items {

@@ -252,9 +252,9 @@ pub fn render(ex: &Export) -> Result<[(&'static str, String); 3], String> {
     if let Some(m) = prov.as_object_mut() {
         let files = serde_json::json!({ NODES_FILE: sha256(nodes.as_bytes()), RELS_FILE: sha256(rels.as_bytes()) });
         m.insert("files".into(), files);
-        let empties =
-            serde_json::json!({ NODES_FILE: empties_json(&node_empties), RELS_FILE: empties_json(&rel_empties) });
-        if empties.as_object().is_some_and(|o| o.values().any(|v| v.as_array().is_some_and(|a| !a.is_empty()))) {
+        if node_empties.iter().chain(&rel_empties).any(|e| !e.is_empty()) {
+            let empties =
+                serde_json::json!({ NODES_FILE: empties_json(&node_empties), RELS_FILE: empties_json(&rel_empties) });
             m.insert(EMPTY_CELLS.into(), empties);
         }
     }

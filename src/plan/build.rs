@@ -1394,7 +1394,8 @@ impl Builder<'_> {
                 self.bind(&mut inner, &acc.name, acc_slot, VarKind::Any);
                 self.bind(&mut inner, &var.name, slot, VarKind::Any);
                 let expr = self.bx(expr, &inner, &mut None)?;
-                Expr::Reduce { acc: acc_slot, init, slot, list, expr }
+                let appends = Expr::reduce_appends(acc_slot, &expr);
+                Expr::Reduce { acc: acc_slot, init, slot, list, expr, appends }
             }
             ExprKind::Pattern(el) => {
                 let part = ast::PatternPart { var: None, kind: PathKind::Normal, elem: (**el).clone(), span: e.span };

@@ -782,6 +782,18 @@ pub fn reads_no_graph(ops: &[Op]) -> bool {
     })
 }
 
+impl Expr {
+    /// Whether a reduction's step is `acc + x` where `x` does not read the accumulator `acc`.
+    pub fn reduce_appends(acc: Slot, step: &Expr) -> bool {
+        match step {
+            Expr::Binary(BinaryOp::Add, a, b) if matches!(**a, Expr::Slot(s) if s == acc) => {
+                expr_reads(b).is_some_and(|reads| !reads.contains(&acc))
+            }
+            _ => false,
+        }
+    }
+}
+
 /// Whether calling the named procedure can change the graph (none can yet).
 pub fn procedure_writes(_name: &str) -> bool {
     false
@@ -862,6 +874,10 @@ pub enum Expr {
         list: Box<Expr>,
         /// The expression giving the next accumulator value.
         expr: Box<Expr>,
+        /// Whether `expr` is `acc + x` with an `x` that does not read the accumulator: the
+        /// accumulator can then be taken out of the row and added to in place (see
+        /// [`Expr::reduce_appends`]).
+        appends: bool,
     },
     /// Whether the sub-plan yields a row for this row.
     Exists(Vec<Op>),

@@ -414,13 +414,6 @@ impl Session {
         Session::load_script_within(text, &Session::default())
     }
 
-    /// A session in memory on `graph` under this one's limits, time limit and Ctrl-C flag.
-    pub fn bounded_like(&self, graph: Graph) -> Session {
-        let mut s = Session::new(graph);
-        s.take_bounds(self);
-        s
-    }
-
     /// Takes another session's limits, time limit and Ctrl-C flag.
     pub fn take_bounds(&mut self, like: &Session) {
         self.timeout = like.timeout;
@@ -432,7 +425,8 @@ impl Session {
     /// Ctrl-C flag: a graph file is text from anywhere, and a costly statement in it is stopped
     /// as the same statement typed would be.
     pub fn load_script_within(text: &str, like: &Session) -> Result<Graph> {
-        let mut s = like.bounded_like(Graph::new());
+        let mut s = Session::default();
+        s.take_bounds(like);
         let mut err = None;
         s.run_script(text, &Params::new(), |_, r| {
             if let Err(e) = r {
