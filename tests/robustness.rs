@@ -779,7 +779,7 @@ fn fuzz_regressions() {
 }
 
 /// A statement that fails while it runs, in a graph file or a script, is placed at its own line
-/// (it was `FILE:0:0`).
+/// (it was `FILE:0:0`), and at the expression or clause that failed (it was the whole statement).
 #[test]
 fn runtime_errors_point_at_their_statement() {
     let dir = scratch("runtime-place");
@@ -787,11 +787,26 @@ fn runtime_errors_point_at_their_statement() {
     std::fs::write(&file, "CREATE (:A {n: 1});\n\nCREATE (:B {n: 1 / 0});\n").unwrap();
     let out = bin().args(["--graph", file.to_str().unwrap(), "query", "RETURN 1"]).output().unwrap();
     let err = String::from_utf8_lossy(&out.stderr);
-    assert!(err.contains("g.cypher:3:1: ArgumentError"), "{err}");
+    assert!(err.contains("g.cypher:3:16: ArgumentError"), "{err}");
     assert!(err.contains("CREATE (:B {n: 1 / 0})"), "{err}");
     let (_, lines) = query(&[], "RETURN 1;\nRETURN 2;\n  UNWIND [1, 0] AS x RETURN 1 / x;");
     let e = &lines.last().unwrap()["error"];
-    assert_eq!((e["line"].as_u64(), e["column"].as_u64()), (Some(3), Some(3)), "{e}");
+    assert_eq!((e["line"].as_u64(), e["column"].as_u64()), (Some(3), Some(29)), "{e}");
+    // The failing step of a chain of operators, a function's call, a WHERE that is not a
+    // predicate and a clause that writes each point at themselves.
+    for (text, column) in [
+        ("RETURN 1 + 1/0 + 2", 12),
+        ("RETURN 1/0 * 2", 8),
+        ("WITH [1] AS s RETURN s, toInteger(s)", 25),
+        ("MATCH (n) WHERE n.name RETURN n", 17),
+        ("RETURN $missing", 8),
+        ("MATCH (a)-[]->() DELETE a", 18),
+        ("UNWIND [1] AS x CREATE ({m: {a: x}})", 17),
+    ] {
+        let (_, lines) = query(&[], &format!("CREATE (:A {{name: 'a'}})-[:R]->(); {text}"));
+        let e = &lines.last().unwrap()["error"];
+        assert_eq!(e["column"].as_u64(), Some(column + 34), "{text}: {e}");
+    }
 }
 
 /// A file that is not a graph at all is refused without echoing its text.

@@ -513,7 +513,7 @@ fn prop_arg(a: &Agg) -> Option<(Slot, &str)> {
 /// The slot and key of `slot.key`.
 fn slot_prop(e: &Expr) -> Option<(Slot, &str)> {
     match e {
-        Expr::Prop(x, key) => match **x {
+        Expr::Prop(x, key, _) => match **x {
             Expr::Slot(s) => Some((s, key.as_str())),
             _ => None,
         },
@@ -577,9 +577,9 @@ fn memo_slots(keys: &[(Expr, Slot)]) -> Option<Vec<Slot>> {
                 out.push(*s);
                 true
             }
-            Expr::Prop(x, _) => walk(x, out),
-            Expr::Const(_) | Expr::Param(_) => true,
-            Expr::Func(name, args) => {
+            Expr::Prop(x, ..) => walk(x, out),
+            Expr::Const(_) | Expr::Param(..) => true,
+            Expr::Func(name, args, _) => {
                 matches!(name.as_str(), "type" | "labels" | "id" | "elementid" | "tolower" | "toupper")
                     && args.iter().all(|a| walk(a, out))
             }

@@ -7,7 +7,7 @@ use indexmap::IndexMap;
 use super::functions::entity_props;
 use super::{type_err, Ctx, Row};
 use crate::ast::{BinaryOp, Quantifier};
-use crate::error::{Detail, Error, Kind, Phase, Result};
+use crate::error::{Detail, Error, Kind, Phase, Result, Span};
 use crate::plan::{Expr, MapProjItem, PropFilter};
 use crate::store::Sym;
 use crate::value::{temporal, Value};
@@ -235,11 +235,49 @@ fn list_index(len: usize, i: i64) -> Option<usize> {
     (0..len as i64).contains(&i).then_some(i as usize)
 }
 
+/// `a[b]`: a list's element, or a map's, node's or relationship's property.
+fn index(a: &Value, b: &Value, ctx: Ctx) -> Result<Value> {
+    Ok(match (a, b) {
+        (Value::Null, _) | (_, Value::Null) => Value::Null,
+        (Value::List(l), Value::Int(i)) => list_index(l.len(), *i).map_or(Value::Null, |i| l[i].clone()),
+        (Value::List(_), other) => return Err(type_err("list index must be an integer", other)),
+        (Value::Map(_) | Value::Node(_) | Value::Rel(_), Value::String(k)) => property(a, k, ctx)?,
+        (Value::Map(_) | Value::Node(_) | Value::Rel(_), other) => {
+            return Err(type_err("map key must be a string", other))
+        }
+        (other, _) => return Err(type_err("cannot index into", other)),
+    })
+}
+
+/// `v[from..to]` (a bound left out is given as `None`; a null bound gives null).
+fn slice(v: Value, from: Option<Value>, to: Option<Value>) -> Result<Value> {
+    Ok(match v {
+        Value::Null => Value::Null,
+        Value::List(l) => {
+            let len = l.len() as i64;
+            let bound = |b: Option<Value>, default: i64| -> Result<Option<i64>> {
+                match b {
+                    None => Ok(Some(default)),
+                    Some(Value::Null) => Ok(None),
+                    Some(Value::Int(i)) => Ok(Some(if i < 0 { (len + i).max(0) } else { i.min(len) })),
+                    Some(other) => Err(type_err("slice bounds must be integers", &other)),
+                }
+            };
+            match (bound(from, 0)?, bound(to, len)?) {
+                (Some(a), Some(b)) if a < b => Value::list(l[a as usize..b as usize].to_vec()),
+                (Some(_), Some(_)) => Value::list(Vec::new()),
+                _ => Value::Null,
+            }
+        }
+        other => return Err(type_err("cannot slice", &other)),
+    })
+}
+
 /// Evaluates an expression for a row.
 pub fn eval(e: &Expr, row: &Row, ctx: Ctx) -> Result<Value> {
     Ok(match e {
         Expr::Const(v) => v.clone(),
-        Expr::Param(p) => match ctx.params.get(p) {
+        Expr::Param(p, span) => match ctx.params.get(p) {
             Some(v) => v.clone(),
             None => {
                 return Err(Error::new(
@@ -247,11 +285,12 @@ pub fn eval(e: &Expr, row: &Row, ctx: Ctx) -> Result<Value> {
                     Kind::ParameterMissing,
                     Detail::MissingParameter,
                     format!("expected a parameter named `{p}`"),
-                ))
+                )
+                .at(*span))
             }
         },
         Expr::Slot(s) => row.get(*s).cloned().unwrap_or(Value::Null),
-        Expr::Prop(x, k) => property(&eval(x, row, ctx)?, k, ctx)?,
+        Expr::Prop(x, k, span) => property(&eval(x, row, ctx)?, k, ctx).map_err(|e| e.at(*span))?,
         Expr::List(xs) => Value::List(xs.iter().map(|x| eval(x, row, ctx)).collect::<Result<_>>()?),
         Expr::Map(kv) => {
             let mut m = IndexMap::with_capacity(kv.len());
@@ -260,64 +299,36 @@ pub fn eval(e: &Expr, row: &Row, ctx: Ctx) -> Result<Value> {
             }
             Value::map(m)
         }
-        Expr::Not(x) => truth(eval(x, row, ctx)?, "NOT")?.map(|b| !b).into(),
-        Expr::Neg(x) => match eval(x, row, ctx)? {
-            Value::Int(i) => Value::Int(i.checked_neg().ok_or_else(overflow)?),
+        Expr::Not(x, span) => truth(eval(x, row, ctx)?, "NOT").map_err(|e| e.at(*span))?.map(|b| !b).into(),
+        Expr::Neg(x, span) => match eval(x, row, ctx)? {
+            Value::Int(i) => Value::Int(i.checked_neg().ok_or_else(|| overflow().at(*span))?),
             Value::Float(f) => Value::Float(-f),
             Value::Null => Value::Null,
-            v @ Value::Duration(_) => temporal::negate(&v)?,
-            v => return Err(type_err("cannot negate", &v)),
+            v @ Value::Duration(_) => temporal::negate(&v).map_err(|e| e.at(*span))?,
+            v => return Err(type_err("cannot negate", &v).at(*span)),
         },
-        Expr::Binary(op, a, b) => binary(*op, a, b, row, ctx)?,
+        Expr::Binary(op, a, b, span) => binary(*op, a, b, row, ctx).map_err(|e| e.at(*span))?,
         Expr::IsNull(x, neg) => Value::Bool(eval(x, row, ctx)?.is_null() != *neg),
-        Expr::HasLabels(x, labels) => match eval(x, row, ctx)? {
+        Expr::HasLabels(x, labels, span) => match eval(x, row, ctx)? {
             Value::Null => Value::Null,
             Value::Node(id) => {
                 Value::Bool(labels.iter().all(|l| ctx.graph.label_id(l).is_some_and(|s| ctx.graph.has_label(id, s))))
             }
-            v => return Err(type_err("label test expects a node", &v)),
+            v => return Err(type_err("label test expects a node", &v).at(*span)),
         },
-        Expr::Index(a, b) => {
+        Expr::Index(a, b, span) => {
             let (a, b) = (eval(a, row, ctx)?, eval(b, row, ctx)?);
-            match (&a, &b) {
-                (Value::Null, _) | (_, Value::Null) => Value::Null,
-                (Value::List(l), Value::Int(i)) => list_index(l.len(), *i).map_or(Value::Null, |i| l[i].clone()),
-                (Value::List(_), other) => return Err(type_err("list index must be an integer", other)),
-                (Value::Map(_) | Value::Node(_) | Value::Rel(_), Value::String(k)) => property(&a, k, ctx)?,
-                (Value::Map(_) | Value::Node(_) | Value::Rel(_), other) => {
-                    return Err(type_err("map key must be a string", other))
-                }
-                (other, _) => return Err(type_err("cannot index into", other)),
-            }
+            index(&a, &b, ctx).map_err(|e| e.at(*span))?
         }
-        Expr::Slice(x, from, to) => {
+        Expr::Slice(x, from, to, span) => {
             let v = eval(x, row, ctx)?;
             let f = from.as_ref().map(|e| eval(e, row, ctx)).transpose()?;
             let t = to.as_ref().map(|e| eval(e, row, ctx)).transpose()?;
-            match v {
-                Value::Null => Value::Null,
-                Value::List(l) => {
-                    let len = l.len() as i64;
-                    let bound = |b: Option<Value>, default: i64| -> Result<Option<i64>> {
-                        match b {
-                            None => Ok(Some(default)),
-                            Some(Value::Null) => Ok(None),
-                            Some(Value::Int(i)) => Ok(Some(if i < 0 { (len + i).max(0) } else { i.min(len) })),
-                            Some(other) => Err(type_err("slice bounds must be integers", &other)),
-                        }
-                    };
-                    match (bound(f, 0)?, bound(t, len)?) {
-                        (Some(a), Some(b)) if a < b => Value::list(l[a as usize..b as usize].to_vec()),
-                        (Some(_), Some(_)) => Value::list(Vec::new()),
-                        _ => Value::Null,
-                    }
-                }
-                other => return Err(type_err("cannot slice", &other)),
-            }
+            slice(v, f, t).map_err(|e| e.at(*span))?
         }
-        Expr::Func(name, args) => {
+        Expr::Func(name, args, span) => {
             let vals = args.iter().map(|a| eval(a, row, ctx)).collect::<Result<Vec<_>>>()?;
-            super::functions::call(name, vals, ctx)?
+            super::functions::call(name, vals, ctx).map_err(|e| e.at(*span))?
         }
         Expr::Case { operand, whens, else_ } => {
             let op = operand.as_ref().map(|o| eval(o, row, ctx)).transpose()?;
@@ -440,7 +451,7 @@ pub fn eval(e: &Expr, row: &Row, ctx: Ctx) -> Result<Value> {
                     // out of the row before the add, so the add owns its list and appends in
                     // place instead of copying it at each step.
                     let append = match &**expr {
-                        Expr::Binary(_, _, b) if *appends => Some(&**b),
+                        Expr::Binary(_, _, b, _) if *appends => Some(&**b),
                         _ => None,
                     };
                     for it in items {
@@ -566,19 +577,20 @@ fn binary(op: BinaryOp, a: &Expr, b: &Expr, row: &Row, ctx: Ctx) -> Result<Value
         _ => {
             // A long chain (`0 + 1 + 2 + ...`) nests to the left: its left side is walked in
             // a loop rather than by recursion, which would need a stack frame per operator.
-            let mut spine: Vec<(BinaryOp, &Expr)> = Vec::new();
+            // Each step's error points at its own operator.
+            let mut spine: Vec<(BinaryOp, &Expr, Span)> = Vec::new();
             let mut left = a;
-            while let Expr::Binary(op2, a2, b2) = left {
+            while let Expr::Binary(op2, a2, b2, span) = left {
                 if matches!(op2, BinaryOp::And | BinaryOp::Or | BinaryOp::Xor) {
                     break;
                 }
-                spine.push((*op2, b2));
+                spine.push((*op2, b2, *span));
                 left = a2;
             }
             let mut x = eval(left, row, ctx)?;
-            for (op2, b2) in spine.into_iter().rev() {
+            for (op2, b2, span) in spine.into_iter().rev() {
                 let y = eval(b2, row, ctx)?;
-                x = operate(op2, x, y, ctx)?;
+                x = operate(op2, x, y, ctx).map_err(|e| e.at(span))?;
             }
             operate(op, x, eval(b, row, ctx)?, ctx)
         }

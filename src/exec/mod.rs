@@ -700,7 +700,16 @@ pub(crate) fn run_sub<'a>(ops: &'a [Op], row: Row, ctx: Ctx<'a>) -> RowIter<'a> 
     push::build(ops, Box::new(std::iter::once(Ok(row))), ctx)
 }
 
-/// An error for a value of the wrong type.
+/// A `WHERE` that gave something other than a boolean (or null), pointing at the predicate.
+pub(crate) fn not_boolean(predicate: &crate::plan::Expr, v: &Value) -> Error {
+    let e = type_err("WHERE expects a boolean", v);
+    match predicate.span() {
+        Some(s) => e.at(s),
+        None => e,
+    }
+}
+
+/// An error for a value of the wrong type: `what`, and the value that was given.
 pub(crate) fn type_err(what: &str, v: &Value) -> Error {
     Error::type_error(
         Detail::InvalidArgumentType,

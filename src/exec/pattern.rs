@@ -36,7 +36,7 @@ pub(crate) fn fixed_props(p: &Option<crate::plan::PropFilter>, ctx: Ctx) -> Opti
     use crate::plan::{Expr, PropFilter};
     fn constant(e: &Expr) -> bool {
         match e {
-            Expr::Const(_) | Expr::Param(_) => true,
+            Expr::Const(_) | Expr::Param(..) => true,
             Expr::List(xs) => xs.iter().all(constant),
             Expr::Map(kv) => kv.iter().all(|(_, e)| constant(e)),
             _ => false,

@@ -72,7 +72,7 @@ pub(crate) fn apply<'a>(op: &'a Op, input: RowIter<'a>, ctx: Ctx<'a>) -> RowIter
             Ok(row) => match ctx.control.tick().and_then(|_| eval(predicate, &row, ctx)) {
                 Ok(Value::Bool(true)) => Some(Ok(row)),
                 Ok(Value::Bool(false) | Value::Null) => None,
-                Ok(v) => Some(Err(super::type_err("WHERE expects a boolean", &v))),
+                Ok(v) => Some(Err(super::not_boolean(predicate, &v))),
                 Err(e) => Some(Err(e)),
             },
         })),
@@ -89,7 +89,7 @@ pub(crate) fn apply<'a>(op: &'a Op, input: RowIter<'a>, ctx: Ctx<'a>) -> RowIter
             }
         }),
         // `UNWIND range(...)` hands out the range's values one at a time, never the list.
-        Op::Unwind { expr: Expr::Func(name, args), slot } if name == "range" && (2..=3).contains(&args.len()) => {
+        Op::Unwind { expr: Expr::Func(name, args, span), slot } if name == "range" && (2..=3).contains(&args.len()) => {
             let slot = *slot;
             flat_map_ok(input, move |row| {
                 let a = match args.iter().map(|e| eval(e, &row, ctx)).collect::<Result<Vec<_>>>() {
@@ -97,7 +97,7 @@ pub(crate) fn apply<'a>(op: &'a Op, input: RowIter<'a>, ctx: Ctx<'a>) -> RowIter
                     Err(e) => return one(Err(e)),
                 };
                 match super::functions::range_of(&a) {
-                    Err(e) => one(Err(e)),
+                    Err(e) => one(Err(e.at(*span))),
                     Ok(None) => none(),
                     Ok(Some((start, step, count))) => {
                         Box::new(super::functions::range_values(start, step, count).map(move |v| {
@@ -185,9 +185,11 @@ pub(crate) fn apply<'a>(op: &'a Op, input: RowIter<'a>, ctx: Ctx<'a>) -> RowIter
             flat_map_ok(input, move |row| Box::new(count_store(what, *key, counts, row, ctx).into_iter().map(Ok)))
         }
         Op::SubQuery { sub, columns, optional, .. } => super::subquery::pull(sub, columns, *optional, input, ctx),
-        Op::LoadCsv { from, slot, headers, terminator } => {
-            flat_map_ok(input, move |row| super::load_csv::rows(from, *slot, *headers, *terminator, row, ctx))
-        }
+        Op::LoadCsv { from, slot, headers, terminator, span } => flat_map_ok(input, move |row| {
+            Box::new(
+                super::load_csv::rows(from, *slot, *headers, *terminator, row, ctx).map(|r| r.map_err(|e| e.at(*span))),
+            )
+        }),
         Op::Show { what, slots } => flat_map_ok(input, move |row| {
             let rows = super::procedures::show(*what, ctx).into_iter().map(move |vals| {
                 let mut r = row.clone();

@@ -18,7 +18,25 @@ fn ctx<'a>(graph: &'a dyn GraphRead, params: &'a Params, width: usize) -> Ctx<'a
     Ctx { graph, params, width, control: NONE.get_or_init(Control::default) }
 }
 
+/// Applies a writing operator to the rows before it; its errors point at its clause.
 pub(crate) fn apply(
+    op: &Op,
+    rows: Vec<Row>,
+    graph: &mut dyn GraphWrite,
+    params: &Params,
+    control: &Control,
+    stats: &mut Stats,
+    keep: bool,
+) -> Result<Vec<Row>> {
+    let span = op.clause_span();
+    apply_op(op, rows, graph, params, control, stats, keep).map_err(|e| match span {
+        Some(s) => e.at(s),
+        None => e,
+    })
+}
+
+/// [`apply`], its errors not yet pointing at the clause.
+fn apply_op(
     op: &Op,
     rows: Vec<Row>,
     graph: &mut dyn GraphWrite,
@@ -67,7 +85,7 @@ pub(crate) fn apply(
             }
             Ok(rows)
         }
-        Op::Create { parts } => {
+        Op::Create { parts, .. } => {
             // Rows nobody reads after (a statement that ends here) are let go one by one, so
             // their memory serves what is created next.
             let mut out = Vec::with_capacity(if keep { rows.len() } else { 0 });
@@ -83,7 +101,7 @@ pub(crate) fn apply(
             }
             Ok(out)
         }
-        Op::Merge { part, matcher, on_create, on_match } => {
+        Op::Merge { part, matcher, on_create, on_match, .. } => {
             let mut out = Vec::new();
             for row in rows {
                 control.check()?;
@@ -107,7 +125,7 @@ pub(crate) fn apply(
             }
             Ok(out)
         }
-        Op::Set { ops } => {
+        Op::Set { ops, .. } => {
             for row in &rows {
                 control.tick()?;
                 set_items(ops, row, graph, params, stats)?;
@@ -115,7 +133,7 @@ pub(crate) fn apply(
             }
             Ok(rows)
         }
-        Op::Delete { exprs, detach } => {
+        Op::Delete { exprs, detach, .. } => {
             let mut nodes = Vec::new();
             let mut rels = Vec::new();
             {

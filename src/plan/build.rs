@@ -216,14 +216,14 @@ impl Builder<'_> {
                     };
                     let slot = self.slot();
                     self.bind(&mut scope, &l.var.name, slot, VarKind::Any);
-                    ops.push(Op::LoadCsv { from, slot, headers: l.headers, terminator });
+                    ops.push(Op::LoadCsv { from, slot, headers: l.headers, terminator, span: l.span });
                 }
                 Clause::Create(c) => {
                     let mut parts = Vec::new();
                     for part in &c.pattern {
                         parts.push(self.create_part(part, &mut scope, true)?);
                     }
-                    ops.push(Op::Create { parts });
+                    ops.push(Op::Create { parts, span: c.span });
                 }
                 Clause::Merge(m) => {
                     let mut inner = scope.clone();
@@ -236,11 +236,11 @@ impl Builder<'_> {
                     scope = inner;
                     let on_create = self.set_items(&m.on_create, &scope)?;
                     let on_match = self.set_items(&m.on_match, &scope)?;
-                    ops.push(Op::Merge { part, matcher, on_create, on_match });
+                    ops.push(Op::Merge { part, matcher, on_create, on_match, span: m.span });
                 }
                 Clause::Set(s) => {
                     let ops_ = self.set_items(&s.items, &scope)?;
-                    ops.push(Op::Set { ops: ops_ });
+                    ops.push(Op::Set { ops: ops_, span: s.span });
                 }
                 Clause::Remove(r) => {
                     let mut list = Vec::new();
@@ -258,11 +258,11 @@ impl Builder<'_> {
                             }
                         });
                     }
-                    ops.push(Op::Set { ops: list });
+                    ops.push(Op::Set { ops: list, span: r.span });
                 }
                 Clause::Delete(d) => {
                     let exprs = d.exprs.iter().map(|e| self.expr(e, &scope)).collect::<Result<_>>()?;
-                    ops.push(Op::Delete { exprs, detach: d.detach });
+                    ops.push(Op::Delete { exprs, detach: d.detach, span: d.span });
                 }
                 Clause::Call(c) => {
                     let standalone = n == 1;
@@ -1300,12 +1300,12 @@ impl Builder<'_> {
                 Literal::Float(f) => Value::Float(*f),
                 Literal::String(s) => Value::str(s),
             }),
-            ExprKind::Parameter(p) => Expr::Param(p.clone()),
+            ExprKind::Parameter(p) => Expr::Param(p.clone(), e.span),
             ExprKind::Variable(v) => match scope.get(v) {
                 Some((s, _)) => Expr::Slot(s),
                 None => return Err(undefined(v, e.span)),
             },
-            ExprKind::Property(x, k) => Expr::Prop(self.bx(x, scope, agg)?, k.clone()),
+            ExprKind::Property(x, k) => Expr::Prop(self.bx(x, scope, agg)?, k.clone(), e.span),
             ExprKind::List(xs) => {
                 let items = self.exprs(xs, scope, agg)?;
                 if items.iter().all(|x| matches!(x, Expr::Const(_))) {
@@ -1326,19 +1326,20 @@ impl Builder<'_> {
             ExprKind::Unary(op, x) => {
                 let inner = self.bx(x, scope, agg)?;
                 match op {
-                    ast::UnaryOp::Not => Expr::Not(inner),
-                    ast::UnaryOp::Neg => Expr::Neg(inner),
-                    ast::UnaryOp::Plus => Expr::Func("__plus".into(), vec![*inner]),
+                    ast::UnaryOp::Not => Expr::Not(inner, e.span),
+                    ast::UnaryOp::Neg => Expr::Neg(inner, e.span),
+                    ast::UnaryOp::Plus => Expr::Func("__plus".into(), vec![*inner], e.span),
                 }
             }
-            ExprKind::Binary(op, a, b) => Expr::Binary(*op, self.bx(a, scope, agg)?, self.bx(b, scope, agg)?),
+            ExprKind::Binary(op, a, b) => Expr::Binary(*op, self.bx(a, scope, agg)?, self.bx(b, scope, agg)?, e.span),
             ExprKind::IsNull { expr, negated } => Expr::IsNull(self.bx(expr, scope, agg)?, *negated),
-            ExprKind::HasLabels(x, ls) => Expr::HasLabels(self.bx(x, scope, agg)?, ls.clone()),
-            ExprKind::Index(a, b) => Expr::Index(self.bx(a, scope, agg)?, self.bx(b, scope, agg)?),
+            ExprKind::HasLabels(x, ls) => Expr::HasLabels(self.bx(x, scope, agg)?, ls.clone(), e.span),
+            ExprKind::Index(a, b) => Expr::Index(self.bx(a, scope, agg)?, self.bx(b, scope, agg)?, e.span),
             ExprKind::Slice { expr, from, to } => Expr::Slice(
                 self.bx(expr, scope, agg)?,
                 from.as_ref().map(|x| self.bx(x, scope, agg)).transpose()?,
                 to.as_ref().map(|x| self.bx(x, scope, agg)).transpose()?,
+                e.span,
             ),
             ExprKind::Function { name, args, distinct: _ } => {
                 let sig = crate::catalog::functions::lookup(name).ok_or_else(|| {
@@ -1352,7 +1353,7 @@ impl Builder<'_> {
                         e.span,
                     ));
                 }
-                Expr::Func(sig.name.to_string(), self.exprs(args, scope, agg)?)
+                Expr::Func(sig.name.to_string(), self.exprs(args, scope, agg)?, e.span)
             }
             ExprKind::CountStar => {
                 return Err(Error::semantic(Detail::InvalidAggregation, "count(*) is not allowed here", e.span))

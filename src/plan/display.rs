@@ -201,10 +201,10 @@ impl Display for Op {
             }
             Op::Skip { count } => write!(f, "Skip {count}"),
             Op::Limit { count } => write!(f, "Limit {count}"),
-            Op::Create { parts } => write!(f, "Create ({} pattern part(s))", parts.len()),
+            Op::Create { parts, .. } => write!(f, "Create ({} pattern part(s))", parts.len()),
             Op::Merge { .. } => write!(f, "Merge"),
-            Op::Set { ops } => write!(f, "SetOrRemove ({} item(s))", ops.len()),
-            Op::Delete { exprs, detach } => {
+            Op::Set { ops, .. } => write!(f, "SetOrRemove ({} item(s))", ops.len()),
+            Op::Delete { exprs, detach, .. } => {
                 write!(f, "{}Delete {}", if *detach { "Detach" } else { "" }, list(exprs))
             }
             Op::Call { name, args, .. } => write!(f, "ProcedureCall {name}({})", list(args)),
@@ -255,27 +255,27 @@ impl Display for Expr {
     fn fmt(&self, f: &mut Formatter<'_>) -> fmt::Result {
         match self {
             Expr::Const(v) => write!(f, "{}", crate::value::to_cypher_literal(v)),
-            Expr::Param(p) => write!(f, "${p}"),
+            Expr::Param(p, _) => write!(f, "${p}"),
             Expr::Slot(s) => write!(f, "\u{1}{s}\u{2}"),
-            Expr::Prop(e, k) => write!(f, "{e}.{k}"),
+            Expr::Prop(e, k, _) => write!(f, "{e}.{k}"),
             Expr::List(xs) => write!(f, "[{}]", list(xs)),
             Expr::Map(kv) => {
                 let items: Vec<String> = kv.iter().map(|(k, v)| format!("{k}: {v}")).collect();
                 write!(f, "{{{}}}", items.join(", "))
             }
-            Expr::Not(e) => write!(f, "NOT {e}"),
-            Expr::Neg(e) => write!(f, "-{e}"),
-            Expr::Binary(op, a, b) => write!(f, "({a} {op:?} {b})"),
+            Expr::Not(e, _) => write!(f, "NOT {e}"),
+            Expr::Neg(e, _) => write!(f, "-{e}"),
+            Expr::Binary(op, a, b, _) => write!(f, "({a} {op:?} {b})"),
             Expr::IsNull(e, neg) => write!(f, "{e} IS {}NULL", if *neg { "NOT " } else { "" }),
-            Expr::HasLabels(e, ls) => write!(f, "{e}:{}", ls.join(":")),
-            Expr::Index(a, b) => write!(f, "{a}[{b}]"),
-            Expr::Slice(a, x, y) => write!(
+            Expr::HasLabels(e, ls, _) => write!(f, "{e}:{}", ls.join(":")),
+            Expr::Index(a, b, _) => write!(f, "{a}[{b}]"),
+            Expr::Slice(a, x, y, _) => write!(
                 f,
                 "{a}[{}..{}]",
                 x.as_ref().map_or(String::new(), |x| x.to_string()),
                 y.as_ref().map_or(String::new(), |y| y.to_string())
             ),
-            Expr::Func(n, args) => write!(f, "{n}({})", list(args)),
+            Expr::Func(n, args, _) => write!(f, "{n}({})", list(args)),
             Expr::Case { .. } => write!(f, "CASE ... END"),
             Expr::ListComp { slot, list: l, .. } => write!(f, "[\u{1}{slot}\u{2} IN {l} ...]"),
             Expr::Quantified { q, slot, list: l, .. } => write!(f, "{q:?}(\u{1}{slot}\u{2} IN {l} ...)"),

@@ -10,6 +10,7 @@ mod rewrite;
 pub use build::{build, build_with};
 
 use crate::ast::{BinaryOp, OnError, Quantifier, SubqueryKind};
+use crate::error::Span;
 use crate::value::Value;
 
 /// A position in a row.
@@ -500,6 +501,8 @@ pub enum Op {
     Create {
         /// The pattern parts to create.
         parts: Vec<CreatePart>,
+        /// Where the clause is written.
+        span: Span,
     },
     /// `MERGE`: matches the pattern, or creates it when there is no match.
     Merge {
@@ -511,11 +514,15 @@ pub enum Op {
         on_create: Vec<SetOp>,
         /// The changes made when the pattern was found.
         on_match: Vec<SetOp>,
+        /// Where the clause is written.
+        span: Span,
     },
     /// `SET` or `REMOVE`: applies the changes once per row.
     Set {
         /// The changes, in order.
         ops: Vec<SetOp>,
+        /// Where the clause is written.
+        span: Span,
     },
     /// `[DETACH] DELETE`: deletes the nodes, relationships or paths the expressions give.
     Delete {
@@ -523,6 +530,8 @@ pub enum Op {
         exprs: Vec<Expr>,
         /// Whether to delete a node's relationships with it (`DETACH DELETE`).
         detach: bool,
+        /// Where the clause is written.
+        span: Span,
     },
     /// `CALL`: runs a procedure once per row.
     Call {
@@ -567,6 +576,8 @@ pub enum Op {
         headers: bool,
         /// The field separator.
         terminator: u8,
+        /// Where the clause is written.
+        span: Span,
     },
     /// `CREATE INDEX`.
     CreateIndex {
@@ -717,17 +728,17 @@ impl Op {
 pub(crate) fn expr_slots(e: &Expr, out: &mut Vec<Slot>) {
     match e {
         Expr::Slot(s) => out.push(*s),
-        Expr::Const(_) | Expr::Param(_) => {}
-        Expr::Prop(x, _) | Expr::Not(x) | Expr::Neg(x) | Expr::IsNull(x, _) | Expr::HasLabels(x, _) => {
+        Expr::Const(_) | Expr::Param(..) => {}
+        Expr::Prop(x, ..) | Expr::Not(x, _) | Expr::Neg(x, _) | Expr::IsNull(x, _) | Expr::HasLabels(x, ..) => {
             expr_slots(x, out)
         }
-        Expr::List(xs) | Expr::Func(_, xs) => xs.iter().for_each(|x| expr_slots(x, out)),
+        Expr::List(xs) | Expr::Func(_, xs, _) => xs.iter().for_each(|x| expr_slots(x, out)),
         Expr::Map(kv) => kv.iter().for_each(|(_, x)| expr_slots(x, out)),
-        Expr::Binary(_, a, b) | Expr::Index(a, b) => {
+        Expr::Binary(_, a, b, _) | Expr::Index(a, b, _) => {
             expr_slots(a, out);
             expr_slots(b, out)
         }
-        Expr::Slice(a, b, c) => {
+        Expr::Slice(a, b, c, _) => {
             expr_slots(a, out);
             b.iter().chain(c.iter()).for_each(|x| expr_slots(x, out))
         }
@@ -782,11 +793,41 @@ pub fn reads_no_graph(ops: &[Op]) -> bool {
     })
 }
 
+impl Op {
+    /// Where a clause that writes or reads a file is written: where its errors point.
+    pub fn clause_span(&self) -> Option<Span> {
+        match self {
+            Op::Create { span, .. }
+            | Op::Merge { span, .. }
+            | Op::Set { span, .. }
+            | Op::Delete { span, .. }
+            | Op::LoadCsv { span, .. } => Some(*span),
+            _ => None,
+        }
+    }
+}
+
 impl Expr {
+    /// Where the expression is written, for the kinds whose evaluation can fail on their own.
+    pub fn span(&self) -> Option<Span> {
+        match self {
+            Expr::Param(_, s)
+            | Expr::Prop(_, _, s)
+            | Expr::Not(_, s)
+            | Expr::Neg(_, s)
+            | Expr::Binary(_, _, _, s)
+            | Expr::HasLabels(_, _, s)
+            | Expr::Index(_, _, s)
+            | Expr::Slice(_, _, _, s)
+            | Expr::Func(_, _, s) => Some(*s),
+            _ => None,
+        }
+    }
+
     /// Whether a reduction's step is `acc + x` where `x` does not read the accumulator `acc`.
     pub fn reduce_appends(acc: Slot, step: &Expr) -> bool {
         match step {
-            Expr::Binary(BinaryOp::Add, a, b) if matches!(**a, Expr::Slot(s) if s == acc) => {
+            Expr::Binary(BinaryOp::Add, a, b, _) if matches!(**a, Expr::Slot(s) if s == acc) => {
                 expr_reads(b).is_some_and(|reads| !reads.contains(&acc))
             }
             _ => false,
@@ -804,32 +845,32 @@ pub fn procedure_writes(_name: &str) -> bool {
 pub enum Expr {
     /// A constant value.
     Const(Value),
-    /// `$name`: a query parameter.
-    Param(String),
+    /// `$name`: a query parameter, and where it is written.
+    Param(String, Span),
     /// The value in a row slot.
     Slot(Slot),
-    /// `expr.key`.
-    Prop(Box<Expr>, String),
+    /// `expr.key`, and where it is written.
+    Prop(Box<Expr>, String, Span),
     /// `[a, b, c]`.
     List(Vec<Expr>),
     /// `{key: expr, ...}`.
     Map(Vec<(String, Expr)>),
-    /// `NOT x`.
-    Not(Box<Expr>),
-    /// `-x`.
-    Neg(Box<Expr>),
-    /// An infix operator applied to two operands.
-    Binary(BinaryOp, Box<Expr>, Box<Expr>),
+    /// `NOT x`, and where it is written.
+    Not(Box<Expr>, Span),
+    /// `-x`, and where it is written.
+    Neg(Box<Expr>, Span),
+    /// An infix operator applied to two operands, and where it is written.
+    Binary(BinaryOp, Box<Expr>, Box<Expr>, Span),
     /// `x IS NULL`, or `x IS NOT NULL` when the flag is true.
     IsNull(Box<Expr>, bool),
-    /// `x:Label:Other`.
-    HasLabels(Box<Expr>, Vec<String>),
-    /// `list[index]` (or `map[key]`).
-    Index(Box<Expr>, Box<Expr>),
-    /// `list[from..to]`.
-    Slice(Box<Expr>, Option<Box<Expr>>, Option<Box<Expr>>),
-    /// A function call, by the function's lower-case catalogue name.
-    Func(String, Vec<Expr>),
+    /// `x:Label:Other`, and where it is written.
+    HasLabels(Box<Expr>, Vec<String>, Span),
+    /// `list[index]` (or `map[key]`), and where it is written.
+    Index(Box<Expr>, Box<Expr>, Span),
+    /// `list[from..to]`, and where it is written.
+    Slice(Box<Expr>, Option<Box<Expr>>, Option<Box<Expr>>, Span),
+    /// A function call, by the function's lower-case catalogue name, and where it is written.
+    Func(String, Vec<Expr>, Span),
     /// `CASE [operand] WHEN ... THEN ... [ELSE ...] END`.
     Case {
         /// The expression compared against each `WHEN` (the simple form), or `None` for the generic

@@ -17,16 +17,18 @@ use crate::value::Value;
 pub(super) struct PropRead<'a> {
     slot: Slot,
     key: &'a str,
+    /// Where `slot.key` is written, for the error of a value that has no properties.
+    span: crate::error::Span,
     /// `None` when no entity has the key (the plain evaluation gives null, or its error).
     reader: Option<RefCell<NodePropReader<'a>>>,
 }
 
 impl<'a> PropRead<'a> {
     pub(super) fn new(e: &'a Expr, ctx: Ctx<'a>) -> Option<PropRead<'a>> {
-        let Expr::Prop(x, key) = e else { return None };
+        let Expr::Prop(x, key, span) = e else { return None };
         let Expr::Slot(slot) = **x else { return None };
         let reader = ctx.graph.key_id(key).map(|k| RefCell::new(ctx.graph.node_prop_reader(k)));
-        Some(PropRead { slot, key, reader })
+        Some(PropRead { slot, key, span: *span, reader })
     }
 
     /// The value, as `eval` gives it.
@@ -37,7 +39,7 @@ impl<'a> PropRead<'a> {
             }
         }
         // Not a node, or one that is gone: evaluated as usual (which says so).
-        property(&row[self.slot], self.key, ctx)
+        property(&row[self.slot], self.key, ctx).map_err(|e| e.at(self.span))
     }
 }
 
@@ -53,11 +55,11 @@ pub(super) struct Compare<'a> {
 
 impl<'a> Compare<'a> {
     pub(super) fn new(predicate: &'a Expr, ctx: Ctx<'a>) -> Option<Compare<'a>> {
-        let Expr::Binary(op, a, b) = predicate else { return None };
+        let Expr::Binary(op, a, b, _) = predicate else { return None };
         if !matches!(op, BinaryOp::Eq | BinaryOp::Ne | BinaryOp::Lt | BinaryOp::Le | BinaryOp::Gt | BinaryOp::Ge) {
             return None;
         }
-        let fixed = |e: &Expr| matches!(e, Expr::Const(_) | Expr::Param(_)).then(|| eval(e, &Vec::new(), ctx).ok())?;
+        let fixed = |e: &Expr| matches!(e, Expr::Const(_) | Expr::Param(..)).then(|| eval(e, &Vec::new(), ctx).ok())?;
         let (prop, value, flipped) = match (PropRead::new(a, ctx), PropRead::new(b, ctx)) {
             (Some(p), None) => (p, fixed(b)?, false),
             (None, Some(p)) => (p, fixed(a)?, true),

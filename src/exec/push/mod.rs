@@ -197,7 +197,7 @@ impl<'a> Chain<'a> {
                 match v {
                     Value::Bool(true) => next(row)?,
                     Value::Bool(false) | Value::Null => {}
-                    v => return Err(super::type_err("WHERE expects a boolean", &v)),
+                    v => return Err(super::not_boolean(predicate, &v)),
                 }
             }
             Step::Project(items, props, vals) => {
