@@ -4,6 +4,8 @@
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
+use crate::error::{FileError, FileProblem};
+
 /// Writes a file atomically: a temporary file in the same directory, synced, then moved into
 /// place. Without `force` an existing file is an error (and is left alone, even when it
 /// appears meanwhile).
@@ -11,32 +13,32 @@ use std::path::{Path, PathBuf};
 /// Only a regular file is ever replaced: a symbolic link is followed (its target is replaced,
 /// the link stays), a device or a pipe is written through as it is (`-o /dev/stdout` works, and
 /// `/dev/null` stays a device), a directory is an error. A replaced file keeps its permissions,
-/// and a read-only one is refused.
-pub fn write_atomic(path: &Path, bytes: &[u8], force: bool) -> Result<(), String> {
+/// and a read-only one is refused. An existing file not to be replaced is `FileProblem::Exists`.
+pub fn write_atomic(path: &Path, bytes: &[u8], force: bool) -> Result<(), FileError> {
     let shown = path.display();
     if let Ok(meta) = std::fs::symlink_metadata(path) {
         if !force {
-            return Err(format!("{shown} exists; use --force to replace it"));
+            return Err(exists(path));
         }
         if meta.file_type().is_symlink() {
-            let target =
-                std::fs::canonicalize(path).map_err(|e| format!("{shown}: a link that leads nowhere ({e})"))?;
+            let target = std::fs::canonicalize(path)
+                .map_err(|e| unusable(path, format!("{shown}: a link that leads nowhere ({e})")))?;
             if target.as_path() == path {
-                return Err(format!("{shown}: a link that leads to itself"));
+                return Err(unusable(path, format!("{shown}: a link that leads to itself")));
             }
             return write_atomic(&target, bytes, force);
         }
         if meta.is_dir() {
-            return Err(format!("{shown} is a directory"));
+            return Err(unusable(path, format!("{shown} is a directory")));
         }
         if !meta.is_file() {
             // A device or a pipe: what is written goes to it, nothing replaces it.
             let mut f =
-                std::fs::OpenOptions::new().write(true).open(path).map_err(|e| format!("cannot write {shown}: {e}"))?;
-            return f.write_all(bytes).and_then(|()| f.flush()).map_err(|e| format!("cannot write {shown}: {e}"));
+                std::fs::OpenOptions::new().write(true).open(path).map_err(|e| FileError::io(path, "write", &e))?;
+            return f.write_all(bytes).and_then(|()| f.flush()).map_err(|e| FileError::io(path, "write", &e));
         }
         if meta.permissions().readonly() {
-            return Err(format!("{shown} is read-only; make it writable to replace it"));
+            return Err(unusable(path, format!("{shown} is read-only; make it writable to replace it")));
         }
         return replace(path, bytes, force, Some(meta.permissions()));
     }
@@ -45,30 +47,35 @@ pub fn write_atomic(path: &Path, bytes: &[u8], force: bool) -> Result<(), String
 
 /// [`write_atomic`] of a regular file, or a new one: a temporary file beside it, given the old
 /// one's permissions, synced, and moved into place (a hard link when nothing may be replaced).
-fn replace(path: &Path, bytes: &[u8], force: bool, keep: Option<std::fs::Permissions>) -> Result<(), String> {
+fn replace(path: &Path, bytes: &[u8], force: bool, keep: Option<std::fs::Permissions>) -> Result<(), FileError> {
     let shown = path.display();
     let dir = match path.parent() {
         Some(d) if !d.as_os_str().is_empty() => d.to_path_buf(),
         _ => PathBuf::from("."),
     };
-    let name = path.file_name().ok_or_else(|| format!("{shown}: not a file name"))?.to_string_lossy().to_string();
+    let name = path
+        .file_name()
+        .ok_or_else(|| unusable(path, format!("{shown}: not a file name")))?
+        .to_string_lossy()
+        .to_string();
     static COUNTER: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
     let n = COUNTER.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
     let tmp = dir.join(format!(".{name}.{}-{n}.tmp", std::process::id()));
-    let result = (|| -> Result<(), String> {
+    let result = (|| -> Result<(), FileError> {
         let mut f = std::fs::OpenOptions::new()
             .write(true)
             .create_new(true)
             .open(&tmp)
-            .map_err(|e| format!("cannot write in {}: {e}", dir.display()))?;
-        f.write_all(bytes).map_err(|e| format!("cannot write {shown}: {e}"))?;
+            .map_err(|e| FileError::io(&dir, "write in", &e))?;
+        let write = |e: std::io::Error| FileError::io(path, "write", &e);
+        f.write_all(bytes).map_err(write)?;
         if let Some(p) = &keep {
-            f.set_permissions(p.clone()).map_err(|e| format!("cannot write {shown}: {e}"))?;
+            f.set_permissions(p.clone()).map_err(write)?;
         }
-        f.sync_all().map_err(|e| format!("cannot write {shown}: {e}"))?;
+        f.sync_all().map_err(write)?;
         drop(f);
         if force {
-            std::fs::rename(&tmp, path).map_err(|e| format!("cannot write {shown}: {e}"))
+            std::fs::rename(&tmp, path).map_err(write)
         } else {
             // A hard link fails when the target exists, so nothing is ever replaced.
             match std::fs::hard_link(&tmp, path) {
@@ -76,14 +83,10 @@ fn replace(path: &Path, bytes: &[u8], force: bool, keep: Option<std::fs::Permiss
                     let _ = std::fs::remove_file(&tmp);
                     Ok(())
                 }
-                Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => {
-                    Err(format!("{shown} exists; use --force to replace it"))
-                }
+                Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => Err(exists(path)),
                 // File systems without hard links: check, then rename.
-                Err(_) if !path.exists() => {
-                    std::fs::rename(&tmp, path).map_err(|e| format!("cannot write {shown}: {e}"))
-                }
-                Err(_) => Err(format!("{shown} exists; use --force to replace it")),
+                Err(_) if !path.exists() => std::fs::rename(&tmp, path).map_err(write),
+                Err(_) => Err(exists(path)),
             }
         }
     })();
@@ -93,6 +96,16 @@ fn replace(path: &Path, bytes: &[u8], force: bool, keep: Option<std::fs::Permiss
         sync_dir(path);
     }
     result
+}
+
+/// `path` exists and was not to be replaced (the CLI says how to replace it).
+fn exists(path: &Path) -> FileError {
+    FileError::new(FileProblem::Exists, path, format!("{} exists", path.display()))
+}
+
+/// `path` is not a file that can be written here.
+fn unusable(path: &Path, message: String) -> FileError {
+    FileError::new(FileProblem::Unusable, path, message)
 }
 
 /// Makes a rename in `path`'s directory durable (where the platform allows).

@@ -712,7 +712,7 @@ fn an_atomic_replace_replaces_only_regular_files_and_keeps_their_permissions() {
     let ro = d.join("ro.json");
     std::fs::write(&ro, "old").unwrap();
     std::fs::set_permissions(&ro, std::fs::Permissions::from_mode(0o444)).unwrap();
-    assert!(write(&ro).unwrap_err().contains("read-only"));
+    assert!(write(&ro).unwrap_err().to_string().contains("read-only"));
     assert_eq!(std::fs::read(&ro).unwrap(), b"old");
     // A symbolic link stays a link; its target gets the new content.
     let link = d.join("link.json");
@@ -728,7 +728,7 @@ fn an_atomic_replace_replaces_only_regular_files_and_keeps_their_permissions() {
     assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
     assert!(!std::fs::metadata("/dev/null").unwrap().is_file());
     // A directory is an error.
-    assert!(write(&d).unwrap_err().contains("is a directory"));
+    assert!(write(&d).unwrap_err().to_string().contains("is a directory"));
     let _ = std::fs::remove_dir_all(&d);
 }
 

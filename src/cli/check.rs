@@ -98,7 +98,7 @@ pub fn main(args: &CheckArgs) -> i32 {
         true => std::fs::read_to_string(path)
             .map_err(|e| format!("cannot read {spec}: {e}"))
             .and_then(|t| load_script(&t, spec)),
-        false => crate::io::open(spec).map(|g| (g, HashMap::new())),
+        false => crate::io::open(spec).map(|g| (g, HashMap::new())).map_err(super::file_error),
     };
     let (graph, lines) = match loaded {
         Ok(x) => x,

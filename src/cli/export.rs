@@ -197,7 +197,7 @@ fn write_export(
         msg.push_str(&format!("{}, {} as {}", nodes(sub.nodes.len()), rels(sub.rels.len()), format.name()));
         return Ok(msg);
     }
-    let w = export::write(format, &ex, &cli.output, cli.force).map_err(failed)?;
+    let w = export::write(format, &ex, &cli.output, cli.force).map_err(|e| failed(super::file_error(e)))?;
     msg.push_str(&written(format, &sub, &w));
     Ok(msg)
 }
@@ -264,7 +264,7 @@ pub fn export_last(
     let style = style(session, size, color)?;
     let prov = Provenance::new(&session.graph, Some(text), params);
     let ex = Export { graph: &session.graph, sub: &sub, prov: &prov, style: &style };
-    let w = export::write(format, &ex, path, force)?;
+    let w = export::write(format, &ex, path, force).map_err(super::file_error)?;
     Ok(written(format, &sub, &w))
 }
 

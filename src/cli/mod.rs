@@ -219,9 +219,17 @@ fn open_graph_within(src: &GraphSource, like: &Session) -> Result<Graph, String>
     if src.empty {
         Ok(Graph::new())
     } else if let Some(g) = &src.graph {
-        crate::graphs::open_within(g, like)
+        crate::graphs::open_within(g, like).map_err(file_error)
     } else {
-        crate::graphs::default_graph()
+        crate::graphs::default_graph().map_err(file_error)
+    }
+}
+
+/// A file error as the CLI says it: with the option that would help, where one would.
+pub(crate) fn file_error(e: crate::error::FileError) -> String {
+    match e.problem {
+        crate::error::FileProblem::Exists => format!("{e}; use --force to replace it"),
+        _ => e.to_string(),
     }
 }
 
@@ -733,13 +741,13 @@ fn import(nodes: &[String], rels: &[String], out: &std::path::Path, force: bool)
     let (g, sum) = match crate::import::import(nodes, rels) {
         Ok(r) => r,
         Err(e) => {
-            eprintln!("error: {e}");
+            eprintln!("error: {}", file_error(e));
             return FAILED;
         }
     };
     let bytes = g.to_snapshot();
     if let Err(e) = crate::export::write_atomic(out, &bytes, force) {
-        eprintln!("error: {e}");
+        eprintln!("error: {}", file_error(e));
         return FAILED;
     }
     eprintln!(

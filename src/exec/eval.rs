@@ -355,7 +355,7 @@ pub fn eval(e: &Expr, row: &Row, ctx: Ctx) -> Result<Value> {
                 // What the new list holds is counted as it grows (a comprehension of
                 // comprehensions can make a list of lists far past the memory limit).
                 let (mut held, mut charged) = (0u64, 0u64);
-                let kept = (|| {
+                let kept = (|| -> Result<()> {
                     for it in items {
                         ctx.control.tick()?;
                         r[*slot] = it;

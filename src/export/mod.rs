@@ -27,6 +27,7 @@ use std::path::{Path, PathBuf};
 use serde_json::{json, Value as J};
 use sha2::{Digest, Sha256};
 
+use crate::error::{FileError, FileProblem};
 use crate::exec::{Params, QueryResult};
 use crate::output::to_json;
 use crate::session::Session;
@@ -621,15 +622,17 @@ pub struct Written {
 
 /// Renders and writes an export to `path` (for CSV a directory, made when missing, that gets
 /// `nodes.csv`, `relationships.csv` and `provenance.json`). Refuses to replace existing files unless `force`.
-pub fn write(format: ExportFormat, ex: &Export, path: &Path, force: bool) -> Result<Written, String> {
+pub fn write(format: ExportFormat, ex: &Export, path: &Path, force: bool) -> Result<Written, FileError> {
+    let exists = |p: &Path| FileError::new(FileProblem::Exists, p, format!("{} exists", p.display()));
     if !force && format != ExportFormat::Csv && path.exists() {
         // Before rendering: a picture can take a while to draw.
-        return Err(format!("{} exists; use --force to replace it", path.display()));
+        return Err(exists(path));
     }
-    let Rendered { files: parts, warnings } = render(format, ex)?;
+    let Rendered { files: parts, warnings } = render(format, ex).map_err(|m| FileError::invalid(path, m))?;
     let targets: Vec<(PathBuf, Vec<u8>)> = if format == ExportFormat::Csv {
         if path.exists() && !path.is_dir() {
-            return Err(format!("{}: a CSV export is a directory, and this is a file", path.display()));
+            let message = format!("{}: a CSV export is a directory, and this is a file", path.display());
+            return Err(FileError::new(FileProblem::Unusable, path, message));
         }
         parts.into_iter().map(|(name, text)| (path.join(name), text)).collect()
     } else {
@@ -637,11 +640,11 @@ pub fn write(format: ExportFormat, ex: &Export, path: &Path, force: bool) -> Res
     };
     if !force {
         if let Some((p, _)) = targets.iter().find(|(p, _)| p.exists()) {
-            return Err(format!("{} exists; use --force to replace it", p.display()));
+            return Err(exists(p));
         }
     }
     if format == ExportFormat::Csv {
-        std::fs::create_dir_all(path).map_err(|e| format!("cannot create {}: {e}", path.display()))?;
+        std::fs::create_dir_all(path).map_err(|e| FileError::io(path, "create", &e))?;
     }
     let mut files = Vec::new();
     for (p, bytes) in targets {

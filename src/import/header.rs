@@ -7,6 +7,7 @@
 //! `[]` for arrays whose elements are separated by `;`. Any other type is an error: a typo never
 //! turns numbers into strings silently.
 
+use crate::error::FileError;
 use crate::value::{Date, Value};
 
 /// A property column's type.
@@ -213,12 +214,13 @@ fn unclosed_quote(bytes: &[u8], first_line: u64) -> Option<u64> {
 
 /// An error if the last record of `path` (its bytes from the record's start in `tail`, which
 /// starts at `first_line`) opens a quote it never closes (see `unclosed_quote`).
-pub fn check_closed(path: &std::path::Path, tail: &[u8], first_line: u64) -> Result<(), String> {
+pub fn check_closed(path: &std::path::Path, tail: &[u8], first_line: u64) -> Result<(), FileError> {
     match unclosed_quote(tail, first_line) {
-        Some(line) => Err(format!(
-            "{}:{line}: a quoted field opens here and is never closed (the rest of the file would be one value)",
-            path.display()
-        )),
+        Some(line) => Err(FileError::invalid(
+            path,
+            "a quoted field opens here and is never closed (the rest of the file would be one value)",
+        )
+        .at(line, None)),
         None => Ok(()),
     }
 }

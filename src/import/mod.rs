@@ -15,6 +15,7 @@ pub mod header;
 
 use header::{column_value, Field};
 
+use crate::error::FileError;
 use crate::store::{Graph, Props, Sym};
 use crate::value::Value;
 
@@ -113,8 +114,8 @@ pub fn split_spec(spec: &str) -> (Option<String>, PathBuf) {
     }
 }
 
-fn parse_header(g: &mut Graph, h: &str, file: &Path, field: usize) -> Result<Col, String> {
-    let f = header::parse_field(h).map_err(|m| format!("{}:1: field {field} (`{h}`): {m}", file.display()))?;
+fn parse_header(g: &mut Graph, h: &str, file: &Path) -> Result<Col, FileError> {
+    let f = header::parse_field(h).map_err(|m| FileError::invalid(file, m).at(1, None).in_field(h))?;
     Ok(f.map_names(|n| g.intern_key(n)))
 }
 
@@ -138,17 +139,16 @@ impl Progress {
     }
 }
 
-fn open(path: &Path) -> Result<csv::Reader<std::fs::File>, String> {
-    csv::ReaderBuilder::new()
-        .has_headers(true)
-        .flexible(false)
-        .from_path(path)
-        .map_err(|e| format!("cannot read {}: {e}", path.display()))
+fn open(path: &Path) -> Result<csv::Reader<std::fs::File>, FileError> {
+    csv::ReaderBuilder::new().has_headers(true).flexible(false).from_path(path).map_err(|e| match e.into_kind() {
+        csv::ErrorKind::Io(e) => FileError::io(path, "read", &e),
+        other => FileError::invalid(path, format!("{other:?}")),
+    })
 }
 
 /// An error if the file's last record (starting at `last`, a record's position) opens a quote
 /// that is never closed: the reader would have taken the rest of the file into that field.
-fn check_closed(path: &Path, last: Option<csv::Position>) -> Result<(), String> {
+fn check_closed(path: &Path, last: Option<csv::Position>) -> Result<(), FileError> {
     let Some(p) = last else { return Ok(()) };
     let mut tail = Vec::new();
     std::fs::File::open(path)
@@ -157,14 +157,14 @@ fn check_closed(path: &Path, last: Option<csv::Position>) -> Result<(), String> 
             f.seek(std::io::SeekFrom::Start(p.byte()))?;
             f.read_to_end(&mut tail)
         })
-        .map_err(|e| format!("cannot read {}: {e}", path.display()))?;
+        .map_err(|e| FileError::io(path, "read", &e))?;
     header::check_closed(path, &tail, p.line())
 }
 
-fn csv_err(path: &Path, e: csv::Error) -> String {
+fn csv_err(path: &Path, e: csv::Error) -> FileError {
     match e.position() {
-        Some(p) => format!("{}:{}: {e}", path.display(), p.line()),
-        None => format!("{}: {e}", path.display()),
+        Some(p) => FileError::invalid(path, e.to_string()).at(p.line(), None),
+        None => FileError::invalid(path, e.to_string()),
     }
 }
 
@@ -186,7 +186,7 @@ struct RelFile<'a> {
 impl RelFile<'_> {
     /// Parses every row into batches for `tx`; stops at the first bad row (sent as the
     /// error) or when the receiver has gone.
-    fn parse(self, mut rdr: csv::Reader<std::fs::File>, tx: mpsc::SyncSender<Result<Batch, String>>) {
+    fn parse(self, mut rdr: csv::Reader<std::fs::File>, tx: mpsc::SyncSender<Result<Batch, FileError>>) {
         let mut rec = csv::StringRecord::new();
         let mut batch = Batch::default();
         let mut last = None;
@@ -217,11 +217,9 @@ impl RelFile<'_> {
     }
 
     /// One row; its properties are appended to `props`.
-    fn row(&self, rec: &csv::StringRecord, props: &mut Props) -> Result<RelRow, String> {
+    fn row(&self, rec: &csv::StringRecord, props: &mut Props) -> Result<RelRow, FileError> {
         let line = rec.position().map_or(0, |p| p.line());
-        let at = |i: usize, m: String| {
-            format!("{}:{line}: field {} (`{}`): {m}", self.path.display(), i + 1, &self.header[i])
-        };
+        let at = |i: usize, m: String| FileError::invalid(self.path, m).at(line, None).in_field(&self.header[i]);
         let node = |i: usize, space: Option<&Space>| {
             space.and_then(|s| s.get(&rec[i])).ok_or_else(|| at(i, format!("no node has id `{}`", &rec[i])))
         };
@@ -239,7 +237,10 @@ impl RelFile<'_> {
                 }
                 props.push((*key, column_value(cell, *ty, *array).map_err(|m| at(i, m))?));
             } else if matches!(c, Col::Label | Col::Id { .. }) {
-                return Err(at(i, "node columns belong in a --nodes file".into()));
+                return Err(at(
+                    i,
+                    "a node column, in a file of relationships (node columns belong in a file of nodes)".into(),
+                ));
             }
         }
         Ok(RelRow { start, end, ty, props: first..props.len() })
@@ -247,7 +248,7 @@ impl RelFile<'_> {
 }
 
 /// Imports node files, then relationship files, into a new graph.
-pub fn import(nodes: &[String], rels: &[String]) -> Result<(Graph, Summary), String> {
+pub fn import(nodes: &[String], rels: &[String]) -> Result<(Graph, Summary), FileError> {
     let mut g = Graph::new();
     let mut sum = Summary::default();
     let mut ids: HashMap<String, Space> = HashMap::new();
@@ -257,9 +258,8 @@ pub fn import(nodes: &[String], rels: &[String]) -> Result<(Graph, Summary), Str
         let extra: Option<Sym> = label.as_deref().map(|l| g.label_sym(l));
         let mut rdr = open(&path)?;
         let header = rdr.headers().map_err(|e| csv_err(&path, e))?.clone();
-        header::check_header(header.iter()).map_err(|m| format!("{}:1: {m}", path.display()))?;
-        let cols: Vec<Col> =
-            header.iter().enumerate().map(|(i, h)| parse_header(&mut g, h, &path, i + 1)).collect::<Result<_, _>>()?;
+        header::check_header(header.iter()).map_err(|m| FileError::invalid(&path, m).at(1, None))?;
+        let cols: Vec<Col> = header.iter().map(|h| parse_header(&mut g, h, &path)).collect::<Result<_, _>>()?;
         let mut rec = csv::StringRecord::new();
         let mut last = None;
         loop {
@@ -272,8 +272,7 @@ pub fn import(nodes: &[String], rels: &[String]) -> Result<(Graph, Summary), Str
                 Err(e) => return Err(csv_err(&path, e)),
             }
             let line = rec.position().map_or(0, |p| p.line());
-            let at =
-                |i: usize, m: String| format!("{}:{line}: field {} (`{}`): {m}", path.display(), i + 1, &header[i]);
+            let at = |i: usize, m: String| FileError::invalid(&path, m).at(line, None).in_field(&header[i]);
             let mut labels: Vec<Sym> = extra.into_iter().collect();
             let mut props = Props::new();
             let mut id: Option<(&str, &str)> = None;
@@ -300,7 +299,12 @@ pub fn import(nodes: &[String], rels: &[String]) -> Result<(Graph, Summary), Str
                         props.push((*key, column_value(cell, *ty, *array).map_err(|m| at(i, m))?));
                     }
                     Col::Start(_) | Col::End(_) | Col::Type => {
-                        return Err(at(i, "relationship columns belong in a --relationships file".into()))
+                        return Err(at(
+                            i,
+                            "a relationship column, in a file of nodes (relationship columns belong in a file of \
+                             relationships)"
+                                .into(),
+                        ))
                     }
                     _ => {}
                 }
@@ -308,7 +312,7 @@ pub fn import(nodes: &[String], rels: &[String]) -> Result<(Graph, Summary), Str
             let n = g.add_node_syms(&labels, &props);
             if let Some((space, cell)) = id {
                 if !ids.entry(space.to_string()).or_default().insert(cell, n) {
-                    return Err(format!("{}:{line}: duplicate node id `{cell}`", path.display()));
+                    return Err(FileError::invalid(&path, format!("duplicate node id `{cell}`")).at(line, None));
                 }
             }
             sum.nodes += 1;
@@ -321,17 +325,18 @@ pub fn import(nodes: &[String], rels: &[String]) -> Result<(Graph, Summary), Str
         let fixed_ty: Option<Sym> = ty_name.as_deref().map(|t| g.type_sym(t));
         let mut rdr = open(&path)?;
         let header = rdr.headers().map_err(|e| csv_err(&path, e))?.clone();
-        header::check_header(header.iter()).map_err(|m| format!("{}:1: {m}", path.display()))?;
-        let cols: Vec<Col> =
-            header.iter().enumerate().map(|(i, h)| parse_header(&mut g, h, &path, i + 1)).collect::<Result<_, _>>()?;
+        header::check_header(header.iter()).map_err(|m| FileError::invalid(&path, m).at(1, None))?;
+        let cols: Vec<Col> = header.iter().map(|h| parse_header(&mut g, h, &path)).collect::<Result<_, _>>()?;
         let start = cols.iter().position(|c| matches!(c, Col::Start(_)));
         let end = cols.iter().position(|c| matches!(c, Col::End(_)));
         let (Some(si), Some(ei)) = (start, end) else {
-            return Err(format!("{}:1: a relationships file needs :START_ID and :END_ID columns", path.display()));
+            return Err(
+                FileError::invalid(&path, "a relationships file needs :START_ID and :END_ID columns").at(1, None)
+            );
         };
         let ti = cols.iter().position(|c| *c == Col::Type);
         if ti.is_none() && fixed_ty.is_none() {
-            return Err(format!("{}:1: no :TYPE column and no TYPE= prefix on the file name", path.display()));
+            return Err(FileError::invalid(&path, "no :TYPE column and no TYPE= prefix on the file name").at(1, None));
         }
         let space_of = |c: &Col| match c {
             Col::Start(s) | Col::End(s) => s.clone(),
@@ -350,7 +355,7 @@ pub fn import(nodes: &[String], rels: &[String]) -> Result<(Graph, Summary), Str
             ends: ids.get(&es),
         };
         // One thread reads and parses, this one builds the graph.
-        std::thread::scope(|scope| -> Result<(), String> {
+        std::thread::scope(|scope| -> Result<(), FileError> {
             let (tx, rx) = mpsc::sync_channel(4);
             scope.spawn(move || file.parse(rdr, tx));
             for batch in rx {
@@ -359,10 +364,10 @@ pub fn import(nodes: &[String], rels: &[String]) -> Result<(Graph, Summary), Str
                     let ty = match (row.ty, fixed_ty) {
                         (Some(name), _) => g.type_sym(&name),
                         (None, Some(t)) => t,
-                        (None, None) => return Err(format!("{}: a relationship without a type", path.display())),
+                        (None, None) => return Err(FileError::invalid(&path, "a relationship without a type")),
                     };
                     if g.add_rel_sym(row.start, row.end, ty, &batch.props[row.props]).is_none() {
-                        return Err(format!("{}: more than 4 billion relationships", path.display()));
+                        return Err(FileError::invalid(&path, "more than 4 billion relationships"));
                     }
                     sum.relationships += 1;
                 }
@@ -375,7 +380,8 @@ pub fn import(nodes: &[String], rels: &[String]) -> Result<(Graph, Summary), Str
         eprintln!();
     }
     if let Some(why) = g.take_storage_error() {
-        return Err(format!("the graph's properties do not fit: {why}"));
+        let files = nodes.iter().chain(rels).cloned().collect::<Vec<_>>().join(", ");
+        return Err(FileError::invalid(files, format!("the graph's properties do not fit: {why}")));
     }
     sum.seconds = progress.start.elapsed().as_secs_f64();
     Ok((g, sum))
@@ -421,11 +427,13 @@ mod tests {
         let d = tmpdir("bad");
         let p = write(&d, "p.csv", "id:ID,born:int\n1,1980\n2,nineteen\n");
         let e = import(&[format!("Person={p}")], &[]).unwrap_err();
-        assert!(e.contains("p.csv:3: field 2 (`born:int`)") && e.contains("not an integer"), "{e}");
+        assert!(e.path.ends_with("p.csv") && e.line == Some(3), "{e}");
+        assert_eq!((e.field.as_deref(), e.problem), (Some("born:int"), crate::error::FileProblem::Invalid), "{e}");
+        assert!(e.to_string().contains("p.csv:3: column `born:int`: `nineteen` is not an integer"), "{e}");
         let p = write(&d, "q.csv", "id:ID\n1\n");
         let r = write(&d, "r.csv", ":START_ID,:END_ID\n1,9\n");
         let e = import(&[p], &[format!("T={r}")]).unwrap_err();
-        assert!(e.contains("r.csv:2: field 2") && e.contains("no node has id `9`"), "{e}");
+        assert!(e.to_string().contains("r.csv:2: column `:END_ID`: no node has id `9`"), "{e}");
         std::fs::remove_dir_all(d).ok();
     }
 
@@ -436,7 +444,7 @@ mod tests {
         let p = write(&d, "p.csv", "id:ID,name\n7,seven\n007,bond\nx-1,text\n18446744073709551615,huge\n");
         let r = write(&d, "r.csv", ":START_ID,:END_ID,:TYPE\n007,7,A\nx-1,18446744073709551615,B\n7,x-1,\n");
         let e = import(std::slice::from_ref(&p), &[r]).unwrap_err();
-        assert!(e.contains("r.csv:4: field 3") && e.contains("the relationship type is empty"), "{e}");
+        assert!(e.to_string().contains("r.csv:4: column `:TYPE`: the relationship type is empty"), "{e}");
         let r = write(&d, "r2.csv", ":START_ID,:END_ID,:TYPE\n007,7,A\nx-1,18446744073709551615,B\n");
         let (g, s) = import(std::slice::from_ref(&p), &[r]).unwrap();
         assert_eq!(s.relationships, 2);
@@ -446,7 +454,7 @@ mod tests {
         let q = write(&d, "q.csv", "id:ID\n0\n2\n");
         let r = write(&d, "r3.csv", ":START_ID,:END_ID\n0,2\n2,1\n");
         let e = import(&[q], &[format!("T={r}")]).unwrap_err();
-        assert!(e.contains("r3.csv:3: field 2") && e.contains("no node has id `1`"), "{e}");
+        assert!(e.to_string().contains("r3.csv:3: column `:END_ID`: no node has id `1`"), "{e}");
         std::fs::remove_dir_all(d).ok();
     }
 }

@@ -6,6 +6,7 @@
 use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
 
+use crate::error::FileError;
 use crate::import::header::{column_value, parse_field, Field};
 use crate::store::Graph;
 use crate::value::Value;
@@ -14,8 +15,8 @@ use crate::value::Value;
 type Records = (Vec<String>, Vec<(usize, Vec<String>)>);
 
 /// A CSV file's records after its leading `#` comment lines.
-fn read_records(path: &Path) -> Result<Records, String> {
-    let text = std::fs::read_to_string(path).map_err(|e| format!("cannot read {}: {e}", path.display()))?;
+fn read_records(path: &Path) -> Result<Records, FileError> {
+    let text = std::fs::read_to_string(path).map_err(|e| FileError::io(path, "read", &e))?;
     let text = text.strip_prefix('\u{feff}').unwrap_or(&text);
     let mut skipped = 0;
     let mut body = text;
@@ -25,21 +26,17 @@ fn read_records(path: &Path) -> Result<Records, String> {
     }
     let mut r = ::csv::ReaderBuilder::new().has_headers(true).flexible(true).from_reader(body.as_bytes());
     let header: Vec<String> =
-        r.headers().map_err(|e| format!("{}: {e}", path.display()))?.iter().map(|s| s.to_string()).collect();
+        r.headers().map_err(|e| FileError::invalid(path, e.to_string()))?.iter().map(|s| s.to_string()).collect();
     let mut rows = Vec::new();
     let mut last = None;
     for rec in r.records() {
-        let rec = rec.map_err(|e| format!("{}: {e}", path.display()))?;
+        let rec = rec.map_err(|e| FileError::invalid(path, e.to_string()))?;
         last = rec.position().cloned();
         let line = rec.position().map_or(0, |p| p.line() as usize + skipped);
         // A row of another length is a damaged file (a lost separator, a cut line), not data.
         if rec.len() != header.len() {
-            return Err(format!(
-                "{}:{line}: {} fields where the header has {}",
-                path.display(),
-                rec.len(),
-                header.len()
-            ));
+            let message = format!("{} fields where the header has {}", rec.len(), header.len());
+            return Err(FileError::invalid(path, message).at(line as u64, None));
         }
         rows.push((line, rec.iter().map(|s| s.to_string()).collect()));
     }
@@ -52,20 +49,24 @@ fn read_records(path: &Path) -> Result<Records, String> {
 }
 
 /// A file's header fields; an error names the file and the field.
-fn fields_of(path: &Path, header: &[String]) -> Result<Vec<Field>, String> {
+fn fields_of(path: &Path, header: &[String]) -> Result<Vec<Field>, FileError> {
     crate::import::header::check_header(header.iter().map(String::as_str))
-        .map_err(|m| format!("{}:1: {m}", path.display()))?;
-    let field = |(i, h): (usize, &String)| {
-        parse_field(h).map_err(|m| format!("{}:1: field {} (`{h}`): {m}", path.display(), i + 1))
-    };
-    header.iter().enumerate().map(field).collect()
+        .map_err(|m| FileError::invalid(path, m).at(1, None))?;
+    let field = |h: &String| parse_field(h).map_err(|m| FileError::invalid(path, m).at(1, None).in_field(h.as_str()));
+    header.iter().map(field).collect()
 }
 
 /// The values of a file's empty cells that are not absent properties, by record and column
 /// (from an export's `provenance.json`).
 type Filled = HashMap<(usize, usize), Value>;
 
-fn props_of(fields: &[Field], rec: &[String], record: usize, filled: &Filled) -> Result<Vec<(String, Value)>, String> {
+/// An error names the column (by its header) whose cell it is.
+fn props_of(
+    (header, fields): (&[String], &[Field]),
+    rec: &[String],
+    record: usize,
+    filled: &Filled,
+) -> Result<Vec<(String, Value)>, FileError> {
     let mut out = Vec::new();
     for (col, (f, cell)) in fields.iter().zip(rec).enumerate() {
         let Field::Prop { name: key, ty, array } = f else { continue };
@@ -75,18 +76,19 @@ fn props_of(fields: &[Field], rec: &[String], record: usize, filled: &Filled) ->
             }
             continue;
         }
-        out.push((key.clone(), column_value(cell, *ty, *array)?));
+        let value = column_value(cell, *ty, *array).map_err(|m| FileError::invalid("", m).in_field(&header[col]))?;
+        out.push((key.clone(), value));
     }
     Ok(out)
 }
 
 /// Reads neo4j-admin CSV files into a new graph.
-pub fn import_files(nodes: &[PathBuf], rels: &[PathBuf]) -> Result<Graph, String> {
+pub fn import_files(nodes: &[PathBuf], rels: &[PathBuf]) -> Result<Graph, FileError> {
     import_filled(nodes, rels, &HashMap::new())
 }
 
 /// [`import_files`], with the values of empty cells an export listed, by file name.
-fn import_filled(nodes: &[PathBuf], rels: &[PathBuf], empties: &HashMap<String, Filled>) -> Result<Graph, String> {
+fn import_filled(nodes: &[PathBuf], rels: &[PathBuf], empties: &HashMap<String, Filled>) -> Result<Graph, FileError> {
     let none = Filled::new();
     let filled =
         |path: &Path| path.file_name().and_then(|n| empties.get(n.to_string_lossy().as_ref())).unwrap_or(&none);
@@ -98,7 +100,8 @@ fn import_filled(nodes: &[PathBuf], rels: &[PathBuf], empties: &HashMap<String, 
         let id_at = fields.iter().position(|f| matches!(f, Field::Id { .. }));
         let filled = filled(path);
         for (record, (line, rec)) in rows.into_iter().enumerate() {
-            let at = |e: String| format!("{}:{line}: {e}", path.display());
+            let at = |e: FileError| e.within(path).at(line as u64, None);
+            let bad = |m: String| at(FileError::invalid("", m));
             let labels: Vec<&str> = fields
                 .iter()
                 .zip(&rec)
@@ -106,16 +109,16 @@ fn import_filled(nodes: &[PathBuf], rels: &[PathBuf], empties: &HashMap<String, 
                 .flat_map(|(_, c)| c.split(';'))
                 .filter(|l| !l.is_empty())
                 .collect();
-            let props = props_of(&fields, &rec, record, filled).map_err(at)?;
+            let props = props_of((&header, &fields), &rec, record, filled).map_err(at)?;
             let n = g.create_node(labels, props.iter().map(|(k, v)| (k.as_str(), v.clone())));
             if let Some(i) = id_at {
                 let Field::Id { space, .. } = &fields[i] else { continue };
                 let id = rec.get(i).cloned().unwrap_or_default();
                 if id.is_empty() {
-                    return Err(at("an empty :ID".into()));
+                    return Err(bad("an empty :ID".into()));
                 }
                 if ids.insert((space.clone(), id.clone()), n).is_some() {
-                    return Err(at(format!("duplicate node id `{id}`")));
+                    return Err(bad(format!("duplicate node id `{id}`")));
                 }
             }
         }
@@ -128,19 +131,20 @@ fn import_filled(nodes: &[PathBuf], rels: &[PathBuf], empties: &HashMap<String, 
         let start = find(|f| if let Field::Start(s) = f { Some(s) } else { None });
         let end = find(|f| if let Field::End(s) = f { Some(s) } else { None });
         let (Some((si, ss)), Some((ei, es))) = (start, end) else {
-            return Err(format!("{}: needs :START_ID and :END_ID columns", path.display()));
+            return Err(FileError::invalid(path, "needs :START_ID and :END_ID columns").at(1, None));
         };
         let ti = fields.iter().position(|f| *f == Field::Type);
         let filled = filled(path);
         for (record, (line, rec)) in rows.into_iter().enumerate() {
-            let at = |e: String| format!("{}:{line}: {e}", path.display());
-            let node = |i: usize, space: &String| -> Result<u64, String> {
+            let at = |e: FileError| e.within(path).at(line as u64, None);
+            let bad = |m: String| at(FileError::invalid("", m));
+            let node = |i: usize, space: &String| -> Result<u64, FileError> {
                 let id = rec.get(i).cloned().unwrap_or_default();
-                ids.get(&(space.clone(), id.clone())).copied().ok_or_else(|| at(format!("no node has id `{id}`")))
+                ids.get(&(space.clone(), id.clone())).copied().ok_or_else(|| bad(format!("no node has id `{id}`")))
             };
             let (a, b) = (node(si, ss)?, node(ei, es)?);
-            let ty = ti.and_then(|i| rec.get(i)).filter(|t| !t.is_empty()).ok_or_else(|| at("no :TYPE".into()))?;
-            let props = props_of(&fields, &rec, record, filled).map_err(at)?;
+            let ty = ti.and_then(|i| rec.get(i)).filter(|t| !t.is_empty()).ok_or_else(|| bad("no :TYPE".into()))?;
+            let props = props_of((&header, &fields), &rec, record, filled).map_err(at)?;
             g.create_rel(a, b, ty, props.iter().map(|(k, v)| (k.as_str(), v.clone())));
         }
     }
@@ -148,10 +152,10 @@ fn import_filled(nodes: &[PathBuf], rels: &[PathBuf], empties: &HashMap<String, 
 }
 
 /// Reads a CSV export directory: its `nodes*.csv` files, then its `relationships*.csv` files.
-pub fn import_dir(dir: &Path) -> Result<Graph, String> {
+pub fn import_dir(dir: &Path) -> Result<Graph, FileError> {
     let mut nodes = Vec::new();
     let mut rels = Vec::new();
-    let entries = std::fs::read_dir(dir).map_err(|e| format!("cannot read {}: {e}", dir.display()))?;
+    let entries = std::fs::read_dir(dir).map_err(|e| FileError::io(dir, "read", &e))?;
     let mut seen = HashSet::new();
     for e in entries.flatten() {
         let name = e.file_name().to_string_lossy().to_string();
@@ -165,7 +169,7 @@ pub fn import_dir(dir: &Path) -> Result<Graph, String> {
         }
     }
     if nodes.is_empty() {
-        return Err(format!("no nodes*.csv in {}", dir.display()));
+        return Err(FileError::invalid(dir, format!("no nodes*.csv in {}", dir.display())));
     }
     nodes.sort();
     rels.sort();
@@ -179,11 +183,11 @@ pub fn import_dir(dir: &Path) -> Result<Graph, String> {
 /// or files mixed from two exports) would make a wrong graph, so it is refused. A directory
 /// without the file (written for or by neo4j-admin) is not checked. Returns the values of empty
 /// cells the export listed (`''`, `[]`, `['']`, which a cell cannot tell from no value), by file.
-fn as_exported(dir: &Path) -> Result<HashMap<String, Filled>, String> {
+fn as_exported(dir: &Path) -> Result<HashMap<String, Filled>, FileError> {
     let path = dir.join(crate::export::csv::PROVENANCE_FILE);
     let Ok(text) = std::fs::read_to_string(&path) else { return Ok(HashMap::new()) };
     let prov: serde_json::Value =
-        serde_json::from_str(&text).map_err(|e| format!("{}: not the JSON of an export: {e}", path.display()))?;
+        serde_json::from_str(&text).map_err(|e| json_error(&path, "not the JSON of an export", &e))?;
     let Some(files) = prov.get("files").and_then(|f| f.as_object()) else { return Ok(HashMap::new()) };
     for (name, want) in files {
         // Only plain names in this directory.
@@ -191,15 +195,18 @@ fn as_exported(dir: &Path) -> Result<HashMap<String, Filled>, String> {
             continue;
         }
         let file = dir.join(name);
-        let bytes = std::fs::read(&file).map_err(|e| format!("cannot read {}: {e}", file.display()))?;
+        let bytes = std::fs::read(&file).map_err(|e| FileError::io(&file, "read", &e))?;
         if want.as_str() != Some(crate::export::csv::sha256(&bytes).as_str()) {
-            return Err(format!(
-                "{} is not the file {} was written with (its SHA-256 differs): an export was cut short, files \
+            return Err(FileError::invalid(
+                &file,
+                format!(
+                    "{} is not the file {} was written with (its SHA-256 differs): an export was cut short, files \
                  of two exports were mixed, or it was edited; export again, or remove {} to read the files as \
                  they are",
-                file.display(),
-                path.display(),
-                path.display()
+                    file.display(),
+                    path.display(),
+                    path.display()
+                ),
             ));
         }
     }
@@ -207,7 +214,8 @@ fn as_exported(dir: &Path) -> Result<HashMap<String, Filled>, String> {
     let listed = prov.get(crate::export::csv::EMPTY_CELLS).and_then(|e| e.as_object());
     for (name, cells) in listed.into_iter().flatten() {
         for cell in cells.as_array().into_iter().flatten() {
-            let bad = || format!("{}: `{}` has an entry that is not [record, column, value]", path.display(), name);
+            let bad =
+                || FileError::invalid(&path, format!("`{name}` has an entry that is not [record, column, value]"));
             let (Some(r), Some(c), Some(v)) = (
                 cell.get(0).and_then(|v| v.as_u64()),
                 cell.get(1).and_then(|v| v.as_u64()),
@@ -219,6 +227,20 @@ fn as_exported(dir: &Path) -> Result<HashMap<String, Filled>, String> {
         }
     }
     Ok(out)
+}
+
+/// A JSON file that does not parse, placed at the line and column serde_json names.
+pub(super) fn json_error(path: &Path, what: &str, e: &serde_json::Error) -> FileError {
+    let text = e.to_string();
+    match e.line() {
+        0 => FileError::invalid(path, format!("{what}: {text}")),
+        line => {
+            // The place is the error's own; serde_json's text repeats it at its end.
+            let said = format!(" at line {line} column {}", e.column());
+            let text = text.strip_suffix(&said).unwrap_or(&text);
+            FileError::invalid(path, format!("{what}: {text}")).at(line as u64, Some(e.column() as u64))
+        }
+    }
 }
 
 /// The value of an empty cell: `""`, `[]` or `[""]` (nothing else is written as one).
@@ -235,16 +257,16 @@ fn empty_value(v: &serde_json::Value) -> Option<Value> {
 /// exports (a new `nodes.csv` beside an old `relationships.csv`, when an export was cut short
 /// between its two files) would make a wrong graph, so they are refused. Files without such a
 /// line (written for or by neo4j-admin) are not compared.
-fn same_export<'a>(files: impl Iterator<Item = &'a PathBuf>) -> Result<(), String> {
+fn same_export<'a>(files: impl Iterator<Item = &'a PathBuf>) -> Result<(), FileError> {
     use std::io::{BufRead, Read};
     let mut first: Option<(String, &Path)> = None;
     for path in files {
-        let file = std::fs::File::open(path).map_err(|e| format!("cannot read {}: {e}", path.display()))?;
+        let file = std::fs::File::open(path).map_err(|e| FileError::io(path, "read", &e))?;
         let mut line = String::new();
         std::io::BufReader::new(file)
             .take(64 << 10)
             .read_line(&mut line)
-            .map_err(|e| format!("{}: {e}", path.display()))?;
+            .map_err(|e| FileError::io(path, "read", &e))?;
         let line = line.trim_start_matches('\u{feff}').trim_end().to_string();
         if !line.starts_with("# silkgraph ") {
             continue;
@@ -252,11 +274,14 @@ fn same_export<'a>(files: impl Iterator<Item = &'a PathBuf>) -> Result<(), Strin
         match &first {
             None => first = Some((line, path)),
             Some((other, at)) if *other != line => {
-                return Err(format!(
-                    "{} and {} come from different exports (their first lines differ): an export was cut short or \
-                     files were mixed; export again",
-                    at.display(),
-                    path.display()
+                return Err(FileError::invalid(
+                    path,
+                    format!(
+                        "{} and {} come from different exports (their first lines differ): an export was cut short \
+                         or files were mixed; export again",
+                        at.display(),
+                        path.display()
+                    ),
                 ))
             }
             Some(_) => {}

@@ -3,6 +3,9 @@
 
 use serde_json::{json, Value as J};
 
+use std::path::Path;
+
+use crate::error::FileError;
 use crate::output::{from_json, to_json};
 use crate::store::Graph;
 use crate::value::{NodeId, RelId};
@@ -39,9 +42,16 @@ pub fn to_json_subgraph(g: &Graph, node_ids: &[NodeId], rel_ids: &[RelId]) -> J 
     json!({"format": "silkgraph-graph", "version": 1, "nodes": nodes, "relationships": rels})
 }
 
-/// Reads the project's JSON graph.
-pub fn from_json_text(text: &str) -> Result<Graph, String> {
-    let j: J = serde_json::from_str(text).map_err(|e| format!("{}:{}: {e}", e.line(), e.column()))?;
+/// Reads the project's JSON graph. The error has no path (the caller knows the file): JSON that
+/// does not parse is placed at its line and column, a graph that does not hold together names
+/// the element (`nodes[3]`).
+pub fn from_json_text(text: &str) -> Result<Graph, FileError> {
+    let j: J = serde_json::from_str(text).map_err(|e| super::csv::json_error(Path::new(""), "not JSON", &e))?;
+    graph_of(&j).map_err(|m| FileError::invalid("", m))
+}
+
+/// The graph a parsed JSON graph describes.
+fn graph_of(j: &J) -> Result<Graph, String> {
     // A graph of a later version may mean its fields differ: refused rather than misread. (A
     // file without the two fields is taken as version 1, as hand-made ones often are.)
     if let Some(f) = j.get("format") {

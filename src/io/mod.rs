@@ -14,7 +14,7 @@ pub use json::{from_json_text, to_json_graph, to_json_subgraph};
 
 use std::path::Path;
 
-use crate::error::{line_col, render};
+use crate::error::{line_col, render, FileError};
 use crate::session::Session;
 use crate::store::Graph;
 
@@ -42,45 +42,47 @@ pub const BUNDLED: &[(&str, &str, &str)] = &[
 ];
 
 /// Opens the default graph.
-pub fn default_graph() -> Result<Graph, String> {
-    Session::load_script(DEFAULT_GRAPH).map_err(|e| format!("bundled graph: {}", render(&e, DEFAULT_GRAPH)))
+pub fn default_graph() -> Result<Graph, FileError> {
+    Session::load_script(DEFAULT_GRAPH).map_err(|e| FileError::invalid("bundled graph", render(&e, DEFAULT_GRAPH)))
 }
 
 /// Opens a graph by file name (`.cypher`, `.json`, a directory with a CSV export) or by bundled
 /// name.
-pub fn open(spec: &str) -> Result<Graph, String> {
+pub fn open(spec: &str) -> Result<Graph, FileError> {
     open_within(spec, &Session::default())
 }
 
 /// [`open`], with a Cypher script's statements under `like`'s limits, time limit and Ctrl-C
 /// flag (the other forms load in time linear in their size).
-pub fn open_within(spec: &str, like: &Session) -> Result<Graph, String> {
+pub fn open_within(spec: &str, like: &Session) -> Result<Graph, FileError> {
     if let Some((_, _, text)) = BUNDLED.iter().find(|(n, _, _)| *n == spec) {
-        return Session::load_script(text).map_err(|e| format!("{spec}: {}", render(&e, text)));
+        return Session::load_script(text).map_err(|e| FileError::invalid(spec, render(&e, text)));
     }
     let path = Path::new(spec);
     if path.is_dir() {
-        return import_dir(path).map_err(|e| format!("{spec}: {e}"));
+        return import_dir(path);
     }
     if path.extension().is_some_and(|e| e.eq_ignore_ascii_case("sg")) || is_snapshot(path) {
-        let bytes = std::fs::read(path).map_err(|e| format!("cannot read {spec}: {e}"))?;
-        return Graph::from_snapshot(&bytes).map_err(|e| format!("{spec}: {e}"));
+        let bytes = std::fs::read(path).map_err(|e| FileError::io(spec, "read", &e))?;
+        return Graph::from_snapshot(&bytes).map_err(|e| FileError::invalid(spec, e));
     }
-    let text = std::fs::read_to_string(path).map_err(|e| format!("cannot read {spec}: {e}"))?;
+    let text = std::fs::read_to_string(path).map_err(|e| FileError::io(spec, "read", &e))?;
     match path.extension().and_then(|e| e.to_str()).map(|e| e.to_ascii_lowercase()).as_deref() {
-        Some("json") => from_json_text(&text).map_err(|e| format!("{spec}: {e}")),
+        Some("json") => from_json_text(&text).map_err(|e| e.within(spec)),
         _ => Session::load_script_within(&text, like).map_err(|e| {
             let (line, col) = e.span.map_or((0, 0), |s| line_col(&text, s.start));
+            let at = |m: String| FileError::invalid(spec, m).at(line as u64, Some(col as u64));
             // A file whose very first word is not Cypher is not a script at all: say so without
             // echoing its text (it may be any file, a secret one included).
             let first = text.len() - text.trim_start().len();
             if e.phase == crate::error::Phase::Compile && e.span.is_some_and(|s| s.start == first) {
-                return format!(
-                    "{spec}:{line}:{col}: the file does not start with a Cypher statement (a clause such as CREATE); \
-                     silkgraph reads .sg snapshots, .cypher scripts, .json graphs and CSV directories"
+                return at(
+                    "the file does not start with a Cypher statement (a clause such as CREATE); silkgraph reads \
+                     .sg snapshots, .cypher scripts, .json graphs and CSV directories"
+                        .into(),
                 );
             }
-            format!("{spec}:{line}:{col}: {}", render(&e, &text))
+            at(render(&e, &text))
         }),
     }
 }
@@ -88,11 +90,12 @@ pub fn open_within(spec: &str, like: &Session) -> Result<Graph, String> {
 /// Saves a graph to a file in the form its extension names, the counterpart of [`open`]: `.sg`
 /// a snapshot, `.json` the JSON graph, anything else a Cypher script. The write is atomic
 /// (temporary file, fsync, rename), so a save cut short leaves the old file whole.
-pub fn save(g: &Graph, path: &Path) -> Result<(), String> {
+pub fn save(g: &Graph, path: &Path) -> Result<(), FileError> {
     let bytes = match path.extension().and_then(|e| e.to_str()).map(|e| e.to_ascii_lowercase()).as_deref() {
         Some("sg") => g.to_snapshot(),
         Some("json") => {
-            let mut text = serde_json::to_string_pretty(&to_json_graph(g)).map_err(|e| e.to_string())?;
+            let mut text =
+                serde_json::to_string_pretty(&to_json_graph(g)).map_err(|e| FileError::invalid(path, e.to_string()))?;
             text.push('\n');
             text.into_bytes()
         }

@@ -3,6 +3,10 @@
 
 use std::fmt;
 
+mod file;
+
+pub use file::{FileError, FileProblem};
+
 /// Byte range into the statement text. `Span::default()` is "nowhere in particular".
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash)]
 pub struct Span {
@@ -129,6 +133,8 @@ pub enum Detail {
     EquivalentSchemaRuleAlreadyExists,
     /// A file `LOAD CSV` names cannot be read: missing, outside the import directory, or not CSV.
     ExternalResourceFailed,
+    /// A file that was not to be replaced exists.
+    FileExists,
     /// A float literal is too large.
     FloatingPointOverflow,
     /// An index of that name or on that label and property exists.
@@ -143,6 +149,8 @@ pub enum Detail {
     InvalidArgumentType,
     /// A value of the right type but outside what is accepted.
     InvalidArgumentValue,
+    /// A file's content is not what its form requires: a bad CSV cell, JSON, snapshot or script.
+    InvalidFile,
     /// Clauses in an order the language does not allow.
     InvalidClauseComposition,
     /// DELETE of something that is not a node, relationship or path.
@@ -253,6 +261,7 @@ impl Detail {
             Detail::DivisionByZero => "DivisionByZero",
             Detail::EquivalentSchemaRuleAlreadyExists => "EquivalentSchemaRuleAlreadyExists",
             Detail::ExternalResourceFailed => "ExternalResourceFailed",
+            Detail::FileExists => "FileExists",
             Detail::FloatingPointOverflow => "FloatingPointOverflow",
             Detail::IndexAlreadyExists => "IndexAlreadyExists",
             Detail::IndexNotFound => "IndexNotFound",
@@ -260,6 +269,7 @@ impl Detail {
             Detail::InvalidAggregation => "InvalidAggregation",
             Detail::InvalidArgumentType => "InvalidArgumentType",
             Detail::InvalidArgumentValue => "InvalidArgumentValue",
+            Detail::InvalidFile => "InvalidFile",
             Detail::InvalidClauseComposition => "InvalidClauseComposition",
             Detail::InvalidDelete => "InvalidDelete",
             Detail::InvalidNumberLiteral => "InvalidNumberLiteral",
@@ -373,9 +383,11 @@ impl Error {
     pub fn runtime(kind: Kind, detail: Detail, message: impl Into<String>) -> Error {
         Error::new(Phase::Runtime, kind, detail, message)
     }
-    /// The error pointing at `span`, unless it already points somewhere.
+    /// The error pointing at `span`, unless it already points somewhere. A statement stopped by
+    /// its time limit or a cancel is not placed: it stopped wherever it was when the time ran
+    /// out, and the statement as a whole is what took too long.
     pub fn at(mut self, span: Span) -> Error {
-        if self.span.is_none() {
+        if self.span.is_none() && !matches!(self.detail, Detail::Timeout | Detail::Cancelled) {
             self.span = Some(span);
         }
         self
@@ -410,6 +422,19 @@ impl fmt::Display for Error {
 }
 
 impl std::error::Error for Error {}
+
+impl From<FileError> for Error {
+    /// A file error met while running (an export a procedure writes, a file a statement reads):
+    /// its place goes into the message.
+    fn from(e: FileError) -> Error {
+        let (kind, detail) = match e.problem {
+            FileProblem::Invalid => (Kind::ArgumentError, Detail::InvalidFile),
+            FileProblem::Exists => (Kind::DatabaseError, Detail::FileExists),
+            FileProblem::Io | FileProblem::Unusable => (Kind::DatabaseError, Detail::ExternalResourceFailed),
+        };
+        Error::runtime(kind, detail, e.to_string())
+    }
+}
 
 /// 1-based line and column (in characters) of a byte offset.
 pub fn line_col(text: &str, offset: usize) -> (usize, usize) {
