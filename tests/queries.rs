@@ -109,6 +109,35 @@ fn a_lookup_on_a_large_label_indexes_it_first_unless_turned_off() {
 }
 
 #[test]
+fn a_lookup_made_again_on_a_middle_sized_label_gets_its_index() {
+    let n = silkgraph::session::AUTO_INDEX_AGAIN_MIN as i64;
+    let mut s = Session::default();
+    run(&mut s, &format!("UNWIND range(1, {n}) AS i CREATE (:M {{name: 'm' + i, i: i}})"));
+    run(&mut s, &format!("UNWIND range(1, {}) AS i CREATE (:Small {{name: 's' + i}})", n - 1));
+    let seek = |s: &mut Session, q: &str| {
+        let plan = run(s, &format!("EXPLAIN {q}"));
+        plan.iter().any(|r| matches!(&r[0], Value::String(t) if t.contains("NodeIndexSeek")))
+    };
+    // Run once, and explained any number of times: scanned, no index.
+    assert_eq!(run(&mut s, "MATCH (m:M {name: 'm7'}) RETURN m.i"), vec![vec![Value::Int(7)]]);
+    assert!(!seek(&mut s, "MATCH (m:M {name: 'm7'}) RETURN m.i"));
+    assert!(!seek(&mut s, "MATCH (m:M {name: 'm7'}) RETURN m.i"));
+    assert!(run(&mut s, "SHOW INDEXES").is_empty());
+    // A second lookup by the same label and key (another statement's text counts too) makes it.
+    assert_eq!(run(&mut s, "MATCH (m:M) WHERE m.name = 'm9' RETURN m.i"), vec![vec![Value::Int(9)]]);
+    let ix = run(&mut s, "SHOW INDEXES");
+    assert_eq!(ix.len(), 1, "{ix:?}");
+    assert_eq!(ix[0][1], Value::str("auto_m_name"));
+    assert!(seek(&mut s, "MATCH (m:M {name: 'm7'}) RETURN m.i"));
+    assert_eq!(run(&mut s, "MATCH (m:M {name: 'm7'}) RETURN m.i"), vec![vec![Value::Int(7)]]);
+    // A label below the bound is scanned however often it is looked up.
+    for _ in 0..3 {
+        assert_eq!(run(&mut s, "MATCH (x:Small {name: 's3'}) RETURN count(*)"), vec![vec![Value::Int(1)]]);
+    }
+    assert_eq!(run(&mut s, "SHOW INDEXES").len(), 1);
+}
+
+#[test]
 fn the_type_of_a_relationship_deleted_by_the_statement_is_still_known() {
     let mut s = Session::default();
     run(&mut s, "CREATE ()-[:T]->()");

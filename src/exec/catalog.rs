@@ -4,16 +4,27 @@
 use crate::plan::Catalog;
 use crate::store::GraphRead;
 
+/// The indexes a plan would have looked nodes up through, had they existed, by label and key.
+#[derive(Debug, Default, Clone, PartialEq)]
+pub struct WantedIndexes {
+    /// On labels of at least `auto_index_min` nodes: worth making before the first lookup.
+    pub now: Vec<(String, String)>,
+    /// On labels of at least `again_min` nodes: worth making once the lookup is made again.
+    pub again: Vec<(String, String)>,
+}
+
 /// What the planner may know of a graph: its indexes and label counts.
 pub struct StoreCatalog<'a> {
     /// The graph to read indexes and counts from.
     pub graph: &'a dyn GraphRead,
     /// The bound of a variable-length pattern written without one.
     pub max_hops: u64,
-    /// Where to note the indexes the plan would use if they existed (large labels only).
-    pub wanted: Option<&'a std::cell::RefCell<Vec<(String, String)>>>,
-    /// How many nodes a label needs before a lookup by property on it is `wanted`.
+    /// Where to note the indexes the plan would use if they existed.
+    pub wanted: Option<&'a std::cell::RefCell<WantedIndexes>>,
+    /// How many nodes a label needs before a lookup by property on it is wanted `now`.
     pub auto_index_min: usize,
+    /// How many nodes a label needs before a lookup by property on it is wanted `again`.
+    pub again_min: usize,
 }
 
 impl Catalog for StoreCatalog<'_> {
@@ -23,13 +34,17 @@ impl Catalog for StoreCatalog<'_> {
             (Some(l), Some(k)) => g.index_on(l, k).is_some(),
             _ => false,
         };
-        if !exists {
-            let large = g.label_id(label).is_some_and(|l| g.label_count(l) >= self.auto_index_min);
-            if let (true, Some(w), Some(_)) = (large, self.wanted, g.key_id(key)) {
-                let pair = (label.to_string(), key.to_string());
-                if !w.borrow().contains(&pair) {
-                    w.borrow_mut().push(pair);
-                }
+        if let (false, Some(w), Some(l), Some(_)) = (exists, self.wanted, g.label_id(label), g.key_id(key)) {
+            let count = g.label_count(l);
+            let mut w = w.borrow_mut();
+            let list = match count {
+                c if c >= self.auto_index_min => &mut w.now,
+                c if c >= self.again_min => &mut w.again,
+                _ => return false,
+            };
+            let pair = (label.to_string(), key.to_string());
+            if !list.contains(&pair) {
+                list.push(pair);
             }
         }
         exists

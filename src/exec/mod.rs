@@ -39,7 +39,7 @@ use crate::plan::{Op, Pipeline, Plan};
 use crate::store::{GraphRead, GraphWrite};
 use crate::value::Value;
 
-pub use catalog::StoreCatalog;
+pub use catalog::{StoreCatalog, WantedIndexes};
 pub use eval::eval;
 pub use profile::Profile;
 

@@ -14,7 +14,8 @@ fn run(g: &mut dyn GraphWrite, text: &str) -> Result<Vec<Vec<Value>>> {
     let stmt = stmts.remove(0);
     crate::semantic::check(&stmt)?;
     let plan = {
-        let catalog = StoreCatalog { graph: &*g, max_hops: 20, wanted: None, auto_index_min: usize::MAX };
+        let catalog =
+            StoreCatalog { graph: &*g, max_hops: 20, wanted: None, auto_index_min: usize::MAX, again_min: usize::MAX };
         crate::plan::build(&stmt, &catalog)?
     };
     Ok(execute(&plan, g, &Params::new(), &Control::default())?.rows)

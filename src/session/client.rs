@@ -17,7 +17,7 @@ use super::tx::tx_error;
 use super::{explain, plan_text, profile_columns, run_on, PlanCache, PlanKey, Prepared};
 use crate::ast::Mode;
 use crate::error::{Detail, Error, Kind, Result};
-use crate::exec::{self, Control, Params, Row, Stats};
+use crate::exec::{self, Control, Params, Row, Stats, WantedIndexes};
 use crate::plan::Passes;
 use crate::store::Graph;
 
@@ -109,7 +109,9 @@ impl Client {
     /// As a `Session` does, a statement outside a transaction that would look nodes up by a
     /// property of a label of at least [`AUTO_INDEX_MIN`](super::AUTO_INDEX_MIN) nodes, with no
     /// index for it, first makes that index (a commit of its own, when the writer is free at
-    /// once and the graph takes writes); it is then planned on the graph with the index.
+    /// once and the graph takes writes); it is then planned on the graph with the index. On a
+    /// smaller label it does so when this client makes the lookup a second time (see
+    /// [`AUTO_INDEX_AGAIN_MIN`](super::AUTO_INDEX_AGAIN_MIN)).
     pub fn prepare(&mut self, text: &str) -> Result<Prepared> {
         let max_hops = self.control.limits.max_hops;
         let auto = self.tx.is_none() && !self.shared.read_only();
@@ -123,18 +125,34 @@ impl Client {
             }
         };
         let key = PlanKey::of(graph, max_hops, auto);
-        if let Some(p) = self.plans.get(text, &key) {
-            return Ok(p);
+        let mut due = Vec::new();
+        if let Some((p, scans)) = self.plans.get(text, &key) {
+            if p.0.mode != Mode::Explain && auto {
+                due = self.plans.scanned(&scans);
+            }
+            if due.is_empty() {
+                return Ok(p);
+            }
         }
-        let wanted = std::cell::RefCell::new(Vec::new());
+        let wanted = std::cell::RefCell::new(WantedIndexes::default());
         let p: Prepared = Arc::new(plan_text(text, graph, max_hops, auto.then_some(&wanted), Passes::ALL)?);
-        if p.0.mode != Mode::Explain && !wanted.borrow().is_empty() && self.make_indexes(wanted.take()) {
-            let snap = self.shared.snapshot();
-            let p: Prepared = Arc::new(plan_text(text, &snap.graph, max_hops, None, Passes::ALL)?);
-            self.plans.put(text, PlanKey::of(&snap.graph, max_hops, auto), p.clone());
+        let mut wanted = wanted.take();
+        if p.0.mode == Mode::Explain || !auto {
+            self.plans.put(text, key, p.clone(), Vec::new());
             return Ok(p);
         }
-        self.plans.put(text, key, p.clone());
+        due.append(&mut wanted.now);
+        if due.is_empty() {
+            due = self.plans.scanned(&wanted.again);
+        }
+        if !due.is_empty() && self.make_indexes(due) {
+            let snap = self.shared.snapshot();
+            let again = std::cell::RefCell::new(WantedIndexes::default());
+            let p: Prepared = Arc::new(plan_text(text, &snap.graph, max_hops, Some(&again), Passes::ALL)?);
+            self.plans.put(text, PlanKey::of(&snap.graph, max_hops, auto), p.clone(), again.take().again);
+            return Ok(p);
+        }
+        self.plans.put(text, key, p.clone(), wanted.again);
         Ok(p)
     }
 
@@ -485,6 +503,23 @@ mod tests {
         let r = Shared::new(big(), None, true);
         assert_eq!(rows(&mut Client::new(r.clone()), "MATCH (p:P {k: 1}) RETURN p.k").unwrap().len(), 1);
         assert!(r.snapshot().graph.property_indexes().is_empty());
+    }
+
+    #[test]
+    fn a_lookup_made_again_on_a_middle_sized_label_makes_its_index_as_a_session_does() {
+        let mut g = Graph::default();
+        for i in 0..crate::session::AUTO_INDEX_AGAIN_MIN as i64 {
+            g.create_node(["M"], vec![("k", Value::Int(i))]);
+        }
+        let s = Shared::new(g, None, false);
+        let mut c = Client::new(s.clone());
+        let indexes = || s.snapshot().graph.property_indexes().iter().map(|ix| ix.name.clone()).collect::<Vec<_>>();
+        assert_eq!(rows(&mut c, "MATCH (m:M {k: 7}) RETURN m.k").unwrap(), vec![vec![Value::Int(7)]]);
+        assert!(indexes().is_empty(), "a statement run once makes none");
+        assert_eq!(rows(&mut c, "MATCH (m:M {k: 8}) RETURN m.k").unwrap(), vec![vec![Value::Int(8)]]);
+        assert_eq!(indexes(), ["auto_m_k"]);
+        let plan = c.prepare("MATCH (m:M {k: 7}) RETURN m.k").unwrap().1.to_string();
+        assert!(plan.contains("auto_m_k") || plan.to_lowercase().contains("seek"), "{plan}");
     }
 
     #[test]

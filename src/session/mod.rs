@@ -39,13 +39,24 @@ pub struct Session {
     plans: PlanCache,
 }
 
+/// The labels and keys a plan looks nodes up by, scanning for want of an index.
+type Scans = Vec<(String, String)>;
+
 /// A statement's text planned once: parsing and planning a point lookup take longer than
 /// running it. A plan is correct on any graph (it names labels, types and keys, and checks at
 /// run time that an index it chose still exists), so a plan is only replanned when what it
 /// was chosen for has changed: the indexes, the hop limit, automatic indexing, or the graph's
 /// size by more than a factor of two.
+///
+/// It also counts the lookups its plans make by scanning a label of at least
+/// [`AUTO_INDEX_AGAIN_MIN`] nodes, so that a lookup made again gets its index.
 #[derive(Debug, Default, Clone)]
-pub(crate) struct PlanCache(std::collections::HashMap<String, (PlanKey, Prepared)>);
+pub(crate) struct PlanCache {
+    /// Each text's plan, what it was chosen for, and the lookups it makes by scanning.
+    plans: std::collections::HashMap<String, (PlanKey, Prepared, Scans)>,
+    /// How many statements looked nodes up by each label and key by scanning.
+    scans: std::collections::HashMap<(String, String), u32>,
+}
 
 /// A statement parsed, checked and planned, shared between the plan cache and the outcomes of
 /// its runs.
@@ -78,15 +89,34 @@ impl PlanCache {
     /// At most this many plans are kept (then all are forgotten).
     const KEEP: usize = 256;
 
-    pub(crate) fn get(&self, text: &str, key: &PlanKey) -> Option<Prepared> {
-        self.0.get(text).filter(|(k, _)| k == key).map(|(_, p)| p.clone())
+    /// The plan of `text`, if it was made for what `key` says, and the lookups it makes by
+    /// scanning.
+    pub(crate) fn get(&self, text: &str, key: &PlanKey) -> Option<(Prepared, Vec<(String, String)>)> {
+        self.plans.get(text).filter(|(k, ..)| k == key).map(|(_, p, scans)| (p.clone(), scans.clone()))
     }
 
-    pub(crate) fn put(&mut self, text: &str, key: PlanKey, p: Prepared) {
-        if self.0.len() >= Self::KEEP {
-            self.0.clear();
+    pub(crate) fn put(&mut self, text: &str, key: PlanKey, p: Prepared, scans: Vec<(String, String)>) {
+        if self.plans.len() >= Self::KEEP {
+            self.plans.clear();
         }
-        self.0.insert(text.to_string(), (key, p));
+        self.plans.insert(text.to_string(), (key, p, scans));
+    }
+
+    /// Counts a statement that looks nodes up by each of `scans` by scanning; the pairs that
+    /// this makes the second time, whose index is now worth making.
+    pub(crate) fn scanned(&mut self, scans: &[(String, String)]) -> Vec<(String, String)> {
+        if self.scans.len() >= Self::KEEP * 4 {
+            self.scans.clear();
+        }
+        let mut due = Vec::new();
+        for pair in scans {
+            let n = self.scans.entry(pair.clone()).or_insert(0);
+            *n += 1;
+            if *n == 2 {
+                due.push(pair.clone());
+            }
+        }
+        due
     }
 }
 
@@ -96,6 +126,12 @@ impl PlanCache {
 /// than building the index once. The index is an ordinary one (`SHOW INDEXES` lists it as
 /// `auto_...`, `DROP INDEX` removes it, writes keep it up to date).
 pub const AUTO_INDEX_MIN: usize = 20_000;
+
+/// A label of fewer nodes than [`AUTO_INDEX_MIN`], but at least this many, gets its index when a
+/// lookup by the same property is made a second time (by this session, or this server
+/// connection): a statement run once never pays for an index it would not use again, and one
+/// run over and over finds the node by the index from its third run on.
+pub const AUTO_INDEX_AGAIN_MIN: usize = 1_000;
 
 /// One statement's result and its own execution time.
 #[derive(Debug, Clone)]
@@ -132,7 +168,7 @@ pub(crate) fn plan_text(
     text: &str,
     graph: &Graph,
     max_hops: u64,
-    wanted: Option<&std::cell::RefCell<Vec<(String, String)>>>,
+    wanted: Option<&std::cell::RefCell<exec::WantedIndexes>>,
     passes: crate::plan::Passes,
 ) -> Result<(crate::ast::Statement, crate::plan::Plan)> {
     let mut stmts = crate::syntax::parse(text)?;
@@ -145,7 +181,8 @@ pub(crate) fn plan_text(
     }
     let stmt = stmts.remove(0);
     crate::semantic::check(&stmt)?;
-    let catalog = exec::StoreCatalog { graph, max_hops, wanted, auto_index_min: AUTO_INDEX_MIN };
+    let catalog =
+        exec::StoreCatalog { graph, max_hops, wanted, auto_index_min: AUTO_INDEX_MIN, again_min: AUTO_INDEX_AGAIN_MIN };
     let plan = crate::plan::build_with(&stmt, &catalog, passes)?;
     Ok((stmt, plan))
 }
@@ -217,11 +254,11 @@ impl Session {
     }
 
     /// [`Session::prepare`], noting in `wanted` the label and key pairs the plan would look up
-    /// through an index that does not exist, on labels of at least [`AUTO_INDEX_MIN`] nodes.
+    /// through an index that does not exist (see [`AUTO_INDEX_MIN`] and [`AUTO_INDEX_AGAIN_MIN`]).
     fn prepare_noting(
         &self,
         text: &str,
-        wanted: Option<&std::cell::RefCell<Vec<(String, String)>>>,
+        wanted: Option<&std::cell::RefCell<exec::WantedIndexes>>,
     ) -> Result<(crate::ast::Statement, crate::plan::Plan)> {
         plan_text(text, &self.graph, self.control.limits.max_hops, wanted, self.passes)
     }
@@ -242,22 +279,38 @@ impl Session {
     /// One statement parsed, checked and planned for this session's graph, from the plan cache
     /// when it was planned before for what the graph still is. A statement that would look nodes
     /// up through an index that does not exist yet, on a label large enough, makes it first (see
-    /// [`AUTO_INDEX_MIN`]).
+    /// [`AUTO_INDEX_MIN`]); on a smaller label, when the lookup is made a second time (see
+    /// [`AUTO_INDEX_AGAIN_MIN`]).
     pub fn prepared(&mut self, text: &str) -> Result<Prepared> {
-        Ok(match self.plans.get(text, &self.plan_key()) {
-            Some(p) => p,
-            None => {
-                let wanted = std::cell::RefCell::new(Vec::new());
-                let (mut stmt, mut plan) = self.prepare_noting(text, (!self.no_auto_index).then_some(&wanted))?;
-                if stmt.mode != crate::ast::Mode::Explain && !wanted.borrow().is_empty() {
-                    make_auto_indexes(&mut self.graph, wanted.take());
-                    (stmt, plan) = self.prepare(text)?;
-                }
-                let p = std::sync::Arc::new((stmt, plan));
-                self.plans.put(text, self.plan_key(), p.clone());
-                p
+        let mut due = Vec::new();
+        if let Some((p, scans)) = self.plans.get(text, &self.plan_key()) {
+            if p.0.mode != crate::ast::Mode::Explain {
+                due = self.plans.scanned(&scans);
             }
-        })
+            if due.is_empty() {
+                return Ok(p);
+            }
+        }
+        let auto = !self.no_auto_index;
+        let wanted = std::cell::RefCell::new(exec::WantedIndexes::default());
+        let (mut stmt, mut plan) = self.prepare_noting(text, auto.then_some(&wanted))?;
+        let mut wanted = wanted.take();
+        if stmt.mode != crate::ast::Mode::Explain && auto {
+            due.append(&mut wanted.now);
+            if due.is_empty() {
+                due = self.plans.scanned(&wanted.again);
+            }
+            if !due.is_empty() {
+                make_auto_indexes(&mut self.graph, due);
+                let again = std::cell::RefCell::new(exec::WantedIndexes::default());
+                (stmt, plan) = self.prepare_noting(text, Some(&again))?;
+                wanted = again.take();
+            }
+        }
+        let p = std::sync::Arc::new((stmt, plan));
+        let scans = if p.0.mode == crate::ast::Mode::Explain { Vec::new() } else { wanted.again };
+        self.plans.put(text, self.plan_key(), p.clone(), scans);
+        Ok(p)
     }
 
     /// Runs a prepared statement in a transaction of its own, or in the explicit one; one that
