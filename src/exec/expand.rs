@@ -72,6 +72,22 @@ impl Neighbours {
         }
     }
 
+    /// How many relationships [`Neighbours::iter`] would list for a node, read off the length of
+    /// its run without walking it; `None` where it must be walked (several types, or both
+    /// directions, where a self-loop is listed once).
+    pub(crate) fn degree(&self, node: NodeId) -> Option<usize> {
+        match (&self.adj, self.dir) {
+            ([Some(a), None], store::Dir::Out) | ([None, Some(a)], store::Dir::In) => Some(a.run(node).len()),
+            _ => None,
+        }
+    }
+
+    /// Whether `rel` is among the relationships [`Neighbours::iter`] lists for `node`, where
+    /// [`Neighbours::degree`] is known (a search of the node's one run).
+    fn lists(&self, node: NodeId, rel: RelId) -> bool {
+        self.adj.iter().flatten().any(|a| a.holds(node, rel))
+    }
+
     /// A node's `(relationship, other end)` pairs, in the order of [`store::Graph::rels_of`],
     /// reading the adjacency in place.
     pub(crate) fn iter(&self, ctx: Ctx, node: NodeId) -> NbIter<'_> {
@@ -222,7 +238,20 @@ impl Hop {
             && self.to_props().is_empty()
             && self.rel_props().is_empty();
         if any {
-            // Every relationship listed is a match but those the pattern used already.
+            // Every relationship listed is a match but those the pattern used already: where
+            // the run's length is known, it less those of the used ones that are in it (found
+            // by a binary search of the run each, rather than a walk of it).
+            if let Some(degree) = nb.degree(self.start) {
+                let in_run = |v: &Value| matches!(v, Value::Rel(r) if nb.lists(self.start, *r));
+                let used_here: usize = distinct_from
+                    .iter()
+                    .map(|&s| match &row[s] {
+                        Value::List(l) => l.iter().filter(|v| in_run(v)).count(),
+                        v => usize::from(in_run(v)),
+                    })
+                    .sum();
+                return degree.saturating_sub(used_here);
+            }
             return nb.iter(ctx, self.start).filter(|&(r, _)| !used(row, distinct_from, r)).count();
         }
         nb.iter(ctx, self.start).filter(|&(r, other)| self.matches(ctx, row, distinct_from, r, other)).count()

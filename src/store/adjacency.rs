@@ -54,6 +54,13 @@ impl Adjacency {
         self.entries[self.run(node)].iter().map(|&(o, r)| (RelId::from(r), NodeId::from(o)))
     }
 
+    /// Whether `rel` is in `node`'s run: a binary search of the run, which is in descending
+    /// order of relationship id.
+    pub fn holds(&self, node: NodeId, rel: RelId) -> bool {
+        let Ok(rel) = u32::try_from(rel) else { return false };
+        self.entries[self.run(node)].binary_search_by(|e| rel.cmp(&e.1)).is_ok()
+    }
+
     /// Whether every node at the other end carries all of `labels`.
     pub fn others_have(&self, labels: &[Sym]) -> bool {
         labels.iter().all(|l| self.common.contains(l))
