@@ -161,7 +161,16 @@ fn counted_hops_agree_with_the_paths_listed() {
         let counted = run(&mut s, &format!("MATCH {pattern} RETURN count(*)"));
         let listed = run(&mut s, &format!("MATCH {pattern} RETURN size(collect(z))"));
         assert_eq!(counted, listed, "{pattern}");
+        // Grouped by the start (the first hop then sums the second's counts per start node).
+        let counted = run(&mut s, &format!("MATCH {pattern} RETURN x.i AS i, count(*) AS n ORDER BY i"));
+        let listed = run(&mut s, &format!("MATCH {pattern} RETURN x.i AS i, size(collect(z)) AS n ORDER BY i"));
+        assert_eq!(counted, listed, "{pattern}");
     }
+    let plan = run(&mut s, "EXPLAIN MATCH (x:N)-[:T]->(y:N)-[:T]->(z:N) RETURN x.i, count(*)");
+    assert!(plan.iter().any(|r| matches!(&r[0], Value::String(t) if t.contains("summing the next hop's counts"))));
+    // A count grouped by the middle node cannot fold the first hop.
+    let plan = run(&mut s, "EXPLAIN MATCH (x:N)-[:T]->(y:N)-[:T]->(z:N) RETURN y.i, count(*)");
+    assert!(!plan.iter().any(|r| matches!(&r[0], Value::String(t) if t.contains("summing"))), "{plan:?}");
 }
 
 #[test]

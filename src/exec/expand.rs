@@ -84,7 +84,7 @@ impl Neighbours {
 
     /// Whether `rel` is among the relationships [`Neighbours::iter`] lists for `node`, where
     /// [`Neighbours::degree`] is known (a search of the node's one run).
-    fn lists(&self, node: NodeId, rel: RelId) -> bool {
+    pub(crate) fn lists(&self, node: NodeId, rel: RelId) -> bool {
         self.adj.iter().flatten().any(|a| a.holds(node, rel))
     }
 
@@ -155,6 +155,14 @@ pub(crate) struct Names {
 }
 
 impl Names {
+    /// Whether every relationship listed is a match, whatever the row: no label to check and
+    /// no property asked of either end (a hop with nothing bound still checks the relationships
+    /// the pattern used already).
+    pub(crate) fn plain(&self) -> bool {
+        let none = |w: &Option<Wanted>| w.as_ref().is_some_and(|w| w.as_ref().as_ref().is_some_and(Vec::is_empty));
+        self.to_labels.is_empty() && none(&self.to_props) && none(&self.rel_props)
+    }
+
     /// `None` when a type or label of the pattern does not exist: nothing can match. The
     /// graph does not change while a read segment runs, so this is done once per operator.
     pub(crate) fn new(ctx: Ctx, rel: &RelSpec, to: &NodeSpec) -> Option<Names> {

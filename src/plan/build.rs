@@ -799,6 +799,7 @@ impl Builder<'_> {
                 rel_bound,
                 distinct_from: rel_slots.clone(),
                 count: None,
+                fold: false,
             });
             rel_slots.push(slot);
         }

@@ -420,6 +420,10 @@ pub enum Op {
         /// Count only: each input row comes out once, with the number of its matches in this
         /// slot (and not at all without one), for a `count(*)` that follows (see `rewrite`).
         count: Option<Slot>,
+        /// The next operator is a counting expansion from this one's far node, and nothing after
+        /// it reads this one's relationship or far node: pushed, it counts the next hop for each
+        /// of its matches and passes each input row on once, with the sum (see `rewrite`).
+        fold: bool,
     },
     /// Shortest path(s) between two bound nodes.
     ShortestPath {

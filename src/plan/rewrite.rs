@@ -15,7 +15,7 @@ pub(super) fn count_store(ops: &mut Vec<Op>) {
     let mut what = Counted::Nodes(node.labels.first().cloned());
     let mut rel_slot = None;
     let mut at = 1;
-    if let Some(Op::Expand { from, rel, to, to_bound, rel_bound, distinct_from, count: None }) = ops.get(1) {
+    if let Some(Op::Expand { from, rel, to, to_bound, rel_bound, distinct_from, count: None, .. }) = ops.get(1) {
         let plain = *from == node.slot
             && node.labels.is_empty()
             && rel.var_len.is_none()
@@ -96,6 +96,18 @@ pub(super) fn count_expand(ops: &mut [Op], slots: &mut usize) {
         for a in aggs.iter_mut() {
             a.func = AggFunc::Sum;
             a.args = vec![Expr::Slot(slot)];
+        }
+        // The hop before, to this one's start, whose rows only this count reads, folds it.
+        let from = match &head[i] {
+            Op::Expand { from, .. } => *from,
+            _ => continue,
+        };
+        if let Some(Op::Expand { rel, to, rel_bound: false, count: None, fold, .. }) =
+            i.checked_sub(1).map(|j| &mut head[j])
+        {
+            if rel.var_len.is_none() && to.slot == from && !read.contains(&rel.slot) && !read.contains(&to.slot) {
+                *fold = true;
+            }
         }
     }
 }

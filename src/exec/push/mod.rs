@@ -128,6 +128,8 @@ struct ExpandStep<'a> {
     bound: (bool, bool),
     distinct_from: &'a [Slot],
     count: Option<Slot>,
+    /// Counts the next (counting) step per match, and passes the row on once with the sum.
+    fold: bool,
     /// `None`: a type or label of the pattern does not exist; nothing matches.
     names: Option<Names>,
 }
@@ -143,19 +145,30 @@ impl<'a> Chain<'a> {
                 items.iter().map(|(e, _)| fast::PropRead::new(e, ctx)).collect(),
                 RefCell::new(Vec::with_capacity(items.len())),
             ),
-            Op::Expand { from, rel, to, to_bound, rel_bound, distinct_from, count } => Step::Expand(ExpandStep {
+            Op::Expand { from, rel, to, to_bound, rel_bound, distinct_from, count, fold } => Step::Expand(ExpandStep {
                 from: *from,
                 rel,
                 to,
                 bound: (*to_bound, *rel_bound),
                 distinct_from,
                 count: *count,
+                fold: *fold,
                 names: Names::new(ctx, rel, to),
             }),
             // `pushable` lets no other operator in.
             _ => unreachable!("not a pushed operator: {op}"),
         };
         Chain { steps: ops.iter().map(|op| (op, step(op), Cell::new(0))).collect(), ctx, ticks: Cell::new(0) }
+    }
+
+    /// Counts `n` units of work at once.
+    fn tick_n(&self, n: u64) -> Result<()> {
+        let t = self.ticks.get() + n;
+        self.ticks.set(t % 256);
+        if t >= 256 {
+            self.ctx.control.tick_n(t - t % 256)?;
+        }
+        Ok(())
     }
 
     /// Counts a unit of work, telling the statement's counter every 256.
@@ -230,9 +243,63 @@ impl<'a> Chain<'a> {
                 // When the next step expands from the node this one reaches, the runs of the
                 // nodes reached (the first 64) are asked for first, so that their memory comes
                 // at once rather than one cache miss after another.
-                if let Some((_, Step::Expand(y), _)) = self.steps.get(i + 1) {
+                if let Some((_, Step::Expand(y), made_y)) = self.steps.get(i + 1) {
                     if let (true, Some(next)) = (y.from == x.to.slot, &y.names) {
                         names.nb.iter(ctx, hop.start).take(64).for_each(|(_, other)| next.nb.touch(other));
+                        if let (true, Some(slot)) = (x.fold, y.count) {
+                            // Folded: the next hop is counted for each match here, and the row
+                            // goes on once, with the sum.
+                            let (mut matched, mut total) = (0u64, 0usize);
+                            // Both hops plain, the second from this one's match and kept apart
+                            // only from it: a match is a run's length, less one if the run holds
+                            // the relationship just taken; nothing of the row is read.
+                            let plain = x.bound == (false, false)
+                                && x.distinct_from.is_empty()
+                                && names.plain()
+                                && y.bound == (false, false)
+                                && y.distinct_from == [x.rel.slot]
+                                && next.plain();
+                            if plain {
+                                let mut degrees = true;
+                                for (r, other) in names.nb.iter(ctx, hop.start) {
+                                    let Some(d) = next.nb.degree(other) else {
+                                        degrees = false;
+                                        break;
+                                    };
+                                    matched += 1;
+                                    total += d - usize::from(d > 0 && next.nb.lists(other, r));
+                                }
+                                if degrees {
+                                    self.tick_n(matched)?;
+                                    made.set(made.get() + matched);
+                                    if total > 0 {
+                                        made_y.set(made_y.get() + 1);
+                                        row[slot] = Value::Int(total as i64);
+                                        self.run(i + 2, row, sink)?;
+                                    }
+                                    return Ok(());
+                                }
+                                (matched, total) = (0, 0);
+                            }
+                            for (r, other) in names.nb.iter(ctx, hop.start) {
+                                if hop.matches(ctx, row, x.distinct_from, r, other) {
+                                    self.tick()?;
+                                    row[x.rel.slot] = Value::Rel(r);
+                                    row[x.to.slot] = Value::Node(other);
+                                    matched += 1;
+                                    if let Some(h) = Hop::new(y.from, y.rel, y.to, y.bound, next, row, ctx)? {
+                                        total += h.count(ctx, &next.nb, row, y.distinct_from);
+                                    }
+                                }
+                            }
+                            made.set(made.get() + matched);
+                            if total > 0 {
+                                made_y.set(made_y.get() + 1);
+                                row[slot] = Value::Int(total as i64);
+                                self.run(i + 2, row, sink)?;
+                            }
+                            return Ok(());
+                        }
                     }
                 }
                 for (r, other) in names.nb.iter(ctx, hop.start) {
