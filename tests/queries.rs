@@ -173,6 +173,30 @@ fn counted_hops_agree_with_the_paths_listed() {
     assert!(!plan.iter().any(|r| matches!(&r[0], Value::String(t) if t.contains("summing"))), "{plan:?}");
 }
 
+/// `n.key STARTS WITH / ENDS WITH / CONTAINS 'text'` reads the text where the store keeps it;
+/// a value that is not a string, or none, gives null, as the plain road does.
+#[test]
+fn string_predicates_read_in_place_answer_as_the_plain_road_does() {
+    let mut s = Session::default();
+    run(&mut s, "UNWIND range(1, 3000) AS i CREATE (:S {v: CASE i % 4 WHEN 0 THEN 'ab' + i WHEN 1 THEN i WHEN 2 THEN null ELSE 'x' + i + 'ab' END})");
+    for (cond, want) in [
+        ("n.v STARTS WITH 'ab'", 750),
+        ("n.v ENDS WITH 'ab'", 750),
+        ("n.v CONTAINS 'ab'", 1500),
+        ("n.v CONTAINS '12'", -1),
+        ("(n.v CONTAINS 'zz') IS NULL", 1500),
+        ("NOT n.v CONTAINS 'ab'", 0),
+    ] {
+        let got = run(&mut s, &format!("MATCH (n:S) WHERE {cond} RETURN count(*)"));
+        // The same question asked of each value in turn, as `eval` answers it.
+        let plain = format!("MATCH (n:S) WITH n.v AS v WHERE {} RETURN count(*)", cond.replace("n.v", "v"));
+        assert_eq!(got, run(&mut s, &plain), "{cond}");
+        if want >= 0 {
+            assert_eq!(got, vec![vec![Value::Int(want)]], "{cond}");
+        }
+    }
+}
+
 #[test]
 fn the_type_of_a_relationship_deleted_by_the_statement_is_still_known() {
     let mut s = Session::default();

@@ -106,6 +106,16 @@ impl Column {
         }
     }
 
+    /// `test` of the text at `i`, read where it lies: `None` if there is no such entity,
+    /// `Some(None)` if its value is not a string (null included).
+    fn test_str(&self, i: usize, test: impl FnOnce(&str) -> bool) -> Option<Option<bool>> {
+        match self.cells.get(i).copied().unwrap_or(Cell::Missing) {
+            Cell::Missing => None,
+            Cell::Str(s) => Some(Some(test(&self.strs[s as usize]))),
+            _ => Some(None),
+        }
+    }
+
     /// Bytes it takes (about).
     fn bytes(&self) -> usize {
         self.cells.len() * std::mem::size_of::<Cell>()
@@ -306,6 +316,19 @@ impl<'g> NodePropReader<'g> {
             Some(c) => c.get(in_block(id)).map(|v| Some(v).filter(|v| !v.is_null())),
             None => g.node(id).map(|n| g.node_props.get(n.props, self.key)),
         }
+    }
+
+    /// `test` of the node's value if it is a string, read where it lies when a column holds
+    /// it: `None` if there is no such node, `Some(None)` if the value is not a string (or
+    /// there is none).
+    pub fn test_str(&mut self, id: u64, test: impl FnOnce(&str) -> bool) -> Option<Option<bool>> {
+        if let Some(c) = self.column(id) {
+            return c.test_str(in_block(id), test);
+        }
+        Some(match self.lookup(id)? {
+            Some(Value::String(s)) => Some(test(&s)),
+            _ => None,
+        })
     }
 
     /// Whether the node's value equals `v` (Cypher's `=` is true), compared where it lies.

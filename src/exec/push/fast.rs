@@ -31,6 +31,15 @@ impl<'a> PropRead<'a> {
         Some(PropRead { slot, key, span: *span, reader })
     }
 
+    /// `test` of the value where it lies, if the slot holds a node that is there: `Some(None)`
+    /// when the value is not a string (null included), `None` when the plain road must answer.
+    fn test_str(&self, row: &Row, test: impl FnOnce(&str) -> bool) -> Option<Option<bool>> {
+        match (&row[self.slot], &self.reader) {
+            (Value::Node(id), Some(r)) => r.borrow_mut().test_str(*id, test),
+            _ => None,
+        }
+    }
+
     /// The value, as `eval` gives it.
     pub(super) fn read(&self, row: &Row, ctx: Ctx) -> Result<Value> {
         if let (Value::Node(id), Some(r)) = (&row[self.slot], &self.reader) {
@@ -56,7 +65,8 @@ pub(super) struct Compare<'a> {
 impl<'a> Compare<'a> {
     pub(super) fn new(predicate: &'a Expr, ctx: Ctx<'a>) -> Option<Compare<'a>> {
         let Expr::Binary(op, a, b, _) = predicate else { return None };
-        if !matches!(op, BinaryOp::Eq | BinaryOp::Ne | BinaryOp::Lt | BinaryOp::Le | BinaryOp::Gt | BinaryOp::Ge) {
+        use BinaryOp::*;
+        if !matches!(op, Eq | Ne | Lt | Le | Gt | Ge | StartsWith | EndsWith | Contains) {
             return None;
         }
         let fixed = |e: &Expr| matches!(e, Expr::Const(_) | Expr::Param(..)).then(|| eval(e, &Vec::new(), ctx).ok())?;
@@ -70,6 +80,21 @@ impl<'a> Compare<'a> {
 
     /// The predicate's value for the row, as `eval` gives it.
     pub(super) fn test(&self, row: &Row, ctx: Ctx) -> Result<Value> {
+        // `slot.key STARTS WITH 'text'` (and ENDS WITH, CONTAINS): the node's text is read
+        // where it lies, not copied out first; a value that is not a string gives null.
+        if let (false, Value::String(t)) = (self.flipped, &self.value) {
+            let test = |s: &str| match self.op {
+                BinaryOp::StartsWith => Some(s.starts_with(&**t)),
+                BinaryOp::EndsWith => Some(s.ends_with(&**t)),
+                BinaryOp::Contains => Some(s.contains(&**t)),
+                _ => None,
+            };
+            if matches!(self.op, BinaryOp::StartsWith | BinaryOp::EndsWith | BinaryOp::Contains) {
+                if let Some(r) = self.prop.test_str(row, |s| test(s).unwrap_or(false)) {
+                    return Ok(r.map_or(Value::Null, Value::Bool));
+                }
+            }
+        }
         let v = self.prop.read(row, ctx)?;
         if self.flipped {
             operate(self.op, self.value.clone(), v, ctx)
