@@ -168,6 +168,13 @@ fn counted_hops_agree_with_the_paths_listed() {
     }
     let plan = run(&mut s, "EXPLAIN MATCH (x:N)-[:T]->(y:N)-[:T]->(z:N) RETURN x.i, count(*)");
     assert!(plan.iter().any(|r| matches!(&r[0], Value::String(t) if t.contains("summing the next hop's counts"))));
+    // Grouped by the scanned node itself, each node is one group: no table of groups.
+    let q = "MATCH (x:N)<-[:T]-(y) WITH x, count(*) AS n WHERE n > 1 RETURN x.i AS i, n ORDER BY i";
+    let listed = "MATCH (x:N)<-[:T]-(y) WITH x, size(collect(y)) AS n WHERE n > 1 RETURN x.i AS i, n ORDER BY i";
+    assert_eq!(run(&mut s, q), run(&mut s, listed));
+    assert_eq!(run(&mut s, q), vec![vec![Value::Int(2), Value::Int(3)], vec![Value::Int(3), Value::Int(2)]]);
+    let plan = run(&mut s, &format!("EXPLAIN {q}"));
+    assert!(!plan.iter().any(|r| matches!(&r[0], Value::String(t) if t.contains("Aggregation"))), "{plan:?}");
     // A count grouped by the middle node cannot fold the first hop.
     let plan = run(&mut s, "EXPLAIN MATCH (x:N)-[:T]->(y:N)-[:T]->(z:N) RETURN y.i, count(*)");
     assert!(!plan.iter().any(|r| matches!(&r[0], Value::String(t) if t.contains("summing"))), "{plan:?}");

@@ -308,6 +308,7 @@ impl Builder<'_> {
         }
         if self.passes.count_expand {
             super::rewrite::count_expand(&mut ops, &mut self.slots);
+            super::rewrite::unique_groups(&mut ops);
         }
         Ok((Pipeline { ops, slots: self.slots, output, names: self.names.clone() }, columns, kinds))
     }

@@ -49,6 +49,41 @@ pub(super) fn count_store(ops: &mut Vec<Op>) {
     ops.splice(0..=at, [Op::CountStore { what, key, counts }]);
 }
 
+/// A count grouped by the node a pipeline starts by scanning, where each operator between makes
+/// at most one row of each row it is given (filters, and the counting expansion), has one row
+/// per group: the aggregation only passes the count on, and becomes a projection, with no table
+/// of groups (`MATCH (h:Person)<-[:KNOWS]-() WITH h, count(*) AS indeg`). A folding hop may
+/// hand the count several rows of one node when it runs row by row, so none may be between.
+pub(super) fn unique_groups(ops: &mut [Op]) {
+    let Some(Op::NodeScan { node }) = ops.first() else { return };
+    let scanned = node.slot;
+    let mut counts = Vec::new();
+    for op in ops.iter_mut().skip(1) {
+        let items = match &*op {
+            Op::Filter { .. } | Op::NodeCheck { .. } => continue,
+            Op::Expand { count: Some(c), fold: false, .. } => {
+                counts.push(*c);
+                continue;
+            }
+            Op::Aggregate { keys, aggs } => {
+                let by_node = matches!(keys.as_slice(), [(Expr::Slot(s), _)] if *s == scanned);
+                let passed = |a: &Agg| {
+                    !a.distinct
+                        && a.func == AggFunc::Sum
+                        && matches!(a.args.as_slice(), [Expr::Slot(s)] if counts.contains(s))
+                };
+                (by_node && !aggs.is_empty() && aggs.iter().all(passed))
+                    .then(|| keys.iter().cloned().chain(aggs.iter().map(|a| (a.args[0].clone(), a.slot))).collect())
+            }
+            _ => None,
+        };
+        if let Some(items) = items {
+            *op = Op::Project { items };
+        }
+        return;
+    }
+}
+
 /// Whether the aggregates only count rows: `count(*)`, or `count(v)` of a variable in `bound`,
 /// which the pattern never binds to null.
 fn counts_rows(aggs: &[Agg], bound: &[Slot]) -> bool {

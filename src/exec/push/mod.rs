@@ -249,49 +249,7 @@ impl<'a> Chain<'a> {
                         if let (true, Some(slot)) = (x.fold, y.count) {
                             // Folded: the next hop is counted for each match here, and the row
                             // goes on once, with the sum.
-                            let (mut matched, mut total) = (0u64, 0usize);
-                            // Both hops plain, the second from this one's match and kept apart
-                            // only from it: a match is a run's length, less one if the run holds
-                            // the relationship just taken; nothing of the row is read.
-                            let plain = x.bound == (false, false)
-                                && x.distinct_from.is_empty()
-                                && names.plain()
-                                && y.bound == (false, false)
-                                && y.distinct_from == [x.rel.slot]
-                                && next.plain();
-                            if plain {
-                                let mut degrees = true;
-                                for (r, other) in names.nb.iter(ctx, hop.start) {
-                                    let Some(d) = next.nb.degree(other) else {
-                                        degrees = false;
-                                        break;
-                                    };
-                                    matched += 1;
-                                    total += d - usize::from(d > 0 && next.nb.lists(other, r));
-                                }
-                                if degrees {
-                                    self.tick_n(matched)?;
-                                    made.set(made.get() + matched);
-                                    if total > 0 {
-                                        made_y.set(made_y.get() + 1);
-                                        row[slot] = Value::Int(total as i64);
-                                        self.run(i + 2, row, sink)?;
-                                    }
-                                    return Ok(());
-                                }
-                                (matched, total) = (0, 0);
-                            }
-                            for (r, other) in names.nb.iter(ctx, hop.start) {
-                                if hop.matches(ctx, row, x.distinct_from, r, other) {
-                                    self.tick()?;
-                                    row[x.rel.slot] = Value::Rel(r);
-                                    row[x.to.slot] = Value::Node(other);
-                                    matched += 1;
-                                    if let Some(h) = Hop::new(y.from, y.rel, y.to, y.bound, next, row, ctx)? {
-                                        total += h.count(ctx, &next.nb, row, y.distinct_from);
-                                    }
-                                }
-                            }
+                            let (matched, total) = self.fold(x, y, (names, next), &hop, row)?;
                             made.set(made.get() + matched);
                             if total > 0 {
                                 made_y.set(made_y.get() + 1);
@@ -312,6 +270,54 @@ impl<'a> Chain<'a> {
             }
         }
         Ok(())
+    }
+
+    /// A folding hop `x` from `hop`'s start: its matches, and the counts of the next hop `y`
+    /// from each of them, summed (see `Op::Expand`'s `fold`).
+    fn fold(
+        &self,
+        x: &ExpandStep,
+        y: &ExpandStep,
+        (names, next): (&Names, &Names),
+        hop: &Hop,
+        row: &mut Row,
+    ) -> Result<(u64, usize)> {
+        let ctx = self.ctx;
+        let (mut matched, mut total) = (0u64, 0usize);
+        // Both hops plain, the second kept apart only from the first's relationship: a match
+        // counts its run's length, less one if the run holds the relationship just taken;
+        // nothing of the row is read or written.
+        let plain = x.bound == (false, false)
+            && x.distinct_from.is_empty()
+            && names.plain()
+            && y.bound == (false, false)
+            && y.distinct_from == [x.rel.slot]
+            && next.plain();
+        if plain {
+            let degrees = names.nb.iter(ctx, hop.start).try_for_each(|(r, other)| {
+                let d = next.nb.degree(other)?;
+                matched += 1;
+                total += d - usize::from(d > 0 && next.nb.lists(other, r));
+                Some(())
+            });
+            if degrees.is_some() {
+                self.tick_n(matched)?;
+                return Ok((matched, total));
+            }
+            (matched, total) = (0, 0);
+        }
+        for (r, other) in names.nb.iter(ctx, hop.start) {
+            if hop.matches(ctx, row, x.distinct_from, r, other) {
+                self.tick()?;
+                row[x.rel.slot] = Value::Rel(r);
+                row[x.to.slot] = Value::Node(other);
+                matched += 1;
+                if let Some(h) = Hop::new(y.from, y.rel, y.to, y.bound, next, row, ctx)? {
+                    total += h.count(ctx, &next.nb, row, y.distinct_from);
+                }
+            }
+        }
+        Ok((matched, total))
     }
 
     /// Counts each step's rows for a `PROFILE`, and the whole run's time, which the profile
