@@ -157,6 +157,10 @@ fn counted_hops_agree_with_the_paths_listed() {
         "(x:N)-[:T*1..2]->(y)-[:T]->(z)",
         "(x:N)-[:T]-(y)-[:T]->(z)",
         "(x:N)-[:T|U]->(y)-[:T]->(z)",
+        "(x:N)<-[:U]-(y)-[:T]->(z)",
+        "(x:N)-[:U]->(y)<-[:T]-(z)",
+        "(x:N)<-[:T]-(y)-[:T]->(z)",
+        "(x:N)<-[:T]-(y)<-[:T]-(z)",
     ] {
         let counted = run(&mut s, &format!("MATCH {pattern} RETURN count(*)"));
         let listed = run(&mut s, &format!("MATCH {pattern} RETURN size(collect(z))"));

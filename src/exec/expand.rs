@@ -88,6 +88,20 @@ impl Neighbours {
         self.adj.iter().flatten().any(|a| a.holds(node, rel))
     }
 
+    /// [`Neighbours::lists`] for a relationship `prev` just took from `start` to `node`, told
+    /// by the two hops' types and directions where they tell it: of another type, never; of
+    /// the same type, in the same direction, only a self-loop (`start` is `node`); in the
+    /// opposite direction, always. Otherwise the run is searched.
+    pub(crate) fn lists_taken(&self, prev: &Neighbours, start: NodeId, node: NodeId, rel: RelId) -> bool {
+        use store::Dir::Both;
+        match (&*prev.types, &*self.types, prev.dir, self.dir) {
+            ([a], [b], _, _) if a != b => false,
+            ([_], [_], d, e) if d == e && d != Both => start == node,
+            ([_], [_], d, e) if d != Both && e != Both => true,
+            _ => self.lists(node, rel),
+        }
+    }
+
     /// A node's `(relationship, other end)` pairs, in the order of [`store::Graph::rels_of`],
     /// reading the adjacency in place.
     pub(crate) fn iter(&self, ctx: Ctx, node: NodeId) -> NbIter<'_> {

@@ -297,7 +297,7 @@ impl<'a> Chain<'a> {
             let degrees = names.nb.iter(ctx, hop.start).try_for_each(|(r, other)| {
                 let d = next.nb.degree(other)?;
                 matched += 1;
-                total += d - usize::from(d > 0 && next.nb.lists(other, r));
+                total += d - usize::from(d > 0 && next.nb.lists_taken(&names.nb, hop.start, other, r));
                 Some(())
             });
             if degrees.is_some() {
