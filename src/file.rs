@@ -18,7 +18,7 @@ pub fn write_atomic(path: &Path, bytes: &[u8], force: bool) -> Result<(), FileEr
     let shown = path.display();
     if let Ok(meta) = std::fs::symlink_metadata(path) {
         if !force {
-            return Err(exists(path));
+            return Err(FileError::exists(path));
         }
         if meta.file_type().is_symlink() {
             let target = std::fs::canonicalize(path)
@@ -83,10 +83,10 @@ fn replace(path: &Path, bytes: &[u8], force: bool, keep: Option<std::fs::Permiss
                     let _ = std::fs::remove_file(&tmp);
                     Ok(())
                 }
-                Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => Err(exists(path)),
+                Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => Err(FileError::exists(path)),
                 // File systems without hard links: check, then rename.
                 Err(_) if !path.exists() => std::fs::rename(&tmp, path).map_err(write),
-                Err(_) => Err(exists(path)),
+                Err(_) => Err(FileError::exists(path)),
             }
         }
     })();
@@ -96,11 +96,6 @@ fn replace(path: &Path, bytes: &[u8], force: bool, keep: Option<std::fs::Permiss
         sync_dir(path);
     }
     result
-}
-
-/// `path` exists and was not to be replaced (the CLI says how to replace it).
-fn exists(path: &Path) -> FileError {
-    FileError::new(FileProblem::Exists, path, format!("{} exists", path.display()))
 }
 
 /// `path` is not a file that can be written here.

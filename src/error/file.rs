@@ -52,6 +52,24 @@ impl FileError {
     pub fn invalid(path: impl AsRef<Path>, message: impl Into<String>) -> FileError {
         FileError::new(FileProblem::Invalid, path, message)
     }
+    /// A file that exists and was not to be replaced (the CLI says how to replace it).
+    pub fn exists(path: impl AsRef<Path>) -> FileError {
+        let shown = path.as_ref().display().to_string();
+        FileError::new(FileProblem::Exists, path, format!("{shown} exists"))
+    }
+    /// JSON that does not parse: `what` the file should have been, placed at the line and
+    /// column serde_json names (its own text repeats them at its end, so they are cut there).
+    pub fn json(path: impl AsRef<Path>, what: &str, e: &serde_json::Error) -> FileError {
+        let text = e.to_string();
+        match e.line() {
+            0 => FileError::invalid(path, format!("{what}: {text}")),
+            line => {
+                let said = format!(" at line {line} column {}", e.column());
+                let text = text.strip_suffix(&said).unwrap_or(&text);
+                FileError::invalid(path, format!("{what}: {text}")).at(line as u64, Some(e.column() as u64))
+            }
+        }
+    }
     /// A file that could not be read or written, with the system's reason.
     pub fn io(path: impl AsRef<Path>, doing: &str, e: &std::io::Error) -> FileError {
         let shown = path.as_ref().display().to_string();

@@ -392,6 +392,13 @@ impl Error {
         }
         self
     }
+    /// [`Error::at`] the span, if there is one.
+    pub fn at_opt(self, span: Option<Span>) -> Error {
+        match span {
+            Some(s) => self.at(s),
+            None => self,
+        }
+    }
     /// The error with `hint` as its hint, replacing any it had.
     pub fn with_hint(mut self, hint: impl Into<String>) -> Error {
         self.hint = Some(hint.into());

@@ -273,6 +273,17 @@ fn slice(v: Value, from: Option<Value>, to: Option<Value>) -> Result<Value> {
     })
 }
 
+/// `-v`.
+fn negate(v: Value) -> Result<Value> {
+    Ok(match v {
+        Value::Int(i) => Value::Int(i.checked_neg().ok_or_else(overflow)?),
+        Value::Float(f) => Value::Float(-f),
+        Value::Null => Value::Null,
+        v @ Value::Duration(_) => temporal::negate(&v)?,
+        v => return Err(type_err("cannot negate", &v)),
+    })
+}
+
 /// Evaluates an expression for a row.
 pub fn eval(e: &Expr, row: &Row, ctx: Ctx) -> Result<Value> {
     Ok(match e {
@@ -300,13 +311,7 @@ pub fn eval(e: &Expr, row: &Row, ctx: Ctx) -> Result<Value> {
             Value::map(m)
         }
         Expr::Not(x, span) => truth(eval(x, row, ctx)?, "NOT").map_err(|e| e.at(*span))?.map(|b| !b).into(),
-        Expr::Neg(x, span) => match eval(x, row, ctx)? {
-            Value::Int(i) => Value::Int(i.checked_neg().ok_or_else(|| overflow().at(*span))?),
-            Value::Float(f) => Value::Float(-f),
-            Value::Null => Value::Null,
-            v @ Value::Duration(_) => temporal::negate(&v).map_err(|e| e.at(*span))?,
-            v => return Err(type_err("cannot negate", &v).at(*span)),
-        },
+        Expr::Neg(x, span) => negate(eval(x, row, ctx)?).map_err(|e| e.at(*span))?,
         Expr::Binary(op, a, b, span) => binary(*op, a, b, row, ctx).map_err(|e| e.at(*span))?,
         Expr::IsNull(x, neg) => Value::Bool(eval(x, row, ctx)?.is_null() != *neg),
         Expr::HasLabels(x, labels, span) => match eval(x, row, ctx)? {
@@ -597,6 +602,17 @@ fn binary(op: BinaryOp, a: &Expr, b: &Expr, row: &Row, ctx: Ctx) -> Result<Value
     }
 }
 
+/// What `STARTS WITH`, `ENDS WITH` and `CONTAINS` test of a text and a text (`None` for any
+/// other operator).
+pub(crate) fn text_test(op: BinaryOp) -> Option<fn(&str, &str) -> bool> {
+    match op {
+        BinaryOp::StartsWith => Some(|s, t| s.starts_with(t)),
+        BinaryOp::EndsWith => Some(|s, t| s.ends_with(t)),
+        BinaryOp::Contains => Some(|s, t| s.contains(t)),
+        _ => None,
+    }
+}
+
 /// A binary operator other than AND, OR and XOR on evaluated operands.
 pub(crate) fn operate(op: BinaryOp, x: Value, y: Value, ctx: Ctx) -> Result<Value> {
     if op == BinaryOp::Add {
@@ -619,12 +635,8 @@ pub(crate) fn operate(op: BinaryOp, x: Value, y: Value, ctx: Ctx) -> Result<Valu
             }
             other => return Err(type_err("IN expects a list", &other)),
         },
-        BinaryOp::StartsWith | BinaryOp::EndsWith | BinaryOp::Contains => match (&x, &y) {
-            (Value::String(s), Value::String(t)) => Value::Bool(match op {
-                BinaryOp::StartsWith => s.starts_with(&**t),
-                BinaryOp::EndsWith => s.ends_with(&**t),
-                _ => s.contains(&**t),
-            }),
+        BinaryOp::StartsWith | BinaryOp::EndsWith | BinaryOp::Contains => match (&x, &y, text_test(op)) {
+            (Value::String(s), Value::String(t), Some(test)) => Value::Bool(test(s, t)),
             _ => Value::Null,
         },
         BinaryOp::Regex => match (&x, &y) {

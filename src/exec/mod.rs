@@ -702,11 +702,7 @@ pub(crate) fn run_sub<'a>(ops: &'a [Op], row: Row, ctx: Ctx<'a>) -> RowIter<'a> 
 
 /// A `WHERE` that gave something other than a boolean (or null), pointing at the predicate.
 pub(crate) fn not_boolean(predicate: &crate::plan::Expr, v: &Value) -> Error {
-    let e = type_err("WHERE expects a boolean", v);
-    match predicate.span() {
-        Some(s) => e.at(s),
-        None => e,
-    }
+    type_err("WHERE expects a boolean", v).at_opt(predicate.span())
 }
 
 /// An error for a value of the wrong type: `what`, and the value that was given.

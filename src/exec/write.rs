@@ -28,11 +28,7 @@ pub(crate) fn apply(
     stats: &mut Stats,
     keep: bool,
 ) -> Result<Vec<Row>> {
-    let span = op.clause_span();
-    apply_op(op, rows, graph, params, control, stats, keep).map_err(|e| match span {
-        Some(s) => e.at(s),
-        None => e,
-    })
+    apply_op(op, rows, graph, params, control, stats, keep).map_err(|e| e.at_opt(op.clause_span()))
 }
 
 /// [`apply`], its errors not yet pointing at the clause.

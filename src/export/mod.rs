@@ -623,10 +623,9 @@ pub struct Written {
 /// Renders and writes an export to `path` (for CSV a directory, made when missing, that gets
 /// `nodes.csv`, `relationships.csv` and `provenance.json`). Refuses to replace existing files unless `force`.
 pub fn write(format: ExportFormat, ex: &Export, path: &Path, force: bool) -> Result<Written, FileError> {
-    let exists = |p: &Path| FileError::new(FileProblem::Exists, p, format!("{} exists", p.display()));
     if !force && format != ExportFormat::Csv && path.exists() {
         // Before rendering: a picture can take a while to draw.
-        return Err(exists(path));
+        return Err(FileError::exists(path));
     }
     let Rendered { files: parts, warnings } = render(format, ex).map_err(|m| FileError::invalid(path, m))?;
     let targets: Vec<(PathBuf, Vec<u8>)> = if format == ExportFormat::Csv {
@@ -640,7 +639,7 @@ pub fn write(format: ExportFormat, ex: &Export, path: &Path, force: bool) -> Res
     };
     if !force {
         if let Some((p, _)) = targets.iter().find(|(p, _)| p.exists()) {
-            return Err(exists(p));
+            return Err(FileError::exists(p));
         }
     }
     if format == ExportFormat::Csv {

@@ -140,9 +140,9 @@ impl Progress {
 }
 
 fn open(path: &Path) -> Result<csv::Reader<std::fs::File>, FileError> {
-    csv::ReaderBuilder::new().has_headers(true).flexible(false).from_path(path).map_err(|e| match e.into_kind() {
-        csv::ErrorKind::Io(e) => FileError::io(path, "read", &e),
-        other => FileError::invalid(path, format!("{other:?}")),
+    csv::ReaderBuilder::new().has_headers(true).flexible(false).from_path(path).map_err(|e| match e.kind() {
+        csv::ErrorKind::Io(io) => FileError::io(path, "read", io),
+        _ => csv_err(path, e),
     })
 }
 

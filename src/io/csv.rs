@@ -187,7 +187,7 @@ fn as_exported(dir: &Path) -> Result<HashMap<String, Filled>, FileError> {
     let path = dir.join(crate::export::csv::PROVENANCE_FILE);
     let Ok(text) = std::fs::read_to_string(&path) else { return Ok(HashMap::new()) };
     let prov: serde_json::Value =
-        serde_json::from_str(&text).map_err(|e| json_error(&path, "not the JSON of an export", &e))?;
+        serde_json::from_str(&text).map_err(|e| FileError::json(&path, "not the JSON of an export", &e))?;
     let Some(files) = prov.get("files").and_then(|f| f.as_object()) else { return Ok(HashMap::new()) };
     for (name, want) in files {
         // Only plain names in this directory.
@@ -227,20 +227,6 @@ fn as_exported(dir: &Path) -> Result<HashMap<String, Filled>, FileError> {
         }
     }
     Ok(out)
-}
-
-/// A JSON file that does not parse, placed at the line and column serde_json names.
-pub(super) fn json_error(path: &Path, what: &str, e: &serde_json::Error) -> FileError {
-    let text = e.to_string();
-    match e.line() {
-        0 => FileError::invalid(path, format!("{what}: {text}")),
-        line => {
-            // The place is the error's own; serde_json's text repeats it at its end.
-            let said = format!(" at line {line} column {}", e.column());
-            let text = text.strip_suffix(&said).unwrap_or(&text);
-            FileError::invalid(path, format!("{what}: {text}")).at(line as u64, Some(e.column() as u64))
-        }
-    }
 }
 
 /// The value of an empty cell: `""`, `[]` or `[""]` (nothing else is written as one).

@@ -3,8 +3,6 @@
 
 use serde_json::{json, Value as J};
 
-use std::path::Path;
-
 use crate::error::FileError;
 use crate::output::{from_json, to_json};
 use crate::store::Graph;
@@ -46,7 +44,7 @@ pub fn to_json_subgraph(g: &Graph, node_ids: &[NodeId], rel_ids: &[RelId]) -> J 
 /// does not parse is placed at its line and column, a graph that does not hold together names
 /// the element (`nodes[3]`).
 pub fn from_json_text(text: &str) -> Result<Graph, FileError> {
-    let j: J = serde_json::from_str(text).map_err(|e| super::csv::json_error(Path::new(""), "not JSON", &e))?;
+    let j: J = serde_json::from_str(text).map_err(|e| FileError::json("", "not JSON", &e))?;
     graph_of(&j).map_err(|m| FileError::invalid("", m))
 }
 

@@ -125,15 +125,10 @@ impl Client {
             }
         };
         let key = PlanKey::of(graph, max_hops, auto);
-        let mut due = Vec::new();
-        if let Some((p, scans)) = self.plans.get(text, &key) {
-            if p.0.mode != Mode::Explain && auto {
-                due = self.plans.scanned(&scans);
-            }
-            if due.is_empty() {
-                return Ok(p);
-            }
-        }
+        let due = match self.plans.lookup(text, &key, auto) {
+            Ok(p) => return Ok(p),
+            Err(due) => due,
+        };
         let wanted = std::cell::RefCell::new(WantedIndexes::default());
         let p: Prepared = Arc::new(plan_text(text, graph, max_hops, auto.then_some(&wanted), Passes::ALL)?);
         let mut wanted = wanted.take();
@@ -141,10 +136,7 @@ impl Client {
             self.plans.put(text, key, p.clone(), Vec::new());
             return Ok(p);
         }
-        due.append(&mut wanted.now);
-        if due.is_empty() {
-            due = self.plans.scanned(&wanted.again);
-        }
+        let due = self.plans.due(due, &mut wanted);
         if !due.is_empty() && self.make_indexes(due) {
             let snap = self.shared.snapshot();
             let again = std::cell::RefCell::new(WantedIndexes::default());

@@ -91,20 +91,42 @@ impl PlanCache {
 
     /// The plan of `text`, if it was made for what `key` says, and the lookups it makes by
     /// scanning.
-    pub(crate) fn get(&self, text: &str, key: &PlanKey) -> Option<(Prepared, Vec<(String, String)>)> {
+    fn get(&self, text: &str, key: &PlanKey) -> Option<(Prepared, Scans)> {
         self.plans.get(text).filter(|(k, ..)| k == key).map(|(_, p, scans)| (p.clone(), scans.clone()))
     }
 
-    pub(crate) fn put(&mut self, text: &str, key: PlanKey, p: Prepared, scans: Vec<(String, String)>) {
+    pub(crate) fn put(&mut self, text: &str, key: PlanKey, p: Prepared, scans: Scans) {
         if self.plans.len() >= Self::KEEP {
             self.plans.clear();
         }
         self.plans.insert(text.to_string(), (key, p, scans));
     }
 
+    /// The plan of `text` made for `key`, when it is cached and running it again makes no
+    /// automatic index due; else the indexes it makes due (none if it is not cached).
+    pub(crate) fn lookup(&mut self, text: &str, key: &PlanKey, auto: bool) -> std::result::Result<Prepared, Scans> {
+        let Some((p, scans)) = self.get(text, key) else { return Err(Vec::new()) };
+        let due = if auto && p.0.mode != crate::ast::Mode::Explain { self.scanned(&scans) } else { Vec::new() };
+        if due.is_empty() {
+            Ok(p)
+        } else {
+            Err(due)
+        }
+    }
+
+    /// The automatic indexes due once a statement is planned afresh: those `due` already, then
+    /// those its plan wants before its first lookup, or else those it looks up a second time.
+    pub(crate) fn due(&mut self, mut due: Scans, wanted: &mut exec::WantedIndexes) -> Scans {
+        due.append(&mut wanted.now);
+        if due.is_empty() {
+            due = self.scanned(&wanted.again);
+        }
+        due
+    }
+
     /// Counts a statement that looks nodes up by each of `scans` by scanning; the pairs that
     /// this makes the second time, whose index is now worth making.
-    pub(crate) fn scanned(&mut self, scans: &[(String, String)]) -> Vec<(String, String)> {
+    fn scanned(&mut self, scans: &[(String, String)]) -> Scans {
         if self.scans.len() >= Self::KEEP * 4 {
             self.scans.clear();
         }
@@ -282,24 +304,16 @@ impl Session {
     /// [`AUTO_INDEX_MIN`]); on a smaller label, when the lookup is made a second time (see
     /// [`AUTO_INDEX_AGAIN_MIN`]).
     pub fn prepared(&mut self, text: &str) -> Result<Prepared> {
-        let mut due = Vec::new();
-        if let Some((p, scans)) = self.plans.get(text, &self.plan_key()) {
-            if p.0.mode != crate::ast::Mode::Explain {
-                due = self.plans.scanned(&scans);
-            }
-            if due.is_empty() {
-                return Ok(p);
-            }
-        }
         let auto = !self.no_auto_index;
+        let due = match self.plans.lookup(text, &self.plan_key(), auto) {
+            Ok(p) => return Ok(p),
+            Err(due) => due,
+        };
         let wanted = std::cell::RefCell::new(exec::WantedIndexes::default());
         let (mut stmt, mut plan) = self.prepare_noting(text, auto.then_some(&wanted))?;
         let mut wanted = wanted.take();
         if stmt.mode != crate::ast::Mode::Explain && auto {
-            due.append(&mut wanted.now);
-            if due.is_empty() {
-                due = self.plans.scanned(&wanted.again);
-            }
+            let due = self.plans.due(due, &mut wanted);
             if !due.is_empty() {
                 make_auto_indexes(&mut self.graph, due);
                 let again = std::cell::RefCell::new(exec::WantedIndexes::default());

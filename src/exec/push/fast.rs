@@ -7,7 +7,7 @@ use std::cell::RefCell;
 
 use crate::ast::BinaryOp;
 use crate::error::Result;
-use crate::exec::eval::{eval, operate, property};
+use crate::exec::eval::{eval, operate, property, text_test};
 use crate::exec::{Ctx, Row};
 use crate::plan::{Expr, Slot};
 use crate::store::NodePropReader;
@@ -60,6 +60,9 @@ pub(super) struct Compare<'a> {
     value: Value,
     /// The value is on the left.
     flipped: bool,
+    /// `slot.key STARTS WITH 'text'` (and ENDS WITH, CONTAINS): the test, made of the node's
+    /// text where it lies rather than a copy of it.
+    text: Option<fn(&str, &str) -> bool>,
 }
 
 impl<'a> Compare<'a> {
@@ -75,24 +78,16 @@ impl<'a> Compare<'a> {
             (None, Some(p)) => (p, fixed(a)?, true),
             _ => return None,
         };
-        Some(Compare { prop, op: *op, value, flipped })
+        let text = text_test(*op).filter(|_| !flipped && matches!(value, Value::String(_)));
+        Some(Compare { prop, op: *op, value, flipped, text })
     }
 
     /// The predicate's value for the row, as `eval` gives it.
     pub(super) fn test(&self, row: &Row, ctx: Ctx) -> Result<Value> {
-        // `slot.key STARTS WITH 'text'` (and ENDS WITH, CONTAINS): the node's text is read
-        // where it lies, not copied out first; a value that is not a string gives null.
-        if let (false, Value::String(t)) = (self.flipped, &self.value) {
-            let test = |s: &str| match self.op {
-                BinaryOp::StartsWith => Some(s.starts_with(&**t)),
-                BinaryOp::EndsWith => Some(s.ends_with(&**t)),
-                BinaryOp::Contains => Some(s.contains(&**t)),
-                _ => None,
-            };
-            if matches!(self.op, BinaryOp::StartsWith | BinaryOp::EndsWith | BinaryOp::Contains) {
-                if let Some(r) = self.prop.test_str(row, |s| test(s).unwrap_or(false)) {
-                    return Ok(r.map_or(Value::Null, Value::Bool));
-                }
+        // A value that is not a string gives null, as `operate` says.
+        if let (Some(test), Value::String(t)) = (self.text, &self.value) {
+            if let Some(r) = self.prop.test_str(row, |s| test(s, t)) {
+                return Ok(r.map_or(Value::Null, Value::Bool));
             }
         }
         let v = self.prop.read(row, ctx)?;

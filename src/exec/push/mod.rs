@@ -132,6 +132,8 @@ struct ExpandStep<'a> {
     fold: bool,
     /// `None`: a type or label of the pattern does not exist; nothing matches.
     names: Option<Names>,
+    /// Nothing bound at either end, and no label or property to check (see `Names::plain`).
+    plain: bool,
 }
 
 impl<'a> Chain<'a> {
@@ -145,16 +147,21 @@ impl<'a> Chain<'a> {
                 items.iter().map(|(e, _)| fast::PropRead::new(e, ctx)).collect(),
                 RefCell::new(Vec::with_capacity(items.len())),
             ),
-            Op::Expand { from, rel, to, to_bound, rel_bound, distinct_from, count, fold } => Step::Expand(ExpandStep {
-                from: *from,
-                rel,
-                to,
-                bound: (*to_bound, *rel_bound),
-                distinct_from,
-                count: *count,
-                fold: *fold,
-                names: Names::new(ctx, rel, to),
-            }),
+            Op::Expand { from, rel, to, to_bound, rel_bound, distinct_from, count, fold } => {
+                let names = Names::new(ctx, rel, to);
+                let plain = !to_bound && !rel_bound && names.as_ref().is_some_and(Names::plain);
+                Step::Expand(ExpandStep {
+                    from: *from,
+                    rel,
+                    to,
+                    bound: (*to_bound, *rel_bound),
+                    distinct_from,
+                    count: *count,
+                    fold: *fold,
+                    names,
+                    plain,
+                })
+            }
             // `pushable` lets no other operator in.
             _ => unreachable!("not a pushed operator: {op}"),
         };
@@ -173,12 +180,7 @@ impl<'a> Chain<'a> {
 
     /// Counts a unit of work, telling the statement's counter every 256.
     fn tick(&self) -> Result<()> {
-        let t = self.ticks.get() + 1;
-        self.ticks.set(t % 256);
-        if t == 256 {
-            self.ctx.control.tick_n(256)?;
-        }
-        Ok(())
+        self.tick_n(1)
     }
 
     /// Runs step `i` and those after it on `row` (which the steps write in place).
@@ -287,13 +289,7 @@ impl<'a> Chain<'a> {
         // Both hops plain, the second kept apart only from the first's relationship: a match
         // counts its run's length, less one if the run holds the relationship just taken;
         // nothing of the row is read or written.
-        let plain = x.bound == (false, false)
-            && x.distinct_from.is_empty()
-            && names.plain()
-            && y.bound == (false, false)
-            && y.distinct_from == [x.rel.slot]
-            && next.plain();
-        if plain {
+        if x.plain && x.distinct_from.is_empty() && y.plain && y.distinct_from == [x.rel.slot] {
             let degrees = names.nb.iter(ctx, hop.start).try_for_each(|(r, other)| {
                 let d = next.nb.degree(other)?;
                 matched += 1;
