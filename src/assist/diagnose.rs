@@ -13,7 +13,7 @@ use crate::ast::{self, BinaryOp, Clause, Expr, ExprKind, Literal, NodePattern, P
 use crate::error::{Detail, Error};
 use crate::exec::Params;
 use crate::session::Session;
-use crate::store::Graph;
+use crate::store::{Graph, Sym};
 use crate::value::{quote_name, quote_string, to_cypher_literal, Value};
 
 // ---- the schema snapshot --------------------------------------------------------------------
@@ -61,46 +61,30 @@ impl SchemaSnapshot {
             }
         }
         s.keys = g.keys().iter().map(|(_, k)| k.to_string()).collect();
-        let mut label_keys: BTreeMap<String, IndexMap<String, usize>> = BTreeMap::new();
-        let name_key = g.key_id("name");
-        for id in g.node_ids() {
-            let labels: Vec<String> = g.node_labels(id).iter().map(|l| g.labels().name(*l).to_string()).collect();
-            for l in &labels {
-                let m = label_keys.entry(l.clone()).or_default();
-                for k in g.node_keys(id) {
-                    *m.entry(g.keys().name(k).to_string()).or_default() += 1;
-                }
-            }
-            if s.names.len() < MAX_NAMES {
-                if let Some(Value::String(n)) = name_key.and_then(|k| g.node_prop(id, k)) {
-                    s.names.push((n.to_string(), labels));
-                }
-            }
-        }
-        s.label_keys = label_keys.into_iter().map(|(l, m)| (l, by_frequency(m))).collect();
-        let mut type_counts: BTreeMap<String, usize> = BTreeMap::new();
-        let mut type_keys: BTreeMap<String, IndexMap<String, usize>> = BTreeMap::new();
-        let mut conns: BTreeMap<(String, String, String), usize> = BTreeMap::new();
-        for id in g.rel_ids() {
-            let Some(t) = g.rel_type(id) else { continue };
-            let ty = g.types().name(t).to_string();
-            *type_counts.entry(ty.clone()).or_default() += 1;
-            let m = type_keys.entry(ty.clone()).or_default();
-            for k in g.rel_keys(id) {
-                *m.entry(g.keys().name(k).to_string()).or_default() += 1;
-            }
-            if let Some((a, b)) = g.rel_ends(id) {
-                for la in g.node_labels(a) {
-                    for lb in g.node_labels(b) {
-                        let key = (ty.clone(), g.labels().name(*la).to_string(), g.labels().name(*lb).to_string());
-                        *conns.entry(key).or_default() += 1;
+        let shape = g.shape();
+        let (label, ty, key) =
+            (|l| g.labels().name(l).to_string(), |t| g.types().name(t).to_string(), |k| g.keys().name(k).to_string());
+        let named = |m: &IndexMap<Sym, usize>| m.iter().map(|(k, n)| (key(*k), *n)).collect::<IndexMap<_, _>>();
+        s.label_keys = shape.label_keys.iter().map(|(l, m)| (label(*l), by_frequency(named(m)))).collect();
+        s.type_keys = shape.type_keys.iter().map(|(t, m)| (ty(*t), by_frequency(named(m)))).collect();
+        s.types =
+            g.types().iter().map(|(t, name)| (name.to_string(), g.rel_count_of(t))).filter(|(_, n)| *n > 0).collect();
+        s.types.sort();
+        let mut conns: Vec<_> = shape.connections.iter().map(|&(t, a, b, n)| (ty(t), label(a), label(b), n)).collect();
+        conns.sort();
+        s.connections = conns;
+        if let Some(name_key) = g.key_id("name") {
+            s.names = g
+                .node_ids()
+                .filter_map(|id| match g.node_prop(id, name_key) {
+                    Some(Value::String(n)) => {
+                        Some((n.to_string(), g.node_labels(id).iter().map(|l| label(*l)).collect()))
                     }
-                }
-            }
+                    _ => None,
+                })
+                .take(MAX_NAMES)
+                .collect();
         }
-        s.types = type_counts.into_iter().collect();
-        s.type_keys = type_keys.into_iter().map(|(t, m)| (t, by_frequency(m))).collect();
-        s.connections = conns.into_iter().map(|((t, a, b), n)| (t, a, b, n)).collect();
         s
     }
 
@@ -120,14 +104,27 @@ impl SchemaSnapshot {
 
 // ---- similarity ------------------------------------------------------------------------------
 
-use crate::similar::{did_you_mean, similarity};
+use crate::similar::{did_you_mean, normalize, normalized_score};
 
-/// The value most like `target` among `values` (strings by text, numbers by distance).
+/// How many values a hint compares with the one asked for: enough to find a near miss in any
+/// graph a person reads, few enough that a hint on a label of a million nodes comes at once.
+pub const NEAREST_SCAN: usize = 20_000;
+
+/// The value most like `target` among `values` (strings by text, numbers by distance). The
+/// target's text is normalized once; an exact match ends the search.
 pub fn nearest_value<'a>(target: &Value, values: impl IntoIterator<Item = &'a Value>) -> Option<&'a Value> {
+    let text = match target {
+        Value::String(s) => normalize(s),
+        other => normalize(&to_cypher_literal(other)),
+    };
+    let alike = |t: &str, other: &str| {
+        let o = normalize(other);
+        normalized_score(t, &o).max(normalized_score(&o, t))
+    };
     let mut best: Option<(f64, &Value)> = None;
     for v in values {
         let score = match (target, v) {
-            (Value::String(a), Value::String(b)) => similarity(a, b),
+            (Value::String(_), Value::String(b)) => alike(&text, b),
             (Value::Int(_) | Value::Float(_), Value::Int(_) | Value::Float(_)) => {
                 let (x, y) = (num(target), num(v));
                 1.0 / (1.0 + (x - y).abs() / x.abs().max(y.abs()).max(1.0))
@@ -138,11 +135,15 @@ pub fn nearest_value<'a>(target: &Value, values: impl IntoIterator<Item = &'a Va
                     + (i32::from(a.day) - i32::from(b.day)).abs();
                 1.0 / (1.0 + f64::from(d) / 3650.0)
             }
-            (Value::String(a), other) | (other, Value::String(a)) => similarity(a, &to_cypher_literal(other)) * 0.9,
+            (Value::String(_), other) => alike(&text, &to_cypher_literal(other)) * 0.9,
+            (_, Value::String(b)) => alike(&text, b) * 0.9,
             _ => 0.0,
         };
         if score > 0.3 && best.is_none_or(|(s, _)| score > s) {
             best = Some((score, v));
+            if score >= 1.0 {
+                break;
+            }
         }
     }
     best.map(|(_, v)| v)
@@ -719,7 +720,7 @@ impl Prober<'_> {
         if self.stopped {
             return Vec::new();
         }
-        let q = format!("{prefix}\nRETURN DISTINCT {expr} AS v LIMIT 20000");
+        let q = format!("{prefix}\nRETURN DISTINCT {expr} AS v LIMIT {NEAREST_SCAN}");
         match self.session.rows(&q, self.params) {
             Ok(rows) => rows.into_iter().filter_map(|r| r.into_iter().next()).filter(|v| !v.is_null()).collect(),
             Err(_) => Vec::new(),
@@ -972,7 +973,8 @@ impl Prober<'_> {
                     .filter(|id| g.node_prop(*id, key).and_then(|v| v.cypher_eq(&want)) == Some(true))
                     .collect();
                 if kept.is_empty() {
-                    let have: Vec<Value> = cands.iter().filter_map(|id| g.node_prop(*id, key)).collect();
+                    let have: Vec<Value> =
+                        cands.iter().filter_map(|id| g.node_prop(*id, key)).take(NEAREST_SCAN).collect();
                     if have.is_empty() {
                         let mut m = format!("no {what} has a property `{k}`");
                         let keys = np.labels.first().and_then(|l| self.schema.label_keys.get(l));
@@ -1121,7 +1123,7 @@ impl Prober<'_> {
                 .filter(|id| g.rel_prop(*id, key).and_then(|v| v.cypher_eq(&want)) == Some(true))
                 .collect();
             if kept.is_empty() {
-                let have: Vec<Value> = cands.iter().filter_map(|id| g.rel_prop(*id, key)).collect();
+                let have: Vec<Value> = cands.iter().filter_map(|id| g.rel_prop(*id, key)).take(NEAREST_SCAN).collect();
                 if have.is_empty() {
                     return Some(format!("no {what} has a property `{k}`"));
                 }

@@ -14,6 +14,7 @@ mod intern;
 mod projection;
 mod props;
 mod redo;
+mod shape;
 mod snapshot;
 
 use indexmap::IndexSet;
@@ -31,6 +32,7 @@ pub use index::PropertyIndex;
 pub use intern::{Interner, Sym};
 pub use projection::{Projection, ProjectionError, ProjectionSpec};
 pub use redo::{decode_changes, encode_changes, Change, Stored};
+pub use shape::Shape;
 pub use snapshot::{MAGIC as SNAPSHOT_MAGIC, SNAPSHOT_VERSION};
 
 use crate::value::{NodeId, RelId, Value};

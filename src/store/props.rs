@@ -94,7 +94,7 @@ impl Arena {
 
     /// The entries of the list at `off`: each key with the position of its value, found by
     /// skipping the values before it without decoding them.
-    fn entries(&self, off: u32) -> impl Iterator<Item = (Sym, usize)> + '_ {
+    pub(super) fn entries(&self, off: u32) -> impl Iterator<Item = (Sym, usize)> + '_ {
         let b = &self.bytes;
         let mut pos = off as usize;
         let n = if off == NONE { 0 } else { uvar(b, &mut pos).unwrap_or(0) };
