@@ -288,6 +288,47 @@ fn the_first_rows_of_an_order_are_those_of_a_stable_sort() {
 }
 
 #[test]
+fn a_top_k_sorted_before_its_projection_keeps_the_rows_and_the_errors() {
+    let mut fast = random_graph();
+    run(&mut fast, "MATCH (n:N) WHERE n.i % 4 = 0 SET n.name = 'n' + toString(n.i % 3)");
+    let mut plain = Session::new(fast.graph.clone());
+    plain.passes = silkgraph::plan::Passes::NONE;
+    for q in [
+        "MATCH (a:N)-[r:R]->(b) RETURN a.name AS x, b.i AS y, r.k AS k ORDER BY x DESC, y, k LIMIT 9",
+        "MATCH (a:N)-[r]->(b) RETURN a.name AS x, r.k AS k ORDER BY x, k DESC SKIP 3 LIMIT 4",
+        "MATCH (a:N) OPTIONAL MATCH (a)-[r:S]->(b) RETURN a.i AS x, b.name AS y, r.k AS k \
+         ORDER BY y, k, x LIMIT 12",
+        "MATCH (a:N)-[r]->(b) WHERE b.i > 4 RETURN a, r.k AS k, 1 AS one ORDER BY k LIMIT 3",
+    ] {
+        let plan = explain(&mut fast, q);
+        let (top, projection) = (plan.find("Top").unwrap(), plan.find("Projection").unwrap());
+        assert!(projection < top, "the projection should follow the sort: {plan}");
+        assert_eq!(run(&mut fast, q), run(&mut plain, q), "{q}");
+    }
+    // Enough rows (1,770) that the sort keeps a cutoff and drops rows after their first keys.
+    let mut fast = Session::default();
+    run(&mut fast, "UNWIND range(1, 60) AS i CREATE (:P {i: i, g: i % 5, name: 'p' + toString(i % 7)})");
+    run(&mut fast, "MATCH (a:P), (b:P) WHERE a.i < b.i CREATE (a)-[:K {w: (a.i * b.i) % 11}]->(b)");
+    let mut plain = Session::new(fast.graph.clone());
+    plain.passes = silkgraph::plan::Passes::NONE;
+    for q in [
+        "MATCH (a:P)-[k:K]->(b) RETURN a.g AS g, k.w AS w, b.name AS bn, a.i AS ai ORDER BY w DESC, g, bn DESC, ai LIMIT 10",
+        "MATCH (a:P)-[k:K]->(b) RETURN b.name AS n, k.w AS w ORDER BY n, w DESC SKIP 40 LIMIT 30",
+    ] {
+        assert_eq!(run(&mut fast, q), run(&mut plain, q), "{q}");
+    }
+    // A key that can fail is read for every row, as the plain plan reads it.
+    let q = "MATCH (a:P)-[r]->(b) RETURN a.i AS x, r.w AS k ORDER BY k, 10 / (x - 59) LIMIT 2";
+    let e = fast.run_statement(q, &Params::new()).unwrap_err();
+    assert_eq!(e.detail, plain.run_statement(q, &Params::new()).unwrap_err().detail);
+    assert_eq!(e.detail, "DivisionByZero");
+    // A projection that is not a property read keeps its place.
+    let q = "MATCH (a:P)-[r]->(b) RETURN a.i + 1 AS x ORDER BY x LIMIT 2";
+    let plan = explain(&mut fast, q);
+    assert!(plan.find("Projection").unwrap() > plan.find("Top").unwrap(), "{plan}");
+}
+
+#[test]
 fn a_cached_plan_follows_the_indexes_and_the_data() {
     let mut s = Session::default();
     run(&mut s, "UNWIND range(1, 10) AS i CREATE (:P {name: 'p' + i})");
@@ -405,6 +446,10 @@ fn generated_query() -> impl proptest::strategy::Strategy<Value = String> {
         Just("type(r) AS t, count(*) AS n"),
         Just("count(r) AS n, sum(b.i) AS s"),
         Just("DISTINCT b.i AS y"),
+        // Top-k sorts whose returned columns are their keys: the rows kept are the same
+        // whichever of equal rows comes first.
+        Just("a.i AS x, b.i AS y, r.k AS k ORDER BY k DESC, x, y LIMIT 7"),
+        Just("b.i AS y, a.i AS x ORDER BY y, x DESC SKIP 2 LIMIT 5"),
     ];
     let optional = prop_oneof![
         Just(String::new()),

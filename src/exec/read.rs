@@ -154,7 +154,7 @@ pub(crate) fn apply<'a>(op: &'a Op, input: RowIter<'a>, ctx: Ctx<'a>) -> RowIter
             }))
         }
         Op::Aggregate { keys, aggs } => super::aggregate::run(keys, aggs, ctx, |g| feed_all(input, |r| g.add(r))),
-        Op::Sort { keys, top } => super::sort::run(keys, top, ctx, |s| feed_all(input, |r| s.add(r))),
+        Op::Sort { keys, top, lazy } => super::sort::run(keys, top, *lazy, ctx, |s| feed_all(input, |r| s.add(r))),
         Op::Skip { count } => match count_value(count, ctx, "SKIP") {
             Err(e) => one(Err(e)),
             Ok(n) => Box::new(input.skip(n)),

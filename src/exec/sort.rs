@@ -26,6 +26,9 @@ pub(crate) struct Sorter<'a> {
     cap: Option<usize>,
     rows: Vec<Entry>,
     cutoff: Option<Vec<Value>>,
+    /// No key can fail: once there is a cutoff, a row's keys are read one at a time and the
+    /// row is dropped at the first that puts it behind the cutoff.
+    lazy: bool,
     held: u64,
     n: usize,
     scratch: Vec<Value>,
@@ -35,10 +38,12 @@ pub(crate) struct Sorter<'a> {
 pub(crate) fn run<'a>(
     keys: &'a [(Expr, bool)],
     top: &'a Option<(Option<Expr>, Expr)>,
+    lazy: bool,
     ctx: Ctx<'a>,
     feed: impl FnOnce(&mut Sorter<'a>) -> Result<()>,
 ) -> RowIter<'a> {
     let mut s = Sorter::new(keys, sort_top(top, ctx), ctx);
+    s.lazy = lazy;
     rows_or_error(match feed(&mut s) {
         Ok(()) => s.finish(),
         Err(e) => {
@@ -59,7 +64,7 @@ pub(crate) fn feed_all(input: RowIter, mut add: impl FnMut(Keep) -> Result<()>) 
 impl<'a> Sorter<'a> {
     pub(crate) fn new(keys: &'a [(Expr, bool)], top: Option<usize>, ctx: Ctx<'a>) -> Sorter<'a> {
         let cap = top.map(|k| k.saturating_mul(2).max(1024));
-        Sorter { keys, top, ctx, cap, rows: Vec::new(), cutoff: None, held: 0, n: 0, scratch: Vec::new() }
+        Sorter { keys, top, ctx, cap, rows: Vec::new(), cutoff: None, lazy: false, held: 0, n: 0, scratch: Vec::new() }
     }
 
     pub(crate) fn add(&mut self, row: Keep) -> Result<()> {
@@ -68,13 +73,35 @@ impl<'a> Sorter<'a> {
         let r = row.row();
         // The keys go to a buffer first: most rows of a top-k sort are dropped at once.
         self.scratch.clear();
-        for (e, _) in self.keys {
-            self.scratch.push(eval(e, r, self.ctx)?);
-        }
-        if self.top == Some(0)
-            || self.cutoff.as_ref().is_some_and(|c| by_keys(self.keys, &self.scratch, c) != Ordering::Less)
-        {
+        if self.top == Some(0) {
             return Ok(());
+        }
+        match &self.cutoff {
+            Some(c) if self.lazy => {
+                let mut o = Ordering::Equal;
+                for (i, (e, desc)) in self.keys.iter().enumerate() {
+                    let v = eval(e, r, self.ctx)?;
+                    if o == Ordering::Equal {
+                        o = directed(v.order(&c[i]), *desc);
+                        if o == Ordering::Greater {
+                            return Ok(());
+                        }
+                    }
+                    self.scratch.push(v);
+                }
+                // A row equal to the cutoff loses the tie: it came later.
+                if o != Ordering::Less {
+                    return Ok(());
+                }
+            }
+            _ => {
+                for (e, _) in self.keys {
+                    self.scratch.push(eval(e, r, self.ctx)?);
+                }
+                if self.cutoff.as_ref().is_some_and(|c| by_keys(self.keys, &self.scratch, c) != Ordering::Less) {
+                    return Ok(());
+                }
+            }
         }
         let k = self.scratch.clone();
         let size = super::row_size(&k) + super::row_size(r);
@@ -119,10 +146,17 @@ impl<'a> Sorter<'a> {
     }
 }
 
+fn directed(o: Ordering, desc: bool) -> Ordering {
+    if desc {
+        o.reverse()
+    } else {
+        o
+    }
+}
+
 fn by_keys(keys: &[(Expr, bool)], a: &[Value], b: &[Value]) -> Ordering {
     for (i, (_, desc)) in keys.iter().enumerate() {
-        let o = a[i].order(&b[i]);
-        let o = if *desc { o.reverse() } else { o };
+        let o = directed(a[i].order(&b[i]), *desc);
         if o != Ordering::Equal {
             return o;
         }

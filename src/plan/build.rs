@@ -310,6 +310,9 @@ impl Builder<'_> {
             super::rewrite::count_expand(&mut ops, &mut self.slots);
             super::rewrite::unique_groups(&mut ops);
         }
+        if self.passes.late_projection {
+            super::rewrite::late_projection(&mut ops);
+        }
         Ok((Pipeline { ops, slots: self.slots, output, names: self.names.clone() }, columns, kinds))
     }
 
@@ -1041,7 +1044,7 @@ impl Builder<'_> {
                     };
                     keys.push((e, s.descending));
                 }
-                ops.push(Op::Sort { keys, top: None });
+                ops.push(Op::Sort { keys, top: None, lazy: false });
             }
         } else {
             let mut keys = Vec::new();
@@ -1109,7 +1112,7 @@ impl Builder<'_> {
                 ops.push(Op::Distinct { slots: slots.clone() });
             }
             if !sort_keys.is_empty() {
-                ops.push(Op::Sort { keys: sort_keys, top: None });
+                ops.push(Op::Sort { keys: sort_keys, top: None, lazy: false });
             }
         }
         let skip = proj.skip.as_ref().map(|s| self.count_expr(s, "SKIP")).transpose()?;

@@ -193,7 +193,7 @@ impl Display for Op {
                 write!(f, "Aggregation keys: [{}] aggregates: [{}]", ks.join(", "), ags.join(", "))
             }
             Op::Distinct { slots: s } => write!(f, "Distinct {}", slots(s)),
-            Op::Sort { keys, top } => {
+            Op::Sort { keys, top, .. } => {
                 let ks: Vec<String> =
                     keys.iter().map(|(e, d)| format!("{e}{}", if *d { " DESC" } else { "" })).collect();
                 match top {

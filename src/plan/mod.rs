@@ -38,6 +38,9 @@ pub struct Passes {
     pub count_store: bool,
     /// An expansion that only a `count` reads counts its matches instead of making rows.
     pub count_expand: bool,
+    /// A top-k sort after a projection of property reads sorts by the reads and projects
+    /// only the rows it keeps (`rewrite::late_projection`).
+    pub late_projection: bool,
 }
 
 impl Passes {
@@ -50,6 +53,7 @@ impl Passes {
         early_filter: true,
         count_store: true,
         count_expand: true,
+        late_projection: true,
     };
     /// None: the query planned as written.
     pub const NONE: Passes = Passes {
@@ -60,6 +64,7 @@ impl Passes {
         early_filter: false,
         count_store: false,
         count_expand: false,
+        late_projection: false,
     };
 
     /// These passes with every optimisation off (`Passes::ALL.without_optimizations()` is
@@ -490,6 +495,9 @@ pub enum Op {
         /// `(SKIP, LIMIT)` that follow: only the first SKIP + LIMIT rows are needed, so the
         /// sort selects them before ordering them (a top-k).
         top: Option<(Option<Expr>, Expr)>,
+        /// No key can fail, so a top-k sort evaluates a row's keys one at a time and stops at
+        /// the first that puts the row behind the rows kept (see `rewrite::late_projection`).
+        lazy: bool,
     },
     /// Drops the first `count` rows.
     Skip {

@@ -146,3 +146,81 @@ pub(super) fn count_expand(ops: &mut [Op], slots: &mut usize) {
         }
     }
 }
+
+/// A top-k sort after a projection of property reads (`RETURN p.name AS a, k.since AS since
+/// ORDER BY since, a LIMIT 25`) sorts by the reads themselves, before the projection, and the
+/// projection runs after it on the rows kept only: a row that falls behind the rows kept is
+/// dropped after the first key that tells, without reading the rest. Neither the projection nor
+/// the keys can fail (variables, constants, properties of the pattern's nodes and
+/// relationships, which are null at worst), so which of them are read is not seen in the rows
+/// or the errors. Only pipelines of matching operators qualify: their nodes and relationships
+/// are known to be bound where the projection reads them.
+pub(super) fn late_projection(ops: &mut [Op]) {
+    let mut graph_slots = Vec::new();
+    for i in 0..ops.len() {
+        match &ops[i] {
+            Op::Project { items } if matches!(ops.get(i + 1), Some(Op::Sort { top: Some(_), .. })) => {
+                if let Some(keys) = sort_before(items, &ops[i + 1], &graph_slots) {
+                    ops.swap(i, i + 1);
+                    if let Op::Sort { keys: k, lazy, .. } = &mut ops[i] {
+                        *k = keys;
+                        *lazy = true;
+                    }
+                }
+                return;
+            }
+            op if !binds_graph(op, &mut graph_slots) => return,
+            _ => {}
+        }
+    }
+}
+
+/// Adds the slots a matching operator binds to a node or relationship (or to null) to
+/// `slots`; false for any other operator.
+fn binds_graph(op: &Op, slots: &mut Vec<Slot>) -> bool {
+    match op {
+        Op::NodeScan { node } => slots.push(node.slot),
+        Op::NodeCheck { .. } | Op::Filter { .. } => {}
+        Op::Expand { rel, to, count: None, fold: false, .. } => {
+            slots.push(to.slot);
+            if rel.var_len.is_none() {
+                slots.push(rel.slot);
+            }
+        }
+        Op::Optional { ops, .. } => return ops.iter().all(|o| binds_graph(o, slots)),
+        _ => return false,
+    }
+    true
+}
+
+/// The sort's keys read from the projection's input (each projected slot replaced by what it
+/// projects), if the projection and the keys cannot fail.
+fn sort_before(items: &[(Expr, Slot)], sort: &Op, graph: &[Slot]) -> Option<Vec<(Expr, bool)>> {
+    let Op::Sort { keys, .. } = sort else { return None };
+    let safe = |e: &Expr| match e {
+        Expr::Const(_) | Expr::Slot(_) => true,
+        Expr::Prop(x, _, _) => matches!(**x, Expr::Slot(s) if graph.contains(&s)),
+        _ => false,
+    };
+    if !items.iter().all(|(e, _)| safe(e)) {
+        return None;
+    }
+    keys.iter()
+        .map(|(k, desc)| {
+            let k = match k {
+                Expr::Slot(s) => {
+                    items.iter().rev().find(|(_, to)| to == s).map_or_else(|| k.clone(), |(e, _)| e.clone())
+                }
+                // Read before the projection, a key must not read a slot it writes.
+                other => {
+                    let reads = super::expr_reads(other)?;
+                    if reads.iter().any(|r| items.iter().any(|(_, to)| to == r)) {
+                        return None;
+                    }
+                    other.clone()
+                }
+            };
+            safe(&k).then_some((k, *desc))
+        })
+        .collect()
+}

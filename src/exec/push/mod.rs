@@ -71,7 +71,9 @@ pub(crate) fn consume<'a>(chain: &'a [Op], op: &'a Op, input: RowIter<'a>, ctx: 
                 None => drive(chain, input, ctx, &mut |row| g.add(row)),
             })
         }
-        Op::Sort { keys, top } => super::sort::run(keys, top, ctx, |s| drive(chain, input, ctx, &mut |row| s.add(row))),
+        Op::Sort { keys, top, lazy } => {
+            super::sort::run(keys, top, *lazy, ctx, |s| drive(chain, input, ctx, &mut |row| s.add(row)))
+        }
         other => read::apply(other, input, ctx),
     }
 }
