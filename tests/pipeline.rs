@@ -138,6 +138,19 @@ fn property_columns_give_the_values_of_the_entities_and_follow_changes() {
             "MATCH (n:P) WHERE head([n.v]) = 2.5 RETURN collect(n.i) AS c",
         ),
         ("MATCH (n:P {v: 'k5'}) RETURN count(*) AS c", "MATCH (n:P) WHERE head([n.v]) = 'k5' RETURN count(*) AS c"),
+        // And a relationship's, as an expansion's filter and a projection read it.
+        (
+            "MATCH (a:P)-[r:L]->(b) WHERE r.w >= 9 RETURN count(*) AS c",
+            "MATCH (a:P)-[r:L]->(b) WHERE head([r.w]) >= 9 RETURN count(*) AS c",
+        ),
+        (
+            "MATCH (a:P)-[r:L]->(b) WHERE r.w = 3 RETURN collect(a.i) AS c",
+            "MATCH (a:P)-[r:L]->(b) WHERE head([r.w]) = 3 RETURN collect(a.i) AS c",
+        ),
+        (
+            "MATCH (a:P)-[r:L]->(b) WITH r.w AS w RETURN w, count(*) AS c",
+            "MATCH (a:P)-[r:L]->(b) WITH head([r.w]) AS w RETURN w, count(*) AS c",
+        ),
         (
             "MATCH (n:P) RETURN n.v AS v, n.i AS i ORDER BY n.i DESC LIMIT 30",
             "MATCH (n:P) RETURN head([n.v]) AS v, n.i AS i ORDER BY n.i DESC LIMIT 30",

@@ -7,7 +7,7 @@ use std::collections::BTreeMap;
 use std::sync::Arc;
 
 use crate::store::{
-    put_prop, Dir, GraphRead, GraphWrite, Ids, Interner, NodePropReader, Projection, ProjectionError, ProjectionSpec,
+    put_prop, Dir, GraphRead, GraphWrite, Ids, Interner, Projection, ProjectionError, ProjectionSpec, PropReader,
     Props, Savepoint, Sym,
 };
 use crate::value::{NodeId, RelId, Value};
@@ -102,8 +102,11 @@ impl GraphRead for FakeGraph {
             .map(|(&id, r)| (id, r.0));
         Box::new(out.chain(inc))
     }
-    fn node_prop_reader(&self, key: Sym) -> NodePropReader<'_> {
-        NodePropReader::plain(self, key)
+    fn node_prop_reader(&self, key: Sym) -> PropReader<'_> {
+        PropReader::plain(self, key)
+    }
+    fn rel_prop_reader(&self, key: Sym) -> PropReader<'_> {
+        PropReader::plain_rels(self, key)
     }
     fn projection_shared(&self, _: &ProjectionSpec) -> Result<Arc<Projection>, ProjectionError> {
         Err(ProjectionError::Unsupported("the test graph has no projections for the algorithms"))

@@ -69,8 +69,8 @@ pub(crate) enum Candidates<'a> {
 /// (no filter repeats them).
 pub(crate) struct Checks<'a> {
     labels: Vec<Sym>,
-    props: Vec<(store::NodePropReader<'a>, Value)>,
-    compared: Option<(store::NodePropReader<'a>, Vec<(crate::ast::BinaryOp, Value)>)>,
+    props: Vec<(store::PropReader<'a>, Value)>,
+    compared: Option<(store::PropReader<'a>, Vec<(crate::ast::BinaryOp, Value)>)>,
 }
 
 impl Checks<'_> {

@@ -14,7 +14,7 @@ use std::sync::Arc;
 
 use super::constraints::{Constraint, ConstraintError, Rule};
 use super::{
-    Adjacency, Dir, FulltextIndex, Graph, Interner, NodePropReader, Projection, ProjectionError, ProjectionSpec,
+    Adjacency, Dir, FulltextIndex, Graph, Interner, Projection, ProjectionError, ProjectionSpec, PropReader,
     PropertyIndex, Props, Savepoint, Sym,
 };
 use crate::value::{NodeId, RelId, Value};
@@ -68,7 +68,9 @@ pub trait GraphRead: Sync {
         types: &'a [Sym],
     ) -> Box<dyn Iterator<Item = (RelId, NodeId)> + 'a>;
     /// A reader of one property of many nodes (a scan's checks).
-    fn node_prop_reader(&self, key: Sym) -> NodePropReader<'_>;
+    fn node_prop_reader(&self, key: Sym) -> PropReader<'_>;
+    /// A reader of one property of many relationships (a filter on an expansion's).
+    fn rel_prop_reader(&self, key: Sym) -> PropReader<'_>;
     /// The algorithms' view: some labels' nodes and some types' relationships as a CSR.
     fn projection_shared(&self, spec: &ProjectionSpec) -> Result<Arc<Projection>, ProjectionError>;
 
@@ -320,8 +322,11 @@ impl GraphRead for Graph {
     ) -> Box<dyn Iterator<Item = (RelId, NodeId)> + 'a> {
         Box::new(Graph::rels_of(self, node, dir, types))
     }
-    fn node_prop_reader(&self, key: Sym) -> NodePropReader<'_> {
+    fn node_prop_reader(&self, key: Sym) -> PropReader<'_> {
         Graph::node_prop_reader(self, key)
+    }
+    fn rel_prop_reader(&self, key: Sym) -> PropReader<'_> {
+        Graph::rel_prop_reader(self, key)
     }
     fn projection_shared(&self, spec: &ProjectionSpec) -> Result<Arc<Projection>, ProjectionError> {
         Graph::projection_shared(self, spec)

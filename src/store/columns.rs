@@ -250,19 +250,20 @@ impl Graph {
     }
 }
 
-/// One property of many nodes read one after another (a scan's checks): from a column where
-/// the store has one or the reads make one, else from the nodes. Holds the column of the block
+/// One property of many nodes (or of many relationships) read one after another (a scan's
+/// checks, a filter on an expansion's relationships): from a column where the store has one
+/// or the reads make one, else from the entities. Holds the column of the block
 /// it is in, so that a read takes no lock.
-pub struct NodePropReader<'g> {
+pub struct PropReader<'g> {
     src: Source<'g>,
+    of: Of,
     key: Sym,
-    block: u64,
-    col: Option<Arc<Column>>,
-    /// Reads of the current block without a column.
-    misses: u32,
+    /// By block: its column once there is one, and the reads made without it.
+    blocks: Vec<Block>,
 }
 
-/// Where a reader reads: this store, with its columns, or any other graph, node by node.
+/// Where a reader reads: this store, with its columns, or any other graph, entity by entity.
+#[derive(Clone, Copy)]
 enum Source<'g> {
     Columns(&'g Graph),
     Plain(&'g dyn GraphRead),
@@ -270,8 +271,13 @@ enum Source<'g> {
 
 impl Graph {
     /// A reader of the nodes' property `key`.
-    pub fn node_prop_reader(&self, key: Sym) -> NodePropReader<'_> {
-        NodePropReader { src: Source::Columns(self), key, block: u64::MAX, col: None, misses: 0 }
+    pub fn node_prop_reader(&self, key: Sym) -> PropReader<'_> {
+        PropReader::new(Source::Columns(self), Of::Nodes, key)
+    }
+
+    /// A reader of the relationships' property `key`.
+    pub fn rel_prop_reader(&self, key: Sym) -> PropReader<'_> {
+        PropReader::new(Source::Columns(self), Of::Rels, key)
     }
 
     /// The column of a block if built; with `hot` it is built now (budget and statement
@@ -294,32 +300,43 @@ impl Graph {
     }
 }
 
-impl<'g> NodePropReader<'g> {
-    /// A reader that asks `g` node by node (a graph without columns).
-    pub fn plain(g: &'g dyn GraphRead, key: Sym) -> NodePropReader<'g> {
-        NodePropReader { src: Source::Plain(g), key, block: u64::MAX, col: None, misses: 0 }
+impl<'g> PropReader<'g> {
+    fn new(src: Source<'g>, of: Of, key: Sym) -> PropReader<'g> {
+        PropReader { src, of, key, blocks: Vec::new() }
     }
 
-    /// The node's value: `None` if it lacks the property (or does not exist).
+    /// A reader that asks `g` node by node (a graph without columns).
+    pub fn plain(g: &'g dyn GraphRead, key: Sym) -> PropReader<'g> {
+        PropReader::new(Source::Plain(g), Of::Nodes, key)
+    }
+
+    /// A reader that asks `g` relationship by relationship (a graph without columns).
+    pub fn plain_rels(g: &'g dyn GraphRead, key: Sym) -> PropReader<'g> {
+        PropReader::new(Source::Plain(g), Of::Rels, key)
+    }
+
+    /// The entity's value: `None` if it lacks the property (or does not exist).
     pub fn get(&mut self, id: u64) -> Option<Value> {
         self.lookup(id).flatten()
     }
 
-    /// The node's value: `None` if there is no such node, `Some(None)` if it lacks the
+    /// The entity's value: `None` if there is no such entity, `Some(None)` if it lacks the
     /// property.
     pub fn lookup(&mut self, id: u64) -> Option<Option<Value>> {
-        let g = match self.src {
-            Source::Columns(g) => g,
-            Source::Plain(g) => return g.node_exists(id).then(|| g.node_prop(id, self.key)),
+        let (g, key, of) = match (self.src, self.of) {
+            (Source::Columns(g), of) => (g, self.key, of),
+            (Source::Plain(g), Of::Nodes) => return g.node_exists(id).then(|| g.node_prop(id, self.key)),
+            (Source::Plain(g), Of::Rels) => return g.rel_exists(id).then(|| g.rel_prop(id, self.key)),
         };
-        match self.column(id) {
-            Some(c) => c.get(in_block(id)).map(|v| Some(v).filter(|v| !v.is_null())),
-            None => g.node(id).map(|n| g.node_props.get(n.props, self.key)),
+        match (self.column(id), of) {
+            (Some(c), _) => c.get(in_block(id)).map(|v| Some(v).filter(|v| !v.is_null())),
+            (None, Of::Nodes) => g.node(id).map(|n| g.node_props.get(n.props, key)),
+            (None, Of::Rels) => g.rel(id).map(|r| g.rel_props.get(r.props, key)),
         }
     }
 
-    /// `test` of the node's value if it is a string, read where it lies when a column holds
-    /// it: `None` if there is no such node, `Some(None)` if the value is not a string (or
+    /// `test` of the entity's value if it is a string, read where it lies when a column holds
+    /// it: `None` if there is no such entity, `Some(None)` if the value is not a string (or
     /// there is none).
     pub fn test_str(&mut self, id: u64, test: impl FnOnce(&str) -> bool) -> Option<Option<bool>> {
         if let Some(c) = self.column(id) {
@@ -331,15 +348,17 @@ impl<'g> NodePropReader<'g> {
         })
     }
 
-    /// Whether the node's value equals `v` (Cypher's `=` is true), compared where it lies.
+    /// Whether the entity's value equals `v` (Cypher's `=` is true), compared where it lies.
     pub fn equals(&mut self, id: u64, v: &Value) -> bool {
-        let g = match self.src {
-            Source::Columns(g) => g,
-            Source::Plain(g) => return g.node_prop_equals(id, self.key, v),
-        };
-        match self.column(id) {
-            Some(c) => c.equals(in_block(id), v),
-            None => g.node_prop_equals(id, self.key, v),
+        let (key, of) = (self.key, self.of);
+        if let Some(c) = self.column(id) {
+            return c.equals(in_block(id), v);
+        }
+        match (self.src, of) {
+            (Source::Columns(g), Of::Nodes) => g.node_prop_equals(id, key, v),
+            (Source::Columns(g), Of::Rels) => g.rel_prop_equals(id, key, v),
+            (Source::Plain(g), Of::Nodes) => g.node_prop_equals(id, key, v),
+            (Source::Plain(g), Of::Rels) => g.rel_prop_equals(id, key, v),
         }
     }
 
@@ -350,23 +369,42 @@ impl<'g> NodePropReader<'g> {
         }
     }
 
-    /// The column of the id's block, if there is one or this read makes it hot.
+    /// The column of the id's block, if there is one or this read makes it hot. Each block
+    /// is asked of the store (under its lock) once, and again when its reads make it hot: an
+    /// expansion's relationships come from all over the ids, one block after another.
     fn column(&mut self, id: u64) -> Option<&Column> {
-        let block = id >> BLOCK_BITS;
-        if block != self.block {
-            self.block = block;
-            self.misses = 0;
-            self.col = self.graph()?.column_of(Of::Nodes, self.key, block, false);
+        let g = self.graph()?;
+        let b = usize::try_from(id >> BLOCK_BITS).ok()?;
+        if self.blocks.len() <= b {
+            self.blocks.resize_with(b + 1, Block::default);
         }
-        if self.col.is_none() {
-            self.misses += 1;
-            if self.misses >= HOT {
-                // Once hot, built; if none can be (budget, a statement that wrote), the
-                // count starts again.
-                self.misses = 0;
-                self.col = self.graph()?.column_of(Of::Nodes, self.key, block, true);
+        let (of, key) = (self.of, self.key);
+        let block = &mut self.blocks[b];
+        if block.col.is_none() {
+            if !block.asked {
+                block.asked = true;
+                block.col = g.column_of(of, key, b as u64, false);
+            }
+            if block.col.is_none() {
+                block.misses += 1;
+                if block.misses >= HOT {
+                    // Once hot, built; if none can be (budget, a statement that wrote), the
+                    // count starts again.
+                    block.misses = 0;
+                    block.col = g.column_of(of, key, b as u64, true);
+                }
             }
         }
-        self.col.as_deref()
+        block.col.as_deref()
     }
+}
+
+/// What a reader knows of one block of ids.
+#[derive(Default)]
+struct Block {
+    col: Option<Arc<Column>>,
+    /// The store was asked for the block's column.
+    asked: bool,
+    /// Reads of the block without a column.
+    misses: u32,
 }

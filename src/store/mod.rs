@@ -26,7 +26,7 @@ use petgraph::Direction as PgDir;
 
 pub use access::{GraphRead, GraphWrite, Ids};
 pub use adjacency::Adjacency;
-pub use columns::NodePropReader;
+pub use columns::PropReader;
 pub use fulltext::FulltextIndex;
 pub use index::PropertyIndex;
 pub use intern::{Interner, Sym};

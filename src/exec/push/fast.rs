@@ -10,44 +10,57 @@ use crate::error::Result;
 use crate::exec::eval::{eval, operate, property, text_test};
 use crate::exec::{Ctx, Row};
 use crate::plan::{Expr, Slot};
-use crate::store::NodePropReader;
+use crate::store::PropReader;
 use crate::value::Value;
 
-/// `slot.key`, read through a reader while the slot holds a node.
+/// `slot.key`, read through a reader while the slot holds a node or a relationship.
 pub(super) struct PropRead<'a> {
     slot: Slot,
     key: &'a str,
     /// Where `slot.key` is written, for the error of a value that has no properties.
     span: crate::error::Span,
-    /// `None` when no entity has the key (the plain evaluation gives null, or its error).
-    reader: Option<RefCell<NodePropReader<'a>>>,
+    /// The readers of nodes and of relationships; `None` when no entity has the key (the
+    /// plain evaluation gives null, or its error).
+    readers: Option<[RefCell<PropReader<'a>>; 2]>,
 }
 
 impl<'a> PropRead<'a> {
     pub(super) fn new(e: &'a Expr, ctx: Ctx<'a>) -> Option<PropRead<'a>> {
         let Expr::Prop(x, key, span) = e else { return None };
         let Expr::Slot(slot) = **x else { return None };
-        let reader = ctx.graph.key_id(key).map(|k| RefCell::new(ctx.graph.node_prop_reader(k)));
-        Some(PropRead { slot, key, span: *span, reader })
+        let readers = ctx
+            .graph
+            .key_id(key)
+            .map(|k| [RefCell::new(ctx.graph.node_prop_reader(k)), RefCell::new(ctx.graph.rel_prop_reader(k))]);
+        Some(PropRead { slot, key, span: *span, readers })
+    }
+
+    /// The reader for the value in the row's slot, and the id it reads.
+    fn reader(&self, row: &Row) -> Option<(&RefCell<PropReader<'a>>, u64)> {
+        let [nodes, rels] = self.readers.as_ref()?;
+        match row[self.slot] {
+            Value::Node(id) => Some((nodes, id)),
+            Value::Rel(id) => Some((rels, id)),
+            _ => None,
+        }
     }
 
     /// `test` of the value where it lies, if the slot holds a node that is there: `Some(None)`
     /// when the value is not a string (null included), `None` when the plain road must answer.
     fn test_str(&self, row: &Row, test: impl FnOnce(&str) -> bool) -> Option<Option<bool>> {
-        match (&row[self.slot], &self.reader) {
-            (Value::Node(id), Some(r)) => r.borrow_mut().test_str(*id, test),
-            _ => None,
-        }
+        let (r, id) = self.reader(row)?;
+        r.borrow_mut().test_str(id, test)
     }
 
     /// The value, as `eval` gives it.
     pub(super) fn read(&self, row: &Row, ctx: Ctx) -> Result<Value> {
-        if let (Value::Node(id), Some(r)) = (&row[self.slot], &self.reader) {
-            if let Some(v) = r.borrow_mut().lookup(*id) {
+        if let Some((r, id)) = self.reader(row) {
+            if let Some(v) = r.borrow_mut().lookup(id) {
                 return Ok(v.unwrap_or(Value::Null));
             }
         }
-        // Not a node, or one that is gone: evaluated as usual (which says so).
+        // Neither a node nor a relationship, or one that is gone: evaluated as usual (which
+        // says so).
         property(&row[self.slot], self.key, ctx).map_err(|e| e.at(self.span))
     }
 }
