@@ -329,6 +329,40 @@ fn a_top_k_sorted_before_its_projection_keeps_the_rows_and_the_errors() {
 }
 
 #[test]
+fn two_hop_counts_from_the_middle_nodes_degrees_equal_counting_the_paths() {
+    let mut fast = random_graph();
+    // Some nodes with a second label, some with none, so the ends' labels must be checked.
+    run(&mut fast, "MATCH (n:N) WHERE n.i % 3 = 0 SET n:M");
+    run(&mut fast, "MATCH (n:N) WHERE n.i % 5 = 0 REMOVE n:N");
+    let mut plain = Session::new(fast.graph.clone());
+    plain.passes = silkgraph::plan::Passes::NONE;
+    let labels = ["", ":N", ":M", ":N:M", ":Nope"];
+    let hops = ["-[:R]->", "<-[:R]-", "-[:S]->", "<-[:S]-"];
+    for a in labels {
+        for b in &labels[..3] {
+            for c in &labels[..4] {
+                for h1 in hops {
+                    for h2 in hops {
+                        let q = format!("MATCH (a{a}){h1}(b{b}){h2}(c{c}) RETURN count(*) AS n");
+                        let plan = explain(&mut fast, &q);
+                        assert!(plan.contains("PathCountFromDegrees"), "{q}: {plan}");
+                        assert_eq!(run(&mut fast, &q), run(&mut plain, &q), "{q}");
+                    }
+                }
+            }
+        }
+    }
+    // Two patterns may use one relationship twice; a missing type counts nothing.
+    for q in [
+        "MATCH (a)-[:R]->(b) MATCH (b)-[:R]->(c) RETURN count(*) AS n",
+        "MATCH (a)-[:R]->(b) MATCH (b)<-[:R]-(c) RETURN count(*) AS n",
+        "MATCH (a)-[:R]->(b)-[:Nope]->(c) RETURN count(*) AS n",
+    ] {
+        assert_eq!(run(&mut fast, q), run(&mut plain, q), "{q}");
+    }
+}
+
+#[test]
 fn a_cached_plan_follows_the_indexes_and_the_data() {
     let mut s = Session::default();
     run(&mut s, "UNWIND range(1, 10) AS i CREATE (:P {name: 'p' + i})");

@@ -459,3 +459,70 @@ pub(crate) fn var_paths_inner(
     }
     Ok(out)
 }
+
+/// The number of two-hop paths [`crate::plan::TwoHops`] describes: for each middle node, its
+/// relationships on the first side times those on the second, less those that are on both when
+/// the two must differ (on one side twice over: each of them whose far node fits both ends;
+/// on opposite sides: its self-loops). A side's count is the length of the node's adjacency run
+/// where every node the run reaches has the far node's labels.
+pub(crate) fn count_two_hops(ctx: Ctx, p: &crate::plan::TwoHops) -> Result<usize> {
+    let g = ctx.graph;
+    let (Some(middle), Some(ends)) =
+        (label_syms(ctx, &p.middle), p.sides.iter().map(|(_, _, ls)| label_syms(ctx, ls)).collect::<Option<Vec<_>>>())
+    else {
+        return Ok(0);
+    };
+    let Some(types) =
+        p.sides.iter().map(|(t, _, _)| type_syms(ctx, std::slice::from_ref(t))).collect::<Option<Vec<_>>>()
+    else {
+        return Ok(0);
+    };
+    let sides: Vec<(Neighbours, bool)> = p
+        .sides
+        .iter()
+        .zip(&types)
+        .zip(&ends)
+        .map(|(((_, dir, _), ty), labels)| {
+            let nb = Neighbours::new(ctx, store_dir(*dir), Rc::from(ty.as_slice()));
+            let checked = !nb.others_have(labels);
+            (nb, checked)
+        })
+        .collect();
+    let both_ends: Vec<Sym> = ends.concat();
+    let same_type = types[0] == types[1];
+    let same_side = p.sides[0].1 == p.sides[1].1;
+    let count = |(nb, checked): &(Neighbours, bool), labels: &[Sym], b: NodeId| match (checked, nb.degree(b)) {
+        (false, Some(n)) => n,
+        (false, None) => nb.iter(ctx, b).count(),
+        (true, _) => nb.iter(ctx, b).filter(|&(_, o)| node_matches(ctx, o, labels, &[])).count(),
+    };
+    let nodes: Box<dyn Iterator<Item = NodeId>> = match middle.split_first() {
+        None => Box::new(g.node_ids()),
+        Some((&first, rest)) => {
+            Box::new(g.nodes_with_label(first).filter(move |&b| rest.iter().all(|&l| g.has_label(b, l))))
+        }
+    };
+    let mut total = 0usize;
+    for (i, b) in nodes.enumerate() {
+        if i % 1024 == 0 {
+            ctx.control.tick_n(1024)?;
+        }
+        let x = count(&sides[0], &ends[0], b);
+        if x == 0 {
+            continue;
+        }
+        let y = count(&sides[1], &ends[1], b);
+        let shared = match (p.unique && same_type, same_side) {
+            (false, _) => 0,
+            // Both hops from one run: a relationship whose far node is both `a` and `c`.
+            (true, true) => sides[0].0.iter(ctx, b).filter(|&(_, o)| node_matches(ctx, o, &both_ends, &[])).count(),
+            // A self-loop is in the incoming and the outgoing run: `a`, `b` and `c` are one.
+            (true, false) if node_matches(ctx, b, &both_ends, &[]) => {
+                sides[0].0.iter(ctx, b).filter(|&(_, o)| o == b).count()
+            }
+            (true, false) => 0,
+        };
+        total = total.saturating_add((x * y).saturating_sub(shared));
+    }
+    Ok(total)
+}

@@ -183,7 +183,10 @@ pub(crate) fn apply<'a>(op: &'a Op, input: RowIter<'a>, ctx: Ctx<'a>) -> RowIter
             Box::new(rows.into_iter())
         }),
         Op::CountStore { what, key, counts } => {
-            flat_map_ok(input, move |row| Box::new(count_store(what, *key, counts, row, ctx).into_iter().map(Ok)))
+            flat_map_ok(input, move |row| match count_store(what, *key, counts, row, ctx) {
+                Ok(rows) => Box::new(rows.into_iter().map(Ok)),
+                Err(e) => one(Err(e)),
+            })
         }
         Op::SubQuery { sub, columns, optional, .. } => super::subquery::pull(sub, columns, *optional, input, ctx),
         Op::LoadCsv { from, slot, headers, terminator, span } => flat_map_ok(input, move |row| {
@@ -218,7 +221,13 @@ pub(crate) fn apply<'a>(op: &'a Op, input: RowIter<'a>, ctx: Ctx<'a>) -> RowIter
 }
 
 /// The rows of a [`Op::CountStore`]: one, or with a key one per type that has relationships.
-fn count_store(what: &crate::plan::Counted, key: Option<usize>, counts: &[usize], row: Row, ctx: Ctx) -> Vec<Row> {
+fn count_store(
+    what: &crate::plan::Counted,
+    key: Option<usize>,
+    counts: &[usize],
+    row: Row,
+    ctx: Ctx,
+) -> Result<Vec<Row>> {
     use crate::plan::Counted;
     let g = ctx.graph;
     let with = |key_value: Option<Value>, n: usize| {
@@ -232,8 +241,9 @@ fn count_store(what: &crate::plan::Counted, key: Option<usize>, counts: &[usize]
         r
     };
     let types: Vec<Sym> = match what {
-        Counted::Nodes(None) => return vec![with(None, g.node_count())],
-        Counted::Nodes(Some(l)) => return vec![with(None, g.label_id(l).map_or(0, |l| g.label_count(l)))],
+        Counted::Nodes(None) => return Ok(vec![with(None, g.node_count())]),
+        Counted::Nodes(Some(l)) => return Ok(vec![with(None, g.label_id(l).map_or(0, |l| g.label_count(l)))]),
+        Counted::Paths(p) => return Ok(vec![with(None, super::expand::count_two_hops(ctx, p)?)]),
         Counted::Rels(ts) if ts.is_empty() => g.types().iter().map(|(t, _)| t).collect(),
         Counted::Rels(ts) => {
             let mut syms: Vec<Sym> = ts.iter().filter_map(|t| g.type_id(t)).collect();
@@ -242,12 +252,12 @@ fn count_store(what: &crate::plan::Counted, key: Option<usize>, counts: &[usize]
             syms
         }
     };
-    match key {
+    Ok(match key {
         None => vec![with(None, types.iter().map(|&t| g.rel_count_of(t)).sum())],
         Some(_) => types
             .into_iter()
             .filter(|&t| g.rel_count_of(t) > 0)
             .map(|t| with(Some(Value::str(g.types().name(t))), g.rel_count_of(t)))
             .collect(),
-    }
+    })
 }

@@ -310,6 +310,9 @@ impl Builder<'_> {
             super::rewrite::count_expand(&mut ops, &mut self.slots);
             super::rewrite::unique_groups(&mut ops);
         }
+        if self.passes.count_paths {
+            super::rewrite::count_paths(&mut ops);
+        }
         if self.passes.late_projection {
             super::rewrite::late_projection(&mut ops);
         }

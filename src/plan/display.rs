@@ -248,6 +248,27 @@ impl Display for Op {
                         let ts = if ts.is_empty() { String::new() } else { format!(":{}", ts.join("|")) };
                         write!(f, "RelationshipCountFromCountStore ()-[{ts}]->(){by} counts: [{counts}]")
                     }
+                    super::Counted::Paths(p) => {
+                        let labels = |ls: &[String]| ls.iter().map(|l| format!(":{l}")).collect::<String>();
+                        let hop = |(t, d, _): &(String, super::Dir, Vec<String>), toward_b: bool| {
+                            let out = (*d == super::Dir::Out) != toward_b;
+                            if out {
+                                format!("-[:{t}]->")
+                            } else {
+                                format!("<-[:{t}]-")
+                            }
+                        };
+                        let [first, second] = &p.sides;
+                        write!(
+                            f,
+                            "PathCountFromDegrees ({}){}({}){}({}) counts: [{counts}]",
+                            labels(&first.2),
+                            hop(first, true),
+                            labels(&p.middle),
+                            hop(second, false),
+                            labels(&second.2)
+                        )
+                    }
                 }
             }
         }

@@ -41,6 +41,9 @@ pub struct Passes {
     /// A top-k sort after a projection of property reads sorts by the reads and projects
     /// only the rows it keeps (`rewrite::late_projection`).
     pub late_projection: bool,
+    /// A count of two-hop paths multiplies each middle node's degrees
+    /// (`rewrite::count_paths`).
+    pub count_paths: bool,
 }
 
 impl Passes {
@@ -54,6 +57,7 @@ impl Passes {
         count_store: true,
         count_expand: true,
         late_projection: true,
+        count_paths: true,
     };
     /// None: the query planned as written.
     pub const NONE: Passes = Passes {
@@ -65,6 +69,7 @@ impl Passes {
         count_store: false,
         count_expand: false,
         late_projection: false,
+        count_paths: false,
     };
 
     /// These passes with every optimisation off (`Passes::ALL.without_optimizations()` is
@@ -715,6 +720,23 @@ pub enum Counted {
     Nodes(Option<String>),
     /// Relationships of these types (all if none).
     Rels(Vec<String>),
+    /// Paths of two hops, counted through their middle nodes from the degrees of each (see
+    /// `rewrite::count_paths`).
+    Paths(Box<TwoHops>),
+}
+
+/// `(a:La)-[:T1]-(b:Lb)-[:T2]-(c:Lc)` with directed hops of one type each, seen from the middle
+/// node `b`: a path is a relationship of the first side and one of the second, both at `b`.
+#[derive(Debug, Clone)]
+pub struct TwoHops {
+    /// The middle node's labels.
+    pub middle: Vec<String>,
+    /// The hops from the middle node: the type, the direction (from `b`) and the far node's
+    /// labels; the first leads back to `a`, the second on to `c`.
+    pub sides: [(String, Dir, Vec<String>); 2],
+    /// The two relationships must differ (one pattern), so a relationship that can be both is
+    /// not a path.
+    pub unique: bool,
 }
 
 impl Op {

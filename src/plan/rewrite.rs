@@ -224,3 +224,57 @@ fn sort_before(items: &[(Expr, Slot)], sort: &Op, graph: &[Slot]) -> Option<Vec<
         })
         .collect()
 }
+
+/// `MATCH (a:A)-[:T]->(b:B)-[:U]->(c:C) RETURN count(*)` counts each middle node's
+/// relationships on either side and multiplies them, less the relationships that could be
+/// both (one pattern never uses a relationship twice), instead of following each first hop to
+/// count the second: a pass over the middle nodes instead of one over the first hops. Applies
+/// to directed hops of one type each, without properties, counted as a whole, after
+/// `count_expand`: from the first node, whose hop sums the second's counts, or from the middle
+/// node, whose second hop counts for each relationship of the first.
+pub(super) fn count_paths(ops: &mut Vec<Op>) {
+    let [Op::NodeScan { node: start }, Op::Expand { from: f1, rel: r1, to: t1, fold, .. }, Op::Expand { from: f2, rel: r2, to: t2, count: Some(k), distinct_from, .. }, Op::Aggregate { keys, aggs }, ..] =
+        ops.as_slice()
+    else {
+        return;
+    };
+    let scan_plain = start.props.is_none() && start.index.is_none() && start.ranges.is_empty();
+    let hop_plain = |r: &super::RelSpec, to: &super::NodeSpec| {
+        r.types.len() == 1 && r.dir != Dir::Both && r.props.is_none() && r.var_len.is_none() && to.props.is_none()
+    };
+    let first_free = matches!(&ops[1], Op::Expand { to_bound: false, rel_bound: false, count: None, distinct_from, .. } if distinct_from.is_empty());
+    let second_free = matches!(&ops[2], Op::Expand { to_bound: false, rel_bound: false, fold: false, .. });
+    let summed = keys.is_empty()
+        && !aggs.is_empty()
+        && aggs.iter().all(|g| g.func == AggFunc::Sum && !g.distinct && is_slot(&g.args, *k));
+    let from_first = match (*f1 == start.slot, *f2 == t1.slot, *f2 == start.slot, fold) {
+        // From the first node: the middle is where the first hop leads.
+        (true, true, false, true) => true,
+        // From the middle node: both hops start there.
+        (true, false, true, false) => false,
+        _ => return,
+    };
+    if !(scan_plain
+        && hop_plain(r1, t1)
+        && hop_plain(r2, t2)
+        && first_free
+        && second_free
+        && distinct_from.iter().all(|s| *s == r1.slot)
+        && summed)
+    {
+        return;
+    }
+    let back = |d: Dir| if d == Dir::Out { Dir::In } else { Dir::Out };
+    let (middle, first) = if from_first {
+        (t1.labels.clone(), (r1.types[0].clone(), back(r1.dir), start.labels.clone()))
+    } else {
+        (start.labels.clone(), (r1.types[0].clone(), r1.dir, t1.labels.clone()))
+    };
+    let paths = super::TwoHops {
+        middle,
+        sides: [first, (r2.types[0].clone(), r2.dir, t2.labels.clone())],
+        unique: distinct_from.contains(&r1.slot),
+    };
+    let k = *k;
+    ops.splice(0..3, [Op::CountStore { what: Counted::Paths(Box::new(paths)), key: None, counts: vec![k] }]);
+}
