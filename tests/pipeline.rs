@@ -174,6 +174,13 @@ fn property_columns_give_the_values_of_the_entities_and_follow_changes() {
     let failed = s.run_statement("MATCH (n:P) SET n.v = 1 WITH n RETURN 1 / 0", &Params::new());
     assert!(failed.is_err());
     check(&mut s);
+    // A node or relationship made up in a parameter, far past any id, is read as missing.
+    for far in [1u64 << 40, u64::MAX] {
+        let mut p = Params::new();
+        p.insert("ns".into(), Value::List(vec![Value::Node(far), Value::Rel(far)].into()));
+        let r = s.run_statement("UNWIND $ns AS n WITH n WHERE n.v = 'k5' RETURN count(*) AS c", &p);
+        assert!(matches!(&r, Ok(o) if o.result.rows == vec![vec![Value::Int(0)]]) || r.is_err(), "{r:?}");
+    }
     // A statement reads its own changes.
     let got = run(&mut s, "MATCH (n:P) SET n.v = n.i WITH n RETURN sum(n.v) AS s");
     let expected = run(&mut s, "MATCH (n:P) RETURN sum(n.i) AS s");

@@ -73,9 +73,6 @@ impl<'a> Sorter<'a> {
         let r = row.row();
         // The keys go to a buffer first: most rows of a top-k sort are dropped at once.
         self.scratch.clear();
-        if self.top == Some(0) {
-            return Ok(());
-        }
         match &self.cutoff {
             Some(c) if self.lazy => {
                 let mut o = Ordering::Equal;
@@ -95,10 +92,13 @@ impl<'a> Sorter<'a> {
                 }
             }
             _ => {
+                // Every key is read, so that one that fails does (`LIMIT 0` too).
                 for (e, _) in self.keys {
                     self.scratch.push(eval(e, r, self.ctx)?);
                 }
-                if self.cutoff.as_ref().is_some_and(|c| by_keys(self.keys, &self.scratch, c) != Ordering::Less) {
+                if self.top == Some(0)
+                    || self.cutoff.as_ref().is_some_and(|c| by_keys(self.keys, &self.scratch, c) != Ordering::Less)
+                {
                     return Ok(());
                 }
             }

@@ -374,6 +374,11 @@ impl<'g> PropReader<'g> {
     /// expansion's relationships come from all over the ids, one block after another.
     fn column(&mut self, id: u64) -> Option<&Column> {
         let g = self.graph()?;
+        // An id past any the store has handed out (a made-up one in a parameter) has none.
+        let ids = if self.of == Of::Nodes { g.node_ix.len() } else { g.rel_ix.len() };
+        if usize::try_from(id).ok()? >= ids {
+            return None;
+        }
         let b = usize::try_from(id >> BLOCK_BITS).ok()?;
         if self.blocks.len() <= b {
             self.blocks.resize_with(b + 1, Block::default);

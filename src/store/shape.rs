@@ -7,7 +7,6 @@
 use std::collections::HashMap;
 
 use indexmap::IndexMap;
-use petgraph::visit::{EdgeRef, IntoEdgeReferences};
 
 use super::{Graph, Sym};
 
@@ -43,9 +42,10 @@ impl Graph {
         // last pair counted is kept at hand and the table is touched only when it changes.
         let mut pairs: HashMap<(Sym, u32, u32), usize> = HashMap::new();
         let mut last: Option<((Sym, u32, u32), usize)> = None;
-        for e in (&self.g).edge_references() {
-            let r = e.weight();
-            let key = (r.ty, self.g[e.source()].labels, self.g[e.target()].labels);
+        // In id order, as keys are listed in the order first met.
+        for ix in self.rel_ix.iter().copied().filter(|ix| *ix != super::gone()) {
+            let (Some(r), Some((a, b))) = (self.g.edge_weight(ix), self.g.edge_endpoints(ix)) else { continue };
+            let key = (r.ty, self.g[a].labels, self.g[b].labels);
             match &mut last {
                 Some((k, n)) if *k == key => *n += 1,
                 _ => {
@@ -160,5 +160,19 @@ mod tests {
         ];
         want.sort();
         assert_eq!(conns, want);
+    }
+
+    #[test]
+    fn keys_are_in_the_order_of_the_relationships_ids() {
+        let mut g = Graph::new();
+        let a = g.create_node(["A"], []);
+        let first = g.create_rel(a, a, "T", [("x", Value::Int(1))]).unwrap();
+        g.create_rel(a, a, "T", [("y", Value::Int(1))]);
+        g.delete_rel(first);
+        // The new relationship may take the deleted one's place in petgraph; its id is larger.
+        g.create_rel(a, a, "T", [("x", Value::Int(2))]);
+        let t = g.type_id("T").unwrap();
+        let keys: Vec<Sym> = g.shape().type_keys[&t].keys().copied().collect();
+        assert_eq!(keys, [g.key_id("y").unwrap(), g.key_id("x").unwrap()]);
     }
 }
