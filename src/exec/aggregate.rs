@@ -25,14 +25,14 @@ enum Acc {
     Values(Vec<Value>),
 }
 
-struct State {
+pub(crate) struct State {
     acc: Acc,
     seen: Option<HashSet<Value, ahash::RandomState>>,
     param: Option<Value>,
 }
 
 impl State {
-    fn new(a: &Agg) -> State {
+    pub(crate) fn new(a: &Agg) -> State {
         let acc = match a.func {
             AggFunc::CountStar | AggFunc::Count => Acc::Count(0),
             AggFunc::Sum => Acc::SumInt(0),
@@ -43,7 +43,7 @@ impl State {
         State { acc, seen: a.distinct.then(HashSet::default), param: None }
     }
 
-    fn add(&mut self, a: &Agg, row: &Row, ctx: Ctx) -> Result<()> {
+    pub(crate) fn add(&mut self, a: &Agg, row: &Row, ctx: Ctx) -> Result<()> {
         if a.func == AggFunc::CountStar {
             if let Acc::Count(c) = &mut self.acc {
                 *c += 1;
@@ -55,7 +55,7 @@ impl State {
     }
 
     /// [`State::add`] with the first argument already evaluated.
-    fn add_value(&mut self, a: &Agg, v: Value, row: &Row, ctx: Ctx) -> Result<()> {
+    pub(crate) fn add_value(&mut self, a: &Agg, v: Value, row: &Row, ctx: Ctx) -> Result<()> {
         if v.is_null() {
             return Ok(());
         }
@@ -168,7 +168,7 @@ impl State {
         Ok(())
     }
 
-    fn finish(self, a: &Agg) -> Result<Value> {
+    pub(crate) fn finish(self, a: &Agg) -> Result<Value> {
         Ok(match self.acc {
             Acc::Count(c) => Value::Int(c),
             Acc::SumInt(s) => Value::Int(s),

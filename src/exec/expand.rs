@@ -280,12 +280,65 @@ impl Hop {
     }
 }
 
+/// A counting hop's matches from `row`: their number, and each of `partial` computed over
+/// them into its slot of `row` (where the matches' relationship and far node are left bound).
+#[allow(clippy::too_many_arguments)]
+pub(crate) fn partial_count(
+    hop: &Hop,
+    names: &Names,
+    slots: (usize, usize),
+    distinct_from: &[usize],
+    partial: &[crate::plan::Agg],
+    row: &mut Row,
+    ctx: Ctx,
+) -> Result<usize> {
+    let mut add = |i: usize, s: &mut super::aggregate::State, row: &Row| s.add(&partial[i], row, ctx);
+    partial_count_with(hop, names, slots, distinct_from, partial, row, ctx, &mut add)
+}
+
+/// [`partial_count`], each aggregate's value (the `i`th) added from the row by `add`.
+#[allow(clippy::too_many_arguments)]
+pub(crate) fn partial_count_with(
+    hop: &Hop,
+    names: &Names,
+    (rel_slot, to_slot): (usize, usize),
+    distinct_from: &[usize],
+    partial: &[crate::plan::Agg],
+    row: &mut Row,
+    ctx: Ctx,
+    add: &mut dyn FnMut(usize, &mut super::aggregate::State, &Row) -> Result<()>,
+) -> Result<usize> {
+    if partial.is_empty() {
+        return Ok(hop.count(ctx, &names.nb, row, distinct_from));
+    }
+    let mut states: Vec<_> = partial.iter().map(super::aggregate::State::new).collect();
+    let mut n = 0;
+    for (r, other) in names.nb.iter(ctx, hop.start) {
+        if hop.matches(ctx, row, distinct_from, r, other) {
+            n += 1;
+            row[rel_slot] = Value::Rel(r);
+            row[to_slot] = Value::Node(other);
+            for (i, s) in states.iter_mut().enumerate() {
+                add(i, s, row)?;
+            }
+        }
+    }
+    ctx.control.tick_n(n as u64)?;
+    if n > 0 {
+        for (s, a) in states.into_iter().zip(partial) {
+            row[a.slot] = s.finish(a)?;
+        }
+    }
+    Ok(n)
+}
+
 #[allow(clippy::too_many_arguments)]
 pub(crate) fn expand<'a>(
     from: usize,
     rel: &'a RelSpec,
     to: &'a NodeSpec,
     (to_bound, rel_bound, count): (bool, bool, Option<usize>),
+    partial: &'a [crate::plan::Agg],
     distinct_from: &'a [usize],
     names: &Names,
     row: Row,
@@ -342,13 +395,15 @@ pub(crate) fn expand<'a>(
         }));
     }
     if let Some(slot) = count {
-        let n = hop.count(ctx, &names.nb, &row, distinct_from);
-        if n == 0 {
-            return none();
-        }
         let mut out = row;
-        out[slot] = Value::Int(n as i64);
-        return one(Ok(out));
+        return match partial_count(&hop, names, (rel.slot, to.slot), distinct_from, partial, &mut out, ctx) {
+            Err(e) => one(Err(e)),
+            Ok(0) => none(),
+            Ok(n) => {
+                out[slot] = Value::Int(n as i64);
+                one(Ok(out))
+            }
+        };
     }
     let (rslot, tslot) = (rel.slot, to.slot);
     let found: Vec<_> =

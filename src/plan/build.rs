@@ -806,6 +806,7 @@ impl Builder<'_> {
                 rel_bound,
                 distinct_from: rel_slots.clone(),
                 count: None,
+                partial: Vec::new(),
                 fold: false,
             });
             rel_slots.push(slot);

@@ -143,7 +143,7 @@ impl Display for Op {
             Op::NodeScan { node: n } if n.labels.is_empty() => write!(f, "AllNodesScan {}", node(n)),
             Op::NodeScan { node: n } => write!(f, "NodeByLabelScan {}", node(n)),
             Op::NodeCheck { node: n } => write!(f, "NodeFilter {}", node(n)),
-            Op::Expand { from, rel: r, to, to_bound, count, fold, .. } => {
+            Op::Expand { from, rel: r, to, to_bound, count, partial, fold, .. } => {
                 let name = match (r.var_len.is_some(), to_bound) {
                     (true, _) => "VarLengthExpand",
                     (false, true) => "ExpandInto",
@@ -152,6 +152,9 @@ impl Display for Op {
                 write!(f, "{name} (\u{1}{from}\u{2}){}{}", rel(r), node(to))?;
                 if let Some(c) = count {
                     write!(f, " counting matches AS \u{1}{c}\u{2}")?;
+                }
+                for a in partial {
+                    write!(f, " and {:?}({}) AS \u{1}{}\u{2}", a.func, list(&a.args), a.slot)?;
                 }
                 if *fold {
                     write!(f, " summing the next hop's counts")?;

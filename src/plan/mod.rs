@@ -396,8 +396,11 @@ pub enum SetOp {
     },
 }
 
-/// One operator of a pipeline.
+/// One operator of a pipeline. An expansion is the largest by far (its pattern's node and
+/// relationship inline); a plan holds a few operators, built once per statement, so boxing it
+/// would buy nothing.
 #[derive(Debug, Clone)]
+#[allow(clippy::large_enum_variant)]
 pub enum Op {
     /// Every node (with the labels and properties), bound to `node.slot`.
     NodeScan {
@@ -430,6 +433,10 @@ pub enum Op {
         /// Count only: each input row comes out once, with the number of its matches in this
         /// slot (and not at all without one), for a `count(*)` that follows (see `rewrite`).
         count: Option<Slot>,
+        /// With `count`: aggregates of the matches' properties (minimum, maximum, sum), each
+        /// computed over one input row's matches into its slot, for an aggregation that
+        /// merges them (see `rewrite::count_expand`).
+        partial: Vec<Agg>,
         /// The next operator is a counting expansion from this one's far node, and nothing after
         /// it reads this one's relationship or far node: pushed, it counts the next hop for each
         /// of its matches and passes each input row on once, with the sum (see `rewrite`).

@@ -104,11 +104,14 @@ fn is_slot(args: &[Expr], slot: Slot) -> bool {
 /// An expansion whose rows only a `count(*)` reads (grouped, if at all, by what was bound
 /// before it) counts its matches per input row instead of making a row for each: the
 /// aggregation then sums the counts. `MATCH (p)-[:KNOWS]->(f) RETURN p.name, count(f)` reads
-/// each person's adjacency once and clones no row per friend.
+/// each person's adjacency once and clones no row per friend. Minima, maxima and sums of a
+/// property of the relationship or the far node are computed per input row the same way
+/// (`partial`), and the aggregation takes the minimum, maximum or sum of those: `MATCH
+/// (p)-[:KNOWS]->(f) RETURN p.name, count(*), max(f.born)` hands on one row per person.
 pub(super) fn count_expand(ops: &mut [Op], slots: &mut usize) {
     for i in 0..ops.len().saturating_sub(1) {
         let (head, tail) = ops.split_at_mut(i + 1);
-        let (Op::Expand { rel, to, rel_bound: false, count: count @ None, .. }, Op::Aggregate { keys, aggs }) =
+        let (Op::Expand { rel, to, rel_bound: false, count: count @ None, partial, .. }, Op::Aggregate { keys, aggs }) =
             (&mut head[i], &mut tail[0])
         else {
             continue;
@@ -122,15 +125,25 @@ pub(super) fn count_expand(ops: &mut [Op], slots: &mut usize) {
         if read.iter().any(|s| new.contains(s) || *s == usize::MAX) {
             continue;
         }
-        if !counts_rows(aggs, &new) {
+        if !aggs.iter().all(|a| counts_rows(std::slice::from_ref(a), &new) || merges(a, &new)) {
             continue;
         }
         let slot = *slots;
         *slots += 1;
         *count = Some(slot);
         for a in aggs.iter_mut() {
-            a.func = AggFunc::Sum;
-            a.args = vec![Expr::Slot(slot)];
+            if merges(a, &new) {
+                let p = *slots;
+                *slots += 1;
+                partial.push(Agg { func: a.func, distinct: false, args: std::mem::take(&mut a.args), slot: p });
+                a.args = vec![Expr::Slot(p)];
+            } else {
+                a.func = AggFunc::Sum;
+                a.args = vec![Expr::Slot(slot)];
+            }
+        }
+        if !partial.is_empty() {
+            continue;
         }
         // The hop before, to this one's start, whose rows only this count reads, folds it.
         let from = match &head[i] {
@@ -145,6 +158,15 @@ pub(super) fn count_expand(ops: &mut [Op], slots: &mut usize) {
             }
         }
     }
+}
+
+/// Whether an aggregate is a minimum, maximum or sum of a property of the relationship or far
+/// node in `new`: computed over each input row's matches, then over those results, it gives
+/// the same value (a sum of floats may differ in its last digits, as in another row order).
+fn merges(a: &Agg, new: &[Slot]) -> bool {
+    !a.distinct
+        && matches!(a.func, AggFunc::Min | AggFunc::Max | AggFunc::Sum)
+        && matches!(a.args.as_slice(), [Expr::Prop(x, _, _)] if matches!(**x, Expr::Slot(s) if new.contains(&s)))
 }
 
 /// A top-k sort after a projection of property reads (`RETURN p.name AS a, k.since AS since

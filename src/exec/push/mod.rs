@@ -14,14 +14,15 @@
 use std::cell::{Cell, RefCell};
 use std::time::{Duration, Instant};
 
+use super::aggregate::State;
 use super::eval::eval;
-use super::expand::{Hop, Names};
+use super::expand::{partial_count_with, Hop, Names};
 use super::pattern::node_check;
 use super::read;
 use super::scan::scan_ids;
 use super::{Ctx, Keep, Row, RowIter};
 use crate::error::Result;
-use crate::plan::{Expr, NodeSpec, Op, RelSpec, Slot};
+use crate::plan::{Agg, Expr, NodeSpec, Op, RelSpec, Slot};
 use crate::value::Value;
 
 mod fast;
@@ -130,6 +131,10 @@ struct ExpandStep<'a> {
     bound: (bool, bool),
     distinct_from: &'a [Slot],
     count: Option<Slot>,
+    /// With `count`: the aggregates computed over each row's matches, and readers of their
+    /// arguments where those are properties.
+    partial: &'a [Agg],
+    partial_reads: Vec<Option<fast::PropRead<'a>>>,
     /// Counts the next (counting) step per match, and passes the row on once with the sum.
     fold: bool,
     /// `None`: a type or label of the pattern does not exist; nothing matches.
@@ -149,7 +154,7 @@ impl<'a> Chain<'a> {
                 items.iter().map(|(e, _)| fast::PropRead::new(e, ctx)).collect(),
                 RefCell::new(Vec::with_capacity(items.len())),
             ),
-            Op::Expand { from, rel, to, to_bound, rel_bound, distinct_from, count, fold } => {
+            Op::Expand { from, rel, to, to_bound, rel_bound, distinct_from, count, partial, fold } => {
                 let names = Names::new(ctx, rel, to);
                 let plain = !to_bound && !rel_bound && names.as_ref().is_some_and(Names::plain);
                 Step::Expand(ExpandStep {
@@ -159,6 +164,11 @@ impl<'a> Chain<'a> {
                     bound: (*to_bound, *rel_bound),
                     distinct_from,
                     count: *count,
+                    partial,
+                    partial_reads: partial
+                        .iter()
+                        .map(|a| a.args.first().and_then(|e| fast::PropRead::new(e, ctx)))
+                        .collect(),
                     fold: *fold,
                     names,
                     plain,
@@ -237,7 +247,12 @@ impl<'a> Chain<'a> {
                 let Some(names) = &x.names else { return Ok(()) };
                 let Some(hop) = Hop::new(x.from, x.rel, x.to, x.bound, names, row, ctx)? else { return Ok(()) };
                 if let Some(slot) = x.count {
-                    let n = hop.count(ctx, &names.nb, row, x.distinct_from);
+                    let mut add = |i: usize, s: &mut State, row: &Row| match &x.partial_reads[i] {
+                        Some(p) => s.add_value(&x.partial[i], p.read(row, ctx)?, row, ctx),
+                        None => s.add(&x.partial[i], row, ctx),
+                    };
+                    let slots = (x.rel.slot, x.to.slot);
+                    let n = partial_count_with(&hop, names, slots, x.distinct_from, x.partial, row, ctx, &mut add)?;
                     if n > 0 {
                         row[slot] = Value::Int(n as i64);
                         next(row)?;
