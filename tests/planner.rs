@@ -160,26 +160,26 @@ fn counting_matches_per_row_equals_counting_rows() {
         ),
         ("MATCH (a:N)-[:R]->(a) RETURN count(*)", "MATCH (a:N)-[:R]->(b) WHERE a = b RETURN count(*)"),
         ("MATCH (a:Nope)-[:R]->(b) RETURN count(*)", "MATCH (a:Nope)-[:R]->(b) WITH b WHERE true RETURN count(*)"),
-        // Minima, maxima and sums of the matches' properties, per row and then merged.
-        ("MATCH (a:N)-[r:R]->(b) RETURN sum(r.k)", "MATCH (a:N)-[r:R]->(b) WITH r WHERE true RETURN sum(r.k)"),
+        // Minima, maxima and sums of the far nodes' properties, per row and then merged.
+        ("MATCH (a:N)-[r:R]->(b) RETURN sum(b.i)", "MATCH (a:N)-[r:R]->(b) WITH b WHERE true RETURN sum(b.i)"),
         (
-            "MATCH (a:N)-[r]->(b) RETURN a.i % 4 AS g, min(b.i) AS lo, max(r.k) AS hi, sum(b.i) AS s, count(*) AS n",
+            "MATCH (a:N)-[r]->(b) RETURN a.i % 4 AS g, min(b.i) AS lo, max(b.i) AS hi, sum(b.i) AS s, count(*) AS n",
             "MATCH (a:N)-[r]->(b) WITH a, r, b WHERE true \
-             RETURN a.i % 4 AS g, min(b.i) AS lo, max(r.k) AS hi, sum(b.i) AS s, count(*) AS n",
+             RETURN a.i % 4 AS g, min(b.i) AS lo, max(b.i) AS hi, sum(b.i) AS s, count(*) AS n",
         ),
     ];
     same_rows_as_plain(&mut s, "counting matches", &pairs);
     // Values of every kind, and none: nulls are skipped, the order of kinds is kept.
     run(&mut s, "MATCH (n:N) SET n.v = CASE n.i % 5 WHEN 0 THEN n.i WHEN 1 THEN toString(n.i) WHEN 2 THEN n.i * 0.5 WHEN 3 THEN null ELSE [n.i] END");
-    run(&mut s, "MATCH ()-[r:S]->() WHERE r.k % 2 = 0 SET r.d = duration({days: r.k})");
+    run(&mut s, "MATCH (n:N) WHERE n.i % 2 = 0 SET n.d = duration({days: n.i})");
     let pairs = [
         (
             "MATCH (a:N)-[r]->(b) RETURN a.i % 3 AS g, max(b.v) AS m, min(b.v) AS l, count(b) AS n",
             "MATCH (a:N)-[r]->(b) WITH a, b WHERE true RETURN a.i % 3 AS g, max(b.v) AS m, min(b.v) AS l, count(b) AS n",
         ),
         (
-            "MATCH (a:N)-[r:S]->(b) RETURN a.i % 2 AS g, sum(r.d) AS d, max(r.d) AS m",
-            "MATCH (a:N)-[r:S]->(b) WITH a, r WHERE true RETURN a.i % 2 AS g, sum(r.d) AS d, max(r.d) AS m",
+            "MATCH (a:N)-[r:S]->(b) RETURN a.i % 2 AS g, sum(b.d) AS d, max(b.d) AS m",
+            "MATCH (a:N)-[r:S]->(b) WITH a, b WHERE true RETURN a.i % 2 AS g, sum(b.d) AS d, max(b.d) AS m",
         ),
     ];
     same_rows_as_plain(&mut s, "counting matches", &pairs);
@@ -193,7 +193,8 @@ fn counting_matches_per_row_equals_counting_rows() {
     for other in [
         "MATCH (a:N)-[:R]->(b) RETURN count(DISTINCT b)",
         "MATCH (a:N)-[:R]->(b) RETURN b.i, count(*)",
-        "MATCH (a:N)-[r:R]->(b) RETURN avg(r.k)",
+        "MATCH (a:N)-[r:R]->(b) RETURN avg(b.i)",
+        "MATCH (a:N)-[r:R]->(b) RETURN sum(r.k)",
         "MATCH (a:N)-[r:R]->(b) RETURN max(DISTINCT r.k)",
         "MATCH (a:N)-[:R*1..2]->(b) RETURN count(*)",
     ] {

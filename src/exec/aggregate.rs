@@ -43,7 +43,7 @@ impl State {
         State { acc, seen: a.distinct.then(HashSet::default), param: None }
     }
 
-    pub(crate) fn add(&mut self, a: &Agg, row: &Row, ctx: Ctx) -> Result<()> {
+    fn add(&mut self, a: &Agg, row: &Row, ctx: Ctx) -> Result<()> {
         if a.func == AggFunc::CountStar {
             if let Acc::Count(c) = &mut self.acc {
                 *c += 1;

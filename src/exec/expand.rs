@@ -292,11 +292,12 @@ pub(crate) fn partial_count(
     row: &mut Row,
     ctx: Ctx,
 ) -> Result<usize> {
-    let mut add = |i: usize, s: &mut super::aggregate::State, row: &Row| s.add(&partial[i], row, ctx);
-    partial_count_with(hop, names, slots, distinct_from, partial, row, ctx, &mut add)
+    let mut value = |i: usize, row: &Row| super::eval::eval(&partial[i].args[0], row, ctx);
+    partial_count_with(hop, names, slots, distinct_from, partial, row, ctx, &mut value)
 }
 
-/// [`partial_count`], each aggregate's value (the `i`th) added from the row by `add`.
+/// [`partial_count`], the `i`th aggregate's argument read from the row by `value`. A sum of no
+/// values is null here, not 0, so that it leaves the merged sum of durations a duration.
 #[allow(clippy::too_many_arguments)]
 pub(crate) fn partial_count_with(
     hop: &Hop,
@@ -306,12 +307,13 @@ pub(crate) fn partial_count_with(
     partial: &[crate::plan::Agg],
     row: &mut Row,
     ctx: Ctx,
-    add: &mut dyn FnMut(usize, &mut super::aggregate::State, &Row) -> Result<()>,
+    value: &mut dyn FnMut(usize, &Row) -> Result<Value>,
 ) -> Result<usize> {
     if partial.is_empty() {
         return Ok(hop.count(ctx, &names.nb, row, distinct_from));
     }
     let mut states: Vec<_> = partial.iter().map(super::aggregate::State::new).collect();
+    let mut added = vec![false; partial.len()];
     let mut n = 0;
     for (r, other) in names.nb.iter(ctx, hop.start) {
         if hop.matches(ctx, row, distinct_from, r, other) {
@@ -319,14 +321,16 @@ pub(crate) fn partial_count_with(
             row[rel_slot] = Value::Rel(r);
             row[to_slot] = Value::Node(other);
             for (i, s) in states.iter_mut().enumerate() {
-                add(i, s, row)?;
+                let v = value(i, row)?;
+                added[i] |= !v.is_null();
+                s.add_value(&partial[i], v, row, ctx)?;
             }
         }
     }
     ctx.control.tick_n(n as u64)?;
     if n > 0 {
-        for (s, a) in states.into_iter().zip(partial) {
-            row[a.slot] = s.finish(a)?;
+        for ((s, a), added) in states.into_iter().zip(partial).zip(added) {
+            row[a.slot] = if added { s.finish(a)? } else { Value::Null };
         }
     }
     Ok(n)

@@ -14,7 +14,6 @@
 use std::cell::{Cell, RefCell};
 use std::time::{Duration, Instant};
 
-use super::aggregate::State;
 use super::eval::eval;
 use super::expand::{partial_count_with, Hop, Names};
 use super::pattern::node_check;
@@ -247,12 +246,12 @@ impl<'a> Chain<'a> {
                 let Some(names) = &x.names else { return Ok(()) };
                 let Some(hop) = Hop::new(x.from, x.rel, x.to, x.bound, names, row, ctx)? else { return Ok(()) };
                 if let Some(slot) = x.count {
-                    let mut add = |i: usize, s: &mut State, row: &Row| match &x.partial_reads[i] {
-                        Some(p) => s.add_value(&x.partial[i], p.read(row, ctx)?, row, ctx),
-                        None => s.add(&x.partial[i], row, ctx),
+                    let mut value = |i: usize, row: &Row| match &x.partial_reads[i] {
+                        Some(p) => p.read(row, ctx),
+                        None => eval(&x.partial[i].args[0], row, ctx),
                     };
                     let slots = (x.rel.slot, x.to.slot);
-                    let n = partial_count_with(&hop, names, slots, x.distinct_from, x.partial, row, ctx, &mut add)?;
+                    let n = partial_count_with(&hop, names, slots, x.distinct_from, x.partial, row, ctx, &mut value)?;
                     if n > 0 {
                         row[slot] = Value::Int(n as i64);
                         next(row)?;
