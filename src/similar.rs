@@ -113,8 +113,13 @@ pub fn normalized_score(q: &str, name: &str) -> f64 {
 
 /// How alike two texts are, in [0, 1], whichever is taken as the query.
 pub fn similarity(a: &str, b: &str) -> f64 {
-    let (a, b) = (normalize(a), normalize(b));
-    normalized_score(&a, &b).max(normalized_score(&b, &a))
+    similarity_to(&normalize(a), b)
+}
+
+/// [`similarity`] of a text already normalized (one compared with many is normalized once).
+pub fn similarity_to(normalized: &str, b: &str) -> f64 {
+    let b = normalize(b);
+    normalized_score(normalized, &b).max(normalized_score(&b, normalized))
 }
 
 #[cfg(test)]

@@ -19,6 +19,13 @@ pub(crate) fn sorted(mut rows: Vec<Vec<Value>>) -> Vec<Vec<Value>> {
     rows
 }
 
+/// A session on a copy of `s`'s graph that plans without any optimisation.
+fn plain_twin(s: &Session) -> Session {
+    let mut plain = Session::new(s.graph.clone());
+    plain.passes = silkgraph::plan::Passes::NONE;
+    plain
+}
+
 fn explain(s: &mut Session, q: &str) -> String {
     format!("{:?}", run(s, &format!("EXPLAIN {q}")))
 }
@@ -321,8 +328,7 @@ fn the_first_rows_of_an_order_are_those_of_a_stable_sort() {
 fn a_top_k_sorted_before_its_projection_keeps_the_rows_and_the_errors() {
     let mut fast = random_graph();
     run(&mut fast, "MATCH (n:N) WHERE n.i % 4 = 0 SET n.name = 'n' + toString(n.i % 3)");
-    let mut plain = Session::new(fast.graph.clone());
-    plain.passes = silkgraph::plan::Passes::NONE;
+    let mut plain = plain_twin(&fast);
     for q in [
         "MATCH (a:N)-[r:R]->(b) RETURN a.name AS x, b.i AS y, r.k AS k ORDER BY x DESC, y, k LIMIT 9",
         "MATCH (a:N)-[r]->(b) RETURN a.name AS x, r.k AS k ORDER BY x, k DESC SKIP 3 LIMIT 4",
@@ -339,8 +345,7 @@ fn a_top_k_sorted_before_its_projection_keeps_the_rows_and_the_errors() {
     let mut fast = Session::default();
     run(&mut fast, "UNWIND range(1, 60) AS i CREATE (:P {i: i, g: i % 5, name: 'p' + toString(i % 7)})");
     run(&mut fast, "MATCH (a:P), (b:P) WHERE a.i < b.i CREATE (a)-[:K {w: (a.i * b.i) % 11}]->(b)");
-    let mut plain = Session::new(fast.graph.clone());
-    plain.passes = silkgraph::plan::Passes::NONE;
+    let mut plain = plain_twin(&fast);
     for q in [
         "MATCH (a:P)-[k:K]->(b) RETURN a.g AS g, k.w AS w, b.name AS bn, a.i AS ai ORDER BY w DESC, g, bn DESC, ai LIMIT 10",
         "MATCH (a:P)-[k:K]->(b) RETURN b.name AS n, k.w AS w ORDER BY n, w DESC SKIP 40 LIMIT 30",
@@ -364,8 +369,7 @@ fn two_hop_counts_from_the_middle_nodes_degrees_equal_counting_the_paths() {
     // Some nodes with a second label, some with none, so the ends' labels must be checked.
     run(&mut fast, "MATCH (n:N) WHERE n.i % 3 = 0 SET n:M");
     run(&mut fast, "MATCH (n:N) WHERE n.i % 5 = 0 REMOVE n:N");
-    let mut plain = Session::new(fast.graph.clone());
-    plain.passes = silkgraph::plan::Passes::NONE;
+    let mut plain = plain_twin(&fast);
     let labels = ["", ":N", ":M", ":N:M", ":Nope"];
     let hops = ["-[:R]->", "<-[:R]-", "-[:S]->", "<-[:S]-"];
     for a in labels {

@@ -104,7 +104,7 @@ impl SchemaSnapshot {
 
 // ---- similarity ------------------------------------------------------------------------------
 
-use crate::similar::{did_you_mean, normalize, normalized_score};
+use crate::similar::{did_you_mean, normalize, similarity_to};
 
 /// How many values a hint compares with the one asked for: enough to find a near miss in any
 /// graph a person reads, few enough that a hint on a label of a million nodes comes at once.
@@ -117,14 +117,10 @@ pub fn nearest_value<'a>(target: &Value, values: impl IntoIterator<Item = &'a Va
         Value::String(s) => normalize(s),
         other => normalize(&to_cypher_literal(other)),
     };
-    let alike = |t: &str, other: &str| {
-        let o = normalize(other);
-        normalized_score(t, &o).max(normalized_score(&o, t))
-    };
     let mut best: Option<(f64, &Value)> = None;
     for v in values {
         let score = match (target, v) {
-            (Value::String(_), Value::String(b)) => alike(&text, b),
+            (Value::String(_), Value::String(b)) => similarity_to(&text, b),
             (Value::Int(_) | Value::Float(_), Value::Int(_) | Value::Float(_)) => {
                 let (x, y) = (num(target), num(v));
                 1.0 / (1.0 + (x - y).abs() / x.abs().max(y.abs()).max(1.0))
@@ -135,8 +131,8 @@ pub fn nearest_value<'a>(target: &Value, values: impl IntoIterator<Item = &'a Va
                     + (i32::from(a.day) - i32::from(b.day)).abs();
                 1.0 / (1.0 + f64::from(d) / 3650.0)
             }
-            (Value::String(_), other) => alike(&text, &to_cypher_literal(other)) * 0.9,
-            (_, Value::String(b)) => alike(&text, b) * 0.9,
+            (Value::String(_), other) => similarity_to(&text, &to_cypher_literal(other)) * 0.9,
+            (_, Value::String(b)) => similarity_to(&text, b) * 0.9,
             _ => 0.0,
         };
         if score > 0.3 && best.is_none_or(|(s, _)| score > s) {

@@ -281,25 +281,11 @@ impl Hop {
 }
 
 /// A counting hop's matches from `row`: their number, and each of `partial` computed over
-/// them into its slot of `row` (where the matches' relationship and far node are left bound).
+/// them into its slot of `row` (where the matches' relationship and far node are left bound),
+/// the `i`th aggregate's argument read from the row by `value`. A sum of no values is null
+/// here, not 0, so that it leaves the merged sum of durations a duration.
 #[allow(clippy::too_many_arguments)]
 pub(crate) fn partial_count(
-    hop: &Hop,
-    names: &Names,
-    slots: (usize, usize),
-    distinct_from: &[usize],
-    partial: &[crate::plan::Agg],
-    row: &mut Row,
-    ctx: Ctx,
-) -> Result<usize> {
-    let mut value = |i: usize, row: &Row| super::eval::eval(&partial[i].args[0], row, ctx);
-    partial_count_with(hop, names, slots, distinct_from, partial, row, ctx, &mut value)
-}
-
-/// [`partial_count`], the `i`th aggregate's argument read from the row by `value`. A sum of no
-/// values is null here, not 0, so that it leaves the merged sum of durations a duration.
-#[allow(clippy::too_many_arguments)]
-pub(crate) fn partial_count_with(
     hop: &Hop,
     names: &Names,
     (rel_slot, to_slot): (usize, usize),
@@ -400,7 +386,9 @@ pub(crate) fn expand<'a>(
     }
     if let Some(slot) = count {
         let mut out = row;
-        return match partial_count(&hop, names, (rel.slot, to.slot), distinct_from, partial, &mut out, ctx) {
+        let mut value = |i: usize, row: &Row| super::eval::eval(&partial[i].args[0], row, ctx);
+        let slots = (rel.slot, to.slot);
+        return match partial_count(&hop, names, slots, distinct_from, partial, &mut out, ctx, &mut value) {
             Err(e) => one(Err(e)),
             Ok(0) => none(),
             Ok(n) => {

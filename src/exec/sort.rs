@@ -42,8 +42,7 @@ pub(crate) fn run<'a>(
     ctx: Ctx<'a>,
     feed: impl FnOnce(&mut Sorter<'a>) -> Result<()>,
 ) -> RowIter<'a> {
-    let mut s = Sorter::new(keys, sort_top(top, ctx), ctx);
-    s.lazy = lazy;
+    let mut s = Sorter::new(keys, sort_top(top, ctx), lazy, ctx);
     rows_or_error(match feed(&mut s) {
         Ok(()) => s.finish(),
         Err(e) => {
@@ -62,9 +61,9 @@ pub(crate) fn feed_all(input: RowIter, mut add: impl FnMut(Keep) -> Result<()>) 
 }
 
 impl<'a> Sorter<'a> {
-    pub(crate) fn new(keys: &'a [(Expr, bool)], top: Option<usize>, ctx: Ctx<'a>) -> Sorter<'a> {
+    pub(crate) fn new(keys: &'a [(Expr, bool)], top: Option<usize>, lazy: bool, ctx: Ctx<'a>) -> Sorter<'a> {
         let cap = top.map(|k| k.saturating_mul(2).max(1024));
-        Sorter { keys, top, ctx, cap, rows: Vec::new(), cutoff: None, lazy: false, held: 0, n: 0, scratch: Vec::new() }
+        Sorter { keys, top, ctx, cap, rows: Vec::new(), cutoff: None, lazy, held: 0, n: 0, scratch: Vec::new() }
     }
 
     pub(crate) fn add(&mut self, row: Keep) -> Result<()> {

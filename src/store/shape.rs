@@ -29,11 +29,14 @@ impl Graph {
         let mut labels = Tally::default();
         for id in self.node_ids() {
             let Some(n) = self.node(id) else { continue };
-            for &l in self.label_set(n.labels) {
-                labels.meet(l);
-                for (k, _) in self.node_props.entries(n.props) {
-                    labels.count(l, k);
-                }
+            let set = self.label_set(n.labels);
+            set.iter().for_each(|&l| labels.meet(l));
+            if set.is_empty() {
+                continue;
+            }
+            // The property list is read once, whatever the number of labels.
+            for (k, _) in self.node_props.entries(n.props) {
+                set.iter().for_each(|&l| labels.count(l, k));
             }
         }
         s.label_keys = labels.into_map();

@@ -15,7 +15,7 @@ use std::cell::{Cell, RefCell};
 use std::time::{Duration, Instant};
 
 use super::eval::eval;
-use super::expand::{partial_count_with, Hop, Names};
+use super::expand::{partial_count, Hop, Names};
 use super::pattern::node_check;
 use super::read;
 use super::scan::scan_ids;
@@ -251,7 +251,7 @@ impl<'a> Chain<'a> {
                         None => eval(&x.partial[i].args[0], row, ctx),
                     };
                     let slots = (x.rel.slot, x.to.slot);
-                    let n = partial_count_with(&hop, names, slots, x.distinct_from, x.partial, row, ctx, &mut value)?;
+                    let n = partial_count(&hop, names, slots, x.distinct_from, x.partial, row, ctx, &mut value)?;
                     if n > 0 {
                         row[slot] = Value::Int(n as i64);
                         next(row)?;
