@@ -255,3 +255,41 @@ fn a_database_made_at_a_path_without_an_extension_opens_again() {
     }
     assert_eq!(column(&db, "MATCH (a:A) RETURN a.v ORDER BY a.v"), [1, 2]);
 }
+
+#[test]
+fn a_bulk_transaction_is_committed_as_a_checkpoint_and_survives_a_kill() {
+    let d = scratch("kill-bulk");
+    let db = d.join("g.sg");
+    // Each statement replaces the graph's nodes by 70,000 of its own: more changes than the
+    // graph holds, so its commit writes the snapshot instead of a log record.
+    let statement = |k: u64| {
+        format!(
+            "OPTIONAL MATCH (b:B) DETACH DELETE b WITH count(*) AS gone UNWIND range(1, 70000) AS i CREATE (:B {{k: {k}, i: i}});\n"
+        )
+    };
+    let kept = |db: &Path| {
+        let ks = column(db, "MATCH (b:B) RETURN DISTINCT b.k");
+        assert_eq!(ks.len(), 1, "one statement's nodes, never two halves: {ks:?}");
+        assert_eq!(column(db, "MATCH (b:B) RETURN count(b)"), [70000], "all of that statement's nodes");
+        ks[0] as u64
+    };
+    commit_then_kill(&db, &statement(0), 1);
+    assert_eq!(std::fs::metadata(d.join("g.sg-wal")).unwrap().len(), 32, "committed as a checkpoint: an empty log");
+    assert_eq!(kept(&db), 0);
+    let started = std::time::Instant::now();
+    commit_then_kill(&db, &statement(1), 1);
+    let per_statement = started.elapsed().as_millis() as u64;
+    let mut have = kept(&db);
+    let mut rng = Rng::new();
+    let mut kills_mid_run = 0;
+    for round in 0..12 {
+        let script: String = (have + 1..=have + 3).map(statement).collect();
+        let acked = run_killed(&db, &script, 5 + rng.below(3 * per_statement)).len() as u64;
+        let k = kept(&db);
+        assert!(k >= have + acked && k <= have + 3, "round {round}: {acked} acknowledged after {have}, {k} kept");
+        kills_mid_run += usize::from(k < have + 3);
+        have = k;
+    }
+    assert!(kills_mid_run > 3, "most kills should land mid-run, {kills_mid_run} did");
+    let _ = std::fs::remove_dir_all(&d);
+}

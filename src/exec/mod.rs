@@ -656,6 +656,12 @@ fn stream_first_write(
     };
     let keep = rows_read_after(p, j);
     let ctx = Ctx { graph: crate::store::empty_graph(), params, width: p.slots, control };
+    if let ([Op::Unwind { expr, slot }], Op::Create { parts, .. }, false, None) =
+        (&ops[..j], &ops[j], keep, &control.profile)
+    {
+        unwind_create(expr, *slot, &ops[j], parts, graph, ctx, stats)?;
+        return Ok(Some((j, Vec::new())));
+    }
     let first = vec![Value::Null; p.slots];
     let it = push::build(&ops[..j], Box::new(std::iter::once(Ok(first))), ctx);
     let (t, mut passed, mut out) = (Instant::now(), 0, Vec::new());
@@ -678,6 +684,32 @@ fn stream_first_write(
         prof.record(&ops[j], if keep { out.len() } else { passed }, t.elapsed());
     }
     Ok(Some((j, out)))
+}
+
+/// `UNWIND ... CREATE ...` that ends a statement (the bulk load of a driver's batch, or of a
+/// range): each value is created from one row, used again, so no row is made per value.
+fn unwind_create(
+    expr: &crate::plan::Expr,
+    slot: usize,
+    create: &Op,
+    parts: &[crate::plan::CreatePart],
+    graph: &mut dyn GraphWrite,
+    ctx: Ctx,
+    stats: &mut Stats,
+) -> Result<()> {
+    let mut row = vec![Value::Null; ctx.width];
+    let values = match read::unwind(expr, &row, ctx)? {
+        read::Unwound::One(v) => Box::new(std::iter::once(v)),
+        read::Unwound::Many(values) => values,
+    };
+    for v in values {
+        // As in a row of its own: nothing but the value is bound yet.
+        row.iter_mut().for_each(|x| *x = Value::Null);
+        row[slot] = v;
+        write::create_row(parts, &mut row, graph, ctx.params, ctx.control, stats)
+            .map_err(|e| e.at_opt(create.clause_span()))?;
+    }
+    Ok(())
 }
 
 /// Whether anything reads the rows of the write at `j`: an operator after it, or the result.

@@ -91,48 +91,24 @@ pub(crate) fn apply<'a>(op: &'a Op, input: RowIter<'a>, ctx: Ctx<'a>) -> RowIter
                 one(Ok(row))
             }
         }),
-        // `UNWIND range(...)` hands out the range's values one at a time, never the list.
-        Op::Unwind { expr: Expr::Func(name, args, span), slot } if name == "range" && (2..=3).contains(&args.len()) => {
+        Op::Unwind { expr, slot } => {
             let slot = *slot;
-            flat_map_ok(input, move |row| {
-                let a = match args.iter().map(|e| eval(e, &row, ctx)).collect::<Result<Vec<_>>>() {
-                    Ok(a) => a,
-                    Err(e) => return one(Err(e)),
-                };
-                match super::functions::range_of(&a) {
-                    Err(e) => one(Err(e.at(*span))),
-                    Ok(None) => none(),
-                    Ok(Some((start, step, count))) => {
-                        Box::new(super::functions::range_values(start, step, count).map(move |v| {
-                            ctx.control.tick()?;
-                            let mut r = row.clone();
-                            r[slot] = v;
-                            Ok(r)
-                        }))
-                    }
+            flat_map_ok(input, move |row| match unwind(expr, &row, ctx) {
+                Err(e) => one(Err(e)),
+                Ok(Unwound::One(v)) => {
+                    let mut r = row;
+                    r[slot] = v;
+                    one(Ok(r))
                 }
-            })
-        }
-        Op::Unwind { expr, slot } => flat_map_ok(input, move |row| match eval(expr, &row, ctx) {
-            Err(e) => one(Err(e)),
-            Ok(Value::Null) => none(),
-            Ok(Value::List(items)) => {
-                // The items are read where they are (the row may hold the same list), and each
-                // row out shares the row's other values.
-                let slot = *slot;
-                Box::new((0..items.len()).map(move |i| {
+                // Each row out shares the row's other values.
+                Ok(Unwound::Many(values)) => Box::new(values.map(move |v| {
                     ctx.control.tick()?;
                     let mut r = row.clone();
-                    r[slot] = items[i].clone();
+                    r[slot] = v;
                     Ok(r)
-                }))
-            }
-            Ok(v) => {
-                let mut r = row;
-                r[*slot] = v;
-                one(Ok(r))
-            }
-        }),
+                })),
+            })
+        }
         Op::Project { items } => Box::new(input.map(move |r| {
             let mut row = r?;
             let vals = items.iter().map(|(e, _)| eval(e, &row, ctx)).collect::<Result<Vec<_>>>()?;
@@ -261,5 +237,36 @@ fn count_store(
             .filter(|&t| g.rel_count_of(t) > 0)
             .map(|t| with(Some(Value::str(g.types().name(t))), g.rel_count_of(t)))
             .collect(),
+    })
+}
+
+/// What `UNWIND` makes of one row's value.
+pub(super) enum Unwound<'a> {
+    /// A value that is not a list: one row.
+    One(Value),
+    /// The items of a list (none for null), one at a time.
+    Many(Box<dyn Iterator<Item = Value> + 'a>),
+}
+
+/// The values `UNWIND expr` hands out for `row`. `range(...)` hands out its values one at a
+/// time, never the list; a list's items are read where they are (the row may hold the same
+/// list).
+pub(super) fn unwind<'a>(expr: &'a Expr, row: &Row, ctx: Ctx<'a>) -> Result<Unwound<'a>> {
+    if let Expr::Func(name, args, span) = expr {
+        if name == "range" && (2..=3).contains(&args.len()) {
+            let a = args.iter().map(|e| eval(e, row, ctx)).collect::<Result<Vec<_>>>()?;
+            return match super::functions::range_of(&a) {
+                Err(e) => Err(e.at(*span)),
+                Ok(None) => Ok(Unwound::Many(Box::new(std::iter::empty()))),
+                Ok(Some((start, step, count))) => {
+                    Ok(Unwound::Many(Box::new(super::functions::range_values(start, step, count))))
+                }
+            };
+        }
+    }
+    Ok(match eval(expr, row, ctx)? {
+        Value::Null => Unwound::Many(Box::new(std::iter::empty())),
+        Value::List(items) => Unwound::Many(Box::new((0..items.len()).map(move |i| items[i].clone()))),
+        v => Unwound::One(v),
     })
 }

@@ -86,11 +86,7 @@ fn apply_op(
             // their memory serves what is created next.
             let mut out = Vec::with_capacity(if keep { rows.len() } else { 0 });
             for mut row in rows {
-                control.tick()?;
-                for part in parts {
-                    create_part(part, &mut row, graph, params, stats)?;
-                }
-                control.charge_writes(stats)?;
+                create_row(parts, &mut row, graph, params, control, stats)?;
                 if keep {
                     out.push(row);
                 }
@@ -271,10 +267,13 @@ fn storable(v: &Value) -> Result<()> {
     }
 }
 
-/// The properties a `CREATE` gives, nulls left out. A map written in the pattern is evaluated
+/// Properties to create, their keys borrowed from the plan where it names them.
+type Props<'p> = SmallVec<[(Cow<'p, str>, Value); 8]>;
+
+/// The properties a `CREATE` gives (into `out`), nulls left out. A map written in the pattern is evaluated
 /// value by value, its keys borrowed from the plan (no map is made per row).
-fn props_map<'p>(e: &'p Option<crate::plan::Expr>, row: &Row, c: Ctx) -> Result<Vec<(Cow<'p, str>, Value)>> {
-    let store = |out: &mut Vec<(Cow<'p, str>, Value)>, k: Cow<'p, str>, v: Value| -> Result<()> {
+fn props_map<'p>(e: &'p Option<crate::plan::Expr>, row: &Row, c: Ctx, out: &mut Props<'p>) -> Result<()> {
+    let store = |out: &mut Props<'p>, k: Cow<'p, str>, v: Value| -> Result<()> {
         storable(&v)?;
         if !v.is_null() {
             out.push((k, v));
@@ -282,28 +281,26 @@ fn props_map<'p>(e: &'p Option<crate::plan::Expr>, row: &Row, c: Ctx) -> Result<
         Ok(())
     };
     match e {
-        None => Ok(Vec::new()),
+        None => Ok(()),
         Some(crate::plan::Expr::Map(entries)) if distinct_keys(entries) => {
             // Every value first, then the checks, as for a map made whole.
-            let mut values = Vec::with_capacity(entries.len());
+            let mut values: SmallVec<[Value; 8]> = SmallVec::new();
             for (_, e) in entries {
                 values.push(eval(e, row, c)?);
             }
-            let mut out = Vec::with_capacity(entries.len());
             for ((k, _), v) in entries.iter().zip(values) {
-                store(&mut out, Cow::Borrowed(k.as_str()), v)?;
+                store(out, Cow::Borrowed(k.as_str()), v)?;
             }
-            Ok(out)
+            Ok(())
         }
         Some(e) => match eval(e, row, c)? {
             Value::Map(m) => {
-                let mut out = Vec::with_capacity(m.len());
                 for (k, v) in m.into_iter() {
-                    store(&mut out, Cow::Owned(k), v)?;
+                    store(out, Cow::Owned(k), v)?;
                 }
-                Ok(out)
+                Ok(())
             }
-            Value::Null => Ok(Vec::new()),
+            Value::Null => Ok(()),
             other => Err(type_err("properties must be a map", &other)),
         },
     }
@@ -339,6 +336,22 @@ fn check_merge_nulls(part: &CreatePart, row: &Row, graph: &dyn GraphRead, params
     Ok(())
 }
 
+/// `CREATE` of the pattern `parts` for one row.
+pub(crate) fn create_row(
+    parts: &[CreatePart],
+    row: &mut Row,
+    graph: &mut dyn GraphWrite,
+    params: &Params,
+    control: &Control,
+    stats: &mut Stats,
+) -> Result<()> {
+    control.tick()?;
+    for part in parts {
+        create_part(part, row, graph, params, stats)?;
+    }
+    control.charge_writes(stats)
+}
+
 fn create_part(
     part: &CreatePart,
     row: &mut Row,
@@ -347,7 +360,7 @@ fn create_part(
     stats: &mut Stats,
 ) -> Result<()> {
     let width = row.len();
-    let mut ids = Vec::with_capacity(part.nodes.len());
+    let mut ids: SmallVec<[u64; 4]> = SmallVec::new();
     for n in &part.nodes {
         if n.bound {
             match row[n.slot] {
@@ -362,7 +375,8 @@ fn create_part(
             }
             continue;
         }
-        let mut props = props_map(&n.props, row, ctx(graph, params, width))?;
+        let mut props = Props::new();
+        props_map(&n.props, row, ctx(graph, params, width), &mut props)?;
         stats.properties_set += props.len() as u64;
         stats.labels_added += n.labels.len() as u64;
         let labels: SmallVec<[&str; 4]> = n.labels.iter().map(String::as_str).collect();
@@ -373,7 +387,8 @@ fn create_part(
     }
     let mut rel_ids = Vec::new();
     for r in &part.rels {
-        let mut props = props_map(&r.props, row, ctx(graph, params, width))?;
+        let mut props = Props::new();
+        props_map(&r.props, row, ctx(graph, params, width), &mut props)?;
         stats.properties_set += props.len() as u64;
         let id = graph.create_rel(ids[r.start], ids[r.end], &r.ty, &mut props_arg(&mut props)).ok_or_else(|| {
             Error::runtime(
@@ -387,7 +402,7 @@ fn create_part(
         rel_ids.push(id);
     }
     if let Some(ps) = part.path {
-        row[ps] = Value::Path(Box::new(Path { nodes: ids, rels: rel_ids }));
+        row[ps] = Value::Path(Box::new(Path { nodes: ids.into_vec(), rels: rel_ids }));
     }
     Ok(())
 }

@@ -19,7 +19,7 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Condvar, Mutex, RwLock};
 use std::time::{Duration, Instant};
 
-use super::tx::{tx_error, Tx};
+use super::tx::{tx_error, Record, Tx};
 use crate::db::{CheckpointStart, Database};
 use crate::error::{Detail, Error, Kind, Result};
 use crate::exec::Control;
@@ -435,10 +435,20 @@ impl WriteTx {
             self.version += 1;
             self.unpublished.push(Arc::new(changes));
         }
-        let n = record.map_or(0, |(n, file)| {
-            self.shared.note_log(n, file, false);
-            n
-        });
+        let n = match record {
+            Record::Appended((n, file)) => {
+                self.shared.note_log(n, file, false);
+                n
+            }
+            Record::Checkpoint => {
+                // Durable now, and in a new log: later records are synced there.
+                if let Some((n, file)) = writer.db.as_ref().and_then(Database::appended) {
+                    self.shared.note_log(n, file, true);
+                }
+                0
+            }
+            Record::None => 0,
+        };
         let shared = self.shared.clone();
         self.publish(writer, graph, n);
         if n > 0 {

@@ -17,6 +17,27 @@ use crate::store::{encode_changes, Change, FulltextIndex, Graph, Savepoint};
 /// A log record appended and not yet synced: its number and the log file.
 pub(super) type Appended = (u64, Arc<File>);
 
+/// How a commit reached the disk.
+#[derive(Debug)]
+pub(super) enum Record {
+    /// Nothing to keep, or a record already synced.
+    None,
+    /// A record appended, to be synced before the commit is acknowledged.
+    Appended(Appended),
+    /// Written as a checkpoint (a bulk transaction): durable, the log started anew.
+    Checkpoint,
+}
+
+/// A transaction needs this many journaled changes, and at least half as many as the graph has
+/// nodes and relationships, to be committed as a checkpoint (`Database::commit_as_checkpoint`)
+/// instead of a log record: then writing the whole graph costs less than logging the changes.
+const BULK: usize = 1 << 16;
+
+fn bulk(g: &Graph, sp: Savepoint) -> bool {
+    let n = g.changes_count_since(sp);
+    n >= BULK && 2 * n >= g.node_count() + g.rel_count()
+}
+
 /// An open transaction: where the graph stood when it began.
 #[derive(Debug)]
 pub(super) struct Tx {
@@ -95,7 +116,7 @@ impl Tx {
         db: Option<&mut Database>,
         keep: bool,
         sync: bool,
-    ) -> Result<(Vec<Change>, Option<Appended>)> {
+    ) -> Result<(Vec<Change>, Record)> {
         let extra = self.index_changes(g);
         let changed = g.journal_since(self.sp) > 0 || !extra.is_empty();
         let mut changes = Vec::new();
@@ -103,12 +124,16 @@ impl Tx {
             changes = g.changes_since(self.sp);
             changes.extend(extra.iter().cloned());
         }
-        let mut record = None;
+        let mut record = Record::None;
         if let Some(db) = db.filter(|_| changed) {
-            let payload = if keep { encode_changes(&changes) } else { g.encode_changes_since(self.sp, &extra) };
-            let logged = match sync {
-                true => db.commit_encoded(&payload).map(|_| ()),
-                false => db.append_encoded(&payload).map(|r| record = Some(r)),
+            let logged = if bulk(g, self.sp) {
+                db.commit_as_checkpoint(g).map(|_| record = Record::Checkpoint)
+            } else {
+                let payload = if keep { encode_changes(&changes) } else { g.encode_changes_since(self.sp, &extra) };
+                match sync {
+                    true => db.commit_encoded(&payload).map(|_| ()),
+                    false => db.append_encoded(&payload).map(|r| record = Record::Appended(r)),
+                }
             };
             if let Err(why) = logged {
                 g.rollback(self.sp);

@@ -182,8 +182,10 @@ impl Graph {
         let mut rels: Vec<u64> = Vec::new();
         for u in journal {
             match u {
-                Undo::CreatedNode(id) | Undo::AddedLabel { id, .. } | Undo::NodeProp { id, .. } => nodes.push(*id),
-                Undo::CreatedRel(id) | Undo::RelProp { id, .. } => rels.push(*id),
+                Undo::CreatedNodes { .. } => nodes.extend(u.created_nodes()),
+                Undo::CreatedRels { .. } => rels.extend(u.created_rels()),
+                Undo::AddedLabel { id, .. } | Undo::NodeProp { id, .. } => nodes.push(*id),
+                Undo::RelProp { id, .. } => rels.push(*id),
                 _ => {}
             }
         }

@@ -12,15 +12,22 @@ pub type Sym = u32;
 pub struct Interner {
     /// Shared, so that `type(r)` and `labels(n)` hand out a name without copying it.
     names: IndexSet<Arc<str>, ahash::RandomState>,
+    /// The id `intern` gave last: a bulk write names the same label or key row after row, and
+    /// comparing one name costs less than hashing it.
+    last: Sym,
 }
 
 impl Interner {
     /// The id of `name`, handing out the next id if it is new.
     pub fn intern(&mut self, name: &str) -> Sym {
-        if let Some(i) = self.names.get_index_of(name) {
-            return i as Sym;
+        if self.names.get_index(self.last as usize).is_some_and(|n| **n == *name) {
+            return self.last;
         }
-        self.names.insert_full(name.into()).0 as Sym
+        self.last = match self.names.get_index_of(name) {
+            Some(i) => i as Sym,
+            None => self.names.insert_full(name.into()).0 as Sym,
+        };
+        self.last
     }
 
     /// The id of `name`, if it has one.

@@ -73,14 +73,73 @@ struct RelRec {
 /// One undoable change.
 #[derive(Debug, Clone)]
 enum Undo {
-    CreatedNode(NodeId),
-    CreatedRel(RelId),
-    DeletedNode { id: NodeId, labels: Vec<Sym>, props: Props },
-    DeletedRel { id: RelId, start: NodeId, end: NodeId, ty: Sym, props: Props },
-    NodeProp { id: NodeId, key: Sym, old: Option<Value> },
-    RelProp { id: RelId, key: Sym, old: Option<Value> },
-    AddedLabel { id: NodeId, label: Sym },
-    RemovedLabel { id: NodeId, label: Sym },
+    /// The nodes `first..first + count`, created one after another (a bulk write journals one
+    /// entry, not one per node).
+    CreatedNodes {
+        first: NodeId,
+        count: u32,
+    },
+    /// Likewise the relationships `first..first + count`.
+    CreatedRels {
+        first: RelId,
+        count: u32,
+    },
+    DeletedNode {
+        id: NodeId,
+        labels: Vec<Sym>,
+        props: Props,
+    },
+    DeletedRel {
+        id: RelId,
+        start: NodeId,
+        end: NodeId,
+        ty: Sym,
+        props: Props,
+    },
+    NodeProp {
+        id: NodeId,
+        key: Sym,
+        old: Option<Value>,
+    },
+    RelProp {
+        id: RelId,
+        key: Sym,
+        old: Option<Value>,
+    },
+    AddedLabel {
+        id: NodeId,
+        label: Sym,
+    },
+    RemovedLabel {
+        id: NodeId,
+        label: Sym,
+    },
+}
+
+impl Undo {
+    /// How many changes the entry stands for.
+    fn weight(&self) -> usize {
+        match self {
+            Undo::CreatedNodes { count, .. } | Undo::CreatedRels { count, .. } => *count as usize,
+            _ => 1,
+        }
+    }
+
+    /// The ids of the nodes it created.
+    fn created_nodes(&self) -> std::ops::Range<NodeId> {
+        match self {
+            Undo::CreatedNodes { first, count } => *first..*first + u64::from(*count),
+            _ => 0..0,
+        }
+    }
+
+    /// The ids of the relationships it created.
+    fn created_rels(&self) -> std::ops::Range<RelId> {
+        match self {
+            Undo::CreatedRels { first, count } => *first..*first + u64::from(*count),
+            _ => 0..0,
+        }
+    }
 }
 
 /// A mark in the journal, to roll back to.
@@ -111,7 +170,7 @@ pub struct Graph {
     /// External relationship id → petgraph index (`EdgeIndex::end()` once deleted).
     rel_ix: Vec<EdgeIndex<u32>>,
     /// The distinct label sets of nodes, in order of first use (the empty set first).
-    label_sets: IndexSet<Box<[Sym]>>,
+    label_sets: IndexSet<Box<[Sym]>, ahash::RandomState>,
     node_props: props::Arena,
     rel_props: props::Arena,
     labels: Interner,
@@ -120,6 +179,9 @@ pub struct Graph {
     label_index: Vec<idset::IdSet>,
     indexes: index::Indexes,
     journal: Vec<Undo>,
+    /// Journal entries before this are not extended by a new creation: a savepoint was taken
+    /// after them, so rolling back to it must not undo what they hold.
+    run_floor: usize,
     journaling: bool,
     /// Savepoints taken and not yet committed or rolled back.
     savepoints: usize,
@@ -179,6 +241,7 @@ impl Default for Graph {
             label_index: Vec::new(),
             indexes: index::Indexes::default(),
             journal: Vec::new(),
+            run_floor: 0,
             journaling: false,
             savepoints: 0,
             projections: projection::Cache::default(),
@@ -516,9 +579,15 @@ impl Graph {
 
     // ---- journal -----------------------------------------------------------------------
 
-    /// How many changes were journaled since `sp`.
+    /// How many journal entries were made since `sp` (0: nothing changed).
     pub fn journal_since(&self, sp: Savepoint) -> usize {
         self.journal.len().saturating_sub(sp.0)
+    }
+
+    /// How many changes were made since `sp`, a creation of many nodes counting each.
+    pub fn changes_count_since(&self, sp: Savepoint) -> usize {
+        let journal = self.journal.get(sp.0..).unwrap_or_default();
+        journal.iter().map(Undo::weight).sum()
     }
 
     /// Starts recording changes; returns a mark to roll back to. Savepoints nest: a
@@ -526,6 +595,7 @@ impl Graph {
     pub fn savepoint(&mut self) -> Savepoint {
         self.savepoints += 1;
         self.journaling = true;
+        self.run_floor = self.journal.len();
         Savepoint(self.journal.len())
     }
 
@@ -536,6 +606,7 @@ impl Graph {
         self.savepoints = self.savepoints.saturating_sub(1);
         if self.savepoints == 0 {
             self.journal.clear();
+            self.run_floor = 0;
             self.journaling = false;
         }
     }
@@ -544,6 +615,7 @@ impl Graph {
     /// batch of `IN TRANSACTIONS` made durable). Only for savepoints that all mark the start.
     pub fn forget_journal(&mut self) {
         self.journal.clear();
+        self.run_floor = 0;
     }
 
     /// Undoes every change made since the mark.
@@ -553,24 +625,43 @@ impl Graph {
             let Some(u) = self.journal.pop() else { break };
             self.undo(u);
         }
+        self.run_floor = self.journal.len();
         self.savepoints = self.savepoints.saturating_sub(1);
         self.journaling = self.savepoints > 0;
     }
 
     fn record(&mut self, u: Undo) {
-        if self.journaling {
-            self.journal.push(u);
+        if !self.journaling {
+            return;
         }
+        // A creation right after the last entry's joins it.
+        if self.journal.len() > self.run_floor {
+            match (self.journal.last_mut(), &u) {
+                (Some(Undo::CreatedNodes { first, count }), Undo::CreatedNodes { first: id, count: 1 })
+                | (Some(Undo::CreatedRels { first, count }), Undo::CreatedRels { first: id, count: 1 })
+                    if *first + u64::from(*count) == *id && *count < u32::MAX =>
+                {
+                    *count += 1;
+                    return;
+                }
+                _ => {}
+            }
+        }
+        self.journal.push(u);
     }
 
     fn undo(&mut self, u: Undo) {
         self.changed();
         match u {
-            Undo::CreatedNode(id) => {
-                let _ = self.delete_node(id, true);
+            Undo::CreatedNodes { first, count } => {
+                for id in (first..first + u64::from(count)).rev() {
+                    let _ = self.delete_node(id, true);
+                }
             }
-            Undo::CreatedRel(id) => {
-                self.delete_rel(id);
+            Undo::CreatedRels { first, count } => {
+                for id in (first..first + u64::from(count)).rev() {
+                    self.delete_rel(id);
+                }
             }
             Undo::DeletedNode { id, labels, props } => {
                 self.indexes.node_added(id, &labels, &props);
@@ -661,7 +752,7 @@ impl Graph {
             }
         }
         let id = self.add_node_syms(&ls, &ps);
-        self.record(Undo::CreatedNode(id));
+        self.record(Undo::CreatedNodes { first: id, count: 1 });
         id
     }
 
@@ -683,7 +774,7 @@ impl Graph {
             put_prop(&mut ps, k, v);
         }
         let id = self.add_rel_sym(start, end, ty, &ps)?;
-        self.record(Undo::CreatedRel(id));
+        self.record(Undo::CreatedRels { first: id, count: 1 });
         Some(id)
     }
 

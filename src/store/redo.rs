@@ -317,17 +317,35 @@ impl Graph {
         })
     }
 
-    /// The change journal entry `i` of `journal` stands for (`None`: a relationship made and
-    /// gone again without a trace, which changes nothing).
-    fn change_of<'a>(&'a self, journal: &[Undo], i: usize) -> Option<ChangeOf<'a>> {
-        Some(match &journal[i] {
-            Undo::CreatedNode(id) => {
-                ChangeOf::Node { g: self, id: *id, labels: self.node_labels(*id), props: self.node_props(*id) }
-            }
-            Undo::CreatedRel(id) => {
-                let (start, end, ty) = self.created_rel(journal, i, *id)?;
-                ChangeOf::Rel { g: self, id: *id, start, end, ty: self.types.name(ty), props: self.rel_props(*id) }
-            }
+    /// The changes of `journal`, in order: one per entry, one per node or relationship of a
+    /// run of creations, none for a relationship made and gone again without a trace.
+    fn changes_of<'a>(&'a self, journal: &'a [Undo]) -> impl Iterator<Item = ChangeOf<'a>> + 'a {
+        journal.iter().enumerate().flat_map(move |(i, u)| {
+            let nodes = u.created_nodes().map(move |id| ChangeOf::Node {
+                g: self,
+                id,
+                labels: self.node_labels(id),
+                props: self.node_props(id),
+            });
+            let rels = u.created_rels().filter_map(move |id| {
+                let (start, end, ty) = self.created_rel(journal, i, id)?;
+                Some(ChangeOf::Rel { g: self, id, start, end, ty: self.types.name(ty), props: self.rel_props(id) })
+            });
+            nodes.chain(rels).chain(self.change_of(u))
+        })
+    }
+
+    /// How many changes [`Graph::changes_of`] hands out, without making them.
+    fn changes_count(&self, journal: &[Undo]) -> usize {
+        let gone =
+            |i: usize, u: &Undo| u.created_rels().filter(|&id| self.created_rel(journal, i, id).is_none()).count();
+        journal.iter().enumerate().map(|(i, u)| u.weight() - gone(i, u)).sum()
+    }
+
+    /// The change a journal entry other than a creation stands for.
+    fn change_of<'a>(&'a self, u: &Undo) -> Option<ChangeOf<'a>> {
+        Some(match u {
+            Undo::CreatedNodes { .. } | Undo::CreatedRels { .. } => return None,
             Undo::DeletedNode { id, .. } => ChangeOf::DeleteNode(*id),
             Undo::DeletedRel { id, .. } => ChangeOf::DeleteRel(*id),
             Undo::NodeProp { id, key, .. } => {
@@ -354,7 +372,7 @@ impl Graph {
     /// The changes journaled since `sp`, in order (see the module's comment).
     pub fn changes_since(&self, sp: Savepoint) -> Vec<Change> {
         let journal = self.journal.get(sp.mark()..).unwrap_or_default();
-        (0..journal.len()).filter_map(|i| self.change_of(journal, i)).map(ChangeOf::owned).collect()
+        self.changes_of(journal).map(ChangeOf::owned).collect()
     }
 
     /// Makes the next ids handed out at least `node` and `rel` (a replay of ids that a
@@ -470,15 +488,10 @@ impl Serialize for JournalOf<'_> {
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let (g, journal) = (self.g, self.journal);
         // A relationship made and deleted again leaves no change only if its deletion is not
-        // in the journal either, which is rare: count those first, so the length is known.
-        let gone = (0..journal.len())
-            .filter(|&i| matches!(journal[i], Undo::CreatedRel(id) if g.created_rel(journal, i, id).is_none()))
-            .count();
-        let mut seq = s.serialize_seq(Some(journal.len() - gone + self.extra.len()))?;
-        for i in 0..journal.len() {
-            if let Some(c) = g.change_of(journal, i) {
-                seq.serialize_element(&c)?;
-            }
+        // in the journal either, which is rare: count the changes first, so the length is known.
+        let mut seq = s.serialize_seq(Some(g.changes_count(journal) + self.extra.len()))?;
+        for c in g.changes_of(journal) {
+            seq.serialize_element(&c)?;
         }
         for c in self.extra {
             seq.serialize_element(c)?;
