@@ -14,7 +14,7 @@ use std::time::{Duration, Instant};
 
 use super::shared::{Shared, Snapshot, WriteTx, WRITE_WAIT};
 use super::tx::tx_error;
-use super::{explain, plan_text, profile_columns, run_on, PlanCache, PlanKey, Prepared};
+use super::{explain, parse_one, plan_statement, plan_text, profile_columns, run_on, PlanCache, PlanKey, Prepared};
 use crate::ast::Mode;
 use crate::error::{Detail, Error, Kind, Result};
 use crate::exec::{self, Control, Params, Row, Stats, WantedIndexes};
@@ -115,22 +115,33 @@ impl Client {
     pub fn prepare(&mut self, text: &str) -> Result<Prepared> {
         let max_hops = self.control.limits.max_hops;
         let auto = self.tx.is_none() && !self.shared.read_only();
+        // Outside a transaction, a statement is planned on the last commit without waiting for
+        // its log to be synced (a write planned meanwhile joins that sync: group commit; a read
+        // waits when it runs), and the snapshot is held only to look the plan up and to plan,
+        // not to parse: one held when the next commit is published makes that writer copy the
+        // whole graph.
+        let key = match &mut self.tx {
+            Some(Open { write: Some(w), .. }) => PlanKey::of(w.graph(), max_hops, auto),
+            Some(Open { snap, .. }) => PlanKey::of(&snap.graph, max_hops, auto),
+            None => PlanKey::of(&self.shared.latest().graph, max_hops, auto),
+        };
+        let due = match self.plans.lookup(text, &key, auto) {
+            Ok(p) => return Ok(p),
+            Err(due) => due,
+        };
+        let stmt = parse_one(text)?;
         let snap;
         let graph: &Graph = match &mut self.tx {
             Some(Open { write: Some(w), .. }) => w.graph(),
             Some(Open { snap, .. }) => &snap.graph,
             None => {
-                snap = self.shared.snapshot();
+                snap = self.shared.latest();
                 &snap.graph
             }
         };
         let key = PlanKey::of(graph, max_hops, auto);
-        let due = match self.plans.lookup(text, &key, auto) {
-            Ok(p) => return Ok(p),
-            Err(due) => due,
-        };
         let wanted = std::cell::RefCell::new(WantedIndexes::default());
-        let p: Prepared = Arc::new(plan_text(text, graph, max_hops, auto.then_some(&wanted), Passes::ALL)?);
+        let p: Prepared = Arc::new(plan_statement(stmt, graph, max_hops, auto.then_some(&wanted), Passes::ALL)?);
         let mut wanted = wanted.take();
         if p.0.mode == Mode::Explain || !auto {
             self.plans.put(text, key, p.clone(), Vec::new());
@@ -192,8 +203,12 @@ impl Client {
                     false => run_on(prepared, w.graph(), params, control, start)?,
                 };
                 w.commit()?;
+                let rows = streamed(result.rows, result.profile);
+                if rows.is_empty() {
+                    return Ok(Summary { stats: result.stats, stopped: false });
+                }
                 // Its rows read the graph as the commit left it.
-                return feed(&shared.snapshot().graph, streamed(result.rows, result.profile), result.stats, sink);
+                return feed(&shared.snapshot().graph, rows, result.stats, sink);
             }
             let snap = shared.snapshot();
             return read_on(&snap.graph, prepared, params, control, start, sink);

@@ -193,6 +193,11 @@ pub(crate) fn plan_text(
     wanted: Option<&std::cell::RefCell<exec::WantedIndexes>>,
     passes: crate::plan::Passes,
 ) -> Result<(crate::ast::Statement, crate::plan::Plan)> {
+    plan_statement(parse_one(text)?, graph, max_hops, wanted, passes)
+}
+
+/// The one statement of `text`, parsed and checked (no graph needed).
+pub(crate) fn parse_one(text: &str) -> Result<crate::ast::Statement> {
     let mut stmts = crate::syntax::parse(text)?;
     if stmts.len() != 1 {
         return Err(Error::syntax(
@@ -203,6 +208,17 @@ pub(crate) fn plan_text(
     }
     let stmt = stmts.remove(0);
     crate::semantic::check(&stmt)?;
+    Ok(stmt)
+}
+
+/// Plans a parsed statement for `graph` (see [`plan_text`]).
+pub(crate) fn plan_statement(
+    stmt: crate::ast::Statement,
+    graph: &Graph,
+    max_hops: u64,
+    wanted: Option<&std::cell::RefCell<exec::WantedIndexes>>,
+    passes: crate::plan::Passes,
+) -> Result<(crate::ast::Statement, crate::plan::Plan)> {
     let catalog =
         exec::StoreCatalog { graph, max_hops, wanted, auto_index_min: AUTO_INDEX_MIN, again_min: AUTO_INDEX_AGAIN_MIN };
     let plan = crate::plan::build_with(&stmt, &catalog, passes)?;

@@ -121,16 +121,29 @@ impl Shared {
     /// The last committed state, once it is durable (a commit whose sync is under way is
     /// waited for: a reader never sees what a crash could still take back).
     pub fn snapshot(&self) -> Arc<Snapshot> {
+        // The wait holds no snapshot: one still held when the next commit is published makes
+        // the writer after it copy the whole graph. (A failed sync refuses every write from
+        // then on; what is in memory is still read.)
+        for _ in 0..3 {
+            let n = self.latest().record;
+            if n == 0 || self.wait_synced(n).is_err() {
+                break;
+            }
+            let s = self.latest();
+            if s.record <= lock(&self.durable).synced {
+                return s;
+            }
+        }
         let s = self.latest();
         if s.record > 0 {
-            // A failed sync refuses every write from then on; what is in memory is still read.
             let _ = self.wait_synced(s.record);
         }
         s
     }
 
-    /// The last committed state, durable or about to be (what the next write builds on).
-    fn latest(&self) -> Arc<Snapshot> {
+    /// The last committed state, durable or about to be (what the next write builds on, and
+    /// what a statement is planned on: planning reads names and counts, never rows).
+    pub(crate) fn latest(&self) -> Arc<Snapshot> {
         self.current.read().unwrap_or_else(|e| e.into_inner()).clone()
     }
 

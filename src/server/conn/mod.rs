@@ -498,7 +498,7 @@ impl<'a> Conn<'a> {
     }
 
     fn bookmark(&self, db: &str) -> String {
-        let v = self.clients.get(db).map_or(0, |c| c.shared().snapshot().version);
+        let v = self.clients.get(db).map_or(0, |c| c.shared().latest().version);
         format!("silkgraph:{db}:{v}")
     }
 
