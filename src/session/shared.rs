@@ -682,4 +682,48 @@ mod tests {
         assert_eq!(got, (0..=5).collect::<Vec<_>>());
         let _ = std::fs::remove_dir_all(&d);
     }
+
+    #[test]
+    fn a_bulk_commit_is_a_checkpoint_that_makes_the_commits_waiting_for_a_sync_durable_too() {
+        let d = std::env::temp_dir().join(format!("silkgraph-bulk-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&d);
+        std::fs::create_dir_all(&d).unwrap();
+        let path = d.join("g.sg");
+        let o = Database::open(&path, false).unwrap();
+        let s = Shared::new(o.graph, Some(o.db), false);
+        let commit = |s: &Arc<Shared>, n: i64| {
+            let mut w = s.begin_write(None, WRITE_WAIT).unwrap();
+            for i in 0..n {
+                w.graph().create_node(["N"], vec![("i", crate::value::Value::Int(i))]);
+            }
+            w.commit().unwrap();
+        };
+        commit(&s, 1);
+        // A sync under way (as if another commit's): a small commit appends and waits for it.
+        lock(&s.durable).syncing = true;
+        let small = {
+            let s = s.clone();
+            std::thread::spawn(move || commit(&s, 1))
+        };
+        while s.latest().version < 2 {
+            std::thread::sleep(Duration::from_millis(1));
+        }
+        // A bulk commit writes the snapshot instead of a log record: durable at once, and so is
+        // the small commit before it, which stops waiting for the sync that never ends.
+        commit(&s, 70_000);
+        small.join().unwrap();
+        assert_eq!(std::fs::metadata(d.join("g.sg-wal")).unwrap().len(), 32, "a new, empty log");
+        {
+            let mut st = lock(&s.durable);
+            st.syncing = false;
+            s.synced.notify_all();
+        }
+        // The next commit goes to the new log.
+        commit(&s, 1);
+        assert!(std::fs::metadata(d.join("g.sg-wal")).unwrap().len() > 32);
+        drop(s);
+        let o = Database::open(&path, false).unwrap();
+        assert_eq!(o.graph.node_count(), 70_003, "every commit is kept");
+        let _ = std::fs::remove_dir_all(&d);
+    }
 }
