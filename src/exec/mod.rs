@@ -656,10 +656,10 @@ fn stream_first_write(
     };
     let keep = rows_read_after(p, j);
     let ctx = Ctx { graph: crate::store::empty_graph(), params, width: p.slots, control };
-    if let ([Op::Unwind { expr, slot }], Op::Create { parts, .. }, false, None) =
+    if let ([Op::Unwind { expr, slot }], Op::Create { parts, span }, false, None) =
         (&ops[..j], &ops[j], keep, &control.profile)
     {
-        unwind_create(expr, *slot, &ops[j], parts, graph, ctx, stats)?;
+        unwind_create(expr, *slot, parts, *span, graph, ctx, stats)?;
         return Ok(Some((j, Vec::new())));
     }
     let first = vec![Value::Null; p.slots];
@@ -691,8 +691,8 @@ fn stream_first_write(
 fn unwind_create(
     expr: &crate::plan::Expr,
     slot: usize,
-    create: &Op,
     parts: &[crate::plan::CreatePart],
+    clause: crate::error::Span,
     graph: &mut dyn GraphWrite,
     ctx: Ctx,
     stats: &mut Stats,
@@ -706,8 +706,7 @@ fn unwind_create(
         // As in a row of its own: nothing but the value is bound yet.
         row.iter_mut().for_each(|x| *x = Value::Null);
         row[slot] = v;
-        write::create_row(parts, &mut row, graph, ctx.params, ctx.control, stats)
-            .map_err(|e| e.at_opt(create.clause_span()))?;
+        write::create_row(parts, &mut row, graph, ctx.params, ctx.control, stats).map_err(|e| e.at(clause))?;
     }
     Ok(())
 }

@@ -589,6 +589,26 @@ impl Drop for WriteTx {
 mod tests {
     use super::*;
 
+    /// A database in a fresh directory `silkgraph-{name}-PID`, shared: the directory, the
+    /// database's path and the share.
+    fn on_disk(name: &str) -> (std::path::PathBuf, std::path::PathBuf, Arc<Shared>) {
+        let d = std::env::temp_dir().join(format!("silkgraph-{name}-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&d);
+        std::fs::create_dir_all(&d).unwrap();
+        let path = d.join("g.sg");
+        let o = Database::open(&path, false).unwrap();
+        (d, path, Shared::new(o.graph, Some(o.db), false))
+    }
+
+    /// Commits one transaction that creates a node `:N {i: i}` for each `i` of `is`.
+    fn commit_nodes(s: &Arc<Shared>, is: std::ops::Range<i64>) {
+        let mut w = s.begin_write(None, WRITE_WAIT).unwrap();
+        for i in is {
+            w.graph().create_node(["N"], vec![("i", crate::value::Value::Int(i))]);
+        }
+        w.commit().unwrap();
+    }
+
     fn count(s: &Arc<Shared>) -> (usize, usize) {
         let snap = s.snapshot();
         (snap.graph.node_count(), snap.graph.rel_count())
@@ -644,17 +664,8 @@ mod tests {
 
     #[test]
     fn commits_that_come_while_the_log_syncs_are_synced_together_and_kept() {
-        let d = std::env::temp_dir().join(format!("silkgraph-group-{}", std::process::id()));
-        let _ = std::fs::remove_dir_all(&d);
-        std::fs::create_dir_all(&d).unwrap();
-        let path = d.join("g.sg");
-        let o = Database::open(&path, false).unwrap();
-        let s = Shared::new(o.graph, Some(o.db), false);
-        let commit = |s: &Arc<Shared>, i: i64| {
-            let mut w = s.begin_write(None, WRITE_WAIT).unwrap();
-            w.graph().create_node(["N"], vec![("i", crate::value::Value::Int(i))]);
-            w.commit().unwrap();
-        };
+        let (d, path, s) = on_disk("group");
+        let commit = |s: &Arc<Shared>, i: i64| commit_nodes(s, i..i + 1);
         commit(&s, 0);
         assert_eq!(s.log_syncs(), 1);
         // A sync under way (as if another commit's): five commits append and wait for it.
@@ -707,19 +718,8 @@ mod tests {
 
     #[test]
     fn a_bulk_commit_is_a_checkpoint_that_makes_the_commits_waiting_for_a_sync_durable_too() {
-        let d = std::env::temp_dir().join(format!("silkgraph-bulk-{}", std::process::id()));
-        let _ = std::fs::remove_dir_all(&d);
-        std::fs::create_dir_all(&d).unwrap();
-        let path = d.join("g.sg");
-        let o = Database::open(&path, false).unwrap();
-        let s = Shared::new(o.graph, Some(o.db), false);
-        let commit = |s: &Arc<Shared>, n: i64| {
-            let mut w = s.begin_write(None, WRITE_WAIT).unwrap();
-            for i in 0..n {
-                w.graph().create_node(["N"], vec![("i", crate::value::Value::Int(i))]);
-            }
-            w.commit().unwrap();
-        };
+        let (d, path, s) = on_disk("bulk");
+        let commit = |s: &Arc<Shared>, n: i64| commit_nodes(s, 0..n);
         commit(&s, 1);
         // A sync under way (as if another commit's): a small commit appends and waits for it.
         lock(&s.durable).syncing = true;
