@@ -446,7 +446,7 @@ fn graph() -> impl Strategy<Value = Graph> {
 fn canonical(g: &Graph) -> Vec<String> {
     let nodes: Vec<u64> = g.node_ids().collect();
     let pos = |id: u64| nodes.iter().position(|n| *n == id).unwrap_or(usize::MAX);
-    let props = |ps: &[(silkgraph::store::Sym, Value)]| {
+    let props = |ps: &[(silkgraph::store::KeyId, Value)]| {
         let mut v: Vec<String> = ps
             .iter()
             .map(|(k, v)| format!("{}={}:{}", g.keys().name(*k), v.type_name(), silkgraph::value::to_cypher_literal(v)))

@@ -26,7 +26,7 @@ use std::sync::Arc;
 use indexmap::IndexMap;
 
 use crate::error::{Detail, Error, Kind, Result};
-use crate::store::{GraphRead, Projection, ProjectionError, Sym};
+use crate::store::{GraphRead, KeyId, LabelId, Projection, ProjectionError, TypeId};
 use crate::value::Value;
 
 pub use centrality::{betweenness, closeness, degree, eigenvector, pagerank, pagerank_incoming};
@@ -55,21 +55,18 @@ pub enum Direction {
 #[derive(Debug, Clone)]
 pub struct Config {
     /// The labels whose nodes are projected (all nodes when empty).
-    pub labels: Vec<Sym>,
+    pub labels: Vec<LabelId>,
     /// The relationship types projected (all types when empty).
-    pub types: Vec<Sym>,
+    pub types: Vec<TypeId>,
     /// Which way relationships are followed.
     pub direction: Direction,
     /// The relationship property that weighs each edge, if any.
-    pub weight: Option<Sym>,
+    pub weight: Option<KeyId>,
     /// The algorithm's own keys.
     pub extra: IndexMap<String, Value>,
     /// Whether the projection keeps the relationship of each edge (for paths).
     pub with_rels: bool,
 }
-
-/// Matches nothing: a label, type or key the graph has never seen.
-const NO_SYM: Sym = Sym::MAX;
 
 fn bad(key: &str, msg: impl std::fmt::Display) -> Error {
     Error::runtime(Kind::ArgumentError, Detail::InvalidArgumentValue, format!("`{key}`: {msg}"))
@@ -113,8 +110,8 @@ impl Config {
         };
         for (k, v) in map.iter() {
             match k.as_str() {
-                "labels" => c.labels = names(k, v)?.iter().map(|n| g.label_id(n).unwrap_or(NO_SYM)).collect(),
-                "types" => c.types = names(k, v)?.iter().map(|n| g.type_id(n).unwrap_or(NO_SYM)).collect(),
+                "labels" => c.labels = names(k, v)?.iter().map(|n| g.label_id(n).unwrap_or(LabelId::NONE)).collect(),
+                "types" => c.types = names(k, v)?.iter().map(|n| g.type_id(n).unwrap_or(TypeId::NONE)).collect(),
                 "direction" => {
                     c.direction = match v {
                         Value::String(s) => match s.to_ascii_lowercase().as_str() {
@@ -129,7 +126,7 @@ impl Config {
                 "weight" => {
                     c.weight = match v {
                         Value::Null => None,
-                        Value::String(s) => Some(g.key_id(s).unwrap_or(NO_SYM)),
+                        Value::String(s) => Some(g.key_id(s).unwrap_or(KeyId::NONE)),
                         _ => return Err(bad(k, "expected a relationship property name")),
                     }
                 }

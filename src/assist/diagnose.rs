@@ -13,7 +13,7 @@ use crate::ast::{self, BinaryOp, Clause, Expr, ExprKind, Literal, NodePattern, P
 use crate::error::{Detail, Error};
 use crate::exec::Params;
 use crate::session::Session;
-use crate::store::{Graph, Sym};
+use crate::store::{Graph, KeyId};
 use crate::value::{quote_name, quote_string, to_cypher_literal, Value};
 
 // ---- the schema snapshot --------------------------------------------------------------------
@@ -64,7 +64,7 @@ impl SchemaSnapshot {
         let shape = g.shape();
         let (label, ty, key) =
             (|l| g.labels().name(l).to_string(), |t| g.types().name(t).to_string(), |k| g.keys().name(k).to_string());
-        let named = |m: &IndexMap<Sym, usize>| m.iter().map(|(k, n)| (key(*k), *n)).collect::<IndexMap<_, _>>();
+        let named = |m: &IndexMap<KeyId, usize>| m.iter().map(|(k, n)| (key(*k), *n)).collect::<IndexMap<_, _>>();
         s.label_keys = shape.label_keys.iter().map(|(l, m)| (label(*l), by_frequency(named(m)))).collect();
         s.type_keys = shape.type_keys.iter().map(|(t, m)| (ty(*t), by_frequency(named(m)))).collect();
         s.types =

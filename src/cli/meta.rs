@@ -667,7 +667,7 @@ fn node_name(g: &crate::store::Graph, id: u64) -> String {
     }
 }
 
-fn prop_text(g: &crate::store::Graph, props: &[(crate::store::Sym, Value)], key: &str) -> Option<String> {
+fn prop_text(g: &crate::store::Graph, props: &[(crate::store::KeyId, Value)], key: &str) -> Option<String> {
     let k = g.key_id(key)?;
     match props.iter().find(|(p, _)| *p == k).map(|(_, v)| v) {
         Some(Value::String(s)) => Some(s.to_string()),

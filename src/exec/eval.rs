@@ -9,7 +9,7 @@ use super::{type_err, Ctx, Row};
 use crate::ast::{BinaryOp, Quantifier};
 use crate::error::{Detail, Error, Kind, Phase, Result, Span};
 use crate::plan::{Expr, MapProjItem, PropFilter};
-use crate::store::Sym;
+use crate::store::KeyId;
 use crate::value::{temporal, Value};
 
 fn deleted(what: &str) -> Error {
@@ -32,7 +32,7 @@ pub(crate) fn property(v: &Value, key: &str, ctx: Ctx) -> Result<Value> {
 
 /// Evaluates a pattern's property constraints. `None`: they can never match (a null value, or
 /// a key no entity has).
-pub(crate) fn eval_props(p: &Option<PropFilter>, row: &Row, ctx: Ctx) -> Result<Option<Vec<(Sym, Value)>>> {
+pub(crate) fn eval_props(p: &Option<PropFilter>, row: &Row, ctx: Ctx) -> Result<Option<Vec<(KeyId, Value)>>> {
     let pairs: Vec<(String, Value)> = match p {
         None => return Ok(Some(Vec::new())),
         Some(PropFilter::Pairs(kv)) => {

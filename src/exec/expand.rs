@@ -9,7 +9,7 @@ use super::rows::{none, one};
 use super::{Ctx, Row, RowIter};
 use crate::error::Result;
 use crate::plan::{Dir, NodeSpec, RelSpec};
-use crate::store::{self, Sym};
+use crate::store::{self, KeyId, LabelId, TypeId};
 use crate::value::{NodeId, RelId, Value};
 
 pub(crate) fn store_dir(d: Dir) -> store::Dir {
@@ -21,11 +21,11 @@ pub(crate) fn store_dir(d: Dir) -> store::Dir {
 }
 
 /// Type ids of a type alternative; unknown types are dropped. `None`: no type can match.
-pub(crate) fn type_syms(ctx: Ctx, types: &[String]) -> Option<Vec<Sym>> {
+pub(crate) fn type_syms(ctx: Ctx, types: &[String]) -> Option<Vec<TypeId>> {
     if types.is_empty() {
         return Some(Vec::new());
     }
-    let syms: Vec<Sym> = types.iter().filter_map(|t| ctx.graph.type_id(t)).collect();
+    let syms: Vec<TypeId> = types.iter().filter_map(|t| ctx.graph.type_id(t)).collect();
     if syms.is_empty() {
         None
     } else {
@@ -38,11 +38,11 @@ pub(crate) fn type_syms(ctx: Ctx, types: &[String]) -> Option<Vec<Sym>> {
 pub(crate) struct Neighbours {
     adj: [Option<Arc<store::Adjacency>>; 2],
     dir: store::Dir,
-    types: Rc<[Sym]>,
+    types: Rc<[TypeId]>,
 }
 
 impl Neighbours {
-    pub(crate) fn new(ctx: Ctx, dir: store::Dir, types: Rc<[Sym]>) -> Neighbours {
+    pub(crate) fn new(ctx: Ctx, dir: store::Dir, types: Rc<[TypeId]>) -> Neighbours {
         let mut adj = [None, None];
         if let [t] = *types {
             let g = ctx.graph;
@@ -59,7 +59,7 @@ impl Neighbours {
     }
 
     /// Whether every node this reaches carries all of `labels` (no need to check them).
-    pub(crate) fn others_have(&self, labels: &[Sym]) -> bool {
+    pub(crate) fn others_have(&self, labels: &[LabelId]) -> bool {
         let sides: Vec<&Arc<store::Adjacency>> = self.adj.iter().flatten().collect();
         !sides.is_empty() && sides.iter().all(|a| a.others_have(labels))
     }
@@ -146,7 +146,7 @@ impl Iterator for NbIter<'_> {
     }
 }
 
-pub(crate) fn rel_matches(ctx: Ctx, id: RelId, props: &[(Sym, Value)]) -> bool {
+pub(crate) fn rel_matches(ctx: Ctx, id: RelId, props: &[(KeyId, Value)]) -> bool {
     props.iter().all(|(k, v)| ctx.graph.rel_prop_equals(id, *k, v))
 }
 
@@ -162,7 +162,7 @@ pub(crate) fn used(row: &Row, slots: &[usize], rel: RelId) -> bool {
 /// Interned names an expansion needs, resolved once per run of the operator.
 pub(crate) struct Names {
     pub(crate) nb: Rc<Neighbours>,
-    to_labels: Rc<[Sym]>,
+    to_labels: Rc<[LabelId]>,
     /// The far node's and the relationship's properties, when they read nothing of the row.
     to_props: Option<Wanted>,
     rel_props: Option<Wanted>,
@@ -180,8 +180,8 @@ impl Names {
     /// `None` when a type or label of the pattern does not exist: nothing can match. The
     /// graph does not change while a read segment runs, so this is done once per operator.
     pub(crate) fn new(ctx: Ctx, rel: &RelSpec, to: &NodeSpec) -> Option<Names> {
-        let types = Rc::<[Sym]>::from(type_syms(ctx, &rel.types)?);
-        let labels = Rc::<[Sym]>::from(label_syms(ctx, &to.labels)?);
+        let types = Rc::<[TypeId]>::from(type_syms(ctx, &rel.types)?);
+        let labels = Rc::<[LabelId]>::from(label_syms(ctx, &to.labels)?);
         let nb = Rc::new(Neighbours::new(ctx, store_dir(rel.dir), types));
         // Labels every node the adjacency reaches carries need no check per row (a
         // variable-length match may end where it starts, so it still checks).
@@ -197,7 +197,7 @@ pub(crate) struct Hop {
     pub(crate) start: NodeId,
     target: Option<NodeId>,
     bound_rel: Option<RelId>,
-    to_labels: Rc<[Sym]>,
+    to_labels: Rc<[LabelId]>,
     to_props: Wanted,
     rel_props: Wanted,
 }
@@ -235,11 +235,11 @@ impl Hop {
         Ok(Some(Hop { start, target, bound_rel, to_labels: names.to_labels.clone(), to_props, rel_props }))
     }
 
-    fn to_props(&self) -> &[(Sym, Value)] {
+    fn to_props(&self) -> &[(KeyId, Value)] {
         self.to_props.as_deref().unwrap_or(&[])
     }
 
-    fn rel_props(&self) -> &[(Sym, Value)] {
+    fn rel_props(&self) -> &[(KeyId, Value)] {
         self.rel_props.as_deref().unwrap_or(&[])
     }
 
@@ -422,7 +422,7 @@ pub(crate) fn var_paths(
     ctx: Ctx,
     start: NodeId,
     nb: &Neighbours,
-    props: &[(Sym, Value)],
+    props: &[(KeyId, Value)],
     min: u64,
     bound: Bound,
     row: &Row,
@@ -440,7 +440,7 @@ pub(crate) fn var_paths_inner(
     ctx: Ctx,
     start: NodeId,
     nb: &Neighbours,
-    props: &[(Sym, Value)],
+    props: &[(KeyId, Value)],
     min: u64,
     bound: Bound,
     row: &Row,
@@ -535,10 +535,10 @@ pub(crate) fn count_two_hops(ctx: Ctx, p: &crate::plan::TwoHops) -> Result<usize
             (nb, checked)
         })
         .collect();
-    let both_ends: Vec<Sym> = ends.concat();
+    let both_ends: Vec<LabelId> = ends.concat();
     let same_type = types[0] == types[1];
     let same_side = p.sides[0].1 == p.sides[1].1;
-    let count = |(nb, checked): &(Neighbours, bool), labels: &[Sym], b: NodeId| match (checked, nb.degree(b)) {
+    let count = |(nb, checked): &(Neighbours, bool), labels: &[LabelId], b: NodeId| match (checked, nb.degree(b)) {
         (false, Some(n)) => n,
         (false, None) => nb.iter(ctx, b).count(),
         (true, _) => nb.iter(ctx, b).filter(|&(_, o)| node_matches(ctx, o, labels, &[])).count(),

@@ -7,18 +7,18 @@ use std::collections::BTreeMap;
 use std::sync::Arc;
 
 use crate::store::{
-    put_prop, Dir, GraphRead, GraphWrite, Ids, Interner, Projection, ProjectionError, ProjectionSpec, PropReader,
-    Props, Savepoint, Sym,
+    put_prop, Dir, GraphRead, GraphWrite, Ids, Interner, KeyId, LabelId, Projection, ProjectionError, ProjectionSpec,
+    PropReader, Props, Savepoint, TypeId,
 };
 use crate::value::{NodeId, RelId, Value};
 
 #[derive(Debug, Clone, Default)]
 struct State {
-    labels: Interner,
-    types: Interner,
-    keys: Interner,
-    nodes: BTreeMap<NodeId, (Vec<Sym>, Props)>,
-    rels: BTreeMap<RelId, (NodeId, NodeId, Sym, Props)>,
+    labels: Interner<LabelId>,
+    types: Interner<TypeId>,
+    keys: Interner<KeyId>,
+    nodes: BTreeMap<NodeId, (Vec<LabelId>, Props)>,
+    rels: BTreeMap<RelId, (NodeId, NodeId, TypeId, Props)>,
     next_node: u64,
     next_rel: u64,
 }
@@ -31,13 +31,13 @@ pub struct FakeGraph {
 }
 
 impl GraphRead for FakeGraph {
-    fn labels(&self) -> &Interner {
+    fn labels(&self) -> &Interner<LabelId> {
         &self.now.labels
     }
-    fn types(&self) -> &Interner {
+    fn types(&self) -> &Interner<TypeId> {
         &self.now.types
     }
-    fn keys(&self) -> &Interner {
+    fn keys(&self) -> &Interner<KeyId> {
         &self.now.keys
     }
     fn node_count(&self) -> usize {
@@ -58,23 +58,23 @@ impl GraphRead for FakeGraph {
     fn rel_exists(&self, id: RelId) -> bool {
         self.now.rels.contains_key(&id)
     }
-    fn node_labels(&self, id: NodeId) -> &[Sym] {
+    fn node_labels(&self, id: NodeId) -> &[LabelId] {
         self.now.nodes.get(&id).map_or(&[], |(l, _)| l)
     }
-    fn node_prop(&self, id: NodeId, key: Sym) -> Option<Value> {
+    fn node_prop(&self, id: NodeId, key: KeyId) -> Option<Value> {
         let (_, props) = self.now.nodes.get(&id)?;
         props.iter().find(|(k, _)| *k == key).map(|(_, v)| v.clone())
     }
     fn node_props(&self, id: NodeId) -> Props {
         self.now.nodes.get(&id).map_or_else(Props::new, |(_, p)| p.clone())
     }
-    fn rel_type(&self, id: RelId) -> Option<Sym> {
+    fn rel_type(&self, id: RelId) -> Option<TypeId> {
         self.now.rels.get(&id).map(|r| r.2)
     }
     fn rel_ends(&self, id: RelId) -> Option<(NodeId, NodeId)> {
         self.now.rels.get(&id).map(|r| (r.0, r.1))
     }
-    fn rel_prop(&self, id: RelId, key: Sym) -> Option<Value> {
+    fn rel_prop(&self, id: RelId, key: KeyId) -> Option<Value> {
         let (_, _, _, props) = self.now.rels.get(&id)?;
         props.iter().find(|(k, _)| *k == key).map(|(_, v)| v.clone())
     }
@@ -85,9 +85,9 @@ impl GraphRead for FakeGraph {
         &'a self,
         node: NodeId,
         dir: Dir,
-        types: &'a [Sym],
+        types: &'a [TypeId],
     ) -> Box<dyn Iterator<Item = (RelId, NodeId)> + 'a> {
-        let want = move |t: Sym| types.is_empty() || types.contains(&t);
+        let want = move |t: TypeId| types.is_empty() || types.contains(&t);
         let out = self
             .now
             .rels
@@ -102,10 +102,10 @@ impl GraphRead for FakeGraph {
             .map(|(&id, r)| (id, r.0));
         Box::new(out.chain(inc))
     }
-    fn node_prop_reader(&self, key: Sym) -> PropReader<'_> {
+    fn node_prop_reader(&self, key: KeyId) -> PropReader<'_> {
         PropReader::plain(self, key)
     }
-    fn rel_prop_reader(&self, key: Sym) -> PropReader<'_> {
+    fn rel_prop_reader(&self, key: KeyId) -> PropReader<'_> {
         PropReader::plain_rels(self, key)
     }
     fn projection_shared(&self, _: &ProjectionSpec) -> Result<Arc<Projection>, ProjectionError> {

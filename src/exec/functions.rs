@@ -113,7 +113,7 @@ pub(crate) fn convert_or_null(func: &str, v: Value) -> Value {
 
 /// The properties of a node or relationship as a map.
 pub(crate) fn entity_props(ctx: Ctx, v: &Value) -> Option<IndexMap<String, Value>> {
-    let props: Vec<(crate::store::Sym, Value)> = match v {
+    let props: Vec<(crate::store::KeyId, Value)> = match v {
         Value::Node(id) => ctx.graph.node_props(*id),
         Value::Rel(id) => ctx.graph.rel_props(*id),
         _ => return None,

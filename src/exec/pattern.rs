@@ -7,15 +7,15 @@ use super::eval::eval_props;
 use super::{Ctx, Row};
 use crate::error::Result;
 use crate::plan::NodeSpec;
-use crate::store::Sym;
+use crate::store::{KeyId, LabelId};
 use crate::value::{NodeId, Value};
 
 /// Label ids, or `None` if a label does not exist (so nothing can match).
-pub(crate) fn label_syms(ctx: Ctx, labels: &[String]) -> Option<Vec<Sym>> {
+pub(crate) fn label_syms(ctx: Ctx, labels: &[String]) -> Option<Vec<LabelId>> {
     labels.iter().map(|l| ctx.graph.label_id(l)).collect()
 }
 
-pub(crate) fn node_matches(ctx: Ctx, id: NodeId, labels: &[Sym], props: &[(Sym, Value)]) -> bool {
+pub(crate) fn node_matches(ctx: Ctx, id: NodeId, labels: &[LabelId], props: &[(KeyId, Value)]) -> bool {
     labels.iter().all(|l| ctx.graph.has_label(id, *l))
         && props.iter().all(|(k, v)| ctx.graph.node_prop_equals(id, *k, v))
 }
@@ -29,7 +29,7 @@ pub(crate) fn node_check(node: &NodeSpec, row: &Row, ctx: Ctx) -> Result<bool> {
 
 /// Properties a pattern element must have; `None` inside: nothing can match (a null value or
 /// a key no entity has).
-pub(crate) type Wanted = Rc<Option<Vec<(Sym, Value)>>>;
+pub(crate) type Wanted = Rc<Option<Vec<(KeyId, Value)>>>;
 
 /// The properties, evaluated once, if they read nothing of the row (constants, parameters).
 pub(crate) fn fixed_props(p: &Option<crate::plan::PropFilter>, ctx: Ctx) -> Option<Wanted> {

@@ -187,7 +187,7 @@ fn connection_options(ctx: Ctx, v: Option<&Value>) -> Result<crate::kg::connecti
                 for t in ts {
                     let Value::String(t) = t else { return Err(super::type_err(&format!("{P}: `types` holds type names"), t)) };
                     // A type the graph has never seen matches nothing, as in a pattern.
-                    o.types.push(ctx.graph.type_id(t).unwrap_or(crate::store::Sym::MAX));
+                    o.types.push(ctx.graph.type_id(t).unwrap_or(crate::store::TypeId::NONE));
                 }
             }
             (k, v) => {
@@ -268,7 +268,7 @@ pub(crate) fn show(what: crate::ast::Shown, ctx: Ctx) -> Vec<Row> {
                 .iter()
                 .enumerate()
                 .map(|(i, c)| {
-                    let on = if c.rel { g.types().name(c.on) } else { g.labels().name(c.on) };
+                    let on = if c.rel { g.types().name(c.on_type()) } else { g.labels().name(c.on_label()) };
                     let ty = match &c.rule {
                         crate::store::constraints::Rule::Type { cypher, .. } => Value::str(cypher),
                         _ => Value::Null,

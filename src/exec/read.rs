@@ -13,7 +13,7 @@ use super::sort::{count_value, feed_all};
 use super::{Ctx, Row, RowIter};
 use crate::error::{Detail, Error, Result};
 use crate::plan::{Expr, Op};
-use crate::store::Sym;
+use crate::store::TypeId;
 use crate::value::{Path, RelId, Value};
 
 pub(crate) fn apply<'a>(op: &'a Op, input: RowIter<'a>, ctx: Ctx<'a>) -> RowIter<'a> {
@@ -218,13 +218,13 @@ fn count_store(
         }
         r
     };
-    let types: Vec<Sym> = match what {
+    let types: Vec<TypeId> = match what {
         Counted::Nodes(None) => return Ok(vec![with(None, g.node_count())]),
         Counted::Nodes(Some(l)) => return Ok(vec![with(None, g.label_id(l).map_or(0, |l| g.label_count(l)))]),
         Counted::Paths(p) => return Ok(vec![with(None, super::expand::count_two_hops(ctx, p)?)]),
         Counted::Rels(ts) if ts.is_empty() => g.types().iter().map(|(t, _)| t).collect(),
         Counted::Rels(ts) => {
-            let mut syms: Vec<Sym> = ts.iter().filter_map(|t| g.type_id(t)).collect();
+            let mut syms: Vec<TypeId> = ts.iter().filter_map(|t| g.type_id(t)).collect();
             syms.sort_unstable();
             syms.dedup();
             syms

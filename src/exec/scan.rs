@@ -7,7 +7,7 @@ use super::rows::one;
 use super::{Ctx, Row, RowIter};
 use crate::error::Result;
 use crate::plan::NodeSpec;
-use crate::store::{self, Sym};
+use crate::store::{self, LabelId};
 use crate::value::{NodeId, Value};
 
 pub(crate) fn scan<'a>(node: &'a NodeSpec, row: Row, ctx: Ctx<'a>) -> RowIter<'a> {
@@ -68,7 +68,7 @@ pub(crate) enum Candidates<'a> {
 /// the store has them) and the comparisons the plan left to an index its seek did not answer
 /// (no filter repeats them).
 pub(crate) struct Checks<'a> {
-    labels: Vec<Sym>,
+    labels: Vec<LabelId>,
     props: Vec<(store::PropReader<'a>, Value)>,
     compared: Option<(store::PropReader<'a>, Vec<(crate::ast::BinaryOp, Value)>)>,
 }

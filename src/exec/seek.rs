@@ -5,15 +5,15 @@ use super::eval::eval;
 use super::{Ctx, Row};
 use crate::error::Result;
 use crate::plan::NodeSpec;
-use crate::store::Sym;
+use crate::store::{KeyId, LabelId};
 use crate::value::{NodeId, Value};
 
 /// A property key and the comparisons its value must pass.
-pub(crate) type Comparisons = (Sym, Vec<(crate::ast::BinaryOp, Value)>);
+pub(crate) type Comparisons = (KeyId, Vec<(crate::ast::BinaryOp, Value)>);
 
 /// The comparisons (`<`, `<=`, `>`, `>=`) a scan planned on an index must check itself when
 /// its seek did not answer them (see `index_candidates`) or the index is gone: the key and the
-/// bounds, evaluated; `None` when there are none. An unknown key is `Sym::MAX`, which no node
+/// bounds, evaluated; `None` when there are none. An unknown key is `KeyId::NONE`, which no node
 /// has.
 pub(crate) fn index_fallback(node: &NodeSpec, row: &Row, ctx: Ctx) -> Result<Option<Comparisons>> {
     let Some((_, key)) = &node.index else { return Ok(None) };
@@ -21,7 +21,7 @@ pub(crate) fn index_fallback(node: &NodeSpec, row: &Row, ctx: Ctx) -> Result<Opt
     if bounds.is_empty() {
         return Ok(None);
     }
-    let key = ctx.graph.key_id(key).unwrap_or(Sym::MAX);
+    let key = ctx.graph.key_id(key).unwrap_or(KeyId::NONE);
     let bounds = bounds.into_iter().map(|(op, e)| Ok((*op, eval(e, row, ctx)?))).collect::<Result<Vec<_>>>()?;
     Ok(Some((key, bounds)))
 }
@@ -44,7 +44,7 @@ pub(crate) fn compares(v: Option<Value>, bounds: &[(crate::ast::BinaryOp, Value)
 
 /// The nodes a scan's id conditions allow, in id order: a superset of the answer (the WHERE
 /// filter still decides), empty when no id can satisfy them.
-pub(crate) fn id_candidates(node: &NodeSpec, labels: &[Sym], row: &Row, ctx: Ctx) -> Result<Vec<NodeId>> {
+pub(crate) fn id_candidates(node: &NodeSpec, labels: &[LabelId], row: &Row, ctx: Ctx) -> Result<Vec<NodeId>> {
     use crate::ast::BinaryOp as B;
     // An id equal to a number: integral and not negative, else none.
     let exact = |v: &Value| match *v {
@@ -119,10 +119,10 @@ pub(crate) fn id_candidates(node: &NodeSpec, labels: &[Sym], row: &Row, ctx: Ctx
 /// The candidates a property index gives for a scan, if the plan chose one and it still exists.
 pub(crate) fn index_candidates(
     node: &NodeSpec,
-    props: &[(Sym, Value)],
+    props: &[(KeyId, Value)],
     row: &Row,
     ctx: Ctx,
-) -> Option<Result<(Vec<NodeId>, Sym, bool)>> {
+) -> Option<Result<(Vec<NodeId>, LabelId, bool)>> {
     use std::ops::Bound::{self, Excluded, Included, Unbounded};
     let (label, key) = node.index.as_ref()?;
     let g = ctx.graph;

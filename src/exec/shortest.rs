@@ -11,7 +11,7 @@ use super::expand::{rel_matches, store_dir, type_syms, Neighbours};
 use super::rows::{none, one};
 use super::{Ctx, Row, RowIter};
 use crate::plan::RelSpec;
-use crate::store::{self, Sym};
+use crate::store::{self, KeyId, TypeId};
 use crate::value::{NodeId, Path, RelId, Value};
 
 pub(crate) fn shortest<'a>(
@@ -59,7 +59,7 @@ struct Side {
 }
 
 impl Side {
-    fn new(ctx: Ctx, start: NodeId, dir: store::Dir, types: Rc<[Sym]>) -> Side {
+    fn new(ctx: Ctx, start: NodeId, dir: store::Dir, types: Rc<[TypeId]>) -> Side {
         let mut depth = HashMap::default();
         depth.insert(start, 0);
         Side { depth, via: HashMap::default(), frontier: vec![start], level: 0, nb: Neighbours::new(ctx, dir, types) }
@@ -121,8 +121,8 @@ impl Side {
 
 struct Search<'a> {
     ctx: Ctx<'a>,
-    props: &'a [(Sym, Value)],
-    types: Rc<[Sym]>,
+    props: &'a [(KeyId, Value)],
+    types: Rc<[TypeId]>,
     dir: store::Dir,
 }
 

@@ -15,7 +15,7 @@
 use std::collections::HashMap;
 
 use super::{label_names, type_name, Export};
-use crate::store::{Graph, Sym};
+use crate::store::{Graph, KeyId};
 use crate::value::Value;
 
 /// The name of the nodes file in a CSV export's directory.
@@ -84,9 +84,9 @@ fn fits_narrow(v: &Value) -> bool {
     }
 }
 
-fn columns(g: &Graph, all: impl Iterator<Item = Vec<(Sym, Value)>>) -> Vec<Column> {
+fn columns(g: &Graph, all: impl Iterator<Item = Vec<(KeyId, Value)>>) -> Vec<Column> {
     let mut cols: Vec<Column> = Vec::new();
-    let mut at: HashMap<(Sym, Kind), usize> = HashMap::new();
+    let mut at: HashMap<(KeyId, Kind), usize> = HashMap::new();
     for props in all {
         for (k, v) in &props {
             let Some(kind) = kind_of(v) else { continue };
@@ -129,7 +129,7 @@ fn scalar_text(v: &Value) -> String {
 /// The cells of one record's properties. A value whose cell is empty (`''`, `[]`, `['']`)
 /// would read back as no value: it goes to `empties` as (column, value), for the provenance
 /// file, at `offset` past the id and label or type columns.
-fn cells(g: &Graph, cols: &[Column], props: &[(Sym, Value)], offset: usize, empties: &mut Vec<Empty>) -> Vec<String> {
+fn cells(g: &Graph, cols: &[Column], props: &[(KeyId, Value)], offset: usize, empties: &mut Vec<Empty>) -> Vec<String> {
     let mut row = vec![String::new(); cols.len()];
     for (k, v) in props {
         let Some(kind) = kind_of(v) else { continue };
@@ -177,8 +177,9 @@ fn unwritable(ex: &Export) -> Option<String> {
         Value::List(xs) => xs.iter().any(|x| matches!(x, Value::String(s) if s.contains(';'))),
         _ => false,
     };
-    let prop =
-        |props: Vec<(Sym, Value)>| props.into_iter().find(|(_, v)| split(v)).map(|(k, _)| g.keys().name(k).to_string());
+    let prop = |props: Vec<(KeyId, Value)>| {
+        props.into_iter().find(|(_, v)| split(v)).map(|(k, _)| g.keys().name(k).to_string())
+    };
     for &n in &ex.sub.nodes {
         if let Some(l) = label_names(g, n).into_iter().find(|l| l.contains(';')) {
             return Some(format!("node {n} has the label `{l}`, and `;` separates labels in a CSV cell"));

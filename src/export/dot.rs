@@ -7,7 +7,7 @@
 use std::fmt::Write as _;
 
 use super::{display_name, label_names, type_name, Export};
-use crate::store::{Graph, Sym};
+use crate::store::{Graph, KeyId};
 use crate::value::Value;
 
 /// Graphviz attribute names a property must not take over.
@@ -142,7 +142,7 @@ fn attr_name(k: &str) -> String {
     }
 }
 
-fn attrs(g: &Graph, props: &[(Sym, Value)], out: &mut Vec<String>) {
+fn attrs(g: &Graph, props: &[(KeyId, Value)], out: &mut Vec<String>) {
     for (k, v) in props {
         let text = match v {
             Value::Int(i) => i.to_string(),

@@ -50,7 +50,7 @@ pub fn render(ex: &Export) -> String {
         }
         s.push_str("    </attributes>\n");
     }
-    let values = |s: &mut String, cols: &[(String, AttrKind)], props: &[(crate::store::Sym, crate::value::Value)]| {
+    let values = |s: &mut String, cols: &[(String, AttrKind)], props: &[(crate::store::KeyId, crate::value::Value)]| {
         for (k, v) in props {
             let Some(kind) = AttrKind::of(v) else { continue };
             let name = g.keys().name(*k);

@@ -71,7 +71,7 @@ pub fn render(ex: &Export) -> String {
     let data = |s: &mut String,
                 prefix: &str,
                 cols: &[(String, AttrKind)],
-                props: &[(crate::store::Sym, crate::value::Value)]| {
+                props: &[(crate::store::KeyId, crate::value::Value)]| {
         for (k, v) in props {
             let Some(kind) = AttrKind::of(v) else { continue };
             let name = g.keys().name(*k);

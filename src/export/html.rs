@@ -23,7 +23,7 @@ fn script_json(j: &J) -> String {
 pub fn render(ex: &Export) -> Result<String, String> {
     let g = ex.graph;
     let p = layout::picture(ex)?;
-    let props = |ps: &[(crate::store::Sym, crate::value::Value)]| -> J {
+    let props = |ps: &[(crate::store::KeyId, crate::value::Value)]| -> J {
         J::Array(ps.iter().map(|(k, v)| json!([g.keys().name(*k), value_text(g, v)])).collect())
     };
     let nodes: Vec<J> = p

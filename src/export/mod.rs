@@ -31,7 +31,7 @@ use crate::error::{FileError, FileProblem};
 use crate::exec::{Params, QueryResult};
 use crate::output::to_json;
 use crate::session::Session;
-use crate::store::{Graph, Sym};
+use crate::store::{Graph, KeyId};
 use crate::value::{NodeId, RelId, Value};
 
 /// The export formats.
@@ -301,7 +301,7 @@ pub struct Canonical {
 
 /// See [`Canonical`].
 pub fn canonical(g: &Graph) -> Canonical {
-    let props = |ps: &[(Sym, Value)]| -> String {
+    let props = |ps: &[(KeyId, Value)]| -> String {
         let mut items: Vec<(String, String)> =
             ps.iter().map(|(k, v)| (g.keys().name(*k).to_string(), canonical_value(g, v))).collect();
         items.sort();
@@ -721,7 +721,7 @@ pub fn attr_columns(ex: &Export, nodes: bool) -> Vec<(String, AttrKind)> {
     let g = ex.graph;
     let mut seen = HashSet::new();
     let mut out = Vec::new();
-    let mut add = |props: &[(Sym, Value)]| {
+    let mut add = |props: &[(KeyId, Value)]| {
         for (k, v) in props {
             if let Some(kind) = AttrKind::of(v) {
                 if seen.insert((*k, kind)) {

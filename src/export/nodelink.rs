@@ -20,7 +20,7 @@ use crate::store::Graph;
 /// The export as NetworkX node-link JSON.
 pub fn render(ex: &Export) -> String {
     let g = ex.graph;
-    let props = |ps: &[(crate::store::Sym, crate::value::Value)]| -> J {
+    let props = |ps: &[(crate::store::KeyId, crate::value::Value)]| -> J {
         J::Object(ps.iter().map(|(k, v)| (g.keys().name(*k).to_string(), to_json(g, v))).collect())
     };
     let nodes: Vec<J> = ex

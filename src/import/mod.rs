@@ -16,12 +16,12 @@ pub mod header;
 use header::{column_value, Field};
 
 use crate::error::FileError;
-use crate::store::{Graph, Props, Sym};
+use crate::store::{Graph, KeyId, LabelId, Props, TypeId};
 use crate::value::Value;
 
 /// A column of a file being imported: its field, with property names interned (an id column's
 /// name, when it has one, is stored as a property).
-type Col = Field<Sym>;
+type Col = Field<KeyId>;
 
 /// The node ids of one id space. Ids written as canonical integers (most files) are kept as
 /// numbers, so a lookup neither hashes nor compares text; any other id by its text. `7` and
@@ -255,7 +255,7 @@ pub fn import(nodes: &[String], rels: &[String]) -> Result<(Graph, Summary), Fil
     let mut progress = Progress { on: std::io::stderr().is_terminal(), start: Instant::now(), last: Instant::now() };
     for spec in nodes {
         let (label, path) = split_spec(spec);
-        let extra: Option<Sym> = label.as_deref().map(|l| g.label_sym(l));
+        let extra: Option<LabelId> = label.as_deref().map(|l| g.label_sym(l));
         let mut rdr = open(&path)?;
         let header = rdr.headers().map_err(|e| csv_err(&path, e))?.clone();
         header::check_header(header.iter()).map_err(|m| FileError::invalid(&path, m).at(1, None))?;
@@ -273,7 +273,7 @@ pub fn import(nodes: &[String], rels: &[String]) -> Result<(Graph, Summary), Fil
             }
             let line = rec.position().map_or(0, |p| p.line());
             let at = |i: usize, m: String| FileError::invalid(&path, m).at(line, None).in_field(&header[i]);
-            let mut labels: Vec<Sym> = extra.into_iter().collect();
+            let mut labels: Vec<LabelId> = extra.into_iter().collect();
             let mut props = Props::new();
             let mut id: Option<(&str, &str)> = None;
             for (i, (c, cell)) in cols.iter().zip(rec.iter()).enumerate() {
@@ -322,7 +322,7 @@ pub fn import(nodes: &[String], rels: &[String]) -> Result<(Graph, Summary), Fil
     ids.values_mut().for_each(Space::freeze);
     for spec in rels {
         let (ty_name, path) = split_spec(spec);
-        let fixed_ty: Option<Sym> = ty_name.as_deref().map(|t| g.type_sym(t));
+        let fixed_ty: Option<TypeId> = ty_name.as_deref().map(|t| g.type_sym(t));
         let mut rdr = open(&path)?;
         let header = rdr.headers().map_err(|e| csv_err(&path, e))?.clone();
         header::check_header(header.iter()).map_err(|m| FileError::invalid(&path, m).at(1, None))?;

@@ -24,7 +24,7 @@ fn literal(v: &crate::value::Value) -> String {
     }
 }
 
-fn props_literal(g: &Graph, props: &[(crate::store::Sym, crate::value::Value)]) -> String {
+fn props_literal(g: &Graph, props: &[(crate::store::KeyId, crate::value::Value)]) -> String {
     if props.is_empty() {
         return String::new();
     }

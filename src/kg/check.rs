@@ -256,7 +256,7 @@ impl Checker<'_> {
     /// with the same values, or from two nodes one of which stands for the other (a person and
     /// the office they held), whatever sentences each quotes.
     fn twice(&mut self) {
-        type When = (u32, u64, Option<i64>, Option<i64>, Option<i64>);
+        type When = (crate::store::TypeId, u64, Option<i64>, Option<i64>, Option<i64>);
         let mut seen: HashMap<When, Vec<u64>> = HashMap::new();
         for r in self.g.rel_ids() {
             let (Some(t), Some((_, end))) = (self.g.rel_type(r), self.g.rel_ends(r)) else { continue };

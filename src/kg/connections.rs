@@ -7,7 +7,7 @@
 use std::collections::HashMap;
 
 use crate::error::Result;
-use crate::store::{Dir, GraphRead, Sym};
+use crate::store::{Dir, GraphRead, TypeId};
 use crate::value::Path;
 
 /// How to look.
@@ -18,7 +18,7 @@ pub struct Options {
     /// Penalise high-degree intermediate nodes (else rank by length alone).
     pub avoid_hubs: bool,
     /// Only relationships of these types (empty: any).
-    pub types: Vec<Sym>,
+    pub types: Vec<TypeId>,
     /// How many connections to return.
     pub limit: usize,
 }

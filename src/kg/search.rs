@@ -166,7 +166,7 @@ fn fulltext_index(g: &dyn GraphRead, def: &FulltextIndex, check: &dyn Fn(u64) ->
     let fields: Vec<Field> =
         def.keys.iter().map(|k| Field { name: k.clone(), analyzer: Analyzer::Standard, boost: 1.0 }).collect();
     let keys: Vec<_> = def.keys.iter().map(|k| g.key_id(k)).collect();
-    let texts = |props: &dyn Fn(crate::store::Sym) -> Option<Value>| -> Vec<Vec<String>> {
+    let texts = |props: &dyn Fn(crate::store::KeyId) -> Option<Value>| -> Vec<Vec<String>> {
         keys.iter().map(|k| k.map_or_else(Vec::new, |k| strings(props(k)))).collect()
     };
     let ix = if def.rel {

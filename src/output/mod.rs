@@ -21,7 +21,7 @@ fn float_json(f: f64) -> J {
     }
 }
 
-fn props_json(graph: &Graph, props: &[(crate::store::Sym, Value)]) -> J {
+fn props_json(graph: &Graph, props: &[(crate::store::KeyId, Value)]) -> J {
     let mut m = JMap::new();
     for (k, v) in props {
         m.insert(graph.keys().name(*k).to_string(), to_json(graph, v));
@@ -138,7 +138,7 @@ pub fn stats_json(s: &Stats) -> J {
 
 // ---- Cypher notation -------------------------------------------------------------------------
 
-fn props_cypher(graph: &Graph, props: &[(crate::store::Sym, Value)]) -> String {
+fn props_cypher(graph: &Graph, props: &[(crate::store::KeyId, Value)]) -> String {
     if props.is_empty() {
         return String::new();
     }
@@ -239,7 +239,7 @@ pub fn csv_cell(graph: &Graph, v: &Value) -> String {
 /// `"NaN"`/`"Infinity"`, a node as `{"id", "labels", "properties"}`, a relationship as `{"id",
 /// "type", "start", "end", "properties"}`, a path as the list of its nodes and relationships.
 pub fn plain_json(graph: &Graph, v: &Value) -> J {
-    let props = |ps: &[(crate::store::Sym, Value)]| -> J {
+    let props = |ps: &[(crate::store::KeyId, Value)]| -> J {
         J::Object(ps.iter().map(|(k, v)| (graph.keys().name(*k).to_string(), plain_json(graph, v))).collect())
     };
     let node = |id: u64| {

@@ -64,7 +64,7 @@ pub type Prepared = std::sync::Arc<(crate::ast::Statement, crate::plan::Plan)>;
 
 #[derive(Debug, Clone, PartialEq)]
 pub(crate) struct PlanKey {
-    indexes: Vec<(crate::store::Sym, crate::store::Sym)>,
+    indexes: Vec<(crate::store::LabelId, crate::store::KeyId)>,
     max_hops: u64,
     auto_index: bool,
     /// log2 of the nodes and relationships.

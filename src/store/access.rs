@@ -14,8 +14,8 @@ use std::sync::Arc;
 
 use super::constraints::{Constraint, ConstraintError, Rule};
 use super::{
-    Adjacency, Dir, FulltextIndex, Graph, Interner, Projection, ProjectionError, ProjectionSpec, PropReader,
-    PropertyIndex, Props, Savepoint, Sym,
+    Adjacency, Dir, FulltextIndex, Graph, Interner, KeyId, LabelId, Projection, ProjectionError, ProjectionSpec,
+    PropReader, PropertyIndex, Props, Savepoint, TypeId,
 };
 use crate::value::{NodeId, RelId, Value};
 
@@ -27,11 +27,11 @@ pub trait GraphRead: Sync {
     // ---- required ----------------------------------------------------------------------
 
     /// Label names and their ids.
-    fn labels(&self) -> &Interner;
+    fn labels(&self) -> &Interner<LabelId>;
     /// Relationship type names and their ids.
-    fn types(&self) -> &Interner;
+    fn types(&self) -> &Interner<TypeId>;
     /// Property key names and their ids.
-    fn keys(&self) -> &Interner;
+    fn keys(&self) -> &Interner<KeyId>;
     /// The number of live nodes.
     fn node_count(&self) -> usize;
     /// The number of live relationships.
@@ -45,18 +45,18 @@ pub trait GraphRead: Sync {
     /// Whether a relationship with this id exists.
     fn rel_exists(&self, id: RelId) -> bool;
     /// A node's labels (empty if it does not exist).
-    fn node_labels(&self, id: NodeId) -> &[Sym];
+    fn node_labels(&self, id: NodeId) -> &[LabelId];
     /// A node's property by key id; `None` if the node does not exist or has no such property.
-    fn node_prop(&self, id: NodeId, key: Sym) -> Option<Value>;
+    fn node_prop(&self, id: NodeId, key: KeyId) -> Option<Value>;
     /// A node's properties in order (empty if it does not exist).
     fn node_props(&self, id: NodeId) -> Props;
     /// A relationship's type; `None` if it does not exist.
-    fn rel_type(&self, id: RelId) -> Option<Sym>;
+    fn rel_type(&self, id: RelId) -> Option<TypeId>;
     /// `(start, end)` of a relationship.
     fn rel_ends(&self, id: RelId) -> Option<(NodeId, NodeId)>;
     /// A relationship's property by key id; `None` if the relationship does not exist or has no
     /// such property.
-    fn rel_prop(&self, id: RelId, key: Sym) -> Option<Value>;
+    fn rel_prop(&self, id: RelId, key: KeyId) -> Option<Value>;
     /// A relationship's properties in order (empty if it does not exist).
     fn rel_props(&self, id: RelId) -> Props;
     /// Relationships at a node: `(relationship, other end)`; with `Dir::Both` a self-loop is
@@ -65,46 +65,46 @@ pub trait GraphRead: Sync {
         &'a self,
         node: NodeId,
         dir: Dir,
-        types: &'a [Sym],
+        types: &'a [TypeId],
     ) -> Box<dyn Iterator<Item = (RelId, NodeId)> + 'a>;
     /// A reader of one property of many nodes (a scan's checks).
-    fn node_prop_reader(&self, key: Sym) -> PropReader<'_>;
+    fn node_prop_reader(&self, key: KeyId) -> PropReader<'_>;
     /// A reader of one property of many relationships (a filter on an expansion's).
-    fn rel_prop_reader(&self, key: Sym) -> PropReader<'_>;
+    fn rel_prop_reader(&self, key: KeyId) -> PropReader<'_>;
     /// The algorithms' view: some labels' nodes and some types' relationships as a CSR.
     fn projection_shared(&self, spec: &ProjectionSpec) -> Result<Arc<Projection>, ProjectionError>;
 
     // ---- provided: names ---------------------------------------------------------------
 
     /// The id of a label name, if the graph has seen it.
-    fn label_id(&self, name: &str) -> Option<Sym> {
+    fn label_id(&self, name: &str) -> Option<LabelId> {
         self.labels().get(name)
     }
     /// The id of a relationship type name, if the graph has seen it.
-    fn type_id(&self, name: &str) -> Option<Sym> {
+    fn type_id(&self, name: &str) -> Option<TypeId> {
         self.types().get(name)
     }
     /// The id of a property key name, if the graph has seen it.
-    fn key_id(&self, name: &str) -> Option<Sym> {
+    fn key_id(&self, name: &str) -> Option<KeyId> {
         self.keys().get(name)
     }
 
     // ---- provided: counts and scans (a store with a label index or count store overrides) --
 
     /// Nodes carrying a label.
-    fn label_count(&self, label: Sym) -> usize {
+    fn label_count(&self, label: LabelId) -> usize {
         self.nodes_with_label(label).count()
     }
     /// Live relationships of a type.
-    fn rel_count_of(&self, ty: Sym) -> usize {
+    fn rel_count_of(&self, ty: TypeId) -> usize {
         self.rel_ids().filter(|&r| self.rel_type(r) == Some(ty)).count()
     }
     /// Nodes with a label, in id order.
-    fn nodes_with_label(&self, label: Sym) -> Ids<'_> {
+    fn nodes_with_label(&self, label: LabelId) -> Ids<'_> {
         Box::new(self.node_ids().filter(move |&n| self.has_label(n, label)))
     }
     /// Nodes with a label whose ids lie in `lo..=hi`, in id order.
-    fn nodes_with_label_in(&self, label: Sym, lo: NodeId, hi: NodeId) -> Ids<'_> {
+    fn nodes_with_label_in(&self, label: LabelId, lo: NodeId, hi: NodeId) -> Ids<'_> {
         Box::new(self.nodes_with_label(label).filter(move |&n| (lo..=hi).contains(&n)))
     }
     /// Live nodes whose ids lie in `lo..=hi`, in id order.
@@ -120,15 +120,15 @@ pub trait GraphRead: Sync {
     // ---- provided: reading in place and in bulk ----------------------------------------
 
     /// Whether a node carries the label.
-    fn has_label(&self, id: NodeId, label: Sym) -> bool {
+    fn has_label(&self, id: NodeId, label: LabelId) -> bool {
         self.node_labels(id).contains(&label)
     }
     /// Whether a node's property equals `v` (Cypher's `=` is true).
-    fn node_prop_equals(&self, id: NodeId, key: Sym, v: &Value) -> bool {
+    fn node_prop_equals(&self, id: NodeId, key: KeyId, v: &Value) -> bool {
         self.node_prop(id, key).is_some_and(|x| x.cypher_eq(v) == Some(true))
     }
     /// Whether a relationship's property equals `v` (Cypher's `=` is true).
-    fn rel_prop_equals(&self, id: RelId, key: Sym, v: &Value) -> bool {
+    fn rel_prop_equals(&self, id: RelId, key: KeyId, v: &Value) -> bool {
         self.rel_prop(id, key).is_some_and(|x| x.cypher_eq(v) == Some(true))
     }
     /// A property by key name: `None` if the node does not exist, `Some(None)` if it has no
@@ -153,14 +153,14 @@ pub trait GraphRead: Sync {
     }
     /// The type of a relationship, also of one the running statement deleted (Cypher lets
     /// `type(r)` read it after `DELETE r`).
-    fn rel_type_even_deleted(&self, id: RelId) -> Option<Sym> {
+    fn rel_type_even_deleted(&self, id: RelId) -> Option<TypeId> {
         self.rel_type(id)
     }
 
     // ---- provided: access paths a store may have ----------------------------------------
 
     /// The relationships of a type as adjacency runs, if the store keeps them.
-    fn adjacency(&self, _ty: Sym, _dir: Dir) -> Option<Arc<Adjacency>> {
+    fn adjacency(&self, _ty: TypeId, _dir: Dir) -> Option<Arc<Adjacency>> {
         None
     }
     /// The property indexes.
@@ -172,7 +172,7 @@ pub trait GraphRead: Sync {
         &[]
     }
     /// The index on a label's property, if there is one.
-    fn index_on(&self, label: Sym, key: Sym) -> Option<&PropertyIndex> {
+    fn index_on(&self, label: LabelId, key: KeyId) -> Option<&PropertyIndex> {
         self.property_indexes().iter().find(|ix| ix.label == label && ix.key == key)
     }
     /// The full-text indexes' definitions.
@@ -266,13 +266,13 @@ pub trait GraphWrite: GraphRead {
 }
 
 impl GraphRead for Graph {
-    fn labels(&self) -> &Interner {
+    fn labels(&self) -> &Interner<LabelId> {
         Graph::labels(self)
     }
-    fn types(&self) -> &Interner {
+    fn types(&self) -> &Interner<TypeId> {
         Graph::types(self)
     }
-    fn keys(&self) -> &Interner {
+    fn keys(&self) -> &Interner<KeyId> {
         Graph::keys(self)
     }
     fn node_count(&self) -> usize {
@@ -293,22 +293,22 @@ impl GraphRead for Graph {
     fn rel_exists(&self, id: RelId) -> bool {
         Graph::rel_exists(self, id)
     }
-    fn node_labels(&self, id: NodeId) -> &[Sym] {
+    fn node_labels(&self, id: NodeId) -> &[LabelId] {
         Graph::node_labels(self, id)
     }
-    fn node_prop(&self, id: NodeId, key: Sym) -> Option<Value> {
+    fn node_prop(&self, id: NodeId, key: KeyId) -> Option<Value> {
         Graph::node_prop(self, id, key)
     }
     fn node_props(&self, id: NodeId) -> Props {
         Graph::node_props(self, id)
     }
-    fn rel_type(&self, id: RelId) -> Option<Sym> {
+    fn rel_type(&self, id: RelId) -> Option<TypeId> {
         Graph::rel_type(self, id)
     }
     fn rel_ends(&self, id: RelId) -> Option<(NodeId, NodeId)> {
         Graph::rel_ends(self, id)
     }
-    fn rel_prop(&self, id: RelId, key: Sym) -> Option<Value> {
+    fn rel_prop(&self, id: RelId, key: KeyId) -> Option<Value> {
         Graph::rel_prop(self, id, key)
     }
     fn rel_props(&self, id: RelId) -> Props {
@@ -318,38 +318,38 @@ impl GraphRead for Graph {
         &'a self,
         node: NodeId,
         dir: Dir,
-        types: &'a [Sym],
+        types: &'a [TypeId],
     ) -> Box<dyn Iterator<Item = (RelId, NodeId)> + 'a> {
         Box::new(Graph::rels_of(self, node, dir, types))
     }
-    fn node_prop_reader(&self, key: Sym) -> PropReader<'_> {
+    fn node_prop_reader(&self, key: KeyId) -> PropReader<'_> {
         Graph::node_prop_reader(self, key)
     }
-    fn rel_prop_reader(&self, key: Sym) -> PropReader<'_> {
+    fn rel_prop_reader(&self, key: KeyId) -> PropReader<'_> {
         Graph::rel_prop_reader(self, key)
     }
     fn projection_shared(&self, spec: &ProjectionSpec) -> Result<Arc<Projection>, ProjectionError> {
         Graph::projection_shared(self, spec)
     }
-    fn label_id(&self, name: &str) -> Option<Sym> {
+    fn label_id(&self, name: &str) -> Option<LabelId> {
         Graph::label_id(self, name)
     }
-    fn type_id(&self, name: &str) -> Option<Sym> {
+    fn type_id(&self, name: &str) -> Option<TypeId> {
         Graph::type_id(self, name)
     }
-    fn key_id(&self, name: &str) -> Option<Sym> {
+    fn key_id(&self, name: &str) -> Option<KeyId> {
         Graph::key_id(self, name)
     }
-    fn label_count(&self, label: Sym) -> usize {
+    fn label_count(&self, label: LabelId) -> usize {
         Graph::label_count(self, label)
     }
-    fn rel_count_of(&self, ty: Sym) -> usize {
+    fn rel_count_of(&self, ty: TypeId) -> usize {
         Graph::rel_count_of(self, ty)
     }
-    fn nodes_with_label(&self, label: Sym) -> Ids<'_> {
+    fn nodes_with_label(&self, label: LabelId) -> Ids<'_> {
         Box::new(Graph::nodes_with_label(self, label))
     }
-    fn nodes_with_label_in(&self, label: Sym, lo: NodeId, hi: NodeId) -> Ids<'_> {
+    fn nodes_with_label_in(&self, label: LabelId, lo: NodeId, hi: NodeId) -> Ids<'_> {
         Box::new(Graph::nodes_with_label_in(self, label, lo, hi))
     }
     fn node_ids_in(&self, lo: NodeId, hi: NodeId) -> Ids<'_> {
@@ -358,13 +358,13 @@ impl GraphRead for Graph {
     fn degree(&self, node: NodeId, dir: Dir) -> usize {
         Graph::degree(self, node, dir)
     }
-    fn has_label(&self, id: NodeId, label: Sym) -> bool {
+    fn has_label(&self, id: NodeId, label: LabelId) -> bool {
         Graph::has_label(self, id, label)
     }
-    fn node_prop_equals(&self, id: NodeId, key: Sym, v: &Value) -> bool {
+    fn node_prop_equals(&self, id: NodeId, key: KeyId, v: &Value) -> bool {
         Graph::node_prop_equals(self, id, key, v)
     }
-    fn rel_prop_equals(&self, id: RelId, key: Sym, v: &Value) -> bool {
+    fn rel_prop_equals(&self, id: RelId, key: KeyId, v: &Value) -> bool {
         Graph::rel_prop_equals(self, id, key, v)
     }
     fn node_prop_named(&self, id: NodeId, key: &str) -> Option<Option<Value>> {
@@ -379,10 +379,10 @@ impl GraphRead for Graph {
     fn rel_props_named_batch(&self, ids: &[RelId], key: &str, out: &mut Vec<Option<Value>>) {
         Graph::rel_props_named_batch(self, ids, key, out)
     }
-    fn rel_type_even_deleted(&self, id: RelId) -> Option<Sym> {
+    fn rel_type_even_deleted(&self, id: RelId) -> Option<TypeId> {
         Graph::rel_type_even_deleted(self, id)
     }
-    fn adjacency(&self, ty: Sym, dir: Dir) -> Option<Arc<Adjacency>> {
+    fn adjacency(&self, ty: TypeId, dir: Dir) -> Option<Arc<Adjacency>> {
         Graph::adjacency(self, ty, dir)
     }
     fn fulltext_indexes(&self) -> &[FulltextIndex] {
@@ -400,7 +400,7 @@ impl GraphRead for Graph {
     fn constraints(&self) -> &[Constraint] {
         Graph::constraints(self)
     }
-    fn index_on(&self, label: Sym, key: Sym) -> Option<&PropertyIndex> {
+    fn index_on(&self, label: LabelId, key: KeyId) -> Option<&PropertyIndex> {
         Graph::index_on(self, label, key)
     }
 }

@@ -13,7 +13,7 @@ use std::sync::{Arc, Mutex};
 
 use petgraph::visit::{EdgeRef, IntoEdgeReferences};
 
-use super::{Dir, Graph, Sym};
+use super::{Dir, Graph, LabelId, TypeId};
 use crate::value::{NodeId, RelId};
 
 /// One type's relationships in one direction, grouped by node.
@@ -24,7 +24,7 @@ pub struct Adjacency {
     /// `(other end, relationship)`.
     entries: Vec<(u32, u32)>,
     /// The labels every other end carries (so an expansion need not check them).
-    common: Vec<Sym>,
+    common: Vec<LabelId>,
 }
 
 impl Adjacency {
@@ -62,7 +62,7 @@ impl Adjacency {
     }
 
     /// Whether every node at the other end carries all of `labels`.
-    pub fn others_have(&self, labels: &[Sym]) -> bool {
+    pub fn others_have(&self, labels: &[LabelId]) -> bool {
         labels.iter().all(|l| self.common.contains(l))
     }
 
@@ -96,12 +96,12 @@ impl Cache {
     }
 
     /// Forgets a type's adjacencies (a relationship of the type came or went).
-    pub(super) fn drop_type(&mut self, ty: Sym) {
+    pub(super) fn drop_type(&mut self, ty: TypeId) {
         let v = match self.0.get_mut() {
             Ok(v) => v,
             Err(poisoned) => poisoned.into_inner(),
         };
-        if let Some(slot) = v.get_mut(ty as usize) {
+        if let Some(slot) = v.get_mut(ty.index()) {
             *slot = [None, None];
         }
     }
@@ -127,24 +127,24 @@ impl Graph {
     /// `None` for `Both`, when the running statement has changed the graph already and none
     /// is built (read the linked lists with [`Graph::rels_of`] instead), or past 4 billion
     /// node ids.
-    pub fn adjacency(&self, ty: Sym, dir: Dir) -> Option<Arc<Adjacency>> {
+    pub fn adjacency(&self, ty: TypeId, dir: Dir) -> Option<Arc<Adjacency>> {
         let side = side(dir)?;
         let mut cache = self.adjacency.0.lock().ok()?;
-        if let Some(a) = cache.get(ty as usize).and_then(|s| s[side].as_ref()) {
+        if let Some(a) = cache.get(ty.index()).and_then(|s| s[side].as_ref()) {
             return Some(Arc::clone(a));
         }
         if !self.journal.is_empty() || self.node_ix.len() >= u32::MAX as usize {
             return None;
         }
         let a = Arc::new(self.build_adjacency(ty, side));
-        if cache.len() <= ty as usize {
-            cache.resize_with(ty as usize + 1, Default::default);
+        if cache.len() <= ty.index() {
+            cache.resize_with(ty.index() + 1, Default::default);
         }
-        cache[ty as usize][side] = Some(Arc::clone(&a));
+        cache[ty.index()][side] = Some(Arc::clone(&a));
         Some(a)
     }
 
-    fn build_adjacency(&self, ty: Sym, side: usize) -> Adjacency {
+    fn build_adjacency(&self, ty: TypeId, side: usize) -> Adjacency {
         // Two sequential passes over petgraph's edge array: count, then place.
         let ends = || {
             self.g.edge_references().filter(move |e| e.weight().ty == ty).map(move |e| {
@@ -166,7 +166,7 @@ impl Graph {
         }
         let mut cursor = offsets.clone();
         let mut entries = vec![(0u32, 0u32); offsets[nodes] as usize];
-        let (mut common, mut last_set): (Option<Vec<Sym>>, Option<u32>) = (None, None);
+        let (mut common, mut last_set): (Option<Vec<LabelId>>, Option<u32>) = (None, None);
         for (at, other, rel) in ends() {
             let c = &mut cursor[at as usize];
             entries[*c as usize] = (other, rel);
@@ -196,7 +196,7 @@ impl Graph {
 
     /// Whether petgraph's lists and the adjacency agree (tests).
     #[cfg(test)]
-    pub(super) fn adjacency_agrees(&self, ty: Sym, dir: Dir) -> bool {
+    pub(super) fn adjacency_agrees(&self, ty: TypeId, dir: Dir) -> bool {
         let Some(a) = self.adjacency(ty, dir) else { return false };
         self.node_ids().all(|n| a.of(n).collect::<Vec<_>>() == self.rels_of(n, dir, &[ty]).collect::<Vec<_>>())
     }

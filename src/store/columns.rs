@@ -12,7 +12,7 @@ use std::cell::RefCell;
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 
-use super::{Graph, GraphRead, Sym};
+use super::{Graph, GraphRead, KeyId};
 use crate::value::Value;
 
 /// Ids per block.
@@ -141,7 +141,7 @@ struct Table {
 
 #[derive(Debug, Default)]
 struct Columns {
-    tables: HashMap<(Of, Sym), Table>,
+    tables: HashMap<(Of, KeyId), Table>,
     bytes: usize,
 }
 
@@ -172,7 +172,7 @@ impl Clone for Cache {
 impl Graph {
     /// `key` of each id from the columns, where a column has it: `out[i]` is set for those,
     /// and the positions of the others are returned (to be read from the entities).
-    pub(super) fn read_columns(&self, of: Of, key: Sym, ids: &[u64], out: &mut [Option<Value>]) -> Vec<usize> {
+    pub(super) fn read_columns(&self, of: Of, key: KeyId, ids: &[u64], out: &mut [Option<Value>]) -> Vec<usize> {
         let all = || (0..ids.len()).collect();
         if !self.journal.is_empty() {
             return all();
@@ -204,7 +204,7 @@ impl Graph {
     }
 
     /// Builds the column of a block into its table, if the budget allows.
-    fn install(&self, table: &mut Table, bytes: &mut usize, of: Of, key: Sym, block: usize) -> Option<Arc<Column>> {
+    fn install(&self, table: &mut Table, bytes: &mut usize, of: Of, key: KeyId, block: usize) -> Option<Arc<Column>> {
         if *bytes >= BUDGET || block > u32::MAX as usize {
             return None;
         }
@@ -217,7 +217,7 @@ impl Graph {
         Some(col)
     }
 
-    fn build_column(&self, of: Of, key: Sym, block: u64) -> Column {
+    fn build_column(&self, of: Of, key: KeyId, block: u64) -> Column {
         let mut col = Column { cells: Vec::with_capacity(BLOCK as usize), strs: Vec::new(), others: Vec::new() };
         let mut strs: HashMap<Arc<str>, u32> = HashMap::new();
         let first = block << BLOCK_BITS;
@@ -257,7 +257,7 @@ impl Graph {
 pub struct PropReader<'g> {
     src: Source<'g>,
     of: Of,
-    key: Sym,
+    key: KeyId,
     /// By block: its column once there is one, and the reads made without it.
     blocks: Vec<Block>,
 }
@@ -271,19 +271,19 @@ enum Source<'g> {
 
 impl Graph {
     /// A reader of the nodes' property `key`.
-    pub fn node_prop_reader(&self, key: Sym) -> PropReader<'_> {
+    pub fn node_prop_reader(&self, key: KeyId) -> PropReader<'_> {
         PropReader::new(Source::Columns(self), Of::Nodes, key)
     }
 
     /// A reader of the relationships' property `key`.
-    pub fn rel_prop_reader(&self, key: Sym) -> PropReader<'_> {
+    pub fn rel_prop_reader(&self, key: KeyId) -> PropReader<'_> {
         PropReader::new(Source::Columns(self), Of::Rels, key)
     }
 
     /// The column of a block if built; with `hot` it is built now (budget and statement
     /// allowing).
-    fn column_of(&self, of: Of, key: Sym, block: u64, hot: bool) -> Option<Arc<Column>> {
-        if !self.journal.is_empty() || key as usize >= self.keys.len() {
+    fn column_of(&self, of: Of, key: KeyId, block: u64, hot: bool) -> Option<Arc<Column>> {
+        if !self.journal.is_empty() || key.index() >= self.keys.len() {
             return None;
         }
         let mut cols = self.columns.0.lock().ok()?;
@@ -301,17 +301,17 @@ impl Graph {
 }
 
 impl<'g> PropReader<'g> {
-    fn new(src: Source<'g>, of: Of, key: Sym) -> PropReader<'g> {
+    fn new(src: Source<'g>, of: Of, key: KeyId) -> PropReader<'g> {
         PropReader { src, of, key, blocks: Vec::new() }
     }
 
     /// A reader that asks `g` node by node (a graph without columns).
-    pub fn plain(g: &'g dyn GraphRead, key: Sym) -> PropReader<'g> {
+    pub fn plain(g: &'g dyn GraphRead, key: KeyId) -> PropReader<'g> {
         PropReader::new(Source::Plain(g), Of::Nodes, key)
     }
 
     /// A reader that asks `g` relationship by relationship (a graph without columns).
-    pub fn plain_rels(g: &'g dyn GraphRead, key: Sym) -> PropReader<'g> {
+    pub fn plain_rels(g: &'g dyn GraphRead, key: KeyId) -> PropReader<'g> {
         PropReader::new(Source::Plain(g), Of::Rels, key)
     }
 

@@ -5,7 +5,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::{Graph, Savepoint, Sym, Undo};
+use super::{Graph, KeyId, LabelId, Savepoint, TypeId, Undo};
 use crate::value::Value;
 
 /// What a constraint requires.
@@ -35,12 +35,24 @@ pub struct Constraint {
     pub rule: Rule,
     /// On relationships of a type (else nodes of a label).
     pub rel: bool,
-    /// The label or type.
-    pub on: Sym,
+    /// The label's id, or the type's with `rel` (see [`Constraint::on_label`], [`Constraint::on_type`]).
+    pub on: u32,
     /// The property keys.
-    pub keys: Vec<Sym>,
+    pub keys: Vec<KeyId>,
     /// The index made to check it (a node uniqueness rule's), dropped with it.
     pub index: Option<String>,
+}
+
+impl Constraint {
+    /// The label it is on (a node constraint's).
+    pub fn on_label(&self) -> LabelId {
+        LabelId(self.on)
+    }
+
+    /// The type it is on (a relationship constraint's).
+    pub fn on_type(&self) -> TypeId {
+        TypeId(self.on)
+    }
 }
 
 /// Why a constraint could not be made, dropped or kept.
@@ -88,8 +100,8 @@ impl Graph {
         keys: &[String],
         if_not_exists: bool,
     ) -> Result<Option<String>, ConstraintError> {
-        let on_sym = if rel { self.types.intern(on) } else { self.intern_label(on) };
-        let key_syms: Vec<Sym> = keys.iter().map(|k| self.keys.intern(k)).collect();
+        let on_sym = if rel { self.types.intern(on).0 } else { self.intern_label(on).0 };
+        let key_syms: Vec<KeyId> = keys.iter().map(|k| self.keys.intern(k)).collect();
         let what = |c: &Constraint| (c.rule.clone(), c.rel, c.on, c.keys.clone());
         let candidate = Constraint { name: String::new(), rule, rel, on: on_sym, keys: key_syms, index: None };
         let schema = format!("{}{on}({})", if rel { "()-[:" } else { ":" }, keys.join(", "));
@@ -128,7 +140,7 @@ impl Graph {
         if let Some(why) = self.broken_by_existing(&c) {
             return Err(ConstraintError::CreationFailed(format!("cannot create constraint {name}: {why}")));
         }
-        if unique(&c.rule) && !rel && self.indexes.get(on_sym, c.keys[0]).is_none() {
+        if unique(&c.rule) && !rel && self.indexes.get(LabelId(on_sym), c.keys[0]).is_none() {
             let ix = self.create_index(Some(&name), on, &keys[0]).map_err(ConstraintError::Exists)?;
             c.index = Some(ix);
         }
@@ -159,7 +171,7 @@ impl Graph {
                 name: c.name.clone(),
                 rule: c.rule.clone(),
                 rel: c.rel,
-                on: if c.rel { self.types.name(c.on) } else { self.labels.name(c.on) }.to_string(),
+                on: if c.rel { self.types.name(c.on_type()) } else { self.labels.name(c.on_label()) }.to_string(),
                 keys: c.keys.iter().map(|&k| self.keys.name(k).to_string()).collect(),
                 index: c.index.clone(),
             })
@@ -207,19 +219,19 @@ impl Graph {
     /// Why the graph as it is breaks `c`, if it does.
     fn broken_by_existing(&self, c: &Constraint) -> Option<String> {
         if c.rel {
-            let ids: Vec<u64> = self.rel_ids().filter(|&r| self.rel_type(r) == Some(c.on)).collect();
+            let ids: Vec<u64> = self.rel_ids().filter(|&r| self.rel_type(r) == Some(c.on_type())).collect();
             ids.into_iter().find_map(|id| self.breaks(c, id))
         } else {
-            self.nodes_with_label(c.on).find_map(|id| self.breaks(c, id))
+            self.nodes_with_label(c.on_label()).find_map(|id| self.breaks(c, id))
         }
     }
 
     /// The values of `c`'s keys on an entity, or `None` when it does not exist or is not covered.
     fn covered(&self, c: &Constraint, id: u64) -> Option<Vec<Option<Value>>> {
         if c.rel {
-            (self.rel_type(id)? == c.on).then(|| c.keys.iter().map(|&k| self.rel_prop(id, k)).collect())
+            (self.rel_type(id)? == c.on_type()).then(|| c.keys.iter().map(|&k| self.rel_prop(id, k)).collect())
         } else {
-            (self.node_exists(id) && self.has_label(id, c.on))
+            (self.node_exists(id) && self.has_label(id, c.on_label()))
                 .then(|| c.keys.iter().map(|&k| self.node_prop(id, k)).collect())
         }
     }
@@ -228,8 +240,8 @@ impl Graph {
     fn breaks(&self, c: &Constraint, id: u64) -> Option<String> {
         let values = self.covered(c, id)?;
         let (kind, of) = match c.rel {
-            true => ("relationship", format!("of type {}", self.types.name(c.on))),
-            false => ("node", format!("with label {}", self.labels.name(c.on))),
+            true => ("relationship", format!("of type {}", self.types.name(c.on_type()))),
+            false => ("node", format!("with label {}", self.labels.name(c.on_label()))),
         };
         let thing = format!("{kind} {id} {of}");
         let keys = || c.keys.iter().map(|&k| self.keys.name(k)).collect::<Vec<_>>().join(", ");
@@ -276,9 +288,9 @@ impl Graph {
         if c.rel {
             return self.rel_ids().find(|&r| same(r));
         }
-        match self.indexes.get(c.on, c.keys[0]) {
+        match self.indexes.get(c.on_label(), c.keys[0]) {
             Some(ix) => ix.seek(&values[0]).into_iter().find(|&n| same(n)),
-            None => self.nodes_with_label(c.on).find(|&n| same(n)),
+            None => self.nodes_with_label(c.on_label()).find(|&n| same(n)),
         }
     }
 }

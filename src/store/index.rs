@@ -5,7 +5,7 @@ use std::cmp::Ordering;
 use std::collections::{BTreeMap, BTreeSet};
 use std::ops::Bound;
 
-use super::{Props, Sym};
+use super::{KeyId, LabelId, Props};
 use crate::value::{NodeId, Value};
 
 /// A value ordered by Cypher's global sort order (so `1` and `1.0` are the same key).
@@ -35,16 +35,16 @@ pub struct PropertyIndex {
     /// The index's name, as `SHOW INDEXES` lists it.
     pub name: String,
     /// The label whose nodes are indexed.
-    pub label: Sym,
+    pub label: LabelId,
     /// The indexed property key.
-    pub key: Sym,
+    pub key: KeyId,
     map: BTreeMap<Key, BTreeSet<NodeId>>,
     entries: usize,
 }
 
 impl PropertyIndex {
     /// An empty index named `name` on the label's property key.
-    pub fn new(name: String, label: Sym, key: Sym) -> PropertyIndex {
+    pub fn new(name: String, label: LabelId, key: KeyId) -> PropertyIndex {
         PropertyIndex { name, label, key, map: BTreeMap::new(), entries: 0 }
     }
 
@@ -118,7 +118,7 @@ pub struct Indexes {
 }
 
 impl Indexes {
-    pub fn get(&self, label: Sym, key: Sym) -> Option<&PropertyIndex> {
+    pub fn get(&self, label: LabelId, key: KeyId) -> Option<&PropertyIndex> {
         self.list.iter().find(|i| i.label == label && i.key == key)
     }
 
@@ -126,11 +126,15 @@ impl Indexes {
         self.list.is_empty()
     }
 
-    fn each<'a>(&'a mut self, labels: &'a [Sym], key: Option<Sym>) -> impl Iterator<Item = &'a mut PropertyIndex> + 'a {
+    fn each<'a>(
+        &'a mut self,
+        labels: &'a [LabelId],
+        key: Option<KeyId>,
+    ) -> impl Iterator<Item = &'a mut PropertyIndex> + 'a {
         self.list.iter_mut().filter(move |i| labels.contains(&i.label) && key.is_none_or(|k| k == i.key))
     }
 
-    pub fn node_added(&mut self, id: NodeId, labels: &[Sym], props: &[(Sym, Value)]) {
+    pub fn node_added(&mut self, id: NodeId, labels: &[LabelId], props: &[(KeyId, Value)]) {
         for ix in self.each(labels, None) {
             if let Some((_, v)) = props.iter().find(|(k, _)| *k == ix.key) {
                 ix.insert(v, id);
@@ -138,7 +142,7 @@ impl Indexes {
         }
     }
 
-    pub fn node_removed(&mut self, id: NodeId, labels: &[Sym], props: &Props) {
+    pub fn node_removed(&mut self, id: NodeId, labels: &[LabelId], props: &Props) {
         for ix in self.each(labels, None) {
             if let Some((_, v)) = props.iter().find(|(k, _)| *k == ix.key) {
                 ix.remove(v, id);
@@ -146,7 +150,14 @@ impl Indexes {
         }
     }
 
-    pub fn prop_changed(&mut self, id: NodeId, labels: &[Sym], key: Sym, old: Option<&Value>, new: Option<&Value>) {
+    pub fn prop_changed(
+        &mut self,
+        id: NodeId,
+        labels: &[LabelId],
+        key: KeyId,
+        old: Option<&Value>,
+        new: Option<&Value>,
+    ) {
         for ix in self.each(labels, Some(key)) {
             if let Some(o) = old {
                 ix.remove(o, id);
@@ -157,7 +168,7 @@ impl Indexes {
         }
     }
 
-    pub fn label_changed(&mut self, id: NodeId, label: Sym, props: &Props, added: bool) {
+    pub fn label_changed(&mut self, id: NodeId, label: LabelId, props: &Props, added: bool) {
         for ix in self.each(std::slice::from_ref(&label), None) {
             if let Some((_, v)) = props.iter().find(|(k, _)| *k == ix.key) {
                 if added {

@@ -29,7 +29,7 @@ pub use adjacency::Adjacency;
 pub use columns::PropReader;
 pub use fulltext::FulltextIndex;
 pub use index::PropertyIndex;
-pub use intern::{Interner, Sym};
+pub use intern::{Id, Interner, KeyId, LabelId, TypeId};
 pub use projection::{Projection, ProjectionError, ProjectionSpec};
 pub use redo::{decode_changes, encode_changes, Change, Stored};
 pub use shape::Shape;
@@ -49,7 +49,7 @@ pub enum Dir {
 }
 
 /// Property list: small and in insertion order.
-pub type Props = Vec<(Sym, Value)>;
+pub type Props = Vec<(KeyId, Value)>;
 
 /// A node in the petgraph graph: 16 bytes, its labels and properties kept elsewhere.
 #[derive(Debug, Clone)]
@@ -65,7 +65,7 @@ struct NodeRec {
 #[derive(Debug, Clone)]
 struct RelRec {
     id: u32,
-    ty: Sym,
+    ty: TypeId,
     /// Offset of its properties in `Graph::rel_props`.
     props: u32,
 }
@@ -86,33 +86,33 @@ enum Undo {
     },
     DeletedNode {
         id: NodeId,
-        labels: Vec<Sym>,
+        labels: Vec<LabelId>,
         props: Props,
     },
     DeletedRel {
         id: RelId,
         start: NodeId,
         end: NodeId,
-        ty: Sym,
+        ty: TypeId,
         props: Props,
     },
     NodeProp {
         id: NodeId,
-        key: Sym,
+        key: KeyId,
         old: Option<Value>,
     },
     RelProp {
         id: RelId,
-        key: Sym,
+        key: KeyId,
         old: Option<Value>,
     },
     AddedLabel {
         id: NodeId,
-        label: Sym,
+        label: LabelId,
     },
     RemovedLabel {
         id: NodeId,
-        label: Sym,
+        label: LabelId,
     },
 }
 
@@ -170,12 +170,12 @@ pub struct Graph {
     /// External relationship id → petgraph index (`EdgeIndex::end()` once deleted).
     rel_ix: Vec<EdgeIndex<u32>>,
     /// The distinct label sets of nodes, in order of first use (the empty set first).
-    label_sets: IndexSet<Box<[Sym]>, ahash::RandomState>,
+    label_sets: IndexSet<Box<[LabelId]>, ahash::RandomState>,
     node_props: props::Arena,
     rel_props: props::Arena,
-    labels: Interner,
-    types: Interner,
-    keys: Interner,
+    labels: Interner<LabelId>,
+    types: Interner<TypeId>,
+    keys: Interner<KeyId>,
     label_index: Vec<idset::IdSet>,
     indexes: index::Indexes,
     journal: Vec<Undo>,
@@ -211,7 +211,7 @@ pub fn empty_graph() -> &'static dyn GraphRead {
 }
 
 /// Sets (or with `Null`, removes) a property in a list; returns the previous value.
-pub fn put_prop(props: &mut Props, key: Sym, value: Value) -> Option<Value> {
+pub fn put_prop(props: &mut Props, key: KeyId, value: Value) -> Option<Value> {
     let pos = props.iter().position(|(k, _)| *k == key);
     match (pos, value) {
         (Some(i), Value::Null) => Some(props.remove(i).1),
@@ -278,37 +278,37 @@ impl Graph {
     // ---- names -------------------------------------------------------------------------
 
     /// The label names and their ids.
-    pub fn labels(&self) -> &Interner {
+    pub fn labels(&self) -> &Interner<LabelId> {
         &self.labels
     }
     /// The relationship type names and their ids.
-    pub fn types(&self) -> &Interner {
+    pub fn types(&self) -> &Interner<TypeId> {
         &self.types
     }
     /// The property key names and their ids.
-    pub fn keys(&self) -> &Interner {
+    pub fn keys(&self) -> &Interner<KeyId> {
         &self.keys
     }
     /// The id of a label name, if the graph has seen it.
-    pub fn label_id(&self, name: &str) -> Option<Sym> {
+    pub fn label_id(&self, name: &str) -> Option<LabelId> {
         self.labels.get(name)
     }
     /// The id of a relationship type name, if the graph has seen it.
-    pub fn type_id(&self, name: &str) -> Option<Sym> {
+    pub fn type_id(&self, name: &str) -> Option<TypeId> {
         self.types.get(name)
     }
     /// The id of a property key name, if the graph has seen it.
-    pub fn key_id(&self, name: &str) -> Option<Sym> {
+    pub fn key_id(&self, name: &str) -> Option<KeyId> {
         self.keys.get(name)
     }
     /// The id of a property key name, handing out a new one if it is new.
-    pub fn intern_key(&mut self, name: &str) -> Sym {
+    pub fn intern_key(&mut self, name: &str) -> KeyId {
         self.keys.intern(name)
     }
-    fn intern_label(&mut self, name: &str) -> Sym {
+    fn intern_label(&mut self, name: &str) -> LabelId {
         let l = self.labels.intern(name);
-        if self.label_index.len() <= l as usize {
-            self.label_index.resize_with(l as usize + 1, idset::IdSet::default);
+        if self.label_index.len() <= l.index() {
+            self.label_index.resize_with(l.index() + 1, idset::IdSet::default);
         }
         l
     }
@@ -333,8 +333,8 @@ impl Graph {
         self.g.edge_count()
     }
     /// Number of nodes carrying a label.
-    pub fn label_count(&self, label: Sym) -> usize {
-        self.label_index.get(label as usize).map_or(0, |s| s.len())
+    pub fn label_count(&self, label: LabelId) -> usize {
+        self.label_index.get(label.index()).map_or(0, |s| s.len())
     }
 
     /// All live nodes in id order.
@@ -346,14 +346,14 @@ impl Graph {
         self.rel_ix.iter().enumerate().filter(|(_, ix)| **ix != gone()).map(|(i, _)| i as RelId)
     }
     /// Nodes with a label, in id order.
-    pub fn nodes_with_label(&self, label: Sym) -> impl Iterator<Item = NodeId> + '_ {
-        self.label_index.get(label as usize).into_iter().flat_map(|s| s.iter().copied())
+    pub fn nodes_with_label(&self, label: LabelId) -> impl Iterator<Item = NodeId> + '_ {
+        self.label_index.get(label.index()).into_iter().flat_map(|s| s.iter().copied())
     }
 
     /// Nodes with a label whose ids lie in `lo..=hi`, in id order.
-    pub fn nodes_with_label_in(&self, label: Sym, lo: NodeId, hi: NodeId) -> impl Iterator<Item = NodeId> + '_ {
+    pub fn nodes_with_label_in(&self, label: LabelId, lo: NodeId, hi: NodeId) -> impl Iterator<Item = NodeId> + '_ {
         self.label_index
-            .get(label as usize)
+            .get(label.index())
             .filter(|_| lo <= hi)
             .into_iter()
             .flat_map(move |s| s.range(lo..=hi).copied())
@@ -389,15 +389,15 @@ impl Graph {
     // ---- reading nodes -----------------------------------------------------------------
 
     /// A node's labels (empty if it does not exist).
-    pub fn node_labels(&self, id: NodeId) -> &[Sym] {
+    pub fn node_labels(&self, id: NodeId) -> &[LabelId] {
         self.node(id).map_or(&[], |n| self.label_set(n.labels))
     }
     /// Whether a node carries the label.
-    pub fn has_label(&self, id: NodeId, label: Sym) -> bool {
+    pub fn has_label(&self, id: NodeId, label: LabelId) -> bool {
         self.node_labels(id).contains(&label)
     }
     /// A node's property by key id; `None` if the node does not exist or has no such property.
-    pub fn node_prop(&self, id: NodeId, key: Sym) -> Option<Value> {
+    pub fn node_prop(&self, id: NodeId, key: KeyId) -> Option<Value> {
         self.node(id).and_then(|n| self.node_props.get(n.props, key))
     }
     /// A property by key name in one lookup: `None` if the node does not exist,
@@ -407,7 +407,7 @@ impl Graph {
         Some(self.keys.get(key).and_then(|k| self.node_props.get(n.props, k)))
     }
     /// Whether a node's property equals `v` (Cypher's `=` is true), read in place.
-    pub fn node_prop_equals(&self, id: NodeId, key: Sym, v: &Value) -> bool {
+    pub fn node_prop_equals(&self, id: NodeId, key: KeyId, v: &Value) -> bool {
         self.node(id).is_some_and(|n| self.node_props.equals(n.props, key, v))
     }
     /// A node's properties in order (empty if it does not exist).
@@ -415,15 +415,15 @@ impl Graph {
         self.node(id).map_or_else(Props::new, |n| self.node_props.all(n.props))
     }
     /// The keys of a node's properties, in order.
-    pub fn node_keys(&self, id: NodeId) -> Vec<Sym> {
+    pub fn node_keys(&self, id: NodeId) -> Vec<KeyId> {
         self.node(id).map_or_else(Vec::new, |n| self.node_props.keys(n.props))
     }
 
-    fn label_set(&self, set: u32) -> &[Sym] {
+    fn label_set(&self, set: u32) -> &[LabelId] {
         self.label_sets.get_index(set as usize).map_or(&[], |s| s)
     }
 
-    fn intern_label_set(&mut self, labels: &[Sym]) -> u32 {
+    fn intern_label_set(&mut self, labels: &[LabelId]) -> u32 {
         match self.label_sets.get_index_of(labels) {
             Some(i) => i as u32,
             None => self.label_sets.insert_full(Box::from(labels)).0 as u32,
@@ -433,12 +433,12 @@ impl Graph {
     // ---- reading relationships ---------------------------------------------------------
 
     /// A relationship's type; `None` if it does not exist.
-    pub fn rel_type(&self, id: RelId) -> Option<Sym> {
+    pub fn rel_type(&self, id: RelId) -> Option<TypeId> {
         self.rel(id).map(|r| r.ty)
     }
     /// The type of a relationship, also of one deleted by the running statement (whose
     /// journal remembers it): Cypher lets `type(r)` read it after `DELETE r`.
-    pub fn rel_type_even_deleted(&self, id: RelId) -> Option<Sym> {
+    pub fn rel_type_even_deleted(&self, id: RelId) -> Option<TypeId> {
         self.rel_type(id).or_else(|| {
             self.journal.iter().rev().find_map(|u| match u {
                 Undo::DeletedRel { id: d, ty, .. } if *d == id => Some(*ty),
@@ -453,7 +453,7 @@ impl Graph {
     }
     /// A relationship's property by key id; `None` if the relationship does not exist or has no
     /// such property.
-    pub fn rel_prop(&self, id: RelId, key: Sym) -> Option<Value> {
+    pub fn rel_prop(&self, id: RelId, key: KeyId) -> Option<Value> {
         self.rel(id).and_then(|r| self.rel_props.get(r.props, key))
     }
     /// [`Graph::node_prop_named`] for many nodes: each step (the node, its property list,
@@ -505,7 +505,7 @@ impl Graph {
         Some(self.keys.get(key).and_then(|k| self.rel_props.get(r.props, k)))
     }
     /// Whether a relationship's property equals `v` (Cypher's `=` is true), read in place.
-    pub fn rel_prop_equals(&self, id: RelId, key: Sym, v: &Value) -> bool {
+    pub fn rel_prop_equals(&self, id: RelId, key: KeyId, v: &Value) -> bool {
         self.rel(id).is_some_and(|r| self.rel_props.equals(r.props, key, v))
     }
     /// A relationship's properties in order (empty if it does not exist).
@@ -513,7 +513,7 @@ impl Graph {
         self.rel(id).map_or_else(Props::new, |r| self.rel_props.all(r.props))
     }
     /// The keys of a relationship's properties, in order.
-    pub fn rel_keys(&self, id: RelId) -> Vec<Sym> {
+    pub fn rel_keys(&self, id: RelId) -> Vec<KeyId> {
         self.rel(id).map_or_else(Vec::new, |r| self.rel_props.keys(r.props))
     }
 
@@ -523,10 +523,10 @@ impl Graph {
         &'a self,
         node: NodeId,
         dir: Dir,
-        types: &'a [Sym],
+        types: &'a [TypeId],
     ) -> impl Iterator<Item = (RelId, NodeId)> + 'a {
         let ix = self.nix(node);
-        let want = move |t: Sym| types.is_empty() || types.contains(&t);
+        let want = move |t: TypeId| types.is_empty() || types.contains(&t);
         let out = ix
             .filter(|_| dir != Dir::In)
             .into_iter()
@@ -557,16 +557,16 @@ impl Graph {
     }
 
     /// Live relationships of a type, from the count store.
-    pub fn rel_count_of(&self, ty: Sym) -> usize {
-        self.type_counts.get(ty as usize).map_or(0, |&n| n as usize)
+    pub fn rel_count_of(&self, ty: TypeId) -> usize {
+        self.type_counts.get(ty.index()).map_or(0, |&n| n as usize)
     }
 
     /// A relationship of type `ty` was added (or removed): its count and adjacency follow.
-    fn rel_type_changed(&mut self, ty: Sym, added: bool) {
-        if self.type_counts.len() <= ty as usize {
-            self.type_counts.resize(ty as usize + 1, 0);
+    fn rel_type_changed(&mut self, ty: TypeId, added: bool) {
+        if self.type_counts.len() <= ty.index() {
+            self.type_counts.resize(ty.index() + 1, 0);
         }
-        let n = &mut self.type_counts[ty as usize];
+        let n = &mut self.type_counts[ty.index()];
         *n = if added { *n + 1 } else { n.saturating_sub(1) };
         self.adjacency.drop_type(ty);
     }
@@ -669,7 +669,7 @@ impl Graph {
                 let ix = self.g.add_node(rec);
                 self.node_ix[id as usize] = Some(ix);
                 for l in labels {
-                    self.label_index[l as usize].insert(id);
+                    self.label_index[l.index()].insert(id);
                 }
             }
             Undo::DeletedRel { id, start, end, ty, props } => {
@@ -704,7 +704,7 @@ impl Graph {
 
     /// Sets (or with `Null`, removes) one property of a live node: `Some(old value)`, `None`
     /// when the node does not exist.
-    fn put_node_prop(&mut self, id: NodeId, key: Sym, value: Value) -> Option<Option<Value>> {
+    fn put_node_prop(&mut self, id: NodeId, key: KeyId, value: Value) -> Option<Option<Value>> {
         let ix = self.nix(id)?;
         let (new, old) = self.node_props.put(self.g[ix].props, key, value);
         self.g[ix].props = new;
@@ -714,7 +714,7 @@ impl Graph {
         Some(old)
     }
 
-    fn put_rel_prop(&mut self, id: RelId, key: Sym, value: Value) -> Option<Option<Value>> {
+    fn put_rel_prop(&mut self, id: RelId, key: KeyId, value: Value) -> Option<Option<Value>> {
         let ix = self.rix(id)?;
         let (new, old) = self.rel_props.put(self.g[ix].props, key, value);
         self.g[ix].props = new;
@@ -733,14 +733,14 @@ impl Graph {
         props: impl IntoIterator<Item = (&'p str, Value)>,
     ) -> NodeId {
         self.changed();
-        let mut ls: SmallVec<[Sym; 4]> = SmallVec::new();
+        let mut ls: SmallVec<[LabelId; 4]> = SmallVec::new();
         for l in labels {
             let s = self.intern_label(l);
             if !ls.contains(&s) {
                 ls.push(s);
             }
         }
-        let mut ps: SmallVec<[(Sym, Value); 8]> = SmallVec::new();
+        let mut ps: SmallVec<[(KeyId, Value); 8]> = SmallVec::new();
         for (k, v) in props {
             let k = self.keys.intern(k);
             // As `put_prop`: a key given twice keeps its last value; null sets nothing.
@@ -815,7 +815,7 @@ impl Graph {
             self.indexes.node_removed(id, &labels, &props);
         }
         for &l in &labels {
-            self.label_index[l as usize].remove(&id);
+            self.label_index[l.index()].remove(&id);
         }
         self.node_ix[id as usize] = None;
         self.record(Undo::DeletedNode { id, labels, props });
@@ -854,7 +854,7 @@ impl Graph {
         self.add_label_sym(id, l)
     }
 
-    fn add_label_sym(&mut self, id: NodeId, l: Sym) -> bool {
+    fn add_label_sym(&mut self, id: NodeId, l: LabelId) -> bool {
         self.changed();
         let Some(ix) = self.nix(id) else { return false };
         let mut labels = self.label_set(self.g[ix].labels).to_vec();
@@ -867,7 +867,7 @@ impl Graph {
             let props = self.node_props(id);
             self.indexes.label_changed(id, l, &props, true);
         }
-        self.label_index[l as usize].insert(id);
+        self.label_index[l.index()].insert(id);
         self.record(Undo::AddedLabel { id, label: l });
         true
     }
@@ -880,7 +880,7 @@ impl Graph {
         }
     }
 
-    fn remove_label_sym(&mut self, id: NodeId, l: Sym) -> bool {
+    fn remove_label_sym(&mut self, id: NodeId, l: LabelId) -> bool {
         self.changed();
         let Some(ix) = self.nix(id) else { return false };
         let mut labels = self.label_set(self.g[ix].labels).to_vec();
@@ -892,7 +892,7 @@ impl Graph {
             let props = self.node_props(id);
             self.indexes.label_changed(id, l, &props, false);
         }
-        self.label_index[l as usize].remove(&id);
+        self.label_index[l.index()].remove(&id);
         self.record(Undo::RemovedLabel { id, label: l });
         true
     }
@@ -902,22 +902,22 @@ impl Graph {
     // ---- bulk loading ------------------------------------------------------------------
 
     /// Interns a label for bulk loading.
-    pub fn label_sym(&mut self, name: &str) -> Sym {
+    pub fn label_sym(&mut self, name: &str) -> LabelId {
         self.intern_label(name)
     }
 
     /// Interns a relationship type for bulk loading.
-    pub fn type_sym(&mut self, name: &str) -> Sym {
+    pub fn type_sym(&mut self, name: &str) -> TypeId {
         self.types.intern(name)
     }
 
     /// Creates a node from interned labels and properties (bulk loading: not journaled).
-    pub fn add_node_syms(&mut self, labels: &[Sym], props: &[(Sym, Value)]) -> NodeId {
+    pub fn add_node_syms(&mut self, labels: &[LabelId], props: &[(KeyId, Value)]) -> NodeId {
         self.changed();
         let id = self.next_node;
         self.next_node += 1;
         for &l in labels {
-            self.label_index[l as usize].insert(id);
+            self.label_index[l.index()].insert(id);
         }
         if !self.indexes.is_empty() {
             self.indexes.node_added(id, labels, props);
@@ -933,7 +933,7 @@ impl Graph {
 
     /// Creates a relationship from an interned type (bulk loading: not journaled). `None`
     /// if an end does not exist (or past 4 billion relationships).
-    pub fn add_rel_sym(&mut self, start: NodeId, end: NodeId, ty: Sym, props: &[(Sym, Value)]) -> Option<RelId> {
+    pub fn add_rel_sym(&mut self, start: NodeId, end: NodeId, ty: TypeId, props: &[(KeyId, Value)]) -> Option<RelId> {
         self.changed();
         let (a, b) = (self.nix(start)?, self.nix(end)?);
         let id = u32::try_from(self.next_rel).ok().filter(|&i| i != u32::MAX)?;
@@ -971,7 +971,7 @@ impl Graph {
             return Err(format!("an index named {name} already exists"));
         }
         let mut ix = PropertyIndex::new(name.clone(), l, k);
-        for &id in &self.label_index[l as usize] {
+        for &id in &self.label_index[l.index()] {
             if let Some(v) = self.node_prop(id, k) {
                 ix.insert(&v, id);
             }
@@ -1008,7 +1008,7 @@ impl Graph {
     }
 
     /// The index on `:label(key)`, if there is one.
-    pub fn index_on(&self, label: Sym, key: Sym) -> Option<&PropertyIndex> {
+    pub fn index_on(&self, label: LabelId, key: KeyId) -> Option<&PropertyIndex> {
         self.indexes.get(label, key)
     }
 }

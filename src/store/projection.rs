@@ -9,7 +9,7 @@ use std::sync::{Arc, Mutex};
 use petgraph::visit::NodeIndexable;
 use petgraph::visit::{EdgeRef, IntoEdgeReferences};
 
-use super::{Graph, Sym};
+use super::{Graph, KeyId, LabelId, TypeId};
 use crate::value::{NodeId, RelId, Value};
 
 /// A simple graph over local indices `0..n`: `nodes[i]` is the graph's node id of index `i`
@@ -103,15 +103,15 @@ pub enum ProjectionError {
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct ProjectionSpec {
     /// The nodes carrying any of these labels (all nodes when empty).
-    pub labels: Vec<Sym>,
+    pub labels: Vec<LabelId>,
     /// The relationships of any of these types between them (all when empty).
-    pub types: Vec<Sym>,
+    pub types: Vec<TypeId>,
     /// `false`: the undirected simple graph (NetworkX's `Graph`).
     pub directed: bool,
     /// Every relationship turned around (directed only).
     pub reverse: bool,
     /// Each edge carries this numeric property (1 when absent).
-    pub weight: Option<Sym>,
+    pub weight: Option<KeyId>,
     /// Each edge names the relationship it stands for (else `rels` is empty).
     pub with_rels: bool,
 }

@@ -12,7 +12,7 @@
 
 use std::sync::Arc;
 
-use super::{Props, Sym};
+use super::{KeyId, Props};
 use crate::value::{Date, Value};
 
 /// The offset of "no properties".
@@ -40,7 +40,7 @@ impl Default for Arena {
 impl Arena {
     /// Stores a list; returns its offset (`NONE` when empty). Fails only when the arena
     /// would pass 4 GiB, far beyond the memory a graph may use.
-    pub fn push(&mut self, props: &[(Sym, Value)]) -> Result<u32, String> {
+    pub fn push(&mut self, props: &[(KeyId, Value)]) -> Result<u32, String> {
         if props.is_empty() {
             return Ok(NONE);
         }
@@ -94,7 +94,7 @@ impl Arena {
 
     /// The entries of the list at `off`: each key with the position of its value, found by
     /// skipping the values before it without decoding them.
-    pub(super) fn entries(&self, off: u32) -> impl Iterator<Item = (Sym, usize)> + '_ {
+    pub(super) fn entries(&self, off: u32) -> impl Iterator<Item = (KeyId, usize)> + '_ {
         let b = &self.bytes;
         let mut pos = off as usize;
         let n = if off == NONE { 0 } else { uvar(b, &mut pos).unwrap_or(0) };
@@ -107,19 +107,19 @@ impl Arena {
             let k = uvar(b, &mut pos)?;
             let at = pos;
             pos = skip_value(b, pos)?;
-            Some((k as Sym, at))
+            Some((KeyId(k as u32), at))
         })
     }
 
     /// One property of the list at `off`.
-    pub fn get(&self, off: u32, key: Sym) -> Option<Value> {
+    pub fn get(&self, off: u32, key: KeyId) -> Option<Value> {
         let (_, at) = self.entries(off).find(|(k, _)| *k == key)?;
         value(&self.bytes, &mut { at })
     }
 
     /// Whether `key` in the list at `off` equals `v` (Cypher's `=` is true): strings and
     /// integers are compared where they lie, without decoding them.
-    pub fn equals(&self, off: u32, key: Sym, v: &Value) -> bool {
+    pub fn equals(&self, off: u32, key: KeyId, v: &Value) -> bool {
         let Some((_, at)) = self.entries(off).find(|(k, _)| *k == key) else { return false };
         let b = &self.bytes;
         let mut pos = at + 1;
@@ -135,14 +135,14 @@ impl Arena {
 
     /// `key` of each list at `offs` into `out` at the matching position of `at` (`None` stays
     /// `None`, an absent key is `Null`), the last step of the store's batched property reads.
-    pub fn values_at(&self, offs: Vec<Option<u32>>, key: Sym, at: &[usize], out: &mut [Option<Value>]) {
+    pub fn values_at(&self, offs: Vec<Option<u32>>, key: KeyId, at: &[usize], out: &mut [Option<Value>]) {
         for (o, &i) in offs.into_iter().zip(at) {
             out[i] = o.map(|o| self.get(o, key).unwrap_or(Value::Null));
         }
     }
 
     /// The keys of the list at `off`, in order.
-    pub fn keys(&self, off: u32) -> Vec<Sym> {
+    pub fn keys(&self, off: u32) -> Vec<KeyId> {
         self.entries(off).map(|(k, _)| k).collect()
     }
 
@@ -154,7 +154,7 @@ impl Arena {
     /// Sets (or with `Null`, removes) `key` in the list at `off`: the list is stored anew and
     /// the old one becomes garbage. Returns the new list's offset (the old one if the new does
     /// not fit) and the key's old value.
-    pub fn put(&mut self, off: u32, key: Sym, value: Value) -> (u32, Option<Value>) {
+    pub fn put(&mut self, off: u32, key: KeyId, value: Value) -> (u32, Option<Value>) {
         let mut list = self.all(off);
         let old = super::put_prop(&mut list, key, value);
         match self.push(&list) {
@@ -174,7 +174,7 @@ impl Arena {
     /// not fit (past 4 GiB of properties, far beyond the memory a graph may take) is not
     /// stored and the reason is kept for [`Arena::take_full`], which the statement (or the
     /// import) turns into its error, undoing what it did.
-    pub fn store(&mut self, props: &[(Sym, Value)]) -> u32 {
+    pub fn store(&mut self, props: &[(KeyId, Value)]) -> u32 {
         self.push(props).unwrap_or_else(|e| {
             self.full.get_or_insert(e);
             NONE
@@ -216,7 +216,7 @@ impl Arena {
 
 /// Encodes a list on its own (what [`Arena::push_encoded`] takes back).
 #[cfg(test)]
-fn encode(props: &[(Sym, Value)]) -> Vec<u8> {
+fn encode(props: &[(KeyId, Value)]) -> Vec<u8> {
     let mut a = Arena::default();
     let _ = a.push(props);
     a.bytes.split_off(1)
@@ -479,15 +479,15 @@ mod tests {
 
     #[test]
     fn a_list_naming_a_key_twice_is_refused() {
-        let once = encode(&[(0, Value::Int(1)), (1, Value::Int(2))]);
+        let once = encode(&[(KeyId(0), Value::Int(1)), (KeyId(1), Value::Int(2))]);
         assert!(validate(&once, 2).is_ok());
-        let twice = encode(&[(1, Value::Int(1)), (0, Value::Int(2)), (1, Value::Int(3))]);
+        let twice = encode(&[(KeyId(1), Value::Int(1)), (KeyId(0), Value::Int(2)), (KeyId(1), Value::Int(3))]);
         assert_eq!(validate(&twice, 2), Err("a property list names a key twice".into()));
         // Past the first sixteen keys too.
-        let long: Vec<(Sym, Value)> = (0..20).map(|k| (k, Value::Int(1))).collect();
+        let long: Vec<(KeyId, Value)> = (0..20).map(|k| (KeyId(k), Value::Int(1))).collect();
         assert!(validate(&encode(&long), 20).is_ok());
         let mut again = long.clone();
-        again.push((3, Value::Int(2)));
+        again.push((KeyId(3), Value::Int(2)));
         assert!(validate(&encode(&again), 20).is_err());
     }
 
@@ -495,15 +495,15 @@ mod tests {
         let mut m = indexmap::IndexMap::new();
         m.insert("k".to_string(), Value::Int(-1));
         vec![
-            (0, Value::Int(i64::MIN)),
-            (1, Value::Int(i64::MAX)),
-            (2, Value::Float(-0.0)),
-            (3, Value::str("Ош, Кыргызстан")),
-            (4, Value::list(vec![Value::Int(1), Value::list(vec![Value::str("x")]), Value::Bool(true)])),
-            (5, Value::Date(Date::new(2025, 8, 20).unwrap())),
-            (6, crate::value::temporal::from_tagged("duration", "P1Y2M3DT4H").unwrap().unwrap()),
-            (7, Value::map(m)),
-            (8, Value::Float(f64::NAN)),
+            (KeyId(0), Value::Int(i64::MIN)),
+            (KeyId(1), Value::Int(i64::MAX)),
+            (KeyId(2), Value::Float(-0.0)),
+            (KeyId(3), Value::str("Ош, Кыргызстан")),
+            (KeyId(4), Value::list(vec![Value::Int(1), Value::list(vec![Value::str("x")]), Value::Bool(true)])),
+            (KeyId(5), Value::Date(Date::new(2025, 8, 20).unwrap())),
+            (KeyId(6), crate::value::temporal::from_tagged("duration", "P1Y2M3DT4H").unwrap().unwrap()),
+            (KeyId(7), Value::map(m)),
+            (KeyId(8), Value::Float(f64::NAN)),
         ]
     }
 
@@ -518,10 +518,10 @@ mod tests {
             assert_eq!(k1, k2);
             assert!(v1.order(v2) == std::cmp::Ordering::Equal, "{v1:?} vs {v2:?}");
         }
-        assert_eq!(a.get(off, 3), Some(Value::str("Ош, Кыргызстан")));
-        assert_eq!(a.get(off, 5), Some(Value::Date(Date::new(2025, 8, 20).unwrap())));
-        assert_eq!(a.get(off, 99), None);
-        assert_eq!(a.keys(off), (0..9).collect::<Vec<_>>());
+        assert_eq!(a.get(off, KeyId(3)), Some(Value::str("Ош, Кыргызстан")));
+        assert_eq!(a.get(off, KeyId(5)), Some(Value::Date(Date::new(2025, 8, 20).unwrap())));
+        assert_eq!(a.get(off, KeyId(99)), None);
+        assert_eq!(a.keys(off), (0..9).map(KeyId).collect::<Vec<_>>());
         assert_eq!(a.push(&[]).unwrap(), NONE);
         assert!(a.all(NONE).is_empty());
         validate(a.encoded(off), 9).unwrap();
@@ -533,14 +533,14 @@ mod tests {
         let mut a = Arena::default();
         let mut offs = Vec::new();
         for i in 0..1000 {
-            let old = a.push(&[(0, Value::str(&"x".repeat(2000)))]).unwrap();
+            let old = a.push(&[(KeyId(0), Value::str(&"x".repeat(2000)))]).unwrap();
             a.free(old);
-            offs.push(a.push(&[(1, Value::Int(i))]).unwrap());
+            offs.push(a.push(&[(KeyId(1), Value::Int(i))]).unwrap());
         }
         assert!(a.wants_compaction());
         a.compact(offs.iter_mut());
         assert!(a.len() < 5000);
-        assert!(offs.iter().enumerate().all(|(i, &o)| a.get(o, 1) == Some(Value::Int(i as i64))));
+        assert!(offs.iter().enumerate().all(|(i, &o)| a.get(o, KeyId(1)) == Some(Value::Int(i as i64))));
     }
 
     #[test]

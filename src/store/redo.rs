@@ -8,7 +8,7 @@
 use serde::ser::{SerializeSeq, SerializeStructVariant, SerializeTupleVariant, Serializer};
 use serde::{Deserialize, Serialize};
 
-use super::{Graph, Savepoint, Sym, Undo};
+use super::{Graph, LabelId, Savepoint, TypeId, Undo};
 use crate::value::{temporal, Date, Value};
 
 /// A property value as the log stores it.
@@ -256,7 +256,7 @@ where
 /// One journal entry's [`Change`], serialized as the change would be, reading names and values
 /// from the graph in place.
 enum ChangeOf<'a> {
-    Node { g: &'a Graph, id: u64, labels: &'a [Sym], props: super::Props },
+    Node { g: &'a Graph, id: u64, labels: &'a [LabelId], props: super::Props },
     Rel { g: &'a Graph, id: u64, start: u64, end: u64, ty: &'a str, props: super::Props },
     DeleteRel(u64),
     DeleteNode(u64),
@@ -307,7 +307,7 @@ impl Graph {
     /// from its deletion later in the transaction. (The journal is searched only for one deleted
     /// since: a search per created relationship would make a large transaction's commit
     /// quadratic.)
-    fn created_rel(&self, journal: &[Undo], i: usize, id: u64) -> Option<(u64, u64, Sym)> {
+    fn created_rel(&self, journal: &[Undo], i: usize, id: u64) -> Option<(u64, u64, TypeId)> {
         let live = self.rel_ends(id).zip(self.rel_type(id)).map(|((s, e), t)| (s, e, t));
         live.or_else(|| {
             journal[i..].iter().find_map(|u| match u {
@@ -450,7 +450,7 @@ fn apply(g: &mut Graph, changes: &[Change]) -> Result<(), String> {
                 if keys.is_empty() || index.as_ref().is_some_and(|ix| g.index_named(ix).is_none()) {
                     return fail("a constraint");
                 }
-                let on = if *rel { g.types.intern(on) } else { g.intern_label(on) };
+                let on = if *rel { g.types.intern(on).0 } else { g.intern_label(on).0 };
                 let keys = keys.iter().map(|k| g.keys.intern(k)).collect();
                 let c = super::constraints::Constraint {
                     name: name.clone(),

@@ -8,18 +8,18 @@ use std::collections::HashMap;
 
 use indexmap::IndexMap;
 
-use super::{Graph, Sym};
+use super::{Graph, Id, KeyId, LabelId, TypeId};
 
 /// Counts of the graph's shape, by symbol.
 #[derive(Debug, Default)]
 pub struct Shape {
     /// Per label, its nodes' keys with how many carry each, in the order first met.
-    pub label_keys: IndexMap<Sym, IndexMap<Sym, usize>>,
+    pub label_keys: IndexMap<LabelId, IndexMap<KeyId, usize>>,
     /// Per relationship type, its relationships' keys with how many carry each, in the order
     /// first met.
-    pub type_keys: IndexMap<Sym, IndexMap<Sym, usize>>,
+    pub type_keys: IndexMap<TypeId, IndexMap<KeyId, usize>>,
     /// `(type, start label, end label, count)` for every labelled pair a type connects.
-    pub connections: Vec<(Sym, Sym, Sym, usize)>,
+    pub connections: Vec<(TypeId, LabelId, LabelId, usize)>,
 }
 
 impl Graph {
@@ -43,8 +43,8 @@ impl Graph {
         let mut types = Tally::default();
         // Relationships come in runs of one type between nodes of the same label sets, so the
         // last pair counted is kept at hand and the table is touched only when it changes.
-        let mut pairs: HashMap<(Sym, u32, u32), usize> = HashMap::new();
-        let mut last: Option<((Sym, u32, u32), usize)> = None;
+        let mut pairs: HashMap<(TypeId, u32, u32), usize> = HashMap::new();
+        let mut last: Option<((TypeId, u32, u32), usize)> = None;
         // In id order, as keys are listed in the order first met.
         for ix in self.rel_ix.iter().copied().filter(|ix| *ix != super::gone()) {
             let (Some(r), Some((a, b))) = (self.g.edge_weight(ix), self.g.edge_endpoints(ix)) else { continue };
@@ -66,7 +66,7 @@ impl Graph {
             *pairs.entry(k).or_default() += n;
         }
         s.type_keys = types.into_map();
-        let mut by_label: HashMap<(Sym, Sym, Sym), usize> = HashMap::new();
+        let mut by_label: HashMap<(TypeId, LabelId, LabelId), usize> = HashMap::new();
         for ((ty, a, b), n) in pairs {
             for &la in self.label_set(a) {
                 for &lb in self.label_set(b) {
@@ -82,16 +82,16 @@ impl Graph {
 /// Keys counted per label or type in dense tables (symbols are small numbers), each with the
 /// order its keys were first met in: a hash per record would cost more than the pass.
 #[derive(Default)]
-struct Tally {
+struct Tally<I> {
     /// The labels or types met, in order.
-    met: Vec<Sym>,
+    met: Vec<I>,
     /// Per label or type: the count of each key, and the keys in the order first met.
-    counts: Vec<Option<(Vec<usize>, Vec<Sym>)>>,
+    counts: Vec<Option<(Vec<usize>, Vec<KeyId>)>>,
 }
 
-impl Tally {
-    fn meet(&mut self, of: Sym) {
-        let i = of as usize;
+impl<I: Id> Tally<I> {
+    fn meet(&mut self, of: I) {
+        let i = of.index();
         if self.counts.len() <= i {
             self.counts.resize_with(i + 1, || None);
         }
@@ -102,9 +102,9 @@ impl Tally {
     }
 
     /// Counts `key` for `of` (met already).
-    fn count(&mut self, of: Sym, key: Sym) {
-        let Some((counts, order)) = self.counts.get_mut(of as usize).and_then(Option::as_mut) else { return };
-        let k = key as usize;
+    fn count(&mut self, of: I, key: KeyId) {
+        let Some((counts, order)) = self.counts.get_mut(of.index()).and_then(Option::as_mut) else { return };
+        let k = key.index();
         if counts.len() <= k {
             counts.resize(k + 1, 0);
         }
@@ -114,12 +114,12 @@ impl Tally {
         counts[k] += 1;
     }
 
-    fn into_map(mut self) -> IndexMap<Sym, IndexMap<Sym, usize>> {
+    fn into_map(mut self) -> IndexMap<I, IndexMap<KeyId, usize>> {
         self.met
             .iter()
             .map(|&of| {
-                let (counts, order) = self.counts[of as usize].take().unwrap_or_default();
-                (of, order.iter().map(|&k| (k, counts[k as usize])).collect())
+                let (counts, order) = self.counts[of.index()].take().unwrap_or_default();
+                (of, order.iter().map(|&k| (k, counts[k.index()])).collect())
             })
             .collect()
     }
@@ -175,7 +175,7 @@ mod tests {
         // The new relationship may take the deleted one's place in petgraph; its id is larger.
         g.create_rel(a, a, "T", [("x", Value::Int(2))]);
         let t = g.type_id("T").unwrap();
-        let keys: Vec<Sym> = g.shape().type_keys[&t].keys().copied().collect();
+        let keys: Vec<KeyId> = g.shape().type_keys[&t].keys().copied().collect();
         assert_eq!(keys, [g.key_id("y").unwrap(), g.key_id("x").unwrap()]);
     }
 }

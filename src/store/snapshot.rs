@@ -11,7 +11,7 @@
 use serde::{Deserialize, Serialize};
 
 use super::props::{self, put_uvar, uvar};
-use super::{index::Indexes, Graph, NodeRec, PropertyIndex, RelRec, Sym};
+use super::{index::Indexes, Graph, KeyId, LabelId, NodeRec, PropertyIndex, RelRec, TypeId};
 
 /// The bytes every snapshot starts with (files are told by them, whatever their names).
 pub const MAGIC: &[u8; 8] = b"SILKG\x00SG";
@@ -30,7 +30,7 @@ struct Head {
     rel_ids: u64,
     nodes: u64,
     rels: u64,
-    indexes: Vec<(String, Sym, Sym)>,
+    indexes: Vec<(String, LabelId, KeyId)>,
 }
 
 impl Graph {
@@ -160,7 +160,7 @@ fn restore(body: &[u8], version: u32) -> Result<Graph, String> {
     g.g.reserve_nodes(head.nodes as usize);
     g.g.reserve_edges(head.rels as usize);
     let num = |pos: &mut usize, what: &str| uvar(body, pos).ok_or_else(|| bad(what));
-    let mut labels: Vec<Sym> = Vec::new();
+    let mut labels: Vec<LabelId> = Vec::new();
     for _ in 0..head.nodes {
         let id = num(&mut pos, "a node id")?;
         let n = num(&mut pos, "a label count")?;
@@ -169,16 +169,16 @@ fn restore(body: &[u8], version: u32) -> Result<Graph, String> {
         }
         labels.clear();
         for _ in 0..n {
-            labels.push(num(&mut pos, "a label")? as Sym);
+            labels.push(LabelId(num(&mut pos, "a label")? as u32));
         }
         let blob = blob(body, &mut pos).ok_or_else(|| bad("a property list"))?;
         let used = g.node_ix.get(id as usize).is_some_and(Option::is_some);
-        if id >= head.node_ids || id >= most(head.nodes) || used || labels.iter().any(|l| *l as usize >= nl) {
+        if id >= head.node_ids || id >= most(head.nodes) || used || labels.iter().any(|l| l.index() >= nl) {
             return Err(format!("snapshot node {id} is invalid"));
         }
         props::validate(blob, nk).map_err(|e| format!("snapshot node {id}: {e}"))?;
         for &l in &labels {
-            g.label_index[l as usize].insert(id);
+            g.label_index[l.index()].insert(id);
         }
         let rec = NodeRec { id, labels: g.intern_label_set(&labels), props: g.node_props.push_encoded(blob)? };
         if g.node_ix.len() <= id as usize {
@@ -198,12 +198,12 @@ fn restore(body: &[u8], version: u32) -> Result<Graph, String> {
             return Err(format!("snapshot relationship {id} is invalid"));
         }
         props::validate(blob, nk).map_err(|e| format!("snapshot relationship {id}: {e}"))?;
-        let rec = RelRec { id: id as u32, ty: ty as Sym, props: g.rel_props.push_encoded(blob)? };
+        let rec = RelRec { id: id as u32, ty: TypeId(ty as u32), props: g.rel_props.push_encoded(blob)? };
         if g.rel_ix.len() <= id as usize {
             g.rel_ix.resize(id as usize + 1, super::gone());
         }
         g.rel_ix[id as usize] = g.g.add_edge(a, b, rec);
-        g.rel_type_changed(ty as Sym, true);
+        g.rel_type_changed(TypeId(ty as u32), true);
     }
     let mut constraints: Vec<super::constraints::Constraint> = Vec::new();
     if version >= 3 {
@@ -220,11 +220,11 @@ fn restore(body: &[u8], version: u32) -> Result<Graph, String> {
     }
     let mut indexes = Indexes::default();
     for (name, label, key) in head.indexes {
-        if label as usize >= nl || key as usize >= nk {
+        if label.index() >= nl || key.index() >= nk {
             return Err(format!("snapshot index {name} is invalid"));
         }
         let mut ix = PropertyIndex::new(name, label, key);
-        for &id in &g.label_index[label as usize] {
+        for &id in &g.label_index[label.index()] {
             if let Some(v) = g.node_prop(id, key) {
                 ix.insert(&v, id);
             }
@@ -235,7 +235,7 @@ fn restore(body: &[u8], version: u32) -> Result<Graph, String> {
     for c in constraints {
         let on_ok = if c.rel { (c.on as usize) < nt } else { (c.on as usize) < nl };
         let index_ok = c.index.as_ref().is_none_or(|n| g.indexes.list.iter().any(|i| i.name == *n));
-        if !on_ok || c.keys.is_empty() || c.keys.iter().any(|&k| k as usize >= nk) || !index_ok {
+        if !on_ok || c.keys.is_empty() || c.keys.iter().any(|&k| k.index() >= nk) || !index_ok {
             return Err(format!("snapshot constraint {} is invalid", c.name));
         }
         g.restore_constraint(c);

@@ -20,7 +20,7 @@ pub fn rel_id(id: u64) -> String {
     format!("r{id}")
 }
 
-fn props(g: &Graph, ps: &[(crate::store::Sym, Value)]) -> J {
+fn props(g: &Graph, ps: &[(crate::store::KeyId, Value)]) -> J {
     J::Object(ps.iter().map(|(k, v)| (g.keys().name(*k).to_string(), plain(g, v))).collect())
 }
 
