@@ -5,7 +5,7 @@ use criterion::{criterion_group, criterion_main, Criterion};
 use silkgraph::exec::Params;
 use silkgraph::session::Session;
 use silkgraph::store::Graph;
-use silkgraph::value::Value;
+use silkgraph::value::{NodeId, Value};
 
 /// A question an analyst asks of the bundled graph: three patterns, a filter, grouping, order.
 const QUESTION: &str = "MATCH (o:Official)-[v:VISITED]->(c:Country {name: 'Japan'}) \
@@ -21,7 +21,7 @@ fn graph(n: u64) -> Graph {
     }
     for i in 0..n {
         for k in [1, 7, 31, 127, 1021] {
-            g.create_rel(i, (i + k) % n, "R", []);
+            g.create_rel(NodeId(i), NodeId((i + k) % n), "R", []);
         }
     }
     g

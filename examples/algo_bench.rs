@@ -24,7 +24,7 @@ use indexmap::IndexMap;
 use serde_json::json;
 use silkgraph::algo::{self, Direction};
 use silkgraph::store::{Graph, ProjectionSpec};
-use silkgraph::value::Value;
+use silkgraph::value::{NodeId, Value};
 
 fn arg(args: &[String], name: &str) -> Option<String> {
     args.iter().position(|a| a == name).and_then(|i| args.get(i + 1).cloned())
@@ -70,9 +70,9 @@ fn main() {
         let a = record[0].parse::<u64>().expect("start id") - off;
         let b = record[1].parse::<u64>().expect("end id") - off;
         let since: i64 = record[2].parse().expect("since");
-        g.create_rel(a, b, "KNOWS", [("since", Value::Int(since))]);
+        g.create_rel(NodeId(a), NodeId(b), "KNOWS", [("since", Value::Int(since))]);
         if (a as usize) < bc_nodes && (b as usize) < bc_nodes {
-            small.create_rel(a, b, "KNOWS", [("since", Value::Int(since))]);
+            small.create_rel(NodeId(a), NodeId(b), "KNOWS", [("since", Value::Int(since))]);
         }
         edges += 1;
     }
@@ -114,7 +114,7 @@ fn main() {
     let (bc_kernel, bc) = timed(repeat, || algo::betweenness(&sp, false, &check).unwrap());
 
     // Sanity: the procedure's rows are the kernel's values.
-    let by_node = |t: &algo::Table| -> HashMap<u64, f64> {
+    let by_node = |t: &algo::Table| -> HashMap<NodeId, f64> {
         t.columns[0]
             .iter()
             .zip(&t.columns[1])
@@ -130,7 +130,7 @@ fn main() {
             .collect()
     };
     let prm = by_node(&pr_rows);
-    assert!((0..n).all(|i| prm[&(i as u64)] == pr[i]));
+    assert!((0..n).all(|i| prm[&NodeId(i as u64)] == pr[i]));
     let bcm = by_node(&bc_rows);
     // Threads add their shares in varying order: equal to rounding.
     assert!((0..sp.node_count()).all(|i| (bcm[&sp.nodes[i]] - bc[i]).abs() <= 1e-9 * bc[i].abs().max(1.0)));

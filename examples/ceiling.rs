@@ -19,7 +19,7 @@ use serde_json::json;
 use silkgraph::exec::Params;
 use silkgraph::session::Session;
 use silkgraph::store::{Dir, Graph};
-use silkgraph::value::Value;
+use silkgraph::value::{NodeId, Value};
 
 fn count(s: &mut Session, q: &str) -> i64 {
     let out = s.run_statement(q, &Params::new()).unwrap_or_else(|e| panic!("{q}: {e}"));
@@ -40,7 +40,7 @@ fn scan(g: &Graph) -> i64 {
 /// count(*)`, by hand: the persons in the id range, the store's KNOWS adjacency, no
 /// relationship used twice (as Cypher's matching requires), the label checked unless every
 /// KNOWS ends at a person.
-fn two_hop(g: &Graph, lo: u64, hi: u64) -> i64 {
+fn two_hop(g: &Graph, lo: NodeId, hi: NodeId) -> i64 {
     let person = g.label_id("Person").expect("Person");
     let knows = g.adjacency(g.type_id("KNOWS").expect("KNOWS"), Dir::Out).expect("an adjacency");
     let check = !knows.others_have(&[person]);
@@ -67,7 +67,7 @@ fn main() {
     let g = silkgraph::graphs::open(path).expect("open the graph");
     let person = g.label_id("Person").expect("Person");
     // The two-hop start set: the first 2,000 persons, so the engine's rows stay countable.
-    let starts: Vec<u64> = g.nodes_with_label(person).take(2000).collect();
+    let starts: Vec<NodeId> = g.nodes_with_label(person).take(2000).collect();
     let (lo, hi) = (starts[0], starts[starts.len() - 1]);
     let mut s = Session::new(g);
     s.timeout = None;

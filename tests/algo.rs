@@ -11,7 +11,7 @@ use silkgraph::algo::{self, Record};
 use silkgraph::exec::Params;
 use silkgraph::session::Session;
 use silkgraph::store::Graph;
-use silkgraph::value::Value;
+use silkgraph::value::{NodeId, Value};
 
 const TOL: f64 = 1e-9;
 const GRAPHS: &[&str] = &["karate", "florentine", "lesmis", "kyrgyz_japan"];
@@ -43,7 +43,7 @@ fn num(v: &Value) -> f64 {
 
 fn node(v: &Value) -> u64 {
     match v {
-        Value::Node(id) => *id,
+        Value::Node(id) => id.0,
         other => panic!("not a node: {other:?}"),
     }
 }
@@ -132,18 +132,18 @@ fn check_projection(name: &str, g: &Graph, dir: &str, fx: &J, weight: Option<&st
     let src = fx["hops_from"].as_u64().unwrap();
     let hops = fx["hops"].as_object().unwrap();
     for id in g.node_ids() {
-        let rows = call(g, "algo.shortestPath", &[Value::Node(src), Value::Node(id), c(&[])]);
+        let rows = call(g, "algo.shortestPath", &[Value::Node(NodeId(src)), Value::Node(id), c(&[])]);
         match hops.get(&id.to_string()) {
             Some(h) => {
                 assert_eq!(num(&rows[0]["cost"]), h.as_f64().unwrap(), "{} to {id}", what("hops"));
                 let Value::Path(p) = &rows[0]["path"] else { panic!("not a path") };
                 assert_eq!(p.rels.len() as f64, h.as_f64().unwrap());
-                assert_eq!((p.nodes[0], *p.nodes.last().unwrap()), (src, id));
+                assert_eq!((p.nodes[0], *p.nodes.last().unwrap()), (NodeId(src), id));
             }
             None => assert!(rows.is_empty(), "{}: {id} is unreachable", what("hops")),
         }
     }
-    let near = scores(&call(g, "algo.kHop", &[Value::Node(src), Value::Int(2), c(&[])]), "distance");
+    let near = scores(&call(g, "algo.kHop", &[Value::Node(NodeId(src)), Value::Int(2), c(&[])]), "distance");
     let want: BTreeMap<u64, f64> = hops
         .iter()
         .map(|(k, v)| (k.parse().unwrap(), v.as_f64().unwrap()))
@@ -177,7 +177,8 @@ fn check_projection(name: &str, g: &Graph, dir: &str, fx: &J, weight: Option<&st
     check_louvain(&wwhat("louvain"), g, &cw, &fw["louvain"]);
     let costs = fw["costs"].as_object().unwrap();
     for (k, v) in costs {
-        let rows = call(g, "algo.shortestPath", &[Value::Node(src), Value::Node(k.parse().unwrap()), cw(&[])]);
+        let rows =
+            call(g, "algo.shortestPath", &[Value::Node(NodeId(src)), Value::Node(NodeId(k.parse().unwrap())), cw(&[])]);
         assert!((num(&rows[0]["cost"]) - v.as_f64().unwrap()).abs() <= TOL, "{} to {k}", wwhat("cost"));
     }
 }
@@ -199,7 +200,7 @@ fn check_louvain(what: &str, g: &Graph, c: MakeConfig, runs: &J) {
 fn check_graph(name: &str) {
     let fx = fixture(name);
     let g = graph(name);
-    let ids: Vec<u64> = g.node_ids().collect();
+    let ids: Vec<u64> = g.node_ids().map(u64::from).collect();
     assert_eq!(ids, fixture_partition(&J::Array(vec![fx["nodes"].clone()]))[0], "{name}: nodes");
     let weight = fx["weight"].as_str();
     check_projection(name, &g, "both", &fx["undirected"], weight);

@@ -9,7 +9,7 @@ use silkgraph::exec::Params;
 use silkgraph::export::{self, canonical, graph_hash, Export, ExportFormat, Provenance, Style, Subgraph};
 use silkgraph::session::Session;
 use silkgraph::store::Graph;
-use silkgraph::value::Value;
+use silkgraph::value::{NodeId, Value};
 
 /// A directory under the target dir, emptied first.
 fn scratch(name: &str) -> PathBuf {
@@ -108,13 +108,13 @@ fn every_format_that_carries_the_graph_reads_back_the_same() {
 #[test]
 fn the_graph_hash_ignores_ids_and_order_but_not_content() {
     let g = small();
-    let (mut nodes, mut rels): (Vec<u64>, Vec<u64>) = (g.node_ids().collect(), g.rel_ids().collect());
+    let (mut nodes, mut rels): (Vec<_>, Vec<_>) = (g.node_ids().collect(), g.rel_ids().collect());
     nodes.reverse();
     rels.reverse();
     let sub = Subgraph { nodes, rels };
     assert_eq!(graph_hash(&sub.to_graph(&g)), graph_hash(&g));
     let mut h = small();
-    h.set_node_prop(0, "born", Value::Float(1968.0));
+    h.set_node_prop(NodeId(0), "born", Value::Float(1968.0));
     assert_ne!(graph_hash(&h), graph_hash(&g), "1968 and 1968.0 are different values");
     assert!(graph_hash(&g).starts_with("sha256:") && graph_hash(&g).len() == 7 + 64);
 }

@@ -4,7 +4,7 @@
 
 use silkgraph::exec::Params;
 use silkgraph::session::Session;
-use silkgraph::value::Value;
+use silkgraph::value::{NodeId, RelId, Value};
 
 use super::planner::{run, sorted};
 
@@ -177,7 +177,7 @@ fn property_columns_give_the_values_of_the_entities_and_follow_changes() {
     // A node or relationship made up in a parameter, far past any id, is read as missing.
     for far in [1u64 << 40, u64::MAX] {
         let mut p = Params::new();
-        p.insert("ns".into(), Value::List(vec![Value::Node(far), Value::Rel(far)].into()));
+        p.insert("ns".into(), Value::List(vec![Value::Node(NodeId(far)), Value::Rel(RelId(far))].into()));
         let r = s.run_statement("UNWIND $ns AS n WITH n WHERE n.v = 'k5' RETURN count(*) AS c", &p);
         assert!(matches!(&r, Ok(o) if o.result.rows == vec![vec![Value::Int(0)]]) || r.is_err(), "{r:?}");
     }

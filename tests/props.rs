@@ -8,7 +8,7 @@ use silkgraph::error::Span;
 use silkgraph::exec::Params;
 use silkgraph::session::Session;
 use silkgraph::store::Graph;
-use silkgraph::value::Value;
+use silkgraph::value::{NodeId, Value};
 
 /// `n` cases, or `PROPTEST_CASES` when set (for a longer run than CI's).
 fn cases(n: u32) -> ProptestConfig {
@@ -421,7 +421,7 @@ fn graph() -> impl Strategy<Value = Graph> {
         prop::collection::vec((any::<prop::sample::Index>(), any::<prop::sample::Index>(), name(), props()), 0..16);
     (nodes, rels).prop_map(|(nodes, rels)| {
         let mut g = Graph::new();
-        let ids: Vec<u64> = nodes
+        let ids: Vec<NodeId> = nodes
             .iter()
             .map(|(labels, props)| {
                 g.create_node(labels.iter().map(String::as_str), props.iter().map(|(k, v)| (k.as_str(), v.clone())))
@@ -444,8 +444,8 @@ fn graph() -> impl Strategy<Value = Graph> {
 /// A graph as comparable text: nodes in order with sorted labels and properties, then
 /// relationships by the positions of their ends. Values keep their type (`1` vs `1.0`).
 fn canonical(g: &Graph) -> Vec<String> {
-    let nodes: Vec<u64> = g.node_ids().collect();
-    let pos = |id: u64| nodes.iter().position(|n| *n == id).unwrap_or(usize::MAX);
+    let nodes: Vec<NodeId> = g.node_ids().collect();
+    let pos = |id: NodeId| nodes.iter().position(|n| *n == id).unwrap_or(usize::MAX);
     let props = |ps: &[(silkgraph::store::KeyId, Value)]| {
         let mut v: Vec<String> = ps
             .iter()

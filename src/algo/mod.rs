@@ -27,7 +27,7 @@ use indexmap::IndexMap;
 
 use crate::error::{Detail, Error, Kind, Result};
 use crate::store::{GraphRead, KeyId, LabelId, Projection, ProjectionError, TypeId};
-use crate::value::Value;
+use crate::value::{NodeId, RelId, Value};
 
 pub use centrality::{betweenness, closeness, degree, eigenvector, pagerank, pagerank_incoming};
 pub use clustering::{clustering, triangles};
@@ -214,7 +214,7 @@ pub fn incoming(p: &Projection) -> Cow<'_, Projection> {
     let mut fill = offsets.clone();
     let m = p.targets.len();
     let mut targets = vec![0u32; m];
-    let mut rels = vec![0; if p.rels.is_empty() { 0 } else { m }];
+    let mut rels = vec![RelId(0); if p.rels.is_empty() { 0 } else { m }];
     let mut weights = p.weights.as_ref().map(|_| vec![0.0; m]);
     for i in 0..n {
         for k in p.offsets[i]..p.offsets[i + 1] {
@@ -337,11 +337,11 @@ fn floats(xs: Vec<f64>) -> impl Iterator<Item = Value> {
     xs.into_iter().map(Value::Float)
 }
 
-fn node_arg(v: Option<&Value>, what: &str) -> Result<Option<u64>> {
+fn node_arg(v: Option<&Value>, what: &str) -> Result<Option<NodeId>> {
     match v {
         None | Some(Value::Null) => Ok(None),
         Some(Value::Node(id)) => Ok(Some(*id)),
-        Some(Value::Int(i)) if *i >= 0 => Ok(Some(*i as u64)),
+        Some(Value::Int(i)) if *i >= 0 => Ok(Some(NodeId(*i as u64))),
         Some(v) => Err(Error::type_error(
             Detail::InvalidArgumentType,
             format!("{what} must be a node, got {}", crate::value::to_cypher_literal(v)),

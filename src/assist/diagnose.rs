@@ -14,7 +14,7 @@ use crate::error::{Detail, Error};
 use crate::exec::Params;
 use crate::session::Session;
 use crate::store::{Graph, KeyId};
-use crate::value::{quote_name, quote_string, to_cypher_literal, Value};
+use crate::value::{quote_name, quote_string, to_cypher_literal, NodeId, RelId, Value};
 
 // ---- the schema snapshot --------------------------------------------------------------------
 
@@ -936,7 +936,7 @@ impl Prober<'_> {
             }
         }
         let syms: Vec<_> = np.labels.iter().filter_map(|l| g.label_id(l)).collect();
-        let mut cands: Vec<u64> = match syms.first() {
+        let mut cands: Vec<NodeId> = match syms.first() {
             Some(&s) => g.nodes_with_label(s).filter(|id| syms.iter().all(|l| g.has_label(*id, *l))).collect(),
             None => g.node_ids().collect(),
         };
@@ -963,7 +963,7 @@ impl Prober<'_> {
                     }
                     return m;
                 };
-                let kept: Vec<u64> = cands
+                let kept: Vec<NodeId> = cands
                     .iter()
                     .copied()
                     .filter(|id| g.node_prop(*id, key).and_then(|v| v.cypher_eq(&want)) == Some(true))
@@ -1102,7 +1102,7 @@ impl Prober<'_> {
         };
         let g = self.session.graph();
         let types: Vec<_> = r.types.iter().filter_map(|t| g.type_id(t)).collect();
-        let mut cands: Vec<u64> =
+        let mut cands: Vec<RelId> =
             g.rel_ids().filter(|id| types.is_empty() || g.rel_type(*id).is_some_and(|t| types.contains(&t))).collect();
         for (k, vexpr) in kv {
             let want = self.constant(vexpr)?;
@@ -1113,7 +1113,7 @@ impl Prober<'_> {
                 }
                 return Some(m);
             };
-            let kept: Vec<u64> = cands
+            let kept: Vec<RelId> = cands
                 .iter()
                 .copied()
                 .filter(|id| g.rel_prop(*id, key).and_then(|v| v.cypher_eq(&want)) == Some(true))

@@ -9,7 +9,7 @@ use crate::store::{Graph, Props};
 use crate::value::temporal::{
     self as t, DateTime, Duration, LocalDateTime, LocalTime, Time, NANOS_PER_DAY, NANOS_PER_SECOND,
 };
-use crate::value::Value;
+use crate::value::{NodeId, RelId, Value};
 
 /// How values are spelled on this connection.
 #[derive(Debug, Clone, Copy)]
@@ -80,7 +80,7 @@ pub fn write(out: &mut Vec<u8>, v: &Value, g: &Graph, d: Dialect) {
             list_header(out, p.nodes.len());
             p.nodes.iter().for_each(|n| node(out, *n, g, d));
             // Distinct relationships, each once, and the walk as indices into both lists.
-            let mut rels: Vec<u64> = Vec::new();
+            let mut rels: Vec<RelId> = Vec::new();
             let mut indices = Vec::with_capacity(p.rels.len() * 2);
             for (i, r) in p.rels.iter().enumerate() {
                 let at = rels.iter().position(|x| x == r).unwrap_or_else(|| {
@@ -97,7 +97,7 @@ pub fn write(out: &mut Vec<u8>, v: &Value, g: &Graph, d: Dialect) {
             list_header(out, rels.len());
             for r in rels {
                 struct_header(out, tag::UNBOUND, if d.element_ids { 4 } else { 3 });
-                encode_int(out, r as i64);
+                encode_int(out, r.0 as i64);
                 encode_str(out, g.rel_type(r).map_or("", |t| g.types().name(t)));
                 props(out, g.rel_props(r), g, d);
                 if d.element_ids {
@@ -168,9 +168,9 @@ fn props(out: &mut Vec<u8>, ps: Props, g: &Graph, d: Dialect) {
     }
 }
 
-fn node(out: &mut Vec<u8>, id: u64, g: &Graph, d: Dialect) {
+fn node(out: &mut Vec<u8>, id: NodeId, g: &Graph, d: Dialect) {
     struct_header(out, tag::NODE, if d.element_ids { 4 } else { 3 });
-    encode_int(out, id as i64);
+    encode_int(out, id.0 as i64);
     let labels = g.node_labels(id);
     list_header(out, labels.len());
     labels.iter().for_each(|l| encode_str(out, g.labels().name(*l)));
@@ -180,12 +180,12 @@ fn node(out: &mut Vec<u8>, id: u64, g: &Graph, d: Dialect) {
     }
 }
 
-fn rel(out: &mut Vec<u8>, id: u64, g: &Graph, d: Dialect) {
-    let (s, e) = g.rel_ends(id).unwrap_or((0, 0));
+fn rel(out: &mut Vec<u8>, id: RelId, g: &Graph, d: Dialect) {
+    let (s, e) = g.rel_ends(id).unwrap_or((NodeId(0), NodeId(0)));
     struct_header(out, tag::REL, if d.element_ids { 8 } else { 5 });
-    encode_int(out, id as i64);
-    encode_int(out, s as i64);
-    encode_int(out, e as i64);
+    encode_int(out, id.0 as i64);
+    encode_int(out, s.0 as i64);
+    encode_int(out, e.0 as i64);
     encode_str(out, g.rel_type(id).map_or("", |t| g.types().name(t)));
     props(out, g.rel_props(id), g, d);
     if d.element_ids {

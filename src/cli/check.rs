@@ -10,6 +10,7 @@ use crate::kg::check::{check, Document};
 use crate::kg::evidence::Entity;
 use crate::session::Session;
 use crate::store::Graph;
+use crate::value::{NodeId, RelId};
 
 /// The options of `silkgraph check`.
 #[derive(clap::Args, Debug)]
@@ -72,10 +73,10 @@ fn load_script(text: &str, spec: &str) -> Result<(Graph, HashMap<Entity, usize>)
         }
         let (nodes2, rels2) = session.graph.ids_handed_out();
         for id in nodes..nodes2 {
-            lines.insert(Entity::Node(id), line);
+            lines.insert(Entity::Node(NodeId(id)), line);
         }
         for id in rels..rels2 {
-            lines.insert(Entity::Rel(id), line);
+            lines.insert(Entity::Rel(RelId(id)), line);
         }
     }
     Ok((session.graph, lines))

@@ -9,7 +9,7 @@ use super::{plural, Format};
 use crate::assist::diagnose;
 use crate::error::render;
 use crate::similar::did_you_mean;
-use crate::value::{quote_name, Value};
+use crate::value::{quote_name, NodeId, RelId, Value};
 
 /// A parsed `:command`.
 #[derive(Debug, Clone, PartialEq)]
@@ -629,7 +629,7 @@ fn graph_measures(g: &crate::store::Graph) -> String {
 }
 
 /// Relationships in a value, in order of appearance.
-fn collect_rels(v: &Value, out: &mut Vec<u64>) {
+fn collect_rels(v: &Value, out: &mut Vec<RelId>) {
     match v {
         Value::Rel(id) if !out.contains(id) => out.push(*id),
         Value::Path(p) => p.rels.iter().for_each(|r| collect_rels(&Value::Rel(*r), out)),
@@ -639,7 +639,7 @@ fn collect_rels(v: &Value, out: &mut Vec<u64>) {
     }
 }
 
-fn collect_nodes(v: &Value, out: &mut Vec<u64>) {
+fn collect_nodes(v: &Value, out: &mut Vec<NodeId>) {
     match v {
         Value::Node(id) if !out.contains(id) => out.push(*id),
         Value::Path(p) => p.nodes.iter().for_each(|n| collect_nodes(&Value::Node(*n), out)),
@@ -650,14 +650,14 @@ fn collect_nodes(v: &Value, out: &mut Vec<u64>) {
 }
 
 /// A relationship as people read it: `(start)-[:TYPE]->(end)`.
-fn rel_text(g: &crate::store::Graph, id: u64) -> String {
+fn rel_text(g: &crate::store::Graph, id: RelId) -> String {
     let ty = g.rel_type(id).map_or(String::new(), |t| quote_name(g.types().name(t)));
     let (a, b) = g.rel_ends(id).unwrap_or_default();
     format!("({})-[:{ty}]->({})", node_name(g, a), node_name(g, b))
 }
 
 /// A node as people name it: its `name`, else its first label and id.
-fn node_name(g: &crate::store::Graph, id: u64) -> String {
+fn node_name(g: &crate::store::Graph, id: NodeId) -> String {
     if let Some(Value::String(s)) = g.key_id("name").and_then(|k| g.node_prop(id, k)) {
         return s.to_string();
     }
@@ -678,7 +678,7 @@ fn prop_text(g: &crate::store::Graph, props: &[(crate::store::KeyId, Value)], ke
 
 /// The relationships behind the last result. When it returned only values (names, years),
 /// the query is run again with its relationship and path variables added to the `RETURN`.
-fn last_rels(state: &mut State) -> Result<Vec<u64>, String> {
+fn last_rels(state: &mut State) -> Result<Vec<RelId>, String> {
     let last = state.last.as_ref().ok_or("run a query first; :why shows the evidence of its relationships")?;
     let mut rels = Vec::new();
     for row in &last.result.rows {

@@ -22,8 +22,7 @@ use crate::export::Subgraph;
 use crate::remote::{Flavour, Remote};
 use crate::session::Session;
 use crate::store::Graph;
-use crate::value::{quote_name, Value};
-use crate::value::{NodeId, RelId};
+use crate::value::{quote_name, NodeId, RelId, Value};
 
 /// The key a push adds to every node and relationship.
 pub const KEY: &str = "silkgraph_id";
@@ -200,7 +199,7 @@ fn batches(g: &Graph, sub: &Subgraph, size: usize, flavour: Flavour) -> Vec<Batc
         for chunk in nodes.chunks(size) {
             let rows = chunk
                 .iter()
-                .map(|&n| row([("id", Value::Int(n as i64)), ("props", props(g, g.node_props(n), flavour))]));
+                .map(|&n| row([("id", Value::Int(n.0 as i64)), ("props", props(g, g.node_props(n), flavour))]));
             out.push(batch(rows.collect(), &format!("{head} SET n += row.props{tail}"), chunk.len(), inline));
         }
     }
@@ -225,9 +224,9 @@ fn batches(g: &Graph, sub: &Subgraph, size: usize, flavour: Flavour) -> Vec<Batc
             let rows = chunk.iter().filter_map(|&r| {
                 let (s, e) = g.rel_ends(r)?;
                 Some(row([
-                    ("id", Value::Int(r as i64)),
-                    ("s", Value::Int(s as i64)),
-                    ("e", Value::Int(e as i64)),
+                    ("id", Value::Int(r.0 as i64)),
+                    ("s", Value::Int(s.0 as i64)),
+                    ("e", Value::Int(e.0 as i64)),
                     ("props", props(g, g.rel_props(r), flavour)),
                 ]))
             });

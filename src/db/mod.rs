@@ -341,6 +341,7 @@ mod tests {
     use super::*;
     use crate::store::GraphWrite;
     use crate::value::Value;
+    use crate::value::{NodeId, RelId};
 
     fn none() -> Vec<(&'static str, Value)> {
         Vec::new()
@@ -398,10 +399,10 @@ mod tests {
         GraphWrite::rollback(&mut o.graph, sp);
         transaction(&mut o, |g| {
             let c = g.create_node(["C"], none());
-            g.set_node_prop(0, "age", Value::Int(41));
+            g.set_node_prop(NodeId(0), "age", Value::Int(41));
             g.add_label(c, "D");
-            g.delete_rel(0);
-            let r = g.create_rel(c, 0, "T", none()).unwrap();
+            g.delete_rel(RelId(0));
+            let r = g.create_rel(c, NodeId(0), "T", none()).unwrap();
             g.set_rel_prop(r, "w", Value::Float(0.5));
         });
         let want = state(&o.graph);
@@ -415,7 +416,7 @@ mod tests {
         assert_eq!(state(&o.graph), want);
         o.db.checkpoint(&o.graph).unwrap();
         transaction(&mut o, |g| {
-            g.delete_node(1, true).unwrap();
+            g.delete_node(NodeId(1), true).unwrap();
         });
         let want = state(&o.graph);
         drop(o);

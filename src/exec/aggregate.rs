@@ -537,14 +537,14 @@ fn fetch(ctx: Ctx, batch: &[Row], slot: Slot, key: &str, out: &mut Vec<Option<Va
         }
     }
     let mut vals = Vec::new();
-    for (ids, node) in [(nodes, true), (rels, false)] {
-        if ids.is_empty() {
+    for node in [true, false] {
+        if (node && nodes.is_empty()) || (!node && rels.is_empty()) {
             continue;
         }
         if node {
-            ctx.graph.node_props_named_batch(&ids, key, &mut vals);
+            ctx.graph.node_props_named_batch(&nodes, key, &mut vals);
         } else {
-            ctx.graph.rel_props_named_batch(&ids, key, &mut vals);
+            ctx.graph.rel_props_named_batch(&rels, key, &mut vals);
         }
         let mut vals = vals.drain(..);
         for (row, o) in batch.iter().zip(out.iter_mut()) {

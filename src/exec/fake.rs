@@ -49,7 +49,7 @@ impl GraphRead for FakeGraph {
     fn node_ids(&self) -> Ids<'_> {
         Box::new(self.now.nodes.keys().copied())
     }
-    fn rel_ids(&self) -> Ids<'_> {
+    fn rel_ids(&self) -> Ids<'_, RelId> {
         Box::new(self.now.rels.keys().copied())
     }
     fn node_exists(&self, id: NodeId) -> bool {
@@ -129,8 +129,8 @@ impl GraphWrite for FakeGraph {
         }
         let id = s.next_node;
         s.next_node += 1;
-        s.nodes.insert(id, (ls, ps));
-        id
+        s.nodes.insert(NodeId(id), (ls, ps));
+        NodeId(id)
     }
     fn create_rel(
         &mut self,
@@ -150,8 +150,8 @@ impl GraphWrite for FakeGraph {
         let id = s.next_rel;
         s.next_rel += 1;
         let ty = s.types.intern(ty);
-        s.rels.insert(id, (start, end, ty, ps));
-        Some(id)
+        s.rels.insert(RelId(id), (start, end, ty, ps));
+        Some(RelId(id))
     }
     fn delete_rel(&mut self, id: RelId) -> bool {
         self.now.rels.remove(&id).is_some()

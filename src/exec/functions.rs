@@ -4,7 +4,7 @@ use indexmap::IndexMap;
 
 use super::{type_err, Ctx};
 use crate::error::{Detail, Error, Kind, Result};
-use crate::value::{Path, Value};
+use crate::value::{NodeId, Path, RelId, Value};
 
 pub(crate) fn arg_err(msg: impl Into<String>) -> Error {
     Error::runtime(Kind::ArgumentError, Detail::InvalidArgumentValue, msg)
@@ -141,7 +141,7 @@ pub(crate) fn call(name: &str, mut a: Vec<Value>, ctx: Ctx) -> Result<Value> {
         _ if super::temporal::is_function(name) => super::temporal::call(name, &a)?,
         _ if null_in && n != "tostring" && n != "size" => Value::Null,
         "id" => match first {
-            Value::Node(id) | Value::Rel(id) => Value::Int(id as i64),
+            Value::Node(NodeId(id)) | Value::Rel(RelId(id)) => Value::Int(id as i64),
             v => return Err(type_err("id() expects a node or relationship", &v)),
         },
         "elementid" => match first {

@@ -6,7 +6,7 @@ use super::eval::eval;
 use super::{Ctx, Row};
 use crate::error::{Detail, Error, Kind, Result};
 use crate::plan::Expr;
-use crate::value::Value;
+use crate::value::{NodeId, RelId, Value};
 
 /// Runs a procedure for one input row; returns the output rows.
 pub(crate) fn call(name: &str, args: &[Expr], yields: &[(String, usize)], row: &Row, ctx: Ctx) -> Result<Vec<Row>> {
@@ -60,7 +60,7 @@ pub(crate) fn call(name: &str, args: &[Expr], yields: &[(String, usize)], row: &
             crate::kg::search::fulltext(ctx.graph, index, rel, query, skip, limit, &check)?
                 .into_iter()
                 .map(|(id, score)| {
-                    let e = if rel { Value::Rel(id) } else { Value::Node(id) };
+                    let e = if rel { Value::Rel(RelId(id)) } else { Value::Node(NodeId(id)) };
                     IndexMap::from([(field, e), ("score", Value::Float(score))])
                 })
                 .collect()

@@ -79,9 +79,9 @@ impl Checks<'_> {
     }
 
     fn pass(&mut self, ctx: Ctx, id: NodeId) -> bool {
-        self.compared.as_mut().is_none_or(|(r, bounds)| super::seek::compares(r.get(id), bounds))
+        self.compared.as_mut().is_none_or(|(r, bounds)| super::seek::compares(r.get(id.0), bounds))
             && self.labels.iter().all(|l| ctx.graph.has_label(id, *l))
-            && self.props.iter_mut().all(|(r, v)| r.equals(id, v))
+            && self.props.iter_mut().all(|(r, v)| r.equals(id.0, v))
     }
 }
 
@@ -131,7 +131,7 @@ pub(crate) fn in_order(ids: &mut Vec<NodeId>) {
     if ids.is_sorted() {
         return;
     }
-    let (lo, hi) = ids.iter().fold((u64::MAX, 0), |(lo, hi), &id| (lo.min(id), hi.max(id)));
+    let (lo, hi) = ids.iter().fold((u64::MAX, 0), |(lo, hi), &id| (lo.min(id.0), hi.max(id.0)));
     let span = usize::try_from(hi - lo).unwrap_or(usize::MAX);
     if span / 64 > ids.len() {
         ids.sort_unstable();
@@ -140,7 +140,7 @@ pub(crate) fn in_order(ids: &mut Vec<NodeId>) {
     }
     let mut bits = vec![0u64; span / 64 + 1];
     for &id in ids.iter() {
-        let at = (id - lo) as usize;
+        let at = (id.0 - lo) as usize;
         bits[at / 64] |= 1 << (at % 64);
     }
     ids.clear();
@@ -148,7 +148,7 @@ pub(crate) fn in_order(ids: &mut Vec<NodeId>) {
         let mut word = word;
         while word != 0 {
             let b = word.trailing_zeros() as u64;
-            ids.push(lo + w as u64 * 64 + b);
+            ids.push(NodeId(lo + w as u64 * 64 + b));
             word &= word - 1;
         }
     }

@@ -48,8 +48,8 @@ pub(crate) fn id_candidates(node: &NodeSpec, labels: &[LabelId], row: &Row, ctx:
     use crate::ast::BinaryOp as B;
     // An id equal to a number: integral and not negative, else none.
     let exact = |v: &Value| match *v {
-        Value::Int(i) => u64::try_from(i).ok(),
-        Value::Float(f) if f.fract() == 0.0 && f >= 0.0 && f < u64::MAX as f64 => Some(f as u64),
+        Value::Int(i) => u64::try_from(i).ok().map(NodeId),
+        Value::Float(f) if f.fract() == 0.0 && f >= 0.0 && f < u64::MAX as f64 => Some(NodeId(f as u64)),
         _ => None,
     };
     let (mut lo, mut hi) = (0u64, u64::MAX);
@@ -104,14 +104,14 @@ pub(crate) fn id_candidates(node: &NodeSpec, labels: &[LabelId], row: &Row, ctx:
     let g = ctx.graph;
     Ok(match set {
         Some(mut ids) => {
-            ids.retain(|&i| lo <= i && i <= hi && g.node_exists(i));
+            ids.retain(|&i| lo <= i.0 && i.0 <= hi && g.node_exists(i));
             ids.sort_unstable();
             ids.dedup();
             ids
         }
         None => match labels.iter().min_by_key(|l| g.label_count(**l)) {
-            Some(&l) => g.nodes_with_label_in(l, lo, hi).collect(),
-            None => g.node_ids_in(lo, hi).collect(),
+            Some(&l) => g.nodes_with_label_in(l, NodeId(lo), NodeId(hi)).collect(),
+            None => g.node_ids_in(NodeId(lo), NodeId(hi)).collect(),
         },
     })
 }

@@ -11,7 +11,7 @@ use super::{type_err, Control, Ctx, Params, Row, Stats};
 use crate::error::{Detail, Error, Kind, Result};
 use crate::plan::{CreatePart, Op, SetOp};
 use crate::store::{GraphRead, GraphWrite};
-use crate::value::{Path, Value};
+use crate::value::{NodeId, Path, RelId, Value};
 
 fn ctx<'a>(graph: &'a dyn GraphRead, params: &'a Params, width: usize) -> Ctx<'a> {
     static NONE: std::sync::OnceLock<Control> = std::sync::OnceLock::new();
@@ -226,7 +226,7 @@ fn apply_op(
     }
 }
 
-fn collect_deletions(v: Value, nodes: &mut Vec<u64>, rels: &mut Vec<u64>) -> Result<()> {
+fn collect_deletions(v: Value, nodes: &mut Vec<NodeId>, rels: &mut Vec<RelId>) -> Result<()> {
     match v {
         Value::Null => {}
         Value::Node(n) => nodes.push(n),
@@ -360,7 +360,7 @@ fn create_part(
     stats: &mut Stats,
 ) -> Result<()> {
     let width = row.len();
-    let mut ids: SmallVec<[u64; 4]> = SmallVec::new();
+    let mut ids: SmallVec<[NodeId; 4]> = SmallVec::new();
     for n in &part.nodes {
         if n.bound {
             match row[n.slot] {

@@ -16,6 +16,7 @@ use serde_json::{json, Map, Value as J};
 use super::{label_names, type_name, Export};
 use crate::output::{from_json, to_json};
 use crate::store::Graph;
+use crate::value::NodeId;
 
 /// The export as NetworkX node-link JSON.
 pub fn render(ex: &Export) -> String {
@@ -56,7 +57,7 @@ pub fn render(ex: &Export) -> String {
 pub fn import(text: &str) -> Result<Graph, String> {
     let j: J = serde_json::from_str(text).map_err(|e| format!("{}:{}: {e}", e.line(), e.column()))?;
     let mut g = Graph::new();
-    let mut ids: std::collections::HashMap<String, u64> = std::collections::HashMap::new();
+    let mut ids: std::collections::HashMap<String, NodeId> = std::collections::HashMap::new();
     let empty = Vec::new();
     let nodes = j.get("nodes").and_then(J::as_array).ok_or("missing `nodes` array")?;
     let props_of = |o: &Map<String, J>, skip: &[&str]| -> Result<Vec<(String, crate::value::Value)>, String> {
@@ -90,7 +91,7 @@ pub fn import(text: &str) -> Result<Graph, String> {
     let links = j.get("links").or_else(|| j.get("edges")).and_then(J::as_array).unwrap_or(&empty);
     for (i, l) in links.iter().enumerate() {
         let o = l.as_object().ok_or(format!("links[{i}]: not an object"))?;
-        let end = |k: &str| -> Result<u64, String> {
+        let end = |k: &str| -> Result<NodeId, String> {
             let id = o.get(k).ok_or(format!("links[{i}]: missing `{k}`"))?.to_string();
             ids.get(&id).copied().ok_or(format!("links[{i}]: `{k}` names no node ({id})"))
         };

@@ -9,13 +9,13 @@ use super::layout::{self, Picture, EDGE_FONT, NODE_FONT};
 use super::xml::escape;
 use super::{value_text, Export};
 use crate::store::Graph;
-use crate::value::Value;
+use crate::value::{NodeId, RelId, Value};
 
 /// The font families the picture's text asks for, in order of preference.
 pub const FONT: &str = "DejaVu Sans, Helvetica, Arial, sans-serif";
 
 /// Hover text of a node: name, labels and properties.
-pub fn node_title(g: &Graph, id: u64) -> String {
+pub fn node_title(g: &Graph, id: NodeId) -> String {
     let mut t = format!("{}\n", super::display_name(g, id));
     let labels: String = super::label_names(g, id).iter().map(|l| format!(":{l}")).collect();
     if !labels.is_empty() {
@@ -28,7 +28,7 @@ pub fn node_title(g: &Graph, id: u64) -> String {
 }
 
 /// Hover text of a relationship: type, quote, source and the other properties.
-pub fn edge_title(g: &Graph, id: u64) -> String {
+pub fn edge_title(g: &Graph, id: RelId) -> String {
     let mut t = super::type_name(g, id).to_string();
     let props = g.rel_props(id);
     let get = |key: &str| g.key_id(key).and_then(|k| props.iter().find(|(p, _)| *p == k)).map(|(_, v)| v);

@@ -17,7 +17,7 @@ use header::{column_value, Field};
 
 use crate::error::FileError;
 use crate::store::{Graph, KeyId, LabelId, Props, TypeId};
-use crate::value::Value;
+use crate::value::{NodeId, Value};
 
 /// A column of a file being imported: its field, with property names interned (an id column's
 /// name, when it has one, is stored as a property).
@@ -75,8 +75,8 @@ impl Space {
 
 /// A relationship row, parsed off the thread that builds the graph.
 struct RelRow {
-    start: u64,
-    end: u64,
+    start: NodeId,
+    end: NodeId,
     /// The type from a `:TYPE` column (interned by the builder), else the file's.
     ty: Option<Box<str>>,
     /// Its properties: this range of the batch's `props`.
@@ -243,7 +243,7 @@ impl RelFile<'_> {
                 ));
             }
         }
-        Ok(RelRow { start, end, ty, props: first..props.len() })
+        Ok(RelRow { start: NodeId(start), end: NodeId(end), ty, props: first..props.len() })
     }
 }
 
@@ -311,7 +311,7 @@ pub fn import(nodes: &[String], rels: &[String]) -> Result<(Graph, Summary), Fil
             }
             let n = g.add_node_syms(&labels, &props);
             if let Some((space, cell)) = id {
-                if !ids.entry(space.to_string()).or_default().insert(cell, n) {
+                if !ids.entry(space.to_string()).or_default().insert(cell, n.0) {
                     return Err(FileError::invalid(&path, format!("duplicate node id `{cell}`")).at(line, None));
                 }
             }
@@ -390,6 +390,7 @@ pub fn import(nodes: &[String], rels: &[String]) -> Result<(Graph, Summary), Fil
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::value::RelId;
 
     fn write(dir: &Path, name: &str, text: &str) -> String {
         let p = dir.join(name);
@@ -414,11 +415,11 @@ mod tests {
         assert_eq!(g.label_count(person), 2);
         assert_eq!(g.label_count(g.label_id("Admin").unwrap()), 1);
         let born = g.key_id("born").unwrap();
-        assert_eq!(g.node_prop(0, born), Some(Value::Int(1980)));
-        assert_eq!(g.node_prop(1, born), None);
+        assert_eq!(g.node_prop(NodeId(0), born), Some(Value::Int(1980)));
+        assert_eq!(g.node_prop(NodeId(1), born), None);
         let tags = g.key_id("tags").unwrap();
-        assert_eq!(g.node_prop(0, tags), Some(Value::list(vec![Value::str("a"), Value::str("b")])));
-        assert_eq!(g.rel_type(0).map(|t| g.types().name(t).to_string()), Some("KNOWS".into()));
+        assert_eq!(g.node_prop(NodeId(0), tags), Some(Value::list(vec![Value::str("a"), Value::str("b")])));
+        assert_eq!(g.rel_type(RelId(0)).map(|t| g.types().name(t).to_string()), Some("KNOWS".into()));
         std::fs::remove_dir_all(d).ok();
     }
 
@@ -448,8 +449,8 @@ mod tests {
         let r = write(&d, "r2.csv", ":START_ID,:END_ID,:TYPE\n007,7,A\nx-1,18446744073709551615,B\n");
         let (g, s) = import(std::slice::from_ref(&p), &[r]).unwrap();
         assert_eq!(s.relationships, 2);
-        assert_eq!(g.rel_ends(0), Some((1, 0)));
-        assert_eq!(g.rel_ends(1), Some((2, 3)));
+        assert_eq!(g.rel_ends(RelId(0)), Some((NodeId(1), NodeId(0))));
+        assert_eq!(g.rel_ends(RelId(1)), Some((NodeId(2), NodeId(3))));
         // Dense numeric ids are looked up in a table; a missing one is still an error.
         let q = write(&d, "q.csv", "id:ID\n0\n2\n");
         let r = write(&d, "r3.csv", ":START_ID,:END_ID\n0,2\n2,1\n");

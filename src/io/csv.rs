@@ -9,7 +9,7 @@ use std::path::{Path, PathBuf};
 use crate::error::FileError;
 use crate::import::header::{column_value, parse_field, Field};
 use crate::store::Graph;
-use crate::value::Value;
+use crate::value::{NodeId, Value};
 
 /// A CSV file's header and its records, each with its 1-based line number.
 type Records = (Vec<String>, Vec<(usize, Vec<String>)>);
@@ -93,7 +93,7 @@ fn import_filled(nodes: &[PathBuf], rels: &[PathBuf], empties: &HashMap<String, 
     let filled =
         |path: &Path| path.file_name().and_then(|n| empties.get(n.to_string_lossy().as_ref())).unwrap_or(&none);
     let mut g = Graph::new();
-    let mut ids: HashMap<(String, String), u64> = HashMap::new();
+    let mut ids: HashMap<(String, String), NodeId> = HashMap::new();
     for path in nodes {
         let (header, rows) = read_records(path)?;
         let fields = fields_of(path, &header)?;
@@ -138,7 +138,7 @@ fn import_filled(nodes: &[PathBuf], rels: &[PathBuf], empties: &HashMap<String, 
         for (record, (line, rec)) in rows.into_iter().enumerate() {
             let at = |e: FileError| e.within(path).at(line as u64, None);
             let bad = |m: String| at(FileError::invalid("", m));
-            let node = |i: usize, space: &String| -> Result<u64, FileError> {
+            let node = |i: usize, space: &String| -> Result<NodeId, FileError> {
                 let id = rec.get(i).cloned().unwrap_or_default();
                 ids.get(&(space.clone(), id.clone())).copied().ok_or_else(|| bad(format!("no node has id `{id}`")))
             };

@@ -30,7 +30,7 @@ pub fn to_json_subgraph(g: &Graph, node_ids: &[NodeId], rel_ids: &[RelId]) -> J 
     let rels: Vec<J> = rel_ids
         .iter()
         .map(|&id| {
-            let (s, e) = g.rel_ends(id).unwrap_or((0, 0));
+            let (s, e) = g.rel_ends(id).unwrap_or((NodeId(0), NodeId(0)));
             let ty = g.rel_type(id).map_or("", |t| g.types().name(t));
             let props: serde_json::Map<String, J> =
                 g.rel_props(id).iter().map(|(k, v)| (g.keys().name(*k).to_string(), to_json(g, v))).collect();
@@ -89,7 +89,7 @@ fn graph_of(j: &J) -> Result<Graph, String> {
                 return Err(format!("relationships[{i}]: duplicate id {id}"));
             }
         }
-        let end_of = |k: &str| -> Result<u64, String> {
+        let end_of = |k: &str| -> Result<NodeId, String> {
             let id = r.get(k).and_then(J::as_u64).ok_or(format!("relationships[{i}]: missing `{k}`"))?;
             ids.get(&id).copied().ok_or(format!("relationships[{i}]: `{k}` names no node ({id})"))
         };

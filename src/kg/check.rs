@@ -8,7 +8,7 @@ use std::collections::HashMap;
 
 use super::evidence::{self, Entity, SOURCE_LABEL};
 use crate::store::GraphRead;
-use crate::value::Value;
+use crate::value::{NodeId, RelId, Value};
 
 /// One thing wrong, at the line of the statement that made the entity.
 #[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord)]
@@ -171,14 +171,14 @@ impl Checker<'_> {
         self.out.push(Problem { line: (self.line)(e), message: format!("{what}: {message}") });
     }
 
-    fn node_name(&self, id: u64) -> String {
+    fn node_name(&self, id: NodeId) -> String {
         match self.g.node_prop_named(id, "name").flatten() {
             Some(Value::String(s)) => format!("'{s}'"),
             _ => format!("#{id}"),
         }
     }
 
-    fn rel_name(&self, id: u64) -> String {
+    fn rel_name(&self, id: RelId) -> String {
         let ty = self.g.rel_type(id).map_or("?", |t| self.g.types().name(t)).to_string();
         let (a, b) = self.g.rel_ends(id).unwrap_or_default();
         format!("({})-[:{ty}]->({})", self.node_name(a), self.node_name(b))
@@ -247,7 +247,7 @@ impl Checker<'_> {
     }
 
     /// Whether one node stands for the other: linked by a role (a person who held an office).
-    fn acts_as(&self, a: u64, b: u64) -> bool {
+    fn acts_as(&self, a: NodeId, b: NodeId) -> bool {
         let roles: Vec<_> = evidence::ROLE_TYPES.iter().filter_map(|t| self.g.type_id(t)).collect();
         !roles.is_empty() && self.g.rels_of(a, crate::store::Dir::Both, &roles).any(|(_, o)| o == b)
     }
@@ -256,8 +256,8 @@ impl Checker<'_> {
     /// with the same values, or from two nodes one of which stands for the other (a person and
     /// the office they held), whatever sentences each quotes.
     fn twice(&mut self) {
-        type When = (crate::store::TypeId, u64, Option<i64>, Option<i64>, Option<i64>);
-        let mut seen: HashMap<When, Vec<u64>> = HashMap::new();
+        type When = (crate::store::TypeId, NodeId, Option<i64>, Option<i64>, Option<i64>);
+        let mut seen: HashMap<When, Vec<RelId>> = HashMap::new();
         for r in self.g.rel_ids() {
             let (Some(t), Some((_, end))) = (self.g.rel_type(r), self.g.rel_ends(r)) else { continue };
             let p = |k: &str| self.g.rel_prop_named(r, k).flatten();

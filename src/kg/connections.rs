@@ -8,7 +8,7 @@ use std::collections::HashMap;
 
 use crate::error::Result;
 use crate::store::{Dir, GraphRead, TypeId};
-use crate::value::Path;
+use crate::value::{NodeId, Path, RelId};
 
 /// How to look.
 #[derive(Clone, Debug)]
@@ -43,16 +43,16 @@ pub struct Connection {
 struct Search<'a> {
     g: &'a dyn GraphRead,
     opts: &'a Options,
-    to: u64,
-    costs: HashMap<u64, f64>,
+    to: NodeId,
+    costs: HashMap<NodeId, f64>,
     found: Vec<Connection>,
     steps: usize,
 }
 
 impl Search<'_> {
     /// The distinct neighbours of a node, each with the first relationship to it.
-    fn neighbours(&self, n: u64) -> Vec<(u64, u64)> {
-        let mut out: indexmap::IndexMap<u64, u64> = indexmap::IndexMap::new();
+    fn neighbours(&self, n: NodeId) -> Vec<(NodeId, RelId)> {
+        let mut out: indexmap::IndexMap<NodeId, RelId> = indexmap::IndexMap::new();
         for (r, m) in self.g.rels_of(n, Dir::Both, &self.opts.types) {
             if m != n {
                 out.entry(m).or_insert(r);
@@ -61,7 +61,7 @@ impl Search<'_> {
         out.into_iter().collect()
     }
 
-    fn cost(&mut self, n: u64) -> f64 {
+    fn cost(&mut self, n: NodeId) -> f64 {
         if !self.opts.avoid_hubs {
             return 1.0;
         }
@@ -84,8 +84,8 @@ impl Search<'_> {
 
     fn walk(
         &mut self,
-        nodes: &mut Vec<u64>,
-        rels: &mut Vec<u64>,
+        nodes: &mut Vec<NodeId>,
+        rels: &mut Vec<RelId>,
         cost: f64,
         check: &dyn Fn() -> Result<()>,
     ) -> Result<()> {
@@ -128,8 +128,8 @@ impl Search<'_> {
 /// The most specific connections from `from` to `to`, best first.
 pub fn connections(
     g: &dyn GraphRead,
-    from: u64,
-    to: u64,
+    from: NodeId,
+    to: NodeId,
     opts: &Options,
     check: &dyn Fn() -> Result<()>,
 ) -> Result<Vec<Connection>> {

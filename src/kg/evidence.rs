@@ -15,7 +15,7 @@
 //!   `:Source` nodes describe the documents themselves.
 
 use crate::store::GraphRead;
-use crate::value::Value;
+use crate::value::{NodeId, RelId, Value};
 
 /// Keys that name or locate an entity rather than state a fact.
 pub const IDENTITY_KEYS: [&str; 4] = ["name", "aliases", "source", "note"];
@@ -50,9 +50,9 @@ pub fn stem(key: &str) -> &str {
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum Entity {
     /// A node id.
-    Node(u64),
+    Node(NodeId),
     /// A relationship id.
-    Rel(u64),
+    Rel(RelId),
 }
 
 /// What one value rests on.

@@ -23,7 +23,7 @@ pub(crate) fn failed(message: impl Into<String>) -> Error {
 
 /// Nodes whose name or an alias resembles `text` (case, accents, punctuation and typos
 /// forgiven), with a likeness of at least 0.6.
-pub fn names_like(g: &dyn GraphRead, text: &str) -> Vec<(u64, f64)> {
+pub fn names_like(g: &dyn GraphRead, text: &str) -> Vec<(crate::value::NodeId, f64)> {
     let q = crate::similar::normalize(text);
     let (Some(name_key), alias_key) = (g.key_id("name"), g.key_id("aliases")) else { return Vec::new() };
     let mut hits = Vec::new();

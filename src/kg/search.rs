@@ -9,14 +9,14 @@ use super::evidence::{self, Entity};
 use super::text::{Analyzer, English, Field, TextIndex};
 use crate::error::Result;
 use crate::store::{FulltextIndex, GraphRead};
-use crate::value::Value;
+use crate::value::{NodeId, Value};
 
 /// A `db.search` hit: the node, how well it matches (0–1], and the fact and sentence that
 /// matched (none when only its name did).
 #[derive(Clone, Debug)]
 pub struct Hit {
     /// The node found.
-    pub node: u64,
+    pub node: NodeId,
     /// 1 for an exact name; otherwise the better of the name's likeness and the text's rank.
     pub score: f64,
     /// The node or relationship whose sentence matched.
@@ -65,7 +65,7 @@ fn initials(name: &str) -> Vec<String> {
 }
 
 /// The sentences that speak of a node: its values' quotes, then its relationships'.
-fn sentences(g: &dyn GraphRead, node: u64) -> Vec<(Entity, String, Option<String>)> {
+fn sentences(g: &dyn GraphRead, node: NodeId) -> Vec<(Entity, String, Option<String>)> {
     let mut out: Vec<(Entity, String, Option<String>)> = Vec::new();
     let mut push = |e: Entity, q: Option<String>, s: Option<String>| {
         if let Some(q) = q {
@@ -102,7 +102,7 @@ fn search_index(g: &dyn GraphRead, check: &dyn Fn(u64) -> Result<()>) -> Result<
         let mut name_texts: Vec<String> = names.iter().map(|n| spoken(n)).collect();
         name_texts.extend(names.iter().flat_map(|n| initials(n)));
         let texts = sentences(g, id).into_iter().map(|(_, q, _)| spoken(&q)).collect();
-        (id, vec![name_texts, texts])
+        (id.0, vec![name_texts, texts])
     });
     let ix = Arc::new(TextIndex::build(&fields, &mut docs, check)?);
     g.keep_derived(SEARCH_KEY, ix.clone() as Arc<dyn Any + Send + Sync>);
@@ -112,14 +112,14 @@ fn search_index(g: &dyn GraphRead, check: &dyn Fn(u64) -> Result<()>) -> Result<
 /// `db.search(text, limit)`: nodes whose names resemble `text` (forgiving case, accents and
 /// typos) or whose names, initials or sentences hold its words, best first.
 pub fn search(g: &dyn GraphRead, text: &str, limit: usize, check: &dyn Fn(u64) -> Result<()>) -> Result<Vec<Hit>> {
-    let mut scores: Vec<(u64, f64)> = super::names_like(g, text);
+    let mut scores: Vec<(NodeId, f64)> = super::names_like(g, text);
     let ranked = search_index(g, check)?.words(&spoken(text), limit.saturating_mul(2).max(20))?;
     if let Some(&(_, top)) = ranked.first() {
         for (id, s) in ranked {
             let s = (0.95 * s / top * 1000.0).round() / 1000.0;
-            match scores.iter_mut().find(|(n, _)| *n == id) {
+            match scores.iter_mut().find(|(n, _)| *n == NodeId(id)) {
                 Some(x) => x.1 = x.1.max(s),
-                None => scores.push((id, s)),
+                None => scores.push((NodeId(id), s)),
             }
         }
     }
@@ -174,14 +174,14 @@ fn fulltext_index(g: &dyn GraphRead, def: &FulltextIndex, check: &dyn Fn(u64) ->
         let mut docs = g
             .rel_ids()
             .filter(|&r| g.rel_type(r).is_some_and(|t| types.contains(&t)))
-            .map(|r| (r, texts(&|k| g.rel_prop(r, k))));
+            .map(|r| (r.0, texts(&|k| g.rel_prop(r, k))));
         TextIndex::build(&fields, &mut docs, check)?
     } else {
         let labels: Vec<_> = def.on.iter().filter_map(|l| g.label_id(l)).collect();
         let mut docs = g
             .node_ids()
             .filter(|&n| labels.iter().any(|&l| g.has_label(n, l)))
-            .map(|n| (n, texts(&|k| g.node_prop(n, k))));
+            .map(|n| (n.0, texts(&|k| g.node_prop(n, k))));
         TextIndex::build(&fields, &mut docs, check)?
     };
     let ix = Arc::new(ix);

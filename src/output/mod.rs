@@ -7,7 +7,7 @@ pub mod table;
 
 use crate::exec::{QueryResult, Stats};
 use crate::store::Graph;
-use crate::value::{format_float, quote_name, quote_string, Value};
+use crate::value::{format_float, quote_name, quote_string, NodeId, RelId, Value};
 
 /// A float as the contract wants it: always with a `.` or exponent; NaN and infinities tagged.
 fn float_json(f: f64) -> J {
@@ -29,14 +29,14 @@ fn props_json(graph: &Graph, props: &[(crate::store::KeyId, Value)]) -> J {
     J::Object(m)
 }
 
-fn node_json(graph: &Graph, id: u64) -> J {
+fn node_json(graph: &Graph, id: NodeId) -> J {
     let labels: Vec<&str> = graph.node_labels(id).iter().map(|l| graph.labels().name(*l)).collect();
     json!({"@node": {"id": id, "labels": labels, "properties": props_json(graph, &graph.node_props(id))}})
 }
 
-fn rel_json(graph: &Graph, id: u64) -> J {
+fn rel_json(graph: &Graph, id: RelId) -> J {
     let ty = graph.rel_type(id).map_or("", |t| graph.types().name(t));
-    let (s, e) = graph.rel_ends(id).unwrap_or((0, 0));
+    let (s, e) = graph.rel_ends(id).unwrap_or((NodeId(0), NodeId(0)));
     json!({"@rel": {"id": id, "type": ty, "start": s, "end": e, "properties": props_json(graph, &graph.rel_props(id))}})
 }
 
@@ -147,7 +147,7 @@ fn props_cypher(graph: &Graph, props: &[(crate::store::KeyId, Value)]) -> String
     format!(" {{{}}}", items.join(", "))
 }
 
-fn node_cypher(graph: &Graph, id: u64) -> String {
+fn node_cypher(graph: &Graph, id: NodeId) -> String {
     let labels: String =
         graph.node_labels(id).iter().map(|l| format!(":{}", quote_name(graph.labels().name(*l)))).collect();
     let props = props_cypher(graph, &graph.node_props(id));
@@ -155,7 +155,7 @@ fn node_cypher(graph: &Graph, id: u64) -> String {
     format!("({})", inner.trim_start())
 }
 
-fn rel_cypher(graph: &Graph, id: u64) -> String {
+fn rel_cypher(graph: &Graph, id: RelId) -> String {
     let ty = graph.rel_type(id).map_or(String::new(), |t| quote_name(graph.types().name(t)));
     format!("[:{ty}{}]", props_cypher(graph, &graph.rel_props(id)))
 }
@@ -242,13 +242,13 @@ pub fn plain_json(graph: &Graph, v: &Value) -> J {
     let props = |ps: &[(crate::store::KeyId, Value)]| -> J {
         J::Object(ps.iter().map(|(k, v)| (graph.keys().name(*k).to_string(), plain_json(graph, v))).collect())
     };
-    let node = |id: u64| {
+    let node = |id: NodeId| {
         let labels: Vec<&str> = graph.node_labels(id).iter().map(|l| graph.labels().name(*l)).collect();
         json!({"id": id, "labels": labels, "properties": props(&graph.node_props(id))})
     };
-    let rel = |id: u64| {
+    let rel = |id: RelId| {
         let ty = graph.rel_type(id).map_or("", |t| graph.types().name(t));
-        let (s, e) = graph.rel_ends(id).unwrap_or((0, 0));
+        let (s, e) = graph.rel_ends(id).unwrap_or((NodeId(0), NodeId(0)));
         json!({"id": id, "type": ty, "start": s, "end": e, "properties": props(&graph.rel_props(id))})
     };
     match v {

@@ -14,7 +14,7 @@ use crate::bolt::packstream::{decode, Pack};
 use crate::bolt::values::{self, tag, Dialect};
 use crate::exec::{Params, QueryResult, Stats};
 use crate::store::Graph;
-use crate::value::{Path, Value};
+use crate::value::{NodeId, Path, RelId, Value};
 
 pub use conn::{Connection, Failure, Login, RemoteError, Reply, RoutingTable};
 
@@ -474,7 +474,11 @@ impl Decoded {
     }
 }
 
-fn to_value(g: Got, nodes: &std::collections::HashMap<i64, u64>, rels: &std::collections::HashMap<i64, u64>) -> Value {
+fn to_value(
+    g: Got,
+    nodes: &std::collections::HashMap<i64, NodeId>,
+    rels: &std::collections::HashMap<i64, RelId>,
+) -> Value {
     match g {
         Got::Plain(v) => v,
         Got::List(xs) => Value::List(xs.into_iter().map(|x| to_value(x, nodes, rels)).collect()),

@@ -588,6 +588,7 @@ impl Drop for WriteTx {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::value::NodeId;
 
     /// A database in a fresh directory `silkgraph-{name}-PID`, shared: the directory, the
     /// database's path and the share.
@@ -632,7 +633,7 @@ mod tests {
         for i in 0..3 {
             write(&|g| {
                 let n = g.create_node(["C"], vec![("i", crate::value::Value::Int(i))]);
-                g.create_rel(n, 0, "T", vec![]);
+                g.create_rel(n, NodeId(0), "T", vec![]);
             });
         }
         assert_eq!((held.graph.node_count(), held.version), (2, 1), "the reader's view did not move");
@@ -643,7 +644,7 @@ mod tests {
             let held = s.snapshot();
             write(&|g| {
                 let n = g.create_node(["C"], vec![("i", crate::value::Value::Int(i))]);
-                g.create_rel(n, 0, "T", vec![]);
+                g.create_rel(n, NodeId(0), "T", vec![]);
             });
             drop(held);
             let w = s.begin_write(None, WRITE_WAIT).unwrap();
@@ -654,7 +655,7 @@ mod tests {
         // The next writer takes the lagging copy, brought up to date.
         write(&|g| {
             assert_eq!((g.node_count(), g.rel_count()), (8, 7));
-            g.delete_node(0, true).unwrap();
+            g.delete_node(NodeId(0), true).unwrap();
         });
         assert_eq!(count(&s), (7, 0));
         assert_eq!(s.snapshot().version, 8);

@@ -20,7 +20,7 @@ use super::{
 use crate::value::{NodeId, RelId, Value};
 
 /// Node ids in some order, boxed so that any store can hand them out.
-pub type Ids<'a> = Box<dyn Iterator<Item = u64> + 'a>;
+pub type Ids<'a, I = NodeId> = Box<dyn Iterator<Item = I> + 'a>;
 
 /// A consistent view of a graph to read.
 pub trait GraphRead: Sync {
@@ -39,7 +39,7 @@ pub trait GraphRead: Sync {
     /// Every live node, in id order.
     fn node_ids(&self) -> Ids<'_>;
     /// Every live relationship, in id order.
-    fn rel_ids(&self) -> Ids<'_>;
+    fn rel_ids(&self) -> Ids<'_, RelId>;
     /// Whether a node with this id exists.
     fn node_exists(&self, id: NodeId) -> bool;
     /// Whether a relationship with this id exists.
@@ -284,7 +284,7 @@ impl GraphRead for Graph {
     fn node_ids(&self) -> Ids<'_> {
         Box::new(Graph::node_ids(self))
     }
-    fn rel_ids(&self) -> Ids<'_> {
+    fn rel_ids(&self) -> Ids<'_, RelId> {
         Box::new(Graph::rel_ids(self))
     }
     fn node_exists(&self, id: NodeId) -> bool {

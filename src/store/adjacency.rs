@@ -30,7 +30,7 @@ pub struct Adjacency {
 impl Adjacency {
     /// Where a node's run lies (for [`Adjacency::at`]).
     pub fn run(&self, node: NodeId) -> std::ops::Range<usize> {
-        usize::try_from(node)
+        usize::try_from(node.0)
             .ok()
             .filter(|&n| n + 1 < self.offsets.len())
             .map_or(0..0, |n| self.offsets[n] as usize..self.offsets[n + 1] as usize)
@@ -46,18 +46,18 @@ impl Adjacency {
     /// `(relationship, other end)` at a position of a run.
     pub fn at(&self, i: usize) -> (RelId, NodeId) {
         let (o, r) = self.entries[i];
-        (RelId::from(r), NodeId::from(o))
+        (RelId(r as u64), NodeId(o as u64))
     }
 
     /// `(other end, relationship)` of a node's relationships, newest first.
     pub fn of(&self, node: NodeId) -> impl ExactSizeIterator<Item = (RelId, NodeId)> + '_ {
-        self.entries[self.run(node)].iter().map(|&(o, r)| (RelId::from(r), NodeId::from(o)))
+        self.entries[self.run(node)].iter().map(|&(o, r)| (RelId(r as u64), NodeId(o as u64)))
     }
 
     /// Whether `rel` is in `node`'s run: a binary search of the run, which is in descending
     /// order of relationship id.
     pub fn holds(&self, node: NodeId, rel: RelId) -> bool {
-        let Ok(rel) = u32::try_from(rel) else { return false };
+        let Ok(rel) = u32::try_from(rel.0) else { return false };
         self.entries[self.run(node)].binary_search_by(|e| rel.cmp(&e.1)).is_ok()
     }
 
@@ -148,7 +148,7 @@ impl Graph {
         // Two sequential passes over petgraph's edge array: count, then place.
         let ends = || {
             self.g.edge_references().filter(move |e| e.weight().ty == ty).map(move |e| {
-                let (a, b) = (self.g[e.source()].id as u32, self.g[e.target()].id as u32);
+                let (a, b) = ((self.g[e.source()].id).0 as u32, (self.g[e.target()].id).0 as u32);
                 if side == 0 {
                     (a, b, e.weight().id)
                 } else {
@@ -171,7 +171,7 @@ impl Graph {
             let c = &mut cursor[at as usize];
             entries[*c as usize] = (other, rel);
             *c += 1;
-            let set = self.node(u64::from(other)).map_or(0, |n| n.labels);
+            let set = self.node(NodeId(u64::from(other))).map_or(0, |n| n.labels);
             if last_set != Some(set) {
                 last_set = Some(set);
                 let labels = self.label_set(set);
@@ -227,9 +227,9 @@ mod tests {
         assert!(g.adjacency_agrees(knows, Dir::Out));
         assert!(g.adjacency_agrees(knows, Dir::In));
         let out = g.adjacency(knows, Dir::Out).unwrap();
-        assert_eq!(out.of(0).collect::<Vec<_>>(), vec![(3, 1), (0, 1)]);
-        assert_eq!(out.of(2).collect::<Vec<_>>(), vec![(4, 2)]);
-        assert_eq!(out.of(99).count(), 0);
+        assert_eq!(out.of(NodeId(0)).collect::<Vec<_>>(), vec![(RelId(3), NodeId(1)), (RelId(0), NodeId(1))]);
+        assert_eq!(out.of(NodeId(2)).collect::<Vec<_>>(), vec![(RelId(4), NodeId(2))]);
+        assert_eq!(out.of(NodeId(99)).count(), 0);
         assert_eq!(out.len(), 4);
     }
 
@@ -238,12 +238,12 @@ mod tests {
         let mut g = graph();
         let knows = g.type_id("KNOWS").unwrap();
         let before = g.adjacency(knows, Dir::Out).unwrap();
-        g.create_rel(1, 2, "KNOWS", []);
-        g.delete_rel(0);
+        g.create_rel(NodeId(1), NodeId(2), "KNOWS", []);
+        g.delete_rel(RelId(0));
         let after = g.adjacency(knows, Dir::Out).unwrap();
         assert!(!Arc::ptr_eq(&before, &after));
         assert!(g.adjacency_agrees(knows, Dir::Out));
-        assert_eq!(after.of(0).collect::<Vec<_>>(), vec![(3, 1)]);
+        assert_eq!(after.of(NodeId(0)).collect::<Vec<_>>(), vec![(RelId(3), NodeId(1))]);
     }
 
     #[test]
@@ -251,7 +251,7 @@ mod tests {
         let mut g = graph();
         let knows = g.type_id("KNOWS").unwrap();
         let sp = g.savepoint();
-        g.create_rel(1, 2, "KNOWS", []);
+        g.create_rel(NodeId(1), NodeId(2), "KNOWS", []);
         assert!(g.adjacency(knows, Dir::Out).is_none());
         g.rollback(sp);
         assert!(g.adjacency_agrees(knows, Dir::Out));

@@ -13,7 +13,7 @@ use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 
 use super::{Graph, GraphRead, KeyId};
-use crate::value::Value;
+use crate::value::{NodeId, RelId, Value};
 
 /// Ids per block.
 const BLOCK_BITS: u32 = 16;
@@ -172,7 +172,13 @@ impl Clone for Cache {
 impl Graph {
     /// `key` of each id from the columns, where a column has it: `out[i]` is set for those,
     /// and the positions of the others are returned (to be read from the entities).
-    pub(super) fn read_columns(&self, of: Of, key: KeyId, ids: &[u64], out: &mut [Option<Value>]) -> Vec<usize> {
+    pub(super) fn read_columns<I: Copy + Into<u64>>(
+        &self,
+        of: Of,
+        key: KeyId,
+        ids: &[I],
+        out: &mut [Option<Value>],
+    ) -> Vec<usize> {
         let all = || (0..ids.len()).collect();
         if !self.journal.is_empty() {
             return all();
@@ -181,7 +187,7 @@ impl Graph {
         let Columns { tables, bytes } = &mut *cols;
         let table = tables.entry((of, key)).or_default();
         let mut rest = Vec::new();
-        for (i, &id) in ids.iter().enumerate() {
+        for (i, id) in ids.iter().map(|&id| id.into()).enumerate() {
             let block = usize::try_from(id >> BLOCK_BITS).unwrap_or(usize::MAX);
             if let Some(Some(col)) = table.blocks.get(block) {
                 out[i] = col.get(in_block(id));
@@ -223,8 +229,8 @@ impl Graph {
         let first = block << BLOCK_BITS;
         for id in first..first + BLOCK {
             let v = match of {
-                Of::Nodes => self.node(id).map(|n| self.node_props.get(n.props, key)),
-                Of::Rels => self.rel(id).map(|r| self.rel_props.get(r.props, key)),
+                Of::Nodes => self.node(NodeId(id)).map(|n| self.node_props.get(n.props, key)),
+                Of::Rels => self.rel(RelId(id)).map(|r| self.rel_props.get(r.props, key)),
             };
             let cell = match v {
                 None => Cell::Missing,
@@ -325,13 +331,15 @@ impl<'g> PropReader<'g> {
     pub fn lookup(&mut self, id: u64) -> Option<Option<Value>> {
         let (g, key, of) = match (self.src, self.of) {
             (Source::Columns(g), of) => (g, self.key, of),
-            (Source::Plain(g), Of::Nodes) => return g.node_exists(id).then(|| g.node_prop(id, self.key)),
-            (Source::Plain(g), Of::Rels) => return g.rel_exists(id).then(|| g.rel_prop(id, self.key)),
+            (Source::Plain(g), Of::Nodes) => {
+                return g.node_exists(NodeId(id)).then(|| g.node_prop(NodeId(id), self.key))
+            }
+            (Source::Plain(g), Of::Rels) => return g.rel_exists(RelId(id)).then(|| g.rel_prop(RelId(id), self.key)),
         };
         match (self.column(id), of) {
             (Some(c), _) => c.get(in_block(id)).map(|v| Some(v).filter(|v| !v.is_null())),
-            (None, Of::Nodes) => g.node(id).map(|n| g.node_props.get(n.props, key)),
-            (None, Of::Rels) => g.rel(id).map(|r| g.rel_props.get(r.props, key)),
+            (None, Of::Nodes) => g.node(NodeId(id)).map(|n| g.node_props.get(n.props, key)),
+            (None, Of::Rels) => g.rel(RelId(id)).map(|r| g.rel_props.get(r.props, key)),
         }
     }
 
@@ -355,10 +363,10 @@ impl<'g> PropReader<'g> {
             return c.equals(in_block(id), v);
         }
         match (self.src, of) {
-            (Source::Columns(g), Of::Nodes) => g.node_prop_equals(id, key, v),
-            (Source::Columns(g), Of::Rels) => g.rel_prop_equals(id, key, v),
-            (Source::Plain(g), Of::Nodes) => g.node_prop_equals(id, key, v),
-            (Source::Plain(g), Of::Rels) => g.rel_prop_equals(id, key, v),
+            (Source::Columns(g), Of::Nodes) => g.node_prop_equals(NodeId(id), key, v),
+            (Source::Columns(g), Of::Rels) => g.rel_prop_equals(RelId(id), key, v),
+            (Source::Plain(g), Of::Nodes) => g.node_prop_equals(NodeId(id), key, v),
+            (Source::Plain(g), Of::Rels) => g.rel_prop_equals(RelId(id), key, v),
         }
     }
 

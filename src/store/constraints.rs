@@ -6,7 +6,7 @@
 use serde::{Deserialize, Serialize};
 
 use super::{Graph, KeyId, LabelId, Savepoint, TypeId, Undo};
-use crate::value::Value;
+use crate::value::{NodeId, RelId, Value};
 
 /// What a constraint requires.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -194,10 +194,10 @@ impl Graph {
         let mut rels: Vec<u64> = Vec::new();
         for u in journal {
             match u {
-                Undo::CreatedNodes { .. } => nodes.extend(u.created_nodes()),
-                Undo::CreatedRels { .. } => rels.extend(u.created_rels()),
-                Undo::AddedLabel { id, .. } | Undo::NodeProp { id, .. } => nodes.push(*id),
-                Undo::RelProp { id, .. } => rels.push(*id),
+                Undo::CreatedNodes { .. } => nodes.extend(u.created_nodes().map(u64::from)),
+                Undo::CreatedRels { .. } => rels.extend(u.created_rels().map(u64::from)),
+                Undo::AddedLabel { id, .. } | Undo::NodeProp { id, .. } => nodes.push(id.0),
+                Undo::RelProp { id, .. } => rels.push(id.0),
                 _ => {}
             }
         }
@@ -219,20 +219,22 @@ impl Graph {
     /// Why the graph as it is breaks `c`, if it does.
     fn broken_by_existing(&self, c: &Constraint) -> Option<String> {
         if c.rel {
-            let ids: Vec<u64> = self.rel_ids().filter(|&r| self.rel_type(r) == Some(c.on_type())).collect();
+            let ids: Vec<u64> =
+                self.rel_ids().filter(|&r| self.rel_type(r) == Some(c.on_type())).map(u64::from).collect();
             ids.into_iter().find_map(|id| self.breaks(c, id))
         } else {
-            self.nodes_with_label(c.on_label()).find_map(|id| self.breaks(c, id))
+            self.nodes_with_label(c.on_label()).find_map(|id| self.breaks(c, id.0))
         }
     }
 
     /// The values of `c`'s keys on an entity, or `None` when it does not exist or is not covered.
     fn covered(&self, c: &Constraint, id: u64) -> Option<Vec<Option<Value>>> {
         if c.rel {
-            (self.rel_type(id)? == c.on_type()).then(|| c.keys.iter().map(|&k| self.rel_prop(id, k)).collect())
+            (self.rel_type(RelId(id))? == c.on_type())
+                .then(|| c.keys.iter().map(|&k| self.rel_prop(RelId(id), k)).collect())
         } else {
-            (self.node_exists(id) && self.has_label(id, c.on_label()))
-                .then(|| c.keys.iter().map(|&k| self.node_prop(id, k)).collect())
+            (self.node_exists(NodeId(id)) && self.has_label(NodeId(id), c.on_label()))
+                .then(|| c.keys.iter().map(|&k| self.node_prop(NodeId(id), k)).collect())
         }
     }
 
@@ -286,11 +288,11 @@ impl Graph {
                 })
         };
         if c.rel {
-            return self.rel_ids().find(|&r| same(r));
+            return self.rel_ids().map(u64::from).find(|&r| same(r));
         }
         match self.indexes.get(c.on_label(), c.keys[0]) {
-            Some(ix) => ix.seek(&values[0]).into_iter().find(|&n| same(n)),
-            None => self.nodes_with_label(c.on_label()).find(|&n| same(n)),
+            Some(ix) => ix.seek(&values[0]).into_iter().map(u64::from).find(|&n| same(n)),
+            None => self.nodes_with_label(c.on_label()).map(u64::from).find(|&n| same(n)),
         }
     }
 }

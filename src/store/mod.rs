@@ -126,18 +126,18 @@ impl Undo {
     }
 
     /// The ids of the nodes it created.
-    fn created_nodes(&self) -> std::ops::Range<NodeId> {
+    fn created_nodes(&self) -> impl DoubleEndedIterator<Item = NodeId> {
         match self {
-            Undo::CreatedNodes { first, count } => *first..*first + u64::from(*count),
-            _ => 0..0,
+            Undo::CreatedNodes { first, count } => NodeId::range(*first, NodeId(first.0 + u64::from(*count))),
+            _ => NodeId::range(NodeId(0), NodeId(0)),
         }
     }
 
     /// The ids of the relationships it created.
-    fn created_rels(&self) -> std::ops::Range<RelId> {
+    fn created_rels(&self) -> impl DoubleEndedIterator<Item = RelId> {
         match self {
-            Undo::CreatedRels { first, count } => *first..*first + u64::from(*count),
-            _ => 0..0,
+            Undo::CreatedRels { first, count } => RelId::range(*first, RelId(first.0 + u64::from(*count))),
+            _ => RelId::range(RelId(0), RelId(0)),
         }
     }
 }
@@ -339,11 +339,11 @@ impl Graph {
 
     /// All live nodes in id order.
     pub fn node_ids(&self) -> impl Iterator<Item = NodeId> + '_ {
-        self.node_ix.iter().enumerate().filter(|(_, ix)| ix.is_some()).map(|(i, _)| i as NodeId)
+        self.node_ix.iter().enumerate().filter(|(_, ix)| ix.is_some()).map(|(i, _)| NodeId(i as u64))
     }
     /// All live relationships in id order.
     pub fn rel_ids(&self) -> impl Iterator<Item = RelId> + '_ {
-        self.rel_ix.iter().enumerate().filter(|(_, ix)| **ix != gone()).map(|(i, _)| i as RelId)
+        self.rel_ix.iter().enumerate().filter(|(_, ix)| **ix != gone()).map(|(i, _)| RelId(i as u64))
     }
     /// Nodes with a label, in id order.
     pub fn nodes_with_label(&self, label: LabelId) -> impl Iterator<Item = NodeId> + '_ {
@@ -360,15 +360,15 @@ impl Graph {
     }
     /// Live nodes whose ids lie in `lo..=hi`, in id order.
     pub fn node_ids_in(&self, lo: NodeId, hi: NodeId) -> impl Iterator<Item = NodeId> + '_ {
-        let end = hi.saturating_add(1).min(self.node_ix.len() as u64);
-        (lo.min(end)..end).filter(|&id| self.node_exists(id))
+        let end = hi.0.saturating_add(1).min(self.node_ix.len() as u64);
+        NodeId::range(NodeId(lo.0.min(end)), NodeId(end)).filter(|&id| self.node_exists(id))
     }
 
     fn nix(&self, id: NodeId) -> Option<NodeIndex<u32>> {
-        self.node_ix.get(id as usize).copied().flatten()
+        self.node_ix.get(id.0 as usize).copied().flatten()
     }
     fn rix(&self, id: RelId) -> Option<EdgeIndex<u32>> {
-        self.rel_ix.get(id as usize).copied().filter(|ix| *ix != gone())
+        self.rel_ix.get(id.0 as usize).copied().filter(|ix| *ix != gone())
     }
     fn node(&self, id: NodeId) -> Option<&NodeRec> {
         self.nix(id).and_then(|ix| self.g.node_weight(ix))
@@ -470,26 +470,32 @@ impl Graph {
 
     /// See [`Graph::node_props_named_batch`]: from the columns where they have the values,
     /// else the entities' places in petgraph for all, then their lists, then the values.
-    fn props_named_batch(&self, of: columns::Of, ids: &[u64], key: &str, out: &mut Vec<Option<Value>>) {
+    fn props_named_batch<I: Copy + Into<u64>>(
+        &self,
+        of: columns::Of,
+        ids: &[I],
+        key: &str,
+        out: &mut Vec<Option<Value>>,
+    ) {
         use columns::Of;
         out.clear();
         out.resize(ids.len(), None);
-        let exists = |id| if of == Of::Nodes { self.node_exists(id) } else { self.rel_exists(id) };
+        let exists = |id: u64| if of == Of::Nodes { self.node_exists(NodeId(id)) } else { self.rel_exists(RelId(id)) };
         let Some(k) = self.keys.get(key) else {
-            out.iter_mut().zip(ids).for_each(|(o, &id)| *o = exists(id).then_some(Value::Null));
+            out.iter_mut().zip(ids).for_each(|(o, &id)| *o = exists(id.into()).then_some(Value::Null));
             return;
         };
         let rest = self.read_columns(of, k, ids, out);
         let (offs, arena): (Vec<Option<u32>>, _) = match of {
             Of::Nodes => {
-                let ixs: Vec<_> = rest.iter().map(|&i| self.nix(ids[i])).collect();
+                let ixs: Vec<_> = rest.iter().map(|&i| self.nix(NodeId(ids[i].into()))).collect();
                 (
                     ixs.into_iter().map(|ix| ix.and_then(|ix| self.g.node_weight(ix)).map(|n| n.props)).collect(),
                     &self.node_props,
                 )
             }
             Of::Rels => {
-                let ixs: Vec<_> = rest.iter().map(|&i| self.rix(ids[i])).collect();
+                let ixs: Vec<_> = rest.iter().map(|&i| self.rix(RelId(ids[i].into()))).collect();
                 (
                     ixs.into_iter().map(|ix| ix.and_then(|ix| self.g.edge_weight(ix)).map(|r| r.props)).collect(),
                     &self.rel_props,
@@ -532,13 +538,13 @@ impl Graph {
             .into_iter()
             .flat_map(move |ix| self.g.edges_directed(ix, PgDir::Outgoing))
             .filter(move |e| want(e.weight().ty))
-            .map(move |e| (RelId::from(e.weight().id), self.g[e.target()].id));
+            .map(move |e| (RelId(u64::from(e.weight().id)), self.g[e.target()].id));
         let inc = ix
             .filter(|_| dir != Dir::Out)
             .into_iter()
             .flat_map(move |ix| self.g.edges_directed(ix, PgDir::Incoming))
             .filter(move |e| want(e.weight().ty) && !(dir == Dir::Both && e.source() == e.target()))
-            .map(move |e| (RelId::from(e.weight().id), self.g[e.source()].id));
+            .map(move |e| (RelId(u64::from(e.weight().id)), self.g[e.source()].id));
         out.chain(inc)
     }
 
@@ -638,8 +644,13 @@ impl Graph {
         if self.journal.len() > self.run_floor {
             match (self.journal.last_mut(), &u) {
                 (Some(Undo::CreatedNodes { first, count }), Undo::CreatedNodes { first: id, count: 1 })
-                | (Some(Undo::CreatedRels { first, count }), Undo::CreatedRels { first: id, count: 1 })
-                    if *first + u64::from(*count) == *id && *count < u32::MAX =>
+                    if first.0 + u64::from(*count) == id.0 && *count < u32::MAX =>
+                {
+                    *count += 1;
+                    return;
+                }
+                (Some(Undo::CreatedRels { first, count }), Undo::CreatedRels { first: id, count: 1 })
+                    if first.0 + u64::from(*count) == id.0 && *count < u32::MAX =>
                 {
                     *count += 1;
                     return;
@@ -654,12 +665,12 @@ impl Graph {
         self.changed();
         match u {
             Undo::CreatedNodes { first, count } => {
-                for id in (first..first + u64::from(count)).rev() {
+                for id in NodeId::range(first, NodeId(first.0 + u64::from(count))).rev() {
                     let _ = self.delete_node(id, true);
                 }
             }
             Undo::CreatedRels { first, count } => {
-                for id in (first..first + u64::from(count)).rev() {
+                for id in RelId::range(first, RelId(first.0 + u64::from(count))).rev() {
                     self.delete_rel(id);
                 }
             }
@@ -667,7 +678,7 @@ impl Graph {
                 self.indexes.node_added(id, &labels, &props);
                 let rec = NodeRec { id, labels: self.intern_label_set(&labels), props: self.node_props.store(&props) };
                 let ix = self.g.add_node(rec);
-                self.node_ix[id as usize] = Some(ix);
+                self.node_ix[id.0 as usize] = Some(ix);
                 for l in labels {
                     self.label_index[l.index()].insert(id);
                 }
@@ -675,8 +686,8 @@ impl Graph {
             Undo::DeletedRel { id, start, end, ty, props } => {
                 if let (Some(a), Some(b)) = (self.nix(start), self.nix(end)) {
                     let props = self.rel_props.store(&props);
-                    let ix = self.g.add_edge(a, b, RelRec { id: id as u32, ty, props });
-                    self.rel_ix[id as usize] = ix;
+                    let ix = self.g.add_edge(a, b, RelRec { id: id.0 as u32, ty, props });
+                    self.rel_ix[id.0 as usize] = ix;
                     self.rel_type_changed(ty, true);
                 }
             }
@@ -786,7 +797,7 @@ impl Graph {
         let (start, end) = (self.g[a].id, self.g[b].id);
         let rec = self.g.remove_edge(ix).expect("live edge");
         self.rel_type_changed(rec.ty, false);
-        self.rel_ix[id as usize] = gone();
+        self.rel_ix[id.0 as usize] = gone();
         let props = self.rel_props.all(rec.props);
         self.rel_props.free(rec.props);
         self.record(Undo::DeletedRel { id, start, end, ty: rec.ty, props });
@@ -817,7 +828,7 @@ impl Graph {
         for &l in &labels {
             self.label_index[l.index()].remove(&id);
         }
-        self.node_ix[id as usize] = None;
+        self.node_ix[id.0 as usize] = None;
         self.record(Undo::DeletedNode { id, labels, props });
         Ok(true)
     }
@@ -917,18 +928,19 @@ impl Graph {
         let id = self.next_node;
         self.next_node += 1;
         for &l in labels {
-            self.label_index[l.index()].insert(id);
+            self.label_index[l.index()].insert(NodeId(id));
         }
         if !self.indexes.is_empty() {
-            self.indexes.node_added(id, labels, props);
+            self.indexes.node_added(NodeId(id), labels, props);
         }
-        let rec = NodeRec { id, labels: self.intern_label_set(labels), props: self.node_props.store(props) };
+        let rec =
+            NodeRec { id: NodeId(id), labels: self.intern_label_set(labels), props: self.node_props.store(props) };
         let ix = self.g.add_node(rec);
         if self.node_ix.len() <= id as usize {
             self.node_ix.resize(id as usize + 1, None);
         }
         self.node_ix[id as usize] = Some(ix);
-        id
+        NodeId(id)
     }
 
     /// Creates a relationship from an interned type (bulk loading: not journaled). `None`
@@ -945,7 +957,7 @@ impl Graph {
             self.rel_ix.resize(id as usize + 1, gone());
         }
         self.rel_ix[id as usize] = ix;
-        Some(RelId::from(id))
+        Some(RelId(id as u64))
     }
 
     /// Reserves room for a bulk load.
@@ -1028,11 +1040,11 @@ mod tests {
         assert_eq!(g.delete_node(a, true), Ok(true));
         assert!(!g.rel_exists(r));
         let d = g.create_node(["A"], []);
-        assert_eq!((b, c, d), (1, 2, 3));
-        assert_eq!(g.node_ids().collect::<Vec<_>>(), vec![1, 2, 3]);
-        assert_eq!(g.nodes_with_label(g.label_id("A").unwrap()).collect::<Vec<_>>(), vec![3]);
+        assert_eq!((b, c, d), (NodeId(1), NodeId(2), NodeId(3)));
+        assert_eq!(g.node_ids().collect::<Vec<_>>(), [1, 2, 3].map(NodeId));
+        assert_eq!(g.nodes_with_label(g.label_id("A").unwrap()).collect::<Vec<_>>(), [NodeId(3)]);
         let r2 = g.create_rel(b, d, "T", []).unwrap();
-        assert_eq!(r2, 1);
+        assert_eq!(r2, RelId(1));
     }
 
     #[test]

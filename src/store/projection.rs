@@ -185,7 +185,7 @@ impl Graph {
             let rec = &self.g[*ix];
             if labels.is_empty() || self.label_set(rec.labels).iter().any(|l| labels.contains(l)) {
                 local[ix.index()] = nodes.len() as u32;
-                nodes.push(id as NodeId);
+                nodes.push(NodeId(id as u64));
             }
         }
         let n = nodes.len();
@@ -214,7 +214,7 @@ impl Graph {
                 Some(Value::Float(f)) => f,
                 Some(v) => {
                     return Err(ProjectionError::BadWeight {
-                        rel: RelId::from(rec.id),
+                        rel: RelId(rec.id as u64),
                         value: crate::value::to_cypher_literal(&v),
                     })
                 }
@@ -226,7 +226,7 @@ impl Graph {
                 from.push(x);
                 to.push(y);
                 if with_rels {
-                    rel.push(RelId::from(rec.id));
+                    rel.push(RelId(rec.id as u64));
                 }
                 if let Some(ws) = wt.as_mut() {
                     ws.push(w);
@@ -316,13 +316,13 @@ mod tests {
         let w = g.key_id("w");
         let p =
             g.projection(&ProjectionSpec { directed: true, weight: w, with_rels: true, ..Default::default() }).unwrap();
-        assert_eq!(p.nodes, vec![0, 1, 2, 3]);
+        assert_eq!(p.nodes, [0, 1, 2, 3].map(NodeId));
         assert_eq!(
             (p.neighbors(0), p.neighbors(1), p.neighbors(2), p.neighbors(3)),
             (&[1][..], &[0, 2][..], &[2][..], &[][..])
         );
         assert_eq!(p.weights_of(0), Some(&[2.0][..]));
-        assert_eq!(p.rels[p.offsets[0]], 1);
+        assert_eq!(p.rels[p.offsets[0]], RelId(1));
         assert_eq!(p.weights_of(1), Some(&[1.0, 1.0][..]));
         assert_eq!(p.edge_count(), 4);
         let r = g.projection(&ProjectionSpec { directed: true, reverse: true, ..Default::default() }).unwrap();
@@ -343,11 +343,11 @@ mod tests {
         let g = graph();
         let (p_label, t) = (g.label_id("P").unwrap(), g.type_id("T").unwrap());
         let p = g.projection(&ProjectionSpec { labels: vec![p_label], directed: true, ..Default::default() }).unwrap();
-        assert_eq!(p.nodes, vec![0, 1, 3]);
+        assert_eq!(p.nodes, [0, 1, 3].map(NodeId));
         assert_eq!((p.neighbors(0), p.neighbors(1)), (&[1][..], &[0][..]));
         let q = g.projection(&ProjectionSpec { types: vec![t], directed: true, ..Default::default() }).unwrap();
         assert_eq!(q.neighbors(1), &[0][..]);
-        assert_eq!(q.index_of(2), Some(2));
+        assert_eq!(q.index_of(NodeId(2)), Some(2));
     }
 
     #[test]
@@ -364,26 +364,26 @@ mod tests {
                 g.create_node(["P"], []);
             },
             |g| {
-                g.create_rel(0, 3, "T", []);
+                g.create_rel(NodeId(0), NodeId(3), "T", []);
             },
             |g| {
-                g.delete_rel(0);
+                g.delete_rel(RelId(0));
             },
             |g| {
-                let _ = g.delete_node(3, true);
+                let _ = g.delete_node(NodeId(3), true);
             },
             |g| {
-                g.set_rel_prop(1, "w", Value::Int(9));
+                g.set_rel_prop(RelId(1), "w", Value::Int(9));
             },
             |g| {
-                g.add_label(2, "P");
+                g.add_label(NodeId(2), "P");
             },
             |g| {
-                g.remove_label(0, "P");
+                g.remove_label(NodeId(0), "P");
             },
             |g| {
                 let sp = g.savepoint();
-                g.create_rel(1, 2, "T", []);
+                g.create_rel(NodeId(1), NodeId(2), "T", []);
                 g.rollback(sp);
             },
         ];
@@ -405,9 +405,9 @@ mod tests {
     #[test]
     fn a_weight_that_is_not_a_number_is_an_error() {
         let mut g = graph();
-        g.set_rel_prop(0, "w", Value::str("heavy"));
+        g.set_rel_prop(RelId(0), "w", Value::str("heavy"));
         let e =
             g.projection(&ProjectionSpec { directed: true, weight: g.key_id("w"), ..Default::default() }).unwrap_err();
-        assert_eq!(e, ProjectionError::BadWeight { rel: 0, value: "'heavy'".into() });
+        assert_eq!(e, ProjectionError::BadWeight { rel: RelId(0), value: "'heavy'".into() });
     }
 }

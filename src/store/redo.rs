@@ -9,7 +9,7 @@ use serde::ser::{SerializeSeq, SerializeStructVariant, SerializeTupleVariant, Se
 use serde::{Deserialize, Serialize};
 
 use super::{Graph, LabelId, Savepoint, TypeId, Undo};
-use crate::value::{temporal, Date, Value};
+use crate::value::{temporal, Date, NodeId, RelId, Value};
 
 /// A property value as the log stores it.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -307,7 +307,7 @@ impl Graph {
     /// from its deletion later in the transaction. (The journal is searched only for one deleted
     /// since: a search per created relationship would make a large transaction's commit
     /// quadratic.)
-    fn created_rel(&self, journal: &[Undo], i: usize, id: u64) -> Option<(u64, u64, TypeId)> {
+    fn created_rel(&self, journal: &[Undo], i: usize, id: RelId) -> Option<(NodeId, NodeId, TypeId)> {
         let live = self.rel_ends(id).zip(self.rel_type(id)).map(|((s, e), t)| (s, e, t));
         live.or_else(|| {
             journal[i..].iter().find_map(|u| match u {
@@ -323,13 +323,20 @@ impl Graph {
         journal.iter().enumerate().flat_map(move |(i, u)| {
             let nodes = u.created_nodes().map(move |id| ChangeOf::Node {
                 g: self,
-                id,
+                id: id.0,
                 labels: self.node_labels(id),
                 props: self.node_props(id),
             });
             let rels = u.created_rels().filter_map(move |id| {
                 let (start, end, ty) = self.created_rel(journal, i, id)?;
-                Some(ChangeOf::Rel { g: self, id, start, end, ty: self.types.name(ty), props: self.rel_props(id) })
+                Some(ChangeOf::Rel {
+                    g: self,
+                    id: id.0,
+                    start: start.0,
+                    end: end.0,
+                    ty: self.types.name(ty),
+                    props: self.rel_props(id),
+                })
             });
             nodes.chain(rels).chain(self.change_of(u))
         })
@@ -346,17 +353,17 @@ impl Graph {
     fn change_of<'a>(&'a self, u: &Undo) -> Option<ChangeOf<'a>> {
         Some(match u {
             Undo::CreatedNodes { .. } | Undo::CreatedRels { .. } => return None,
-            Undo::DeletedNode { id, .. } => ChangeOf::DeleteNode(*id),
-            Undo::DeletedRel { id, .. } => ChangeOf::DeleteRel(*id),
+            Undo::DeletedNode { id, .. } => ChangeOf::DeleteNode(id.0),
+            Undo::DeletedRel { id, .. } => ChangeOf::DeleteRel(id.0),
             Undo::NodeProp { id, key, .. } => {
-                ChangeOf::Prop { rel: false, id: *id, key: self.keys.name(*key), value: self.node_prop(*id, *key) }
+                ChangeOf::Prop { rel: false, id: id.0, key: self.keys.name(*key), value: self.node_prop(*id, *key) }
             }
             Undo::RelProp { id, key, .. } => {
-                ChangeOf::Prop { rel: true, id: *id, key: self.keys.name(*key), value: self.rel_prop(*id, *key) }
+                ChangeOf::Prop { rel: true, id: id.0, key: self.keys.name(*key), value: self.rel_prop(*id, *key) }
             }
-            Undo::AddedLabel { id, label } => ChangeOf::Label { add: true, id: *id, label: self.labels.name(*label) },
+            Undo::AddedLabel { id, label } => ChangeOf::Label { add: true, id: id.0, label: self.labels.name(*label) },
             Undo::RemovedLabel { id, label } => {
-                ChangeOf::Label { add: false, id: *id, label: self.labels.name(*label) }
+                ChangeOf::Label { add: false, id: id.0, label: self.labels.name(*label) }
             }
         })
     }
@@ -405,37 +412,38 @@ fn apply(g: &mut Graph, changes: &[Change]) -> Result<(), String> {
                 g.skip_ids_to(*id, 0);
                 let got =
                     g.create_node(labels.iter().map(String::as_str), ps.iter().map(|(k, v)| (k.as_str(), v.clone())));
-                if got != *id {
+                if got != NodeId(*id) {
                     return fail("a node whose id is taken");
                 }
             }
             Change::CreateRel { id, start, end, ty, props: ps } => {
                 let ps = props(ps)?;
                 g.skip_ids_to(0, *id);
-                let got = g.create_rel(*start, *end, ty, ps.iter().map(|(k, v)| (k.as_str(), v.clone())));
-                if got != Some(*id) {
+                let got =
+                    g.create_rel(NodeId(*start), NodeId(*end), ty, ps.iter().map(|(k, v)| (k.as_str(), v.clone())));
+                if got != Some(RelId(*id)) {
                     return fail("a relationship between nodes that do not exist");
                 }
             }
             Change::DeleteRel { id } => {
-                g.delete_rel(*id);
+                g.delete_rel(RelId(*id));
             }
             Change::DeleteNode { id } => {
-                if g.delete_node(*id, true).is_err() {
+                if g.delete_node(NodeId(*id), true).is_err() {
                     return fail("a node delete");
                 }
             }
             Change::SetNodeProp { id, key, value } => {
-                g.set_node_prop(*id, key, value.value()?);
+                g.set_node_prop(NodeId(*id), key, value.value()?);
             }
             Change::SetRelProp { id, key, value } => {
-                g.set_rel_prop(*id, key, value.value()?);
+                g.set_rel_prop(RelId(*id), key, value.value()?);
             }
             Change::AddLabel { id, label } => {
-                g.add_label(*id, label);
+                g.add_label(NodeId(*id), label);
             }
             Change::RemoveLabel { id, label } => {
-                g.remove_label(*id, label);
+                g.remove_label(NodeId(*id), label);
             }
             Change::CreateIndex { name, label, key } => {
                 let _ = g.create_index(Some(name), label, key);

@@ -12,6 +12,7 @@ use serde::{Deserialize, Serialize};
 
 use super::props::{self, put_uvar, uvar};
 use super::{index::Indexes, Graph, KeyId, LabelId, NodeRec, PropertyIndex, RelRec, TypeId};
+use crate::value::NodeId;
 
 /// The bytes every snapshot starts with (files are told by them, whatever their names).
 pub const MAGIC: &[u8; 8] = b"SILKG\x00SG";
@@ -61,7 +62,7 @@ impl Graph {
         out.extend_from_slice(&head);
         for id in self.node_ids() {
             let Some(n) = self.node(id) else { continue };
-            put_uvar(&mut out, id);
+            put_uvar(&mut out, id.0);
             let labels = self.label_set(n.labels);
             put_uvar(&mut out, labels.len() as u64);
             for &l in labels {
@@ -71,7 +72,7 @@ impl Graph {
         }
         for id in self.rel_ids() {
             let (Some((s, e)), Some(r)) = (self.rel_ends(id), self.rel(id)) else { continue };
-            for x in [id, s, e, u64::from(r.ty)] {
+            for x in [id.0, s.0, e.0, u64::from(r.ty)] {
                 put_uvar(&mut out, x);
             }
             put_blob(&mut out, self.rel_props.encoded(r.props));
@@ -178,9 +179,10 @@ fn restore(body: &[u8], version: u32) -> Result<Graph, String> {
         }
         props::validate(blob, nk).map_err(|e| format!("snapshot node {id}: {e}"))?;
         for &l in &labels {
-            g.label_index[l.index()].insert(id);
+            g.label_index[l.index()].insert(NodeId(id));
         }
-        let rec = NodeRec { id, labels: g.intern_label_set(&labels), props: g.node_props.push_encoded(blob)? };
+        let rec =
+            NodeRec { id: NodeId(id), labels: g.intern_label_set(&labels), props: g.node_props.push_encoded(blob)? };
         if g.node_ix.len() <= id as usize {
             g.node_ix.resize(id as usize + 1, None);
         }
@@ -190,7 +192,7 @@ fn restore(body: &[u8], version: u32) -> Result<Graph, String> {
         let [id, s, e, ty] = [(); 4].map(|_| num(&mut pos, "a relationship"));
         let (id, s, e, ty) = (id?, s?, e?, ty?);
         let blob = blob(body, &mut pos).ok_or_else(|| bad("a property list"))?;
-        let (Some(a), Some(b)) = (g.nix(s), g.nix(e)) else {
+        let (Some(a), Some(b)) = (g.nix(NodeId(s)), g.nix(NodeId(e))) else {
             return Err(format!("snapshot relationship {id} names a missing node"));
         };
         let used = g.rel_ix.get(id as usize).is_some_and(|ix| *ix != super::gone());
@@ -280,7 +282,7 @@ mod tests {
         assert_eq!(h.node_labels(a), &[l, h.label_id("B").unwrap()][..]);
         assert_eq!(h.node_props(c), g.node_props(c));
         let mut h = h;
-        assert_eq!(h.create_node(["A"], []), 3, "a new node gets the next id, not a deleted one");
+        assert_eq!(h.create_node(["A"], []), NodeId(3), "a new node gets the next id, not a deleted one");
     }
 
     #[test]

@@ -12,10 +12,47 @@ pub mod temporal;
 
 use temporal::{DateTime, Duration, LocalDateTime, LocalTime, Time};
 
-/// Identifies a node; stable for the lifetime of a graph, never reused after deletion.
-pub type NodeId = u64;
-/// Identifies a relationship; stable, never reused.
-pub type RelId = u64;
+macro_rules! entity_ids {
+    ($($(#[$doc:meta])* $name:ident),* $(,)?) => {$(
+        $(#[$doc])*
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Default, serde::Serialize, serde::Deserialize)]
+        #[serde(transparent)]
+        #[repr(transparent)]
+        pub struct $name(pub u64);
+
+        impl fmt::Display for $name {
+            fn fmt(&self, f: &mut fmt::Formatter) -> fmt::Result {
+                self.0.fmt(f)
+            }
+        }
+
+        impl $name {
+            /// Its position in arrays indexed by id.
+            #[inline]
+            pub fn index(self) -> usize {
+                self.0 as usize
+            }
+
+            /// The ids `first`, `first + 1`, ... below `end`.
+            pub fn range(first: $name, end: $name) -> impl DoubleEndedIterator<Item = $name> {
+                (first.0..end.0).map($name)
+            }
+        }
+
+        impl From<$name> for u64 {
+            fn from(id: $name) -> u64 {
+                id.0
+            }
+        }
+    )*};
+}
+
+entity_ids!(
+    /// Identifies a node; stable for the lifetime of a graph, never reused after deletion.
+    NodeId,
+    /// Identifies a relationship; stable, never reused.
+    RelId,
+);
 
 /// A calendar date (proleptic Gregorian).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -361,7 +398,8 @@ impl Value {
             (LocalDateTime(a), LocalDateTime(b)) => a.cmp(b),
             (DateTime(a), DateTime(b)) => a.cmp(b),
             (Duration(a), Duration(b)) => a.cmp(b),
-            (Node(a), Node(b)) | (Rel(a), Rel(b)) => a.cmp(b),
+            (Node(a), Node(b)) => a.cmp(b),
+            (Rel(a), Rel(b)) => a.cmp(b),
             (List(a), List(b)) => {
                 for (x, y) in a.iter().zip(b.iter()) {
                     match x.order(y) {
@@ -436,7 +474,8 @@ impl PartialEq for Value {
             (String(a), String(b)) => a == b,
             (List(a), List(b)) => **a == **b,
             (Map(a), Map(b)) => a.len() == b.len() && a.iter().all(|(k, v)| b.get(k) == Some(v)),
-            (Node(a), Node(b)) | (Rel(a), Rel(b)) => a == b,
+            (Node(a), Node(b)) => a == b,
+            (Rel(a), Rel(b)) => a == b,
             (Path(a), Path(b)) => a == b,
             (Date(a), Date(b)) => a == b,
             (LocalTime(a), LocalTime(b)) => a == b,

@@ -23,7 +23,7 @@ use crate::server::auth::User;
 use crate::server::{codes, Server};
 use crate::session::{Client, Snapshot};
 use crate::store::Graph;
-use crate::value::Value;
+use crate::value::{NodeId, RelId, Value};
 
 /// Most nodes a result's picture carries.
 const MAX_PICTURE: usize = 2000;
@@ -203,8 +203,8 @@ fn cancel(server: &Server, user: &User, body: &J) -> Response {
 /// Collects a result's nodes and relationships for the graph view, as rows arrive.
 #[derive(Default)]
 struct Picture {
-    nodes: HashSet<u64>,
-    rels: HashSet<u64>,
+    nodes: HashSet<NodeId>,
+    rels: HashSet<RelId>,
     out_nodes: Vec<J>,
     out_rels: Vec<J>,
     truncated: bool,
@@ -213,12 +213,12 @@ struct Picture {
 impl Picture {
     fn add(&mut self, g: &Graph, values: &[Value]) {
         let sub = Subgraph::from_values(g, values);
-        let new_nodes: Vec<u64> = sub.nodes.into_iter().filter(|n| !self.nodes.contains(n)).collect();
+        let new_nodes: Vec<NodeId> = sub.nodes.into_iter().filter(|n| !self.nodes.contains(n)).collect();
         if self.nodes.len() + new_nodes.len() > MAX_PICTURE {
             self.truncated = true;
             return;
         }
-        let new_rels: Vec<u64> = sub.rels.into_iter().filter(|r| !self.rels.contains(r)).collect();
+        let new_rels: Vec<RelId> = sub.rels.into_iter().filter(|r| !self.rels.contains(r)).collect();
         self.nodes.extend(&new_nodes);
         self.rels.extend(&new_rels);
         let part = values::picture(g, &Subgraph { nodes: new_nodes, rels: new_rels });
@@ -402,20 +402,22 @@ fn evidence(server: &Server, db: &str, body: &J) -> Result<Response, Error> {
     let snap = server.database(&name)?.snapshot();
     let g = &snap.graph;
     let mut items = Vec::new();
-    let entities =
-        ids(body, "nodes").into_iter().map(Entity::Node).chain(ids(body, "rels").into_iter().map(Entity::Rel));
+    let entities = ids(body, "nodes")
+        .into_iter()
+        .map(|n| Entity::Node(NodeId(n)))
+        .chain(ids(body, "rels").into_iter().map(|r| Entity::Rel(RelId(r))));
     for e in entities {
         let (kind, id, title) = match e {
-            Entity::Node(n) if g.node_exists(n) => ("node", n, crate::export::display_name(g, n)),
+            Entity::Node(n) if g.node_exists(n) => ("node", n.0, crate::export::display_name(g, n)),
             Entity::Rel(r) if g.rel_exists(r) => {
-                let (s, t) = g.rel_ends(r).unwrap_or((0, 0));
+                let (s, t) = g.rel_ends(r).unwrap_or((NodeId(0), NodeId(0)));
                 let title = format!(
                     "{} —{}→ {}",
                     crate::export::display_name(g, s),
                     crate::export::type_name(g, r),
                     crate::export::display_name(g, t)
                 );
-                ("rel", r, title)
+                ("rel", r.0, title)
             }
             _ => continue,
         };

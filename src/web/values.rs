@@ -8,15 +8,15 @@ use serde_json::{json, Map, Value as J};
 use crate::export::layout::Palette;
 use crate::export::{display_name, label_names, type_name, Subgraph};
 use crate::store::Graph;
-use crate::value::Value;
+use crate::value::{NodeId, RelId, Value};
 
 /// The element id of a node (as the Bolt side gives it).
-pub fn node_id(id: u64) -> String {
+pub fn node_id(id: NodeId) -> String {
     format!("n{id}")
 }
 
 /// The element id of a relationship.
-pub fn rel_id(id: u64) -> String {
+pub fn rel_id(id: RelId) -> String {
     format!("r{id}")
 }
 
@@ -24,12 +24,12 @@ fn props(g: &Graph, ps: &[(crate::store::KeyId, Value)]) -> J {
     J::Object(ps.iter().map(|(k, v)| (g.keys().name(*k).to_string(), plain(g, v))).collect())
 }
 
-fn node(g: &Graph, id: u64) -> J {
+fn node(g: &Graph, id: NodeId) -> J {
     json!({"elementId": node_id(id), "labels": label_names(g, id), "properties": props(g, &g.node_props(id))})
 }
 
-fn rel(g: &Graph, id: u64) -> J {
-    let (s, e) = g.rel_ends(id).unwrap_or((0, 0));
+fn rel(g: &Graph, id: RelId) -> J {
+    let (s, e) = g.rel_ends(id).unwrap_or((NodeId(0), NodeId(0)));
     json!({
         "elementId": rel_id(id),
         "startNodeElementId": node_id(s),

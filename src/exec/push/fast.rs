@@ -39,8 +39,8 @@ impl<'a> PropRead<'a> {
     fn reader(&self, row: &Row) -> Option<(&RefCell<PropReader<'a>>, u64)> {
         let [nodes, rels] = self.readers.as_ref()?;
         match row[self.slot] {
-            Value::Node(id) => Some((nodes, id)),
-            Value::Rel(id) => Some((rels, id)),
+            Value::Node(id) => Some((nodes, id.0)),
+            Value::Rel(id) => Some((rels, id.0)),
             _ => None,
         }
     }
