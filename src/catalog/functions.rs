@@ -30,133 +30,183 @@ const fn f(name: &'static str, min: usize, max: usize, signature: &'static str) 
     FnSig { name, min, max, signature }
 }
 
-/// Every function, lowercase names (lookups are case-insensitive).
-pub const FUNCTIONS: &[FnSig] = &[
+/// A function resolved at plan time: its place in [`FUNCTIONS`]. The executor dispatches on it
+/// (`match f { F::ABS => ... }`), never on the name.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct FuncId(u16);
+
+impl FuncId {
+    /// Its catalogue entry.
+    pub fn sig(self) -> &'static FnSig {
+        &FUNCTIONS[usize::from(self.0)]
+    }
+
+    /// Its name, in lower case.
+    pub fn name(self) -> &'static str {
+        self.sig().name
+    }
+
+    /// Its place in [`FUNCTIONS`] (and in tables indexed by function).
+    pub fn index(self) -> usize {
+        usize::from(self.0)
+    }
+}
+
+/// Lists the functions once: [`FUNCTIONS`] and a constant [`FuncId`] per function in [`F`].
+macro_rules! catalogue {
+    ($($(#[$doc:meta])* $id:ident = $name:literal, $min:expr, $max:expr, $sig:literal;)*) => {
+        #[allow(non_camel_case_types, clippy::upper_case_acronyms)]
+        #[repr(u16)]
+        enum Index {
+            $($id,)*
+        }
+
+        /// Every function, lowercase names (lookups are case-insensitive).
+        pub const FUNCTIONS: &[FnSig] = &[$(f($name, $min, $max, $sig),)*];
+
+        /// The [`FuncId`] of each function, named after it (`duration.between` is
+        /// `DURATION_BETWEEN`, the internal `__plus` is `INTERNAL_PLUS`).
+        #[allow(missing_docs)]
+        pub mod ids {
+            use super::{FuncId, Index};
+            $(pub const $id: FuncId = FuncId(Index::$id as u16);)*
+        }
+    };
+}
+
+pub use ids as F;
+
+catalogue! {
     // aggregates
-    f("count", 1, 1, "count(expr) :: INTEGER"),
-    f("sum", 1, 1, "sum(expr) :: NUMBER"),
-    f("avg", 1, 1, "avg(expr) :: FLOAT"),
-    f("min", 1, 1, "min(expr) :: ANY"),
-    f("max", 1, 1, "max(expr) :: ANY"),
-    f("collect", 1, 1, "collect(expr) :: LIST"),
-    f("stdev", 1, 1, "stDev(expr) :: FLOAT"),
-    f("stdevp", 1, 1, "stDevP(expr) :: FLOAT"),
-    f("percentilecont", 2, 2, "percentileCont(expr, percentile) :: FLOAT"),
-    f("percentiledisc", 2, 2, "percentileDisc(expr, percentile) :: NUMBER"),
+    COUNT = "count", 1, 1, "count(expr) :: INTEGER";
+    SUM = "sum", 1, 1, "sum(expr) :: NUMBER";
+    AVG = "avg", 1, 1, "avg(expr) :: FLOAT";
+    MIN = "min", 1, 1, "min(expr) :: ANY";
+    MAX = "max", 1, 1, "max(expr) :: ANY";
+    COLLECT = "collect", 1, 1, "collect(expr) :: LIST";
+    STDEV = "stdev", 1, 1, "stDev(expr) :: FLOAT";
+    STDEVP = "stdevp", 1, 1, "stDevP(expr) :: FLOAT";
+    PERCENTILECONT = "percentilecont", 2, 2, "percentileCont(expr, percentile) :: FLOAT";
+    PERCENTILEDISC = "percentiledisc", 2, 2, "percentileDisc(expr, percentile) :: NUMBER";
     // entities
-    f("id", 1, 1, "id(entity) :: INTEGER"),
-    f("elementid", 1, 1, "elementId(entity) :: STRING"),
-    f("labels", 1, 1, "labels(node) :: LIST<STRING>"),
-    f("type", 1, 1, "type(relationship) :: STRING"),
-    f("properties", 1, 1, "properties(entity_or_map) :: MAP"),
-    f("keys", 1, 1, "keys(entity_or_map) :: LIST<STRING>"),
-    f("startnode", 1, 1, "startNode(relationship) :: NODE"),
-    f("endnode", 1, 1, "endNode(relationship) :: NODE"),
-    f("nodes", 1, 1, "nodes(path) :: LIST<NODE>"),
-    f("relationships", 1, 1, "relationships(path) :: LIST<RELATIONSHIP>"),
-    f("rels", 1, 1, "rels(path) :: LIST<RELATIONSHIP>"),
-    f("length", 1, 1, "length(path) :: INTEGER"),
-    f("exists", 1, 1, "exists(property_or_pattern) :: BOOLEAN"),
+    ID = "id", 1, 1, "id(entity) :: INTEGER";
+    ELEMENTID = "elementid", 1, 1, "elementId(entity) :: STRING";
+    LABELS = "labels", 1, 1, "labels(node) :: LIST<STRING>";
+    TYPE = "type", 1, 1, "type(relationship) :: STRING";
+    PROPERTIES = "properties", 1, 1, "properties(entity_or_map) :: MAP";
+    KEYS = "keys", 1, 1, "keys(entity_or_map) :: LIST<STRING>";
+    STARTNODE = "startnode", 1, 1, "startNode(relationship) :: NODE";
+    ENDNODE = "endnode", 1, 1, "endNode(relationship) :: NODE";
+    NODES = "nodes", 1, 1, "nodes(path) :: LIST<NODE>";
+    RELATIONSHIPS = "relationships", 1, 1, "relationships(path) :: LIST<RELATIONSHIP>";
+    RELS = "rels", 1, 1, "rels(path) :: LIST<RELATIONSHIP>";
+    LENGTH = "length", 1, 1, "length(path) :: INTEGER";
+    EXISTS = "exists", 1, 1, "exists(property_or_pattern) :: BOOLEAN";
     // lists
-    f("size", 1, 1, "size(list_or_string) :: INTEGER"),
-    f("head", 1, 1, "head(list) :: ANY"),
-    f("last", 1, 1, "last(list) :: ANY"),
-    f("tail", 1, 1, "tail(list) :: LIST"),
-    f("range", 2, 3, "range(start, end [, step]) :: LIST<INTEGER>"),
-    f("reverse", 1, 1, "reverse(list_or_string) :: LIST|STRING"),
-    f("coalesce", 1, usize::MAX, "coalesce(expr, ...) :: ANY"),
+    SIZE = "size", 1, 1, "size(list_or_string) :: INTEGER";
+    HEAD = "head", 1, 1, "head(list) :: ANY";
+    LAST = "last", 1, 1, "last(list) :: ANY";
+    TAIL = "tail", 1, 1, "tail(list) :: LIST";
+    RANGE = "range", 2, 3, "range(start, end [, step]) :: LIST<INTEGER>";
+    REVERSE = "reverse", 1, 1, "reverse(list_or_string) :: LIST|STRING";
+    COALESCE = "coalesce", 1, usize::MAX, "coalesce(expr, ...) :: ANY";
     // conversion
-    f("tointeger", 1, 1, "toInteger(value) :: INTEGER"),
-    f("tofloat", 1, 1, "toFloat(value) :: FLOAT"),
-    f("tostring", 1, 1, "toString(value) :: STRING"),
-    f("toboolean", 1, 1, "toBoolean(value) :: BOOLEAN"),
-    f("tointegerornull", 1, 1, "toIntegerOrNull(value) :: INTEGER"),
-    f("tofloatornull", 1, 1, "toFloatOrNull(value) :: FLOAT"),
-    f("tostringornull", 1, 1, "toStringOrNull(value) :: STRING"),
-    f("tobooleanornull", 1, 1, "toBooleanOrNull(value) :: BOOLEAN"),
-    f("tobooleanlist", 1, 1, "toBooleanList(list) :: LIST<BOOLEAN>"),
-    f("tofloatlist", 1, 1, "toFloatList(list) :: LIST<FLOAT>"),
-    f("tointegerlist", 1, 1, "toIntegerList(list) :: LIST<INTEGER>"),
-    f("tostringlist", 1, 1, "toStringList(list) :: LIST<STRING>"),
-    f("isempty", 1, 1, "isEmpty(string_list_or_map) :: BOOLEAN"),
-    f("nullif", 2, 2, "nullIf(value, other) :: ANY"),
-    f("valuetype", 1, 1, "valueType(value) :: STRING"),
-    f("timestamp", 0, 0, "timestamp() :: INTEGER"),
+    TOINTEGER = "tointeger", 1, 1, "toInteger(value) :: INTEGER";
+    TOFLOAT = "tofloat", 1, 1, "toFloat(value) :: FLOAT";
+    TOSTRING = "tostring", 1, 1, "toString(value) :: STRING";
+    TOBOOLEAN = "toboolean", 1, 1, "toBoolean(value) :: BOOLEAN";
+    TOINTEGERORNULL = "tointegerornull", 1, 1, "toIntegerOrNull(value) :: INTEGER";
+    TOFLOATORNULL = "tofloatornull", 1, 1, "toFloatOrNull(value) :: FLOAT";
+    TOSTRINGORNULL = "tostringornull", 1, 1, "toStringOrNull(value) :: STRING";
+    TOBOOLEANORNULL = "tobooleanornull", 1, 1, "toBooleanOrNull(value) :: BOOLEAN";
+    TOBOOLEANLIST = "tobooleanlist", 1, 1, "toBooleanList(list) :: LIST<BOOLEAN>";
+    TOFLOATLIST = "tofloatlist", 1, 1, "toFloatList(list) :: LIST<FLOAT>";
+    TOINTEGERLIST = "tointegerlist", 1, 1, "toIntegerList(list) :: LIST<INTEGER>";
+    TOSTRINGLIST = "tostringlist", 1, 1, "toStringList(list) :: LIST<STRING>";
+    ISEMPTY = "isempty", 1, 1, "isEmpty(string_list_or_map) :: BOOLEAN";
+    NULLIF = "nullif", 2, 2, "nullIf(value, other) :: ANY";
+    VALUETYPE = "valuetype", 1, 1, "valueType(value) :: STRING";
+    TIMESTAMP = "timestamp", 0, 0, "timestamp() :: INTEGER";
     // strings
-    f("toupper", 1, 1, "toUpper(string) :: STRING"),
-    f("tolower", 1, 1, "toLower(string) :: STRING"),
-    f("trim", 1, 1, "trim(string) :: STRING"),
-    f("ltrim", 1, 2, "ltrim(string [, characters]) :: STRING"),
-    f("rtrim", 1, 2, "rtrim(string [, characters]) :: STRING"),
-    f("btrim", 1, 2, "btrim(string [, characters]) :: STRING"),
-    f("lower", 1, 1, "lower(string) :: STRING"),
-    f("upper", 1, 1, "upper(string) :: STRING"),
-    f("normalize", 1, 2, "normalize(string [, NFC | NFD | NFKC | NFKD]) :: STRING"),
-    f("char_length", 1, 1, "char_length(string) :: INTEGER"),
-    f("character_length", 1, 1, "character_length(string) :: INTEGER"),
-    f("substring", 2, 3, "substring(string, start [, length]) :: STRING"),
-    f("replace", 3, 3, "replace(string, search, replacement) :: STRING"),
-    f("split", 2, 2, "split(string, delimiter) :: LIST<STRING>"),
-    f("left", 2, 2, "left(string, length) :: STRING"),
-    f("right", 2, 2, "right(string, length) :: STRING"),
+    TOUPPER = "toupper", 1, 1, "toUpper(string) :: STRING";
+    TOLOWER = "tolower", 1, 1, "toLower(string) :: STRING";
+    TRIM = "trim", 1, 1, "trim(string) :: STRING";
+    LTRIM = "ltrim", 1, 2, "ltrim(string [, characters]) :: STRING";
+    RTRIM = "rtrim", 1, 2, "rtrim(string [, characters]) :: STRING";
+    BTRIM = "btrim", 1, 2, "btrim(string [, characters]) :: STRING";
+    LOWER = "lower", 1, 1, "lower(string) :: STRING";
+    UPPER = "upper", 1, 1, "upper(string) :: STRING";
+    NORMALIZE = "normalize", 1, 2, "normalize(string [, NFC | NFD | NFKC | NFKD]) :: STRING";
+    CHAR_LENGTH = "char_length", 1, 1, "char_length(string) :: INTEGER";
+    CHARACTER_LENGTH = "character_length", 1, 1, "character_length(string) :: INTEGER";
+    SUBSTRING = "substring", 2, 3, "substring(string, start [, length]) :: STRING";
+    REPLACE = "replace", 3, 3, "replace(string, search, replacement) :: STRING";
+    SPLIT = "split", 2, 2, "split(string, delimiter) :: LIST<STRING>";
+    LEFT = "left", 2, 2, "left(string, length) :: STRING";
+    RIGHT = "right", 2, 2, "right(string, length) :: STRING";
     // numbers
-    f("abs", 1, 1, "abs(number) :: NUMBER"),
-    f("ceil", 1, 1, "ceil(number) :: FLOAT"),
-    f("floor", 1, 1, "floor(number) :: FLOAT"),
-    f("round", 1, 3, "round(number [, precision [, mode]]) :: FLOAT"),
-    f("isnan", 1, 1, "isNaN(number) :: BOOLEAN"),
-    f("sign", 1, 1, "sign(number) :: INTEGER"),
-    f("sqrt", 1, 1, "sqrt(number) :: FLOAT"),
-    f("exp", 1, 1, "exp(number) :: FLOAT"),
-    f("log", 1, 1, "log(number) :: FLOAT"),
-    f("log10", 1, 1, "log10(number) :: FLOAT"),
-    f("sin", 1, 1, "sin(number) :: FLOAT"),
-    f("cos", 1, 1, "cos(number) :: FLOAT"),
-    f("tan", 1, 1, "tan(number) :: FLOAT"),
-    f("rand", 0, 0, "rand() :: FLOAT"),
-    f("pi", 0, 0, "pi() :: FLOAT"),
-    f("e", 0, 0, "e() :: FLOAT"),
+    ABS = "abs", 1, 1, "abs(number) :: NUMBER";
+    CEIL = "ceil", 1, 1, "ceil(number) :: FLOAT";
+    FLOOR = "floor", 1, 1, "floor(number) :: FLOAT";
+    ROUND = "round", 1, 3, "round(number [, precision [, mode]]) :: FLOAT";
+    ISNAN = "isnan", 1, 1, "isNaN(number) :: BOOLEAN";
+    SIGN = "sign", 1, 1, "sign(number) :: INTEGER";
+    SQRT = "sqrt", 1, 1, "sqrt(number) :: FLOAT";
+    EXP = "exp", 1, 1, "exp(number) :: FLOAT";
+    LOG = "log", 1, 1, "log(number) :: FLOAT";
+    LOG10 = "log10", 1, 1, "log10(number) :: FLOAT";
+    SIN = "sin", 1, 1, "sin(number) :: FLOAT";
+    COS = "cos", 1, 1, "cos(number) :: FLOAT";
+    TAN = "tan", 1, 1, "tan(number) :: FLOAT";
+    RAND = "rand", 0, 0, "rand() :: FLOAT";
+    PI = "pi", 0, 0, "pi() :: FLOAT";
+    E = "e", 0, 0, "e() :: FLOAT";
     // temporal (crate::temporal)
-    f("date", 0, 1, "date([string_or_map]) :: DATE"),
-    f("localtime", 0, 1, "localtime([string_or_map]) :: LOCAL TIME"),
-    f("time", 0, 1, "time([string_or_map]) :: ZONED TIME"),
-    f("localdatetime", 0, 1, "localdatetime([string_or_map]) :: LOCAL DATETIME"),
-    f("datetime", 0, 1, "datetime([string_or_map]) :: ZONED DATETIME"),
-    f("duration", 1, 1, "duration(string_or_map) :: DURATION"),
-    f("duration.between", 2, 2, "duration.between(from, to) :: DURATION"),
-    f("duration.inmonths", 2, 2, "duration.inMonths(from, to) :: DURATION"),
-    f("duration.indays", 2, 2, "duration.inDays(from, to) :: DURATION"),
-    f("duration.inseconds", 2, 2, "duration.inSeconds(from, to) :: DURATION"),
-    f("datetime.fromepoch", 2, 2, "datetime.fromEpoch(seconds, nanoseconds) :: ZONED DATETIME"),
-    f("datetime.fromepochmillis", 1, 1, "datetime.fromEpochMillis(milliseconds) :: ZONED DATETIME"),
-    f("date.statement", 0, 1, "date.statement([timezone]) :: DATE"),
-    f("date.transaction", 0, 1, "date.transaction([timezone]) :: DATE"),
-    f("date.realtime", 0, 1, "date.realtime([timezone]) :: DATE"),
-    f("localtime.statement", 0, 1, "localtime.statement([timezone]) :: LOCAL TIME"),
-    f("localtime.transaction", 0, 1, "localtime.transaction([timezone]) :: LOCAL TIME"),
-    f("localtime.realtime", 0, 1, "localtime.realtime([timezone]) :: LOCAL TIME"),
-    f("time.statement", 0, 1, "time.statement([timezone]) :: ZONED TIME"),
-    f("time.transaction", 0, 1, "time.transaction([timezone]) :: ZONED TIME"),
-    f("time.realtime", 0, 1, "time.realtime([timezone]) :: ZONED TIME"),
-    f("localdatetime.statement", 0, 1, "localdatetime.statement([timezone]) :: LOCAL DATETIME"),
-    f("localdatetime.transaction", 0, 1, "localdatetime.transaction([timezone]) :: LOCAL DATETIME"),
-    f("localdatetime.realtime", 0, 1, "localdatetime.realtime([timezone]) :: LOCAL DATETIME"),
-    f("datetime.statement", 0, 1, "datetime.statement([timezone]) :: ZONED DATETIME"),
-    f("datetime.transaction", 0, 1, "datetime.transaction([timezone]) :: ZONED DATETIME"),
-    f("datetime.realtime", 0, 1, "datetime.realtime([timezone]) :: ZONED DATETIME"),
-    f("date.truncate", 2, 3, "date.truncate(unit, temporal [, overrides]) :: DATE"),
-    f("localtime.truncate", 2, 3, "localtime.truncate(unit, temporal [, overrides]) :: LOCAL TIME"),
-    f("time.truncate", 2, 3, "time.truncate(unit, temporal [, overrides]) :: ZONED TIME"),
-    f("localdatetime.truncate", 2, 3, "localdatetime.truncate(unit, temporal [, overrides]) :: LOCAL DATETIME"),
-    f("datetime.truncate", 2, 3, "datetime.truncate(unit, temporal [, overrides]) :: ZONED DATETIME"),
+    DATE = "date", 0, 1, "date([string_or_map]) :: DATE";
+    LOCALTIME = "localtime", 0, 1, "localtime([string_or_map]) :: LOCAL TIME";
+    TIME = "time", 0, 1, "time([string_or_map]) :: ZONED TIME";
+    LOCALDATETIME = "localdatetime", 0, 1, "localdatetime([string_or_map]) :: LOCAL DATETIME";
+    DATETIME = "datetime", 0, 1, "datetime([string_or_map]) :: ZONED DATETIME";
+    DURATION = "duration", 1, 1, "duration(string_or_map) :: DURATION";
+    DURATION_BETWEEN = "duration.between", 2, 2, "duration.between(from, to) :: DURATION";
+    DURATION_INMONTHS = "duration.inmonths", 2, 2, "duration.inMonths(from, to) :: DURATION";
+    DURATION_INDAYS = "duration.indays", 2, 2, "duration.inDays(from, to) :: DURATION";
+    DURATION_INSECONDS = "duration.inseconds", 2, 2, "duration.inSeconds(from, to) :: DURATION";
+    DATETIME_FROMEPOCH = "datetime.fromepoch", 2, 2, "datetime.fromEpoch(seconds, nanoseconds) :: ZONED DATETIME";
+    DATETIME_FROMEPOCHMILLIS = "datetime.fromepochmillis", 1, 1, "datetime.fromEpochMillis(milliseconds) :: ZONED DATETIME";
+    DATE_STATEMENT = "date.statement", 0, 1, "date.statement([timezone]) :: DATE";
+    DATE_TRANSACTION = "date.transaction", 0, 1, "date.transaction([timezone]) :: DATE";
+    DATE_REALTIME = "date.realtime", 0, 1, "date.realtime([timezone]) :: DATE";
+    LOCALTIME_STATEMENT = "localtime.statement", 0, 1, "localtime.statement([timezone]) :: LOCAL TIME";
+    LOCALTIME_TRANSACTION = "localtime.transaction", 0, 1, "localtime.transaction([timezone]) :: LOCAL TIME";
+    LOCALTIME_REALTIME = "localtime.realtime", 0, 1, "localtime.realtime([timezone]) :: LOCAL TIME";
+    TIME_STATEMENT = "time.statement", 0, 1, "time.statement([timezone]) :: ZONED TIME";
+    TIME_TRANSACTION = "time.transaction", 0, 1, "time.transaction([timezone]) :: ZONED TIME";
+    TIME_REALTIME = "time.realtime", 0, 1, "time.realtime([timezone]) :: ZONED TIME";
+    LOCALDATETIME_STATEMENT = "localdatetime.statement", 0, 1, "localdatetime.statement([timezone]) :: LOCAL DATETIME";
+    LOCALDATETIME_TRANSACTION = "localdatetime.transaction", 0, 1, "localdatetime.transaction([timezone]) :: LOCAL DATETIME";
+    LOCALDATETIME_REALTIME = "localdatetime.realtime", 0, 1, "localdatetime.realtime([timezone]) :: LOCAL DATETIME";
+    DATETIME_STATEMENT = "datetime.statement", 0, 1, "datetime.statement([timezone]) :: ZONED DATETIME";
+    DATETIME_TRANSACTION = "datetime.transaction", 0, 1, "datetime.transaction([timezone]) :: ZONED DATETIME";
+    DATETIME_REALTIME = "datetime.realtime", 0, 1, "datetime.realtime([timezone]) :: ZONED DATETIME";
+    DATE_TRUNCATE = "date.truncate", 2, 3, "date.truncate(unit, temporal [, overrides]) :: DATE";
+    LOCALTIME_TRUNCATE = "localtime.truncate", 2, 3, "localtime.truncate(unit, temporal [, overrides]) :: LOCAL TIME";
+    TIME_TRUNCATE = "time.truncate", 2, 3, "time.truncate(unit, temporal [, overrides]) :: ZONED TIME";
+    LOCALDATETIME_TRUNCATE = "localdatetime.truncate", 2, 3, "localdatetime.truncate(unit, temporal [, overrides]) :: LOCAL DATETIME";
+    DATETIME_TRUNCATE = "datetime.truncate", 2, 3, "datetime.truncate(unit, temporal [, overrides]) :: ZONED DATETIME";
     // internal
-    f("__plus", 1, 1, "+number"),
-    f("__is_typed", 2, 2, "value IS :: TYPE"),
-    f("__is_normalized", 2, 2, "string IS NORMALIZED"),
-    f("__property_map", 2, 2, "SET n[key] = value"),
-];
+    INTERNAL_PLUS = "__plus", 1, 1, "+number";
+    INTERNAL_IS_TYPED = "__is_typed", 2, 2, "value IS :: TYPE";
+    INTERNAL_IS_NORMALIZED = "__is_normalized", 2, 2, "string IS NORMALIZED";
+    INTERNAL_PROPERTY_MAP = "__property_map", 2, 2, "SET n[key] = value";
+}
 
 /// Finds a function by name, case-insensitively.
 pub fn lookup(name: &str) -> Option<&'static FnSig> {
-    FUNCTIONS.iter().find(|f| f.name.eq_ignore_ascii_case(name))
+    resolve(name).map(FuncId::sig)
+}
+
+/// The function of this name (case-insensitively), resolved.
+pub fn resolve(name: &str) -> Option<FuncId> {
+    FUNCTIONS.iter().position(|f| f.name.eq_ignore_ascii_case(name)).map(|i| FuncId(i as u16))
 }

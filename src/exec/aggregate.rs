@@ -8,6 +8,7 @@ use indexmap::IndexMap;
 use super::eval::eval;
 use super::rows::rows_or_error;
 use super::{type_err, Ctx, Keep, Row, RowIter};
+use crate::catalog::functions::F;
 use crate::error::{Detail, Error, Kind, Result};
 use crate::plan::{Agg, AggFunc, Expr, Slot};
 use crate::value::Value;
@@ -580,7 +581,7 @@ fn memo_slots(keys: &[(Expr, Slot)]) -> Option<Vec<Slot>> {
             Expr::Prop(x, ..) => walk(x, out),
             Expr::Const(_) | Expr::Param(..) => true,
             Expr::Func(name, args, _) => {
-                matches!(name.as_str(), "type" | "labels" | "id" | "elementid" | "tolower" | "toupper")
+                matches!(*name, F::TYPE | F::LABELS | F::ID | F::ELEMENTID | F::TOLOWER | F::TOUPPER)
                     && args.iter().all(|a| walk(a, out))
             }
             _ => false,

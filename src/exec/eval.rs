@@ -333,7 +333,7 @@ pub fn eval(e: &Expr, row: &Row, ctx: Ctx) -> Result<Value> {
         }
         Expr::Func(name, args, span) => {
             let vals = args.iter().map(|a| eval(a, row, ctx)).collect::<Result<Vec<_>>>()?;
-            super::functions::call(name, vals, ctx).map_err(|e| e.at(*span))?
+            super::functions::call(*name, vals, ctx).map_err(|e| e.at(*span))?
         }
         Expr::Case { operand, whens, else_ } => {
             let op = operand.as_ref().map(|o| eval(o, row, ctx)).transpose()?;

@@ -1,8 +1,11 @@
 //! Scalar functions.
 
+use std::sync::LazyLock;
+
 use indexmap::IndexMap;
 
 use super::{type_err, Ctx};
+use crate::catalog::functions::{FuncId, F, FUNCTIONS};
 use crate::error::{Detail, Error, Kind, Result};
 use crate::value::{NodeId, Path, RelId, Value};
 
@@ -121,35 +124,42 @@ pub(crate) fn entity_props(ctx: Ctx, v: &Value) -> Option<IndexMap<String, Value
     Some(props.iter().map(|(k, v)| (ctx.graph.keys().name(*k).to_string(), v.clone())).collect())
 }
 
+/// Whether `f` is one of the temporal functions (`exec/temporal.rs`), decided once per
+/// function rather than by its name on every call.
+fn is_temporal(f: FuncId) -> bool {
+    static TEMPORAL: LazyLock<Vec<bool>> =
+        LazyLock::new(|| FUNCTIONS.iter().map(|s| super::temporal::is_function(s.name)).collect());
+    TEMPORAL[f.index()]
+}
+
 /// Calls a scalar function on evaluated arguments.
-pub(crate) fn call(name: &str, mut a: Vec<Value>, ctx: Ctx) -> Result<Value> {
-    // Names come from the catalog, already in canonical lowercase.
-    let n: &str = name;
+pub(crate) fn call(f: FuncId, mut a: Vec<Value>, ctx: Ctx) -> Result<Value> {
+    let n = f.name();
     // Most functions return null for a null first argument.
     let null_in = a.first().is_some_and(Value::is_null);
     let first = a.first().cloned().unwrap_or(Value::Null);
     // Neo4j 5's functions (exec/scalar.rs) are tried after the ones here; these must see a
     // null argument.
-    if matches!(n, "valuetype" | "__is_typed" | "__property_map") {
-        return Ok(super::scalar::call(n, &a)?.unwrap_or(Value::Null));
+    if matches!(f, F::VALUETYPE | F::INTERNAL_IS_TYPED | F::INTERNAL_PROPERTY_MAP) {
+        return Ok(super::scalar::call(f, &a)?.unwrap_or(Value::Null));
     }
-    Ok(match n {
-        "coalesce" => a.into_iter().find(|v| !v.is_null()).unwrap_or(Value::Null),
-        "rand" => Value::Float(pseudo_random()),
-        "pi" => Value::Float(std::f64::consts::PI),
-        "e" => Value::Float(std::f64::consts::E),
-        _ if super::temporal::is_function(name) => super::temporal::call(name, &a)?,
-        _ if null_in && n != "tostring" && n != "size" => Value::Null,
-        "id" => match first {
+    Ok(match f {
+        F::COALESCE => a.into_iter().find(|v| !v.is_null()).unwrap_or(Value::Null),
+        F::RAND => Value::Float(pseudo_random()),
+        F::PI => Value::Float(std::f64::consts::PI),
+        F::E => Value::Float(std::f64::consts::E),
+        _ if is_temporal(f) => super::temporal::call(n, &a)?,
+        _ if null_in && f != F::TOSTRING && f != F::SIZE => Value::Null,
+        F::ID => match first {
             Value::Node(NodeId(id)) | Value::Rel(RelId(id)) => Value::Int(id as i64),
             v => return Err(type_err("id() expects a node or relationship", &v)),
         },
-        "elementid" => match first {
+        F::ELEMENTID => match first {
             Value::Node(id) => Value::from(format!("n{id}")),
             Value::Rel(id) => Value::from(format!("r{id}")),
             v => return Err(type_err("elementId() expects a node or relationship", &v)),
         },
-        "labels" => match first {
+        F::LABELS => match first {
             Value::Node(id) => {
                 if !ctx.graph.node_exists(id) {
                     return Err(Error::runtime(
@@ -164,65 +174,65 @@ pub(crate) fn call(name: &str, mut a: Vec<Value>, ctx: Ctx) -> Result<Value> {
             }
             v => return Err(type_err("labels() expects a node", &v)),
         },
-        "type" => match first {
+        F::TYPE => match first {
             Value::Rel(id) => {
                 ctx.graph.rel_type_even_deleted(id).map_or(Value::Null, |t| Value::String(ctx.graph.types().shared(t)))
             }
             v => return Err(type_err("type() expects a relationship", &v)),
         },
-        "properties" => match first {
+        F::PROPERTIES => match first {
             Value::Map(m) => Value::Map(m),
             v @ (Value::Node(_) | Value::Rel(_)) => Value::map(entity_props(ctx, &v).unwrap_or_default()),
             v => return Err(type_err("properties() expects a node, relationship or map", &v)),
         },
-        "keys" => match first {
+        F::KEYS => match first {
             Value::Map(m) => Value::List(m.keys().map(|k| Value::str(k)).collect()),
             v @ (Value::Node(_) | Value::Rel(_)) => {
                 Value::List(entity_props(ctx, &v).unwrap_or_default().keys().map(|k| Value::str(k)).collect())
             }
             v => return Err(type_err("keys() expects a node, relationship or map", &v)),
         },
-        "startnode" | "endnode" => match first {
+        F::STARTNODE | F::ENDNODE => match first {
             Value::Rel(id) => match ctx.graph.rel_ends(id) {
                 Some((s, e)) => Value::Node(if n == "startnode" { s } else { e }),
                 None => Value::Null,
             },
             v => return Err(type_err("startNode()/endNode() expect a relationship", &v)),
         },
-        "nodes" => match path_nodes_rels(&first) {
+        F::NODES => match path_nodes_rels(&first) {
             Some(p) => Value::List(p.nodes.iter().map(|n| Value::Node(*n)).collect()),
             None => return Err(type_err("nodes() expects a path", &first)),
         },
-        "relationships" | "rels" => match path_nodes_rels(&first) {
+        F::RELATIONSHIPS | F::RELS => match path_nodes_rels(&first) {
             Some(p) => Value::List(p.rels.iter().map(|r| Value::Rel(*r)).collect()),
             None => return Err(type_err("relationships() expects a path", &first)),
         },
-        "length" => match &first {
+        F::LENGTH => match &first {
             Value::Path(p) => Value::Int(p.rels.len() as i64),
             Value::List(l) => Value::Int(l.len() as i64),
             Value::String(s) => Value::Int(s.chars().count() as i64),
             v => return Err(type_err("length() expects a path", v)),
         },
-        "exists" => Value::Bool(!first.is_null()),
-        "size" => match &first {
+        F::EXISTS => Value::Bool(!first.is_null()),
+        F::SIZE => match &first {
             Value::Null => Value::Null,
             Value::List(l) => Value::Int(l.len() as i64),
             Value::String(s) => Value::Int(s.chars().count() as i64),
             v => return Err(type_err("size() expects a list or string", v)),
         },
-        "head" => match first {
+        F::HEAD => match first {
             Value::List(l) => l.into_iter().next().unwrap_or(Value::Null),
             v => return Err(type_err("head() expects a list", &v)),
         },
-        "last" => match first {
+        F::LAST => match first {
             Value::List(l) => l.into_iter().last().unwrap_or(Value::Null),
             v => return Err(type_err("last() expects a list", &v)),
         },
-        "tail" => match first {
+        F::TAIL => match first {
             Value::List(l) => Value::List(l.into_iter().skip(1).collect()),
             v => return Err(type_err("tail() expects a list", &v)),
         },
-        "reverse" => match first {
+        F::REVERSE => match first {
             Value::List(mut l) => {
                 l.make_mut().reverse();
                 Value::List(l)
@@ -230,7 +240,7 @@ pub(crate) fn call(name: &str, mut a: Vec<Value>, ctx: Ctx) -> Result<Value> {
             Value::String(s) => Value::from(s.chars().rev().collect::<String>()),
             v => return Err(type_err("reverse() expects a list or string", &v)),
         },
-        "range" => {
+        F::RANGE => {
             let Some((s, st, count)) = range_of(&a)? else { return Ok(Value::Null) };
             if count > 100_000_000 {
                 return Err(Error::runtime(
@@ -245,8 +255,14 @@ pub(crate) fn call(name: &str, mut a: Vec<Value>, ctx: Ctx) -> Result<Value> {
             ctx.control.release(bytes);
             Value::List(range_values(s, st, count).collect())
         }
-        "tointeger" | "tointegerornull" | "tofloat" | "tofloatornull" | "tostring" | "tostringornull" | "toboolean"
-        | "tobooleanornull" => match convert(n, first.clone()) {
+        F::TOINTEGER
+        | F::TOINTEGERORNULL
+        | F::TOFLOAT
+        | F::TOFLOATORNULL
+        | F::TOSTRING
+        | F::TOSTRINGORNULL
+        | F::TOBOOLEAN
+        | F::TOBOOLEANORNULL => match convert(n, first.clone()) {
             Some(v) => v,
             None if n.ends_with("ornull") => Value::Null,
             None => {
@@ -259,10 +275,10 @@ pub(crate) fn call(name: &str, mut a: Vec<Value>, ctx: Ctx) -> Result<Value> {
                 return Err(type_err(&format!("{what} cannot convert"), &first));
             }
         },
-        "toupper" => Value::from(str_arg(&first, "toUpper()")?.unwrap_or("").to_uppercase()),
-        "tolower" => Value::from(str_arg(&first, "toLower()")?.unwrap_or("").to_lowercase()),
-        "trim" => Value::str(str_arg(&first, "trim()")?.unwrap_or("").trim()),
-        "substring" => {
+        F::TOUPPER => Value::from(str_arg(&first, "toUpper()")?.unwrap_or("").to_uppercase()),
+        F::TOLOWER => Value::from(str_arg(&first, "toLower()")?.unwrap_or("").to_lowercase()),
+        F::TRIM => Value::str(str_arg(&first, "trim()")?.unwrap_or("").trim()),
+        F::SUBSTRING => {
             let s = str_arg(&first, "substring()")?.unwrap_or("");
             let Some(start) = int_arg(&a[1], "substring()")? else { return Ok(Value::Null) };
             let len = match a.get(2) {
@@ -281,7 +297,7 @@ pub(crate) fn call(name: &str, mut a: Vec<Value>, ctx: Ctx) -> Result<Value> {
                 None => chars.collect::<String>(),
             })
         }
-        "replace" => {
+        F::REPLACE => {
             let s = str_arg(&first, "replace()")?.unwrap_or("");
             match (str_arg(&a[1], "replace()")?, str_arg(&a[2], "replace()")?) {
                 (Some(f), Some(t)) => {
@@ -296,7 +312,7 @@ pub(crate) fn call(name: &str, mut a: Vec<Value>, ctx: Ctx) -> Result<Value> {
                 _ => Value::Null,
             }
         }
-        "split" => {
+        F::SPLIT => {
             let s = str_arg(&first, "split()")?.unwrap_or("");
             // Each piece is a value of its own: the list must fit in --max-memory first.
             const PIECE: u64 = std::mem::size_of::<Value>() as u64 + super::heap(17);
@@ -315,7 +331,7 @@ pub(crate) fn call(name: &str, mut a: Vec<Value>, ctx: Ctx) -> Result<Value> {
                 None => Value::Null,
             }
         }
-        "left" | "right" => {
+        F::LEFT | F::RIGHT => {
             let s = str_arg(&first, "left()/right()")?.unwrap_or("");
             let Some(l) = int_arg(&a[1], "left()/right()")? else {
                 return Err(arg_err("left()/right() length cannot be null"));
@@ -331,16 +347,16 @@ pub(crate) fn call(name: &str, mut a: Vec<Value>, ctx: Ctx) -> Result<Value> {
                 s.chars().skip(count - l).collect::<String>()
             })
         }
-        "abs" => match first {
+        F::ABS => match first {
             Value::Int(i) => Value::Int(i.checked_abs().ok_or_else(|| arg_err("abs() overflow"))?),
             Value::Float(f) => Value::Float(f.abs()),
             v => return Err(type_err("abs() expects a number", &v)),
         },
-        "__plus" => match first {
+        F::INTERNAL_PLUS => match first {
             v @ (Value::Int(_) | Value::Float(_)) => v,
             v => return Err(type_err("unary + expects a number", &v)),
         },
-        "sign" => match first {
+        F::SIGN => match first {
             Value::Int(i) => Value::Int(i.signum()),
             Value::Float(f) => Value::Int(if f > 0.0 {
                 1
@@ -351,7 +367,7 @@ pub(crate) fn call(name: &str, mut a: Vec<Value>, ctx: Ctx) -> Result<Value> {
             }),
             v => return Err(type_err("sign() expects a number", &v)),
         },
-        "ceil" | "floor" | "sqrt" | "exp" | "log" | "log10" | "sin" | "cos" | "tan" => {
+        F::CEIL | F::FLOOR | F::SQRT | F::EXP | F::LOG | F::LOG10 | F::SIN | F::COS | F::TAN => {
             let x = float_arg(&first, n)?.unwrap_or(f64::NAN);
             Value::Float(match n {
                 "ceil" => x.ceil(),
@@ -365,14 +381,14 @@ pub(crate) fn call(name: &str, mut a: Vec<Value>, ctx: Ctx) -> Result<Value> {
                 _ => x.tan(),
             })
         }
-        _ => match super::scalar::call(n, &a)? {
+        _ => match super::scalar::call(f, &a)? {
             Some(v) => v,
             None => {
                 a.clear();
                 return Err(Error::runtime(
                     Kind::SyntaxError,
                     Detail::UnknownFunction,
-                    format!("unknown function `{name}`"),
+                    format!("unknown function `{n}`"),
                 ));
             }
         },

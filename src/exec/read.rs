@@ -253,7 +253,7 @@ pub(super) enum Unwound<'a> {
 /// list).
 pub(super) fn unwind<'a>(expr: &'a Expr, row: &Row, ctx: Ctx<'a>) -> Result<Unwound<'a>> {
     if let Expr::Func(name, args, span) = expr {
-        if name == "range" && (2..=3).contains(&args.len()) {
+        if *name == crate::catalog::functions::F::RANGE && (2..=3).contains(&args.len()) {
             let a = args.iter().map(|e| eval(e, row, ctx)).collect::<Result<Vec<_>>>()?;
             return match super::functions::range_of(&a) {
                 Err(e) => Err(e.at(*span)),

@@ -7,20 +7,22 @@ use unicode_normalization::UnicodeNormalization;
 
 use super::functions::arg_err;
 use super::type_err;
+use crate::catalog::functions::{FuncId, F};
 use crate::error::Result;
 use crate::value::Value;
 
-/// Calls one of these functions (lowercase name); `None` when `name` is not one of them.
-pub(crate) fn call(name: &str, a: &[Value]) -> Result<Option<Value>> {
+/// Calls one of these functions; `None` when `f` is not one of them.
+pub(crate) fn call(f: FuncId, a: &[Value]) -> Result<Option<Value>> {
+    let name = f.name();
     let first = a.first().unwrap_or(&Value::Null);
-    if name == "valuetype" {
+    if f == F::VALUETYPE {
         return Ok(Some(Value::from(value_type(first))));
     }
-    if name == "__is_typed" {
+    if f == F::INTERNAL_IS_TYPED {
         let Some(Value::String(t)) = a.get(1) else { return Err(arg_err("IS :: needs a type")) };
         return Ok(Some(Value::Bool(is_typed(first, t)?)));
     }
-    if name == "__property_map" {
+    if f == F::INTERNAL_PROPERTY_MAP {
         // `SET n[key] = value`: the one-entry map `SET n += ...` writes.
         return match first {
             Value::String(k) => {
@@ -30,7 +32,7 @@ pub(crate) fn call(name: &str, a: &[Value]) -> Result<Option<Value>> {
             v => Err(type_err("a dynamic property key must be a string", v)),
         };
     }
-    if name == "__is_normalized" {
+    if f == F::INTERNAL_IS_NORMALIZED {
         let Some(Value::String(form)) = a.get(1) else { return Err(arg_err("IS NORMALIZED needs a form")) };
         return Ok(match first {
             Value::Null => Some(Value::Null),
@@ -43,41 +45,41 @@ pub(crate) fn call(name: &str, a: &[Value]) -> Result<Option<Value>> {
             v => return Err(type_err("IS NORMALIZED expects a string", v)),
         });
     }
-    if name == "timestamp" {
+    if f == F::TIMESTAMP {
         let d = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap_or_default();
         return Ok(Some(Value::Int(d.as_millis() as i64)));
     }
     let known = matches!(
-        name,
-        "btrim"
-            | "ltrim"
-            | "rtrim"
-            | "lower"
-            | "upper"
-            | "normalize"
-            | "char_length"
-            | "character_length"
-            | "tobooleanlist"
-            | "tofloatlist"
-            | "tointegerlist"
-            | "tostringlist"
-            | "isnan"
-            | "isempty"
-            | "nullif"
-            | "round"
+        f,
+        F::BTRIM
+            | F::LTRIM
+            | F::RTRIM
+            | F::LOWER
+            | F::UPPER
+            | F::NORMALIZE
+            | F::CHAR_LENGTH
+            | F::CHARACTER_LENGTH
+            | F::TOBOOLEANLIST
+            | F::TOFLOATLIST
+            | F::TOINTEGERLIST
+            | F::TOSTRINGLIST
+            | F::ISNAN
+            | F::ISEMPTY
+            | F::NULLIF
+            | F::ROUND
     );
     if !known {
         return Ok(None);
     }
-    if first.is_null() || (name != "nullif" && a.iter().any(Value::is_null)) {
+    if first.is_null() || (f != F::NULLIF && a.iter().any(Value::is_null)) {
         return Ok(Some(Value::Null));
     }
     let text = |v: &Value, f: &str| match v {
         Value::String(s) => Ok(s.to_string()),
         v => Err(type_err(&format!("{f}() expects a string"), v)),
     };
-    Ok(Some(match name {
-        "btrim" | "ltrim" | "rtrim" => {
+    Ok(Some(match f {
+        F::BTRIM | F::LTRIM | F::RTRIM => {
             let s = text(first, name)?;
             let chars: Vec<char> = match a.get(1) {
                 Some(c) => text(c, name)?.chars().collect(),
@@ -90,9 +92,9 @@ pub(crate) fn call(name: &str, a: &[Value]) -> Result<Option<Value>> {
                 _ => s.trim_end_matches(trim).to_string(),
             })
         }
-        "lower" => Value::from(text(first, name)?.to_lowercase()),
-        "upper" => Value::from(text(first, name)?.to_uppercase()),
-        "normalize" => {
+        F::LOWER => Value::from(text(first, name)?.to_lowercase()),
+        F::UPPER => Value::from(text(first, name)?.to_uppercase()),
+        F::NORMALIZE => {
             let s = text(first, name)?;
             let form = match a.get(1) {
                 Some(f) => text(f, name)?.to_ascii_uppercase(),
@@ -106,8 +108,8 @@ pub(crate) fn call(name: &str, a: &[Value]) -> Result<Option<Value>> {
                 _ => return Err(arg_err(format!("normalize() takes NFC, NFD, NFKC or NFKD, not {form}"))),
             })
         }
-        "char_length" | "character_length" => Value::Int(text(first, name)?.chars().count() as i64),
-        "tobooleanlist" | "tofloatlist" | "tointegerlist" | "tostringlist" => {
+        F::CHAR_LENGTH | F::CHARACTER_LENGTH => Value::Int(text(first, name)?.chars().count() as i64),
+        F::TOBOOLEANLIST | F::TOFLOATLIST | F::TOINTEGERLIST | F::TOSTRINGLIST => {
             let Value::List(items) = first else { return Err(type_err(&format!("{name}() expects a list"), first)) };
             let each = &name[..name.len() - "list".len()];
             let each = format!("{each}ornull");
@@ -120,18 +122,18 @@ pub(crate) fn call(name: &str, a: &[Value]) -> Result<Option<Value>> {
             }
             Value::list(out)
         }
-        "isnan" => match first {
+        F::ISNAN => match first {
             Value::Float(f) => Value::Bool(f.is_nan()),
             Value::Int(_) => Value::Bool(false),
             v => return Err(type_err("isNaN() expects a number", v)),
         },
-        "isempty" => match first {
+        F::ISEMPTY => match first {
             Value::String(s) => Value::Bool(s.is_empty()),
             Value::List(l) => Value::Bool(l.is_empty()),
             Value::Map(m) => Value::Bool(m.is_empty()),
             v => return Err(type_err("isEmpty() expects a string, list or map", v)),
         },
-        "nullif" => match first.cypher_eq(a.get(1).unwrap_or(&Value::Null)) {
+        F::NULLIF => match first.cypher_eq(a.get(1).unwrap_or(&Value::Null)) {
             Some(true) => Value::Null,
             _ => first.clone(),
         },

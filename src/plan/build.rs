@@ -5,6 +5,7 @@ use indexmap::IndexMap;
 
 use super::*;
 use crate::ast::{self, BinaryOp, Clause, ExprKind, Literal, PathKind};
+use crate::catalog::functions::F;
 use crate::error::{Detail, Error, Result, Span};
 
 /// Plans a statement with every optimisation; `catalog` tells which indexes exist (use
@@ -1337,7 +1338,7 @@ impl Builder<'_> {
                 match op {
                     ast::UnaryOp::Not => Expr::Not(inner, e.span),
                     ast::UnaryOp::Neg => Expr::Neg(inner, e.span),
-                    ast::UnaryOp::Plus => Expr::Func("__plus".into(), vec![*inner], e.span),
+                    ast::UnaryOp::Plus => Expr::Func(F::INTERNAL_PLUS, vec![*inner], e.span),
                 }
             }
             ExprKind::Binary(op, a, b) => Expr::Binary(*op, self.bx(a, scope, agg)?, self.bx(b, scope, agg)?, e.span),
@@ -1351,10 +1352,11 @@ impl Builder<'_> {
                 e.span,
             ),
             ExprKind::Function { name, args, distinct: _ } => {
-                let sig = crate::catalog::functions::lookup(name).ok_or_else(|| {
+                let func = crate::catalog::functions::resolve(name).ok_or_else(|| {
                     Error::semantic(Detail::UnknownFunction, format!("unknown function `{name}`"), e.span)
                         .with_hint_opt(crate::catalog::plugin_hint(name))
                 })?;
+                let sig = func.sig();
                 if args.len() < sig.min || args.len() > sig.max {
                     return Err(Error::semantic(
                         Detail::InvalidNumberOfArguments,
@@ -1362,7 +1364,7 @@ impl Builder<'_> {
                         e.span,
                     ));
                 }
-                Expr::Func(sig.name.to_string(), self.exprs(args, scope, agg)?, e.span)
+                Expr::Func(func, self.exprs(args, scope, agg)?, e.span)
             }
             ExprKind::CountStar => {
                 return Err(Error::semantic(Detail::InvalidAggregation, "count(*) is not allowed here", e.span))

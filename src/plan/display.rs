@@ -302,7 +302,7 @@ impl Display for Expr {
                 x.as_ref().map_or(String::new(), |x| x.to_string()),
                 y.as_ref().map_or(String::new(), |y| y.to_string())
             ),
-            Expr::Func(n, args, _) => write!(f, "{n}({})", list(args)),
+            Expr::Func(n, args, _) => write!(f, "{}({})", n.name(), list(args)),
             Expr::Case { .. } => write!(f, "CASE ... END"),
             Expr::ListComp { slot, list: l, .. } => write!(f, "[\u{1}{slot}\u{2} IN {l} ...]"),
             Expr::Quantified { q, slot, list: l, .. } => write!(f, "{q:?}(\u{1}{slot}\u{2} IN {l} ...)"),

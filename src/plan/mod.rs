@@ -910,8 +910,8 @@ pub enum Expr {
     Index(Box<Expr>, Box<Expr>, Span),
     /// `list[from..to]`, and where it is written.
     Slice(Box<Expr>, Option<Box<Expr>>, Option<Box<Expr>>, Span),
-    /// A function call, by the function's lower-case catalogue name, and where it is written.
-    Func(String, Vec<Expr>, Span),
+    /// A function call, resolved in the catalogue, and where it is written.
+    Func(crate::catalog::functions::FuncId, Vec<Expr>, Span),
     /// `CASE [operand] WHEN ... THEN ... [ELSE ...] END`.
     Case {
         /// The expression compared against each `WHEN` (the simple form), or `None` for the generic

@@ -37,7 +37,7 @@ pub(super) fn count_store(ops: &mut Vec<Op>) {
     let Some(Op::Aggregate { keys, aggs }) = ops.get(at) else { return };
     let key = match (keys.as_slice(), rel_slot) {
         ([], _) => None,
-        ([(Expr::Func(f, args, _), slot)], Some(r)) if f.eq_ignore_ascii_case("type") && is_slot(args, r) => {
+        ([(Expr::Func(f, args, _), slot)], Some(r)) if *f == crate::catalog::functions::F::TYPE && is_slot(args, r) => {
             Some(*slot)
         }
         _ => return,
