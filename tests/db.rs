@@ -92,9 +92,7 @@ fn every_acknowledged_commit_survives_a_kill() {
     let d = scratch("kill-single");
     let db = d.join("g.sg");
     let mut rng = Rng::new();
-    let mut have = 0i64;
-    let mut kills_mid_run = 0;
-    for round in 0..110 {
+    let script_from = |have: i64| {
         let mut script = String::new();
         for i in have..have + 120 {
             script.push_str(&format!("CREATE (:N {{i: {i}}});\n"));
@@ -102,7 +100,22 @@ fn every_acknowledged_commit_survives_a_kill() {
                 script.push_str(":checkpoint\n");
             }
         }
-        let acked = run_killed(&db, &script, 5 + rng.below(120)).len() as i64;
+        script
+    };
+    // Kills fall within the time a whole run takes on this machine (timed once, on a database
+    // of its own), so that most land mid-run whether commits take a millisecond or a tenth.
+    let whole = {
+        let started = std::time::Instant::now();
+        let mut child = writer(&d.join("timing.sg"));
+        child.stdin.take().unwrap().write_all(script_from(0).as_bytes()).unwrap();
+        assert!(child.wait_with_output().unwrap().status.success());
+        (started.elapsed().as_millis() as u64).max(4)
+    };
+    let mut have = 0i64;
+    let mut kills_mid_run = 0;
+    for round in 0..110 {
+        let script = script_from(have);
+        let acked = run_killed(&db, &script, 1 + rng.below(whole)).len() as i64;
         let is = column(&db, "MATCH (n:N) RETURN n.i ORDER BY n.i");
         let n = is.len() as i64;
         // Exactly the first n statements, in order, none twice, none half: and at least every
