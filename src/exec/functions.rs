@@ -148,7 +148,7 @@ pub(crate) fn call(f: FuncId, mut a: Vec<Value>, ctx: Ctx) -> Result<Value> {
         F::RAND => Value::Float(pseudo_random()),
         F::PI => Value::Float(std::f64::consts::PI),
         F::E => Value::Float(std::f64::consts::E),
-        _ if is_temporal(f) => super::temporal::call(n, &a)?,
+        _ if is_temporal(f) => super::temporal::call(f, &a)?,
         _ if null_in && f != F::TOSTRING && f != F::SIZE => Value::Null,
         F::ID => match first {
             Value::Node(NodeId(id)) | Value::Rel(RelId(id)) => Value::Int(id as i64),

@@ -5,6 +5,7 @@
 
 use indexmap::IndexMap;
 
+use crate::catalog::functions::{FuncId, F};
 use crate::error::Result;
 use crate::value::temporal::*;
 use crate::value::{Date, Value};
@@ -506,18 +507,21 @@ fn take(m: &mut IndexMap<String, Value>, key: &str) -> Option<Value> {
     m.shift_remove(&k).filter(|v| !v.is_null())
 }
 
-/// Calls a temporal function (lowercase name) on evaluated arguments.
-pub fn call(name: &str, args: &[Value]) -> Result<Value> {
-    let a = args.first();
-    match name {
-        "date.truncate" | "localtime.truncate" | "time.truncate" | "localdatetime.truncate" | "datetime.truncate" => {
-            truncate(name.split('.').next().unwrap_or(name), args)
-        }
-        "duration.between" => between(Unit::All, &args[0], &args[1]),
-        "duration.inmonths" => between(Unit::Months, &args[0], &args[1]),
-        "duration.indays" => between(Unit::Days, &args[0], &args[1]),
-        "duration.inseconds" => between(Unit::Seconds, &args[0], &args[1]),
-        "datetime.fromepoch" => match (&args[0], &args[1]) {
+/// Calls a temporal function on evaluated arguments. The clocks and the constructors are told
+/// apart by the kind their name begins with (`datetime.realtime` makes a `datetime`).
+pub fn call(f: FuncId, args: &[Value]) -> Result<Value> {
+    let (name, a) = (f.name(), args.first());
+    match f {
+        F::DATE_TRUNCATE
+        | F::LOCALTIME_TRUNCATE
+        | F::TIME_TRUNCATE
+        | F::LOCALDATETIME_TRUNCATE
+        | F::DATETIME_TRUNCATE => truncate(name.split('.').next().unwrap_or(name), args),
+        F::DURATION_BETWEEN => between(Unit::All, &args[0], &args[1]),
+        F::DURATION_INMONTHS => between(Unit::Months, &args[0], &args[1]),
+        F::DURATION_INDAYS => between(Unit::Days, &args[0], &args[1]),
+        F::DURATION_INSECONDS => between(Unit::Seconds, &args[0], &args[1]),
+        F::DATETIME_FROMEPOCH => match (&args[0], &args[1]) {
             (Value::Null, _) | (_, Value::Null) => Ok(Value::Null),
             (Value::Int(s), Value::Int(n)) => Ok(Value::DateTime(DateTime::from_epoch_nanos(
                 i128::from(*s) * i128::from(NANOS_PER_SECOND) + i128::from(*n),
@@ -529,7 +533,7 @@ pub fn call(name: &str, args: &[Value]) -> Result<Value> {
                 y.type_name()
             ))),
         },
-        "datetime.fromepochmillis" => match &args[0] {
+        F::DATETIME_FROMEPOCHMILLIS => match &args[0] {
             Value::Null => Ok(Value::Null),
             Value::Int(ms) => Ok(Value::DateTime(DateTime::from_epoch_nanos(i128::from(*ms) * 1_000_000, 0)?)),
             x => Err(type_err(format!("datetime.fromEpochMillis() expects an integer, got {}", x.type_name()))),
