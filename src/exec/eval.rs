@@ -490,7 +490,7 @@ pub fn eval(e: &Expr, row: &Row, ctx: Ctx) -> Result<Value> {
                 Some(Err(e)) => return Err(e),
             }
         }
-        Expr::Sub(kind, sub) => super::subquery::expression(*kind, sub, row, ctx)?,
+        Expr::Sub(kind, sub) => super::exists::expression(*kind, sub, row, ctx)?,
         Expr::PatternComp(ops, proj) => {
             let mut out = Vec::new();
             for r in super::run_sub(ops, row.clone(), ctx) {

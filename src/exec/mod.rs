@@ -4,7 +4,9 @@
 
 mod aggregate;
 mod catalog;
+mod convert;
 mod eval;
+mod exists;
 mod expand;
 mod functions;
 mod load_csv;
@@ -734,6 +736,11 @@ pub(crate) fn run_sub<'a>(ops: &'a [Op], row: Row, ctx: Ctx<'a>) -> RowIter<'a> 
 /// A `WHERE` that gave something other than a boolean (or null), pointing at the predicate.
 pub(crate) fn not_boolean(predicate: &crate::plan::Expr, v: &Value) -> Error {
     type_err("WHERE expects a boolean", v).at_opt(predicate.span())
+}
+
+/// An error of a function's argument: a value of the right type that the function refuses.
+pub(crate) fn arg_err(msg: impl Into<String>) -> Error {
+    Error::runtime(Kind::ArgumentError, Detail::InvalidArgumentValue, msg)
 }
 
 /// An error for a value of the wrong type: `what`, and the value that was given.

@@ -5,7 +5,7 @@
 
 use unicode_normalization::UnicodeNormalization;
 
-use super::functions::arg_err;
+use super::arg_err;
 use super::type_err;
 use crate::catalog::functions::{FuncId, F};
 use crate::error::Result;
@@ -143,7 +143,7 @@ pub(crate) fn call(f: FuncId, a: &[Value]) -> Result<Option<Value>> {
 
 /// `toIntegerOrNull()` and its kin on one value (the conversions of `functions.rs`).
 fn convert(func: &str, v: &Value) -> Value {
-    super::functions::convert_or_null(func, v.clone())
+    super::convert::convert_or_null(func, v.clone())
 }
 
 /// `round(x)` (half up, towards positive infinity, as Java's `Math.round`), or

@@ -1,6 +1,6 @@
 //! Subqueries: `CALL { ... }` (read-only ones pulled like any operator, writing ones run row by
-//! row, `IN TRANSACTIONS` in batches), `FOREACH`, and the `EXISTS`/`COUNT`/`COLLECT`
-//! expressions. A subquery's pipelines work on the outer row: imported variables are the outer
+//! row, `IN TRANSACTIONS` in batches) and `FOREACH` (the `EXISTS`/`COUNT`/`COLLECT` expressions
+//! are in `exists.rs`, below the expressions that use them). A subquery's pipelines work on the outer row: imported variables are the outer
 //! slots, and what it returns is copied into the outer row's slots for its columns.
 
 use std::collections::HashSet;
@@ -9,61 +9,14 @@ use std::sync::atomic::Ordering;
 use indexmap::IndexMap;
 
 use super::eval::eval;
+use super::exists::returns;
 use super::rows::{flat_map_ok, one};
-use super::{run_ops, run_sub, type_err, Control, Ctx, Params, Row, RowIter, Stats};
-use crate::ast::{OnError, SubqueryKind};
+use super::{run_ops, type_err, Control, Ctx, Params, Row, RowIter, Stats};
+use crate::ast::OnError;
 use crate::error::{Detail, Error, Kind, Result};
 use crate::plan::{Batching, Op, SubPlan};
 use crate::store::GraphWrite;
 use crate::value::Value;
-
-/// The values a read-only subquery returns for one outer row, one list per row it makes
-/// (empty for a part without `RETURN`), a plain `UNION`'s repeats dropped.
-fn returns<'a>(sub: &'a SubPlan, row: &Row, ctx: Ctx<'a>) -> RowIter<'a> {
-    let row = row.clone();
-    let all = sub.parts.iter().flat_map(move |p| {
-        run_sub(&p.ops, row.clone(), ctx).map(move |r| r.map(|r| p.output.iter().map(|&s| r[s].clone()).collect()))
-    });
-    if !sub.distinct() {
-        return Box::new(all);
-    }
-    let mut seen: HashSet<Row, ahash::RandomState> = HashSet::default();
-    Box::new(all.filter(move |r| match r {
-        Ok(v) => seen.insert(v.clone()),
-        Err(_) => true,
-    }))
-}
-
-/// `EXISTS { ... }`, `COUNT { ... }`, `COLLECT { ... }` for one row.
-pub(crate) fn expression(kind: SubqueryKind, sub: &SubPlan, row: &Row, ctx: Ctx) -> Result<Value> {
-    let mut rows = returns(sub, row, ctx);
-    Ok(match kind {
-        SubqueryKind::Exists => match rows.next() {
-            None => Value::Bool(false),
-            Some(r) => r.map(|_| Value::Bool(true))?,
-        },
-        SubqueryKind::Count => {
-            let mut n = 0i64;
-            for r in rows {
-                r?;
-                ctx.control.tick()?;
-                n += 1;
-            }
-            Value::Int(n)
-        }
-        SubqueryKind::Collect => {
-            let mut out = Vec::new();
-            for r in rows {
-                let mut r = r?;
-                ctx.control.tick()?;
-                let v = r.pop().unwrap_or(Value::Null);
-                ctx.control.charge(super::value_size(&v))?;
-                out.push(v);
-            }
-            Value::list(out)
-        }
-    })
-}
 
 /// A read-only `CALL { ... }`, pulled: each outer row comes out once per row the subquery
 /// returns, with its columns filled in (once, unchanged, when it returns nothing at all).
