@@ -38,7 +38,7 @@ pub struct FuncId(u16);
 impl FuncId {
     /// Its catalogue entry.
     pub fn sig(self) -> &'static FnSig {
-        &FUNCTIONS[usize::from(self.0)]
+        &FUNCTIONS[self.index()]
     }
 
     /// Its name, in lower case.
@@ -54,7 +54,7 @@ impl FuncId {
 
 /// Lists the functions once: [`FUNCTIONS`] and a constant [`FuncId`] per function in [`F`].
 macro_rules! catalogue {
-    ($($(#[$doc:meta])* $id:ident = $name:literal, $min:expr, $max:expr, $sig:literal;)*) => {
+    ($($id:ident = $name:literal, $min:expr, $max:expr, $sig:literal;)*) => {
         #[allow(non_camel_case_types, clippy::upper_case_acronyms)]
         #[repr(u16)]
         enum Index {

@@ -539,13 +539,10 @@ fn fetch(ctx: Ctx, batch: &[Row], slot: Slot, key: &str, out: &mut Vec<Option<Va
     }
     let mut vals = Vec::new();
     for node in [true, false] {
-        if (node && nodes.is_empty()) || (!node && rels.is_empty()) {
-            continue;
-        }
-        if node {
-            ctx.graph.node_props_named_batch(&nodes, key, &mut vals);
-        } else {
-            ctx.graph.rel_props_named_batch(&rels, key, &mut vals);
+        match node {
+            true if !nodes.is_empty() => ctx.graph.node_props_named_batch(&nodes, key, &mut vals),
+            false if !rels.is_empty() => ctx.graph.rel_props_named_batch(&rels, key, &mut vals),
+            _ => continue,
         }
         let mut vals = vals.drain(..);
         for (row, o) in batch.iter().zip(out.iter_mut()) {

@@ -148,7 +148,7 @@ impl Graph {
         // Two sequential passes over petgraph's edge array: count, then place.
         let ends = || {
             self.g.edge_references().filter(move |e| e.weight().ty == ty).map(move |e| {
-                let (a, b) = ((self.g[e.source()].id).0 as u32, (self.g[e.target()].id).0 as u32);
+                let (a, b) = (self.g[e.source()].id.0 as u32, self.g[e.target()].id.0 as u32);
                 if side == 0 {
                     (a, b, e.weight().id)
                 } else {

@@ -365,10 +365,10 @@ impl Graph {
     }
 
     fn nix(&self, id: NodeId) -> Option<NodeIndex<u32>> {
-        self.node_ix.get(id.0 as usize).copied().flatten()
+        self.node_ix.get(id.index()).copied().flatten()
     }
     fn rix(&self, id: RelId) -> Option<EdgeIndex<u32>> {
-        self.rel_ix.get(id.0 as usize).copied().filter(|ix| *ix != gone())
+        self.rel_ix.get(id.index()).copied().filter(|ix| *ix != gone())
     }
     fn node(&self, id: NodeId) -> Option<&NodeRec> {
         self.nix(id).and_then(|ix| self.g.node_weight(ix))
@@ -664,13 +664,13 @@ impl Graph {
     fn undo(&mut self, u: Undo) {
         self.changed();
         match u {
-            Undo::CreatedNodes { first, count } => {
-                for id in NodeId::range(first, NodeId(first.0 + u64::from(count))).rev() {
+            Undo::CreatedNodes { .. } => {
+                for id in u.created_nodes().rev() {
                     let _ = self.delete_node(id, true);
                 }
             }
-            Undo::CreatedRels { first, count } => {
-                for id in RelId::range(first, RelId(first.0 + u64::from(count))).rev() {
+            Undo::CreatedRels { .. } => {
+                for id in u.created_rels().rev() {
                     self.delete_rel(id);
                 }
             }
@@ -678,7 +678,7 @@ impl Graph {
                 self.indexes.node_added(id, &labels, &props);
                 let rec = NodeRec { id, labels: self.intern_label_set(&labels), props: self.node_props.store(&props) };
                 let ix = self.g.add_node(rec);
-                self.node_ix[id.0 as usize] = Some(ix);
+                self.node_ix[id.index()] = Some(ix);
                 for l in labels {
                     self.label_index[l.index()].insert(id);
                 }
@@ -687,7 +687,7 @@ impl Graph {
                 if let (Some(a), Some(b)) = (self.nix(start), self.nix(end)) {
                     let props = self.rel_props.store(&props);
                     let ix = self.g.add_edge(a, b, RelRec { id: id.0 as u32, ty, props });
-                    self.rel_ix[id.0 as usize] = ix;
+                    self.rel_ix[id.index()] = ix;
                     self.rel_type_changed(ty, true);
                 }
             }
@@ -797,7 +797,7 @@ impl Graph {
         let (start, end) = (self.g[a].id, self.g[b].id);
         let rec = self.g.remove_edge(ix).expect("live edge");
         self.rel_type_changed(rec.ty, false);
-        self.rel_ix[id.0 as usize] = gone();
+        self.rel_ix[id.index()] = gone();
         let props = self.rel_props.all(rec.props);
         self.rel_props.free(rec.props);
         self.record(Undo::DeletedRel { id, start, end, ty: rec.ty, props });
@@ -828,7 +828,7 @@ impl Graph {
         for &l in &labels {
             self.label_index[l.index()].remove(&id);
         }
-        self.node_ix[id.0 as usize] = None;
+        self.node_ix[id.index()] = None;
         self.record(Undo::DeletedNode { id, labels, props });
         Ok(true)
     }
