@@ -9,6 +9,7 @@ mod export;
 mod golden;
 mod kg;
 mod manual;
+mod names;
 mod pipeline;
 mod planner;
 mod props;

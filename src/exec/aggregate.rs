@@ -10,7 +10,7 @@ use super::rows::rows_or_error;
 use super::{type_err, Ctx, Keep, Row, RowIter};
 use crate::catalog::functions::F;
 use crate::error::{Detail, Error, Kind, Result};
-use crate::plan::{Agg, AggFunc, Expr, Slot};
+use crate::plan::{Agg, AggFunc, Expr, Key, Slot};
 use crate::value::Value;
 
 /// The running state of one aggregate in one group.
@@ -261,11 +261,11 @@ pub(crate) struct Grouping<'a> {
     last_group: Option<usize>,
     /// Rows are taken in batches so that the properties the aggregates read are fetched for a
     /// whole batch at once (see `fetch`): `batch[..len]`, the rest kept for their memory.
-    wanted: Vec<Option<(Slot, &'a str)>>,
+    wanted: Vec<Option<(Slot, &'a Key)>>,
     fetched: Vec<Vec<Option<Value>>>,
     /// The same for the keys, while most rows need their keys evaluated (the previous row's
     /// group is seldom theirs).
-    key_wanted: Vec<Option<(Slot, &'a str)>>,
+    key_wanted: Vec<Option<(Slot, &'a Key)>>,
     key_fetched: Vec<Vec<Option<Value>>>,
     fetch_keys: bool,
     batch: Vec<Row>,
@@ -433,25 +433,6 @@ impl<'a> Grouping<'a> {
         Ok(())
     }
 
-    /// Whether groupings of consecutive parts of the rows can be merged into the grouping of
-    /// them all (see [`Grouping::merge`]): counts, sums, averages, minima, maxima and lists,
-    /// none of them DISTINCT.
-    pub(crate) fn mergeable(aggs: &[Agg]) -> bool {
-        aggs.iter().all(|a| {
-            !a.distinct
-                && matches!(
-                    a.func,
-                    AggFunc::CountStar
-                        | AggFunc::Count
-                        | AggFunc::Sum
-                        | AggFunc::Avg
-                        | AggFunc::Min
-                        | AggFunc::Max
-                        | AggFunc::Collect
-                )
-        })
-    }
-
     /// Adds the groupings of the rows that follow those taken so far, part after part, as if
     /// their rows had been taken here: the groups keep the order in which their keys first
     /// came, and each its first row. `Ok(false)`, with nothing changed, when a part holds
@@ -507,15 +488,15 @@ impl<'a> Grouping<'a> {
 const BATCH: usize = 256;
 
 /// `e.key` of a slot, the argument an aggregate reads most often.
-fn prop_arg(a: &Agg) -> Option<(Slot, &str)> {
+fn prop_arg(a: &Agg) -> Option<(Slot, &Key)> {
     a.args.first().filter(|_| a.func != AggFunc::CountStar).and_then(slot_prop)
 }
 
 /// The slot and key of `slot.key`.
-fn slot_prop(e: &Expr) -> Option<(Slot, &str)> {
+fn slot_prop(e: &Expr) -> Option<(Slot, &Key)> {
     match e {
         Expr::Prop(x, key, _) => match **x {
-            Expr::Slot(s) => Some((s, key.as_str())),
+            Expr::Slot(s) => Some((s, key)),
             _ => None,
         },
         _ => None,
@@ -526,9 +507,10 @@ fn slot_prop(e: &Expr) -> Option<(Slot, &str)> {
 /// from the store a batch at a time, so that the memory reads of many rows overlap instead of
 /// each waiting for the one before (a relationship's properties are three dependent reads,
 /// each likely a cache miss). `None` where the value is to be evaluated as usual.
-fn fetch(ctx: Ctx, batch: &[Row], slot: Slot, key: &str, out: &mut Vec<Option<Value>>) {
+fn fetch(ctx: Ctx, batch: &[Row], slot: Slot, key: &Key, out: &mut Vec<Option<Value>>) {
     out.clear();
     out.resize(batch.len(), None);
+    let Some(key) = ctx.key(key) else { return };
     let (mut nodes, mut rels) = (Vec::with_capacity(batch.len()), Vec::new());
     for row in batch {
         match row[slot] {
@@ -540,8 +522,8 @@ fn fetch(ctx: Ctx, batch: &[Row], slot: Slot, key: &str, out: &mut Vec<Option<Va
     let mut vals = Vec::new();
     for node in [true, false] {
         match node {
-            true if !nodes.is_empty() => ctx.graph.node_props_named_batch(&nodes, key, &mut vals),
-            false if !rels.is_empty() => ctx.graph.rel_props_named_batch(&rels, key, &mut vals),
+            true if !nodes.is_empty() => ctx.graph.node_props_batch(&nodes, key, &mut vals),
+            false if !rels.is_empty() => ctx.graph.rel_props_batch(&rels, key, &mut vals),
             _ => continue,
         }
         let mut vals = vals.drain(..);

@@ -8,7 +8,7 @@ use super::functions::entity_props;
 use super::{type_err, Ctx, Row};
 use crate::ast::{BinaryOp, Quantifier};
 use crate::error::{Detail, Error, Kind, Phase, Result, Span};
-use crate::plan::{Expr, MapProjItem, PropFilter};
+use crate::plan::{Expr, Key, MapProjItem, PropFilter};
 use crate::store::KeyId;
 use crate::value::{temporal, Value};
 
@@ -16,47 +16,73 @@ fn deleted(what: &str) -> Error {
     Error::runtime(Kind::EntityNotFound, Detail::DeletedEntityAccess, format!("the {what} was deleted in this query"))
 }
 
-/// A property of a node, relationship, map or date.
-pub(crate) fn property(v: &Value, key: &str, ctx: Ctx) -> Result<Value> {
+/// `v.key`: a property of a node, relationship, map or date, the key's id taken from the
+/// run's key table.
+pub(crate) fn property(v: &Value, key: &Key, ctx: Ctx) -> Result<Value> {
+    read_property(v, &key.name, || ctx.key(key), ctx)
+}
+
+/// `v[name]`, the key computed by the query: its id looked up by name.
+fn property_named(v: &Value, name: &str, ctx: Ctx) -> Result<Value> {
+    read_property(v, name, || ctx.graph.key_id(name), ctx)
+}
+
+/// The one road of a property read that no store reader answers: `id` gives the key's id in
+/// the graph, `None` when no entity has it.
+fn read_property(v: &Value, name: &str, id: impl FnOnce() -> Option<KeyId>, ctx: Ctx) -> Result<Value> {
     Ok(match v {
         Value::Null => Value::Null,
-        Value::Node(id) => ctx.graph.node_prop_named(*id, key).ok_or_else(|| deleted("node"))?.unwrap_or(Value::Null),
-        Value::Rel(id) => {
-            ctx.graph.rel_prop_named(*id, key).ok_or_else(|| deleted("relationship"))?.unwrap_or(Value::Null)
+        Value::Node(n) => {
+            if !ctx.graph.node_exists(*n) {
+                return Err(deleted("node"));
+            }
+            id().and_then(|k| ctx.graph.node_prop(*n, k)).unwrap_or(Value::Null)
         }
-        Value::Map(m) => m.get(key).cloned().unwrap_or(Value::Null),
-        v if temporal::is_temporal(v) => temporal::field(v, key),
-        other => return Err(type_err(&format!("cannot read property `{key}`"), other)),
+        Value::Rel(r) => {
+            if !ctx.graph.rel_exists(*r) {
+                return Err(deleted("relationship"));
+            }
+            id().and_then(|k| ctx.graph.rel_prop(*r, k)).unwrap_or(Value::Null)
+        }
+        Value::Map(m) => m.get(name).cloned().unwrap_or(Value::Null),
+        v if temporal::is_temporal(v) => temporal::field(v, name),
+        other => return Err(type_err(&format!("cannot read property `{name}`"), other)),
     })
 }
 
 /// Evaluates a pattern's property constraints. `None`: they can never match (a null value, or
 /// a key no entity has).
 pub(crate) fn eval_props(p: &Option<PropFilter>, row: &Row, ctx: Ctx) -> Result<Option<Vec<(KeyId, Value)>>> {
-    let pairs: Vec<(String, Value)> = match p {
-        None => return Ok(Some(Vec::new())),
+    let mut out = Vec::new();
+    match p {
+        None => {}
         Some(PropFilter::Pairs(kv)) => {
-            let mut out = Vec::with_capacity(kv.len());
+            out.reserve(kv.len());
+            // Every value is evaluated, for its errors, before a missing key says no match.
+            let mut missing = false;
             for (k, e) in kv {
-                out.push((k.clone(), eval(e, row, ctx)?));
+                let v = eval(e, row, ctx)?;
+                match ctx.key(k) {
+                    Some(k) if !v.is_null() => out.push((k, v)),
+                    _ => missing = true,
+                }
             }
-            out
+            if missing {
+                return Ok(None);
+            }
         }
         Some(PropFilter::Map(e)) => match eval(e, row, ctx)? {
-            Value::Map(m) => m.into_iter().collect(),
+            Value::Map(m) => {
+                for (k, v) in m.iter() {
+                    match ctx.graph.key_id(k) {
+                        Some(k) if !v.is_null() => out.push((k, v.clone())),
+                        _ => return Ok(None),
+                    }
+                }
+            }
             Value::Null => return Ok(None),
             v => return Err(type_err("expected a map of properties", &v)),
         },
-    };
-    let mut out = Vec::with_capacity(pairs.len());
-    for (k, v) in pairs {
-        if v.is_null() {
-            return Ok(None);
-        }
-        match ctx.graph.key_id(&k) {
-            Some(s) => out.push((s, v)),
-            None => return Ok(None),
-        }
     }
     Ok(Some(out))
 }
@@ -241,7 +267,7 @@ fn index(a: &Value, b: &Value, ctx: Ctx) -> Result<Value> {
         (Value::Null, _) | (_, Value::Null) => Value::Null,
         (Value::List(l), Value::Int(i)) => list_index(l.len(), *i).map_or(Value::Null, |i| l[i].clone()),
         (Value::List(_), other) => return Err(type_err("list index must be an integer", other)),
-        (Value::Map(_) | Value::Node(_) | Value::Rel(_), Value::String(k)) => property(a, k, ctx)?,
+        (Value::Map(_) | Value::Node(_) | Value::Rel(_), Value::String(k)) => property_named(a, k, ctx)?,
         (Value::Map(_) | Value::Node(_) | Value::Rel(_), other) => {
             return Err(type_err("map key must be a string", other))
         }
@@ -317,7 +343,7 @@ pub fn eval(e: &Expr, row: &Row, ctx: Ctx) -> Result<Value> {
         Expr::HasLabels(x, labels, span) => match eval(x, row, ctx)? {
             Value::Null => Value::Null,
             Value::Node(id) => {
-                Value::Bool(labels.iter().all(|l| ctx.graph.label_id(l).is_some_and(|s| ctx.graph.has_label(id, s))))
+                Value::Bool(labels.iter().all(|l| ctx.label(l).is_some_and(|s| ctx.graph.has_label(id, s))))
             }
             v => return Err(type_err("label test expects a node", &v).at(*span)),
         },
@@ -507,7 +533,7 @@ pub fn eval(e: &Expr, row: &Row, ctx: Ctx) -> Result<Value> {
             for it in items {
                 match it {
                     MapProjItem::Prop(k) => {
-                        m.insert(k.clone(), property(&b, k, ctx)?);
+                        m.insert(k.name.clone(), property(&b, k, ctx)?);
                     }
                     MapProjItem::Entry(k, x) => {
                         m.insert(k.clone(), eval(x, row, ctx)?);

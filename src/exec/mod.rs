@@ -33,12 +33,12 @@ mod tests;
 use indexmap::IndexMap;
 
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering as AtomicOrdering};
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
 use std::time::Instant;
 
 use crate::error::{Detail, Error, Kind, Result};
-use crate::plan::{Op, Pipeline, Plan};
-use crate::store::{GraphRead, GraphWrite};
+use crate::plan::{Key, Label, Name, OfKey, OfLabel, Op, Pipeline, Plan};
+use crate::store::{GraphRead, GraphWrite, KeyId, LabelId};
 use crate::value::Value;
 
 pub use catalog::{StoreCatalog, WantedIndexes};
@@ -166,10 +166,109 @@ pub struct Ctx<'a> {
     pub graph: &'a dyn GraphRead,
     /// The query parameters.
     pub params: &'a Params,
+    /// The plan's names, looked up in `graph`.
+    pub(crate) names: &'a Names,
     /// Row width of the running pipeline.
     pub width: usize,
     /// How the statement may be stopped, and the limits it runs under.
     pub control: &'a Control,
+}
+
+impl<'a> Ctx<'a> {
+    /// The context of operators reading `graph` with what a run is given.
+    pub(crate) fn new(graph: &'a dyn GraphRead, input: &'a Input<'a>, width: usize, control: &'a Control) -> Ctx<'a> {
+        Ctx { graph, params: input.params, names: &input.names, width, control }
+    }
+
+    /// The id of a key the plan reads, if the graph has it.
+    pub(crate) fn key(&self, key: &Key) -> Option<KeyId> {
+        self.names.keys.get(key, self.graph)
+    }
+
+    /// The id of a label the plan tests for, if the graph has it.
+    pub(crate) fn label(&self, label: &Label) -> Option<LabelId> {
+        self.names.labels.get(label, self.graph)
+    }
+}
+
+/// What a run of a plan is given besides the graph and its rows: the parameters, and the
+/// plan's names looked up in the graph.
+pub(crate) struct Input<'a> {
+    /// The query parameters.
+    pub params: &'a Params,
+    /// The plan's names, looked up in the graph the run reads.
+    pub names: Names,
+}
+
+impl<'a> Input<'a> {
+    /// The input of a run of `plan` on `graph`.
+    pub(crate) fn new(plan: &Plan, graph: &dyn GraphRead, params: &'a Params) -> Input<'a> {
+        let names = Names { keys: Ids::new(&plan.keys, graph), labels: Ids::new(&plan.labels, graph) };
+        Input { params, names }
+    }
+}
+
+/// The ids in one graph of the names a plan numbers ([`crate::plan::Name`]).
+pub(crate) struct Names {
+    keys: Ids<OfKey>,
+    labels: Ids<OfLabel>,
+}
+
+/// A table of names a plan numbers, and how a graph finds a name's id.
+pub(crate) trait Table {
+    /// The graph's id of such a name.
+    type Id: Copy;
+    /// The id of `name` in `graph`, if it has one.
+    fn find(graph: &dyn GraphRead, name: &str) -> Option<Self::Id>;
+}
+
+impl Table for OfKey {
+    type Id = KeyId;
+    fn find(graph: &dyn GraphRead, name: &str) -> Option<KeyId> {
+        graph.key_id(name)
+    }
+}
+
+impl Table for OfLabel {
+    type Id = LabelId;
+    fn find(graph: &dyn GraphRead, name: &str) -> Option<LabelId> {
+        graph.label_id(name)
+    }
+}
+
+/// The ids in one graph of a plan's names of one kind, so that a run looks each name up once
+/// instead of once per row. A name the graph lacks when the run starts is looked up again when
+/// read, since the run may create it, and kept once found: a graph never gives a name's id to
+/// another name.
+pub(crate) struct Ids<T: Table> {
+    ids: Vec<OnceLock<T::Id>>,
+}
+
+impl<T: Table> Ids<T> {
+    /// Looks `names` up in `graph`.
+    fn new(names: &[String], graph: &dyn GraphRead) -> Ids<T> {
+        let ids = names
+            .iter()
+            .map(|n| {
+                let id = OnceLock::new();
+                if let Some(k) = T::find(graph, n) {
+                    let _ = id.set(k);
+                }
+                id
+            })
+            .collect();
+        Ids { ids }
+    }
+
+    /// The id of `name` in `graph`, the graph the table was made for.
+    fn get(&self, name: &Name<T>, graph: &dyn GraphRead) -> Option<T::Id> {
+        let Some(id) = self.ids.get(name.n as usize) else { return T::find(graph, &name.name) };
+        if let Some(k) = id.get() {
+            return Some(*k);
+        }
+        let k = T::find(graph, &name.name)?;
+        Some(*id.get_or_init(|| k))
+    }
 }
 
 /// How a running statement can be stopped: a cancel flag (Ctrl-C), a deadline, and limits on
@@ -454,7 +553,8 @@ pub(crate) type RowIter<'a> = Box<dyn Iterator<Item = Result<Row>> + 'a>;
 /// Runs a plan; on error every change it made is undone.
 pub fn execute(plan: &Plan, graph: &mut dyn GraphWrite, params: &Params, control: &Control) -> Result<QueryResult> {
     let sp = graph.savepoint();
-    let result = execute_inner(plan, graph, params, control)
+    let input = Input::new(plan, &*graph, params);
+    let result = execute_inner(plan, graph, &input, control)
         .and_then(|r| match graph.take_storage_error() {
             None => Ok(r),
             Some(why) => Err(Error::runtime(Kind::ResourceLimit, Detail::PropertyStorageFull, why)),
@@ -474,7 +574,7 @@ pub fn execute(plan: &Plan, graph: &mut dyn GraphWrite, params: &Params, control
     }
 }
 
-fn execute_inner(plan: &Plan, graph: &mut dyn GraphWrite, params: &Params, control: &Control) -> Result<QueryResult> {
+fn execute_inner(plan: &Plan, graph: &mut dyn GraphWrite, input: &Input, control: &Control) -> Result<QueryResult> {
     let mut stats = Stats::default();
     let mut rows: Vec<Row> = Vec::new();
     control.memory.store(0, AtomicOrdering::Relaxed);
@@ -482,7 +582,7 @@ fn execute_inner(plan: &Plan, graph: &mut dyn GraphWrite, params: &Params, contr
     control.batches.store(0, AtomicOrdering::Relaxed);
     control.batches_stopped.store(false, AtomicOrdering::Relaxed);
     for part in &plan.parts {
-        rows.extend(run_pipeline(part, graph, params, control, &mut stats)?);
+        rows.extend(run_pipeline(part, graph, input, control, &mut stats)?);
         if rows.len() as u64 > control.limits.max_rows {
             return Err(control.too_many_rows());
         }
@@ -529,8 +629,9 @@ pub fn execute_read(
     control.memory.store(0, AtomicOrdering::Relaxed);
     let distinct = plan.parts.len() > 1 && !plan.union_all.iter().all(|a| *a);
     let mut seen = std::collections::HashSet::new();
+    let input = Input::new(plan, graph, params);
     for p in &plan.parts {
-        let ctx = Ctx { graph, params, width: p.slots, control };
+        let ctx = Ctx::new(graph, &input, p.slots, control);
         let start: RowIter = Box::new(std::iter::once(Ok(vec![Value::Null; p.slots])));
         for r in push::build(&p.ops, start, ctx) {
             let r = r?;
@@ -552,18 +653,18 @@ pub fn execute_read(
 fn run_pipeline(
     p: &Pipeline,
     graph: &mut dyn GraphWrite,
-    params: &Params,
+    input: &Input,
     control: &Control,
     stats: &mut Stats,
 ) -> Result<Vec<Row>> {
     let mut rows: Vec<Row> = vec![vec![Value::Null; p.slots]];
     let mut i = 0;
-    if let Some((j, out)) = stream_first_write(p, graph, params, control, stats)? {
+    if let Some((j, out)) = stream_first_write(p, graph, input, control, stats)? {
         rows = out;
         i = j + 1;
     }
     let wanted = !p.output.is_empty();
-    let rows = run_ops(&p.ops[i..], rows, p.slots, graph, params, control, stats, wanted)?;
+    let rows = run_ops(&p.ops[i..], rows, p.slots, graph, input, control, stats, wanted)?;
     if !wanted {
         // A query that ends in an update returns no rows.
         return Ok(Vec::new());
@@ -580,7 +681,7 @@ pub(crate) fn run_ops(
     mut rows: Vec<Row>,
     width: usize,
     graph: &mut dyn GraphWrite,
-    params: &Params,
+    input: &Input,
     control: &Control,
     stats: &mut Stats,
     wanted: bool,
@@ -590,7 +691,7 @@ pub(crate) fn run_ops(
     while i < ops.len() {
         let j = ops[i..].iter().position(Op::writes).map_or(ops.len(), |k| i + k);
         if j > i {
-            let ctx = Ctx { graph, params, width, control };
+            let ctx = Ctx::new(graph, input, width, control);
             let it = push::build(&ops[i..j], Box::new(rows.into_iter().map(Ok)), ctx);
             // The rows the statement returns count against --max-rows; all that are held here
             // count against --max-memory.
@@ -613,7 +714,7 @@ pub(crate) fn run_ops(
         if j < ops.len() {
             let t = Instant::now();
             let (n, keep) = (rows.len(), j + 1 < ops.len() || wanted);
-            rows = write::apply(&ops[j], rows, graph, params, control, stats, keep)?;
+            rows = write::apply(&ops[j], rows, graph, input, control, stats, keep)?;
             if let Some(p) = &control.profile {
                 // A CREATE whose rows were let go (see write::apply) passed each one on.
                 let passed = if matches!(ops[j], Op::Create { .. }) && !keep { n } else { rows.len() };
@@ -639,29 +740,29 @@ const WRITE_CHUNK: usize = 4096;
 fn stream_first_write(
     p: &Pipeline,
     graph: &mut dyn GraphWrite,
-    params: &Params,
+    input: &Input,
     control: &Control,
     stats: &mut Stats,
 ) -> Result<Option<(usize, Vec<Row>)>> {
     let ops = &p.ops;
     let Some(j) = ops.iter().position(Op::writes) else { return Ok(None) };
-    if j == 0 || !crate::plan::reads_no_graph(&ops[..j]) || params.values().any(holds_entity) {
+    if j == 0 || !crate::plan::reads_no_graph(&ops[..j]) || input.params.values().any(holds_entity) {
         return Ok(None);
     }
     // IN TRANSACTIONS takes its rows a batch at a time.
     let size = match &ops[j] {
         Op::SubQuery { batch: Some(b), .. } => {
-            let ctx = Ctx { graph: crate::store::empty_graph(), params, width: p.slots, control };
+            let ctx = Ctx::new(crate::store::empty_graph(), input, p.slots, control);
             subquery::batch_size(b, ctx, None)?
         }
         _ => WRITE_CHUNK,
     };
     let keep = rows_read_after(p, j);
-    let ctx = Ctx { graph: crate::store::empty_graph(), params, width: p.slots, control };
+    let ctx = Ctx::new(crate::store::empty_graph(), input, p.slots, control);
     if let ([Op::Unwind { expr, slot }], Op::Create { parts, span }, false, None) =
         (&ops[..j], &ops[j], keep, &control.profile)
     {
-        unwind_create(expr, *slot, parts, *span, graph, ctx, stats)?;
+        unwind_create((expr, *slot), (parts, *span), graph, input, ctx, stats)?;
         return Ok(Some((j, Vec::new())));
     }
     let first = vec![Value::Null; p.slots];
@@ -677,7 +778,7 @@ fn stream_first_write(
             let size: u64 = chunk.iter().map(|r| row_size(r)).sum();
             control.charge(size)?;
             passed += chunk.len();
-            let rows = write::apply(&ops[j], std::mem::take(&mut chunk), graph, params, control, stats, keep);
+            let rows = write::apply(&ops[j], std::mem::take(&mut chunk), graph, input, control, stats, keep);
             control.release(size);
             out.extend(rows?);
         }
@@ -691,11 +792,10 @@ fn stream_first_write(
 /// `UNWIND ... CREATE ...` that ends a statement (the bulk load of a driver's batch, or of a
 /// range): each value is created from one row, used again, so no row is made per value.
 fn unwind_create(
-    expr: &crate::plan::Expr,
-    slot: usize,
-    parts: &[crate::plan::CreatePart],
-    clause: crate::error::Span,
+    (expr, slot): (&crate::plan::Expr, usize),
+    (parts, clause): (&[crate::plan::CreatePart], crate::error::Span),
     graph: &mut dyn GraphWrite,
+    input: &Input,
     ctx: Ctx,
     stats: &mut Stats,
 ) -> Result<()> {
@@ -708,7 +808,7 @@ fn unwind_create(
         // As in a row of its own: nothing but the value is bound yet.
         row.iter_mut().for_each(|x| *x = Value::Null);
         row[slot] = v;
-        write::create_row(parts, &mut row, graph, ctx.params, ctx.control, stats).map_err(|e| e.at(clause))?;
+        write::create_row(parts, &mut row, graph, input, ctx.control, stats).map_err(|e| e.at(clause))?;
     }
     Ok(())
 }

@@ -20,11 +20,27 @@ pub(crate) fn node_matches(ctx: Ctx, id: NodeId, labels: &[LabelId], props: &[(K
         && props.iter().all(|(k, v)| ctx.graph.node_prop_equals(id, *k, v))
 }
 
-/// Whether the node bound in the row matches the spec's labels and properties.
-pub(crate) fn node_check(node: &NodeSpec, row: &Row, ctx: Ctx) -> Result<bool> {
-    let Value::Node(id) = row[node.slot] else { return Ok(false) };
-    let Some(labels) = label_syms(ctx, &node.labels) else { return Ok(false) };
-    Ok(eval_props(&node.props, row, ctx)?.is_some_and(|props| node_matches(ctx, id, &labels, &props)))
+/// The check of a node already bound against a pattern's labels and properties: the labels
+/// looked up once, and the properties evaluated once when they read nothing of the row.
+pub(crate) struct NodeCheck<'a> {
+    node: &'a NodeSpec,
+    /// `None`: a label does not exist, so no node matches.
+    labels: Option<Vec<LabelId>>,
+    fixed: Option<Wanted>,
+}
+
+impl<'a> NodeCheck<'a> {
+    pub(crate) fn new(node: &'a NodeSpec, ctx: Ctx) -> NodeCheck<'a> {
+        NodeCheck { node, labels: label_syms(ctx, &node.labels), fixed: fixed_props(&node.props, ctx) }
+    }
+
+    /// Whether the node bound in the row matches.
+    pub(crate) fn test(&self, row: &Row, ctx: Ctx) -> Result<bool> {
+        let Value::Node(id) = row[self.node.slot] else { return Ok(false) };
+        let Some(labels) = &self.labels else { return Ok(false) };
+        let props = wanted(&self.fixed, &self.node.props, row, ctx)?;
+        Ok(props.as_ref().as_ref().is_some_and(|props| node_matches(ctx, id, labels, props)))
+    }
 }
 
 /// Properties a pattern element must have; `None` inside: nothing can match (a null value or

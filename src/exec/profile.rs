@@ -107,6 +107,7 @@ impl Profile {
         out: &mut Vec<Vec<Value>>,
         ms: &dyn Fn(Duration) -> Value,
     ) {
+        let notes = crate::plan::fuse::notes(ops, true);
         for (k, op) in ops.iter().enumerate().rev() {
             let s = self.get(op);
             let below = if k > 0 { self.get(&ops[k - 1]).total } else { Duration::ZERO };
@@ -118,7 +119,8 @@ impl Profile {
             };
             // Write operators are timed alone (they drain their input first).
             let own = if op.writes() { s.total } else { s.total.saturating_sub(below).saturating_sub(inner) };
-            let line = crate::plan::name_slots(&format!("{}{op}", "  ".repeat(depth)), names);
+            let op_text = crate::plan::with_note(op, &notes[k]);
+            let line = crate::plan::name_slots(&format!("{}{op_text}", "  ".repeat(depth)), names);
             out.push(vec![Value::str(&line), Value::Int(s.rows as i64), ms(own)]);
             if let Op::Optional { ops, .. } | Op::Merge { matcher: ops, .. } = op {
                 self.chain(ops, depth + 2, names, out, ms);

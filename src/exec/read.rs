@@ -6,7 +6,7 @@ use std::collections::HashSet;
 
 use super::eval::eval;
 use super::expand::{expand, Names};
-use super::pattern::node_check;
+use super::pattern::NodeCheck;
 use super::rows::{flat_map_ok, none, one};
 use super::scan::scan;
 use super::sort::{count_value, feed_all};
@@ -19,16 +19,19 @@ use crate::value::{Path, RelId, Value};
 pub(crate) fn apply<'a>(op: &'a Op, input: RowIter<'a>, ctx: Ctx<'a>) -> RowIter<'a> {
     match op {
         Op::NodeScan { node } => flat_map_ok(input, move |row| scan(node, row, ctx)),
-        Op::NodeCheck { node } => Box::new(input.filter_map(move |r| {
-            match r.and_then(|row| {
-                let keep = node_check(node, &row, ctx)?;
-                Ok(keep.then_some(row))
-            }) {
-                Ok(Some(row)) => Some(Ok(row)),
-                Ok(None) => None,
-                Err(e) => Some(Err(e)),
-            }
-        })),
+        Op::NodeCheck { node } => {
+            let check = NodeCheck::new(node, ctx);
+            Box::new(input.filter_map(move |r| {
+                match r.and_then(|row| {
+                    let keep = check.test(&row, ctx)?;
+                    Ok(keep.then_some(row))
+                }) {
+                    Ok(Some(row)) => Some(Ok(row)),
+                    Ok(None) => None,
+                    Err(e) => Some(Err(e)),
+                }
+            }))
+        }
         // A fold is the pushed pipeline's shortcut; row by row, the counts come out the same.
         Op::Expand { from, rel, to, to_bound, rel_bound, distinct_from, count, partial, .. } => {
             let names = Names::new(ctx, rel, to);

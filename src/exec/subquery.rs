@@ -11,7 +11,7 @@ use indexmap::IndexMap;
 use super::eval::eval;
 use super::exists::returns;
 use super::rows::{flat_map_ok, one};
-use super::{run_ops, type_err, Control, Ctx, Params, Row, RowIter, Stats};
+use super::{run_ops, type_err, Control, Ctx, Input, Row, RowIter, Stats};
 use crate::ast::OnError;
 use crate::error::{Detail, Error, Kind, Result};
 use crate::plan::{Batching, Op, SubPlan};
@@ -54,7 +54,7 @@ pub(crate) fn pull<'a>(
 /// Where a writing subquery runs: the graph it changes and the statement's controls.
 pub(crate) struct Run<'a, 'g> {
     pub graph: &'g mut dyn GraphWrite,
-    pub params: &'a Params,
+    pub input: &'a Input<'a>,
     pub control: &'a Control,
     pub stats: &'a mut Stats,
     pub width: usize,
@@ -70,8 +70,8 @@ impl Run<'_, '_> {
         let mut out = Vec::new();
         for p in &sub.parts {
             let wanted = !p.output.is_empty();
-            let (w, params, control) = (self.width, self.params, self.control);
-            let made = run_ops(&p.ops, vec![row.clone()], w, self.graph, params, control, self.stats, wanted)?;
+            let (w, input, control) = (self.width, self.input, self.control);
+            let made = run_ops(&p.ops, vec![row.clone()], w, self.graph, input, control, self.stats, wanted)?;
             if !wanted {
                 continue;
             }
@@ -114,7 +114,7 @@ impl Run<'_, '_> {
             }
             return Ok(out);
         };
-        let ctx = Ctx { graph: &*self.graph, params: self.params, width: self.width, control: self.control };
+        let ctx = Ctx::new(&*self.graph, self.input, self.width, self.control);
         let size = batch_size(b, ctx, rows.first())?;
         let mut out = Vec::new();
         let counter = &self.control.batches;
@@ -197,7 +197,7 @@ impl Run<'_, '_> {
     /// `FOREACH`: the updates for each element of the list, the rows passed on unchanged.
     pub(crate) fn foreach(&mut self, slot: usize, list: &crate::plan::Expr, ops: &[Op], rows: &[Row]) -> Result<()> {
         for row in rows {
-            let ctx = Ctx { graph: &*self.graph, params: self.params, width: self.width, control: self.control };
+            let ctx = Ctx::new(&*self.graph, self.input, self.width, self.control);
             let items = match eval(list, row, ctx)? {
                 Value::Null => continue,
                 Value::List(items) => items,
@@ -207,8 +207,8 @@ impl Run<'_, '_> {
                 self.control.tick()?;
                 let mut r = row.clone();
                 r[slot] = item;
-                let (w, params, control) = (self.width, self.params, self.control);
-                run_ops(ops, vec![r], w, self.graph, params, control, self.stats, false)?;
+                let (w, input, control) = (self.width, self.input, self.control);
+                run_ops(ops, vec![r], w, self.graph, input, control, self.stats, false)?;
             }
         }
         Ok(())

@@ -7,15 +7,15 @@ use smallvec::SmallVec;
 
 use super::eval::eval;
 use super::functions::entity_props;
-use super::{type_err, Control, Ctx, Params, Row, Stats};
+use super::{type_err, Control, Ctx, Input, Row, Stats};
 use crate::error::{Detail, Error, Kind, Result};
 use crate::plan::{CreatePart, Op, SetOp};
 use crate::store::{GraphRead, GraphWrite};
 use crate::value::{NodeId, Path, RelId, Value};
 
-fn ctx<'a>(graph: &'a dyn GraphRead, params: &'a Params, width: usize) -> Ctx<'a> {
+fn ctx<'a>(graph: &'a dyn GraphRead, input: &'a Input, width: usize) -> Ctx<'a> {
     static NONE: std::sync::OnceLock<Control> = std::sync::OnceLock::new();
-    Ctx { graph, params, width, control: NONE.get_or_init(Control::default) }
+    Ctx::new(graph, input, width, NONE.get_or_init(Control::default))
 }
 
 /// Applies a writing operator to the rows before it; its errors point at its clause.
@@ -23,12 +23,12 @@ pub(crate) fn apply(
     op: &Op,
     rows: Vec<Row>,
     graph: &mut dyn GraphWrite,
-    params: &Params,
+    input: &Input,
     control: &Control,
     stats: &mut Stats,
     keep: bool,
 ) -> Result<Vec<Row>> {
-    apply_op(op, rows, graph, params, control, stats, keep).map_err(|e| e.at_opt(op.clause_span()))
+    apply_op(op, rows, graph, input, control, stats, keep).map_err(|e| e.at_opt(op.clause_span()))
 }
 
 /// [`apply`], its errors not yet pointing at the clause.
@@ -36,7 +36,7 @@ fn apply_op(
     op: &Op,
     rows: Vec<Row>,
     graph: &mut dyn GraphWrite,
-    params: &Params,
+    input: &Input,
     control: &Control,
     stats: &mut Stats,
     keep: bool,
@@ -45,11 +45,11 @@ fn apply_op(
     let width = rows.first().map_or(0, |r| r.len());
     match op {
         Op::SubQuery { sub, columns, batch, optional } => {
-            let mut run = super::subquery::Run { graph, params, control, stats, width, optional: *optional };
+            let mut run = super::subquery::Run { graph, input, control, stats, width, optional: *optional };
             run.subquery(sub, columns, batch.as_ref(), rows)
         }
         Op::Foreach { slot, list, ops } => {
-            let mut run = super::subquery::Run { graph, params, control, stats, width, optional: false };
+            let mut run = super::subquery::Run { graph, input, control, stats, width, optional: false };
             run.foreach(*slot, list, ops, &rows)?;
             Ok(rows)
         }
@@ -86,7 +86,7 @@ fn apply_op(
             // their memory serves what is created next.
             let mut out = Vec::with_capacity(if keep { rows.len() } else { 0 });
             for mut row in rows {
-                create_row(parts, &mut row, graph, params, control, stats)?;
+                create_row(parts, &mut row, graph, input, control, stats)?;
                 if keep {
                     out.push(row);
                 }
@@ -99,18 +99,18 @@ fn apply_op(
                 control.check()?;
                 control.charge_writes(stats)?;
                 let matched: Vec<Row> = {
-                    let c = Ctx { graph, params, width, control };
+                    let c = Ctx::new(graph, input, width, control);
                     super::run_sub(matcher, row.clone(), c).collect::<Result<_>>()?
                 };
                 if matched.is_empty() {
                     let mut row = row;
-                    check_merge_nulls(part, &row, graph, params, width)?;
-                    create_part(part, &mut row, graph, params, stats)?;
-                    set_items(on_create, &row, graph, params, stats)?;
+                    check_merge_nulls(part, &row, graph, input, width)?;
+                    create_part(part, &mut row, graph, input, stats)?;
+                    set_items(on_create, &row, graph, input, stats)?;
                     out.push(row);
                 } else {
                     for m in matched {
-                        set_items(on_match, &m, graph, params, stats)?;
+                        set_items(on_match, &m, graph, input, stats)?;
                         out.push(m);
                     }
                 }
@@ -120,7 +120,7 @@ fn apply_op(
         Op::Set { ops, .. } => {
             for row in &rows {
                 control.tick()?;
-                set_items(ops, row, graph, params, stats)?;
+                set_items(ops, row, graph, input, stats)?;
                 control.charge_writes(stats)?;
             }
             Ok(rows)
@@ -129,7 +129,7 @@ fn apply_op(
             let mut nodes = Vec::new();
             let mut rels = Vec::new();
             {
-                let c = ctx(graph, params, width);
+                let c = ctx(graph, input, width);
                 for row in &rows {
                     for e in exprs {
                         collect_deletions(eval(e, row, c)?, &mut nodes, &mut rels)?;
@@ -319,8 +319,8 @@ fn props_arg<'a, 'p: 'a>(
     props.iter_mut().map(|(k, v)| (&**k, std::mem::replace(v, Value::Null)))
 }
 
-fn check_merge_nulls(part: &CreatePart, row: &Row, graph: &dyn GraphRead, params: &Params, width: usize) -> Result<()> {
-    let c = ctx(graph, params, width);
+fn check_merge_nulls(part: &CreatePart, row: &Row, graph: &dyn GraphRead, input: &Input, width: usize) -> Result<()> {
+    let c = ctx(graph, input, width);
     let exprs = part.nodes.iter().filter(|n| !n.bound).map(|n| &n.props).chain(part.rels.iter().map(|r| &r.props));
     for e in exprs.flatten() {
         if let Value::Map(m) = eval(e, row, c)? {
@@ -341,13 +341,13 @@ pub(crate) fn create_row(
     parts: &[CreatePart],
     row: &mut Row,
     graph: &mut dyn GraphWrite,
-    params: &Params,
+    input: &Input,
     control: &Control,
     stats: &mut Stats,
 ) -> Result<()> {
     control.tick()?;
     for part in parts {
-        create_part(part, row, graph, params, stats)?;
+        create_part(part, row, graph, input, stats)?;
     }
     control.charge_writes(stats)
 }
@@ -356,7 +356,7 @@ fn create_part(
     part: &CreatePart,
     row: &mut Row,
     graph: &mut dyn GraphWrite,
-    params: &Params,
+    input: &Input,
     stats: &mut Stats,
 ) -> Result<()> {
     let width = row.len();
@@ -376,7 +376,7 @@ fn create_part(
             continue;
         }
         let mut props = Props::new();
-        props_map(&n.props, row, ctx(graph, params, width), &mut props)?;
+        props_map(&n.props, row, ctx(graph, input, width), &mut props)?;
         stats.properties_set += props.len() as u64;
         stats.labels_added += n.labels.len() as u64;
         let labels: SmallVec<[&str; 4]> = n.labels.iter().map(String::as_str).collect();
@@ -388,7 +388,7 @@ fn create_part(
     let mut rel_ids = Vec::new();
     for r in &part.rels {
         let mut props = Props::new();
-        props_map(&r.props, row, ctx(graph, params, width), &mut props)?;
+        props_map(&r.props, row, ctx(graph, input, width), &mut props)?;
         stats.properties_set += props.len() as u64;
         let id = graph.create_rel(ids[r.start], ids[r.end], &r.ty, &mut props_arg(&mut props)).ok_or_else(|| {
             Error::runtime(
@@ -448,17 +448,17 @@ fn map_value(v: Value, c: Ctx) -> Result<IndexMap<String, Value>> {
     }
 }
 
-fn set_items(ops: &[SetOp], row: &Row, graph: &mut dyn GraphWrite, params: &Params, stats: &mut Stats) -> Result<()> {
+fn set_items(ops: &[SetOp], row: &Row, graph: &mut dyn GraphWrite, input: &Input, stats: &mut Stats) -> Result<()> {
     let width = row.len();
     for op in ops {
         match op {
             SetOp::Prop { target, key, value } => {
-                let c = ctx(graph, params, width);
+                let c = ctx(graph, input, width);
                 let (t, v) = (eval(target, row, c)?, eval(value, row, c)?);
                 set_prop(graph, &t, key, v, stats)?;
             }
             SetOp::RemoveProp { target, key } => {
-                let t = eval(target, row, ctx(graph, params, width))?;
+                let t = eval(target, row, ctx(graph, input, width))?;
                 set_prop(graph, &t, key, Value::Null, stats)?;
             }
             SetOp::Replace { slot, value } | SetOp::Merge { slot, value } => {
@@ -466,7 +466,7 @@ fn set_items(ops: &[SetOp], row: &Row, graph: &mut dyn GraphWrite, params: &Para
                 if target.is_null() {
                     continue;
                 }
-                let c = ctx(graph, params, width);
+                let c = ctx(graph, input, width);
                 let v = eval(value, row, c)?;
                 if v.is_null() && matches!(op, SetOp::Merge { .. }) {
                     continue;

@@ -1,7 +1,7 @@
 //! From a checked AST to a plan: resolves variables to slots, picks where each pattern starts,
 //! splits projections into grouping keys and aggregates.
 
-use indexmap::IndexMap;
+use indexmap::{IndexMap, IndexSet};
 
 use super::*;
 use crate::ast::{self, BinaryOp, Clause, ExprKind, Literal, PathKind};
@@ -18,9 +18,11 @@ pub fn build(stmt: &ast::Statement, catalog: &dyn Catalog) -> Result<Plan> {
 pub fn build_with(stmt: &ast::Statement, catalog: &dyn Catalog, passes: Passes) -> Result<Plan> {
     let mut parts = Vec::new();
     let mut columns: Option<Vec<String>> = None;
+    let (mut keys, mut labels) = (IndexSet::new(), IndexSet::new());
     for sq in &stmt.query.parts {
-        let mut b = Builder { slots: 0, names: Vec::new(), catalog, passes };
+        let mut b = Builder { slots: 0, names: Vec::new(), keys, labels, catalog, passes };
         let (pipeline, cols, _) = b.single(sq, Scope::default(), &Scope::default())?;
+        (keys, labels) = (b.keys, b.labels);
         if let Some(c) = &columns {
             if *c != cols {
                 return Err(Error::semantic(
@@ -33,7 +35,13 @@ pub fn build_with(stmt: &ast::Statement, catalog: &dyn Catalog, passes: Passes) 
         columns = Some(cols);
         parts.push(pipeline);
     }
-    Ok(Plan { parts, union_all: stmt.query.union_all.clone(), columns: columns.unwrap_or_default() })
+    Ok(Plan {
+        parts,
+        union_all: stmt.query.union_all.clone(),
+        columns: columns.unwrap_or_default(),
+        keys: keys.into_iter().collect(),
+        labels: labels.into_iter().collect(),
+    })
 }
 
 /// Variables visible at a point of the query.
@@ -55,6 +63,10 @@ struct Builder<'c> {
     slots: usize,
     /// The variable name each slot was first bound to (empty: an anonymous one), for `EXPLAIN`.
     names: Vec<String>,
+    /// The property keys read so far, in the order [`Name::n`] numbers them.
+    keys: IndexSet<String>,
+    /// The labels tested for so far, in the order [`Name::n`] numbers them.
+    labels: IndexSet<String>,
     catalog: &'c dyn Catalog,
     passes: Passes,
 }
@@ -119,6 +131,16 @@ fn reverse(d: Dir) -> Dir {
 }
 
 impl Builder<'_> {
+    /// A property key the plan reads, numbered in its key table.
+    fn key(&mut self, name: &str) -> Key {
+        Key::new(name, self.keys.insert_full(name.to_string()).0 as u32)
+    }
+
+    /// A label the plan tests for, numbered in its label table.
+    fn label(&mut self, name: &str) -> Label {
+        Label::new(name, self.labels.insert_full(name.to_string()).0 as u32)
+    }
+
     /// Binds `name` to `slot` in `scope`, and remembers the name for the plan's text.
     fn bind(&mut self, scope: &mut Scope, name: &str, slot: Slot, kind: VarKind) {
         if self.names.len() <= slot {
@@ -496,7 +518,7 @@ impl Builder<'_> {
                 ExprKind::Map(kv) => {
                     let mut pairs = Vec::new();
                     for (k, v) in kv {
-                        pairs.push((k.clone(), self.expr(v, scope)?));
+                        pairs.push((self.key(k), self.expr(v, scope)?));
                     }
                     Some(PropFilter::Pairs(pairs))
                 }
@@ -520,7 +542,7 @@ impl Builder<'_> {
         let props = self.prop_filter(&n.props, scope)?;
         let index = match &props {
             Some(PropFilter::Pairs(kv)) if self.passes.index_seek => n.labels.iter().find_map(|l| {
-                kv.iter().find(|(k, _)| self.catalog.has_index(l, k)).map(|(k, _)| (l.clone(), k.clone()))
+                kv.iter().find(|(k, _)| self.catalog.has_index(l, k.as_str())).map(|(k, _)| (l.clone(), k.name.clone()))
             }),
             _ => None,
         };
@@ -1315,7 +1337,7 @@ impl Builder<'_> {
                 Some((s, _)) => Expr::Slot(s),
                 None => return Err(undefined(v, e.span)),
             },
-            ExprKind::Property(x, k) => Expr::Prop(self.bx(x, scope, agg)?, k.clone(), e.span),
+            ExprKind::Property(x, k) => Expr::Prop(self.bx(x, scope, agg)?, self.key(k), e.span),
             ExprKind::List(xs) => {
                 let items = self.exprs(xs, scope, agg)?;
                 if items.iter().all(|x| matches!(x, Expr::Const(_))) {
@@ -1343,7 +1365,10 @@ impl Builder<'_> {
             }
             ExprKind::Binary(op, a, b) => Expr::Binary(*op, self.bx(a, scope, agg)?, self.bx(b, scope, agg)?, e.span),
             ExprKind::IsNull { expr, negated } => Expr::IsNull(self.bx(expr, scope, agg)?, *negated),
-            ExprKind::HasLabels(x, ls) => Expr::HasLabels(self.bx(x, scope, agg)?, ls.clone(), e.span),
+            ExprKind::HasLabels(x, ls) => {
+                let labels = ls.iter().map(|l| self.label(l)).collect();
+                Expr::HasLabels(self.bx(x, scope, agg)?, labels, e.span)
+            }
             ExprKind::Index(a, b) => Expr::Index(self.bx(a, scope, agg)?, self.bx(b, scope, agg)?, e.span),
             ExprKind::Slice { expr, from, to } => Expr::Slice(
                 self.bx(expr, scope, agg)?,
@@ -1439,7 +1464,7 @@ impl Builder<'_> {
                 let mut out = Vec::new();
                 for it in items {
                     out.push(match it {
-                        ast::MapProjItem::Property(k) => MapProjItem::Prop(k.clone()),
+                        ast::MapProjItem::Property(k) => MapProjItem::Prop(self.key(k)),
                         ast::MapProjItem::AllProperties => MapProjItem::All,
                         ast::MapProjItem::Literal(k, x) => {
                             MapProjItem::Entry(k.clone(), self.expr_in(x, scope, agg.as_deref_mut())?)

@@ -47,9 +47,10 @@ fn slots(xs: &[Slot]) -> String {
 }
 
 fn write_ops(f: &mut String, ops: &[Op], depth: usize) -> fmt::Result {
-    for op in ops.iter().rev() {
+    let notes = super::fuse::notes(ops, false);
+    for (op, note) in ops.iter().zip(notes).rev() {
         let pad = "  ".repeat(depth);
-        writeln!(f, "{pad}{op}")?;
+        writeln!(f, "{pad}{}", with_note(op, &note))?;
         match op {
             Op::Optional { ops, .. } | Op::Merge { matcher: ops, .. } | Op::Foreach { ops, .. } => {
                 write_ops(f, ops, depth + 2)?
@@ -72,6 +73,15 @@ fn write_ops(f: &mut String, ops: &[Op], depth: usize) -> fmt::Result {
         }
     }
     Ok(())
+}
+
+/// An operator's text, with how it runs when that is not pulled (see [`super::fuse::notes`]).
+pub fn with_note(op: &Op, note: &str) -> String {
+    if note.is_empty() {
+        op.to_string()
+    } else {
+        format!("{op} [{note}]")
+    }
 }
 
 fn list<T: Display>(xs: &[T]) -> String {
@@ -294,7 +304,9 @@ impl Display for Expr {
             Expr::Neg(e, _) => write!(f, "-{e}"),
             Expr::Binary(op, a, b, _) => write!(f, "({a} {op:?} {b})"),
             Expr::IsNull(e, neg) => write!(f, "{e} IS {}NULL", if *neg { "NOT " } else { "" }),
-            Expr::HasLabels(e, ls, _) => write!(f, "{e}:{}", ls.join(":")),
+            Expr::HasLabels(e, ls, _) => {
+                write!(f, "{e}:{}", ls.iter().map(|l| l.as_str()).collect::<Vec<_>>().join(":"))
+            }
             Expr::Index(a, b, _) => write!(f, "{a}[{b}]"),
             Expr::Slice(a, x, y, _) => write!(
                 f,

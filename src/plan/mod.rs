@@ -3,8 +3,9 @@
 
 mod build;
 mod display;
-pub use display::name_slots;
+pub use display::{name_slots, with_note};
 mod estimate;
+pub mod fuse;
 mod rewrite;
 
 pub use build::{build, build_with};
@@ -94,6 +95,64 @@ pub struct Plan {
     pub union_all: Vec<bool>,
     /// The names of the result columns.
     pub columns: Vec<String>,
+    /// The property keys it reads, each once, numbered by [`Name::n`].
+    pub keys: Vec<String>,
+    /// The labels its expressions test for, each once, numbered by [`Name::n`].
+    pub labels: Vec<String>,
+}
+
+/// A name a plan reads in the graph: its text, and its number in the plan's table of such
+/// names ([`Plan::keys`], [`Plan::labels`]), so that a run looks each name up once instead of
+/// once per row. `T` says which table: [`OfKey`] or [`OfLabel`].
+#[derive(Debug)]
+pub struct Name<T> {
+    /// The name as the query writes it.
+    pub name: String,
+    /// Its place in the plan's table.
+    pub n: u32,
+    of: std::marker::PhantomData<T>,
+}
+
+/// The table of property keys.
+#[derive(Debug)]
+pub enum OfKey {}
+/// The table of labels.
+#[derive(Debug)]
+pub enum OfLabel {}
+
+/// A property key the plan reads (`n.key`, `{key: ...}` in a pattern, `n {.key}`).
+pub type Key = Name<OfKey>;
+/// A label the plan tests for in an expression (`n:Label`).
+pub type Label = Name<OfLabel>;
+
+impl<T> Name<T> {
+    /// The name numbered `n` in its table.
+    pub fn new(name: &str, n: u32) -> Name<T> {
+        Name { name: name.to_string(), n, of: std::marker::PhantomData }
+    }
+
+    /// The name's text.
+    pub fn as_str(&self) -> &str {
+        &self.name
+    }
+}
+
+impl<T> Clone for Name<T> {
+    fn clone(&self) -> Name<T> {
+        Name::new(&self.name, self.n)
+    }
+}
+
+impl<T> PartialEq for Name<T> {
+    fn eq(&self, other: &Name<T>) -> bool {
+        self.n == other.n && self.name == other.name
+    }
+}
+
+impl<T> std::fmt::Display for Name<T> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.name)
+    }
 }
 
 impl Plan {
@@ -163,7 +222,7 @@ pub enum Dir {
 #[derive(Debug, Clone)]
 pub enum PropFilter {
     /// Key and value pairs written in the pattern: `{k: expr, ...}`.
-    Pairs(Vec<(String, Expr)>),
+    Pairs(Vec<(Key, Expr)>),
     /// A single expression that gives the whole map, such as a parameter.
     Map(Expr),
 }
@@ -891,7 +950,7 @@ pub enum Expr {
     /// The value in a row slot.
     Slot(Slot),
     /// `expr.key`, and where it is written.
-    Prop(Box<Expr>, String, Span),
+    Prop(Box<Expr>, Key, Span),
     /// `[a, b, c]`.
     List(Vec<Expr>),
     /// `{key: expr, ...}`.
@@ -905,7 +964,7 @@ pub enum Expr {
     /// `x IS NULL`, or `x IS NOT NULL` when the flag is true.
     IsNull(Box<Expr>, bool),
     /// `x:Label:Other`, and where it is written.
-    HasLabels(Box<Expr>, Vec<String>, Span),
+    HasLabels(Box<Expr>, Vec<Label>, Span),
     /// `list[index]` (or `map[key]`), and where it is written.
     Index(Box<Expr>, Box<Expr>, Span),
     /// `list[from..to]`, and where it is written.
@@ -975,7 +1034,7 @@ pub enum Expr {
 #[derive(Debug, Clone)]
 pub enum MapProjItem {
     /// `.key`.
-    Prop(String),
+    Prop(Key),
     /// `key: expr` (a variable entry `v` becomes `v: v`).
     Entry(String, Expr),
     /// `.*`.

@@ -142,14 +142,14 @@ pub trait GraphRead: Sync {
     }
     /// One property of many nodes into `out`: `None` for a node that does not exist,
     /// `Some(Null)` for one without the property.
-    fn node_props_named_batch(&self, ids: &[NodeId], key: &str, out: &mut Vec<Option<Value>>) {
+    fn node_props_batch(&self, ids: &[NodeId], key: KeyId, out: &mut Vec<Option<Value>>) {
         out.clear();
-        out.extend(ids.iter().map(|&id| self.node_prop_named(id, key).map(|v| v.unwrap_or(Value::Null))));
+        out.extend(ids.iter().map(|&id| self.node_exists(id).then(|| self.node_prop(id, key).unwrap_or(Value::Null))));
     }
-    /// [`GraphRead::node_props_named_batch`] for relationships.
-    fn rel_props_named_batch(&self, ids: &[RelId], key: &str, out: &mut Vec<Option<Value>>) {
+    /// [`GraphRead::node_props_batch`] for relationships.
+    fn rel_props_batch(&self, ids: &[RelId], key: KeyId, out: &mut Vec<Option<Value>>) {
         out.clear();
-        out.extend(ids.iter().map(|&id| self.rel_prop_named(id, key).map(|v| v.unwrap_or(Value::Null))));
+        out.extend(ids.iter().map(|&id| self.rel_exists(id).then(|| self.rel_prop(id, key).unwrap_or(Value::Null))));
     }
     /// The type of a relationship, also of one the running statement deleted (Cypher lets
     /// `type(r)` read it after `DELETE r`).
@@ -373,11 +373,11 @@ impl GraphRead for Graph {
     fn rel_prop_named(&self, id: RelId, key: &str) -> Option<Option<Value>> {
         Graph::rel_prop_named(self, id, key)
     }
-    fn node_props_named_batch(&self, ids: &[NodeId], key: &str, out: &mut Vec<Option<Value>>) {
-        Graph::node_props_named_batch(self, ids, key, out)
+    fn node_props_batch(&self, ids: &[NodeId], key: KeyId, out: &mut Vec<Option<Value>>) {
+        Graph::node_props_batch(self, ids, key, out)
     }
-    fn rel_props_named_batch(&self, ids: &[RelId], key: &str, out: &mut Vec<Option<Value>>) {
-        Graph::rel_props_named_batch(self, ids, key, out)
+    fn rel_props_batch(&self, ids: &[RelId], key: KeyId, out: &mut Vec<Option<Value>>) {
+        Graph::rel_props_batch(self, ids, key, out)
     }
     fn rel_type_even_deleted(&self, id: RelId) -> Option<TypeId> {
         Graph::rel_type_even_deleted(self, id)

@@ -459,32 +459,21 @@ impl Graph {
     /// [`Graph::node_prop_named`] for many nodes: each step (the node, its property list,
     /// the value) is taken for all of them before the next, so that the reads overlap.
     /// `None` for a node that does not exist, `Some(Null)` for one without the property.
-    pub fn node_props_named_batch(&self, ids: &[NodeId], key: &str, out: &mut Vec<Option<Value>>) {
-        self.props_named_batch(columns::Of::Nodes, ids, key, out)
+    pub fn node_props_batch(&self, ids: &[NodeId], key: KeyId, out: &mut Vec<Option<Value>>) {
+        self.props_batch(columns::Of::Nodes, ids, key, out)
     }
 
-    /// [`Graph::node_props_named_batch`] for relationships.
-    pub fn rel_props_named_batch(&self, ids: &[RelId], key: &str, out: &mut Vec<Option<Value>>) {
-        self.props_named_batch(columns::Of::Rels, ids, key, out)
+    /// [`Graph::node_props_batch`] for relationships.
+    pub fn rel_props_batch(&self, ids: &[RelId], key: KeyId, out: &mut Vec<Option<Value>>) {
+        self.props_batch(columns::Of::Rels, ids, key, out)
     }
 
-    /// See [`Graph::node_props_named_batch`]: from the columns where they have the values,
+    /// See [`Graph::node_props_batch`]: from the columns where they have the values,
     /// else the entities' places in petgraph for all, then their lists, then the values.
-    fn props_named_batch<I: Copy + Into<u64>>(
-        &self,
-        of: columns::Of,
-        ids: &[I],
-        key: &str,
-        out: &mut Vec<Option<Value>>,
-    ) {
+    fn props_batch<I: Copy + Into<u64>>(&self, of: columns::Of, ids: &[I], k: KeyId, out: &mut Vec<Option<Value>>) {
         use columns::Of;
         out.clear();
         out.resize(ids.len(), None);
-        let exists = |id: u64| if of == Of::Nodes { self.node_exists(NodeId(id)) } else { self.rel_exists(RelId(id)) };
-        let Some(k) = self.keys.get(key) else {
-            out.iter_mut().zip(ids).for_each(|(o, &id)| *o = exists(id.into()).then_some(Value::Null));
-            return;
-        };
         let rest = self.read_columns(of, k, ids, out);
         let (offs, arena): (Vec<Option<u32>>, _) = match of {
             Of::Nodes => {

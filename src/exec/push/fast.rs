@@ -9,14 +9,14 @@ use crate::ast::BinaryOp;
 use crate::error::Result;
 use crate::exec::eval::{eval, operate, property, text_test};
 use crate::exec::{Ctx, Row};
-use crate::plan::{Expr, Slot};
+use crate::plan::{Expr, Key, Slot};
 use crate::store::PropReader;
 use crate::value::Value;
 
 /// `slot.key`, read through a reader while the slot holds a node or a relationship.
 pub(super) struct PropRead<'a> {
     slot: Slot,
-    key: &'a str,
+    key: &'a Key,
     /// Where `slot.key` is written, for the error of a value that has no properties.
     span: crate::error::Span,
     /// The readers of nodes and of relationships; `None` when no entity has the key (the
@@ -29,8 +29,7 @@ impl<'a> PropRead<'a> {
         let Expr::Prop(x, key, span) = e else { return None };
         let Expr::Slot(slot) = **x else { return None };
         let readers = ctx
-            .graph
-            .key_id(key)
+            .key(key)
             .map(|k| [RefCell::new(ctx.graph.node_prop_reader(k)), RefCell::new(ctx.graph.rel_prop_reader(k))]);
         Some(PropRead { slot, key, span: *span, readers })
     }

@@ -16,61 +16,58 @@ use std::time::{Duration, Instant};
 
 use super::eval::eval;
 use super::expand::{partial_count, Hop, Names};
-use super::pattern::node_check;
+use super::pattern::NodeCheck;
 use super::read;
 use super::scan::scan_ids;
 use super::{Ctx, Keep, Row, RowIter};
 use crate::error::Result;
-use crate::plan::{Agg, Expr, NodeSpec, Op, RelSpec, Slot};
+use crate::plan::{fuse, Agg, Expr, NodeSpec, Op, RelSpec, Slot};
 use crate::value::Value;
 
 mod fast;
 mod parallel;
 
 /// Builds the operators of a read segment on `input`, pushing the streaming operators that
-/// feed a blocking one into it.
+/// feed a blocking one into it, as [`crate::plan::fuse`] decides.
 pub(crate) fn build<'a>(ops: &'a [Op], input: RowIter<'a>, ctx: Ctx<'a>) -> RowIter<'a> {
     let mut it = input;
-    let mut start = 0;
-    for (k, op) in ops.iter().enumerate() {
-        if !blocking(op) {
+    let mut runs = fuse::fused(ops).into_iter().peekable();
+    let mut k = 0;
+    while k < ops.len() {
+        let op = &ops[k];
+        if let Some(f) = runs.next_if(|f| f.start == k) {
+            let (chain, end) = (&ops[f.start..f.end], &ops[f.end]);
+            it = super::profile::apply_with(end, ctx, move || consume(chain, end, f.parallel, it, ctx));
+            k = f.end + 1;
             continue;
         }
-        let pushed = ops[start..k].iter().rev().take_while(|o| pushable(o)).count();
-        let m = k - pushed;
-        for o in &ops[start..m] {
-            it = super::profile::apply(o, it, ctx);
-        }
-        it = super::profile::apply_with(op, ctx, move || consume(&ops[m..k], op, it, ctx));
-        start = k + 1;
-    }
-    for o in &ops[start..] {
-        it = super::profile::apply(o, it, ctx);
+        it = if fuse::blocking(op) {
+            super::profile::apply_with(op, ctx, move || consume(&[], op, false, it, ctx))
+        } else {
+            super::profile::apply(op, it, ctx)
+        };
+        k += 1;
     }
     it
 }
 
-fn blocking(op: &Op) -> bool {
-    matches!(op, Op::Aggregate { .. } | Op::Sort { .. })
-}
-
-fn pushable(op: &Op) -> bool {
+/// Runs a blocking operator on the rows `chain` (fused operators) makes of `input`, on all
+/// cores if `parallel` (and not under `PROFILE`, where one thread runs it so that times add
+/// up).
+pub(crate) fn consume<'a>(
+    chain: &'a [Op],
+    op: &'a Op,
+    parallel: bool,
+    input: RowIter<'a>,
+    ctx: Ctx<'a>,
+) -> RowIter<'a> {
     match op {
-        Op::NodeScan { .. } | Op::NodeCheck { .. } | Op::Filter { .. } | Op::Project { .. } => true,
-        Op::Expand { rel, .. } => rel.var_len.is_none(),
-        _ => false,
-    }
-}
-
-/// Runs a blocking operator on the rows `chain` (pushable operators) makes of `input`.
-pub(crate) fn consume<'a>(chain: &'a [Op], op: &'a Op, input: RowIter<'a>, ctx: Ctx<'a>) -> RowIter<'a> {
-    match op {
-        Op::Aggregate { keys, aggs } => {
-            super::aggregate::run(keys, aggs, ctx, |g| match parallel::scan_of(chain, aggs, ctx) {
-                Some(node) => parallel::aggregate(node, &chain[1..], input, ctx, g),
-                None => drive(chain, input, ctx, &mut |row| g.add(row)),
-            })
-        }
+        Op::Aggregate { keys, aggs } => super::aggregate::run(keys, aggs, ctx, |g| match chain.first() {
+            Some(Op::NodeScan { node }) if parallel && ctx.control.profile.is_none() => {
+                parallel::aggregate(node, &chain[1..], input, ctx, g)
+            }
+            _ => drive(chain, input, ctx, &mut |row| g.add(row)),
+        }),
         Op::Sort { keys, top, lazy } => {
             super::sort::run(keys, top, *lazy, ctx, |s| drive(chain, input, ctx, &mut |row| s.add(row)))
         }
@@ -115,7 +112,7 @@ pub(super) struct Chain<'a> {
 
 enum Step<'a> {
     Scan(&'a NodeSpec),
-    Check(&'a NodeSpec),
+    Check(NodeCheck<'a>),
     /// With the comparison read through a property reader, if it is one.
     Filter(&'a Expr, Option<fast::Compare<'a>>),
     /// With the items that are properties read through readers.
@@ -146,7 +143,7 @@ impl<'a> Chain<'a> {
     pub(super) fn new(ops: &'a [Op], ctx: Ctx<'a>) -> Chain<'a> {
         let step = |op: &'a Op| match op {
             Op::NodeScan { node } => Step::Scan(node),
-            Op::NodeCheck { node } => Step::Check(node),
+            Op::NodeCheck { node } => Step::Check(NodeCheck::new(node, ctx)),
             Op::Filter { predicate } => Step::Filter(predicate, fast::Compare::new(predicate, ctx)),
             Op::Project { items } => Step::Project(
                 items,
@@ -209,8 +206,8 @@ impl<'a> Chain<'a> {
                     next(row)?;
                 }
             }
-            Step::Check(node) => {
-                if node_check(node, row, ctx)? {
+            Step::Check(check) => {
+                if check.test(row, ctx)? {
                     next(row)?;
                 }
             }

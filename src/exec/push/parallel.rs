@@ -17,22 +17,13 @@ use super::{Chain, Ctx, Keep, Row, RowIter};
 use crate::error::Result;
 use crate::exec::aggregate::Grouping;
 use crate::exec::scan::scan_list;
-use crate::plan::{Agg, NodeSpec, Op, Slot};
+use crate::plan::{NodeSpec, Op, Slot};
 use crate::value::{NodeId, Value};
 
 /// How long one thread works before others help.
 const HELP_AFTER: Duration = Duration::from_micros(500);
 /// Parts the scanned nodes are cut into (at most).
 const PARTS: usize = 64;
-
-/// The scan a pipeline starts with, if its aggregation may run on more than one core.
-pub(super) fn scan_of<'a>(chain: &'a [Op], aggs: &[Agg], ctx: Ctx) -> Option<&'a NodeSpec> {
-    match chain.first() {
-        // Under PROFILE one thread runs it, so that times add up.
-        Some(Op::NodeScan { node }) if ctx.control.profile.is_none() && Grouping::mergeable(aggs) => Some(node),
-        _ => None,
-    }
-}
 
 /// Aggregates into `g` the rows that `node`'s scan and then `rest` make of each input row.
 pub(super) fn aggregate<'a>(
