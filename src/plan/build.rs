@@ -8,8 +8,8 @@ use crate::ast::{self, BinaryOp, Clause, ExprKind, Literal, PathKind};
 use crate::catalog::functions::F;
 use crate::error::{Detail, Error, Result, Span};
 
-/// Plans a statement with every optimisation; `catalog` tells which indexes exist (use
-/// [`NoCatalog`] for none).
+/// Plans a statement `semantic::check` accepted, with every optimisation; `catalog` tells which
+/// indexes exist (use [`NoCatalog`] for none).
 pub fn build(stmt: &ast::Statement, catalog: &dyn Catalog) -> Result<Plan> {
     build_with(stmt, catalog, Passes::ALL)
 }
@@ -21,18 +21,10 @@ pub fn build_with(stmt: &ast::Statement, catalog: &dyn Catalog, passes: Passes) 
     let (mut keys, mut labels) = (IndexSet::new(), IndexSet::new());
     for sq in &stmt.query.parts {
         let mut b = Builder { slots: 0, names: Vec::new(), keys, labels, catalog, passes };
-        let (pipeline, cols, _) = b.single(sq, Scope::default(), &Scope::default())?;
+        let (pipeline, cols) = b.single(sq, Scope::default(), &Scope::default())?;
         (keys, labels) = (b.keys, b.labels);
-        if let Some(c) = &columns {
-            if *c != cols {
-                return Err(Error::semantic(
-                    Detail::DifferentColumnsInUnion,
-                    "all queries in a UNION must return the same column names",
-                    sq.span,
-                ));
-            }
-        }
-        columns = Some(cols);
+        // semantic::check made sure that every part returns the same columns.
+        columns.get_or_insert(cols);
         parts.push(pipeline);
     }
     Ok(Plan {
@@ -47,15 +39,15 @@ pub fn build_with(stmt: &ast::Statement, catalog: &dyn Catalog, passes: Passes) 
 /// Variables visible at a point of the query.
 #[derive(Debug, Clone, Default)]
 struct Scope {
-    vars: IndexMap<String, (Slot, VarKind)>,
+    vars: IndexMap<String, Slot>,
 }
 
 impl Scope {
-    fn get(&self, name: &str) -> Option<(Slot, VarKind)> {
+    fn get(&self, name: &str) -> Option<Slot> {
         self.vars.get(name).copied()
     }
-    fn set(&mut self, name: &str, slot: Slot, kind: VarKind) {
-        self.vars.insert(name.to_string(), (slot, kind));
+    fn set(&mut self, name: &str, slot: Slot) {
+        self.vars.insert(name.to_string(), slot);
     }
 }
 
@@ -69,6 +61,11 @@ struct Builder<'c> {
     labels: IndexSet<String>,
     catalog: &'c dyn Catalog,
     passes: Passes,
+}
+
+/// What `build` says of a statement `semantic::check` would have refused.
+fn unchecked(span: Span) -> Error {
+    Error::semantic(Detail::None, "the statement was planned without semantic::check", span)
 }
 
 fn undefined(name: &str, span: Span) -> Error {
@@ -142,14 +139,14 @@ impl Builder<'_> {
     }
 
     /// Binds `name` to `slot` in `scope`, and remembers the name for the plan's text.
-    fn bind(&mut self, scope: &mut Scope, name: &str, slot: Slot, kind: VarKind) {
+    fn bind(&mut self, scope: &mut Scope, name: &str, slot: Slot) {
         if self.names.len() <= slot {
             self.names.resize(slot + 1, String::new());
         }
         if self.names[slot].is_empty() {
             self.names[slot] = name.to_string();
         }
-        scope.set(name, slot, kind);
+        scope.set(name, slot);
     }
 
     fn slot(&mut self) -> Slot {
@@ -160,16 +157,10 @@ impl Builder<'_> {
     /// Plans one single query, starting with the variables of `scope` bound; gives its pipeline,
     /// the names of the columns it returns and what each holds.
     /// `keep`: variables that stay visible past a `WITH` (an expression subquery's outer ones).
-    fn single(
-        &mut self,
-        sq: &ast::SingleQuery,
-        mut scope: Scope,
-        keep: &Scope,
-    ) -> Result<(Pipeline, Vec<String>, Vec<VarKind>)> {
+    fn single(&mut self, sq: &ast::SingleQuery, mut scope: Scope, keep: &Scope) -> Result<(Pipeline, Vec<String>)> {
         let mut ops = Vec::new();
         let mut output = Vec::new();
         let mut columns = Vec::new();
-        let mut kinds = Vec::new();
         let n = sq.clauses.len();
         for (i, clause) in sq.clauses.iter().enumerate() {
             match clause {
@@ -179,14 +170,14 @@ impl Builder<'_> {
                     let mut sub = Vec::new();
                     self.match_clause(m, &mut inner, &mut sub)?;
                     let nulls =
-                        inner.vars.iter().filter(|(k, _)| !scope.vars.contains_key(*k)).map(|(_, (s, _))| *s).collect();
+                        inner.vars.iter().filter(|(k, _)| !scope.vars.contains_key(*k)).map(|(_, s)| *s).collect();
                     scope = inner;
                     ops.push(Op::Optional { ops: sub, nulls });
                 }
                 Clause::Unwind(u) => {
                     let expr = self.expr(&u.expr, &scope)?;
                     let slot = self.slot();
-                    self.bind(&mut scope, &u.alias.name, slot, VarKind::Any);
+                    self.bind(&mut scope, &u.alias.name, slot);
                     ops.push(Op::Unwind { expr, slot });
                 }
                 Clause::With(w) => {
@@ -217,8 +208,7 @@ impl Builder<'_> {
                     }
                 }
                 Clause::Return(r) => {
-                    let (returned, cols, slots) = self.projection(&r.proj, &scope, &mut ops)?;
-                    kinds = cols.iter().map(|c| returned.get(c).map_or(VarKind::Any, |(_, k)| k)).collect();
+                    let (_, cols, slots) = self.projection(&r.proj, &scope, &mut ops)?;
                     columns = cols;
                     output = slots;
                 }
@@ -238,7 +228,7 @@ impl Builder<'_> {
                         }
                     };
                     let slot = self.slot();
-                    self.bind(&mut scope, &l.var.name, slot, VarKind::Any);
+                    self.bind(&mut scope, &l.var.name, slot);
                     ops.push(Op::LoadCsv { from, slot, headers: l.headers, terminator, span: l.span });
                 }
                 Clause::Create(c) => {
@@ -339,7 +329,7 @@ impl Builder<'_> {
         if self.passes.late_projection {
             super::rewrite::late_projection(&mut ops);
         }
-        Ok((Pipeline { ops, slots: self.slots, output, names: self.names.clone() }, columns, kinds))
+        Ok((Pipeline { ops, slots: self.slots, output, names: self.names.clone() }, columns))
     }
 
     // ---- subqueries ---------------------------------------------------------------------
@@ -351,17 +341,17 @@ impl Builder<'_> {
         q: &ast::Query,
         outer: &Scope,
         import: Option<&ast::Import>,
-    ) -> Result<(SubPlan, Vec<String>, Vec<VarKind>)> {
+    ) -> Result<(SubPlan, Vec<String>)> {
         let mut parts = Vec::new();
-        let mut columns: Option<(Vec<String>, Vec<VarKind>)> = None;
+        let mut columns: Option<Vec<String>> = None;
         for sq in &q.parts {
             let init = match import {
                 None | Some(ast::Import::All) => outer.clone(),
                 Some(ast::Import::Vars(vs)) => {
                     let mut s = Scope::default();
                     for v in vs {
-                        let (slot, kind) = outer.get(&v.name).ok_or_else(|| undefined(&v.name, v.span))?;
-                        self.bind(&mut s, &v.name, slot, kind);
+                        let slot = outer.get(&v.name).ok_or_else(|| undefined(&v.name, v.span))?;
+                        self.bind(&mut s, &v.name, slot);
                     }
                     s
                 }
@@ -369,28 +359,19 @@ impl Builder<'_> {
                 Some(ast::Import::Leading) => Scope::default(),
             };
             let keep = if import.is_none() { outer.clone() } else { Scope::default() };
-            let (pipeline, cols, kinds) = self.single(sq, init, &keep)?;
-            if let Some((c, _)) = &columns {
-                if *c != cols {
-                    return Err(Error::semantic(
-                        Detail::DifferentColumnsInUnion,
-                        "all queries in a UNION must return the same column names",
-                        sq.span,
-                    ));
-                }
-            }
-            columns.get_or_insert((cols, kinds));
+            let (pipeline, cols) = self.single(sq, init, &keep)?;
+            columns.get_or_insert(cols);
             parts.push(pipeline);
         }
-        let (cols, kinds) = columns.unwrap_or_default();
-        Ok((SubPlan { parts, union_all: q.union_all.clone() }, cols, kinds))
+        let cols = columns.unwrap_or_default();
+        Ok((SubPlan { parts, union_all: q.union_all.clone() }, cols))
     }
 
     /// `CALL { ... }`: the returned columns get outer slots of their own.
     fn call_subquery(&mut self, c: &ast::CallSubquery, scope: &mut Scope, ops: &mut Vec<Op>) -> Result<()> {
-        let (sub, cols, kinds) = self.sub_plan(&c.query, scope, Some(&c.import))?;
+        let (sub, cols) = self.sub_plan(&c.query, scope, Some(&c.import))?;
         let mut columns = Vec::new();
-        for (name, kind) in cols.iter().zip(kinds) {
+        for name in &cols {
             if scope.get(name).is_some() {
                 return Err(Error::semantic(
                     Detail::VariableAlreadyBound,
@@ -399,7 +380,7 @@ impl Builder<'_> {
                 ));
             }
             let slot = self.slot();
-            self.bind(scope, name, slot, kind);
+            self.bind(scope, name, slot);
             columns.push(slot);
         }
         let batch = match &c.in_transactions {
@@ -411,7 +392,7 @@ impl Builder<'_> {
                 };
                 let report = t.report.as_ref().map(|v| {
                     let slot = self.slot();
-                    self.bind(scope, &v.name, slot, VarKind::Any);
+                    self.bind(scope, &v.name, slot);
                     slot
                 });
                 Some(Batching { rows, on_error: t.on_error, report })
@@ -427,14 +408,14 @@ impl Builder<'_> {
         let list = self.expr(&f.list, scope)?;
         let slot = self.slot();
         let mut inner = scope.clone();
-        self.bind(&mut inner, &f.var.name, slot, VarKind::Any);
+        self.bind(&mut inner, &f.var.name, slot);
         let sq = ast::SingleQuery { clauses: f.clauses.clone(), span: f.span };
-        let (pipeline, _, _) = self.single(&sq, inner, &Scope::default())?;
+        let (pipeline, _) = self.single(&sq, inner, &Scope::default())?;
         Ok(Op::Foreach { slot, list, ops: pipeline.ops })
     }
 
     fn var(&self, v: &ast::Var, scope: &Scope) -> Result<Slot> {
-        scope.get(&v.name).map(|(s, _)| s).ok_or_else(|| undefined(&v.name, v.span))
+        scope.get(&v.name).ok_or_else(|| undefined(&v.name, v.span))
     }
 
     // ---- procedures ---------------------------------------------------------------------
@@ -496,7 +477,7 @@ impl Builder<'_> {
                 ));
             }
             let slot = self.slot();
-            self.bind(scope, &name, slot, VarKind::Any);
+            self.bind(scope, &name, slot);
             yields.push((field, slot));
             columns.push(name);
             slots.push(slot);
@@ -530,10 +511,10 @@ impl Builder<'_> {
     fn node_spec(&mut self, n: &ast::NodePattern, scope: &mut Scope) -> Result<(NodeSpec, bool)> {
         let (slot, bound) = match &n.var {
             Some(v) => match scope.get(&v.name) {
-                Some((s, _)) => (s, true),
+                Some(s) => (s, true),
                 None => {
                     let s = self.slot();
-                    self.bind(scope, &v.name, s, VarKind::Node);
+                    self.bind(scope, &v.name, s);
                     (s, false)
                 }
             },
@@ -550,13 +531,12 @@ impl Builder<'_> {
     }
 
     fn rel_spec(&mut self, r: &ast::RelPattern, scope: &mut Scope) -> Result<(RelSpec, bool)> {
-        let kind = if r.length.is_some() { VarKind::RelList } else { VarKind::Rel };
         let (slot, bound) = match &r.var {
             Some(v) => match scope.get(&v.name) {
-                Some((s, _)) => (s, true),
+                Some(s) => (s, true),
                 None => {
                     let s = self.slot();
-                    self.bind(scope, &v.name, s, kind);
+                    self.bind(scope, &v.name, s);
                     (s, false)
                 }
             },
@@ -613,7 +593,7 @@ impl Builder<'_> {
         // nodes whose value compares (`IN` keeps its filter: the index finds NaN by NaN).
         let mut answered = Vec::new();
         for ((var, key, op, e), conjunct) in ranges.into_iter().zip(hint_of) {
-            let Some((slot, _)) = scope.get(&var) else { continue };
+            let Some(slot) = scope.get(&var) else { continue };
             for o in ops[start..].iter_mut() {
                 if let Op::NodeScan { node } = o {
                     if node.slot == slot && node.index.is_none() {
@@ -636,7 +616,7 @@ impl Builder<'_> {
             !answered.contains(&(at - 1))
         });
         for (var, op, e) in ids {
-            let Some((slot, _)) = scope.get(&var) else { continue };
+            let Some(slot) = scope.get(&var) else { continue };
             for o in ops[start..].iter_mut() {
                 if let Op::NodeScan { node } = o {
                     if node.slot == slot && node.index.is_none() {
@@ -651,7 +631,7 @@ impl Builder<'_> {
             let predicate = self.expr(c, scope)?;
             let mut needs = Vec::new();
             expr_slots(&predicate, &mut needs);
-            let mut bound: Vec<Slot> = before.vars.values().map(|(s, _)| *s).collect();
+            let mut bound: Vec<Slot> = before.vars.values().copied().collect();
             let mut at = if needs.iter().all(|s| bound.contains(s)) { Some(start) } else { None };
             if !self.passes.early_filter {
                 at = None;
@@ -836,7 +816,7 @@ impl Builder<'_> {
         }
         if let Some(pv) = &part.var {
             let slot = self.slot();
-            self.bind(scope, &pv.name, slot, VarKind::Path);
+            self.bind(scope, &pv.name, slot);
             let steps = (0..el.chain.len()).map(|i| (rel_slot_of[i], node_slots[i + 1])).collect();
             ops.push(Op::BuildPath { slot, start: node_slots[0], steps });
         }
@@ -872,7 +852,7 @@ impl Builder<'_> {
         let path = match &part.var {
             Some(pv) => {
                 let slot = self.slot();
-                self.bind(scope, &pv.name, slot, VarKind::Path);
+                self.bind(scope, &pv.name, slot);
                 Some(slot)
             }
             None => None,
@@ -884,10 +864,10 @@ impl Builder<'_> {
     fn create_node(&mut self, n: &ast::NodePattern, scope: &mut Scope) -> Result<CreateNode> {
         let (slot, bound) = match &n.var {
             Some(v) => match scope.get(&v.name) {
-                Some((s, _)) => (s, true),
+                Some(s) => (s, true),
                 None => {
                     let s = self.slot();
-                    self.bind(scope, &v.name, s, VarKind::Node);
+                    self.bind(scope, &v.name, s);
                     (s, false)
                 }
             },
@@ -905,7 +885,7 @@ impl Builder<'_> {
             let slot = match &rp.var {
                 Some(v) => {
                     let s = self.slot();
-                    self.bind(scope, &v.name, s, VarKind::Rel);
+                    self.bind(scope, &v.name, s);
                     s
                 }
                 None => self.slot(),
@@ -920,7 +900,7 @@ impl Builder<'_> {
         let path = match &part.var {
             Some(pv) => {
                 let s = self.slot();
-                self.bind(scope, &pv.name, s, VarKind::Path);
+                self.bind(scope, &pv.name, s);
                 Some(s)
             }
             None => None,
@@ -942,20 +922,20 @@ impl Builder<'_> {
             std::iter::once(&el.start).chain(el.chain.iter().map(|(_, n)| n)).collect();
         for (cn, np) in cp.nodes.iter_mut().zip(&node_pats) {
             if let Some(v) = &np.var {
-                if let Some((s, _)) = after.get(&v.name) {
+                if let Some(s) = after.get(&v.name) {
                     cn.slot = s;
                 }
             }
         }
         for (cr, (rp, _)) in cp.rels.iter_mut().zip(&el.chain) {
             if let Some(v) = &rp.var {
-                if let Some((s, _)) = after.get(&v.name) {
+                if let Some(s) = after.get(&v.name) {
                     cr.slot = s;
                 }
             }
         }
         if let (Some(pv), Some(_)) = (&part.var, cp.path) {
-            cp.path = after.get(&pv.name).map(|(s, _)| s);
+            cp.path = after.get(&pv.name);
         }
         Ok(cp)
     }
@@ -1035,14 +1015,9 @@ impl Builder<'_> {
             let mut planned = Vec::new();
             for it in &items {
                 let e = self.expr(&it.expr, scope)?;
-                // A variable projected under its own name keeps its kind.
-                let kind = match &it.expr.kind {
-                    ExprKind::Variable(v) => scope.get(v).map_or(VarKind::Any, |(_, k)| k),
-                    _ => VarKind::Any,
-                };
                 let slot = self.slot();
                 planned.push((e, slot));
-                self.bind(&mut new_scope, it.name(), slot, kind);
+                self.bind(&mut new_scope, it.name(), slot);
                 columns.push(it.name().to_string());
                 slots.push(slot);
             }
@@ -1093,8 +1068,7 @@ impl Builder<'_> {
             let mut post_scope = Scope::default();
             for (e, slot) in &key_exprs {
                 if let ExprKind::Variable(v) = &e.kind {
-                    let kind = scope.get(v).map_or(VarKind::Any, |(_, k)| k);
-                    self.bind(&mut post_scope, v, *slot, kind);
+                    self.bind(&mut post_scope, v, *slot);
                 }
             }
             for (i, it) in items.iter().enumerate() {
@@ -1106,11 +1080,7 @@ impl Builder<'_> {
                 }
             }
             for (i, it) in items.iter().enumerate() {
-                let kind = match &it.expr.kind {
-                    ExprKind::Variable(v) => scope.get(v).map_or(VarKind::Any, |(_, k)| k),
-                    _ => VarKind::Any,
-                };
-                self.bind(&mut new_scope, it.name(), item_slots[i], kind);
+                self.bind(&mut new_scope, it.name(), item_slots[i]);
                 columns.push(it.name().to_string());
                 slots.push(item_slots[i]);
             }
@@ -1334,7 +1304,7 @@ impl Builder<'_> {
             }),
             ExprKind::Parameter(p) => Expr::Param(p.clone(), e.span),
             ExprKind::Variable(v) => match scope.get(v) {
-                Some((s, _)) => Expr::Slot(s),
+                Some(s) => Expr::Slot(s),
                 None => return Err(undefined(v, e.span)),
             },
             ExprKind::Property(x, k) => Expr::Prop(self.bx(x, scope, agg)?, self.key(k), e.span),
@@ -1377,18 +1347,8 @@ impl Builder<'_> {
                 e.span,
             ),
             ExprKind::Function { name, args, distinct: _ } => {
-                let func = crate::catalog::functions::resolve(name).ok_or_else(|| {
-                    Error::semantic(Detail::UnknownFunction, format!("unknown function `{name}`"), e.span)
-                        .with_hint_opt(crate::catalog::plugin_hint(name))
-                })?;
-                let sig = func.sig();
-                if args.len() < sig.min || args.len() > sig.max {
-                    return Err(Error::semantic(
-                        Detail::InvalidNumberOfArguments,
-                        format!("function `{name}` takes {}", sig.arity_text()),
-                        e.span,
-                    ));
-                }
+                // semantic::check found the function and counted its arguments.
+                let func = crate::catalog::functions::resolve(name).ok_or_else(|| unchecked(e.span))?;
                 Expr::Func(func, self.exprs(args, scope, agg)?, e.span)
             }
             ExprKind::CountStar => {
@@ -1407,7 +1367,7 @@ impl Builder<'_> {
                 let list = self.bx(list, scope, agg)?;
                 let slot = self.slot();
                 let mut inner = scope.clone();
-                self.bind(&mut inner, &var.name, slot, VarKind::Any);
+                self.bind(&mut inner, &var.name, slot);
                 let pred = predicate.as_ref().map(|x| self.bx(x, &inner, &mut None)).transpose()?;
                 let proj = projection.as_ref().map(|x| self.bx(x, &inner, agg)).transpose()?;
                 Expr::ListComp { slot, list, pred, proj }
@@ -1416,7 +1376,7 @@ impl Builder<'_> {
                 let list = self.bx(list, scope, agg)?;
                 let slot = self.slot();
                 let mut inner = scope.clone();
-                self.bind(&mut inner, &var.name, slot, VarKind::Any);
+                self.bind(&mut inner, &var.name, slot);
                 let pred = match predicate {
                     Some(p) => self.bx(p, &inner, &mut None)?,
                     None => Box::new(Expr::Const(Value::Bool(true))),
@@ -1428,8 +1388,8 @@ impl Builder<'_> {
                 let list = self.bx(list, scope, agg)?;
                 let (acc_slot, slot) = (self.slot(), self.slot());
                 let mut inner = scope.clone();
-                self.bind(&mut inner, &acc.name, acc_slot, VarKind::Any);
-                self.bind(&mut inner, &var.name, slot, VarKind::Any);
+                self.bind(&mut inner, &acc.name, acc_slot);
+                self.bind(&mut inner, &var.name, slot);
                 let expr = self.bx(expr, &inner, &mut None)?;
                 let appends = Expr::reduce_appends(acc_slot, &expr);
                 Expr::Reduce { acc: acc_slot, init, slot, list, expr, appends }
@@ -1439,7 +1399,7 @@ impl Builder<'_> {
                 Expr::Exists(self.sub_match(&[part], None, scope, e.span)?.0)
             }
             ExprKind::Subquery { kind, query } => {
-                let (sub, _, _) = self.sub_plan(query, scope, None)?;
+                let (sub, _) = self.sub_plan(query, scope, None)?;
                 Expr::Sub(*kind, Box::new(sub))
             }
             ExprKind::Exists { pattern, where_ } => {
@@ -1458,7 +1418,7 @@ impl Builder<'_> {
             }
             ExprKind::MapProjection { var, items } => {
                 let base = match scope.get(&var.name) {
-                    Some((s, _)) => Expr::Slot(s),
+                    Some(s) => Expr::Slot(s),
                     None => return Err(undefined(&var.name, var.span)),
                 };
                 let mut out = Vec::new();
@@ -1470,7 +1430,7 @@ impl Builder<'_> {
                             MapProjItem::Entry(k.clone(), self.expr_in(x, scope, agg.as_deref_mut())?)
                         }
                         ast::MapProjItem::Variable(v) => match scope.get(&v.name) {
-                            Some((s, _)) => MapProjItem::Entry(v.name.clone(), Expr::Slot(s)),
+                            Some(s) => MapProjItem::Entry(v.name.clone(), Expr::Slot(s)),
                             None => return Err(undefined(&v.name, v.span)),
                         },
                     });

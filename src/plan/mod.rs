@@ -192,21 +192,6 @@ pub struct Pipeline {
     pub names: Vec<String>,
 }
 
-/// What a row slot holds, as far as the planner knows.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum VarKind {
-    /// A node.
-    Node,
-    /// A relationship.
-    Rel,
-    /// The relationship list of a variable-length pattern.
-    RelList,
-    /// A path.
-    Path,
-    /// Anything else, or not known at plan time.
-    Any,
-}
-
 /// The direction in which an expansion follows relationships from its bound node.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Dir {
