@@ -11,7 +11,7 @@ use crate::exec::eval::{eval, operate, property, text_test};
 use crate::exec::{Ctx, Row};
 use crate::plan::{Expr, Key, Slot};
 use crate::store::PropReader;
-use crate::value::Value;
+use crate::value::{NodeId, RelId, Value};
 
 /// `slot.key`, read through a reader while the slot holds a node or a relationship.
 pub(super) struct PropRead<'a> {
@@ -32,6 +32,25 @@ impl<'a> PropRead<'a> {
             .key(key)
             .map(|k| [RefCell::new(ctx.graph.node_prop_reader(k)), RefCell::new(ctx.graph.rel_prop_reader(k))]);
         Some(PropRead { slot, key, span: *span, readers })
+    }
+
+    /// The slot whose property it reads.
+    pub(super) fn slot(&self) -> Slot {
+        self.slot
+    }
+
+    /// Asks for the memory of a node's value ahead of its read (see [`PropReader::touch`]).
+    pub(super) fn touch_node(&self, id: NodeId) {
+        if let Some([nodes, _]) = &self.readers {
+            nodes.borrow().touch(id.0);
+        }
+    }
+
+    /// Asks for the memory of a relationship's value ahead of its read.
+    pub(super) fn touch_rel(&self, id: RelId) {
+        if let Some([_, rels]) = &self.readers {
+            rels.borrow().touch(id.0);
+        }
     }
 
     /// The reader for the value in the row's slot, and the id it reads.
@@ -78,6 +97,11 @@ pub(super) struct Compare<'a> {
 }
 
 impl<'a> Compare<'a> {
+    /// The property it compares.
+    pub(super) fn prop(&self) -> &PropRead<'a> {
+        &self.prop
+    }
+
     pub(super) fn new(predicate: &'a Expr, ctx: Ctx<'a>) -> Option<Compare<'a>> {
         let Expr::Binary(op, a, b, _) = predicate else { return None };
         use BinaryOp::*;

@@ -242,7 +242,18 @@ impl<'a> Chain<'a> {
             Step::Expand(x) => {
                 let Some(names) = &x.names else { return Ok(()) };
                 let Some(hop) = Hop::new(x.from, x.rel, x.to, x.bound, names, row, ctx)? else { return Ok(()) };
+                // The properties the next steps read of this hop's matches are asked for
+                // first (of the first 64), so that their cache misses come at once.
+                let touch = |p: &fast::PropRead| {
+                    let matches = names.nb.iter(ctx, hop.start).take(64);
+                    if p.slot() == x.rel.slot {
+                        matches.for_each(|(r, _)| p.touch_rel(r));
+                    } else if p.slot() == x.to.slot {
+                        matches.for_each(|(_, other)| p.touch_node(other));
+                    }
+                };
                 if let Some(slot) = x.count {
+                    x.partial_reads.iter().flatten().for_each(touch);
                     let mut value = |i: usize, row: &Row| match &x.partial_reads[i] {
                         Some(p) => p.read(row, ctx),
                         None => eval(&x.partial[i].args[0], row, ctx),
@@ -274,6 +285,9 @@ impl<'a> Chain<'a> {
                             return Ok(());
                         }
                     }
+                }
+                if let Some((_, Step::Filter(_, Some(cmp)), _)) = self.steps.get(i + 1) {
+                    touch(cmp.prop());
                 }
                 for (r, other) in names.nb.iter(ctx, hop.start) {
                     if hop.matches(ctx, row, x.distinct_from, r, other) {
