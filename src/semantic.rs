@@ -2,9 +2,12 @@
 //! variable is (node, relationship, path, value), and the rules for patterns, aggregation and
 //! clause composition. Errors use the TCK's vocabulary.
 
+use std::collections::HashMap;
+
 use indexmap::IndexMap;
 
 use crate::ast::*;
+use crate::catalog::functions::FuncId;
 use crate::error::{Detail, Error, Result, Span};
 
 /// What a variable is known to hold.
@@ -46,9 +49,40 @@ pub fn contains_aggregate(e: &Expr) -> bool {
     found
 }
 
+/// A statement that passed the checks, with what they learned that the planner needs: the
+/// catalogue entry of every function call. [`crate::plan::build`] takes one, so that it plans
+/// only checked statements and neither looks a function up nor checks its call again.
+#[derive(Debug)]
+pub struct Analysis<'s> {
+    /// The statement.
+    pub stmt: &'s Statement,
+    calls: HashMap<Span, Vec<FuncId>>,
+}
+
+impl Analysis<'_> {
+    /// The function `name` called at `span`, as the checks resolved it.
+    pub fn call(&self, span: Span, name: &str) -> Option<FuncId> {
+        // Calls the parser wrote for one piece of text share its span (`size(labels(n))`).
+        self.calls.get(&span)?.iter().copied().find(|f| f.name().eq_ignore_ascii_case(name))
+    }
+}
+
 /// Checks a statement; the planner can then assume it is well formed.
+pub fn analyze(stmt: &Statement) -> Result<Analysis<'_>> {
+    let mut a = Analyzer::default();
+    a.check_query(&stmt.query, &Scope::new(), Body::Top, stmt.span)?;
+    Ok(Analysis { stmt, calls: a.calls })
+}
+
+/// [`analyze`], for what is learned only that the statement is well formed.
 pub fn check(stmt: &Statement) -> Result<()> {
-    check_query(&stmt.query, &Scope::new(), Body::Top, stmt.span).map(|_| ())
+    analyze(stmt).map(|_| ())
+}
+
+/// What the checks gather as they go.
+#[derive(Default)]
+struct Analyzer {
+    calls: HashMap<Span, Vec<FuncId>>,
 }
 
 /// Where a query sits: the statement itself, or the body of a subquery of one kind.
@@ -70,37 +104,6 @@ enum Imports {
     Chosen,
 }
 
-/// Checks a query of one or more `UNION`ed parts; gives the scope its `RETURN` makes (empty
-/// when it returns nothing).
-fn check_query(q: &Query, outer: &Scope, body: Body, span: Span) -> Result<Scope> {
-    if q.union_all.len() > 1 && q.union_all.iter().any(|a| *a != q.union_all[0]) {
-        return Err(err(Detail::InvalidClauseComposition, "UNION and UNION ALL cannot be mixed", span));
-    }
-    let mut returned: Option<Scope> = None;
-    for part in &q.parts {
-        // A CALL body without a scope clause sees outer variables only through a leading WITH.
-        let leading_with = matches!(part.clauses.first(), Some(Clause::With(_)));
-        let init = match body {
-            Body::Call(Imports::Leading) if !leading_with => Scope::new(),
-            _ => outer.clone(),
-        };
-        // Expression subqueries see the outer variables throughout, past a WITH too.
-        let keep = if matches!(body, Body::Expr(_)) { outer.clone() } else { Scope::new() };
-        let out = check_single(part, q.parts.len() > 1, init, body, &keep)?;
-        if let Some(prev) = &returned {
-            if !prev.keys().eq(out.keys()) {
-                return Err(err(
-                    Detail::DifferentColumnsInUnion,
-                    "all queries in a UNION must return the same column names",
-                    part.span,
-                ));
-            }
-        }
-        returned = Some(out);
-    }
-    Ok(returned.unwrap_or_default())
-}
-
 fn is_update(c: &Clause) -> bool {
     matches!(
         c,
@@ -111,83 +114,6 @@ fn is_update(c: &Clause) -> bool {
             | Clause::Delete(_)
             | Clause::Foreach(_)
     )
-}
-
-fn check_single(sq: &SingleQuery, in_union: bool, mut scope: Scope, body: Body, keep: &Scope) -> Result<Scope> {
-    let n = sq.clauses.len();
-    let mut returned = Scope::new();
-    for (i, c) in sq.clauses.iter().enumerate() {
-        let last = i + 1 == n;
-        if let Body::Expr(kind) = body {
-            if is_update(c) || matches!(c, Clause::Subquery(s) if writes(&s.query)) {
-                return Err(err(
-                    Detail::InvalidClauseComposition,
-                    format!("{} subquery cannot change the graph", kind_word(kind)),
-                    c.span(),
-                ));
-            }
-        }
-        match c {
-            Clause::Return(_) if !last => {
-                return Err(err(Detail::InvalidClauseComposition, "RETURN must be the last clause", c.span()))
-            }
-            Clause::Return(r) => returned = projection(&r.proj, &scope, true)?,
-            Clause::Subquery(call) => call_subquery(call, &mut scope, body)?,
-            Clause::With(w) if !keep.is_empty() => {
-                for item in &w.proj.items {
-                    let name = item.name();
-                    let same = matches!(&item.expr.kind, ExprKind::Variable(v) if v == name);
-                    if keep.contains_key(name) && !same {
-                        return Err(err(
-                            Detail::VariableAlreadyBound,
-                            format!("variable `{name}` is already bound outside the subquery; use another name"),
-                            item.expr.span,
-                        ));
-                    }
-                }
-                clause(c, &mut scope)?;
-                for (k, v) in keep {
-                    scope.entry(k.clone()).or_insert(*v);
-                }
-            }
-            _ => clause(c, &mut scope)?,
-        }
-        let ends_well = match body {
-            Body::Top | Body::Call(_) => {
-                matches!(c, Clause::Return(_) | Clause::Call(_) | Clause::Subquery(_))
-                    || is_update(c)
-                    || matches!(
-                        c,
-                        Clause::CreateIndex(_)
-                            | Clause::DropIndex { .. }
-                            | Clause::ShowIndexes { .. }
-                            | Clause::CreateConstraint(_)
-                            | Clause::DropConstraint { .. }
-                            | Clause::Show { .. }
-                    )
-            }
-            Body::Expr(SubqueryKind::Collect) => matches!(c, Clause::Return(_)),
-            Body::Expr(_) => true,
-        };
-        if last && !ends_well {
-            let msg = match body {
-                Body::Expr(SubqueryKind::Collect) => "a COLLECT subquery must end with RETURN",
-                _ => "a query cannot end with this clause; add RETURN",
-            };
-            return Err(err(Detail::InvalidClauseComposition, msg, c.span()));
-        }
-        if in_union && last && !matches!(c, Clause::Return(_)) && body != Body::Expr(SubqueryKind::Exists) {
-            return Err(err(Detail::InvalidClauseComposition, "each part of a UNION must end with RETURN", c.span()));
-        }
-    }
-    if body == Body::Expr(SubqueryKind::Collect) && returned.len() != 1 {
-        return Err(err(
-            Detail::InvalidClauseComposition,
-            "a COLLECT subquery must return exactly one column",
-            sq.span,
-        ));
-    }
-    Ok(returned)
 }
 
 fn kind_word(kind: SubqueryKind) -> &'static str {
@@ -204,221 +130,6 @@ pub fn writes(q: &Query) -> bool {
         Clause::Subquery(s) => writes(&s.query),
         c => is_update(c),
     })
-}
-
-/// `CALL [(vars)] { ... }`: the body is checked in its own scope; what it returns joins the
-/// outer scope, and may not shadow an outer variable.
-fn call_subquery(call: &CallSubquery, scope: &mut Scope, body: Body) -> Result<()> {
-    let (inner, imports) = match &call.import {
-        Import::Leading => (scope.clone(), Imports::Leading),
-        Import::All => (scope.clone(), Imports::Chosen),
-        Import::Vars(vs) => {
-            let mut inner = Scope::new();
-            for v in vs {
-                use_var(v, scope)?;
-                inner.insert(v.name.clone(), scope[&v.name]);
-            }
-            (inner, Imports::Chosen)
-        }
-    };
-    if let (Import::Leading, Some(Clause::With(w))) = (&call.import, call.query.parts[0].clauses.first()) {
-        let imports =
-            w.proj.items.iter().any(|i| matches!(&i.expr.kind, ExprKind::Variable(v) if scope.contains_key(v)));
-        if imports && w.where_.is_some() {
-            return Err(err(
-                Detail::InvalidClauseComposition,
-                "an importing WITH takes only variables of the outer query, without WHERE; filter in a second WITH",
-                w.span,
-            ));
-        }
-    }
-    if let Some(t) = &call.in_transactions {
-        if t.report.is_some() && t.on_error == OnError::Fail {
-            return Err(err(
-                Detail::InvalidClauseComposition,
-                "REPORT STATUS needs ON ERROR CONTINUE or ON ERROR BREAK (with ON ERROR FAIL the statement fails)",
-                t.span,
-            ));
-        }
-        if body != Body::Top {
-            return Err(err(
-                Detail::InvalidClauseComposition,
-                "CALL { ... } IN TRANSACTIONS cannot be nested in another subquery",
-                t.span,
-            ));
-        }
-        if let Some(b) = &t.batch {
-            expr(b, scope, false)?;
-        }
-    }
-    let returned = check_query(&call.query, &inner, Body::Call(imports), call.span)?;
-    for (name, kind) in returned {
-        if scope.contains_key(&name) {
-            return Err(err(
-                Detail::VariableAlreadyBound,
-                format!("variable `{name}` is already bound outside the subquery; return it under another name"),
-                call.span,
-            ));
-        }
-        scope.insert(name, kind);
-    }
-    if let Some(r) = call.in_transactions.as_ref().and_then(|t| t.report.as_ref()) {
-        bind_new(scope, r, Kind::Scalar(Some(Ty::Map)))?;
-    }
-    Ok(())
-}
-
-/// Checks one clause other than `RETURN` and `CALL { ... }`, binding what it binds.
-fn clause(c: &Clause, scope: &mut Scope) -> Result<()> {
-    match c {
-        Clause::Match(m) => {
-            check_match(m, scope)?;
-        }
-        Clause::Unwind(u) => {
-            expr(&u.expr, scope, false)?;
-            // An element of a list of literals is no entity; of anything else, it may be one.
-            let kind = match &u.expr.kind {
-                ExprKind::List(items) if items.iter().all(|i| matches!(i.kind, ExprKind::Literal(_))) => {
-                    Kind::Scalar(None)
-                }
-                _ => Kind::Unknown,
-            };
-            bind_new(scope, &u.alias, kind)?;
-        }
-        Clause::With(w) => {
-            let after = projection(&w.proj, scope, false)?;
-            if let Some(p) = &w.where_ {
-                // WHERE also sees the variables before WITH, unless it aggregates.
-                let aggregating = w.proj.items.iter().any(|i| contains_aggregate(&i.expr));
-                let mut visible = if aggregating { Scope::new() } else { scope.clone() };
-                visible.extend(after.iter().map(|(k, v)| (k.clone(), *v)));
-                expr(p, &visible, false)?;
-            }
-            *scope = after;
-        }
-        Clause::Create(cr) => {
-            for part in &cr.pattern {
-                check_create_part(part, scope, false)?;
-            }
-        }
-        Clause::Merge(m) => {
-            check_create_part(&m.part, scope, true)?;
-            for s in m.on_create.iter().chain(&m.on_match) {
-                set_item(s, scope)?;
-            }
-        }
-        Clause::Set(s) => {
-            for it in &s.items {
-                set_item(it, scope)?;
-            }
-        }
-        Clause::Remove(r) => {
-            for it in &r.items {
-                match it {
-                    RemoveItem::Property { target, .. } => expr(target, scope, false)?,
-                    RemoveItem::Labels { var, .. } => use_var(var, scope)?,
-                    RemoveItem::Dynamic { var, key, .. } => {
-                        use_var(var, scope)?;
-                        expr(key, scope, false)?
-                    }
-                }
-            }
-        }
-        Clause::Delete(d) => {
-            for e in &d.exprs {
-                expr(e, scope, false)?;
-                match &e.kind {
-                    ExprKind::HasLabels(..) => {
-                        return Err(err(
-                            Detail::InvalidDelete,
-                            "DELETE takes nodes, relationships or paths, not labels",
-                            e.span,
-                        ))
-                    }
-                    ExprKind::Literal(_) | ExprKind::Binary(..) | ExprKind::Map(_) => {
-                        return Err(err(
-                            Detail::InvalidArgumentType,
-                            "DELETE takes nodes, relationships or paths",
-                            e.span,
-                        ))
-                    }
-                    ExprKind::Variable(v) if matches!(scope.get(v), Some(Kind::Scalar(_))) => {
-                        return Err(err(
-                            Detail::InvalidArgumentType,
-                            "DELETE takes nodes, relationships or paths",
-                            e.span,
-                        ))
-                    }
-                    _ => {}
-                }
-            }
-        }
-        Clause::Call(call) => {
-            if let Some(args) = &call.args {
-                for a in args {
-                    expr(a, scope, false)?;
-                }
-            }
-            if let Some(ys) = &call.yields {
-                for y in ys {
-                    let name = y.alias.as_ref().map_or(&y.field, |a| &a.name);
-                    if scope.contains_key(name) {
-                        return Err(err(
-                            Detail::VariableAlreadyBound,
-                            format!("variable `{name}` is already bound"),
-                            y.span,
-                        ));
-                    }
-                    scope.insert(name.clone(), Kind::Unknown);
-                }
-            }
-            if let Some(w) = &call.where_ {
-                expr(w, scope, false)?;
-            }
-        }
-        Clause::Foreach(fe) => {
-            expr(&fe.list, scope, false)?;
-            let mut inner = scope.clone();
-            inner.insert(fe.var.name.clone(), Kind::Unknown);
-            for c in &fe.clauses {
-                clause(c, &mut inner)?;
-            }
-        }
-        Clause::LoadCsv(l) => {
-            expr(&l.from, scope, false)?;
-            bind_new(scope, &l.var, Kind::Unknown)?;
-        }
-        Clause::Return(r) => {
-            projection(&r.proj, scope, true)?;
-        }
-        Clause::Subquery(call) => call_subquery(call, scope, Body::Top)?,
-        Clause::CreateIndex(_) | Clause::DropIndex { .. } | Clause::ShowIndexes { .. } => {}
-        Clause::CreateConstraint(d) => {
-            if let ConstraintRule::Type(t) = &d.rule {
-                if crate::catalog::property_type(t).is_none() {
-                    return Err(err(
-                        Detail::InvalidArgumentValue,
-                        format!(
-                            "`{t}` is not a property type silkgraph knows (INTEGER, FLOAT, STRING, BOOLEAN, DATE, ...)"
-                        ),
-                        d.span,
-                    ));
-                }
-                if d.keys.len() != 1 {
-                    return Err(err(
-                        Detail::InvalidArgumentValue,
-                        "a property type constraint takes one property",
-                        d.span,
-                    ));
-                }
-            }
-            if d.rule == ConstraintRule::NotNull && d.keys.len() != 1 {
-                return Err(err(Detail::InvalidArgumentValue, "IS NOT NULL takes one property", d.span));
-            }
-        }
-        Clause::DropConstraint { .. } | Clause::Show { .. } => {}
-    }
-    Ok(())
 }
 
 fn bind_new(scope: &mut Scope, v: &Var, kind: Kind) -> Result<()> {
@@ -467,299 +178,6 @@ fn no_param_props(props: &Option<Expr>) -> Result<()> {
         }
     }
     Ok(())
-}
-
-/// Binds and checks the variables of a MATCH pattern.
-fn check_pattern(parts: &[PatternPart], scope: &mut Scope, in_match: bool) -> Result<()> {
-    let before: Scope = scope.clone();
-    let mut rels_here: Vec<String> = Vec::new();
-    for part in parts {
-        let el = &part.elem;
-        let nodes = std::iter::once(&el.start).chain(el.chain.iter().map(|(_, n)| n));
-        for n in nodes {
-            if in_match {
-                no_param_props(&n.props)?;
-            }
-            if let Some(p) = &n.props {
-                expr(p, scope, false)?;
-            }
-            if let Some(v) = &n.var {
-                match scope.get(&v.name) {
-                    None => {
-                        scope.insert(v.name.clone(), Kind::Node);
-                    }
-                    Some(Kind::Node | Kind::Unknown) => {}
-                    Some(k) => return Err(conflict(v, "node", *k)),
-                }
-            }
-        }
-        for (r, _) in &el.chain {
-            if in_match {
-                no_param_props(&r.props)?;
-            }
-            if let Some(p) = &r.props {
-                expr(p, scope, false)?;
-            }
-            if let Some((Some(lo), Some(hi))) = r.length {
-                let _ = (lo, hi);
-            }
-            if let Some(v) = &r.var {
-                let want = if r.length.is_some() { Kind::RelList } else { Kind::Rel };
-                match scope.get(&v.name) {
-                    None => {
-                        scope.insert(v.name.clone(), want);
-                    }
-                    Some(k) if *k == want || *k == Kind::Unknown => {
-                        if rels_here.contains(&v.name)
-                            || (!before.contains_key(&v.name)
-                                && scope.contains_key(&v.name)
-                                && rels_here.contains(&v.name))
-                        {
-                            return Err(err(
-                                Detail::RelationshipUniquenessViolation,
-                                format!("relationship `{}` cannot appear twice in one pattern", v.name),
-                                v.span,
-                            ));
-                        }
-                    }
-                    Some(Kind::Scalar(_)) if want == Kind::RelList => {}
-                    Some(Kind::Rel | Kind::RelList) => {
-                        return Err(conflict(
-                            v,
-                            if want == Kind::Rel { "relationship" } else { "relationship list" },
-                            scope[&v.name],
-                        ))
-                    }
-                    Some(k) => return Err(conflict(v, "relationship", *k)),
-                }
-                rels_here.push(v.name.clone());
-            }
-        }
-        if let Some(pv) = &part.var {
-            match scope.get(&pv.name) {
-                None => {
-                    scope.insert(pv.name.clone(), Kind::Path);
-                }
-                Some(Kind::Path) if !before.contains_key(&pv.name) => {
-                    return Err(err(
-                        Detail::VariableAlreadyBound,
-                        format!("path `{}` is bound twice", pv.name),
-                        pv.span,
-                    ))
-                }
-                Some(Kind::Path | Kind::Unknown) => {
-                    return Err(err(
-                        Detail::VariableAlreadyBound,
-                        format!("variable `{}` is already bound", pv.name),
-                        pv.span,
-                    ))
-                }
-                Some(k) => return Err(conflict(pv, "path", *k)),
-            }
-        }
-        if part.kind != PathKind::Normal && el.chain.len() != 1 {
-            {
-                return Err(err(
-                    Detail::InvalidArgumentType,
-                    "shortestPath needs a pattern with exactly one relationship",
-                    part.span,
-                ));
-            }
-        }
-    }
-    Ok(())
-}
-
-fn check_match(m: &Match, scope: &mut Scope) -> Result<()> {
-    check_pattern(&m.pattern, scope, true)?;
-    if let Some(w) = &m.where_ {
-        expr(w, scope, false)?;
-    }
-    Ok(())
-}
-
-/// CREATE and MERGE: relationships are new, with one type and a direction; bound nodes may be
-/// used but not redeclared with labels or properties.
-fn check_create_part(part: &PatternPart, scope: &mut Scope, merge: bool) -> Result<()> {
-    let el = &part.elem;
-    let single = el.chain.is_empty();
-    let mut seen_here: Vec<String> = Vec::new();
-    let nodes: Vec<&NodePattern> = std::iter::once(&el.start).chain(el.chain.iter().map(|(_, n)| n)).collect();
-    for n in &nodes {
-        if merge {
-            no_param_props(&n.props)?;
-        }
-        if let Some(p) = &n.props {
-            expr(p, scope, false)?;
-        }
-        if let Some(v) = &n.var {
-            match scope.get(&v.name) {
-                Some(Kind::Node | Kind::Unknown) if !seen_here.contains(&v.name) => {
-                    if single || !n.labels.is_empty() || n.props.is_some() {
-                        return Err(err(
-                            Detail::VariableAlreadyBound,
-                            format!("variable `{}` is already bound", v.name),
-                            v.span,
-                        ));
-                    }
-                }
-                Some(Kind::Node) => {
-                    if !n.labels.is_empty() || n.props.is_some() {
-                        return Err(err(
-                            Detail::VariableAlreadyBound,
-                            format!("variable `{}` is already bound", v.name),
-                            v.span,
-                        ));
-                    }
-                }
-                Some(k) => return Err(conflict(v, "node", *k)),
-                None => {
-                    scope.insert(v.name.clone(), Kind::Node);
-                    seen_here.push(v.name.clone());
-                }
-            }
-        }
-    }
-    for (r, _) in &el.chain {
-        if merge {
-            no_param_props(&r.props)?;
-        }
-        if let Some(p) = &r.props {
-            expr(p, scope, false)?;
-        }
-        if r.length.is_some() {
-            return Err(err(Detail::CreatingVarLength, "variable-length relationships cannot be created", r.span));
-        }
-        if r.types.len() != 1 {
-            return Err(err(
-                Detail::NoSingleRelationshipType,
-                "a relationship to create needs exactly one type",
-                r.span,
-            ));
-        }
-        if r.dir == Direction::Both && !merge {
-            return Err(err(
-                Detail::RequiresDirectedRelationship,
-                "a relationship to create needs a direction",
-                r.span,
-            ));
-        }
-        if let Some(v) = &r.var {
-            match scope.get(&v.name) {
-                None => {
-                    scope.insert(v.name.clone(), Kind::Rel);
-                }
-                Some(Kind::Rel | Kind::Unknown) => {
-                    return Err(err(
-                        Detail::VariableAlreadyBound,
-                        format!("variable `{}` is already bound", v.name),
-                        v.span,
-                    ))
-                }
-                Some(k) => return Err(conflict(v, "relationship", *k)),
-            }
-        }
-    }
-    if let Some(pv) = &part.var {
-        bind_new(scope, pv, Kind::Path)?;
-    }
-    Ok(())
-}
-
-fn set_item(s: &SetItem, scope: &Scope) -> Result<()> {
-    match s {
-        SetItem::Property { target, value, .. } => {
-            expr(target, scope, false)?;
-            expr(value, scope, false)
-        }
-        SetItem::Replace { var, value, .. } | SetItem::Merge { var, value, .. } => {
-            use_var(var, scope)?;
-            expr(value, scope, false)
-        }
-        SetItem::Labels { var, .. } => use_var(var, scope),
-        SetItem::Dynamic { var, key, value, .. } => {
-            use_var(var, scope)?;
-            expr(key, scope, false)?;
-            expr(value, scope, false)
-        }
-    }
-}
-
-/// Checks WITH/RETURN and gives the scope after it.
-fn projection(p: &Projection, scope: &Scope, is_return: bool) -> Result<Scope> {
-    let mut out = Scope::new();
-    if p.star {
-        if scope.is_empty() && is_return {
-            return Err(err(
-                Detail::NoVariablesInScope,
-                "RETURN * needs at least one variable in scope",
-                Span::default(),
-            ));
-        }
-        out = scope.iter().filter(|(k, _)| !k.starts_with(' ')).map(|(k, v)| (k.clone(), *v)).collect();
-    }
-    let aggregating = p.items.iter().any(|i| contains_aggregate(&i.expr));
-    for it in &p.items {
-        expr(&it.expr, scope, true)?;
-        if !is_return && it.alias.is_none() && !matches!(it.expr.kind, ExprKind::Variable(_)) {
-            return Err(err(Detail::NoExpressionAlias, "expressions in WITH need an alias (AS name)", it.expr.span));
-        }
-        let name = it.name().to_string();
-        if out.contains_key(&name) && (!p.star || p.items.iter().filter(|j| j.name() == name).count() > 1) {
-            return Err(err(
-                Detail::ColumnNameConflict,
-                format!("column `{name}` is defined more than once"),
-                it.expr.span,
-            ));
-        }
-        out.insert(name, infer(&it.expr, scope));
-    }
-    // ORDER BY, SKIP, LIMIT.
-    let mut order_scope = if p.distinct || aggregating { Scope::new() } else { scope.clone() };
-    for (k, v) in &out {
-        order_scope.insert(k.clone(), *v);
-    }
-    for s in &p.order_by {
-        order_expr(&s.expr, &p.items, &order_scope, aggregating)?;
-    }
-    Ok(out)
-}
-
-/// An ORDER BY expression: parts equal to a projected expression are fine as they are; the
-/// rest may only use the names visible after the projection.
-fn order_expr(e: &Expr, items: &[ProjItem], scope: &Scope, allow_agg: bool) -> Result<()> {
-    if items.iter().any(|i| same(&i.expr, e)) {
-        return Ok(());
-    }
-    match &e.kind {
-        ExprKind::Property(..)
-        | ExprKind::Unary(..)
-        | ExprKind::Binary(..)
-        | ExprKind::List(_)
-        | ExprKind::Map(_)
-        | ExprKind::IsNull { .. }
-        | ExprKind::Index(..)
-        | ExprKind::Slice { .. }
-        | ExprKind::Case { .. } => {
-            let mut res = Ok(());
-            e.children(&mut |c| {
-                if res.is_ok() {
-                    res = order_expr(c, items, scope, allow_agg);
-                }
-            });
-            res
-        }
-        ExprKind::Function { name, .. } if !crate::catalog::is_aggregate(name) => {
-            let mut res = Ok(());
-            e.children(&mut |c| {
-                if res.is_ok() {
-                    res = order_expr(c, items, scope, allow_agg);
-                }
-            });
-            res
-        }
-        _ => expr(e, scope, allow_agg),
-    }
 }
 
 fn same(a: &Expr, b: &Expr) -> bool {
@@ -943,126 +361,819 @@ fn op_word(op: BinaryOp) -> &'static str {
     }
 }
 
-/// Checks an expression: variables defined, aggregates only where allowed.
-fn expr(e: &Expr, scope: &Scope, allow_agg: bool) -> Result<()> {
-    static_check(e, scope)?;
-    match &e.kind {
-        ExprKind::Variable(v) => {
-            if !scope.contains_key(v) {
-                return Err(err(Detail::UndefinedVariable, format!("variable `{v}` is not defined"), e.span));
-            }
+impl Analyzer {
+    /// Checks a query of one or more `UNION`ed parts; gives the scope its `RETURN` makes (empty
+    /// when it returns nothing).
+    fn check_query(&mut self, q: &Query, outer: &Scope, body: Body, span: Span) -> Result<Scope> {
+        if q.union_all.len() > 1 && q.union_all.iter().any(|a| *a != q.union_all[0]) {
+            return Err(err(Detail::InvalidClauseComposition, "UNION and UNION ALL cannot be mixed", span));
         }
-        ExprKind::Property(x, _) if matches!(&x.kind, ExprKind::Variable(v) if scope.get(v) == Some(&Kind::Path)) => {
-            return Err(err(Detail::InvalidArgumentType, "a path has no properties", e.span))
-        }
-        ExprKind::CountStar if !allow_agg => {
-            return Err(err(Detail::InvalidAggregation, "count(*) is only allowed in WITH and RETURN", e.span))
-        }
-        ExprKind::Function { name, args, .. } => {
-            let is_agg = crate::catalog::is_aggregate(name);
-            if is_agg && !allow_agg {
-                return Err(err(
-                    Detail::InvalidAggregation,
-                    format!("{name}() is only allowed in WITH and RETURN"),
-                    e.span,
-                ));
-            }
-            let Some(sig) = crate::catalog::functions::lookup(name) else {
-                let e = err(Detail::UnknownFunction, format!("unknown function `{name}`"), e.span);
-                return Err(e.with_hint_opt(crate::catalog::plugin_hint(name)));
+        let mut returned: Option<Scope> = None;
+        for part in &q.parts {
+            // A CALL body without a scope clause sees outer variables only through a leading WITH.
+            let leading_with = matches!(part.clauses.first(), Some(Clause::With(_)));
+            let init = match body {
+                Body::Call(Imports::Leading) if !leading_with => Scope::new(),
+                _ => outer.clone(),
             };
-            if args.len() < sig.min || args.len() > sig.max {
-                let msg = format!("function `{name}` takes {}, not {}", sig.arity_text(), args.len());
-                return Err(err(Detail::InvalidNumberOfArguments, msg, e.span));
-            }
-            for a in args {
-                if is_agg && contains_aggregate(a) {
+            // Expression subqueries see the outer variables throughout, past a WITH too.
+            let keep = if matches!(body, Body::Expr(_)) { outer.clone() } else { Scope::new() };
+            let out = self.check_single(part, q.parts.len() > 1, init, body, &keep)?;
+            if let Some(prev) = &returned {
+                if !prev.keys().eq(out.keys()) {
                     return Err(err(
-                        Detail::NestedAggregation,
-                        "an aggregate cannot contain another aggregate",
-                        a.span,
+                        Detail::DifferentColumnsInUnion,
+                        "all queries in a UNION must return the same column names",
+                        part.span,
                     ));
                 }
-                expr(a, scope, allow_agg && !is_agg)?;
+            }
+            returned = Some(out);
+        }
+        Ok(returned.unwrap_or_default())
+    }
+
+    fn check_single(
+        &mut self,
+        sq: &SingleQuery,
+        in_union: bool,
+        mut scope: Scope,
+        body: Body,
+        keep: &Scope,
+    ) -> Result<Scope> {
+        let n = sq.clauses.len();
+        let mut returned = Scope::new();
+        for (i, c) in sq.clauses.iter().enumerate() {
+            let last = i + 1 == n;
+            if let Body::Expr(kind) = body {
+                if is_update(c) || matches!(c, Clause::Subquery(s) if writes(&s.query)) {
+                    return Err(err(
+                        Detail::InvalidClauseComposition,
+                        format!("{} subquery cannot change the graph", kind_word(kind)),
+                        c.span(),
+                    ));
+                }
+            }
+            match c {
+                Clause::Return(_) if !last => {
+                    return Err(err(Detail::InvalidClauseComposition, "RETURN must be the last clause", c.span()))
+                }
+                Clause::Return(r) => returned = self.projection(&r.proj, &scope, true)?,
+                Clause::Subquery(call) => self.call_subquery(call, &mut scope, body)?,
+                Clause::With(w) if !keep.is_empty() => {
+                    for item in &w.proj.items {
+                        let name = item.name();
+                        let same = matches!(&item.expr.kind, ExprKind::Variable(v) if v == name);
+                        if keep.contains_key(name) && !same {
+                            return Err(err(
+                                Detail::VariableAlreadyBound,
+                                format!("variable `{name}` is already bound outside the subquery; use another name"),
+                                item.expr.span,
+                            ));
+                        }
+                    }
+                    self.clause(c, &mut scope)?;
+                    for (k, v) in keep {
+                        scope.entry(k.clone()).or_insert(*v);
+                    }
+                }
+                _ => self.clause(c, &mut scope)?,
+            }
+            let ends_well = match body {
+                Body::Top | Body::Call(_) => {
+                    matches!(c, Clause::Return(_) | Clause::Call(_) | Clause::Subquery(_))
+                        || is_update(c)
+                        || matches!(
+                            c,
+                            Clause::CreateIndex(_)
+                                | Clause::DropIndex { .. }
+                                | Clause::ShowIndexes { .. }
+                                | Clause::CreateConstraint(_)
+                                | Clause::DropConstraint { .. }
+                                | Clause::Show { .. }
+                        )
+                }
+                Body::Expr(SubqueryKind::Collect) => matches!(c, Clause::Return(_)),
+                Body::Expr(_) => true,
+            };
+            if last && !ends_well {
+                let msg = match body {
+                    Body::Expr(SubqueryKind::Collect) => "a COLLECT subquery must end with RETURN",
+                    _ => "a query cannot end with this clause; add RETURN",
+                };
+                return Err(err(Detail::InvalidClauseComposition, msg, c.span()));
+            }
+            if in_union && last && !matches!(c, Clause::Return(_)) && body != Body::Expr(SubqueryKind::Exists) {
+                return Err(err(
+                    Detail::InvalidClauseComposition,
+                    "each part of a UNION must end with RETURN",
+                    c.span(),
+                ));
             }
         }
-        ExprKind::ListComprehension { var, list, predicate, projection } => {
-            expr(list, scope, allow_agg)?;
-            let mut inner = scope.clone();
-            inner.insert(var.name.clone(), Kind::Unknown);
-            if let Some(p) = predicate {
-                expr(p, &inner, false)?;
+        if body == Body::Expr(SubqueryKind::Collect) && returned.len() != 1 {
+            return Err(err(
+                Detail::InvalidClauseComposition,
+                "a COLLECT subquery must return exactly one column",
+                sq.span,
+            ));
+        }
+        Ok(returned)
+    }
+
+    /// `CALL [(vars)] { ... }`: the body is checked in its own scope; what it returns joins the
+    /// outer scope, and may not shadow an outer variable.
+    fn call_subquery(&mut self, call: &CallSubquery, scope: &mut Scope, body: Body) -> Result<()> {
+        let (inner, imports) = match &call.import {
+            Import::Leading => (scope.clone(), Imports::Leading),
+            Import::All => (scope.clone(), Imports::Chosen),
+            Import::Vars(vs) => {
+                let mut inner = Scope::new();
+                for v in vs {
+                    use_var(v, scope)?;
+                    inner.insert(v.name.clone(), scope[&v.name]);
+                }
+                (inner, Imports::Chosen)
             }
-            if let Some(p) = projection {
-                expr(p, &inner, allow_agg)?;
+        };
+        if let (Import::Leading, Some(Clause::With(w))) = (&call.import, call.query.parts[0].clauses.first()) {
+            let imports =
+                w.proj.items.iter().any(|i| matches!(&i.expr.kind, ExprKind::Variable(v) if scope.contains_key(v)));
+            if imports && w.where_.is_some() {
+                return Err(err(
+                    Detail::InvalidClauseComposition,
+                    "an importing WITH takes only variables of the outer query, without WHERE; filter in a second WITH",
+                    w.span,
+                ));
             }
         }
-        ExprKind::Quantified { var, list, predicate, .. } => {
-            expr(list, scope, allow_agg)?;
-            let mut inner = scope.clone();
-            inner.insert(var.name.clone(), Kind::Unknown);
-            if let Some(p) = predicate {
-                expr(p, &inner, false)?;
+        if let Some(t) = &call.in_transactions {
+            if t.report.is_some() && t.on_error == OnError::Fail {
+                return Err(err(
+                    Detail::InvalidClauseComposition,
+                    "REPORT STATUS needs ON ERROR CONTINUE or ON ERROR BREAK (with ON ERROR FAIL the statement fails)",
+                    t.span,
+                ));
+            }
+            if body != Body::Top {
+                return Err(err(
+                    Detail::InvalidClauseComposition,
+                    "CALL { ... } IN TRANSACTIONS cannot be nested in another subquery",
+                    t.span,
+                ));
+            }
+            if let Some(b) = &t.batch {
+                self.expr(b, scope, false)?;
             }
         }
-        ExprKind::Reduce { acc, init, var, list, expr: body } => {
-            expr(init, scope, allow_agg)?;
-            expr(list, scope, allow_agg)?;
-            let mut inner = scope.clone();
-            inner.insert(acc.name.clone(), Kind::Unknown);
-            inner.insert(var.name.clone(), Kind::Unknown);
-            expr(body, &inner, false)?;
+        let returned = self.check_query(&call.query, &inner, Body::Call(imports), call.span)?;
+        for (name, kind) in returned {
+            if scope.contains_key(&name) {
+                return Err(err(
+                    Detail::VariableAlreadyBound,
+                    format!("variable `{name}` is already bound outside the subquery; return it under another name"),
+                    call.span,
+                ));
+            }
+            scope.insert(name, kind);
         }
-        ExprKind::Pattern(el) => {
-            let mut inner = scope.clone();
-            let part = PatternPart { var: None, kind: PathKind::Normal, elem: (**el).clone(), span: e.span };
-            check_pattern(std::slice::from_ref(&part), &mut inner, false)?;
-            // A pattern predicate may not introduce new named variables.
-            for name in inner.keys() {
-                if !scope.contains_key(name) {
-                    return Err(err(Detail::UndefinedVariable, format!("variable `{name}` is not defined"), e.span));
+        if let Some(r) = call.in_transactions.as_ref().and_then(|t| t.report.as_ref()) {
+            bind_new(scope, r, Kind::Scalar(Some(Ty::Map)))?;
+        }
+        Ok(())
+    }
+
+    /// Checks one clause other than `RETURN` and `CALL { ... }`, binding what it binds.
+    fn clause(&mut self, c: &Clause, scope: &mut Scope) -> Result<()> {
+        match c {
+            Clause::Match(m) => {
+                self.check_match(m, scope)?;
+            }
+            Clause::Unwind(u) => {
+                self.expr(&u.expr, scope, false)?;
+                // An element of a list of literals is no entity; of anything else, it may be one.
+                let kind = match &u.expr.kind {
+                    ExprKind::List(items) if items.iter().all(|i| matches!(i.kind, ExprKind::Literal(_))) => {
+                        Kind::Scalar(None)
+                    }
+                    _ => Kind::Unknown,
+                };
+                bind_new(scope, &u.alias, kind)?;
+            }
+            Clause::With(w) => {
+                let after = self.projection(&w.proj, scope, false)?;
+                if let Some(p) = &w.where_ {
+                    // WHERE also sees the variables before WITH, unless it aggregates.
+                    let aggregating = w.proj.items.iter().any(|i| contains_aggregate(&i.expr));
+                    let mut visible = if aggregating { Scope::new() } else { scope.clone() };
+                    visible.extend(after.iter().map(|(k, v)| (k.clone(), *v)));
+                    self.expr(p, &visible, false)?;
+                }
+                *scope = after;
+            }
+            Clause::Create(cr) => {
+                for part in &cr.pattern {
+                    self.check_create_part(part, scope, false)?;
+                }
+            }
+            Clause::Merge(m) => {
+                self.check_create_part(&m.part, scope, true)?;
+                for s in m.on_create.iter().chain(&m.on_match) {
+                    self.set_item(s, scope)?;
+                }
+            }
+            Clause::Set(s) => {
+                for it in &s.items {
+                    self.set_item(it, scope)?;
+                }
+            }
+            Clause::Remove(r) => {
+                for it in &r.items {
+                    match it {
+                        RemoveItem::Property { target, .. } => self.expr(target, scope, false)?,
+                        RemoveItem::Labels { var, .. } => use_var(var, scope)?,
+                        RemoveItem::Dynamic { var, key, .. } => {
+                            use_var(var, scope)?;
+                            self.expr(key, scope, false)?
+                        }
+                    }
+                }
+            }
+            Clause::Delete(d) => {
+                for e in &d.exprs {
+                    self.expr(e, scope, false)?;
+                    match &e.kind {
+                        ExprKind::HasLabels(..) => {
+                            return Err(err(
+                                Detail::InvalidDelete,
+                                "DELETE takes nodes, relationships or paths, not labels",
+                                e.span,
+                            ))
+                        }
+                        ExprKind::Literal(_) | ExprKind::Binary(..) | ExprKind::Map(_) => {
+                            return Err(err(
+                                Detail::InvalidArgumentType,
+                                "DELETE takes nodes, relationships or paths",
+                                e.span,
+                            ))
+                        }
+                        ExprKind::Variable(v) if matches!(scope.get(v), Some(Kind::Scalar(_))) => {
+                            return Err(err(
+                                Detail::InvalidArgumentType,
+                                "DELETE takes nodes, relationships or paths",
+                                e.span,
+                            ))
+                        }
+                        _ => {}
+                    }
+                }
+            }
+            Clause::Call(call) => {
+                if let Some(args) = &call.args {
+                    for a in args {
+                        self.expr(a, scope, false)?;
+                    }
+                }
+                if let Some(ys) = &call.yields {
+                    for y in ys {
+                        let name = y.alias.as_ref().map_or(&y.field, |a| &a.name);
+                        if scope.contains_key(name) {
+                            return Err(err(
+                                Detail::VariableAlreadyBound,
+                                format!("variable `{name}` is already bound"),
+                                y.span,
+                            ));
+                        }
+                        scope.insert(name.clone(), Kind::Unknown);
+                    }
+                }
+                if let Some(w) = &call.where_ {
+                    self.expr(w, scope, false)?;
+                }
+            }
+            Clause::Foreach(fe) => {
+                self.expr(&fe.list, scope, false)?;
+                let mut inner = scope.clone();
+                inner.insert(fe.var.name.clone(), Kind::Unknown);
+                for c in &fe.clauses {
+                    self.clause(c, &mut inner)?;
+                }
+            }
+            Clause::LoadCsv(l) => {
+                self.expr(&l.from, scope, false)?;
+                bind_new(scope, &l.var, Kind::Unknown)?;
+            }
+            Clause::Return(r) => {
+                self.projection(&r.proj, scope, true)?;
+            }
+            Clause::Subquery(call) => self.call_subquery(call, scope, Body::Top)?,
+            Clause::CreateIndex(_) | Clause::DropIndex { .. } | Clause::ShowIndexes { .. } => {}
+            Clause::CreateConstraint(d) => {
+                if let ConstraintRule::Type(t) = &d.rule {
+                    if crate::catalog::property_type(t).is_none() {
+                        return Err(err(
+                            Detail::InvalidArgumentValue,
+                            format!(
+                                "`{t}` is not a property type silkgraph knows (INTEGER, FLOAT, STRING, BOOLEAN, DATE, ...)"
+                            ),
+                            d.span,
+                        ));
+                    }
+                    if d.keys.len() != 1 {
+                        return Err(err(
+                            Detail::InvalidArgumentValue,
+                            "a property type constraint takes one property",
+                            d.span,
+                        ));
+                    }
+                }
+                if d.rule == ConstraintRule::NotNull && d.keys.len() != 1 {
+                    return Err(err(Detail::InvalidArgumentValue, "IS NOT NULL takes one property", d.span));
+                }
+            }
+            Clause::DropConstraint { .. } | Clause::Show { .. } => {}
+        }
+        Ok(())
+    }
+
+    /// Binds and checks the variables of a MATCH pattern.
+    fn check_pattern(&mut self, parts: &[PatternPart], scope: &mut Scope, in_match: bool) -> Result<()> {
+        let before: Scope = scope.clone();
+        let mut rels_here: Vec<String> = Vec::new();
+        for part in parts {
+            let el = &part.elem;
+            let nodes = std::iter::once(&el.start).chain(el.chain.iter().map(|(_, n)| n));
+            for n in nodes {
+                if in_match {
+                    no_param_props(&n.props)?;
+                }
+                if let Some(p) = &n.props {
+                    self.expr(p, scope, false)?;
+                }
+                if let Some(v) = &n.var {
+                    match scope.get(&v.name) {
+                        None => {
+                            scope.insert(v.name.clone(), Kind::Node);
+                        }
+                        Some(Kind::Node | Kind::Unknown) => {}
+                        Some(k) => return Err(conflict(v, "node", *k)),
+                    }
+                }
+            }
+            for (r, _) in &el.chain {
+                if in_match {
+                    no_param_props(&r.props)?;
+                }
+                if let Some(p) = &r.props {
+                    self.expr(p, scope, false)?;
+                }
+                if let Some((Some(lo), Some(hi))) = r.length {
+                    let _ = (lo, hi);
+                }
+                if let Some(v) = &r.var {
+                    let want = if r.length.is_some() { Kind::RelList } else { Kind::Rel };
+                    match scope.get(&v.name) {
+                        None => {
+                            scope.insert(v.name.clone(), want);
+                        }
+                        Some(k) if *k == want || *k == Kind::Unknown => {
+                            if rels_here.contains(&v.name)
+                                || (!before.contains_key(&v.name)
+                                    && scope.contains_key(&v.name)
+                                    && rels_here.contains(&v.name))
+                            {
+                                return Err(err(
+                                    Detail::RelationshipUniquenessViolation,
+                                    format!("relationship `{}` cannot appear twice in one pattern", v.name),
+                                    v.span,
+                                ));
+                            }
+                        }
+                        Some(Kind::Scalar(_)) if want == Kind::RelList => {}
+                        Some(Kind::Rel | Kind::RelList) => {
+                            return Err(conflict(
+                                v,
+                                if want == Kind::Rel { "relationship" } else { "relationship list" },
+                                scope[&v.name],
+                            ))
+                        }
+                        Some(k) => return Err(conflict(v, "relationship", *k)),
+                    }
+                    rels_here.push(v.name.clone());
+                }
+            }
+            if let Some(pv) = &part.var {
+                match scope.get(&pv.name) {
+                    None => {
+                        scope.insert(pv.name.clone(), Kind::Path);
+                    }
+                    Some(Kind::Path) if !before.contains_key(&pv.name) => {
+                        return Err(err(
+                            Detail::VariableAlreadyBound,
+                            format!("path `{}` is bound twice", pv.name),
+                            pv.span,
+                        ))
+                    }
+                    Some(Kind::Path | Kind::Unknown) => {
+                        return Err(err(
+                            Detail::VariableAlreadyBound,
+                            format!("variable `{}` is already bound", pv.name),
+                            pv.span,
+                        ))
+                    }
+                    Some(k) => return Err(conflict(pv, "path", *k)),
+                }
+            }
+            if part.kind != PathKind::Normal && el.chain.len() != 1 {
+                {
+                    return Err(err(
+                        Detail::InvalidArgumentType,
+                        "shortestPath needs a pattern with exactly one relationship",
+                        part.span,
+                    ));
                 }
             }
         }
-        ExprKind::Subquery { kind, query } => {
-            check_query(query, scope, Body::Expr(*kind), e.span)?;
+        Ok(())
+    }
+
+    fn check_match(&mut self, m: &Match, scope: &mut Scope) -> Result<()> {
+        self.check_pattern(&m.pattern, scope, true)?;
+        if let Some(w) = &m.where_ {
+            self.expr(w, scope, false)?;
         }
-        ExprKind::Exists { pattern, where_ } => {
-            let mut inner = scope.clone();
-            check_pattern(pattern, &mut inner, false)?;
-            if let Some(w) = where_ {
-                expr(w, &inner, false)?;
+        Ok(())
+    }
+
+    /// CREATE and MERGE: relationships are new, with one type and a direction; bound nodes may be
+    /// used but not redeclared with labels or properties.
+    fn check_create_part(&mut self, part: &PatternPart, scope: &mut Scope, merge: bool) -> Result<()> {
+        let el = &part.elem;
+        let single = el.chain.is_empty();
+        let mut seen_here: Vec<String> = Vec::new();
+        let nodes: Vec<&NodePattern> = std::iter::once(&el.start).chain(el.chain.iter().map(|(_, n)| n)).collect();
+        for n in &nodes {
+            if merge {
+                no_param_props(&n.props)?;
             }
-        }
-        ExprKind::PatternComprehension { var, pattern, predicate, projection } => {
-            let mut inner = scope.clone();
-            let part =
-                PatternPart { var: var.clone(), kind: PathKind::Normal, elem: (**pattern).clone(), span: e.span };
-            check_pattern(std::slice::from_ref(&part), &mut inner, false)?;
-            if let Some(p) = predicate {
-                expr(p, &inner, false)?;
+            if let Some(p) = &n.props {
+                self.expr(p, scope, false)?;
             }
-            expr(projection, &inner, false)?;
-        }
-        ExprKind::MapProjection { var, items } => {
-            use_var(var, scope)?;
-            for it in items {
-                match it {
-                    MapProjItem::Literal(_, x) => expr(x, scope, allow_agg)?,
-                    MapProjItem::Variable(v) => use_var(v, scope)?,
-                    _ => {}
+            if let Some(v) = &n.var {
+                match scope.get(&v.name) {
+                    Some(Kind::Node | Kind::Unknown) if !seen_here.contains(&v.name) => {
+                        if single || !n.labels.is_empty() || n.props.is_some() {
+                            return Err(err(
+                                Detail::VariableAlreadyBound,
+                                format!("variable `{}` is already bound", v.name),
+                                v.span,
+                            ));
+                        }
+                    }
+                    Some(Kind::Node) => {
+                        if !n.labels.is_empty() || n.props.is_some() {
+                            return Err(err(
+                                Detail::VariableAlreadyBound,
+                                format!("variable `{}` is already bound", v.name),
+                                v.span,
+                            ));
+                        }
+                    }
+                    Some(k) => return Err(conflict(v, "node", *k)),
+                    None => {
+                        scope.insert(v.name.clone(), Kind::Node);
+                        seen_here.push(v.name.clone());
+                    }
                 }
             }
         }
-        _ => {
-            let mut res = Ok(());
-            e.children(&mut |c| {
-                if res.is_ok() {
-                    res = expr(c, scope, allow_agg);
+        for (r, _) in &el.chain {
+            if merge {
+                no_param_props(&r.props)?;
+            }
+            if let Some(p) = &r.props {
+                self.expr(p, scope, false)?;
+            }
+            if r.length.is_some() {
+                return Err(err(Detail::CreatingVarLength, "variable-length relationships cannot be created", r.span));
+            }
+            if r.types.len() != 1 {
+                return Err(err(
+                    Detail::NoSingleRelationshipType,
+                    "a relationship to create needs exactly one type",
+                    r.span,
+                ));
+            }
+            if r.dir == Direction::Both && !merge {
+                return Err(err(
+                    Detail::RequiresDirectedRelationship,
+                    "a relationship to create needs a direction",
+                    r.span,
+                ));
+            }
+            if let Some(v) = &r.var {
+                match scope.get(&v.name) {
+                    None => {
+                        scope.insert(v.name.clone(), Kind::Rel);
+                    }
+                    Some(Kind::Rel | Kind::Unknown) => {
+                        return Err(err(
+                            Detail::VariableAlreadyBound,
+                            format!("variable `{}` is already bound", v.name),
+                            v.span,
+                        ))
+                    }
+                    Some(k) => return Err(conflict(v, "relationship", *k)),
                 }
-            });
-            res?;
+            }
+        }
+        if let Some(pv) = &part.var {
+            bind_new(scope, pv, Kind::Path)?;
+        }
+        Ok(())
+    }
+
+    fn set_item(&mut self, s: &SetItem, scope: &Scope) -> Result<()> {
+        match s {
+            SetItem::Property { target, value, .. } => {
+                self.expr(target, scope, false)?;
+                self.expr(value, scope, false)
+            }
+            SetItem::Replace { var, value, .. } | SetItem::Merge { var, value, .. } => {
+                use_var(var, scope)?;
+                self.expr(value, scope, false)
+            }
+            SetItem::Labels { var, .. } => use_var(var, scope),
+            SetItem::Dynamic { var, key, value, .. } => {
+                use_var(var, scope)?;
+                self.expr(key, scope, false)?;
+                self.expr(value, scope, false)
+            }
         }
     }
-    Ok(())
+
+    /// Checks WITH/RETURN and gives the scope after it.
+    fn projection(&mut self, p: &Projection, scope: &Scope, is_return: bool) -> Result<Scope> {
+        let mut out = Scope::new();
+        if p.star {
+            if scope.is_empty() && is_return {
+                return Err(err(
+                    Detail::NoVariablesInScope,
+                    "RETURN * needs at least one variable in scope",
+                    Span::default(),
+                ));
+            }
+            out = scope.iter().filter(|(k, _)| !k.starts_with(' ')).map(|(k, v)| (k.clone(), *v)).collect();
+        }
+        let aggregating = p.items.iter().any(|i| contains_aggregate(&i.expr));
+        for it in &p.items {
+            self.expr(&it.expr, scope, true)?;
+            if !is_return && it.alias.is_none() && !matches!(it.expr.kind, ExprKind::Variable(_)) {
+                return Err(err(
+                    Detail::NoExpressionAlias,
+                    "expressions in WITH need an alias (AS name)",
+                    it.expr.span,
+                ));
+            }
+            let name = it.name().to_string();
+            if out.contains_key(&name) && (!p.star || p.items.iter().filter(|j| j.name() == name).count() > 1) {
+                return Err(err(
+                    Detail::ColumnNameConflict,
+                    format!("column `{name}` is defined more than once"),
+                    it.expr.span,
+                ));
+            }
+            out.insert(name, infer(&it.expr, scope));
+        }
+        // ORDER BY, SKIP, LIMIT.
+        let mut order_scope = if p.distinct || aggregating { Scope::new() } else { scope.clone() };
+        for (k, v) in &out {
+            order_scope.insert(k.clone(), *v);
+        }
+        for s in &p.order_by {
+            self.calls_in(&s.expr)?;
+            self.order_expr(&s.expr, &p.items, &order_scope, aggregating)?;
+        }
+        if let Some(e) = &p.skip {
+            self.count(e, "SKIP")?;
+        }
+        if let Some(e) = &p.limit {
+            self.count(e, "LIMIT")?;
+        }
+        Ok(out)
+    }
+
+    /// An ORDER BY expression: parts equal to a projected expression are fine as they are; the
+    /// rest may only use the names visible after the projection.
+    fn order_expr(&mut self, e: &Expr, items: &[ProjItem], scope: &Scope, allow_agg: bool) -> Result<()> {
+        if items.iter().any(|i| same(&i.expr, e)) {
+            return Ok(());
+        }
+        match &e.kind {
+            ExprKind::Property(..)
+            | ExprKind::Unary(..)
+            | ExprKind::Binary(..)
+            | ExprKind::List(_)
+            | ExprKind::Map(_)
+            | ExprKind::IsNull { .. }
+            | ExprKind::Index(..)
+            | ExprKind::Slice { .. }
+            | ExprKind::Case { .. } => {
+                let mut res = Ok(());
+                e.children(&mut |c| {
+                    if res.is_ok() {
+                        res = self.order_expr(c, items, scope, allow_agg);
+                    }
+                });
+                res
+            }
+            ExprKind::Function { name, .. } if !crate::catalog::is_aggregate(name) => {
+                let mut res = Ok(());
+                e.children(&mut |c| {
+                    if res.is_ok() {
+                        res = self.order_expr(c, items, scope, allow_agg);
+                    }
+                });
+                res
+            }
+            _ => self.expr(e, scope, allow_agg),
+        }
+    }
+
+    /// A function call: the function exists and takes that many arguments. Resolved, it is
+    /// kept for the planner.
+    fn function(&mut self, e: &Expr, name: &str, args: &[Expr]) -> Result<()> {
+        let Some(func) = crate::catalog::functions::resolve(name) else {
+            let e = err(Detail::UnknownFunction, format!("unknown function `{name}`"), e.span);
+            return Err(e.with_hint_opt(crate::catalog::plugin_hint(name)));
+        };
+        let calls = self.calls.entry(e.span).or_default();
+        if !calls.contains(&func) {
+            calls.push(func);
+        }
+        let sig = func.sig();
+        if args.len() < sig.min || args.len() > sig.max {
+            let msg = format!("function `{name}` takes {}, not {}", sig.arity_text(), args.len());
+            return Err(err(Detail::InvalidNumberOfArguments, msg, e.span));
+        }
+        Ok(())
+    }
+
+    /// Every function call in `e` (see [`Analyzer::function`]), for an expression whose other
+    /// checks were made where it was first written (an ORDER BY item equal to a projected one).
+    fn calls_in(&mut self, e: &Expr) -> Result<()> {
+        if let ExprKind::Function { name, args, .. } = &e.kind {
+            self.function(e, name, args)?;
+        }
+        let mut res = Ok(());
+        e.children(&mut |c| {
+            if res.is_ok() {
+                res = self.calls_in(c);
+            }
+        });
+        res
+    }
+
+    /// `SKIP` or `LIMIT`: a constant expression, not a negative or fractional literal.
+    fn count(&mut self, e: &Expr, what: &str) -> Result<()> {
+        fn reads_row(e: &Expr) -> bool {
+            let mut found = matches!(e.kind, ExprKind::Variable(_) | ExprKind::Pattern(_));
+            e.children(&mut |c| found |= reads_row(c));
+            found
+        }
+        if reads_row(e) {
+            return Err(err(Detail::NonConstantExpression, format!("{what} must be a constant expression"), e.span));
+        }
+        match &e.kind {
+            ExprKind::Literal(Literal::Int(i)) if *i < 0 => {
+                return Err(err(Detail::NegativeIntegerArgument, format!("{what} cannot be negative"), e.span))
+            }
+            ExprKind::Literal(Literal::Float(_)) => {
+                return Err(err(Detail::InvalidArgumentType, format!("{what} must be an integer"), e.span))
+            }
+            _ => {}
+        }
+        self.expr(e, &Scope::new(), false)
+    }
+
+    /// Checks an expression: variables defined, aggregates only where allowed.
+    fn expr(&mut self, e: &Expr, scope: &Scope, allow_agg: bool) -> Result<()> {
+        static_check(e, scope)?;
+        match &e.kind {
+            ExprKind::Variable(v) => {
+                if !scope.contains_key(v) {
+                    return Err(err(Detail::UndefinedVariable, format!("variable `{v}` is not defined"), e.span));
+                }
+            }
+            ExprKind::Property(x, _) if matches!(&x.kind, ExprKind::Variable(v) if scope.get(v) == Some(&Kind::Path)) => {
+                return Err(err(Detail::InvalidArgumentType, "a path has no properties", e.span))
+            }
+            ExprKind::CountStar if !allow_agg => {
+                return Err(err(Detail::InvalidAggregation, "count(*) is only allowed in WITH and RETURN", e.span))
+            }
+            ExprKind::Function { name, args, .. } => {
+                let is_agg = crate::catalog::is_aggregate(name);
+                if is_agg && !allow_agg {
+                    return Err(err(
+                        Detail::InvalidAggregation,
+                        format!("{name}() is only allowed in WITH and RETURN"),
+                        e.span,
+                    ));
+                }
+                self.function(e, name, args)?;
+                for a in args {
+                    if is_agg && contains_aggregate(a) {
+                        return Err(err(
+                            Detail::NestedAggregation,
+                            "an aggregate cannot contain another aggregate",
+                            a.span,
+                        ));
+                    }
+                    self.expr(a, scope, allow_agg && !is_agg)?;
+                }
+            }
+            ExprKind::ListComprehension { var, list, predicate, projection } => {
+                self.expr(list, scope, allow_agg)?;
+                let mut inner = scope.clone();
+                inner.insert(var.name.clone(), Kind::Unknown);
+                if let Some(p) = predicate {
+                    self.expr(p, &inner, false)?;
+                }
+                if let Some(p) = projection {
+                    self.expr(p, &inner, allow_agg)?;
+                }
+            }
+            ExprKind::Quantified { var, list, predicate, .. } => {
+                self.expr(list, scope, allow_agg)?;
+                let mut inner = scope.clone();
+                inner.insert(var.name.clone(), Kind::Unknown);
+                if let Some(p) = predicate {
+                    self.expr(p, &inner, false)?;
+                }
+            }
+            ExprKind::Reduce { acc, init, var, list, expr: body } => {
+                self.expr(init, scope, allow_agg)?;
+                self.expr(list, scope, allow_agg)?;
+                let mut inner = scope.clone();
+                inner.insert(acc.name.clone(), Kind::Unknown);
+                inner.insert(var.name.clone(), Kind::Unknown);
+                self.expr(body, &inner, false)?;
+            }
+            ExprKind::Pattern(el) => {
+                let mut inner = scope.clone();
+                let part = PatternPart { var: None, kind: PathKind::Normal, elem: (**el).clone(), span: e.span };
+                self.check_pattern(std::slice::from_ref(&part), &mut inner, false)?;
+                // A pattern predicate may not introduce new named variables.
+                for name in inner.keys() {
+                    if !scope.contains_key(name) {
+                        return Err(err(
+                            Detail::UndefinedVariable,
+                            format!("variable `{name}` is not defined"),
+                            e.span,
+                        ));
+                    }
+                }
+            }
+            ExprKind::Subquery { kind, query } => {
+                self.check_query(query, scope, Body::Expr(*kind), e.span)?;
+            }
+            ExprKind::Exists { pattern, where_ } => {
+                let mut inner = scope.clone();
+                self.check_pattern(pattern, &mut inner, false)?;
+                if let Some(w) = where_ {
+                    self.expr(w, &inner, false)?;
+                }
+            }
+            ExprKind::PatternComprehension { var, pattern, predicate, projection } => {
+                let mut inner = scope.clone();
+                let part =
+                    PatternPart { var: var.clone(), kind: PathKind::Normal, elem: (**pattern).clone(), span: e.span };
+                self.check_pattern(std::slice::from_ref(&part), &mut inner, false)?;
+                if let Some(p) = predicate {
+                    self.expr(p, &inner, false)?;
+                }
+                self.expr(projection, &inner, false)?;
+            }
+            ExprKind::MapProjection { var, items } => {
+                use_var(var, scope)?;
+                for it in items {
+                    match it {
+                        MapProjItem::Literal(_, x) => self.expr(x, scope, allow_agg)?,
+                        MapProjItem::Variable(v) => use_var(v, scope)?,
+                        _ => {}
+                    }
+                }
+            }
+            _ => {
+                let mut res = Ok(());
+                e.children(&mut |c| {
+                    if res.is_ok() {
+                        res = self.expr(c, scope, allow_agg);
+                    }
+                });
+                res?;
+            }
+        }
+        Ok(())
+    }
 }

@@ -1,6 +1,7 @@
 //! Integration tests: one binary (ripgrep's habit), a module per concern.
 
 mod algo;
+mod analysis;
 mod architecture;
 mod cli;
 mod constraints;

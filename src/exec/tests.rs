@@ -12,11 +12,11 @@ use crate::value::Value;
 fn run(g: &mut dyn GraphWrite, text: &str) -> Result<Vec<Vec<Value>>> {
     let mut stmts = crate::syntax::parse(text)?;
     let stmt = stmts.remove(0);
-    crate::semantic::check(&stmt)?;
+    let analysis = crate::semantic::analyze(&stmt)?;
     let plan = {
         let catalog =
             StoreCatalog { graph: &*g, max_hops: 20, wanted: None, auto_index_min: usize::MAX, again_min: usize::MAX };
-        crate::plan::build(&stmt, &catalog)?
+        crate::plan::build(&analysis, &catalog)?
     };
     Ok(execute(&plan, g, &Params::new(), &Control::default())?.rows)
 }

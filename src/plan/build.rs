@@ -7,23 +7,25 @@ use super::*;
 use crate::ast::{self, BinaryOp, Clause, ExprKind, Literal, PathKind};
 use crate::catalog::functions::F;
 use crate::error::{Detail, Error, Result, Span};
+use crate::semantic::Analysis;
 
-/// Plans a statement `semantic::check` accepted, with every optimisation; `catalog` tells which
+/// Plans a statement the checks accepted ([`crate::semantic::analyze`]), with every optimisation; `catalog` tells which
 /// indexes exist (use [`NoCatalog`] for none).
-pub fn build(stmt: &ast::Statement, catalog: &dyn Catalog) -> Result<Plan> {
-    build_with(stmt, catalog, Passes::ALL)
+pub fn build(analysis: &Analysis, catalog: &dyn Catalog) -> Result<Plan> {
+    build_with(analysis, catalog, Passes::ALL)
 }
 
 /// Plans a statement with the optimisations `passes` names.
-pub fn build_with(stmt: &ast::Statement, catalog: &dyn Catalog, passes: Passes) -> Result<Plan> {
+pub fn build_with(analysis: &Analysis, catalog: &dyn Catalog, passes: Passes) -> Result<Plan> {
+    let stmt = analysis.stmt;
     let mut parts = Vec::new();
     let mut columns: Option<Vec<String>> = None;
     let (mut keys, mut labels) = (IndexSet::new(), IndexSet::new());
     for sq in &stmt.query.parts {
-        let mut b = Builder { slots: 0, names: Vec::new(), keys, labels, catalog, passes };
+        let mut b = Builder { slots: 0, names: Vec::new(), keys, labels, analysis, catalog, passes };
         let (pipeline, cols) = b.single(sq, Scope::default(), &Scope::default())?;
         (keys, labels) = (b.keys, b.labels);
-        // semantic::check made sure that every part returns the same columns.
+        // The checks made sure that every part returns the same columns.
         columns.get_or_insert(cols);
         parts.push(pipeline);
     }
@@ -59,13 +61,15 @@ struct Builder<'c> {
     keys: IndexSet<String>,
     /// The labels tested for so far, in the order [`Name::n`] numbers them.
     labels: IndexSet<String>,
+    /// What the checks learned: each call's function.
+    analysis: &'c Analysis<'c>,
     catalog: &'c dyn Catalog,
     passes: Passes,
 }
 
-/// What `build` says of a statement `semantic::check` would have refused.
+/// What `build` says of a call the checks did not see (a bug of theirs).
 fn unchecked(span: Span) -> Error {
-    Error::semantic(Detail::None, "the statement was planned without semantic::check", span)
+    Error::semantic(Detail::None, "this function call was not checked before planning", span)
 }
 
 fn undefined(name: &str, span: Span) -> Error {
@@ -974,12 +978,8 @@ impl Builder<'_> {
         span: Span,
         scope: &Scope,
     ) -> Result<SetOp> {
-        let map = ExprKind::Function {
-            name: "__property_map".into(),
-            distinct: false,
-            args: vec![key.clone(), value.clone()],
-        };
-        Ok(SetOp::Merge { slot: self.var(var, scope)?, value: self.expr(&ast::Expr::new(map, span), scope)? })
+        let map = Expr::Func(F::INTERNAL_PROPERTY_MAP, vec![self.expr(key, scope)?, self.expr(value, scope)?], span);
+        Ok(SetOp::Merge { slot: self.var(var, scope)?, value: map })
     }
 
     // ---- projections --------------------------------------------------------------------
@@ -1112,8 +1112,8 @@ impl Builder<'_> {
                 ops.push(Op::Sort { keys: sort_keys, top: None, lazy: false });
             }
         }
-        let skip = proj.skip.as_ref().map(|s| self.count_expr(s, "SKIP")).transpose()?;
-        let limit = proj.limit.as_ref().map(|l| self.count_expr(l, "LIMIT")).transpose()?;
+        let skip = proj.skip.as_ref().map(|s| self.count_expr(s)).transpose()?;
+        let limit = proj.limit.as_ref().map(|l| self.count_expr(l)).transpose()?;
         if let (Some(Op::Sort { top, .. }), Some(l)) = (ops.last_mut(), &limit) {
             *top = Some((skip.clone(), l.clone()));
         }
@@ -1126,35 +1126,8 @@ impl Builder<'_> {
         Ok((new_scope, columns, slots))
     }
 
-    fn count_expr(&mut self, e: &ast::Expr, what: &str) -> Result<Expr> {
-        let mut has_var = false;
-        fn walk(e: &ast::Expr, found: &mut bool) {
-            if matches!(e.kind, ExprKind::Variable(_) | ExprKind::Pattern(_)) {
-                *found = true;
-            }
-            ast_children(e, &mut |c| walk(c, found));
-        }
-        walk(e, &mut has_var);
-        if has_var {
-            return Err(Error::semantic(
-                Detail::NonConstantExpression,
-                format!("{what} must be a constant expression"),
-                e.span,
-            ));
-        }
-        match &e.kind {
-            ExprKind::Literal(Literal::Int(i)) if *i < 0 => {
-                return Err(Error::semantic(
-                    Detail::NegativeIntegerArgument,
-                    format!("{what} cannot be negative"),
-                    e.span,
-                ))
-            }
-            ExprKind::Literal(Literal::Float(_)) => {
-                return Err(Error::semantic(Detail::InvalidArgumentType, format!("{what} must be an integer"), e.span))
-            }
-            _ => {}
-        }
+    /// `SKIP` or `LIMIT`, which the checks found constant.
+    fn count_expr(&mut self, e: &ast::Expr) -> Result<Expr> {
         self.expr(e, &Scope::default())
     }
 
@@ -1347,8 +1320,8 @@ impl Builder<'_> {
                 e.span,
             ),
             ExprKind::Function { name, args, distinct: _ } => {
-                // semantic::check found the function and counted its arguments.
-                let func = crate::catalog::functions::resolve(name).ok_or_else(|| unchecked(e.span))?;
+                // The checks found the function and counted its arguments.
+                let func = self.analysis.call(e.span, name).ok_or_else(|| unchecked(e.span))?;
                 Expr::Func(func, self.exprs(args, scope, agg)?, e.span)
             }
             ExprKind::CountStar => {

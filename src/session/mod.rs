@@ -196,7 +196,7 @@ pub(crate) fn plan_text(
     plan_statement(parse_one(text)?, graph, max_hops, wanted, passes)
 }
 
-/// The one statement of `text`, parsed and checked (no graph needed).
+/// The one statement of `text`, parsed (no graph needed); [`plan_statement`] checks it.
 pub(crate) fn parse_one(text: &str) -> Result<crate::ast::Statement> {
     let mut stmts = crate::syntax::parse(text)?;
     if stmts.len() != 1 {
@@ -206,12 +206,10 @@ pub(crate) fn parse_one(text: &str) -> Result<crate::ast::Statement> {
             Span::new(0, text.len()),
         ));
     }
-    let stmt = stmts.remove(0);
-    crate::semantic::check(&stmt)?;
-    Ok(stmt)
+    Ok(stmts.remove(0))
 }
 
-/// Plans a parsed statement for `graph` (see [`plan_text`]).
+/// Checks and plans a parsed statement for `graph` (see [`plan_text`]).
 pub(crate) fn plan_statement(
     stmt: crate::ast::Statement,
     graph: &Graph,
@@ -221,7 +219,8 @@ pub(crate) fn plan_statement(
 ) -> Result<(crate::ast::Statement, crate::plan::Plan)> {
     let catalog =
         exec::StoreCatalog { graph, max_hops, wanted, auto_index_min: AUTO_INDEX_MIN, again_min: AUTO_INDEX_AGAIN_MIN };
-    let plan = crate::plan::build_with(&stmt, &catalog, passes)?;
+    let analysis = crate::semantic::analyze(&stmt)?;
+    let plan = crate::plan::build_with(&analysis, &catalog, passes)?;
     Ok((stmt, plan))
 }
 
