@@ -585,3 +585,33 @@ fn plain_plans_are_plain() {
     }
     assert!(plan.find("NodeByLabelScan (a:N").is_some(), "{plan}");
 }
+
+#[test]
+fn integer_comparisons_read_where_the_values_lie_as_the_plain_road_compares() {
+    let mut s = Session::default();
+    // A filter, not an index made for the repeated lookups.
+    s.no_auto_index = true;
+    // Enough nodes for the store to build a column of `v` (after 4,096 reads of a block), with
+    // integers, nulls, a float, a string and a boolean among them.
+    run(
+        &mut s,
+        "UNWIND range(0, 5999) AS i
+         WITH i, [-3, -2, -1, 0, 1, 2, 3, null, 2.5, 'x', true][i % 11] AS v
+         CREATE (:V {v: v, i: i})",
+    );
+    for op in ["=", "<>", "<", "<=", ">", ">="] {
+        for (fast, plain) in [
+            (format!("n.v {op} 1"), format!("coalesce(n.v, n.v) {op} 1")),
+            (format!("1 {op} n.v"), format!("1 {op} coalesce(n.v, n.v)")),
+            (format!("(n.v {op} 1) IS NULL"), format!("(coalesce(n.v, n.v) {op} 1) IS NULL")),
+        ] {
+            // One reader for all nodes (DISTINCT keeps the aggregation on one thread), so that
+            // its reads make the column.
+            let q = |w: &str| format!("MATCH (n:V) WHERE {w} RETURN count(DISTINCT n.i)");
+            // Twice: the first run reads before the column exists, the second through it.
+            for _ in 0..2 {
+                assert_eq!(run(&mut s, &q(&fast)), run(&mut s, &q(&plain)), "{fast}");
+            }
+        }
+    }
+}

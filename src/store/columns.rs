@@ -116,6 +116,19 @@ impl Column {
         }
     }
 
+    /// `test` of the integer at `i`, read where it lies: `None` if there is no such entity,
+    /// `Some(None)` if its value is null or missing, `Some(Some(false))`... see
+    /// [`PropReader::test_int`].
+    fn test_int(&self, i: usize, test: impl FnOnce(i64) -> bool) -> Option<Option<bool>> {
+        match self.cells.get(i).copied().unwrap_or(Cell::Missing) {
+            Cell::Missing => None,
+            Cell::Null => Some(None),
+            Cell::Int(v) => Some(Some(test(v))),
+            // Another type: compared as values are, by the plain road.
+            _ => None,
+        }
+    }
+
     /// Bytes it takes (about).
     fn bytes(&self) -> usize {
         self.cells.len() * std::mem::size_of::<Cell>()
@@ -364,6 +377,13 @@ impl<'g> PropReader<'g> {
             Some(Value::String(s)) => Some(test(&s)),
             _ => None,
         })
+    }
+
+    /// `test` of the entity's value if it is an integer, read where a column holds it, with no
+    /// value made: `Some(None)` if it has none (the comparison is null), `None` when the plain
+    /// road must answer (no column, no such entity, a value of another type).
+    pub fn test_int(&mut self, id: u64, test: impl FnOnce(i64) -> bool) -> Option<Option<bool>> {
+        self.column(id)?.test_int(in_block(id), test)
     }
 
     /// Whether the entity's value equals `v` (Cypher's `=` is true), compared where it lies.

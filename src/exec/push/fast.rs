@@ -70,6 +70,13 @@ impl<'a> PropRead<'a> {
         r.borrow_mut().test_str(id, test)
     }
 
+    /// `test` of the value where it lies, if the slot holds a node that is there and the value
+    /// is an integer: `Some(None)` when it is null, `None` when the plain road must answer.
+    fn test_int(&self, row: &Row, test: impl FnOnce(i64) -> bool) -> Option<Option<bool>> {
+        let (r, id) = self.reader(row)?;
+        r.borrow_mut().test_int(id, test)
+    }
+
     /// The value, as `eval` gives it.
     pub(super) fn read(&self, row: &Row, ctx: Ctx) -> Result<Value> {
         if let Some((r, id)) = self.reader(row) {
@@ -126,6 +133,12 @@ impl<'a> Compare<'a> {
                 return Ok(r.map_or(Value::Null, Value::Bool));
             }
         }
+        // An integer against an integer, compared where it lies with no value made.
+        if let (Value::Int(k), Some(cmp)) = (&self.value, int_comparison(self.op, self.flipped)) {
+            if let Some(r) = self.prop.test_int(row, |x| cmp(x, *k)) {
+                return Ok(r.map_or(Value::Null, Value::Bool));
+            }
+        }
         let v = self.prop.read(row, ctx)?;
         if self.flipped {
             operate(self.op, self.value.clone(), v, ctx)
@@ -133,4 +146,27 @@ impl<'a> Compare<'a> {
             operate(self.op, v, self.value.clone(), ctx)
         }
     }
+}
+
+/// `prop <op> constant` on integers (`constant <op> prop` if `flipped`), as a test of the
+/// property's value `x` against the constant `k`; `None` for an operator that is not a
+/// comparison.
+fn int_comparison(op: BinaryOp, flipped: bool) -> Option<fn(i64, i64) -> bool> {
+    use BinaryOp::*;
+    let op = match (op, flipped) {
+        (Lt, true) => Gt,
+        (Le, true) => Ge,
+        (Gt, true) => Lt,
+        (Ge, true) => Le,
+        (op, _) => op,
+    };
+    Some(match op {
+        Eq => |x, k| x == k,
+        Ne => |x, k| x != k,
+        Lt => |x, k| x < k,
+        Le => |x, k| x <= k,
+        Gt => |x, k| x > k,
+        Ge => |x, k| x >= k,
+        _ => return None,
+    })
 }
