@@ -951,7 +951,6 @@ impl Analyzer {
             order_scope.insert(k.clone(), *v);
         }
         for s in &p.order_by {
-            self.calls_in(&s.expr)?;
             self.order_expr(&s.expr, &p.items, &order_scope, aggregating)?;
         }
         if let Some(e) = &p.skip {
@@ -963,11 +962,12 @@ impl Analyzer {
         Ok(out)
     }
 
-    /// An ORDER BY expression: parts equal to a projected expression are fine as they are; the
-    /// rest may only use the names visible after the projection.
+    /// An ORDER BY expression: parts equal to a projected expression are fine as they are (their
+    /// calls are still resolved for the planner); the rest may only use the names visible after
+    /// the projection.
     fn order_expr(&mut self, e: &Expr, items: &[ProjItem], scope: &Scope, allow_agg: bool) -> Result<()> {
         if items.iter().any(|i| same(&i.expr, e)) {
-            return Ok(());
+            return self.calls_in(e);
         }
         match &e.kind {
             ExprKind::Property(..)
@@ -978,23 +978,10 @@ impl Analyzer {
             | ExprKind::IsNull { .. }
             | ExprKind::Index(..)
             | ExprKind::Slice { .. }
-            | ExprKind::Case { .. } => {
-                let mut res = Ok(());
-                e.children(&mut |c| {
-                    if res.is_ok() {
-                        res = self.order_expr(c, items, scope, allow_agg);
-                    }
-                });
-                res
-            }
-            ExprKind::Function { name, .. } if !crate::catalog::is_aggregate(name) => {
-                let mut res = Ok(());
-                e.children(&mut |c| {
-                    if res.is_ok() {
-                        res = self.order_expr(c, items, scope, allow_agg);
-                    }
-                });
-                res
+            | ExprKind::Case { .. } => each_child(e, |c| self.order_expr(c, items, scope, allow_agg)),
+            ExprKind::Function { name, args, .. } if !crate::catalog::is_aggregate(name) => {
+                self.function(e, name, args)?;
+                each_child(e, |c| self.order_expr(c, items, scope, allow_agg))
             }
             _ => self.expr(e, scope, allow_agg),
         }
@@ -1025,13 +1012,7 @@ impl Analyzer {
         if let ExprKind::Function { name, args, .. } = &e.kind {
             self.function(e, name, args)?;
         }
-        let mut res = Ok(());
-        e.children(&mut |c| {
-            if res.is_ok() {
-                res = self.calls_in(c);
-            }
-        });
-        res
+        each_child(e, |c| self.calls_in(c))
     }
 
     /// `SKIP` or `LIMIT`: a constant expression, not a negative or fractional literal.
@@ -1164,16 +1145,19 @@ impl Analyzer {
                     }
                 }
             }
-            _ => {
-                let mut res = Ok(());
-                e.children(&mut |c| {
-                    if res.is_ok() {
-                        res = self.expr(c, scope, allow_agg);
-                    }
-                });
-                res?;
-            }
+            _ => each_child(e, |c| self.expr(c, scope, allow_agg))?,
         }
         Ok(())
     }
+}
+
+/// `check` of each child of `e`, stopping at the first error.
+fn each_child(e: &Expr, mut check: impl FnMut(&Expr) -> Result<()>) -> Result<()> {
+    let mut res = Ok(());
+    e.children(&mut |c| {
+        if res.is_ok() {
+            res = check(c);
+        }
+    });
+    res
 }

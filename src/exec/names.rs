@@ -64,17 +64,7 @@ pub(crate) struct Ids<T: Table> {
 impl<T: Table> Ids<T> {
     /// Looks `names` up in `graph`.
     fn new(names: &[String], graph: &dyn GraphRead) -> Ids<T> {
-        let ids = names
-            .iter()
-            .map(|n| {
-                let id = OnceLock::new();
-                if let Some(k) = T::find(graph, n) {
-                    let _ = id.set(k);
-                }
-                id
-            })
-            .collect();
-        Ids { ids }
+        Ids { ids: names.iter().map(|n| T::find(graph, n).map_or_else(OnceLock::new, OnceLock::from)).collect() }
     }
 
     /// The id of `name` in `graph`, the graph the table was made for.

@@ -34,22 +34,17 @@ impl<'a> PropRead<'a> {
         Some(PropRead { slot, key, span: *span, readers })
     }
 
-    /// The slot whose property it reads.
-    pub(super) fn slot(&self) -> Slot {
-        self.slot
-    }
-
-    /// Asks for the memory of a node's value ahead of its read (see [`PropReader::touch`]).
-    pub(super) fn touch_node(&self, id: NodeId) {
-        if let Some([nodes, _]) = &self.readers {
-            nodes.borrow().touch(id.0);
-        }
-    }
-
-    /// Asks for the memory of a relationship's value ahead of its read.
-    pub(super) fn touch_rel(&self, id: RelId) {
-        if let Some([_, rels]) = &self.readers {
-            rels.borrow().touch(id.0);
+    /// Asks for the memory of the values an expansion's `matches` will have it read (see
+    /// [`PropReader::touch`]), when it reads the relationship in `rel_slot` or the node in
+    /// `to_slot`; the matches are not walked when it reads neither, or has no reader.
+    pub(super) fn touch(&self, (rel_slot, to_slot): (Slot, Slot), matches: impl Iterator<Item = (RelId, NodeId)>) {
+        let Some([nodes, rels]) = &self.readers else { return };
+        if self.slot == rel_slot {
+            let rels = rels.borrow();
+            matches.for_each(|(r, _)| rels.touch(r.0));
+        } else if self.slot == to_slot {
+            let nodes = nodes.borrow();
+            matches.for_each(|(_, n)| nodes.touch(n.0));
         }
     }
 

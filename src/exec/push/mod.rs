@@ -244,14 +244,8 @@ impl<'a> Chain<'a> {
                 let Some(hop) = Hop::new(x.from, x.rel, x.to, x.bound, names, row, ctx)? else { return Ok(()) };
                 // The properties the next steps read of this hop's matches are asked for
                 // first (of the first 64), so that their cache misses come at once.
-                let touch = |p: &fast::PropRead| {
-                    let matches = names.nb.iter(ctx, hop.start).take(64);
-                    if p.slot() == x.rel.slot {
-                        matches.for_each(|(r, _)| p.touch_rel(r));
-                    } else if p.slot() == x.to.slot {
-                        matches.for_each(|(_, other)| p.touch_node(other));
-                    }
-                };
+                let touch =
+                    |p: &fast::PropRead| p.touch((x.rel.slot, x.to.slot), names.nb.iter(ctx, hop.start).take(64));
                 if let Some(slot) = x.count {
                     x.partial_reads.iter().flatten().for_each(touch);
                     let mut value = |i: usize, row: &Row| match &x.partial_reads[i] {
