@@ -262,6 +262,15 @@ fn a_match_starts_where_the_fewest_rows_are_expected() {
             "MATCH (o:Org)-[:IN]->(c:Country) WHERE o.kind = 'a' AND c.name = 'C2' WITH o WHERE true RETURN count(*)"
         )
     );
+    // A path written in two parts that meet at a node is planned as the one chain it is.
+    let chain = "MATCH (o:Org {kind: 'a'})-[:IN]->(c)<-[:IN]-(p:Org {n: 7}) RETURN count(*)";
+    let parts = "MATCH (o:Org {kind: 'a'})-[:IN]->(c), (c)<-[:IN]-(p:Org {n: 7}) RETURN count(*)";
+    let leaf = |plan: &str| {
+        plan.rfind("Scan").or(plan.rfind("Seek")).map(|at| plan[at..].split(')').next().unwrap_or("").to_string())
+    };
+    assert!(explain(&mut s, chain).contains("NodeByLabelScan (p:Org"), "{}", explain(&mut s, chain));
+    assert_eq!(leaf(&explain(&mut s, parts)), leaf(&explain(&mut s, chain)), "{}", explain(&mut s, parts));
+    assert_eq!(run(&mut s, parts), run(&mut plain_twin(&s), parts));
     // Property equality read in place keeps Cypher's number equality.
     assert_eq!(
         run(&mut s, "MATCH (o:Org {x: 2.0})-[:IN]->(:Country {name: 'C1'}) RETURN count(*)"),
@@ -527,7 +536,7 @@ fn generated_query() -> impl proptest::strategy::Strategy<Value = String> {
     let props = prop_oneof![Just(String::new()), (0i64..40).prop_map(|k| format!(" {{i: {k}}}"))];
     (
         (label.clone(), props, ty.clone(), dir.clone(), label.clone()),
-        proptest::option::of((ty, dir, label, any::<bool>())),
+        proptest::option::of((ty, dir, label, 0u8..4)),
         proptest::collection::vec(cond, 0..4),
         optional,
         ret,
@@ -536,8 +545,13 @@ fn generated_query() -> impl proptest::strategy::Strategy<Value = String> {
             let mut q = format!("MATCH (a{la}{pa}){l1}[r{t1}]{r1}(b{lb})");
             match more {
                 // Back to the first node: a cycle.
-                Some((t2, (l2, r2), _, true)) => q += &format!("{l2}[{t2}]{r2}(a)"),
-                Some((t2, (l2, r2), lc, false)) => q += &format!("{l2}[{t2}]{r2}(c{lc})"),
+                Some((t2, (l2, r2), _, 0)) => q += &format!("{l2}[{t2}]{r2}(a)"),
+                // The same hop written as a pattern part of its own, which plans as one chain.
+                Some((t2, (l2, r2), lc, 1)) => q += &format!(", (b){l2}[{t2}]{r2}(c{lc})"),
+                // A part that ends where the first one did: it starts there, and may not use
+                // the first part's relationship again.
+                Some((t2, (l2, r2), lc, 2)) => q += &format!(", (c{lc}){l2}[{t2}]{r2}(b)"),
+                Some((t2, (l2, r2), lc, _)) => q += &format!("{l2}[{t2}]{r2}(c{lc})"),
                 None => {}
             }
             if !q.contains("(c") {
@@ -570,6 +584,45 @@ proptest::proptest! {
             (Ok(got), Ok(want)) => proptest::prop_assert_eq!(got, want, "{}", q),
             (Err(a), Err(b)) => proptest::prop_assert_eq!(a.detail, b.detail, "{}", q),
             (got, want) => proptest::prop_assert!(false, "{q}: optimised {got:?}, plain {want:?}"),
+        }
+    }
+}
+
+/// The passes whose bits `mask` sets, in the order of [`silkgraph::plan::Passes`]'s fields.
+fn passes_of(mask: u16) -> silkgraph::plan::Passes {
+    let on = |bit: u16| mask & (1 << bit) != 0;
+    silkgraph::plan::Passes {
+        pushdown: on(0),
+        index_seek: on(1),
+        id_seek: on(2),
+        start_point: on(3),
+        early_filter: on(4),
+        count_store: on(5),
+        count_expand: on(6),
+        late_projection: on(7),
+        count_paths: on(8),
+    }
+}
+
+proptest::proptest! {
+    #![proptest_config(proptest::prelude::ProptestConfig { cases: 200, ..Default::default() })]
+
+    /// Each pass keeps the rows on whatever the passes before it made of the plan: any subset
+    /// of them returns the rows of the plain plan.
+    #[test]
+    fn any_subset_of_the_passes_returns_the_rows_of_plain_plans(q in generated_query(), indexed: bool, mask in 0u16..512) {
+        let mut some = random_graph();
+        if indexed {
+            run(&mut some, "CREATE INDEX FOR (n:N) ON (n.i)");
+        }
+        let mut plain = plain_twin(&some);
+        some.passes = passes_of(mask);
+        let got = some.run_statement(&q, &Params::new()).map(|o| sorted(o.result.rows));
+        let want = plain.run_statement(&q, &Params::new()).map(|o| sorted(o.result.rows));
+        match (got, want) {
+            (Ok(got), Ok(want)) => proptest::prop_assert_eq!(got, want, "{} under {:?}", q, passes_of(mask)),
+            (Err(a), Err(b)) => proptest::prop_assert_eq!(a.detail, b.detail, "{}", q),
+            (got, want) => proptest::prop_assert!(false, "{q} under {:?}: {got:?}, plain {want:?}", passes_of(mask)),
         }
     }
 }

@@ -123,14 +123,6 @@ fn dir_of(d: ast::Direction) -> Dir {
     }
 }
 
-fn reverse(d: Dir) -> Dir {
-    match d {
-        Dir::Out => Dir::In,
-        Dir::In => Dir::Out,
-        Dir::Both => Dir::Both,
-    }
-}
-
 impl Builder<'_> {
     /// A property key the plan reads, numbered in its key table.
     fn key(&mut self, name: &str) -> Key {
@@ -525,13 +517,10 @@ impl Builder<'_> {
             None => (self.slot(), false),
         };
         let props = self.prop_filter(&n.props, scope)?;
-        let index = match &props {
-            Some(PropFilter::Pairs(kv)) if self.passes.index_seek => n.labels.iter().find_map(|l| {
-                kv.iter().find(|(k, _)| self.catalog.has_index(l, k.as_str())).map(|(k, _)| (l.clone(), k.name.clone()))
-            }),
-            _ => None,
-        };
-        Ok((NodeSpec { slot, labels: n.labels.clone(), props, index, ranges: Vec::new(), ids: Vec::new() }, bound))
+        Ok((
+            NodeSpec { slot, labels: n.labels.clone(), props, index: None, ranges: Vec::new(), ids: Vec::new() },
+            bound,
+        ))
     }
 
     fn rel_spec(&mut self, r: &ast::RelPattern, scope: &mut Scope) -> Result<(RelSpec, bool)> {
@@ -553,212 +542,37 @@ impl Builder<'_> {
         Ok((spec, bound))
     }
 
+    /// Plans a `MATCH` clause plainly (each pattern part from its first node, in the order it is
+    /// written, then each `WHERE` conjunct as a filter), then runs the clause's passes over it.
     fn match_clause(&mut self, m: &ast::Match, scope: &mut Scope, ops: &mut Vec<Op>) -> Result<()> {
-        let before = scope.clone();
-        let start = ops.len();
-        // Equalities on a new node's property move into its pattern (where an index can serve
-        // them); range conditions on an indexed key become index hints.
-        let mut conjuncts = Vec::new();
-        if let Some(w) = &m.where_ {
-            split_and(w, &mut conjuncts);
-        }
-        let mut pattern = m.pattern.clone();
-        let mut ranges: Vec<(String, String, BinaryOp, Expr)> = Vec::new();
-        // Which kept conjunct each range hint came from.
-        let mut hint_of: Vec<usize> = Vec::new();
-        let mut kept = Vec::new();
-        for c in conjuncts {
-            let hints = ranges.len();
-            if !(self.passes.pushdown || self.passes.index_seek)
-                || !self.push_into_pattern(&c, &mut pattern, &before, &mut ranges)
-            {
-                hint_of.extend((hints..ranges.len()).map(|_| kept.len()));
-                kept.push(c);
-            }
-        }
-        let mut conjuncts = kept;
-        let ids: Vec<(String, BinaryOp, Expr)> = match self.passes.id_seek {
-            true => conjuncts.iter().filter_map(|c| self.id_condition(c, &before)).collect(),
-            false => Vec::new(),
-        };
+        let before: Vec<Slot> = scope.vars.values().copied().collect();
+        let mut clause = Vec::new();
         let mut rel_slots = Vec::new();
         let mut shortest = Vec::new();
-        for part in &pattern {
+        for part in &m.pattern {
             if part.kind != PathKind::Normal {
                 shortest.push(part);
                 continue;
             }
-            self.pattern_part(part, scope, ops, &mut rel_slots)?;
+            self.pattern_part(part, scope, &mut clause, &mut rel_slots)?;
         }
         for part in shortest {
-            self.shortest_part(part, scope, ops)?;
+            self.shortest_part(part, scope, &mut clause)?;
         }
-        // A comparison the index answers needs no filter after it: the seek finds exactly the
-        // nodes whose value compares (`IN` keeps its filter: the index finds NaN by NaN).
-        let mut answered = Vec::new();
-        for ((var, key, op, e), conjunct) in ranges.into_iter().zip(hint_of) {
-            let Some(slot) = scope.get(&var) else { continue };
-            for o in ops[start..].iter_mut() {
-                if let Op::NodeScan { node } = o {
-                    if node.slot == slot && node.index.is_none() {
-                        if let Some(l) = node.labels.iter().find(|l| self.catalog.has_index(l, &key)) {
-                            node.index = Some((l.clone(), key.clone()));
-                        }
-                    }
-                    if node.slot == slot && node.index.as_ref().is_some_and(|(_, k)| *k == key) {
-                        node.ranges.push((op, e.clone()));
-                        if op != BinaryOp::In {
-                            answered.push(conjunct);
-                        }
-                    }
-                }
-            }
+        let mut conjuncts = Vec::new();
+        if let Some(w) = &m.where_ {
+            split_and(w, &mut conjuncts);
         }
-        let mut at = 0;
-        conjuncts.retain(|_| {
-            at += 1;
-            !answered.contains(&(at - 1))
-        });
-        for (var, op, e) in ids {
-            let Some(slot) = scope.get(&var) else { continue };
-            for o in ops[start..].iter_mut() {
-                if let Op::NodeScan { node } = o {
-                    if node.slot == slot && node.index.is_none() {
-                        node.ids.push((op, e.clone()));
-                    }
-                }
-            }
-        }
-        // Each remaining condition runs as soon as the variables it reads are bound.
-        let mut placed: Vec<(usize, Op)> = Vec::new();
         for c in &conjuncts {
-            let predicate = self.expr(c, scope)?;
-            let mut needs = Vec::new();
-            expr_slots(&predicate, &mut needs);
-            let mut bound: Vec<Slot> = before.vars.values().copied().collect();
-            let mut at = if needs.iter().all(|s| bound.contains(s)) { Some(start) } else { None };
-            if !self.passes.early_filter {
-                at = None;
-            } else if at.is_none() {
-                for (i, o) in ops.iter().enumerate().skip(start) {
-                    bound.extend(op_binds(o));
-                    if needs.iter().all(|s| bound.contains(s)) {
-                        at = Some(i + 1);
-                        break;
-                    }
-                }
-            }
-            placed.push((at.unwrap_or(ops.len()), Op::Filter { predicate }));
+            clause.push(Op::Filter { predicate: self.expr(c, scope)? });
         }
-        // Inserted from the last position back, so that each position still means what it
-        // meant (conditions at one position keep their order).
-        placed.sort_by_key(|(at, _)| *at);
-        for (at, op) in placed.into_iter().rev() {
-            ops.insert(at, op);
-        }
+        super::passes::clause(&mut clause, &before, self.catalog, self.passes);
+        ops.extend(clause);
         Ok(())
     }
 
-    /// `id(v) = e`, `id(v) IN e` or `id(v) < e` (and friends) where `v` is new here and `e`
-    /// reads only what was bound before: a seek by id for `v`'s scan.
-    fn id_condition(&mut self, c: &ast::Expr, before: &Scope) -> Option<(String, BinaryOp, Expr)> {
-        let ExprKind::Binary(op, a, b) = &c.kind else { return None };
-        let is_id = |e: &ast::Expr| match &e.kind {
-            ExprKind::Function { name, distinct: false, args } if name.eq_ignore_ascii_case("id") => {
-                match args.as_slice() {
-                    [ast::Expr { kind: ExprKind::Variable(v), .. }] if before.get(v).is_none() => Some(v.clone()),
-                    _ => None,
-                }
-            }
-            _ => None,
-        };
-        let (var, value, op) = match (is_id(a), is_id(b)) {
-            (Some(v), _) => (v, b, *op),
-            (None, Some(v)) if *op != BinaryOp::In => (v, a, flip(*op)),
-            _ => return None,
-        };
-        let seekable =
-            matches!(op, BinaryOp::Eq | BinaryOp::In | BinaryOp::Lt | BinaryOp::Le | BinaryOp::Gt | BinaryOp::Ge);
-        if !seekable || !reads_only(value, before) {
-            return None;
-        }
-        Some((var, op, self.expr(value, before).ok()?))
-    }
-
-    /// Moves `v.k = e` into `v`'s pattern when `v` is new here and `e` reads nothing this
-    /// pattern binds; records `v.k < e` (and friends) as a range hint. True if `c` was consumed.
-    fn push_into_pattern(
-        &mut self,
-        c: &ast::Expr,
-        pattern: &mut [ast::PatternPart],
-        before: &Scope,
-        ranges: &mut Vec<(String, String, BinaryOp, Expr)>,
-    ) -> bool {
-        let ExprKind::Binary(op, a, b) = &c.kind else { return false };
-        let (var, key, value, op) = match (&a.kind, &b.kind) {
-            (ExprKind::Property(x, k), _) if matches!(x.kind, ExprKind::Variable(_)) => (x, k, b, *op),
-            (_, ExprKind::Property(x, k)) if matches!(x.kind, ExprKind::Variable(_)) => (x, k, a, flip(*op)),
-            _ => return false,
-        };
-        let ExprKind::Variable(v) = &var.kind else { return false };
-        if before.get(v).is_some() || !reads_only(value, before) {
-            return false;
-        }
-        let is_node_here = pattern.iter().any(|p| {
-            std::iter::once(&p.elem.start)
-                .chain(p.elem.chain.iter().map(|(_, n)| n))
-                .any(|n| n.var.as_ref().is_some_and(|x| x.name == *v))
-        });
-        if !is_node_here {
-            return false;
-        }
-        // `v.k IN list` (the property on the left): the index looks each element up.
-        if op == BinaryOp::In && matches!(&a.kind, ExprKind::Property(..)) {
-            if !self.passes.index_seek {
-                return false;
-            }
-            if let Ok(e) = self.expr(value, before) {
-                ranges.push((v.clone(), key.clone(), op, e));
-            }
-            return false;
-        }
-        if matches!(op, BinaryOp::Lt | BinaryOp::Le | BinaryOp::Gt | BinaryOp::Ge) {
-            if !self.passes.index_seek {
-                return false;
-            }
-            if let Ok(e) = self.expr(value, before) {
-                ranges.push((v.clone(), key.clone(), op, e));
-            }
-            return false;
-        }
-        if op != BinaryOp::Eq || !self.passes.pushdown {
-            return false;
-        }
-        // The first occurrence of the node carries the condition.
-        for p in pattern.iter_mut() {
-            let el = &mut p.elem;
-            let nodes = std::iter::once(&mut el.start).chain(el.chain.iter_mut().map(|(_, n)| n));
-            for n in nodes {
-                if n.var.as_ref().is_some_and(|x| x.name == *v) {
-                    return match &mut n.props {
-                        None => {
-                            n.props =
-                                Some(ast::Expr::new(ExprKind::Map(vec![(key.clone(), (**value).clone())]), c.span));
-                            true
-                        }
-                        Some(ast::Expr { kind: ExprKind::Map(kv), .. }) if !kv.iter().any(|(k, _)| k == key) => {
-                            kv.push((key.clone(), (**value).clone()));
-                            true
-                        }
-                        _ => false,
-                    };
-                }
-            }
-        }
-        false
-    }
-
-    /// Plans one pattern part, starting at its most selective node.
+    /// Plans one pattern part from its first node, rightwards (`passes::start_point` may start
+    /// it elsewhere).
     fn pattern_part(
         &mut self,
         part: &ast::PatternPart,
@@ -768,21 +582,10 @@ impl Builder<'_> {
     ) -> Result<()> {
         let el = &part.elem;
         let nodes: Vec<&ast::NodePattern> = std::iter::once(&el.start).chain(el.chain.iter().map(|(_, n)| n)).collect();
-        // Where to start: where the plan is expected to make the fewest rows (see `estimate`).
-        let bound = |n: &ast::NodePattern| n.var.as_ref().is_some_and(|v| scope.get(&v.name).is_some());
-        let estimate =
-            super::estimate::Estimate { catalog: self.catalog, nodes: &nodes, rels: &el.chain, bound: &bound };
-        let costs: Vec<f64> = (0..nodes.len()).map(|s| estimate.plan_from(s)).collect();
-        let mut start = 0;
-        for (i, c) in costs.iter().enumerate() {
-            if self.passes.start_point && *c < costs[start] {
-                start = i;
-            }
-        }
         let mut node_slots = vec![0; nodes.len()];
         let mut rel_slot_of = vec![0; el.chain.len()];
-        let (spec, bound) = self.node_spec(nodes[start], scope)?;
-        node_slots[start] = spec.slot;
+        let (spec, bound) = self.node_spec(nodes[0], scope)?;
+        node_slots[0] = spec.slot;
         if bound {
             if !spec.labels.is_empty() || spec.props.is_some() {
                 ops.push(Op::NodeCheck { node: spec });
@@ -790,23 +593,14 @@ impl Builder<'_> {
         } else {
             ops.push(Op::NodeScan { node: spec });
         }
-        // Rightwards from the start, then leftwards.
-        let order: Vec<(usize, bool)> =
-            (start..el.chain.len()).map(|i| (i, true)).chain((0..start).rev().map(|i| (i, false))).collect();
-        for (i, rightwards) in order {
-            let (rp, _) = &el.chain[i];
-            let (from_ix, to_ix) = if rightwards { (i, i + 1) } else { (i + 1, i) };
-            let (mut rel, rel_bound) = self.rel_spec(rp, scope)?;
-            if !rightwards {
-                rel.dir = reverse(rel.dir);
-                rel.backwards = true;
-            }
-            let (to, to_bound) = self.node_spec(nodes[to_ix], scope)?;
-            node_slots[to_ix] = to.slot;
+        for (i, (rp, _)) in el.chain.iter().enumerate() {
+            let (rel, rel_bound) = self.rel_spec(rp, scope)?;
+            let (to, to_bound) = self.node_spec(nodes[i + 1], scope)?;
+            node_slots[i + 1] = to.slot;
             rel_slot_of[i] = rel.slot;
             let slot = rel.slot;
             ops.push(Op::Expand {
-                from: node_slots[from_ix],
+                from: node_slots[i],
                 rel,
                 to,
                 to_bound,
@@ -1437,47 +1231,5 @@ fn split_and(e: &ast::Expr, out: &mut Vec<ast::Expr>) {
             split_and(b, out);
         }
         _ => out.push(e.clone()),
-    }
-}
-
-fn flip(op: BinaryOp) -> BinaryOp {
-    match op {
-        BinaryOp::Lt => BinaryOp::Gt,
-        BinaryOp::Le => BinaryOp::Ge,
-        BinaryOp::Gt => BinaryOp::Lt,
-        BinaryOp::Ge => BinaryOp::Le,
-        o => o,
-    }
-}
-
-/// Whether an expression reads only variables of `scope`, parameters and literals.
-fn reads_only(e: &ast::Expr, scope: &Scope) -> bool {
-    match &e.kind {
-        ExprKind::Variable(v) => scope.get(v).is_some(),
-        ExprKind::Literal(_) | ExprKind::Parameter(_) => true,
-        ExprKind::Property(..) | ExprKind::List(_) | ExprKind::Map(_) | ExprKind::Unary(..) | ExprKind::Binary(..) => {
-            let mut ok = true;
-            e.children(&mut |c| ok &= reads_only(c, scope));
-            ok
-        }
-        ExprKind::Function { name, .. }
-            if !crate::catalog::is_aggregate(name) && !name.eq_ignore_ascii_case("rand") =>
-        {
-            let mut ok = true;
-            e.children(&mut |c| ok &= reads_only(c, scope));
-            ok
-        }
-        _ => false,
-    }
-}
-
-/// The slots an operator binds.
-fn op_binds(o: &Op) -> Vec<Slot> {
-    match o {
-        Op::NodeScan { node } => vec![node.slot],
-        Op::Expand { rel, to, .. } => vec![rel.slot, to.slot],
-        Op::ShortestPath { rel, path, .. } => std::iter::once(rel.slot).chain(*path).collect(),
-        Op::BuildPath { slot, .. } => vec![*slot],
-        _ => Vec::new(),
     }
 }

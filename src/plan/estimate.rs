@@ -1,7 +1,6 @@
 //! Cardinality estimates for the planner.
 
-use super::Catalog;
-use crate::ast::{self, ExprKind};
+use super::{Catalog, Dir, NodeSpec, PropFilter, RelSpec};
 
 /// Cardinality estimates for choosing where a path pattern starts: the rows each step is
 /// expected to make, from label and relationship-type counts (a step multiplies by the type's
@@ -10,15 +9,18 @@ use crate::ast::{self, ExprKind};
 /// for a bound end).
 pub(super) struct Estimate<'a> {
     pub catalog: &'a dyn Catalog,
-    pub nodes: &'a [&'a ast::NodePattern],
-    pub rels: &'a [(ast::RelPattern, ast::NodePattern)],
-    pub bound: &'a dyn Fn(&ast::NodePattern) -> bool,
+    /// The chain's nodes, in the order the pattern writes them.
+    pub nodes: &'a [&'a NodeSpec],
+    /// The relationship between each node and the next, as written.
+    pub rels: &'a [&'a RelSpec],
+    /// Whether a node is bound before the chain.
+    pub bound: &'a dyn Fn(&NodeSpec) -> bool,
 }
 
 impl Estimate<'_> {
-    fn keys(n: &ast::NodePattern) -> Vec<&str> {
+    fn keys(n: &NodeSpec) -> Vec<&str> {
         match &n.props {
-            Some(ast::Expr { kind: ExprKind::Map(kv), .. }) => kv.iter().map(|(k, _)| k.as_str()).collect(),
+            Some(PropFilter::Pairs(kv)) => kv.iter().map(|(k, _)| k.as_str()).collect(),
             // A map parameter: at least one equality.
             Some(_) => vec![""],
             None => Vec::new(),
@@ -26,13 +28,13 @@ impl Estimate<'_> {
     }
 
     /// Nodes carrying the node's labels (the smallest label), or all nodes.
-    fn population(&self, n: &ast::NodePattern) -> f64 {
+    fn population(&self, n: &NodeSpec) -> f64 {
         let all = self.catalog.node_count().map_or(1e9, |c| c as f64);
         n.labels.iter().filter_map(|l| self.catalog.label_count(l)).min().map_or(all, |c| c as f64)
     }
 
     /// The share of the node's population its property equalities keep.
-    fn selectivity(&self, n: &ast::NodePattern) -> f64 {
+    fn selectivity(&self, n: &NodeSpec) -> f64 {
         let pop = self.population(n).max(1.0);
         Self::keys(n)
             .iter()
@@ -45,7 +47,7 @@ impl Estimate<'_> {
     }
 
     /// Rows a scan of the node finds, and nodes it reads to find them.
-    fn scan(&self, n: &ast::NodePattern) -> (f64, f64) {
+    fn scan(&self, n: &NodeSpec) -> (f64, f64) {
         if (self.bound)(n) {
             return (1.0, 0.0);
         }
@@ -60,15 +62,15 @@ impl Estimate<'_> {
     }
 
     /// Relationships of the pattern's types per node of the node it leaves.
-    fn fanout(&self, r: &ast::RelPattern, from: &ast::NodePattern) -> f64 {
+    fn fanout(&self, r: &RelSpec, from: &NodeSpec) -> f64 {
         let count = if r.types.is_empty() {
             self.catalog.rel_count(None).map_or(10.0, |c| c as f64)
         } else {
             r.types.iter().map(|t| self.catalog.rel_count(Some(t)).map_or(10.0, |c| c as f64)).sum()
         };
         let per = count / self.population(from).max(1.0);
-        let per = if r.dir == ast::Direction::Both { 2.0 * per } else { per };
-        match r.length {
+        let per = if r.dir == Dir::Both { 2.0 * per } else { per };
+        match r.var_len {
             None => per,
             // A variable-length step: up to three hops counted (a rough figure).
             Some((_, hi)) => {
@@ -88,7 +90,7 @@ impl Estimate<'_> {
         let mut total = rows + 0.1 * read;
         let steps = (s..self.rels.len()).map(|i| (i, i + 1)).chain((0..s).rev().map(|i| (i + 1, i)));
         for (from, to) in steps {
-            let rel = &self.rels[from.min(to)].0;
+            let rel = self.rels[from.min(to)];
             rows *= self.fanout(rel, self.nodes[from]);
             let to = self.nodes[to];
             rows *= if (self.bound)(to) { 1.0 / self.population(to).max(1.0) } else { self.selectivity(to) };

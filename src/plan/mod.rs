@@ -6,6 +6,7 @@ mod display;
 pub use display::{name_slots, with_note};
 mod estimate;
 pub mod fuse;
+mod passes;
 mod rewrite;
 
 pub use build::{build, build_with};
