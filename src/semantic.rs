@@ -2,7 +2,7 @@
 //! variable is (node, relationship, path, value), and the rules for patterns, aggregation and
 //! clause composition. Errors use the TCK's vocabulary.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 use indexmap::IndexMap;
 
@@ -49,17 +49,41 @@ pub fn contains_aggregate(e: &Expr) -> bool {
     found
 }
 
+/// Whether an expression calls `rand()`.
+pub fn calls_rand(e: &Expr) -> bool {
+    let mut found = matches!(&e.kind, ExprKind::Function { name, .. } if name.eq_ignore_ascii_case("rand"));
+    e.children(&mut |c| found |= calls_rand(c));
+    found
+}
+
 /// A statement that passed the checks, with what they learned that the planner needs: the
-/// catalogue entry of every function call. [`crate::plan::build`] takes one, so that it plans
-/// only checked statements and neither looks a function up nor checks its call again.
+/// catalogue entry of every function call, and which calls are aggregates.
+/// [`crate::plan::build`] takes one, so that it plans only checked statements and neither looks
+/// a function up, tells an aggregate from a function, nor checks a call or a grouping again.
 #[derive(Debug)]
 pub struct Analysis<'s> {
     /// The statement.
     pub stmt: &'s Statement,
     calls: HashMap<Span, Vec<FuncId>>,
+    aggregates: HashSet<Span>,
 }
 
 impl Analysis<'_> {
+    /// Whether `e` is a call of an aggregate (`count(*)` included), as the checks found it.
+    pub fn is_aggregate(&self, e: &Expr) -> bool {
+        matches!(e.kind, ExprKind::CountStar | ExprKind::Function { .. }) && self.aggregates.contains(&e.span)
+    }
+
+    /// Whether `e` holds a call of an aggregate (comprehension bodies included).
+    pub fn contains_aggregate(&self, e: &Expr) -> bool {
+        if self.is_aggregate(e) {
+            return true;
+        }
+        let mut found = false;
+        e.children(&mut |c| found = found || self.contains_aggregate(c));
+        found
+    }
+
     /// The function `name` called at `span`, as the checks resolved it.
     pub fn call(&self, span: Span, name: &str) -> Option<FuncId> {
         // Calls the parser wrote for one piece of text share its span (`size(labels(n))`).
@@ -71,7 +95,7 @@ impl Analysis<'_> {
 pub fn analyze(stmt: &Statement) -> Result<Analysis<'_>> {
     let mut a = Analyzer::default();
     a.check_query(&stmt.query, &Scope::new(), Body::Top, stmt.span)?;
-    Ok(Analysis { stmt, calls: a.calls })
+    Ok(Analysis { stmt, calls: a.calls, aggregates: a.aggregates })
 }
 
 /// [`analyze`], for what is learned only that the statement is well formed.
@@ -83,6 +107,7 @@ pub fn check(stmt: &Statement) -> Result<()> {
 #[derive(Default)]
 struct Analyzer {
     calls: HashMap<Span, Vec<FuncId>>,
+    aggregates: HashSet<Span>,
 }
 
 /// Where a query sits: the statement itself, or the body of a subquery of one kind.
@@ -945,6 +970,23 @@ impl Analyzer {
             }
             out.insert(name, infer(&it.expr, scope));
         }
+        if aggregating {
+            // Grouping keys: the items without an aggregate (and every variable, for `*`).
+            let keys: Vec<&Expr> = p.items.iter().map(|i| &i.expr).filter(|e| !contains_aggregate(e)).collect();
+            let mut names: Vec<&str> = keys
+                .iter()
+                .filter_map(|k| match &k.kind {
+                    ExprKind::Variable(v) => Some(v.as_str()),
+                    _ => None,
+                })
+                .collect();
+            if p.star {
+                names.extend(scope.keys().map(|k| k.as_str()).filter(|k| !k.starts_with(' ')));
+            }
+            for it in p.items.iter().filter(|i| contains_aggregate(&i.expr)) {
+                grouped(&it.expr, &it.expr, &keys, &names, &mut Vec::new(), true)?;
+            }
+        }
         // ORDER BY, SKIP, LIMIT.
         let mut order_scope = if p.distinct || aggregating { Scope::new() } else { scope.clone() };
         for (k, v) in &out {
@@ -952,6 +994,15 @@ impl Analyzer {
         }
         for s in &p.order_by {
             self.order_expr(&s.expr, &p.items, &order_scope, aggregating)?;
+        }
+        if aggregating {
+            // An ORDER BY key with an aggregate groups like an item: it may also read the
+            // aggregates of the items, and every projected name.
+            let items: Vec<&Expr> = p.items.iter().map(|i| &i.expr).collect();
+            let keys: Vec<&str> = order_scope.keys().map(|k| k.as_str()).collect();
+            for o in p.order_by.iter().filter(|o| contains_aggregate(&o.expr)) {
+                grouped(&o.expr, &o.expr, &items, &keys, &mut Vec::new(), true)?;
+            }
         }
         if let Some(e) = &p.skip {
             self.count(e, "SKIP")?;
@@ -1009,6 +1060,9 @@ impl Analyzer {
     /// Every function call in `e` (see [`Analyzer::function`]), for an expression whose other
     /// checks were made where it was first written (an ORDER BY item equal to a projected one).
     fn calls_in(&mut self, e: &Expr) -> Result<()> {
+        if is_aggregate_call(e) {
+            self.aggregates.insert(e.span);
+        }
         if let ExprKind::Function { name, args, .. } = &e.kind {
             self.function(e, name, args)?;
         }
@@ -1052,6 +1106,9 @@ impl Analyzer {
             ExprKind::CountStar if !allow_agg => {
                 return Err(err(Detail::InvalidAggregation, "count(*) is only allowed in WITH and RETURN", e.span))
             }
+            ExprKind::CountStar => {
+                self.aggregates.insert(e.span);
+            }
             ExprKind::Function { name, args, .. } => {
                 let is_agg = crate::catalog::is_aggregate(name);
                 if is_agg && !allow_agg {
@@ -1061,12 +1118,22 @@ impl Analyzer {
                         e.span,
                     ));
                 }
+                if is_agg {
+                    self.aggregates.insert(e.span);
+                }
                 self.function(e, name, args)?;
                 for a in args {
                     if is_agg && contains_aggregate(a) {
                         return Err(err(
                             Detail::NestedAggregation,
                             "an aggregate cannot contain another aggregate",
+                            a.span,
+                        ));
+                    }
+                    if is_agg && calls_rand(a) {
+                        return Err(err(
+                            Detail::NonConstantExpression,
+                            "an aggregate cannot take rand(): its result would not be repeatable",
                             a.span,
                         ));
                     }
@@ -1148,6 +1215,85 @@ impl Analyzer {
             _ => each_child(e, |c| self.expr(c, scope, allow_agg))?,
         }
         Ok(())
+    }
+}
+
+/// An item (or `ORDER BY` key) of a projection that aggregates, outside its aggregates'
+/// arguments, reads only grouping keys: whole key expressions, or variables `names` has (and
+/// those its own comprehensions bind, `locals`). A key larger than a variable or a property
+/// written again inside such an item is ambiguous (Neo4j's rule). Subqueries and patterns in
+/// it are left to their own checks.
+fn grouped(e: &Expr, item: &Expr, keys: &[&Expr], names: &[&str], locals: &mut Vec<String>, top: bool) -> Result<()> {
+    if is_aggregate_call(e) {
+        return Ok(());
+    }
+    let simple = |k: &Expr| match &k.kind {
+        ExprKind::Variable(_) => true,
+        ExprKind::Property(x, _) => matches!(x.kind, ExprKind::Variable(_)),
+        _ => false,
+    };
+    if let Some(k) = keys.iter().find(|k| same(k, e)) {
+        if !top && !simple(k) {
+            return Err(err(
+                Detail::AmbiguousAggregationExpression,
+                "next to an aggregate, only grouping keys that are variables or properties may be used",
+                e.span,
+            ));
+        }
+        return Ok(());
+    }
+    let reads = |v: &str, locals: &[String]| {
+        if names.contains(&v) || locals.iter().any(|l| l == v) {
+            Ok(())
+        } else {
+            Err(err(
+                Detail::AmbiguousAggregationExpression,
+                format!("`{v}` is not a grouping key: expressions next to an aggregate must be grouping keys"),
+                item.span,
+            ))
+        }
+    };
+    let walk = |e: &Expr, locals: &mut Vec<String>| grouped(e, item, keys, names, locals, false);
+    match &e.kind {
+        ExprKind::Variable(v) => reads(v, locals),
+        ExprKind::MapProjection { var, items } => {
+            reads(&var.name, locals)?;
+            for it in items {
+                match it {
+                    MapProjItem::Literal(_, x) => walk(x, locals)?,
+                    MapProjItem::Variable(v) => reads(&v.name, locals)?,
+                    _ => {}
+                }
+            }
+            Ok(())
+        }
+        ExprKind::ListComprehension { var, list, predicate, projection } => {
+            walk(list, locals)?;
+            locals.push(var.name.clone());
+            let inner = predicate.iter().chain(projection.iter()).try_for_each(|x| walk(x, locals));
+            locals.pop();
+            inner
+        }
+        ExprKind::Quantified { var, list, predicate, .. } => {
+            walk(list, locals)?;
+            locals.push(var.name.clone());
+            let inner = predicate.iter().try_for_each(|x| walk(x, locals));
+            locals.pop();
+            inner
+        }
+        ExprKind::Reduce { acc, init, var, list, expr: body } => {
+            walk(init, locals)?;
+            walk(list, locals)?;
+            locals.extend([acc.name.clone(), var.name.clone()]);
+            let inner = walk(body, locals);
+            locals.truncate(locals.len() - 2);
+            inner
+        }
+        ExprKind::Pattern(_)
+        | ExprKind::PatternComprehension { .. }
+        | ExprKind::Exists { .. }
+        | ExprKind::Subquery { .. } => Ok(()),
+        _ => each_child(e, |c| walk(c, locals)),
     }
 }
 

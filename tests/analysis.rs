@@ -1,7 +1,8 @@
 //! The planner takes the functions of a statement's calls from its semantic analysis and never
 //! checks a call again: every place a call can be written is analysed, so each statement here
 //! plans and runs, and an unknown function or a wrong number of arguments in any of them is
-//! refused by the analysis, with its place.
+//! refused by the analysis, with its place. The rules of grouping (what an item next to an
+//! aggregate may read, what an aggregate may take) are the analysis's too.
 
 use silkgraph::error::Detail;
 use silkgraph::exec::Params;
@@ -57,5 +58,53 @@ fn an_unknown_function_or_a_wrong_count_anywhere_is_refused_where_it_is_written(
             assert_eq!(e.detail, detail, "{bad}: {e}");
             assert_eq!(e.span.map(|sp| sp.start), Some(at), "{bad}: {e}");
         }
+    }
+}
+
+/// The rules of grouping are the analysis's: it refuses a statement that breaks one before any
+/// plan is made, with the rule's detail, and what it accepts plans and runs.
+#[test]
+fn the_analysis_refuses_what_breaks_the_rules_of_grouping() {
+    let refused = [
+        ("MATCH (a) RETURN a.x + 1 AS k, a.x + 1 + count(*) AS n", Detail::AmbiguousAggregationExpression),
+        ("MATCH (a) RETURN a.x + count(*) AS n", Detail::AmbiguousAggregationExpression),
+        ("MATCH (a), (b) RETURN a, [x IN [1] | x + b.y] + count(*) AS n", Detail::AmbiguousAggregationExpression),
+        (
+            "MATCH (a) RETURN reduce(s = 0, x IN [1] | s + x + a.y) + count(*) AS t",
+            Detail::AmbiguousAggregationExpression,
+        ),
+        (
+            "MATCH (a) RETURN a.x + 1 AS k, count(*) AS n ORDER BY a.x + 1 + count(*)",
+            Detail::AmbiguousAggregationExpression,
+        ),
+        ("MATCH (a) RETURN a.x AS k, count(*) AS n ORDER BY a.y + count(*)", Detail::UndefinedVariable),
+        ("MATCH (a) RETURN count(rand()) AS n", Detail::NonConstantExpression),
+        ("MATCH (a) RETURN count(count(*)) AS n", Detail::NestedAggregation),
+        ("MATCH (a) RETURN a ORDER BY count(*)", Detail::InvalidAggregation),
+        ("MATCH (a) WHERE count(*) > 1 RETURN a", Detail::InvalidAggregation),
+    ];
+    for (q, detail) in refused {
+        let stmt = silkgraph::syntax::parse(q).unwrap_or_else(|e| panic!("{q}: {e}")).remove(0);
+        match silkgraph::semantic::analyze(&stmt) {
+            Err(e) => assert_eq!(e.detail, detail, "{q}: {e}"),
+            Ok(_) => panic!("analysed: {q}"),
+        }
+    }
+    let mut s = Session::default();
+    s.run_statement("UNWIND range(1, 6) AS i CREATE (:G {x: i % 2, y: i})", &Params::new()).unwrap();
+    for (q, want) in [
+        ("MATCH (a:G) RETURN a.x AS k, sum(a.y) + a.x AS s ORDER BY k", "[[Int(0), Int(12)], [Int(1), Int(10)]]"),
+        (
+            "MATCH (a:G) WITH a.x AS k, collect(a.y) AS ys RETURN k, [y IN ys | y + k][0] AS f ORDER BY k",
+            "[[Int(0), Int(2)], [Int(1), Int(2)]]",
+        ),
+        (
+            "MATCH (a:G) RETURN a.x AS k, count(*) AS n ORDER BY k + count(*) DESC",
+            "[[Int(1), Int(3)], [Int(0), Int(3)]]",
+        ),
+        ("MATCH (a:G) RETURN reduce(t = 0, y IN collect(a.y) | t + y) AS t", "[[Int(21)]]"),
+    ] {
+        let rows = s.run_statement(q, &Params::new()).unwrap_or_else(|e| panic!("{q}: {e}")).result.rows;
+        assert_eq!(format!("{rows:?}"), want, "{q}");
     }
 }

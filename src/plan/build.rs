@@ -67,32 +67,14 @@ struct Builder<'c> {
     passes: Passes,
 }
 
-/// What `build` says of a call the checks did not see (a bug of theirs).
+/// What `build` says of what the checks should have refused or resolved and did not (a bug
+/// of theirs): a call they did not see, an aggregate where none is allowed.
 fn unchecked(span: Span) -> Error {
-    Error::semantic(Detail::None, "this function call was not checked before planning", span)
+    Error::semantic(Detail::None, "this expression was not checked before planning (a bug of the checks)", span)
 }
 
 fn undefined(name: &str, span: Span) -> Error {
     Error::semantic(Detail::UndefinedVariable, format!("variable `{name}` is not defined"), span)
-}
-
-fn is_aggregate_call(e: &ast::Expr) -> bool {
-    crate::semantic::is_aggregate_call(e)
-}
-
-/// Whether an expression calls `rand()`.
-fn calls_rand(e: &ast::Expr) -> bool {
-    let mut found = matches!(&e.kind, ExprKind::Function { name, .. } if name.eq_ignore_ascii_case("rand"));
-    ast_children(e, &mut |c| found |= calls_rand(c));
-    found
-}
-
-fn contains_aggregate(e: &ast::Expr) -> bool {
-    crate::semantic::contains_aggregate(e)
-}
-
-fn ast_children<'a>(e: &'a ast::Expr, f: &mut dyn FnMut(&'a ast::Expr)) {
-    e.children(f)
 }
 
 /// Structural equality of expressions, ignoring spans.
@@ -800,7 +782,7 @@ impl Builder<'_> {
             }
         }
         items.extend(proj.items.iter().cloned());
-        let aggregating = items.iter().any(|i| contains_aggregate(&i.expr));
+        let aggregating = items.iter().any(|i| self.analysis.contains_aggregate(&i.expr));
         let mut new_scope = Scope::default();
         let mut columns = Vec::new();
         let mut slots = Vec::new();
@@ -827,12 +809,10 @@ impl Builder<'_> {
                 }
                 let mut keys = Vec::new();
                 for s in &proj.order_by {
-                    if contains_aggregate(&s.expr) {
-                        return Err(Error::semantic(
-                            Detail::InvalidAggregation,
-                            "aggregations in ORDER BY are only allowed when the projection aggregates",
-                            s.expr.span,
-                        ));
+                    if self.analysis.contains_aggregate(&s.expr) {
+                        // The checks allow aggregates in ORDER BY only after an aggregating
+                        // projection.
+                        return Err(unchecked(s.expr.span));
                     }
                     let e = match items.iter().position(|it| same_expr(&it.expr, &s.expr)) {
                         Some(i) => Expr::Slot(slots[i]),
@@ -850,7 +830,7 @@ impl Builder<'_> {
             let mut key_exprs: Vec<(ast::Expr, Slot)> = Vec::new();
             let mut item_slots = vec![0; items.len()];
             for (i, it) in items.iter().enumerate() {
-                if !contains_aggregate(&it.expr) {
+                if !self.analysis.contains_aggregate(&it.expr) {
                     let e = self.expr(&it.expr, scope)?;
                     let slot = self.slot();
                     keys.push((e, slot));
@@ -866,7 +846,7 @@ impl Builder<'_> {
                 }
             }
             for (i, it) in items.iter().enumerate() {
-                if contains_aggregate(&it.expr) {
+                if self.analysis.contains_aggregate(&it.expr) {
                     let e = self.post_agg_expr(&it.expr, scope, &post_scope, &key_exprs, &mut aggs)?;
                     let slot = self.slot();
                     post.push((e, slot));
@@ -886,7 +866,7 @@ impl Builder<'_> {
                 }
                 let mut all_keys = key_exprs.clone();
                 for (i, it) in items.iter().enumerate() {
-                    if contains_aggregate(&it.expr) {
+                    if self.analysis.contains_aggregate(&it.expr) {
                         all_keys.push((it.expr.clone(), item_slots[i]));
                     }
                 }
@@ -935,46 +915,9 @@ impl Builder<'_> {
         keys: &[(ast::Expr, Slot)],
         aggs: &mut Vec<Agg>,
     ) -> Result<Expr> {
-        // Next to an aggregate, openCypher allows grouping keys that are variables or their
-        // properties; a larger key (`a.x + b.x`) repeated there is ambiguous (Neo4j's rule).
-        if contains_aggregate(e) {
-            let mut bad = None;
-            fn walk<'e>(e: &'e ast::Expr, keys: &[(ast::Expr, Slot)], top: bool, bad: &mut Option<&'e ast::Expr>) {
-                if is_aggregate_call(e) {
-                    return;
-                }
-                let simple = |k: &ast::Expr| match &k.kind {
-                    ExprKind::Variable(_) => true,
-                    ExprKind::Property(x, _) => matches!(x.kind, ExprKind::Variable(_)),
-                    _ => false,
-                };
-                if !top && keys.iter().any(|(k, _)| same_expr(k, e) && !simple(k)) {
-                    bad.get_or_insert(e);
-                    return;
-                }
-                ast_children(e, &mut |c| walk(c, keys, false, bad));
-            }
-            walk(e, keys, true, &mut bad);
-            if let Some(b) = bad {
-                return Err(Error::semantic(
-                    Detail::AmbiguousAggregationExpression,
-                    "next to an aggregate, only grouping keys that are variables or properties may be used",
-                    b.span,
-                ));
-            }
-        }
         let mut ctx = AggCtx { input: scope, keys, aggs };
-        self.expr_in(e, post_scope, Some(&mut ctx)).map_err(|err| {
-            if err.detail == crate::error::Detail::UndefinedVariable && scope_has_any_var(e, scope) {
-                Error::semantic(
-                    Detail::AmbiguousAggregationExpression,
-                    "expressions next to an aggregate must be grouping keys",
-                    e.span,
-                )
-            } else {
-                err
-            }
-        })
+        // The checks made sure that it reads only grouping keys (`semantic::grouped`).
+        self.expr_in(e, post_scope, Some(&mut ctx))
     }
 }
 
@@ -983,20 +926,6 @@ struct AggCtx<'a> {
     input: &'a Scope,
     keys: &'a [(ast::Expr, Slot)],
     aggs: &'a mut Vec<Agg>,
-}
-
-fn scope_has_any_var(e: &ast::Expr, scope: &Scope) -> bool {
-    let mut found = false;
-    fn walk(e: &ast::Expr, scope: &Scope, found: &mut bool) {
-        if let ExprKind::Variable(v) = &e.kind {
-            if scope.get(v).is_some() {
-                *found = true;
-            }
-        }
-        ast_children(e, &mut |c| walk(c, scope, found));
-    }
-    walk(e, scope, &mut found);
-    found
 }
 
 impl Builder<'_> {
@@ -1021,25 +950,10 @@ impl Builder<'_> {
             if let Some((_, slot)) = ctx.keys.iter().find(|(k, _)| same_expr(k, e)) {
                 return Ok(Expr::Slot(*slot));
             }
-            if is_aggregate_call(e) {
+            if self.analysis.is_aggregate(e) {
                 let (func, distinct, args) = match &e.kind {
                     ExprKind::Function { name, distinct, args } => {
-                        for a in args {
-                            if contains_aggregate(a) {
-                                return Err(Error::semantic(
-                                    Detail::NestedAggregation,
-                                    "an aggregate cannot contain another aggregate",
-                                    a.span,
-                                ));
-                            }
-                            if calls_rand(a) {
-                                return Err(Error::semantic(
-                                    Detail::NonConstantExpression,
-                                    "an aggregate cannot take rand(): its result would not be repeatable",
-                                    a.span,
-                                ));
-                            }
-                        }
+                        // The checks made sure that no argument aggregates or calls rand().
                         let input = ctx.input;
                         let mut planned = Vec::new();
                         for a in args {
@@ -1053,12 +967,9 @@ impl Builder<'_> {
                 ctx.aggs.push(Agg { func, distinct, args, slot });
                 return Ok(Expr::Slot(slot));
             }
-        } else if is_aggregate_call(e) {
-            return Err(Error::semantic(
-                Detail::InvalidAggregation,
-                "aggregate functions are only allowed in WITH and RETURN items",
-                e.span,
-            ));
+        } else if self.analysis.is_aggregate(e) {
+            // The checks allow aggregates only in WITH and RETURN items.
+            return Err(unchecked(e.span));
         }
         let agg = &mut agg;
         Ok(match &e.kind {
@@ -1118,9 +1029,7 @@ impl Builder<'_> {
                 let func = self.analysis.call(e.span, name).ok_or_else(|| unchecked(e.span))?;
                 Expr::Func(func, self.exprs(args, scope, agg)?, e.span)
             }
-            ExprKind::CountStar => {
-                return Err(Error::semantic(Detail::InvalidAggregation, "count(*) is not allowed here", e.span))
-            }
+            ExprKind::CountStar => return Err(unchecked(e.span)),
             ExprKind::Case { operand, whens, else_ } => {
                 let operand = operand.as_ref().map(|x| self.bx(x, scope, agg)).transpose()?;
                 let mut ws = Vec::new();
