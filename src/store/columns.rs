@@ -6,7 +6,8 @@
 //! A block is built once reads of it in bulk reach [`HOT`], so a query touching a few values
 //! never pays for a block; all columns are dropped whenever the graph changes, and none is
 //! built by a statement that has changed it (like the adjacency). They take at most
-//! [`BUDGET`] bytes; past it reads go to the entities as before.
+//! [`Graph::column_budget`] bytes, which grows with the graph; past it reads go to the
+//! entities as before.
 
 use std::cell::RefCell;
 use std::collections::HashMap;
@@ -20,8 +21,15 @@ const BLOCK_BITS: u32 = 16;
 const BLOCK: u64 = 1 << BLOCK_BITS;
 /// Reads in bulk of one key in one block before that block's column is built.
 const HOT: u32 = 4096;
-/// Most bytes all columns may take.
-const BUDGET: usize = 96 << 20;
+/// Most bytes all columns may take on a small graph.
+const FLOOR: usize = 96 << 20;
+/// Bytes all columns may take per node and relationship of the graph, past [`FLOOR`]: half a
+/// cell each, so that the columns a workload reads stay a small share of what the graph
+/// itself takes (some 70 bytes an entity). At ten million nodes and a hundred million
+/// relationships (the shared bench's scale 10) that is 880 MiB, where 96 MiB no longer held
+/// one key of the six million FUNDED relationships and three keys of the 2.5 million
+/// agreements together.
+const PER_ENTITY: usize = 8;
 
 /// The place of an id in its block's column.
 fn in_block(id: u64) -> usize {
@@ -222,9 +230,15 @@ impl Graph {
         rest
     }
 
+    /// Most bytes all columns may take: [`PER_ENTITY`] for each node and relationship, and
+    /// at least [`FLOOR`].
+    pub(super) fn column_budget(&self) -> usize {
+        (self.node_count() + self.rel_count()).saturating_mul(PER_ENTITY).max(FLOOR)
+    }
+
     /// Builds the column of a block into its table, if the budget allows.
     fn install(&self, table: &mut Table, bytes: &mut usize, of: Of, key: KeyId, block: usize) -> Option<Arc<Column>> {
-        if *bytes >= BUDGET || block > u32::MAX as usize {
+        if *bytes >= self.column_budget() || block > u32::MAX as usize {
             return None;
         }
         let col = Arc::new(self.build_column(of, key, block as u64));
