@@ -601,6 +601,7 @@ fn passes_of(mask: u16) -> silkgraph::plan::Passes {
         count_expand: on(6),
         late_projection: on(7),
         count_paths: on(8),
+        each_step: on(9),
     }
 }
 
@@ -610,7 +611,7 @@ proptest::proptest! {
     /// Each pass keeps the rows on whatever the passes before it made of the plan: any subset
     /// of them returns the rows of the plain plan.
     #[test]
-    fn any_subset_of_the_passes_returns_the_rows_of_plain_plans(q in generated_query(), indexed: bool, mask in 0u16..512) {
+    fn any_subset_of_the_passes_returns_the_rows_of_plain_plans(q in generated_query(), indexed: bool, mask in 0u16..1024) {
         let mut some = random_graph();
         if indexed {
             run(&mut some, "CREATE INDEX FOR (n:N) ON (n.i)");
@@ -623,6 +624,65 @@ proptest::proptest! {
             (Ok(got), Ok(want)) => proptest::prop_assert_eq!(got, want, "{} under {:?}", q, passes_of(mask)),
             (Err(a), Err(b)) => proptest::prop_assert_eq!(a.detail, b.detail, "{}", q),
             (got, want) => proptest::prop_assert!(false, "{q} under {:?}: {got:?}, plain {want:?}", passes_of(mask)),
+        }
+    }
+}
+
+/// `all(k IN relationships(p) WHERE c)` over a variable-length pattern, which the walk checks
+/// at each step (`each` in the plan) when `c` cannot fail.
+fn each_step_query() -> impl proptest::strategy::Strategy<Value = (String, bool)> {
+    use proptest::prelude::*;
+    let cond = prop_oneof![
+        (prop_oneof![Just(">"), Just("<="), Just("="), Just("<>")], -2i64..42)
+            .prop_map(|(o, v)| format!("k.k {o} {v}")),
+        Just("k.k > 'x'".to_string()),
+        Just("k.nothing IS NULL".to_string()),
+        (0i64..40, 0i64..40).prop_map(|(a, b)| format!("k.k >= {a} AND NOT k.k = {b}")),
+        // Arithmetic may fail: checked after the walk, as written.
+        (0i64..40).prop_map(|v| format!("k.k + 1 > {v}")),
+    ];
+    (
+        prop_oneof![Just(""), Just(":R"), Just(":S|R")],
+        (0u64..2, 1u64..4),
+        prop_oneof![Just(("-", "->")), Just(("<-", "-")), Just(("-", "-"))],
+        cond,
+        any::<bool>(),
+        0i64..40,
+    )
+        .prop_map(|(t, (lo, more), (l, r), c, listed, start)| {
+            let hi = lo + more;
+            let all = if listed {
+                format!("all(k IN rs WHERE {c})")
+            } else {
+                format!("all(k IN relationships(p) WHERE {c})")
+            };
+            let pushed = !c.contains('+');
+            (
+                format!(
+                    "MATCH p = (a:N {{i: {start}}}){l}[rs{t}*{lo}..{hi}]{r}(b) WHERE {all} \
+                     RETURN b.i AS b, length(p) AS n, [x IN rs | x.k] AS ks"
+                ),
+                pushed,
+            )
+        })
+}
+
+proptest::proptest! {
+    #![proptest_config(proptest::prelude::ProptestConfig { cases: 200, ..Default::default() })]
+
+    /// A condition on every relationship of a walk, checked at each step, keeps the rows of
+    /// the filter after the walk.
+    #[test]
+    fn conditions_on_each_step_of_a_walk_keep_the_rows_of_the_filter((q, pushed) in each_step_query()) {
+        let mut fast = random_graph();
+        let mut plain = plain_twin(&fast);
+        proptest::prop_assert_eq!(explain(&mut fast, &q).contains(" each k: "), pushed, "{}", q);
+        let got = fast.run_statement(&q, &Params::new()).map(|o| sorted(o.result.rows));
+        let want = plain.run_statement(&q, &Params::new()).map(|o| sorted(o.result.rows));
+        match (got, want) {
+            (Ok(got), Ok(want)) => proptest::prop_assert_eq!(got, want, "{}", q),
+            (Err(a), Err(b)) => proptest::prop_assert_eq!(a.detail, b.detail, "{}", q),
+            (got, want) => proptest::prop_assert!(false, "{q}: {got:?}, plain {want:?}"),
         }
     }
 }

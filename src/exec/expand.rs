@@ -366,7 +366,8 @@ pub(crate) fn expand<'a>(
             Some(m) => Bound::Given(m),
             None => Bound::Cap(rel.cap.unwrap_or(ctx.control.limits.max_hops)),
         };
-        let paths = match var_paths(ctx, hop.start, &names.nb, hop.rel_props(), min, max, &row, distinct_from) {
+        let each = rel.each.as_ref().map(|(k, e)| (*k, &**e));
+        let paths = match var_paths(ctx, hop.start, &names.nb, (hop.rel_props(), each), min, max, &row, distinct_from) {
             Ok(p) => p,
             Err(e) => return one(Err(e)),
         };
@@ -416,13 +417,18 @@ pub(crate) enum Bound {
     Cap(u64),
 }
 
-/// All trails (no relationship twice) of `min..=max` hops from `start`.
+/// What each relationship of a walk must meet: its properties, and a condition read with the
+/// relationship in a slot (`RelSpec::each`).
+pub(crate) type StepTest<'e> = (&'e [(KeyId, Value)], Option<(usize, &'e crate::plan::Expr)>);
+
+/// All trails (no relationship twice) of `min..=max` hops from `start`, each relationship
+/// meeting `test`.
 #[allow(clippy::too_many_arguments)]
 pub(crate) fn var_paths(
     ctx: Ctx,
     start: NodeId,
     nb: &Neighbours,
-    props: &[(KeyId, Value)],
+    props: StepTest,
     min: u64,
     bound: Bound,
     row: &Row,
@@ -440,7 +446,7 @@ pub(crate) fn var_paths_inner(
     ctx: Ctx,
     start: NodeId,
     nb: &Neighbours,
-    props: &[(KeyId, Value)],
+    (props, each): StepTest,
     min: u64,
     bound: Bound,
     row: &Row,
@@ -455,10 +461,24 @@ pub(crate) fn var_paths_inner(
     let mut path: Vec<RelId> = Vec::new();
     // Explicit stack of neighbour lists, to avoid recursion on long paths.
     let mut stack: Vec<(NodeId, std::vec::IntoIter<(RelId, NodeId)>)> = Vec::new();
-    let neighbours = |n: NodeId| -> std::vec::IntoIter<(RelId, NodeId)> {
-        let v: Vec<_> =
-            nb.iter(ctx, n).filter(|(r, _)| rel_matches(ctx, *r, props) && !used(row, distinct_from, *r)).collect();
-        v.into_iter()
+    // The row the step's condition reads, the relationship in its slot.
+    let scratch = std::cell::RefCell::new(if each.is_some() { row.clone() } else { Vec::new() });
+    let neighbours = |n: NodeId| -> Result<std::vec::IntoIter<(RelId, NodeId)>> {
+        let mut v = Vec::new();
+        for (r, other) in nb.iter(ctx, n) {
+            if !rel_matches(ctx, r, props) || used(row, distinct_from, r) {
+                continue;
+            }
+            if let Some((k, test)) = each {
+                let mut scratch = scratch.borrow_mut();
+                scratch[k] = Value::Rel(r);
+                if !matches!(super::eval::eval(test, &scratch, ctx)?, Value::Bool(true)) {
+                    continue;
+                }
+            }
+            v.push((r, other));
+        }
+        Ok(v.into_iter())
     };
     if min == 0 {
         out.push((start, Vec::new()));
@@ -466,7 +486,7 @@ pub(crate) fn var_paths_inner(
     if max == Some(0) {
         return Ok(out);
     }
-    stack.push((start, neighbours(start)));
+    stack.push((start, neighbours(start)?));
     while let Some((_, it)) = stack.last_mut() {
         steps = steps.wrapping_add(1);
         if steps.is_multiple_of(4096) {
@@ -490,12 +510,12 @@ pub(crate) fn var_paths_inner(
                     out.push((other, path.clone()));
                 }
                 if max.is_none_or(|m| len < m) {
-                    stack.push((other, neighbours(other)));
+                    stack.push((other, neighbours(other)?));
                 } else {
                     // At the cap of a pattern written without an upper bound, a path that
                     // would go on is an error rather than silently left out.
                     if let Bound::Cap(cap) = bound {
-                        if neighbours(other).any(|(r2, _)| !path.contains(&r2)) {
+                        if neighbours(other)?.any(|(r2, _)| !path.contains(&r2)) {
                             return Err(ctx.control.too_many_hops(cap));
                         }
                     }

@@ -520,7 +520,16 @@ impl Builder<'_> {
         let props = self.prop_filter(&r.props, scope)?;
         let var_len = r.length.map(|(lo, hi)| (lo.unwrap_or(1), hi));
         let cap = if matches!(var_len, Some((_, None))) { self.catalog.max_hops() } else { None };
-        let spec = RelSpec { slot, types: r.types.clone(), dir: dir_of(r.dir), props, var_len, cap, backwards: false };
+        let spec = RelSpec {
+            slot,
+            types: r.types.clone(),
+            dir: dir_of(r.dir),
+            props,
+            var_len,
+            cap,
+            backwards: false,
+            each: None,
+        };
         Ok((spec, bound))
     }
 

@@ -111,6 +111,9 @@ fn rel(r: &RelSpec) -> String {
     if let Some(p) = &r.props {
         let _ = write!(s, " {p}");
     }
+    if let Some((k, p)) = &r.each {
+        let _ = write!(s, " each \u{1}{k}\u{2}: {p}");
+    }
     s.push(']');
     match r.dir {
         Dir::Out => format!("-{s}->"),

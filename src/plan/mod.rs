@@ -36,6 +36,9 @@ pub struct Passes {
     pub start_point: bool,
     /// Each condition runs as soon as what it reads is bound, not after the whole pattern.
     pub early_filter: bool,
+    /// `all(k IN relationships(p) WHERE ...)` over a variable-length pattern's relationships
+    /// is checked at each step of the walk (`passes::each_step`).
+    pub each_step: bool,
     /// Counts by label or by relationship type are read from the store's counts.
     pub count_store: bool,
     /// An expansion that only a `count` reads counts its matches instead of making rows.
@@ -56,6 +59,7 @@ impl Passes {
         id_seek: true,
         start_point: true,
         early_filter: true,
+        each_step: true,
         count_store: true,
         count_expand: true,
         late_projection: true,
@@ -68,6 +72,7 @@ impl Passes {
         id_seek: false,
         start_point: false,
         early_filter: false,
+        each_step: false,
         count_store: false,
         count_expand: false,
         late_projection: false,
@@ -291,6 +296,10 @@ pub struct RelSpec {
     /// Planned against the pattern's direction: the relationship list is reversed so it reads
     /// in pattern order.
     pub backwards: bool,
+    /// A condition each relationship of a variable-length pattern must meet, with the slot it
+    /// reads the relationship from: `all(k IN relationships(p) WHERE k.since > 2005)` checked
+    /// at every step, so that a walk stops where the condition fails (`passes::each_step`).
+    pub each: Option<(Slot, Box<Expr>)>,
 }
 
 /// One aggregate computation.

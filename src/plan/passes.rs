@@ -6,17 +6,19 @@
 //!
 //! 1. [`pushdown`]: `v.k = e` moves into `v`'s pattern, where a scan checks it (and an index
 //!    can answer it);
-//! 2. [`start_point`]: a chain of expansions starts at the node where the estimate expects the
+//! 2. [`each_step`]: `all(k IN relationships(p) WHERE ...)` over a variable-length pattern
+//!    is checked at each step of its walk;
+//! 3. [`start_point`]: a chain of expansions starts at the node where the estimate expects the
 //!    fewest rows;
-//! 3. [`index_seek`]: a scan whose equalities or ranges an index answers seeks it;
-//! 4. [`id_seek`]: a scan whose `id(v)` a condition fixes reads only those ids;
-//! 5. [`early_filter`]: each condition runs as soon as what it reads is bound.
+//! 4. [`index_seek`]: a scan whose equalities or ranges an index answers seeks it;
+//! 5. [`id_seek`]: a scan whose `id(v)` a condition fixes reads only those ids;
+//! 6. [`early_filter`]: each condition runs as soon as what it reads is bound.
 //!
 //! Whole-pipeline rewrites (counts from the store, late projection) are in `rewrite`.
 
 use super::estimate::Estimate;
 use super::{expr_slots, Catalog, Dir, Expr, NodeSpec, Op, Passes, PropFilter, RelSpec, Slot};
-use crate::ast::BinaryOp;
+use crate::ast::{BinaryOp, Quantifier};
 use crate::catalog::functions::F;
 
 /// Runs the passes `passes` names over a clause's plain operators; `before` holds the slots
@@ -24,6 +26,9 @@ use crate::catalog::functions::F;
 pub(super) fn clause(ops: &mut Vec<Op>, before: &[Slot], catalog: &dyn Catalog, passes: Passes) {
     if passes.pushdown {
         pushdown(ops, before);
+    }
+    if passes.each_step {
+        each_step(ops);
     }
     if passes.start_point {
         start_point(ops, before, catalog);
@@ -104,6 +109,74 @@ pub(super) fn pushdown(ops: &mut Vec<Op>, before: &[Slot]) {
         } else {
             at += 1;
         }
+    }
+}
+
+/// A filter `all(k IN relationships(p) WHERE c)` (or `all(k IN r WHERE c)`), where `p` is a
+/// path of one variable-length step `r` that the clause matches and `c` reads only `k`'s
+/// properties, constants and parameters and cannot fail, becomes a condition of the step
+/// (`RelSpec::each`): the walk goes on only through relationships for which `c` is true. A
+/// path keeps its rows: every relationship of it was a step of the walk, and a path with one
+/// relationship for which `c` is false or null fails the filter (`all` is false or null).
+pub(super) fn each_step(ops: &mut Vec<Op>) {
+    let mut at = 0;
+    while at < ops.len() {
+        let moved = match &ops[at] {
+            Op::Filter { predicate: Expr::Quantified { q: Quantifier::All, slot, list, pred } }
+                if cannot_fail(pred, *slot) =>
+            {
+                let listed = match &**list {
+                    Expr::Slot(r) => Some(*r),
+                    Expr::Func(f, args, _) if *f == F::RELATIONSHIPS => match args.as_slice() {
+                        // The path's only step.
+                        [Expr::Slot(p)] => ops.iter().find_map(|o| match o {
+                            Op::BuildPath { slot, steps, .. } if slot == p && steps.len() == 1 => Some(steps[0].0),
+                            _ => None,
+                        }),
+                        _ => None,
+                    },
+                    _ => None,
+                };
+                listed.map(|r| (r, *slot, pred.clone()))
+            }
+            _ => None,
+        };
+        let step = moved.and_then(|(r, k, pred)| {
+            let rel = ops.iter_mut().find_map(|o| match o {
+                Op::Expand { rel, rel_bound: false, .. }
+                    if rel.slot == r && rel.var_len.is_some() && rel.each.is_none() =>
+                {
+                    Some(rel)
+                }
+                _ => None,
+            })?;
+            rel.each = Some((k, pred));
+            Some(())
+        });
+        match step {
+            Some(()) => {
+                ops.remove(at);
+            }
+            None => at += 1,
+        }
+    }
+}
+
+/// Whether `e` reads only the properties of `slot`, constants and parameters, and no part of
+/// it can raise an error: comparisons, `AND`, `OR`, `XOR`, `NOT`, `IS NULL` (each gives null,
+/// never an error, on values of the wrong type).
+fn cannot_fail(e: &Expr, slot: Slot) -> bool {
+    use BinaryOp::*;
+    match e {
+        Expr::Const(_) | Expr::Param(..) => true,
+        Expr::Prop(x, ..) => matches!(**x, Expr::Slot(s) if s == slot),
+        Expr::Not(x, _) | Expr::IsNull(x, _) => cannot_fail(x, slot),
+        Expr::Binary(op, a, b, _) => {
+            matches!(op, Eq | Ne | Lt | Le | Gt | Ge | And | Or | Xor | StartsWith | EndsWith | Contains)
+                && cannot_fail(a, slot)
+                && cannot_fail(b, slot)
+        }
+        _ => false,
     }
 }
 
