@@ -442,11 +442,11 @@ pub(crate) fn var_paths(
 }
 
 #[allow(clippy::too_many_arguments)]
-pub(crate) fn var_paths_inner(
-    ctx: Ctx,
+pub(crate) fn var_paths_inner<'e>(
+    ctx: Ctx<'e>,
     start: NodeId,
     nb: &Neighbours,
-    (props, each): StepTest,
+    (props, each): StepTest<'e>,
     min: u64,
     bound: Bound,
     row: &Row,
@@ -461,8 +461,10 @@ pub(crate) fn var_paths_inner(
     let mut path: Vec<RelId> = Vec::new();
     // Explicit stack of neighbour lists, to avoid recursion on long paths.
     let mut stack: Vec<(NodeId, std::vec::IntoIter<(RelId, NodeId)>)> = Vec::new();
-    // The row the step's condition reads, the relationship in its slot.
+    // The row the step's condition reads, the relationship in its slot; a comparison of one
+    // of its properties with a constant reads it where it lies (a column, once hot).
     let scratch = std::cell::RefCell::new(if each.is_some() { row.clone() } else { Vec::new() });
+    let compare = each.and_then(|(_, test)| super::push::fast::Compare::new(test, ctx));
     let neighbours = |n: NodeId| -> Result<std::vec::IntoIter<(RelId, NodeId)>> {
         let mut v = Vec::new();
         for (r, other) in nb.iter(ctx, n) {
@@ -472,7 +474,11 @@ pub(crate) fn var_paths_inner(
             if let Some((k, test)) = each {
                 let mut scratch = scratch.borrow_mut();
                 scratch[k] = Value::Rel(r);
-                if !matches!(super::eval::eval(test, &scratch, ctx)?, Value::Bool(true)) {
+                let met = match &compare {
+                    Some(c) => c.test(&scratch, ctx)?,
+                    None => super::eval::eval(test, &scratch, ctx)?,
+                };
+                if !matches!(met, Value::Bool(true)) {
                     continue;
                 }
             }

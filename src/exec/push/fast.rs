@@ -87,7 +87,7 @@ impl<'a> PropRead<'a> {
 
 /// A filter `slot.key <op> value` (or `value <op> slot.key`), the value a constant or a
 /// parameter.
-pub(super) struct Compare<'a> {
+pub(in crate::exec) struct Compare<'a> {
     prop: PropRead<'a>,
     op: BinaryOp,
     value: Value,
@@ -104,7 +104,7 @@ impl<'a> Compare<'a> {
         &self.prop
     }
 
-    pub(super) fn new(predicate: &'a Expr, ctx: Ctx<'a>) -> Option<Compare<'a>> {
+    pub(in crate::exec) fn new(predicate: &'a Expr, ctx: Ctx<'a>) -> Option<Compare<'a>> {
         let Expr::Binary(op, a, b, _) = predicate else { return None };
         use BinaryOp::*;
         if !matches!(op, Eq | Ne | Lt | Le | Gt | Ge | StartsWith | EndsWith | Contains) {
@@ -121,7 +121,7 @@ impl<'a> Compare<'a> {
     }
 
     /// The predicate's value for the row, as `eval` gives it.
-    pub(super) fn test(&self, row: &Row, ctx: Ctx) -> Result<Value> {
+    pub(in crate::exec) fn test(&self, row: &Row, ctx: Ctx) -> Result<Value> {
         // A value that is not a string gives null, as `operate` says.
         if let (Some(test), Value::String(t)) = (self.text, &self.value) {
             if let Some(r) = self.prop.test_str(row, |s| test(s, t)) {

@@ -24,7 +24,7 @@ use crate::error::Result;
 use crate::plan::{fuse, Agg, Expr, NodeSpec, Op, RelSpec, Slot};
 use crate::value::Value;
 
-mod fast;
+pub(super) mod fast;
 mod parallel;
 
 /// Builds the operators of a read segment on `input`, pushing the streaming operators that
