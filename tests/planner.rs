@@ -648,18 +648,21 @@ fn each_step_query() -> impl proptest::strategy::Strategy<Value = (String, bool)
         cond,
         any::<bool>(),
         0i64..40,
+        proptest::option::of(0i64..40),
     )
-        .prop_map(|(t, (lo, more), (l, r), c, listed, start)| {
+        .prop_map(|(t, (lo, more), (l, r), c, listed, start, end)| {
             let hi = lo + more;
             let all = if listed {
                 format!("all(k IN rs WHERE {c})")
             } else {
                 format!("all(k IN relationships(p) WHERE {c})")
             };
-            let pushed = !c.contains('+');
+            // A far node with properties keeps the filter after the walk.
+            let pushed = !c.contains('+') && end.is_none();
+            let end = end.map(|i| format!(" {{i: {i}}}")).unwrap_or_default();
             (
                 format!(
-                    "MATCH p = (a:N {{i: {start}}}){l}[rs{t}*{lo}..{hi}]{r}(b) WHERE {all} \
+                    "MATCH p = (a:N {{i: {start}}}){l}[rs{t}*{lo}..{hi}]{r}(b{end}) WHERE {all} \
                      RETURN b.i AS b, length(p) AS n, [x IN rs | x.k] AS ks"
                 ),
                 pushed,
