@@ -565,6 +565,18 @@ fn generated_query() -> impl proptest::strategy::Strategy<Value = String> {
         })
 }
 
+/// Whether `q` gives `fast` the rows (in any order) or the error it gives `plain`.
+fn same_outcome(fast: &mut Session, plain: &mut Session, q: &str) -> Result<(), proptest::test_runner::TestCaseError> {
+    let got = fast.run_statement(q, &Params::new()).map(|o| sorted(o.result.rows));
+    let want = plain.run_statement(q, &Params::new()).map(|o| sorted(o.result.rows));
+    match (got, want) {
+        (Ok(got), Ok(want)) => proptest::prop_assert_eq!(got, want, "{} under {:?}", q, fast.passes),
+        (Err(a), Err(b)) => proptest::prop_assert_eq!(a.detail, b.detail, "{}", q),
+        (got, want) => proptest::prop_assert!(false, "{q} under {:?}: {got:?}, plain {want:?}", fast.passes),
+    }
+    Ok(())
+}
+
 proptest::proptest! {
     #![proptest_config(proptest::prelude::ProptestConfig { cases: 300, ..Default::default() })]
 
@@ -578,13 +590,7 @@ proptest::proptest! {
         }
         let mut plain = Session::new(fast.graph.clone());
         plain.passes = silkgraph::plan::Passes::ALL.without_optimizations();
-        let got = fast.run_statement(&q, &Params::new()).map(|o| sorted(o.result.rows));
-        let want = plain.run_statement(&q, &Params::new()).map(|o| sorted(o.result.rows));
-        match (got, want) {
-            (Ok(got), Ok(want)) => proptest::prop_assert_eq!(got, want, "{}", q),
-            (Err(a), Err(b)) => proptest::prop_assert_eq!(a.detail, b.detail, "{}", q),
-            (got, want) => proptest::prop_assert!(false, "{q}: optimised {got:?}, plain {want:?}"),
-        }
+        same_outcome(&mut fast, &mut plain, &q)?;
     }
 }
 
@@ -618,13 +624,7 @@ proptest::proptest! {
         }
         let mut plain = plain_twin(&some);
         some.passes = passes_of(mask);
-        let got = some.run_statement(&q, &Params::new()).map(|o| sorted(o.result.rows));
-        let want = plain.run_statement(&q, &Params::new()).map(|o| sorted(o.result.rows));
-        match (got, want) {
-            (Ok(got), Ok(want)) => proptest::prop_assert_eq!(got, want, "{} under {:?}", q, passes_of(mask)),
-            (Err(a), Err(b)) => proptest::prop_assert_eq!(a.detail, b.detail, "{}", q),
-            (got, want) => proptest::prop_assert!(false, "{q} under {:?}: {got:?}, plain {want:?}", passes_of(mask)),
-        }
+        same_outcome(&mut some, &mut plain, &q)?;
     }
 }
 
@@ -680,13 +680,7 @@ proptest::proptest! {
         let mut fast = random_graph();
         let mut plain = plain_twin(&fast);
         proptest::prop_assert_eq!(explain(&mut fast, &q).contains(" each k: "), pushed, "{}", q);
-        let got = fast.run_statement(&q, &Params::new()).map(|o| sorted(o.result.rows));
-        let want = plain.run_statement(&q, &Params::new()).map(|o| sorted(o.result.rows));
-        match (got, want) {
-            (Ok(got), Ok(want)) => proptest::prop_assert_eq!(got, want, "{}", q),
-            (Err(a), Err(b)) => proptest::prop_assert_eq!(a.detail, b.detail, "{}", q),
-            (got, want) => proptest::prop_assert!(false, "{q}: {got:?}, plain {want:?}"),
-        }
+        same_outcome(&mut fast, &mut plain, &q)?;
     }
 }
 
