@@ -890,6 +890,38 @@ impl Expr {
     pub fn new(kind: ExprKind, span: Span) -> Expr {
         Expr { kind, span }
     }
+
+    /// Whether `other` is the same expression, wherever each is written.
+    pub fn same_as(&self, other: &Expr) -> bool {
+        // Debug output with the spans taken out is a cheap structural key.
+        fn shape(e: &Expr) -> String {
+            let s = format!("{:?}", e.kind);
+            let mut out = String::with_capacity(s.len());
+            let mut rest = s.as_str();
+            while let Some(i) = rest.find("span: Span {") {
+                out.push_str(&rest[..i]);
+                let tail = &rest[i..];
+                rest = &tail[tail.find('}').map_or(tail.len(), |j| j + 1)..];
+            }
+            out.push_str(rest);
+            out
+        }
+        shape(self) == shape(other)
+    }
+}
+
+impl BinaryOp {
+    /// The operator that compares `b` with `a` as this one compares `a` with `b` (`<` for
+    /// `>`); the others are their own.
+    pub fn flipped(self) -> BinaryOp {
+        match self {
+            BinaryOp::Lt => BinaryOp::Gt,
+            BinaryOp::Le => BinaryOp::Ge,
+            BinaryOp::Gt => BinaryOp::Lt,
+            BinaryOp::Ge => BinaryOp::Le,
+            o => o,
+        }
+    }
 }
 
 impl Expr {

@@ -50,7 +50,7 @@ pub fn contains_aggregate(e: &Expr) -> bool {
 }
 
 /// Whether an expression calls `rand()`.
-pub fn calls_rand(e: &Expr) -> bool {
+fn calls_rand(e: &Expr) -> bool {
     let mut found = matches!(&e.kind, ExprKind::Function { name, .. } if name.eq_ignore_ascii_case("rand"));
     e.children(&mut |c| found |= calls_rand(c));
     found
@@ -157,9 +157,14 @@ pub fn writes(q: &Query) -> bool {
     })
 }
 
+/// `v` is bound already and may not be bound again here.
+fn already_bound(v: &Var) -> Error {
+    err(Detail::VariableAlreadyBound, format!("variable `{}` is already bound", v.name), v.span)
+}
+
 fn bind_new(scope: &mut Scope, v: &Var, kind: Kind) -> Result<()> {
     if scope.contains_key(&v.name) {
-        return Err(err(Detail::VariableAlreadyBound, format!("variable `{}` is already bound", v.name), v.span));
+        return Err(already_bound(v));
     }
     scope.insert(v.name.clone(), kind);
     Ok(())
@@ -203,23 +208,6 @@ fn no_param_props(props: &Option<Expr>) -> Result<()> {
         }
     }
     Ok(())
-}
-
-fn same(a: &Expr, b: &Expr) -> bool {
-    strip_spans(a) == strip_spans(b)
-}
-
-fn strip_spans(e: &Expr) -> String {
-    let s = format!("{:?}", e.kind);
-    let mut out = String::new();
-    let mut rest = s.as_str();
-    while let Some(i) = rest.find("span: Span {") {
-        out.push_str(&rest[..i]);
-        let tail = &rest[i..];
-        rest = &tail[tail.find('}').map_or(tail.len(), |j| j + 1)..];
-    }
-    out.push_str(rest);
-    out
 }
 
 /// The kind of value an expression gives, as far as can be told before running it.
@@ -729,12 +717,7 @@ impl Analyzer {
             let el = &part.elem;
             let nodes = std::iter::once(&el.start).chain(el.chain.iter().map(|(_, n)| n));
             for n in nodes {
-                if in_match {
-                    no_param_props(&n.props)?;
-                }
-                if let Some(p) = &n.props {
-                    self.expr(p, scope, false)?;
-                }
+                self.node_props(n, scope, in_match)?;
                 if let Some(v) = &n.var {
                     match scope.get(&v.name) {
                         None => {
@@ -799,13 +782,7 @@ impl Analyzer {
                             pv.span,
                         ))
                     }
-                    Some(Kind::Path | Kind::Unknown) => {
-                        return Err(err(
-                            Detail::VariableAlreadyBound,
-                            format!("variable `{}` is already bound", pv.name),
-                            pv.span,
-                        ))
-                    }
+                    Some(Kind::Path | Kind::Unknown) => return Err(already_bound(pv)),
                     Some(k) => return Err(conflict(pv, "path", *k)),
                 }
             }
@@ -830,6 +807,18 @@ impl Analyzer {
         Ok(())
     }
 
+    /// A node pattern's properties: expressions of the scope, and written out (not a map
+    /// parameter) where `written` says (`MATCH`, `MERGE`).
+    fn node_props(&mut self, n: &NodePattern, scope: &Scope, written: bool) -> Result<()> {
+        if written {
+            no_param_props(&n.props)?;
+        }
+        match &n.props {
+            Some(p) => self.expr(p, scope, false),
+            None => Ok(()),
+        }
+    }
+
     /// CREATE and MERGE: relationships are new, with one type and a direction; bound nodes may be
     /// used but not redeclared with labels or properties.
     fn check_create_part(&mut self, part: &PatternPart, scope: &mut Scope, merge: bool) -> Result<()> {
@@ -838,30 +827,17 @@ impl Analyzer {
         let mut seen_here: Vec<String> = Vec::new();
         let nodes: Vec<&NodePattern> = std::iter::once(&el.start).chain(el.chain.iter().map(|(_, n)| n)).collect();
         for n in &nodes {
-            if merge {
-                no_param_props(&n.props)?;
-            }
-            if let Some(p) = &n.props {
-                self.expr(p, scope, false)?;
-            }
+            self.node_props(n, scope, merge)?;
             if let Some(v) = &n.var {
                 match scope.get(&v.name) {
                     Some(Kind::Node | Kind::Unknown) if !seen_here.contains(&v.name) => {
                         if single || !n.labels.is_empty() || n.props.is_some() {
-                            return Err(err(
-                                Detail::VariableAlreadyBound,
-                                format!("variable `{}` is already bound", v.name),
-                                v.span,
-                            ));
+                            return Err(already_bound(v));
                         }
                     }
                     Some(Kind::Node) => {
                         if !n.labels.is_empty() || n.props.is_some() {
-                            return Err(err(
-                                Detail::VariableAlreadyBound,
-                                format!("variable `{}` is already bound", v.name),
-                                v.span,
-                            ));
+                            return Err(already_bound(v));
                         }
                     }
                     Some(k) => return Err(conflict(v, "node", *k)),
@@ -901,13 +877,7 @@ impl Analyzer {
                     None => {
                         scope.insert(v.name.clone(), Kind::Rel);
                     }
-                    Some(Kind::Rel | Kind::Unknown) => {
-                        return Err(err(
-                            Detail::VariableAlreadyBound,
-                            format!("variable `{}` is already bound", v.name),
-                            v.span,
-                        ))
-                    }
+                    Some(Kind::Rel | Kind::Unknown) => return Err(already_bound(v)),
                     Some(k) => return Err(conflict(v, "relationship", *k)),
                 }
             }
@@ -1017,7 +987,7 @@ impl Analyzer {
     /// calls are still resolved for the planner); the rest may only use the names visible after
     /// the projection.
     fn order_expr(&mut self, e: &Expr, items: &[ProjItem], scope: &Scope, allow_agg: bool) -> Result<()> {
-        if items.iter().any(|i| same(&i.expr, e)) {
+        if items.iter().any(|i| i.expr.same_as(e)) {
             return self.calls_in(e);
         }
         match &e.kind {
@@ -1232,7 +1202,7 @@ fn grouped(e: &Expr, item: &Expr, keys: &[&Expr], names: &[&str], locals: &mut V
         ExprKind::Property(x, _) => matches!(x.kind, ExprKind::Variable(_)),
         _ => false,
     };
-    if let Some(k) = keys.iter().find(|k| same(k, e)) {
+    if let Some(k) = keys.iter().find(|k| k.same_as(e)) {
         if !top && !simple(k) {
             return Err(err(
                 Detail::AmbiguousAggregationExpression,

@@ -77,26 +77,6 @@ fn undefined(name: &str, span: Span) -> Error {
     Error::semantic(Detail::UndefinedVariable, format!("variable `{name}` is not defined"), span)
 }
 
-/// Structural equality of expressions, ignoring spans.
-fn same_expr(a: &ast::Expr, b: &ast::Expr) -> bool {
-    strip(a) == strip(b)
-}
-
-fn strip(e: &ast::Expr) -> String {
-    // Debug output with spans zeroed is a cheap structural key.
-    let s = format!("{:?}", e.kind);
-    let mut out = String::with_capacity(s.len());
-    let mut rest = s.as_str();
-    while let Some(i) = rest.find("span: Span {") {
-        out.push_str(&rest[..i]);
-        let tail = &rest[i..];
-        let end = tail.find('}').map_or(tail.len(), |j| j + 1);
-        rest = &tail[end..];
-    }
-    out.push_str(rest);
-    out
-}
-
 fn dir_of(d: ast::Direction) -> Dir {
     match d {
         ast::Direction::Right => Dir::Out,
@@ -823,7 +803,7 @@ impl Builder<'_> {
                         // projection.
                         return Err(unchecked(s.expr.span));
                     }
-                    let e = match items.iter().position(|it| same_expr(&it.expr, &s.expr)) {
+                    let e = match items.iter().position(|it| it.expr.same_as(&s.expr)) {
                         Some(i) => Expr::Slot(slots[i]),
                         None => self.expr(&s.expr, &order_scope)?,
                     };
@@ -956,7 +936,7 @@ impl Builder<'_> {
 
     fn expr_in(&mut self, e: &ast::Expr, scope: &Scope, mut agg: Option<&mut AggCtx>) -> Result<Expr> {
         if let Some(ctx) = agg.as_deref_mut() {
-            if let Some((_, slot)) = ctx.keys.iter().find(|(k, _)| same_expr(k, e)) {
+            if let Some((_, slot)) = ctx.keys.iter().find(|(k, _)| k.same_as(e)) {
                 return Ok(Expr::Slot(*slot));
             }
             if self.analysis.is_aggregate(e) {

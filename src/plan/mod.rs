@@ -209,6 +209,17 @@ pub enum Dir {
     Both,
 }
 
+impl Dir {
+    /// The direction seen from the other end.
+    pub fn reversed(self) -> Dir {
+        match self {
+            Dir::Out => Dir::In,
+            Dir::In => Dir::Out,
+            Dir::Both => Dir::Both,
+        }
+    }
+}
+
 /// Property constraints of a pattern element: `{k: expr}`, or a parameter map.
 #[derive(Debug, Clone)]
 pub enum PropFilter {

@@ -17,7 +17,7 @@
 //! Whole-pipeline rewrites (counts from the store, late projection) are in `rewrite`.
 
 use super::estimate::Estimate;
-use super::{expr_slots, Catalog, Dir, Expr, NodeSpec, Op, Passes, PropFilter, RelSpec, Slot};
+use super::{expr_slots, Catalog, Expr, NodeSpec, Op, Passes, PropFilter, RelSpec, Slot};
 use crate::ast::{BinaryOp, Quantifier};
 use crate::catalog::functions::F;
 
@@ -48,18 +48,20 @@ pub(super) fn clause(ops: &mut Vec<Op>, before: &[Slot], catalog: &dyn Catalog, 
 /// condition on a property, with the property on the left (`true`) or the right.
 fn on_property(predicate: &Expr) -> Option<(Slot, &super::Key, &Expr, BinaryOp, bool)> {
     let Expr::Binary(op, a, b, _) = predicate else { return None };
-    match (&**a, &**b) {
-        (Expr::Prop(x, key, _), value) if matches!(**x, Expr::Slot(_)) => Some((slot_of(x)?, key, value, *op, true)),
-        (value, Expr::Prop(x, key, _)) if matches!(**x, Expr::Slot(_)) => {
-            Some((slot_of(x)?, key, value, flip(*op), false))
-        }
+    match (slot_key(a), slot_key(b)) {
+        (Some((v, key)), _) => Some((v, key, b, *op, true)),
+        (None, Some((v, key))) => Some((v, key, a, op.flipped(), false)),
         _ => None,
     }
 }
 
-fn slot_of(e: &Expr) -> Option<Slot> {
+/// `v.k`: the slot of `v` and the key.
+fn slot_key(e: &Expr) -> Option<(Slot, &super::Key)> {
     match e {
-        Expr::Slot(s) => Some(*s),
+        Expr::Prop(x, key, _) => match **x {
+            Expr::Slot(s) => Some((s, key)),
+            _ => None,
+        },
         _ => None,
     }
 }
@@ -79,32 +81,29 @@ fn binding_node(ops: &mut [Op], slot: Slot) -> Option<&mut NodeSpec> {
 /// pattern that names `k` already, or takes its properties from a map parameter, keeps the
 /// filter.
 pub(super) fn pushdown(ops: &mut Vec<Op>, before: &[Slot]) {
+    absorb_filters(ops, |ops, at| {
+        let Op::Filter { predicate } = &ops[at] else { return false };
+        let Some((v, key, value, BinaryOp::Eq, _)) = on_property(predicate) else { return false };
+        if before.contains(&v) || !reads_only(value, before) {
+            return false;
+        }
+        let pair = (key.clone(), value.clone());
+        let Some(node) = binding_node(ops, v) else { return false };
+        match &mut node.props {
+            None => node.props = Some(PropFilter::Pairs(vec![pair])),
+            Some(PropFilter::Pairs(kv)) if !kv.iter().any(|(k, _)| k.name == pair.0.name) => kv.push(pair),
+            _ => return false,
+        }
+        true
+    });
+}
+
+/// Removes each filter that `absorb` (given the operators and the filter's place) has moved
+/// into another operator.
+fn absorb_filters(ops: &mut Vec<Op>, mut absorb: impl FnMut(&mut [Op], usize) -> bool) {
     let mut at = 0;
     while at < ops.len() {
-        let pushed = match &ops[at] {
-            Op::Filter { predicate } => match on_property(predicate) {
-                Some((v, key, value, BinaryOp::Eq, _)) if !before.contains(&v) && reads_only(value, before) => {
-                    let (key, value) = (key.clone(), value.clone());
-                    match binding_node(ops, v) {
-                        Some(node) => match &mut node.props {
-                            None => {
-                                node.props = Some(PropFilter::Pairs(vec![(key, value)]));
-                                true
-                            }
-                            Some(PropFilter::Pairs(kv)) if !kv.iter().any(|(k, _)| k.name == key.name) => {
-                                kv.push((key, value));
-                                true
-                            }
-                            _ => false,
-                        },
-                        None => false,
-                    }
-                }
-                _ => false,
-            },
-            _ => false,
-        };
-        if pushed {
+        if matches!(ops[at], Op::Filter { .. }) && absorb(ops, at) {
             ops.remove(at);
         } else {
             at += 1;
@@ -123,47 +122,41 @@ pub(super) fn pushdown(ops: &mut Vec<Op>, before: &[Slot]) {
 /// `benches/general.json`, an undirected two-hop walk to persons of one role: 1.6 ms after,
 /// 1.9 ms at each step).
 pub(super) fn each_step(ops: &mut Vec<Op>) {
-    let mut at = 0;
-    while at < ops.len() {
-        let moved = match &ops[at] {
-            Op::Filter { predicate: Expr::Quantified { q: Quantifier::All, slot, list, pred } }
-                if cannot_fail(pred, *slot) =>
-            {
-                let listed = match &**list {
-                    Expr::Slot(r) => Some(*r),
-                    Expr::Func(f, args, _) if *f == F::RELATIONSHIPS => match args.as_slice() {
-                        // The path's only step.
-                        [Expr::Slot(p)] => ops.iter().find_map(|o| match o {
-                            Op::BuildPath { slot, steps, .. } if slot == p && steps.len() == 1 => Some(steps[0].0),
-                            _ => None,
-                        }),
-                        _ => None,
-                    },
+    absorb_filters(ops, |ops, at| {
+        let Op::Filter { predicate: Expr::Quantified { q: Quantifier::All, slot: k, list, pred } } = &ops[at] else {
+            return false;
+        };
+        if !cannot_fail(pred, *k) {
+            return false;
+        }
+        let listed = match &**list {
+            Expr::Slot(r) => Some(*r),
+            Expr::Func(f, args, _) if *f == F::RELATIONSHIPS => match args.as_slice() {
+                // The path's only step.
+                [Expr::Slot(p)] => ops.iter().find_map(|o| match o {
+                    Op::BuildPath { slot, steps, .. } if slot == p && steps.len() == 1 => Some(steps[0].0),
                     _ => None,
-                };
-                listed.map(|r| (r, *slot, pred.clone()))
-            }
+                }),
+                _ => None,
+            },
             _ => None,
         };
-        let step = moved.and_then(|(r, k, pred)| {
-            let rel = ops.iter_mut().find_map(|o| match o {
-                Op::Expand { rel, to, rel_bound: false, .. }
-                    if rel.slot == r && rel.var_len.is_some() && rel.each.is_none() && to.props.is_none() =>
-                {
-                    Some(rel)
-                }
-                _ => None,
-            })?;
-            rel.each = Some((k, pred));
-            Some(())
+        let Some(r) = listed else { return false };
+        let condition = (*k, pred.clone());
+        let step = ops.iter_mut().find_map(|o| match o {
+            Op::Expand { rel, to, rel_bound: false, .. }
+                if rel.slot == r && rel.var_len.is_some() && rel.each.is_none() && to.props.is_none() =>
+            {
+                Some(rel)
+            }
+            _ => None,
         });
         match step {
-            Some(()) => {
-                ops.remove(at);
-            }
-            None => at += 1,
+            Some(rel) => rel.each = Some(condition),
+            None => return false,
         }
-    }
+        true
+    });
 }
 
 /// Whether `e` reads only the properties of `slot`, constants and parameters, and no part of
@@ -192,37 +185,36 @@ pub(super) fn start_point(ops: &mut Vec<Op>, before: &[Slot], catalog: &dyn Cata
     let mut bound: Vec<Slot> = before.to_vec();
     let mut at = 0;
     while at < ops.len() {
-        let Op::NodeScan { node } = &ops[at] else {
-            bound.extend(op_binds(&ops[at]));
-            at += 1;
-            continue;
-        };
-        let mut tail = node.slot;
+        // The chain that starts here, if a scan does: up to the first operator that does not
+        // go on from where the one before it reached.
         let mut end = at + 1;
-        while let Some(Op::Expand { from, to, count: None, fold: false, partial, .. }) = ops.get(end) {
-            if *from != tail || !partial.is_empty() {
-                break;
+        if let Op::NodeScan { node } = &ops[at] {
+            let mut tail = node.slot;
+            while let Some(Op::Expand { from, to, count: None, fold: false, partial, .. }) = ops.get(end) {
+                if *from != tail || !partial.is_empty() {
+                    break;
+                }
+                tail = to.slot;
+                end += 1;
             }
-            tail = to.slot;
-            end += 1;
         }
         if end > at + 1 {
-            let chain = reorder(&ops[at..end], &bound, catalog);
-            let made = chain.len();
-            ops.splice(at..end, chain);
-            for o in &ops[at..at + made] {
-                bound.extend(op_binds(o));
+            if let Some(chain) = reorder(&ops[at..end], &bound, catalog) {
+                let made = chain.len();
+                ops.splice(at..end, chain);
+                end = at + made;
             }
-            at += made;
-        } else {
-            bound.extend(op_binds(&ops[at]));
-            at += 1;
         }
+        for o in &ops[at..end] {
+            bound.extend(op_binds(o));
+        }
+        at = end;
     }
 }
 
-/// A chain's operators started where the estimate says, given the slots bound before it.
-fn reorder(chain: &[Op], bound: &[Slot], catalog: &dyn Catalog) -> Vec<Op> {
+/// A chain's operators started where the estimate says, given the slots bound before it;
+/// `None` when that is where it starts already.
+fn reorder(chain: &[Op], bound: &[Slot], catalog: &dyn Catalog) -> Option<Vec<Op>> {
     let mut nodes: Vec<&NodeSpec> = Vec::new();
     let mut rels: Vec<&RelSpec> = Vec::new();
     let mut distinct: &[Slot] = &[];
@@ -249,7 +241,7 @@ fn reorder(chain: &[Op], bound: &[Slot], catalog: &dyn Catalog) -> Vec<Op> {
         }
     }
     if start == 0 {
-        return chain.to_vec();
+        return None;
     }
     let mut out = Vec::new();
     let first = nodes[start];
@@ -266,7 +258,7 @@ fn reorder(chain: &[Op], bound: &[Slot], catalog: &dyn Catalog) -> Vec<Op> {
         let (from, to) = if rightwards { (i, i + 1) } else { (i + 1, i) };
         let mut rel = rels[i].clone();
         if !rightwards {
-            rel.dir = reverse(rel.dir);
+            rel.dir = rel.dir.reversed();
             rel.backwards = true;
         }
         let to = nodes[to].clone();
@@ -286,7 +278,7 @@ fn reorder(chain: &[Op], bound: &[Slot], catalog: &dyn Catalog) -> Vec<Op> {
         });
         seen.push(slot);
     }
-    out
+    Some(out)
 }
 
 /// A scan whose pattern fixes an indexed key seeks the index for it; `v.k < e` (and `<=`,
@@ -353,7 +345,7 @@ pub(super) fn id_seek(ops: &mut [Op], before: &[Slot]) {
         };
         let (v, value, op) = match (id_of(a), id_of(b)) {
             (Some(v), _) => (v, &**b, *op),
-            (None, Some(v)) if *op != BinaryOp::In => (v, &**a, flip(*op)),
+            (None, Some(v)) if *op != BinaryOp::In => (v, &**a, op.flipped()),
             _ => continue,
         };
         let seekable =
@@ -416,25 +408,6 @@ fn reads_only(e: &Expr, bound: &[Slot]) -> bool {
         Expr::Map(kv) => kv.iter().all(|(_, x)| reads_only(x, bound)),
         Expr::Func(f, args, _) if *f != F::RAND => args.iter().all(|x| reads_only(x, bound)),
         _ => false,
-    }
-}
-
-/// The operator of `a <op> b` that compares `b` with `a`.
-fn flip(op: BinaryOp) -> BinaryOp {
-    match op {
-        BinaryOp::Lt => BinaryOp::Gt,
-        BinaryOp::Le => BinaryOp::Ge,
-        BinaryOp::Gt => BinaryOp::Lt,
-        BinaryOp::Ge => BinaryOp::Le,
-        o => o,
-    }
-}
-
-fn reverse(d: Dir) -> Dir {
-    match d {
-        Dir::Out => Dir::In,
-        Dir::In => Dir::Out,
-        Dir::Both => Dir::Both,
     }
 }
 

@@ -148,13 +148,7 @@ impl<'a> Compare<'a> {
 /// comparison.
 fn int_comparison(op: BinaryOp, flipped: bool) -> Option<fn(i64, i64) -> bool> {
     use BinaryOp::*;
-    let op = match (op, flipped) {
-        (Lt, true) => Gt,
-        (Le, true) => Ge,
-        (Gt, true) => Lt,
-        (Ge, true) => Le,
-        (op, _) => op,
-    };
+    let op = if flipped { op.flipped() } else { op };
     Some(match op {
         Eq => |x, k| x == k,
         Ne => |x, k| x != k,
