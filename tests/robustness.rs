@@ -624,7 +624,7 @@ fn a_snapshot_killed_midway_leaves_the_old_snapshot_intact() {
     std::fs::write(&nf, nodes).unwrap();
     std::fs::write(&rf, rels).unwrap();
     let target = d.join("graph.sg");
-    let old = Session::load_script("CREATE (:Old {kept: true})").unwrap().to_snapshot();
+    let old = Session::load_script("CREATE (:Old {kept: true})").unwrap().to_snapshot().unwrap();
     let import = || {
         let mut c = bin();
         c.arg("import").arg("--nodes").arg(&nf).arg("--relationships").arg(&rf);
@@ -655,7 +655,7 @@ fn the_repl_save_picks_the_form_by_extension() {
         assert_eq!((g.node_count(), g.rel_count()), (2, 1), "{name}");
         assert_eq!(silkgraph::export::graph_hash(&g), silkgraph::export::graph_hash(&s.graph), "{name}");
     }
-    assert!(std::fs::read(d.join("g.sg")).unwrap().starts_with(&s.graph.to_snapshot()[..4]));
+    assert!(std::fs::read(d.join("g.sg")).unwrap().starts_with(&s.graph.to_snapshot().unwrap()[..4]));
     let _ = std::fs::remove_dir_all(&d);
 }
 

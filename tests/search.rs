@@ -196,7 +196,7 @@ fn a_fulltext_index_follows_the_graph_and_its_transactions() {
     let mut back = Session::new(Session::load_script(&script).unwrap());
     assert_eq!(find(&mut back, "workshops").len(), 1);
     // So does a snapshot.
-    let mut snap = Session::new(Graph::from_snapshot(&s.graph.to_snapshot()).unwrap());
+    let mut snap = Session::new(Graph::from_snapshot(&s.graph.to_snapshot().unwrap()).unwrap());
     assert_eq!(find(&mut snap, "workshops").len(), 1);
 }
 

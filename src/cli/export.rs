@@ -172,6 +172,7 @@ fn write_export(
         Some(r) => Subgraph::from_result(&session.graph, r),
         None => Subgraph::whole(&session.graph),
     };
+    session.graph.decode_all().map_err(failed)?;
     let prov = Provenance::new(&session.graph, cli.query.as_deref(), params);
     let ex = Export { graph: &session.graph, sub: &sub, prov: &prov, style: &style };
     let mut msg = String::new();

@@ -745,7 +745,13 @@ fn import(nodes: &[String], rels: &[String], out: &std::path::Path, force: bool)
             return FAILED;
         }
     };
-    let bytes = g.to_snapshot();
+    let bytes = match g.to_snapshot() {
+        Ok(b) => b,
+        Err(e) => {
+            eprintln!("error: {e}");
+            return FAILED;
+        }
+    };
     if let Err(e) = crate::export::write_atomic(out, &bytes, force) {
         eprintln!("error: {}", file_error(e));
         return FAILED;

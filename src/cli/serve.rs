@@ -218,6 +218,11 @@ pub fn serve(mut session: Session, src: &GraphSource, args: &ServeArgs) -> i32 {
     // an empty one (`--empty`), which is a scratch graph in memory.
     let read_only = src.read_only || (db.is_none() && !src.empty);
     let name = served_name(src);
+    // Clients share the graph through copies of it: its relationships are decoded once, now.
+    if let Err(e) = session.graph.decode_all() {
+        eprintln!("error: {e}");
+        return FAILED;
+    }
     let shared = Shared::new(std::mem::take(&mut session.graph), db, read_only);
     let listener = match std::net::TcpListener::bind(addr) {
         Ok(l) => l,

@@ -51,6 +51,8 @@ pub struct Database {
     checkpoint_bytes: u64,
     /// Counts the logs started (each checkpoint starts one).
     generation: u64,
+    /// The format version of the snapshot on disk.
+    format: u32,
 }
 
 /// A database as opened: the graph it holds and what opening it did that people should know.
@@ -70,6 +72,39 @@ fn sidecar(path: &Path, suffix: &str) -> PathBuf {
     PathBuf::from(s)
 }
 
+/// Opens a snapshot's file: the graph, the snapshot's format version and the base of a log
+/// that continues it. Of a version 5 snapshot only the part before the relationships is read
+/// now; they are read from the file, still open, when first needed (`store/lazy.rs`).
+fn open_snapshot(path: &Path) -> Result<(Graph, u32, wal::Base, [u32; 2]), String> {
+    use std::io::{Read, Seek, SeekFrom};
+    let cannot = |e: std::io::Error| format!("cannot read it: {e}");
+    let mut file = File::open(path).map_err(cannot)?;
+    let file_len = file.metadata().map_err(cannot)?.len();
+    let mut lead = Vec::new();
+    (&mut file).take(crate::store::SNAPSHOT_LEAD as u64).read_to_end(&mut lead).map_err(cannot)?;
+    let format = lead.get(8..12).and_then(|b| b.try_into().ok()).map_or(0, u32::from_le_bytes);
+    let want = Graph::snapshot_first_len(&lead).map_or(file_len, |n| (n as u64).min(file_len));
+    let mut first = Vec::with_capacity(usize::try_from(want).unwrap_or(0));
+    first.extend_from_slice(&lead);
+    (&mut file).take(want.saturating_sub(first.len() as u64)).read_to_end(&mut first).map_err(cannot)?;
+    let mut tail = [0u8; 4];
+    if file_len >= 4 {
+        file.seek(SeekFrom::Start(file_len - 4)).and_then(|_| file.read_exact(&mut tail)).map_err(cannot)?;
+    }
+    let file = std::sync::Mutex::new(file);
+    let shown = path.display().to_string();
+    let load: crate::store::Loader = std::sync::Arc::new(move |at, len| {
+        let cannot = |e: std::io::Error| format!("cannot read {shown}: {e}");
+        let mut f = file.lock().unwrap_or_else(|e| e.into_inner());
+        let mut bytes = Vec::with_capacity(len);
+        f.seek(SeekFrom::Start(at)).map_err(cannot)?;
+        (&mut *f).take(len as u64).read_to_end(&mut bytes).map_err(cannot)?;
+        Ok(bytes)
+    });
+    let (graph, sums) = Graph::open_snapshot(&first, tail, file_len, load)?;
+    Ok((graph, format, wal::Base { snapshot_len: file_len, snapshot_crc: sums[0], first: 1 }, sums))
+}
+
 impl Database {
     /// Opens the database at `path`, creating an empty one if nothing is there (not when
     /// `read_only`). For writing, it takes the lock: a second writing process gets an error.
@@ -80,7 +115,7 @@ impl Database {
             if read_only {
                 return Err(format!("{shown}: no database there to open read-only"));
             }
-            write_atomic(path, &Graph::new().to_snapshot(), true)?;
+            write_atomic(path, &Graph::new().to_snapshot()?, true)?;
             notices.push(format!("created a new, empty database at {shown}"));
         }
         let lock = if read_only {
@@ -98,16 +133,20 @@ impl Database {
             }
             Some(f)
         };
-        let bytes = std::fs::read(path).map_err(|e| format!("cannot read {shown}: {e}"))?;
-        let mut graph = Graph::from_snapshot(&bytes).map_err(|e| format!("{shown}: {e}"))?;
-        let base = wal::Base::of(&bytes, 1);
+        let (mut graph, format, base, sums) = open_snapshot(path).map_err(|e| format!("{shown}: {e}"))?;
+        // The base of a log is made from the checksum the snapshot's file says it has: before
+        // a log is set aside for not continuing it, the whole file is read and checked, so
+        // that a damaged one is refused rather than trusted.
+        let verify = |g: &Graph| g.decode_all().map_err(|e| format!("{shown}: {e}"));
         let mut wal_path = sidecar(path, "-wal");
         let next_log = sidecar(path, "-wal-next");
         if next_log.exists() {
             // A checkpoint in the background moved its snapshot into place and stopped before
             // its log: that log continues the snapshot (the old one does not).
-            let continues = wal::read(&next_log)
-                .is_ok_and(|l| (l.base.snapshot_len, l.base.snapshot_crc) == (base.snapshot_len, base.snapshot_crc));
+            let continues = wal::read(&next_log).is_ok_and(|l| l.base.continues(base.snapshot_len, sums));
+            if !continues {
+                verify(&graph)?;
+            }
             match (continues, read_only) {
                 (true, true) => wal_path = next_log,
                 (true, false) => {
@@ -131,7 +170,8 @@ impl Database {
         } else {
             let log = wal::read(&wal_path)?;
             let next = log.base.first + log.records.len() as u64;
-            if (log.base.snapshot_len, log.base.snapshot_crc) != (base.snapshot_len, base.snapshot_crc) {
+            if !log.base.continues(base.snapshot_len, sums) {
+                verify(&graph)?;
                 // A checkpoint wrote the snapshot and stopped before it replaced the log: the
                 // snapshot holds all of it.
                 notices.push(format!("{shown}: the log of an earlier snapshot was set aside (it is in the snapshot)"));
@@ -160,6 +200,7 @@ impl Database {
             broken: None,
             checkpoint_bytes: CHECKPOINT_BYTES,
             generation: 0,
+            format,
         };
         Ok(Opened { db, graph, notices })
     }
@@ -221,8 +262,19 @@ impl Database {
     /// leaves either the old snapshot and its log or the new snapshot (whose log, old or new, is
     /// then known for what it is).
     pub fn checkpoint(&mut self, g: &Graph) -> Result<(), String> {
+        self.checkpoint_if(g, false)
+    }
+
+    /// [`Database::checkpoint`] asked for by name (`silkgraph checkpoint`, `:checkpoint`): it
+    /// also rewrites a snapshot of an older format, whose log may be empty, in this build's (a
+    /// version 5 snapshot opens without decoding its relationships).
+    pub fn checkpoint_now(&mut self, g: &Graph) -> Result<(), String> {
+        self.checkpoint_if(g, self.format != crate::store::SNAPSHOT_VERSION)
+    }
+
+    fn checkpoint_if(&mut self, g: &Graph, old_format: bool) -> Result<(), String> {
         let Some(wal) = self.wal.as_ref() else { return Ok(()) };
-        if wal.is_empty() {
+        if wal.is_empty() && !old_format {
             return Ok(());
         }
         let next = wal.next();
@@ -250,9 +302,10 @@ impl Database {
     /// Writes `g` as the snapshot and starts an empty log after it whose first transaction is
     /// numbered `first`.
     fn write_checkpoint(&mut self, g: &Graph, first: u64) -> Result<(), Checkpoint> {
-        let bytes = g.to_snapshot();
+        let bytes = g.to_snapshot().map_err(Checkpoint::NotWritten)?;
         write_atomic(&self.path, &bytes, true).map_err(|e| Checkpoint::NotWritten(e.into()))?;
         self.generation += 1;
+        self.format = crate::store::SNAPSHOT_VERSION;
         match wal::Wal::create(&sidecar(&self.path, "-wal"), wal::Base::of(&bytes, first)) {
             Ok(w) => self.wal = Some(w),
             Err(e) => {
@@ -321,6 +374,7 @@ impl Database {
             std::fs::rename(&next_log, &wal_path).map_err(|e| format!("cannot write {}: {e}", wal_path.display()));
         crate::file::sync_dir(&self.path);
         self.generation += 1;
+        self.format = crate::store::SNAPSHOT_VERSION;
         match moved.and_then(|()| wal::Wal::open_at(&wal_path, next, wal::HEADER as u64 + tail.len() as u64)) {
             Ok(w) => {
                 self.wal = Some(w);
@@ -459,7 +513,7 @@ mod tests {
         (0..3).for_each(|i| add(&mut o, i));
         // The snapshot is of the graph now; commits go on while it is written.
         let start = o.db.checkpoint_start().unwrap();
-        let bytes = o.graph.to_snapshot();
+        let bytes = o.graph.to_snapshot().unwrap();
         (3..6).for_each(|i| add(&mut o, i));
         let want = state(&o.graph);
         Database::checkpoint_write(&start, &bytes).unwrap();

@@ -30,7 +30,10 @@ pub const MAX_RECORD: usize = 1 << 30;
 pub struct Base {
     /// The snapshot's length in bytes.
     pub snapshot_len: u64,
-    /// The snapshot's CRC-32.
+    /// The CRC-32 of the snapshot's bytes but its last four (its own checksum of its body).
+    /// Logs written before this kept the CRC-32 of all its bytes, which is the same for any
+    /// two intact snapshots of one length (a CRC followed by itself hashes to a constant), so
+    /// that it told one snapshot from another by length alone; such a log is still read.
     pub snapshot_crc: u32,
     /// The number the first transaction in the log gets.
     pub first: u64,
@@ -39,7 +42,14 @@ pub struct Base {
 impl Base {
     /// The base of a log that continues `snapshot`.
     pub fn of(snapshot: &[u8], first: u64) -> Base {
-        Base { snapshot_len: snapshot.len() as u64, snapshot_crc: crc32fast::hash(snapshot), first }
+        let content = snapshot.get(..snapshot.len().saturating_sub(4)).unwrap_or_default();
+        Base { snapshot_len: snapshot.len() as u64, snapshot_crc: crc32fast::hash(content), first }
+    }
+
+    /// Whether a log of this base continues the snapshot of `len` bytes whose checksums are
+    /// `sums` (as [`Base::of`] makes it, and as logs made before it did: see `snapshot_crc`).
+    pub fn continues(&self, len: u64, sums: [u32; 2]) -> bool {
+        self.snapshot_len == len && sums.contains(&self.snapshot_crc)
     }
 
     fn encode(&self) -> [u8; HEADER] {

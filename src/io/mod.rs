@@ -91,8 +91,9 @@ pub fn open_within(spec: &str, like: &Session) -> Result<Graph, FileError> {
 /// a snapshot, `.json` the JSON graph, anything else a Cypher script. The write is atomic
 /// (temporary file, fsync, rename), so a save cut short leaves the old file whole.
 pub fn save(g: &Graph, path: &Path) -> Result<(), FileError> {
+    g.decode_all().map_err(|e| FileError::invalid(path, e))?;
     let bytes = match path.extension().and_then(|e| e.to_str()).map(|e| e.to_ascii_lowercase()).as_deref() {
-        Some("sg") => g.to_snapshot(),
+        Some("sg") => g.to_snapshot().map_err(|e| FileError::invalid(path, e))?,
         Some("json") => {
             let mut text =
                 serde_json::to_string_pretty(&to_json_graph(g)).map_err(|e| FileError::invalid(path, e.to_string()))?;

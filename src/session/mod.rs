@@ -363,6 +363,14 @@ impl Session {
         // A limit past what the clock can hold is no limit.
         self.control.deadline = self.timeout.and_then(|t| start.checked_add(t));
         let result = run_on(&prepared, &mut self.graph, params, &mut self.control, start)?;
+        if let Some(why) = self.graph.damage() {
+            // The statement read relationships the file could not give (`store/lazy.rs`).
+            let why = match &self.db {
+                Some(db) => format!("{}: {why}", db.path().display()),
+                None => why.to_string(),
+            };
+            return Err(Error::runtime(crate::error::Kind::DatabaseError, Detail::None, why));
+        }
         self.dirty |= !result.stats.is_empty() && self.db.is_none();
         let time_ms =
             if prepared.0.mode == crate::ast::Mode::Explain { 0.0 } else { start.elapsed().as_secs_f64() * 1000.0 };

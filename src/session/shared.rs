@@ -272,18 +272,19 @@ impl Shared {
         let spawned = std::thread::Builder::new().name("checkpoint".into()).spawn(move || {
             let bytes = snap.graph.to_snapshot();
             drop(snap);
-            let r = Database::checkpoint_write(&start, &bytes).and_then(|()| {
-                let mut writer = shared.take_writer(None).ok_or("the writer could not be had")?;
-                let r = match writer.db.as_mut() {
-                    Some(db) => db.checkpoint_finish(&start, &bytes).map(|()| db.appended()),
-                    None => Ok(None),
-                };
-                if let Ok(Some((n, file))) = &r {
-                    shared.note_log(*n, file.clone(), true);
-                }
-                shared.give_back(writer);
-                r.map(|_| ())
-            });
+            let r =
+                bytes.and_then(|bytes| Database::checkpoint_write(&start, &bytes).map(|()| bytes)).and_then(|bytes| {
+                    let mut writer = shared.take_writer(None).ok_or("the writer could not be had")?;
+                    let r = match writer.db.as_mut() {
+                        Some(db) => db.checkpoint_finish(&start, &bytes).map(|()| db.appended()),
+                        None => Ok(None),
+                    };
+                    if let Ok(Some((n, file))) = &r {
+                        shared.note_log(*n, file.clone(), true);
+                    }
+                    shared.give_back(writer);
+                    r.map(|_| ())
+                });
             shared.checkpointing.store(false, Ordering::SeqCst);
             if let Err(e) = r {
                 eprintln!("silkgraph: a checkpoint in the background failed (the log goes on): {e}");

@@ -299,7 +299,7 @@ impl Session {
             return Err("a transaction is open; :commit or :rollback it first".into());
         }
         match self.db.as_mut() {
-            Some(db) => db.checkpoint(&self.graph),
+            Some(db) => db.checkpoint_now(&self.graph),
             None => Err("this graph is in memory, not a database: :save FILE keeps it".into()),
         }
     }

@@ -133,7 +133,7 @@ impl Graph {
         if let Some(a) = cache.get(ty.index()).and_then(|s| s[side].as_ref()) {
             return Some(Arc::clone(a));
         }
-        if !self.journal.is_empty() || self.node_ix.len() >= u32::MAX as usize {
+        if !self.journal.is_empty() || self.nodes.len() >= u32::MAX as usize {
             return None;
         }
         let a = Arc::new(self.build_adjacency(ty, side));
@@ -146,9 +146,10 @@ impl Graph {
 
     fn build_adjacency(&self, ty: TypeId, side: usize) -> Adjacency {
         // Two sequential passes over petgraph's edge array: count, then place.
+        let g = &self.r().g;
         let ends = || {
-            self.g.edge_references().filter(move |e| e.weight().ty == ty).map(move |e| {
-                let (a, b) = (self.g[e.source()].id.0 as u32, self.g[e.target()].id.0 as u32);
+            g.edge_references().filter(move |e| e.weight().ty == ty).map(move |e| {
+                let (a, b) = (g[e.source()].0 as u32, g[e.target()].0 as u32);
                 if side == 0 {
                     (a, b, e.weight().id)
                 } else {
@@ -156,7 +157,7 @@ impl Graph {
                 }
             })
         };
-        let nodes = self.node_ix.len();
+        let nodes = self.nodes.len();
         let mut offsets = vec![0u32; nodes + 1];
         for (at, _, _) in ends() {
             offsets[at as usize + 1] += 1;

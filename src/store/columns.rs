@@ -252,12 +252,12 @@ impl Graph {
 
     fn build_column(&self, of: Of, key: KeyId, block: u64) -> Column {
         let mut col = Column { cells: Vec::with_capacity(BLOCK as usize), strs: Vec::new(), others: Vec::new() };
-        let mut strs: HashMap<Arc<str>, u32> = HashMap::new();
+        let mut strs: HashMap<Arc<str>, u32, ahash::RandomState> = HashMap::default();
         let first = block << BLOCK_BITS;
         for id in first..first + BLOCK {
             let v = match of {
                 Of::Nodes => self.node(NodeId(id)).map(|n| self.node_props.get(n.props, key)),
-                Of::Rels => self.rel(RelId(id)).map(|r| self.rel_props.get(r.props, key)),
+                Of::Rels => self.rel(RelId(id)).map(|r| self.r().props.get(r.props, key)),
             };
             let cell = match v {
                 None => Cell::Missing,
@@ -366,7 +366,7 @@ impl<'g> PropReader<'g> {
         match (self.column(id), of) {
             (Some(c), _) => c.get(in_block(id)).map(|v| Some(v).filter(|v| !v.is_null())),
             (None, Of::Nodes) => g.node(NodeId(id)).map(|n| g.node_props.get(n.props, key)),
-            (None, Of::Rels) => g.rel(RelId(id)).map(|r| g.rel_props.get(r.props, key)),
+            (None, Of::Rels) => g.rel(RelId(id)).map(|r| g.r().props.get(r.props, key)),
         }
     }
 
@@ -427,7 +427,7 @@ impl<'g> PropReader<'g> {
     fn column(&mut self, id: u64) -> Option<&Column> {
         let g = self.graph()?;
         // An id past any the store has handed out (a made-up one in a parameter) has none.
-        let ids = if self.of == Of::Nodes { g.node_ix.len() } else { g.rel_ix.len() };
+        let ids = if self.of == Of::Nodes { g.nodes.len() } else { g.r().ix.len() };
         if usize::try_from(id).ok()? >= ids {
             return None;
         }

@@ -38,8 +38,47 @@ pub struct PropertyIndex {
     pub label: LabelId,
     /// The indexed property key.
     pub key: KeyId,
-    map: BTreeMap<Key, BTreeSet<NodeId>>,
+    map: BTreeMap<Key, Ids>,
     entries: usize,
+}
+
+/// The nodes of one value, in id order. Most values (names, keys) belong to one node, which is
+/// kept without a set of its own: an index of a million names is then a tree of a million
+/// entries, not also a million one-element trees.
+#[derive(Debug, Clone)]
+enum Ids {
+    One(NodeId),
+    Many(BTreeSet<NodeId>),
+}
+
+impl Ids {
+    /// Adds an id; whether it was not there.
+    fn insert(&mut self, id: NodeId) -> bool {
+        match self {
+            Ids::One(x) if *x == id => false,
+            Ids::One(x) => {
+                *self = Ids::Many(BTreeSet::from([*x, id]));
+                true
+            }
+            Ids::Many(set) => set.insert(id),
+        }
+    }
+
+    /// Removes an id: whether it was there, and whether none is left.
+    fn remove(&mut self, id: NodeId) -> (bool, bool) {
+        match self {
+            Ids::One(x) => (*x == id, *x == id),
+            Ids::Many(set) => (set.remove(&id), set.is_empty()),
+        }
+    }
+
+    fn iter(&self) -> impl Iterator<Item = NodeId> + '_ {
+        let (one, many) = match self {
+            Ids::One(x) => (Some(*x), None),
+            Ids::Many(set) => (None, Some(set.iter().copied())),
+        };
+        one.into_iter().chain(many.into_iter().flatten())
+    }
 }
 
 impl PropertyIndex {
@@ -58,21 +97,48 @@ impl PropertyIndex {
         self.entries as f64 / self.map.len().max(1) as f64
     }
 
+    /// An index named `name` on the label's property key, of the nodes with their values
+    /// (nulls are not indexed): sorted once and built in one pass, where inserting each would
+    /// walk the tree from its root.
+    pub fn build(name: String, label: LabelId, key: KeyId, mut values: Vec<(Value, NodeId)>) -> PropertyIndex {
+        values.retain(|(v, _)| !v.is_null());
+        values.sort_unstable_by(|a, b| a.0.order(&b.0).then(a.1.cmp(&b.1)));
+        values.dedup_by(|b, a| a.1 == b.1 && a.0.order(&b.0) == Ordering::Equal);
+        let entries = values.len();
+        let mut runs: Vec<(Key, Ids)> = Vec::with_capacity(values.len());
+        for (v, id) in values {
+            match runs.last_mut() {
+                Some((k, ids)) if k.0.order(&v) == Ordering::Equal => {
+                    ids.insert(id);
+                }
+                _ => runs.push((Key(v), Ids::One(id))),
+            }
+        }
+        PropertyIndex { name, label, key, map: runs.into_iter().collect(), entries }
+    }
+
     /// Records that node `id` has value `v` (a null value is not indexed).
     pub fn insert(&mut self, v: &Value, id: NodeId) {
-        if !v.is_null() && self.map.entry(Key(v.clone())).or_default().insert(id) {
-            self.entries += 1;
+        if v.is_null() {
+            return;
         }
+        let fresh = match self.map.entry(Key(v.clone())) {
+            std::collections::btree_map::Entry::Vacant(e) => {
+                e.insert(Ids::One(id));
+                true
+            }
+            std::collections::btree_map::Entry::Occupied(mut e) => e.get_mut().insert(id),
+        };
+        self.entries += usize::from(fresh);
     }
 
     /// Forgets that node `id` has value `v`.
     pub fn remove(&mut self, v: &Value, id: NodeId) {
         let k = Key(v.clone());
-        if let Some(set) = self.map.get_mut(&k) {
-            if set.remove(&id) {
-                self.entries -= 1;
-            }
-            if set.is_empty() {
+        if let Some(ids) = self.map.get_mut(&k) {
+            let (removed, empty) = ids.remove(id);
+            self.entries -= usize::from(removed);
+            if empty {
                 self.map.remove(&k);
             }
         }
@@ -83,7 +149,7 @@ impl PropertyIndex {
         if v.is_null() || matches!(v, Value::Float(f) if f.is_nan()) {
             return Vec::new();
         }
-        self.map.get(&Key(v.clone())).map(|s| s.iter().copied().collect()).unwrap_or_default()
+        self.map.get(&Key(v.clone())).map(|s| s.iter().collect()).unwrap_or_default()
     }
 
     /// Nodes whose value lies in the range, comparable with the bounds (same type family).
@@ -95,7 +161,7 @@ impl PropertyIndex {
         };
         let probe = match (lo, hi) {
             (Bound::Included(v) | Bound::Excluded(v), _) | (_, Bound::Included(v) | Bound::Excluded(v)) => v.clone(),
-            _ => return self.map.values().flat_map(|s| s.iter().copied()).collect(),
+            _ => return self.map.values().flat_map(Ids::iter).collect(),
         };
         let (lo, hi) = (conv(lo), conv(hi));
         if let (Bound::Included(a) | Bound::Excluded(a), Bound::Included(b) | Bound::Excluded(b)) = (&lo, &hi) {
@@ -103,11 +169,7 @@ impl PropertyIndex {
                 return Vec::new();
             }
         }
-        self.map
-            .range((lo, hi))
-            .filter(|(k, _)| k.0.cypher_cmp(&probe).is_some())
-            .flat_map(|(_, s)| s.iter().copied())
-            .collect()
+        self.map.range((lo, hi)).filter(|(k, _)| k.0.cypher_cmp(&probe).is_some()).flat_map(|(_, s)| s.iter()).collect()
     }
 }
 

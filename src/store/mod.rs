@@ -11,6 +11,7 @@ mod fulltext;
 mod idset;
 mod index;
 mod intern;
+mod lazy;
 mod projection;
 mod props;
 mod redo;
@@ -20,7 +21,7 @@ mod snapshot;
 use indexmap::IndexSet;
 use smallvec::SmallVec;
 
-use petgraph::stable_graph::{EdgeIndex, NodeIndex, StableDiGraph};
+use petgraph::stable_graph::{EdgeIndex, NodeIndex};
 use petgraph::visit::EdgeRef;
 use petgraph::Direction as PgDir;
 
@@ -33,7 +34,7 @@ pub use intern::{Id, Interner, KeyId, LabelId, TypeId};
 pub use projection::{Projection, ProjectionError, ProjectionSpec};
 pub use redo::{decode_changes, encode_changes, Change, Stored};
 pub use shape::Shape;
-pub use snapshot::{MAGIC as SNAPSHOT_MAGIC, SNAPSHOT_VERSION};
+pub use snapshot::{Loader, MAGIC as SNAPSHOT_MAGIC, SNAPSHOT_LEAD, SNAPSHOT_VERSION};
 
 use crate::value::{NodeId, RelId, Value};
 
@@ -51,14 +52,25 @@ pub enum Dir {
 /// Property list: small and in insertion order.
 pub type Props = Vec<(KeyId, Value)>;
 
-/// A node in the petgraph graph: 16 bytes, its labels and properties kept elsewhere.
-#[derive(Debug, Clone)]
+/// A node: 12 bytes, in `Graph::nodes` at its id.
+#[derive(Debug, Clone, Copy)]
 struct NodeRec {
-    id: NodeId,
     /// Index of its label set in `Graph::label_sets`.
     labels: u32,
     /// Offset of its properties in `Graph::node_props`.
     props: u32,
+    /// Its node in petgraph's graph ([`NO_NODE`] for an id no live node has).
+    ix: u32,
+}
+
+/// The `NodeRec::ix` of an id no live node has (petgraph never hands it out).
+const NO_NODE: u32 = u32::MAX;
+
+impl NodeRec {
+    const GONE: NodeRec = NodeRec { labels: 0, props: 0, ix: NO_NODE };
+    fn live(&self) -> bool {
+        self.ix != NO_NODE
+    }
 }
 
 /// A relationship in the petgraph graph: 12 bytes.
@@ -66,7 +78,7 @@ struct NodeRec {
 struct RelRec {
     id: u32,
     ty: TypeId,
-    /// Offset of its properties in `Graph::rel_props`.
+    /// Offset of its properties in `Rels::props`.
     props: u32,
 }
 
@@ -160,19 +172,18 @@ impl Savepoint {
 /// The graph.
 #[derive(Debug, Clone)]
 pub struct Graph {
-    g: StableDiGraph<NodeRec, RelRec, u32>,
-    /// External node id → petgraph index (`None` once deleted); as long as the largest id
-    /// in use, which may be shorter than the ids handed out.
-    node_ix: Vec<Option<NodeIndex<u32>>>,
+    /// Each node id's record (`NodeRec::GONE` for ids no live node has); as long as the
+    /// largest id in use, which may be shorter than the ids handed out.
+    nodes: Vec<NodeRec>,
+    live_nodes: usize,
+    /// The relationships, with petgraph's graph: decoded from a snapshot when first read.
+    rels: lazy::Lazy,
     /// The ids handed out so far: the next node gets `next_node`.
     next_node: u64,
     next_rel: u64,
-    /// External relationship id → petgraph index (`EdgeIndex::end()` once deleted).
-    rel_ix: Vec<EdgeIndex<u32>>,
     /// The distinct label sets of nodes, in order of first use (the empty set first).
     label_sets: IndexSet<Box<[LabelId]>, ahash::RandomState>,
     node_props: props::Arena,
-    rel_props: props::Arena,
     labels: Interner<LabelId>,
     types: Interner<TypeId>,
     keys: Interner<KeyId>,
@@ -227,14 +238,13 @@ pub fn put_prop(props: &mut Props, key: KeyId, value: Value) -> Option<Value> {
 impl Default for Graph {
     fn default() -> Graph {
         Graph {
-            g: StableDiGraph::default(),
-            node_ix: Vec::new(),
+            nodes: Vec::new(),
+            live_nodes: 0,
+            rels: lazy::Lazy::default(),
             next_node: 0,
             next_rel: 0,
-            rel_ix: Vec::new(),
             label_sets: std::iter::once(Box::from(&[][..])).collect(),
             node_props: props::Arena::default(),
-            rel_props: props::Arena::default(),
             labels: Interner::default(),
             types: Interner::default(),
             keys: Interner::default(),
@@ -256,7 +266,7 @@ impl Default for Graph {
     }
 }
 
-/// The mark of a deleted relationship's slot in `rel_ix` (petgraph never hands it out).
+/// The mark of a deleted relationship's slot in `Rels::ix` (petgraph never hands it out).
 fn gone() -> EdgeIndex<u32> {
     EdgeIndex::end()
 }
@@ -326,11 +336,35 @@ impl Graph {
 
     /// The number of live nodes.
     pub fn node_count(&self) -> usize {
-        self.g.node_count()
+        self.live_nodes
     }
-    /// The number of live relationships.
+    /// The number of live relationships (known before they are decoded).
     pub fn rel_count(&self) -> usize {
-        self.g.edge_count()
+        self.rels.count()
+    }
+
+    /// The relationships, decoded first if they are not yet (see `lazy.rs`).
+    fn r(&self) -> &lazy::Rels {
+        self.rels.get(|p| snapshot::decode_rels(self, p))
+    }
+
+    /// [`Graph::r`] for a change.
+    fn r_mut(&mut self) -> &mut lazy::Rels {
+        self.r();
+        self.rels.get_mut(|_| Ok(lazy::Rels::default()))
+    }
+
+    /// Decodes the relationships now if they are not yet (a server does before it serves);
+    /// the error says why they could not be.
+    pub fn decode_all(&self) -> Result<(), String> {
+        self.r();
+        self.damage().map_or(Ok(()), |d| Err(d.to_string()))
+    }
+
+    /// Why the relationships of the snapshot this graph was opened from could not be decoded,
+    /// if they could not (see `lazy.rs`): the graph then has none, and must not be saved.
+    pub fn damage(&self) -> Option<&str> {
+        self.rels.damage()
     }
     /// Number of nodes carrying a label.
     pub fn label_count(&self, label: LabelId) -> usize {
@@ -339,11 +373,11 @@ impl Graph {
 
     /// All live nodes in id order.
     pub fn node_ids(&self) -> impl Iterator<Item = NodeId> + '_ {
-        self.node_ix.iter().enumerate().filter(|(_, ix)| ix.is_some()).map(|(i, _)| NodeId(i as u64))
+        self.nodes.iter().enumerate().filter(|(_, n)| n.live()).map(|(i, _)| NodeId(i as u64))
     }
     /// All live relationships in id order.
     pub fn rel_ids(&self) -> impl Iterator<Item = RelId> + '_ {
-        self.rel_ix.iter().enumerate().filter(|(_, ix)| **ix != gone()).map(|(i, _)| RelId(i as u64))
+        self.r().ix.iter().enumerate().filter(|(_, ix)| **ix != gone()).map(|(i, _)| RelId(i as u64))
     }
     /// Nodes with a label, in id order.
     pub fn nodes_with_label(&self, label: LabelId) -> impl Iterator<Item = NodeId> + '_ {
@@ -360,21 +394,21 @@ impl Graph {
     }
     /// Live nodes whose ids lie in `lo..=hi`, in id order.
     pub fn node_ids_in(&self, lo: NodeId, hi: NodeId) -> impl Iterator<Item = NodeId> + '_ {
-        let end = hi.0.saturating_add(1).min(self.node_ix.len() as u64);
+        let end = hi.0.saturating_add(1).min(self.nodes.len() as u64);
         NodeId::range(NodeId(lo.0.min(end)), NodeId(end)).filter(|&id| self.node_exists(id))
     }
 
     fn nix(&self, id: NodeId) -> Option<NodeIndex<u32>> {
-        self.node_ix.get(id.index()).copied().flatten()
+        self.node(id).map(|n| NodeIndex::new(n.ix as usize))
     }
     fn rix(&self, id: RelId) -> Option<EdgeIndex<u32>> {
-        self.rel_ix.get(id.index()).copied().filter(|ix| *ix != gone())
+        self.r().ix.get(id.index()).copied().filter(|ix| *ix != gone())
     }
     fn node(&self, id: NodeId) -> Option<&NodeRec> {
-        self.nix(id).and_then(|ix| self.g.node_weight(ix))
+        self.nodes.get(id.index()).filter(|n| n.live())
     }
     fn rel(&self, id: RelId) -> Option<&RelRec> {
-        self.rix(id).and_then(|ix| self.g.edge_weight(ix))
+        self.rix(id).and_then(|ix| self.r().g.edge_weight(ix))
     }
 
     /// Whether a node with this id exists.
@@ -448,13 +482,14 @@ impl Graph {
     }
     /// `(start, end)` of a relationship.
     pub fn rel_ends(&self, id: RelId) -> Option<(NodeId, NodeId)> {
-        let (a, b) = self.g.edge_endpoints(self.rix(id)?)?;
-        Some((self.g[a].id, self.g[b].id))
+        let r = self.r();
+        let (a, b) = r.g.edge_endpoints(self.rix(id)?)?;
+        Some((r.g[a], r.g[b]))
     }
     /// A relationship's property by key id; `None` if the relationship does not exist or has no
     /// such property.
     pub fn rel_prop(&self, id: RelId, key: KeyId) -> Option<Value> {
-        self.rel(id).and_then(|r| self.rel_props.get(r.props, key))
+        self.rel(id).and_then(|r| self.r().props.get(r.props, key))
     }
     /// [`Graph::node_prop_named`] for many nodes: each step (the node, its property list,
     /// the value) is taken for all of them before the next, so that the reads overlap.
@@ -477,18 +512,12 @@ impl Graph {
         let rest = self.read_columns(of, k, ids, out);
         let (offs, arena): (Vec<Option<u32>>, _) = match of {
             Of::Nodes => {
-                let ixs: Vec<_> = rest.iter().map(|&i| self.nix(NodeId(ids[i].into()))).collect();
-                (
-                    ixs.into_iter().map(|ix| ix.and_then(|ix| self.g.node_weight(ix)).map(|n| n.props)).collect(),
-                    &self.node_props,
-                )
+                (rest.iter().map(|&i| self.node(NodeId(ids[i].into())).map(|n| n.props)).collect(), &self.node_props)
             }
             Of::Rels => {
+                let r = self.r();
                 let ixs: Vec<_> = rest.iter().map(|&i| self.rix(RelId(ids[i].into()))).collect();
-                (
-                    ixs.into_iter().map(|ix| ix.and_then(|ix| self.g.edge_weight(ix)).map(|r| r.props)).collect(),
-                    &self.rel_props,
-                )
+                (ixs.into_iter().map(|ix| ix.and_then(|ix| r.g.edge_weight(ix)).map(|e| e.props)).collect(), &r.props)
             }
         };
         arena.values_at(offs, k, &rest, out);
@@ -497,19 +526,19 @@ impl Graph {
     /// [`Graph::node_prop_named`] for a relationship.
     pub fn rel_prop_named(&self, id: RelId, key: &str) -> Option<Option<Value>> {
         let r = self.rel(id)?;
-        Some(self.keys.get(key).and_then(|k| self.rel_props.get(r.props, k)))
+        Some(self.keys.get(key).and_then(|k| self.r().props.get(r.props, k)))
     }
     /// Whether a relationship's property equals `v` (Cypher's `=` is true), read in place.
     pub fn rel_prop_equals(&self, id: RelId, key: KeyId, v: &Value) -> bool {
-        self.rel(id).is_some_and(|r| self.rel_props.equals(r.props, key, v))
+        self.rel(id).is_some_and(|r| self.r().props.equals(r.props, key, v))
     }
     /// A relationship's properties in order (empty if it does not exist).
     pub fn rel_props(&self, id: RelId) -> Props {
-        self.rel(id).map_or_else(Props::new, |r| self.rel_props.all(r.props))
+        self.rel(id).map_or_else(Props::new, |r| self.r().props.all(r.props))
     }
     /// The keys of a relationship's properties, in order.
     pub fn rel_keys(&self, id: RelId) -> Vec<KeyId> {
-        self.rel(id).map_or_else(Vec::new, |r| self.rel_props.keys(r.props))
+        self.rel(id).map_or_else(Vec::new, |r| self.r().props.keys(r.props))
     }
 
     /// Relationships at a node: `(relationship, other end)`. With `Dir::Both` a self-loop is
@@ -521,34 +550,35 @@ impl Graph {
         types: &'a [TypeId],
     ) -> impl Iterator<Item = (RelId, NodeId)> + 'a {
         let ix = self.nix(node);
+        let g = &self.r().g;
         let want = move |t: TypeId| types.is_empty() || types.contains(&t);
         let out = ix
             .filter(|_| dir != Dir::In)
             .into_iter()
-            .flat_map(move |ix| self.g.edges_directed(ix, PgDir::Outgoing))
+            .flat_map(move |ix| g.edges_directed(ix, PgDir::Outgoing))
             .filter(move |e| want(e.weight().ty))
-            .map(move |e| (RelId(u64::from(e.weight().id)), self.g[e.target()].id));
+            .map(move |e| (RelId(u64::from(e.weight().id)), g[e.target()]));
         let inc = ix
             .filter(|_| dir != Dir::Out)
             .into_iter()
-            .flat_map(move |ix| self.g.edges_directed(ix, PgDir::Incoming))
+            .flat_map(move |ix| g.edges_directed(ix, PgDir::Incoming))
             .filter(move |e| want(e.weight().ty) && !(dir == Dir::Both && e.source() == e.target()))
-            .map(move |e| (RelId(u64::from(e.weight().id)), self.g[e.source()].id));
+            .map(move |e| (RelId(u64::from(e.weight().id)), g[e.source()]));
         out.chain(inc)
     }
 
     /// Why the property storage refused a write since the last call, if it did (see
     /// `props::Arena::store`): the caller fails and undoes the statement or the import.
     pub fn take_storage_error(&mut self) -> Option<String> {
-        let (n, r) = (self.node_props.take_full(), self.rel_props.take_full());
-        n.or(r)
+        let n = self.node_props.take_full();
+        n.or_else(|| self.rels.decoded_mut().and_then(|r| r.props.take_full()))
     }
 
     /// Lowers the bytes of properties the graph may hold (tests of a full store).
     #[cfg(test)]
     pub(crate) fn limit_property_bytes(&mut self, limit: u32) {
         self.node_props.set_limit(limit);
-        self.rel_props.set_limit(limit);
+        self.r_mut().props.set_limit(limit);
     }
 
     /// Live relationships of a type, from the count store.
@@ -665,18 +695,19 @@ impl Graph {
             }
             Undo::DeletedNode { id, labels, props } => {
                 self.indexes.node_added(id, &labels, &props);
-                let rec = NodeRec { id, labels: self.intern_label_set(&labels), props: self.node_props.store(&props) };
-                let ix = self.g.add_node(rec);
-                self.node_ix[id.index()] = Some(ix);
+                let ix = self.r_mut().g.add_node(id).index() as u32;
+                let rec = NodeRec { labels: self.intern_label_set(&labels), props: self.node_props.store(&props), ix };
+                self.nodes[id.index()] = rec;
+                self.live_nodes += 1;
                 for l in labels {
                     self.label_index[l.index()].insert(id);
                 }
             }
             Undo::DeletedRel { id, start, end, ty, props } => {
                 if let (Some(a), Some(b)) = (self.nix(start), self.nix(end)) {
-                    let props = self.rel_props.store(&props);
-                    let ix = self.g.add_edge(a, b, RelRec { id: id.0 as u32, ty, props });
-                    self.rel_ix[id.index()] = ix;
+                    let r = self.r_mut();
+                    let props = r.props.store(&props);
+                    r.ix[id.index()] = r.g.add_edge(a, b, RelRec { id: id.0 as u32, ty, props });
                     self.rel_type_changed(ty, true);
                 }
             }
@@ -705,21 +736,22 @@ impl Graph {
     /// Sets (or with `Null`, removes) one property of a live node: `Some(old value)`, `None`
     /// when the node does not exist.
     fn put_node_prop(&mut self, id: NodeId, key: KeyId, value: Value) -> Option<Option<Value>> {
-        let ix = self.nix(id)?;
-        let (new, old) = self.node_props.put(self.g[ix].props, key, value);
-        self.g[ix].props = new;
+        let n = self.nodes.get_mut(id.index()).filter(|n| n.live())?;
+        let (new, old) = self.node_props.put(n.props, key, value);
+        n.props = new;
         if self.node_props.wants_compaction() {
-            self.node_props.compact(self.g.node_weights_mut().map(|n| &mut n.props));
+            self.node_props.compact(self.nodes.iter_mut().filter(|n| n.live()).map(|n| &mut n.props));
         }
         Some(old)
     }
 
     fn put_rel_prop(&mut self, id: RelId, key: KeyId, value: Value) -> Option<Option<Value>> {
         let ix = self.rix(id)?;
-        let (new, old) = self.rel_props.put(self.g[ix].props, key, value);
-        self.g[ix].props = new;
-        if self.rel_props.wants_compaction() {
-            self.rel_props.compact(self.g.edge_weights_mut().map(|r| &mut r.props));
+        let r = self.r_mut();
+        let (new, old) = r.props.put(r.g[ix].props, key, value);
+        r.g[ix].props = new;
+        if r.props.wants_compaction() {
+            r.props.compact(r.g.edge_weights_mut().map(|e| &mut e.props));
         }
         Some(old)
     }
@@ -782,13 +814,14 @@ impl Graph {
     pub fn delete_rel(&mut self, id: RelId) -> bool {
         self.changed();
         let Some(ix) = self.rix(id) else { return false };
-        let (a, b) = self.g.edge_endpoints(ix).expect("live edge has endpoints");
-        let (start, end) = (self.g[a].id, self.g[b].id);
-        let rec = self.g.remove_edge(ix).expect("live edge");
+        let r = self.r_mut();
+        let (a, b) = r.g.edge_endpoints(ix).expect("live edge has endpoints");
+        let (start, end) = (r.g[a], r.g[b]);
+        let rec = r.g.remove_edge(ix).expect("live edge");
+        r.ix[id.index()] = gone();
+        let props = r.props.all(rec.props);
+        r.props.free(rec.props);
         self.rel_type_changed(rec.ty, false);
-        self.rel_ix[id.index()] = gone();
-        let props = self.rel_props.all(rec.props);
-        self.rel_props.free(rec.props);
         self.record(Undo::DeletedRel { id, start, end, ty: rec.ty, props });
         true
     }
@@ -807,7 +840,9 @@ impl Graph {
                 self.delete_rel(r);
             }
         }
-        let rec = self.g.remove_node(ix).expect("live node");
+        self.r_mut().g.remove_node(ix).expect("live node");
+        let rec = std::mem::replace(&mut self.nodes[id.index()], NodeRec::GONE);
+        self.live_nodes -= 1;
         let labels = self.label_set(rec.labels).to_vec();
         let props = self.node_props.all(rec.props);
         self.node_props.free(rec.props);
@@ -817,7 +852,6 @@ impl Graph {
         for &l in &labels {
             self.label_index[l.index()].remove(&id);
         }
-        self.node_ix[id.index()] = None;
         self.record(Undo::DeletedNode { id, labels, props });
         Ok(true)
     }
@@ -856,13 +890,13 @@ impl Graph {
 
     fn add_label_sym(&mut self, id: NodeId, l: LabelId) -> bool {
         self.changed();
-        let Some(ix) = self.nix(id) else { return false };
-        let mut labels = self.label_set(self.g[ix].labels).to_vec();
+        let Some(n) = self.node(id) else { return false };
+        let mut labels = self.label_set(n.labels).to_vec();
         if labels.contains(&l) {
             return false;
         }
         labels.push(l);
-        self.g[ix].labels = self.intern_label_set(&labels);
+        self.nodes[id.index()].labels = self.intern_label_set(&labels);
         if !self.indexes.is_empty() {
             let props = self.node_props(id);
             self.indexes.label_changed(id, l, &props, true);
@@ -882,11 +916,11 @@ impl Graph {
 
     fn remove_label_sym(&mut self, id: NodeId, l: LabelId) -> bool {
         self.changed();
-        let Some(ix) = self.nix(id) else { return false };
-        let mut labels = self.label_set(self.g[ix].labels).to_vec();
+        let Some(n) = self.node(id) else { return false };
+        let mut labels = self.label_set(n.labels).to_vec();
         let Some(pos) = labels.iter().position(|x| *x == l) else { return false };
         labels.remove(pos);
-        self.g[ix].labels = self.intern_label_set(&labels);
+        self.nodes[id.index()].labels = self.intern_label_set(&labels);
         self.adjacency.clear();
         if !self.indexes.is_empty() {
             let props = self.node_props(id);
@@ -922,13 +956,13 @@ impl Graph {
         if !self.indexes.is_empty() {
             self.indexes.node_added(NodeId(id), labels, props);
         }
-        let rec =
-            NodeRec { id: NodeId(id), labels: self.intern_label_set(labels), props: self.node_props.store(props) };
-        let ix = self.g.add_node(rec);
-        if self.node_ix.len() <= id as usize {
-            self.node_ix.resize(id as usize + 1, None);
+        let ix = self.r_mut().g.add_node(NodeId(id)).index() as u32;
+        let rec = NodeRec { labels: self.intern_label_set(labels), props: self.node_props.store(props), ix };
+        if self.nodes.len() <= id as usize {
+            self.nodes.resize(id as usize + 1, NodeRec::GONE);
         }
-        self.node_ix[id as usize] = Some(ix);
+        self.nodes[id as usize] = rec;
+        self.live_nodes += 1;
         NodeId(id)
     }
 
@@ -939,22 +973,24 @@ impl Graph {
         let (a, b) = (self.nix(start)?, self.nix(end)?);
         let id = u32::try_from(self.next_rel).ok().filter(|&i| i != u32::MAX)?;
         self.next_rel += 1;
-        let props = self.rel_props.store(props);
-        let ix = self.g.add_edge(a, b, RelRec { id, ty, props });
-        self.rel_type_changed(ty, true);
-        if self.rel_ix.len() <= id as usize {
-            self.rel_ix.resize(id as usize + 1, gone());
+        let r = self.r_mut();
+        let props = r.props.store(props);
+        let ix = r.g.add_edge(a, b, RelRec { id, ty, props });
+        if r.ix.len() <= id as usize {
+            r.ix.resize(id as usize + 1, gone());
         }
-        self.rel_ix[id as usize] = ix;
+        r.ix[id as usize] = ix;
+        self.rel_type_changed(ty, true);
         Some(RelId(id as u64))
     }
 
     /// Reserves room for a bulk load.
     pub fn reserve(&mut self, nodes: usize, rels: usize) {
-        self.g.reserve_nodes(nodes);
-        self.g.reserve_edges(rels);
-        self.node_ix.reserve(nodes);
-        self.rel_ix.reserve(rels);
+        let r = self.r_mut();
+        r.g.reserve_nodes(nodes);
+        r.g.reserve_edges(rels);
+        r.ix.reserve(rels);
+        self.nodes.reserve(nodes);
     }
 
     // ---- property indexes --------------------------------------------------------------
@@ -971,14 +1007,15 @@ impl Graph {
         if self.indexes.list.iter().any(|i| i.name == name) || self.fulltext.iter().any(|i| i.name == name) {
             return Err(format!("an index named {name} already exists"));
         }
-        let mut ix = PropertyIndex::new(name.clone(), l, k);
-        for &id in &self.label_index[l.index()] {
-            if let Some(v) = self.node_prop(id, k) {
-                ix.insert(&v, id);
-            }
-        }
+        let ix = PropertyIndex::build(name.clone(), l, k, self.values_of(l, k));
         self.indexes.list.push(ix);
         Ok(name)
+    }
+
+    /// The values of a key on the nodes of a label, with the nodes.
+    fn values_of(&self, label: LabelId, key: KeyId) -> Vec<(Value, NodeId)> {
+        let ids = self.label_index.get(label.index()).into_iter().flat_map(|s| s.iter());
+        ids.filter_map(|&id| Some((self.node_prop(id, key)?, id))).collect()
     }
 
     /// The node and relationship ids handed out so far (the next ones made get these).

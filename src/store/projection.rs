@@ -178,19 +178,18 @@ impl Graph {
         let ProjectionSpec { labels, types, directed, reverse, weight, with_rels } = spec;
         let (directed, reverse, weight, with_rels) = (*directed, *reverse, *weight, *with_rels);
         // Local index of each petgraph node (u32::MAX: not projected), nodes in id order.
-        let mut local = vec![u32::MAX; self.g.node_bound()];
+        let r = self.r();
+        let mut local = vec![u32::MAX; r.g.node_bound()];
         let mut nodes = Vec::new();
-        for (id, ix) in self.node_ix.iter().enumerate() {
-            let Some(ix) = ix else { continue };
-            let rec = &self.g[*ix];
+        for (id, rec) in self.nodes.iter().enumerate().filter(|(_, n)| n.live()) {
             if labels.is_empty() || self.label_set(rec.labels).iter().any(|l| labels.contains(l)) {
-                local[ix.index()] = nodes.len() as u32;
+                local[rec.ix as usize] = nodes.len() as u32;
                 nodes.push(NodeId(id as u64));
             }
         }
         let n = nodes.len();
         // One pass over the store: the projected edges, oriented (both ways when undirected).
-        let cap = self.g.edge_count() * if directed { 1 } else { 2 };
+        let cap = r.g.edge_count() * if directed { 1 } else { 2 };
         let mut from: Vec<u32> = Vec::with_capacity(cap);
         let mut to: Vec<u32> = Vec::with_capacity(cap);
         let mut rel: Vec<RelId> = if with_rels { Vec::with_capacity(cap) } else { Vec::new() };
@@ -198,7 +197,7 @@ impl Graph {
         // Whether the edges come sorted by (from, to), as a CSV load sorted by source gives.
         let mut sorted = true;
         let mut last = (0u32, 0u32);
-        for e in self.g.edge_references() {
+        for e in r.g.edge_references() {
             let rec = e.weight();
             if !(types.is_empty() || types.contains(&rec.ty)) {
                 continue;
@@ -208,7 +207,7 @@ impl Graph {
                 continue;
             }
             let (a, b) = if directed && reverse { (b, a) } else { (a, b) };
-            let w = match weight.and_then(|k| self.rel_props.get(rec.props, k)) {
+            let w = match weight.and_then(|k| r.props.get(rec.props, k)) {
                 None | Some(Value::Null) => 1.0,
                 Some(Value::Int(i)) => i as f64,
                 Some(Value::Float(f)) => f,

@@ -207,6 +207,11 @@ impl Arena {
         *self = fresh;
     }
 
+    /// The bytes from `from` to `to` (lists stored one after another with `push_encoded`).
+    pub fn span(&self, from: u32, to: u32) -> &[u8] {
+        self.bytes.get(from as usize..to as usize).unwrap_or_default()
+    }
+
     /// Bytes held.
     #[allow(clippy::len_without_is_empty)]
     pub fn len(&self) -> usize {
@@ -241,7 +246,7 @@ pub fn validate(blob: &[u8], keys: usize) -> Result<(), String> {
         if k >= keys as u64 {
             return Err("a property key is out of range".into());
         }
-        value(blob, &mut pos).ok_or_else(bad)?;
+        check_value(blob, &mut pos, 0).ok_or_else(bad)?;
         match usize::try_from(i).ok().filter(|i| *i < small.len()) {
             Some(i) if small[..i].contains(&k) => return Err("a property list names a key twice".into()),
             Some(i) => small[i] = k,
@@ -419,6 +424,68 @@ fn value_at(b: &[u8], pos: &mut usize, depth: usize) -> Option<Value> {
         }
         _ => return None,
     })
+}
+
+/// Checks the value at `pos` as [`value_at`] would decode it, and moves past it, without
+/// making it: a snapshot's millions of lists are checked when it opens, and allocating each
+/// string only to drop it took most of that time.
+fn check_value(b: &[u8], pos: &mut usize, depth: usize) -> Option<()> {
+    if depth > MAX_DEPTH {
+        return None;
+    }
+    let tag = *b.get(*pos)?;
+    *pos += 1;
+    match tag {
+        0..=2 => {}
+        3 => {
+            ivar(b, pos)?;
+        }
+        4 => {
+            b.get(*pos..pos.checked_add(8)?)?;
+            *pos += 8;
+        }
+        5 => {
+            // Most texts are ASCII, which is told faster than UTF-8 in general.
+            let n = usize::try_from(uvar(b, pos)?).ok()?;
+            let s = b.get(*pos..pos.checked_add(n)?)?;
+            if !s.is_ascii() {
+                std::str::from_utf8(s).ok()?;
+            }
+            *pos += n;
+        }
+        6 => {
+            let n = uvar(b, pos)?;
+            if n > (b.len() - *pos) as u64 {
+                return None;
+            }
+            for _ in 0..n {
+                check_value(b, pos, depth + 1)?;
+            }
+        }
+        7 => {
+            let year = i32::try_from(ivar(b, pos)?).ok()?;
+            let (month, day) = (*b.get(*pos)?, *b.get(*pos + 1)?);
+            *pos += 2;
+            Date::new(year, month, day)?;
+        }
+        8 => {
+            let kind = text(b, pos)?;
+            let t = text(b, pos)?;
+            crate::value::temporal::from_tagged(kind, t)?.ok()?;
+        }
+        9 => {
+            let n = uvar(b, pos)?;
+            if n > (b.len() - *pos) as u64 {
+                return None;
+            }
+            for _ in 0..n {
+                text(b, pos)?;
+                check_value(b, pos, depth + 1)?;
+            }
+        }
+        _ => return None,
+    }
+    Some(())
 }
 
 /// The position after the value at `pos`, without decoding it (trusted bytes).

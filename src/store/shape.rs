@@ -9,6 +9,7 @@ use std::collections::HashMap;
 use indexmap::IndexMap;
 
 use super::{Graph, Id, KeyId, LabelId, TypeId};
+use crate::value::NodeId;
 
 /// Counts of the graph's shape, by symbol.
 #[derive(Debug, Default)]
@@ -46,9 +47,11 @@ impl Graph {
         let mut pairs: HashMap<(TypeId, u32, u32), usize> = HashMap::new();
         let mut last: Option<((TypeId, u32, u32), usize)> = None;
         // In id order, as keys are listed in the order first met.
-        for ix in self.rel_ix.iter().copied().filter(|ix| *ix != super::gone()) {
-            let (Some(r), Some((a, b))) = (self.g.edge_weight(ix), self.g.edge_endpoints(ix)) else { continue };
-            let key = (r.ty, self.g[a].labels, self.g[b].labels);
+        let rels = self.r();
+        let set = |id: NodeId| self.node(id).map_or(0, |n| n.labels);
+        for ix in rels.ix.iter().copied().filter(|ix| *ix != super::gone()) {
+            let (Some(r), Some((a, b))) = (rels.g.edge_weight(ix), rels.g.edge_endpoints(ix)) else { continue };
+            let key = (r.ty, set(rels.g[a]), set(rels.g[b]));
             match &mut last {
                 Some((k, n)) if *k == key => *n += 1,
                 _ => {
@@ -58,7 +61,7 @@ impl Graph {
                 }
             }
             types.meet(r.ty);
-            for (k, _) in self.rel_props.entries(r.props) {
+            for (k, _) in rels.props.entries(r.props) {
                 types.count(r.ty, k);
             }
         }

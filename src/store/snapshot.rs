@@ -3,23 +3,39 @@
 //! label sets, property order, indexes: everything comes back as it was.
 //!
 //! Layout: `MAGIC`, the format version (u32), the body's length (u64), the body, its CRC-32.
-//! The body is a postcard-encoded [`Head`] (names, id counters, counts, indexes) and then the
-//! nodes and relationships, written straight from the store: varints, and each property list
-//! in the store's own encoding (`props`), so that saving and opening a graph of ten million
-//! relationships needs no second copy of it in memory.
+//! Numbers are varints, and each property list is in the store's own encoding (`props`), so
+//! that saving and opening a graph of ten million relationships needs no second copy of it in
+//! memory. The body of version 5 is the length (u64) and CRC-32 (u32) of its first part, then
+//! that part: a postcard-encoded [`Head`] (names, id counters, counts, indexes), the count of
+//! each relationship type, the nodes, the constraints and the full-text indexes; then the
+//! relationships to the end. A database reads the first part when it opens and the
+//! relationships when they are first needed (`lazy.rs`), checking the whole body's checksum
+//! then. Versions 2 to 4 keep the relationships right after the nodes and are read whole.
+
+use std::sync::Arc;
 
 use serde::{Deserialize, Serialize};
 
+use super::lazy::{Lazy, Pending, Rels};
 use super::props::{self, put_uvar, uvar};
 use super::{index::Indexes, Graph, KeyId, LabelId, NodeRec, PropertyIndex, RelRec, TypeId};
 use crate::value::NodeId;
 
 /// The bytes every snapshot starts with (files are told by them, whatever their names).
 pub const MAGIC: &[u8; 8] = b"SILKG\x00SG";
-/// The newest snapshot format this build writes and reads: 3 adds the constraints after the
-/// relationships, 4 the full-text indexes after them (a graph without either is written as
-/// version 2, without full-text indexes as version 3, so older builds still read it).
-pub const SNAPSHOT_VERSION: u32 = 4;
+/// The newest snapshot format this build writes and reads. 3 added the constraints after the
+/// relationships, 4 the full-text indexes after them; 5 puts both before the relationships,
+/// with the count of each relationship type, in a first part with a checksum of its own, so
+/// that a graph opens without reading its relationships. Versions 2 to 4 are still read.
+pub const SNAPSHOT_VERSION: u32 = 5;
+
+/// The bytes of a version 5 snapshot before its first part: the header, the first part's
+/// length and its checksum.
+pub const SNAPSHOT_LEAD: usize = 32;
+
+/// Reads `len` bytes of a snapshot's file at an offset: how a graph opened from a file reads
+/// its relationships when they are first needed.
+pub type Loader = Arc<dyn Fn(u64, usize) -> Result<Vec<u8>, String> + Send + Sync>;
 
 #[derive(Serialize, Deserialize)]
 struct Head {
@@ -35,8 +51,15 @@ struct Head {
 }
 
 impl Graph {
-    /// The graph as `.sg` bytes.
-    pub fn to_snapshot(&self) -> Vec<u8> {
+    /// The graph as `.sg` bytes; an error for a graph whose relationships could not be read
+    /// from the file it was opened from (writing it would lose them).
+    pub fn to_snapshot(&self) -> Result<Vec<u8>, String> {
+        // Relationships not decoded since the graph was opened are as the file has them: any
+        // change to one (or to a node, which petgraph's graph holds too) decodes them first.
+        let undecoded = self.rels.undecoded().map(|p| p.read()).transpose()?;
+        if let Some(why) = self.damage() {
+            return Err(format!("the graph cannot be saved: {why}"));
+        }
         let head = Head {
             labels: self.labels.iter().map(|(_, s)| s.to_string()).collect(),
             types: self.types.iter().map(|(_, s)| s.to_string()).collect(),
@@ -48,18 +71,17 @@ impl Graph {
             indexes: self.indexes.list.iter().map(|i| (i.name.clone(), i.label, i.key)).collect(),
         };
         let head = postcard::to_allocvec(&head).unwrap_or_default();
-        let mut out = Vec::with_capacity(32 + head.len() + self.node_props.len() + self.rel_props.len());
+        let counts: Vec<u64> = (0..self.types.len()).map(|t| self.type_counts.get(t).copied().unwrap_or(0)).collect();
+        let rels_len = undecoded.as_ref().map_or(0, Vec::len);
+        let mut out = Vec::with_capacity(64 + head.len() + self.node_props.len() + rels_len);
         out.extend_from_slice(MAGIC);
-        let version: u32 = match (self.constraints.is_empty(), self.fulltext.is_empty()) {
-            (_, false) => 4,
-            (false, true) => 3,
-            (true, true) => 2,
-        };
-        out.extend_from_slice(&version.to_le_bytes());
+        out.extend_from_slice(&SNAPSHOT_VERSION.to_le_bytes());
         out.extend_from_slice(&0u64.to_le_bytes()); // the body's length, filled in below
         let body_start = out.len();
-        put_uvar(&mut out, head.len() as u64);
-        out.extend_from_slice(&head);
+        out.extend_from_slice(&[0; 12]); // the first part's length and checksum, likewise
+        let first = out.len();
+        put_blob(&mut out, &head);
+        put_blob(&mut out, &postcard::to_allocvec(&counts).unwrap_or_default());
         for id in self.node_ids() {
             let Some(n) = self.node(id) else { continue };
             put_uvar(&mut out, id.0);
@@ -70,54 +92,148 @@ impl Graph {
             }
             put_blob(&mut out, self.node_props.encoded(n.props));
         }
-        for id in self.rel_ids() {
-            let (Some((s, e)), Some(r)) = (self.rel_ends(id), self.rel(id)) else { continue };
-            for x in [id.0, s.0, e.0, u64::from(r.ty)] {
-                put_uvar(&mut out, x);
+        put_blob(&mut out, &postcard::to_allocvec(&self.constraints).unwrap_or_default());
+        put_blob(&mut out, &postcard::to_allocvec(&self.fulltext).unwrap_or_default());
+        let first_len = (out.len() - first) as u64;
+        let first_crc = crc32fast::hash(&out[first..]);
+        out[body_start..body_start + 8].copy_from_slice(&first_len.to_le_bytes());
+        out[body_start + 8..first].copy_from_slice(&first_crc.to_le_bytes());
+        match undecoded {
+            Some(bytes) => out.extend_from_slice(&bytes),
+            None => {
+                let r = self.r();
+                for (id, ix) in r.ix.iter().enumerate().filter(|(_, ix)| **ix != super::gone()) {
+                    let (Some(rec), Some((a, b))) = (r.g.edge_weight(*ix), r.g.edge_endpoints(*ix)) else { continue };
+                    for x in [id as u64, r.g[a].0, r.g[b].0, u64::from(rec.ty)] {
+                        put_uvar(&mut out, x);
+                    }
+                    put_blob(&mut out, r.props.encoded(rec.props));
+                }
             }
-            put_blob(&mut out, self.rel_props.encoded(r.props));
-        }
-        if version >= 3 {
-            put_blob(&mut out, &postcard::to_allocvec(&self.constraints).unwrap_or_default());
-        }
-        if version >= 4 {
-            put_blob(&mut out, &postcard::to_allocvec(&self.fulltext).unwrap_or_default());
         }
         let len = (out.len() - body_start) as u64;
         out[body_start - 8..body_start].copy_from_slice(&len.to_le_bytes());
         let crc = crc32fast::hash(&out[body_start..]);
         out.extend_from_slice(&crc.to_le_bytes());
-        out
+        Ok(out)
     }
 
-    /// Reads `.sg` bytes; any damage (wrong header, wrong length, checksum mismatch, bad
-    /// content) is an error that says what was wrong.
+    /// Reads `.sg` bytes, all of them now; any damage (wrong header, wrong length, checksum
+    /// mismatch, bad content) is an error that says what was wrong.
     pub fn from_snapshot(bytes: &[u8]) -> Result<Graph, String> {
-        if bytes.len() < 24 || &bytes[..8] != MAGIC {
-            return Err("not a silkgraph snapshot (bad header)".into());
-        }
-        let version = u32::from_le_bytes(bytes[8..12].try_into().unwrap_or_default());
-        if !(2..=SNAPSHOT_VERSION).contains(&version) {
-            return Err(format!(
-                "snapshot format version {version} is not supported (this build reads {SNAPSHOT_VERSION}); \
-                 open the graph with the silkgraph that wrote it and save it as .cypher"
-            ));
-        }
-        let len = u64::from_le_bytes(bytes[12..20].try_into().unwrap_or_default());
-        if bytes.len() as u64 != 24u64.saturating_add(len) {
-            return Err(format!(
-                "snapshot is truncated or has trailing data: {} bytes, expected {}",
-                bytes.len(),
-                24u64.saturating_add(len)
-            ));
-        }
+        let version = check(bytes)?;
         let body = &bytes[20..bytes.len() - 4];
-        let want = u32::from_le_bytes(bytes[bytes.len() - 4..].try_into().unwrap_or_default());
-        if crc32fast::hash(body) != want {
-            return Err("snapshot checksum mismatch: the file is corrupted".into());
+        if version < 5 {
+            return restore(body, version);
         }
-        restore(body, version)
+        let first = first_part(body)?;
+        let mut g = restore(first, version)?;
+        let count = g.rel_count();
+        g.rels = Lazy::ready(decode_section(&g, &body[12 + first.len()..], count)?);
+        Ok(g)
     }
+
+    /// How many bytes of a snapshot's file [`Graph::open_snapshot`] wants when it opens, told
+    /// by its first [`SNAPSHOT_LEAD`] bytes: `None` for all of them (a version before 5, or
+    /// not a snapshot, which `open_snapshot` then says).
+    pub fn snapshot_first_len(lead: &[u8]) -> Option<usize> {
+        let version = u32::from_le_bytes(lead.get(8..12)?.try_into().ok()?);
+        if lead.len() < SNAPSHOT_LEAD || &lead[..8] != MAGIC || version != 5 {
+            return None;
+        }
+        let first = u64::from_le_bytes(lead[20..28].try_into().ok()?);
+        usize::try_from(first).ok()?.checked_add(SNAPSHOT_LEAD)
+    }
+
+    /// Opens a snapshot's file of `file_len` bytes from the bytes [`Graph::snapshot_first_len`]
+    /// asked for (`first`) and its last four (`tail`), leaving the relationships of a version 5
+    /// snapshot to be read through `load` and decoded when first needed (`lazy.rs`). Returns
+    /// the graph and the CRC-32s of the file but its last four bytes, and of all of it, as
+    /// hashing them would give (for version 5 made from the checksums the file holds, the
+    /// relationships' part being checked when it is read).
+    pub fn open_snapshot(
+        first: &[u8],
+        tail: [u8; 4],
+        file_len: u64,
+        load: Loader,
+    ) -> Result<(Graph, [u32; 2]), String> {
+        let Some(first_len) = Graph::snapshot_first_len(first) else {
+            let content = first.get(..first.len().saturating_sub(4)).unwrap_or_default();
+            return Ok((Graph::from_snapshot(first)?, [crc32fast::hash(content), crc32fast::hash(first)]));
+        };
+        if first.len() != first_len {
+            return Err("snapshot is truncated: its first part is cut short".into());
+        }
+        let body_len = u64::from_le_bytes(first[12..20].try_into().unwrap_or_default());
+        if file_len != 24u64.saturating_add(body_len) || (first.len() as u64).saturating_add(4) > file_len {
+            return Err(format!(
+                "snapshot is truncated or has trailing data: {file_len} bytes, expected {}",
+                24u64.saturating_add(body_len)
+            ));
+        }
+        let part = first_part(&first[20..])?;
+        let mut g = restore(part, SNAPSHOT_VERSION)?;
+        let want = u32::from_le_bytes(tail);
+        let mut start = crc32fast::Hasher::new();
+        start.update(&first[20..]);
+        let at = first.len() as u64;
+        let pending = Pending {
+            load,
+            at,
+            len: (file_len - 4 - at) as usize,
+            count: g.rel_count(),
+            start: (start.finalize(), first.len() as u64 - 20),
+            want,
+        };
+        g.rels = Lazy::later(pending);
+        // The file's checksums: its header, then a body whose checksum is `want`, then `tail`.
+        let mut crc = crc32fast::Hasher::new();
+        crc.update(&first[..20]);
+        crc.combine(&crc32fast::Hasher::new_with_initial_len(want, body_len));
+        let content = crc.clone().finalize();
+        crc.update(&tail);
+        Ok((g, [content, crc.finalize()]))
+    }
+}
+
+/// The first part of a version 5 body, its checksum checked.
+fn first_part(body: &[u8]) -> Result<&[u8], String> {
+    let len = body.get(..8).and_then(|b| b.try_into().ok()).map(u64::from_le_bytes);
+    let crc = body.get(8..12).and_then(|b| b.try_into().ok()).map(u32::from_le_bytes);
+    let part = len.and_then(|n| body.get(12..12usize.checked_add(usize::try_from(n).ok()?)?));
+    let (Some(part), Some(crc)) = (part, crc) else { return Err(bad("the first part's length")) };
+    if crc32fast::hash(part) != crc {
+        return Err("snapshot checksum mismatch: the file is corrupted".into());
+    }
+    Ok(part)
+}
+
+/// Checks the header, the length and the checksum; returns the format version.
+fn check(bytes: &[u8]) -> Result<u32, String> {
+    if bytes.len() < 24 || &bytes[..8] != MAGIC {
+        return Err("not a silkgraph snapshot (bad header)".into());
+    }
+    let version = u32::from_le_bytes(bytes[8..12].try_into().unwrap_or_default());
+    if !(2..=SNAPSHOT_VERSION).contains(&version) {
+        return Err(format!(
+            "snapshot format version {version} is not supported (this build reads {SNAPSHOT_VERSION}); \
+             open the graph with the silkgraph that wrote it and save it as .cypher"
+        ));
+    }
+    let len = u64::from_le_bytes(bytes[12..20].try_into().unwrap_or_default());
+    if bytes.len() as u64 != 24u64.saturating_add(len) {
+        return Err(format!(
+            "snapshot is truncated or has trailing data: {} bytes, expected {}",
+            bytes.len(),
+            24u64.saturating_add(len)
+        ));
+    }
+    let body = &bytes[20..bytes.len() - 4];
+    let want = u32::from_le_bytes(bytes[bytes.len() - 4..].try_into().unwrap_or_default());
+    if crc32fast::hash(body) != want {
+        return Err("snapshot checksum mismatch: the file is corrupted".into());
+    }
+    Ok(version)
 }
 
 fn put_blob(out: &mut Vec<u8>, blob: &[u8]) {
@@ -125,14 +241,23 @@ fn put_blob(out: &mut Vec<u8>, blob: &[u8]) {
     out.extend_from_slice(blob);
 }
 
-/// Reads the body, checking every id, name and property list.
+fn bad(what: &str) -> String {
+    format!("snapshot content is invalid: {what}")
+}
+
+/// Reads the body (from version 5, its first part), checking every id, name and property
+/// list. Before version 5 the relationships are in it, and decoded; from version 5 they are
+/// not, and the graph's `rels` holds nothing but their count until the caller sets them.
 fn restore(body: &[u8], version: u32) -> Result<Graph, String> {
-    let bad = |what: &str| format!("snapshot content is invalid: {what}");
     let mut pos = 0usize;
-    let head_len = uvar(body, &mut pos).ok_or_else(|| bad("no header"))? as usize;
-    let head_bytes = body.get(pos..pos.saturating_add(head_len)).ok_or_else(|| bad("short header"))?;
-    pos += head_len;
+    let head_bytes = blob(body, &mut pos).ok_or_else(|| bad("no header"))?;
     let head: Head = postcard::from_bytes(head_bytes).map_err(|e| bad(&e.to_string()))?;
+    let counts: Vec<u64> = if version >= 5 {
+        let b = blob(body, &mut pos).ok_or_else(|| bad("no relationship counts"))?;
+        postcard::from_bytes(b).map_err(|e| bad(&format!("the relationship counts: {e}")))?
+    } else {
+        Vec::new()
+    };
     // Counts past what the bytes could hold are lies: refuse before allocating for them. The
     // id vectors are as long as the largest id in use, which may not be far past the count
     // (ids of deleted entities are not stored, but a hostile file must not make us allocate
@@ -141,7 +266,6 @@ fn restore(body: &[u8], version: u32) -> Result<Graph, String> {
     if head.node_ids > (1 << 40) || head.rel_ids > u64::from(u32::MAX) || head.nodes > room || head.rels > room {
         return Err("snapshot id counters are out of range".into());
     }
-    let most = |live: u64| live.saturating_mul(64).saturating_add(1 << 24);
     let mut g = Graph::new();
     for l in &head.labels {
         g.intern_label(l);
@@ -157,11 +281,19 @@ fn restore(body: &[u8], version: u32) -> Result<Graph, String> {
     if g.labels.len() != nl || g.types.len() != nt || g.keys.len() != nk {
         return Err(bad("a label, type or key name is listed twice"));
     }
-    (g.next_node, g.next_rel) = (head.node_ids, head.rel_ids);
-    g.g.reserve_nodes(head.nodes as usize);
-    g.g.reserve_edges(head.rels as usize);
+    if version >= 5 && (counts.len() != nt || counts.iter().sum::<u64>() != head.rels) {
+        return Err(bad("the relationship counts do not add up"));
+    }
+    (g.next_node, g.next_rel, g.type_counts) = (head.node_ids, head.rel_ids, counts);
+    let rel_count = head.rels as usize;
+    g.rels = Lazy::later(Pending::none(rel_count));
     let num = |pos: &mut usize, what: &str| uvar(body, pos).ok_or_else(|| bad(what));
     let mut labels: Vec<LabelId> = Vec::new();
+    // Nodes come in runs of one label set: the last one is kept at hand.
+    let mut last: Option<(Vec<LabelId>, u32)> = None;
+    // Each node with properties, and where its list begins in the arena, in the file's order.
+    let mut lists: Vec<(u64, u32)> = Vec::new();
+    g.nodes.reserve(head.nodes as usize);
     for _ in 0..head.nodes {
         let id = num(&mut pos, "a node id")?;
         let n = num(&mut pos, "a label count")?;
@@ -173,39 +305,43 @@ fn restore(body: &[u8], version: u32) -> Result<Graph, String> {
             labels.push(LabelId(num(&mut pos, "a label")? as u32));
         }
         let blob = blob(body, &mut pos).ok_or_else(|| bad("a property list"))?;
-        let used = g.node_ix.get(id as usize).is_some_and(Option::is_some);
+        let used = g.nodes.get(id as usize).is_some_and(NodeRec::live);
         if id >= head.node_ids || id >= most(head.nodes) || used || labels.iter().any(|l| l.index() >= nl) {
             return Err(format!("snapshot node {id} is invalid"));
         }
-        props::validate(blob, nk).map_err(|e| format!("snapshot node {id}: {e}"))?;
         for &l in &labels {
             g.label_index[l.index()].insert(NodeId(id));
         }
-        let rec =
-            NodeRec { id: NodeId(id), labels: g.intern_label_set(&labels), props: g.node_props.push_encoded(blob)? };
-        if g.node_ix.len() <= id as usize {
-            g.node_ix.resize(id as usize + 1, None);
-        }
-        g.node_ix[id as usize] = Some(g.g.add_node(rec));
-    }
-    for _ in 0..head.rels {
-        let [id, s, e, ty] = [(); 4].map(|_| num(&mut pos, "a relationship"));
-        let (id, s, e, ty) = (id?, s?, e?, ty?);
-        let blob = blob(body, &mut pos).ok_or_else(|| bad("a property list"))?;
-        let (Some(a), Some(b)) = (g.nix(NodeId(s)), g.nix(NodeId(e))) else {
-            return Err(format!("snapshot relationship {id} names a missing node"));
+        let set = match &last {
+            Some((ls, set)) if *ls == labels => *set,
+            _ => {
+                let set = g.intern_label_set(&labels);
+                last = Some((labels.clone(), set));
+                set
+            }
         };
-        let used = g.rel_ix.get(id as usize).is_some_and(|ix| *ix != super::gone());
-        if id >= head.rel_ids || id >= most(head.rels) || used || ty >= nt as u64 {
-            return Err(format!("snapshot relationship {id} is invalid"));
+        // Each node's place in petgraph's graph is given below, in id order; its list is
+        // checked below, with the others.
+        let rec = NodeRec { labels: set, props: g.node_props.push_encoded(blob)?, ix: 0 };
+        if rec.props != props::NONE {
+            lists.push((id, rec.props));
+        } else if blob.len() > 1 {
+            return Err(format!("snapshot node {id}: a property list is malformed"));
         }
-        props::validate(blob, nk).map_err(|e| format!("snapshot relationship {id}: {e}"))?;
-        let rec = RelRec { id: id as u32, ty: TypeId(ty as u32), props: g.rel_props.push_encoded(blob)? };
-        if g.rel_ix.len() <= id as usize {
-            g.rel_ix.resize(id as usize + 1, super::gone());
+        if g.nodes.len() <= id as usize {
+            g.nodes.resize(id as usize + 1, NodeRec::GONE);
         }
-        g.rel_ix[id as usize] = g.g.add_edge(a, b, rec);
-        g.rel_type_changed(TypeId(ty as u32), true);
+        g.nodes[id as usize] = rec;
+    }
+    check_lists(&g.node_props, &lists, nk)?;
+    drop(lists);
+    g.live_nodes = head.nodes as usize;
+    for (ix, n) in g.nodes.iter_mut().filter(|n| n.live()).enumerate() {
+        n.ix = ix as u32;
+    }
+    if version < 5 {
+        let (rels, end, counts) = decode_rels_at(&g, body, pos, rel_count)?;
+        (g.rels, g.type_counts, pos) = (Lazy::ready(rels), counts, end);
     }
     let mut constraints: Vec<super::constraints::Constraint> = Vec::new();
     if version >= 3 {
@@ -225,13 +361,7 @@ fn restore(body: &[u8], version: u32) -> Result<Graph, String> {
         if label.index() >= nl || key.index() >= nk {
             return Err(format!("snapshot index {name} is invalid"));
         }
-        let mut ix = PropertyIndex::new(name, label, key);
-        for &id in &g.label_index[label.index()] {
-            if let Some(v) = g.node_prop(id, key) {
-                ix.insert(&v, id);
-            }
-        }
-        indexes.list.push(ix);
+        indexes.list.push(PropertyIndex::build(name, label, key, g.values_of(label, key)));
     }
     g.indexes = indexes;
     for c in constraints {
@@ -247,6 +377,88 @@ fn restore(body: &[u8], version: u32) -> Result<Graph, String> {
     }
     g.restore_fulltext(fulltext);
     Ok(g)
+}
+
+/// Checks the property lists stored one after another in `arena`, each from where `lists`
+/// says (with its node's id) to where the next begins, on all cores: checking them was most of
+/// the time a graph took to open.
+fn check_lists(arena: &props::Arena, lists: &[(u64, u32)], keys: usize) -> Result<(), String> {
+    let end = arena.len() as u32;
+    let check = |part: usize, parts: usize| -> Result<(), String> {
+        let (from, to) = (lists.len() * part / parts, lists.len() * (part + 1) / parts);
+        for (i, (id, at)) in lists.iter().enumerate().take(to).skip(from) {
+            let next = lists.get(i + 1).map_or(end, |n| n.1);
+            props::validate(arena.span(*at, next), keys).map_err(|e| format!("snapshot node {id}: {e}"))?;
+        }
+        Ok(())
+    };
+    let parts = std::thread::available_parallelism().map_or(1, |n| n.get()).min(8);
+    if parts == 1 || lists.len() < 10_000 {
+        return check(0, 1);
+    }
+    std::thread::scope(|s| {
+        let others: Vec<_> = (1..parts).map(|p| s.spawn(move || check(p, parts))).collect();
+        let mine = check(0, parts);
+        others.into_iter().map(|h| h.join().unwrap_or_else(|_| Err(bad("a check failed")))).fold(mine, Result::and)
+    })
+}
+
+/// The most ids a snapshot of `live` entities may spread them over.
+fn most(live: u64) -> u64 {
+    live.saturating_mul(64).saturating_add(1 << 24)
+}
+
+/// Reads and decodes the relationships of a version 5 snapshot's file (`lazy.rs` calls it
+/// when they are first needed).
+pub(super) fn decode_rels(g: &Graph, p: &Pending) -> Result<Rels, String> {
+    decode_section(g, &p.read()?, p.count)
+}
+
+/// Decodes the relationships section of a version 5 snapshot: `count` of them, of the counts
+/// per type the head gave, and nothing after them.
+fn decode_section(g: &Graph, section: &[u8], count: usize) -> Result<Rels, String> {
+    let (rels, end, counts) = decode_rels_at(g, section, 0, count)?;
+    if end != section.len() {
+        return Err(bad("trailing bytes"));
+    }
+    if counts != g.type_counts {
+        return Err(bad("the relationships do not match their counts"));
+    }
+    Ok(rels)
+}
+
+/// Decodes `count` relationships from `body[pos..]`, checking each against the nodes: them,
+/// where they end, and how many there are of each type.
+fn decode_rels_at(g: &Graph, body: &[u8], mut pos: usize, count: usize) -> Result<(Rels, usize, Vec<u64>), String> {
+    let (nt, nk) = (g.types.len(), g.keys.len());
+    let mut r = Rels::default();
+    r.g.reserve_nodes(g.node_count());
+    r.g.reserve_edges(count);
+    for id in g.node_ids() {
+        r.g.add_node(id);
+    }
+    let mut counts = vec![0u64; nt];
+    let num = |pos: &mut usize| uvar(body, pos).ok_or_else(|| bad("a relationship"));
+    for _ in 0..count {
+        let [id, s, e, ty] = [(); 4].map(|_| num(&mut pos));
+        let (id, s, e, ty) = (id?, s?, e?, ty?);
+        let blob = blob(body, &mut pos).ok_or_else(|| bad("a property list"))?;
+        let (Some(a), Some(b)) = (g.nix(NodeId(s)), g.nix(NodeId(e))) else {
+            return Err(format!("snapshot relationship {id} names a missing node"));
+        };
+        let used = r.ix.get(id as usize).is_some_and(|ix| *ix != super::gone());
+        if id >= g.next_rel || id >= most(count as u64) || used || ty >= nt as u64 {
+            return Err(format!("snapshot relationship {id} is invalid"));
+        }
+        props::validate(blob, nk).map_err(|e| format!("snapshot relationship {id}: {e}"))?;
+        let rec = RelRec { id: id as u32, ty: TypeId(ty as u32), props: r.props.push_encoded(blob)? };
+        if r.ix.len() <= id as usize {
+            r.ix.resize(id as usize + 1, super::gone());
+        }
+        r.ix[id as usize] = r.g.add_edge(a, b, rec);
+        counts[ty as usize] += 1;
+    }
+    Ok((r, pos, counts))
 }
 
 /// A length-prefixed byte string.
@@ -272,11 +484,11 @@ mod tests {
         g.create_rel(a, c, "T", [("w", Value::Int(2))]);
         g.delete_node(gone, true).unwrap();
         g.create_index(None, "A", "x").unwrap();
-        let bytes = g.to_snapshot();
+        let bytes = g.to_snapshot().unwrap();
         let h = Graph::from_snapshot(&bytes).unwrap();
         assert_eq!(h.node_ids().collect::<Vec<_>>(), vec![a, c]);
         assert_eq!(h.next_node, 3, "deleted ids stay used");
-        assert_eq!(h.to_snapshot(), bytes);
+        assert_eq!(h.to_snapshot().unwrap(), bytes);
         let (l, k) = (h.label_id("A").unwrap(), h.key_id("x").unwrap());
         assert_eq!(h.index_on(l, k).unwrap().seek(&Value::Int(1)), vec![a]);
         assert_eq!(h.node_labels(a), &[l, h.label_id("B").unwrap()][..]);
@@ -285,11 +497,103 @@ mod tests {
         assert_eq!(h.create_node(["A"], []), NodeId(3), "a new node gets the next id, not a deleted one");
     }
 
+    /// Opens snapshot bytes the way a database opens its file (`db::open_snapshot`).
+    fn open_lazily(file: &[u8]) -> Result<Graph, String> {
+        let len = Graph::snapshot_first_len(file.get(..SNAPSHOT_LEAD).unwrap_or(file)).unwrap_or(file.len());
+        let first = file.get(..len.min(file.len())).unwrap_or_default();
+        let tail: [u8; 4] =
+            file.get(file.len().saturating_sub(4)..).and_then(|t| t.try_into().ok()).unwrap_or_default();
+        let all = Arc::new(file.to_vec());
+        let load: Loader = Arc::new(move |at, n| {
+            let at = usize::try_from(at).map_err(|e| e.to_string())?;
+            Ok(all.get(at..).unwrap_or_default().iter().take(n).copied().collect())
+        });
+        Graph::open_snapshot(first, tail, file.len() as u64, load).map(|(g, _)| g)
+    }
+
+    fn sample() -> Graph {
+        let mut g = Graph::new();
+        let a = g.create_node(["A"], [("name", Value::str("a")), ("n", Value::Int(1))]);
+        let b = g.create_node(["B"], [("name", Value::str("b"))]);
+        let c = g.create_node(["A", "B"], []);
+        g.create_rel(a, b, "T", [("w", Value::Int(2))]);
+        g.create_rel(b, c, "U", []);
+        let r = g.create_rel(c, a, "T", [("w", Value::Int(3))]).unwrap();
+        g.delete_rel(r);
+        g.create_rel(a, a, "U", [("loop", Value::Bool(true))]);
+        g
+    }
+
+    #[test]
+    fn a_snapshot_opened_lazily_reads_its_relationships_when_first_needed() {
+        let g = sample();
+        let bytes = g.to_snapshot().unwrap();
+        let (a, b) = (NodeId(0), NodeId(1));
+        let lazy = open_lazily(&bytes).unwrap();
+        // Nodes and counts without the relationships.
+        assert_eq!((lazy.node_count(), lazy.rel_count()), (3, 3));
+        assert_eq!(lazy.node_props(a), g.node_props(a));
+        assert_eq!(lazy.rel_count_of(lazy.type_id("T").unwrap()), 1);
+        assert!(lazy.rels.undecoded().is_some());
+        // Saved as it is, it gives the same file, from the bytes the file has.
+        assert_eq!(lazy.to_snapshot().unwrap(), bytes);
+        let copy = lazy.clone();
+        // Read, they are those of the graph saved.
+        let out: Vec<_> = lazy.rels_of(a, super::super::Dir::Both, &[]).collect();
+        assert_eq!(out, g.rels_of(a, super::super::Dir::Both, &[]).collect::<Vec<_>>());
+        assert!(lazy.rels.undecoded().is_none());
+        assert_eq!(lazy.to_snapshot().unwrap(), bytes);
+        // A copy made before reads them on its own; a change reads them first.
+        assert_eq!(copy.rel_ids().collect::<Vec<_>>(), g.rel_ids().collect::<Vec<_>>());
+        let mut changed = open_lazily(&bytes).unwrap();
+        let r = changed.create_rel(b, a, "T", []).unwrap();
+        assert_eq!(changed.rel_ends(r), Some((b, a)));
+        assert_eq!((changed.rel_count(), changed.rels_of(b, super::super::Dir::Out, &[]).count()), (4, 2));
+        assert_eq!(changed.node_count(), 3);
+        let mut again = open_lazily(&bytes).unwrap();
+        again.delete_node(a, true).unwrap();
+        assert_eq!((again.node_count(), again.rel_count()), (2, 1));
+    }
+
+    #[test]
+    fn relationships_damaged_past_the_first_part_are_found_when_first_read() {
+        let bytes = sample().to_snapshot().unwrap();
+        let mut bad = bytes.clone();
+        let at = bad.len() - 6;
+        bad[at] ^= 0x40;
+        assert!(Graph::from_snapshot(&bad).unwrap_err().contains("checksum"));
+        let g = open_lazily(&bad).unwrap();
+        assert_eq!(g.node_count(), 3);
+        assert!(g.damage().is_none());
+        assert_eq!(g.rels_of(NodeId(0), super::super::Dir::Both, &[]).count(), 0);
+        let why = g.damage().unwrap().to_string();
+        assert!(why.contains("checksum mismatch") && why.contains("first read"), "{why}");
+        assert_eq!(g.decode_all(), Err(why.clone()));
+        assert!(g.to_snapshot().unwrap_err().contains("cannot be saved"));
+        // The file's checksums, as a log's base takes them, are those of its bytes.
+        let (_, sums) = Graph::open_snapshot(
+            &bytes[..Graph::snapshot_first_len(&bytes).unwrap()],
+            bytes[bytes.len() - 4..].try_into().unwrap(),
+            bytes.len() as u64,
+            Arc::new(|_, _| Err("not read".into())),
+        )
+        .unwrap();
+        assert_eq!(sums, [crc32fast::hash(&bytes[..bytes.len() - 4]), crc32fast::hash(&bytes)]);
+        // Which is why a log's base takes the first: the second is the same for any two
+        // snapshots of one length.
+        let mut other = sample();
+        other.set_node_prop(NodeId(0), "n", Value::Int(2));
+        let other = other.to_snapshot().unwrap();
+        assert_eq!(other.len(), bytes.len());
+        assert_eq!(crc32fast::hash(&other), crc32fast::hash(&bytes));
+        assert_ne!(crc32fast::hash(&other[..other.len() - 4]), sums[0]);
+    }
+
     #[test]
     fn damage_is_detected() {
         let mut g = Graph::new();
         g.create_node(["A"], [("name", Value::str("x"))]);
-        let bytes = g.to_snapshot();
+        let bytes = g.to_snapshot().unwrap();
         assert!(Graph::from_snapshot(&bytes[..bytes.len() - 1]).unwrap_err().contains("truncated"));
         let mut bad = bytes.clone();
         bad[22] ^= 0xff;
@@ -305,11 +609,26 @@ mod tests {
         // With a constraint, so that its part of the format is checked too (version 3).
         let rule = super::super::constraints::Rule::Unique;
         g.create_constraint(Some("c"), rule, false, "A", &["name".to_string()], false).unwrap();
-        let good = g.to_snapshot();
+        let good = g.to_snapshot().unwrap();
         assert_eq!(Graph::from_snapshot(&good).unwrap().constraints(), g.constraints());
         let body = &good[20..good.len() - 4];
         // Every single-byte change and every cut of the body, re-wrapped with a correct length
-        // and checksum: an error or a graph, never a panic.
+        // and checksums (the first part's too, where its length still fits): an error or a
+        // graph, never a panic; read at once, and lazily.
+        let wrap5 = |body: &[u8]| {
+            let mut body = body.to_vec();
+            let first = body.get(..8).map(|b| u64::from_le_bytes(b.try_into().unwrap()) as usize);
+            if let Some(end) = first.and_then(|n| n.checked_add(12)).filter(|&e| e <= body.len()) {
+                let crc = crc32fast::hash(&body[12..end]);
+                body[8..12].copy_from_slice(&crc.to_le_bytes());
+            }
+            let mut out = MAGIC.to_vec();
+            out.extend_from_slice(&5u32.to_le_bytes());
+            out.extend_from_slice(&(body.len() as u64).to_le_bytes());
+            out.extend_from_slice(&body);
+            out.extend_from_slice(&crc32fast::hash(&body).to_le_bytes());
+            out
+        };
         let wrap = |body: &[u8]| {
             let mut out = MAGIC.to_vec();
             out.extend_from_slice(&3u32.to_le_bytes());
@@ -358,15 +677,24 @@ mod tests {
         // A large counter alone costs nothing.
         let mut big = Graph::new();
         big.next_node = 1 << 39;
-        let back = Graph::from_snapshot(&big.to_snapshot()).unwrap();
+        let back = Graph::from_snapshot(&big.to_snapshot().unwrap()).unwrap();
         assert_eq!((back.node_count(), back.next_node), (0, 1 << 39));
         for i in 0..body.len() {
             for x in [0x01u8, 0x80, 0xff] {
                 let mut b = body.to_vec();
                 b[i] ^= x;
-                let _ = Graph::from_snapshot(&wrap(&b));
+                let file = wrap5(&b);
+                let now = Graph::from_snapshot(&file);
+                // Opened lazily, the same file is refused when it opens or when its
+                // relationships are first read, and never differs from reading it at once.
+                let later = open_lazily(&file).and_then(|g| g.decode_all().map(|()| g));
+                assert_eq!(now.is_ok(), later.is_ok(), "byte {i} ^ {x}: {now:?} / {later:?}");
+                if let (Ok(a), Ok(b)) = (&now, &later) {
+                    assert_eq!(a.to_snapshot(), b.to_snapshot());
+                }
             }
-            assert!(Graph::from_snapshot(&wrap(&body[..i])).is_err(), "cut at {i}");
+            assert!(Graph::from_snapshot(&wrap5(&body[..i])).is_err(), "cut at {i}");
+            assert!(open_lazily(&wrap5(&body[..i])).and_then(|g| g.decode_all()).is_err(), "cut at {i}");
         }
     }
 }
