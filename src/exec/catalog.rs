@@ -7,8 +7,6 @@ use crate::store::GraphRead;
 /// The indexes a plan would have looked nodes up through, had they existed, by label and key.
 #[derive(Debug, Default, Clone, PartialEq)]
 pub struct WantedIndexes {
-    /// On labels of at least `auto_index_min` nodes: worth making before the first lookup.
-    pub now: Vec<(String, String)>,
     /// On labels of at least `again_min` nodes: worth making once the lookup is made again.
     pub again: Vec<(String, String)>,
 }
@@ -21,8 +19,6 @@ pub struct StoreCatalog<'a> {
     pub max_hops: u64,
     /// Where to note the indexes the plan would use if they existed.
     pub wanted: Option<&'a std::cell::RefCell<WantedIndexes>>,
-    /// How many nodes a label needs before a lookup by property on it is wanted `now`.
-    pub auto_index_min: usize,
     /// How many nodes a label needs before a lookup by property on it is wanted `again`.
     pub again_min: usize,
 }
@@ -37,11 +33,10 @@ impl Catalog for StoreCatalog<'_> {
         if let (false, Some(w), Some(l), Some(_)) = (exists, self.wanted, g.label_id(label), g.key_id(key)) {
             let count = g.label_count(l);
             let mut w = w.borrow_mut();
-            let list = match count {
-                c if c >= self.auto_index_min => &mut w.now,
-                c if c >= self.again_min => &mut w.again,
-                _ => return false,
-            };
+            if count < self.again_min {
+                return false;
+            }
+            let list = &mut w.again;
             let pair = (label.to_string(), key.to_string());
             if !list.contains(&pair) {
                 list.push(pair);

@@ -14,8 +14,7 @@ fn run(g: &mut dyn GraphWrite, text: &str) -> Result<Vec<Vec<Value>>> {
     let stmt = stmts.remove(0);
     let analysis = crate::semantic::analyze(&stmt)?;
     let plan = {
-        let catalog =
-            StoreCatalog { graph: &*g, max_hops: 20, wanted: None, auto_index_min: usize::MAX, again_min: usize::MAX };
+        let catalog = StoreCatalog { graph: &*g, max_hops: 20, wanted: None, again_min: usize::MAX };
         crate::plan::build(&analysis, &catalog)?
     };
     Ok(execute(&plan, g, &Params::new(), &Control::default())?.rows)

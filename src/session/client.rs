@@ -107,11 +107,10 @@ impl Client {
     /// Parses, checks and plans a statement for the graph this client would run it on.
     ///
     /// As a `Session` does, a statement outside a transaction that would look nodes up by a
-    /// property of a label of at least [`AUTO_INDEX_MIN`](super::AUTO_INDEX_MIN) nodes, with no
-    /// index for it, first makes that index (a commit of its own, when the writer is free at
-    /// once and the graph takes writes); it is then planned on the graph with the index. On a
-    /// smaller label it does so when this client makes the lookup a second time (see
-    /// [`AUTO_INDEX_AGAIN_MIN`](super::AUTO_INDEX_AGAIN_MIN)).
+    /// property of a label of at least [`AUTO_INDEX_AGAIN_MIN`](super::AUTO_INDEX_AGAIN_MIN)
+    /// nodes, with no index for it, makes that index when this client makes the lookup a second
+    /// time (a commit of its own, when the writer is free at once and the graph takes writes);
+    /// it is then planned on the graph with the index.
     pub fn prepare(&mut self, text: &str) -> Result<Prepared> {
         let max_hops = self.control.limits.max_hops;
         let auto = self.tx.is_none() && !self.shared.read_only();
@@ -491,24 +490,16 @@ mod tests {
     }
 
     #[test]
-    fn a_lookup_on_a_large_label_makes_its_index_once_as_a_session_does() {
-        let big = || {
-            let mut g = Graph::default();
-            for i in 0..crate::session::AUTO_INDEX_MIN as i64 + 1 {
-                g.create_node(["P"], vec![("k", Value::Int(i))]);
-            }
-            g
-        };
-        let s = Shared::new(big(), None, false);
-        let mut c = Client::new(s.clone());
-        assert_eq!(rows(&mut c, "MATCH (p:P {k: 77}) RETURN p.k").unwrap(), vec![vec![Value::Int(77)]]);
-        let names: Vec<String> = s.snapshot().graph.property_indexes().iter().map(|ix| ix.name.clone()).collect();
-        assert_eq!(names, ["auto_p_k"]);
-        let plan = c.prepare("MATCH (p:P {k: 77}) RETURN p.k").unwrap().1.to_string();
-        assert!(plan.contains("auto_p_k") || plan.to_lowercase().contains("seek"), "{plan}");
-        // A read-only share plans without one.
-        let r = Shared::new(big(), None, true);
-        assert_eq!(rows(&mut Client::new(r.clone()), "MATCH (p:P {k: 1}) RETURN p.k").unwrap().len(), 1);
+    fn a_read_only_share_makes_no_index_however_often_it_looks_up() {
+        let mut g = Graph::default();
+        for i in 0..crate::session::AUTO_INDEX_AGAIN_MIN as i64 + 1 {
+            g.create_node(["P"], vec![("k", Value::Int(i))]);
+        }
+        let r = Shared::new(g, None, true);
+        let mut rc = Client::new(r.clone());
+        for _ in 0..3 {
+            assert_eq!(rows(&mut rc, "MATCH (p:P {k: 1}) RETURN p.k").unwrap().len(), 1);
+        }
         assert!(r.snapshot().graph.property_indexes().is_empty());
     }
 

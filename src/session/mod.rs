@@ -31,7 +31,7 @@ pub struct Session {
     /// Whether a statement has changed the graph since it was opened or last saved (whoever
     /// saves it clears this).
     pub dirty: bool,
-    /// Turns off automatic indexes (see [`AUTO_INDEX_MIN`]).
+    /// Turns off automatic indexes (see [`AUTO_INDEX_AGAIN_MIN`]).
     pub no_auto_index: bool,
     /// The planner's optimisations ([`crate::plan::Passes::ALL`] unless a test compares).
     pub passes: crate::plan::Passes,
@@ -114,10 +114,9 @@ impl PlanCache {
         }
     }
 
-    /// The automatic indexes due once a statement is planned afresh: those `due` already, then
-    /// those its plan wants before its first lookup, or else those it looks up a second time.
+    /// The automatic indexes due once a statement is planned afresh: those `due` already, or
+    /// else those it looks up a second time.
     pub(crate) fn due(&mut self, mut due: Scans, wanted: &mut exec::WantedIndexes) -> Scans {
-        due.append(&mut wanted.now);
         if due.is_empty() {
             due = self.scanned(&wanted.again);
         }
@@ -143,16 +142,13 @@ impl PlanCache {
 }
 
 /// A statement that looks nodes of a label up by a property's value (`{name: $x}`,
-/// `WHERE n.name = $x`, `IN`, ranges) makes the session index that label and key first, when the
-/// label has at least this many nodes and no such index exists: scanning them would cost more
-/// than building the index once. The index is an ordinary one (`SHOW INDEXES` lists it as
-/// `auto_...`, `DROP INDEX` removes it, writes keep it up to date).
-pub const AUTO_INDEX_MIN: usize = 20_000;
-
-/// A label of fewer nodes than [`AUTO_INDEX_MIN`], but at least this many, gets its index when a
-/// lookup by the same property is made a second time (by this session, or this server
-/// connection): a statement run once never pays for an index it would not use again, and one
-/// run over and over finds the node by the index from its third run on.
+/// `WHERE n.name = $x`, `IN`, ranges), on a label of at least this many nodes with no index for
+/// it, makes the session index that label and key when the lookup is made a second time (by this
+/// session, or this server connection). A first lookup scans: building the index reads every
+/// value too, and sorts them, so a statement run once never pays for an index it would not use
+/// again, and one run over and over finds the node by the index from its second run on. The
+/// index is an ordinary one (`SHOW INDEXES` lists it as `auto_...`, `DROP INDEX` removes it,
+/// writes keep it up to date).
 pub const AUTO_INDEX_AGAIN_MIN: usize = 1_000;
 
 /// One statement's result and its own execution time.
@@ -175,7 +171,7 @@ impl Outcome {
     }
 }
 
-/// Makes the automatic indexes a plan wanted (see [`AUTO_INDEX_MIN`]), named `auto_LABEL_KEY`.
+/// Makes the automatic indexes a plan wanted (see [`AUTO_INDEX_AGAIN_MIN`]), named `auto_LABEL_KEY`.
 /// An index of that name already there (a user's) is left, and the statement planned without.
 pub(crate) fn make_auto_indexes(g: &mut Graph, wanted: Vec<(String, String)>) {
     for (label, key) in wanted {
@@ -185,7 +181,7 @@ pub(crate) fn make_auto_indexes(g: &mut Graph, wanted: Vec<(String, String)>) {
 }
 
 /// Parses, checks and plans one statement (its text alone) for `graph`; `wanted` notes the
-/// indexes the plan would have used (see [`AUTO_INDEX_MIN`]).
+/// indexes the plan would have used (see [`AUTO_INDEX_AGAIN_MIN`]).
 pub(crate) fn plan_text(
     text: &str,
     graph: &Graph,
@@ -217,8 +213,7 @@ pub(crate) fn plan_statement(
     wanted: Option<&std::cell::RefCell<exec::WantedIndexes>>,
     passes: crate::plan::Passes,
 ) -> Result<(crate::ast::Statement, crate::plan::Plan)> {
-    let catalog =
-        exec::StoreCatalog { graph, max_hops, wanted, auto_index_min: AUTO_INDEX_MIN, again_min: AUTO_INDEX_AGAIN_MIN };
+    let catalog = exec::StoreCatalog { graph, max_hops, wanted, again_min: AUTO_INDEX_AGAIN_MIN };
     let analysis = crate::semantic::analyze(&stmt)?;
     let plan = crate::plan::build_with(&analysis, &catalog, passes)?;
     Ok((stmt, plan))
@@ -291,7 +286,7 @@ impl Session {
     }
 
     /// [`Session::prepare`], noting in `wanted` the label and key pairs the plan would look up
-    /// through an index that does not exist (see [`AUTO_INDEX_MIN`] and [`AUTO_INDEX_AGAIN_MIN`]).
+    /// through an index that does not exist (see [`AUTO_INDEX_AGAIN_MIN`]).
     fn prepare_noting(
         &self,
         text: &str,
@@ -315,9 +310,8 @@ impl Session {
 
     /// One statement parsed, checked and planned for this session's graph, from the plan cache
     /// when it was planned before for what the graph still is. A statement that would look nodes
-    /// up through an index that does not exist yet, on a label large enough, makes it first (see
-    /// [`AUTO_INDEX_MIN`]); on a smaller label, when the lookup is made a second time (see
-    /// [`AUTO_INDEX_AGAIN_MIN`]).
+    /// up through an index that does not exist yet, on a label large enough, makes it when the
+    /// lookup is made a second time (see [`AUTO_INDEX_AGAIN_MIN`]).
     pub fn prepared(&mut self, text: &str) -> Result<Prepared> {
         let auto = !self.no_auto_index;
         let due = match self.plans.lookup(text, &self.plan_key(), auto) {

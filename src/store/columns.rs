@@ -401,9 +401,13 @@ impl<'g> PropReader<'g> {
     }
 
     /// Whether the entity's value equals `v` (Cypher's `=` is true), compared where it lies.
+    /// A text is compared in the entity's list unless a column is there already: a scan that
+    /// looks for one name reads each list once, in order, where a column would first make a
+    /// value of every name (and the next lookup by name is an index's).
     pub fn equals(&mut self, id: u64, v: &Value) -> bool {
         let (key, of) = (self.key, self.of);
-        if let Some(c) = self.column(id) {
+        let col = if matches!(v, Value::String(_)) { self.column_built(id) } else { self.column(id) };
+        if let Some(c) = col {
             return c.equals(in_block(id), v);
         }
         match (self.src, of) {
@@ -419,6 +423,26 @@ impl<'g> PropReader<'g> {
             Source::Columns(g) => Some(g),
             Source::Plain(_) => None,
         }
+    }
+
+    /// The column of the id's block if one is built; this read does not count towards one.
+    fn column_built(&mut self, id: u64) -> Option<&Column> {
+        let g = self.graph()?;
+        let ids = if self.of == Of::Nodes { g.nodes.len() } else { g.r().ix.len() };
+        if usize::try_from(id).ok()? >= ids {
+            return None;
+        }
+        let b = usize::try_from(id >> BLOCK_BITS).ok()?;
+        if self.blocks.len() <= b {
+            self.blocks.resize_with(b + 1, Block::default);
+        }
+        let (of, key) = (self.of, self.key);
+        let block = &mut self.blocks[b];
+        if block.col.is_none() && !block.asked {
+            block.asked = true;
+            block.col = g.column_of(of, key, b as u64, false);
+        }
+        block.col.as_deref()
     }
 
     /// The column of the id's block, if there is one or this read makes it hot. Each block

@@ -29,6 +29,16 @@ impl Ord for Key {
     }
 }
 
+/// The order of an index's entries: by value in Cypher's global order, then by node (texts,
+/// the common case, compared without the dispatch of the general order).
+pub fn entry_order(a: &(Value, NodeId), b: &(Value, NodeId)) -> Ordering {
+    let by_value = match (&a.0, &b.0) {
+        (Value::String(x), Value::String(y)) => x.cmp(y),
+        (x, y) => x.order(y),
+    };
+    by_value.then(a.1.cmp(&b.1))
+}
+
 /// One index.
 #[derive(Debug, Clone)]
 pub struct PropertyIndex {
@@ -99,10 +109,11 @@ impl PropertyIndex {
 
     /// An index named `name` on the label's property key, of the nodes with their values
     /// (nulls are not indexed): sorted once and built in one pass, where inserting each would
-    /// walk the tree from its root.
+    /// walk the tree from its root. The sort is a merge of the runs `values` comes in, so
+    /// runs sorted beforehand (on other threads) are merged in one pass.
     pub fn build(name: String, label: LabelId, key: KeyId, mut values: Vec<(Value, NodeId)>) -> PropertyIndex {
         values.retain(|(v, _)| !v.is_null());
-        values.sort_unstable_by(|a, b| a.0.order(&b.0).then(a.1.cmp(&b.1)));
+        values.sort_by(entry_order);
         values.dedup_by(|b, a| a.1 == b.1 && a.0.order(&b.0) == Ordering::Equal);
         let entries = values.len();
         let mut runs: Vec<(Key, Ids)> = Vec::with_capacity(values.len());

@@ -1012,10 +1012,30 @@ impl Graph {
         Ok(name)
     }
 
-    /// The values of a key on the nodes of a label, with the nodes.
+    /// The values of a key on the nodes of a label, with the nodes, for an index: read and
+    /// sorted in parts on all cores, so that [`PropertyIndex::build`] merges the parts.
     fn values_of(&self, label: LabelId, key: KeyId) -> Vec<(Value, NodeId)> {
-        let ids = self.label_index.get(label.index()).into_iter().flat_map(|s| s.iter());
-        ids.filter_map(|&id| Some((self.node_prop(id, key)?, id))).collect()
+        let ids: Vec<NodeId> = self.nodes_with_label(label).collect();
+        let part = |ids: &[NodeId]| {
+            let mut v: Vec<(Value, NodeId)> =
+                ids.iter().filter_map(|&id| Some((self.node_prop(id, key)?, id))).collect();
+            v.sort_unstable_by(index::entry_order);
+            v
+        };
+        let cores = std::thread::available_parallelism().map_or(1, |n| n.get()).min(8);
+        if cores == 1 || ids.len() < 50_000 {
+            return part(&ids);
+        }
+        let chunk = ids.len().div_ceil(cores);
+        std::thread::scope(|s| {
+            let parts: Vec<_> = ids.chunks(chunk).skip(1).map(|c| (c, s.spawn(move || part(c)))).collect();
+            let mut all = part(&ids[..chunk]);
+            for (c, p) in parts {
+                // A part whose thread failed is read again here.
+                all.extend(p.join().unwrap_or_else(|_| part(c)));
+            }
+            all
+        })
     }
 
     /// The node and relationship ids handed out so far (the next ones made get these).

@@ -207,6 +207,11 @@ impl Arena {
         *self = fresh;
     }
 
+    /// Makes room for `bytes` more bytes of lists (a snapshot's, whose size is known).
+    pub fn reserve(&mut self, bytes: usize) {
+        self.bytes.reserve(bytes);
+    }
+
     /// The bytes from `from` to `to` (lists stored one after another with `push_encoded`).
     pub fn span(&self, from: u32, to: u32) -> &[u8] {
         self.bytes.get(from as usize..to as usize).unwrap_or_default()

@@ -294,6 +294,8 @@ fn restore(body: &[u8], version: u32) -> Result<Graph, String> {
     // Each node with properties, and where its list begins in the arena, in the file's order.
     let mut lists: Vec<(u64, u32)> = Vec::new();
     g.nodes.reserve(head.nodes as usize);
+    // The lists are most of the bytes left.
+    g.node_props.reserve(body.len().saturating_sub(pos));
     for _ in 0..head.nodes {
         let id = num(&mut pos, "a node id")?;
         let n = num(&mut pos, "a label count")?;
