@@ -121,15 +121,19 @@ impl Lazy {
     /// none and is kept as the damage.
     pub fn get(&self, load: impl FnOnce(&Pending) -> Result<Rels, String>) -> &Rels {
         self.cell.get_or_init(|| {
-            let pending = self.pending.lock().unwrap_or_else(|e| e.into_inner()).take();
-            match pending.map(|p| load(&p)) {
+            // Forgotten only once decoded: were the decoding to panic, the next read would try
+            // again rather than find a graph without relationships.
+            let pending = self.pending.lock().unwrap_or_else(|e| e.into_inner()).clone();
+            let rels = match pending.map(|p| load(&p)) {
                 None => Rels::default(),
                 Some(Ok(rels)) => rels,
                 Some(Err(e)) => {
                     let _ = self.damage.set(e);
                     Rels::default()
                 }
-            }
+            };
+            *self.pending.lock().unwrap_or_else(|e| e.into_inner()) = None;
+            rels
         })
     }
 
@@ -139,7 +143,12 @@ impl Lazy {
         self.cell.get_mut().expect("decoded just before")
     }
 
-    /// [`Lazy::decoded`] for a change.
+    /// Whether they are decoded.
+    pub fn is_decoded(&self) -> bool {
+        self.cell.get().is_some()
+    }
+
+    /// The decoded relationships, for a change; `None` while they are not decoded.
     pub fn decoded_mut(&mut self) -> Option<&mut Rels> {
         self.cell.get_mut()
     }

@@ -436,6 +436,7 @@ fn decode_rels_at(g: &Graph, body: &[u8], mut pos: usize, count: usize) -> Resul
     let mut r = Rels::default();
     r.g.reserve_nodes(g.node_count());
     r.g.reserve_edges(count);
+    r.ix.reserve(count);
     for id in g.node_ids() {
         r.g.add_node(id);
     }
@@ -555,6 +556,21 @@ mod tests {
         let mut again = open_lazily(&bytes).unwrap();
         again.delete_node(a, true).unwrap();
         assert_eq!((again.node_count(), again.rel_count()), (2, 1));
+    }
+
+    #[test]
+    fn the_shape_so_far_leaves_the_relationships_unread_and_says_so() {
+        let bytes = sample().to_snapshot().unwrap();
+        let g = open_lazily(&bytes).unwrap();
+        let so_far = g.shape_so_far();
+        assert!(so_far.without_relationships && so_far.type_keys.is_empty() && so_far.connections.is_empty());
+        assert_eq!(so_far.label_keys, sample().shape().label_keys);
+        assert!(!g.relationships_read());
+        let whole = g.shape();
+        assert!(g.relationships_read() && !whole.without_relationships);
+        let want = sample().shape();
+        assert_eq!((whole.type_keys, whole.connections.len()), (want.type_keys, want.connections.len()));
+        assert!(!g.shape_so_far().without_relationships);
     }
 
     #[test]
