@@ -38,6 +38,9 @@ pub struct SchemaSnapshot {
     pub names: Vec<(String, Vec<String>)>,
     /// Names of the parameters set in the session.
     pub params: Vec<String>,
+    /// Taken before the graph's relationships were read (a database just opened):
+    /// `type_keys` and `connections` are empty until it is taken again.
+    pub partial: bool,
 }
 
 /// How many node names a snapshot keeps for completion.
@@ -61,7 +64,8 @@ impl SchemaSnapshot {
             }
         }
         s.keys = g.keys().iter().map(|(_, k)| k.to_string()).collect();
-        let shape = g.shape();
+        let shape = g.shape_so_far();
+        s.partial = shape.without_relationships;
         let (label, ty, key) =
             (|l| g.labels().name(l).to_string(), |t| g.types().name(t).to_string(), |k| g.keys().name(k).to_string());
         let named = |m: &IndexMap<KeyId, usize>| m.iter().map(|(k, n)| (key(*k), *n)).collect::<IndexMap<_, _>>();

@@ -153,7 +153,9 @@ fn run_one(state: &mut State, stmt: &str, out: &mut dyn Write, err: &mut dyn Wri
     match r {
         Ok(o) => {
             print_outcome(state, &o, out);
-            if !o.result.stats.is_empty() {
+            // A statement that wrote, or the first that read the relationships of a database
+            // just opened, changes what completion offers.
+            if !o.result.stats.is_empty() || (state.schema.partial && state.session.graph.relationships_read()) {
                 state.refresh_schema();
             }
             // Probing a slow query again would be slow too.

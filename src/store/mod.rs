@@ -361,6 +361,12 @@ impl Graph {
         self.damage().map_or(Ok(()), |d| Err(d.to_string()))
     }
 
+    /// Whether its relationships are read (always, but for a database opened and not yet
+    /// asked for one: see `lazy.rs`).
+    pub fn relationships_read(&self) -> bool {
+        self.rels.is_decoded()
+    }
+
     /// Why the relationships of the snapshot this graph was opened from could not be decoded,
     /// if they could not (see `lazy.rs`): the graph then has none, and must not be saved.
     pub fn damage(&self) -> Option<&str> {

@@ -21,11 +21,25 @@ pub struct Shape {
     pub type_keys: IndexMap<TypeId, IndexMap<KeyId, usize>>,
     /// `(type, start label, end label, count)` for every labelled pair a type connects.
     pub connections: Vec<(TypeId, LabelId, LabelId, usize)>,
+    /// The relationships were not read (see [`Graph::shape_so_far`]): `type_keys` and
+    /// `connections` are empty.
+    pub without_relationships: bool,
 }
 
 impl Graph {
     /// The graph's [`Shape`].
     pub fn shape(&self) -> Shape {
+        self.shape_of(true)
+    }
+
+    /// [`Graph::shape`] without reading the relationships of a database that has not read
+    /// them yet (`lazy.rs`): what completion takes when the REPL opens, so that opening stays
+    /// quick; it asks again once they are read.
+    pub fn shape_so_far(&self) -> Shape {
+        self.shape_of(self.relationships_read())
+    }
+
+    fn shape_of(&self, with_relationships: bool) -> Shape {
         let mut s = Shape::default();
         let mut labels = Tally::default();
         for id in self.node_ids() {
@@ -41,6 +55,10 @@ impl Graph {
             }
         }
         s.label_keys = labels.into_map();
+        if !with_relationships {
+            s.without_relationships = true;
+            return s;
+        }
         let mut types = Tally::default();
         // Relationships come in runs of one type between nodes of the same label sets, so the
         // last pair counted is kept at hand and the table is touched only when it changes.
