@@ -725,3 +725,33 @@ fn integer_comparisons_read_where_the_values_lie_as_the_plain_road_compares() {
         }
     }
 }
+
+#[test]
+fn text_equality_reads_in_place_or_from_a_column_as_the_plain_road_compares() {
+    let mut s = Session::default();
+    s.no_auto_index = true;
+    run(
+        &mut s,
+        "UNWIND range(0, 5999) AS i
+         WITH i, ['x', 'y', '', 'x ', 'é', null, 1, ['x'], true, 2.5, 'X'][i % 11] AS v
+         CREATE (:V {v: v, i: i})",
+    );
+    let q = |w: &str| format!("MATCH (n:V) WHERE {w} RETURN count(DISTINCT n.i)");
+    let cases = ["'x'", "''", "'é'", "'X'", "'nowhere'"];
+    let check = |s: &mut Session| {
+        for t in cases {
+            let (fast, plain) = (format!("n.v = {t}"), format!("coalesce(n.v, n.v) = {t}"));
+            assert_eq!(run(s, &q(&fast)), run(s, &q(&plain)), "{fast}");
+            let (fast, plain) = (format!("{t} <> n.v"), format!("{t} <> coalesce(n.v, n.v)"));
+            assert_eq!(run(s, &q(&fast)), run(s, &q(&plain)), "{fast}");
+        }
+    };
+    // Compared in each node's list: an equality with a text builds no column.
+    check(&mut s);
+    // Reading every value (a column is built for them), then compared in the column.
+    for _ in 0..2 {
+        run(&mut s, "MATCH (n:V) RETURN count(DISTINCT n.v)");
+    }
+    check(&mut s);
+    assert_eq!(run(&mut s, &q("n.v = 'x'")), vec![vec![Value::Int(546)]]);
+}

@@ -427,28 +427,19 @@ impl<'g> PropReader<'g> {
 
     /// The column of the id's block if one is built; this read does not count towards one.
     fn column_built(&mut self, id: u64) -> Option<&Column> {
-        let g = self.graph()?;
-        let ids = if self.of == Of::Nodes { g.nodes.len() } else { g.r().ix.len() };
-        if usize::try_from(id).ok()? >= ids {
-            return None;
-        }
-        let b = usize::try_from(id >> BLOCK_BITS).ok()?;
-        if self.blocks.len() <= b {
-            self.blocks.resize_with(b + 1, Block::default);
-        }
-        let (of, key) = (self.of, self.key);
-        let block = &mut self.blocks[b];
-        if block.col.is_none() && !block.asked {
-            block.asked = true;
-            block.col = g.column_of(of, key, b as u64, false);
-        }
-        block.col.as_deref()
+        self.column_counting(id, false)
     }
 
-    /// The column of the id's block, if there is one or this read makes it hot. Each block
-    /// is asked of the store (under its lock) once, and again when its reads make it hot: an
-    /// expansion's relationships come from all over the ids, one block after another.
+    /// The column of the id's block, if there is one or this read makes it hot.
     fn column(&mut self, id: u64) -> Option<&Column> {
+        self.column_counting(id, true)
+    }
+
+    /// The column of the id's block, if there is one, or (when `count`) this read makes it
+    /// hot. Each block is asked of the store (under its lock) once, and again when its reads
+    /// make it hot: an expansion's relationships come from all over the ids, one block after
+    /// another.
+    fn column_counting(&mut self, id: u64, count: bool) -> Option<&Column> {
         let g = self.graph()?;
         // An id past any the store has handed out (a made-up one in a parameter) has none.
         let ids = if self.of == Of::Nodes { g.nodes.len() } else { g.r().ix.len() };
@@ -466,7 +457,7 @@ impl<'g> PropReader<'g> {
                 block.asked = true;
                 block.col = g.column_of(of, key, b as u64, false);
             }
-            if block.col.is_none() {
+            if block.col.is_none() && count {
                 block.misses += 1;
                 if block.misses >= HOT {
                     // Once hot, built; if none can be (budget, a statement that wrote), the
