@@ -335,7 +335,7 @@ fn restore(body: &[u8], version: u32) -> Result<Graph, String> {
         }
         g.nodes[id as usize] = rec;
     }
-    check_lists(&g.node_props, &lists, nk)?;
+    check_lists(&g.node_props, lists.len(), |i| lists.get(i).copied(), nk, "node")?;
     drop(lists);
     g.live_nodes = head.nodes as usize;
     for (ix, n) in g.nodes.iter_mut().filter(|n| n.live()).enumerate() {
@@ -381,21 +381,32 @@ fn restore(body: &[u8], version: u32) -> Result<Graph, String> {
     Ok(g)
 }
 
-/// Checks the property lists stored one after another in `arena`, each from where `lists`
-/// says (with its node's id) to where the next begins, on all cores: checking them was most of
-/// the time a graph took to open.
-fn check_lists(arena: &props::Arena, lists: &[(u64, u32)], keys: usize) -> Result<(), String> {
+/// Checks the property lists stored one after another in `arena`: `count` entities, the
+/// `i`th with its id and where its list begins (`list(i)`; `None`: it has none), each list
+/// ending where the next begins. On all cores: checking them was most of the time a graph
+/// took to open. `what` the entities are, for the error.
+fn check_lists(
+    arena: &props::Arena,
+    count: usize,
+    list: impl Fn(usize) -> Option<(u64, u32)> + Sync,
+    keys: usize,
+    what: &str,
+) -> Result<(), String> {
     let end = arena.len() as u32;
+    let after = |i: usize| (i..count).find_map(|j| list(j).map(|x| (j, x)));
     let check = |part: usize, parts: usize| -> Result<(), String> {
-        let (from, to) = (lists.len() * part / parts, lists.len() * (part + 1) / parts);
-        for (i, (id, at)) in lists.iter().enumerate().take(to).skip(from) {
-            let next = lists.get(i + 1).map_or(end, |n| n.1);
-            props::validate(arena.span(*at, next), keys).map_err(|e| format!("snapshot node {id}: {e}"))?;
+        let (from, to) = (count * part / parts, count * (part + 1) / parts);
+        let mut cur = after(from).filter(|(i, _)| *i < to);
+        while let Some((i, (id, at))) = cur {
+            let next = after(i + 1);
+            let stop = next.map_or(end, |(_, (_, off))| off);
+            props::validate(arena.span(at, stop), keys).map_err(|e| format!("snapshot {what} {id}: {e}"))?;
+            cur = next.filter(|(j, _)| *j < to);
         }
         Ok(())
     };
     let parts = std::thread::available_parallelism().map_or(1, |n| n.get()).min(8);
-    if parts == 1 || lists.len() < 10_000 {
+    if parts == 1 || count < 10_000 {
         return check(0, 1);
     }
     std::thread::scope(|s| {
@@ -437,6 +448,8 @@ fn decode_rels_at(g: &Graph, body: &[u8], mut pos: usize, count: usize) -> Resul
     r.g.reserve_nodes(g.node_count());
     r.g.reserve_edges(count);
     r.ix.reserve(count);
+    // The lists are at most the bytes left.
+    r.props.reserve(body.len().saturating_sub(pos));
     for id in g.node_ids() {
         r.g.add_node(id);
     }
@@ -453,14 +466,23 @@ fn decode_rels_at(g: &Graph, body: &[u8], mut pos: usize, count: usize) -> Resul
         if id >= g.next_rel || id >= most(count as u64) || used || ty >= nt as u64 {
             return Err(format!("snapshot relationship {id} is invalid"));
         }
-        props::validate(blob, nk).map_err(|e| format!("snapshot relationship {id}: {e}"))?;
+        // Checked below, with the others, on all cores.
         let rec = RelRec { id: id as u32, ty: TypeId(ty as u32), props: r.props.push_encoded(blob)? };
+        if rec.props == props::NONE && blob.len() > 1 {
+            return Err(format!("snapshot relationship {id}: a property list is malformed"));
+        }
         if r.ix.len() <= id as usize {
             r.ix.resize(id as usize + 1, super::gone());
         }
         r.ix[id as usize] = r.g.add_edge(a, b, rec);
         counts[ty as usize] += 1;
     }
+    // Petgraph keeps the relationships in the order they were added, their lists' order.
+    let list = |i: usize| {
+        let e = r.g.edge_weight(petgraph::stable_graph::EdgeIndex::new(i))?;
+        (e.props != props::NONE).then_some((u64::from(e.id), e.props))
+    };
+    check_lists(&r.props, count, list, nk, "relationship")?;
     Ok((r, pos, counts))
 }
 
@@ -556,6 +578,25 @@ mod tests {
         let mut again = open_lazily(&bytes).unwrap();
         again.delete_node(a, true).unwrap();
         assert_eq!((again.node_count(), again.rel_count()), (2, 1));
+    }
+
+    #[test]
+    fn a_relationship_list_naming_a_key_past_the_names_is_refused_at_once_and_lazily() {
+        let mut g = Graph::new();
+        let a = g.create_node(["A"], []);
+        g.create_rel(a, a, "T", [("w", Value::Int(1))]);
+        let mut bytes = g.to_snapshot().unwrap();
+        // The last list: 4 bytes (one entry, key "w", integer 1), then the body's checksum.
+        let n = bytes.len();
+        let k = g.key_id("w").unwrap().0 as u8;
+        assert_eq!(bytes[n - 9..n - 4], [4, 1, k, 3, 2]);
+        bytes[n - 7] = 99;
+        let crc = crc32fast::hash(&bytes[20..n - 4]);
+        bytes[n - 4..].copy_from_slice(&crc.to_le_bytes());
+        let now = Graph::from_snapshot(&bytes).unwrap_err();
+        assert!(now.contains("relationship 0") && now.contains("out of range"), "{now}");
+        let later = open_lazily(&bytes).unwrap().decode_all().unwrap_err();
+        assert_eq!(later, now);
     }
 
     #[test]
