@@ -168,11 +168,11 @@ fn write_export(
     }
     let mut style = style(&mut session, cli.size.as_deref(), cli.color.as_deref()).map_err(usage)?;
     style.undirected = cli.undirected;
+    session.graph.decode_all().map_err(failed)?;
     let sub = match &result {
         Some(r) => Subgraph::from_result(&session.graph, r),
         None => Subgraph::whole(&session.graph),
     };
-    session.graph.decode_all().map_err(failed)?;
     let prov = Provenance::new(&session.graph, cli.query.as_deref(), params);
     let ex = Export { graph: &session.graph, sub: &sub, prov: &prov, style: &style };
     let mut msg = String::new();

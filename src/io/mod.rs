@@ -91,8 +91,13 @@ pub fn open_within(spec: &str, like: &Session) -> Result<Graph, FileError> {
 /// a snapshot, `.json` the JSON graph, anything else a Cypher script. The write is atomic
 /// (temporary file, fsync, rename), so a save cut short leaves the old file whole.
 pub fn save(g: &Graph, path: &Path) -> Result<(), FileError> {
-    g.decode_all().map_err(|e| FileError::invalid(path, e))?;
-    let bytes = match path.extension().and_then(|e| e.to_str()).map(|e| e.to_ascii_lowercase()).as_deref() {
+    let ext = path.extension().and_then(|e| e.to_str()).map(|e| e.to_ascii_lowercase());
+    // A snapshot takes relationships not yet read as its file has them, and refuses a graph
+    // whose relationships could not be read; the other forms read them first.
+    if ext.as_deref() != Some("sg") {
+        g.decode_all().map_err(|e| FileError::invalid(path, e))?;
+    }
+    let bytes = match ext.as_deref() {
         Some("sg") => g.to_snapshot().map_err(|e| FileError::invalid(path, e))?,
         Some("json") => {
             let mut text =

@@ -11,7 +11,7 @@
 //! nodes) leaves the graph without relationships and says so in [`Lazy::damage`]: the session
 //! turns it into the statement's error, and a graph so damaged is never written back.
 
-use std::sync::{Arc, Mutex, OnceLock};
+use std::sync::{Mutex, OnceLock};
 
 use petgraph::stable_graph::{EdgeIndex, StableDiGraph};
 
@@ -48,12 +48,6 @@ impl std::fmt::Debug for Pending {
 }
 
 impl Pending {
-    /// Nothing to read but a count (while a snapshot's first part is being read).
-    pub fn none(count: usize) -> Pending {
-        let load: Loader = Arc::new(|_, _| Err("no file".into()));
-        Pending { load, at: 0, len: 0, count, start: (0, 0), want: 0 }
-    }
-
     /// Reads the bytes and checks the body's checksum with them.
     pub fn read(&self) -> Result<Vec<u8>, String> {
         let bytes = (self.load)(self.at, self.len)?;

@@ -266,6 +266,23 @@ impl Default for Graph {
     }
 }
 
+/// `job(part, parts)` for each part of a job split over this machine's cores (at most 8), the
+/// first on this thread; one part when the job is `small`. A part whose thread failed is done
+/// again on this one.
+fn on_cores<T: Send>(small: bool, job: impl Fn(usize, usize) -> T + Sync) -> Vec<T> {
+    let parts = if small { 1 } else { std::thread::available_parallelism().map_or(1, |n| n.get()).min(8) };
+    if parts == 1 {
+        return vec![job(0, 1)];
+    }
+    let job = &job;
+    std::thread::scope(|s| {
+        let others: Vec<_> = (1..parts).map(|p| (p, s.spawn(move || job(p, parts)))).collect();
+        let mut done = vec![job(0, parts)];
+        done.extend(others.into_iter().map(|(p, h)| h.join().unwrap_or_else(|_| job(p, parts))));
+        done
+    })
+}
+
 /// The mark of a deleted relationship's slot in `Rels::ix` (petgraph never hands it out).
 fn gone() -> EdgeIndex<u32> {
     EdgeIndex::end()
@@ -699,16 +716,7 @@ impl Graph {
                     self.delete_rel(id);
                 }
             }
-            Undo::DeletedNode { id, labels, props } => {
-                self.indexes.node_added(id, &labels, &props);
-                let ix = self.r_mut().g.add_node(id).index() as u32;
-                let rec = NodeRec { labels: self.intern_label_set(&labels), props: self.node_props.store(&props), ix };
-                self.nodes[id.index()] = rec;
-                self.live_nodes += 1;
-                for l in labels {
-                    self.label_index[l.index()].insert(id);
-                }
-            }
+            Undo::DeletedNode { id, labels, props } => self.place_node(id, &labels, &props),
             Undo::DeletedRel { id, start, end, ty, props } => {
                 if let (Some(a), Some(b)) = (self.nix(start), self.nix(end)) {
                     let r = self.r_mut();
@@ -954,22 +962,28 @@ impl Graph {
     /// Creates a node from interned labels and properties (bulk loading: not journaled).
     pub fn add_node_syms(&mut self, labels: &[LabelId], props: &[(KeyId, Value)]) -> NodeId {
         self.changed();
-        let id = self.next_node;
+        let id = NodeId(self.next_node);
         self.next_node += 1;
+        self.place_node(id, labels, props);
+        id
+    }
+
+    /// Puts a node with this id (new, or deleted and brought back) into the store: its record,
+    /// its node in petgraph's graph, its labels' sets and the indexes.
+    fn place_node(&mut self, id: NodeId, labels: &[LabelId], props: &[(KeyId, Value)]) {
         for &l in labels {
-            self.label_index[l.index()].insert(NodeId(id));
+            self.label_index[l.index()].insert(id);
         }
         if !self.indexes.is_empty() {
-            self.indexes.node_added(NodeId(id), labels, props);
+            self.indexes.node_added(id, labels, props);
         }
-        let ix = self.r_mut().g.add_node(NodeId(id)).index() as u32;
+        let ix = self.r_mut().g.add_node(id).index() as u32;
         let rec = NodeRec { labels: self.intern_label_set(labels), props: self.node_props.store(props), ix };
-        if self.nodes.len() <= id as usize {
-            self.nodes.resize(id as usize + 1, NodeRec::GONE);
+        if self.nodes.len() <= id.index() {
+            self.nodes.resize(id.index() + 1, NodeRec::GONE);
         }
-        self.nodes[id as usize] = rec;
+        self.nodes[id.index()] = rec;
         self.live_nodes += 1;
-        NodeId(id)
     }
 
     /// Creates a relationship from an interned type (bulk loading: not journaled). `None`
@@ -1028,20 +1042,8 @@ impl Graph {
             v.sort_unstable_by(index::entry_order);
             v
         };
-        let cores = std::thread::available_parallelism().map_or(1, |n| n.get()).min(8);
-        if cores == 1 || ids.len() < 50_000 {
-            return part(&ids);
-        }
-        let chunk = ids.len().div_ceil(cores);
-        std::thread::scope(|s| {
-            let parts: Vec<_> = ids.chunks(chunk).skip(1).map(|c| (c, s.spawn(move || part(c)))).collect();
-            let mut all = part(&ids[..chunk]);
-            for (c, p) in parts {
-                // A part whose thread failed is read again here.
-                all.extend(p.join().unwrap_or_else(|_| part(c)));
-            }
-            all
-        })
+        let n = ids.len();
+        on_cores(n < 50_000, |p, parts| part(&ids[n * p / parts..n * (p + 1) / parts])).concat()
     }
 
     /// The node and relationship ids handed out so far (the next ones made get these).

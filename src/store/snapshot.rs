@@ -124,11 +124,10 @@ impl Graph {
         let version = check(bytes)?;
         let body = &bytes[20..bytes.len() - 4];
         if version < 5 {
-            return restore(body, version);
+            return restore(body, version).map(|(g, _)| g);
         }
-        let first = first_part(body)?;
-        let mut g = restore(first, version)?;
-        let count = g.rel_count();
+        let (first, _) = first_part(body)?;
+        let (mut g, count) = restore(first, version)?;
         g.rels = Lazy::ready(decode_section(&g, &body[12 + first.len()..], count)?);
         Ok(g)
     }
@@ -171,20 +170,17 @@ impl Graph {
                 24u64.saturating_add(body_len)
             ));
         }
-        let part = first_part(&first[20..])?;
-        let mut g = restore(part, SNAPSHOT_VERSION)?;
+        let (part, part_crc) = first_part(&first[20..])?;
+        let (mut g, count) = restore(part, SNAPSHOT_VERSION)?;
         let want = u32::from_le_bytes(tail);
+        // The body's checksum so far: the first part's length and checksum, then the part,
+        // whose checksum is known (it was just checked), so it is not hashed again.
         let mut start = crc32fast::Hasher::new();
-        start.update(&first[20..]);
+        start.update(&first[20..SNAPSHOT_LEAD]);
+        start.combine(&crc32fast::Hasher::new_with_initial_len(part_crc, part.len() as u64));
         let at = first.len() as u64;
-        let pending = Pending {
-            load,
-            at,
-            len: (file_len - 4 - at) as usize,
-            count: g.rel_count(),
-            start: (start.finalize(), first.len() as u64 - 20),
-            want,
-        };
+        let pending =
+            Pending { load, at, len: (file_len - 4 - at) as usize, count, start: (start.finalize(), at - 20), want };
         g.rels = Lazy::later(pending);
         // The file's checksums: its header, then a body whose checksum is `want`, then `tail`.
         let mut crc = crc32fast::Hasher::new();
@@ -196,8 +192,8 @@ impl Graph {
     }
 }
 
-/// The first part of a version 5 body, its checksum checked.
-fn first_part(body: &[u8]) -> Result<&[u8], String> {
+/// The first part of a version 5 body, and its checksum, checked.
+fn first_part(body: &[u8]) -> Result<(&[u8], u32), String> {
     let len = body.get(..8).and_then(|b| b.try_into().ok()).map(u64::from_le_bytes);
     let crc = body.get(8..12).and_then(|b| b.try_into().ok()).map(u32::from_le_bytes);
     let part = len.and_then(|n| body.get(12..12usize.checked_add(usize::try_from(n).ok()?)?));
@@ -205,7 +201,7 @@ fn first_part(body: &[u8]) -> Result<&[u8], String> {
     if crc32fast::hash(part) != crc {
         return Err("snapshot checksum mismatch: the file is corrupted".into());
     }
-    Ok(part)
+    Ok((part, crc))
 }
 
 /// Checks the header, the length and the checksum; returns the format version.
@@ -246,9 +242,10 @@ fn bad(what: &str) -> String {
 }
 
 /// Reads the body (from version 5, its first part), checking every id, name and property
-/// list. Before version 5 the relationships are in it, and decoded; from version 5 they are
-/// not, and the graph's `rels` holds nothing but their count until the caller sets them.
-fn restore(body: &[u8], version: u32) -> Result<Graph, String> {
+/// list: the graph, and how many relationships the head says it has. Before version 5 the
+/// relationships are in the body, and decoded; from version 5 they are not, and the caller
+/// gives the graph its relationships.
+fn restore(body: &[u8], version: u32) -> Result<(Graph, usize), String> {
     let mut pos = 0usize;
     let head_bytes = blob(body, &mut pos).ok_or_else(|| bad("no header"))?;
     let head: Head = postcard::from_bytes(head_bytes).map_err(|e| bad(&e.to_string()))?;
@@ -286,7 +283,6 @@ fn restore(body: &[u8], version: u32) -> Result<Graph, String> {
     }
     (g.next_node, g.next_rel, g.type_counts) = (head.node_ids, head.rel_ids, counts);
     let rel_count = head.rels as usize;
-    g.rels = Lazy::later(Pending::none(rel_count));
     let num = |pos: &mut usize, what: &str| uvar(body, pos).ok_or_else(|| bad(what));
     let mut labels: Vec<LabelId> = Vec::new();
     // Nodes come in runs of one label set: the last one is kept at hand.
@@ -378,7 +374,7 @@ fn restore(body: &[u8], version: u32) -> Result<Graph, String> {
         return Err(bad("a full-text index names no label or no property"));
     }
     g.restore_fulltext(fulltext);
-    Ok(g)
+    Ok((g, rel_count))
 }
 
 /// Checks the property lists stored one after another in `arena`: `count` entities, the
@@ -405,15 +401,7 @@ fn check_lists(
         }
         Ok(())
     };
-    let parts = std::thread::available_parallelism().map_or(1, |n| n.get()).min(8);
-    if parts == 1 || count < 10_000 {
-        return check(0, 1);
-    }
-    std::thread::scope(|s| {
-        let others: Vec<_> = (1..parts).map(|p| s.spawn(move || check(p, parts))).collect();
-        let mine = check(0, parts);
-        others.into_iter().map(|h| h.join().unwrap_or_else(|_| Err(bad("a check failed")))).fold(mine, Result::and)
-    })
+    super::on_cores(count < 10_000, check).into_iter().collect()
 }
 
 /// The most ids a snapshot of `live` entities may spread them over.
