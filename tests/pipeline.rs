@@ -202,6 +202,9 @@ fn aggregations_on_several_threads_keep_the_order_of_one() {
         "MATCH (a:Q)-[t:T]->(b) RETURN b.v AS v, sum(t.w) AS s, avg(a.f) AS m, collect(b.i)[-3..] AS last",
         "MATCH (a:Q) WHERE a.v > 3 RETURN collect(a.g) AS all",
         "MATCH (a:Q) RETURN count(a.i) AS n, sum(a.f) AS s",
+        // Thousands of groups, each key in several parts, with a second argument kept.
+        "MATCH (a:Q) RETURN a.i % 10007 AS k, count(*) AS n, collect(a.v)[0..2] AS f, percentileDisc(a.f, 0.5) AS p",
+        "MATCH (a:Q) RETURN a.i % 10007 AS k, a.v AS v, count(DISTINCT a.g) AS d, max(a.f) AS hi",
         // Sums of durations do not merge: the parts the helpers took are done again in order.
         "MATCH (a:Q) RETURN a.v AS v, sum(duration({days: a.g})) AS d, count(*) AS n",
     ];

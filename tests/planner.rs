@@ -755,3 +755,43 @@ fn text_equality_reads_in_place_or_from_a_column_as_the_plain_road_compares() {
     check(&mut s);
     assert_eq!(run(&mut s, &q("n.v = 'x'")), vec![vec![Value::Int(546)]]);
 }
+
+/// A count of each start node's matches with aggregates of the far nodes' properties
+/// ("counting matches ... and Max(f.v)") reads each value from the store's reader, an
+/// integer without a value made: the rows and errors of the plain road, for values of every
+/// type, missing ones, and keys that several start nodes share, read in place and from a
+/// column.
+#[test]
+fn aggregates_of_far_nodes_read_in_place_give_the_plain_roads_rows_and_errors() {
+    let mut s = Session::default();
+    run(&mut s, "UNWIND range(0, 2999) AS i CREATE (:P {i: i % 700})");
+    run(
+        &mut s,
+        "MATCH (p:P) WITH p, id(p) AS k UNWIND range(0, k % 7) AS j
+         WITH p, k + j AS x
+         CREATE (p)-[:K]->(:F {v: [1, 2.5, 'a', null, -7, [1], 9223372036854775807, 'b', 0][x % 9],
+                               w: [3, null, 1.5, -2, 7][x % 5], n: x % 13 - 6, big: 9223372036854775807 - x % 2})",
+    );
+    let mut plain = plain_twin(&s);
+    let fast = "MATCH (p:P)-[:K]->(f:F) RETURN p.i AS i, count(*) AS c, max(f.v) AS mx, min(f.v) AS mn, \
+                sum(f.w) AS s, max(f.w) AS w, min(f.n) AS lo, max(f.n) AS hi, sum(f.n) AS t, min(f.nothing) AS none";
+    assert!(explain(&mut s, fast).contains("counting matches"), "{}", explain(&mut s, fast));
+    assert!(!explain(&mut plain, fast).contains("counting matches"));
+    let expected = sorted(run(&mut plain, fast));
+    assert_eq!(expected.len(), 700);
+    // Thrice: read in place, then from the columns the reads made.
+    for _ in 0..3 {
+        assert_eq!(sorted(run(&mut s, fast)), expected);
+    }
+    // A sum of texts, and an integer sum that overflows, fail as the plain road fails.
+    for q in [
+        "MATCH (p:P)-[:K]->(f:F) RETURN p.i AS i, sum(f.v) AS s",
+        "MATCH (p:P)-[:K]->(f:F) RETURN sum(f.big) AS s",
+        "MATCH (p:P)-[:K]->(f:F) RETURN p.i AS i, count(*) AS c, sum(f.big) AS s",
+    ] {
+        assert!(explain(&mut s, q).contains("counting matches"), "{q}");
+        let (got, want) = (s.run_statement(q, &Params::new()), plain.run_statement(q, &Params::new()));
+        let (Err(got), Err(want)) = (got, want) else { panic!("{q}: both should fail") };
+        assert_eq!((got.detail, got.message), (want.detail, want.message), "{q}");
+    }
+}

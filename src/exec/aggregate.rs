@@ -3,7 +3,8 @@
 use std::collections::HashSet;
 use std::sync::Arc;
 
-use indexmap::IndexMap;
+use indexmap::IndexSet;
+use smallvec::SmallVec;
 
 use super::eval::eval;
 use super::rows::rows_or_error;
@@ -11,6 +12,7 @@ use super::{type_err, Ctx, Keep, Row, RowIter};
 use crate::catalog::functions::F;
 use crate::error::{Detail, Error, Kind, Result};
 use crate::plan::{Agg, AggFunc, Expr, Key, Slot};
+use crate::store::Scalar;
 use crate::value::Value;
 
 /// The running state of one aggregate in one group.
@@ -28,6 +30,14 @@ enum Acc {
 
 pub(crate) struct State {
     acc: Acc,
+    /// DISTINCT's values seen, and the value of a second argument (a percentile's): boxed,
+    /// since most aggregates have neither and a grouping keeps a state per group.
+    extra: Option<Box<Extra>>,
+}
+
+/// What an aggregate with DISTINCT or a second argument keeps beside its accumulator.
+#[derive(Debug, Clone, Default)]
+struct Extra {
     seen: Option<HashSet<Value, ahash::RandomState>>,
     param: Option<Value>,
 }
@@ -41,7 +51,9 @@ impl State {
             AggFunc::Min | AggFunc::Max => Acc::Best(None),
             _ => Acc::Values(Vec::new()),
         };
-        State { acc, seen: a.distinct.then(HashSet::default), param: None }
+        let extra = (a.distinct || a.args.len() > 1)
+            .then(|| Box::new(Extra { seen: a.distinct.then(HashSet::default), param: None }));
+        State { acc, extra }
     }
 
     fn add(&mut self, a: &Agg, row: &Row, ctx: Ctx) -> Result<()> {
@@ -55,17 +67,40 @@ impl State {
         self.add_value(a, v, row, ctx)
     }
 
+    /// [`State::add_value`] of a value a reader gave as a [`Scalar`]: an integer counted,
+    /// summed or compared with the integer kept without a `Value` made, anything else as
+    /// `add_value` takes it (so the order of the values, and the errors, are the same).
+    pub(crate) fn add_scalar(&mut self, a: &Agg, v: Scalar, row: &Row, ctx: Ctx) -> Result<()> {
+        let plain = self.extra.is_none();
+        match (v, &mut self.acc) {
+            (Scalar::Null, _) => {}
+            (Scalar::Int(_), Acc::Count(c)) if plain => *c += 1,
+            (Scalar::Int(i), Acc::SumInt(s)) if plain => {
+                *s = s.checked_add(i).ok_or_else(|| {
+                    Error::runtime(Kind::ArgumentError, Detail::IntegerOverflow, "integer overflow in sum()")
+                })?
+            }
+            (Scalar::Int(i), Acc::Best(Some(Value::Int(cur)))) if plain => {
+                if (a.func == AggFunc::Min && i < *cur) || (a.func == AggFunc::Max && i > *cur) {
+                    *cur = i;
+                }
+            }
+            (v, _) => self.add_value(a, v.into_value(), row, ctx)?,
+        }
+        Ok(())
+    }
+
     /// [`State::add`] with the first argument already evaluated.
     pub(crate) fn add_value(&mut self, a: &Agg, v: Value, row: &Row, ctx: Ctx) -> Result<()> {
         if v.is_null() {
             return Ok(());
         }
-        if let Some(p) = a.args.get(1) {
-            if self.param.is_none() {
-                self.param = Some(eval(p, row, ctx)?);
+        if let (Some(p), Some(extra)) = (a.args.get(1), &mut self.extra) {
+            if extra.param.is_none() {
+                extra.param = Some(eval(p, row, ctx)?);
             }
         }
-        if let Some(seen) = &mut self.seen {
+        if let Some(seen) = self.extra.as_mut().and_then(|x| x.seen.as_mut()) {
             let size = super::value_size(&v) + super::set_entry(std::mem::size_of::<Value>() as u64);
             if !seen.insert(v.clone()) {
                 return Ok(());
@@ -194,7 +229,7 @@ impl State {
                         Value::Float((xs.iter().map(|x| (x - mean).powi(2)).sum::<f64>() / denom).sqrt())
                     }
                 }
-                _ => percentile(vs, self.param, a.func == AggFunc::PercentileCont)?,
+                _ => percentile(vs, self.extra.and_then(|x| x.param), a.func == AggFunc::PercentileCont)?,
             },
         })
     }
@@ -245,11 +280,23 @@ fn percentile(mut vs: Vec<Value>, p: Option<Value>, cont: bool) -> Result<Value>
 
 /// Grouping by `keys`: takes its rows one at a time, by value or by reference (see `push`),
 /// and gives one row per group (in first-seen order).
+/// A group's key: its values, one a grouping key (most have one or two).
+type GroupKey = SmallVec<[Value; 2]>;
+
 pub(crate) struct Grouping<'a> {
     keys: &'a [(Expr, Slot)],
     aggs: &'a [Agg],
     ctx: Ctx<'a>,
-    groups: IndexMap<Vec<Value>, (Row, Vec<State>), ahash::RandomState>,
+    /// The groups' keys, in the order they first came; a group is its index here.
+    groups: IndexSet<GroupKey, ahash::RandomState>,
+    /// The aggregates' states, `aggs.len()` a group, in the groups' order.
+    states: Vec<State>,
+    /// Each group's first row: the values of the slots `reads` names, `reads.len()` a group
+    /// (one vector for all groups, not a row each), or the whole row without `reads`.
+    kept: Vec<Value>,
+    kept_rows: Vec<Row>,
+    /// The width of the rows taken (the rows made of `kept` are as wide).
+    width: usize,
     /// The key of each row is built in one buffer, copied only for a new group.
     k: Vec<Value>,
     /// Rows often come in runs that share what the keys read (an expansion's rows share the
@@ -299,7 +346,11 @@ impl<'a> Grouping<'a> {
             keys,
             aggs,
             ctx,
-            groups: IndexMap::default(),
+            groups: IndexSet::default(),
+            states: Vec::new(),
+            kept: Vec::new(),
+            kept_rows: Vec::new(),
+            width: ctx.width,
             k: Vec::with_capacity(keys.len()),
             memo: memo_slots(keys),
             read: Vec::new(),
@@ -328,6 +379,10 @@ impl<'a> Grouping<'a> {
         self.flush()?;
         let mut part = self.empty();
         part.groups = std::mem::take(&mut self.groups);
+        part.states = std::mem::take(&mut self.states);
+        part.kept = std::mem::take(&mut self.kept);
+        part.kept_rows = std::mem::take(&mut self.kept_rows);
+        part.width = self.width;
         self.by_address.clear();
         self.last_group = None;
         self.fetch_keys = true;
@@ -366,6 +421,9 @@ impl<'a> Grouping<'a> {
             }
         }
         let mut evaluated = 0;
+        // What the batch's new groups hold, charged once for the batch (threads grouping
+        // together would contend for a charge each).
+        let mut new_bytes = 0;
         ctx.control.tick_n(batch.len() as u64)?;
         for (n, row) in batch.iter().enumerate() {
             let (mut same, mut entities) = (false, false);
@@ -403,17 +461,21 @@ impl<'a> Grouping<'a> {
                             i
                         }
                         None => {
+                            self.width = row.len();
                             let kept = match &self.reads {
                                 Some(reads) => {
-                                    let mut kept = vec![Value::Null; row.len()];
-                                    reads.iter().for_each(|&s| kept[s] = row[s].clone());
-                                    kept
+                                    let at = self.kept.len();
+                                    self.kept.extend(reads.iter().map(|&s| row[s].clone()));
+                                    &self.kept[at..]
                                 }
-                                None => row.clone(),
+                                None => {
+                                    self.kept_rows.push(row.clone());
+                                    &self.kept_rows[self.kept_rows.len() - 1][..]
+                                }
                             };
-                            ctx.control.charge(super::row_size(&self.k) + super::row_size(&kept))?;
-                            let states = aggs.iter().map(State::new).collect();
-                            self.groups.insert_full(self.k.clone(), (kept, states)).0
+                            new_bytes += super::row_size(&self.k) + super::row_size(kept);
+                            self.states.extend(aggs.iter().map(State::new));
+                            self.groups.insert_full(self.k.drain(..).collect()).0
                         }
                     };
                     self.last_group = entities.then_some(i);
@@ -421,8 +483,8 @@ impl<'a> Grouping<'a> {
                     i
                 }
             };
-            let entry = &mut self.groups[i];
-            for ((s, a), got) in entry.1.iter_mut().zip(aggs).zip(self.fetched.iter_mut()) {
+            let states = &mut self.states[i * aggs.len()..(i + 1) * aggs.len()];
+            for ((s, a), got) in states.iter_mut().zip(aggs).zip(self.fetched.iter_mut()) {
                 match got.get_mut(n).and_then(Option::take) {
                     Some(v) => s.add_value(a, v, row, ctx)?,
                     None => s.add(a, row, ctx)?,
@@ -430,7 +492,7 @@ impl<'a> Grouping<'a> {
             }
         }
         self.fetch_keys = evaluated * 2 > batch.len();
-        Ok(())
+        ctx.control.charge(new_bytes)
     }
 
     /// Adds the groupings of the rows that follow those taken so far, part after part, as if
@@ -441,21 +503,37 @@ impl<'a> Grouping<'a> {
         self.flush()?;
         let plain = |st: &State| !matches!(st.acc, Acc::Durations(..));
         let all = std::iter::once(&*self).chain(&parts);
-        if !all.flat_map(|g| g.groups.values()).all(|(_, states)| states.iter().all(plain)) {
+        if !all.flat_map(|g| &g.states).all(plain) {
             return Ok(false);
         }
+        let (na, kw) = (self.aggs.len(), self.reads.as_ref().map(Vec::len));
         for part in parts {
-            for (k, (row, states)) in part.groups {
-                match self.groups.get_index_of(&k) {
-                    Some(i) => {
-                        self.ctx.control.release(super::row_size(&k) + super::row_size(&row));
-                        for ((mine, theirs), a) in self.groups[i].1.iter_mut().zip(states).zip(self.aggs) {
-                            mine.merge(theirs, a)?;
-                        }
+            if !part.groups.is_empty() {
+                self.width = part.width;
+            }
+            let (mut states, mut kept, mut rows) =
+                (part.states.into_iter(), part.kept.into_iter(), part.kept_rows.into_iter());
+            for k in part.groups {
+                let (i, new) = self.groups.insert_full(k);
+                let theirs = states.by_ref().take(na);
+                if new {
+                    self.states.extend(theirs);
+                    match kw {
+                        Some(kw) => self.kept.extend(kept.by_ref().take(kw)),
+                        None => self.kept_rows.extend(rows.next()),
                     }
-                    None => {
-                        self.groups.insert(k, (row, states));
-                    }
+                    continue;
+                }
+                // A group this one has: its part's first row goes, and what it was charged.
+                let row: Vec<Value> = match kw {
+                    Some(kw) => kept.by_ref().take(kw).collect(),
+                    None => rows.next().unwrap_or_default(),
+                };
+                let key = &self.groups[i];
+                self.ctx.control.release(super::row_size(key) + super::row_size(&row));
+                let mine = &mut self.states[i * na..(i + 1) * na];
+                for ((mine, theirs), a) in mine.iter_mut().zip(theirs).zip(self.aggs) {
+                    mine.merge(theirs, a)?;
                 }
             }
         }
@@ -468,14 +546,28 @@ impl<'a> Grouping<'a> {
         self.flush()?;
         let (ctx, keys, aggs) = (self.ctx, self.keys, self.aggs);
         if self.groups.is_empty() && keys.is_empty() {
-            self.groups.insert(Vec::new(), (vec![Value::Null; ctx.width], aggs.iter().map(State::new).collect()));
+            // Without keys and rows, one group of no rows.
+            self.groups.insert(GroupKey::new());
+            self.states.extend(aggs.iter().map(State::new));
+            self.kept.extend(self.reads.iter().flatten().map(|_| Value::Null));
+            self.kept_rows.extend(self.reads.is_none().then(|| vec![Value::Null; ctx.width]));
         }
         let mut out = Vec::with_capacity(self.groups.len());
-        for (k, (mut row, states)) in self.groups {
+        let (mut states, mut kept, mut rows) =
+            (self.states.into_iter(), self.kept.into_iter(), self.kept_rows.into_iter());
+        for k in self.groups {
+            let mut row = match &self.reads {
+                Some(reads) => {
+                    let mut row = vec![Value::Null; self.width];
+                    reads.iter().zip(kept.by_ref()).for_each(|(&s, v)| row[s] = v);
+                    row
+                }
+                None => rows.next().unwrap_or_else(|| vec![Value::Null; ctx.width]),
+            };
             for ((_, slot), v) in keys.iter().zip(k) {
                 row[*slot] = v;
             }
-            for (s, a) in states.into_iter().zip(aggs) {
+            for (s, a) in states.by_ref().take(aggs.len()).zip(aggs) {
                 row[a.slot] = s.finish(a)?;
             }
             out.push(row);

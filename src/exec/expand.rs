@@ -313,7 +313,6 @@ pub(crate) fn partial_count(
             }
         }
     }
-    ctx.control.tick_n(n as u64)?;
     if n > 0 {
         for ((s, a), added) in states.into_iter().zip(partial).zip(added) {
             row[a.slot] = if added { s.finish(a)? } else { Value::Null };
@@ -392,10 +391,13 @@ pub(crate) fn expand<'a>(
         return match partial_count(&hop, names, slots, distinct_from, partial, &mut out, ctx, &mut value) {
             Err(e) => one(Err(e)),
             Ok(0) => none(),
-            Ok(n) => {
-                out[slot] = Value::Int(n as i64);
-                one(Ok(out))
-            }
+            Ok(n) => match ctx.control.tick_n(n as u64) {
+                Err(e) => one(Err(e)),
+                Ok(()) => {
+                    out[slot] = Value::Int(n as i64);
+                    one(Ok(out))
+                }
+            },
         };
     }
     let (rslot, tslot) = (rel.slot, to.slot);

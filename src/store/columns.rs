@@ -80,6 +80,42 @@ fn own(shared: &Arc<str>) -> Arc<str> {
     })
 }
 
+/// A value as a reader gives it to an aggregate: a number (or null) without a `Value` made
+/// for it, or the value.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Scalar {
+    /// No value.
+    Null,
+    /// An integer.
+    Int(i64),
+    /// A float.
+    Float(f64),
+    /// Any other value.
+    Value(Value),
+}
+
+impl Scalar {
+    /// `v` as a scalar.
+    pub fn of(v: Value) -> Scalar {
+        match v {
+            Value::Null => Scalar::Null,
+            Value::Int(i) => Scalar::Int(i),
+            Value::Float(f) => Scalar::Float(f),
+            v => Scalar::Value(v),
+        }
+    }
+
+    /// The value it stands for.
+    pub fn into_value(self) -> Value {
+        match self {
+            Scalar::Null => Value::Null,
+            Scalar::Int(i) => Value::Int(i),
+            Scalar::Float(f) => Value::Float(f),
+            Scalar::Value(v) => v,
+        }
+    }
+}
+
 /// One key's values for one block of ids.
 #[derive(Debug)]
 pub(super) struct Column {
@@ -100,6 +136,17 @@ impl Column {
             Cell::Str(s) if self.strs.len() <= SMALL => Value::String(own(&self.strs[s as usize])),
             Cell::Str(s) => Value::String(self.strs[s as usize].clone()),
             Cell::Other(o) => self.others[o as usize].clone(),
+        })
+    }
+
+    /// The value at `i` as a [`Scalar`]: a number read where it lies, without a `Value`.
+    fn scalar(&self, i: usize) -> Option<Scalar> {
+        Some(match self.cells.get(i).copied().unwrap_or(Cell::Missing) {
+            Cell::Missing => return None,
+            Cell::Null => Scalar::Null,
+            Cell::Int(v) => Scalar::Int(v),
+            Cell::Float(v) => Scalar::Float(v),
+            Cell::Str(_) | Cell::Other(_) => Scalar::Value(self.get(i)?),
         })
     }
 
@@ -356,17 +403,28 @@ impl<'g> PropReader<'g> {
     /// The entity's value: `None` if there is no such entity, `Some(None)` if it lacks the
     /// property.
     pub fn lookup(&mut self, id: u64) -> Option<Option<Value>> {
-        let (g, key, of) = match (self.src, self.of) {
-            (Source::Columns(g), of) => (g, self.key, of),
-            (Source::Plain(g), Of::Nodes) => {
-                return g.node_exists(NodeId(id)).then(|| g.node_prop(NodeId(id), self.key))
-            }
-            (Source::Plain(g), Of::Rels) => return g.rel_exists(RelId(id)).then(|| g.rel_prop(RelId(id), self.key)),
-        };
-        match (self.column(id), of) {
-            (Some(c), _) => c.get(in_block(id)).map(|v| Some(v).filter(|v| !v.is_null())),
-            (None, Of::Nodes) => g.node(NodeId(id)).map(|n| g.node_props.get(n.props, key)),
-            (None, Of::Rels) => g.rel(RelId(id)).map(|r| g.r().props.get(r.props, key)),
+        if let Some(c) = self.column(id) {
+            return c.get(in_block(id)).map(|v| Some(v).filter(|v| !v.is_null()));
+        }
+        self.lookup_in_list(id)
+    }
+
+    /// [`PropReader::lookup`] as a [`Scalar`]: a number a column holds is read where it lies,
+    /// without making a `Value` (an aggregate of a property of each of millions of matches).
+    pub fn scalar(&mut self, id: u64) -> Option<Scalar> {
+        if let Some(c) = self.column(id) {
+            return c.scalar(in_block(id));
+        }
+        self.lookup_in_list(id).map(|v| v.map_or(Scalar::Null, Scalar::of))
+    }
+
+    /// The entity's value read from its property list, with no column.
+    fn lookup_in_list(&self, id: u64) -> Option<Option<Value>> {
+        match (self.src, self.of) {
+            (Source::Columns(g), Of::Nodes) => g.node(NodeId(id)).map(|n| g.node_props.get(n.props, self.key)),
+            (Source::Columns(g), Of::Rels) => g.rel(RelId(id)).map(|r| g.r().props.get(r.props, self.key)),
+            (Source::Plain(g), Of::Nodes) => g.node_exists(NodeId(id)).then(|| g.node_prop(NodeId(id), self.key)),
+            (Source::Plain(g), Of::Rels) => g.rel_exists(RelId(id)).then(|| g.rel_prop(RelId(id), self.key)),
         }
     }
 

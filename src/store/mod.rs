@@ -27,7 +27,7 @@ use petgraph::Direction as PgDir;
 
 pub use access::{GraphRead, GraphWrite, Ids};
 pub use adjacency::Adjacency;
-pub use columns::PropReader;
+pub use columns::{PropReader, Scalar};
 pub use fulltext::FulltextIndex;
 pub use index::PropertyIndex;
 pub use intern::{Id, Interner, KeyId, LabelId, TypeId};

@@ -253,7 +253,17 @@ impl<'a> Chain<'a> {
                         None => eval(&x.partial[i].args[0], row, ctx),
                     };
                     let slots = (x.rel.slot, x.to.slot);
-                    let n = partial_count(&hop, names, slots, x.distinct_from, x.partial, row, ctx, &mut value)?;
+                    let read = match x.partial {
+                        [] => None,
+                        p => {
+                            fast::partial_count_read(&hop, names, slots, x.distinct_from, p, &x.partial_reads, row, ctx)
+                        }
+                    };
+                    let n = match read {
+                        Some(n) => n?,
+                        None => partial_count(&hop, names, slots, x.distinct_from, x.partial, row, ctx, &mut value)?,
+                    };
+                    self.tick_n(n as u64)?;
                     if n > 0 {
                         row[slot] = Value::Int(n as i64);
                         next(row)?;
