@@ -2,14 +2,16 @@
 //!
 //! The nodes the scan finds are cut into consecutive parts. The calling thread aggregates
 //! them part after part, exactly as without parts; once that has taken [`HELP_AFTER`] with
-//! parts left, helper threads join, each part left is aggregated on its own, and those
-//! groupings merge in the order of the parts, so groups, their first rows and collected lists
-//! come in the order a single thread gives. The first error in that order is the statement's
+//! parts left, helper threads join, taking parts from the back while the calling thread goes
+//! on from the front. Each helper's part is aggregated on its own, and those groupings merge
+//! after the calling thread's, in the order of the parts, so groups, their first rows and
+//! collected lists come in the order a single thread gives (and only the helpers' groups are
+//! inserted twice). The first error in that order is the statement's
 //! error. Sums of floats over the parts shared may differ in their last digits (the additions
 //! happen in another order), as they would with another row order; an aggregation whose parts
 //! do not merge exactly is done again on one thread.
 
-use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Mutex;
 use std::time::{Duration, Instant};
 
@@ -57,9 +59,11 @@ fn feed<'a>(chain: &Chain<'a>, slot: Slot, ids: &[NodeId], row: &mut Row, g: &mu
 }
 
 /// Aggregates the rows of the parts of `ids` into `g` on this thread alone at first, exactly
-/// as without parts; returns how many ids that took, and the groupings of the parts left
-/// once it has taken [`HELP_AFTER`], made with helper threads, in order (or the first error
-/// in that order).
+/// as without parts. Once that has taken [`HELP_AFTER`] with parts left, this thread goes on
+/// from the front, still into `g`, while helper threads take parts from the back, each into a
+/// grouping of its own: only the helpers' groups are merged afterwards, and they follow
+/// this thread's parts in order. Returns how many ids went into `g`, and the groupings of
+/// the parts after them, in order (or the first error in that order).
 #[allow(clippy::too_many_arguments)]
 fn run_parts<'a>(
     node: &'a NodeSpec,
@@ -74,55 +78,67 @@ fn run_parts<'a>(
     let size = ids.len().div_ceil(n).max(1);
     let part = |i: usize| &ids[(i * size).min(ids.len())..((i + 1) * size).min(ids.len())];
     let until = Instant::now() + HELP_AFTER;
+    let chain = Chain::new(rest, ctx);
+    let mut r = row.clone();
     let mut first = 0;
-    {
-        let chain = Chain::new(rest, ctx);
-        let mut r = row.clone();
-        while first < n && (helpers == 0 || first == 0 || Instant::now() < until) {
-            feed(&chain, node.slot, part(first), &mut r, g)?;
-            first += 1;
-        }
+    while first < n && (helpers == 0 || first == 0 || Instant::now() < until) {
+        feed(&chain, node.slot, part(first), &mut r, g)?;
+        first += 1;
     }
-    let taken = (first * size).min(ids.len());
     if first >= n {
-        return Ok((taken, Vec::new()));
+        return Ok(((first * size).min(ids.len()), Vec::new()));
     }
-    let next = AtomicUsize::new(first);
-    let failed = AtomicBool::new(false);
+    // The parts not yet taken: this thread takes the front one, a helper the back one.
+    let left = Mutex::new(first..n);
+    let take = |front: bool| {
+        let mut left = left.lock().ok()?;
+        if front {
+            left.next()
+        } else {
+            left.next_back()
+        }
+    };
+    // Set when this thread fails: its part comes before any helper's, so theirs are moot. A
+    // helper's failure stops nobody: a part before it may still fail, and come first.
+    let stop = AtomicBool::new(false);
     let done: Mutex<Vec<Option<Result<Grouping<'a>>>>> = Mutex::new((0..n).map(|_| None).collect());
-    let proto: &Grouping<'a> = g;
-    // Takes parts until none is left (or one has failed).
-    let work = || {
+    let proto = g.empty();
+    let help = || {
         let chain = Chain::new(rest, ctx);
         let mut r = row.clone();
-        // One grouping per thread, its groups taken at the end of each part.
         let mut grouping = proto.empty();
-        loop {
-            let i = next.fetch_add(1, Ordering::Relaxed);
-            if i >= n || failed.load(Ordering::Relaxed) {
-                return;
-            }
+        while let Some(i) = take(false).filter(|_| !stop.load(Ordering::Relaxed)) {
             let result = feed(&chain, node.slot, part(i), &mut r, &mut grouping).and_then(|()| grouping.take());
-            failed.fetch_or(result.is_err(), Ordering::Relaxed);
             if let Ok(mut d) = done.lock() {
                 d[i] = Some(result);
             }
         }
     };
-    std::thread::scope(|scope| {
+    let mut mine = first;
+    let failed = std::thread::scope(|scope| {
         for _ in 0..helpers {
-            scope.spawn(work);
+            scope.spawn(help);
         }
-        work();
+        while let Some(i) = take(true) {
+            if let Err(e) = feed(&chain, node.slot, part(i), &mut r, g) {
+                stop.store(true, Ordering::Relaxed);
+                return Some(e);
+            }
+            mine = i + 1;
+        }
+        None
     });
-    let mut parts = Vec::with_capacity(n - first);
-    for d in done.into_inner().unwrap_or_default().into_iter().skip(first) {
+    if let Some(e) = failed {
+        return Err(e);
+    }
+    let mut parts = Vec::with_capacity(n - mine);
+    for d in done.into_inner().unwrap_or_default().into_iter().skip(mine) {
         match d {
             Some(Ok(p)) => parts.push(p),
             Some(Err(e)) => return Err(e),
-            // Not taken: a part before it failed, and its error came first.
+            // Not taken: cannot be, as every part is taken by one thread or another.
             None => break,
         }
     }
-    Ok((taken, parts))
+    Ok(((mine * size).min(ids.len()), parts))
 }
