@@ -558,7 +558,9 @@ impl<'a> Grouping<'a> {
         for k in self.groups {
             let mut row = match &self.reads {
                 Some(reads) => {
-                    let mut row = vec![Value::Null; self.width];
+                    // Written in place (`vec![Value::Null; n]` clones the value n times).
+                    let mut row = Vec::with_capacity(self.width);
+                    row.resize_with(self.width, || Value::Null);
                     reads.iter().zip(kept.by_ref()).for_each(|(&s, v)| row[s] = v);
                     row
                 }
