@@ -331,10 +331,13 @@ pub(super) fn index_seek(ops: &mut Vec<Op>, before: &[Slot], catalog: &dyn Catal
 
 /// `id(v) = e`, `id(v) IN e` or `id(v) < e` (and friends) where `v` is new here and `e` reads
 /// only what was bound before the clause: the scan of `v` reads only those ids (a seek),
-/// unless it seeks an index. The filter stays.
-pub(super) fn id_seek(ops: &mut [Op], before: &[Slot]) {
+/// unless it seeks an index. A range (`<`, `<=`, `>`, `>=`) is answered by the seek exactly
+/// (`seek::id_candidates`: an integer or float bound as the comparison takes it, none for
+/// any other value, whose comparison is null), so its filter goes; an equality or a list
+/// stays, as `IN` of what is not a list is an error the filter raises.
+pub(super) fn id_seek(ops: &mut Vec<Op>, before: &[Slot]) {
     let mut seeks = Vec::new();
-    for o in ops.iter() {
+    for (i, o) in ops.iter().enumerate() {
         let Op::Filter { predicate: Expr::Binary(op, a, b, _) } = o else { continue };
         let id_of = |e: &Expr| match e {
             Expr::Func(f, args, _) if *f == F::ID => match args.as_slice() {
@@ -351,18 +354,27 @@ pub(super) fn id_seek(ops: &mut [Op], before: &[Slot]) {
         let seekable =
             matches!(op, BinaryOp::Eq | BinaryOp::In | BinaryOp::Lt | BinaryOp::Le | BinaryOp::Gt | BinaryOp::Ge);
         if seekable && reads_only(value, before) {
-            seeks.push((v, op, value.clone()));
+            seeks.push((i, v, op, value.clone()));
         }
     }
-    for (v, op, value) in seeks {
+    let mut answered = Vec::new();
+    for (i, v, op, value) in seeks {
         for o in ops.iter_mut() {
             if let Op::NodeScan { node } = o {
                 if node.slot == v && node.index.is_none() {
                     node.ids.push((op, value.clone()));
+                    if matches!(op, BinaryOp::Lt | BinaryOp::Le | BinaryOp::Gt | BinaryOp::Ge) {
+                        answered.push(i);
+                    }
                 }
             }
         }
     }
+    let mut at = 0;
+    ops.retain(|_| {
+        at += 1;
+        !answered.contains(&(at - 1))
+    });
 }
 
 /// Moves each filter to just after the operator that binds the last slot it reads (to the

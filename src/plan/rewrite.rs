@@ -8,7 +8,12 @@ use super::{Agg, AggFunc, Counted, Dir, Expr, Op, Slot};
 /// variable of the pattern count the same rows: the pattern never binds it to null.
 pub(super) fn count_store(ops: &mut Vec<Op>) {
     let Some(Op::NodeScan { node }) = ops.first() else { return };
-    if node.props.is_some() || node.index.is_some() || !node.ranges.is_empty() || node.labels.len() > 1 {
+    if node.props.is_some()
+        || node.index.is_some()
+        || !node.ranges.is_empty()
+        || !node.ids.is_empty()
+        || node.labels.len() > 1
+    {
         return;
     }
     let mut bound = vec![node.slot];
@@ -263,7 +268,7 @@ pub(super) fn count_paths(ops: &mut Vec<Op>) {
     else {
         return;
     };
-    let scan_plain = start.props.is_none() && start.index.is_none() && start.ranges.is_empty();
+    let scan_plain = start.props.is_none() && start.index.is_none() && start.ranges.is_empty() && start.ids.is_empty();
     let hop_plain = |r: &super::RelSpec, to: &super::NodeSpec| {
         r.types.len() == 1 && r.dir != Dir::Both && r.props.is_none() && r.var_len.is_none() && to.props.is_none()
     };
