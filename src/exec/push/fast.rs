@@ -5,16 +5,12 @@
 
 use std::cell::RefCell;
 
-use smallvec::{smallvec, SmallVec};
-
 use crate::ast::BinaryOp;
 use crate::error::Result;
-use crate::exec::aggregate::State;
 use crate::exec::eval::{eval, operate, property, text_test};
-use crate::exec::expand::{Hop, Names};
 use crate::exec::{Ctx, Row};
-use crate::plan::{Agg, Expr, Key, Slot};
-use crate::store::{PropReader, Scalar};
+use crate::plan::{Expr, Key, Slot};
+use crate::store::PropReader;
 use crate::value::{NodeId, RelId, Value};
 
 /// `slot.key`, read through a reader while the slot holds a node or a relationship.
@@ -78,7 +74,10 @@ impl<'a> PropRead<'a> {
 
     /// The reader of the matches an expansion binds in `rel_slot` and `to_slot`, if this reads
     /// one of them: with whether it reads the relationship. `Some(None)`: no entity has the key.
-    fn reader_of(&self, (rel_slot, to_slot): (Slot, Slot)) -> Option<Option<(&RefCell<PropReader<'a>>, bool)>> {
+    pub(super) fn reader_of(
+        &self,
+        (rel_slot, to_slot): (Slot, Slot),
+    ) -> Option<Option<(&RefCell<PropReader<'a>>, bool)>> {
         if self.slot != rel_slot && self.slot != to_slot {
             return None;
         }
@@ -87,6 +86,11 @@ impl<'a> PropRead<'a> {
                 .as_ref()
                 .map(|[nodes, rels]| if self.slot == rel_slot { (rels, true) } else { (nodes, false) }),
         )
+    }
+
+    /// The value as the plain road reads it from the row (which says what is wrong).
+    pub(super) fn read_plain(&self, row: &Row, ctx: Ctx) -> Result<Value> {
+        property(&row[self.slot], self.key, ctx).map_err(|e| e.at(self.span))
     }
 
     /// The value, as `eval` gives it.
@@ -175,66 +179,4 @@ fn int_comparison(op: BinaryOp, flipped: bool) -> Option<fn(i64, i64) -> bool> {
         Ge => |x, k| x >= k,
         _ => return None,
     })
-}
-
-/// A counting expansion's matches and its aggregates over them (see `expand::partial_count`),
-/// when each aggregate's argument is a property of the relationship or node matched, read
-/// through `reads`: its value comes straight from the reader, an integer without a `Value`
-/// made, and no row is written per match. `None` when an argument is anything else.
-#[allow(clippy::too_many_arguments)]
-pub(super) fn partial_count_read(
-    hop: &Hop,
-    names: &Names,
-    slots: (Slot, Slot),
-    distinct_from: &[Slot],
-    partial: &[Agg],
-    reads: &[Option<PropRead>],
-    row: &mut Row,
-    ctx: Ctx,
-) -> Option<Result<usize>> {
-    let mut readers: SmallVec<[_; 4]> = SmallVec::new();
-    for r in reads {
-        readers.push(match r.as_ref()?.reader_of(slots)? {
-            Some((reader, of_rel)) => (Some(reader.borrow_mut()), of_rel),
-            None => (None, false),
-        });
-    }
-    let mut states: SmallVec<[State; 4]> = partial.iter().map(State::new).collect();
-    let mut added: SmallVec<[bool; 4]> = smallvec![false; partial.len()];
-    let (rel_slot, to_slot) = slots;
-    let mut n = 0;
-    let mut each = |row: &mut Row| -> Result<()> {
-        for (r, other) in names.nb.iter(ctx, hop.start) {
-            if !hop.matches(ctx, row, distinct_from, r, other) {
-                continue;
-            }
-            n += 1;
-            for (i, (reader, of_rel)) in readers.iter_mut().enumerate() {
-                // No entity has the key: null, which an aggregate skips.
-                let Some(reader) = reader else { continue };
-                let v = match reader.scalar(if *of_rel { r.0 } else { other.0 }) {
-                    Some(v) => v,
-                    // Gone (in this statement): the plain road says what it is.
-                    None => {
-                        row[rel_slot] = Value::Rel(r);
-                        row[to_slot] = Value::Node(other);
-                        let Some(p) = &reads[i] else { continue };
-                        Scalar::of(property(&row[p.slot], p.key, ctx).map_err(|e| e.at(p.span))?)
-                    }
-                };
-                added[i] |= v != Scalar::Null;
-                states[i].add_scalar(&partial[i], v, row, ctx)?;
-            }
-        }
-        Ok(())
-    };
-    let done = each(row).and_then(|()| {
-        if n > 0 {
-            for ((s, a), added) in states.into_iter().zip(partial).zip(added) {
-                row[a.slot] = if added { s.finish(a)? } else { Value::Null };
-            }
-        }
-        Ok(n)
-    });
-    Some(done)
 }

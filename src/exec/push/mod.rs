@@ -26,6 +26,7 @@ use crate::value::Value;
 
 pub(super) mod fast;
 mod parallel;
+mod partial;
 
 /// Builds the operators of a read segment on `input`, pushing the streaming operators that
 /// feed a blocking one into it, as [`crate::plan::fuse`] decides.
@@ -255,9 +256,16 @@ impl<'a> Chain<'a> {
                     let slots = (x.rel.slot, x.to.slot);
                     let read = match x.partial {
                         [] => None,
-                        p => {
-                            fast::partial_count_read(&hop, names, slots, x.distinct_from, p, &x.partial_reads, row, ctx)
-                        }
+                        p => partial::partial_count_read(
+                            &hop,
+                            names,
+                            slots,
+                            x.distinct_from,
+                            p,
+                            &x.partial_reads,
+                            row,
+                            ctx,
+                        ),
                     };
                     let n = match read {
                         Some(n) => n?,
