@@ -174,6 +174,12 @@ fn counting_matches_per_row_equals_counting_rows() {
             "MATCH (a:N)-[r]->(b) WITH a, r, b WHERE true \
              RETURN a.i % 4 AS g, min(b.i) AS lo, max(b.i) AS hi, sum(b.i) AS s, count(*) AS n",
         ),
+        // And of the relationships' properties.
+        (
+            "MATCH (a:N)-[r:R]->(b) RETURN a.i % 4 AS g, sum(r.k) AS s, max(r.k) AS m, min(r.k) AS l, count(*) AS n",
+            "MATCH (a:N)-[r:R]->(b) WITH a, r WHERE true \
+             RETURN a.i % 4 AS g, sum(r.k) AS s, max(r.k) AS m, min(r.k) AS l, count(*) AS n",
+        ),
     ];
     same_rows_as_plain(&mut s, "counting matches", &pairs);
     // Values of every kind, and none: nulls are skipped, the order of kinds is kept.
@@ -201,7 +207,6 @@ fn counting_matches_per_row_equals_counting_rows() {
         "MATCH (a:N)-[:R]->(b) RETURN count(DISTINCT b)",
         "MATCH (a:N)-[:R]->(b) RETURN b.i, count(*)",
         "MATCH (a:N)-[r:R]->(b) RETURN avg(b.i)",
-        "MATCH (a:N)-[r:R]->(b) RETURN sum(r.k)",
         "MATCH (a:N)-[r:R]->(b) RETURN max(DISTINCT r.k)",
         "MATCH (a:N)-[:R*1..2]->(b) RETURN count(*)",
     ] {
@@ -777,25 +782,26 @@ fn text_equality_reads_in_place_or_from_a_column_as_the_plain_road_compares() {
     assert_eq!(run(&mut s, &q("n.v = 'x'")), vec![vec![Value::Int(546)]]);
 }
 
-/// A count of each start node's matches with aggregates of the far nodes' properties
-/// ("counting matches ... and Max(f.v)") reads each value from the store's reader, an
-/// integer without a value made: the rows and errors of the plain road, for values of every
-/// type, missing ones, and keys that several start nodes share, read in place and from a
-/// column.
+/// A count of each start node's matches with aggregates of the far nodes' and the
+/// relationships' properties ("counting matches ... and Max(f.v)") reads each value from the
+/// store's reader, an integer without a value made: the rows and errors of the plain road, for
+/// values of every type, missing ones, and keys that several start nodes share, read in place
+/// and from a column.
 #[test]
-fn aggregates_of_far_nodes_read_in_place_give_the_plain_roads_rows_and_errors() {
+fn aggregates_of_what_each_match_binds_read_in_place_give_the_plain_roads_rows_and_errors() {
     let mut s = Session::default();
     run(&mut s, "UNWIND range(0, 2999) AS i CREATE (:P {i: i % 700})");
     run(
         &mut s,
         "MATCH (p:P) WITH p, id(p) AS k UNWIND range(0, k % 7) AS j
          WITH p, k + j AS x
-         CREATE (p)-[:K]->(:F {v: [1, 2.5, 'a', null, -7, [1], 9223372036854775807, 'b', 0][x % 9],
+         CREATE (p)-[:K {u: [4, null, 'c', 2.5, -1][x % 5]}]->(:F {v: [1, 2.5, 'a', null, -7, [1], 9223372036854775807, 'b', 0][x % 9],
                                w: [3, null, 1.5, -2, 7][x % 5], n: x % 13 - 6, big: 9223372036854775807 - x % 2})",
     );
     let mut plain = plain_twin(&s);
-    let fast = "MATCH (p:P)-[:K]->(f:F) RETURN p.i AS i, count(*) AS c, max(f.v) AS mx, min(f.v) AS mn, \
-                sum(f.w) AS s, max(f.w) AS w, min(f.n) AS lo, max(f.n) AS hi, sum(f.n) AS t, min(f.nothing) AS none";
+    let fast = "MATCH (p:P)-[k:K]->(f:F) RETURN p.i AS i, count(*) AS c, max(f.v) AS mx, min(f.v) AS mn, \
+                sum(f.w) AS s, max(f.w) AS w, min(f.n) AS lo, max(f.n) AS hi, sum(f.n) AS t, min(f.nothing) AS none, \
+                max(k.u) AS ku, min(k.u) AS kl";
     assert!(explain(&mut s, fast).contains("counting matches"), "{}", explain(&mut s, fast));
     assert!(!explain(&mut plain, fast).contains("counting matches"));
     let expected = sorted(run(&mut plain, fast));
@@ -807,6 +813,7 @@ fn aggregates_of_far_nodes_read_in_place_give_the_plain_roads_rows_and_errors() 
     // A sum of texts, and an integer sum that overflows, fail as the plain road fails.
     for q in [
         "MATCH (p:P)-[:K]->(f:F) RETURN p.i AS i, sum(f.v) AS s",
+        "MATCH (p:P)-[k:K]->(f:F) RETURN p.i AS i, sum(k.u) AS s",
         "MATCH (p:P)-[:K]->(f:F) RETURN sum(f.big) AS s",
         "MATCH (p:P)-[:K]->(f:F) RETURN p.i AS i, count(*) AS c, sum(f.big) AS s",
     ] {

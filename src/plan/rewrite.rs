@@ -110,7 +110,8 @@ fn is_slot(args: &[Expr], slot: Slot) -> bool {
 /// before it) counts its matches per input row instead of making a row for each: the
 /// aggregation then sums the counts. `MATCH (p)-[:KNOWS]->(f) RETURN p.name, count(f)` reads
 /// each person's adjacency once and clones no row per friend. Minima, maxima and sums of a
-/// property of the far node are computed per input row the same way (`partial`), and the
+/// property of the far node or the relationship are computed per input row the same way
+/// (`partial`), and the
 /// aggregation takes the minimum, maximum or sum of those: `MATCH (p)-[:KNOWS]->(f) RETURN
 /// p.name, count(*), max(f.born)` hands on one row per person.
 pub(super) fn count_expand(ops: &mut [Op], slots: &mut usize) {
@@ -130,14 +131,14 @@ pub(super) fn count_expand(ops: &mut [Op], slots: &mut usize) {
         if read.iter().any(|s| new.contains(s) || *s == usize::MAX) {
             continue;
         }
-        if !aggs.iter().all(|a| counts_rows(std::slice::from_ref(a), &new) || merges(a, to.slot)) {
+        if !aggs.iter().all(|a| counts_rows(std::slice::from_ref(a), &new) || merges(a, &new)) {
             continue;
         }
         let slot = *slots;
         *slots += 1;
         *count = Some(slot);
         for a in aggs.iter_mut() {
-            if merges(a, to.slot) {
+            if merges(a, &new) {
                 let p = *slots;
                 *slots += 1;
                 partial.push(Agg { func: a.func, distinct: false, args: std::mem::take(&mut a.args), slot: p });
@@ -165,16 +166,16 @@ pub(super) fn count_expand(ops: &mut [Op], slots: &mut usize) {
     }
 }
 
-/// Whether an aggregate is a minimum, maximum or sum of a property of the far node `to`:
-/// computed over each input row's matches, then over those results, it gives the same value (a
-/// sum of floats may differ in its last digits, as in another row order). Not of the
-/// relationship: its properties lie scattered over the ids, and the aggregation's batched
-/// reads, whose cache misses overlap, fetch them faster than one read per match (Q06 at scale
-/// 5: 316 ms batched, 500 ms per match).
-fn merges(a: &Agg, to: Slot) -> bool {
+/// Whether an aggregate is a minimum, maximum or sum of a property of what the hop binds (`new`:
+/// its relationship and its far node): computed over each input row's matches, then over those
+/// results, it gives the same value (a sum of floats may differ in its last digits, as in
+/// another row order). Each match's value is read where the store keeps it
+/// (`exec/push/partial.rs`), the first matches' asked for before any is read, so that their
+/// cache misses overlap.
+fn merges(a: &Agg, new: &[Slot]) -> bool {
     !a.distinct
         && matches!(a.func, AggFunc::Min | AggFunc::Max | AggFunc::Sum)
-        && matches!(a.args.as_slice(), [Expr::Prop(x, _, _)] if matches!(**x, Expr::Slot(s) if s == to))
+        && matches!(a.args.as_slice(), [Expr::Prop(x, _, _)] if matches!(**x, Expr::Slot(s) if new.contains(&s)))
 }
 
 /// A top-k sort after a projection of property reads (`RETURN p.name AS a, k.since AS since
