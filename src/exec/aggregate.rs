@@ -67,14 +67,13 @@ impl State {
         self.add_value(a, v, row, ctx)
     }
 
-    /// [`State::add_value`] of a value a reader gave as a [`Scalar`]: an integer counted,
-    /// summed or compared with the integer kept without a `Value` made, anything else as
+    /// [`State::add_value`] of a value a reader gave as a [`Scalar`]: an integer summed or
+    /// compared with the integer kept without a `Value` made, anything else as
     /// `add_value` takes it (so the order of the values, and the errors, are the same).
     pub(crate) fn add_scalar(&mut self, a: &Agg, v: Scalar, row: &Row, ctx: Ctx) -> Result<()> {
         let plain = self.extra.is_none();
         match (v, &mut self.acc) {
             (Scalar::Null, _) => {}
-            (Scalar::Int(_), Acc::Count(c)) if plain => *c += 1,
             (Scalar::Int(i), Acc::SumInt(s)) if plain => {
                 *s = s.checked_add(i).ok_or_else(|| {
                     Error::runtime(Kind::ArgumentError, Detail::IntegerOverflow, "integer overflow in sum()")

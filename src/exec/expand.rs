@@ -314,11 +314,23 @@ pub(crate) fn partial_count(
         }
     }
     if n > 0 {
-        for ((s, a), added) in states.into_iter().zip(partial).zip(added) {
-            row[a.slot] = if added { s.finish(a)? } else { Value::Null };
-        }
+        write_partials(states, &added, partial, row)?;
     }
     Ok(n)
+}
+
+/// Writes each of `partial`'s results into its slot of `row`: null where no value was added
+/// (`added`), so that a sum of none leaves the merged sum of durations a duration.
+pub(crate) fn write_partials(
+    states: impl IntoIterator<Item = super::aggregate::State>,
+    added: &[bool],
+    partial: &[crate::plan::Agg],
+    row: &mut Row,
+) -> Result<()> {
+    for ((s, a), added) in states.into_iter().zip(partial).zip(added) {
+        row[a.slot] = if *added { s.finish(a)? } else { Value::Null };
+    }
+    Ok(())
 }
 
 #[allow(clippy::too_many_arguments)]

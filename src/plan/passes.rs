@@ -336,9 +336,8 @@ pub(super) fn index_seek(ops: &mut Vec<Op>, before: &[Slot], catalog: &dyn Catal
 /// any other value, whose comparison is null), so its filter goes; an equality or a list
 /// stays, as `IN` of what is not a list is an error the filter raises.
 pub(super) fn id_seek(ops: &mut Vec<Op>, before: &[Slot]) {
-    let mut seeks = Vec::new();
-    for (i, o) in ops.iter().enumerate() {
-        let Op::Filter { predicate: Expr::Binary(op, a, b, _) } = o else { continue };
+    absorb_filters(ops, |ops, at| {
+        let Op::Filter { predicate: Expr::Binary(op, a, b, _) } = &ops[at] else { return false };
         let id_of = |e: &Expr| match e {
             Expr::Func(f, args, _) if *f == F::ID => match args.as_slice() {
                 [Expr::Slot(v)] if !before.contains(v) => Some(*v),
@@ -349,31 +348,24 @@ pub(super) fn id_seek(ops: &mut Vec<Op>, before: &[Slot]) {
         let (v, value, op) = match (id_of(a), id_of(b)) {
             (Some(v), _) => (v, &**b, *op),
             (None, Some(v)) if *op != BinaryOp::In => (v, &**a, op.flipped()),
-            _ => continue,
+            _ => return false,
         };
         let seekable =
             matches!(op, BinaryOp::Eq | BinaryOp::In | BinaryOp::Lt | BinaryOp::Le | BinaryOp::Gt | BinaryOp::Ge);
-        if seekable && reads_only(value, before) {
-            seeks.push((i, v, op, value.clone()));
+        if !seekable || !reads_only(value, before) {
+            return false;
         }
-    }
-    let mut answered = Vec::new();
-    for (i, v, op, value) in seeks {
+        let value = value.clone();
+        let mut seeked = false;
         for o in ops.iter_mut() {
             if let Op::NodeScan { node } = o {
                 if node.slot == v && node.index.is_none() {
                     node.ids.push((op, value.clone()));
-                    if matches!(op, BinaryOp::Lt | BinaryOp::Le | BinaryOp::Gt | BinaryOp::Ge) {
-                        answered.push(i);
-                    }
+                    seeked = true;
                 }
             }
         }
-    }
-    let mut at = 0;
-    ops.retain(|_| {
-        at += 1;
-        !answered.contains(&(at - 1))
+        seeked && matches!(op, BinaryOp::Lt | BinaryOp::Le | BinaryOp::Gt | BinaryOp::Ge)
     });
 }
 

@@ -111,9 +111,8 @@ fn is_slot(args: &[Expr], slot: Slot) -> bool {
 /// aggregation then sums the counts. `MATCH (p)-[:KNOWS]->(f) RETURN p.name, count(f)` reads
 /// each person's adjacency once and clones no row per friend. Minima, maxima and sums of a
 /// property of the far node or the relationship are computed per input row the same way
-/// (`partial`), and the
-/// aggregation takes the minimum, maximum or sum of those: `MATCH (p)-[:KNOWS]->(f) RETURN
-/// p.name, count(*), max(f.born)` hands on one row per person.
+/// (`partial`), and the aggregation takes the minimum, maximum or sum of those: `MATCH
+/// (p)-[:KNOWS]->(f) RETURN p.name, count(*), max(f.born)` hands on one row per person.
 pub(super) fn count_expand(ops: &mut [Op], slots: &mut usize) {
     for i in 0..ops.len().saturating_sub(1) {
         let (head, tail) = ops.split_at_mut(i + 1);

@@ -6,7 +6,7 @@ use smallvec::{smallvec, SmallVec};
 use super::fast::PropRead;
 use crate::error::Result;
 use crate::exec::aggregate::State;
-use crate::exec::expand::{Hop, Names};
+use crate::exec::expand::{write_partials, Hop, Names};
 use crate::exec::{Ctx, Row};
 use crate::plan::{Agg, Slot};
 use crate::store::Scalar;
@@ -20,32 +20,33 @@ use crate::value::Value;
 pub(super) fn partial_count_read(
     hop: &Hop,
     names: &Names,
-    slots: (Slot, Slot),
+    (rel_slot, to_slot): (Slot, Slot),
     distinct_from: &[Slot],
     partial: &[Agg],
     reads: &[Option<PropRead>],
     row: &mut Row,
     ctx: Ctx,
 ) -> Option<Result<usize>> {
+    // Each aggregate's read, its reader (none where no entity has the key: null, which an
+    // aggregate skips) and whether it reads the relationship.
     let mut readers: SmallVec<[_; 4]> = SmallVec::new();
-    for r in reads {
-        readers.push(match r.as_ref()?.reader_of(slots)? {
-            Some((reader, of_rel)) => (Some(reader.borrow_mut()), of_rel),
-            None => (None, false),
+    for p in reads {
+        let p = p.as_ref()?;
+        readers.push(match p.reader_of((rel_slot, to_slot))? {
+            Some((reader, of_rel)) => (p, Some(reader.borrow_mut()), of_rel),
+            None => (p, None, false),
         });
     }
     let mut states: SmallVec<[State; 4]> = partial.iter().map(State::new).collect();
     let mut added: SmallVec<[bool; 4]> = smallvec![false; partial.len()];
-    let (rel_slot, to_slot) = slots;
     let mut n = 0;
-    let mut each = |row: &mut Row| -> Result<()> {
+    let mut run = || -> Result<usize> {
         for (r, other) in names.nb.iter(ctx, hop.start) {
             if !hop.matches(ctx, row, distinct_from, r, other) {
                 continue;
             }
             n += 1;
-            for (i, (reader, of_rel)) in readers.iter_mut().enumerate() {
-                // No entity has the key: null, which an aggregate skips.
+            for (i, (p, reader, of_rel)) in readers.iter_mut().enumerate() {
                 let Some(reader) = reader else { continue };
                 let v = match reader.scalar(if *of_rel { r.0 } else { other.0 }) {
                     Some(v) => v,
@@ -53,7 +54,6 @@ pub(super) fn partial_count_read(
                     None => {
                         row[rel_slot] = Value::Rel(r);
                         row[to_slot] = Value::Node(other);
-                        let Some(p) = &reads[i] else { continue };
                         Scalar::of(p.read_plain(row, ctx)?)
                     }
                 };
@@ -61,15 +61,10 @@ pub(super) fn partial_count_read(
                 states[i].add_scalar(&partial[i], v, row, ctx)?;
             }
         }
-        Ok(())
-    };
-    let done = each(row).and_then(|()| {
         if n > 0 {
-            for ((s, a), added) in states.into_iter().zip(partial).zip(added) {
-                row[a.slot] = if added { s.finish(a)? } else { Value::Null };
-            }
+            write_partials(std::mem::take(&mut states), &added, partial, row)?;
         }
         Ok(n)
-    });
-    Some(done)
+    };
+    Some(run())
 }
