@@ -379,6 +379,9 @@ pub fn import(nodes: &[String], rels: &[String]) -> Result<(Graph, Summary), Fil
     if progress.on {
         eprintln!();
     }
+    // Each type's relationships numbered by start node, whatever the files' order: an
+    // expansion then reads their properties one after another (`store/cluster.rs`).
+    g.cluster_rels();
     if let Some(why) = g.take_storage_error() {
         let files = nodes.iter().chain(rels).cloned().collect::<Vec<_>>().join(", ");
         return Err(FileError::invalid(files, format!("the graph's properties do not fit: {why}")));

@@ -5,6 +5,7 @@
 
 mod access;
 mod adjacency;
+mod cluster;
 mod columns;
 pub mod constraints;
 mod fulltext;
