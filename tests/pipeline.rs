@@ -224,6 +224,41 @@ fn aggregations_on_several_threads_keep_the_order_of_one() {
     }
 }
 
+/// A grouping by the node a scan binds meets its groups in rising id order and finds them
+/// without hashing (`exec/groups.rs`); the rows are those of the same grouping by a key it
+/// hashes (`head([a])`), in the same order: with the scan in parts on several threads, with a
+/// second key that splits a node's rows, with nodes met again (a second input row, the far end
+/// of an expansion) and with relationships.
+#[test]
+fn groupings_by_a_scanned_node_give_the_rows_of_hashed_ones() {
+    let mut s = Session::default();
+    run(&mut s, "UNWIND range(0, 29999) AS i CREATE (:Q {i: i, v: i % 11})");
+    run(
+        &mut s,
+        "MATCH (a:Q) WHERE a.i % 3 = 0 MATCH (b:Q {i: (a.i * 17 + 5) % 30000}) CREATE (a)-[:T {w: a.i % 5}]->(b)",
+    );
+    run(
+        &mut s,
+        "MATCH (a:Q) WHERE a.i % 3 = 0 MATCH (b:Q {i: (a.i * 31 + 7) % 30000}) CREATE (a)-[:T {w: a.i % 4}]->(b)",
+    );
+    let queries = [
+        "MATCH (a:Q) WHERE a.v > 3 RETURN {k} AS k, a.v AS v, count(*) AS n",
+        "MATCH (a:Q)-[t:T]->(b) WHERE t.w > 0 WITH {k} AS k, count(*) AS n, sum(t.w) AS s WHERE n > 1 RETURN k, n, s",
+        "MATCH (a:Q)-[t:T]->(b) RETURN {k} AS k, t.w % 2 AS p, count(*) AS n",
+        "UNWIND [1, 2] AS x MATCH (a:Q) WHERE a.v = x RETURN {k} AS k, count(*) AS n",
+        "UNWIND [1, 1] AS x MATCH (a:Q) WHERE a.v = x RETURN {k} AS k, count(*) AS n",
+        "MATCH (b:Q)<-[t:T]-(a) RETURN {k} AS k, count(*) AS n, collect(b.i) AS bs",
+    ];
+    for q in queries {
+        let rising = run(&mut s, &q.replace("{k}", "a"));
+        assert!(rising.len() > 100, "{q}");
+        let hashed = run(&mut s, &q.replace("{k}", "head([a])"));
+        assert_eq!(rising, hashed, "{q}");
+    }
+    let by_rel = "MATCH (a:Q)-[t:T]->(b) RETURN {k} AS k, count(*) AS n";
+    assert_eq!(run(&mut s, &by_rel.replace("{k}", "t")), run(&mut s, &by_rel.replace("{k}", "head([t])")));
+}
+
 /// A write fed by operators that read no graph runs while they make rows, a chunk at a time:
 /// it still sees its own earlier rows, a failing row undoes the whole statement, and a
 /// parameter holding a node keeps the plain way (the node's properties are read).

@@ -3,10 +3,8 @@
 use std::collections::HashSet;
 use std::sync::Arc;
 
-use indexmap::IndexSet;
-use smallvec::SmallVec;
-
 use super::eval::eval;
+use super::groups::{GroupKey, Groups};
 use super::rows::rows_or_error;
 use super::{type_err, Ctx, Keep, Row, RowIter};
 use crate::catalog::functions::F;
@@ -279,15 +277,12 @@ fn percentile(mut vs: Vec<Value>, p: Option<Value>, cont: bool) -> Result<Value>
 
 /// Grouping by `keys`: takes its rows one at a time, by value or by reference (see `push`),
 /// and gives one row per group (in first-seen order).
-/// A group's key: its values, one a grouping key (most have one or two).
-type GroupKey = SmallVec<[Value; 2]>;
-
 pub(crate) struct Grouping<'a> {
     keys: &'a [(Expr, Slot)],
     aggs: &'a [Agg],
     ctx: Ctx<'a>,
     /// The groups' keys, in the order they first came; a group is its index here.
-    groups: IndexSet<GroupKey, ahash::RandomState>,
+    groups: Groups,
     /// The aggregates' states, `aggs.len()` a group, in the groups' order.
     states: Vec<State>,
     /// Each group's first row: the values of the slots `reads` names, `reads.len()` a group
@@ -345,7 +340,7 @@ impl<'a> Grouping<'a> {
             keys,
             aggs,
             ctx,
-            groups: IndexSet::default(),
+            groups: Groups::new(rising_at(keys)),
             states: Vec::new(),
             kept: Vec::new(),
             kept_rows: Vec::new(),
@@ -377,7 +372,7 @@ impl<'a> Grouping<'a> {
     pub(crate) fn take(&mut self) -> Result<Grouping<'a>> {
         self.flush()?;
         let mut part = self.empty();
-        part.groups = std::mem::take(&mut self.groups);
+        part.groups = std::mem::replace(&mut self.groups, Groups::new(rising_at(self.keys)));
         part.states = std::mem::take(&mut self.states);
         part.kept = std::mem::take(&mut self.kept);
         part.kept_rows = std::mem::take(&mut self.kept_rows);
@@ -451,7 +446,7 @@ impl<'a> Grouping<'a> {
                         [Value::String(t)] => self.by_address.iter().find(|(a, _)| Arc::ptr_eq(a, t)).map(|e| e.1),
                         _ => None,
                     };
-                    let i = match shared.or_else(|| self.groups.get_index_of(&self.k[..])) {
+                    let i = match shared.or_else(|| self.groups.find(&self.k[..])) {
                         Some(i) => {
                             if let ([Value::String(t)], None, true) = (&self.k[..], shared, self.by_address.len() < 16)
                             {
@@ -474,7 +469,7 @@ impl<'a> Grouping<'a> {
                             };
                             new_bytes += super::row_size(&self.k) + super::row_size(kept);
                             self.states.extend(aggs.iter().map(State::new));
-                            self.groups.insert_full(self.k.drain(..).collect()).0
+                            self.groups.insert(self.k.drain(..).collect())
                         }
                     };
                     self.last_group = entities.then_some(i);
@@ -510,6 +505,14 @@ impl<'a> Grouping<'a> {
             if !part.groups.is_empty() {
                 self.width = part.width;
             }
+            if self.groups.follows(&part.groups) {
+                // Groups none of these has (a later part of a scan grouped by its node).
+                self.states.extend(part.states);
+                self.kept.extend(part.kept);
+                self.kept_rows.extend(part.kept_rows);
+                self.groups.append(part.groups);
+                continue;
+            }
             let (mut states, mut kept, mut rows) =
                 (part.states.into_iter(), part.kept.into_iter(), part.kept_rows.into_iter());
             for k in part.groups {
@@ -528,8 +531,8 @@ impl<'a> Grouping<'a> {
                     Some(kw) => kept.by_ref().take(kw).collect(),
                     None => rows.next().unwrap_or_default(),
                 };
-                let key = &self.groups[i];
-                self.ctx.control.release(super::row_size(key) + super::row_size(&row));
+                let key = self.groups.get(i).map_or(0, |k| super::row_size(k));
+                self.ctx.control.release(key + super::row_size(&row));
                 let mine = &mut self.states[i * na..(i + 1) * na];
                 for ((mine, theirs), a) in mine.iter_mut().zip(theirs).zip(self.aggs) {
                     mine.merge(theirs, a)?;
@@ -579,6 +582,11 @@ impl<'a> Grouping<'a> {
 
 /// Rows per batch.
 const BATCH: usize = 256;
+
+/// The key whose groups may come in rising order, if one is a variable (see `exec/groups.rs`).
+fn rising_at(keys: &[(Expr, Slot)]) -> Option<usize> {
+    keys.iter().position(|(e, _)| matches!(e, Expr::Slot(_)))
+}
 
 /// `e.key` of a slot, the argument an aggregate reads most often.
 fn prop_arg(a: &Agg) -> Option<(Slot, &Key)> {

@@ -9,6 +9,7 @@ mod eval;
 mod exists;
 mod expand;
 mod functions;
+mod groups;
 mod load_csv;
 mod names;
 mod pattern;
