@@ -782,6 +782,53 @@ fn text_equality_reads_in_place_or_from_a_column_as_the_plain_road_compares() {
     assert_eq!(run(&mut s, &q("n.v = 'x'")), vec![vec![Value::Int(546)]]);
 }
 
+/// The filters between an expansion and the aggregation it feeds are checked on each match
+/// ("counting matches where ..."), so no row is made per match: the rows and errors of the
+/// plain road, for conditions on the relationship, the far node, the start node and
+/// parameters, with and without aggregates of the matches, and hops that are then neither
+/// folded nor counted from degrees.
+#[test]
+fn filters_checked_in_a_counting_hop_give_the_plain_roads_rows_and_errors() {
+    let mut s = Session::default();
+    run(&mut s, "UNWIND range(0, 1999) AS i CREATE (:P {i: i % 500})");
+    run(
+        &mut s,
+        "MATCH (p:P) WITH p, id(p) AS k UNWIND range(0, k % 6) AS j WITH p, k + j AS x
+         CREATE (p)-[:K {y: 1990 + x % 30, u: [4, null, 'c', 2.5][x % 4]}]->(f:F {v: [1, 'a', null, 7.5][x % 4], n: x % 13 - 6})
+         CREATE (f)-[:L {z: x % 3}]->(:G)",
+    );
+    let mut plain = plain_twin(&s);
+    let params: Params = [("y".to_string(), Value::Int(2005))].into_iter().collect();
+    let queries = [
+        "MATCH (p:P)-[k:K]->(f:F) WHERE k.y >= $y WITH p, count(*) AS n, sum(f.n) AS t WHERE n >= 2 RETURN p.i AS i, n, t",
+        "MATCH (p:P)-[k:K]->(f:F) WHERE k.y >= $y RETURN p.i AS i, count(*) AS n, max(k.u) AS u",
+        "MATCH (p:P)-[k:K]->(f:F) WHERE f.v > 2 AND p.i % 3 = 0 RETURN p AS p, count(f) AS n, min(f.n) AS lo",
+        "MATCH (p:P)-[k:K]->(f:F) WHERE k.u = 'c' OR f.v IS NULL RETURN count(*) AS n",
+        "MATCH (p:P)-[k:K]->(f:F) WHERE f.n < 0 RETURN p.i % 7 AS g, count(*) AS n, sum(k.y) AS s",
+        "MATCH (p:P)-[:K]->(f:F)-[l:L]->(g) WHERE l.z = 1 RETURN count(*) AS n",
+        "MATCH (p:P)-[:K]->(f:F)-[l:L]->(g) WHERE l.z <> 1 RETURN p.i AS i, count(*) AS n",
+    ];
+    for q in queries {
+        assert!(explain(&mut s, q).contains("counting matches where"), "{}", explain(&mut s, q));
+        let expected = sorted(run_with(&mut plain, q, &params));
+        assert!(!expected.is_empty(), "{q}");
+        for _ in 0..2 {
+            assert_eq!(sorted(run_with(&mut s, q, &params)), expected, "{q}");
+        }
+    }
+    // A condition that fails fails as the filter fails, at the same match.
+    for q in [
+        "MATCH (p:P)-[k:K]->(f:F) WHERE f.v RETURN p.i AS i, count(*) AS n",
+        "MATCH (p:P)-[k:K]->(f:F) WHERE 10 / (f.n + 6) > 0 RETURN p.i AS i, count(*) AS n, sum(f.n) AS t",
+        "MATCH (p:P)-[k:K]->(f:F) WHERE k.y > $missing RETURN count(*) AS n",
+    ] {
+        assert!(explain(&mut s, q).contains("counting matches where"), "{q}");
+        let (got, want) = (s.run_statement(q, &params), plain.run_statement(q, &params));
+        let (Err(got), Err(want)) = (got, want) else { panic!("{q}: both should fail") };
+        assert_eq!((got.detail, got.message), (want.detail, want.message), "{q}");
+    }
+}
+
 /// A count of each start node's matches with aggregates of the far nodes' and the
 /// relationships' properties ("counting matches ... and Max(f.v)") reads each value from the
 /// store's reader, an integer without a value made: the rows and errors of the plain road, for

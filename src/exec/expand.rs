@@ -8,7 +8,7 @@ use super::pattern::{fixed_props, label_syms, node_matches, wanted, Wanted};
 use super::rows::{none, one};
 use super::{Ctx, Row, RowIter};
 use crate::error::Result;
-use crate::plan::{Dir, NodeSpec, RelSpec};
+use crate::plan::{Dir, Expr, NodeSpec, RelSpec};
 use crate::store::{self, KeyId, LabelId, TypeId};
 use crate::value::{NodeId, RelId, Value};
 
@@ -294,8 +294,9 @@ pub(crate) fn partial_count(
     row: &mut Row,
     ctx: Ctx,
     value: &mut dyn FnMut(usize, &Row) -> Result<Value>,
+    check: Option<Check>,
 ) -> Result<usize> {
-    if partial.is_empty() {
+    if partial.is_empty() && check.is_none() {
         return Ok(hop.count(ctx, &names.nb, row, distinct_from));
     }
     let mut states: Vec<_> = partial.iter().map(super::aggregate::State::new).collect();
@@ -303,9 +304,12 @@ pub(crate) fn partial_count(
     let mut n = 0;
     for (r, other) in names.nb.iter(ctx, hop.start) {
         if hop.matches(ctx, row, distinct_from, r, other) {
-            n += 1;
             row[rel_slot] = Value::Rel(r);
             row[to_slot] = Value::Node(other);
+            if !check.map_or(Ok(true), |c| c(row))? {
+                continue;
+            }
+            n += 1;
             for (i, s) in states.iter_mut().enumerate() {
                 let v = value(i, row)?;
                 added[i] |= !v.is_null();
@@ -317,6 +321,23 @@ pub(crate) fn partial_count(
         write_partials(states, &added, partial, row)?;
     }
     Ok(n)
+}
+
+/// A counting hop's checks on a row with a match bound (see `Op::Expand`'s `checks`): whether
+/// it is counted.
+pub(crate) type Check<'c> = &'c dyn Fn(&Row) -> Result<bool>;
+
+/// Whether a row passes each of `checks`, as filters of them would say: an error for a value
+/// that is neither a boolean nor null.
+pub(crate) fn passes(checks: &[Expr], row: &Row, ctx: Ctx) -> Result<bool> {
+    for c in checks {
+        match super::eval::eval(c, row, ctx)? {
+            Value::Bool(true) => {}
+            Value::Bool(false) | Value::Null => return Ok(false),
+            v => return Err(super::not_boolean(c, &v)),
+        }
+    }
+    Ok(true)
 }
 
 /// Writes each of `partial`'s results into its slot of `row`: null where no value was added
@@ -339,7 +360,7 @@ pub(crate) fn expand<'a>(
     rel: &'a RelSpec,
     to: &'a NodeSpec,
     (to_bound, rel_bound, count): (bool, bool, Option<usize>),
-    partial: &'a [crate::plan::Agg],
+    (partial, checks): (&'a [crate::plan::Agg], &'a [Expr]),
     distinct_from: &'a [usize],
     names: &Names,
     row: Row,
@@ -400,7 +421,9 @@ pub(crate) fn expand<'a>(
         let mut out = row;
         let mut value = |i: usize, row: &Row| super::eval::eval(&partial[i].args[0], row, ctx);
         let slots = (rel.slot, to.slot);
-        return match partial_count(&hop, names, slots, distinct_from, partial, &mut out, ctx, &mut value) {
+        let check = |row: &Row| passes(checks, row, ctx);
+        let check = (!checks.is_empty()).then_some(&check as Check);
+        return match partial_count(&hop, names, slots, distinct_from, partial, &mut out, ctx, &mut value, check) {
             Err(e) => one(Err(e)),
             Ok(0) => none(),
             Ok(n) => match ctx.control.tick_n(n as u64) {

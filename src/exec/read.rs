@@ -33,12 +33,20 @@ pub(crate) fn apply<'a>(op: &'a Op, input: RowIter<'a>, ctx: Ctx<'a>) -> RowIter
             }))
         }
         // A fold is the pushed pipeline's shortcut; row by row, the counts come out the same.
-        Op::Expand { from, rel, to, to_bound, rel_bound, distinct_from, count, partial, .. } => {
+        Op::Expand { from, rel, to, to_bound, rel_bound, distinct_from, count, partial, checks, .. } => {
             let names = Names::new(ctx, rel, to);
             flat_map_ok(input, move |row| match &names {
-                Some(names) => {
-                    expand(*from, rel, to, (*to_bound, *rel_bound, *count), partial, distinct_from, names, row, ctx)
-                }
+                Some(names) => expand(
+                    *from,
+                    rel,
+                    to,
+                    (*to_bound, *rel_bound, *count),
+                    (partial, checks),
+                    distinct_from,
+                    names,
+                    row,
+                    ctx,
+                ),
                 None => none(),
             })
         }

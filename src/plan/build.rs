@@ -579,6 +579,7 @@ impl Builder<'_> {
                 distinct_from: rel_slots.clone(),
                 count: None,
                 partial: Vec::new(),
+                checks: Vec::new(),
                 fold: false,
             });
             rel_slots.push(slot);

@@ -156,7 +156,7 @@ impl Display for Op {
             Op::NodeScan { node: n } if n.labels.is_empty() => write!(f, "AllNodesScan {}", node(n)),
             Op::NodeScan { node: n } => write!(f, "NodeByLabelScan {}", node(n)),
             Op::NodeCheck { node: n } => write!(f, "NodeFilter {}", node(n)),
-            Op::Expand { from, rel: r, to, to_bound, count, partial, fold, .. } => {
+            Op::Expand { from, rel: r, to, to_bound, count, partial, checks, fold, .. } => {
                 let name = match (r.var_len.is_some(), to_bound) {
                     (true, _) => "VarLengthExpand",
                     (false, true) => "ExpandInto",
@@ -164,7 +164,11 @@ impl Display for Op {
                 };
                 write!(f, "{name} (\u{1}{from}\u{2}){}{}", rel(r), node(to))?;
                 if let Some(c) = count {
-                    write!(f, " counting matches AS \u{1}{c}\u{2}")?;
+                    write!(f, " counting matches")?;
+                    for (i, p) in checks.iter().enumerate() {
+                        write!(f, " {} {p}", if i == 0 { "where" } else { "and" })?;
+                    }
+                    write!(f, " AS \u{1}{c}\u{2}")?;
                 }
                 for a in partial {
                     write!(f, " and {:?}({}) AS \u{1}{}\u{2}", a.func, list(&a.args), a.slot)?;

@@ -502,6 +502,10 @@ pub enum Op {
         /// computed over one input row's matches into its slot, for an aggregation that
         /// merges them (see `rewrite::count_expand`).
         partial: Vec<Agg>,
+        /// With `count`: the conditions each match must meet to be counted (and aggregated), the
+        /// filters that stood between this hop and its aggregation, checked per match with its
+        /// relationship and far node bound, in the order the filters would have met them.
+        checks: Vec<Expr>,
         /// The next operator is a counting expansion from this one's far node, and nothing after
         /// it reads this one's relationship or far node: pushed, it counts the next hop for each
         /// of its matches and passes each input row on once, with the sum (see `rewrite`).

@@ -274,6 +274,7 @@ fn reorder(chain: &[Op], bound: &[Slot], catalog: &dyn Catalog) -> Option<Vec<Op
             distinct_from: seen.clone(),
             count: None,
             partial: Vec::new(),
+            checks: Vec::new(),
             fold: false,
         });
         seen.push(slot);

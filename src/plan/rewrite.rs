@@ -112,57 +112,87 @@ fn is_slot(args: &[Expr], slot: Slot) -> bool {
 /// each person's adjacency once and clones no row per friend. Minima, maxima and sums of a
 /// property of the far node or the relationship are computed per input row the same way
 /// (`partial`), and the aggregation takes the minimum, maximum or sum of those: `MATCH
-/// (p)-[:KNOWS]->(f) RETURN p.name, count(*), max(f.born)` hands on one row per person.
-pub(super) fn count_expand(ops: &mut [Op], slots: &mut usize) {
-    for i in 0..ops.len().saturating_sub(1) {
-        let (head, tail) = ops.split_at_mut(i + 1);
-        let (Op::Expand { rel, to, rel_bound: false, count: count @ None, partial, .. }, Op::Aggregate { keys, aggs }) =
-            (&mut head[i], &mut tail[0])
-        else {
-            continue;
-        };
-        if rel.var_len.is_some() {
-            continue;
-        }
-        let new = [rel.slot, to.slot];
-        let mut read = Vec::new();
-        keys.iter().for_each(|(e, _)| super::expr_slots(e, &mut read));
-        if read.iter().any(|s| new.contains(s) || *s == usize::MAX) {
-            continue;
-        }
-        if !aggs.iter().all(|a| counts_rows(std::slice::from_ref(a), &new) || merges(a, &new)) {
-            continue;
-        }
-        let slot = *slots;
-        *slots += 1;
-        *count = Some(slot);
-        for a in aggs.iter_mut() {
-            if merges(a, &new) {
-                let p = *slots;
-                *slots += 1;
-                partial.push(Agg { func: a.func, distinct: false, args: std::mem::take(&mut a.args), slot: p });
-                a.args = vec![Expr::Slot(p)];
-            } else {
-                a.func = AggFunc::Sum;
-                a.args = vec![Expr::Slot(slot)];
+/// (p)-[:KNOWS]->(f) RETURN p.name, count(*), max(f.born)` hands on one row per person. The
+/// filters between the hop and the aggregation are checked on each match (`checks`): `MATCH
+/// (o)-[f:FUNDED]->() WHERE f.year >= $y WITH o, count(*) AS n, sum(f.amount_usd) AS s` makes
+/// no row per grant.
+pub(super) fn count_expand(ops: &mut Vec<Op>, slots: &mut usize) {
+    let mut i = 0;
+    while i + 1 < ops.len() {
+        // The filters between the hop and its aggregation become the hop's checks.
+        let j = i + 1 + ops[i + 1..].iter().take_while(|o| matches!(o, Op::Filter { .. })).count();
+        if j > i + 1 && counts_hop(ops, i, j, slots) {
+            let checks: Vec<Expr> = ops
+                .drain(i + 1..j)
+                .filter_map(|o| match o {
+                    Op::Filter { predicate } => Some(predicate),
+                    _ => None,
+                })
+                .collect();
+            if let Op::Expand { checks: c, .. } = &mut ops[i] {
+                *c = checks;
             }
+        } else if j == i + 1 {
+            counts_hop(ops, i, j, slots);
         }
-        if !partial.is_empty() {
-            continue;
-        }
-        // The hop before, to this one's start, whose rows only this count reads, folds it.
-        let from = match &head[i] {
-            Op::Expand { from, .. } => *from,
-            _ => continue,
-        };
-        if let Some(Op::Expand { rel, to, rel_bound: false, count: None, fold, .. }) =
-            i.checked_sub(1).map(|j| &mut head[j])
-        {
-            if rel.var_len.is_none() && to.slot == from && !read.contains(&rel.slot) && !read.contains(&to.slot) {
-                *fold = true;
-            }
+        i += 1;
+    }
+}
+
+/// Makes the expansion at `i` count its matches for the aggregation at `j` (see
+/// [`count_expand`]), if it can; whether it did.
+fn counts_hop(ops: &mut [Op], i: usize, j: usize, slots: &mut usize) -> bool {
+    if j >= ops.len() {
+        return false;
+    }
+    let (head, tail) = ops.split_at_mut(j);
+    let (Op::Expand { rel, to, rel_bound: false, count: count @ None, partial, .. }, Op::Aggregate { keys, aggs }) =
+        (&mut head[i], &mut tail[0])
+    else {
+        return false;
+    };
+    if rel.var_len.is_some() {
+        return false;
+    }
+    let new = [rel.slot, to.slot];
+    let mut read = Vec::new();
+    keys.iter().for_each(|(e, _)| super::expr_slots(e, &mut read));
+    if read.iter().any(|s| new.contains(s) || *s == usize::MAX) {
+        return false;
+    }
+    if !aggs.iter().all(|a| counts_rows(std::slice::from_ref(a), &new) || merges(a, &new)) {
+        return false;
+    }
+    let slot = *slots;
+    *slots += 1;
+    *count = Some(slot);
+    for a in aggs.iter_mut() {
+        if merges(a, &new) {
+            let p = *slots;
+            *slots += 1;
+            partial.push(Agg { func: a.func, distinct: false, args: std::mem::take(&mut a.args), slot: p });
+            a.args = vec![Expr::Slot(p)];
+        } else {
+            a.func = AggFunc::Sum;
+            a.args = vec![Expr::Slot(slot)];
         }
     }
+    if !partial.is_empty() || j > i + 1 {
+        return true;
+    }
+    // The hop before, to this one's start, whose rows only this count reads, folds it.
+    let from = match &head[i] {
+        Op::Expand { from, .. } => *from,
+        _ => return true,
+    };
+    if let Some(Op::Expand { rel, to, rel_bound: false, count: None, fold, .. }) =
+        i.checked_sub(1).map(|h| &mut head[h])
+    {
+        if rel.var_len.is_none() && to.slot == from && !read.contains(&rel.slot) && !read.contains(&to.slot) {
+            *fold = true;
+        }
+    }
+    true
 }
 
 /// Whether an aggregate is a minimum, maximum or sum of a property of what the hop binds (`new`:
@@ -273,7 +303,7 @@ pub(super) fn count_paths(ops: &mut Vec<Op>) {
         r.types.len() == 1 && r.dir != Dir::Both && r.props.is_none() && r.var_len.is_none() && to.props.is_none()
     };
     let first_free = matches!(&ops[1], Op::Expand { to_bound: false, rel_bound: false, count: None, distinct_from, .. } if distinct_from.is_empty());
-    let second_free = matches!(&ops[2], Op::Expand { to_bound: false, rel_bound: false, fold: false, .. });
+    let second_free = matches!(&ops[2], Op::Expand { to_bound: false, rel_bound: false, fold: false, checks, .. } if checks.is_empty());
     let summed = keys.is_empty()
         && !aggs.is_empty()
         && aggs.iter().all(|g| g.func == AggFunc::Sum && !g.distinct && is_slot(&g.args, *k));

@@ -132,6 +132,9 @@ struct ExpandStep<'a> {
     /// arguments where those are properties.
     partial: &'a [Agg],
     partial_reads: Vec<Option<fast::PropRead<'a>>>,
+    /// With `count`: the conditions each match must meet, with the comparison read through a
+    /// property reader where it is one.
+    checks: Vec<(&'a Expr, Option<fast::Compare<'a>>)>,
     /// Counts the next (counting) step per match, and passes the row on once with the sum.
     fold: bool,
     /// `None`: a type or label of the pattern does not exist; nothing matches.
@@ -151,7 +154,7 @@ impl<'a> Chain<'a> {
                 items.iter().map(|(e, _)| fast::PropRead::new(e, ctx)).collect(),
                 RefCell::new(Vec::with_capacity(items.len())),
             ),
-            Op::Expand { from, rel, to, to_bound, rel_bound, distinct_from, count, partial, fold } => {
+            Op::Expand { from, rel, to, to_bound, rel_bound, distinct_from, count, partial, checks, fold } => {
                 let names = Names::new(ctx, rel, to);
                 let plain = !to_bound && !rel_bound && names.as_ref().is_some_and(Names::plain);
                 Step::Expand(ExpandStep {
@@ -166,6 +169,7 @@ impl<'a> Chain<'a> {
                         .iter()
                         .map(|a| a.args.first().and_then(|e| fast::PropRead::new(e, ctx)))
                         .collect(),
+                    checks: checks.iter().map(|e| (e, fast::Compare::new(e, ctx))).collect(),
                     fold: *fold,
                     names,
                     plain,
@@ -249,6 +253,9 @@ impl<'a> Chain<'a> {
                     |p: &fast::PropRead| p.touch((x.rel.slot, x.to.slot), names.nb.iter(ctx, hop.start).take(64));
                 if let Some(slot) = x.count {
                     x.partial_reads.iter().flatten().for_each(touch);
+                    x.checks.iter().filter_map(|(_, c)| c.as_ref()).for_each(|c| touch(c.prop()));
+                    let check = |row: &Row| self.check(&x.checks, row);
+                    let check = (!x.checks.is_empty()).then_some(&check as &dyn Fn(&Row) -> Result<bool>);
                     let mut value = |i: usize, row: &Row| match &x.partial_reads[i] {
                         Some(p) => p.read(row, ctx),
                         None => eval(&x.partial[i].args[0], row, ctx),
@@ -263,13 +270,16 @@ impl<'a> Chain<'a> {
                             x.distinct_from,
                             p,
                             &x.partial_reads,
+                            check,
                             row,
                             ctx,
                         ),
                     };
                     let n = match read {
                         Some(n) => n?,
-                        None => partial_count(&hop, names, slots, x.distinct_from, x.partial, row, ctx, &mut value)?,
+                        None => {
+                            partial_count(&hop, names, slots, x.distinct_from, x.partial, row, ctx, &mut value, check)?
+                        }
                     };
                     self.tick_n(n as u64)?;
                     if n > 0 {
@@ -311,6 +321,24 @@ impl<'a> Chain<'a> {
             }
         }
         Ok(())
+    }
+
+    /// Whether a counting hop's match, bound in `row`, passes its checks, as a filter of each
+    /// would say.
+    fn check(&self, checks: &[(&Expr, Option<fast::Compare>)], row: &Row) -> Result<bool> {
+        for (predicate, cmp) in checks {
+            self.tick()?;
+            let v = match cmp {
+                Some(c) => c.test(row, self.ctx)?,
+                None => eval(predicate, row, self.ctx)?,
+            };
+            match v {
+                Value::Bool(true) => {}
+                Value::Bool(false) | Value::Null => return Ok(false),
+                v => return Err(super::not_boolean(predicate, &v)),
+            }
+        }
+        Ok(true)
     }
 
     /// A folding hop `x` from `hop`'s start: its matches, and the counts of the next hop `y`

@@ -6,7 +6,7 @@ use smallvec::{smallvec, SmallVec};
 use super::fast::PropRead;
 use crate::error::Result;
 use crate::exec::aggregate::State;
-use crate::exec::expand::{write_partials, Hop, Names};
+use crate::exec::expand::{write_partials, Check, Hop, Names};
 use crate::exec::{Ctx, Row};
 use crate::plan::{Agg, Slot};
 use crate::store::Scalar;
@@ -15,7 +15,8 @@ use crate::value::Value;
 /// A counting expansion's matches and its aggregates over them (see `expand::partial_count`),
 /// when each aggregate's argument is a property of the relationship or node matched, read
 /// through `reads`: its value comes straight from the reader, an integer without a `Value`
-/// made, and no row is written per match. `None` when an argument is anything else.
+/// made, and no row is written per match unless the hop has checks (`check`), which read the
+/// row. `None` when an argument is anything else.
 #[allow(clippy::too_many_arguments)]
 pub(super) fn partial_count_read(
     hop: &Hop,
@@ -24,6 +25,7 @@ pub(super) fn partial_count_read(
     distinct_from: &[Slot],
     partial: &[Agg],
     reads: &[Option<PropRead>],
+    check: Option<Check>,
     row: &mut Row,
     ctx: Ctx,
 ) -> Option<Result<usize>> {
@@ -44,6 +46,13 @@ pub(super) fn partial_count_read(
         for (r, other) in names.nb.iter(ctx, hop.start) {
             if !hop.matches(ctx, row, distinct_from, r, other) {
                 continue;
+            }
+            if let Some(check) = check {
+                row[rel_slot] = Value::Rel(r);
+                row[to_slot] = Value::Node(other);
+                if !check(row)? {
+                    continue;
+                }
             }
             n += 1;
             for (i, (p, reader, of_rel)) in readers.iter_mut().enumerate() {
