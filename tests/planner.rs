@@ -807,7 +807,12 @@ fn filters_checked_in_a_counting_hop_give_the_plain_roads_rows_and_errors() {
         "MATCH (p:P)-[k:K]->(f:F) WHERE f.n < 0 RETURN p.i % 7 AS g, count(*) AS n, sum(k.y) AS s",
         "MATCH (p:P)-[:K]->(f:F)-[l:L]->(g) WHERE l.z = 1 RETURN count(*) AS n",
         "MATCH (p:P)-[:K]->(f:F)-[l:L]->(g) WHERE l.z <> 1 RETURN p.i AS i, count(*) AS n",
+        // Grouped by the scanned node: one row per node, projected with no grouping.
+        "MATCH (p:P)-[k:K]->(f:F) WHERE k.y >= $y WITH p, sum(f.nothing) AS z, max(f.nothing) AS m, min(k.u) AS u, \
+         sum(f.n) AS t, count(*) AS n RETURN p.i AS i, z, m, u, t, n",
     ];
+    let by_node = explain(&mut s, queries[queries.len() - 1]);
+    assert!(by_node.contains("coalesce(") && !by_node.contains("Aggregation"), "{by_node}");
     for q in queries {
         assert!(explain(&mut s, q).contains("counting matches where"), "{}", explain(&mut s, q));
         let expected = sorted(run_with(&mut plain, q, &params));

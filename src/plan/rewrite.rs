@@ -57,28 +57,40 @@ pub(super) fn count_store(ops: &mut Vec<Op>) {
 /// A count grouped by the node a pipeline starts by scanning, where each operator between makes
 /// at most one row of each row it is given (filters, and the counting expansion), has one row
 /// per group: the aggregation only passes the count on, and becomes a projection, with no table
-/// of groups (`MATCH (h:Person)<-[:KNOWS]-() WITH h, count(*) AS indeg`). A folding hop may
-/// hand the count several rows of one node when it runs row by row, so none may be between.
+/// of groups (`MATCH (h:Person)<-[:KNOWS]-() WITH h, count(*) AS indeg`). So does a minimum,
+/// maximum or sum the expansion computed over the row's matches (a sum of none is 0, as the
+/// aggregation gives it). A folding hop may hand the count several rows of one node when it
+/// runs row by row, so none may be between.
 pub(super) fn unique_groups(ops: &mut [Op]) {
     let Some(Op::NodeScan { node }) = ops.first() else { return };
     let scanned = node.slot;
-    let mut counts = Vec::new();
+    let (mut counts, mut partials) = (Vec::new(), Vec::new());
     for op in ops.iter_mut().skip(1) {
         let items = match &*op {
             Op::Filter { .. } | Op::NodeCheck { .. } => continue,
-            Op::Expand { count: Some(c), fold: false, .. } => {
+            Op::Expand { count: Some(c), fold: false, partial, .. } => {
                 counts.push(*c);
+                partials.extend(partial.iter().map(|p| p.slot));
                 continue;
             }
             Op::Aggregate { keys, aggs } => {
                 let by_node = matches!(keys.as_slice(), [(Expr::Slot(s), _)] if *s == scanned);
-                let passed = |a: &Agg| {
-                    !a.distinct
-                        && a.func == AggFunc::Sum
-                        && matches!(a.args.as_slice(), [Expr::Slot(s)] if counts.contains(s))
+                let passed = |a: &Agg| -> Option<Expr> {
+                    let [Expr::Slot(s)] = a.args.as_slice() else { return None };
+                    match a.func {
+                        _ if a.distinct => None,
+                        AggFunc::Sum if counts.contains(s) => Some(Expr::Slot(*s)),
+                        AggFunc::Sum if partials.contains(s) => Some(Expr::Func(
+                            crate::catalog::functions::F::COALESCE,
+                            vec![Expr::Slot(*s), Expr::Const(crate::value::Value::Int(0))],
+                            crate::error::Span::default(),
+                        )),
+                        AggFunc::Min | AggFunc::Max if partials.contains(s) => Some(Expr::Slot(*s)),
+                        _ => None,
+                    }
                 };
-                (by_node && !aggs.is_empty() && aggs.iter().all(passed))
-                    .then(|| keys.iter().cloned().chain(aggs.iter().map(|a| (a.args[0].clone(), a.slot))).collect())
+                let passed: Option<Vec<(Expr, Slot)>> = aggs.iter().map(|a| passed(a).map(|e| (e, a.slot))).collect();
+                passed.filter(|p| by_node && !p.is_empty()).map(|p| keys.iter().cloned().chain(p).collect())
             }
             _ => None,
         };
