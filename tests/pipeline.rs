@@ -259,6 +259,25 @@ fn groupings_by_a_scanned_node_give_the_rows_of_hashed_ones() {
     assert_eq!(run(&mut s, &by_rel.replace("{k}", "t")), run(&mut s, &by_rel.replace("{k}", "head([t])")));
 }
 
+/// An expansion from a node of hundreds of relationships into a next hop asks for the memory
+/// of the matches ahead while it takes them (`exec/push`): the rows of the pulled road.
+#[test]
+fn a_hubs_expansion_into_a_next_hop_gives_the_rows_of_the_pulled_one() {
+    let mut s = Session::default();
+    run(&mut s, "CREATE (:Hub {i: 0}), (:Hub {i: 1})");
+    run(&mut s, "MATCH (h:Hub) UNWIND range(0, 299) AS i CREATE (h)-[:H]->(:M {i: i + 300 * h.i})");
+    run(&mut s, "MATCH (m:M) UNWIND range(0, m.i % 4) AS j CREATE (m)-[:F {w: (m.i + j) % 7}]->(:X {j: j})");
+    for q in [
+        "MATCH (h:Hub)-[:H]->(m)-[f:F]->(x) WHERE f.w > 2 RETURN h.i AS h, m.i % 5 AS g, count(*) AS n, sum(f.w) AS s",
+        "MATCH (h:Hub)-[:H]->(m)-[f:F]->(x) RETURN h.i AS h, count(*) AS n, max(f.w) AS w, min(x.j) AS j",
+        "MATCH (h:Hub)-[:H]->(m)-[f:F]->(x) RETURN m.i AS i, collect(f.w) AS ws",
+    ] {
+        let rows = sorted(run(&mut s, q));
+        assert!(!rows.is_empty(), "{q}");
+        assert_eq!(rows, sorted(run(&mut s, &pulled(q))), "{q}");
+    }
+}
+
 /// A write fed by operators that read no graph runs while they make rows, a chunk at a time:
 /// it still sees its own earlier rows, a failing row undoes the whole statement, and a
 /// parameter holding a node keeps the plain way (the node's properties are read).

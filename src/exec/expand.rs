@@ -72,6 +72,13 @@ impl Neighbours {
         }
     }
 
+    /// Asks for where a node's runs lie, without waiting (before [`Neighbours::touch`]).
+    pub(crate) fn prefetch(&self, node: NodeId) {
+        for a in self.adj.iter().flatten() {
+            a.prefetch(node);
+        }
+    }
+
     /// How many relationships [`Neighbours::iter`] would list for a node, read off the length of
     /// its run without walking it; `None` where it must be walked (several types, or both
     /// directions, where a self-loop is listed once).

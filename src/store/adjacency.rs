@@ -36,11 +36,21 @@ impl Adjacency {
             .map_or(0..0, |n| self.offsets[n] as usize..self.offsets[n + 1] as usize)
     }
 
-    /// Loads where a node's run lies and its first entry, so that the memory is on its way
-    /// before the run is read (a safe stand-in for a prefetch).
+    /// Reads where a node's run lies and asks for its first entries, so that their memory is
+    /// on its way before the run is read.
     pub fn touch(&self, node: NodeId) {
         let run = self.run(node);
-        std::hint::black_box(self.entries.get(run.start).copied());
+        if let Some(e) = self.entries.get(run.start) {
+            mem_prefetch::prefetch_read_data::<_, 3>(e);
+        }
+    }
+
+    /// Asks for where a node's run lies, without waiting for it (see [`Adjacency::touch`],
+    /// which can then read it at once).
+    pub fn prefetch(&self, node: NodeId) {
+        if let Some(o) = usize::try_from(node.0).ok().and_then(|n| self.offsets.get(n)) {
+            mem_prefetch::prefetch_read_data::<_, 3>(o);
+        }
     }
 
     /// `(relationship, other end)` at a position of a run.

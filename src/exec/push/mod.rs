@@ -290,10 +290,17 @@ impl<'a> Chain<'a> {
                 }
                 // When the next step expands from the node this one reaches, the runs of the
                 // nodes reached (the first 64) are asked for first, so that their memory comes
-                // at once rather than one cache miss after another.
+                // at once rather than one cache miss after another; then, while the matches are
+                // taken, where the run of the one 64 ahead lies, the run of the one 32 ahead (its
+                // place came meanwhile), and the values the next step reads of the one 16 ahead
+                // (its run came meanwhile): prefetches, which nothing waits for.
+                let mut ahead = None;
                 if let Some((_, Step::Expand(y), made_y)) = self.steps.get(i + 1) {
                     if let (true, Some(next)) = (y.from == x.to.slot, &y.names) {
                         names.nb.iter(ctx, hop.start).take(64).for_each(|(_, other)| next.nb.touch(other));
+                        if names.nb.degree(hop.start).is_some_and(|d| d > 64) {
+                            ahead = Some((y, next));
+                        }
                         if let (true, Some(slot)) = (x.fold, y.count) {
                             // Folded: the next hop is counted for each match here, and the row
                             // goes on once, with the sum.
@@ -310,6 +317,33 @@ impl<'a> Chain<'a> {
                 }
                 if let Some((_, Step::Filter(_, Some(cmp)), _)) = self.steps.get(i + 1) {
                     touch(cmp.prop());
+                }
+                if let Some((y, then)) = ahead {
+                    let reads: Vec<&fast::PropRead> = y
+                        .partial_reads
+                        .iter()
+                        .flatten()
+                        .chain(y.checks.iter().filter_map(|(_, c)| c.as_ref().map(fast::Compare::prop)))
+                        .collect();
+                    let at = |n: usize| names.nb.iter(ctx, hop.start).skip(n);
+                    let (mut offsets, mut runs, mut cells) = (at(64), at(32), at(16));
+                    for (r, other) in names.nb.iter(ctx, hop.start) {
+                        if let Some((_, o)) = offsets.next() {
+                            then.nb.prefetch(o);
+                        }
+                        if let Some((_, o)) = runs.next() {
+                            then.nb.touch(o);
+                        }
+                        if let Some((_, o)) = cells.next().filter(|_| !reads.is_empty()) {
+                            reads.iter().for_each(|p| p.touch((y.rel.slot, y.to.slot), then.nb.iter(ctx, o).take(16)));
+                        }
+                        if hop.matches(ctx, row, x.distinct_from, r, other) {
+                            row[x.rel.slot] = Value::Rel(r);
+                            row[x.to.slot] = Value::Node(other);
+                            next(row)?;
+                        }
+                    }
+                    return Ok(());
                 }
                 for (r, other) in names.nb.iter(ctx, hop.start) {
                     if hop.matches(ctx, row, x.distinct_from, r, other) {
