@@ -278,6 +278,29 @@ fn a_hubs_expansion_into_a_next_hop_gives_the_rows_of_the_pulled_one() {
     }
 }
 
+/// STARTS WITH, ENDS WITH and CONTAINS against a constant, tested where a column keeps the
+/// texts one after another, give the rows of the pulled road's plain comparison: empty texts
+/// and needles, needles longer than the text, text beyond ASCII, values that are no text.
+#[test]
+fn text_tests_read_from_columns_give_the_rows_of_plain_ones() {
+    let mut s = Session::default();
+    run(
+        &mut s,
+        "UNWIND range(0, 9999) AS i
+         CREATE (:T {i: i, s: ['', 'a', 'ab', 'ba', 'aé', 'éa', 'xyz12', '12', 1, null][i % 10] + \
+                 CASE WHEN i % 3 = 0 THEN '' ELSE toString(i % 7) END})",
+    );
+    for needle in ["", "a", "é", "12", "a1", "xyz12long", "6"] {
+        for op in ["STARTS WITH", "ENDS WITH", "CONTAINS"] {
+            let q = format!("MATCH (n:T) WHERE n.s {op} '{needle}' RETURN n.i % 100 AS k, count(*) AS c");
+            let want = sorted(run(&mut s, &pulled(&q)));
+            for _ in 0..2 {
+                assert_eq!(sorted(run(&mut s, &q)), want, "{q}");
+            }
+        }
+    }
+}
+
 /// A write fed by operators that read no graph runs while they make rows, a chunk at a time:
 /// it still sees its own earlier rows, a failing row undoes the whole statement, and a
 /// parameter holding a node keeps the plain way (the node's properties are read).

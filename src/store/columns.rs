@@ -121,6 +121,11 @@ impl Scalar {
 pub(super) struct Column {
     cells: Vec<Cell>,
     strs: Vec<Arc<str>>,
+    /// The same strings one after another (`text[ends[s - 1]..ends[s]]`), which a test of
+    /// many of them (`o.name CONTAINS '12'` over a scan) reads in order, where each `Arc`'s
+    /// text is a cache miss of its own.
+    text: String,
+    ends: Vec<u32>,
     others: Vec<Value>,
 }
 
@@ -137,6 +142,14 @@ impl Column {
             Cell::Str(s) => Value::String(self.strs[s as usize].clone()),
             Cell::Other(o) => self.others[o as usize].clone(),
         })
+    }
+
+    /// The text of string `s`, from the strings kept one after another where it is there.
+    fn text_of(&self, s: u32) -> &str {
+        let s = s as usize;
+        let Some(&end) = self.ends.get(s) else { return &self.strs[s] };
+        let start = s.checked_sub(1).map_or(0, |p| self.ends[p] as usize);
+        self.text.get(start..end as usize).unwrap_or(&self.strs[s])
     }
 
     /// The value at `i` as a [`Scalar`]: a number read where it lies, without a `Value`.
@@ -166,7 +179,7 @@ impl Column {
     fn test_str(&self, i: usize, test: impl FnOnce(&str) -> bool) -> Option<Option<bool>> {
         match self.cells.get(i).copied().unwrap_or(Cell::Missing) {
             Cell::Missing => None,
-            Cell::Str(s) => Some(Some(test(&self.strs[s as usize]))),
+            Cell::Str(s) => Some(Some(test(self.text_of(s)))),
             _ => Some(None),
         }
     }
@@ -188,6 +201,8 @@ impl Column {
     fn bytes(&self) -> usize {
         self.cells.len() * std::mem::size_of::<Cell>()
             + self.strs.iter().map(|s| s.len() + 32).sum::<usize>()
+            + self.text.len()
+            + self.ends.len() * 4
             + self.others.len() * 64
     }
 }
@@ -298,7 +313,13 @@ impl Graph {
     }
 
     fn build_column(&self, of: Of, key: KeyId, block: u64) -> Column {
-        let mut col = Column { cells: Vec::with_capacity(BLOCK as usize), strs: Vec::new(), others: Vec::new() };
+        let mut col = Column {
+            cells: Vec::with_capacity(BLOCK as usize),
+            strs: Vec::new(),
+            text: String::new(),
+            ends: Vec::new(),
+            others: Vec::new(),
+        };
         let mut strs: HashMap<Arc<str>, u32, ahash::RandomState> = HashMap::default();
         let first = block << BLOCK_BITS;
         for id in first..first + BLOCK {
@@ -315,6 +336,11 @@ impl Graph {
                     let next = strs.len() as u32;
                     let at = *strs.entry(s.clone()).or_insert(next);
                     if at == next {
+                        // Kept in order while their offsets fit (the rest are read from `strs`).
+                        if col.ends.len() == col.strs.len() && col.text.len() + s.len() <= u32::MAX as usize {
+                            col.text.push_str(&s);
+                            col.ends.push(col.text.len() as u32);
+                        }
                         col.strs.push(s);
                     }
                     Cell::Str(at)

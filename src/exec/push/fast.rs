@@ -7,7 +7,7 @@ use std::cell::RefCell;
 
 use crate::ast::BinaryOp;
 use crate::error::Result;
-use crate::exec::eval::{eval, operate, property, text_test};
+use crate::exec::eval::{eval, operate, property};
 use crate::exec::{Ctx, Row};
 use crate::plan::{Expr, Key, Slot};
 use crate::store::PropReader;
@@ -116,7 +116,7 @@ pub(in crate::exec) struct Compare<'a> {
     flipped: bool,
     /// `slot.key STARTS WITH 'text'` (and ENDS WITH, CONTAINS): the test, made of the node's
     /// text where it lies rather than a copy of it.
-    text: Option<fn(&str, &str) -> bool>,
+    text: Option<TextTest>,
 }
 
 impl<'a> Compare<'a> {
@@ -137,15 +137,18 @@ impl<'a> Compare<'a> {
             (None, Some(p)) => (p, fixed(a)?, true),
             _ => return None,
         };
-        let text = text_test(*op).filter(|_| !flipped && matches!(value, Value::String(_)));
+        let text = match (&value, flipped) {
+            (Value::String(t), false) => TextTest::new(*op, t),
+            _ => None,
+        };
         Some(Compare { prop, op: *op, value, flipped, text })
     }
 
     /// The predicate's value for the row, as `eval` gives it.
     pub(in crate::exec) fn test(&self, row: &Row, ctx: Ctx) -> Result<Value> {
         // A value that is not a string gives null, as `operate` says.
-        if let (Some(test), Value::String(t)) = (self.text, &self.value) {
-            if let Some(r) = self.prop.test_str(row, |s| test(s, t)) {
+        if let Some(test) = &self.text {
+            if let Some(r) = self.prop.test_str(row, |s| test.test(s)) {
                 return Ok(r.map_or(Value::Null, Value::Bool));
             }
         }
@@ -160,6 +163,36 @@ impl<'a> Compare<'a> {
             operate(self.op, self.value.clone(), v, ctx)
         } else {
             operate(self.op, v, self.value.clone(), ctx)
+        }
+    }
+}
+
+/// A text test against a constant, prepared once: a search for CONTAINS made once (the
+/// standard library's prepares it again at every call), and the ends compared byte by byte.
+enum TextTest {
+    Starts(Box<[u8]>),
+    Ends(Box<[u8]>),
+    Contains(Box<memchr::memmem::Finder<'static>>),
+}
+
+impl TextTest {
+    fn new(op: BinaryOp, t: &str) -> Option<TextTest> {
+        let bytes: Box<[u8]> = t.as_bytes().into();
+        Some(match op {
+            BinaryOp::StartsWith => TextTest::Starts(bytes),
+            BinaryOp::EndsWith => TextTest::Ends(bytes),
+            BinaryOp::Contains => TextTest::Contains(Box::new(memchr::memmem::Finder::new(&bytes).into_owned())),
+            _ => return None,
+        })
+    }
+
+    fn test(&self, s: &str) -> bool {
+        let s = s.as_bytes();
+        let same = |a: &[u8], b: &[u8]| a.iter().zip(b).all(|(x, y)| x == y);
+        match self {
+            TextTest::Starts(t) => s.len() >= t.len() && same(&s[..t.len()], t),
+            TextTest::Ends(t) => s.len() >= t.len() && same(&s[s.len() - t.len()..], t),
+            TextTest::Contains(f) => f.find(s).is_some(),
         }
     }
 }
