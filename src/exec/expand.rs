@@ -338,10 +338,8 @@ pub(crate) type Check<'c> = &'c dyn Fn(&Row) -> Result<bool>;
 /// that is neither a boolean nor null.
 pub(crate) fn passes(checks: &[Expr], row: &Row, ctx: Ctx) -> Result<bool> {
     for c in checks {
-        match super::eval::eval(c, row, ctx)? {
-            Value::Bool(true) => {}
-            Value::Bool(false) | Value::Null => return Ok(false),
-            v => return Err(super::not_boolean(c, &v)),
+        if !super::holds(c, super::eval::eval(c, row, ctx)?)? {
+            return Ok(false);
         }
     }
     Ok(true)

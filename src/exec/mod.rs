@@ -756,6 +756,16 @@ pub(crate) fn run_sub<'a>(ops: &'a [Op], row: Row, ctx: Ctx<'a>) -> RowIter<'a> 
     push::build(ops, Box::new(std::iter::once(Ok(row))), ctx)
 }
 
+/// Whether a `WHERE` keeps its row, given the predicate's value: true keeps it, false and null
+/// drop it, anything else is an error ([`not_boolean`]).
+pub(crate) fn holds(predicate: &crate::plan::Expr, v: Value) -> Result<bool> {
+    match v {
+        Value::Bool(b) => Ok(b),
+        Value::Null => Ok(false),
+        v => Err(not_boolean(predicate, &v)),
+    }
+}
+
 /// A `WHERE` that gave something other than a boolean (or null), pointing at the predicate.
 pub(crate) fn not_boolean(predicate: &crate::plan::Expr, v: &Value) -> Error {
     type_err("WHERE expects a boolean", v).at_opt(predicate.span())

@@ -83,10 +83,9 @@ pub(crate) fn apply<'a>(op: &'a Op, input: RowIter<'a>, ctx: Ctx<'a>) -> RowIter
         })),
         Op::Filter { predicate } => Box::new(input.filter_map(move |r| match r {
             Err(e) => Some(Err(e)),
-            Ok(row) => match ctx.control.tick().and_then(|_| eval(predicate, &row, ctx)) {
-                Ok(Value::Bool(true)) => Some(Ok(row)),
-                Ok(Value::Bool(false) | Value::Null) => None,
-                Ok(v) => Some(Err(super::not_boolean(predicate, &v))),
+            Ok(row) => match ctx.control.tick().and_then(|_| super::holds(predicate, eval(predicate, &row, ctx)?)) {
+                Ok(true) => Some(Ok(row)),
+                Ok(false) => None,
                 Err(e) => Some(Err(e)),
             },
         })),

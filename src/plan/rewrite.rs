@@ -133,7 +133,7 @@ pub(super) fn count_expand(ops: &mut Vec<Op>, slots: &mut usize) {
     while i + 1 < ops.len() {
         // The filters between the hop and its aggregation become the hop's checks.
         let j = i + 1 + ops[i + 1..].iter().take_while(|o| matches!(o, Op::Filter { .. })).count();
-        if j > i + 1 && counts_hop(ops, i, j, slots) {
+        if counts_hop(ops, i, j, slots) && j > i + 1 {
             let checks: Vec<Expr> = ops
                 .drain(i + 1..j)
                 .filter_map(|o| match o {
@@ -144,8 +144,6 @@ pub(super) fn count_expand(ops: &mut Vec<Op>, slots: &mut usize) {
             if let Op::Expand { checks: c, .. } = &mut ops[i] {
                 *c = checks;
             }
-        } else if j == i + 1 {
-            counts_hop(ops, i, j, slots);
         }
         i += 1;
     }

@@ -167,7 +167,7 @@ impl Column {
     fn equals(&self, i: usize, v: &Value) -> bool {
         match (self.cells.get(i).copied().unwrap_or(Cell::Missing), v) {
             (Cell::Missing | Cell::Null, _) => false,
-            (Cell::Str(s), Value::String(t)) => *self.strs[s as usize] == **t,
+            (Cell::Str(s), Value::String(t)) => self.text_of(s) == &**t,
             (Cell::Str(_), _) => false,
             (Cell::Int(a), Value::Int(b)) => a == *b,
             _ => self.get(i).is_some_and(|x| x.cypher_eq(v) == Some(true)),

@@ -217,15 +217,8 @@ impl<'a> Chain<'a> {
                 }
             }
             Step::Filter(predicate, cmp) => {
-                self.tick()?;
-                let v = match cmp {
-                    Some(c) => c.test(row, ctx)?,
-                    None => eval(predicate, row, ctx)?,
-                };
-                match v {
-                    Value::Bool(true) => next(row)?,
-                    Value::Bool(false) | Value::Null => {}
-                    v => return Err(super::not_boolean(predicate, &v)),
+                if self.test(predicate, cmp.as_ref(), row)? {
+                    next(row)?;
                 }
             }
             Step::Project(items, props, vals) => {
@@ -318,7 +311,7 @@ impl<'a> Chain<'a> {
                 if let Some((_, Step::Filter(_, Some(cmp)), _)) = self.steps.get(i + 1) {
                     touch(cmp.prop());
                 }
-                if let Some((y, then)) = ahead {
+                let mut ahead = ahead.map(|(y, then)| {
                     let reads: Vec<&fast::PropRead> = y
                         .partial_reads
                         .iter()
@@ -326,8 +319,10 @@ impl<'a> Chain<'a> {
                         .chain(y.checks.iter().filter_map(|(_, c)| c.as_ref().map(fast::Compare::prop)))
                         .collect();
                     let at = |n: usize| names.nb.iter(ctx, hop.start).skip(n);
-                    let (mut offsets, mut runs, mut cells) = (at(64), at(32), at(16));
-                    for (r, other) in names.nb.iter(ctx, hop.start) {
+                    (y, then, reads, [at(64), at(32), at(16)])
+                });
+                for (r, other) in names.nb.iter(ctx, hop.start) {
+                    if let Some((y, then, reads, [offsets, runs, cells])) = &mut ahead {
                         if let Some((_, o)) = offsets.next() {
                             then.nb.prefetch(o);
                         }
@@ -337,15 +332,7 @@ impl<'a> Chain<'a> {
                         if let Some((_, o)) = cells.next().filter(|_| !reads.is_empty()) {
                             reads.iter().for_each(|p| p.touch((y.rel.slot, y.to.slot), then.nb.iter(ctx, o).take(16)));
                         }
-                        if hop.matches(ctx, row, x.distinct_from, r, other) {
-                            row[x.rel.slot] = Value::Rel(r);
-                            row[x.to.slot] = Value::Node(other);
-                            next(row)?;
-                        }
                     }
-                    return Ok(());
-                }
-                for (r, other) in names.nb.iter(ctx, hop.start) {
                     if hop.matches(ctx, row, x.distinct_from, r, other) {
                         row[x.rel.slot] = Value::Rel(r);
                         row[x.to.slot] = Value::Node(other);
@@ -357,19 +344,23 @@ impl<'a> Chain<'a> {
         Ok(())
     }
 
+    /// Whether a filter keeps the row: its predicate read through a property reader where it
+    /// is a comparison of one (`cmp`).
+    fn test(&self, predicate: &Expr, cmp: Option<&fast::Compare>, row: &Row) -> Result<bool> {
+        self.tick()?;
+        let v = match cmp {
+            Some(c) => c.test(row, self.ctx)?,
+            None => eval(predicate, row, self.ctx)?,
+        };
+        super::holds(predicate, v)
+    }
+
     /// Whether a counting hop's match, bound in `row`, passes its checks, as a filter of each
     /// would say.
     fn check(&self, checks: &[(&Expr, Option<fast::Compare>)], row: &Row) -> Result<bool> {
         for (predicate, cmp) in checks {
-            self.tick()?;
-            let v = match cmp {
-                Some(c) => c.test(row, self.ctx)?,
-                None => eval(predicate, row, self.ctx)?,
-            };
-            match v {
-                Value::Bool(true) => {}
-                Value::Bool(false) | Value::Null => return Ok(false),
-                v => return Err(super::not_boolean(predicate, &v)),
+            if !self.test(predicate, cmp.as_ref(), row)? {
+                return Ok(false);
             }
         }
         Ok(true)
