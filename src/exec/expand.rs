@@ -34,7 +34,7 @@ pub(crate) fn type_syms(ctx: Ctx, types: &[String]) -> Option<Vec<TypeId>> {
 }
 
 /// Where an expansion reads a node's relationships: the store's adjacency for a single type
-/// (one run of memory per node), else petgraph's linked lists. Resolved once per operator.
+/// (one run of memory per node), else each node's linked lists. Resolved once per operator.
 pub(crate) struct Neighbours {
     adj: [Option<Arc<store::Adjacency>>; 2],
     dir: store::Dir,

@@ -1,7 +1,7 @@
 //! Read-optimised adjacency: for one relationship type and direction, every node's
 //! relationships in one contiguous slice (compressed sparse rows), so an expansion reads a
-//! run of memory instead of chasing petgraph's linked lists past the node's relationships of
-//! other types (a country's few `LOCATED_IN` among thousands of `VISITED`).
+//! run of memory instead of chasing linked lists past the node's relationships of other types
+//! (a country's few `LOCATED_IN` among thousands of `VISITED`).
 //!
 //! Built on first use per `(type, direction)` and dropped when a relationship of that type is
 //! created or deleted; a statement that has already changed the graph does not build one (a
@@ -10,8 +10,6 @@
 //! rows in the same order whichever way it reads.
 
 use std::sync::{Arc, Mutex};
-
-use petgraph::visit::{EdgeRef, IntoEdgeReferences};
 
 use super::{Dir, Graph, LabelId, TypeId};
 use crate::value::{NodeId, RelId};
@@ -155,15 +153,15 @@ impl Graph {
     }
 
     fn build_adjacency(&self, ty: TypeId, side: usize) -> Adjacency {
-        // Two sequential passes over petgraph's edge array: count, then place.
-        let g = &self.r().g;
+        // Two sequential passes over the records, newest first (each run's order): count,
+        // then place.
+        let r = self.r();
         let ends = || {
-            g.edge_references().filter(move |e| e.weight().ty == ty).map(move |e| {
-                let (a, b) = (g[e.source()].0 as u32, g[e.target()].0 as u32);
+            r.iter().rev().filter(move |(_, e)| e.ty == ty).map(move |(id, e)| {
                 if side == 0 {
-                    (a, b, e.weight().id)
+                    (e.start, e.end, id)
                 } else {
-                    (b, a, e.weight().id)
+                    (e.end, e.start, id)
                 }
             })
         };
@@ -192,20 +190,10 @@ impl Graph {
                 }
             }
         }
-        // Newest first, as petgraph lists them: by relationship id, highest first (the edge
-        // array is in that order reversed unless deletions freed slots that were reused).
-        for n in 0..nodes {
-            let run = &mut entries[offsets[n] as usize..offsets[n + 1] as usize];
-            if run.is_sorted_by(|x, y| x.1 < y.1) {
-                run.reverse();
-            } else if !run.is_sorted_by(|x, y| x.1 > y.1) {
-                run.sort_unstable_by_key(|e| std::cmp::Reverse(e.1));
-            }
-        }
         Adjacency { offsets, entries, common: common.unwrap_or_default() }
     }
 
-    /// Whether petgraph's lists and the adjacency agree (tests).
+    /// Whether the linked lists and the adjacency agree (tests).
     #[cfg(test)]
     pub(super) fn adjacency_agrees(&self, ty: TypeId, dir: Dir) -> bool {
         let Some(a) = self.adjacency(ty, dir) else { return false };

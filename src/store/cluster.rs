@@ -5,9 +5,7 @@
 //! the columns), are read one after another by an expansion from the organisations, not one
 //! cache miss each over the whole type.
 
-use petgraph::visit::{EdgeRef, IntoEdgeReferences};
-
-use super::{gone, Graph};
+use super::Graph;
 
 impl Graph {
     /// Numbers the relationships again: the types one after another, in the order each first
@@ -16,54 +14,42 @@ impl Graph {
     pub fn cluster_rels(&mut self) {
         let nodes = self.nodes.len();
         let r = self.r_mut();
-        let ids = r.ix.len();
+        let ids = r.id_bound();
         if ids >= u32::MAX as usize || nodes >= u32::MAX as usize {
             return;
         }
-        // Each live id's start node, and the ids of each type in the order the types came.
-        let mut start = vec![u32::MAX; ids];
+        // The ids of each type in the order the types came.
         let mut by_type: Vec<(u32, Vec<u32>)> = Vec::new();
-        for e in (&r.g).edge_references() {
-            let w = e.weight();
-            start[w.id as usize] = r.g[e.source()].0 as u32;
+        for (id, w) in r.iter() {
             let t = w.ty.index();
             if by_type.len() <= t {
                 by_type.resize_with(t + 1, || (u32::MAX, Vec::new()));
             }
-            by_type[t].0 = by_type[t].0.min(w.id);
-            by_type[t].1.push(w.id);
+            by_type[t].0 = by_type[t].0.min(id);
+            by_type[t].1.push(id);
         }
         by_type.sort_by_key(|(first, _)| *first);
+        let start = |id: u32| r.get(crate::value::RelId(u64::from(id))).map_or(0, |w| w.start as usize);
         // A counting sort of each type's ids by start node, stable: new ids in that order.
         let mut renumber = vec![u32::MAX; ids];
         let mut next = 0u32;
         let mut offsets = vec![0u32; nodes + 1];
-        for (_, mut of_type) in by_type {
-            of_type.sort_unstable();
+        for (_, of_type) in by_type {
             offsets.iter_mut().for_each(|o| *o = 0);
             for &id in &of_type {
-                offsets[start[id as usize] as usize + 1] += 1;
+                offsets[start(id) + 1] += 1;
             }
             for n in 0..nodes {
                 offsets[n + 1] += offsets[n];
             }
             for &id in &of_type {
-                let at = &mut offsets[start[id as usize] as usize];
+                let at = &mut offsets[start(id)];
                 renumber[id as usize] = next + *at;
                 *at += 1;
             }
             next += of_type.len() as u32;
         }
-        let mut ix = vec![gone(); ids];
-        for (old, &new) in renumber.iter().enumerate() {
-            if new != u32::MAX {
-                ix[new as usize] = r.ix[old];
-            }
-        }
-        for w in r.g.edge_weights_mut() {
-            w.id = renumber[w.id as usize];
-        }
-        r.ix = ix;
+        r.renumber(&renumber);
         self.changed();
         self.adjacency.clear();
     }
@@ -96,7 +82,7 @@ mod tests {
         assert_eq!(order, vec![6, 2, 5, 1, 4, 3]);
         assert_eq!(after.iter().map(|x| x.0).collect::<Vec<_>>(), (0..6).collect::<Vec<_>>());
         // Each node's relationships of a type come in the same order whichever way they are
-        // read: petgraph's lists (as the import made them) and the adjacency (by id).
+        // read: the lists and the adjacency.
         for node in [a, b, c] {
             let linked: Vec<_> = g.rels_of(node, Dir::Out, &[f]).collect();
             let adj: Vec<_> = g.adjacency(f, Dir::Out).expect("built").of(node).collect();

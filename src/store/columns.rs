@@ -1,7 +1,7 @@
 //! Property columns: one key's values for a block of consecutive ids, decoded once and kept
 //! for reads in bulk (an aggregation summing `f.amount_usd` over 600,000 relationships).
-//! Read from the entities, each value costs three dependent memory reads (the id's place in
-//! petgraph, the entity there, its encoded list) and a decoding; read from a column, one.
+//! Read from the entities, each value costs two dependent memory reads (the entity's record,
+//! its encoded list) and a decoding; read from a column, one.
 //!
 //! A block is built once reads of it in bulk reach [`HOT`], so a query touching a few values
 //! never pays for a block; all columns are dropped whenever the graph changes, and none is
@@ -526,7 +526,7 @@ impl<'g> PropReader<'g> {
     fn column_counting(&mut self, id: u64, count: bool) -> Option<&Column> {
         let g = self.graph()?;
         // An id past any the store has handed out (a made-up one in a parameter) has none.
-        let ids = if self.of == Of::Nodes { g.nodes.len() } else { g.r().ix.len() };
+        let ids = if self.of == Of::Nodes { g.nodes.len() } else { g.r().id_bound() };
         if usize::try_from(id).ok()? >= ids {
             return None;
         }

@@ -3,8 +3,9 @@
 //! nodes alone (a lookup, a label scan, a count) is answered without waiting for them: at
 //! scale 1 of the shared benchmark they are nine tenths of the file and of the time it took
 //! to open. The first read of a relationship decodes all of them, once, behind a `OnceLock`,
-//! so readers on other threads wait for that one decoding and never see half of it. Every
-//! write decodes them first.
+//! so readers on other threads wait for that one decoding and never see half of it. A write
+//! of a relationship, or a node's deletion, decodes them first; a node's creation, its
+//! labels and its properties need not.
 //!
 //! The file's checksum is checked when it opens, so a damaged file is refused then. What only
 //! the decoding can find (a file made to pass the checksum with relationships that name missing
@@ -13,20 +14,8 @@
 
 use std::sync::{Mutex, OnceLock};
 
-use petgraph::stable_graph::{EdgeIndex, StableDiGraph};
-
-use super::{props, Loader, RelRec};
-use crate::value::NodeId;
-
-/// The relationships: petgraph's graph (a node of it for each live node, weighted with the
-/// node's id), each relationship id's place in it, and their property lists.
-#[derive(Debug, Clone, Default)]
-pub(super) struct Rels {
-    pub g: StableDiGraph<NodeId, RelRec, u32>,
-    /// Relationship id → its place in `g` (`super::gone()` once deleted).
-    pub ix: Vec<EdgeIndex<u32>>,
-    pub props: props::Arena,
-}
+pub(super) use super::rels::Rels;
+use super::Loader;
 
 /// The relationships' part of a snapshot's file, not read yet: `count` of them in the `len`
 /// bytes at `at`, followed by the checksum of the body, `want`. `start` is the checksum and the
@@ -149,7 +138,7 @@ impl Lazy {
 
     /// How many there are, decoded or not.
     pub fn count(&self) -> usize {
-        self.cell.get().map_or(self.count, |r| r.g.edge_count())
+        self.cell.get().map_or(self.count, Rels::live)
     }
 
     /// Why decoding them failed, if it did.

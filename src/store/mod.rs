@@ -1,4 +1,5 @@
-//! The property-graph store: the only module that touches petgraph. Nodes carry labels and
+//! The property-graph store: the only module that touches petgraph (its algorithms, through
+//! the projections). Nodes carry labels and
 //! properties, relationships one type, a direction and properties. Ids are handed out in order
 //! and never reused, so deleting one entity never renumbers another. Names are interned.
 //! Mutations can be journaled so a failed statement can be rolled back.
@@ -16,15 +17,12 @@ mod lazy;
 mod projection;
 mod props;
 mod redo;
+mod rels;
 mod shape;
 mod snapshot;
 
 use indexmap::IndexSet;
 use smallvec::SmallVec;
-
-use petgraph::stable_graph::{EdgeIndex, NodeIndex};
-use petgraph::visit::EdgeRef;
-use petgraph::Direction as PgDir;
 
 pub use access::{GraphRead, GraphWrite, Ids};
 pub use adjacency::Adjacency;
@@ -53,34 +51,23 @@ pub enum Dir {
 /// Property list: small and in insertion order.
 pub type Props = Vec<(KeyId, Value)>;
 
-/// A node: 12 bytes, in `Graph::nodes` at its id.
+/// A node: 8 bytes, in `Graph::nodes` at its id.
 #[derive(Debug, Clone, Copy)]
 struct NodeRec {
-    /// Index of its label set in `Graph::label_sets`.
+    /// Index of its label set in `Graph::label_sets` ([`NO_NODE`] for an id no live node has).
     labels: u32,
     /// Offset of its properties in `Graph::node_props`.
     props: u32,
-    /// Its node in petgraph's graph ([`NO_NODE`] for an id no live node has).
-    ix: u32,
 }
 
-/// The `NodeRec::ix` of an id no live node has (petgraph never hands it out).
+/// The `NodeRec::labels` of an id no live node has.
 const NO_NODE: u32 = u32::MAX;
 
 impl NodeRec {
-    const GONE: NodeRec = NodeRec { labels: 0, props: 0, ix: NO_NODE };
+    const GONE: NodeRec = NodeRec { labels: NO_NODE, props: 0 };
     fn live(&self) -> bool {
-        self.ix != NO_NODE
+        self.labels != NO_NODE
     }
-}
-
-/// A relationship in the petgraph graph: 12 bytes.
-#[derive(Debug, Clone)]
-struct RelRec {
-    id: u32,
-    ty: TypeId,
-    /// Offset of its properties in `Rels::props`.
-    props: u32,
 }
 
 /// One undoable change.
@@ -177,7 +164,7 @@ pub struct Graph {
     /// largest id in use, which may be shorter than the ids handed out.
     nodes: Vec<NodeRec>,
     live_nodes: usize,
-    /// The relationships, with petgraph's graph: decoded from a snapshot when first read.
+    /// The relationships (`rels.rs`): decoded from a snapshot when first read.
     rels: lazy::Lazy,
     /// The ids handed out so far: the next node gets `next_node`.
     next_node: u64,
@@ -282,11 +269,6 @@ fn on_cores<T: Send>(small: bool, job: impl Fn(usize, usize) -> T + Sync) -> Vec
         done.extend(others.into_iter().map(|(p, h)| h.join().unwrap_or_else(|_| job(p, parts))));
         done
     })
-}
-
-/// The mark of a deleted relationship's slot in `Rels::ix` (petgraph never hands it out).
-fn gone() -> EdgeIndex<u32> {
-    EdgeIndex::end()
 }
 
 impl Graph {
@@ -401,7 +383,7 @@ impl Graph {
     }
     /// All live relationships in id order.
     pub fn rel_ids(&self) -> impl Iterator<Item = RelId> + '_ {
-        self.r().ix.iter().enumerate().filter(|(_, ix)| **ix != gone()).map(|(i, _)| RelId(i as u64))
+        self.r().iter().map(|(i, _)| RelId(u64::from(i)))
     }
     /// Nodes with a label, in id order.
     pub fn nodes_with_label(&self, label: LabelId) -> impl Iterator<Item = NodeId> + '_ {
@@ -422,26 +404,20 @@ impl Graph {
         NodeId::range(NodeId(lo.0.min(end)), NodeId(end)).filter(|&id| self.node_exists(id))
     }
 
-    fn nix(&self, id: NodeId) -> Option<NodeIndex<u32>> {
-        self.node(id).map(|n| NodeIndex::new(n.ix as usize))
-    }
-    fn rix(&self, id: RelId) -> Option<EdgeIndex<u32>> {
-        self.r().ix.get(id.index()).copied().filter(|ix| *ix != gone())
-    }
     fn node(&self, id: NodeId) -> Option<&NodeRec> {
         self.nodes.get(id.index()).filter(|n| n.live())
     }
-    fn rel(&self, id: RelId) -> Option<&RelRec> {
-        self.rix(id).and_then(|ix| self.r().g.edge_weight(ix))
+    fn rel(&self, id: RelId) -> Option<&rels::Rec> {
+        self.r().get(id)
     }
 
     /// Whether a node with this id exists.
     pub fn node_exists(&self, id: NodeId) -> bool {
-        self.nix(id).is_some()
+        self.node(id).is_some()
     }
     /// Whether a relationship with this id exists.
     pub fn rel_exists(&self, id: RelId) -> bool {
-        self.rix(id).is_some()
+        self.rel(id).is_some()
     }
 
     // ---- reading nodes -----------------------------------------------------------------
@@ -506,9 +482,7 @@ impl Graph {
     }
     /// `(start, end)` of a relationship.
     pub fn rel_ends(&self, id: RelId) -> Option<(NodeId, NodeId)> {
-        let r = self.r();
-        let (a, b) = r.g.edge_endpoints(self.rix(id)?)?;
-        Some((r.g[a], r.g[b]))
+        self.rel(id).map(|r| (r.start(), r.end()))
     }
     /// A relationship's property by key id; `None` if the relationship does not exist or has no
     /// such property.
@@ -528,7 +502,7 @@ impl Graph {
     }
 
     /// See [`Graph::node_props_batch`]: from the columns where they have the values,
-    /// else the entities' places in petgraph for all, then their lists, then the values.
+    /// else the entities' records for all, then their lists, then the values.
     fn props_batch<I: Copy + Into<u64>>(&self, of: columns::Of, ids: &[I], k: KeyId, out: &mut Vec<Option<Value>>) {
         use columns::Of;
         out.clear();
@@ -540,8 +514,7 @@ impl Graph {
             }
             Of::Rels => {
                 let r = self.r();
-                let ixs: Vec<_> = rest.iter().map(|&i| self.rix(RelId(ids[i].into()))).collect();
-                (ixs.into_iter().map(|ix| ix.and_then(|ix| r.g.edge_weight(ix)).map(|e| e.props)).collect(), &r.props)
+                (rest.iter().map(|&i| r.get(RelId(ids[i].into())).map(|e| e.props)).collect(), &r.props)
             }
         };
         arena.values_at(offs, k, &rest, out);
@@ -573,21 +546,21 @@ impl Graph {
         dir: Dir,
         types: &'a [TypeId],
     ) -> impl Iterator<Item = (RelId, NodeId)> + 'a {
-        let ix = self.nix(node);
-        let g = &self.r().g;
+        let r = self.r();
         let want = move |t: TypeId| types.is_empty() || types.contains(&t);
-        let out = ix
-            .filter(|_| dir != Dir::In)
+        let live = self.node_exists(node);
+        let out = (live && dir != Dir::In)
+            .then(|| r.of(node, 0))
             .into_iter()
-            .flat_map(move |ix| g.edges_directed(ix, PgDir::Outgoing))
-            .filter(move |e| want(e.weight().ty))
-            .map(move |e| (RelId(u64::from(e.weight().id)), g[e.target()]));
-        let inc = ix
-            .filter(|_| dir != Dir::Out)
+            .flatten()
+            .filter(move |(_, e)| want(e.ty))
+            .map(|(id, e)| (id, e.end()));
+        let inc = (live && dir != Dir::Out)
+            .then(|| r.of(node, 1))
             .into_iter()
-            .flat_map(move |ix| g.edges_directed(ix, PgDir::Incoming))
-            .filter(move |e| want(e.weight().ty) && !(dir == Dir::Both && e.source() == e.target()))
-            .map(move |e| (RelId(u64::from(e.weight().id)), g[e.source()]));
+            .flatten()
+            .filter(move |(_, e)| want(e.ty) && !(dir == Dir::Both && e.start == e.end))
+            .map(|(id, e)| (id, e.start()));
         out.chain(inc)
     }
 
@@ -719,10 +692,10 @@ impl Graph {
             }
             Undo::DeletedNode { id, labels, props } => self.place_node(id, &labels, &props),
             Undo::DeletedRel { id, start, end, ty, props } => {
-                if let (Some(a), Some(b)) = (self.nix(start), self.nix(end)) {
+                if self.node_exists(start) && self.node_exists(end) {
                     let r = self.r_mut();
                     let props = r.props.store(&props);
-                    r.ix[id.index()] = r.g.add_edge(a, b, RelRec { id: id.0 as u32, ty, props });
+                    r.put(id.0 as u32, start, end, ty, props);
                     self.rel_type_changed(ty, true);
                 }
             }
@@ -761,12 +734,13 @@ impl Graph {
     }
 
     fn put_rel_prop(&mut self, id: RelId, key: KeyId, value: Value) -> Option<Option<Value>> {
-        let ix = self.rix(id)?;
+        let at = self.rel(id)?.props;
         let r = self.r_mut();
-        let (new, old) = r.props.put(r.g[ix].props, key, value);
-        r.g[ix].props = new;
+        let (new, old) = r.props.put(at, key, value);
+        r.set_props(id, new);
         if r.props.wants_compaction() {
-            r.props.compact(r.g.edge_weights_mut().map(|e| &mut e.props));
+            let (offsets, arena) = r.props_mut();
+            arena.compact(offsets);
         }
         Some(old)
     }
@@ -812,8 +786,10 @@ impl Graph {
         props: impl IntoIterator<Item = (&'a str, Value)>,
     ) -> Option<RelId> {
         self.changed();
-        self.nix(start)?;
-        self.nix(end)?;
+        self.node(start)?;
+        self.node(end)?;
+        // Decoded before the type is named (see `lazy.rs`).
+        self.r();
         let ty = self.types.intern(ty);
         let mut ps = Props::new();
         for (k, v) in props {
@@ -828,16 +804,15 @@ impl Graph {
     /// Deletes a relationship; false if it did not exist.
     pub fn delete_rel(&mut self, id: RelId) -> bool {
         self.changed();
-        let Some(ix) = self.rix(id) else { return false };
+        if !self.rel_exists(id) {
+            return false;
+        }
         let r = self.r_mut();
-        let (a, b) = r.g.edge_endpoints(ix).expect("live edge has endpoints");
-        let (start, end) = (r.g[a], r.g[b]);
-        let rec = r.g.remove_edge(ix).expect("live edge");
-        r.ix[id.index()] = gone();
+        let Some(rec) = r.remove(id) else { return false };
         let props = r.props.all(rec.props);
         r.props.free(rec.props);
         self.rel_type_changed(rec.ty, false);
-        self.record(Undo::DeletedRel { id, start, end, ty: rec.ty, props });
+        self.record(Undo::DeletedRel { id, start: rec.start(), end: rec.end(), ty: rec.ty, props });
         true
     }
 
@@ -845,7 +820,9 @@ impl Graph {
     /// and `Err(degree)` is returned. `Ok(false)` if it did not exist.
     pub fn delete_node(&mut self, id: NodeId, detach: bool) -> Result<bool, usize> {
         self.changed();
-        let Some(ix) = self.nix(id) else { return Ok(false) };
+        if !self.node_exists(id) {
+            return Ok(false);
+        }
         let rels: Vec<RelId> = self.rels_of(id, Dir::Both, &[]).map(|(r, _)| r).collect();
         if !rels.is_empty() {
             if !detach {
@@ -855,7 +832,6 @@ impl Graph {
                 self.delete_rel(r);
             }
         }
-        self.r_mut().g.remove_node(ix).expect("live node");
         let rec = std::mem::replace(&mut self.nodes[id.index()], NodeRec::GONE);
         self.live_nodes -= 1;
         let labels = self.label_set(rec.labels).to_vec();
@@ -970,7 +946,7 @@ impl Graph {
     }
 
     /// Puts a node with this id (new, or deleted and brought back) into the store: its record,
-    /// its node in petgraph's graph, its labels' sets and the indexes.
+    /// its labels' sets and the indexes.
     fn place_node(&mut self, id: NodeId, labels: &[LabelId], props: &[(KeyId, Value)]) {
         for &l in labels {
             self.label_index[l.index()].insert(id);
@@ -978,8 +954,7 @@ impl Graph {
         if !self.indexes.is_empty() {
             self.indexes.node_added(id, labels, props);
         }
-        let ix = self.r_mut().g.add_node(id).index() as u32;
-        let rec = NodeRec { labels: self.intern_label_set(labels), props: self.node_props.store(props), ix };
+        let rec = NodeRec { labels: self.intern_label_set(labels), props: self.node_props.store(props) };
         if self.nodes.len() <= id.index() {
             self.nodes.resize(id.index() + 1, NodeRec::GONE);
         }
@@ -988,29 +963,25 @@ impl Graph {
     }
 
     /// Creates a relationship from an interned type (bulk loading: not journaled). `None`
-    /// if an end does not exist (or past 4 billion relationships).
+    /// if an end does not exist (or past 4 billion relationships or node ids).
     pub fn add_rel_sym(&mut self, start: NodeId, end: NodeId, ty: TypeId, props: &[(KeyId, Value)]) -> Option<RelId> {
         self.changed();
-        let (a, b) = (self.nix(start)?, self.nix(end)?);
+        let small = |n: NodeId| n.0 < u64::from(u32::MAX) && self.node_exists(n);
+        if !small(start) || !small(end) {
+            return None;
+        }
         let id = u32::try_from(self.next_rel).ok().filter(|&i| i != u32::MAX)?;
         self.next_rel += 1;
         let r = self.r_mut();
         let props = r.props.store(props);
-        let ix = r.g.add_edge(a, b, RelRec { id, ty, props });
-        if r.ix.len() <= id as usize {
-            r.ix.resize(id as usize + 1, gone());
-        }
-        r.ix[id as usize] = ix;
+        r.put(id, start, end, ty, props);
         self.rel_type_changed(ty, true);
         Some(RelId(id as u64))
     }
 
     /// Reserves room for a bulk load.
     pub fn reserve(&mut self, nodes: usize, rels: usize) {
-        let r = self.r_mut();
-        r.g.reserve_nodes(nodes);
-        r.g.reserve_edges(rels);
-        r.ix.reserve(rels);
+        self.r_mut().reserve(rels);
         self.nodes.reserve(nodes);
     }
 

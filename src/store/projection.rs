@@ -6,9 +6,6 @@
 
 use std::sync::{Arc, Mutex};
 
-use petgraph::visit::NodeIndexable;
-use petgraph::visit::{EdgeRef, IntoEdgeReferences};
-
 use super::{Graph, KeyId, LabelId, TypeId};
 use crate::value::{NodeId, RelId, Value};
 
@@ -177,19 +174,19 @@ impl Graph {
     pub fn projection(&self, spec: &ProjectionSpec) -> Result<Projection, ProjectionError> {
         let ProjectionSpec { labels, types, directed, reverse, weight, with_rels } = spec;
         let (directed, reverse, weight, with_rels) = (*directed, *reverse, *weight, *with_rels);
-        // Local index of each petgraph node (u32::MAX: not projected), nodes in id order.
+        // Local index of each node id (u32::MAX: not projected), nodes in id order.
         let r = self.r();
-        let mut local = vec![u32::MAX; r.g.node_bound()];
+        let mut local = vec![u32::MAX; self.nodes.len()];
         let mut nodes = Vec::new();
         for (id, rec) in self.nodes.iter().enumerate().filter(|(_, n)| n.live()) {
             if labels.is_empty() || self.label_set(rec.labels).iter().any(|l| labels.contains(l)) {
-                local[rec.ix as usize] = nodes.len() as u32;
+                local[id] = nodes.len() as u32;
                 nodes.push(NodeId(id as u64));
             }
         }
         let n = nodes.len();
         // One pass over the store: the projected edges, oriented (both ways when undirected).
-        let cap = r.g.edge_count() * if directed { 1 } else { 2 };
+        let cap = r.live() * if directed { 1 } else { 2 };
         let mut from: Vec<u32> = Vec::with_capacity(cap);
         let mut to: Vec<u32> = Vec::with_capacity(cap);
         let mut rel: Vec<RelId> = if with_rels { Vec::with_capacity(cap) } else { Vec::new() };
@@ -197,12 +194,11 @@ impl Graph {
         // Whether the edges come sorted by (from, to), as a CSV load sorted by source gives.
         let mut sorted = true;
         let mut last = (0u32, 0u32);
-        for e in r.g.edge_references() {
-            let rec = e.weight();
+        for (id, rec) in r.iter() {
             if !(types.is_empty() || types.contains(&rec.ty)) {
                 continue;
             }
-            let (a, b) = (local[e.source().index()], local[e.target().index()]);
+            let (a, b) = (local[rec.start as usize], local[rec.end as usize]);
             if a == u32::MAX || b == u32::MAX {
                 continue;
             }
@@ -213,7 +209,7 @@ impl Graph {
                 Some(Value::Float(f)) => f,
                 Some(v) => {
                     return Err(ProjectionError::BadWeight {
-                        rel: RelId(rec.id as u64),
+                        rel: RelId(u64::from(id)),
                         value: crate::value::to_cypher_literal(&v),
                     })
                 }
@@ -225,7 +221,7 @@ impl Graph {
                 from.push(x);
                 to.push(y);
                 if with_rels {
-                    rel.push(RelId(rec.id as u64));
+                    rel.push(RelId(u64::from(id)));
                 }
                 if let Some(ws) = wt.as_mut() {
                     ws.push(w);

@@ -18,8 +18,8 @@ use serde::{Deserialize, Serialize};
 
 use super::lazy::{Lazy, Pending, Rels};
 use super::props::{self, put_uvar, uvar};
-use super::{index::Indexes, Graph, KeyId, LabelId, NodeRec, PropertyIndex, RelRec, TypeId};
-use crate::value::NodeId;
+use super::{index::Indexes, Graph, KeyId, LabelId, NodeRec, PropertyIndex, TypeId};
+use crate::value::{NodeId, RelId};
 
 /// The bytes every snapshot starts with (files are told by them, whatever their names).
 pub const MAGIC: &[u8; 8] = b"SILKG\x00SG";
@@ -55,7 +55,7 @@ impl Graph {
     /// from the file it was opened from (writing it would lose them).
     pub fn to_snapshot(&self) -> Result<Vec<u8>, String> {
         // Relationships not decoded since the graph was opened are as the file has them: any
-        // change to one (or to a node, which petgraph's graph holds too) decodes them first.
+        // change to one decodes them first.
         let undecoded = self.rels.undecoded().map(|p| p.read()).transpose()?;
         if let Some(why) = self.damage() {
             return Err(format!("the graph cannot be saved: {why}"));
@@ -102,9 +102,8 @@ impl Graph {
             Some(bytes) => out.extend_from_slice(&bytes),
             None => {
                 let r = self.r();
-                for (id, ix) in r.ix.iter().enumerate().filter(|(_, ix)| **ix != super::gone()) {
-                    let (Some(rec), Some((a, b))) = (r.g.edge_weight(*ix), r.g.edge_endpoints(*ix)) else { continue };
-                    for x in [id as u64, r.g[a].0, r.g[b].0, u64::from(rec.ty)] {
+                for (id, rec) in r.iter() {
+                    for x in [u64::from(id), u64::from(rec.start), u64::from(rec.end), u64::from(rec.ty)] {
                         put_uvar(&mut out, x);
                     }
                     put_blob(&mut out, r.props.encoded(rec.props));
@@ -318,9 +317,8 @@ fn restore(body: &[u8], version: u32) -> Result<(Graph, usize), String> {
                 set
             }
         };
-        // Each node's place in petgraph's graph is given below, in id order; its list is
-        // checked below, with the others.
-        let rec = NodeRec { labels: set, props: g.node_props.push_encoded(blob)?, ix: 0 };
+        // Its list is checked below, with the others.
+        let rec = NodeRec { labels: set, props: g.node_props.push_encoded(blob)? };
         if rec.props != props::NONE {
             lists.push((id, rec.props));
         } else if blob.len() > 1 {
@@ -334,9 +332,6 @@ fn restore(body: &[u8], version: u32) -> Result<(Graph, usize), String> {
     check_lists(&g.node_props, lists.len(), |i| lists.get(i).copied(), nk, "node")?;
     drop(lists);
     g.live_nodes = head.nodes as usize;
-    for (ix, n) in g.nodes.iter_mut().filter(|n| n.live()).enumerate() {
-        n.ix = ix as u32;
-    }
     if version < 5 {
         let (rels, end, counts) = decode_rels_at(&g, body, pos, rel_count)?;
         (g.rels, g.type_counts, pos) = (Lazy::ready(rels), counts, end);
@@ -422,7 +417,9 @@ fn decode_section(g: &Graph, section: &[u8], count: usize) -> Result<Rels, Strin
     if end != section.len() {
         return Err(bad("trailing bytes"));
     }
-    if counts != g.type_counts {
+    // Types named since the file was read (by a write that then decodes them) have none.
+    let trim = |c: &[u64]| c.len() - c.iter().rev().take_while(|&&n| n == 0).count();
+    if counts[..trim(&counts)] != g.type_counts[..trim(&g.type_counts)] {
         return Err(bad("the relationships do not match their counts"));
     }
     Ok(rels)
@@ -433,44 +430,52 @@ fn decode_section(g: &Graph, section: &[u8], count: usize) -> Result<Rels, Strin
 fn decode_rels_at(g: &Graph, body: &[u8], mut pos: usize, count: usize) -> Result<(Rels, usize, Vec<u64>), String> {
     let (nt, nk) = (g.types.len(), g.keys.len());
     let mut r = Rels::default();
-    r.g.reserve_nodes(g.node_count());
-    r.g.reserve_edges(count);
-    r.ix.reserve(count);
+    r.reserve(usize::try_from(g.next_rel.min(most(count as u64))).unwrap_or(count));
     // The lists are at most the bytes left.
     r.props.reserve(body.len().saturating_sub(pos));
-    for id in g.node_ids() {
-        r.g.add_node(id);
-    }
     let mut counts = vec![0u64; nt];
     let num = |pos: &mut usize| uvar(body, pos).ok_or_else(|| bad("a relationship"));
-    for _ in 0..count {
+    // The ids in the order the file lists them, kept only if that is not ascending (this
+    // version writes them in id order; which order the property lists are in is checked).
+    let (mut order, mut last): (Option<Vec<u32>>, Option<u32>) = (None, None);
+    for i in 0..count {
         let [id, s, e, ty] = [(); 4].map(|_| num(&mut pos));
         let (id, s, e, ty) = (id?, s?, e?, ty?);
         let blob = blob(body, &mut pos).ok_or_else(|| bad("a property list"))?;
-        let (Some(a), Some(b)) = (g.nix(NodeId(s)), g.nix(NodeId(e))) else {
+        let (start, end) = (NodeId(s), NodeId(e));
+        if !(g.node_exists(start) && g.node_exists(end)) || s.max(e) >= u64::from(u32::MAX) {
             return Err(format!("snapshot relationship {id} names a missing node"));
-        };
-        let used = r.ix.get(id as usize).is_some_and(|ix| *ix != super::gone());
-        if id >= g.next_rel || id >= most(count as u64) || used || ty >= nt as u64 {
+        }
+        let fits = id < g.next_rel && id < most(count as u64) && id < u64::from(u32::MAX);
+        if !fits || !r.free(id as u32) || ty >= nt as u64 {
             return Err(format!("snapshot relationship {id} is invalid"));
         }
+        let id = id as u32;
+        if order.is_none() && last.is_some_and(|l| l > id) {
+            let mut before: Vec<u32> = r.iter().map(|(i, _)| i).collect();
+            before.reserve(count - i);
+            order = Some(before);
+        }
+        if let Some(o) = order.as_mut() {
+            o.push(id);
+        }
+        last = Some(id);
         // Checked below, with the others, on all cores.
-        let rec = RelRec { id: id as u32, ty: TypeId(ty as u32), props: r.props.push_encoded(blob)? };
-        if rec.props == props::NONE && blob.len() > 1 {
+        let props = r.props.push_encoded(blob)?;
+        if props == props::NONE && blob.len() > 1 {
             return Err(format!("snapshot relationship {id}: a property list is malformed"));
         }
-        if r.ix.len() <= id as usize {
-            r.ix.resize(id as usize + 1, super::gone());
-        }
-        r.ix[id as usize] = r.g.add_edge(a, b, rec);
+        r.put(id, start, end, TypeId(ty as u32), props);
         counts[ty as usize] += 1;
     }
-    // Petgraph keeps the relationships in the order they were added, their lists' order.
-    let list = |i: usize| {
-        let e = r.g.edge_weight(petgraph::stable_graph::EdgeIndex::new(i))?;
-        (e.props != props::NONE).then_some((u64::from(e.id), e.props))
+    let listed = |id: u32| {
+        let e = r.get(RelId(u64::from(id)))?;
+        (e.props != props::NONE).then_some((u64::from(id), e.props))
     };
-    check_lists(&r.props, count, list, nk, "relationship")?;
+    match &order {
+        Some(o) => check_lists(&r.props, o.len(), |i| o.get(i).and_then(|&id| listed(id)), nk, "relationship")?,
+        None => check_lists(&r.props, r.id_bound(), |i| listed(i as u32), nk, "relationship")?,
+    }
     Ok((r, pos, counts))
 }
 
@@ -486,6 +491,33 @@ fn blob<'a>(body: &'a [u8], pos: &mut usize) -> Option<&'a [u8]> {
 mod tests {
     use super::*;
     use crate::value::{Date, Value};
+
+    #[test]
+    fn relationships_listed_out_of_id_order_keep_their_own_properties() {
+        let mut g = Graph::new();
+        let (a, b) = (g.create_node(["A"], []), g.create_node(["A"], []));
+        let r0 = g.create_rel(a, b, "T", [("x", Value::Int(10)), ("y", Value::str("long text"))]).unwrap();
+        let r1 = g.create_rel(b, a, "T", [("x", Value::Int(11))]).unwrap();
+        let r2 = g.create_rel(a, a, "U", []).unwrap();
+        let r3 = g.create_rel(b, b, "T", [("x", Value::Int(13))]).unwrap();
+        // As an older version may have listed them: not in id order.
+        let mut body = Vec::new();
+        let r = g.r();
+        for id in [r2, r3, r0, r1] {
+            let rec = r.get(id).unwrap();
+            for x in [id.0, u64::from(rec.start), u64::from(rec.end), u64::from(rec.ty)] {
+                put_uvar(&mut body, x);
+            }
+            put_blob(&mut body, r.props.encoded(rec.props));
+        }
+        let (rels, end, counts) = decode_rels_at(&g, &body, 0, 4).unwrap();
+        assert_eq!((end, counts), (body.len(), vec![3, 1]));
+        for id in [r0, r1, r2, r3] {
+            let (want, got) = (r.get(id).unwrap(), rels.get(id).unwrap());
+            assert_eq!((got.start, got.end, got.ty), (want.start, want.end, want.ty));
+            assert_eq!(rels.props.all(got.props), r.props.all(want.props));
+        }
+    }
 
     #[test]
     fn round_trip_keeps_ids_values_and_indexes() {
