@@ -103,7 +103,7 @@ fn expansions_list_the_same_rows_in_the_same_order_before_and_after_a_write() {
         "MATCH (a:N)<-[x:R]-(b) RETURN a.i, x.k, b.i",
         "MATCH (a:N)-[x:R]-(b) RETURN a.i, x.k, b.i",
     ] {
-        // The same match inside a statement that has written reads petgraph's lists.
+        // The same match inside a statement that has written reads the linked lists.
         let after_write = read.replacen("MATCH", "CREATE (:Tmp) WITH 1 AS one MATCH", 1);
         let fresh = run(&mut s, read);
         assert!(!fresh.is_empty());

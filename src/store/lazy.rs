@@ -19,7 +19,9 @@ use super::Loader;
 
 /// The relationships' part of a snapshot's file, not read yet: `count` of them in the `len`
 /// bytes at `at`, followed by the checksum of the body, `want`. `start` is the checksum and the
-/// length of the body before them, so that the body's is checked when they are read.
+/// length of the body before them, so that the body's is checked when they are read. `nodes`
+/// is the node ids the file had handed out: a relationship's ends are below it (a node made
+/// since the file was opened is no end of one of its relationships).
 #[derive(Clone)]
 pub(super) struct Pending {
     pub load: Loader,
@@ -28,6 +30,7 @@ pub(super) struct Pending {
     pub count: usize,
     pub start: (u32, u64),
     pub want: u32,
+    pub nodes: u64,
 }
 
 impl std::fmt::Debug for Pending {

@@ -150,8 +150,9 @@ impl Rels {
         self.recs.get(id as usize).is_none_or(|r| !r.live())
     }
 
-    /// Puts a relationship at `id` (new, or deleted and brought back).
+    /// Puts a relationship at `id` (new, or deleted and brought back: never a live one's).
     pub fn put(&mut self, id: u32, start: NodeId, end: NodeId, ty: TypeId, props: u32) {
+        debug_assert!(self.free(id), "relationship {id} is live");
         let (start, end) = (start.0 as u32, end.0 as u32);
         if self.recs.len() <= id as usize {
             self.recs.resize(id as usize + 1, Rec::GONE);
@@ -164,13 +165,14 @@ impl Rels {
         }
     }
 
-    /// Deletes a live relationship: its record as it was.
+    /// Deletes a live relationship: its record as it was. Lists not made yet are made
+    /// without it.
     pub fn remove(&mut self, id: RelId) -> Option<Rec> {
         let rec = *self.get(id)?;
-        self.lists();
-        let l = self.lists.get_mut().expect("made just before");
-        l.unlink(id.0 as u32, rec.start, 0);
-        l.unlink(id.0 as u32, rec.end, 1);
+        if let Some(l) = self.lists.get_mut() {
+            l.unlink(id.0 as u32, rec.start, 0);
+            l.unlink(id.0 as u32, rec.end, 1);
+        }
         self.recs[id.0 as usize] = Rec::GONE;
         self.live -= 1;
         Some(rec)
@@ -251,6 +253,13 @@ mod tests {
         // Nodes past the end have none; a deleted id reads as none.
         assert_eq!(ids(&r, 99, 0), Vec::<u64>::new());
         assert!(r.get(RelId(0)).is_none() && r.get(RelId(99)).is_none());
+        // One deleted before the lists are made is not in them.
+        let mut fresh = Rels::default();
+        for id in 0..3 {
+            fresh.put(id, NodeId(0), NodeId(1), t, 0);
+        }
+        assert!(fresh.remove(RelId(1)).is_some() && fresh.remove(RelId(1)).is_none());
+        assert_eq!((ids(&fresh, 0, 0), ids(&fresh, 1, 1), fresh.live()), (vec![2, 0], vec![2, 0], 2));
         // Renumbered, the lists are made again from the new ids.
         r.renumber(&[NIL, 0, 2, 1, NIL]);
         assert_eq!(ids(&r, 0, 0), [1, 0]);

@@ -127,7 +127,7 @@ impl Graph {
         }
         let (first, _) = first_part(body)?;
         let (mut g, count) = restore(first, version)?;
-        g.rels = Lazy::ready(decode_section(&g, &body[12 + first.len()..], count)?);
+        g.rels = Lazy::ready(decode_section(&g, &body[12 + first.len()..], count, g.next_node)?);
         Ok(g)
     }
 
@@ -177,9 +177,9 @@ impl Graph {
         let mut start = crc32fast::Hasher::new();
         start.update(&first[20..SNAPSHOT_LEAD]);
         start.combine(&crc32fast::Hasher::new_with_initial_len(part_crc, part.len() as u64));
-        let at = first.len() as u64;
-        let pending =
-            Pending { load, at, len: (file_len - 4 - at) as usize, count, start: (start.finalize(), at - 20), want };
+        let (at, nodes) = (first.len() as u64, g.next_node);
+        let len = (file_len - 4 - at) as usize;
+        let pending = Pending { load, at, len, count, start: (start.finalize(), at - 20), want, nodes };
         g.rels = Lazy::later(pending);
         // The file's checksums: its header, then a body whose checksum is `want`, then `tail`.
         let mut crc = crc32fast::Hasher::new();
@@ -333,7 +333,7 @@ fn restore(body: &[u8], version: u32) -> Result<(Graph, usize), String> {
     drop(lists);
     g.live_nodes = head.nodes as usize;
     if version < 5 {
-        let (rels, end, counts) = decode_rels_at(&g, body, pos, rel_count)?;
+        let (rels, end, counts) = decode_rels_at(&g, body, pos, rel_count, g.next_node)?;
         (g.rels, g.type_counts, pos) = (Lazy::ready(rels), counts, end);
     }
     let mut constraints: Vec<super::constraints::Constraint> = Vec::new();
@@ -407,13 +407,13 @@ fn most(live: u64) -> u64 {
 /// Reads and decodes the relationships of a version 5 snapshot's file (`lazy.rs` calls it
 /// when they are first needed).
 pub(super) fn decode_rels(g: &Graph, p: &Pending) -> Result<Rels, String> {
-    decode_section(g, &p.read()?, p.count)
+    decode_section(g, &p.read()?, p.count, p.nodes)
 }
 
 /// Decodes the relationships section of a version 5 snapshot: `count` of them, of the counts
 /// per type the head gave, and nothing after them.
-fn decode_section(g: &Graph, section: &[u8], count: usize) -> Result<Rels, String> {
-    let (rels, end, counts) = decode_rels_at(g, section, 0, count)?;
+fn decode_section(g: &Graph, section: &[u8], count: usize, nodes: u64) -> Result<Rels, String> {
+    let (rels, end, counts) = decode_rels_at(g, section, 0, count, nodes)?;
     if end != section.len() {
         return Err(bad("trailing bytes"));
     }
@@ -427,10 +427,18 @@ fn decode_section(g: &Graph, section: &[u8], count: usize) -> Result<Rels, Strin
 
 /// Decodes `count` relationships from `body[pos..]`, checking each against the nodes: them,
 /// where they end, and how many there are of each type.
-fn decode_rels_at(g: &Graph, body: &[u8], mut pos: usize, count: usize) -> Result<(Rels, usize, Vec<u64>), String> {
+/// Their ends are nodes of `g` with ids below `nodes`.
+fn decode_rels_at(
+    g: &Graph,
+    body: &[u8],
+    mut pos: usize,
+    count: usize,
+    nodes: u64,
+) -> Result<(Rels, usize, Vec<u64>), String> {
     let (nt, nk) = (g.types.len(), g.keys.len());
     let mut r = Rels::default();
-    r.reserve(usize::try_from(g.next_rel.min(most(count as u64))).unwrap_or(count));
+    // Room for the ids a file that deleted few spreads them over; more is made as needed.
+    r.reserve(usize::try_from(g.next_rel.min(count as u64 + count as u64 / 4 + 1024)).unwrap_or(count));
     // The lists are at most the bytes left.
     r.props.reserve(body.len().saturating_sub(pos));
     let mut counts = vec![0u64; nt];
@@ -443,7 +451,7 @@ fn decode_rels_at(g: &Graph, body: &[u8], mut pos: usize, count: usize) -> Resul
         let (id, s, e, ty) = (id?, s?, e?, ty?);
         let blob = blob(body, &mut pos).ok_or_else(|| bad("a property list"))?;
         let (start, end) = (NodeId(s), NodeId(e));
-        if !(g.node_exists(start) && g.node_exists(end)) || s.max(e) >= u64::from(u32::MAX) {
+        if !(g.node_exists(start) && g.node_exists(end)) || s.max(e) >= nodes.min(u64::from(u32::MAX)) {
             return Err(format!("snapshot relationship {id} names a missing node"));
         }
         let fits = id < g.next_rel && id < most(count as u64) && id < u64::from(u32::MAX);
@@ -510,7 +518,10 @@ mod tests {
             }
             put_blob(&mut body, r.props.encoded(rec.props));
         }
-        let (rels, end, counts) = decode_rels_at(&g, &body, 0, 4).unwrap();
+        let (rels, end, counts) = decode_rels_at(&g, &body, 0, 4, 2).unwrap();
+        // Their ends are nodes the file had: had it handed out only a's id, b is none of them.
+        let e = decode_rels_at(&g, &body, 0, 4, 1).err();
+        assert!(e.as_ref().is_some_and(|e| e.contains("names a missing node")), "{e:?}");
         assert_eq!((end, counts), (body.len(), vec![3, 1]));
         for id in [r0, r1, r2, r3] {
             let (want, got) = (r.get(id).unwrap(), rels.get(id).unwrap());
