@@ -343,6 +343,11 @@ fn put_value(out: &mut Vec<u8>, v: &Value) {
 // ---- decoding (total: malformed bytes give `None`, never a panic) ------------------------
 
 pub(super) fn uvar(b: &[u8], pos: &mut usize) -> Option<u64> {
+    // One byte: a type, a small id, a length.
+    if let Some(&byte) = b.get(*pos).filter(|&&byte| byte < 0x80) {
+        *pos += 1;
+        return Some(u64::from(byte));
+    }
     let mut x = 0u64;
     for shift in (0..64).step_by(7) {
         let byte = *b.get(*pos)?;

@@ -447,8 +447,7 @@ fn decode_rels_at(
     // version writes them in id order; which order the property lists are in is checked).
     let (mut order, mut last): (Option<Vec<u32>>, Option<u32>) = (None, None);
     for i in 0..count {
-        let [id, s, e, ty] = [(); 4].map(|_| num(&mut pos));
-        let (id, s, e, ty) = (id?, s?, e?, ty?);
+        let (id, s, e, ty) = (num(&mut pos)?, num(&mut pos)?, num(&mut pos)?, num(&mut pos)?);
         let blob = blob(body, &mut pos).ok_or_else(|| bad("a property list"))?;
         let (start, end) = (NodeId(s), NodeId(e));
         if !(g.node_exists(start) && g.node_exists(end)) || s.max(e) >= nodes.min(u64::from(u32::MAX)) {
