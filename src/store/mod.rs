@@ -548,20 +548,14 @@ impl Graph {
     ) -> impl Iterator<Item = (RelId, NodeId)> + 'a {
         let r = self.r();
         let want = move |t: TypeId| types.is_empty() || types.contains(&t);
+        // Outgoing (side 0), then incoming, where a self-loop met outgoing is not listed again.
+        let sides = [(0, dir != Dir::In), (1, dir != Dir::Out)];
         let live = self.node_exists(node);
-        let out = (live && dir != Dir::In)
-            .then(|| r.of(node, 0))
-            .into_iter()
-            .flatten()
-            .filter(move |(_, e)| want(e.ty))
-            .map(|(id, e)| (id, e.end()));
-        let inc = (live && dir != Dir::Out)
-            .then(|| r.of(node, 1))
-            .into_iter()
-            .flatten()
-            .filter(move |(_, e)| want(e.ty) && !(dir == Dir::Both && e.start == e.end))
-            .map(|(id, e)| (id, e.start()));
-        out.chain(inc)
+        sides.into_iter().filter(move |&(_, on)| on && live).flat_map(move |(side, _)| {
+            r.of(node, side)
+                .filter(move |(_, e)| want(e.ty) && !(side == 1 && dir == Dir::Both && e.start == e.end))
+                .map(move |(id, e)| (id, if side == 0 { e.end() } else { e.start() }))
+        })
     }
 
     /// Why the property storage refused a write since the last call, if it did (see

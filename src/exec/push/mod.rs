@@ -15,7 +15,7 @@ use std::cell::{Cell, RefCell};
 use std::time::{Duration, Instant};
 
 use super::eval::eval;
-use super::expand::{partial_count, Hop, Names};
+use super::expand::{partial_count, Check, Hop, Names};
 use super::pattern::NodeCheck;
 use super::read;
 use super::scan::scan_ids;
@@ -248,7 +248,7 @@ impl<'a> Chain<'a> {
                     x.partial_reads.iter().flatten().for_each(touch);
                     x.checks.iter().filter_map(|(_, c)| c.as_ref()).for_each(|c| touch(c.prop()));
                     let check = |row: &Row| self.check(&x.checks, row);
-                    let check = (!x.checks.is_empty()).then_some(&check as &dyn Fn(&Row) -> Result<bool>);
+                    let check = (!x.checks.is_empty()).then_some(&check as Check);
                     let mut value = |i: usize, row: &Row| match &x.partial_reads[i] {
                         Some(p) => p.read(row, ctx),
                         None => eval(&x.partial[i].args[0], row, ctx),
