@@ -24,3 +24,4 @@ mod server;
 mod subqueries;
 mod terminal;
 mod web;
+mod workers;

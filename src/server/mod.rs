@@ -1,13 +1,16 @@
 //! `silkgraph serve`: the Bolt protocol, so Neo4j's drivers and tools use silkgraph unchanged.
 //!
-//! A thread per connection ([`conn`]) speaks Bolt 4.4 and 5.0–5.4 over TCP or TLS (rustls);
-//! each request runs on a [`Client`](crate::session::Client) of the database it names: the
-//! served one (also called `neo4j`), or a bundled graph by name, read-only. Reads run on
-//! snapshots in parallel; writes commit one at a time (see `session::Shared`).
+//! A connection ([`conn`]) speaks Bolt 4.4 and 5.0–5.4 over TCP or TLS (rustls): on a thread of
+//! its own until its client has said HELLO, then, between requests, parked for a few workers
+//! to serve ([`pool`]; TLS connections keep their thread). Each request runs on a
+//! [`Client`](crate::session::Client) of the database it names: the served one (also called
+//! `neo4j`), or a bundled graph by name, read-only. Reads run on snapshots in parallel; writes
+//! commit one at a time (see `session::Shared`).
 
 pub mod auth;
 pub mod codes;
 pub mod conn;
+mod pool;
 
 #[cfg(test)]
 mod tests;
@@ -281,6 +284,20 @@ pub fn serve(listener: TcpListener, served: Arc<Shared>, opts: Options, stop: Ar
     let active = Arc::new(AtomicUsize::new(0));
     let open: Arc<Open> = Arc::default();
     let ids = AtomicU64::new(0);
+    // Plain Bolt connections wait for their clients in the pool (see `pool`); TLS ones keep a
+    // thread each.
+    let pool = match tls {
+        Some(_) => None,
+        None => {
+            let (logs, open, active) = (server.clone(), open.clone(), active.clone());
+            let ended: pool::Ended = Box::new(move |id, end| ended(&logs, &open, &active, id, end));
+            let workers = std::thread::available_parallelism().map_or(2, |n| n.get());
+            Some(
+                pool::Pool::start(server.clone(), workers, ended)
+                    .map_err(|e| format!("cannot start the Bolt workers: {e}"))?,
+            )
+        }
+    };
     // Bolt's listener, then the HTTP one's (with its front end): each turn takes at most one
     // connection from each, so a flood on one cannot keep the other's clients waiting.
     let mut listeners: Vec<(&TcpListener, Option<HttpHandler>)> = vec![(&listener, None)];
@@ -288,6 +305,9 @@ pub fn serve(listener: TcpListener, served: Arc<Shared>, opts: Options, stop: Ar
         listeners.push((l, Some(*handler)));
     }
     while !stop.load(Ordering::SeqCst) {
+        if let Some(p) = &pool {
+            p.tend();
+        }
         let mut idle = true;
         for &(l, handler) in &listeners {
             let (tcp, peer) = match l.accept() {
@@ -307,12 +327,13 @@ pub fn serve(listener: TcpListener, served: Arc<Shared>, opts: Options, stop: Ar
             active.fetch_add(1, Ordering::SeqCst);
             let (shared_server, done, open, tls) = (server.clone(), active.clone(), open.clone(), tls.clone());
             let kind = if handler.is_some() { "http" } else { "bolt" };
-            let spawned = std::thread::Builder::new().name(format!("{kind}-{id}")).spawn(move || {
-                match handler {
-                    Some(h) => http_connection(&shared_server, h, tcp, peer, id, over, tls, &open),
-                    None => connection(&shared_server, tcp, peer, id, over, tls, &open),
+            let pool = pool.clone();
+            let spawned = std::thread::Builder::new().name(format!("{kind}-{id}")).spawn(move || match handler {
+                Some(h) => {
+                    http_connection(&shared_server, h, tcp, peer, id, over, tls, &open);
+                    done.fetch_sub(1, Ordering::SeqCst);
                 }
-                done.fetch_sub(1, Ordering::SeqCst);
+                None => connection(&shared_server, tcp, Accepted { peer, id, over }, tls, &open, &done, pool),
             });
             if let Err(e) = spawned {
                 server.log(&format!("cannot start a thread for connection {id}: {e}"));
@@ -332,6 +353,9 @@ pub fn serve(listener: TcpListener, served: Arc<Shared>, opts: Options, stop: Ar
     let waited = Instant::now();
     while active.load(Ordering::SeqCst) > 0 && waited.elapsed() < Duration::from_secs(30) {
         std::thread::sleep(Duration::from_millis(20));
+    }
+    if let Some(p) = &pool {
+        p.stop();
     }
     if !served.read_only() {
         served.checkpoint().map_err(|e| format!("the checkpoint at shutdown failed: {e}"))?;
@@ -358,35 +382,69 @@ fn stream(
     }
 }
 
-fn connection(
-    server: &Server,
-    tcp: TcpStream,
+/// A Bolt connection just accepted: who, its number, and whether it is over the limit.
+struct Accepted {
     peer: SocketAddr,
     id: u64,
     over: bool,
+}
+
+/// Serves a Bolt connection on this thread until its client has said HELLO; then, without TLS,
+/// the pool takes it.
+fn connection(
+    server: &Arc<Server>,
+    tcp: TcpStream,
+    Accepted { peer, id, over }: Accepted,
     tls: Option<Arc<rustls::ServerConfig>>,
     open: &Open,
+    active: &AtomicUsize,
+    pool: Option<Arc<pool::Pool>>,
 ) {
+    let close = |end| ended(server, open, active, id, end);
     // A client gets 30 s to introduce itself; after that it may idle.
     let _ = tcp.set_read_timeout(Some(Duration::from_secs(30)));
-    let Ok(handle) = tcp.try_clone() else { return };
-    let Some(io) = stream(server, tcp, tls, &format!("connection {id} from {peer}")) else { return };
-    let mut c = conn::Conn::new(io, server, id, peer.to_string());
+    let (Ok(handle), Ok(socket)) = (tcp.try_clone(), tcp.try_clone()) else {
+        return close(conn::End::Closed);
+    };
+    let Some(io) = stream(server, tcp, tls, &format!("connection {id} from {peer}")) else {
+        return close(conn::End::Closed);
+    };
+    let mut c = conn::Conn::new(io, server.clone(), id, peer.to_string());
     c.idle_after_hello(handle.try_clone().ok());
     if over {
         server.log(&format!("connection {id} from {peer}: refused, the server is at its connection limit"));
         c.refuse_busy();
+        active.fetch_sub(1, Ordering::SeqCst);
         return;
     }
-    open.lock().unwrap_or_else(|e| e.into_inner()).insert(id, (handle, c.cancel_flag(), false));
+    lock(open).insert(id, (handle, c.cancel_flag(), false));
     server.log(&format!("connection {id} from {peer}: opened"));
-    let end = c.serve();
-    open.lock().unwrap_or_else(|e| e.into_inner()).remove(&id);
+    let Some(pool) = pool else {
+        return close(c.serve());
+    };
+    c.parking();
+    match c.turn() {
+        None => pool.park(pool::Parked::new(c, socket)),
+        Some(end) => {
+            c.close();
+            close(end)
+        }
+    }
+}
+
+fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
+    m.lock().unwrap_or_else(|e| e.into_inner())
+}
+
+/// A Bolt connection ended: it is logged and no longer counted.
+fn ended(server: &Server, open: &Open, active: &AtomicUsize, id: u64, end: conn::End) {
+    lock(open).remove(&id);
     match end {
         conn::End::Closed => server.log(&format!("connection {id}: closed")),
         conn::End::Io(e) => server.log(&format!("connection {id}: closed: {e}")),
         conn::End::Protocol(why) => server.log(&format!("connection {id}: closed: {why}")),
     }
+    active.fetch_sub(1, Ordering::SeqCst);
 }
 
 /// An HTTP connection, handed to the front end that serves it once TLS is set up; over the
@@ -470,14 +528,14 @@ impl std::io::Write for Replay {
 /// the fuzzer (`fuzz/fuzz_targets/bolt.rs`) and tests: whatever the bytes, this returns.
 pub fn replay(bytes: &[u8]) -> Vec<u8> {
     replay_with(bytes, |server, io| {
-        let _ = conn::Conn::new(io, server, 0, "replay".into()).serve();
+        let _ = conn::Conn::new(io, server.clone(), 0, "replay".into()).serve();
     })
 }
 
 /// Runs `serve` on a connection whose client sent `bytes` and hung up, with a quiet server of
 /// an empty graph in memory (each statement limited to a second); returns what was answered.
 /// The HTTP side's fuzz target uses it too (`web::replay`).
-pub fn replay_with(bytes: &[u8], serve: impl FnOnce(&Server, Box<dyn conn::Stream>)) -> Vec<u8> {
+pub fn replay_with(bytes: &[u8], serve: impl FnOnce(&Arc<Server>, Box<dyn conn::Stream>)) -> Vec<u8> {
     let opts = Options {
         name: "memory".into(),
         users: None,
@@ -490,7 +548,7 @@ pub fn replay_with(bytes: &[u8], serve: impl FnOnce(&Server, Box<dyn conn::Strea
         http: None,
     };
     let served = Shared::new(crate::store::Graph::default(), None, false);
-    let server = Server { quiet: true, ..Server::new(served, opts, "localhost:7687".into()) };
+    let server = Arc::new(Server { quiet: true, ..Server::new(served, opts, "localhost:7687".into()) });
     let output = Arc::new(Mutex::new(Vec::new()));
     let io = Replay { input: std::io::Cursor::new(bytes.to_vec()), output: output.clone() };
     serve(&server, Box::new(io));

@@ -71,10 +71,10 @@ struct Pending {
 }
 
 /// The state of one connection.
-pub struct Conn<'a> {
-    io: Box<dyn Stream + 'a>,
+pub struct Conn {
+    io: Box<dyn Stream>,
     out: Vec<u8>,
-    server: &'a Server,
+    server: Arc<Server>,
     /// This connection's number, for the log.
     pub id: u64,
     /// Who is at the other end, for the log.
@@ -97,14 +97,23 @@ pub struct Conn<'a> {
     inbuf: Vec<u8>,
     inpos: usize,
     inlen: usize,
+    /// Whether the handshake was said.
+    shaken: bool,
+    /// Whether the client said HELLO (until then it has a time limit to speak).
+    introduced: bool,
+    /// Whether [`Conn::turn`] hands the connection back once everything it was sent is
+    /// answered, rather than wait for its client (see `server::pool`).
+    parks: bool,
+    /// Whether the client has sent something since the connection was parked.
+    woke: bool,
 }
 
 /// How much is read from the client at once.
 const IN_BUFFER: usize = 64 << 10;
 
-impl<'a> Conn<'a> {
+impl Conn {
     /// A connection over `io`.
-    pub fn new(io: Box<dyn Stream + 'a>, server: &'a Server, id: u64, peer: String) -> Conn<'a> {
+    pub fn new(io: Box<dyn Stream>, server: Arc<Server>, id: u64, peer: String) -> Conn {
         Conn {
             io,
             out: Vec::with_capacity(64 << 10),
@@ -124,7 +133,22 @@ impl<'a> Conn<'a> {
             inbuf: Vec::new(),
             inpos: 0,
             inlen: 0,
+            shaken: false,
+            introduced: false,
+            parks: false,
+            woke: false,
         }
+    }
+
+    /// Makes [`Conn::turn`] hand the connection back whenever it waits for its client
+    /// between requests (once the client has said HELLO).
+    pub fn parking(&mut self) {
+        self.parks = true;
+    }
+
+    /// Tells a parked connection that its client sent something.
+    pub fn wake(&mut self) {
+        self.woke = true;
     }
 
     /// Lifts the socket's read timeout after HELLO: a client may then idle as long as it likes.
@@ -150,13 +174,31 @@ impl<'a> Conn<'a> {
 
     /// Serves the connection until it ends; open transactions are rolled back.
     pub fn serve(&mut self) -> End {
-        let end = self.handshake().and_then(|()| self.run());
-        // Answers still held (a client that pipelined its last requests with GOODBYE) go out.
+        self.parks = false;
+        let end = self.turn().unwrap_or(End::Closed);
+        self.close();
+        end
+    }
+
+    /// Serves the connection until it ends (`Some`, and then [`Conn::close`] is due) or, when
+    /// it parks, until it has answered all its client sent (`None`).
+    pub fn turn(&mut self) -> Option<End> {
+        if !self.shaken {
+            if let Err(e) = self.handshake() {
+                return Some(e);
+            }
+            self.shaken = true;
+        }
+        self.run().err()
+    }
+
+    /// Sends the answers still held (a client that pipelined its last requests with GOODBYE)
+    /// and rolls back open transactions.
+    pub fn close(&mut self) {
         let _ = self.flush();
         for c in self.clients.values_mut() {
             c.close();
         }
-        end.err().unwrap_or(End::Closed)
     }
 
     fn handshake(&mut self) -> Result<(), End> {
@@ -269,11 +311,15 @@ impl<'a> Conn<'a> {
         self.failure_raw(codes::code(e), &codes::message(e, query))
     }
 
+    /// Handles requests; `Ok` when parking (see [`Conn::turn`]).
     fn run(&mut self) -> Result<(), End> {
         loop {
             // Answers go out when the client has sent nothing more (it may pipeline RUN and PULL).
             if self.stash.is_none() && self.pending_input() == 0 {
                 self.flush()?;
+                if self.parks && self.introduced && !std::mem::take(&mut self.woke) {
+                    return Ok(());
+                }
             }
             let (tag, fields) = self.read_message()?;
             match tag {
@@ -343,6 +389,7 @@ impl<'a> Conn<'a> {
         if let Some(tcp) = self.tcp.take() {
             let _ = tcp.set_read_timeout(None);
         }
+        self.introduced = true;
         if self.version < (5, 1) {
             // Credentials come with HELLO before 5.1.
             if let Err(e) = self.authenticate(extra) {

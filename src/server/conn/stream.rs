@@ -4,7 +4,7 @@
 
 use super::*;
 
-impl Conn<'_> {
+impl Conn {
     /// `PULL` (or `DISCARD`) of `n` rows of a result.
     pub(super) fn pull(&mut self, pull: bool, extra: Option<&Pack>) -> Result<(), End> {
         let extra = extra.and_then(Pack::as_map);

@@ -1,0 +1,199 @@
+//! Bolt connections between requests, served by a few threads.
+//!
+//! A connection's own thread says the handshake and takes HELLO. After that, whenever the
+//! connection has answered everything its client sent, it is parked: its socket goes into one
+//! epoll set and its state into [`Pool`]'s table. A few workers (one per core) wait on the set;
+//! the one woken takes the connection, serves what arrived, and parks it again. A busy server
+//! thus runs a few threads that go from one ready connection to the next, rather than a thread
+//! per client, each woken in turn: with sixteen clients on two cores, that put the slowest
+//! answers behind FalkorDB's, whose one thread serves every connection.
+//!
+//! A request that takes long (a large query, a client slow to send the rest of a message, to
+//! read its rows or to pull the next ones) keeps its worker busy. After [`LONG`] that worker is
+//! let go from the pool and another starts in its place, so the other connections do not wait
+//! behind it; the worker let go ends once its connection is parked again. TLS connections keep
+//! a thread each: rustls may hold bytes the socket no longer shows.
+
+use std::collections::HashMap;
+use std::net::TcpStream;
+use std::os::fd::OwnedFd;
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::sync::{Arc, Mutex, MutexGuard};
+use std::time::{Duration, Instant};
+
+use rustix::event::epoll;
+
+use super::conn::{Conn, End};
+use super::Server;
+
+/// How long a worker may serve one connection before another takes its place in the pool.
+pub const LONG: Duration = Duration::from_millis(20);
+
+/// How long a worker waits for a ready connection before it looks whether the pool stops.
+const TICK: Duration = Duration::from_millis(100);
+
+/// What is done with a connection that ended: it is logged and its books closed.
+pub type Ended = Box<dyn Fn(u64, End) + Send + Sync>;
+
+/// The parked connections and the workers that serve them.
+pub struct Pool {
+    epoll: OwnedFd,
+    parked: Mutex<HashMap<u64, Parked>>,
+    workers: Mutex<Vec<Arc<Worker>>>,
+    epoch: Instant,
+    quit: AtomicBool,
+    server: Arc<Server>,
+    ended: Ended,
+}
+
+/// A connection waiting for its client: its state and its socket (for the epoll set).
+pub struct Parked {
+    conn: Conn,
+    tcp: Arc<TcpStream>,
+    registered: bool,
+}
+
+impl Parked {
+    /// A connection to park, whose socket is `tcp`.
+    pub fn new(conn: Conn, tcp: TcpStream) -> Parked {
+        Parked { conn, tcp: Arc::new(tcp), registered: false }
+    }
+}
+
+/// One worker's state, as the pool sees it.
+#[derive(Default)]
+struct Worker {
+    /// When it took its connection (microseconds since the pool's epoch, plus one), or 0.
+    busy_since: AtomicU64,
+    /// Whether it was let go (it ends once its connection is parked).
+    released: AtomicBool,
+}
+
+fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
+    m.lock().unwrap_or_else(|e| e.into_inner())
+}
+
+impl Pool {
+    /// A pool of `workers` threads serving the connections of `server`; `ended` is told of
+    /// each connection that ends.
+    pub fn start(server: Arc<Server>, workers: usize, ended: Ended) -> std::io::Result<Arc<Pool>> {
+        let pool = Arc::new(Pool {
+            epoll: epoll::create(epoll::CreateFlags::CLOEXEC)?,
+            parked: Mutex::default(),
+            workers: Mutex::default(),
+            epoch: Instant::now(),
+            quit: AtomicBool::new(false),
+            server,
+            ended,
+        });
+        for _ in 0..workers.max(1) {
+            pool.hire()?;
+        }
+        Ok(pool)
+    }
+
+    /// Starts a worker.
+    fn hire(self: &Arc<Self>) -> std::io::Result<()> {
+        let me = Arc::new(Worker::default());
+        let (pool, w) = (self.clone(), me.clone());
+        std::thread::Builder::new().name("bolt-worker".into()).spawn(move || pool.work(&w))?;
+        lock(&self.workers).push(me);
+        Ok(())
+    }
+
+    fn now(&self) -> u64 {
+        self.epoch.elapsed().as_micros() as u64 + 1
+    }
+
+    /// Parks a connection until its client sends something.
+    pub fn park(&self, mut p: Parked) {
+        let id = p.conn.id;
+        let flags = epoll::EventFlags::IN | epoll::EventFlags::RDHUP | epoll::EventFlags::ONESHOT;
+        let data = epoll::EventData::new_u64(id);
+        let first = !std::mem::replace(&mut p.registered, true);
+        // In the table before its socket is armed (the worker woken finds it there), and armed
+        // outside the table's lock, through a handle of its own that keeps the socket open.
+        let tcp = p.tcp.clone();
+        lock(&self.parked).insert(id, p);
+        let armed = if first {
+            epoll::add(&self.epoll, &*tcp, data, flags)
+        } else {
+            epoll::modify(&self.epoll, &*tcp, data, flags)
+        };
+        if let Err(e) = armed {
+            if let Some(p) = lock(&self.parked).remove(&id) {
+                self.end(p, End::Io(e.into()));
+            }
+        }
+    }
+
+    /// Closes a connection that ended.
+    fn end(&self, mut p: Parked, end: End) {
+        if p.registered {
+            let _ = epoll::delete(&self.epoll, &*p.tcp);
+        }
+        p.conn.close();
+        (self.ended)(p.conn.id, end);
+    }
+
+    /// A worker: serves ready connections until the pool stops or lets it go.
+    fn work(&self, me: &Worker) {
+        let mut events: Vec<epoll::Event> = Vec::with_capacity(1);
+        let tick = rustix::event::Timespec { tv_sec: 0, tv_nsec: TICK.as_nanos() as i64 };
+        while !self.quit.load(Ordering::SeqCst) && !me.released.load(Ordering::SeqCst) {
+            events.clear();
+            // One at a time: other ready connections stay for the other workers.
+            match epoll::wait(&self.epoll, rustix::buffer::spare_capacity(&mut events), Some(&tick)) {
+                Ok(_) => {}
+                Err(rustix::io::Errno::INTR) => continue,
+                Err(e) => {
+                    self.server.log(&format!("a Bolt worker stops: waiting for connections failed: {e}"));
+                    return;
+                }
+            }
+            for ev in events.drain(..) {
+                let id = ev.data.u64();
+                let Some(mut p) = lock(&self.parked).remove(&id) else { continue };
+                me.busy_since.store(self.now(), Ordering::SeqCst);
+                p.conn.wake();
+                let turn = p.conn.turn();
+                me.busy_since.store(0, Ordering::SeqCst);
+                match turn {
+                    None => self.park(p),
+                    Some(end) => self.end(p, end),
+                }
+            }
+        }
+    }
+
+    /// Lets go of the workers busy with one connection for longer than [`LONG`] and starts as
+    /// many in their place. Called often (by the accepting loop).
+    pub fn tend(self: &Arc<Self>) {
+        let now = self.now();
+        let long = LONG.as_micros() as u64;
+        let mut late = 0;
+        lock(&self.workers).retain(|w| {
+            let since = w.busy_since.load(Ordering::SeqCst);
+            if since != 0 && now.saturating_sub(since) > long {
+                w.released.store(true, Ordering::SeqCst);
+                late += 1;
+                return false;
+            }
+            true
+        });
+        for _ in 0..late {
+            if let Err(e) = self.hire() {
+                self.server.log(&format!("cannot start a Bolt worker: {e}"));
+            }
+        }
+    }
+
+    /// Stops the workers (once they finish what they serve) and closes the connections parked.
+    pub fn stop(&self) {
+        self.quit.store(true, Ordering::SeqCst);
+        let parked: Vec<Parked> = lock(&self.parked).drain().map(|(_, p)| p).collect();
+        for p in parked {
+            self.end(p, End::Closed);
+        }
+    }
+}

@@ -1,0 +1,178 @@
+//! `silkgraph serve`'s connections between requests: parked and served by a few workers (see
+//! `src/server/pool.rs`). Clients that keep a worker waiting (a result left half pulled, a
+//! message sent in half) do not keep the other clients waiting; a client that hangs up while
+//! parked frees its place under `--max-connections`. Spoken in raw Bolt 5.4, so that what a
+//! client leaves unfinished is exactly what the test says.
+
+use std::io::{Read, Write};
+use std::net::TcpStream;
+use std::time::Duration;
+
+use silkgraph::bolt::packstream::{decode, encode, Pack};
+
+use crate::server::Server;
+
+/// A Bolt 5.4 client over a socket, logged on.
+struct Client {
+    s: TcpStream,
+}
+
+impl Client {
+    fn connect(addr: &str) -> Client {
+        let mut s = TcpStream::connect(addr).unwrap();
+        // A generous limit: a reply that never comes fails the test rather than hang it.
+        s.set_read_timeout(Some(Duration::from_secs(60))).unwrap();
+        s.write_all(&[0x60, 0x60, 0xB0, 0x17, 0, 0, 4, 5, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0]).unwrap();
+        let mut v = [0u8; 4];
+        s.read_exact(&mut v).unwrap();
+        assert_eq!(v, [0, 0, 4, 5]);
+        Client { s }
+    }
+
+    fn logged_on(addr: &str) -> Client {
+        let mut c = Client::connect(addr);
+        c.send(0x01, vec![Pack::map([("user_agent", Pack::str("workers-test/1"))])]);
+        c.send(0x6A, vec![Pack::map([("scheme", Pack::str("none"))])]);
+        assert_eq!(c.reply().0, 0x70);
+        assert_eq!(c.reply().0, 0x70);
+        c
+    }
+
+    fn send(&mut self, tag: u8, fields: Vec<Pack>) {
+        let mut body = Vec::new();
+        encode(&mut body, &Pack::Struct(tag, fields));
+        let mut out = (body.len() as u16).to_be_bytes().to_vec();
+        out.extend_from_slice(&body);
+        out.extend_from_slice(&[0, 0]);
+        self.s.write_all(&out).unwrap();
+    }
+
+    fn run_pull(&mut self, q: &str, n: i64) {
+        self.send(0x10, vec![Pack::str(q), Pack::map([]), Pack::map([])]);
+        self.send(0x3F, vec![Pack::map([("n", Pack::Int(n))])]);
+    }
+
+    /// The next message: its tag and fields.
+    fn reply(&mut self) -> (u8, Vec<Pack>) {
+        let mut body = Vec::new();
+        loop {
+            let mut n = [0u8; 2];
+            self.s.read_exact(&mut n).unwrap();
+            let n = usize::from(u16::from_be_bytes(n));
+            if n == 0 {
+                break;
+            }
+            let at = body.len();
+            body.resize(at + n, 0);
+            self.s.read_exact(&mut body[at..]).unwrap();
+        }
+        match decode(&body).unwrap() {
+            Pack::Struct(tag, fields) => (tag, fields),
+            other => panic!("not a message: {other:?}"),
+        }
+    }
+
+    /// The replies up to and including the next SUCCESS or FAILURE after a PULL: the rows'
+    /// first values, and that closing message.
+    fn rows(&mut self) -> (Vec<Pack>, (u8, Vec<Pack>)) {
+        let mut rows = Vec::new();
+        loop {
+            let (tag, fields) = self.reply();
+            match tag {
+                0x71 => rows.push(match &fields[0] {
+                    Pack::List(l) => l[0].clone(),
+                    other => panic!("{other:?}"),
+                }),
+                _ => return (rows, (tag, fields)),
+            }
+        }
+    }
+}
+
+fn has_more(m: &(u8, Vec<Pack>)) -> bool {
+    m.0 == 0x70 && m.1[0].as_map().and_then(|m| m.get("has_more")).is_some_and(|v| *v == Pack::Bool(true))
+}
+
+#[test]
+fn clients_that_keep_a_worker_waiting_do_not_keep_the_others_waiting() {
+    let server = Server::start(&[]);
+    // More of each than a machine has cores (the pool's size).
+    let cores = std::thread::available_parallelism().map_or(2, |n| n.get());
+    let mut halfway = Vec::new();
+    for _ in 0..cores + 1 {
+        // A result of a million rows, pulled one row and then left: the statement waits, in
+        // its worker, for the client's next PULL.
+        let mut c = Client::logged_on(&server.addr);
+        c.run_pull("UNWIND range(1, 1000000) AS i RETURN i", 1);
+        assert_eq!(c.reply().0, 0x70, "RUN");
+        let (rows, end) = c.rows();
+        assert_eq!(rows, vec![Pack::Int(1)]);
+        assert!(has_more(&end), "{end:?}");
+        halfway.push(c);
+    }
+    let mut halves = Vec::new();
+    for _ in 0..cores + 1 {
+        // A message whose first chunk says 100 bytes and brings 3: its worker waits for the rest.
+        let mut c = Client::logged_on(&server.addr);
+        c.s.write_all(&[0x00, 0x64, 0xB3, 0x10, 0x85]).unwrap();
+        halves.push(c);
+    }
+    // Others are served all the same, and every new connection too.
+    for i in 0..4 {
+        let mut c = Client::logged_on(&server.addr);
+        c.run_pull(&format!("RETURN {i} + 1 AS n"), -1);
+        assert_eq!(c.reply().0, 0x70, "RUN");
+        let (rows, end) = c.rows();
+        assert_eq!(rows, vec![Pack::Int(i + 1)]);
+        assert_eq!(end.0, 0x70);
+    }
+    // The results left halfway go on where they stopped, on the same connections.
+    for c in &mut halfway {
+        c.send(0x3F, vec![Pack::map([("n", Pack::Int(2))])]);
+        let (rows, end) = c.rows();
+        assert_eq!(rows, vec![Pack::Int(2), Pack::Int(3)]);
+        assert!(has_more(&end), "{end:?}");
+        c.send(0x2F, vec![Pack::map([("n", Pack::Int(-1))])]);
+        let (rows, end) = c.rows();
+        assert!(rows.is_empty() && end.0 == 0x70 && !has_more(&end), "{rows:?} {end:?}");
+    }
+    drop(halves);
+    let err = server.stop();
+    assert!(!err.contains("panicked"), "{err}");
+}
+
+#[test]
+fn a_client_that_hangs_up_between_requests_frees_its_place() {
+    let server = Server::start_with(&[], &["--max-connections", "2"]);
+    let mut first = Client::logged_on(&server.addr);
+    let second = Client::logged_on(&server.addr);
+    // Both wait between requests (parked); a third is one too many.
+    let mut third = Client::connect(&server.addr);
+    third.send(0x01, vec![Pack::map([("user_agent", Pack::str("workers-test/1"))])]);
+    let (tag, fields) = third.reply();
+    assert_eq!(tag, 0x7F);
+    let code = fields[0].as_map().and_then(|m| m.get("code")).and_then(Pack::as_str).map(str::to_string);
+    assert_eq!(code.as_deref(), Some("Neo.TransientError.Request.NoThreadsAvailable"));
+    // The second hangs up while parked: its place is free once the server has seen it go.
+    drop(second);
+    let mut fourth = None;
+    for _ in 0..600 {
+        let mut c = Client::connect(&server.addr);
+        c.send(0x01, vec![Pack::map([("user_agent", Pack::str("workers-test/1"))])]);
+        if c.reply().0 == 0x70 {
+            fourth = Some(c);
+            break;
+        }
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    let mut fourth = fourth.expect("a place freed within 30 s");
+    fourth.send(0x6A, vec![Pack::map([("scheme", Pack::str("none"))])]);
+    assert_eq!(fourth.reply().0, 0x70);
+    for c in [&mut first, &mut fourth] {
+        c.run_pull("RETURN 7 AS n", -1);
+        assert_eq!(c.reply().0, 0x70);
+        assert_eq!(c.rows().0, vec![Pack::Int(7)]);
+    }
+    let err = server.stop();
+    assert!(err.contains("refused, the server is at its connection limit"), "{err}");
+}
