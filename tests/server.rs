@@ -63,6 +63,11 @@ impl Server {
         Graph::connect(config).unwrap()
     }
 
+    /// The server's process id.
+    pub(crate) fn pid(&self) -> u32 {
+        self.child.id()
+    }
+
     /// Stops it as SIGTERM does; returns its standard error.
     pub(crate) fn stop(mut self) -> String {
         Command::new("kill").args(["-TERM", &self.child.id().to_string()]).status().unwrap();

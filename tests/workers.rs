@@ -89,6 +89,11 @@ impl Client {
     }
 }
 
+/// How many threads a process runs.
+fn threads(pid: u32) -> usize {
+    std::fs::read_dir(format!("/proc/{pid}/task")).map_or(0, |d| d.count())
+}
+
 fn has_more(m: &(u8, Vec<Pack>)) -> bool {
     m.0 == 0x70 && m.1[0].as_map().and_then(|m| m.get("has_more")).is_some_and(|v| *v == Pack::Bool(true))
 }
@@ -173,6 +178,64 @@ fn a_client_that_hangs_up_between_requests_frees_its_place() {
         assert_eq!(c.reply().0, 0x70);
         assert_eq!(c.rows().0, vec![Pack::Int(7)]);
     }
+    drop((first, fourth));
     let err = server.stop();
     assert!(err.contains("refused, the server is at its connection limit"), "{err}");
+    // Each connection opened is closed once, whether it ended parked or at the stop.
+    let mut opened: Vec<&str> =
+        err.lines().filter_map(|l| l.split(": opened").next().filter(|_| l.ends_with(": opened"))).collect();
+    let mut closed: Vec<&str> =
+        err.lines().filter(|l| l.contains(": closed")).filter_map(|l| l.split(": closed").next()).collect();
+    opened.iter_mut().for_each(|l| *l = l.split(" from ").next().unwrap_or(l));
+    closed.iter_mut().for_each(|l| *l = l.split(" from ").next().unwrap_or(l));
+    let ids = |v: &mut Vec<&str>| {
+        let mut v: Vec<String> = v.iter().map(|l| l.rsplit("connection ").next().unwrap_or("").to_string()).collect();
+        v.sort();
+        v
+    };
+    let (opened, closed) = (ids(&mut opened), ids(&mut closed));
+    assert_eq!(opened.len(), 3, "{err}");
+    assert_eq!(opened, closed, "{err}");
+}
+
+#[test]
+fn idle_clients_and_their_keep_alives_take_no_thread_each() {
+    let server = Server::start(&[]);
+    // Counted once a first client was served (the workers are running).
+    let mut first = Client::logged_on(&server.addr);
+    first.run_pull("RETURN 1", -1);
+    assert_eq!(first.reply().0, 0x70);
+    assert_eq!(first.rows().0, vec![Pack::Int(1)]);
+    let before = threads(server.pid());
+    assert!(before > 0, "no /proc here");
+    // Far fewer than a thread each, with room for a worker replaced now and then.
+    let most = before + 8;
+    let mut idle: Vec<Client> = (0..16).map(|_| Client::logged_on(&server.addr)).collect();
+    // Each connection's own thread ends once the connection is parked.
+    let mut now = threads(server.pid());
+    for _ in 0..200 {
+        if now <= most {
+            break;
+        }
+        std::thread::sleep(Duration::from_millis(50));
+        now = threads(server.pid());
+    }
+    assert!(now <= most, "{now} threads for 16 idle clients ({before} for one)");
+    // A keep-alive (NOOP, an empty chunk) from each, while idle: a worker woken by one parks
+    // the connection again, rather than wait for the next message (and be replaced, in 20 ms).
+    for c in &mut idle {
+        c.s.write_all(&[0, 0]).unwrap();
+    }
+    for _ in 0..30 {
+        std::thread::sleep(Duration::from_millis(50));
+        let now = threads(server.pid());
+        assert!(now <= most, "{now} threads for 16 idle clients after their keep-alives ({before} for one)");
+    }
+    for (i, c) in idle.iter_mut().enumerate() {
+        c.run_pull(&format!("RETURN {i} AS n"), -1);
+        assert_eq!(c.reply().0, 0x70);
+        assert_eq!(c.rows().0, vec![Pack::Int(i as i64)]);
+    }
+    drop((idle, first));
+    server.stop();
 }

@@ -10,6 +10,7 @@
 pub mod auth;
 pub mod codes;
 pub mod conn;
+#[cfg_attr(not(target_os = "linux"), path = "pool_elsewhere.rs")]
 mod pool;
 
 #[cfg(test)]
@@ -292,10 +293,12 @@ pub fn serve(listener: TcpListener, served: Arc<Shared>, opts: Options, stop: Ar
             let (logs, open, active) = (server.clone(), open.clone(), active.clone());
             let ended: pool::Ended = Box::new(move |id, end| ended(&logs, &open, &active, id, end));
             let workers = std::thread::available_parallelism().map_or(2, |n| n.get());
-            Some(
-                pool::Pool::start(server.clone(), workers, ended)
-                    .map_err(|e| format!("cannot start the Bolt workers: {e}"))?,
-            )
+            match pool::Pool::start(server.clone(), workers, ended) {
+                Ok(p) => Some(p),
+                // No epoll here (not Linux): every connection keeps its thread.
+                Err(e) if e.kind() == std::io::ErrorKind::Unsupported => None,
+                Err(e) => return Err(format!("cannot start the Bolt workers: {e}")),
+            }
         }
     };
     // Bolt's listener, then the HTTP one's (with its front end): each turn takes at most one
@@ -352,6 +355,10 @@ pub fn serve(listener: TcpListener, served: Arc<Shared>, opts: Options, stop: Ar
     }
     let waited = Instant::now();
     while active.load(Ordering::SeqCst) > 0 && waited.elapsed() < Duration::from_secs(30) {
+        if let Some(p) = &pool {
+            // Workers still busy (with a statement halting) do not keep the rest waiting.
+            p.tend();
+        }
         std::thread::sleep(Duration::from_millis(20));
     }
     if let Some(p) = &pool {

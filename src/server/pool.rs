@@ -11,8 +11,10 @@
 //! A request that takes long (a large query, a client slow to send the rest of a message, to
 //! read its rows or to pull the next ones) keeps its worker busy. After [`LONG`] that worker is
 //! let go from the pool and another starts in its place, so the other connections do not wait
-//! behind it; the worker let go ends once its connection is parked again. TLS connections keep
-//! a thread each: rustls may hold bytes the socket no longer shows.
+//! behind it; the worker let go ends once its connection is parked again. A worker that stops
+//! otherwise (a panic, a failed wait) is replaced too: [`Pool::tend`] keeps the pool at its
+//! size. TLS connections keep a thread each: rustls may hold bytes the socket no longer shows.
+//! (Linux only, for epoll; elsewhere every connection keeps its thread: `pool_elsewhere.rs`.)
 
 use std::collections::HashMap;
 use std::net::TcpStream;
@@ -40,6 +42,8 @@ pub struct Pool {
     epoll: OwnedFd,
     parked: Mutex<HashMap<u64, Parked>>,
     workers: Mutex<Vec<Arc<Worker>>>,
+    /// How many workers wait for ready connections.
+    size: usize,
     epoch: Instant,
     quit: AtomicBool,
     server: Arc<Server>,
@@ -67,6 +71,17 @@ struct Worker {
     busy_since: AtomicU64,
     /// Whether it was let go (it ends once its connection is parked).
     released: AtomicBool,
+    /// Whether its thread ended other than by being let go.
+    gone: AtomicBool,
+}
+
+/// Marks its worker gone when its thread ends, by returning or by a panic.
+struct Leaving<'a>(&'a Worker);
+
+impl Drop for Leaving<'_> {
+    fn drop(&mut self) {
+        self.0.gone.store(true, Ordering::SeqCst);
+    }
 }
 
 fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
@@ -81,14 +96,13 @@ impl Pool {
             epoll: epoll::create(epoll::CreateFlags::CLOEXEC)?,
             parked: Mutex::default(),
             workers: Mutex::default(),
+            size: workers.max(1),
             epoch: Instant::now(),
             quit: AtomicBool::new(false),
             server,
             ended,
         });
-        for _ in 0..workers.max(1) {
-            pool.hire()?;
-        }
+        pool.tend();
         Ok(pool)
     }
 
@@ -113,6 +127,10 @@ impl Pool {
         let first = !std::mem::replace(&mut p.registered, true);
         // In the table before its socket is armed (the worker woken finds it there), and armed
         // outside the table's lock, through a handle of its own that keeps the socket open.
+        if self.quit.load(Ordering::SeqCst) {
+            // Served after the pool stopped (at the end of a long request): it ends now.
+            return self.end(p, End::Closed);
+        }
         let tcp = p.tcp.clone();
         lock(&self.parked).insert(id, p);
         let armed = if first {
@@ -138,6 +156,7 @@ impl Pool {
 
     /// A worker: serves ready connections until the pool stops or lets it go.
     fn work(&self, me: &Worker) {
+        let _leaving = Leaving(me);
         let mut events: Vec<epoll::Event> = Vec::with_capacity(1);
         let tick = rustix::event::Timespec { tv_sec: 0, tv_nsec: TICK.as_nanos() as i64 };
         while !self.quit.load(Ordering::SeqCst) && !me.released.load(Ordering::SeqCst) {
@@ -156,34 +175,50 @@ impl Pool {
                 let Some(mut p) = lock(&self.parked).remove(&id) else { continue };
                 me.busy_since.store(self.now(), Ordering::SeqCst);
                 p.conn.wake();
-                let turn = p.conn.turn();
+                let turn = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| p.conn.turn()));
                 me.busy_since.store(0, Ordering::SeqCst);
                 match turn {
-                    None => self.park(p),
-                    Some(end) => self.end(p, end),
+                    Ok(None) => self.park(p),
+                    Ok(Some(end)) => self.end(p, end),
+                    Err(_) => {
+                        // A bug: the connection ends (dropping its clients rolls back what they
+                        // had open), and the server goes on.
+                        if p.registered {
+                            let _ = epoll::delete(&self.epoll, &*p.tcp);
+                        }
+                        let why = "silkgraph failed serving it (a bug: see the panic above)";
+                        (self.ended)(p.conn.id, End::Protocol(why.into()));
+                    }
                 }
             }
         }
     }
 
-    /// Lets go of the workers busy with one connection for longer than [`LONG`] and starts as
-    /// many in their place. Called often (by the accepting loop).
+    /// Lets go of the workers busy with one connection for longer than [`LONG`], forgets the
+    /// ones that ended, and starts as many as the pool lacks. Called often (by the accepting
+    /// loop).
     pub fn tend(self: &Arc<Self>) {
+        if self.quit.load(Ordering::SeqCst) {
+            return;
+        }
         let now = self.now();
         let long = LONG.as_micros() as u64;
-        let mut late = 0;
-        lock(&self.workers).retain(|w| {
-            let since = w.busy_since.load(Ordering::SeqCst);
-            if since != 0 && now.saturating_sub(since) > long {
-                w.released.store(true, Ordering::SeqCst);
-                late += 1;
-                return false;
-            }
-            true
-        });
-        for _ in 0..late {
+        let lacking = {
+            let mut workers = lock(&self.workers);
+            workers.retain(|w| {
+                let since = w.busy_since.load(Ordering::SeqCst);
+                if since != 0 && now.saturating_sub(since) > long {
+                    w.released.store(true, Ordering::SeqCst);
+                }
+                !w.released.load(Ordering::SeqCst) && !w.gone.load(Ordering::SeqCst)
+            });
+            self.size.saturating_sub(workers.len())
+        };
+        for _ in 0..lacking {
             if let Err(e) = self.hire() {
+                // Tried again at the next call.
                 self.server.log(&format!("cannot start a Bolt worker: {e}"));
+                break;
             }
         }
     }

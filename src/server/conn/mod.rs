@@ -104,7 +104,7 @@ pub struct Conn {
     /// Whether [`Conn::turn`] hands the connection back once everything it was sent is
     /// answered, rather than wait for its client (see `server::pool`).
     parks: bool,
-    /// Whether the client has sent something since the connection was parked.
+    /// Whether the client has sent something (or hung up) since the connection was parked.
     woke: bool,
 }
 
@@ -257,25 +257,31 @@ impl Conn {
         Ok(())
     }
 
+    /// Reads what the client sent (at least a byte) into the emptied input buffer.
+    fn fill(&mut self) -> Result<(), End> {
+        if self.inbuf.len() < IN_BUFFER {
+            self.inbuf = vec![0; IN_BUFFER];
+        }
+        let n = loop {
+            match self.io.read(&mut self.inbuf) {
+                Ok(n) => break n,
+                Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
+                Err(e) => return Err(e.into()),
+            }
+        };
+        if n == 0 {
+            return Err(End::Closed);
+        }
+        (self.inpos, self.inlen) = (0, n);
+        Ok(())
+    }
+
     /// Reads exactly `buf.len()` bytes, through the input buffer.
     fn read_exact(&mut self, buf: &mut [u8]) -> Result<(), End> {
         let mut done = 0;
         while done < buf.len() {
             if self.pending_input() == 0 {
-                if self.inbuf.len() < IN_BUFFER {
-                    self.inbuf = vec![0; IN_BUFFER];
-                }
-                let n = loop {
-                    match self.io.read(&mut self.inbuf) {
-                        Ok(n) => break n,
-                        Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
-                        Err(e) => return Err(e.into()),
-                    }
-                };
-                if n == 0 {
-                    return Err(End::Closed);
-                }
-                (self.inpos, self.inlen) = (0, n);
+                self.fill()?;
             }
             let k = (buf.len() - done).min(self.pending_input());
             buf[done..done + k].copy_from_slice(&self.inbuf[self.inpos..self.inpos + k]);
@@ -314,10 +320,19 @@ impl Conn {
     /// Handles requests; `Ok` when parking (see [`Conn::turn`]).
     fn run(&mut self) -> Result<(), End> {
         loop {
+            if std::mem::take(&mut self.woke) && self.pending_input() == 0 {
+                // Parked and woken: the client sent something (or hung up).
+                self.fill()?;
+            }
+            // Keep-alives (NOOP, an empty chunk) between messages are passed over: a parked
+            // connection woken by one parks again rather than wait for the next message.
+            while self.pending_input() >= 2 && self.inbuf[self.inpos..self.inpos + 2] == [0, 0] {
+                self.inpos += 2;
+            }
             // Answers go out when the client has sent nothing more (it may pipeline RUN and PULL).
             if self.stash.is_none() && self.pending_input() == 0 {
                 self.flush()?;
-                if self.parks && self.introduced && !std::mem::take(&mut self.woke) {
+                if self.parks && self.introduced {
                     return Ok(());
                 }
             }
