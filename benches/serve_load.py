@@ -140,10 +140,17 @@ def client(uri, names, kind, seconds, seed, out):
     from neo4j import GraphDatabase
     rnd = random.Random(seed)
     lat, failed = [], 0
-    d = GraphDatabase.driver(uri, auth=None)
-    s = d.session()
     q = QUERIES[kind]
-    s.run(q, name=names[0]).consume()
+    try:
+        d = GraphDatabase.driver(uri, auth=None)
+        s = d.session()
+        s.run(q, name=names[0]).consume()
+    except Exception:
+        # No connection (the server went away): counted as one failed query, not a hang.
+        out.put(([], 1))
+        out.close()
+        out.join_thread()
+        os._exit(0)
     end = time.perf_counter() + seconds
     while True:
         t = time.perf_counter()
@@ -176,11 +183,17 @@ def measure(uri, names, kind, clients, seconds, pid=None):
         p.start()
     lat, failed = [], 0
     for _ in ps:
-        lt, f = q.get()
+        try:
+            lt, f = q.get(timeout=seconds + 120)
+        except Exception:
+            # A client that died without its report (its queries are counted as one failure).
+            lt, f = [], 1
         lat += lt
         failed += f
     for p in ps:
-        p.join()
+        p.join(10)
+        if p.is_alive():
+            p.kill()
     lat.sort()
     pct = lambda p: lat[min(len(lat) - 1, int(p * len(lat)))] * 1000 if lat else float("nan")
     # The server's CPU per answered query: what the clients, sharing the cores, wait for.
