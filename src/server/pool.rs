@@ -121,16 +121,16 @@ impl Pool {
 
     /// Parks a connection until its client sends something.
     pub fn park(&self, mut p: Parked) {
+        if self.quit.load(Ordering::SeqCst) {
+            // Served after the pool stopped (at the end of a long request): it ends now.
+            return self.end(p, End::Closed);
+        }
         let id = p.conn.id;
         let flags = epoll::EventFlags::IN | epoll::EventFlags::RDHUP | epoll::EventFlags::ONESHOT;
         let data = epoll::EventData::new_u64(id);
         let first = !std::mem::replace(&mut p.registered, true);
         // In the table before its socket is armed (the worker woken finds it there), and armed
         // outside the table's lock, through a handle of its own that keeps the socket open.
-        if self.quit.load(Ordering::SeqCst) {
-            // Served after the pool stopped (at the end of a long request): it ends now.
-            return self.end(p, End::Closed);
-        }
         let tcp = p.tcp.clone();
         lock(&self.parked).insert(id, p);
         let armed = if first {
@@ -138,10 +138,15 @@ impl Pool {
         } else {
             epoll::modify(&self.epoll, &*tcp, data, flags)
         };
-        if let Err(e) = armed {
-            if let Some(p) = lock(&self.parked).remove(&id) {
-                self.end(p, End::Io(e.into()));
-            }
+        // A failed arm ends it; so does a stop that began meanwhile (after emptying the table).
+        // Whoever takes it out of the table ends it.
+        let why = match armed {
+            Err(e) => End::Io(e.into()),
+            Ok(()) if self.quit.load(Ordering::SeqCst) => End::Closed,
+            Ok(()) => return,
+        };
+        if let Some(p) = lock(&self.parked).remove(&id) {
+            self.end(p, why);
         }
     }
 
