@@ -89,6 +89,17 @@ impl Client {
     }
 }
 
+/// The numbers of the connections whose log lines say `what`, in order.
+fn logged(log: &str, what: &str) -> Vec<u64> {
+    let mut ids: Vec<u64> = log
+        .lines()
+        .filter(|l| l.contains(what))
+        .filter_map(|l| l.split("connection ").nth(1)?.split([' ', ':']).next()?.parse().ok())
+        .collect();
+    ids.sort();
+    ids
+}
+
 /// How many threads a process runs.
 fn threads(pid: u32) -> usize {
     std::fs::read_dir(format!("/proc/{pid}/task")).map_or(0, |d| d.count())
@@ -182,18 +193,7 @@ fn a_client_that_hangs_up_between_requests_frees_its_place() {
     let err = server.stop();
     assert!(err.contains("refused, the server is at its connection limit"), "{err}");
     // Each connection opened is closed once, whether it ended parked or at the stop.
-    let mut opened: Vec<&str> =
-        err.lines().filter_map(|l| l.split(": opened").next().filter(|_| l.ends_with(": opened"))).collect();
-    let mut closed: Vec<&str> =
-        err.lines().filter(|l| l.contains(": closed")).filter_map(|l| l.split(": closed").next()).collect();
-    opened.iter_mut().for_each(|l| *l = l.split(" from ").next().unwrap_or(l));
-    closed.iter_mut().for_each(|l| *l = l.split(" from ").next().unwrap_or(l));
-    let ids = |v: &mut Vec<&str>| {
-        let mut v: Vec<String> = v.iter().map(|l| l.rsplit("connection ").next().unwrap_or("").to_string()).collect();
-        v.sort();
-        v
-    };
-    let (opened, closed) = (ids(&mut opened), ids(&mut closed));
+    let (opened, closed) = (logged(&err, ": opened"), logged(&err, ": closed"));
     assert_eq!(opened.len(), 3, "{err}");
     assert_eq!(opened, closed, "{err}");
 }

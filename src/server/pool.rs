@@ -20,13 +20,13 @@ use std::collections::HashMap;
 use std::net::TcpStream;
 use std::os::fd::OwnedFd;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
-use std::sync::{Arc, Mutex, MutexGuard};
+use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use rustix::event::epoll;
 
 use super::conn::{Conn, End};
-use super::Server;
+use super::{lock, Server};
 
 /// How long a worker may serve one connection before another takes its place in the pool.
 pub const LONG: Duration = Duration::from_millis(20);
@@ -82,10 +82,6 @@ impl Drop for Leaving<'_> {
     fn drop(&mut self) {
         self.0.gone.store(true, Ordering::SeqCst);
     }
-}
-
-fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
-    m.lock().unwrap_or_else(|e| e.into_inner())
 }
 
 impl Pool {
@@ -152,11 +148,16 @@ impl Pool {
 
     /// Closes a connection that ended.
     fn end(&self, mut p: Parked, end: End) {
+        self.unregister(&p);
+        p.conn.close();
+        (self.ended)(p.conn.id, end);
+    }
+
+    /// Takes a connection's socket out of the epoll set.
+    fn unregister(&self, p: &Parked) {
         if p.registered {
             let _ = epoll::delete(&self.epoll, &*p.tcp);
         }
-        p.conn.close();
-        (self.ended)(p.conn.id, end);
     }
 
     /// A worker: serves ready connections until the pool stops or lets it go.
@@ -188,9 +189,7 @@ impl Pool {
                     Err(_) => {
                         // A bug: the connection ends (dropping its clients rolls back what they
                         // had open), and the server goes on.
-                        if p.registered {
-                            let _ = epoll::delete(&self.epoll, &*p.tcp);
-                        }
+                        self.unregister(&p);
                         let why = "silkgraph failed serving it (a bug: see the panic above)";
                         (self.ended)(p.conn.id, End::Protocol(why.into()));
                     }

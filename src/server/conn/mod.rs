@@ -97,8 +97,6 @@ pub struct Conn {
     inbuf: Vec<u8>,
     inpos: usize,
     inlen: usize,
-    /// Whether the handshake was said.
-    shaken: bool,
     /// Whether the client said HELLO (until then it has a time limit to speak).
     introduced: bool,
     /// Whether [`Conn::turn`] hands the connection back once everything it was sent is
@@ -133,7 +131,6 @@ impl Conn {
             inbuf: Vec::new(),
             inpos: 0,
             inlen: 0,
-            shaken: false,
             introduced: false,
             parks: false,
             woke: false,
@@ -183,11 +180,11 @@ impl Conn {
     /// Serves the connection until it ends (`Some`, and then [`Conn::close`] is due) or, when
     /// it parks, until it has answered all its client sent (`None`).
     pub fn turn(&mut self) -> Option<End> {
-        if !self.shaken {
+        // No version yet: the handshake is still to be said.
+        if self.version == (0, 0) {
             if let Err(e) = self.handshake() {
                 return Some(e);
             }
-            self.shaken = true;
         }
         self.run().err()
     }
