@@ -38,7 +38,8 @@ impl Server {
         let mut line = String::new();
         let mut out = BufReader::new(child.stdout.take().unwrap());
         out.read_line(&mut line).unwrap();
-        let addr = line.split("bolt://").nth(1).and_then(|r| r.split_whitespace().next()).unwrap_or_else(|| {
+        let uri = line.split("bolt://").nth(1).or_else(|| line.split("bolt+s://").nth(1));
+        let addr = uri.and_then(|r| r.split_whitespace().next()).unwrap_or_else(|| {
             let mut err = String::new();
             child.stderr.take().unwrap().read_to_string(&mut err).unwrap();
             panic!("the server did not start: {line} {err}")

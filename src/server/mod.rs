@@ -2,7 +2,7 @@
 //!
 //! A connection ([`conn`]) speaks Bolt 4.4 and 5.0–5.4 over TCP or TLS (rustls): on a thread of
 //! its own until its client has said HELLO, then, between requests, parked for a few workers
-//! to serve ([`pool`]; TLS connections keep their thread). Each request runs on a
+//! to serve ([`pool`]). Each request runs on a
 //! [`Client`](crate::session::Client) of the database it names: the served one (also called
 //! `neo4j`), or a bundled graph by name, read-only. Reads run on snapshots in parallel; writes
 //! commit one at a time (see `session::Shared`).
@@ -285,20 +285,16 @@ pub fn serve(listener: TcpListener, served: Arc<Shared>, opts: Options, stop: Ar
     let active = Arc::new(AtomicUsize::new(0));
     let open: Arc<Open> = Arc::default();
     let ids = AtomicU64::new(0);
-    // Plain Bolt connections wait for their clients in the pool (see `pool`); TLS ones keep a
-    // thread each.
-    let pool = match tls {
-        Some(_) => None,
-        None => {
-            let (logs, open, active) = (server.clone(), open.clone(), active.clone());
-            let ended: pool::Ended = Box::new(move |id, end| ended(&logs, &open, &active, id, end));
-            let workers = std::thread::available_parallelism().map_or(2, |n| n.get());
-            match pool::Pool::start(server.clone(), workers, ended) {
-                Ok(p) => Some(p),
-                // No epoll here (not Linux): every connection keeps its thread.
-                Err(e) if e.kind() == std::io::ErrorKind::Unsupported => None,
-                Err(e) => return Err(format!("cannot start the Bolt workers: {e}")),
-            }
+    // Bolt connections wait for their clients in the pool (see `pool`).
+    let pool = {
+        let (logs, open, active) = (server.clone(), open.clone(), active.clone());
+        let ended: pool::Ended = Box::new(move |id, end| ended(&logs, &open, &active, id, end));
+        let workers = std::thread::available_parallelism().map_or(2, |n| n.get());
+        match pool::Pool::start(server.clone(), workers, ended) {
+            Ok(p) => Some(p),
+            // No epoll here (not Linux): every connection keeps its thread.
+            Err(e) if e.kind() == std::io::ErrorKind::Unsupported => None,
+            Err(e) => return Err(format!("cannot start the Bolt workers: {e}")),
         }
     };
     // Bolt's listener, then the HTTP one's (with its front end): each turn takes at most one
@@ -396,8 +392,8 @@ struct Accepted {
     over: bool,
 }
 
-/// Serves a Bolt connection on this thread until its client has said HELLO; then, without TLS,
-/// the pool takes it.
+/// Serves a Bolt connection on this thread until its client has said HELLO; then the pool takes
+/// it (where there is one).
 fn connection(
     server: &Arc<Server>,
     tcp: TcpStream,
@@ -529,6 +525,8 @@ impl std::io::Write for Replay {
         Ok(())
     }
 }
+
+impl conn::Stream for Replay {}
 
 /// Serves one connection whose client sent `bytes` and hung up, on an empty graph in memory
 /// (each statement limited to a second, nothing logged); returns what the server answered. For

@@ -5,15 +5,16 @@
 //! epoll set and its state into [`Pool`]'s table. A few workers (one per core) wait on the set;
 //! the one woken takes the connection, serves what arrived, and parks it again. A busy server
 //! thus runs a few threads that go from one ready connection to the next, rather than a thread
-//! per client, each woken in turn: with sixteen clients on two cores, that put the slowest
-//! answers behind FalkorDB's, whose one thread serves every connection.
+//! per client, each woken in turn: with sixteen clients on two cores, a thread each cost a
+//! quarter more CPU and a context switch more per query, and made the slowest answers slower.
 //!
 //! A request that takes long (a large query, a client slow to send the rest of a message, to
 //! read its rows or to pull the next ones) keeps its worker busy. After [`LONG`] that worker is
 //! let go from the pool and another starts in its place, so the other connections do not wait
 //! behind it; the worker let go ends once its connection is parked again. A worker that stops
 //! otherwise (a panic, a failed wait) is replaced too: [`Pool::tend`] keeps the pool at its
-//! size. TLS connections keep a thread each: rustls may hold bytes the socket no longer shows.
+//! size. A TLS connection parks only when rustls holds no decrypted input either, since the
+//! socket no longer shows what rustls took from it (`conn::Stream::buffered`).
 //! (Linux only, for epoll; elsewhere every connection keeps its thread: `pool_elsewhere.rs`.)
 
 use std::collections::HashMap;

@@ -1,13 +1,12 @@
 //! The state machine through [`super::replay`]: a scripted client's bytes, the server's messages.
 
+use crate::bolt::frame_into;
 use crate::bolt::packstream::{decode, encode, Pack};
 
 fn message(tag: u8, fields: Vec<Pack>) -> Vec<u8> {
-    let mut body = Vec::new();
+    let (mut body, mut out) = (Vec::new(), Vec::new());
     encode(&mut body, &Pack::Struct(tag, fields));
-    let mut out = (body.len() as u16).to_be_bytes().to_vec();
-    out.extend_from_slice(&body);
-    out.extend_from_slice(&[0, 0]);
+    frame_into(&mut out, &body);
     out
 }
 

@@ -21,8 +21,25 @@ use crate::session::{Client, Prepared};
 use crate::store::Graph;
 
 /// A byte stream a connection speaks over (plain TCP or TLS).
-pub trait Stream: Read + Write + Send {}
-impl<T: Read + Write + Send> Stream for T {}
+pub trait Stream: Read + Write + Send {
+    /// Whether a read would return at once with what was already taken off the socket: TLS
+    /// decrypts whole records, and may hold more of them than one read hands out. A connection
+    /// waiting in the pool is woken by its socket alone, so it may only wait when this is false.
+    fn buffered(&mut self) -> bool {
+        false
+    }
+}
+
+impl Stream for std::net::TcpStream {}
+impl Stream for std::io::Cursor<Vec<u8>> {}
+
+impl<S: Read + Write + Send> Stream for rustls::StreamOwned<rustls::ServerConnection, S> {
+    fn buffered(&mut self) -> bool {
+        // Decrypts the whole records it holds; an error, or the client's close_notify, is for
+        // the next read to report.
+        self.conn.process_new_packets().map_or(true, |s| s.plaintext_bytes_to_read() > 0 || s.peer_has_closed())
+    }
+}
 
 /// The largest message a client may send; a larger one closes the connection.
 pub const MAX_MESSAGE: usize = 64 << 20;
@@ -330,7 +347,11 @@ impl Conn {
             if self.stash.is_none() && self.pending_input() == 0 {
                 self.flush()?;
                 if self.parks && self.introduced {
-                    return Ok(());
+                    if !self.io.buffered() {
+                        return Ok(());
+                    }
+                    self.fill()?;
+                    continue;
                 }
             }
             let (tag, fields) = self.read_message()?;
@@ -594,4 +615,69 @@ fn access_mode(user: bool) -> Error {
         "a write in a read transaction (the driver asked for read access); run it as a write"
     };
     Error::runtime(Kind::TransactionError, Detail::WriteOnReadOnly, why)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Stream;
+    use std::io::{Cursor, Read, Write};
+    use std::sync::Arc;
+
+    /// A TLS server connection whose client has sent `parts`, each in a record of its own,
+    /// and whose socket holds nothing more.
+    fn tls_server_sent(parts: &[&[u8]]) -> rustls::StreamOwned<rustls::ServerConnection, Cursor<Vec<u8>>> {
+        let made = rcgen::generate_simple_self_signed(vec!["localhost".to_string()]).unwrap();
+        let key = rustls::pki_types::PrivateKeyDer::Pkcs8(made.signing_key.serialize_der().into());
+        let provider = || Arc::new(rustls::crypto::ring::default_provider());
+        let cfg = rustls::ServerConfig::builder_with_provider(provider())
+            .with_safe_default_protocol_versions()
+            .unwrap()
+            .with_no_client_auth()
+            .with_single_cert(vec![made.cert.der().clone()], key)
+            .unwrap();
+        let mut roots = rustls::RootCertStore::empty();
+        roots.add(made.cert.der().clone()).unwrap();
+        let ccfg = rustls::ClientConfig::builder_with_provider(provider())
+            .with_safe_default_protocol_versions()
+            .unwrap()
+            .with_root_certificates(roots)
+            .with_no_client_auth();
+        let name = rustls::pki_types::ServerName::try_from("localhost").unwrap();
+        let mut client = rustls::ClientConnection::new(Arc::new(ccfg), name).unwrap();
+        let mut server = rustls::ServerConnection::new(Arc::new(cfg)).unwrap();
+        // The handshake, carried between the two in memory.
+        while client.is_handshaking() || server.is_handshaking() {
+            let mut wire = Vec::new();
+            client.write_tls(&mut wire).unwrap();
+            server.read_tls(&mut &wire[..]).unwrap();
+            server.process_new_packets().unwrap();
+            wire.clear();
+            server.write_tls(&mut wire).unwrap();
+            client.read_tls(&mut &wire[..]).unwrap();
+            client.process_new_packets().unwrap();
+        }
+        let mut wire = Vec::new();
+        for part in parts {
+            client.writer().write_all(part).unwrap();
+            client.write_tls(&mut wire).unwrap();
+        }
+        rustls::StreamOwned::new(server, Cursor::new(wire))
+    }
+
+    #[test]
+    fn tls_input_decrypted_and_not_yet_read_counts_as_buffered() {
+        let mut s = tls_server_sent(&[b"RUN", b"PULL", b"GOODBYE"]);
+        // Nothing taken off the socket yet: the socket itself shows the input.
+        assert!(!s.buffered());
+        // A read smaller than what came: all three records are taken off the socket.
+        let mut first = [0u8; 3];
+        s.read_exact(&mut first).unwrap();
+        assert_eq!(&first, b"RUN");
+        assert_eq!(s.sock.position() as usize, s.sock.get_ref().len(), "the socket has nothing more");
+        assert!(s.buffered(), "the rest is held by TLS alone");
+        let mut rest = [0u8; 11];
+        s.read_exact(&mut rest).unwrap();
+        assert_eq!(&rest, b"PULLGOODBYE");
+        assert!(!s.buffered(), "all was read");
+    }
 }
