@@ -16,8 +16,21 @@ use silkgraph::bolt::packstream::{decode, encode, Pack};
 
 use crate::server::Server;
 
-trait Io: Read + Write {}
-impl<T: Read + Write> Io for T {}
+trait Io: Read + Write {
+    /// Sends a TLS 1.3 key update (over TLS only).
+    fn update_keys(&mut self) {
+        panic!("a key update without TLS");
+    }
+}
+
+impl Io for TcpStream {}
+
+impl Io for rustls::StreamOwned<rustls::ClientConnection, TcpStream> {
+    fn update_keys(&mut self) {
+        self.conn.refresh_traffic_keys().unwrap();
+        self.flush().unwrap();
+    }
+}
 
 /// A Bolt 5.4 client over a socket or TLS.
 struct Client {
@@ -145,7 +158,10 @@ fn certificate(dir: &Path) -> (String, String, Arc<rustls::ClientConfig>) {
 fn tls_server(name: &str) -> (Server, Arc<rustls::ClientConfig>) {
     let dir = std::env::temp_dir().join(format!("silkgraph-workers-{}-{name}", std::process::id()));
     let (cert, key, tls) = certificate(&dir);
-    (Server::start_with(&[], &["--tls-cert", &cert, "--tls-key", &key]), tls)
+    let server = Server::start_with(&[], &["--tls-cert", &cert, "--tls-key", &key]);
+    // Read before the server said where it listens.
+    std::fs::remove_dir_all(&dir).unwrap();
+    (server, tls)
 }
 
 /// The numbers of the connections whose log lines say `what`, in order.
@@ -260,20 +276,21 @@ fn a_client_that_hangs_up_between_requests_frees_its_place() {
 #[test]
 fn idle_clients_and_their_keep_alives_take_no_thread_each() {
     let server = Server::start(&[]);
-    idle_clients_take_no_thread_each(&server, || Client::logged_on(&server.addr));
+    idle_clients_take_no_thread_each(&server, || Client::logged_on(&server.addr), false);
     server.stop();
 }
 
 #[test]
-fn idle_tls_clients_take_no_thread_each() {
+fn idle_tls_clients_and_their_key_updates_take_no_thread_each() {
     let (server, tls) = tls_server("idle");
-    idle_clients_take_no_thread_each(&server, || Client::connect_tls(&server.addr, &tls).introduced());
+    idle_clients_take_no_thread_each(&server, || Client::connect_tls(&server.addr, &tls).introduced(), true);
     server.stop();
 }
 
-/// Sixteen clients from `connect`, idle, then sending keep-alives, then served again: the
-/// server's threads stay far fewer than one per client.
-fn idle_clients_take_no_thread_each(server: &Server, connect: impl Fn() -> Client) {
+/// Sixteen clients from `connect`, idle, then sending keep-alives (and, over TLS, key
+/// updates: records that wake a connection with no input), then served again: the server's
+/// threads stay far fewer than one per client.
+fn idle_clients_take_no_thread_each(server: &Server, connect: impl Fn() -> Client, update_keys: bool) {
     // Counted once a first client was served (the workers are running).
     let mut first = connect();
     first.run_pull("RETURN 1", -1);
@@ -300,10 +317,17 @@ fn idle_clients_take_no_thread_each(server: &Server, connect: impl Fn() -> Clien
         c.s.write_all(&[0, 0]).unwrap();
         c.s.flush().unwrap();
     }
-    for _ in 0..30 {
-        std::thread::sleep(Duration::from_millis(50));
-        let now = threads(server.pid());
-        assert!(now <= most, "{now} threads for 16 idle clients after their keep-alives ({before} for one)");
+    let still = |after: &str| {
+        for _ in 0..30 {
+            std::thread::sleep(Duration::from_millis(50));
+            let now = threads(server.pid());
+            assert!(now <= most, "{now} threads for 16 idle clients after their {after} ({before} for one)");
+        }
+    };
+    still("keep-alives");
+    if update_keys {
+        idle.iter_mut().for_each(|c| c.s.update_keys());
+        still("key updates");
     }
     for (i, c) in idle.iter_mut().enumerate() {
         c.run_pull(&format!("RETURN {i} AS n"), -1);

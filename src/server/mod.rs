@@ -2,10 +2,10 @@
 //!
 //! A connection ([`conn`]) speaks Bolt 4.4 and 5.0–5.4 over TCP or TLS (rustls): on a thread of
 //! its own until its client has said HELLO, then, between requests, parked for a few workers
-//! to serve ([`pool`]). Each request runs on a
-//! [`Client`](crate::session::Client) of the database it names: the served one (also called
-//! `neo4j`), or a bundled graph by name, read-only. Reads run on snapshots in parallel; writes
-//! commit one at a time (see `session::Shared`).
+//! to serve ([`pool`]). Each request runs on a [`Client`](crate::session::Client) of the
+//! database it names: the served one (also called `neo4j`), or a bundled graph by name,
+//! read-only. Reads run on snapshots in parallel; writes commit one at a time (see
+//! `session::Shared`).
 
 pub mod auth;
 pub mod codes;

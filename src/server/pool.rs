@@ -6,7 +6,8 @@
 //! the one woken takes the connection, serves what arrived, and parks it again. A busy server
 //! thus runs a few threads that go from one ready connection to the next, rather than a thread
 //! per client, each woken in turn: with sixteen clients on two cores, a thread each cost a
-//! quarter more CPU and a context switch more per query, and made the slowest answers slower.
+//! quarter more CPU and nearly a context switch more per query, and made the slowest answers
+//! slower.
 //!
 //! A request that takes long (a large query, a client slow to send the rest of a message, to
 //! read its rows or to pull the next ones) keeps its worker busy. After [`LONG`] that worker is
@@ -14,7 +15,9 @@
 //! behind it; the worker let go ends once its connection is parked again. A worker that stops
 //! otherwise (a panic, a failed wait) is replaced too: [`Pool::tend`] keeps the pool at its
 //! size. A TLS connection parks only when rustls holds no decrypted input either, since the
-//! socket no longer shows what rustls took from it (`conn::Stream::buffered`).
+//! socket no longer shows what rustls took from it (`conn::Stream::buffered`); one woken by a
+//! record that brings no input (a key update, part of a record) parks again
+//! (`conn::Stream::woken`).
 //! (Linux only, for epoll; elsewhere every connection keeps its thread: `pool_elsewhere.rs`.)
 
 use std::collections::HashMap;

@@ -15,7 +15,11 @@ fn session(version: [u8; 4], messages: &[Vec<u8>]) -> (Vec<u8>, Vec<(u8, Vec<Pac
     bytes.extend_from_slice(&version);
     bytes.extend_from_slice(&[0; 12]);
     messages.iter().for_each(|m| bytes.extend_from_slice(m));
-    let out = super::replay(&bytes);
+    replies(&super::replay(&bytes))
+}
+
+/// The version the server chose, and its messages.
+fn replies(out: &[u8]) -> (Vec<u8>, Vec<(u8, Vec<Pack>)>) {
     let (chosen, mut rest) = (out[..4].to_vec(), &out[4..]);
     let mut replies = Vec::new();
     let mut body = Vec::new();
@@ -232,4 +236,59 @@ mod hostile {
             prop_assert!(out.starts_with(&[0, 0, 4, 5]));
         }
     }
+}
+
+/// A stream that hands out one piece per read and holds the others as TLS may: buffered,
+/// with nothing more on the socket.
+struct Pieces {
+    pieces: std::collections::VecDeque<Vec<u8>>,
+    out: Box<dyn super::conn::Stream>,
+}
+
+impl std::io::Read for Pieces {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        let Some(p) = self.pieces.front_mut() else { return Ok(0) };
+        let n = buf.len().min(p.len());
+        buf[..n].copy_from_slice(&p[..n]);
+        p.drain(..n);
+        if p.is_empty() {
+            self.pieces.pop_front();
+        }
+        Ok(n)
+    }
+}
+
+impl std::io::Write for Pieces {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        self.out.write(buf)
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        self.out.flush()
+    }
+}
+
+impl super::conn::Stream for Pieces {
+    fn buffered(&mut self) -> std::io::Result<bool> {
+        Ok(!self.pieces.is_empty())
+    }
+}
+
+#[test]
+fn a_connection_parks_only_once_its_stream_holds_nothing_more() {
+    let mut handshake = vec![0x60, 0x60, 0xB0, 0x17, 0, 0, 4, 5];
+    handshake.extend_from_slice(&[0; 12]);
+    let pieces = [handshake, hello(), logon(), run("RETURN 1 AS n"), pull(-1, -1), run("RETURN 2 AS n"), pull(-1, -1)];
+    let mut parked = false;
+    let out = super::replay_with(&[], |server, out| {
+        let io = Pieces { pieces: pieces.into_iter().collect(), out };
+        let mut c = super::conn::Conn::new(Box::new(io), server.clone(), 0, "pieces".into());
+        c.parking();
+        parked = c.turn().is_none();
+    });
+    assert!(parked);
+    let (_, replies) = replies(&out);
+    assert_eq!(tags(&replies), [SUCCESS, SUCCESS, SUCCESS, RECORD, SUCCESS, SUCCESS, RECORD, SUCCESS]);
+    assert_eq!(replies[3].1, vec![Pack::List(vec![Pack::Int(1)])]);
+    assert_eq!(replies[6].1, vec![Pack::List(vec![Pack::Int(2)])]);
 }

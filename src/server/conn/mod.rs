@@ -20,13 +20,21 @@ use crate::exec::{Params, Row, Stats};
 use crate::session::{Client, Prepared};
 use crate::store::Graph;
 
-/// A byte stream a connection speaks over (plain TCP or TLS).
+/// A byte stream a connection speaks over (plain TCP or TLS). A connection waiting in the pool
+/// is woken by its socket alone; TLS, between the socket and the connection, may hold input
+/// the socket no longer shows, or take in a record that is no input at all.
 pub trait Stream: Read + Write + Send {
-    /// Whether a read would return at once with what was already taken off the socket: TLS
-    /// decrypts whole records, and may hold more of them than one read hands out. A connection
-    /// waiting in the pool is woken by its socket alone, so it may only wait when this is false.
-    fn buffered(&mut self) -> bool {
-        false
+    /// Whether a read would return at once with what was already taken off the socket. The
+    /// connection may only wait in the pool when this is false.
+    fn buffered(&mut self) -> std::io::Result<bool> {
+        Ok(false)
+    }
+
+    /// Called when the socket of a connection waiting in the pool became readable: takes in
+    /// what came, without waiting for more, and says whether a read now returns at once. When
+    /// not, the connection waits again.
+    fn woken(&mut self) -> std::io::Result<bool> {
+        Ok(true)
     }
 }
 
@@ -34,10 +42,33 @@ impl Stream for std::net::TcpStream {}
 impl Stream for std::io::Cursor<Vec<u8>> {}
 
 impl<S: Read + Write + Send> Stream for rustls::StreamOwned<rustls::ServerConnection, S> {
-    fn buffered(&mut self) -> bool {
-        // Decrypts the whole records it holds; an error, or the client's close_notify, is for
-        // the next read to report.
-        self.conn.process_new_packets().map_or(true, |s| s.plaintext_bytes_to_read() > 0 || s.peer_has_closed())
+    /// Decrypted input not read yet, or the client's close_notify (which the next read
+    /// reports). A connection reads 64 KiB at a time, more than rustls takes off the socket at
+    /// once, so this is a safety net: it holds should either change.
+    fn buffered(&mut self) -> std::io::Result<bool> {
+        match self.conn.process_new_packets() {
+            Ok(s) => Ok(s.plaintext_bytes_to_read() > 0 || s.peer_has_closed()),
+            Err(e) => {
+                // The alert that says why, then the end of the connection.
+                let _ = self.conn.write_tls(&mut self.sock);
+                Err(std::io::Error::new(std::io::ErrorKind::InvalidData, e))
+            }
+        }
+    }
+
+    /// One read of the socket, which has something (it is readable), so it does not wait. A
+    /// record that carries no input (a key update, an empty record) or only part of one leaves
+    /// nothing to read: the connection waits again instead of keeping a worker.
+    fn woken(&mut self) -> std::io::Result<bool> {
+        if self.conn.read_tls(&mut self.sock)? == 0 {
+            return Ok(true); // the client hung up: the read says so
+        }
+        let ready = self.buffered()?;
+        // What TLS has to say at once (such as refusing a renegotiation).
+        while self.conn.wants_write() {
+            self.conn.write_tls(&mut self.sock)?;
+        }
+        Ok(ready)
     }
 }
 
@@ -335,7 +366,11 @@ impl Conn {
     fn run(&mut self) -> Result<(), End> {
         loop {
             if std::mem::take(&mut self.woke) && self.pending_input() == 0 {
-                // Parked and woken: the client sent something (or hung up).
+                // Parked and woken: the client sent something (or hung up), unless it was only
+                // TLS speaking to TLS.
+                if !self.io.woken()? {
+                    return Ok(());
+                }
                 self.fill()?;
             }
             // Keep-alives (NOOP, an empty chunk) between messages are passed over: a parked
@@ -347,7 +382,7 @@ impl Conn {
             if self.stash.is_none() && self.pending_input() == 0 {
                 self.flush()?;
                 if self.parks && self.introduced {
-                    if !self.io.buffered() {
+                    if !self.io.buffered()? {
                         return Ok(());
                     }
                     self.fill()?;
@@ -623,9 +658,11 @@ mod tests {
     use std::io::{Cursor, Read, Write};
     use std::sync::Arc;
 
-    /// A TLS server connection whose client has sent `parts`, each in a record of its own,
-    /// and whose socket holds nothing more.
-    fn tls_server_sent(parts: &[&[u8]]) -> rustls::StreamOwned<rustls::ServerConnection, Cursor<Vec<u8>>> {
+    type Served = rustls::StreamOwned<rustls::ServerConnection, Cursor<Vec<u8>>>;
+
+    /// A TLS client and the server's side of its connection, with the handshake done in
+    /// memory; the server's socket is a buffer that [`send`] adds to.
+    fn tls_pair() -> (rustls::ClientConnection, Served) {
         let made = rcgen::generate_simple_self_signed(vec!["localhost".to_string()]).unwrap();
         let key = rustls::pki_types::PrivateKeyDer::Pkcs8(made.signing_key.serialize_der().into());
         let provider = || Arc::new(rustls::crypto::ring::default_provider());
@@ -645,7 +682,6 @@ mod tests {
         let name = rustls::pki_types::ServerName::try_from("localhost").unwrap();
         let mut client = rustls::ClientConnection::new(Arc::new(ccfg), name).unwrap();
         let mut server = rustls::ServerConnection::new(Arc::new(cfg)).unwrap();
-        // The handshake, carried between the two in memory.
         while client.is_handshaking() || server.is_handshaking() {
             let mut wire = Vec::new();
             client.write_tls(&mut wire).unwrap();
@@ -656,28 +692,82 @@ mod tests {
             client.read_tls(&mut &wire[..]).unwrap();
             client.process_new_packets().unwrap();
         }
+        // The session tickets the server sent, taken in.
         let mut wire = Vec::new();
-        for part in parts {
-            client.writer().write_all(part).unwrap();
-            client.write_tls(&mut wire).unwrap();
+        server.write_tls(&mut wire).unwrap();
+        client.read_tls(&mut &wire[..]).unwrap();
+        client.process_new_packets().unwrap();
+        (client, rustls::StreamOwned::new(server, Cursor::new(Vec::new())))
+    }
+
+    /// What the client has to send, onto the server's socket.
+    fn send(client: &mut rustls::ClientConnection, s: &mut Served) {
+        while client.wants_write() {
+            client.write_tls(s.sock.get_mut()).unwrap();
         }
-        rustls::StreamOwned::new(server, Cursor::new(wire))
+    }
+
+    /// Whether the server's socket has nothing more.
+    fn socket_empty(s: &Served) -> bool {
+        s.sock.position() as usize == s.sock.get_ref().len()
     }
 
     #[test]
     fn tls_input_decrypted_and_not_yet_read_counts_as_buffered() {
-        let mut s = tls_server_sent(&[b"RUN", b"PULL", b"GOODBYE"]);
+        let (mut client, mut s) = tls_pair();
+        for part in [&b"RUN"[..], b"PULL", b"GOODBYE"] {
+            client.writer().write_all(part).unwrap();
+            send(&mut client, &mut s);
+        }
         // Nothing taken off the socket yet: the socket itself shows the input.
-        assert!(!s.buffered());
+        assert!(!s.buffered().unwrap());
         // A read smaller than what came: all three records are taken off the socket.
         let mut first = [0u8; 3];
         s.read_exact(&mut first).unwrap();
         assert_eq!(&first, b"RUN");
-        assert_eq!(s.sock.position() as usize, s.sock.get_ref().len(), "the socket has nothing more");
-        assert!(s.buffered(), "the rest is held by TLS alone");
+        assert!(socket_empty(&s), "the socket has nothing more");
+        assert!(s.buffered().unwrap(), "the rest is held by TLS alone");
         let mut rest = [0u8; 11];
         s.read_exact(&mut rest).unwrap();
         assert_eq!(&rest, b"PULLGOODBYE");
-        assert!(!s.buffered(), "all was read");
+        assert!(!s.buffered().unwrap(), "all was read");
+    }
+
+    #[test]
+    fn a_tls_record_that_is_no_input_leaves_nothing_to_read() {
+        let (mut client, mut s) = tls_pair();
+        // A key update wakes the connection, and then there is nothing to read: it waits again
+        // (a read now would wait for the client).
+        client.refresh_traffic_keys().unwrap();
+        send(&mut client, &mut s);
+        assert!(!s.woken().unwrap());
+        assert!(socket_empty(&s));
+        // Half a record is no input either; its rest makes it input.
+        client.writer().write_all(b"HELLO").unwrap();
+        let mut record = Vec::new();
+        client.write_tls(&mut record).unwrap();
+        let half = record.len() / 2;
+        s.sock.get_mut().extend_from_slice(&record[..half]);
+        assert!(!s.woken().unwrap());
+        s.sock.get_mut().extend_from_slice(&record[half..]);
+        assert!(s.woken().unwrap());
+        let mut got = [0u8; 5];
+        s.read_exact(&mut got).unwrap();
+        assert_eq!(&got, b"HELLO");
+        // A client that hangs up: the read says so.
+        assert!(s.woken().unwrap());
+        let end = s.read(&mut got);
+        let eof = |e: &std::io::Error| e.kind() == std::io::ErrorKind::UnexpectedEof;
+        assert!(matches!(end, Ok(0)) || end.as_ref().is_err_and(eof), "{end:?}");
+    }
+
+    #[test]
+    fn a_broken_tls_record_ends_the_connection_with_an_alert() {
+        let (_client, mut s) = tls_pair();
+        // An application-data record of garbage: it does not decrypt.
+        s.sock.get_mut().extend_from_slice(&[23, 3, 3, 0, 20]);
+        s.sock.get_mut().extend_from_slice(&[7; 20]);
+        assert_eq!(s.woken().unwrap_err().kind(), std::io::ErrorKind::InvalidData);
+        assert!(s.sock.get_ref().len() > 25, "no alert sent");
     }
 }
