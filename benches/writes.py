@@ -159,6 +159,11 @@ def falkordb(work, n, m, clients):
         g2 = FalkorDB(host="127.0.0.1", port=port).select_graph("w2")
         out["bulk"] = timed(lambda: g2.query(f"UNWIND range(1, {m}) AS i CREATE (:N {{i: i}})"))
         out["many"] = falkordb_many(port, n, clients)
+        # Every write landed where it was meant to, as silkgraph's are checked.
+        db = FalkorDB(host="127.0.0.1", port=port)
+        for graph, want in (("w", n), ("w2", m), ("w3", n // clients * clients)):
+            got = db.select_graph(graph).query("MATCH (n:N) RETURN count(n)").result_set[0][0]
+            assert got == want, f"FalkorDB's graph {graph} holds {got} nodes, not {want}"
         return out
     finally:
         server.terminate()
