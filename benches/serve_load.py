@@ -21,7 +21,7 @@ below 32767: FalkorDB keeps it in 16 bits). The data is loaded through its Redis
 loader of ../shared/bench/bench.py, into the graph `db`; FalkorDB's Bolt endpoint serves the graph
 a session names as its database, so FalkorDB's clients open their sessions on `db`. (A session
 without a database reaches an empty graph there, and answers every query with nothing: before
-every measurement, `agree` checks that both servers give the same, non-empty answers.)
+measuring anything, `agree` checks that both servers give the same, non-empty answers.)
 Not run in CI: it takes minutes.
 """
 
