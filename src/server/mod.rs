@@ -406,14 +406,17 @@ fn connection(
     let close = |end| ended(server, open, active, id, end);
     // A client gets 30 s to introduce itself; after that it may idle.
     let _ = tcp.set_read_timeout(Some(Duration::from_secs(30)));
+    // Two handles of the socket besides the stream's: one to shut it at a stop, one shared by
+    // the connection (for its timeout) and the pool (for the epoll set).
     let (Ok(handle), Ok(socket)) = (tcp.try_clone(), tcp.try_clone()) else {
         return close(conn::End::Closed);
     };
+    let socket = Arc::new(socket);
     let Some(io) = stream(server, tcp, tls, &format!("connection {id} from {peer}")) else {
         return close(conn::End::Closed);
     };
     let mut c = conn::Conn::new(io, server.clone(), id, peer.to_string());
-    c.idle_after_hello(handle.try_clone().ok());
+    c.idle_after_hello(socket.clone());
     if over {
         server.log(&format!("connection {id} from {peer}: refused, the server is at its connection limit"));
         c.refuse_busy();

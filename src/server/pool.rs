@@ -63,8 +63,8 @@ pub struct Parked {
 
 impl Parked {
     /// A connection to park, whose socket is `tcp`.
-    pub fn new(conn: Conn, tcp: TcpStream) -> Parked {
-        Parked { conn, tcp: Arc::new(tcp), registered: false }
+    pub fn new(conn: Conn, tcp: Arc<TcpStream>) -> Parked {
+        Parked { conn, tcp, registered: false }
     }
 }
 

@@ -17,7 +17,7 @@ pub struct Pool;
 pub struct Parked;
 
 impl Parked {
-    pub fn new(_conn: Conn, _tcp: TcpStream) -> Parked {
+    pub fn new(_conn: Conn, _tcp: Arc<TcpStream>) -> Parked {
         Parked
     }
 }

@@ -140,7 +140,7 @@ pub struct Conn {
     stash: Option<Message>,
     cancel: Arc<std::sync::atomic::AtomicBool>,
     /// The socket, to lift the handshake's read timeout once the client has said HELLO.
-    tcp: Option<std::net::TcpStream>,
+    tcp: Option<Arc<std::net::TcpStream>>,
     /// What was read from the client and not yet used: `inbuf[inpos..inlen]`.
     inbuf: Vec<u8>,
     inpos: usize,
@@ -197,8 +197,8 @@ impl Conn {
     }
 
     /// Lifts the socket's read timeout after HELLO: a client may then idle as long as it likes.
-    pub fn idle_after_hello(&mut self, tcp: Option<std::net::TcpStream>) {
-        self.tcp = tcp;
+    pub fn idle_after_hello(&mut self, tcp: Arc<std::net::TcpStream>) {
+        self.tcp = Some(tcp);
     }
 
     /// Answers a client with a transient failure (the server is at its connection limit).
